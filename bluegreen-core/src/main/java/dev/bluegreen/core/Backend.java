@@ -1,0 +1,215 @@
+package dev.bluegreen.core;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.bluegreen.core.internal.Texts;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * One upstream server of a pool: where to connect, a stable id for logs and metrics, and a load-balancing weight.
+ *
+ * <p>An IPv6 host is held without brackets ({@code ::1}); {@link #authority()} adds them back. A host given in
+ * brackets to the constructor is unwrapped, so {@code new Backend("[::1]", ...)} and
+ * {@code new Backend("::1", ...)} are equal.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param host the host name or IP address: not blank, without whitespace, control characters, {@code '/'} or
+ *        brackets other than around a whole IPv6 address
+ * @param port the TCP port, 1-65535
+ * @param id a stable name for logs and metrics, unique within an environment; not blank, no control characters
+ * @param weight the relative share of requests, 1-1000
+ */
+public record Backend(String host, int port, String id, int weight) {
+
+    /** The largest accepted {@link #weight()}. */
+    public static final int MAX_WEIGHT = 1000;
+
+    /**
+     * Validates every component.
+     *
+     * @param host the host name or IP address
+     * @param port the TCP port
+     * @param id the id for logs and metrics
+     * @param weight the load-balancing weight
+     * @throws NullPointerException if {@code host} or {@code id} is {@code null}
+     * @throws IllegalArgumentException if a component is out of range; the message names the value
+     */
+    public Backend {
+        requireNonNull(host, "host");
+        requireNonNull(id, "id");
+        host = unbracket(host);
+        checkHost(host);
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port: " + port + " (expected: 1-65535)");
+        }
+        if (id.isBlank() || Texts.hasControlChar(id)) {
+            throw new IllegalArgumentException(
+                    "id: " + Texts.quote(id) + " (expected: not blank, no control characters)");
+        }
+        if (weight < 1 || weight > MAX_WEIGHT) {
+            throw new IllegalArgumentException("weight: " + weight + " (expected: 1-" + MAX_WEIGHT + ")");
+        }
+    }
+
+    /**
+     * A backend with weight 1 whose id is its {@link #authority()}.
+     *
+     * @param host the host name or IP address (an IPv6 address with or without brackets)
+     * @param port the TCP port, 1-65535
+     * @return the backend
+     * @throws NullPointerException if {@code host} is {@code null}
+     * @throws IllegalArgumentException if the host or port is invalid
+     */
+    public static Backend of(String host, int port) {
+        requireNonNull(host, "host");
+        String bare = unbracket(host);
+        return new Backend(bare, port, authority(bare, port), 1);
+    }
+
+    /**
+     * Parses {@code host:port}; an IPv6 host must be in brackets, as in {@code [::1]:8080}. Surrounding
+     * whitespace is ignored. The backend has weight 1 and its authority as id.
+     *
+     * @param hostPort the text to parse
+     * @return the backend
+     * @throws NullPointerException if {@code hostPort} is {@code null}
+     * @throws IllegalArgumentException if the text is not a valid {@code host:port}; the message quotes it
+     */
+    public static Backend parse(String hostPort) {
+        requireNonNull(hostPort, "hostPort");
+        String text = hostPort.trim();
+        String host;
+        String portText;
+        if (text.startsWith("[")) {
+            int close = text.indexOf(']');
+            if (close < 0 || close + 1 >= text.length() || text.charAt(close + 1) != ':') {
+                throw badBackend(hostPort, "host:port, with an IPv6 host in brackets as in [::1]:8080");
+            }
+            host = text.substring(1, close);
+            portText = text.substring(close + 2);
+        } else {
+            int colon = text.lastIndexOf(':');
+            if (colon < 0) {
+                throw badBackend(hostPort, "host:port");
+            }
+            host = text.substring(0, colon);
+            portText = text.substring(colon + 1);
+            if (host.indexOf(':') >= 0) {
+                throw badBackend(hostPort, "host:port, with an IPv6 host in brackets as in [::1]:8080");
+            }
+        }
+        int port = parsePort(hostPort, portText);
+        try {
+            return of(host, port);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "backend: " + Texts.quote(hostPort) + " is invalid: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Parses a comma-separated list of {@code host:port} items, as in {@code "10.0.0.1:8080, 10.0.0.2:8080"}.
+     *
+     * @param commaSeparated the list; items may be surrounded by whitespace
+     * @return the backends in the order given, immutable
+     * @throws NullPointerException if {@code commaSeparated} is {@code null}
+     * @throws IllegalArgumentException if the list is blank, an item is empty or invalid, or two items name the
+     *         same host and port (host compared ignoring case); the message quotes the text
+     */
+    public static List<Backend> parseList(String commaSeparated) {
+        requireNonNull(commaSeparated, "commaSeparated");
+        if (commaSeparated.isBlank()) {
+            throw new IllegalArgumentException(
+                    "backends: " + Texts.quote(commaSeparated) + " (expected: comma-separated host:port items)");
+        }
+        String[] items = commaSeparated.split(",", -1);
+        List<Backend> backends = new ArrayList<>(items.length);
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < items.length; i++) {
+            if (items[i].isBlank()) {
+                throw new IllegalArgumentException("backends: " + Texts.quote(commaSeparated)
+                        + " (expected: comma-separated host:port items, but item " + (i + 1) + " is empty)");
+            }
+            Backend backend = parse(items[i]);
+            if (!seen.add(backend.endpointKey())) {
+                throw new IllegalArgumentException("backends: " + Texts.quote(commaSeparated)
+                        + " (expected: no duplicates, but " + Texts.quote(backend.authority())
+                        + " appears more than once)");
+            }
+            backends.add(backend);
+        }
+        return List.copyOf(backends);
+    }
+
+    /**
+     * The host and port as in a URI authority or a {@code Host} header: {@code host:port}, with an IPv6 host in
+     * brackets ({@code [::1]:8080}).
+     *
+     * @return the authority, never {@code null}
+     */
+    public String authority() {
+        return authority(host, port);
+    }
+
+    /**
+     * Returns the {@link #id()}, so that logs show the name the user chose.
+     *
+     * @return the id
+     */
+    @Override
+    public String toString() {
+        return id;
+    }
+
+    /**
+     * A key that is equal for two backends that reach the same server: the host ignoring case, and the port.
+     * Used to refuse duplicates within a pool.
+     */
+    String endpointKey() {
+        return host.toLowerCase(Locale.ROOT) + ':' + port;
+    }
+
+    private static String authority(String host, int port) {
+        // Only an IPv6 literal contains ':'; RFC 3986 section 3.2.2 puts it in brackets.
+        return host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;
+    }
+
+    private static String unbracket(String host) {
+        if (host.length() > 2 && host.startsWith("[") && host.endsWith("]")) {
+            return host.substring(1, host.length() - 1);
+        }
+        return host;
+    }
+
+    private static void checkHost(String host) {
+        if (host.isBlank()) {
+            throw new IllegalArgumentException(
+                    "host: " + Texts.quote(host) + " (expected: a host name or IP address)");
+        }
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            // Brackets are refused here because only a whole IPv6 literal may be bracketed, and that was unwrapped.
+            if (Character.isWhitespace(c) || Character.isISOControl(c) || c == '/' || c == '[' || c == ']') {
+                throw new IllegalArgumentException("host: " + Texts.quote(host) + " (expected: a host name or"
+                        + " IP address without whitespace, control characters, '/' or stray brackets)");
+            }
+        }
+    }
+
+    private static int parsePort(String original, String portText) {
+        // Digits only: Integer.parseInt would also take a sign, and "+80" is not a port.
+        if (portText.isEmpty() || portText.length() > 5 || !portText.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw badBackend(original, "host:port with a port of 1-65535");
+        }
+        return Integer.parseInt(portText);
+    }
+
+    private static IllegalArgumentException badBackend(String text, String expected) {
+        return new IllegalArgumentException("backend: " + Texts.quote(text) + " (expected: " + expected + ")");
+    }
+}

@@ -1,0 +1,530 @@
+package dev.bluegreen.core;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.bluegreen.core.internal.Texts;
+import dev.bluegreen.core.internal.Transitions;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin object of a blue-green deployment: holds the routing state and changes it with a handful of verbs.
+ *
+ * <ul>
+ *   <li>{@link #switchTo(Colour)} sends traffic to a colour; {@link #promote()} to the idle one;</li>
+ *   <li>{@link #rollback()} sends it back to the colour that was live before the last switch or promotion;</li>
+ *   <li>{@link #deploy(Deployment)} replaces a pool: the idle one, or the live one when forced.</li>
+ * </ul>
+ * Each verb returns the new {@link RoutingSnapshot}, or throws a {@link ChangeRefusedException} that says why and
+ * changes nothing. Each takes an optional expected generation: the change is refused as
+ * {@link ChangeRefusedException.Refusal#STALE_GENERATION stale} if the state has moved on since the caller read
+ * it, so two admins can't both act on the same state.
+ *
+ * <p>Create one per application with {@link #builder()}.
+ *
+ * <p>Threading: thread-safe and lock-free. {@link #snapshot()} is one volatile read; changes are serialized by
+ * the {@link RoutingStore}'s compare-and-set, retried when another writer got there first. Listeners hear every
+ * change in generation order and never concurrently, on the thread of a writer (or of the store); by the time a
+ * verb returns its change may or may not have reached the listeners, if another thread is delivering.
+ */
+public final class BlueGreen implements AutoCloseable {
+
+    /** Passed as an expected generation: apply the change to whatever the current generation is. */
+    public static final long ANY_GENERATION = -1;
+
+    /** The default {@link Builder#historySize(int)}. */
+    public static final int DEFAULT_HISTORY_SIZE = 100;
+
+    /** The largest {@link Builder#historySize(int)}. */
+    public static final int MAX_HISTORY_SIZE = 100_000;
+
+    private static final Logger log = LoggerFactory.getLogger(BlueGreen.class);
+
+    private final RoutingStore store;
+    private final Clock clock;
+    private final int historySize;
+    private final List<Registration> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    /*
+     * Both written only from onApplied, which the store calls for one snapshot at a time; volatile so that
+     * history() reads them without a lock from any thread.
+     */
+    private volatile RoutingSnapshot lastSeen;
+    private volatile List<Change> history = List.of();
+
+    private BlueGreen(RoutingStoreFactory storeFactory, RoutingSnapshot initial, Clock clock, int historySize,
+                      List<ChangeListener> listeners) {
+        this.clock = clock;
+        this.historySize = historySize;
+        for (ChangeListener listener : listeners) {
+            this.listeners.add(new Registration(listener));
+        }
+        this.store = requireNonNull(storeFactory.open(initial), "the store factory returned null");
+        this.lastSeen = store.current();
+        // Subscribed last: every listener given to the builder is in place before the first delivery.
+        store.subscribe(this::onApplied);
+        RoutingSnapshot start = lastSeen;
+        if (start.liveEnvironment().isEmpty()) {
+            log.warn("the live {} pool has no backends: requests are answered with 503 until a deployment adds"
+                    + " some", start.live());
+        }
+    }
+
+    /**
+     * A builder with the defaults: both pools empty, {@link Colour#BLUE} live, a history of
+     * {@value #DEFAULT_HISTORY_SIZE} changes, the system UTC clock, an {@link InMemoryRoutingStore}.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The current routing state. The proxy calls this once per request: it is one volatile read of the store and
+     * allocates nothing.
+     *
+     * @return the current snapshot, never {@code null}
+     */
+    public RoutingSnapshot snapshot() {
+        return store.current();
+    }
+
+    /**
+     * Sends all new traffic to {@code target}. The colour that was live becomes the rollback target. Requests
+     * already under way finish where they started.
+     *
+     * @param target the colour to make live
+     * @return the new snapshot, of kind {@link ChangeKind#SWITCH}
+     * @throws NullPointerException if {@code target} is {@code null}
+     * @throws ChangeRefusedException {@link ChangeRefusedException.Refusal#ALREADY_LIVE} if {@code target} is live,
+     *         {@link ChangeRefusedException.Refusal#EMPTY_POOL} if its pool has no backends, or
+     *         {@link ChangeRefusedException.Refusal#STORE_REJECTED} from the store
+     * @throws IllegalStateException if this object is closed
+     */
+    public RoutingSnapshot switchTo(Colour target) {
+        return switchTo(target, ANY_GENERATION);
+    }
+
+    /**
+     * As {@link #switchTo(Colour)}, refused unless the state is at {@code expectedGeneration}.
+     *
+     * @param target the colour to make live
+     * @param expectedGeneration the generation the caller decided on, or {@link #ANY_GENERATION}
+     * @return the new snapshot, of kind {@link ChangeKind#SWITCH}
+     * @throws NullPointerException if {@code target} is {@code null}
+     * @throws IllegalArgumentException if {@code expectedGeneration} is below {@link #ANY_GENERATION}
+     * @throws ChangeRefusedException as {@link #switchTo(Colour)}, or
+     *         {@link ChangeRefusedException.Refusal#STALE_GENERATION} if the state is at another generation
+     * @throws IllegalStateException if this object is closed
+     */
+    public RoutingSnapshot switchTo(Colour target, long expectedGeneration) {
+        requireNonNull(target, "target");
+        return apply("switch to " + target, expectedGeneration,
+                (current, at) -> Transitions.switchTo(current, target, ChangeKind.SWITCH, at));
+    }
+
+    /**
+     * Makes the idle colour live: a {@link #switchTo(Colour) switch} to whichever colour is idle when the change is
+     * applied.
+     *
+     * @return the new snapshot, of kind {@link ChangeKind#PROMOTE}
+     * @throws ChangeRefusedException {@link ChangeRefusedException.Refusal#EMPTY_POOL} if the idle pool has no
+     *         backends, or {@link ChangeRefusedException.Refusal#STORE_REJECTED} from the store
+     * @throws IllegalStateException if this object is closed
+     */
+    public RoutingSnapshot promote() {
+        return promote(ANY_GENERATION);
+    }
+
+    /**
+     * As {@link #promote()}, refused unless the state is at {@code expectedGeneration}. Prefer this form when two
+     * admins may act at once: without it, two promotions flip traffic there and back.
+     *
+     * @param expectedGeneration the generation the caller decided on, or {@link #ANY_GENERATION}
+     * @return the new snapshot, of kind {@link ChangeKind#PROMOTE}
+     * @throws IllegalArgumentException if {@code expectedGeneration} is below {@link #ANY_GENERATION}
+     * @throws ChangeRefusedException as {@link #promote()}, or
+     *         {@link ChangeRefusedException.Refusal#STALE_GENERATION} if the state is at another generation
+     * @throws IllegalStateException if this object is closed
+     */
+    public RoutingSnapshot promote(long expectedGeneration) {
+        return apply("promote", expectedGeneration,
+                (current, at) -> Transitions.switchTo(current, current.idle(), ChangeKind.PROMOTE, at));
+    }
+
+    /**
+     * Sends traffic back to the colour that was live before the last switch or promotion.
+     *
+     * <p>A rollback is not itself rolled back: afterwards there is no rollback target until the next switch or
+     * promotion, so a repeated rollback is refused instead of flipping traffic back. Deploying to the rollback
+     * target also clears it, because the version a rollback would return to is gone.
+     *
+     * @return the new snapshot, of kind {@link ChangeKind#ROLLBACK}, with no rollback target
+     * @throws ChangeRefusedException {@link ChangeRefusedException.Refusal#NO_ROLLBACK_TARGET} if there is nothing
+     *         to roll back to, {@link ChangeRefusedException.Refusal#EMPTY_POOL} if the target's pool has no
+     *         backends, or {@link ChangeRefusedException.Refusal#STORE_REJECTED} from the store
+     * @throws IllegalStateException if this object is closed
+     */
+    public RoutingSnapshot rollback() {
+        return rollback(ANY_GENERATION);
+    }
+
+    /**
+     * As {@link #rollback()}, refused unless the state is at {@code expectedGeneration}.
+     *
+     * @param expectedGeneration the generation the caller decided on, or {@link #ANY_GENERATION}
+     * @return the new snapshot, of kind {@link ChangeKind#ROLLBACK}
+     * @throws IllegalArgumentException if {@code expectedGeneration} is below {@link #ANY_GENERATION}
+     * @throws ChangeRefusedException as {@link #rollback()}, or
+     *         {@link ChangeRefusedException.Refusal#STALE_GENERATION} if the state is at another generation
+     * @throws IllegalStateException if this object is closed
+     */
+    public RoutingSnapshot rollback(long expectedGeneration) {
+        return apply("rollback", expectedGeneration, Transitions::rollback);
+    }
+
+    /**
+     * Replaces the idle pool of {@code colour}; shorthand for {@code deploy(Deployment.of(colour, version,
+     * backends))}.
+     *
+     * @param colour the pool to replace; must not be live
+     * @param version the version label of the new pool
+     * @param backends the new backends; may be empty to clear the pool
+     * @return the new snapshot, of kind {@link ChangeKind#DEPLOY}
+     * @throws NullPointerException if an argument or a backend is {@code null}
+     * @throws IllegalArgumentException if the version or backends do not make a valid {@link Environment}
+     * @throws ChangeRefusedException as {@link #deploy(Deployment)}
+     * @throws IllegalStateException if this object is closed
+     */
+    public RoutingSnapshot deploy(Colour colour, String version, List<Backend> backends) {
+        return deploy(Deployment.of(colour, version, backends));
+    }
+
+    /**
+     * Replaces one colour's pool; the live colour stays the same. Replacing the live pool requires a
+     * {@link Deployment#forced() forced} deployment: new requests go to the new backends at once.
+     *
+     * <p>Deploying to the colour a rollback would return to clears the rollback target: the version it would
+     * return to is gone, and moving traffic onto the new version is a switch, not a rollback.
+     *
+     * @param deployment the pool to install
+     * @return the new snapshot, of kind {@link ChangeKind#DEPLOY}
+     * @throws NullPointerException if {@code deployment} is {@code null}
+     * @throws ChangeRefusedException {@link ChangeRefusedException.Refusal#LIVE_POOL_NOT_FORCED} for the live
+     *         colour unless forced, {@link ChangeRefusedException.Refusal#EMPTY_POOL} if it would leave the live
+     *         pool with no backends, {@link ChangeRefusedException.Refusal#STALE_GENERATION} if the state is not at
+     *         the deployment's expected generation, or {@link ChangeRefusedException.Refusal#STORE_REJECTED} from
+     *         the store
+     * @throws IllegalStateException if this object is closed
+     */
+    public RoutingSnapshot deploy(Deployment deployment) {
+        requireNonNull(deployment, "deployment");
+        return apply("deploy to " + deployment.colour(), deployment.expectedGeneration(),
+                (current, at) -> Transitions.deploy(current, deployment, at));
+    }
+
+    /**
+     * Adds a listener for the changes applied from now on. Thread-safe; a listener added while a change is being
+     * delivered may or may not hear that change.
+     *
+     * @param listener the listener; may be added more than once, and then hears each change once per addition
+     * @return a handle whose {@code close()} removes this addition of the listener; idempotent, never throws
+     * @throws NullPointerException if {@code listener} is {@code null}
+     */
+    public AutoCloseable addListener(ChangeListener listener) {
+        Registration registration = new Registration(requireNonNull(listener, "listener"));
+        listeners.add(registration);
+        return () -> listeners.remove(registration);
+    }
+
+    /**
+     * The last changes, oldest first, at most {@link Builder#historySize(int)} of them. Lock-free.
+     *
+     * @return an immutable list; the changes applied since this object was built, minus the oldest beyond the
+     *         bound
+     */
+    public List<Change> history() {
+        return history;
+    }
+
+    /**
+     * Closes the store; later changes throw {@link IllegalStateException} and listeners hear nothing more.
+     * {@link #snapshot()} keeps returning the last state. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            store.close();
+        }
+    }
+
+    private RoutingSnapshot apply(String attempt, long expectedGeneration, Transition transition) {
+        if (expectedGeneration < ANY_GENERATION) {
+            throw new IllegalArgumentException("expectedGeneration: " + expectedGeneration
+                    + " (expected: >= 0, or ANY_GENERATION (" + ANY_GENERATION + "))");
+        }
+        if (closed.get()) {
+            throw new IllegalStateException(attempt + " refused: this BlueGreen is closed");
+        }
+        for (;;) {
+            RoutingSnapshot current = store.current();
+            if (expectedGeneration != ANY_GENERATION && expectedGeneration != current.generation()) {
+                throw new ChangeRefusedException(ChangeRefusedException.Refusal.STALE_GENERATION, attempt
+                        + " refused: expected generation " + expectedGeneration + " but it is "
+                        + current.generation());
+            }
+            RoutingSnapshot next = transition.next(current, clock.instant());
+            if (store.compareAndSet(current, next)) {
+                return next;
+            }
+            // Another writer got there first: recompute from its state (a stale expected generation fails above).
+        }
+    }
+
+    /** Called by the store for each applied snapshot, one at a time and in generation order. */
+    private void onApplied(RoutingSnapshot snapshot) {
+        RoutingSnapshot previous = lastSeen;
+        if (snapshot.generation() <= previous.generation()) {
+            // Already seen: a store may deliver a change applied between our first read and our subscription.
+            return;
+        }
+        lastSeen = snapshot;
+        Change change = new Change(previous, snapshot);
+        history = append(history, change, historySize);
+        Environment live = snapshot.liveEnvironment();
+        log.info("routing generation {}: {}; live {} {} ({})", snapshot.generation(), snapshot.reason(),
+                snapshot.live(), live.version(), Texts.count(live.backends().size(), "backend"));
+        for (Registration registration : listeners) {
+            notify(registration.listener, change);
+        }
+    }
+
+    private static void notify(ChangeListener listener, Change change) {
+        try {
+            listener.onChange(change);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
+            log.warn("change listener {} failed on generation {} ({}); the change stands and the other listeners"
+                    + " are still called", listener, change.generation(), change.reason(), e);
+        }
+    }
+
+    private static List<Change> append(List<Change> history, Change change, int max) {
+        // A copy per change: changes are rare admin actions, and readers get an immutable list without a lock.
+        int keep = Math.min(history.size(), max - 1);
+        List<Change> next = new ArrayList<>(keep + 1);
+        next.addAll(history.subList(history.size() - keep, history.size()));
+        next.add(change);
+        return Collections.unmodifiableList(next);
+    }
+
+    /** A pure state transition; it may run several times for one verb, so it must have no side effects. */
+    @FunctionalInterface
+    private interface Transition {
+        RoutingSnapshot next(RoutingSnapshot current, Instant at);
+    }
+
+    /**
+     * One addition of a listener; compared by identity so that closing one handle removes only its own
+     * addition even when the same listener was added twice.
+     */
+    private static final class Registration {
+        final ChangeListener listener;
+
+        Registration(ChangeListener listener) {
+            this.listener = listener;
+        }
+    }
+
+    /**
+     * Configures and builds a {@link BlueGreen}. Each option may be set once and is validated when set.
+     *
+     * <p>Not thread-safe: use from one thread. {@link #build()} may be called more than once; each call opens a
+     * new store through the factory.
+     */
+    public static final class Builder {
+
+        private Environment blue;
+        private Environment green;
+        private Colour live;
+        private int historySize = -1;
+        private Clock clock;
+        private RoutingStoreFactory storeFactory;
+        private final List<ChangeListener> listeners = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /**
+         * The initial blue pool. Default: empty, version {@value Environment#NO_VERSION}.
+         *
+         * @param version the version label
+         * @param backends the backends, copied
+         * @return this builder
+         * @throws NullPointerException if an argument or a backend is {@code null}
+         * @throws IllegalArgumentException if they do not make a valid {@link Environment}
+         * @throws IllegalStateException if the blue pool was already set
+         */
+        public Builder blue(String version, List<Backend> backends) {
+            checkUnset(this.blue, "blue");
+            this.blue = Environment.of(Colour.BLUE, version, backends);
+            return this;
+        }
+
+        /**
+         * The initial blue pool. Default: empty, version {@value Environment#NO_VERSION}.
+         *
+         * @param version the version label
+         * @param backends the backends
+         * @return this builder
+         * @throws NullPointerException if an argument or a backend is {@code null}
+         * @throws IllegalArgumentException if they do not make a valid {@link Environment}
+         * @throws IllegalStateException if the blue pool was already set
+         */
+        public Builder blue(String version, Backend... backends) {
+            return blue(version, Arrays.asList(requireNonNull(backends, "backends")));
+        }
+
+        /**
+         * The initial green pool. Default: empty, version {@value Environment#NO_VERSION}.
+         *
+         * @param version the version label
+         * @param backends the backends, copied
+         * @return this builder
+         * @throws NullPointerException if an argument or a backend is {@code null}
+         * @throws IllegalArgumentException if they do not make a valid {@link Environment}
+         * @throws IllegalStateException if the green pool was already set
+         */
+        public Builder green(String version, List<Backend> backends) {
+            checkUnset(this.green, "green");
+            this.green = Environment.of(Colour.GREEN, version, backends);
+            return this;
+        }
+
+        /**
+         * The initial green pool. Default: empty, version {@value Environment#NO_VERSION}.
+         *
+         * @param version the version label
+         * @param backends the backends
+         * @return this builder
+         * @throws NullPointerException if an argument or a backend is {@code null}
+         * @throws IllegalArgumentException if they do not make a valid {@link Environment}
+         * @throws IllegalStateException if the green pool was already set
+         */
+        public Builder green(String version, Backend... backends) {
+            return green(version, Arrays.asList(requireNonNull(backends, "backends")));
+        }
+
+        /**
+         * The colour that is live at the start. Default: {@link Colour#BLUE}. Its pool may be empty (a warning
+         * is logged; the proxy answers 503 until a deployment adds backends).
+         *
+         * @param colour the live colour
+         * @return this builder
+         * @throws NullPointerException if {@code colour} is {@code null}
+         * @throws IllegalStateException if the live colour was already set
+         */
+        public Builder live(Colour colour) {
+            requireNonNull(colour, "colour");
+            checkUnset(this.live, "live");
+            this.live = colour;
+            return this;
+        }
+
+        /**
+         * How many changes {@link BlueGreen#history()} keeps. Default: {@value BlueGreen#DEFAULT_HISTORY_SIZE}.
+         *
+         * @param size 1 to {@value BlueGreen#MAX_HISTORY_SIZE}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code size} is out of range
+         * @throws IllegalStateException if the history size was already set
+         */
+        public Builder historySize(int size) {
+            if (size < 1 || size > MAX_HISTORY_SIZE) {
+                throw new IllegalArgumentException("historySize: " + size + " (expected: 1-" + MAX_HISTORY_SIZE + ")");
+            }
+            if (this.historySize != -1) {
+                throw new IllegalStateException("historySize was already set to " + this.historySize);
+            }
+            this.historySize = size;
+            return this;
+        }
+
+        /**
+         * The clock that stamps {@link RoutingSnapshot#changedAt()}. Default: {@link Clock#systemUTC()}.
+         *
+         * @param clock the clock; called once per change attempt, from the thread making the change
+         * @return this builder
+         * @throws NullPointerException if {@code clock} is {@code null}
+         * @throws IllegalStateException if the clock was already set
+         */
+        public Builder clock(Clock clock) {
+            requireNonNull(clock, "clock");
+            checkUnset(this.clock, "clock");
+            this.clock = clock;
+            return this;
+        }
+
+        /**
+         * Where the routing state lives. Default: {@code InMemoryRoutingStore::create}.
+         *
+         * @param factory opens the store from the initial snapshot built from this builder
+         * @return this builder
+         * @throws NullPointerException if {@code factory} is {@code null}
+         * @throws IllegalStateException if the store was already set
+         */
+        public Builder store(RoutingStoreFactory factory) {
+            requireNonNull(factory, "factory");
+            checkUnset(this.storeFactory, "store");
+            this.storeFactory = factory;
+            return this;
+        }
+
+        /**
+         * Adds a listener, registered before the store can deliver anything, so it hears every change. May be
+         * called several times; listeners are called in the order added.
+         *
+         * @param listener the listener
+         * @return this builder
+         * @throws NullPointerException if {@code listener} is {@code null}
+         */
+        public Builder listener(ChangeListener listener) {
+            listeners.add(requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Opens the store and builds the admin object. Colours not given are {@link Environment#empty empty}.
+         *
+         * @return the admin object
+         * @throws ChangeRefusedException with {@link ChangeRefusedException.Refusal#STORE_REJECTED} if the store
+         *         can't be opened
+         * @throws NullPointerException if the store factory returns {@code null}
+         */
+        public BlueGreen build() {
+            Clock resolvedClock = clock != null ? clock : Clock.systemUTC();
+            RoutingSnapshot initial = RoutingSnapshot.initial(live != null ? live : Colour.BLUE,
+                    blue != null ? blue : Environment.empty(Colour.BLUE),
+                    green != null ? green : Environment.empty(Colour.GREEN),
+                    resolvedClock.instant());
+            return new BlueGreen(storeFactory != null ? storeFactory : InMemoryRoutingStore::create, initial,
+                    resolvedClock, historySize != -1 ? historySize : DEFAULT_HISTORY_SIZE, List.copyOf(listeners));
+        }
+
+        private static void checkUnset(Object current, String option) {
+            if (current != null) {
+                throw new IllegalStateException(option + " was already set to " + current);
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.bluegreen.core;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Instant;
+
+/**
+ * One applied change: the snapshot before it and the snapshot it produced. Listeners receive these, and
+ * {@link BlueGreen#history()} keeps the last ones.
+ *
+ * <p>{@code previous} is the last snapshot the admin object saw before {@code current}. With the in-memory store
+ * its generation is always {@code current.generation() - 1}; a distributed store may skip generations that
+ * other nodes applied in quick succession, so the gap can be larger.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param previous the snapshot before the change
+ * @param current the snapshot the change produced
+ */
+public record Change(RoutingSnapshot previous, RoutingSnapshot current) {
+
+    /**
+     * Validates the pair.
+     *
+     * @param previous the snapshot before the change
+     * @param current the snapshot the change produced
+     * @throws NullPointerException if a snapshot is {@code null}
+     * @throws IllegalArgumentException if {@code current} is not newer than {@code previous}
+     */
+    public Change {
+        requireNonNull(previous, "previous");
+        requireNonNull(current, "current");
+        if (current.generation() <= previous.generation()) {
+            throw new IllegalArgumentException("current.generation: " + current.generation()
+                    + " (expected: > previous.generation " + previous.generation() + ")");
+        }
+    }
+
+    /**
+     * The generation the change produced.
+     *
+     * @return {@code current().generation()}
+     */
+    public long generation() {
+        return current.generation();
+    }
+
+    /**
+     * What kind of change it was.
+     *
+     * @return {@code current().lastChange()}
+     */
+    public ChangeKind kind() {
+        return current.lastChange();
+    }
+
+    /**
+     * The live colour before the change.
+     *
+     * @return {@code previous().live()}
+     */
+    public Colour from() {
+        return previous.live();
+    }
+
+    /**
+     * The live colour after the change; the same as {@link #from()} for a deployment.
+     *
+     * @return {@code current().live()}
+     */
+    public Colour to() {
+        return current.live();
+    }
+
+    /**
+     * When the change was made.
+     *
+     * @return {@code current().changedAt()}
+     */
+    public Instant at() {
+        return current.changedAt();
+    }
+
+    /**
+     * The human description of the change, such as {@code "rollback GREEN -> BLUE"}.
+     *
+     * @return {@code current().reason()}
+     */
+    public String reason() {
+        return current.reason();
+    }
+
+    /**
+     * Whether traffic moved to the other colour: true for a switch, promotion or rollback, false for a
+     * deployment.
+     *
+     * @return {@code from() != to()}
+     */
+    public boolean liveColourChanged() {
+        return from() != to();
+    }
+}

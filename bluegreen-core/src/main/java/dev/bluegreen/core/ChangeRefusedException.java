@@ -1,0 +1,65 @@
+package dev.bluegreen.core;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Thrown by an admin verb of {@link BlueGreen} that refused to change the routing state; a refused change
+ * changes nothing. {@link #refusal()} says which rule refused it, the message says why in words.
+ */
+public final class ChangeRefusedException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** The rule that refused a change. */
+    public enum Refusal {
+        /** The caller expected a generation that is no longer (or not yet) the current one. */
+        STALE_GENERATION,
+        /** A switch to the colour that is already live. */
+        ALREADY_LIVE,
+        /** The change would send traffic to, or leave traffic on, a pool with no backends. */
+        EMPTY_POOL,
+        /** A rollback with nothing to roll back to. */
+        NO_ROLLBACK_TARGET,
+        /** A deployment to the live colour that was not {@link Deployment#forced() forced}. */
+        LIVE_POOL_NOT_FORCED,
+        /** The {@link RoutingStore} could not apply the change, for example because it is unavailable or closed. */
+        STORE_REJECTED
+    }
+
+    /** The rule that refused the change. */
+    private final Refusal refusal;
+
+    /**
+     * A refusal.
+     *
+     * @param refusal the rule that refused the change
+     * @param message why, in words, such as {@code "switch to GREEN refused: the GREEN pool has no backends"}
+     * @throws NullPointerException if {@code refusal} is {@code null}
+     */
+    public ChangeRefusedException(Refusal refusal, String message) {
+        super(message);
+        this.refusal = requireNonNull(refusal, "refusal");
+    }
+
+    /**
+     * A refusal caused by another exception, typically a store failure ({@link Refusal#STORE_REJECTED}).
+     *
+     * @param refusal the rule that refused the change
+     * @param message why, in words
+     * @param cause the underlying failure
+     * @throws NullPointerException if {@code refusal} is {@code null}
+     */
+    public ChangeRefusedException(Refusal refusal, String message, Throwable cause) {
+        super(message, cause);
+        this.refusal = requireNonNull(refusal, "refusal");
+    }
+
+    /**
+     * The rule that refused the change.
+     *
+     * @return the refusal, never {@code null}
+     */
+    public Refusal refusal() {
+        return refusal;
+    }
+}

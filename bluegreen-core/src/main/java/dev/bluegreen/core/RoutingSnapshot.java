@@ -1,0 +1,133 @@
+package dev.bluegreen.core;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The whole routing state at one generation: which colour is live, both pools, the colour a rollback would
+ * return to, and what last changed it, when and why.
+ *
+ * <p>Every change makes a new snapshot with the next generation; a snapshot is never modified. The proxy reads
+ * one snapshot per request and routes by it, so a request always sees one consistent state.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param generation grows by one at every change, starting at 0
+ * @param live the colour that receives traffic
+ * @param blue the {@link Colour#BLUE} pool
+ * @param green the {@link Colour#GREEN} pool
+ * @param rollbackTarget the colour {@link BlueGreen#rollback()} would make live, or {@code null} if there is none;
+ *        never the live colour
+ * @param lastChange the kind of change that made this snapshot
+ * @param changedAt when that change was made, by the admin object's clock
+ * @param reason a short human description of that change, such as {@code "switch BLUE -> GREEN"}
+ */
+public record RoutingSnapshot(long generation, Colour live, Environment blue, Environment green,
+                              Colour rollbackTarget, ChangeKind lastChange, Instant changedAt, String reason) {
+
+    /** The {@link #reason()} of an {@link #initial initial} snapshot. */
+    public static final String INITIAL_REASON = "initial";
+
+    /**
+     * Validates the components.
+     *
+     * @param generation the generation
+     * @param live the live colour
+     * @param blue the blue pool
+     * @param green the green pool
+     * @param rollbackTarget the rollback target, or {@code null}
+     * @param lastChange the kind of change that made this snapshot
+     * @param changedAt when it was made
+     * @param reason why, in words
+     * @throws NullPointerException if a component other than {@code rollbackTarget} is {@code null}
+     * @throws IllegalArgumentException if the generation is negative, a pool has the wrong colour, or the
+     *         rollback target is the live colour
+     */
+    public RoutingSnapshot {
+        requireNonNull(live, "live");
+        requireNonNull(blue, "blue");
+        requireNonNull(green, "green");
+        requireNonNull(lastChange, "lastChange");
+        requireNonNull(changedAt, "changedAt");
+        requireNonNull(reason, "reason");
+        if (generation < 0) {
+            throw new IllegalArgumentException("generation: " + generation + " (expected: >= 0)");
+        }
+        if (blue.colour() != Colour.BLUE) {
+            throw new IllegalArgumentException("blue: an environment of " + blue.colour() + " (expected: BLUE)");
+        }
+        if (green.colour() != Colour.GREEN) {
+            throw new IllegalArgumentException("green: an environment of " + green.colour() + " (expected: GREEN)");
+        }
+        if (rollbackTarget == live) {
+            throw new IllegalArgumentException("rollbackTarget: " + rollbackTarget
+                    + " (expected: the idle colour " + live.other() + " or null, not the live colour)");
+        }
+    }
+
+    /**
+     * The first snapshot of a deployment: generation 0, no rollback target, kind {@link ChangeKind#INITIAL},
+     * reason {@value #INITIAL_REASON}.
+     *
+     * @param live the colour that receives traffic
+     * @param blue the blue pool
+     * @param green the green pool
+     * @param at when the state was created
+     * @return the snapshot
+     * @throws NullPointerException if an argument is {@code null}
+     * @throws IllegalArgumentException if a pool has the wrong colour
+     */
+    public static RoutingSnapshot initial(Colour live, Environment blue, Environment green, Instant at) {
+        return new RoutingSnapshot(0, live, blue, green, null, ChangeKind.INITIAL, at, INITIAL_REASON);
+    }
+
+    /**
+     * The pool of the given colour.
+     *
+     * @param colour the colour
+     * @return {@link #blue()} or {@link #green()}
+     * @throws NullPointerException if {@code colour} is {@code null}
+     */
+    public Environment environment(Colour colour) {
+        requireNonNull(colour, "colour");
+        return colour == Colour.BLUE ? blue : green;
+    }
+
+    /**
+     * The pool that receives traffic.
+     *
+     * @return the live pool
+     */
+    public Environment liveEnvironment() {
+        return environment(live);
+    }
+
+    /**
+     * The colour that does not receive traffic (except preview traffic the proxy may send to it).
+     *
+     * @return the other colour than {@link #live()}
+     */
+    public Colour idle() {
+        return live.other();
+    }
+
+    /**
+     * The pool of the {@link #idle()} colour.
+     *
+     * @return the idle pool
+     */
+    public Environment idleEnvironment() {
+        return environment(idle());
+    }
+
+    /**
+     * The colour that {@link BlueGreen#rollback()} would make live.
+     *
+     * @return the rollback target, or empty if a rollback would be refused
+     */
+    public Optional<Colour> rollbackColour() {
+        return Optional.ofNullable(rollbackTarget);
+    }
+}

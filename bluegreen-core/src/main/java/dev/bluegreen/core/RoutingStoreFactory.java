@@ -1,0 +1,21 @@
+package dev.bluegreen.core;
+
+/**
+ * Opens the {@link RoutingStore} for a {@link BlueGreen}; set with {@link BlueGreen.Builder#store}.
+ *
+ * <p>Called once, from {@link BlueGreen.Builder#build()}, on the calling thread.
+ */
+@FunctionalInterface
+public interface RoutingStoreFactory {
+
+    /**
+     * Opens a store.
+     *
+     * @param initialIfAbsent the snapshot to start from if the store holds none yet; a shared store that already
+     *        holds a state keeps it and ignores this one
+     * @return the open store, never {@code null}
+     * @throws ChangeRefusedException with {@link ChangeRefusedException.Refusal#STORE_REJECTED} if the store can't
+     *         be opened
+     */
+    RoutingStore open(RoutingSnapshot initialIfAbsent);
+}

@@ -1,0 +1,113 @@
+package dev.bluegreen.core.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.bluegreen.core.ChangeKind;
+import dev.bluegreen.core.ChangeRefusedException;
+import dev.bluegreen.core.ChangeRefusedException.Refusal;
+import dev.bluegreen.core.Colour;
+import dev.bluegreen.core.Deployment;
+import dev.bluegreen.core.Environment;
+import dev.bluegreen.core.RoutingSnapshot;
+import java.time.Instant;
+
+/**
+ * The admin verbs as pure functions from the current snapshot to the next one.
+ *
+ * <p>They have no side effects because the caller may run them several times: a compare-and-set that loses a
+ * race is retried with a fresh snapshot. A refusal is a {@link ChangeRefusedException} and nothing else happens.
+ *
+ * <p>Stateless; safe to use from any thread.
+ */
+public final class Transitions {
+
+    private Transitions() {
+    }
+
+    /**
+     * Makes {@code target} live; the old live colour becomes the rollback target.
+     *
+     * @param current the snapshot to change
+     * @param target the colour to make live
+     * @param kind {@link ChangeKind#SWITCH} or {@link ChangeKind#PROMOTE}, for the record and the reason
+     * @param at when the change is made
+     * @return the next snapshot
+     * @throws ChangeRefusedException {@link Refusal#ALREADY_LIVE} if {@code target} is live,
+     *         {@link Refusal#EMPTY_POOL} if its pool has no backends
+     */
+    public static RoutingSnapshot switchTo(RoutingSnapshot current, Colour target, ChangeKind kind, Instant at) {
+        requireNonNull(target, "target");
+        String verb = kind == ChangeKind.PROMOTE ? "promote" : "switch";
+        String attempt = verb + " to " + target;
+        if (current.live() == target) {
+            throw new ChangeRefusedException(Refusal.ALREADY_LIVE,
+                    attempt + " refused: " + target + " is already live");
+        }
+        refuseIfEmpty(current.environment(target), attempt);
+        return new RoutingSnapshot(current.generation() + 1, target, current.blue(), current.green(),
+                current.live(), kind, at, verb + " " + current.live() + " -> " + target);
+    }
+
+    /**
+     * Makes the rollback target live again. The result has no rollback target: a rollback is not itself rolled
+     * back, so two rollbacks in a row don't flip traffic back and forth; a switch or promotion does that.
+     *
+     * @param current the snapshot to change
+     * @param at when the change is made
+     * @return the next snapshot
+     * @throws ChangeRefusedException {@link Refusal#NO_ROLLBACK_TARGET} if there is nothing to roll back to,
+     *         {@link Refusal#EMPTY_POOL} if the target's pool has no backends
+     */
+    public static RoutingSnapshot rollback(RoutingSnapshot current, Instant at) {
+        Colour target = current.rollbackTarget();
+        if (target == null) {
+            throw new ChangeRefusedException(Refusal.NO_ROLLBACK_TARGET, "rollback refused: there is no previous"
+                    + " live colour to return to (none since the start, the last rollback, or the last deployment"
+                    + " to the idle pool)");
+        }
+        refuseIfEmpty(current.environment(target), "rollback to " + target);
+        return new RoutingSnapshot(current.generation() + 1, target, current.blue(), current.green(), null,
+                ChangeKind.ROLLBACK, at, "rollback " + current.live() + " -> " + target);
+    }
+
+    /**
+     * Replaces one colour's pool; the live colour stays. Deploying to the rollback target clears it: the version
+     * a rollback would return to is gone, and rolling back onto the new one would be a switch, not a rollback.
+     *
+     * @param current the snapshot to change
+     * @param deployment the pool to install
+     * @param at when the change is made
+     * @return the next snapshot
+     * @throws ChangeRefusedException {@link Refusal#LIVE_POOL_NOT_FORCED} if the deployment targets the live
+     *         colour without being forced, {@link Refusal#EMPTY_POOL} if it would leave the live pool empty
+     */
+    public static RoutingSnapshot deploy(RoutingSnapshot current, Deployment deployment, Instant at) {
+        Colour colour = deployment.colour();
+        String attempt = "deploy to " + colour;
+        boolean live = colour == current.live();
+        if (live && !deployment.forceLive()) {
+            throw new ChangeRefusedException(Refusal.LIVE_POOL_NOT_FORCED, attempt + " refused: " + colour
+                    + " is live (force the deployment to replace the live pool, or deploy to " + colour.other()
+                    + " and switch)");
+        }
+        if (live && deployment.backends().isEmpty()) {
+            throw new ChangeRefusedException(Refusal.EMPTY_POOL,
+                    attempt + " refused: it would leave the live " + colour + " pool with no backends");
+        }
+        Environment environment = deployment.environment();
+        Environment blue = colour == Colour.BLUE ? environment : current.blue();
+        Environment green = colour == Colour.GREEN ? environment : current.green();
+        Colour rollbackTarget = current.rollbackTarget() == colour ? null : current.rollbackTarget();
+        String reason = "deploy " + colour + " " + deployment.version() + " ("
+                + Texts.count(deployment.backends().size(), "backend") + (live ? ", live pool" : "") + ")";
+        return new RoutingSnapshot(current.generation() + 1, current.live(), blue, green, rollbackTarget,
+                ChangeKind.DEPLOY, at, reason);
+    }
+
+    private static void refuseIfEmpty(Environment environment, String attempt) {
+        if (environment.isEmpty()) {
+            throw new ChangeRefusedException(Refusal.EMPTY_POOL, attempt + " refused: the " + environment.colour()
+                    + " pool has no backends");
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package dev.bluegreen.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatNullPointerException;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class BackendTest {
+
+    @Test
+    void of_usesTheAuthorityAsIdAndWeightOne() {
+        Backend backend = Backend.of("app.internal", 8080);
+
+        assertThat(backend.host()).isEqualTo("app.internal");
+        assertThat(backend.port()).isEqualTo(8080);
+        assertThat(backend.id()).isEqualTo("app.internal:8080");
+        assertThat(backend.weight()).isEqualTo(1);
+        assertThat(backend).hasToString("app.internal:8080");
+    }
+
+    @Test
+    void of_ipv6_bracketsTheAuthorityOnly() {
+        Backend bare = Backend.of("::1", 8080);
+        Backend bracketed = Backend.of("[::1]", 8080);
+
+        assertThat(bare.host()).isEqualTo("::1");
+        assertThat(bare.authority()).isEqualTo("[::1]:8080");
+        assertThat(bracketed).isEqualTo(bare);
+    }
+
+    @Test
+    void constructor_keepsACustomIdAndWeight() {
+        Backend backend = new Backend("10.0.0.1", 9000, "blue-a", 250);
+
+        assertThat(backend.id()).isEqualTo("blue-a");
+        assertThat(backend.weight()).isEqualTo(250);
+        assertThat(backend.authority()).isEqualTo("10.0.0.1:9000");
+        assertThat(backend).hasToString("blue-a");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, -1, 65536})
+    void constructor_portOutOfRange_namesThePort(int port) {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Backend.of("localhost", port))
+                .withMessage("port: " + port + " (expected: 1-65535)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1001})
+    void constructor_weightOutOfRange_namesTheWeight(int weight) {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new Backend("localhost", 80, "a", weight))
+                .withMessage("weight: " + weight + " (expected: 1-1000)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", " ", "a b", "a/b", "tab\there", "nul\u0000", "[::1", "a]"})
+    void constructor_badHost_namesTheHost(String host) {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Backend.of(host, 80))
+                .withMessageStartingWith("host: '")
+                .withMessageContaining("expected:");
+    }
+
+    @Test
+    void constructor_controlCharacterInHost_isEscapedInTheMessage() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Backend.of("evil\nhost", 80))
+                .withMessageStartingWith("host: 'evil\\u000ahost'");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "  ", "a\u0007"})
+    void constructor_badId_namesTheId(String id) {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new Backend("localhost", 80, id, 1))
+                .withMessageStartingWith("id: '");
+    }
+
+    @Test
+    void constructor_nulls_nameTheComponent() {
+        assertThatNullPointerException().isThrownBy(() -> new Backend(null, 80, "a", 1)).withMessage("host");
+        assertThatNullPointerException().isThrownBy(() -> new Backend("h", 80, null, 1)).withMessage("id");
+    }
+
+    @Test
+    void parse_hostAndPort() {
+        assertThat(Backend.parse("example.com:443")).isEqualTo(Backend.of("example.com", 443));
+        assertThat(Backend.parse(" 10.0.0.1:8080 ")).isEqualTo(Backend.of("10.0.0.1", 8080));
+    }
+
+    @Test
+    void parse_bracketedIpv6() {
+        Backend backend = Backend.parse("[::1]:8080");
+
+        assertThat(backend.host()).isEqualTo("::1");
+        assertThat(backend.port()).isEqualTo(8080);
+        assertThat(backend.authority()).isEqualTo("[::1]:8080");
+        assertThat(backend.id()).isEqualTo("[::1]:8080");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "localhost", "localhost:", ":8080", "host:port", "host:+80", "host:-1",
+                            "host:123456", "::1:8080", "[::1]", "[::1]8080", "[::1:8080", "a b:80"})
+    void parse_malformed_namesTheText(String text) {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Backend.parse(text))
+                .withMessageStartingWith("backend: '" + text + "'");
+    }
+
+    @Test
+    void parse_portOutOfRange_namesTheTextAndThePort() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Backend.parse("localhost:70000"))
+                .withMessage("backend: 'localhost:70000' is invalid: port: 70000 (expected: 1-65535)");
+    }
+
+    @Test
+    void parseList_keepsTheOrder() {
+        assertThat(Backend.parseList("10.0.0.1:8080, 10.0.0.2:8080,[::1]:9000"))
+                .containsExactly(Backend.of("10.0.0.1", 8080), Backend.of("10.0.0.2", 8080), Backend.of("::1", 9000));
+    }
+
+    @Test
+    void parseList_single() {
+        assertThat(Backend.parseList("localhost:80")).containsExactly(Backend.of("localhost", 80));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "   "})
+    void parseList_blank_isRefused(String text) {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Backend.parseList(text))
+                .withMessage("backends: '" + text + "' (expected: comma-separated host:port items)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a:1,,b:2", "a:1,", ",a:1", "a:1, ,b:2"})
+    void parseList_emptyItem_namesTheText(String text) {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Backend.parseList(text))
+                .withMessageStartingWith("backends: '" + text + "'")
+                .withMessageContaining("is empty");
+    }
+
+    @Test
+    void parseList_badItem_namesTheItem() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Backend.parseList("a:1,b"))
+                .withMessageStartingWith("backend: 'b'");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a:1,b:2,a:1", "Host:80,host:80"})
+    void parseList_duplicate_isRefused(String text) {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Backend.parseList(text))
+                .withMessageStartingWith("backends: '" + text + "'")
+                .withMessageContaining("appears more than once");
+    }
+
+    @Test
+    void parseList_sameHostOtherPort_isNotADuplicate() {
+        assertThat(Backend.parseList("a:1,a:2")).hasSize(2);
+    }
+}

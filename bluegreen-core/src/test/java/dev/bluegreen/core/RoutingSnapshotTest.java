@@ -1,0 +1,106 @@
+package dev.bluegreen.core;
+
+import static dev.bluegreen.core.Fixtures.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatNullPointerException;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RoutingSnapshotTest {
+
+    private final Environment blue = Environment.of(Colour.BLUE, "v1", List.of(Fixtures.BLUE_1));
+    private final Environment green = Environment.of(Colour.GREEN, "v2", List.of(Fixtures.GREEN_1));
+
+    @Test
+    void initial_isGenerationZeroWithNoRollbackTarget() {
+        RoutingSnapshot snapshot = RoutingSnapshot.initial(Colour.GREEN, blue, green, T0);
+
+        assertThat(snapshot.generation()).isZero();
+        assertThat(snapshot.live()).isEqualTo(Colour.GREEN);
+        assertThat(snapshot.rollbackTarget()).isNull();
+        assertThat(snapshot.rollbackColour()).isEmpty();
+        assertThat(snapshot.lastChange()).isEqualTo(ChangeKind.INITIAL);
+        assertThat(snapshot.changedAt()).isEqualTo(T0);
+        assertThat(snapshot.reason()).isEqualTo("initial");
+    }
+
+    @Test
+    void accessors_pickThePoolByColour() {
+        RoutingSnapshot snapshot = RoutingSnapshot.initial(Colour.BLUE, blue, green, T0);
+
+        assertThat(snapshot.environment(Colour.BLUE)).isSameAs(blue);
+        assertThat(snapshot.environment(Colour.GREEN)).isSameAs(green);
+        assertThat(snapshot.liveEnvironment()).isSameAs(blue);
+        assertThat(snapshot.idle()).isEqualTo(Colour.GREEN);
+        assertThat(snapshot.idleEnvironment()).isSameAs(green);
+    }
+
+    @Test
+    void rollbackColour_isTheRollbackTarget() {
+        RoutingSnapshot snapshot =
+                new RoutingSnapshot(3, Colour.GREEN, blue, green, Colour.BLUE, ChangeKind.SWITCH, T0, "switch");
+
+        assertThat(snapshot.rollbackColour()).contains(Colour.BLUE);
+    }
+
+    @Test
+    void constructor_negativeGeneration_isRefused() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new RoutingSnapshot(-1, Colour.BLUE, blue, green, null, ChangeKind.INITIAL, T0, "x"))
+                .withMessage("generation: -1 (expected: >= 0)");
+    }
+
+    @Test
+    void constructor_poolsOfTheWrongColour_areRefused() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> RoutingSnapshot.initial(Colour.BLUE, green, green, T0))
+                .withMessage("blue: an environment of GREEN (expected: BLUE)");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> RoutingSnapshot.initial(Colour.BLUE, blue, blue, T0))
+                .withMessage("green: an environment of BLUE (expected: GREEN)");
+    }
+
+    @Test
+    void constructor_rollbackTargetIsLive_isRefused() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new RoutingSnapshot(1, Colour.BLUE, blue, green, Colour.BLUE, ChangeKind.SWITCH, T0,
+                        "switch"))
+                .withMessage("rollbackTarget: BLUE (expected: the idle colour GREEN or null, not the live colour)");
+    }
+
+    @Test
+    void initial_nulls_nameTheComponent() {
+        assertThatNullPointerException().isThrownBy(() -> RoutingSnapshot.initial(null, blue, green, T0))
+                .withMessage("live");
+        assertThatNullPointerException().isThrownBy(() -> RoutingSnapshot.initial(Colour.BLUE, blue, green, null))
+                .withMessage("changedAt");
+    }
+
+    @Test
+    void change_readsBothSnapshots() {
+        RoutingSnapshot before = RoutingSnapshot.initial(Colour.BLUE, blue, green, T0);
+        RoutingSnapshot after = new RoutingSnapshot(1, Colour.GREEN, blue, green, Colour.BLUE, ChangeKind.SWITCH,
+                T0.plusSeconds(5), "switch BLUE -> GREEN");
+
+        Change change = new Change(before, after);
+
+        assertThat(change.generation()).isEqualTo(1);
+        assertThat(change.kind()).isEqualTo(ChangeKind.SWITCH);
+        assertThat(change.from()).isEqualTo(Colour.BLUE);
+        assertThat(change.to()).isEqualTo(Colour.GREEN);
+        assertThat(change.at()).isEqualTo(T0.plusSeconds(5));
+        assertThat(change.reason()).isEqualTo("switch BLUE -> GREEN");
+        assertThat(change.liveColourChanged()).isTrue();
+    }
+
+    @Test
+    void change_notNewer_isRefused() {
+        RoutingSnapshot snapshot = RoutingSnapshot.initial(Colour.BLUE, blue, green, T0);
+
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new Change(snapshot, snapshot))
+                .withMessage("current.generation: 0 (expected: > previous.generation 0)");
+    }
+}
