@@ -1,0 +1,352 @@
+package dev.bluegreen.proxy;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.bluegreen.core.BlueGreen;
+import dev.bluegreen.core.Colour;
+import dev.bluegreen.proxy.internal.ProxyChannelInitializer;
+import dev.bluegreen.proxy.internal.ProxyConfig;
+import dev.bluegreen.proxy.internal.ProxyRuntime;
+import dev.bluegreen.proxy.internal.Transport;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The blue-green reverse proxy: an HTTP/1.1 listener that sends every request to the live pool of a
+ * {@link BlueGreen} admin object, following it as it switches.
+ *
+ * <pre>{@code
+ * BlueGreen admin = BlueGreen.builder()
+ *         .blue("v1", Backend.of("10.0.0.1", 8080))
+ *         .green("v2", Backend.of("10.0.0.2", 8080))
+ *         .build();
+ * BlueGreenProxy proxy = BlueGreenProxy.builder(admin).listen("0.0.0.0", 8080).build();
+ * proxy.start().join();
+ * admin.switchTo(Colour.GREEN);   // the next request goes to green; requests under way finish on blue
+ * }</pre>
+ *
+ * <p>Each request reads the routing snapshot once, when its head arrives, and stays on the colour and backend it
+ * picked until it ends; a switch never moves a request under way. Upstream connections of a colour that stops being
+ * live are closed as their exchanges end.
+ *
+ * <p>Thread-safe. {@link #start()} and {@link #stop()} return futures and never block the caller; a proxy starts
+ * at most once.
+ */
+public final class BlueGreenProxy {
+
+    private static final Logger log = LoggerFactory.getLogger(BlueGreenProxy.class);
+
+    private enum State { NEW, STARTING, RUNNING, STOPPING, STOPPED }
+
+    private final ProxyConfig config;
+    private final BlueGreen admin;
+    private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private volatile Runtime running;
+
+    /** What exists while the proxy runs. */
+    private record Runtime(EventLoopGroup boss, EventLoopGroup workers, ExecutorService resolver, Channel server,
+                           ChannelGroup clients, ProxyRuntime proxy, AutoCloseable listener) {
+    }
+
+    private BlueGreenProxy(ProxyConfig config, BlueGreen admin) {
+        this.config = config;
+        this.admin = admin;
+    }
+
+    /** A builder for a proxy that follows {@code admin}. */
+    public static Builder builder(BlueGreen admin) {
+        return new Builder(requireNonNull(admin, "admin"));
+    }
+
+    /**
+     * Binds the listener and starts serving.
+     *
+     * @return a future that completes with this proxy once it accepts connections, or exceptionally if the address
+     *         can't be bound
+     * @throws IllegalStateException if the proxy was started before
+     */
+    public CompletableFuture<BlueGreenProxy> start() {
+        if (!state.compareAndSet(State.NEW, State.STARTING)) {
+            throw new IllegalStateException("proxy: " + state.get() + " (expected: NEW; a proxy starts once)");
+        }
+        Transport transport = Transport.best();
+        EventLoopGroup boss = transport.newEventLoopGroup(1, "bluegreen-accept");
+        EventLoopGroup workers = transport.newEventLoopGroup(config.eventLoopThreads(), "bluegreen-io");
+        ExecutorService resolver = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "bluegreen-resolver");
+            thread.setDaemon(true);
+            return thread;
+        });
+        ProxyRuntime proxy = new ProxyRuntime(config, admin, transport, workers, resolver);
+        ChannelGroup clients = new DefaultChannelGroup("bluegreen-clients", boss.next());
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(transport.serverChannelType())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                // Reads are asked for by the handlers, one message at a time (backpressure, pipelining).
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childHandler(new ProxyChannelInitializer(proxy, clients));
+
+        CompletableFuture<BlueGreenProxy> started = new CompletableFuture<>();
+        bootstrap.bind(config.listenAddress()).addListener(future -> {
+            if (!future.isSuccess()) {
+                state.set(State.STOPPED);
+                workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+                boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+                resolver.shutdown();
+                stopped.complete(null);
+                started.completeExceptionally(new IllegalStateException(
+                        "proxy: cannot listen on " + config.listenAddress() + ": " + future.cause().getMessage(),
+                        future.cause()));
+                return;
+            }
+            Channel server = ((io.netty.channel.ChannelFuture) future).channel();
+            AutoCloseable listener = admin.addListener(change -> proxy.onRoutingChange());
+            proxy.scheduleIdleEviction();
+            running = new Runtime(boss, workers, resolver, server, clients, proxy, listener);
+            state.set(State.RUNNING);
+            log.info("bluegreen proxy listening on {} ({} transport, {} event loops); live colour {} (generation {})",
+                    server.localAddress(), transport, config.eventLoopThreads(), admin.snapshot().live(),
+                    admin.snapshot().generation());
+            started.complete(this);
+        });
+        return started;
+    }
+
+    /**
+     * The address the proxy listens on; with port 0 in the builder, this tells the port that was picked.
+     *
+     * @throws IllegalStateException if the proxy is not running
+     */
+    public InetSocketAddress localAddress() {
+        Runtime runtime = running;
+        if (runtime == null) {
+            throw new IllegalStateException("proxy: " + state.get() + " (expected: RUNNING)");
+        }
+        return (InetSocketAddress) runtime.server().localAddress();
+    }
+
+    /** The port the proxy listens on. @throws IllegalStateException if the proxy is not running */
+    public int port() {
+        return localAddress().getPort();
+    }
+
+    /** The admin object this proxy follows. */
+    public BlueGreen admin() {
+        return admin;
+    }
+
+    /**
+     * Exchanges routed to {@code colour} that are still under way: after a switch, the old colour's figure falls to
+     * zero as it drains.
+     */
+    public long activeExchanges(Colour colour) {
+        Runtime runtime = running;
+        return runtime == null ? 0 : runtime.proxy().counters().activeExchanges(requireNonNull(colour, "colour"));
+    }
+
+    /** Upstream connections to {@code colour}'s backends that are open now, busy or idle. */
+    public long upstreamConnections(Colour colour) {
+        Runtime runtime = running;
+        return runtime == null ? 0 : runtime.proxy().counters().openConnections(requireNonNull(colour, "colour"));
+    }
+
+    /** Client connections open now. */
+    public long clientConnections() {
+        Runtime runtime = running;
+        return runtime == null ? 0 : runtime.proxy().counters().clientConnections();
+    }
+
+    /** Stops gracefully within the builder's {@linkplain Builder#shutdownGracePeriod grace period}. */
+    public CompletableFuture<Void> stop() {
+        return stop(config.shutdownGracePeriod());
+    }
+
+    /**
+     * Stops gracefully: stops accepting at once (a new connection is refused, never half-served), lets exchanges
+     * under way finish within {@code gracePeriod} (each connection closes after its current response), then closes
+     * what is left and releases the threads. Calling it again returns the same future.
+     *
+     * @return a future that completes when everything is closed
+     */
+    public CompletableFuture<Void> stop(Duration gracePeriod) {
+        requireNonNull(gracePeriod, "gracePeriod");
+        State previous = state.getAndUpdate(s -> s == State.RUNNING ? State.STOPPING : s);
+        if (previous != State.RUNNING) {
+            if (previous == State.NEW) {
+                state.set(State.STOPPED);
+                stopped.complete(null);
+            }
+            return stopped;
+        }
+        Runtime runtime = running;
+        closeQuietly(runtime.listener());
+        runtime.server().close().addListener(closed -> {
+            log.info("bluegreen proxy stopped accepting; letting {} connection(s) finish within {} ms",
+                    runtime.clients().size(), gracePeriod.toMillis());
+            runtime.clients().forEach(ProxyChannelInitializer::closeGracefully);
+            CompletableFuture<Void> drained = new CompletableFuture<>();
+            runtime.clients().newCloseFuture().addListener(all -> drained.complete(null));
+            drained.completeOnTimeout(null, gracePeriod.toMillis(), TimeUnit.MILLISECONDS)
+                    .thenRun(() -> shutDown(runtime));
+        });
+        return stopped;
+    }
+
+    private void shutDown(Runtime runtime) {
+        if (!runtime.clients().isEmpty()) {
+            log.warn("bluegreen proxy: grace period over; closing {} connection(s) still open",
+                    runtime.clients().size());
+        }
+        runtime.clients().close().addListener(closed -> {
+            runtime.proxy().closeIdleUpstreams();
+            runtime.workers().shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(w ->
+                    runtime.boss().shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(b -> {
+                        runtime.resolver().shutdown();
+                        state.set(State.STOPPED);
+                        log.info("bluegreen proxy stopped");
+                        stopped.complete(null);
+                    }));
+        });
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            log.warn("could not remove the proxy's routing listener", e);
+        }
+    }
+
+    /**
+     * Builds a {@link BlueGreenProxy}. Each option is validated when set; unset options keep the defaults below.
+     * Not thread-safe; build once.
+     */
+    public static final class Builder {
+
+        private final BlueGreen admin;
+        private InetSocketAddress listenAddress = new InetSocketAddress("127.0.0.1", 8080);
+        private int eventLoopThreads = Math.max(1, java.lang.Runtime.getRuntime().availableProcessors());
+        private Duration connectTimeout = Duration.ofSeconds(2);
+        private Duration responseTimeout = Duration.ofSeconds(30);
+        private Duration idleTimeout = Duration.ofSeconds(60);
+        private Duration upstreamIdleTimeout = Duration.ofSeconds(30);
+        private int maxConnectAttempts = 3;
+        private Duration shutdownGracePeriod = Duration.ofSeconds(30);
+
+        private Builder(BlueGreen admin) {
+            this.admin = admin;
+        }
+
+        /** Where to listen; port 0 picks a free port (see {@link #localAddress()}). Default 127.0.0.1:8080. */
+        public Builder listen(String host, int port) {
+            requireNonNull(host, "host");
+            checkPort(port);
+            this.listenAddress = new InetSocketAddress(host, port);
+            return this;
+        }
+
+        /** Where to listen. */
+        public Builder listen(InetSocketAddress address) {
+            requireNonNull(address, "address");
+            checkPort(address.getPort());
+            this.listenAddress = address;
+            return this;
+        }
+
+        /** Event-loop threads for client and upstream connections. Default: the number of cores. */
+        public Builder eventLoopThreads(int threads) {
+            if (threads < 1 || threads > 1024) {
+                throw new IllegalArgumentException("eventLoopThreads: " + threads + " (expected: 1-1024)");
+            }
+            this.eventLoopThreads = threads;
+            return this;
+        }
+
+        /** How long one upstream connect may take before the next backend is tried. Default 2 s. */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive("connectTimeout", timeout);
+            if (timeout.toMillis() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("connectTimeout: " + timeout + " (expected: at most 24 days)");
+            }
+            return this;
+        }
+
+        /**
+         * How long the backend may stay silent, once the request is on its way, before the client gets 504 (or,
+         * if the response has started, before the client connection is closed). Default 30 s.
+         */
+        public Builder responseTimeout(Duration timeout) {
+            this.responseTimeout = positive("responseTimeout", timeout);
+            return this;
+        }
+
+        /** How long a client keep-alive connection may sit between requests before it is closed. Default 60 s. */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = positive("idleTimeout", timeout);
+            return this;
+        }
+
+        /** How long a pooled upstream connection may sit unused before it is closed. Default 30 s. */
+        public Builder upstreamIdleTimeout(Duration timeout) {
+            this.upstreamIdleTimeout = positive("upstreamIdleTimeout", timeout);
+            return this;
+        }
+
+        /** How many backends of the pool one request may try to connect to before 502. Default 3. */
+        public Builder maxConnectAttempts(int attempts) {
+            if (attempts < 1 || attempts > 64) {
+                throw new IllegalArgumentException("maxConnectAttempts: " + attempts + " (expected: 1-64)");
+            }
+            this.maxConnectAttempts = attempts;
+            return this;
+        }
+
+        /** How long {@link #stop()} lets exchanges under way finish before closing them. Default 30 s. */
+        public Builder shutdownGracePeriod(Duration period) {
+            requireNonNull(period, "shutdownGracePeriod");
+            if (period.isNegative()) {
+                throw new IllegalArgumentException("shutdownGracePeriod: " + period + " (expected: >= 0)");
+            }
+            this.shutdownGracePeriod = period;
+            return this;
+        }
+
+        /** The proxy, not yet started. */
+        public BlueGreenProxy build() {
+            return new BlueGreenProxy(new ProxyConfig(listenAddress, eventLoopThreads, connectTimeout,
+                    responseTimeout, idleTimeout, upstreamIdleTimeout, maxConnectAttempts, shutdownGracePeriod),
+                    admin);
+        }
+
+        private static void checkPort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port: " + port + " (expected: 0-65535)");
+            }
+        }
+
+        private static Duration positive(String name, Duration value) {
+            requireNonNull(value, name);
+            if (value.isZero() || value.isNegative()) {
+                throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package dev.bluegreen.proxy.internal;
+
+import dev.bluegreen.core.Backend;
+import dev.bluegreen.core.Colour;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+
+/**
+ * Keep-alive connections to one backend of one colour, owned by one event loop: every method runs on that loop, so
+ * nothing here is locked. Idle connections are reused most-recently-used first (the warmest, least likely to have
+ * been closed by the backend's own idle timer).
+ *
+ * <p>A connection goes back to the pool only if it is still {@linkplain LoopContext#keeps kept} (its colour is live
+ * and the backend still in that colour's pool); otherwise it is closed as soon as its exchange ends. That is how a
+ * colour that stopped being live drains.
+ */
+final class BackendPool {
+
+    /** What an acquire hands back: a connection ready for a request, or the reason there is none. */
+    interface AcquireCallback {
+        void acquired(UpstreamConnection connection, boolean reused);
+
+        void failed(Throwable cause);
+    }
+
+    private final LoopContext loop;
+    private final Colour colour;
+    private final Backend backend;
+    private final InetSocketAddress address;
+    private final ArrayDeque<UpstreamConnection> idle = new ArrayDeque<>();
+    private int open;
+
+    BackendPool(LoopContext loop, Colour colour, Backend backend, InetSocketAddress address) {
+        this.loop = loop;
+        this.colour = colour;
+        this.backend = backend;
+        this.address = address;
+    }
+
+    Colour colour() {
+        return colour;
+    }
+
+    Backend backend() {
+        return backend;
+    }
+
+    int idleCount() {
+        return idle.size();
+    }
+
+    int openCount() {
+        return open;
+    }
+
+    /**
+     * Hands {@code callback} a connection: an idle one that is still open, else a new one. Calls back on this
+     * event loop, synchronously when an idle connection is available.
+     */
+    void acquire(AcquireCallback callback) {
+        UpstreamConnection connection;
+        while ((connection = idle.pollFirst()) != null) {
+            if (connection.channel().isActive()) {
+                callback.acquired(connection, true);
+                return;
+            }
+        }
+        connectNew(callback);
+    }
+
+    /** Opens a new connection, never reusing an idle one (a replay after a stale reused connection). */
+    void connectNew(AcquireCallback callback) {
+        UpstreamConnection connection = new UpstreamConnection(this);
+        Bootstrap bootstrap = loop.runtime().upstreamBootstrap().clone(loop.eventLoop())
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast("http", Codecs.upstream());
+                        ch.pipeline().addLast("upstream", connection);
+                    }
+                });
+        ChannelFuture connect = bootstrap.connect(address);
+        connect.addListener(future -> {
+            if (future.isSuccess()) {
+                callback.acquired(connection, false);
+            } else {
+                callback.failed(future.cause());
+            }
+        });
+    }
+
+    /**
+     * Takes a connection back after its exchange. It stays open for the next request only if the exchange left it
+     * clean ({@code reusable}) and this pool is still kept; otherwise it is closed.
+     */
+    void release(UpstreamConnection connection, boolean reusable) {
+        Channel channel = connection.channel();
+        connection.detach(System.nanoTime());
+        if (reusable && channel.isActive() && loop.keeps(colour, backend)) {
+            idle.addFirst(connection);
+            // Ask for one read so that a close by the backend (or stray bytes) is noticed while the connection idles.
+            channel.read();
+        } else {
+            channel.close();
+        }
+    }
+
+    /** Closes every idle connection; busy ones close when their exchange releases them. */
+    void closeIdle() {
+        UpstreamConnection connection;
+        while ((connection = idle.pollFirst()) != null) {
+            connection.channel().close();
+        }
+    }
+
+    /** Closes idle connections unused since before {@code deadlineNanos}. */
+    void evictIdleSince(long deadlineNanos) {
+        for (Iterator<UpstreamConnection> it = idle.descendingIterator(); it.hasNext(); ) {
+            UpstreamConnection connection = it.next();
+            if (connection.idleSinceNanos() - deadlineNanos < 0) {
+                it.remove();
+                connection.channel().close();
+            }
+        }
+    }
+
+    void connectionOpened() {
+        open++;
+        loop.runtime().counters().connectionOpened(colour);
+    }
+
+    void connectionClosed(UpstreamConnection connection) {
+        open--;
+        idle.remove(connection);
+        loop.runtime().counters().connectionClosed(colour);
+        loop.poolMayBeUnused(this);
+    }
+
+    @Override
+    public String toString() {
+        return colour.label() + "/" + backend.id();
+    }
+}

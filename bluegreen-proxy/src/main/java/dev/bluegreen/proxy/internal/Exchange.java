@@ -1,0 +1,563 @@
+package dev.bluegreen.proxy.internal;
+
+import dev.bluegreen.core.Backend;
+import dev.bluegreen.core.Colour;
+import dev.bluegreen.core.Environment;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One request and its response: the unit that routing, draining and failure handling count.
+ *
+ * <p>The exchange is pinned at birth to the colour (and generation) its request was routed to, and to the backend
+ * that accepted its connection; a switch never moves it (DESIGN.md, invariant 1). It relays the request upstream and
+ * the response back, one message at a time, reading from one side only as fast as the other side takes writes
+ * (invariant 4). All of its methods run on the client connection's event loop, which is also the upstream
+ * connection's, so it holds no locks.
+ *
+ * <p>Failures, before the response has started: connect failures try another backend of the same pool (bounded),
+ * then 502; a request that is safe to replay (idempotent, no body) whose reused connection turns out to be closed is
+ * replayed once on a new connection; no response in time is 504. After the response has started, any failure closes
+ * the client connection, so the client never mistakes a cut response for a whole one.
+ */
+final class Exchange implements BackendPool.AcquireCallback {
+
+    private static final Logger log = LoggerFactory.getLogger(Exchange.class);
+
+    private final ClientConnectionHandler client;
+    private final ChannelHandlerContext clientCtx;
+    private final LoopContext loop;
+    private final ProxyConfig config;
+    private final HttpRequest request;
+    private final Colour colour;
+    private final long generation;
+    private final Environment environment;
+    private final HttpVersion clientVersion;
+    private final boolean clientKeepAlive;
+    private final boolean headRequest;
+    private final boolean requestHasBody;
+    private final boolean replayable;
+    private final boolean expectsContinue;
+
+    private Backend backend;
+    private UpstreamConnection upstream;
+    private boolean upstreamReused;
+    private int connectAttempts;
+    private long triedBackends;
+    private boolean replayed;
+
+    private boolean requestComplete;
+    private boolean discardRequestBody;
+    private boolean continueRelayed;
+    private boolean skipInterimEnd;
+    private boolean responseStarted;
+    private boolean responseComplete;
+    private boolean upstreamKeepAlive;
+    private boolean closeClient;
+    private boolean waitingForUpstreamWritable;
+    private boolean waitingForClientWritable;
+    private boolean ended;
+    private ChannelFuture responseEnd;
+    private ScheduledFuture<?> responseTimer;
+    private long lastUpstreamActivityNanos;
+
+    Exchange(ClientConnectionHandler client, ChannelHandlerContext clientCtx, LoopContext loop, HttpRequest request,
+             Colour colour, long generation, Environment environment) {
+        this.client = client;
+        this.clientCtx = clientCtx;
+        this.loop = loop;
+        this.config = loop.runtime().config();
+        this.request = request;
+        this.colour = colour;
+        this.generation = generation;
+        this.environment = environment;
+        this.clientVersion = request.protocolVersion();
+        this.clientKeepAlive = HttpUtil.isKeepAlive(request);
+        this.headRequest = HttpMethod.HEAD.equals(request.method());
+        boolean chunked = HttpUtil.isTransferEncodingChunked(request);
+        this.requestHasBody = chunked || HttpUtil.getContentLength(request, 0L) > 0;
+        this.replayable = !requestHasBody && isIdempotent(request.method());
+        this.expectsContinue = HttpUtil.is100ContinueExpected(request);
+        prepareUpstreamHead(chunked);
+    }
+
+    /** RFC 9110 §9.2.2: a request with one of these methods may be sent again without changing the outcome. */
+    private static boolean isIdempotent(HttpMethod method) {
+        return HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method) || HttpMethod.OPTIONS.equals(method)
+                || HttpMethod.TRACE.equals(method) || HttpMethod.PUT.equals(method)
+                || HttpMethod.DELETE.equals(method);
+    }
+
+    /** Turns the client's request head into the upstream one, in place: same message, this hop's framing. */
+    private void prepareUpstreamHead(boolean chunked) {
+        HttpHeaders headers = request.headers();
+        String host = headers.get(HttpHeaderNames.HOST);
+        HopByHopHeaders.strip(headers);
+        if (chunked) {
+            // The body is re-framed on the upstream hop exactly as it arrived: chunk by chunk.
+            HttpUtil.setTransferEncodingChunked(request, true);
+        }
+        ForwardedHeaders.set(headers, clientCtx.channel().remoteAddress(), host);
+        // Upstream is always HTTP/1.1 with keep-alive; the client's own connection semantics stay on its hop.
+        request.setProtocolVersion(HttpVersion.HTTP_1_1);
+    }
+
+    Colour colour() {
+        return colour;
+    }
+
+    long generation() {
+        return generation;
+    }
+
+    /** Starts the exchange: picks a backend of its pool and connects. */
+    void start() {
+        loop.runtime().counters().exchangeStarted(colour);
+        connectToNextBackend();
+    }
+
+    // ---- connecting ------------------------------------------------------------------------------------------
+
+    private void connectToNextBackend() {
+        Backend next = pickBackend();
+        if (next == null) {
+            log.warn("502: no backend of the {} pool accepted a connection for {} {} ({} tried)",
+                    colour.label(), request.method(), request.uri(), connectAttempts);
+            failBeforeResponse(HttpResponseStatus.BAD_GATEWAY,
+                    "no backend of the " + colour.label() + " pool accepted a connection");
+            return;
+        }
+        backend = next;
+        connectAttempts++;
+        InetSocketAddress address = loop.runtime().addresses().cached(next);
+        if (address != null) {
+            loop.pool(colour, next, address).acquire(this);
+            return;
+        }
+        loop.runtime().addresses().resolveAsync(next).whenComplete((resolved, error) ->
+                loop.eventLoop().execute(() -> {
+                    if (ended) {
+                        return;
+                    }
+                    if (error != null) {
+                        failed(error);
+                    } else {
+                        loop.pool(colour, next, resolved).acquire(this);
+                    }
+                }));
+    }
+
+    /** Round robin over the pool, skipping backends this exchange already tried. */
+    private Backend pickBackend() {
+        List<Backend> backends = environment.backends();
+        int size = backends.size();
+        if (connectAttempts >= config.maxConnectAttempts() || connectAttempts >= size) {
+            return null;
+        }
+        int start = loop.nextRoundRobin();
+        for (int i = 0; i < size; i++) {
+            int index = Math.floorMod(start + i, size);
+            long bit = index < Long.SIZE ? 1L << index : 0L;
+            if ((triedBackends & bit) == 0) {
+                triedBackends |= bit;
+                return backends.get(index);
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void acquired(UpstreamConnection connection, boolean reused) {
+        if (ended) {
+            // The client left while we were connecting; the connection is clean and can serve someone else.
+            connection.pool().release(connection, true);
+            return;
+        }
+        upstream = connection;
+        upstreamReused = reused;
+        connection.attach(this);
+        sendRequestHead();
+    }
+
+    @Override
+    public void failed(Throwable cause) {
+        if (ended) {
+            return;
+        }
+        log.debug("connect to {} of the {} pool failed: {}", backend, colour.label(), cause.toString());
+        connectToNextBackend();
+    }
+
+    private void sendRequestHead() {
+        Channel channel = upstream.channel();
+        if (!request.headers().contains(HttpHeaderNames.HOST)) {
+            request.headers().set(HttpHeaderNames.HOST, backend.authority());
+        }
+        lastUpstreamActivityNanos = System.nanoTime();
+        if (requestComplete) {
+            // A replay: the request had no body and has been read whole already.
+            channel.write(request, channel.voidPromise());
+            channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, channel.voidPromise());
+        } else if (requestHasBody) {
+            // Flush the head at once: with Expect: 100-continue the backend answers it before the body comes.
+            channel.writeAndFlush(request, channel.voidPromise());
+        } else {
+            // The end of the request follows at once from the client's queue; it flushes both.
+            channel.write(request, channel.voidPromise());
+        }
+        channel.read();
+        armResponseTimer(config.responseTimeout().toNanos());
+        if (!requestComplete) {
+            clientCtx.read();
+        }
+    }
+
+    // ---- request body, client → upstream ---------------------------------------------------------------------
+
+    /** A piece of the request body (or its end) from the client. */
+    void onClientContent(HttpContent content) {
+        boolean last = content instanceof LastHttpContent;
+        if (discardRequestBody || upstream == null) {
+            content.release();
+            if (last) {
+                requestComplete = true;
+                if (responseComplete) {
+                    end();
+                }
+            } else {
+                clientCtx.read();
+            }
+            return;
+        }
+        Channel channel = upstream.channel();
+        lastUpstreamActivityNanos = System.nanoTime();
+        channel.writeAndFlush(content, channel.voidPromise());
+        if (last) {
+            requestComplete = true;
+        } else if (channel.isWritable()) {
+            clientCtx.read();
+        } else {
+            waitingForUpstreamWritable = true;
+        }
+    }
+
+    /** The upstream connection can take writes again: read more of the request body. */
+    void onUpstreamWritable() {
+        if (waitingForUpstreamWritable) {
+            waitingForUpstreamWritable = false;
+            clientCtx.read();
+        }
+    }
+
+    // ---- response, upstream → client -------------------------------------------------------------------------
+
+    /** A response message (head, body piece or end) from the backend. */
+    void onUpstreamMessage(HttpObject message) {
+        lastUpstreamActivityNanos = System.nanoTime();
+        if (message.decoderResult().isFailure()) {
+            ReferenceCountUtil.release(message);
+            log.warn("502: bad response from {} of the {} pool: {}", backend, colour.label(),
+                    message.decoderResult().cause().toString());
+            failUpstream(HttpResponseStatus.BAD_GATEWAY, "the backend sent a malformed response");
+            return;
+        }
+        if (message instanceof HttpResponse response) {
+            onResponseHead(response);
+        } else if (message instanceof HttpContent content) {
+            onResponseContent(content);
+        } else {
+            ReferenceCountUtil.release(message);
+        }
+    }
+
+    private void onResponseHead(HttpResponse response) {
+        int code = response.status().code();
+        if (code == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
+            // The proxy never forwards Upgrade, so a 101 is a backend out of step with the request.
+            ReferenceCountUtil.release(response);
+            log.warn("502: {} of the {} pool switched protocols unasked", backend, colour.label());
+            failUpstream(HttpResponseStatus.BAD_GATEWAY, "the backend switched protocols unasked");
+            return;
+        }
+        if (code < 200) {
+            relayInterim(response);
+            return;
+        }
+        upstreamKeepAlive = HttpUtil.isKeepAlive(response);
+        HttpHeaders headers = response.headers();
+        HopByHopHeaders.strip(headers);
+        boolean bodyless = headRequest || code == 204 || code == 304;
+        if (!bodyless && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            if (clientVersion.isKeepAliveDefault()) {
+                HttpUtil.setTransferEncodingChunked(response, true);
+            } else {
+                // An HTTP/1.0 client knows no chunks: the end of the body is the end of the connection.
+                closeClient = true;
+            }
+        }
+        if (!clientKeepAlive || client.isDraining()) {
+            closeClient = true;
+        }
+        if (closeClient) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (!clientVersion.isKeepAliveDefault()) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        response.setProtocolVersion(HttpVersion.HTTP_1_1);
+        responseStarted = true;
+        clientCtx.write(response, clientCtx.voidPromise());
+    }
+
+    /** Relays a 1xx response (RFC 9110 §15.2) and skips the empty end the codec emits after it. */
+    private void relayInterim(HttpResponse interim) {
+        skipInterimEnd = true;
+        ReferenceCountUtil.release(interim);
+        // RFC 9110 §15.2: a proxy must not send 1xx to an HTTP/1.0 client.
+        if (!clientVersion.isKeepAliveDefault() || responseStarted) {
+            return;
+        }
+        if (interim.status().code() == HttpResponseStatus.CONTINUE.code()) {
+            continueRelayed = true;
+        }
+        HopByHopHeaders.strip(interim.headers());
+        ChannelHandlerContext codec = clientCtx.pipeline().context(HttpServerCodec.class);
+        codec.writeAndFlush(InterimResponses.encode(clientCtx.alloc(), interim), codec.voidPromise());
+    }
+
+    private void onResponseContent(HttpContent content) {
+        boolean last = content instanceof LastHttpContent;
+        if (skipInterimEnd) {
+            content.release();
+            if (last) {
+                skipInterimEnd = false;
+            }
+            return;
+        }
+        if (!responseStarted) {
+            content.release();
+            return;
+        }
+        if (!last) {
+            clientCtx.write(content, clientCtx.voidPromise());
+            return;
+        }
+        responseComplete = true;
+        cancelResponseTimer();
+        ChannelFuture written = clientCtx.writeAndFlush(content);
+        if (requestComplete) {
+            responseEnd = written;
+            end();
+        } else {
+            onEarlyResponse(written);
+        }
+    }
+
+    /**
+     * The backend answered before the whole request was sent. The upstream connection is out of step and closes;
+     * the rest of the request body is read and dropped so the client connection stays in step, unless the client is
+     * still waiting for a 100 Continue it will now never get, in which case it won't send the body and closes.
+     */
+    private void onEarlyResponse(ChannelFuture written) {
+        responseEnd = written;
+        releaseUpstream(false);
+        if (expectsContinue && !continueRelayed) {
+            closeClient = true;
+            end();
+            return;
+        }
+        discardRequestBody = true;
+        if (waitingForUpstreamWritable) {
+            waitingForUpstreamWritable = false;
+            clientCtx.read();
+        }
+    }
+
+    /** The upstream read a batch: push it to the client, and read more if the client keeps up. */
+    void onUpstreamReadComplete() {
+        if (ended) {
+            return;
+        }
+        clientCtx.flush();
+        if (!responseComplete) {
+            requestUpstreamRead();
+        }
+    }
+
+    private void requestUpstreamRead() {
+        if (clientCtx.channel().isWritable()) {
+            upstream.channel().read();
+        } else {
+            waitingForClientWritable = true;
+        }
+    }
+
+    /** The client connection can take writes again: read more of the response. */
+    void onClientWritable() {
+        if (waitingForClientWritable && upstream != null) {
+            waitingForClientWritable = false;
+            upstream.channel().read();
+        }
+    }
+
+    // ---- failures --------------------------------------------------------------------------------------------
+
+    /** The upstream connection closed under this exchange. */
+    void onUpstreamClosed() {
+        upstream = null;
+        if (ended) {
+            return;
+        }
+        if (responseStarted) {
+            log.warn("{} of the {} pool closed the connection in the middle of a response; closing the client's",
+                    backend, colour.label());
+            abort();
+            return;
+        }
+        if (upstreamReused && replayable && !replayed && !continueRelayed) {
+            // A pooled connection the backend had closed before our request reached it: replay on a fresh one.
+            replayed = true;
+            log.debug("replaying {} {} on a new connection to {}", request.method(), request.uri(), backend);
+            cancelResponseTimer();
+            InetSocketAddress address = loop.runtime().addresses().cached(backend);
+            if (address != null) {
+                loop.pool(colour, backend, address).connectNew(this);
+                return;
+            }
+        }
+        log.warn("502: {} of the {} pool closed the connection before responding to {} {}",
+                backend, colour.label(), request.method(), request.uri());
+        failBeforeResponse(HttpResponseStatus.BAD_GATEWAY, "the backend closed the connection before responding");
+    }
+
+    /** The upstream pipeline reported an error; the connection is closing and {@link #onUpstreamClosed} follows. */
+    void onUpstreamFailure(Throwable cause) {
+        log.debug("upstream failure on {} for {} {}", backend, request.method(), request.uri(), cause);
+    }
+
+    /** The client connection closed under this exchange: drop the upstream side, it can't be reused. */
+    void onClientClosed() {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        cancelResponseTimer();
+        releaseUpstream(false);
+        loop.runtime().counters().exchangeEnded(colour);
+    }
+
+    private void failUpstream(HttpResponseStatus status, String message) {
+        if (responseStarted) {
+            abort();
+        } else {
+            failBeforeResponse(status, message);
+        }
+    }
+
+    /** Answers the client with the proxy's own error: nothing of the backend's response was sent. */
+    private void failBeforeResponse(HttpResponseStatus status, String message) {
+        if (ended) {
+            return;
+        }
+        cancelResponseTimer();
+        releaseUpstream(false);
+        // Unread request body can't be skipped reliably without reading it: close instead.
+        closeClient |= !clientKeepAlive || client.isDraining() || (requestHasBody && !requestComplete);
+        responseStarted = true;
+        responseComplete = true;
+        responseEnd = clientCtx.writeAndFlush(ErrorResponses.of(clientCtx.alloc(), status, message, closeClient));
+        end();
+    }
+
+    /** A failure after the response started: the client must not see a clean end, so its connection closes. */
+    private void abort() {
+        if (ended) {
+            return;
+        }
+        closeClient = true;
+        responseEnd = null;
+        releaseUpstream(false);
+        end();
+    }
+
+    private void armResponseTimer(long delayNanos) {
+        responseTimer = loop.eventLoop().schedule(this::onResponseTimer, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelResponseTimer() {
+        if (responseTimer != null) {
+            responseTimer.cancel(false);
+            responseTimer = null;
+        }
+    }
+
+    /** Fires after the response timeout; the exchange only times out if the upstream was silent all that time. */
+    private void onResponseTimer() {
+        responseTimer = null;
+        if (ended || responseComplete) {
+            return;
+        }
+        long timeout = config.responseTimeout().toNanos();
+        long silentFor = System.nanoTime() - lastUpstreamActivityNanos;
+        if (silentFor < timeout) {
+            armResponseTimer(timeout - silentFor);
+            return;
+        }
+        log.warn("504: {} of the {} pool was silent for {} ms on {} {}", backend, colour.label(),
+                config.responseTimeout().toMillis(), request.method(), request.uri());
+        failUpstream(HttpResponseStatus.GATEWAY_TIMEOUT,
+                "the backend did not answer within " + config.responseTimeout().toMillis() + " ms");
+    }
+
+    // ---- the end ---------------------------------------------------------------------------------------------
+
+    private void releaseUpstream(boolean reusable) {
+        UpstreamConnection connection = upstream;
+        if (connection != null) {
+            upstream = null;
+            connection.pool().release(connection, reusable);
+        }
+    }
+
+    private void end() {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        cancelResponseTimer();
+        boolean clean = upstreamKeepAlive && requestComplete && responseComplete && !discardRequestBody;
+        releaseUpstream(clean);
+        loop.runtime().counters().exchangeEnded(colour);
+        client.exchangeEnded(this, responseEnd, closeClient);
+    }
+
+    /** Asks the exchange to close the client connection after its response (the proxy is shutting down). */
+    void closeClientAfterResponse() {
+        closeClient = true;
+    }
+
+    @Override
+    public String toString() {
+        return request.method() + " " + request.uri() + " → " + colour.label() + "#" + generation + " " + backend;
+    }
+}

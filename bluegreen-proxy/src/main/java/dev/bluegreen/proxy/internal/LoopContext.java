@@ -1,0 +1,104 @@
+package dev.bluegreen.proxy.internal;
+
+import dev.bluegreen.core.Backend;
+import dev.bluegreen.core.Colour;
+import dev.bluegreen.core.RoutingSnapshot;
+import io.netty.channel.EventLoop;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one event loop owns: its upstream pools (per colour, per backend) and its round-robin position. Only its
+ * own event loop touches it, so it needs no locks; upstream connections live on the loop of the client
+ * connection that uses them (DESIGN.md, invariant 5).
+ */
+final class LoopContext {
+
+    private final ProxyRuntime runtime;
+    private final EventLoop eventLoop;
+    private final Map<Colour, Map<Backend, BackendPool>> pools = new EnumMap<>(Colour.class);
+    private int roundRobin;
+
+    LoopContext(ProxyRuntime runtime, EventLoop eventLoop) {
+        this.runtime = runtime;
+        this.eventLoop = eventLoop;
+        for (Colour colour : Colour.values()) {
+            pools.put(colour, new HashMap<>());
+        }
+    }
+
+    ProxyRuntime runtime() {
+        return runtime;
+    }
+
+    EventLoop eventLoop() {
+        return eventLoop;
+    }
+
+    /** The next position of this loop's round robin. */
+    int nextRoundRobin() {
+        return roundRobin++;
+    }
+
+    /** This loop's pool for {@code backend} of {@code colour}, created on first use. */
+    BackendPool pool(Colour colour, Backend backend, InetSocketAddress address) {
+        return pools.get(colour).computeIfAbsent(backend, b -> new BackendPool(this, colour, b, address));
+    }
+
+    /**
+     * Whether connections to {@code backend} of {@code colour} may be kept for later requests: only while that
+     * colour is live and the backend is still part of its pool. A colour that stops being live drains.
+     */
+    boolean keeps(Colour colour, Backend backend) {
+        RoutingSnapshot snapshot = runtime.admin().snapshot();
+        return snapshot.live() == colour && snapshot.environment(colour).backends().contains(backend);
+    }
+
+    /** Applies a routing change: pools that are no longer kept close their idle connections. */
+    void onRoutingChange() {
+        for (Map<Backend, BackendPool> byBackend : pools.values()) {
+            List<BackendPool> unused = new ArrayList<>();
+            for (BackendPool pool : byBackend.values()) {
+                if (!keeps(pool.colour(), pool.backend())) {
+                    pool.closeIdle();
+                    if (pool.openCount() == 0) {
+                        unused.add(pool);
+                    }
+                }
+            }
+            for (BackendPool pool : unused) {
+                byBackend.remove(pool.backend());
+            }
+        }
+    }
+
+    /** Forgets {@code pool} once it has no connections and is no longer kept. */
+    void poolMayBeUnused(BackendPool pool) {
+        if (pool.openCount() == 0 && !keeps(pool.colour(), pool.backend())) {
+            pools.get(pool.colour()).remove(pool.backend(), pool);
+        }
+    }
+
+    /** Closes idle connections unused for longer than the upstream idle timeout. */
+    void evictIdleConnections() {
+        long deadline = System.nanoTime() - runtime.config().upstreamIdleTimeout().toNanos();
+        for (Map<Backend, BackendPool> byBackend : pools.values()) {
+            for (BackendPool pool : byBackend.values()) {
+                pool.evictIdleSince(deadline);
+            }
+        }
+    }
+
+    /** Closes every idle connection of every pool (shutdown). */
+    void closeAllIdle() {
+        for (Map<Backend, BackendPool> byBackend : pools.values()) {
+            for (BackendPool pool : byBackend.values()) {
+                pool.closeIdle();
+            }
+        }
+    }
+}

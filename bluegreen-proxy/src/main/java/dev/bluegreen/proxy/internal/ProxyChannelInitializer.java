@@ -1,0 +1,49 @@
+package dev.bluegreen.proxy.internal;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.flow.FlowControlHandler;
+
+/**
+ * Assembles a client connection's pipeline, and nothing else:
+ *
+ * <pre>
+ * HttpServerCodec → FlowControlHandler → ClientConnectionHandler
+ * </pre>
+ *
+ * The flow-control handler hands on one decoded message per read request, which is what lets the connection
+ * handler take pipelined requests one at a time and read a body only as fast as the backend takes it.
+ */
+public final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
+
+    private final ProxyRuntime runtime;
+    private final ChannelGroup clients;
+
+    /** @param clients every accepted client connection joins this group, so shutdown can reach them all */
+    public ProxyChannelInitializer(ProxyRuntime runtime, ChannelGroup clients) {
+        this.runtime = runtime;
+        this.clients = clients;
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        clients.add(ch);
+        ch.pipeline()
+                .addLast("http", Codecs.client())
+                .addLast("flow", new FlowControlHandler())
+                .addLast("proxy", new ClientConnectionHandler(runtime));
+    }
+
+    /** Starts the graceful close of one client connection, on its own event loop. */
+    public static void closeGracefully(Channel client) {
+        client.eventLoop().execute(() -> {
+            ClientConnectionHandler handler = client.pipeline().get(ClientConnectionHandler.class);
+            if (handler != null) {
+                handler.closeGracefully();
+            } else {
+                client.close();
+            }
+        });
+    }
+}

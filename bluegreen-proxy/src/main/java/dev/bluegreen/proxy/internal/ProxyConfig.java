@@ -1,0 +1,27 @@
+package dev.bluegreen.proxy.internal;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/**
+ * The proxy's settings, validated by {@code BlueGreenProxy.Builder} and immutable afterwards.
+ *
+ * @param listenAddress       where the proxy accepts client connections (port 0: any free port)
+ * @param eventLoopThreads    event-loop threads shared by client and upstream connections
+ * @param connectTimeout      how long one upstream connect may take before the next backend is tried
+ * @param responseTimeout     how long the upstream may stay silent, once the request is sent, before 504
+ * @param idleTimeout         how long a client keep-alive connection may sit between requests
+ * @param upstreamIdleTimeout how long a pooled upstream connection may sit unused before it is closed
+ * @param maxConnectAttempts  how many backends of the pool one request may try to connect to
+ * @param shutdownGracePeriod how long {@code stop()} lets in-flight exchanges finish
+ */
+public record ProxyConfig(
+        InetSocketAddress listenAddress,
+        int eventLoopThreads,
+        Duration connectTimeout,
+        Duration responseTimeout,
+        Duration idleTimeout,
+        Duration upstreamIdleTimeout,
+        int maxConnectAttempts,
+        Duration shutdownGracePeriod) {
+}

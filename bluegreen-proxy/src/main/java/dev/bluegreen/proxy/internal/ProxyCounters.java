@@ -1,0 +1,62 @@
+package dev.bluegreen.proxy.internal;
+
+import dev.bluegreen.core.Colour;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Live counts per colour, updated from every event loop without locks: exchanges under way and upstream
+ * connections open. They are what draining is judged by.
+ */
+public final class ProxyCounters {
+
+    private final LongAdder[] activeExchanges = adders();
+    private final LongAdder[] openConnections = adders();
+    private final LongAdder clientConnections = new LongAdder();
+
+    private static LongAdder[] adders() {
+        LongAdder[] adders = new LongAdder[Colour.values().length];
+        for (int i = 0; i < adders.length; i++) {
+            adders[i] = new LongAdder();
+        }
+        return adders;
+    }
+
+    void exchangeStarted(Colour colour) {
+        activeExchanges[colour.ordinal()].increment();
+    }
+
+    void exchangeEnded(Colour colour) {
+        activeExchanges[colour.ordinal()].decrement();
+    }
+
+    void connectionOpened(Colour colour) {
+        openConnections[colour.ordinal()].increment();
+    }
+
+    void connectionClosed(Colour colour) {
+        openConnections[colour.ordinal()].decrement();
+    }
+
+    void clientConnected() {
+        clientConnections.increment();
+    }
+
+    void clientDisconnected() {
+        clientConnections.decrement();
+    }
+
+    /** Exchanges routed to {@code colour} that have not ended yet. */
+    public long activeExchanges(Colour colour) {
+        return activeExchanges[colour.ordinal()].sum();
+    }
+
+    /** Upstream connections to {@code colour}'s backends that are open, busy or idle. */
+    public long openConnections(Colour colour) {
+        return openConnections[colour.ordinal()].sum();
+    }
+
+    /** Client connections open now. */
+    public long clientConnections() {
+        return clientConnections.sum();
+    }
+}

@@ -1,0 +1,109 @@
+package dev.bluegreen.proxy.internal;
+
+import dev.bluegreen.core.BlueGreen;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.resolver.NoopAddressResolverGroup;
+import io.netty.util.concurrent.EventExecutor;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.concurrent.Executor;
+
+/**
+ * Everything the handlers of one proxy share: its settings, the admin object it follows, the upstream bootstrap,
+ * the per-event-loop contexts and the live counters. Built once at start; immutable apart from the counters and the
+ * loop contexts' own (loop-confined) state.
+ */
+public final class ProxyRuntime {
+
+    private final ProxyConfig config;
+    private final BlueGreen admin;
+    private final Bootstrap upstreamBootstrap;
+    private final Map<EventExecutor, LoopContext> loops;
+    private final ProxyCounters counters = new ProxyCounters();
+    private final BackendAddresses addresses;
+
+    /**
+     * @param workers          the event loops that serve client and upstream connections
+     * @param resolverExecutor where backend names are resolved when the cache misses (never an event loop)
+     */
+    public ProxyRuntime(ProxyConfig config, BlueGreen admin, Transport transport, EventLoopGroup workers,
+                        Executor resolverExecutor) {
+        this.config = config;
+        this.admin = admin;
+        this.addresses = new BackendAddresses(resolverExecutor);
+        this.upstreamBootstrap = new Bootstrap()
+                .channel(transport.socketChannelType())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
+                .option(ChannelOption.TCP_NODELAY, true)
+                // Reads from the backend are requested one at a time, as the client takes the writes.
+                .option(ChannelOption.AUTO_READ, false)
+                // Addresses are resolved off the event loops by BackendAddresses.
+                .resolver(NoopAddressResolverGroup.INSTANCE);
+        Map<EventExecutor, LoopContext> byLoop = new IdentityHashMap<>();
+        for (EventExecutor executor : workers) {
+            byLoop.put(executor, new LoopContext(this, (EventLoop) executor));
+        }
+        this.loops = byLoop;
+        addresses.resolveAll(admin.snapshot());
+    }
+
+    ProxyConfig config() {
+        return config;
+    }
+
+    /** The admin object this proxy follows. */
+    public BlueGreen admin() {
+        return admin;
+    }
+
+    Bootstrap upstreamBootstrap() {
+        return upstreamBootstrap;
+    }
+
+    BackendAddresses addresses() {
+        return addresses;
+    }
+
+    /** The live counters of this proxy. */
+    public ProxyCounters counters() {
+        return counters;
+    }
+
+    LoopContext loop(EventLoop eventLoop) {
+        LoopContext context = loops.get(eventLoop);
+        if (context == null) {
+            throw new IllegalStateException("event loop " + eventLoop + " is not one of this proxy's workers");
+        }
+        return context;
+    }
+
+    /**
+     * Applies a routing change on every event loop: resolves new backends here (the caller's thread, not an event
+     * loop), then lets each loop close the idle connections that are no longer kept.
+     */
+    public void onRoutingChange() {
+        addresses.resolveAll(admin.snapshot());
+        for (LoopContext context : loops.values()) {
+            context.eventLoop().execute(context::onRoutingChange);
+        }
+    }
+
+    /** Starts each loop's periodic eviction of upstream connections idle for too long. */
+    public void scheduleIdleEviction() {
+        long periodMillis = Math.max(100, config.upstreamIdleTimeout().toMillis() / 2);
+        for (LoopContext context : loops.values()) {
+            context.eventLoop().scheduleWithFixedDelay(context::evictIdleConnections,
+                    periodMillis, periodMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Closes idle upstream connections on every loop (shutdown). */
+    public void closeIdleUpstreams() {
+        for (LoopContext context : loops.values()) {
+            context.eventLoop().execute(context::closeAllIdle);
+        }
+    }
+}
