@@ -6,6 +6,7 @@ import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.proxy.internal.ProxyChannelInitializer;
 import dev.bluegreen.proxy.internal.ProxyConfig;
+import dev.bluegreen.proxy.internal.ProxyCounters;
 import dev.bluegreen.proxy.internal.ProxyRuntime;
 import dev.bluegreen.proxy.internal.Transport;
 import io.netty.bootstrap.ServerBootstrap;
@@ -165,6 +166,12 @@ public final class BlueGreenProxy {
     public long upstreamConnections(Colour colour) {
         Runtime runtime = running;
         return runtime == null ? 0 : runtime.proxy().counters().openConnections(requireNonNull(colour, "colour"));
+    }
+
+    /** The live counters while running, else {@code null}; for the admin endpoint. */
+    ProxyCounters countersOrNull() {
+        Runtime runtime = running;
+        return runtime == null ? null : runtime.proxy().counters();
     }
 
     /** Client connections open now. */

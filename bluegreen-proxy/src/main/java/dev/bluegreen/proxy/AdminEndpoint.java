@@ -1,0 +1,192 @@
+package dev.bluegreen.proxy;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.bluegreen.core.BlueGreen;
+import dev.bluegreen.proxy.internal.ProxyCounters;
+import dev.bluegreen.proxy.internal.Transport;
+import dev.bluegreen.proxy.internal.admin.AdminHttpHandler;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An optional HTTP endpoint for operators and scripts, on its own port, that shows the routing state and runs the
+ * admin verbs of a {@link BlueGreen}:
+ *
+ * <ul>
+ *   <li>{@code GET /status}: live colour, generation, both pools (and, with a proxy, the exchanges and upstream
+ *       connections each colour still has);</li>
+ *   <li>{@code GET /history}: the recent changes;</li>
+ *   <li>{@code POST /switch?to=blue|green}, {@code POST /promote}, {@code POST /rollback}, each with an optional
+ *       {@code generation=N}: 200 and the new status, 409 with the reason when the change is refused, 400 for bad
+ *       input.</li>
+ * </ul>
+ *
+ * <p>It binds to loopback unless told otherwise, and has no authentication yet: expose it only where every caller
+ * may switch traffic. One thread serves it; verbs run on a second, so a slow store never stalls the connection
+ * handling. Thread-safe; starts once.
+ */
+public final class AdminEndpoint {
+
+    private static final Logger log = LoggerFactory.getLogger(AdminEndpoint.class);
+
+    private final BlueGreen admin;
+    private final BlueGreenProxy proxy;
+    private final InetSocketAddress listenAddress;
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private volatile Channel server;
+    private volatile EventLoopGroup group;
+    private volatile ExecutorService verbs;
+
+    private AdminEndpoint(BlueGreen admin, BlueGreenProxy proxy, InetSocketAddress listenAddress) {
+        this.admin = admin;
+        this.proxy = proxy;
+        this.listenAddress = listenAddress;
+    }
+
+    /** A builder for an endpoint that steers {@code admin}. */
+    public static Builder builder(BlueGreen admin) {
+        return new Builder(requireNonNull(admin, "admin"));
+    }
+
+    /**
+     * Binds and starts serving.
+     *
+     * @return a future that completes with this endpoint once it listens, or exceptionally if it can't bind
+     * @throws IllegalStateException if it was started before
+     */
+    public CompletableFuture<AdminEndpoint> start() {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("admin endpoint: already started (expected: a new endpoint)");
+        }
+        Transport transport = Transport.best();
+        EventLoopGroup loops = transport.newEventLoopGroup(1, "bluegreen-admin-io");
+        ExecutorService verbExecutor = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "bluegreen-admin");
+            thread.setDaemon(true);
+            return thread;
+        });
+        group = loops;
+        verbs = verbExecutor;
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(loops)
+                .channel(transport.serverChannelType())
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline()
+                                .addLast("http", new HttpServerCodec())
+                                .addLast("aggregate", new HttpObjectAggregator(64 * 1024))
+                                .addLast("admin", new AdminHttpHandler(admin, this::counters, verbExecutor));
+                    }
+
+                    private ProxyCounters counters() {
+                        return proxy == null ? null : proxy.countersOrNull();
+                    }
+                });
+        CompletableFuture<AdminEndpoint> result = new CompletableFuture<>();
+        bootstrap.bind(listenAddress).addListener(future -> {
+            if (future.isSuccess()) {
+                server = ((ChannelFuture) future).channel();
+                log.info("bluegreen admin endpoint on http://{}", hostAndPort(localAddress()));
+                result.complete(this);
+            } else {
+                release();
+                result.completeExceptionally(new IllegalStateException("admin endpoint: cannot listen on "
+                        + listenAddress + ": " + future.cause().getMessage(), future.cause()));
+            }
+        });
+        return result;
+    }
+
+    private static String hostAndPort(InetSocketAddress address) {
+        return address.getHostString() + ":" + address.getPort();
+    }
+
+    /** The bound address. @throws IllegalStateException if the endpoint is not listening */
+    public InetSocketAddress localAddress() {
+        Channel channel = server;
+        if (channel == null) {
+            throw new IllegalStateException("admin endpoint: not listening (expected: started)");
+        }
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    /** The bound port. @throws IllegalStateException if the endpoint is not listening */
+    public int port() {
+        return localAddress().getPort();
+    }
+
+    /** Stops listening and closes its connections; the future completes when its threads are gone. */
+    public CompletableFuture<Void> stop() {
+        Channel channel = server;
+        if (channel != null) {
+            channel.close().addListener(closed -> release());
+        } else if (group == null) {
+            stopped.complete(null);
+        }
+        return stopped;
+    }
+
+    private void release() {
+        EventLoopGroup loops = group;
+        if (verbs != null) {
+            verbs.shutdown();
+        }
+        if (loops != null) {
+            loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(done -> stopped.complete(null));
+        } else {
+            stopped.complete(null);
+        }
+    }
+
+    /** Builds an {@link AdminEndpoint}. Not thread-safe; build once. */
+    public static final class Builder {
+
+        private final BlueGreen admin;
+        private BlueGreenProxy proxy;
+        private InetSocketAddress listenAddress = new InetSocketAddress("127.0.0.1", 8081);
+
+        private Builder(BlueGreen admin) {
+            this.admin = admin;
+        }
+
+        /** Where to listen; port 0 picks a free port. Default 127.0.0.1:8081 (loopback only). */
+        public Builder listen(String host, int port) {
+            requireNonNull(host, "host");
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port: " + port + " (expected: 0-65535)");
+            }
+            this.listenAddress = new InetSocketAddress(host, port);
+            return this;
+        }
+
+        /** The proxy whose live counts {@code /status} shows (optional). */
+        public Builder proxy(BlueGreenProxy proxy) {
+            this.proxy = requireNonNull(proxy, "proxy");
+            if (proxy.admin() != admin) {
+                throw new IllegalArgumentException("proxy: follows another BlueGreen (expected: the same admin)");
+            }
+            return this;
+        }
+
+        /** The endpoint, not yet started. */
+        public AdminEndpoint build() {
+            return new AdminEndpoint(admin, proxy, listenAddress);
+        }
+    }
+}
