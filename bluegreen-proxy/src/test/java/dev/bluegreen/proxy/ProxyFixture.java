@@ -1,0 +1,83 @@
+package dev.bluegreen.proxy;
+
+import dev.bluegreen.core.Backend;
+import dev.bluegreen.core.BlueGreen;
+import dev.bluegreen.testing.TestBackend;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/**
+ * A running proxy on 127.0.0.1 port 0 in front of real test backends: {@code blue-1..n} (v1, live) and
+ * {@code green-1..n} (v2). Closing it stops everything.
+ */
+final class ProxyFixture implements AutoCloseable {
+
+    final List<TestBackend> blue = new ArrayList<>();
+    final List<TestBackend> green = new ArrayList<>();
+    final BlueGreen admin;
+    final BlueGreenProxy proxy;
+
+    private ProxyFixture(int bluePoolSize, int greenPoolSize, UnaryOperator<BlueGreenProxy.Builder> options) {
+        for (int i = 1; i <= bluePoolSize; i++) {
+            blue.add(TestBackend.start("blue-" + i));
+        }
+        for (int i = 1; i <= greenPoolSize; i++) {
+            green.add(TestBackend.start("green-" + i));
+        }
+        admin = BlueGreen.builder()
+                .blue("v1", backends(blue))
+                .green("v2", backends(green))
+                .build();
+        BlueGreenProxy.Builder builder = BlueGreenProxy.builder(admin)
+                .listen("127.0.0.1", 0)
+                .eventLoopThreads(2)
+                .connectTimeout(Duration.ofSeconds(1))
+                .responseTimeout(Duration.ofSeconds(5))
+                .shutdownGracePeriod(Duration.ofSeconds(5));
+        proxy = options.apply(builder).build();
+        proxy.start().orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    static ProxyFixture start() {
+        return new ProxyFixture(1, 1, UnaryOperator.identity());
+    }
+
+    static ProxyFixture start(int bluePoolSize, int greenPoolSize) {
+        return new ProxyFixture(bluePoolSize, greenPoolSize, UnaryOperator.identity());
+    }
+
+    static ProxyFixture start(UnaryOperator<BlueGreenProxy.Builder> options) {
+        return new ProxyFixture(1, 1, options);
+    }
+
+    static List<Backend> backends(List<TestBackend> servers) {
+        List<Backend> backends = new ArrayList<>();
+        for (TestBackend server : servers) {
+            backends.add(Backend.of("127.0.0.1", server.port()));
+        }
+        return backends;
+    }
+
+    int port() {
+        return proxy.port();
+    }
+
+    TestBackend blue() {
+        return blue.get(0);
+    }
+
+    TestBackend green() {
+        return green.get(0);
+    }
+
+    @Override
+    public void close() {
+        proxy.stop(Duration.ofSeconds(2)).orTimeout(10, TimeUnit.SECONDS).join();
+        admin.close();
+        blue.forEach(TestBackend::close);
+        green.forEach(TestBackend::close);
+    }
+}
