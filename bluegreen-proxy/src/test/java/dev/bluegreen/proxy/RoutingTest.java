@@ -1,6 +1,7 @@
 package dev.bluegreen.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.testing.Gate;
@@ -78,7 +79,8 @@ class RoutingTest {
             RawResponse response = slow.readResponse();
             assertThat(response.status()).isEqualTo(200);
             assertThat(response.header("X-Backend")).isEqualTo("blue-1");
-            assertThat(fixture.proxy.activeExchanges(Colour.BLUE)).isZero();
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> fixture.proxy.activeExchanges(Colour.BLUE) == 0);
         }
     }
 

@@ -26,12 +26,12 @@ import org.slf4j.LoggerFactory;
  * The last handler of a client connection: it turns each request into an {@link Exchange}, one at a time.
  *
  * <pre>
- * client channel:  HttpServerCodec → FlowControlHandler → ClientConnectionHandler ⇄ Exchange ⇄ upstream channel
+ * client channel:  HttpServerCodec → OneMessagePerRead → ClientConnectionHandler ⇄ Exchange ⇄ upstream channel
  * </pre>
  *
  * <p>The channel does not read on its own: this handler asks for one message at a time, and asks for the next
  * request only once the current exchange has ended, so pipelined requests wait their turn in the
- * {@code FlowControlHandler} and their responses go out in order (RFC 9112 §9.3.2).
+ * {@code OneMessagePerRead} handler and their responses go out in order (RFC 9112 §9.3.2).
  *
  * <p>Routing happens here: the routing snapshot is read once, when the request head arrives, and the exchange is
  * pinned to the live colour of that snapshot (DESIGN.md, invariant 1). The connection itself belongs to no colour:

@@ -3,16 +3,15 @@ package dev.bluegreen.proxy.internal;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.handler.flow.FlowControlHandler;
 
 /**
  * Assembles a client connection's pipeline, and nothing else:
  *
  * <pre>
- * HttpServerCodec → FlowControlHandler → ClientConnectionHandler
+ * HttpServerCodec → OneMessagePerRead → ClientConnectionHandler
  * </pre>
  *
- * The flow-control handler hands on one decoded message per read request, which is what lets the connection
+ * The middle handler hands on one decoded message per read request, which is what lets the connection
  * handler take pipelined requests one at a time and read a body only as fast as the backend takes it.
  */
 public final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
@@ -31,7 +30,7 @@ public final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
         clients.add(ch);
         ch.pipeline()
                 .addLast("http", Codecs.client())
-                .addLast("flow", new FlowControlHandler())
+                .addLast("flow", new OneMessagePerRead())
                 .addLast("proxy", new ClientConnectionHandler(runtime));
     }
 
