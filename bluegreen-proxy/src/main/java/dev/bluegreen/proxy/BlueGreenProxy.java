@@ -17,6 +17,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -118,7 +119,7 @@ public final class BlueGreenProxy {
                 return;
             }
             Channel server = ((io.netty.channel.ChannelFuture) future).channel();
-            AutoCloseable listener = admin.addListener(change -> proxy.onRoutingChange());
+            AutoCloseable listener = admin.addListener(proxy::onRoutingChange);
             proxy.scheduleIdleEviction();
             running = new Runtime(boss, workers, resolver, server, clients, proxy, listener);
             state.set(State.RUNNING);
@@ -168,6 +169,17 @@ public final class BlueGreenProxy {
         return runtime == null ? 0 : runtime.proxy().counters().openConnections(requireNonNull(colour, "colour"));
     }
 
+    /**
+     * The latest drain of {@code colour}: after {@code admin.switchTo(GREEN)}, {@code drain(BLUE)} tells how many
+     * exchanges and connections blue still has and completes when it has none (or at the drain deadline). Empty if
+     * the colour has not stopped being live since the proxy started.
+     */
+    public Optional<Drain> drain(Colour colour) {
+        Runtime runtime = running;
+        return runtime == null ? Optional.empty()
+                : Optional.ofNullable(runtime.proxy().drain(requireNonNull(colour, "colour")));
+    }
+
     /** The live counters while running, else {@code null}; for the admin endpoint. */
     ProxyCounters countersOrNull() {
         Runtime runtime = running;
@@ -204,6 +216,7 @@ public final class BlueGreenProxy {
         }
         Runtime runtime = running;
         closeQuietly(runtime.listener());
+        runtime.proxy().stopDrains();
         runtime.server().close().addListener(closed -> {
             log.info("bluegreen proxy stopped accepting; letting {} connection(s) finish within {} ms",
                     runtime.clients().size(), gracePeriod.toMillis());
@@ -256,6 +269,9 @@ public final class BlueGreenProxy {
         private Duration upstreamIdleTimeout = Duration.ofSeconds(30);
         private int maxConnectAttempts = 3;
         private Duration shutdownGracePeriod = Duration.ofSeconds(30);
+        private Duration drainTimeout = Duration.ofSeconds(30);
+        private boolean closeClientConnectionsAfterSwitch;
+        private String routingHeader;
 
         private Builder(BlueGreen admin) {
             this.admin = admin;
@@ -335,10 +351,50 @@ public final class BlueGreenProxy {
             return this;
         }
 
+        /**
+         * How long a colour that stopped being live may keep exchanges and upstream connections open. At the
+         * deadline what is left is closed: a WebSocket gets a close frame (1001, going away) to both peers, any
+         * other exchange has its client connection closed. Default 30 s.
+         */
+        public Builder drainTimeout(Duration timeout) {
+            this.drainTimeout = positive("drainTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * Moves clients off their connections after a switch: the next response on a client connection opened before
+         * the live colour changed carries {@code Connection: close}, and the connection closes after it. For clients
+         * that must reconnect to notice a switch (connection-level load balancers, sticky NATs). Each request is
+         * routed on its own either way. Default off.
+         */
+        public Builder closeClientConnectionsAfterSwitch(boolean enabled) {
+            this.closeClientConnectionsAfterSwitch = enabled;
+            return this;
+        }
+
+        /**
+         * Adds a response header that names the colour and routing generation that served each request, e.g.
+         * {@code X-BlueGreen: green; generation=7}. Off (null) by default: it tells clients about the deployment.
+         *
+         * @param name a header name (RFC 9110 token), or {@code null} for none
+         */
+        public Builder routingHeader(String name) {
+            if (name != null && (name.isEmpty() || !name.chars().allMatch(Builder::isTokenChar))) {
+                throw new IllegalArgumentException("routingHeader: '" + name + "' (expected: a header name token)");
+            }
+            this.routingHeader = name;
+            return this;
+        }
+
+        private static boolean isTokenChar(int c) {
+            return c > 0x20 && c < 0x7f && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0;
+        }
+
         /** The proxy, not yet started. */
         public BlueGreenProxy build() {
             return new BlueGreenProxy(new ProxyConfig(listenAddress, eventLoopThreads, connectTimeout,
-                    responseTimeout, idleTimeout, upstreamIdleTimeout, maxConnectAttempts, shutdownGracePeriod),
+                    responseTimeout, idleTimeout, upstreamIdleTimeout, maxConnectAttempts, shutdownGracePeriod,
+                    drainTimeout, closeClientConnectionsAfterSwitch, routingHeader),
                     admin);
         }
 

@@ -3,6 +3,7 @@ package dev.bluegreen.proxy.internal;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.Environment;
 import dev.bluegreen.core.RoutingSnapshot;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -48,6 +49,8 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
     private boolean draining;
     private long idleSinceNanos;
     private ScheduledFuture<?> idleTimer;
+    /** The proxy's count of live-colour changes when this connection opened. */
+    private long epoch;
 
     ClientConnectionHandler(ProxyRuntime runtime) {
         this.runtime = runtime;
@@ -61,6 +64,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         loop = runtime.loop(ctx.channel().eventLoop());
+        epoch = runtime.drains().liveColourChanges();
         runtime.counters().clientConnected();
         idleSinceNanos = System.nanoTime();
         scheduleIdleCheck(runtime.config().idleTimeout().toNanos());
@@ -86,6 +90,13 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest request) {
             onRequestHead(request);
+        } else if (msg instanceof ByteBuf bytes) {
+            Exchange current = exchange;
+            if (current != null) {
+                current.onClientBytes(bytes);
+            } else {
+                bytes.release();
+            }
         } else if (msg instanceof HttpContent content) {
             Exchange current = exchange;
             if (current != null) {
@@ -132,7 +143,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
             finish(written, close);
             return;
         }
-        exchange = new Exchange(this, ctx, loop, request, colour, snapshot.generation(), environment);
+        exchange = new Exchange(this, ctx, loop, request, colour, snapshot.generation(), environment, epoch);
         exchange.start();
     }
 

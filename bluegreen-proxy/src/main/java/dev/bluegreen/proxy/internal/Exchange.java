@@ -59,6 +59,12 @@ final class Exchange implements BackendPool.AcquireCallback {
     private final boolean requestHasBody;
     private final boolean replayable;
     private final boolean expectsContinue;
+    private final String upgrade;
+    private final long clientEpoch;
+
+    /** Neighbours on the loop's list of exchanges under way on this colour (see LoopContext#register). */
+    Exchange previousActive;
+    Exchange nextActive;
 
     private Backend backend;
     private UpstreamConnection upstream;
@@ -79,11 +85,12 @@ final class Exchange implements BackendPool.AcquireCallback {
     private boolean waitingForClientWritable;
     private boolean ended;
     private ChannelFuture responseEnd;
+    private Tunnel tunnel;
     private ScheduledFuture<?> responseTimer;
     private long lastUpstreamActivityNanos;
 
     Exchange(ClientConnectionHandler client, ChannelHandlerContext clientCtx, LoopContext loop, HttpRequest request,
-             Colour colour, long generation, Environment environment) {
+             Colour colour, long generation, Environment environment, long clientEpoch) {
         this.client = client;
         this.clientCtx = clientCtx;
         this.loop = loop;
@@ -97,8 +104,11 @@ final class Exchange implements BackendPool.AcquireCallback {
         this.headRequest = HttpMethod.HEAD.equals(request.method());
         boolean chunked = HttpUtil.isTransferEncodingChunked(request);
         this.requestHasBody = chunked || HttpUtil.getContentLength(request, 0L) > 0;
-        this.replayable = !requestHasBody && isIdempotent(request.method());
+        this.replayable = !requestHasBody && isIdempotent(request.method())
+                && !request.headers().contains(HttpHeaderNames.UPGRADE);
         this.expectsContinue = HttpUtil.is100ContinueExpected(request);
+        this.upgrade = requestedUpgrade(request);
+        this.clientEpoch = clientEpoch;
         prepareUpstreamHead(chunked);
     }
 
@@ -107,6 +117,21 @@ final class Exchange implements BackendPool.AcquireCallback {
         return HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method) || HttpMethod.OPTIONS.equals(method)
                 || HttpMethod.TRACE.equals(method) || HttpMethod.PUT.equals(method)
                 || HttpMethod.DELETE.equals(method);
+    }
+
+    /**
+     * The protocol a request asks to upgrade to (RFC 9110 §7.8: {@code Upgrade} named by {@code Connection}, on
+     * HTTP/1.1), or {@code null}. {@code h2c} is never passed on: the upstream side speaks HTTP/1.1 only.
+     */
+    private static String requestedUpgrade(HttpRequest request) {
+        HttpHeaders headers = request.headers();
+        String upgrade = headers.get(HttpHeaderNames.UPGRADE);
+        if (upgrade == null || !HttpVersion.HTTP_1_1.equals(request.protocolVersion())
+                || !headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+                || upgrade.toLowerCase(java.util.Locale.ROOT).contains("h2c")) {
+            return null;
+        }
+        return upgrade;
     }
 
     /** Turns the client's request head into the upstream one, in place: same message, this hop's framing. */
@@ -119,6 +144,11 @@ final class Exchange implements BackendPool.AcquireCallback {
             HttpUtil.setTransferEncodingChunked(request, true);
         }
         ForwardedHeaders.set(headers, clientCtx.channel().remoteAddress(), host);
+        if (upgrade != null) {
+            // The one hop-by-hop pair that must travel: the backend decides whether to switch protocols.
+            headers.set(HttpHeaderNames.UPGRADE, upgrade);
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        }
         // Upstream is always HTTP/1.1 with keep-alive; the client's own connection semantics stay on its hop.
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
     }
@@ -134,6 +164,7 @@ final class Exchange implements BackendPool.AcquireCallback {
     /** Starts the exchange: picks a backend of its pool and connects. */
     void start() {
         loop.runtime().counters().exchangeStarted(colour);
+        loop.register(this);
         connectToNextBackend();
     }
 
@@ -264,6 +295,10 @@ final class Exchange implements BackendPool.AcquireCallback {
 
     /** The upstream connection can take writes again: read more of the request body. */
     void onUpstreamWritable() {
+        if (tunnel != null) {
+            tunnel.onUpstreamWritable();
+            return;
+        }
         if (waitingForUpstreamWritable) {
             waitingForUpstreamWritable = false;
             clientCtx.read();
@@ -293,8 +328,12 @@ final class Exchange implements BackendPool.AcquireCallback {
 
     private void onResponseHead(HttpResponse response) {
         int code = response.status().code();
+        if (code == HttpResponseStatus.SWITCHING_PROTOCOLS.code() && upgrade != null && requestComplete) {
+            startTunnel(response);
+            return;
+        }
         if (code == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
-            // The proxy never forwards Upgrade, so a 101 is a backend out of step with the request.
+            // Only a request that asked to upgrade may be answered with 101.
             ReferenceCountUtil.release(response);
             log.warn("502: {} of the {} pool switched protocols unasked", backend, colour.label());
             failUpstream(HttpResponseStatus.BAD_GATEWAY, "the backend switched protocols unasked");
@@ -319,6 +358,14 @@ final class Exchange implements BackendPool.AcquireCallback {
         if (!clientKeepAlive || client.isDraining()) {
             closeClient = true;
         }
+        if (config.closeClientConnectionsAfterSwitch()
+                && clientEpoch != loop.runtime().drains().liveColourChanges()) {
+            // The live colour changed since this client connected: move it off this connection.
+            closeClient = true;
+        }
+        if (config.routingHeader() != null) {
+            headers.set(config.routingHeader(), colour.label() + "; generation=" + generation);
+        }
         if (closeClient) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         } else if (!clientVersion.isKeepAliveDefault()) {
@@ -327,6 +374,83 @@ final class Exchange implements BackendPool.AcquireCallback {
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
         responseStarted = true;
         clientCtx.write(response, clientCtx.voidPromise());
+    }
+
+    /**
+     * The backend accepted the upgrade: relay its 101, then drop the HTTP codecs on both connections and relay bytes.
+     * The 101 goes out past the client's codec, whose encoder would take it for the request's final response.
+     */
+    private void startTunnel(HttpResponse response) {
+        cancelResponseTimer();
+        String protocol = response.headers().get(HttpHeaderNames.UPGRADE);
+        HopByHopHeaders.strip(response.headers());
+        if (protocol != null) {
+            response.headers().set(HttpHeaderNames.UPGRADE, protocol);
+        }
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        responseStarted = true;
+        // The upstream codec emits an empty end after the 101 head; it is not part of the tunnel.
+        skipInterimEnd = true;
+        closeClient = true;
+        ChannelHandlerContext codec = clientCtx.pipeline().context(HttpServerCodec.class);
+        codec.writeAndFlush(InterimResponses.encode(clientCtx.alloc(), response), codec.voidPromise());
+        boolean webSocket = protocol != null && protocol.toLowerCase(java.util.Locale.ROOT).contains("websocket");
+        tunnel = new Tunnel(this, clientCtx, upstream.channel(), webSocket);
+        clientCtx.pipeline().remove(OneMessagePerRead.class);
+        clientCtx.pipeline().remove(HttpServerCodec.class);
+        upstream.channel().pipeline().remove(io.netty.handler.codec.http.HttpClientCodec.class);
+        log.debug("{}: tunnel open ({})", this, protocol);
+        tunnel.start();
+    }
+
+    boolean isTunnel() {
+        return tunnel != null;
+    }
+
+    /** Bytes from the client once the connection is a tunnel. */
+    void onClientBytes(io.netty.buffer.ByteBuf bytes) {
+        if (tunnel == null || ended) {
+            bytes.release();
+            return;
+        }
+        tunnel.fromClient(bytes);
+    }
+
+    /** Bytes from the backend once the connection is a tunnel. */
+    void onUpstreamBytes(io.netty.buffer.ByteBuf bytes) {
+        if (tunnel == null || ended) {
+            bytes.release();
+            return;
+        }
+        tunnel.fromUpstream(bytes);
+    }
+
+    /**
+     * The tunnel is closing both connections once their last bytes are flushed: the exchange is over. The upstream
+     * connection is let go without closing it here, which would drop what is still being flushed.
+     */
+    void tunnelClosed(ChannelFuture clientFlushed) {
+        UpstreamConnection connection = upstream;
+        upstream = null;
+        if (connection != null) {
+            connection.detach(System.nanoTime());
+        }
+        closeClient = true;
+        responseEnd = clientFlushed;
+        end();
+    }
+
+    /** The drain deadline: close as gracefully as the protocol allows. */
+    void closeAtDeadline() {
+        if (ended) {
+            return;
+        }
+        if (tunnel != null) {
+            tunnel.goAway();
+        } else {
+            log.warn("{}: closed at the drain deadline", this);
+            abort();
+        }
     }
 
     /** Relays a 1xx response (RFC 9110 §15.2) and skips the empty end the codec emits after it. */
@@ -398,6 +522,10 @@ final class Exchange implements BackendPool.AcquireCallback {
         if (ended) {
             return;
         }
+        if (tunnel != null) {
+            tunnel.onUpstreamReadComplete();
+            return;
+        }
         clientCtx.flush();
         if (!responseComplete) {
             requestUpstreamRead();
@@ -414,6 +542,10 @@ final class Exchange implements BackendPool.AcquireCallback {
 
     /** The client connection can take writes again: read more of the response. */
     void onClientWritable() {
+        if (tunnel != null) {
+            tunnel.onClientWritable();
+            return;
+        }
         if (waitingForClientWritable && upstream != null) {
             waitingForClientWritable = false;
             upstream.channel().read();
@@ -426,6 +558,10 @@ final class Exchange implements BackendPool.AcquireCallback {
     void onUpstreamClosed() {
         upstream = null;
         if (ended) {
+            return;
+        }
+        if (tunnel != null) {
+            tunnel.close();
             return;
         }
         if (responseStarted) {
@@ -460,9 +596,14 @@ final class Exchange implements BackendPool.AcquireCallback {
         if (ended) {
             return;
         }
+        if (tunnel != null) {
+            tunnel.close();
+            return;
+        }
         ended = true;
         cancelResponseTimer();
         releaseUpstream(false);
+        loop.unregister(this);
         loop.runtime().counters().exchangeEnded(colour);
     }
 
@@ -547,6 +688,7 @@ final class Exchange implements BackendPool.AcquireCallback {
         cancelResponseTimer();
         boolean clean = upstreamKeepAlive && requestComplete && responseComplete && !discardRequestBody;
         releaseUpstream(clean);
+        loop.unregister(this);
         loop.runtime().counters().exchangeEnded(colour);
         client.exchangeEnded(this, responseEnd, closeClient);
     }

@@ -22,6 +22,8 @@ final class LoopContext {
     private final EventLoop eventLoop;
     private final Map<Colour, Map<Backend, BackendPool>> pools = new EnumMap<>(Colour.class);
     private int roundRobin;
+    /** Heads of this loop's lists of exchanges under way, one list per colour (intrusive, see Exchange). */
+    private final Exchange[] active = new Exchange[Colour.values().length];
 
     LoopContext(ProxyRuntime runtime, EventLoop eventLoop) {
         this.runtime = runtime;
@@ -42,6 +44,54 @@ final class LoopContext {
     /** The next position of this loop's round robin. */
     int nextRoundRobin() {
         return roundRobin++;
+    }
+
+    /** Adds an exchange to this loop's list of exchanges under way on its colour. */
+    void register(Exchange exchange) {
+        int index = exchange.colour().ordinal();
+        Exchange head = active[index];
+        exchange.nextActive = head;
+        exchange.previousActive = null;
+        if (head != null) {
+            head.previousActive = exchange;
+        }
+        active[index] = exchange;
+    }
+
+    /** Removes an exchange that has ended from the list it is on. */
+    void unregister(Exchange exchange) {
+        int index = exchange.colour().ordinal();
+        if (exchange.previousActive != null) {
+            exchange.previousActive.nextActive = exchange.nextActive;
+        } else if (active[index] == exchange) {
+            active[index] = exchange.nextActive;
+        }
+        if (exchange.nextActive != null) {
+            exchange.nextActive.previousActive = exchange.previousActive;
+        }
+        exchange.nextActive = null;
+        exchange.previousActive = null;
+    }
+
+    /**
+     * Closes everything this loop still has on {@code colour}, as gracefully as each protocol allows (the drain
+     * deadline): its exchanges and their connections, and its pools' idle connections.
+     *
+     * @return how many exchanges were closed
+     */
+    int closeColour(Colour colour) {
+        int closed = 0;
+        Exchange exchange = active[colour.ordinal()];
+        while (exchange != null) {
+            Exchange next = exchange.nextActive;
+            exchange.closeAtDeadline();
+            closed++;
+            exchange = next;
+        }
+        for (BackendPool pool : pools.get(colour).values()) {
+            pool.closeIdle();
+        }
+        return closed;
     }
 
     /** This loop's pool for {@code backend} of {@code colour}, created on first use. */

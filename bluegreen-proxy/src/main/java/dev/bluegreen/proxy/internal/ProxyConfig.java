@@ -14,6 +14,11 @@ import java.time.Duration;
  * @param upstreamIdleTimeout how long a pooled upstream connection may sit unused before it is closed
  * @param maxConnectAttempts  how many backends of the pool one request may try to connect to
  * @param shutdownGracePeriod how long {@code stop()} lets in-flight exchanges finish
+ * @param drainTimeout        how long a colour that stopped being live may keep exchanges and connections open
+ * @param closeClientConnectionsAfterSwitch whether a client connection opened before a switch gets
+ *                            {@code Connection: close} on its next response
+ * @param routingHeader       the response header naming the colour and generation that served a request, or
+ *                            {@code null} for none
  */
 public record ProxyConfig(
         InetSocketAddress listenAddress,
@@ -23,5 +28,8 @@ public record ProxyConfig(
         Duration idleTimeout,
         Duration upstreamIdleTimeout,
         int maxConnectAttempts,
-        Duration shutdownGracePeriod) {
+        Duration shutdownGracePeriod,
+        Duration drainTimeout,
+        boolean closeClientConnectionsAfterSwitch,
+        String routingHeader) {
 }

@@ -1,6 +1,9 @@
 package dev.bluegreen.proxy.internal;
 
 import dev.bluegreen.core.BlueGreen;
+import dev.bluegreen.core.Change;
+import dev.bluegreen.core.Colour;
+import dev.bluegreen.proxy.Drain;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -24,6 +27,7 @@ public final class ProxyRuntime {
     private final Map<EventExecutor, LoopContext> loops;
     private final ProxyCounters counters = new ProxyCounters();
     private final BackendAddresses addresses;
+    private final DrainCoordinator drains;
 
     /**
      * @param workers          the event loops that serve client and upstream connections
@@ -47,6 +51,7 @@ public final class ProxyRuntime {
             byLoop.put(executor, new LoopContext(this, (EventLoop) executor));
         }
         this.loops = byLoop;
+        this.drains = new DrainCoordinator(config, counters, byLoop.values(), workers.next());
         addresses.resolveAll(admin.snapshot());
     }
 
@@ -80,12 +85,27 @@ public final class ProxyRuntime {
         return context;
     }
 
+    DrainCoordinator drains() {
+        return drains;
+    }
+
+    /** The latest drain of {@code colour}, or {@code null} if it never stopped being live. */
+    public Drain drain(Colour colour) {
+        return drains.latest(colour);
+    }
+
+    /** Ends the drains under way (the proxy is stopping). */
+    public void stopDrains() {
+        drains.stop();
+    }
+
     /**
-     * Applies a routing change on every event loop: resolves new backends here (the caller's thread, not an event
-     * loop), then lets each loop close the idle connections that are no longer kept.
+     * Applies a routing change: resolves new backends here (the caller's thread, not an event loop), starts the
+     * drain of a colour that stopped being live, then lets each loop close the idle connections no longer kept.
      */
-    public void onRoutingChange() {
-        addresses.resolveAll(admin.snapshot());
+    public void onRoutingChange(Change change) {
+        addresses.resolveAll(change.current());
+        drains.onChange(change);
         for (LoopContext context : loops.values()) {
             context.eventLoop().execute(context::onRoutingChange);
         }

@@ -1,5 +1,6 @@
 package dev.bluegreen.proxy.internal;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -75,6 +76,11 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         Exchange current = exchange;
         if (current != null && msg instanceof HttpObject object) {
             current.onUpstreamMessage(object);
+            return;
+        }
+        if (current != null && msg instanceof ByteBuf bytes) {
+            // The connection is a tunnel: its HTTP codec is gone.
+            current.onUpstreamBytes(bytes);
             return;
         }
         // Bytes on an idle pooled connection: the backend is out of step with us, so this connection can't be

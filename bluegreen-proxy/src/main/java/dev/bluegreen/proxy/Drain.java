@@ -1,0 +1,43 @@
+package dev.bluegreen.proxy;
+
+import dev.bluegreen.core.Colour;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The draining of a colour that stopped being live: what it still has under way, and a future that completes when
+ * that reaches zero, when the drain deadline closes what is left, or when the colour is made live again.
+ *
+ * <p>While a colour drains, no new request goes to it; exchanges already pinned to it finish there; its idle
+ * upstream connections close at once and busy ones when their exchange ends. At the deadline, what is still open is
+ * closed as gracefully as its protocol allows: a WebSocket gets a close frame (1001, going away) to both peers, any
+ * other exchange has its client connection closed.
+ *
+ * <p>Obtained from {@link BlueGreenProxy#drain(Colour)} after a switch. Thread-safe; the figures are live.
+ */
+public interface Drain {
+
+    /** The colour being drained. */
+    Colour colour();
+
+    /** The routing generation whose change took this colour out of service. */
+    long generation();
+
+    /** When the drain began (the proxy saw the change). */
+    Instant startedAt();
+
+    /** When whatever is still open will be closed. */
+    Instant deadline();
+
+    /** Exchanges (requests and tunnels) still under way on this colour. */
+    long activeExchanges();
+
+    /** Upstream connections to this colour's backends still open. */
+    long openConnections();
+
+    /** Whether the drain has ended (its {@link #completion()} is complete). */
+    boolean isDone();
+
+    /** Completes with the report when the drain ends; never completes exceptionally. */
+    CompletableFuture<DrainReport> completion();
+}
