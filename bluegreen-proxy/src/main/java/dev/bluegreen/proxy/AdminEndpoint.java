@@ -48,6 +48,7 @@ public final class AdminEndpoint {
     private final InetSocketAddress listenAddress;
     private final AtomicBoolean started = new AtomicBoolean();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private final CompletableFuture<AdminEndpoint> bound = new CompletableFuture<>();
     private volatile Channel server;
     private volatile EventLoopGroup group;
     private volatile ExecutorService verbs;
@@ -98,7 +99,7 @@ public final class AdminEndpoint {
                         return proxy == null ? null : proxy.countersOrNull();
                     }
                 });
-        CompletableFuture<AdminEndpoint> result = new CompletableFuture<>();
+        CompletableFuture<AdminEndpoint> result = bound;
         bootstrap.bind(listenAddress).addListener(future -> {
             if (future.isSuccess()) {
                 server = ((ChannelFuture) future).channel();
@@ -107,7 +108,7 @@ public final class AdminEndpoint {
             } else {
                 release();
                 result.completeExceptionally(new IllegalStateException("admin endpoint: cannot listen on "
-                        + listenAddress + ": " + future.cause().getMessage(), future.cause()));
+                        + hostAndPort(listenAddress) + ": " + future.cause().getMessage(), future.cause()));
             }
         });
         return result;
@@ -133,6 +134,10 @@ public final class AdminEndpoint {
 
     /** Stops listening and closes its connections; the future completes when its threads are gone. */
     public CompletableFuture<Void> stop() {
+        if (started.get() && !bound.isDone()) {
+            // Stop once the bind has settled.
+            return bound.handle((endpoint, error) -> null).thenCompose(ignored -> stop());
+        }
         Channel channel = server;
         if (channel != null) {
             channel.close().addListener(closed -> release());

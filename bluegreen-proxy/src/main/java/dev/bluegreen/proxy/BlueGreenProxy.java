@@ -57,6 +57,7 @@ public final class BlueGreenProxy {
     private final BlueGreen admin;
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private final CompletableFuture<BlueGreenProxy> started = new CompletableFuture<>();
     private volatile Runtime running;
 
     /** What exists while the proxy runs. */
@@ -105,7 +106,6 @@ public final class BlueGreenProxy {
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childHandler(new ProxyChannelInitializer(proxy, clients));
 
-        CompletableFuture<BlueGreenProxy> started = new CompletableFuture<>();
         bootstrap.bind(config.listenAddress()).addListener(future -> {
             if (!future.isSuccess()) {
                 state.set(State.STOPPED);
@@ -114,7 +114,8 @@ public final class BlueGreenProxy {
                 resolver.shutdown();
                 stopped.complete(null);
                 started.completeExceptionally(new IllegalStateException(
-                        "proxy: cannot listen on " + config.listenAddress() + ": " + future.cause().getMessage(),
+                        "proxy: cannot listen on " + hostAndPort(config.listenAddress()) + ": "
+                                + future.cause().getMessage(),
                         future.cause()));
                 return;
             }
@@ -129,6 +130,10 @@ public final class BlueGreenProxy {
             started.complete(this);
         });
         return started;
+    }
+
+    private static String hostAndPort(InetSocketAddress address) {
+        return address.getHostString() + ":" + address.getPort();
     }
 
     /**
@@ -207,6 +212,10 @@ public final class BlueGreenProxy {
     public CompletableFuture<Void> stop(Duration gracePeriod) {
         requireNonNull(gracePeriod, "gracePeriod");
         State previous = state.getAndUpdate(s -> s == State.RUNNING ? State.STOPPING : s);
+        if (previous == State.STARTING) {
+            // Stop once the start has settled: a proxy that failed to bind is stopped already.
+            return started.handle((proxy, error) -> null).thenCompose(ignored -> stop(gracePeriod));
+        }
         if (previous != State.RUNNING) {
             if (previous == State.NEW) {
                 state.set(State.STOPPED);

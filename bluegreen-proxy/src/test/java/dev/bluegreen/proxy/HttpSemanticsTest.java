@@ -30,6 +30,27 @@ class HttpSemanticsTest {
     }
 
     @Test
+    void contentLengthUploadSentInOneWrite_isStreamedToTheBackendWhole() {
+        try (ProxyFixture fixture = ProxyFixture.start();
+             RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+            byte[] body = new byte[200_000];
+            for (int i = 0; i < body.length; i++) {
+                body[i] = TestBackend.patternByte(i);
+            }
+            byte[] head = ("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            byte[] whole = new byte[head.length + body.length];
+            System.arraycopy(head, 0, whole, 0, head.length);
+            System.arraycopy(body, 0, whole, head.length, body.length);
+            client.send(whole);
+            RawResponse response = client.readResponse();
+
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.header("X-Received-Bytes")).isEqualTo("200000");
+        }
+    }
+
+    @Test
     void chunkedDownload_reachesTheClientWhole_andTheConnectionStaysUsable() {
         try (ProxyFixture fixture = ProxyFixture.start();
              RawHttpClient client = RawHttpClient.connect(fixture.port())) {

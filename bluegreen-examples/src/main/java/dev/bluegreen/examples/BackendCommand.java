@@ -1,0 +1,77 @@
+package dev.bluegreen.examples;
+
+import dev.bluegreen.examples.Converters.ListenAddress;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** The {@code backend} command: runs a {@link DemoBackend} until Ctrl-C. */
+@Command(name = "backend", sortOptions = false,
+        description = "Runs a demo backend that answers every request with 200, its name in the body and an"
+                + " X-Backend header. Ctrl-C stops it.")
+public final class BackendCommand implements Callable<Integer> {
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9000",
+            converter = Converters.ListenAddressConverter.class,
+            description = "Where to listen; port 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    ListenAddress listen;
+
+    @Option(names = "--name", paramLabel = "TEXT", required = true,
+            description = "The name to answer with, as in \"hello from TEXT\".")
+    String name;
+
+    @Mixin
+    HelpOption help;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Creates the command; picocli does this. */
+    public BackendCommand() {
+    }
+
+    /**
+     * The backend these options describe, not yet started.
+     *
+     * @return the backend
+     * @throws ParameterException if {@code --name} is not a valid name
+     */
+    public DemoBackend backend() {
+        try {
+            return DemoBackend.builder(name).listen(listen.host(), listen.port()).build();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--name': " + e.getMessage());
+        }
+    }
+
+    /**
+     * Builds and starts the backend.
+     *
+     * @return a future that completes with the running backend, or exceptionally if it can't listen
+     * @throws ParameterException if {@code --name} is not a valid name
+     */
+    public CompletableFuture<DemoBackend> start() {
+        return backend().start();
+    }
+
+    /**
+     * Starts the backend, prints where it listens and blocks until the JVM is asked to exit.
+     *
+     * @return the exit code
+     * @throws java.util.concurrent.CompletionException if the backend can't listen
+     */
+    @Override
+    public Integer call() {
+        DemoBackend backend = start().join();
+        String url = StandaloneProxy.url(backend.localAddress());
+        return Foreground.runUntilShutdown("demo backend", List.of(
+                "demo backend " + backend.name() + " on " + url + "   (try: curl -si " + url + "/)",
+                "Ctrl-C stops it."), spec.commandLine().getOut(), backend::stop);
+    }
+}

@@ -1,0 +1,168 @@
+package dev.bluegreen.examples;
+
+import dev.bluegreen.core.BlueGreen;
+import dev.bluegreen.proxy.AdminEndpoint;
+import dev.bluegreen.proxy.BlueGreenProxy;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The demo from the README, all on 127.0.0.1: a blue {@link DemoBackend} (v1) and a green one (v2) on free ports,
+ * the proxy in front of them with blue live, and the admin endpoint to switch and roll back with {@code curl}.
+ *
+ * <pre>{@code
+ * Demo demo = Demo.create(8080, 8081).start().join();
+ * demo.instructions().forEach(System.out::println);
+ * ...
+ * demo.stop().join();
+ * }</pre>
+ *
+ * <p>Thread-safe. {@link #start()} and {@link #stop()} return futures and never block; a demo starts at most once.
+ */
+public final class Demo {
+
+    /** The proxy port the {@code demo} command uses unless told otherwise. */
+    public static final int DEFAULT_PROXY_PORT = 8080;
+
+    /** The admin port the {@code demo} command uses unless told otherwise. */
+    public static final int DEFAULT_ADMIN_PORT = 8081;
+
+    private static final String HOST = "127.0.0.1";
+    private static final Duration STOP_GRACE_PERIOD = Duration.ofSeconds(5);
+
+    private final int proxyPort;
+    private final int adminPort;
+    private final DemoBackend blue = DemoBackend.builder("blue").version("v1").build();
+    private final DemoBackend green = DemoBackend.builder("green").version("v2").build();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private volatile StandaloneProxy running;
+
+    private Demo(int proxyPort, int adminPort) {
+        this.proxyPort = proxyPort;
+        this.adminPort = adminPort;
+    }
+
+    /**
+     * A demo whose proxy and admin endpoint listen on 127.0.0.1 at the given ports; not yet started.
+     *
+     * @param proxyPort the proxy's port, 0-65535; 0 picks a free one
+     * @param adminPort the admin endpoint's port, 0-65535; 0 picks a free one
+     * @return the demo
+     * @throws IllegalArgumentException if a port is out of range
+     */
+    public static Demo create(int proxyPort, int adminPort) {
+        checkPort("proxyPort", proxyPort);
+        checkPort("adminPort", adminPort);
+        return new Demo(proxyPort, adminPort);
+    }
+
+    /**
+     * Starts both backends, then the proxy and the admin endpoint. If anything fails to start, what did start is
+     * stopped again.
+     *
+     * @return a future that completes with this demo once everything listens, or exceptionally with the first
+     *         failure (such as a port in use)
+     * @throws IllegalStateException if the demo was started before
+     */
+    public CompletableFuture<Demo> start() {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("demo: already started (a demo starts once)");
+        }
+        return CompletableFuture.allOf(blue.start(), green.start())
+                .thenCompose(backendsUp -> {
+                    BlueGreen admin = BlueGreen.builder()
+                            .blue("v1", blue.backend())
+                            .green("v2", green.backend())
+                            .build();
+                    BlueGreenProxy proxy = BlueGreenProxy.builder(admin).listen(HOST, proxyPort).build();
+                    AdminEndpoint endpoint = AdminEndpoint.builder(admin).listen(HOST, adminPort).proxy(proxy).build();
+                    running = StandaloneProxy.of(admin, proxy, endpoint, STOP_GRACE_PERIOD);
+                    return running.start();
+                })
+                .exceptionallyCompose(failure -> stopBackends()
+                        .handle((stopped, ignored) -> null)
+                        .thenCompose(nothing -> CompletableFuture.failedFuture(failure)))
+                .thenApply(proxyUp -> this);
+    }
+
+    /**
+     * Stops the proxy and the admin endpoint (letting exchanges under way finish for up to 5 seconds), then the
+     * backends.
+     *
+     * @return a future that completes when everything has stopped
+     */
+    public CompletableFuture<Void> stop() {
+        StandaloneProxy proxy = running;
+        CompletableFuture<Void> proxyStopped = proxy == null ? CompletableFuture.completedFuture(null) : proxy.stop();
+        return proxyStopped.handle((stopped, ignored) -> null).thenCompose(nothing -> stopBackends());
+    }
+
+    /**
+     * The proxy, the admin endpoint and the admin object.
+     *
+     * @return what runs in front of the backends
+     * @throws IllegalStateException if the demo has not started
+     */
+    public StandaloneProxy proxy() {
+        StandaloneProxy proxy = running;
+        if (proxy == null) {
+            throw new IllegalStateException("demo: not started (expected: start() completed)");
+        }
+        return proxy;
+    }
+
+    /**
+     * The blue backend, which answers {@code hello from blue (v1)}.
+     *
+     * @return the blue backend
+     */
+    public DemoBackend blue() {
+        return blue;
+    }
+
+    /**
+     * The green backend, which answers {@code hello from green (v2)}.
+     *
+     * @return the green backend
+     */
+    public DemoBackend green() {
+        return green;
+    }
+
+    /**
+     * What to try, as lines to print: where the proxy and the admin endpoint listen, and the {@code curl} commands
+     * that switch to green and roll back.
+     *
+     * @return the lines, without line separators
+     * @throws IllegalStateException if the demo has not started
+     */
+    public List<String> instructions() {
+        String proxyUrl = proxy().proxyUrl();
+        String adminUrl = proxy().adminUrl().orElseThrow();
+        return List.of(
+                "bluegreen demo: proxy on " + proxyUrl + ", admin on " + adminUrl,
+                step("curl -s " + proxyUrl + "/", "answered by blue (v1)"),
+                "  curl -s -X POST '" + adminUrl + "/switch?to=green'",
+                step("curl -s " + proxyUrl + "/", "now green (v2)"),
+                "  curl -s -X POST " + adminUrl + "/rollback",
+                step("curl -s " + proxyUrl + "/", "blue again"),
+                step("curl -s " + adminUrl + "/status", "live colour, generation, both pools"),
+                "Ctrl-C stops it.");
+    }
+
+    private CompletableFuture<Void> stopBackends() {
+        return CompletableFuture.allOf(blue.stop(), green.stop());
+    }
+
+    private static String step(String command, String comment) {
+        return String.format("  %-44s# %s", command, comment);
+    }
+
+    private static void checkPort(String name, int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(name + ": " + port + " (expected: 0-65535)");
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package dev.bluegreen.examples;
+
+import dev.bluegreen.core.Backend;
+import dev.bluegreen.core.BlueGreen;
+import dev.bluegreen.core.Colour;
+import dev.bluegreen.core.Environment;
+import dev.bluegreen.core.RoutingSnapshot;
+import dev.bluegreen.examples.Converters.ListenAddress;
+import dev.bluegreen.proxy.AdminEndpoint;
+import dev.bluegreen.proxy.BlueGreenProxy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code proxy} command: the standalone proxy, in front of your own services, until Ctrl-C. Every bad value is
+ * reported as a usage error that names the option and the value.
+ */
+@Command(name = "proxy", sortOptions = false,
+        description = "Runs the blue-green proxy in front of your own backends, optionally with the admin"
+                + " endpoint. Ctrl-C stops it.")
+public final class ProxyCommand implements Callable<Integer> {
+
+    /** How long stopping lets exchanges under way finish. */
+    private static final Duration STOP_GRACE_PERIOD = Duration.ofSeconds(10);
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
+            converter = Converters.ListenAddressConverter.class,
+            description = "Where the proxy listens; port 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    ListenAddress listen;
+
+    @Option(names = "--blue", paramLabel = "HOST:PORT", required = true, split = ",",
+            converter = Converters.BackendConverter.class,
+            description = "The blue pool: backends separated by commas, as in 10.0.0.1:8080,10.0.0.2:8080.")
+    List<Backend> blue;
+
+    @Option(names = "--green", paramLabel = "HOST:PORT", split = ",", converter = Converters.BackendConverter.class,
+            description = "The green pool, as --blue; empty when left out.")
+    List<Backend> green;
+
+    @Option(names = "--admin", paramLabel = "HOST:PORT", converter = Converters.ListenAddressConverter.class,
+            description = "Also run the admin endpoint there (GET /status, POST /switch?to=green, /promote,"
+                    + " /rollback). It has no authentication: keep it on loopback.")
+    ListenAddress admin;
+
+    @Option(names = "--live", paramLabel = "COLOUR", defaultValue = "blue",
+            converter = Converters.ColourConverter.class,
+            description = "The colour that is live at the start: blue or green (default: ${DEFAULT-VALUE}).")
+    Colour live;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Event-loop threads (default: the number of cores).")
+    Integer threads;
+
+    @Option(names = "--blue-version", paramLabel = "V", defaultValue = "blue",
+            description = "A version label for the blue pool, shown in /status and logs (default: ${DEFAULT-VALUE}).")
+    String blueVersion;
+
+    @Option(names = "--green-version", paramLabel = "V", defaultValue = "green",
+            description = "A version label for the green pool (default: ${DEFAULT-VALUE}).")
+    String greenVersion;
+
+    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "2s",
+            converter = Converters.DurationConverter.class,
+            description = "How long one upstream connect may take, as in 500ms, 2s, 1m (default: ${DEFAULT-VALUE}).")
+    Duration connectTimeout;
+
+    @Option(names = "--response-timeout", paramLabel = "DURATION", defaultValue = "30s",
+            converter = Converters.DurationConverter.class,
+            description = "How long a backend may stay silent before the client gets 504 (default: ${DEFAULT-VALUE}).")
+    Duration responseTimeout;
+
+    @Mixin
+    HelpOption help;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Creates the command; picocli does this. */
+    public ProxyCommand() {
+    }
+
+    /**
+     * The proxy (and admin endpoint) these options describe, not yet started.
+     *
+     * @return the proxy
+     * @throws ParameterException if the options don't make a valid proxy; the message names the option
+     */
+    public StandaloneProxy standaloneProxy() {
+        List<Backend> greenPool = green == null ? List.of() : green;
+        Environment bluePool = environment(Colour.BLUE, "--blue", blue, "--blue-version", blueVersion);
+        Environment greenEnv = environment(Colour.GREEN, "--green", greenPool, "--green-version", greenVersion);
+        if (live == Colour.GREEN && greenPool.isEmpty()) {
+            throw usage("--live", "green, but --green names no backends (expected: a colour whose pool has"
+                    + " backends)");
+        }
+        BlueGreen blueGreen = BlueGreen.builder()
+                .blue(bluePool.version(), bluePool.backends())
+                .green(greenEnv.version(), greenEnv.backends())
+                .live(live)
+                .build();
+        BlueGreenProxy.Builder proxy = BlueGreenProxy.builder(blueGreen)
+                .listen(listen.host(), listen.port())
+                .shutdownGracePeriod(STOP_GRACE_PERIOD);
+        option("--connect-timeout", () -> proxy.connectTimeout(connectTimeout));
+        option("--response-timeout", () -> proxy.responseTimeout(responseTimeout));
+        if (threads != null) {
+            option("--threads", () -> proxy.eventLoopThreads(threads));
+        }
+        BlueGreenProxy built = proxy.build();
+        AdminEndpoint endpoint = admin == null ? null
+                : AdminEndpoint.builder(blueGreen).listen(admin.host(), admin.port()).proxy(built).build();
+        return StandaloneProxy.of(blueGreen, built, endpoint, STOP_GRACE_PERIOD);
+    }
+
+    /**
+     * Builds and starts the proxy and, with {@code --admin}, the admin endpoint.
+     *
+     * @return a future that completes with them running, or exceptionally if one can't listen
+     * @throws ParameterException if the options don't make a valid proxy
+     */
+    public CompletableFuture<StandaloneProxy> start() {
+        return standaloneProxy().start();
+    }
+
+    /**
+     * Starts the proxy, prints where it listens and blocks until the JVM is asked to exit.
+     *
+     * @return the exit code
+     * @throws java.util.concurrent.CompletionException if the proxy can't start
+     */
+    @Override
+    public Integer call() {
+        StandaloneProxy running = start().join();
+        return Foreground.runUntilShutdown("proxy", banner(running), spec.commandLine().getOut(), running::stop);
+    }
+
+    /** What the user sees: where it listens, both pools, and how to switch. */
+    static List<String> banner(StandaloneProxy running) {
+        RoutingSnapshot snapshot = running.admin().snapshot();
+        List<String> lines = new ArrayList<>();
+        lines.add("bluegreen proxy on " + running.proxyUrl() + ", " + snapshot.live().label() + " live");
+        for (Colour colour : Colour.values()) {
+            Environment pool = snapshot.environment(colour);
+            String backends = pool.isEmpty() ? "no backends"
+                    : pool.backends().stream().map(Backend::authority).collect(Collectors.joining(", "));
+            lines.add(String.format("  %-5s (%s): %s%s", colour.label(), pool.version(), backends,
+                    colour == snapshot.live() ? "   <- live" : ""));
+        }
+        running.adminUrl().ifPresent(url -> {
+            lines.add("  admin on " + url + ":");
+            lines.add("    curl -s " + url + "/status");
+            lines.add("    curl -s -X POST '" + url + "/switch?to=" + snapshot.idle().label() + "'");
+            lines.add("    curl -s -X POST " + url + "/rollback");
+        });
+        lines.add("Ctrl-C stops it.");
+        return lines;
+    }
+
+    private Environment environment(Colour colour, String poolOption, List<Backend> backends, String versionOption,
+                                    String version) {
+        // The version first, against an empty pool, so that a bad label is blamed on its own option.
+        option(versionOption, () -> Environment.of(colour, version, List.of()));
+        return option(poolOption, () -> Environment.of(colour, version, backends));
+    }
+
+    private <T> T option(String name, Supplier<T> apply) {
+        try {
+            return apply.get();
+        } catch (IllegalArgumentException e) {
+            throw usage(name, e.getMessage());
+        }
+    }
+
+    private ParameterException usage(String option, String message) {
+        return new ParameterException(spec.commandLine(), "Invalid value for option '" + option + "': " + message);
+    }
+}

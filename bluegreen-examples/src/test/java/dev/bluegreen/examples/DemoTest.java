@@ -1,0 +1,110 @@
+package dev.bluegreen.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bluegreen.core.Colour;
+import java.net.http.HttpResponse;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class DemoTest {
+
+    private final Http http = new Http();
+    private Demo demo;
+    private String proxy;
+    private String admin;
+
+    @BeforeEach
+    void startDemo() throws Exception {
+        demo = Demo.create(0, 0).start().get(15, TimeUnit.SECONDS);
+        proxy = demo.proxy().proxyUrl();
+        admin = demo.proxy().adminUrl().orElseThrow();
+    }
+
+    @AfterEach
+    void stopDemo() throws Exception {
+        demo.stop().get(20, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void switchToGreen_thenRollback_movesTrafficThereAndBack() throws Exception {
+        assertThat(http.body(proxy + "/")).isEqualTo("hello from blue (v1)\n");
+
+        HttpResponse<String> switched = http.post(admin + "/switch?to=green");
+        assertThat(switched.statusCode()).isEqualTo(200);
+        assertThat(switched.body()).contains("\"live\":\"green\"");
+        assertThat(http.body(proxy + "/")).isEqualTo("hello from green (v2)\n");
+
+        HttpResponse<String> rolledBack = http.post(admin + "/rollback");
+        assertThat(rolledBack.statusCode()).isEqualTo(200);
+        assertThat(rolledBack.body()).contains("\"live\":\"blue\"");
+        assertThat(http.body(proxy + "/")).isEqualTo("hello from blue (v1)\n");
+        assertThat(demo.proxy().admin().snapshot().live()).isEqualTo(Colour.BLUE);
+    }
+
+    @Test
+    void responses_sayWhichBackendAnswered() throws Exception {
+        HttpResponse<String> response = http.get(proxy + "/anything?at=all");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("X-Backend")).hasValue("blue");
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("text/plain"));
+        assertThat(demo.blue().served()).isEqualTo(1);
+        assertThat(demo.green().served()).isZero();
+    }
+
+    @Test
+    void switchToLiveColour_isRefusedWith409AndAReason() throws Exception {
+        HttpResponse<String> refused = http.post(admin + "/switch?to=blue");
+
+        assertThat(refused.statusCode()).isEqualTo(409);
+        assertThat(refused.body()).contains("\"refusal\":\"ALREADY_LIVE\"").contains("\"error\":");
+        assertThat(http.body(proxy + "/")).contains("blue");
+    }
+
+    @Test
+    void switchToUnknownColour_is400() throws Exception {
+        HttpResponse<String> bad = http.post(admin + "/switch?to=purple");
+
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("purple");
+        assertThat(demo.proxy().admin().snapshot().generation()).isZero();
+    }
+
+    @Test
+    void status_showsBothPools() throws Exception {
+        HttpResponse<String> status = http.get(admin + "/status");
+
+        assertThat(status.statusCode()).isEqualTo(200);
+        assertThat(status.body()).contains("\"live\":\"blue\"", "\"generation\":0", "\"version\":\"v1\"",
+                "\"version\":\"v2\"");
+    }
+
+    @Test
+    void instructions_nameTheAddressesInUse() {
+        assertThat(demo.instructions())
+                .first().isEqualTo("bluegreen demo: proxy on " + proxy + ", admin on " + admin);
+        assertThat(demo.instructions())
+                .contains("  curl -s -X POST '" + admin + "/switch?to=green'", "  curl -s -X POST " + admin
+                        + "/rollback")
+                .anySatisfy(line -> assertThat(line).startsWith("  curl -s " + proxy + "/ ").endsWith("# now green (v2)"))
+                .last().isEqualTo("Ctrl-C stops it.");
+    }
+
+    @Test
+    void start_onAPortInUse_failsAndStopsWhatStarted() throws Exception {
+        int taken = demo.proxy().proxy().port();
+        Demo second = Demo.create(taken, 0);
+
+        Throwable failure = second.start().handle((ok, error) -> error).get(15, TimeUnit.SECONDS);
+
+        assertThat(Futures.unwrap(failure)).hasMessageContaining("cannot listen");
+        second.stop().get(15, TimeUnit.SECONDS);
+        assertThat(http.body(proxy + "/")).contains("blue");
+    }
+}

@@ -1,0 +1,170 @@
+package dev.bluegreen.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class MainTest {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+    private final Http http = new Http();
+
+    private int run(String... args) {
+        return Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+    }
+
+    @Test
+    void help_exits0_andListsTheThreeCommands() {
+        assertThat(run("--help")).isZero();
+
+        assertThat(out.toString()).contains("Usage: bluegreen-examples", "demo", "proxy", "backend");
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void subCommandHelp_exits0() {
+        assertThat(run("proxy", "--help")).isZero();
+
+        assertThat(out.toString()).contains("--blue=HOST:PORT", "--green=HOST:PORT", "--admin=HOST:PORT",
+                "--connect-timeout=DURATION");
+    }
+
+    @Test
+    void proxy_badBackend_exits2_namingTheOptionAndTheValue() {
+        assertThat(run("proxy", "--blue", "nonsense")).isEqualTo(2);
+
+        assertThat(err.toString()).contains("--blue", "nonsense").contains("Usage:");
+    }
+
+    @Test
+    void proxy_withoutBlue_exits2() {
+        assertThat(run("proxy", "--green", "127.0.0.1:9001")).isEqualTo(2);
+
+        assertThat(err.toString()).contains("Missing required option", "--blue");
+    }
+
+    @Test
+    void proxy_badDuration_exits2_namingTheOptionAndTheValue() {
+        assertThat(run("proxy", "--blue", "127.0.0.1:9001", "--connect-timeout", "soon")).isEqualTo(2);
+
+        assertThat(err.toString()).contains("--connect-timeout", "soon", "500ms");
+    }
+
+    @Test
+    void proxy_badColour_exits2() {
+        assertThat(run("proxy", "--blue", "127.0.0.1:9001", "--live", "purple")).isEqualTo(2);
+
+        assertThat(err.toString()).contains("--live", "purple");
+    }
+
+    @Test
+    void proxy_liveGreenWithoutGreenBackends_exits2() {
+        assertThat(run("proxy", "--blue", "127.0.0.1:9001", "--live", "green", "--listen", "127.0.0.1:0"))
+                .isEqualTo(2);
+
+        assertThat(err.toString()).contains("--live", "--green");
+    }
+
+    @Test
+    void proxy_sameBackendTwice_exits2() {
+        assertThat(run("proxy", "--blue", "127.0.0.1:9001,127.0.0.1:9001", "--listen", "127.0.0.1:0")).isEqualTo(2);
+
+        assertThat(err.toString()).contains("--blue", "127.0.0.1:9001");
+    }
+
+    @Test
+    void proxy_zeroThreads_exits2() {
+        assertThat(run("proxy", "--blue", "127.0.0.1:9001", "--threads", "0", "--listen", "127.0.0.1:0"))
+                .isEqualTo(2);
+
+        assertThat(err.toString()).contains("--threads", "0");
+    }
+
+    @Test
+    void demo_badPort_exits2() {
+        assertThat(run("demo", "--port", "70000")).isEqualTo(2);
+
+        assertThat(err.toString()).contains("--port", "70000");
+    }
+
+    @Test
+    void backend_onAPortInUse_exits1_withAOneLineError() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int code = run("backend", "--name", "b", "--listen", "127.0.0.1:" + taken.getLocalPort());
+
+            assertThat(code).isEqualTo(1);
+        }
+        assertThat(err.toString().strip()).startsWith("bluegreen-examples: demo backend b: cannot listen on 127.0.0.1:")
+                .doesNotContain("\n").doesNotContain("Exception");
+    }
+
+    @Test
+    void demo_onAPortInUse_exits1_withAOneLineError() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int code = run("demo", "--port", String.valueOf(taken.getLocalPort()), "--admin-port", "0");
+
+            assertThat(code).isEqualTo(1);
+        }
+        assertThat(err.toString().strip()).startsWith("bluegreen-examples: proxy: cannot listen on")
+                .doesNotContain("\n");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void proxy_adminPortInUse_exits1_andReleasesTheProxyPort() throws Exception {
+        int proxyPort;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            proxyPort = probe.getLocalPort();
+        }
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int code = run("proxy", "--blue", "127.0.0.1:9001", "--listen", "127.0.0.1:" + proxyPort,
+                    "--admin", "127.0.0.1:" + taken.getLocalPort());
+
+            assertThat(code).isEqualTo(1);
+        }
+        assertThat(err.toString().strip()).startsWith("bluegreen-examples: admin endpoint: cannot listen on");
+        try (ServerSocket again = new ServerSocket(proxyPort, 1, InetAddress.getLoopbackAddress())) {
+            assertThat(again.getLocalPort()).isEqualTo(proxyPort);
+        }
+    }
+
+    @Test
+    void backendAndProxyCommands_startedProgrammatically_serveARequest() throws Exception {
+        CommandLine backendLine = Main.commandLine();
+        backendLine.parseArgs("backend", "--listen", "127.0.0.1:0", "--name", "b1");
+        BackendCommand backendCommand = backendLine.getSubcommands().get("backend").getCommand();
+        DemoBackend backend = backendCommand.start().get(10, TimeUnit.SECONDS);
+        try {
+            CommandLine proxyLine = Main.commandLine();
+            proxyLine.parseArgs("proxy", "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0",
+                    "--blue", "127.0.0.1:" + backend.port(), "--blue-version", "b-1", "--threads", "1",
+                    "--connect-timeout", "500ms", "--response-timeout", "5s");
+            ProxyCommand proxyCommand = proxyLine.getSubcommands().get("proxy").getCommand();
+            StandaloneProxy proxy = proxyCommand.start().get(10, TimeUnit.SECONDS);
+            try {
+                HttpResponse<String> response = http.get(proxy.proxyUrl() + "/");
+                assertThat(response.statusCode()).isEqualTo(200);
+                assertThat(response.body()).isEqualTo("hello from b1\n");
+                assertThat(response.headers().firstValue("X-Backend")).hasValue("b1");
+                assertThat(http.body(proxy.adminUrl().orElseThrow() + "/status"))
+                        .contains("\"live\":\"blue\"", "\"version\":\"b-1\"");
+                assertThat(ProxyCommand.banner(proxy)).first().asString()
+                        .isEqualTo("bluegreen proxy on " + proxy.proxyUrl() + ", blue live");
+            } finally {
+                proxy.stop().get(20, TimeUnit.SECONDS);
+            }
+        } finally {
+            backend.stop().get(10, TimeUnit.SECONDS);
+        }
+    }
+}
