@@ -3,6 +3,7 @@ package dev.bluegreen.proxy;
 import static java.util.Objects.requireNonNull;
 
 import dev.bluegreen.core.BlueGreen;
+import dev.bluegreen.proxy.internal.OneMessagePerRead;
 import dev.bluegreen.proxy.internal.ProxyCounters;
 import dev.bluegreen.proxy.internal.Transport;
 import dev.bluegreen.proxy.internal.admin.AdminHttpHandler;
@@ -10,6 +11,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -86,12 +88,15 @@ public final class AdminEndpoint {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops)
                 .channel(transport.serverChannelType())
+                // The handler asks for one request at a time and answers it before asking for the next.
+                .childOption(ChannelOption.AUTO_READ, false)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         ch.pipeline()
                                 .addLast("http", new HttpServerCodec())
                                 .addLast("aggregate", new HttpObjectAggregator(64 * 1024))
+                                .addLast("one-at-a-time", new OneMessagePerRead())
                                 .addLast("admin", new AdminHttpHandler(admin, this::counters, verbExecutor));
                     }
 

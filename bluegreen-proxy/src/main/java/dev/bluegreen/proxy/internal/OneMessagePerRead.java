@@ -15,9 +15,10 @@ import java.util.ArrayDeque;
  * client channel:  HttpServerCodec → OneMessagePerRead → ClientConnectionHandler
  * </pre>
  *
- * <p>Messages still waiting when the channel closes are released.
+ * <p>Messages still waiting when the channel closes are released. The admin endpoint uses it too, after its
+ * aggregator, so that it answers pipelined requests one at a time, in order.
  */
-final class OneMessagePerRead extends ChannelDuplexHandler {
+public final class OneMessagePerRead extends ChannelDuplexHandler {
 
     private final ArrayDeque<Object> waiting = new ArrayDeque<>(4);
     /** The next handler asked for a message that has not arrived yet. */

@@ -119,7 +119,12 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("{}: upstream connection to {} failed", ctx.channel(), pool, cause);
+        if (cause instanceof java.io.IOException) {
+            log.debug("{}: upstream connection to {} failed", ctx.channel(), pool, cause);
+        } else {
+            // Not the network: a failure of the proxy itself (out of direct memory, a bug), worth seeing.
+            log.warn("{}: upstream connection to {} failed in the proxy", ctx.channel(), pool, cause);
+        }
         Exchange current = exchange;
         if (current != null) {
             current.onUpstreamFailure(cause);

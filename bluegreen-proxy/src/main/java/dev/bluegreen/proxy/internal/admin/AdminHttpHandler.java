@@ -33,11 +33,12 @@ import org.slf4j.LoggerFactory;
  * that is the current generation). A refused change answers 409 with the reason, bad input 400.
  *
  * <pre>
- * admin channel:  HttpServerCodec → HttpObjectAggregator → AdminHttpHandler
+ * admin channel:  HttpServerCodec → HttpObjectAggregator → OneMessagePerRead → AdminHttpHandler
  * </pre>
  *
  * <p>The verbs run on the admin executor, not on the event loop: a store may block (a distributed one talks to its
- * ensemble). While one request is being answered the channel reads nothing more, so responses keep their order.
+ * ensemble). The channel does not read on its own: the handler asks for the next request only once the current one
+ * is answered, so pipelined requests are answered in order (RFC 9112 §9.3.2).
  */
 public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
@@ -55,6 +56,12 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
         this.admin = admin;
         this.counters = counters;
         this.verbs = verbs;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        ctx.read();
+        ctx.fireChannelActive();
     }
 
     @Override
@@ -112,14 +119,11 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
             respond(ctx, HttpResponseStatus.BAD_REQUEST, StatusDocument.error(e.getMessage()), keepAlive);
             return;
         }
-        // Answer this request before reading the next one.
-        ctx.channel().config().setAutoRead(false);
         CompletableFuture.supplyAsync(() -> switch (path) {
             case "/switch" -> admin.switchTo(target, expectedGeneration);
             case "/promote" -> admin.promote(expectedGeneration);
             default -> admin.rollback(expectedGeneration);
         }, verbs).whenComplete((snapshot, error) -> {
-            ctx.channel().config().setAutoRead(true);
             if (error == null) {
                 respond(ctx, HttpResponseStatus.OK, StatusDocument.status(snapshot, counters.get()), keepAlive);
                 return;
@@ -181,12 +185,14 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
         write(ctx, response(ctx, status, json), keepAlive);
     }
 
+    /** Writes the answer; then closes, or asks for the next request. */
     private static void write(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
         if (!keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         } else {
             ctx.writeAndFlush(response);
+            ctx.read();
         }
     }
 

@@ -1,0 +1,247 @@
+package dev.bluegreen.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.bluegreen.core.Colour;
+import dev.bluegreen.testing.RawHttpClient;
+import dev.bluegreen.testing.RawResponse;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The admin endpoint on a real socket, driven by the JDK's HTTP/1.1 client as an operator's script would. */
+class AdminEndpointTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    private ProxyFixture fixture;
+    private AdminEndpoint endpoint;
+    private HttpClient http;
+
+    @BeforeEach
+    void start() {
+        fixture = ProxyFixture.start();
+        endpoint = AdminEndpoint.builder(fixture.admin)
+                .proxy(fixture.proxy)
+                .listen("127.0.0.1", 0)
+                .build();
+        endpoint.start().orTimeout(10, TimeUnit.SECONDS).join();
+        http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(TIMEOUT)
+                .build();
+    }
+
+    @AfterEach
+    void stop() {
+        try {
+            if (endpoint != null) {
+                endpoint.stop().orTimeout(10, TimeUnit.SECONDS).join();
+            }
+        } finally {
+            fixture.close();
+        }
+    }
+
+    @Test
+    void status_showsTheLiveColourTheGenerationAndBothPools() throws Exception {
+        HttpResponse<String> response = get("/status");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/json"));
+        assertThat(response.body())
+                .contains("\"live\":\"blue\"")
+                .contains("\"generation\":0")
+                .containsSubsequence("\"blue\":{", "\"port\":" + fixture.blue().port(),
+                        "\"green\":{", "\"port\":" + fixture.green().port())
+                .contains("\"activeExchanges\":0");
+    }
+
+    @Test
+    void switchTo_answers200WithTheNewStatus_andTheProxyFollows() throws Exception {
+        HttpResponse<String> response = post("/switch?to=green");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body())
+                .contains("\"live\":\"green\"")
+                .contains("\"generation\":1")
+                .contains("\"rollbackTarget\":\"blue\"");
+        assertThat(fixture.admin.snapshot().live()).isEqualTo(Colour.GREEN);
+        try (RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+            assertThat(client.get("/").header("X-Backend")).isEqualTo("green-1");
+        }
+    }
+
+    @Test
+    void switchToTheLiveColour_answers409AlreadyLive() throws Exception {
+        assertThat(post("/switch?to=green").statusCode()).isEqualTo(200);
+
+        HttpResponse<String> again = post("/switch?to=green");
+
+        assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(again.body())
+                .contains("\"refusal\":\"ALREADY_LIVE\"")
+                .contains("\"generation\":1");
+        assertThat(fixture.admin.snapshot().generation()).as("nothing changed").isEqualTo(1);
+    }
+
+    @Test
+    void switchToAnUnknownColour_answers400NamingIt() throws Exception {
+        HttpResponse<String> response = post("/switch?to=purple");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("'purple'").contains("blue or green");
+        assertThat(fixture.admin.snapshot().generation()).isZero();
+    }
+
+    @Test
+    void switchWithoutATarget_answers400() throws Exception {
+        HttpResponse<String> response = post("/switch");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("missing query parameter 'to'");
+        assertThat(fixture.admin.snapshot().generation()).isZero();
+    }
+
+    @Test
+    void rollback_answers200WithBlueLive_andASecondRollbackIs409NoRollbackTarget() throws Exception {
+        assertThat(post("/switch?to=green").statusCode()).isEqualTo(200);
+
+        HttpResponse<String> rollback = post("/rollback");
+        assertThat(rollback.statusCode()).isEqualTo(200);
+        assertThat(rollback.body())
+                .contains("\"live\":\"blue\"")
+                .contains("\"generation\":2")
+                .contains("\"rollbackTarget\":null");
+
+        HttpResponse<String> again = post("/rollback");
+        assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(again.body()).contains("\"refusal\":\"NO_ROLLBACK_TARGET\"");
+        assertThat(fixture.admin.snapshot().live()).isEqualTo(Colour.BLUE);
+    }
+
+    @Test
+    void promoteWithAStaleGeneration_answers409StaleGeneration_andChangesNothing() throws Exception {
+        assertThat(post("/switch?to=green").statusCode()).isEqualTo(200);
+        assertThat(post("/rollback").statusCode()).isEqualTo(200);
+
+        HttpResponse<String> response = post("/promote?generation=0");
+
+        assertThat(response.statusCode()).isEqualTo(409);
+        assertThat(response.body())
+                .contains("\"refusal\":\"STALE_GENERATION\"")
+                .contains("\"generation\":2");
+        assertThat(fixture.admin.snapshot().generation()).isEqualTo(2);
+        assertThat(fixture.admin.snapshot().live()).isEqualTo(Colour.BLUE);
+
+        assertThat(post("/promote?generation=2").statusCode()).as("the current generation is accepted")
+                .isEqualTo(200);
+        assertThat(fixture.admin.snapshot().live()).isEqualTo(Colour.GREEN);
+    }
+
+    @Test
+    void getOnAVerb_answers405AllowingPost() throws Exception {
+        HttpResponse<String> response = get("/switch?to=green");
+
+        assertThat(response.statusCode()).isEqualTo(405);
+        assertThat(response.headers().firstValue("Allow")).hasValue("POST");
+        assertThat(fixture.admin.snapshot().live()).as("a GET changes nothing").isEqualTo(Colour.BLUE);
+    }
+
+    @Test
+    void unknownPath_answers404() throws Exception {
+        HttpResponse<String> response = get("/nope");
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.body()).contains("/nope");
+    }
+
+    @Test
+    void history_listsTheChangesInOrder() throws Exception {
+        assertThat(post("/switch?to=green").statusCode()).isEqualTo(200);
+        assertThat(post("/rollback").statusCode()).isEqualTo(200);
+        assertThat(post("/promote").statusCode()).isEqualTo(200);
+
+        HttpResponse<String> response = get("/history");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).containsSubsequence(
+                "{\"generation\":1,\"kind\":\"SWITCH\",\"from\":\"blue\",\"to\":\"green\"",
+                "{\"generation\":2,\"kind\":\"ROLLBACK\",\"from\":\"green\",\"to\":\"blue\"",
+                "{\"generation\":3,\"kind\":\"PROMOTE\",\"from\":\"blue\",\"to\":\"green\"");
+    }
+
+    @Test
+    void pipelinedRequestAfterAVerb_isAnsweredAfterTheVerb() {
+        try (RawHttpClient client = RawHttpClient.connect(endpoint.port())) {
+            // RFC 9112 §9.3.2: responses to pipelined requests go out in the order the requests came.
+            client.send("POST /switch?to=green HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"
+                    + "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n");
+            RawResponse first = client.readResponse();
+            RawResponse second = client.readResponse();
+            assertThat(first.status()).as("the switch's response: %s", first.bodyText()).isEqualTo(200);
+            assertThat(first.bodyText()).contains("\"live\":\"green\"");
+            assertThat(second.status()).as("the 404's response: %s", second.bodyText()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void keepAlive_answersSeveralRequestsOnOneConnection() {
+        try (RawHttpClient client = RawHttpClient.connect(endpoint.port())) {
+            int localPort = client.localPort();
+
+            RawResponse status = client.get("/status");
+            client.request("POST", "/switch?to=green", Map.of("Content-Length", "0"));
+            RawResponse switched = client.readResponse();
+            RawResponse after = client.get("/status");
+
+            assertThat(status.status()).isEqualTo(200);
+            assertThat(status.bodyText()).contains("\"live\":\"blue\"");
+            assertThat(switched.status()).isEqualTo(200);
+            assertThat(after.bodyText()).contains("\"live\":\"green\"");
+            assertThat(client.localPort()).isEqualTo(localPort);
+            assertThat(client.isClosedByPeer(Duration.ofMillis(100))).as("still open").isFalse();
+        }
+    }
+
+    @Test
+    void stop_whileStarting_stopsTheEndpointOnceItListens() throws Exception {
+        AdminEndpoint starting = AdminEndpoint.builder(fixture.admin).listen("127.0.0.1", 0).build();
+        CompletableFuture<AdminEndpoint> started = starting.start();
+
+        starting.stop().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+
+        assertThat(started).as("the start settled first").isCompleted();
+        HttpRequest status = HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + started.join().port() + "/status")).timeout(TIMEOUT).build();
+        assertThatThrownBy(() -> http.send(status, HttpResponse.BodyHandlers.ofString()))
+                .as("nothing listens any more")
+                .isInstanceOf(ConnectException.class);
+    }
+
+    private HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
+        return http.send(request(pathAndQuery).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String pathAndQuery) throws IOException, InterruptedException {
+        return http.send(request(pathAndQuery).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest.Builder request(String pathAndQuery) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + endpoint.port() + pathAndQuery))
+                .timeout(TIMEOUT);
+    }
+}

@@ -1,0 +1,142 @@
+package dev.bluegreen.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.bluegreen.core.Backend;
+import dev.bluegreen.core.BlueGreen;
+import dev.bluegreen.core.Colour;
+import dev.bluegreen.testing.Behaviour;
+import dev.bluegreen.testing.Gate;
+import dev.bluegreen.testing.RawHttpClient;
+import dev.bluegreen.testing.RawResponse;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** {@link BlueGreenProxy#stop(Duration)} on real sockets: refuse new work at once, let work under way finish. */
+class ShutdownTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    @Test
+    void stop_letsAnInFlightRequestFinish_andRefusesNewConnections() throws Exception {
+        try (ProxyFixture fixture = ProxyFixture.start();
+             RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+            int port = fixture.port();
+            Gate gate = fixture.blue().hold();
+            client.request("GET", "/slow", Map.of());
+            gate.awaitArrived(1, TIMEOUT);
+
+            CompletableFuture<Void> stopped = fixture.proxy.stop(Duration.ofSeconds(5));
+
+            // The listener closes on the accept loop, asynchronously.
+            await().atMost(TIMEOUT).until(() -> connectionRefused(port));
+            assertThat(stopped).as("the in-flight exchange holds the stop").isNotDone();
+            assertThat(fixture.proxy.activeExchanges(Colour.BLUE)).isEqualTo(1);
+
+            gate.release();
+            RawResponse response = client.readResponse();
+
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.bodyText()).isEqualTo("blue-1");
+            assertThat(response.header("Connection")).isEqualTo("close");
+            assertThat(client.isClosedByPeer()).isTrue();
+            stopped.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(fixture.proxy.activeExchanges(Colour.BLUE)).isZero();
+            fixture.blue().awaitOpenConnections(0, TIMEOUT);
+        }
+    }
+
+    @Test
+    void stop_closesWhatIsLeftAtTheGracePeriod() throws Exception {
+        try (ProxyFixture fixture = ProxyFixture.start();
+             RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+            Gate neverReleased = new Gate();
+            fixture.blue().behave(Behaviour.neverRespond().heldBy(neverReleased));
+            client.request("GET", "/forever", Map.of());
+            neverReleased.awaitArrived(1, TIMEOUT);
+            long begin = System.nanoTime();
+
+            CompletableFuture<Void> stopped = fixture.proxy.stop(Duration.ofMillis(300));
+
+            stopped.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(Duration.ofNanos(System.nanoTime() - begin)).as("the grace period was given")
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(300));
+            assertThat(client.isClosedByPeer(TIMEOUT)).as("the client connection was closed").isTrue();
+            assertThat(fixture.proxy.activeExchanges(Colour.BLUE)).isZero();
+            fixture.blue().awaitOpenConnections(0, TIMEOUT);
+        }
+    }
+
+    @Test
+    void stop_isIdempotent_andReturnsTheSameFuture() {
+        try (ProxyFixture fixture = ProxyFixture.start()) {
+            CompletableFuture<Void> first = fixture.proxy.stop(Duration.ofSeconds(1));
+
+            assertThat(fixture.proxy.stop()).isSameAs(first);
+            first.orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+            assertThat(fixture.proxy.stop(Duration.ZERO)).isSameAs(first);
+        }
+    }
+
+    @Test
+    void stop_onANeverStartedProxy_completesAtOnce() {
+        try (BlueGreen admin = BlueGreen.builder().blue("v1", Backend.of("127.0.0.1", 1)).build()) {
+            BlueGreenProxy proxy = BlueGreenProxy.builder(admin).listen("127.0.0.1", 0).build();
+
+            CompletableFuture<Void> stopped = proxy.stop();
+
+            assertThat(stopped).isCompleted();
+            assertThat(proxy.stop()).isSameAs(stopped);
+            assertThatThrownBy(proxy::start).as("a stopped proxy can't start")
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("STOPPED");
+        }
+    }
+
+    @Test
+    void stop_whileStarting_stopsTheProxyOnceItListens() throws Exception {
+        try (BlueGreen admin = BlueGreen.builder().blue("v1", Backend.of("127.0.0.1", 1)).build()) {
+            BlueGreenProxy proxy = BlueGreenProxy.builder(admin).listen("127.0.0.1", 0).build();
+            CompletableFuture<BlueGreenProxy> started = proxy.start();
+
+            CompletableFuture<Void> stopped = proxy.stop(Duration.ofSeconds(1));
+
+            stopped.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(started).as("the start settled first").isCompleted();
+            assertThat(connectionRefused(started.join().port())).as("nothing listens any more").isTrue();
+        }
+    }
+
+    @Test
+    void start_twice_throwsIllegalStateException() {
+        try (ProxyFixture fixture = ProxyFixture.start()) {
+            assertThatThrownBy(fixture.proxy::start)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("RUNNING")
+                    .hasMessageContaining("expected: NEW");
+            try (RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+                assertThat(client.get("/").status()).as("the running proxy is unharmed").isEqualTo(200);
+            }
+        }
+    }
+
+    /** True if a connection attempt to 127.0.0.1:port is refused; an accepted one is closed at once. */
+    private static boolean connectionRefused(int port) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1_000);
+            return false;
+        } catch (ConnectException refused) {
+            return true;
+        }
+    }
+}
