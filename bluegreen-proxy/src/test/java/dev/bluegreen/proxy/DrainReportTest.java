@@ -1,0 +1,103 @@
+package dev.bluegreen.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bluegreen.core.Colour;
+import dev.bluegreen.testing.Gate;
+import dev.bluegreen.testing.RawHttpClient;
+import dev.bluegreen.testing.RawResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The drain handle a switch leaves behind: live figures, a future, and a report that says how it ended. */
+class DrainReportTest {
+
+    @Test
+    void afterASwitch_theOldColourReachesZero_andTheReportSaysDrained() throws Exception {
+        try (ProxyFixture fixture = ProxyFixture.start(2, 1);
+             RawHttpClient slow = RawHttpClient.connect(fixture.port())) {
+            try (RawHttpClient warm = RawHttpClient.connect(fixture.port())) {
+                assertThat(warm.get("/1").status()).isEqualTo(200);
+                assertThat(warm.get("/2").status()).isEqualTo(200);
+            }
+            Gate gate = fixture.blue.get(0).hold();
+            fixture.blue.get(1).hold();
+            slow.request("GET", "/slow", Map.of());
+            gate.awaitArrived(1, Duration.ofSeconds(5));
+
+            fixture.admin.switchTo(Colour.GREEN);
+            Drain drain = fixture.proxy.drain(Colour.BLUE).orElseThrow();
+
+            assertThat(drain.colour()).isEqualTo(Colour.BLUE);
+            assertThat(drain.generation()).isEqualTo(1);
+            assertThat(drain.isDone()).isFalse();
+            assertThat(drain.activeExchanges()).isEqualTo(1);
+            assertThat(drain.deadline()).isAfter(drain.startedAt());
+
+            gate.release();
+            assertThat(slow.readResponse().status()).isEqualTo(200);
+            DrainReport report = drain.completion().get(5, TimeUnit.SECONDS);
+
+            assertThat(report.outcome()).isEqualTo(DrainReport.Outcome.DRAINED);
+            assertThat(report.exchangesAtStart()).isEqualTo(1);
+            assertThat(report.connectionsAtStart()).isGreaterThanOrEqualTo(1);
+            assertThat(report.forcedClosed()).isZero();
+            assertThat(drain.activeExchanges()).isZero();
+            assertThat(drain.openConnections()).isZero();
+            assertThat(fixture.proxy.drain(Colour.GREEN)).as("green never stopped being live").isEmpty();
+        }
+    }
+
+    @Test
+    void aRequestStillRunningAtTheDeadline_hasItsClientConnectionClosed_andTheReportSaysDeadline()
+            throws Exception {
+        try (ProxyFixture fixture = ProxyFixture.start(b -> b.drainTimeout(Duration.ofMillis(300)));
+             RawHttpClient slow = RawHttpClient.connect(fixture.port())) {
+            Gate gate = fixture.blue().hold();
+            slow.request("GET", "/never-finishes-in-time", Map.of());
+            gate.awaitArrived(1, Duration.ofSeconds(5));
+
+            fixture.admin.switchTo(Colour.GREEN);
+            DrainReport report = fixture.proxy.drain(Colour.BLUE).orElseThrow()
+                    .completion().get(5, TimeUnit.SECONDS);
+
+            assertThat(report.outcome()).isEqualTo(DrainReport.Outcome.DEADLINE);
+            assertThat(report.forcedClosed()).isEqualTo(1);
+            assertThat(slow.isClosedByPeer(Duration.ofSeconds(5))).isTrue();
+            gate.release();
+        }
+    }
+
+    @Test
+    void withCloseAfterSwitch_aConnectionFromBeforeTheSwitchIsToldToClose_andANewOneIsNot() {
+        try (ProxyFixture fixture = ProxyFixture.start(b -> b.closeClientConnectionsAfterSwitch(true));
+             RawHttpClient before = RawHttpClient.connect(fixture.port())) {
+            assertThat(before.get("/1").header("Connection")).isNull();
+
+            fixture.admin.switchTo(Colour.GREEN);
+            RawResponse moved = before.get("/2");
+
+            assertThat(moved.header("X-Backend")).isEqualTo("green-1");
+            assertThat(moved.header("Connection")).isEqualTo("close");
+            assertThat(before.isClosedByPeer(Duration.ofSeconds(5))).isTrue();
+            try (RawHttpClient after = RawHttpClient.connect(fixture.port())) {
+                assertThat(after.get("/3").header("Connection")).isNull();
+                assertThat(after.get("/4").header("Connection")).isNull();
+            }
+        }
+    }
+
+    @Test
+    void withoutCloseAfterSwitch_aConnectionSpansTheSwitch() {
+        try (ProxyFixture fixture = ProxyFixture.start();
+             RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+            assertThat(client.get("/1").header("X-Backend")).isEqualTo("blue-1");
+            fixture.admin.switchTo(Colour.GREEN);
+            RawResponse response = client.get("/2");
+            assertThat(response.header("X-Backend")).isEqualTo("green-1");
+            assertThat(response.header("Connection")).isNull();
+        }
+    }
+}
