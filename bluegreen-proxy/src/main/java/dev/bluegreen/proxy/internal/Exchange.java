@@ -202,20 +202,15 @@ final class Exchange implements BackendPool.AcquireCallback {
     /** Round robin over the pool, skipping backends this exchange already tried. */
     private Backend pickBackend() {
         List<Backend> backends = environment.backends();
-        int size = backends.size();
-        if (connectAttempts >= config.maxConnectAttempts() || connectAttempts >= size) {
+        if (connectAttempts >= config.maxConnectAttempts() || connectAttempts >= backends.size()) {
             return null;
         }
-        int start = loop.nextRoundRobin();
-        for (int i = 0; i < size; i++) {
-            int index = Math.floorMod(start + i, size);
-            long bit = index < Long.SIZE ? 1L << index : 0L;
-            if ((triedBackends & bit) == 0) {
-                triedBackends |= bit;
-                return backends.get(index);
-            }
+        int index = RoundRobin.pick(backends, loop.nextRoundRobin(), triedBackends);
+        if (index < 0) {
+            return null;
         }
-        return null;
+        triedBackends = RoundRobin.markTried(triedBackends, index);
+        return backends.get(index);
     }
 
     @Override
