@@ -7,6 +7,7 @@ import dev.bluegreen.core.Colour;
 import dev.bluegreen.proxy.internal.ProxyChannelInitializer;
 import dev.bluegreen.proxy.internal.ProxyConfig;
 import dev.bluegreen.proxy.internal.ProxyCounters;
+import dev.bluegreen.proxy.internal.ProxyRecorder;
 import dev.bluegreen.proxy.internal.ProxyRuntime;
 import dev.bluegreen.proxy.internal.Transport;
 import io.netty.bootstrap.ServerBootstrap;
@@ -58,6 +59,7 @@ public final class BlueGreenProxy {
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private final CompletableFuture<BlueGreenProxy> started = new CompletableFuture<>();
+    private final AtomicReference<ProxyRecorder> recorder = new AtomicReference<>(ProxyRecorder.NONE);
     private volatile Runtime running;
 
     /** What exists while the proxy runs. */
@@ -94,7 +96,7 @@ public final class BlueGreenProxy {
             thread.setDaemon(true);
             return thread;
         });
-        ProxyRuntime proxy = new ProxyRuntime(config, admin, transport, workers, resolver);
+        ProxyRuntime proxy = new ProxyRuntime(config, admin, transport, workers, resolver, recorder);
         ChannelGroup clients = new DefaultChannelGroup("bluegreen-clients", boss.next());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
@@ -166,6 +168,17 @@ public final class BlueGreenProxy {
     public long activeExchanges(Colour colour) {
         Runtime runtime = running;
         return runtime == null ? 0 : runtime.proxy().counters().activeExchanges(requireNonNull(colour, "colour"));
+    }
+
+    /** Upstream connections to {@code colour}'s backends that sit idle in a pool now. */
+    public long idleUpstreamConnections(Colour colour) {
+        Runtime runtime = running;
+        return runtime == null ? 0 : runtime.proxy().counters().idleConnections(requireNonNull(colour, "colour"));
+    }
+
+    /** Adds where exchanges and drains are recorded (a metrics binder). */
+    void addRecorder(ProxyRecorder added) {
+        recorder.updateAndGet(current -> ProxyRecorder.both(current, added));
     }
 
     /** Upstream connections to {@code colour}'s backends that are open now, busy or idle. */

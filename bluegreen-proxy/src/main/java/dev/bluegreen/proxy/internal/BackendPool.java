@@ -64,7 +64,7 @@ final class BackendPool {
      */
     void acquire(AcquireCallback callback) {
         UpstreamConnection connection;
-        while ((connection = idle.pollFirst()) != null) {
+        while ((connection = pollIdle()) != null) {
             if (connection.channel().isActive()) {
                 callback.acquired(connection, true);
                 return;
@@ -103,6 +103,7 @@ final class BackendPool {
         connection.detach(System.nanoTime());
         if (reusable && channel.isActive() && loop.keeps(colour, backend)) {
             idle.addFirst(connection);
+            counters().idleAdded(colour);
             // Ask for one read so that a close by the backend (or stray bytes) is noticed while the connection idles.
             channel.read();
         } else {
@@ -113,7 +114,7 @@ final class BackendPool {
     /** Closes every idle connection; busy ones close when their exchange releases them. */
     void closeIdle() {
         UpstreamConnection connection;
-        while ((connection = idle.pollFirst()) != null) {
+        while ((connection = pollIdle()) != null) {
             connection.channel().close();
         }
     }
@@ -124,9 +125,22 @@ final class BackendPool {
             UpstreamConnection connection = it.next();
             if (connection.idleSinceNanos() - deadlineNanos < 0) {
                 it.remove();
+                counters().idleRemoved(colour);
                 connection.channel().close();
             }
         }
+    }
+
+    private UpstreamConnection pollIdle() {
+        UpstreamConnection connection = idle.pollFirst();
+        if (connection != null) {
+            counters().idleRemoved(colour);
+        }
+        return connection;
+    }
+
+    private ProxyCounters counters() {
+        return loop.runtime().counters();
     }
 
     void connectionOpened() {
@@ -136,7 +150,9 @@ final class BackendPool {
 
     void connectionClosed(UpstreamConnection connection) {
         open--;
-        idle.remove(connection);
+        if (idle.remove(connection)) {
+            counters().idleRemoved(colour);
+        }
         loop.runtime().counters().connectionClosed(colour);
         loop.poolMayBeUnused(this);
     }

@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +35,11 @@ final class DrainCoordinator {
     private final Clock clock = Clock.systemUTC();
     private final AtomicReferenceArray<DrainTracker> latest = new AtomicReferenceArray<>(Colour.values().length);
     private final AtomicLong liveColourChanges = new AtomicLong();
+    private final Supplier<ProxyRecorder> recorder;
 
-    DrainCoordinator(ProxyConfig config, ProxyCounters counters, Collection<LoopContext> loops, EventLoop timers) {
+    DrainCoordinator(ProxyConfig config, ProxyCounters counters, Collection<LoopContext> loops, EventLoop timers,
+                     Supplier<ProxyRecorder> recorder) {
+        this.recorder = recorder;
         this.config = config;
         this.counters = counters;
         this.loops = loops;
@@ -82,6 +86,9 @@ final class DrainCoordinator {
         drain.completion().whenComplete((report, error) -> {
             check.cancel(false);
             deadline.cancel(false);
+            if (report != null) {
+                recorder.get().drainEnded(report);
+            }
             if (report != null && report.outcome() != DrainReport.Outcome.CANCELLED) {
                 log.info("drained {} (generation {}): {} after {} ms ({} exchange(s) and {} connection(s) at the "
                                 + "start, {} forced closed)", report.colour().label(), report.generation(),

@@ -88,6 +88,11 @@ final class Exchange implements BackendPool.AcquireCallback {
     private Tunnel tunnel;
     private ScheduledFuture<?> responseTimer;
     private long lastUpstreamActivityNanos;
+    private final long startNanos = System.nanoTime();
+    private int responseStatus;
+    private boolean answeredByProxy;
+    private long requestBodyBytes;
+    private long responseBodyBytes;
 
     Exchange(ClientConnectionHandler client, ChannelHandlerContext clientCtx, LoopContext loop, HttpRequest request,
              Colour colour, long generation, Environment environment, long clientEpoch) {
@@ -278,6 +283,7 @@ final class Exchange implements BackendPool.AcquireCallback {
         }
         Channel channel = upstream.channel();
         lastUpstreamActivityNanos = System.nanoTime();
+        requestBodyBytes += content.content().readableBytes();
         channel.writeAndFlush(content, channel.voidPromise());
         if (last) {
             requestComplete = true;
@@ -367,6 +373,7 @@ final class Exchange implements BackendPool.AcquireCallback {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
+        responseStatus = code;
         responseStarted = true;
         clientCtx.write(response, clientCtx.voidPromise());
     }
@@ -384,6 +391,7 @@ final class Exchange implements BackendPool.AcquireCallback {
         }
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
         responseStarted = true;
+        responseStatus = HttpResponseStatus.SWITCHING_PROTOCOLS.code();
         // The upstream codec emits an empty end after the 101 head; it is not part of the tunnel.
         skipInterimEnd = true;
         closeClient = true;
@@ -477,6 +485,7 @@ final class Exchange implements BackendPool.AcquireCallback {
             content.release();
             return;
         }
+        responseBodyBytes += content.content().readableBytes();
         if (!last) {
             clientCtx.write(content, clientCtx.voidPromise());
             return;
@@ -600,6 +609,7 @@ final class Exchange implements BackendPool.AcquireCallback {
         releaseUpstream(false);
         loop.unregister(this);
         loop.runtime().counters().exchangeEnded(colour);
+        record();
     }
 
     private void failUpstream(HttpResponseStatus status, String message) {
@@ -621,6 +631,8 @@ final class Exchange implements BackendPool.AcquireCallback {
         closeClient |= !clientKeepAlive || client.isDraining() || (requestHasBody && !requestComplete);
         responseStarted = true;
         responseComplete = true;
+        responseStatus = status.code();
+        answeredByProxy = true;
         responseEnd = clientCtx.writeAndFlush(ErrorResponses.of(clientCtx.alloc(), status, message, closeClient));
         end();
     }
@@ -632,6 +644,7 @@ final class Exchange implements BackendPool.AcquireCallback {
         }
         closeClient = true;
         responseEnd = null;
+        responseStatus = 0;
         releaseUpstream(false);
         end();
     }
@@ -685,7 +698,14 @@ final class Exchange implements BackendPool.AcquireCallback {
         releaseUpstream(clean);
         loop.unregister(this);
         loop.runtime().counters().exchangeEnded(colour);
+        record();
         client.exchangeEnded(this, responseEnd, closeClient);
+    }
+
+    private void record() {
+        int status = responseComplete || tunnel != null ? responseStatus : 0;
+        loop.runtime().recorder().exchangeEnded(colour, status, answeredByProxy, System.nanoTime() - startNanos,
+                requestBodyBytes, responseBodyBytes);
     }
 
     /** Asks the exchange to close the client connection after its response (the proxy is shutting down). */

@@ -11,6 +11,7 @@ public final class ProxyCounters {
 
     private final LongAdder[] activeExchanges = adders();
     private final LongAdder[] openConnections = adders();
+    private final LongAdder[] idleConnections = adders();
     private final LongAdder clientConnections = new LongAdder();
 
     private static LongAdder[] adders() {
@@ -37,6 +38,14 @@ public final class ProxyCounters {
         openConnections[colour.ordinal()].decrement();
     }
 
+    void idleAdded(Colour colour) {
+        idleConnections[colour.ordinal()].increment();
+    }
+
+    void idleRemoved(Colour colour) {
+        idleConnections[colour.ordinal()].decrement();
+    }
+
     void clientConnected() {
         clientConnections.increment();
     }
@@ -53,6 +62,11 @@ public final class ProxyCounters {
     /** Upstream connections to {@code colour}'s backends that are open, busy or idle. */
     public long openConnections(Colour colour) {
         return openConnections[colour.ordinal()].sum();
+    }
+
+    /** Upstream connections to {@code colour}'s backends that sit idle in a pool. */
+    public long idleConnections(Colour colour) {
+        return idleConnections[colour.ordinal()].sum();
     }
 
     /** Client connections open now. */

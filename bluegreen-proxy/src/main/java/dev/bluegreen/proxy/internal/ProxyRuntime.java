@@ -13,6 +13,7 @@ import io.netty.util.concurrent.EventExecutor;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Everything the handlers of one proxy share: its settings, the admin object it follows, the upstream bootstrap,
@@ -28,13 +29,16 @@ public final class ProxyRuntime {
     private final ProxyCounters counters = new ProxyCounters();
     private final BackendAddresses addresses;
     private final DrainCoordinator drains;
+    private final AtomicReference<ProxyRecorder> recorder;
 
     /**
      * @param workers          the event loops that serve client and upstream connections
      * @param resolverExecutor where backend names are resolved when the cache misses (never an event loop)
+     * @param recorder         where exchanges and drains are recorded; read once per exchange
      */
     public ProxyRuntime(ProxyConfig config, BlueGreen admin, Transport transport, EventLoopGroup workers,
-                        Executor resolverExecutor) {
+                        Executor resolverExecutor, AtomicReference<ProxyRecorder> recorder) {
+        this.recorder = recorder;
         this.config = config;
         this.admin = admin;
         this.addresses = new BackendAddresses(resolverExecutor);
@@ -51,7 +55,7 @@ public final class ProxyRuntime {
             byLoop.put(executor, new LoopContext(this, (EventLoop) executor));
         }
         this.loops = byLoop;
-        this.drains = new DrainCoordinator(config, counters, byLoop.values(), workers.next());
+        this.drains = new DrainCoordinator(config, counters, byLoop.values(), workers.next(), this::recorder);
         addresses.resolveAll(admin.snapshot());
     }
 
@@ -83,6 +87,10 @@ public final class ProxyRuntime {
             throw new IllegalStateException("event loop " + eventLoop + " is not one of this proxy's workers");
         }
         return context;
+    }
+
+    ProxyRecorder recorder() {
+        return recorder.get();
     }
 
     DrainCoordinator drains() {

@@ -1,0 +1,126 @@
+package dev.bluegreen.proxy;
+
+import static dev.bluegreen.proxy.MeterNames.COLOUR;
+import static dev.bluegreen.proxy.MeterNames.KIND;
+import static dev.bluegreen.proxy.MeterNames.OUTCOME;
+import static dev.bluegreen.proxy.MeterNames.STATE;
+import static java.util.Objects.requireNonNull;
+
+import dev.bluegreen.core.BlueGreen;
+import dev.bluegreen.core.Change;
+import dev.bluegreen.core.ChangeKind;
+import dev.bluegreen.core.ChangeListener;
+import dev.bluegreen.core.Colour;
+import dev.bluegreen.proxy.internal.MicrometerRecorder;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Binds a proxy's meters to a registry the application owns (never Micrometer's global one):
+ *
+ * <pre>{@code
+ * BlueGreenMetrics.of(proxy).bindTo(registry);
+ * }</pre>
+ *
+ * <p>Per exchange: {@value MeterNames#REQUESTS} (by colour, status class and source),
+ * {@value MeterNames#REQUEST_DURATION}, {@value MeterNames#REQUEST_BYTES} and {@value MeterNames#RESPONSE_BYTES}.
+ * Gauges: {@value MeterNames#ACTIVE_EXCHANGES}, {@value MeterNames#UPSTREAM_CONNECTIONS} (idle, busy, draining),
+ * {@value MeterNames#CLIENT_CONNECTIONS}, {@value MeterNames#LIVE}, {@value MeterNames#GENERATION},
+ * {@value MeterNames#DRAIN_EXCHANGES} and {@value MeterNames#DRAIN_CONNECTIONS}. Counters of
+ * {@value MeterNames#CHANGES} (by kind and outcome) and {@value MeterNames#DRAINS} (by outcome). {@link MeterNames}
+ * lists them all.
+ *
+ * <p>The per-exchange meters are resolved once, at bind time; recording them takes no lock and allocates nothing.
+ * Binding before or after {@code start()} both work. Each {@code bindTo} adds a registry.
+ */
+public final class BlueGreenMetrics implements MeterBinder {
+
+    private final BlueGreenProxy proxy;
+    private boolean percentileHistogram;
+
+    private BlueGreenMetrics(BlueGreenProxy proxy) {
+        this.proxy = proxy;
+    }
+
+    /** A binder for {@code proxy} and the admin object it follows. */
+    public static BlueGreenMetrics of(BlueGreenProxy proxy) {
+        return new BlueGreenMetrics(requireNonNull(proxy, "proxy"));
+    }
+
+    /** Publish a percentile histogram for {@value MeterNames#REQUEST_DURATION} (off by default). */
+    public BlueGreenMetrics percentileHistogram(boolean enabled) {
+        this.percentileHistogram = enabled;
+        return this;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        requireNonNull(registry, "registry");
+        BlueGreen admin = proxy.admin();
+        for (Colour colour : Colour.values()) {
+            String label = colour.label();
+            // Gauges hold their object weakly; the proxy is held strongly by the application that runs it.
+            Gauge.builder(MeterNames.ACTIVE_EXCHANGES, proxy, p -> p.activeExchanges(colour))
+                    .description("Exchanges under way").tag(COLOUR, label).register(registry);
+            Gauge.builder(MeterNames.UPSTREAM_CONNECTIONS, proxy, p -> live(p, colour) ? p.idleUpstreamConnections(colour) : 0)
+                    .description("Upstream connections").tags(COLOUR, label, STATE, "idle").register(registry);
+            Gauge.builder(MeterNames.UPSTREAM_CONNECTIONS, proxy, p -> live(p, colour)
+                            ? p.upstreamConnections(colour) - p.idleUpstreamConnections(colour) : 0)
+                    .description("Upstream connections").tags(COLOUR, label, STATE, "busy").register(registry);
+            Gauge.builder(MeterNames.UPSTREAM_CONNECTIONS, proxy, p -> live(p, colour) ? 0 : p.upstreamConnections(colour))
+                    .description("Upstream connections").tags(COLOUR, label, STATE, "draining").register(registry);
+            Gauge.builder(MeterNames.LIVE, admin, a -> a.snapshot().live() == colour ? 1 : 0)
+                    .description("1 for the live colour").tag(COLOUR, label).register(registry);
+            Gauge.builder(MeterNames.DRAIN_EXCHANGES, proxy, p -> p.drain(colour)
+                            .filter(d -> !d.isDone()).map(Drain::activeExchanges).orElse(0L))
+                    .description("Exchanges a drain still waits for").tag(COLOUR, label).register(registry);
+            Gauge.builder(MeterNames.DRAIN_CONNECTIONS, proxy, p -> p.drain(colour)
+                            .filter(d -> !d.isDone()).map(Drain::openConnections).orElse(0L))
+                    .description("Upstream connections a drain still waits for").tag(COLOUR, label)
+                    .register(registry);
+        }
+        Gauge.builder(MeterNames.CLIENT_CONNECTIONS, proxy, BlueGreenProxy::clientConnections)
+                .description("Client connections open").register(registry);
+        Gauge.builder(MeterNames.GENERATION, admin, a -> a.snapshot().generation())
+                .description("The routing generation").register(registry);
+        admin.addListener(new ChangeCounter(registry));
+        proxy.addRecorder(new MicrometerRecorder(registry, percentileHistogram));
+    }
+
+    private static boolean live(BlueGreenProxy proxy, Colour colour) {
+        return proxy.admin().snapshot().live() == colour;
+    }
+
+    /** Counts applied and refused changes by kind. */
+    private static final class ChangeCounter implements ChangeListener {
+
+        private final Map<ChangeKind, Counter> applied = new EnumMap<>(ChangeKind.class);
+        private final Map<ChangeKind, Counter> refused = new EnumMap<>(ChangeKind.class);
+
+        ChangeCounter(MeterRegistry registry) {
+            for (ChangeKind kind : ChangeKind.values()) {
+                if (kind == ChangeKind.INITIAL) {
+                    continue;
+                }
+                String label = kind.name().toLowerCase(Locale.ROOT);
+                applied.put(kind, Counter.builder(MeterNames.CHANGES).description("Admin changes")
+                        .tags(KIND, label, OUTCOME, "applied").register(registry));
+                refused.put(kind, Counter.builder(MeterNames.CHANGES).description("Admin changes")
+                        .tags(KIND, label, OUTCOME, "refused").register(registry));
+            }
+        }
+
+        @Override
+        public void onChange(Change change) {
+            Counter counter = applied.get(change.kind());
+            if (counter != null) {
+                counter.increment();
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.bluegreen.proxy;
+
+/**
+ * The names and tags of every meter {@link BlueGreenMetrics} registers, in one place (the README lists them too).
+ * Names follow Micrometer's dotted convention; each registry renders them its own way (Prometheus:
+ * {@code bluegreen_requests_total}).
+ */
+public final class MeterNames {
+
+    /** Counter: exchanges ended. Tags {@link #COLOUR}, {@link #STATUS}, {@link #SOURCE}. */
+    public static final String REQUESTS = "bluegreen.requests";
+    /** Timer: from request head to the end of the response. Tag {@link #COLOUR}. */
+    public static final String REQUEST_DURATION = "bluegreen.request.duration";
+    /** Counter (bytes): request body bytes relayed to backends. Tag {@link #COLOUR}. */
+    public static final String REQUEST_BYTES = "bluegreen.request.bytes";
+    /** Counter (bytes): response body bytes relayed to clients. Tag {@link #COLOUR}. */
+    public static final String RESPONSE_BYTES = "bluegreen.response.bytes";
+    /** Gauge: exchanges under way (requests and tunnels). Tag {@link #COLOUR}. */
+    public static final String ACTIVE_EXCHANGES = "bluegreen.exchanges.active";
+    /** Gauge: upstream connections. Tags {@link #COLOUR}, {@link #STATE}. */
+    public static final String UPSTREAM_CONNECTIONS = "bluegreen.upstream.connections";
+    /** Gauge: client connections open. */
+    public static final String CLIENT_CONNECTIONS = "bluegreen.client.connections";
+    /** Gauge: 1 for the live colour, 0 for the idle one. Tag {@link #COLOUR}. */
+    public static final String LIVE = "bluegreen.live";
+    /** Gauge: the routing generation. */
+    public static final String GENERATION = "bluegreen.generation";
+    /** Counter: admin changes. Tags {@link #KIND}, {@link #OUTCOME}. */
+    public static final String CHANGES = "bluegreen.changes";
+    /** Gauge: exchanges the colour's latest drain still waits for (0 when it is not draining). Tag {@link #COLOUR}. */
+    public static final String DRAIN_EXCHANGES = "bluegreen.drain.exchanges";
+    /** Gauge: upstream connections the colour's latest drain still waits for. Tag {@link #COLOUR}. */
+    public static final String DRAIN_CONNECTIONS = "bluegreen.drain.connections";
+    /** Counter: drains ended. Tags {@link #COLOUR}, {@link #OUTCOME}. */
+    public static final String DRAINS = "bluegreen.drains";
+
+    /** Tag: {@code blue} or {@code green}. */
+    public static final String COLOUR = "colour";
+    /** Tag: the status class {@code 1xx}..{@code 5xx}, or {@code aborted} for an exchange cut short. */
+    public static final String STATUS = "status";
+    /** Tag: {@code backend} (the backend's response) or {@code proxy} (the proxy's own 502/503/504). */
+    public static final String SOURCE = "source";
+    /** Tag: {@code idle}, {@code busy} or {@code draining} (any connection of a colour that is not live). */
+    public static final String STATE = "state";
+    /** Tag: {@code switch}, {@code promote}, {@code rollback} or {@code deploy}. */
+    public static final String KIND = "kind";
+    /** Tag: {@code applied} or {@code refused} (changes); {@code drained}, {@code deadline}... (drains). */
+    public static final String OUTCOME = "outcome";
+
+    private MeterNames() {
+    }
+}

@@ -1,0 +1,54 @@
+package dev.bluegreen.proxy.internal;
+
+import dev.bluegreen.core.Colour;
+import dev.bluegreen.proxy.DrainReport;
+
+/**
+ * Where the data plane reports what metrics count: one call per exchange, one per drain. Called on event loops, so
+ * an implementation must not lock, block or allocate per call. The default does nothing.
+ */
+public interface ProxyRecorder {
+
+    /** Records nothing. */
+    ProxyRecorder NONE = new ProxyRecorder() {
+    };
+
+    /**
+     * An exchange ended.
+     *
+     * @param colour        the colour it was pinned to
+     * @param status        the status of its final response, or 0 if it was cut short (client gone, aborted)
+     * @param fromProxy     whether the proxy answered itself (502, 503, 504) rather than the backend
+     * @param durationNanos from its request head to its end
+     * @param requestBytes  request body bytes relayed upstream
+     * @param responseBytes response body bytes relayed to the client
+     */
+    default void exchangeEnded(Colour colour, int status, boolean fromProxy, long durationNanos, long requestBytes,
+                               long responseBytes) {
+    }
+
+    /** A drain ended. */
+    default void drainEnded(DrainReport report) {
+    }
+
+    /** Both {@code first} and {@code second}, in that order. */
+    static ProxyRecorder both(ProxyRecorder first, ProxyRecorder second) {
+        if (first == NONE) {
+            return second;
+        }
+        return new ProxyRecorder() {
+            @Override
+            public void exchangeEnded(Colour colour, int status, boolean fromProxy, long durationNanos,
+                                      long requestBytes, long responseBytes) {
+                first.exchangeEnded(colour, status, fromProxy, durationNanos, requestBytes, responseBytes);
+                second.exchangeEnded(colour, status, fromProxy, durationNanos, requestBytes, responseBytes);
+            }
+
+            @Override
+            public void drainEnded(DrainReport report) {
+                first.drainEnded(report);
+                second.drainEnded(report);
+            }
+        };
+    }
+}

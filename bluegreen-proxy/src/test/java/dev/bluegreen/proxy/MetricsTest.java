@@ -1,0 +1,81 @@
+package dev.bluegreen.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.bluegreen.core.Colour;
+import dev.bluegreen.testing.RawHttpClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The meters after known traffic, a switch and a rollback, in a registry the test owns. */
+class MetricsTest {
+
+    private static double requests(MeterRegistry registry, String colour, String status, String source) {
+        var counter = registry.find(MeterNames.REQUESTS)
+                .tags(MeterNames.COLOUR, colour, MeterNames.STATUS, status, MeterNames.SOURCE, source).counter();
+        return counter == null ? -1 : counter.count();
+    }
+
+    private static double gauge(MeterRegistry registry, String name, String... tags) {
+        return registry.get(name).tags(tags).gauge().value();
+    }
+
+    @Test
+    void knownTrafficASwitchAndARollback_showInTheMeters() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (ProxyFixture fixture = ProxyFixture.start(b -> b.drainTimeout(Duration.ofSeconds(5)))) {
+            BlueGreenMetrics.of(fixture.proxy).bindTo(registry);
+            try (RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+                for (int i = 0; i < 3; i++) {
+                    assertThat(client.get("/blue").status()).isEqualTo(200);
+                }
+                client.request("POST", "/upload", Map.of("Content-Length", "1000")).sendPattern(1000);
+                assertThat(client.readResponse().status()).isEqualTo(200);
+                assertThat(gauge(registry, MeterNames.LIVE, "colour", "blue")).isEqualTo(1);
+                assertThat(gauge(registry, MeterNames.UPSTREAM_CONNECTIONS, "colour", "blue", "state", "idle"))
+                        .isEqualTo(1);
+
+                fixture.admin.switchTo(Colour.GREEN);
+                fixture.green().status(503, "green is sick");
+                assertThat(client.get("/green").status()).isEqualTo(503);
+                assertThat(fixture.proxy.drain(Colour.BLUE).orElseThrow().completion().get(5, TimeUnit.SECONDS)
+                        .outcome()).isEqualTo(DrainReport.Outcome.DRAINED);
+                fixture.admin.rollback();
+                fixture.blue.forEach(backend -> backend.close());
+                assertThat(client.get("/refused").status()).isEqualTo(502);
+            }
+            fixture.proxy.drain(Colour.GREEN).orElseThrow().completion().get(5, TimeUnit.SECONDS);
+
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                assertThat(requests(registry, "blue", "2xx", "backend")).isEqualTo(4);
+                assertThat(requests(registry, "green", "5xx", "backend")).isEqualTo(1);
+                assertThat(requests(registry, "blue", "5xx", "proxy")).isEqualTo(1);
+                assertThat(requests(registry, "green", "2xx", "backend")).isZero();
+            });
+            assertThat(registry.get(MeterNames.REQUEST_DURATION).tag("colour", "blue").timer().count()).isEqualTo(5);
+            assertThat(registry.get(MeterNames.REQUEST_BYTES).tag("colour", "blue").counter().count())
+                    .isEqualTo(1000);
+            assertThat(registry.get(MeterNames.RESPONSE_BYTES).tag("colour", "green").counter().count())
+                    .isEqualTo("green is sick".length());
+            assertThat(registry.get(MeterNames.CHANGES).tags("kind", "switch", "outcome", "applied").counter()
+                    .count()).isEqualTo(1);
+            assertThat(registry.get(MeterNames.CHANGES).tags("kind", "rollback", "outcome", "applied").counter()
+                    .count()).isEqualTo(1);
+            assertThat(registry.get(MeterNames.DRAINS).tags("colour", "green", "outcome", "drained").counter()
+                    .count()).isEqualTo(1);
+            assertThat(registry.get(MeterNames.DRAINS).tags("colour", "blue", "outcome", "drained").counter()
+                    .count()).isEqualTo(1);
+            assertThat(gauge(registry, MeterNames.LIVE, "colour", "blue")).isEqualTo(1);
+            assertThat(gauge(registry, MeterNames.LIVE, "colour", "green")).isZero();
+            assertThat(gauge(registry, MeterNames.GENERATION)).isEqualTo(2);
+            assertThat(gauge(registry, MeterNames.ACTIVE_EXCHANGES, "colour", "blue")).isZero();
+            await().atMost(Duration.ofSeconds(5)).until(() ->
+                    gauge(registry, MeterNames.CLIENT_CONNECTIONS) == 0);
+        }
+    }
+}
