@@ -2,13 +2,14 @@ package dev.bluegreen.core;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.bluegreen.core.internal.Attribution;
+import dev.bluegreen.core.internal.RecentItems;
 import dev.bluegreen.core.internal.Texts;
 import dev.bluegreen.core.internal.Transitions;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,12 +29,20 @@ import org.slf4j.LoggerFactory;
  * {@link ChangeRefusedException.Refusal#STALE_GENERATION stale} if the state has moved on since the caller read
  * it, so two admins can't both act on the same state.
  *
+ * <p>Every attempt is audited. Each snapshot records who asked for the change ({@link RoutingSnapshot#actor()})
+ * and why ({@link RoutingSnapshot#reason()}): the verbs of {@link #as(String, String)} record the caller's actor and
+ * reason, the plain verbs of this class record {@value #DEFAULT_ACTOR} and a generated description such as
+ * {@code "switch BLUE -> GREEN"}. Applied changes are kept in {@link #history()}; refused attempts, with the rule
+ * that refused them, in {@link #refusals()}. Both are logged at INFO and told to the {@link ChangeListener}s.
+ *
  * <p>Create one per application with {@link #builder()}.
  *
  * <p>Threading: thread-safe and lock-free. {@link #snapshot()} is one volatile read; changes are serialized by
  * the {@link RoutingStore}'s compare-and-set, retried when another writer got there first. Listeners hear every
  * change in generation order and never concurrently, on the thread of a writer (or of the store); by the time a
- * verb returns its change may or may not have reached the listeners, if another thread is delivering.
+ * verb returns its change may or may not have reached the listeners, if another thread is delivering. Refusals
+ * don't go through the store: each is told to the listeners at once on the thread whose attempt was refused, so
+ * they are ordered relative to applied changes by time only (see {@link ChangeListener}).
  */
 public final class BlueGreen implements AutoCloseable {
 
@@ -46,24 +55,32 @@ public final class BlueGreen implements AutoCloseable {
     /** The largest {@link Builder#historySize(int)}. */
     public static final int MAX_HISTORY_SIZE = 100_000;
 
+    /** The {@link RoutingSnapshot#actor() actor} recorded by the plain verbs of this class. */
+    public static final String DEFAULT_ACTOR = "app";
+
     private static final Logger log = LoggerFactory.getLogger(BlueGreen.class);
 
     private final RoutingStore store;
     private final Clock clock;
-    private final int historySize;
     private final List<Registration> listeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The plain verbs are these, attributed to {@value #DEFAULT_ACTOR} with generated reasons. */
+    private final Attributed asDefault = new Attributed(this, new Attribution(DEFAULT_ACTOR, null));
+    // Added to only from onApplied, which the store calls for one snapshot at a time.
+    private final RecentItems<Change> history;
+    // Added to from any thread whose attempt was refused, concurrently.
+    private final RecentItems<RefusedChange> refusals;
     /*
-     * Both written only from onApplied, which the store calls for one snapshot at a time; volatile so that
-     * history() reads them without a lock from any thread.
+     * Written only from onApplied; volatile because the first value is written by the constructor's thread and
+     * later ones by whichever thread the store delivers on.
      */
     private volatile RoutingSnapshot lastSeen;
-    private volatile List<Change> history = List.of();
 
     private BlueGreen(RoutingStoreFactory storeFactory, RoutingSnapshot initial, Clock clock, int historySize,
                       List<ChangeListener> listeners) {
         this.clock = clock;
-        this.historySize = historySize;
+        this.history = new RecentItems<>(historySize);
+        this.refusals = new RecentItems<>(historySize);
         for (ChangeListener listener : listeners) {
             this.listeners.add(new Registration(listener));
         }
@@ -127,9 +144,7 @@ public final class BlueGreen implements AutoCloseable {
      * @throws IllegalStateException if this object is closed
      */
     public RoutingSnapshot switchTo(Colour target, long expectedGeneration) {
-        requireNonNull(target, "target");
-        return apply("switch to " + target, expectedGeneration,
-                (current, at) -> Transitions.switchTo(current, target, ChangeKind.SWITCH, at));
+        return asDefault.switchTo(target, expectedGeneration);
     }
 
     /**
@@ -157,8 +172,7 @@ public final class BlueGreen implements AutoCloseable {
      * @throws IllegalStateException if this object is closed
      */
     public RoutingSnapshot promote(long expectedGeneration) {
-        return apply("promote", expectedGeneration,
-                (current, at) -> Transitions.switchTo(current, current.idle(), ChangeKind.PROMOTE, at));
+        return asDefault.promote(expectedGeneration);
     }
 
     /**
@@ -189,7 +203,7 @@ public final class BlueGreen implements AutoCloseable {
      * @throws IllegalStateException if this object is closed
      */
     public RoutingSnapshot rollback(long expectedGeneration) {
-        return apply("rollback", expectedGeneration, Transitions::rollback);
+        return asDefault.rollback(expectedGeneration);
     }
 
     /**
@@ -206,7 +220,7 @@ public final class BlueGreen implements AutoCloseable {
      * @throws IllegalStateException if this object is closed
      */
     public RoutingSnapshot deploy(Colour colour, String version, List<Backend> backends) {
-        return deploy(Deployment.of(colour, version, backends));
+        return asDefault.deploy(colour, version, backends);
     }
 
     /**
@@ -227,9 +241,29 @@ public final class BlueGreen implements AutoCloseable {
      * @throws IllegalStateException if this object is closed
      */
     public RoutingSnapshot deploy(Deployment deployment) {
-        requireNonNull(deployment, "deployment");
-        return apply("deploy to " + deployment.colour(), deployment.expectedGeneration(),
-                (current, at) -> Transitions.deploy(current, deployment, at));
+        return asDefault.deploy(deployment);
+    }
+
+    /**
+     * The verbs of this object, recorded as asked for by {@code actor} for {@code reason}: in the snapshots they
+     * make ({@link RoutingSnapshot#actor()}, {@link RoutingSnapshot#reason()}), the {@link #history()}, the
+     * {@link #refusals()}, the log and what listeners hear. For example
+     * {@code blueGreen.as("alice", "release 2.3").promote(generation)}.
+     *
+     * <p>Cheap, and the result may be kept and shared between threads.
+     *
+     * @param actor who is asking, such as a user or service name; not blank, at most
+     *        {@value RoutingSnapshot#MAX_ACTOR_LENGTH} characters, no control characters
+     * @param reason why, at most {@value RoutingSnapshot#MAX_REASON_LENGTH} characters, no control characters; or
+     *        {@code null} or blank for none, in which case each change records its generated description (such as
+     *        {@code "switch BLUE -> GREEN"}) as the plain verbs do
+     * @return the attributed verbs
+     * @throws NullPointerException if {@code actor} is {@code null}
+     * @throws IllegalArgumentException if {@code actor} or {@code reason} is invalid as described; the message
+     *         shows the value, escaped, and what was expected
+     */
+    public Attributed as(String actor, String reason) {
+        return new Attributed(this, new Attribution(actor, reason));
     }
 
     /**
@@ -253,12 +287,26 @@ public final class BlueGreen implements AutoCloseable {
      *         bound
      */
     public List<Change> history() {
-        return history;
+        return history.items();
     }
 
     /**
-     * Closes the store; later changes throw {@link IllegalStateException} and listeners hear nothing more.
-     * {@link #snapshot()} keeps returning the last state. Idempotent.
+     * The last refused change attempts, oldest first (in the order they were recorded, which for attempts on
+     * different threads is the order of their {@link RefusedChange#at()} up to the clock's precision), at most
+     * {@link Builder#historySize(int)} of them. Every verb that throws a {@link ChangeRefusedException} adds one
+     * first, whatever the refusal; bad input and a closed object are not refusals. Lock-free.
+     *
+     * @return an immutable list; the refusals since this object was built, minus the oldest beyond the bound
+     */
+    public List<RefusedChange> refusals() {
+        return refusals.items();
+    }
+
+    /**
+     * Closes the store; later changes throw {@link IllegalStateException} and listeners hear nothing more (an
+     * attempt racing with the close may still be refused by the store; it is recorded in {@link #refusals()} but not
+     * told to listeners). {@link #snapshot()}, {@link #history()} and {@link #refusals()} keep returning the last
+     * state. Idempotent.
      */
     @Override
     public void close() {
@@ -267,7 +315,7 @@ public final class BlueGreen implements AutoCloseable {
         }
     }
 
-    private RoutingSnapshot apply(String attempt, long expectedGeneration, Transition transition) {
+    private RoutingSnapshot apply(String attempt, long expectedGeneration, Attribution by, Transition transition) {
         if (expectedGeneration < ANY_GENERATION) {
             throw new IllegalArgumentException("expectedGeneration: " + expectedGeneration
                     + " (expected: >= 0, or ANY_GENERATION (" + ANY_GENERATION + "))");
@@ -277,17 +325,41 @@ public final class BlueGreen implements AutoCloseable {
         }
         for (;;) {
             RoutingSnapshot current = store.current();
-            if (expectedGeneration != ANY_GENERATION && expectedGeneration != current.generation()) {
-                throw new ChangeRefusedException(ChangeRefusedException.Refusal.STALE_GENERATION, attempt
-                        + " refused: expected generation " + expectedGeneration + " but it is "
-                        + current.generation());
-            }
-            RoutingSnapshot next = transition.next(current, clock.instant());
-            if (store.compareAndSet(current, next)) {
-                return next;
+            Instant at = clock.instant();
+            try {
+                if (expectedGeneration != ANY_GENERATION && expectedGeneration != current.generation()) {
+                    throw new ChangeRefusedException(ChangeRefusedException.Refusal.STALE_GENERATION, attempt
+                            + " refused: expected generation " + expectedGeneration + " but it is "
+                            + current.generation());
+                }
+                RoutingSnapshot next = transition.next(current, at);
+                if (store.compareAndSet(current, next)) {
+                    return next;
+                }
+            } catch (ChangeRefusedException e) {
+                // Recorded here, once, outside the transition: the transition may run several times per verb.
+                throw refused(e, attempt, by, current, at);
             }
             // Another writer got there first: recompute from its state (a stale expected generation fails above).
         }
+    }
+
+    /** Records, logs and tells the listeners of a refused attempt; returns the refusal for the caller to throw. */
+    private ChangeRefusedException refused(ChangeRefusedException e, String attempt, Attribution by,
+                                           RoutingSnapshot against, Instant at) {
+        // A store may throw without a message; the record still says what was refused.
+        String message = e.getMessage() != null ? e.getMessage() : attempt + " refused: " + e.refusal();
+        RefusedChange refused = new RefusedChange(at, by.actor(), by.reasonOr(attempt), attempt, e.refusal(),
+                message, against.generation(), against.live());
+        refusals.add(refused);
+        log.info("refused: {} (actor {}: {}; generation {}, live {})", message, refused.actor(), refused.reason(),
+                refused.generation(), refused.live());
+        if (!closed.get()) {
+            for (Registration registration : listeners) {
+                notifyRefused(registration.listener, refused);
+            }
+        }
+        return e;
     }
 
     /** Called by the store for each applied snapshot, one at a time and in generation order. */
@@ -299,10 +371,10 @@ public final class BlueGreen implements AutoCloseable {
         }
         lastSeen = snapshot;
         Change change = new Change(previous, snapshot);
-        history = append(history, change, historySize);
+        history.add(change);
         Environment live = snapshot.liveEnvironment();
-        log.info("routing generation {}: {}; live {} {} ({})", snapshot.generation(), snapshot.reason(),
-                snapshot.live(), live.version(), Texts.count(live.backends().size(), "backend"));
+        log.info("routing generation {} by {}: {}; live {} {} ({})", snapshot.generation(), snapshot.actor(),
+                snapshot.reason(), snapshot.live(), live.version(), Texts.count(live.backends().size(), "backend"));
         for (Registration registration : listeners) {
             notify(registration.listener, change);
         }
@@ -319,13 +391,163 @@ public final class BlueGreen implements AutoCloseable {
         }
     }
 
-    private static List<Change> append(List<Change> history, Change change, int max) {
-        // A copy per change: changes are rare admin actions, and readers get an immutable list without a lock.
-        int keep = Math.min(history.size(), max - 1);
-        List<Change> next = new ArrayList<>(keep + 1);
-        next.addAll(history.subList(history.size() - keep, history.size()));
-        next.add(change);
-        return Collections.unmodifiableList(next);
+    private static void notifyRefused(ChangeListener listener, RefusedChange refused) {
+        try {
+            listener.onRefused(refused);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
+            log.warn("change listener {} failed on a refusal ({}); the attempt is still refused and the other"
+                    + " listeners are still called", listener, refused.message(), e);
+        }
+    }
+
+    /**
+     * The verbs of a {@link BlueGreen}, attributed to an actor and a reason; made by {@link BlueGreen#as}. Each
+     * behaves exactly as the verb of the same name on {@link BlueGreen} (same checks, refusals and threading), and
+     * records this actor and reason in the snapshot it makes, or in the {@link RefusedChange} if it is refused.
+     *
+     * <p>Immutable and thread-safe; may be kept and reused for any number of changes.
+     */
+    public static final class Attributed {
+
+        private final BlueGreen admin;
+        private final Attribution by;
+
+        private Attributed(BlueGreen admin, Attribution by) {
+            this.admin = admin;
+            this.by = by;
+        }
+
+        /**
+         * As {@link BlueGreen#switchTo(Colour)}, attributed.
+         *
+         * @param target the colour to make live
+         * @return the new snapshot, of kind {@link ChangeKind#SWITCH}, with this actor and reason
+         * @throws NullPointerException if {@code target} is {@code null}
+         * @throws ChangeRefusedException as {@link BlueGreen#switchTo(Colour)}; recorded in
+         *         {@link BlueGreen#refusals()} first
+         * @throws IllegalStateException if the {@link BlueGreen} is closed
+         */
+        public RoutingSnapshot switchTo(Colour target) {
+            return switchTo(target, ANY_GENERATION);
+        }
+
+        /**
+         * As {@link BlueGreen#switchTo(Colour, long)}, attributed.
+         *
+         * @param target the colour to make live
+         * @param expectedGeneration the generation the caller decided on, or {@link #ANY_GENERATION}
+         * @return the new snapshot, of kind {@link ChangeKind#SWITCH}, with this actor and reason
+         * @throws NullPointerException if {@code target} is {@code null}
+         * @throws IllegalArgumentException if {@code expectedGeneration} is below {@link #ANY_GENERATION}
+         * @throws ChangeRefusedException as {@link BlueGreen#switchTo(Colour, long)}; recorded in
+         *         {@link BlueGreen#refusals()} first
+         * @throws IllegalStateException if the {@link BlueGreen} is closed
+         */
+        public RoutingSnapshot switchTo(Colour target, long expectedGeneration) {
+            requireNonNull(target, "target");
+            return admin.apply("switch to " + target, expectedGeneration, by,
+                    (current, at) -> Transitions.switchTo(current, target, ChangeKind.SWITCH, at, by));
+        }
+
+        /**
+         * As {@link BlueGreen#promote()}, attributed.
+         *
+         * @return the new snapshot, of kind {@link ChangeKind#PROMOTE}, with this actor and reason
+         * @throws ChangeRefusedException as {@link BlueGreen#promote()}; recorded in {@link BlueGreen#refusals()}
+         *         first
+         * @throws IllegalStateException if the {@link BlueGreen} is closed
+         */
+        public RoutingSnapshot promote() {
+            return promote(ANY_GENERATION);
+        }
+
+        /**
+         * As {@link BlueGreen#promote(long)}, attributed.
+         *
+         * @param expectedGeneration the generation the caller decided on, or {@link #ANY_GENERATION}
+         * @return the new snapshot, of kind {@link ChangeKind#PROMOTE}, with this actor and reason
+         * @throws IllegalArgumentException if {@code expectedGeneration} is below {@link #ANY_GENERATION}
+         * @throws ChangeRefusedException as {@link BlueGreen#promote(long)}; recorded in
+         *         {@link BlueGreen#refusals()} first
+         * @throws IllegalStateException if the {@link BlueGreen} is closed
+         */
+        public RoutingSnapshot promote(long expectedGeneration) {
+            return admin.apply("promote", expectedGeneration, by,
+                    (current, at) -> Transitions.switchTo(current, current.idle(), ChangeKind.PROMOTE, at, by));
+        }
+
+        /**
+         * As {@link BlueGreen#rollback()}, attributed.
+         *
+         * @return the new snapshot, of kind {@link ChangeKind#ROLLBACK}, with this actor and reason
+         * @throws ChangeRefusedException as {@link BlueGreen#rollback()}; recorded in {@link BlueGreen#refusals()}
+         *         first
+         * @throws IllegalStateException if the {@link BlueGreen} is closed
+         */
+        public RoutingSnapshot rollback() {
+            return rollback(ANY_GENERATION);
+        }
+
+        /**
+         * As {@link BlueGreen#rollback(long)}, attributed.
+         *
+         * @param expectedGeneration the generation the caller decided on, or {@link #ANY_GENERATION}
+         * @return the new snapshot, of kind {@link ChangeKind#ROLLBACK}, with this actor and reason
+         * @throws IllegalArgumentException if {@code expectedGeneration} is below {@link #ANY_GENERATION}
+         * @throws ChangeRefusedException as {@link BlueGreen#rollback(long)}; recorded in
+         *         {@link BlueGreen#refusals()} first
+         * @throws IllegalStateException if the {@link BlueGreen} is closed
+         */
+        public RoutingSnapshot rollback(long expectedGeneration) {
+            return admin.apply("rollback", expectedGeneration, by,
+                    (current, at) -> Transitions.rollback(current, at, by));
+        }
+
+        /**
+         * As {@link BlueGreen#deploy(Colour, String, List)}, attributed.
+         *
+         * @param colour the pool to replace; must not be live
+         * @param version the version label of the new pool
+         * @param backends the new backends; may be empty to clear the pool
+         * @return the new snapshot, of kind {@link ChangeKind#DEPLOY}, with this actor and reason
+         * @throws NullPointerException if an argument or a backend is {@code null}
+         * @throws IllegalArgumentException if the version or backends do not make a valid {@link Environment}
+         * @throws ChangeRefusedException as {@link BlueGreen#deploy(Deployment)}; recorded in
+         *         {@link BlueGreen#refusals()} first
+         * @throws IllegalStateException if the {@link BlueGreen} is closed
+         */
+        public RoutingSnapshot deploy(Colour colour, String version, List<Backend> backends) {
+            return deploy(Deployment.of(colour, version, backends));
+        }
+
+        /**
+         * As {@link BlueGreen#deploy(Deployment)}, attributed.
+         *
+         * @param deployment the pool to install
+         * @return the new snapshot, of kind {@link ChangeKind#DEPLOY}, with this actor and reason
+         * @throws NullPointerException if {@code deployment} is {@code null}
+         * @throws ChangeRefusedException as {@link BlueGreen#deploy(Deployment)}; recorded in
+         *         {@link BlueGreen#refusals()} first
+         * @throws IllegalStateException if the {@link BlueGreen} is closed
+         */
+        public RoutingSnapshot deploy(Deployment deployment) {
+            requireNonNull(deployment, "deployment");
+            return admin.apply("deploy to " + deployment.colour(), deployment.expectedGeneration(), by,
+                    (current, at) -> Transitions.deploy(current, deployment, at, by));
+        }
+
+        /**
+         * For logs and debugging.
+         *
+         * @return the actor and reason this object attributes changes to
+         */
+        @Override
+        public String toString() {
+            return "BlueGreen.Attributed[actor=" + Texts.quote(by.actor()) + ", reason="
+                    + (by.reason() != null ? Texts.quote(by.reason()) : "(generated)") + "]";
+        }
     }
 
     /** A pure state transition; it may run several times for one verb, so it must have no side effects. */
@@ -442,7 +664,8 @@ public final class BlueGreen implements AutoCloseable {
         }
 
         /**
-         * How many changes {@link BlueGreen#history()} keeps. Default: {@value BlueGreen#DEFAULT_HISTORY_SIZE}.
+         * How many changes {@link BlueGreen#history()} keeps, and how many refused attempts
+         * {@link BlueGreen#refusals()} keeps. Default: {@value BlueGreen#DEFAULT_HISTORY_SIZE}.
          *
          * @param size 1 to {@value BlueGreen#MAX_HISTORY_SIZE}
          * @return this builder
@@ -463,7 +686,8 @@ public final class BlueGreen implements AutoCloseable {
         /**
          * The clock that stamps {@link RoutingSnapshot#changedAt()}. Default: {@link Clock#systemUTC()}.
          *
-         * @param clock the clock; called once per change attempt, from the thread making the change
+         * @param clock the clock; called once per try of a change (again when a change is retried after losing a
+         *        race with another writer), from the thread making the change; it stamps refusals too
          * @return this builder
          * @throws NullPointerException if {@code clock} is {@code null}
          * @throws IllegalStateException if the clock was already set

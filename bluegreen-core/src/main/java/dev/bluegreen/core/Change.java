@@ -82,12 +82,22 @@ public record Change(RoutingSnapshot previous, RoutingSnapshot current) {
     }
 
     /**
-     * The human description of the change, such as {@code "rollback GREEN -> BLUE"}.
+     * Why the change was made: the reason its caller gave, or the generated description of the change, such as
+     * {@code "rollback GREEN -> BLUE"}, when none was given.
      *
      * @return {@code current().reason()}
      */
     public String reason() {
         return current.reason();
+    }
+
+    /**
+     * Who asked for the change.
+     *
+     * @return {@code current().actor()}
+     */
+    public String actor() {
+        return current.actor();
     }
 
     /**

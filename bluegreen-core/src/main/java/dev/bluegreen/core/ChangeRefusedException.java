@@ -4,7 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Thrown by an admin verb of {@link BlueGreen} that refused to change the routing state; a refused change
- * changes nothing. {@link #refusal()} says which rule refused it, the message says why in words.
+ * changes nothing. {@link #refusal()} says which rule refused it, the message says why in words. Before throwing
+ * it, {@link BlueGreen} records the attempt as a {@link RefusedChange} in {@link BlueGreen#refusals()} and tells
+ * its listeners.
  */
 public final class ChangeRefusedException extends RuntimeException {
 

@@ -2,12 +2,13 @@ package dev.bluegreen.core;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.bluegreen.core.internal.Texts;
 import java.time.Instant;
 import java.util.Optional;
 
 /**
  * The whole routing state at one generation: which colour is live, both pools, the colour a rollback would
- * return to, and what last changed it, when and why.
+ * return to, and what last changed it, when, why and at whose request.
  *
  * <p>Every change makes a new snapshot with the next generation; a snapshot is never modified. The proxy reads
  * one snapshot per request and routes by it, so a request always sees one consistent state.
@@ -22,13 +23,28 @@ import java.util.Optional;
  *        never the live colour
  * @param lastChange the kind of change that made this snapshot
  * @param changedAt when that change was made, by the admin object's clock
- * @param reason a short human description of that change, such as {@code "switch BLUE -> GREEN"}
+ * @param reason why that change was made: the reason its caller gave (see {@link BlueGreen#as(String, String)}),
+ *        or, when none was given, a generated description such as {@code "switch BLUE -> GREEN"}; not blank, at
+ *        most {@value #MAX_REASON_LENGTH} characters, no control characters
+ * @param actor who asked for that change, as the caller named itself: {@value #SYSTEM_ACTOR} for the
+ *        {@link #initial initial} snapshot, {@value BlueGreen#DEFAULT_ACTOR} for the plain verbs of
+ *        {@link BlueGreen}; not blank, at most {@value #MAX_ACTOR_LENGTH} characters, no control characters
  */
 public record RoutingSnapshot(long generation, Colour live, Environment blue, Environment green,
-                              Colour rollbackTarget, ChangeKind lastChange, Instant changedAt, String reason) {
+                              Colour rollbackTarget, ChangeKind lastChange, Instant changedAt, String reason,
+                              String actor) {
 
     /** The {@link #reason()} of an {@link #initial initial} snapshot. */
     public static final String INITIAL_REASON = "initial";
+
+    /** The {@link #actor()} of an {@link #initial initial} snapshot. */
+    public static final String SYSTEM_ACTOR = "system";
+
+    /** The most characters (UTF-16 units) an {@link #actor()} may have. */
+    public static final int MAX_ACTOR_LENGTH = 200;
+
+    /** The most characters (UTF-16 units) a {@link #reason()} may have. */
+    public static final int MAX_REASON_LENGTH = 500;
 
     /**
      * Validates the components.
@@ -41,9 +57,11 @@ public record RoutingSnapshot(long generation, Colour live, Environment blue, En
      * @param lastChange the kind of change that made this snapshot
      * @param changedAt when it was made
      * @param reason why, in words
+     * @param actor who asked for it
      * @throws NullPointerException if a component other than {@code rollbackTarget} is {@code null}
-     * @throws IllegalArgumentException if the generation is negative, a pool has the wrong colour, or the
-     *         rollback target is the live colour
+     * @throws IllegalArgumentException if the generation is negative, a pool has the wrong colour, the rollback
+     *         target is the live colour, or the reason or actor is blank, too long or holds a control character
+     *         (the message shows the value escaped)
      */
     public RoutingSnapshot {
         requireNonNull(live, "live");
@@ -51,7 +69,8 @@ public record RoutingSnapshot(long generation, Colour live, Environment blue, En
         requireNonNull(green, "green");
         requireNonNull(lastChange, "lastChange");
         requireNonNull(changedAt, "changedAt");
-        requireNonNull(reason, "reason");
+        Texts.requireShortText("reason", reason, MAX_REASON_LENGTH);
+        Texts.requireShortText("actor", actor, MAX_ACTOR_LENGTH);
         if (generation < 0) {
             throw new IllegalArgumentException("generation: " + generation + " (expected: >= 0)");
         }
@@ -69,7 +88,7 @@ public record RoutingSnapshot(long generation, Colour live, Environment blue, En
 
     /**
      * The first snapshot of a deployment: generation 0, no rollback target, kind {@link ChangeKind#INITIAL},
-     * reason {@value #INITIAL_REASON}.
+     * reason {@value #INITIAL_REASON}, actor {@value #SYSTEM_ACTOR}.
      *
      * @param live the colour that receives traffic
      * @param blue the blue pool
@@ -80,7 +99,8 @@ public record RoutingSnapshot(long generation, Colour live, Environment blue, En
      * @throws IllegalArgumentException if a pool has the wrong colour
      */
     public static RoutingSnapshot initial(Colour live, Environment blue, Environment green, Instant at) {
-        return new RoutingSnapshot(0, live, blue, green, null, ChangeKind.INITIAL, at, INITIAL_REASON);
+        return new RoutingSnapshot(0, live, blue, green, null, ChangeKind.INITIAL, at, INITIAL_REASON,
+                SYSTEM_ACTOR);
     }
 
     /**

@@ -7,7 +7,9 @@
  * {@code switchTo}, {@code promote}, {@code rollback} and {@code deploy}. Every change is one compare-and-set
  * on a {@link dev.bluegreen.core.RoutingStore}, gets the next generation number, and is told to every
  * {@link dev.bluegreen.core.ChangeListener} in generation order. A refused change throws
- * {@link dev.bluegreen.core.ChangeRefusedException} and changes nothing.
+ * {@link dev.bluegreen.core.ChangeRefusedException} and changes nothing. Every attempt is audited: a snapshot
+ * records who asked for it and why ({@code BlueGreen.as(actor, reason)}), and a refused attempt is kept as a
+ * {@link dev.bluegreen.core.RefusedChange}.
  *
  * <p>Values are records, validated when made; null arguments throw {@link java.lang.NullPointerException} naming
  * the parameter, and bad values {@link java.lang.IllegalArgumentException} naming the value and what was

@@ -27,6 +27,7 @@ class BlueGreenBuilderTest {
             assertThat(snapshot.green()).isEqualTo(Environment.empty(Colour.GREEN));
             assertThat(snapshot.lastChange()).isEqualTo(ChangeKind.INITIAL);
             assertThat(snapshot.reason()).isEqualTo("initial");
+            assertThat(snapshot.actor()).isEqualTo("system");
         }
     }
 

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bluegreen.core.ChangeRefusedException.Refusal;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -190,6 +192,90 @@ class BlueGreenConcurrencyTest {
         assertThat(heardBySecond).containsExactlyElementsOf(everyGeneration);
         first.close();
         second.close();
+    }
+
+    @Test
+    void refusalsFromRacingWriters_areAllRecordedAndHeardOnce() throws Exception {
+        int attemptsPerWriter = 500;
+        Queue<RefusedChange> heard = new ConcurrentLinkedQueue<>();
+        ChangeListener listener = new ChangeListener() {
+            @Override
+            public void onChange(Change change) {
+            }
+
+            @Override
+            public void onRefused(RefusedChange refused) {
+                heard.add(refused);
+            }
+        };
+        BlueGreen blueGreen = Fixtures.bothPools(new MutableClock(T0)).historySize(BlueGreen.MAX_HISTORY_SIZE)
+                .listener(listener).build();
+        CountDownLatch ready = new CountDownLatch(WRITERS);
+        CountDownLatch go = new CountDownLatch(1);
+
+        List<Future<WriterOutcome>> writers = new ArrayList<>();
+        for (int w = 0; w < WRITERS; w++) {
+            String actor = "writer-" + w;
+            BlueGreen.Attributed verbs = blueGreen.as(actor, "race " + w);
+            writers.add(pool.submit(() -> {
+                ready.countDown();
+                go.await();
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                long applied = 0;
+                Map<Refusal, Long> refused = new EnumMap<>(Refusal.class);
+                for (int i = 0; i < attemptsPerWriter; i++) {
+                    RoutingSnapshot read = blueGreen.snapshot();
+                    try {
+                        switch (random.nextInt(3)) {
+                            case 0:
+                                verbs.switchTo(read.idle(), read.generation());
+                                break;
+                            case 1:
+                                verbs.promote(read.generation());
+                                break;
+                            default:
+                                verbs.rollback(read.generation());
+                                break;
+                        }
+                        applied++;
+                    } catch (ChangeRefusedException e) {
+                        refused.merge(e.refusal(), 1L, Long::sum);
+                    }
+                }
+                return new WriterOutcome(actor, applied, refused);
+            }));
+        }
+        assertThat(ready.await(10, TimeUnit.SECONDS)).isTrue();
+        go.countDown();
+        List<WriterOutcome> outcomes = new ArrayList<>();
+        for (Future<WriterOutcome> writer : writers) {
+            outcomes.add(writer.get(30, TimeUnit.SECONDS));
+        }
+
+        long applied = outcomes.stream().mapToLong(WriterOutcome::applied).sum();
+        long refused = outcomes.stream().mapToLong(o -> o.refused().values().stream().mapToLong(n -> n).sum()).sum();
+        assertThat(applied + refused).isEqualTo((long) WRITERS * attemptsPerWriter);
+        assertThat(refused).isPositive();
+        assertThat(blueGreen.snapshot().generation()).isEqualTo(applied);
+        List<RefusedChange> recorded = blueGreen.refusals();
+        assertThat(recorded).hasSize((int) refused);
+        assertThat(heard).containsExactlyInAnyOrderElementsOf(recorded);
+        // Each writer's refusals are recorded under its own name, as many of each kind as it was refused.
+        Map<String, Map<Refusal, Long>> recordedByActor = new HashMap<>();
+        for (RefusedChange change : recorded) {
+            assertThat(change.reason()).isEqualTo("race " + change.actor().substring("writer-".length()));
+            recordedByActor.computeIfAbsent(change.actor(), a -> new EnumMap<>(Refusal.class))
+                    .merge(change.refusal(), 1L, Long::sum);
+        }
+        for (WriterOutcome outcome : outcomes) {
+            assertThat(recordedByActor.getOrDefault(outcome.actor(), Map.of())).as(outcome.actor())
+                    .isEqualTo(outcome.refused());
+        }
+        blueGreen.close();
+    }
+
+    /** What one racing writer did: how many of its attempts applied, and how many were refused, by rule. */
+    private record WriterOutcome(String actor, long applied, Map<Refusal, Long> refused) {
     }
 
     /** Switches to the idle colour expecting {@code read}'s generation; null if applied, else the refusal. */

@@ -38,6 +38,7 @@ class BlueGreenSwitchTest {
         assertThat(after.rollbackTarget()).isEqualTo(Colour.BLUE);
         assertThat(after.lastChange()).isEqualTo(ChangeKind.SWITCH);
         assertThat(after.reason()).isEqualTo("switch BLUE -> GREEN");
+        assertThat(after.actor()).isEqualTo("app");
         assertThat(after.changedAt()).isEqualTo(T0.plusSeconds(30));
         assertThat(after.blue()).isSameAs(before.blue());
         assertThat(after.green()).isSameAs(before.green());

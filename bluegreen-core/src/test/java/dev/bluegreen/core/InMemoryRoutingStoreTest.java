@@ -19,7 +19,7 @@ class InMemoryRoutingStoreTest {
 
     private RoutingSnapshot next(RoutingSnapshot from, long generation) {
         return new RoutingSnapshot(generation, from.idle(), from.blue(), from.green(), from.live(), ChangeKind.SWITCH,
-                T0, "switch " + from.live() + " -> " + from.idle());
+                T0, "switch " + from.live() + " -> " + from.idle(), "test");
     }
 
     @Test
@@ -50,7 +50,7 @@ class InMemoryRoutingStoreTest {
     @Test
     void compareAndSet_fromAnEqualCopy_succeeds() {
         RoutingSnapshot copy = new RoutingSnapshot(initial.generation(), initial.live(), initial.blue(),
-                initial.green(), null, initial.lastChange(), initial.changedAt(), initial.reason());
+                initial.green(), null, initial.lastChange(), initial.changedAt(), initial.reason(), initial.actor());
 
         assertThat(store.compareAndSet(copy, next(copy, 1))).isTrue();
     }
@@ -80,7 +80,7 @@ class InMemoryRoutingStoreTest {
     void storeRejection_propagatesFromTheAdminVerb() {
         try (BlueGreen blueGreen = BlueGreen.builder()
                 .blue("v1", Fixtures.BLUE_1).green("v2", Fixtures.GREEN_1)
-                .store(initial -> new RejectingStore(InMemoryRoutingStore.create(initial)))
+                .store(initial -> new Fixtures.RejectingStore(InMemoryRoutingStore.create(initial)))
                 .build()) {
             Fixtures.assertRefusedAndUnchanged(blueGreen, Refusal.STORE_REJECTED, "store unavailable",
                     () -> blueGreen.switchTo(Colour.GREEN));
@@ -98,29 +98,5 @@ class InMemoryRoutingStoreTest {
         store.compareAndSet(initial, next(initial, 1));
 
         assertThat(seen).containsExactly(1L);
-    }
-
-    /** A store that is always unavailable for writes. */
-    private static final class RejectingStore implements RoutingStore {
-        private final RoutingStore delegate;
-
-        RejectingStore(RoutingStore delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public RoutingSnapshot current() {
-            return delegate.current();
-        }
-
-        @Override
-        public boolean compareAndSet(RoutingSnapshot expected, RoutingSnapshot next) {
-            throw new ChangeRefusedException(Refusal.STORE_REJECTED, "store unavailable");
-        }
-
-        @Override
-        public void subscribe(java.util.function.Consumer<RoutingSnapshot> subscriber) {
-            delegate.subscribe(subscriber);
-        }
     }
 }

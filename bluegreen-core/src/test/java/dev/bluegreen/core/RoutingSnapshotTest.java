@@ -24,6 +24,7 @@ class RoutingSnapshotTest {
         assertThat(snapshot.lastChange()).isEqualTo(ChangeKind.INITIAL);
         assertThat(snapshot.changedAt()).isEqualTo(T0);
         assertThat(snapshot.reason()).isEqualTo("initial");
+        assertThat(snapshot.actor()).isEqualTo("system");
     }
 
     @Test
@@ -40,7 +41,7 @@ class RoutingSnapshotTest {
     @Test
     void rollbackColour_isTheRollbackTarget() {
         RoutingSnapshot snapshot =
-                new RoutingSnapshot(3, Colour.GREEN, blue, green, Colour.BLUE, ChangeKind.SWITCH, T0, "switch");
+                new RoutingSnapshot(3, Colour.GREEN, blue, green, Colour.BLUE, ChangeKind.SWITCH, T0, "switch", "ops");
 
         assertThat(snapshot.rollbackColour()).contains(Colour.BLUE);
     }
@@ -48,7 +49,8 @@ class RoutingSnapshotTest {
     @Test
     void constructor_negativeGeneration_isRefused() {
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> new RoutingSnapshot(-1, Colour.BLUE, blue, green, null, ChangeKind.INITIAL, T0, "x"))
+                .isThrownBy(() -> new RoutingSnapshot(-1, Colour.BLUE, blue, green, null, ChangeKind.INITIAL, T0, "x",
+                        "ops"))
                 .withMessage("generation: -1 (expected: >= 0)");
     }
 
@@ -66,8 +68,59 @@ class RoutingSnapshotTest {
     void constructor_rollbackTargetIsLive_isRefused() {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> new RoutingSnapshot(1, Colour.BLUE, blue, green, Colour.BLUE, ChangeKind.SWITCH, T0,
-                        "switch"))
+                        "switch", "ops"))
                 .withMessage("rollbackTarget: BLUE (expected: the idle colour GREEN or null, not the live colour)");
+    }
+
+    @Test
+    void constructor_actorAndReasonAtTheirLimits_areAccepted() {
+        RoutingSnapshot snapshot = new RoutingSnapshot(1, Colour.GREEN, blue, green, Colour.BLUE, ChangeKind.SWITCH,
+                T0, "r".repeat(500), "a".repeat(200));
+
+        assertThat(snapshot.reason()).hasSize(500);
+        assertThat(snapshot.actor()).hasSize(200);
+    }
+
+    @Test
+    void constructor_actorTooLong_isRefusedShowingItsStartAndLength() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> switchedBy("a".repeat(201), "release"))
+                .withMessage("actor: '" + "a".repeat(40) + "...' (201 characters; expected: not blank, at most 200"
+                        + " characters, no control characters)");
+    }
+
+    @Test
+    void constructor_reasonTooLong_isRefusedShowingItsStartAndLength() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> switchedBy("alice", "r".repeat(501)))
+                .withMessage("reason: '" + "r".repeat(40) + "...' (501 characters; expected: not blank, at most 500"
+                        + " characters, no control characters)");
+    }
+
+    @Test
+    void constructor_controlCharacters_areRefusedAndShownEscaped() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> switchedBy("ali\nce", "release"))
+                .withMessage("actor: 'ali\\u000ace' (expected: not blank, at most 200 characters, no control"
+                        + " characters)");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> switchedBy("alice", "release\u001b[31m"))
+                .withMessage("reason: 'release\\u001b[31m' (expected: not blank, at most 500 characters, no control"
+                        + " characters)");
+    }
+
+    @Test
+    void constructor_blankActorOrReason_isRefused() {
+        assertThatIllegalArgumentException().isThrownBy(() -> switchedBy(" ", "release"))
+                .withMessageStartingWith("actor: ' ' (expected: not blank");
+        assertThatIllegalArgumentException().isThrownBy(() -> switchedBy("alice", ""))
+                .withMessageStartingWith("reason: '' (expected: not blank");
+    }
+
+    @Test
+    void constructor_nullActorOrReason_namesIt() {
+        assertThatNullPointerException().isThrownBy(() -> switchedBy(null, "release")).withMessage("actor");
+        assertThatNullPointerException().isThrownBy(() -> switchedBy("alice", null)).withMessage("reason");
     }
 
     @Test
@@ -82,7 +135,7 @@ class RoutingSnapshotTest {
     void change_readsBothSnapshots() {
         RoutingSnapshot before = RoutingSnapshot.initial(Colour.BLUE, blue, green, T0);
         RoutingSnapshot after = new RoutingSnapshot(1, Colour.GREEN, blue, green, Colour.BLUE, ChangeKind.SWITCH,
-                T0.plusSeconds(5), "switch BLUE -> GREEN");
+                T0.plusSeconds(5), "switch BLUE -> GREEN", "alice");
 
         Change change = new Change(before, after);
 
@@ -92,7 +145,12 @@ class RoutingSnapshotTest {
         assertThat(change.to()).isEqualTo(Colour.GREEN);
         assertThat(change.at()).isEqualTo(T0.plusSeconds(5));
         assertThat(change.reason()).isEqualTo("switch BLUE -> GREEN");
+        assertThat(change.actor()).isEqualTo("alice");
         assertThat(change.liveColourChanged()).isTrue();
+    }
+
+    private RoutingSnapshot switchedBy(String actor, String reason) {
+        return new RoutingSnapshot(1, Colour.GREEN, blue, green, Colour.BLUE, ChangeKind.SWITCH, T0, reason, actor);
     }
 
     @Test

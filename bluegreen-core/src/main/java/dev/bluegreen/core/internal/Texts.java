@@ -1,5 +1,7 @@
 package dev.bluegreen.core.internal;
 
+import static java.util.Objects.requireNonNull;
+
 /**
  * Text helpers for validation and refusal messages.
  *
@@ -7,7 +9,34 @@ package dev.bluegreen.core.internal;
  */
 public final class Texts {
 
+    /** How much of an over-long value an error message shows. */
+    private static final int SHOWN_PREFIX = 40;
+
     private Texts() {
+    }
+
+    /**
+     * Checks a short free-text value given by a caller, such as who made a change and why: it goes into log
+     * lines and audit records, so it must say something, fit on one line and stay short.
+     *
+     * @param name the parameter or component name, for the messages
+     * @param value the value to check
+     * @param maxLength the most characters (UTF-16 units) allowed
+     * @return {@code value}
+     * @throws NullPointerException naming {@code name} if {@code value} is {@code null}
+     * @throws IllegalArgumentException if {@code value} is blank, longer than {@code maxLength} or holds a control
+     *         character; the message shows the value escaped (and shortened if long) and what was expected
+     */
+    public static String requireShortText(String name, String value, int maxLength) {
+        requireNonNull(value, name);
+        if (value.isBlank() || value.length() > maxLength || hasControlChar(value)) {
+            boolean tooLong = value.length() > maxLength;
+            String shown = tooLong ? quote(value, SHOWN_PREFIX) + " (" + value.length() + " characters; "
+                    : quote(value) + " (";
+            throw new IllegalArgumentException(name + ": " + shown
+                    + "expected: not blank, at most " + maxLength + " characters, no control characters)");
+        }
+        return value;
     }
 
     /**
@@ -18,11 +47,28 @@ public final class Texts {
      * @return the value in single quotes, or {@code null} unquoted
      */
     public static String quote(String text) {
+        return text == null ? "null" : quote(text, text.length());
+    }
+
+    /**
+     * As {@link #quote(String)}, showing at most the first {@code maxShown} characters followed by {@code ...},
+     * so that a huge bad value doesn't flood a log line.
+     *
+     * @param text the value, may be {@code null}
+     * @param maxShown how many characters of the value to show at most
+     * @return the (start of the) value in single quotes, or {@code null} unquoted
+     */
+    public static String quote(String text, int maxShown) {
         if (text == null) {
             return "null";
         }
-        StringBuilder sb = new StringBuilder(text.length() + 2).append('\'');
-        for (int i = 0; i < text.length(); i++) {
+        int shown = Math.min(text.length(), maxShown);
+        if (shown < text.length() && shown > 0 && Character.isHighSurrogate(text.charAt(shown - 1))) {
+            // Don't cut a surrogate pair in half: the message would hold a malformed character.
+            shown--;
+        }
+        StringBuilder sb = new StringBuilder(shown + 5).append('\'');
+        for (int i = 0; i < shown; i++) {
             char c = text.charAt(i);
             if (Character.isISOControl(c)) {
                 sb.append(String.format("\\u%04x", (int) c));
@@ -30,7 +76,29 @@ public final class Texts {
                 sb.append(c);
             }
         }
+        if (shown < text.length()) {
+            sb.append("...");
+        }
         return sb.append('\'').toString();
+    }
+
+    /**
+     * Shortens a text to at most {@code maxLength} characters, ending it with {@code ...} if it was cut; for
+     * generated descriptions that embed a caller's value of unbounded length.
+     *
+     * @param text the text, not {@code null}
+     * @param maxLength the most characters to return, at least 3
+     * @return {@code text} if short enough, else its start and {@code ...}
+     */
+    public static String abbreviate(String text, int maxLength) {
+        if (text.length() <= maxLength) {
+            return text;
+        }
+        int keep = maxLength - 3;
+        if (keep > 0 && Character.isHighSurrogate(text.charAt(keep - 1))) {
+            keep--;
+        }
+        return text.substring(0, keep) + "...";
     }
 
     /**

@@ -17,6 +17,9 @@ import java.time.Instant;
  * <p>They have no side effects because the caller may run them several times: a compare-and-set that loses a
  * race is retried with a fresh snapshot. A refusal is a {@link ChangeRefusedException} and nothing else happens.
  *
+ * <p>Each records in the new snapshot who asked for the change and why ({@link Attribution}); when the caller gave
+ * no reason, a generated description of the change, such as {@code "switch BLUE -> GREEN"}, is the reason.
+ *
  * <p>Stateless; safe to use from any thread.
  */
 public final class Transitions {
@@ -31,11 +34,13 @@ public final class Transitions {
      * @param target the colour to make live
      * @param kind {@link ChangeKind#SWITCH} or {@link ChangeKind#PROMOTE}, for the record and the reason
      * @param at when the change is made
+     * @param by who asked for the change, and why
      * @return the next snapshot
      * @throws ChangeRefusedException {@link Refusal#ALREADY_LIVE} if {@code target} is live,
      *         {@link Refusal#EMPTY_POOL} if its pool has no backends
      */
-    public static RoutingSnapshot switchTo(RoutingSnapshot current, Colour target, ChangeKind kind, Instant at) {
+    public static RoutingSnapshot switchTo(RoutingSnapshot current, Colour target, ChangeKind kind, Instant at,
+                                           Attribution by) {
         requireNonNull(target, "target");
         String verb = kind == ChangeKind.PROMOTE ? "promote" : "switch";
         String attempt = verb + " to " + target;
@@ -45,7 +50,7 @@ public final class Transitions {
         }
         refuseIfEmpty(current.environment(target), attempt);
         return new RoutingSnapshot(current.generation() + 1, target, current.blue(), current.green(),
-                current.live(), kind, at, verb + " " + current.live() + " -> " + target);
+                current.live(), kind, at, by.reasonOr(verb + " " + current.live() + " -> " + target), by.actor());
     }
 
     /**
@@ -54,11 +59,12 @@ public final class Transitions {
      *
      * @param current the snapshot to change
      * @param at when the change is made
+     * @param by who asked for the change, and why
      * @return the next snapshot
      * @throws ChangeRefusedException {@link Refusal#NO_ROLLBACK_TARGET} if there is nothing to roll back to,
      *         {@link Refusal#EMPTY_POOL} if the target's pool has no backends
      */
-    public static RoutingSnapshot rollback(RoutingSnapshot current, Instant at) {
+    public static RoutingSnapshot rollback(RoutingSnapshot current, Instant at, Attribution by) {
         Colour target = current.rollbackTarget();
         if (target == null) {
             throw new ChangeRefusedException(Refusal.NO_ROLLBACK_TARGET, "rollback refused: there is no previous"
@@ -67,7 +73,7 @@ public final class Transitions {
         }
         refuseIfEmpty(current.environment(target), "rollback to " + target);
         return new RoutingSnapshot(current.generation() + 1, target, current.blue(), current.green(), null,
-                ChangeKind.ROLLBACK, at, "rollback " + current.live() + " -> " + target);
+                ChangeKind.ROLLBACK, at, by.reasonOr("rollback " + current.live() + " -> " + target), by.actor());
     }
 
     /**
@@ -77,11 +83,13 @@ public final class Transitions {
      * @param current the snapshot to change
      * @param deployment the pool to install
      * @param at when the change is made
+     * @param by who asked for the change, and why
      * @return the next snapshot
      * @throws ChangeRefusedException {@link Refusal#LIVE_POOL_NOT_FORCED} if the deployment targets the live
      *         colour without being forced, {@link Refusal#EMPTY_POOL} if it would leave the live pool empty
      */
-    public static RoutingSnapshot deploy(RoutingSnapshot current, Deployment deployment, Instant at) {
+    public static RoutingSnapshot deploy(RoutingSnapshot current, Deployment deployment, Instant at,
+                                         Attribution by) {
         Colour colour = deployment.colour();
         String attempt = "deploy to " + colour;
         boolean live = colour == current.live();
@@ -98,10 +106,12 @@ public final class Transitions {
         Environment blue = colour == Colour.BLUE ? environment : current.blue();
         Environment green = colour == Colour.GREEN ? environment : current.green();
         Colour rollbackTarget = current.rollbackTarget() == colour ? null : current.rollbackTarget();
-        String reason = "deploy " + colour + " " + deployment.version() + " ("
-                + Texts.count(deployment.backends().size(), "backend") + (live ? ", live pool" : "") + ")";
+        // The version label has no length limit of its own, so the sentence is cut to fit a snapshot's reason.
+        String generated = Texts.abbreviate("deploy " + colour + " " + deployment.version() + " ("
+                + Texts.count(deployment.backends().size(), "backend") + (live ? ", live pool" : "") + ")",
+                RoutingSnapshot.MAX_REASON_LENGTH);
         return new RoutingSnapshot(current.generation() + 1, current.live(), blue, green, rollbackTarget,
-                ChangeKind.DEPLOY, at, reason);
+                ChangeKind.DEPLOY, at, by.reasonOr(generated), by.actor());
     }
 
     private static void refuseIfEmpty(Environment environment, String attempt) {
