@@ -4,9 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.proxy.internal.OneMessagePerRead;
-import dev.bluegreen.proxy.internal.ProxyCounters;
 import dev.bluegreen.proxy.internal.Transport;
 import dev.bluegreen.proxy.internal.admin.AdminHttpHandler;
+import dev.bluegreen.proxy.internal.admin.BearerTokenCheck;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -15,31 +15,39 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * An optional HTTP endpoint for operators and scripts, on its own port, that shows the routing state and runs the
- * admin verbs of a {@link BlueGreen}:
+ * admin verbs of a {@link BlueGreen} (the README documents the JSON):
  *
  * <ul>
- *   <li>{@code GET /status}: live colour, generation, both pools (and, with a proxy, the exchanges and upstream
- *       connections each colour still has);</li>
- *   <li>{@code GET /history}: the recent changes;</li>
- *   <li>{@code POST /switch?to=blue|green}, {@code POST /promote}, {@code POST /rollback}, each with an optional
- *       {@code generation=N}: 200 and the new status, 409 with the reason when the change is refused, 400 for bad
- *       input.</li>
+ *   <li>{@code GET /}: the status page (live colour, pools, request and error rates, drain progress, history and
+ *       buttons);</li>
+ *   <li>{@code GET /status}: live colour, generation, last change, both pools (with a proxy: exchanges,
+ *       connections, request and failure counts and the latest drain of each colour);</li>
+ *   <li>{@code GET /history}: the recent changes with who asked, why, and their drain reports; refused
+ *       attempts;</li>
+ *   <li>{@code GET /metrics}: a Prometheus scrape, when the application gives one;</li>
+ *   <li>{@code POST /switch?to=blue|green}, {@code POST /promote}, {@code POST /rollback},
+ *       {@code POST /deploy?version=V&backends=H:P,H:P[&colour=C]}, each with optional {@code generation=N},
+ *       {@code actor=...} and {@code reason=...} (query or form body): 200 and the new status, 409 with the reason
+ *       when the change is refused, 400 for bad input.</li>
  * </ul>
  *
- * <p>It binds to loopback unless told otherwise, and has no authentication yet: expose it only where every caller
- * may switch traffic. One thread serves it; verbs run on a second, so a slow store never stalls the connection
- * handling. Thread-safe; starts once.
+ * <p>Off unless the application builds one; it binds to loopback unless told otherwise, and refuses to be built
+ * for any other address without a {@linkplain Builder#bearerToken bearer token}. With a token, every request but
+ * the page itself needs it (401 otherwise). One thread serves it; verbs run on a second, so a slow store never
+ * stalls the connection handling. Thread-safe; starts once.
  */
 public final class AdminEndpoint {
 
@@ -48,6 +56,9 @@ public final class AdminEndpoint {
     private final BlueGreen admin;
     private final BlueGreenProxy proxy;
     private final InetSocketAddress listenAddress;
+    private final String bearerToken;
+    private final Supplier<String> metrics;
+    private final byte[] page = AdminHttpHandler.loadPage();
     private final AtomicBoolean started = new AtomicBoolean();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private final CompletableFuture<AdminEndpoint> bound = new CompletableFuture<>();
@@ -55,10 +66,13 @@ public final class AdminEndpoint {
     private volatile EventLoopGroup group;
     private volatile ExecutorService verbs;
 
-    private AdminEndpoint(BlueGreen admin, BlueGreenProxy proxy, InetSocketAddress listenAddress) {
+    private AdminEndpoint(BlueGreen admin, BlueGreenProxy proxy, InetSocketAddress listenAddress, String bearerToken,
+                          Supplier<String> metrics) {
         this.admin = admin;
         this.proxy = proxy;
         this.listenAddress = listenAddress;
+        this.bearerToken = bearerToken;
+        this.metrics = metrics;
     }
 
     /** A builder for an endpoint that steers {@code admin}. */
@@ -96,12 +110,12 @@ public final class AdminEndpoint {
                         ch.pipeline()
                                 .addLast("http", new HttpServerCodec())
                                 .addLast("aggregate", new HttpObjectAggregator(64 * 1024))
-                                .addLast("one-at-a-time", new OneMessagePerRead())
-                                .addLast("admin", new AdminHttpHandler(admin, this::counters, verbExecutor));
-                    }
-
-                    private ProxyCounters counters() {
-                        return proxy == null ? null : proxy.countersOrNull();
+                                .addLast("one-at-a-time", new OneMessagePerRead());
+                        if (bearerToken != null) {
+                            ch.pipeline().addLast("auth", new BearerTokenCheck(bearerToken));
+                        }
+                        ch.pipeline().addLast("admin",
+                                new AdminHttpHandler(admin, proxy, metrics, verbExecutor, page));
                     }
                 });
         CompletableFuture<AdminEndpoint> result = bound;
@@ -170,9 +184,36 @@ public final class AdminEndpoint {
         private final BlueGreen admin;
         private BlueGreenProxy proxy;
         private InetSocketAddress listenAddress = new InetSocketAddress("127.0.0.1", 8081);
+        private String bearerToken;
+        private Supplier<String> metrics;
 
         private Builder(BlueGreen admin) {
             this.admin = admin;
+        }
+
+        /**
+         * Requires {@code Authorization: Bearer <token>} on every request but {@code GET /} (the page, which asks
+         * for the token). Required when the endpoint listens on anything but loopback.
+         *
+         * @param token at least 16 characters, no whitespace or control characters
+         */
+        public Builder bearerToken(String token) {
+            requireNonNull(token, "token");
+            if (token.length() < 16 || !token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+                throw new IllegalArgumentException("bearerToken: " + token.length() + " characters (expected: at "
+                        + "least 16 visible ASCII characters, no spaces)");
+            }
+            this.bearerToken = token;
+            return this;
+        }
+
+        /**
+         * What {@code GET /metrics} answers: a Prometheus text scrape, typically
+         * {@code prometheusRegistry::scrape} (micrometer-registry-prometheus). Without it, {@code /metrics} is 404.
+         */
+        public Builder metrics(Supplier<String> prometheusScrape) {
+            this.metrics = requireNonNull(prometheusScrape, "prometheusScrape");
+            return this;
         }
 
         /** Where to listen; port 0 picks a free port. Default 127.0.0.1:8081 (loopback only). */
@@ -194,9 +235,19 @@ public final class AdminEndpoint {
             return this;
         }
 
-        /** The endpoint, not yet started. */
+        /**
+         * The endpoint, not yet started.
+         *
+         * @throws IllegalStateException if it would listen beyond loopback without a bearer token
+         */
         public AdminEndpoint build() {
-            return new AdminEndpoint(admin, proxy, listenAddress);
+            InetAddress address = listenAddress.getAddress();
+            boolean loopback = address != null && address.isLoopbackAddress();
+            if (!loopback && bearerToken == null) {
+                throw new IllegalStateException("admin endpoint: listening on " + listenAddress.getHostString()
+                        + " (not loopback) needs a bearerToken (expected: a token, or a loopback address)");
+            }
+            return new AdminEndpoint(admin, proxy, listenAddress, bearerToken, metrics);
         }
     }
 }

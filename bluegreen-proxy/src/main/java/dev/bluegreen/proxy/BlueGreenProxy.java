@@ -6,7 +6,6 @@ import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.proxy.internal.ProxyChannelInitializer;
 import dev.bluegreen.proxy.internal.ProxyConfig;
-import dev.bluegreen.proxy.internal.ProxyCounters;
 import dev.bluegreen.proxy.internal.ProxyRecorder;
 import dev.bluegreen.proxy.internal.ProxyRuntime;
 import dev.bluegreen.proxy.internal.Transport;
@@ -198,10 +197,26 @@ public final class BlueGreenProxy {
                 : Optional.ofNullable(runtime.proxy().drain(requireNonNull(colour, "colour")));
     }
 
-    /** The live counters while running, else {@code null}; for the admin endpoint. */
-    ProxyCounters countersOrNull() {
+    /**
+     * The report of the drain that the change to {@code generation} started, once that drain has ended; for the
+     * audit trail. Empty if that change did not change the live colour, the drain is still under way, or the
+     * report is one of the oldest (the last 200 are kept).
+     */
+    public Optional<DrainReport> drainReport(long generation) {
         Runtime runtime = running;
-        return runtime == null ? null : runtime.proxy().counters();
+        return runtime == null ? Optional.empty() : Optional.ofNullable(runtime.proxy().drainReport(generation));
+    }
+
+    /** Exchanges that ended on {@code colour} since the proxy started (0 when not running). */
+    public long exchangesEnded(Colour colour) {
+        Runtime runtime = running;
+        return runtime == null ? 0 : runtime.proxy().counters().exchangesEnded(requireNonNull(colour, "colour"));
+    }
+
+    /** Exchanges on {@code colour} that ended with a 5xx or were cut short, since the proxy started. */
+    public long failedExchanges(Colour colour) {
+        Runtime runtime = running;
+        return runtime == null ? 0 : runtime.proxy().counters().failedExchanges(requireNonNull(colour, "colour"));
     }
 
     /** Client connections open now. */

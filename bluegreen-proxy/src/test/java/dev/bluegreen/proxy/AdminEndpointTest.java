@@ -111,7 +111,7 @@ class AdminEndpointTest {
         HttpResponse<String> response = post("/switch");
 
         assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(response.body()).contains("missing query parameter 'to'");
+        assertThat(response.body()).contains("missing parameter 'to'");
         assertThat(fixture.admin.snapshot().generation()).isZero();
     }
 

@@ -8,6 +8,7 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Clock;
 import java.util.Collection;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -36,6 +37,9 @@ final class DrainCoordinator {
     private final AtomicReferenceArray<DrainTracker> latest = new AtomicReferenceArray<>(Colour.values().length);
     private final AtomicLong liveColourChanges = new AtomicLong();
     private final Supplier<ProxyRecorder> recorder;
+    /** The reports of recent drains by the generation that started them, for the audit trail; bounded. */
+    private final ConcurrentSkipListMap<Long, DrainReport> reports = new ConcurrentSkipListMap<>();
+    private static final int REPORTS_KEPT = 200;
 
     DrainCoordinator(ProxyConfig config, ProxyCounters counters, Collection<LoopContext> loops, EventLoop timers,
                      Supplier<ProxyRecorder> recorder) {
@@ -88,6 +92,10 @@ final class DrainCoordinator {
             deadline.cancel(false);
             if (report != null) {
                 recorder.get().drainEnded(report);
+                reports.put(report.generation(), report);
+                while (reports.size() > REPORTS_KEPT) {
+                    reports.pollFirstEntry();
+                }
             }
             if (report != null && report.outcome() != DrainReport.Outcome.CANCELLED) {
                 log.info("drained {} (generation {}): {} after {} ms ({} exchange(s) and {} connection(s) at the "
@@ -119,6 +127,11 @@ final class DrainCoordinator {
                 }
             });
         }
+    }
+
+    /** The report of the drain started by the change to {@code generation}, or {@code null}. */
+    DrainReport report(long generation) {
+        return reports.get(generation);
     }
 
     /** Ends every drain under way (the proxy is stopping). */

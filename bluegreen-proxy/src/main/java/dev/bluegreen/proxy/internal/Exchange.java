@@ -704,6 +704,7 @@ final class Exchange implements BackendPool.AcquireCallback {
 
     private void record() {
         int status = responseComplete || tunnel != null ? responseStatus : 0;
+        loop.runtime().counters().exchangeCounted(colour, status);
         loop.runtime().recorder().exchangeEnded(colour, status, answeredByProxy, System.nanoTime() - startNanos,
                 requestBodyBytes, responseBodyBytes);
     }

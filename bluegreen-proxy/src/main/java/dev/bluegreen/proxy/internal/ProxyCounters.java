@@ -12,6 +12,8 @@ public final class ProxyCounters {
     private final LongAdder[] activeExchanges = adders();
     private final LongAdder[] openConnections = adders();
     private final LongAdder[] idleConnections = adders();
+    private final LongAdder[] exchangesEnded = adders();
+    private final LongAdder[] failedExchanges = adders();
     private final LongAdder clientConnections = new LongAdder();
 
     private static LongAdder[] adders() {
@@ -28,6 +30,24 @@ public final class ProxyCounters {
 
     void exchangeEnded(Colour colour) {
         activeExchanges[colour.ordinal()].decrement();
+    }
+
+    /** Counts an ended exchange: failed when its answer was a 5xx or it was cut short (status 0). */
+    void exchangeCounted(Colour colour, int status) {
+        exchangesEnded[colour.ordinal()].increment();
+        if (status == 0 || status >= 500) {
+            failedExchanges[colour.ordinal()].increment();
+        }
+    }
+
+    /** Exchanges ended on {@code colour} since the proxy started. */
+    public long exchangesEnded(Colour colour) {
+        return exchangesEnded[colour.ordinal()].sum();
+    }
+
+    /** Exchanges on {@code colour} that ended with a 5xx or were cut short, since the proxy started. */
+    public long failedExchanges(Colour colour) {
+        return failedExchanges[colour.ordinal()].sum();
     }
 
     void connectionOpened(Colour colour) {

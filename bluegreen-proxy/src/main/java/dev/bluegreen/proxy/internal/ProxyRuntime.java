@@ -4,6 +4,7 @@ import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.Change;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.proxy.Drain;
+import dev.bluegreen.proxy.DrainReport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -100,6 +101,11 @@ public final class ProxyRuntime {
     /** The latest drain of {@code colour}, or {@code null} if it never stopped being live. */
     public Drain drain(Colour colour) {
         return drains.latest(colour);
+    }
+
+    /** The report of the drain started by the change to {@code generation}, or {@code null} if none ended. */
+    public DrainReport drainReport(long generation) {
+        return drains.report(generation);
     }
 
     /** Ends the drains under way (the proxy is stopping). */

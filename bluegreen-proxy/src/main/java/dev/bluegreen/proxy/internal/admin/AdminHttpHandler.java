@@ -1,11 +1,14 @@
 package dev.bluegreen.proxy.internal.admin;
 
+import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.ChangeRefusedException;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.RoutingSnapshot;
-import dev.bluegreen.proxy.internal.ProxyCounters;
+import dev.bluegreen.proxy.BlueGreenProxy;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -19,43 +22,65 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves the admin API: {@code GET /status}, {@code GET /history}, {@code POST /switch?to=blue|green},
- * {@code POST /promote} and {@code POST /rollback}, each verb optionally with {@code generation=N} (refused unless
- * that is the current generation). A refused change answers 409 with the reason, bad input 400.
+ * Serves the admin API and the status page; the README documents each resource and its JSON.
  *
  * <pre>
- * admin channel:  HttpServerCodec → HttpObjectAggregator → OneMessagePerRead → AdminHttpHandler
+ * admin channel:  HttpServerCodec → HttpObjectAggregator → OneMessagePerRead → [BearerTokenCheck] → AdminHttpHandler
  * </pre>
  *
- * <p>The verbs run on the admin executor, not on the event loop: a store may block (a distributed one talks to its
- * ensemble). The channel does not read on its own: the handler asks for the next request only once the current one
- * is answered, so pipelined requests are answered in order (RFC 9112 §9.3.2).
+ * <p>Changes run on the admin executor, not on the event loop: a store may block (a distributed one talks to its
+ * ensemble). Each is attributed to the {@code actor} parameter (default {@code http:<client address>}) with the
+ * {@code reason} parameter. The channel does not read on its own: the handler asks for the next request once the
+ * current one is answered, so pipelined requests are answered in order (RFC 9112 §9.3.2).
  */
 public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final Logger log = LoggerFactory.getLogger(AdminHttpHandler.class);
+    private static final String PAGE = "/dev/bluegreen/proxy/admin/status.html";
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final BlueGreen admin;
-    private final Supplier<ProxyCounters> counters;
+    private final BlueGreenProxy proxy;
+    private final Supplier<String> metrics;
     private final Executor verbs;
+    private final byte[] page;
 
     /**
-     * @param counters the proxy's live counts, or a supplier of {@code null} when the endpoint has no proxy
-     * @param verbs    where the admin verbs run (never an event loop)
+     * @param proxy   the proxy whose live counts and drains the documents show, or {@code null}
+     * @param metrics what {@code GET /metrics} answers (a Prometheus scrape), or {@code null} for 404
+     * @param verbs   where the admin verbs run (never an event loop)
+     * @param page    the status page's bytes
      */
-    public AdminHttpHandler(BlueGreen admin, Supplier<ProxyCounters> counters, Executor verbs) {
+    public AdminHttpHandler(BlueGreen admin, BlueGreenProxy proxy, Supplier<String> metrics, Executor verbs,
+                            byte[] page) {
         this.admin = admin;
-        this.counters = counters;
+        this.proxy = proxy;
+        this.metrics = metrics;
         this.verbs = verbs;
+        this.page = page;
+    }
+
+    /** The status page, read once from the classpath. */
+    public static byte[] loadPage() {
+        try (var in = AdminHttpHandler.class.getResourceAsStream(PAGE)) {
+            if (in == null) {
+                throw new IllegalStateException("the status page " + PAGE + " is missing from the classpath");
+            }
+            return in.readAllBytes();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the status page " + PAGE, e);
+        }
     }
 
     @Override
@@ -68,32 +93,46 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         if (request.decoderResult().isFailure()) {
-            respond(ctx, HttpResponseStatus.BAD_REQUEST, StatusDocument.error("malformed request"), false);
+            json(ctx, HttpResponseStatus.BAD_REQUEST, StatusDocument.error("malformed request"), false);
             return;
         }
-        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-        String path = uri.path();
+        String path = new QueryStringDecoder(request.uri()).path();
         HttpMethod method = request.method();
         switch (path) {
+            case "/" -> {
+                if (requireMethod(ctx, method, HttpMethod.GET, keepAlive)) {
+                    write(ctx, response(HttpResponseStatus.OK, "text/html; charset=utf-8",
+                            Unpooled.wrappedBuffer(page)), keepAlive);
+                }
+            }
             case "/status" -> {
                 if (requireMethod(ctx, method, HttpMethod.GET, keepAlive)) {
-                    respond(ctx, HttpResponseStatus.OK, StatusDocument.status(admin.snapshot(), counters.get()),
-                            keepAlive);
+                    json(ctx, HttpResponseStatus.OK, StatusDocument.status(admin.snapshot(), proxy), keepAlive);
                 }
             }
             case "/history" -> {
                 if (requireMethod(ctx, method, HttpMethod.GET, keepAlive)) {
-                    respond(ctx, HttpResponseStatus.OK, StatusDocument.history(admin.history()), keepAlive);
+                    json(ctx, HttpResponseStatus.OK, StatusDocument.history(admin.history(), admin.refusals(),
+                            proxy), keepAlive);
                 }
             }
-            case "/switch", "/promote", "/rollback" -> {
+            case "/metrics" -> {
+                if (metrics == null) {
+                    json(ctx, HttpResponseStatus.NOT_FOUND, StatusDocument.error(
+                            "no metrics: the application gave this endpoint no Prometheus registry"), keepAlive);
+                } else if (requireMethod(ctx, method, HttpMethod.GET, keepAlive)) {
+                    write(ctx, response(HttpResponseStatus.OK, PROMETHEUS_TEXT,
+                            ByteBufUtil.writeUtf8(ctx.alloc(), metrics.get())), keepAlive);
+                }
+            }
+            case "/switch", "/promote", "/rollback", "/deploy" -> {
                 if (requireMethod(ctx, method, HttpMethod.POST, keepAlive)) {
-                    change(ctx, path, uri.parameters(), keepAlive);
+                    change(ctx, path, request, keepAlive);
                 }
             }
-            default -> respond(ctx, HttpResponseStatus.NOT_FOUND,
-                    StatusDocument.error("no such resource: " + path
-                            + " (expected: /status, /history, /switch, /promote or /rollback)"), keepAlive);
+            default -> json(ctx, HttpResponseStatus.NOT_FOUND, StatusDocument.error("no such resource: " + path
+                    + " (expected: /, /status, /history, /metrics, /switch, /promote, /rollback or /deploy)"),
+                    keepAlive);
         }
     }
 
@@ -102,87 +141,91 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
         if (expected.equals(actual)) {
             return true;
         }
-        FullHttpResponse response = response(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED,
+        FullHttpResponse response = jsonResponse(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED,
                 StatusDocument.error("method " + actual + " not allowed here (expected: " + expected + ")"));
         response.headers().set(HttpHeaderNames.ALLOW, expected.name());
         write(ctx, response, keepAlive);
         return false;
     }
 
-    private void change(ChannelHandlerContext ctx, String path, Map<String, List<String>> query, boolean keepAlive) {
-        long expectedGeneration;
-        Colour target;
+    /** Parses the change on the event loop (bad input is a 400 at once), runs it on the admin executor. */
+    private void change(ChannelHandlerContext ctx, String path, FullHttpRequest request, boolean keepAlive) {
+        Function<BlueGreen.Attributed, RoutingSnapshot> verb;
+        BlueGreen.Attributed attributed;
         try {
-            expectedGeneration = generation(query);
-            target = "/switch".equals(path) ? Colour.parse(single(query, "to")) : null;
+            AdminParameters parameters = AdminParameters.of(request);
+            long generation = parameters.expectedGeneration();
+            String actor = parameters.optional("actor");
+            attributed = admin.as(actor != null ? actor : defaultActor(ctx), parameters.optional("reason"));
+            verb = switch (path) {
+                case "/switch" -> {
+                    Colour target = Colour.parse(parameters.required("to"));
+                    yield a -> a.switchTo(target, generation);
+                }
+                case "/promote" -> a -> a.promote(generation);
+                case "/rollback" -> a -> a.rollback(generation);
+                default -> deployment(parameters, generation);
+            };
         } catch (IllegalArgumentException e) {
-            respond(ctx, HttpResponseStatus.BAD_REQUEST, StatusDocument.error(e.getMessage()), keepAlive);
+            json(ctx, HttpResponseStatus.BAD_REQUEST, StatusDocument.error(e.getMessage()), keepAlive);
             return;
         }
-        CompletableFuture.supplyAsync(() -> switch (path) {
-            case "/switch" -> admin.switchTo(target, expectedGeneration);
-            case "/promote" -> admin.promote(expectedGeneration);
-            default -> admin.rollback(expectedGeneration);
-        }, verbs).whenComplete((snapshot, error) -> {
+        CompletableFuture.supplyAsync(() -> verb.apply(attributed), verbs).whenComplete((snapshot, error) -> {
             if (error == null) {
-                respond(ctx, HttpResponseStatus.OK, StatusDocument.status(snapshot, counters.get()), keepAlive);
+                json(ctx, HttpResponseStatus.OK, StatusDocument.status(snapshot, proxy), keepAlive);
                 return;
             }
-            Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+            Throwable cause = error instanceof CompletionException ? error.getCause() : error;
             if (cause instanceof ChangeRefusedException refused) {
-                respond(ctx, HttpResponseStatus.CONFLICT,
+                json(ctx, HttpResponseStatus.CONFLICT,
                         StatusDocument.refusal(refused, admin.snapshot().generation()), keepAlive);
             } else if (cause instanceof IllegalArgumentException || cause instanceof IllegalStateException) {
-                respond(ctx, HttpResponseStatus.BAD_REQUEST, StatusDocument.error(cause.getMessage()), keepAlive);
+                json(ctx, HttpResponseStatus.BAD_REQUEST, StatusDocument.error(cause.getMessage()), keepAlive);
             } else {
                 log.error("admin {} failed", path, cause);
-                respond(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                json(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR,
                         StatusDocument.error("internal error: " + cause), keepAlive);
             }
         });
     }
 
-    private static long generation(Map<String, List<String>> query) {
-        if (!query.containsKey("generation")) {
-            return BlueGreen.ANY_GENERATION;
-        }
-        String text = single(query, "generation");
-        try {
-            long generation = Long.parseLong(text);
-            if (generation < 0) {
-                throw new NumberFormatException();
-            }
-            return generation;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("generation: '" + text + "' (expected: a whole number >= 0)");
-        }
+    /** {@code POST /deploy?version=v3&backends=h:p,h:p[&colour=green]}: the idle pool unless a colour is named. */
+    private Function<BlueGreen.Attributed, RoutingSnapshot> deployment(AdminParameters parameters, long generation) {
+        String colourText = parameters.optional("colour");
+        String version = parameters.required("version");
+        List<Backend> backends = Backend.parseList(parameters.required("backends"));
+        return a -> {
+            // Without a colour, "the idle pool" is decided when the change runs, against the state it changes.
+            Colour colour = colourText != null ? Colour.parse(colourText) : admin.snapshot().idle();
+            return a.deploy(dev.bluegreen.core.Deployment.of(colour, version, backends)
+                    .expectingGeneration(generation));
+        };
     }
 
-    private static String single(Map<String, List<String>> query, String name) {
-        List<String> values = query.get(name);
-        if (values == null || values.isEmpty()) {
-            throw new IllegalArgumentException("missing query parameter '" + name + "'");
+    private static String defaultActor(ChannelHandlerContext ctx) {
+        if (ctx.channel().remoteAddress() instanceof InetSocketAddress remote) {
+            return "http:" + remote.getHostString();
         }
-        if (values.size() > 1) {
-            throw new IllegalArgumentException("query parameter '" + name + "' given " + values.size()
-                    + " times (expected: once)");
-        }
-        return values.get(0);
+        return "http";
     }
 
-    private static FullHttpResponse response(ChannelHandlerContext ctx, HttpResponseStatus status, String json) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                ByteBufUtil.writeUtf8(ctx.alloc(), json + "\n"));
+    private static FullHttpResponse response(HttpResponseStatus status, String contentType, ByteBuf body) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
         response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON + "; charset=utf-8")
+                .set(HttpHeaderNames.CONTENT_TYPE, contentType)
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+                .set("X-Content-Type-Options", "nosniff")
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
         return response;
     }
 
-    private static void respond(ChannelHandlerContext ctx, HttpResponseStatus status, String json,
-                                boolean keepAlive) {
-        write(ctx, response(ctx, status, json), keepAlive);
+    private static FullHttpResponse jsonResponse(ChannelHandlerContext ctx, HttpResponseStatus status, String json) {
+        return response(status, HttpHeaderValues.APPLICATION_JSON + "; charset=utf-8",
+                ByteBufUtil.writeUtf8(ctx.alloc(), json + "\n"));
+    }
+
+    private static void json(ChannelHandlerContext ctx, HttpResponseStatus status, String json, boolean keepAlive) {
+        write(ctx, jsonResponse(ctx, status, json), keepAlive);
     }
 
     /** Writes the answer; then closes, or asks for the next request. */

@@ -5,18 +5,25 @@ import dev.bluegreen.core.Change;
 import dev.bluegreen.core.ChangeRefusedException;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.Environment;
+import dev.bluegreen.core.RefusedChange;
 import dev.bluegreen.core.RoutingSnapshot;
-import dev.bluegreen.proxy.internal.ProxyCounters;
+import dev.bluegreen.proxy.BlueGreenProxy;
+import dev.bluegreen.proxy.Drain;
+import dev.bluegreen.proxy.DrainReport;
 import java.util.List;
+import java.util.Optional;
 
-/** Renders the admin endpoint's JSON documents; the schema is documented in the README. */
+/** Renders the admin endpoint's JSON documents; the README documents the schema. */
 final class StatusDocument {
 
     private StatusDocument() {
     }
 
-    /** {@code GET /status}: the routing snapshot, both pools, and the proxy's live counts when it has a proxy. */
-    static String status(RoutingSnapshot snapshot, ProxyCounters counters) {
+    /**
+     * {@code GET /status}: the routing snapshot and both pools; with a proxy, each pool's live counts, cumulative
+     * exchange and failure counts, and its latest drain.
+     */
+    static String status(RoutingSnapshot snapshot, BlueGreenProxy proxy) {
         Json json = new Json().beginObject()
                 .field("live", snapshot.live().label())
                 .field("generation", snapshot.generation())
@@ -24,22 +31,27 @@ final class StatusDocument {
                 .name("lastChange").beginObject()
                 .field("kind", snapshot.lastChange().name())
                 .field("at", snapshot.changedAt().toString())
+                .field("actor", snapshot.actor())
                 .field("reason", snapshot.reason())
                 .endObject()
                 .name("pools").beginObject();
         for (Colour colour : Colour.values()) {
-            pool(json.name(colour.label()), snapshot, snapshot.environment(colour), counters);
+            pool(json.name(colour.label()), snapshot, snapshot.environment(colour), proxy);
         }
         return json.endObject().endObject().toString();
     }
 
-    private static void pool(Json json, RoutingSnapshot snapshot, Environment environment, ProxyCounters counters) {
+    private static void pool(Json json, RoutingSnapshot snapshot, Environment environment, BlueGreenProxy proxy) {
+        Colour colour = environment.colour();
         json.beginObject()
                 .field("version", environment.version())
-                .field("live", snapshot.live() == environment.colour());
-        if (counters != null) {
-            json.field("activeExchanges", counters.activeExchanges(environment.colour()))
-                    .field("upstreamConnections", counters.openConnections(environment.colour()));
+                .field("live", snapshot.live() == colour);
+        if (proxy != null) {
+            json.field("activeExchanges", proxy.activeExchanges(colour))
+                    .field("upstreamConnections", proxy.upstreamConnections(colour))
+                    .field("requests", proxy.exchangesEnded(colour))
+                    .field("errors", proxy.failedExchanges(colour));
+            drain(json.name("drain"), proxy.drain(colour));
         }
         json.name("backends").beginArray();
         for (Backend backend : environment.backends()) {
@@ -53,8 +65,36 @@ final class StatusDocument {
         json.endArray().endObject();
     }
 
-    /** {@code GET /history}: the changes the admin object remembers, oldest first. */
-    static String history(List<Change> changes) {
+    private static void drain(Json json, Optional<Drain> latest) {
+        if (latest.isEmpty()) {
+            json.value((String) null);
+            return;
+        }
+        Drain drain = latest.get();
+        DrainReport report = drain.completion().getNow(null);
+        json.beginObject()
+                .field("generation", drain.generation())
+                .field("startedAt", drain.startedAt().toString())
+                .field("deadline", drain.deadline().toString())
+                .field("activeExchanges", drain.activeExchanges())
+                .field("openConnections", drain.openConnections())
+                .field("done", report != null)
+                .field("outcome", report == null ? null : report.outcome().name());
+        if (report == null) {
+            json.name("tookMillis").value((String) null)
+                    .name("exchangesAtStart").value((String) null);
+        } else {
+            json.field("tookMillis", report.took().toMillis())
+                    .field("exchangesAtStart", report.exchangesAtStart());
+        }
+        json.endObject();
+    }
+
+    /**
+     * {@code GET /history}: the applied changes (oldest first, each with its drain report once that drain has
+     * ended) and the refused attempts.
+     */
+    static String history(List<Change> changes, List<RefusedChange> refusals, BlueGreenProxy proxy) {
         Json json = new Json().beginObject().name("changes").beginArray();
         for (Change change : changes) {
             json.beginObject()
@@ -63,7 +103,37 @@ final class StatusDocument {
                     .field("from", change.from().label())
                     .field("to", change.to().label())
                     .field("at", change.at().toString())
+                    .field("actor", change.actor())
                     .field("reason", change.reason())
+                    .name("drain");
+            Optional<DrainReport> report = proxy == null ? Optional.empty()
+                    : proxy.drainReport(change.generation());
+            if (report.isEmpty()) {
+                json.value((String) null);
+            } else {
+                DrainReport r = report.get();
+                json.beginObject()
+                        .field("colour", r.colour().label())
+                        .field("outcome", r.outcome().name())
+                        .field("tookMillis", r.took().toMillis())
+                        .field("exchangesAtStart", r.exchangesAtStart())
+                        .field("connectionsAtStart", r.connectionsAtStart())
+                        .field("forcedClosed", r.forcedClosed())
+                        .endObject();
+            }
+            json.endObject();
+        }
+        json.endArray().name("refusals").beginArray();
+        for (RefusedChange refused : refusals) {
+            json.beginObject()
+                    .field("at", refused.at().toString())
+                    .field("actor", refused.actor())
+                    .field("reason", refused.reason())
+                    .field("attempt", refused.attempt())
+                    .field("refusal", refused.refusal().name())
+                    .field("message", refused.message())
+                    .field("generation", refused.generation())
+                    .field("live", refused.live().label())
                     .endObject();
         }
         return json.endArray().endObject().toString();
@@ -78,7 +148,7 @@ final class StatusDocument {
                 .endObject().toString();
     }
 
-    /** Any other error (400, 404, 405, 500). */
+    /** Any other error (400, 401, 404, 405, 500). */
     static String error(String message) {
         return new Json().beginObject().field("error", message).endObject().toString();
     }

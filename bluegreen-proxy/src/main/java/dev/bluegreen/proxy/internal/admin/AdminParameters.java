@@ -1,0 +1,81 @@
+package dev.bluegreen.proxy.internal.admin;
+
+import dev.bluegreen.core.BlueGreen;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The parameters of an admin request: the query string plus, for a form post
+ * ({@code application/x-www-form-urlencoded}), the body. Each getter says what was wrong with an
+ * {@link IllegalArgumentException} the handler turns into a 400.
+ */
+final class AdminParameters {
+
+    private final Map<String, List<String>> values;
+
+    private AdminParameters(Map<String, List<String>> values) {
+        this.values = values;
+    }
+
+    static AdminParameters of(FullHttpRequest request) {
+        Map<String, List<String>> values = new HashMap<>(new QueryStringDecoder(request.uri()).parameters());
+        String contentType = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
+        if (contentType != null && contentType.toLowerCase(java.util.Locale.ROOT)
+                .startsWith(HttpHeaderValues.APPLICATION_X_WWW_FORM_URLENCODED.toString())
+                && request.content().isReadable()) {
+            String body = request.content().toString(StandardCharsets.UTF_8);
+            new QueryStringDecoder(body, false).parameters().forEach((name, list) ->
+                    values.merge(name, list, (a, b) -> {
+                        List<String> both = new java.util.ArrayList<>(a);
+                        both.addAll(b);
+                        return both;
+                    }));
+        }
+        return new AdminParameters(values);
+    }
+
+    /** The single value of {@code name}, or {@code null} when absent. */
+    String optional(String name) {
+        List<String> list = values.get(name);
+        if (list == null || list.isEmpty()) {
+            return null;
+        }
+        if (list.size() > 1) {
+            throw new IllegalArgumentException("parameter '" + name + "' given " + list.size()
+                    + " times (expected: once)");
+        }
+        return list.get(0);
+    }
+
+    /** The single value of {@code name}. */
+    String required(String name) {
+        String value = optional(name);
+        if (value == null) {
+            throw new IllegalArgumentException("missing parameter '" + name + "'");
+        }
+        return value;
+    }
+
+    /** {@code generation=N}, or {@link BlueGreen#ANY_GENERATION} when absent. */
+    long expectedGeneration() {
+        String text = optional("generation");
+        if (text == null) {
+            return BlueGreen.ANY_GENERATION;
+        }
+        try {
+            long generation = Long.parseLong(text);
+            if (generation < 0) {
+                throw new NumberFormatException();
+            }
+            return generation;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("generation: '" + text + "' (expected: a whole number >= 0)");
+        }
+    }
+}
