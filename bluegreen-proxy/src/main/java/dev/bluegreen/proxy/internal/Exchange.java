@@ -8,8 +8,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
@@ -109,53 +107,12 @@ final class Exchange implements BackendPool.AcquireCallback {
         this.headRequest = HttpMethod.HEAD.equals(request.method());
         boolean chunked = HttpUtil.isTransferEncodingChunked(request);
         this.requestHasBody = chunked || HttpUtil.getContentLength(request, 0L) > 0;
-        this.replayable = !requestHasBody && isIdempotent(request.method())
+        this.replayable = !requestHasBody && MessageHeads.isIdempotent(request.method())
                 && !request.headers().contains(HttpHeaderNames.UPGRADE);
         this.expectsContinue = HttpUtil.is100ContinueExpected(request);
-        this.upgrade = requestedUpgrade(request);
+        this.upgrade = MessageHeads.requestedUpgrade(request);
         this.clientEpoch = clientEpoch;
-        prepareUpstreamHead(chunked);
-    }
-
-    /** RFC 9110 §9.2.2: a request with one of these methods may be sent again without changing the outcome. */
-    private static boolean isIdempotent(HttpMethod method) {
-        return HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method) || HttpMethod.OPTIONS.equals(method)
-                || HttpMethod.TRACE.equals(method) || HttpMethod.PUT.equals(method)
-                || HttpMethod.DELETE.equals(method);
-    }
-
-    /**
-     * The protocol a request asks to upgrade to (RFC 9110 §7.8: {@code Upgrade} named by {@code Connection}, on
-     * HTTP/1.1), or {@code null}. {@code h2c} is never passed on: the upstream side speaks HTTP/1.1 only.
-     */
-    private static String requestedUpgrade(HttpRequest request) {
-        HttpHeaders headers = request.headers();
-        String upgrade = headers.get(HttpHeaderNames.UPGRADE);
-        if (upgrade == null || !HttpVersion.HTTP_1_1.equals(request.protocolVersion())
-                || !headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
-                || upgrade.toLowerCase(java.util.Locale.ROOT).contains("h2c")) {
-            return null;
-        }
-        return upgrade;
-    }
-
-    /** Turns the client's request head into the upstream one, in place: same message, this hop's framing. */
-    private void prepareUpstreamHead(boolean chunked) {
-        HttpHeaders headers = request.headers();
-        String host = headers.get(HttpHeaderNames.HOST);
-        HopByHopHeaders.strip(headers);
-        if (chunked) {
-            // The body is re-framed on the upstream hop exactly as it arrived: chunk by chunk.
-            HttpUtil.setTransferEncodingChunked(request, true);
-        }
-        ForwardedHeaders.set(headers, clientCtx.channel().remoteAddress(), host);
-        if (upgrade != null) {
-            // The one hop-by-hop pair that must travel: the backend decides whether to switch protocols.
-            headers.set(HttpHeaderNames.UPGRADE, upgrade);
-            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
-        }
-        // Upstream is always HTTP/1.1 with keep-alive; the client's own connection semantics stay on its hop.
-        request.setProtocolVersion(HttpVersion.HTTP_1_1);
+        MessageHeads.prepareUpstreamRequest(request, clientCtx.channel().remoteAddress(), upgrade, chunked);
     }
 
     Colour colour() {
@@ -345,16 +302,9 @@ final class Exchange implements BackendPool.AcquireCallback {
             return;
         }
         upstreamKeepAlive = HttpUtil.isKeepAlive(response);
-        HttpHeaders headers = response.headers();
-        HopByHopHeaders.strip(headers);
-        boolean bodyless = headRequest || code == 204 || code == 304;
-        if (!bodyless && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
-            if (clientVersion.isKeepAliveDefault()) {
-                HttpUtil.setTransferEncodingChunked(response, true);
-            } else {
-                // An HTTP/1.0 client knows no chunks: the end of the body is the end of the connection.
-                closeClient = true;
-            }
+        if (MessageHeads.prepareClientResponse(response, clientVersion, headRequest)) {
+            // An HTTP/1.0 client knows no chunks: the end of the body is the end of the connection.
+            closeClient = true;
         }
         if (!clientKeepAlive || client.isDraining()) {
             closeClient = true;
@@ -365,14 +315,9 @@ final class Exchange implements BackendPool.AcquireCallback {
             closeClient = true;
         }
         if (config.routingHeader() != null) {
-            headers.set(config.routingHeader(), colour.label() + "; generation=" + generation);
+            response.headers().set(config.routingHeader(), colour.label() + "; generation=" + generation);
         }
-        if (closeClient) {
-            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (!clientVersion.isKeepAliveDefault()) {
-            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        }
-        response.setProtocolVersion(HttpVersion.HTTP_1_1);
+        MessageHeads.setClientConnection(response, closeClient, clientVersion);
         responseStatus = code;
         responseStarted = true;
         clientCtx.write(response, clientCtx.voidPromise());
@@ -384,12 +329,7 @@ final class Exchange implements BackendPool.AcquireCallback {
      */
     private void startTunnel(HttpResponse response) {
         cancelResponseTimer();
-        String protocol = response.headers().get(HttpHeaderNames.UPGRADE);
-        HopByHopHeaders.strip(response.headers());
-        if (protocol != null) {
-            response.headers().set(HttpHeaderNames.UPGRADE, protocol);
-        }
-        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        String protocol = MessageHeads.prepareSwitchingProtocols(response);
         responseStarted = true;
         responseStatus = HttpResponseStatus.SWITCHING_PROTOCOLS.code();
         // The upstream codec emits an empty end after the 101 head; it is not part of the tunnel.
