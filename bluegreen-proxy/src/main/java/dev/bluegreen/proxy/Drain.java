@@ -35,6 +35,12 @@ public interface Drain {
     /** Upstream connections to this colour's backends still open. */
     long openConnections();
 
+    /** Exchanges the colour had under way when the drain began. */
+    long exchangesAtStart();
+
+    /** Upstream connections the colour had open when the drain began. */
+    long connectionsAtStart();
+
     /** Whether the drain has ended (its {@link #completion()} is complete). */
     boolean isDone();
 

@@ -65,6 +65,16 @@ final class DrainTracker implements Drain {
     }
 
     @Override
+    public long exchangesAtStart() {
+        return exchangesAtStart;
+    }
+
+    @Override
+    public long connectionsAtStart() {
+        return connectionsAtStart;
+    }
+
+    @Override
     public boolean isDone() {
         return completion.isDone();
     }

@@ -79,13 +79,15 @@ final class StatusDocument {
                 .field("activeExchanges", drain.activeExchanges())
                 .field("openConnections", drain.openConnections())
                 .field("done", report != null)
-                .field("outcome", report == null ? null : report.outcome().name());
+                .field("outcome", report == null ? null : report.outcome().name())
+                .field("exchangesAtStart", drain.exchangesAtStart())
+                .field("connectionsAtStart", drain.connectionsAtStart());
         if (report == null) {
             json.name("tookMillis").value((String) null)
-                    .name("exchangesAtStart").value((String) null);
+                    .field("forcedClosed", 0);
         } else {
             json.field("tookMillis", report.took().toMillis())
-                    .field("exchangesAtStart", report.exchangesAtStart());
+                    .field("forcedClosed", report.forcedClosed());
         }
         json.endObject();
     }

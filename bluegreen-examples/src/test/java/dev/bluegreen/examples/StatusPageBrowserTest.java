@@ -1,0 +1,248 @@
+package dev.bluegreen.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bluegreen.core.Colour;
+import dev.bluegreen.core.RoutingSnapshot;
+import dev.bluegreen.proxy.AdminEndpoint;
+import java.io.File;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.Alert;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The admin endpoint's status page ({@code GET /}) in a real browser: the demo on free ports, headless Chromium
+ * driven through chromedriver, both Debian's packages ({@code chromium}, {@code chromium-driver}; {@code .ci/run}
+ * installs them). The driver path is given explicitly, so Selenium Manager never runs and nothing is downloaded.
+ * Every wait is a bounded {@link WebDriverWait}; the page polls {@code /status} every 2 s. The page's
+ * {@code window.confirm} and {@code window.prompt} dialogs are answered as alerts.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class StatusPageBrowserTest {
+
+    private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
+    private static final String CHROMIUM = "/usr/bin/chromium";
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Path SCREENSHOT = Path.of(System.getProperty("basedir", "."), "target", "status-page.png");
+    private static final int SCREENSHOT_WIDTH = 1280;
+    private static final String TOKEN = "status-page-test-token";
+    /** Requests/s a colour must show to count as carrying the test's traffic (about 40/s is sent). */
+    private static final double MIN_RATE = 5;
+
+    @TempDir
+    Path profile;
+
+    private final Http http = new Http();
+    private final ScheduledExecutorService traffic = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "status-page-test-traffic");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final AtomicInteger answered = new AtomicInteger();
+    private final AtomicInteger failed = new AtomicInteger();
+    private Demo demo;
+    private String admin;
+    private AdminEndpoint tokenEndpoint;
+    private WebDriver browser;
+    private WebDriverWait wait;
+
+    @BeforeEach
+    void startDemoAndBrowser() throws Exception {
+        demo = Demo.create(0, 0).start().get(15, TimeUnit.SECONDS);
+        admin = demo.proxy().adminUrl().orElseThrow();
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER)
+                .usingAnyFreePort()
+                .build();
+        ChromeOptions options = new ChromeOptions()
+                .setBinary(CHROMIUM)
+                // Without the networking flags Chromium tries to reach Google hosts, which may be refused here.
+                .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                        "--disable-quic", "--no-first-run", "--disable-background-networking",
+                        "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+                        "--window-size=" + SCREENSHOT_WIDTH + ",1000", "--user-data-dir=" + profile);
+        browser = new ChromeDriver(service, options);
+        // The page rebuilds its history tables on every poll: an element found a moment ago may be gone.
+        wait = new WebDriverWait(browser, WAIT, Duration.ofMillis(100));
+        wait.ignoring(StaleElementReferenceException.class);
+    }
+
+    @AfterEach
+    void stopBrowserAndDemo() throws Exception {
+        traffic.shutdownNow();
+        traffic.awaitTermination(10, TimeUnit.SECONDS);
+        if (browser != null) {
+            browser.quit();
+        }
+        if (tokenEndpoint != null) {
+            tokenEndpoint.stop().get(10, TimeUnit.SECONDS);
+        }
+        if (demo != null) {
+            demo.stop().get(20, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void switchButton_movesTrafficToGreen_andThePageShowsItWithRatesAndHistory() throws Exception {
+        sendTrafficThroughTheProxy();
+        browser.get(admin + "/");
+        waitForText("live-colour", "blue");
+        assertThat(browser.findElement(By.id("switch-button")).getText()).isEqualTo("Switch to green");
+        waitUntil("blue's request rate is charted", page -> samples("blue") >= 1 && rate("blue") >= MIN_RATE);
+
+        browser.findElement(By.id("reason")).sendKeys("v2 passed its smoke tests");
+        browser.findElement(By.id("switch-button")).click();
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+
+        waitForText("live-colour", "green");
+        RoutingSnapshot snapshot = demo.proxy().admin().snapshot();
+        assertThat(snapshot.live()).isEqualTo(Colour.GREEN);
+        assertThat(snapshot.actor()).isEqualTo("status-page");
+        assertThat(snapshot.reason()).isEqualTo("v2 passed its smoke tests");
+        waitForText("generation", "1");
+        assertThat(http.body(demo.proxy().proxyUrl() + "/")).isEqualTo("hello from green (v2)\n");
+        assertThat(browser.findElement(By.cssSelector("#pool-green .badge")).getText()).isEqualTo("LIVE");
+        assertThat(browser.findElement(By.id("switch-button")).getText()).isEqualTo("Switch to blue");
+
+        waitUntil("the history lists the switch first", page -> page.findElement(
+                By.cssSelector("#history tbody tr:first-child")).getText().contains("status-page"));
+        waitUntil("the history shows blue's drain report", page -> page.findElement(By.id("history")).getText()
+                .contains("DRAINED"));
+        assertThat(browser.findElement(By.id("history")).getText())
+                .contains("SWITCH", "status-page", "v2 passed its smoke tests");
+        waitUntil("green's request rate is charted", page -> rate("green") >= MIN_RATE);
+        assertThat(browser.findElement(By.id("error")).getText()).isEmpty();
+        assertThat(failed).hasValue(0);
+        assertThat(answered.get()).isPositive();
+
+        saveScreenshot();
+    }
+
+    @Test
+    void rollbackTwice_showsTheSecondRefusalInTheAlertRegion() throws Exception {
+        demo.proxy().admin().switchTo(Colour.GREEN);
+        browser.get(admin + "/");
+        waitForText("live-colour", "green");
+
+        browser.findElement(By.id("rollback-button")).click();
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        waitForText("live-colour", "blue");
+        waitForText("generation", "2");
+
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("rollback-button"))).click();
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+
+        WebElement error = browser.findElement(By.id("error"));
+        wait.until(ExpectedConditions.textToBePresentInElement(error, "NO_ROLLBACK_TARGET"));
+        assertThat(error.getDomAttribute("role")).isEqualTo("alert");
+        assertThat(error.isDisplayed()).isTrue();
+        assertThat(demo.proxy().admin().snapshot().live()).isEqualTo(Colour.BLUE);
+        assertThat(demo.proxy().admin().snapshot().generation()).isEqualTo(2);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("refusals"), "NO_ROLLBACK_TARGET"));
+        assertThat(browser.findElement(By.id("refusals")).getText()).contains("status-page", "rollback");
+    }
+
+    @Test
+    void withABearerToken_thePageAsksForItOnce_keepsIt_andSwitchesWithIt() throws Exception {
+        tokenEndpoint = AdminEndpoint.builder(demo.proxy().admin())
+                .listen("127.0.0.1", 0)
+                .proxy(demo.proxy().proxy())
+                .bearerToken(TOKEN)
+                .build()
+                .start().get(10, TimeUnit.SECONDS);
+        browser.get("http://127.0.0.1:" + tokenEndpoint.port() + "/");
+
+        Alert first = wait.until(ExpectedConditions.alertIsPresent());
+        assertThat(first.getText()).contains("bearer token");
+        first.sendKeys("wrong-token");
+        first.accept();
+        Alert second = wait.until(ExpectedConditions.alertIsPresent());
+        assertThat(second.getText()).contains("refused");
+        second.sendKeys(TOKEN);
+        second.accept();
+        waitForText("live-colour", "blue");
+
+        browser.findElement(By.id("switch-button")).click();
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        waitForText("live-colour", "green");
+        assertThat(demo.proxy().admin().snapshot().actor()).isEqualTo("status-page");
+        assertThat(((ChromeDriver) browser).executeScript("return sessionStorage.getItem('bluegreen.adminToken');"))
+                .isEqualTo(TOKEN);
+        assertThat(browser.findElement(By.id("error")).getText()).isEmpty();
+    }
+
+    /** About 40 requests a second through the proxy until the test ends, each of which must be answered 200. */
+    private void sendTrafficThroughTheProxy() {
+        String url = demo.proxy().proxyUrl() + "/";
+        traffic.scheduleAtFixedRate(() -> {
+            try {
+                HttpResponse<String> response = http.get(url);
+                (response.statusCode() == 200 ? answered : failed).incrementAndGet();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                failed.incrementAndGet();
+            }
+        }, 0, 25, TimeUnit.MILLISECONDS);
+    }
+
+    /** Waits until the element's text content (what the DOM holds, not its CSS-transformed rendering) is {@code expected}. */
+    private void waitForText(String id, String expected) {
+        waitUntil("#" + id + " is '" + expected + "'",
+                page -> expected.equals(page.findElement(By.id(id)).getDomProperty("textContent")));
+    }
+
+    private void waitUntil(String what, Function<WebDriver, Boolean> condition) {
+        wait.withMessage(what).until(condition);
+    }
+
+    /** The colour's current requests/s as the page prints it ("42", "1,234", "0.7"), or 0 before it has one. */
+    private double rate(String colour) {
+        String shown = browser.findElement(By.cssSelector("#pool-" + colour + " .stat-rps")).getText();
+        return shown.matches("[0-9.,]+") ? Double.parseDouble(shown.replace(",", "")) : 0;
+    }
+
+    /** How many rate samples the colour's requests/s chart draws (0 before the page's first poll). */
+    private int samples(String colour) {
+        String samples = browser.findElement(By.cssSelector("#pool-" + colour + " canvas"))
+                .getDomAttribute("data-samples");
+        return samples == null ? 0 : Integer.parseInt(samples);
+    }
+
+    /**
+     * Saves a screenshot of the whole page under target/. The viewport is stretched to the page's height through
+     * the DevTools protocol: a headless window can't grow past its virtual screen.
+     */
+    private void saveScreenshot() throws Exception {
+        ChromeDriver chrome = (ChromeDriver) browser;
+        Number height = (Number) chrome.executeScript("return document.documentElement.scrollHeight;");
+        chrome.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", SCREENSHOT_WIDTH,
+                "height", height.intValue(), "deviceScaleFactor", 1, "mobile", false));
+        Files.createDirectories(SCREENSHOT.getParent());
+        Files.write(SCREENSHOT, chrome.getScreenshotAs(OutputType.BYTES));
+        assertThat(SCREENSHOT).isNotEmptyFile();
+    }
+}
