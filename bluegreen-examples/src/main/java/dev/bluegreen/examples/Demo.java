@@ -2,7 +2,10 @@ package dev.bluegreen.examples;
 
 import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.proxy.AdminEndpoint;
+import dev.bluegreen.proxy.BlueGreenMetrics;
 import dev.bluegreen.proxy.BlueGreenProxy;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -77,7 +80,11 @@ public final class Demo {
                             .green("v2", green.backend())
                             .build();
                     BlueGreenProxy proxy = BlueGreenProxy.builder(admin).listen(HOST, proxyPort).build();
-                    AdminEndpoint endpoint = AdminEndpoint.builder(admin).listen(HOST, adminPort).proxy(proxy).build();
+                    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+                    BlueGreenMetrics.of(proxy).bindTo(registry);
+                    AdminEndpoint endpoint = AdminEndpoint.builder(admin).listen(HOST, adminPort).proxy(proxy)
+                            .metrics(registry::scrape)
+                            .build();
                     running = StandaloneProxy.of(admin, proxy, endpoint, STOP_GRACE_PERIOD);
                     return running.start();
                 })

@@ -59,6 +59,25 @@ class DemoTest {
     }
 
     @Test
+    void metrics_areScrapedInPrometheusFormat_afterTraffic() throws Exception {
+        assertThat(http.body(proxy + "/")).startsWith("hello from blue");
+
+        HttpResponse<String> scrape = http.get(admin + "/metrics");
+
+        assertThat(scrape.statusCode()).isEqualTo(200);
+        assertThat(scrape.body())
+                .contains("bluegreen_requests_total{colour=\"blue\",source=\"backend\",status=\"2xx\"} 1.0")
+                .contains("bluegreen_live{colour=\"blue\"} 1.0");
+    }
+
+    @Test
+    void statusPage_isServed() throws Exception {
+        HttpResponse<String> page = http.get(admin + "/");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("id=\"live-colour\"");
+    }
+
+    @Test
     void switchToLiveColour_isRefusedWith409AndAReason() throws Exception {
         HttpResponse<String> refused = http.post(admin + "/switch?to=blue");
 
