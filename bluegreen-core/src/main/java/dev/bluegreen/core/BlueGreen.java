@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -300,6 +301,17 @@ public final class BlueGreen implements AutoCloseable {
      */
     public List<RefusedChange> refusals() {
         return refusals.items();
+    }
+
+    /**
+     * The instances that share this object's store and the generation each serves, when the store is distributed
+     * (for example the ZooKeeper store): after a change, {@code fleet().get().awaitGeneration(g, timeout)} waits until
+     * every instance serves it. Delegates to {@link RoutingStore#fleet()}; lock-free.
+     *
+     * @return the fleet view, or empty for a store that serves this process only (the default in-memory store)
+     */
+    public Optional<Fleet> fleet() {
+        return store.fleet();
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.bluegreen.core;
 
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -47,6 +48,16 @@ public interface RoutingStore extends AutoCloseable {
      * @throws NullPointerException if {@code subscriber} is {@code null}
      */
     void subscribe(Consumer<RoutingSnapshot> subscriber);
+
+    /**
+     * The instances sharing this store and the generation each serves, for a distributed store. The default, for a
+     * store that serves one process, is empty.
+     *
+     * @return the fleet view, or empty if this store has none
+     */
+    default Optional<Fleet> fleet() {
+        return Optional.empty();
+    }
 
     /**
      * Releases the store's resources; afterwards {@link #compareAndSet} is refused. {@link #current()} keeps

@@ -8,6 +8,9 @@ import dev.bluegreen.core.RoutingSnapshot;
 import dev.bluegreen.examples.Converters.ListenAddress;
 import dev.bluegreen.proxy.AdminEndpoint;
 import dev.bluegreen.proxy.BlueGreenProxy;
+import dev.bluegreen.zookeeper.ZooKeeperRoutingStore;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +18,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,6 +39,13 @@ public final class ProxyCommand implements Callable<Integer> {
 
     /** How long stopping lets exchanges under way finish. */
     private static final Duration STOP_GRACE_PERIOD = Duration.ofSeconds(10);
+
+    /** The znode of {@code --zk-path} when left out. */
+    static final String DEFAULT_ZK_PATH = "/bluegreen";
+
+    /** The ZooKeeper session: long enough to ride out a pause, short enough that the fleet view notices a loss. */
+    private static final int ZK_SESSION_TIMEOUT_MS = 15_000;
+    private static final int ZK_CONNECTION_TIMEOUT_MS = 5_000;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
             converter = Converters.ListenAddressConverter.class,
@@ -80,6 +93,23 @@ public final class ProxyCommand implements Callable<Integer> {
             description = "How long a backend may stay silent before the client gets 504 (default: ${DEFAULT-VALUE}).")
     Duration responseTimeout;
 
+    @Option(names = "--zookeeper", paramLabel = "HOST:PORT[,HOST:PORT...]",
+            description = "Share the routing state with a fleet of proxies through these ZooKeeper servers: a change"
+                    + " made through any instance's admin endpoint moves them all. The pools and --live given here"
+                    + " only start the fleet when its znode does not exist yet. Without it, the state lives in this"
+                    + " process.")
+    String zookeeper;
+
+    @Option(names = "--zk-path", paramLabel = "PATH",
+            description = "With --zookeeper: the znode holding the fleet's routing state (default: "
+                    + DEFAULT_ZK_PATH + "); instances register under PATH/instances.")
+    String zkPath;
+
+    @Option(names = "--zk-instance", paramLabel = "ID",
+            description = "With --zookeeper: this instance's id in the fleet, unique and stable across restarts"
+                    + " (default: HOSTNAME-PID).")
+    String zkInstance;
+
     @Mixin
     HelpOption help;
 
@@ -104,23 +134,87 @@ public final class ProxyCommand implements Callable<Integer> {
             throw usage("--live", "green, but --green names no backends (expected: a colour whose pool has"
                     + " backends)");
         }
-        BlueGreen blueGreen = BlueGreen.builder()
+        BlueGreen.Builder builder = BlueGreen.builder()
                 .blue(bluePool.version(), bluePool.backends())
                 .green(greenEnv.version(), greenEnv.backends())
-                .live(live)
-                .build();
-        BlueGreenProxy.Builder proxy = BlueGreenProxy.builder(blueGreen)
-                .listen(listen.host(), listen.port())
-                .shutdownGracePeriod(STOP_GRACE_PERIOD);
-        option("--connect-timeout", () -> proxy.connectTimeout(connectTimeout));
-        option("--response-timeout", () -> proxy.responseTimeout(responseTimeout));
-        if (threads != null) {
-            option("--threads", () -> proxy.eventLoopThreads(threads));
+                .live(live);
+        CuratorFramework zkClient = zooKeeperStore(builder);
+        BlueGreen blueGreen = null;
+        try {
+            blueGreen = builder.build();
+            BlueGreenProxy.Builder proxy = BlueGreenProxy.builder(blueGreen)
+                    .listen(listen.host(), listen.port())
+                    .shutdownGracePeriod(STOP_GRACE_PERIOD);
+            option("--connect-timeout", () -> proxy.connectTimeout(connectTimeout));
+            option("--response-timeout", () -> proxy.responseTimeout(responseTimeout));
+            if (threads != null) {
+                option("--threads", () -> proxy.eventLoopThreads(threads));
+            }
+            BlueGreenProxy built = proxy.build();
+            AdminEndpoint endpoint = admin == null ? null
+                    : AdminEndpoint.builder(blueGreen).listen(admin.host(), admin.port()).proxy(built).build();
+            return StandaloneProxy.of(blueGreen, built, endpoint, STOP_GRACE_PERIOD, zkClient);
+        } catch (RuntimeException e) {
+            // Nothing started listens yet, but a ZooKeeper store holds a session and a thread.
+            if (blueGreen != null) {
+                blueGreen.close();
+            }
+            if (zkClient != null) {
+                zkClient.close();
+            }
+            throw e;
         }
-        BlueGreenProxy built = proxy.build();
-        AdminEndpoint endpoint = admin == null ? null
-                : AdminEndpoint.builder(blueGreen).listen(admin.host(), admin.port()).proxy(built).build();
-        return StandaloneProxy.of(blueGreen, built, endpoint, STOP_GRACE_PERIOD);
+    }
+
+    /**
+     * With {@code --zookeeper}: a started Curator client, and the builder set to keep its state in ZooKeeper.
+     *
+     * @return the client, for the caller to close after the admin object; {@code null} without {@code --zookeeper}
+     */
+    private CuratorFramework zooKeeperStore(BlueGreen.Builder builder) {
+        if (zookeeper == null) {
+            if (zkPath != null || zkInstance != null) {
+                throw usage(zkPath != null ? "--zk-path" : "--zk-instance", "given without --zookeeper (expected:"
+                        + " --zookeeper HOST:PORT[,HOST:PORT...] to share the state through ZooKeeper)");
+            }
+            return null;
+        }
+        if (zookeeper.isBlank() || zookeeper.chars().anyMatch(Character::isWhitespace)) {
+            throw usage("--zookeeper", "'" + zookeeper + "' (expected: HOST:PORT[,HOST:PORT...] without spaces)");
+        }
+        CuratorFramework client = CuratorFrameworkFactory.builder()
+                .connectString(zookeeper)
+                .sessionTimeoutMs(ZK_SESSION_TIMEOUT_MS)
+                .connectionTimeoutMs(ZK_CONNECTION_TIMEOUT_MS)
+                .retryPolicy(new ExponentialBackoffRetry(200, 3))
+                .build();
+        try {
+            ZooKeeperRoutingStore.Builder store = option("--zk-path", () -> ZooKeeperRoutingStore.builder(client,
+                    zkPath != null ? zkPath : DEFAULT_ZK_PATH));
+            String id = zkInstance != null ? zkInstance : defaultInstanceId();
+            option("--zk-instance", () -> store.instanceId(id));
+            builder.store(store.build());
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
+        client.start();
+        return client;
+    }
+
+    /** {@code HOSTNAME-PID}: unique on a host, and readable in the fleet view. */
+    private static String defaultInstanceId() {
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                host = "localhost";
+            }
+        }
+        String id = host.replaceAll("[^!-~]|/", "_") + "-" + ProcessHandle.current().pid();
+        return id.length() <= ZooKeeperRoutingStore.MAX_INSTANCE_ID_LENGTH ? id
+                : id.substring(id.length() - ZooKeeperRoutingStore.MAX_INSTANCE_ID_LENGTH);
     }
 
     /**
@@ -157,6 +251,9 @@ public final class ProxyCommand implements Callable<Integer> {
             lines.add(String.format("  %-5s (%s): %s%s", colour.label(), pool.version(), backends,
                     colour == snapshot.live() ? "   <- live" : ""));
         }
+        running.admin().fleet().ifPresent(fleet -> lines.add("  routing state shared through ZooKeeper, as instance "
+                + fleet.status().instanceId() + " at generation " + snapshot.generation()
+                + ": a change through any instance moves them all"));
         running.adminUrl().ifPresent(url -> {
             lines.add("  admin on " + url + ":");
             lines.add("    curl -s " + url + "/status");

@@ -9,6 +9,8 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link BlueGreenProxy} and, optionally, an {@link AdminEndpoint} for the same {@link BlueGreen}, started and
@@ -18,16 +20,21 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class StandaloneProxy {
 
+    private static final Logger log = LoggerFactory.getLogger(StandaloneProxy.class);
+
     private final BlueGreen admin;
     private final BlueGreenProxy proxy;
     private final AdminEndpoint endpoint;
     private final Duration stopGracePeriod;
+    private final AutoCloseable afterAdmin;
 
-    private StandaloneProxy(BlueGreen admin, BlueGreenProxy proxy, AdminEndpoint endpoint, Duration stopGracePeriod) {
+    private StandaloneProxy(BlueGreen admin, BlueGreenProxy proxy, AdminEndpoint endpoint, Duration stopGracePeriod,
+                            AutoCloseable afterAdmin) {
         this.admin = admin;
         this.proxy = proxy;
         this.endpoint = endpoint;
         this.stopGracePeriod = stopGracePeriod;
+        this.afterAdmin = afterAdmin;
     }
 
     /**
@@ -44,6 +51,25 @@ public final class StandaloneProxy {
      */
     public static StandaloneProxy of(BlueGreen admin, BlueGreenProxy proxy, AdminEndpoint endpoint,
                                      Duration stopGracePeriod) {
+        return of(admin, proxy, endpoint, stopGracePeriod, null);
+    }
+
+    /**
+     * As {@link #of(BlueGreen, BlueGreenProxy, AdminEndpoint, Duration)}, with something to close once the admin
+     * object is closed, such as the ZooKeeper client its store uses.
+     *
+     * @param admin the admin object both follow; closed by {@link #stop()}
+     * @param proxy the proxy, built from {@code admin}
+     * @param endpoint the admin endpoint, built from {@code admin}, or {@code null} for none
+     * @param stopGracePeriod how long {@link #stop()} lets exchanges under way finish
+     * @param afterAdmin closed after the admin object, when stopping or when starting fails; or {@code null}
+     * @return the pair, not started
+     * @throws NullPointerException if {@code admin}, {@code proxy} or {@code stopGracePeriod} is {@code null}
+     * @throws IllegalArgumentException if {@code proxy} follows another admin object, or the grace period is
+     *         negative
+     */
+    public static StandaloneProxy of(BlueGreen admin, BlueGreenProxy proxy, AdminEndpoint endpoint,
+                                     Duration stopGracePeriod, AutoCloseable afterAdmin) {
         requireNonNull(admin, "admin");
         requireNonNull(proxy, "proxy");
         requireNonNull(stopGracePeriod, "stopGracePeriod");
@@ -53,7 +79,7 @@ public final class StandaloneProxy {
         if (stopGracePeriod.isNegative()) {
             throw new IllegalArgumentException("stopGracePeriod: " + stopGracePeriod + " (expected: >= 0)");
         }
-        return new StandaloneProxy(admin, proxy, endpoint, stopGracePeriod);
+        return new StandaloneProxy(admin, proxy, endpoint, stopGracePeriod, afterAdmin);
     }
 
     /**
@@ -70,11 +96,15 @@ public final class StandaloneProxy {
                                 .thenCompose(nothing -> CompletableFuture.failedFuture(failure))))
                 .handle((ignored, failure) -> {
                     if (failure != null) {
-                        admin.close();
                         throw Futures.asCompletionException(failure);
                     }
                     return this;
-                });
+                })
+                .whenCompleteAsync((started, failure) -> {
+                    if (failure != null) {
+                        closeAdmin();
+                    }
+                }, StandaloneProxy::closingThread);
     }
 
     /**
@@ -87,7 +117,28 @@ public final class StandaloneProxy {
         CompletableFuture<Void> endpointStopped = endpoint == null ? CompletableFuture.completedFuture(null)
                 : endpoint.stop();
         return CompletableFuture.allOf(endpointStopped, proxy.stop(stopGracePeriod))
-                .whenComplete((ignored, failure) -> admin.close());
+                .whenCompleteAsync((ignored, failure) -> closeAdmin(), StandaloneProxy::closingThread);
+    }
+
+    /**
+     * Closing the admin object may wait for its store (a ZooKeeper store removes its registration), so it runs on a
+     * thread of its own, never on the event loop that completed the proxy's future.
+     */
+    private static void closingThread(Runnable task) {
+        Thread thread = new Thread(task, "bluegreen-close");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void closeAdmin() {
+        admin.close();
+        if (afterAdmin != null) {
+            try {
+                afterAdmin.close();
+            } catch (Exception e) {
+                log.warn("closing {} failed: {}", afterAdmin, e.toString());
+            }
+        }
     }
 
     /**

@@ -135,6 +135,14 @@ class AdminSecurityAndAuditTest {
     }
 
     @Test
+    void fleet_isA404WithTheInMemoryStore() throws Exception {
+        start(UnaryOperator.identity());
+        HttpResponse<String> fleet = send("GET", "/fleet", null);
+        assertThat(fleet.statusCode()).isEqualTo(404);
+        assertThat(fleet.body()).contains("no fleet");
+    }
+
+    @Test
     void metrics_answersTheScrapeWhenGivenOne_else404() throws Exception {
         start(b -> b.metrics(() -> "# HELP bluegreen_requests_total x\nbluegreen_requests_total 3.0\n"));
         HttpResponse<String> scrape = send("GET", "/metrics", null);

@@ -4,6 +4,7 @@ import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.ChangeRefusedException;
 import dev.bluegreen.core.Colour;
+import dev.bluegreen.core.Fleet;
 import dev.bluegreen.core.RoutingSnapshot;
 import dev.bluegreen.proxy.BlueGreenProxy;
 import io.netty.buffer.ByteBuf;
@@ -23,7 +24,9 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -49,6 +52,7 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
     private static final Logger log = LoggerFactory.getLogger(AdminHttpHandler.class);
     private static final String PAGE = "/dev/bluegreen/proxy/admin/status.html";
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    private static final Duration MAX_FLEET_WAIT = Duration.ofSeconds(60);
 
     private final BlueGreen admin;
     private final BlueGreenProxy proxy;
@@ -116,6 +120,11 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
                             proxy), keepAlive);
                 }
             }
+            case "/fleet" -> {
+                if (requireMethod(ctx, method, HttpMethod.GET, keepAlive)) {
+                    fleet(ctx, request, keepAlive);
+                }
+            }
             case "/metrics" -> {
                 if (metrics == null) {
                     json(ctx, HttpResponseStatus.NOT_FOUND, StatusDocument.error(
@@ -131,7 +140,7 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
                 }
             }
             default -> json(ctx, HttpResponseStatus.NOT_FOUND, StatusDocument.error("no such resource: " + path
-                    + " (expected: /, /status, /history, /metrics, /switch, /promote, /rollback or /deploy)"),
+                    + " (expected: /, /status, /history, /fleet, /metrics, /switch, /promote, /rollback or /deploy)"),
                     keepAlive);
         }
     }
@@ -146,6 +155,44 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
         response.headers().set(HttpHeaderNames.ALLOW, expected.name());
         write(ctx, response, keepAlive);
         return false;
+    }
+
+    /**
+     * {@code GET /fleet[?generation=G&timeout=10s]}: what this instance knows of the fleet sharing its store; with a
+     * generation, answers once every reachable instance serves it (200), or at the timeout (504, with the laggards).
+     */
+    private void fleet(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive) {
+        Optional<Fleet> fleet = admin.fleet();
+        if (fleet.isEmpty()) {
+            json(ctx, HttpResponseStatus.NOT_FOUND,
+                    StatusDocument.error("no fleet: this routing store is not shared"), keepAlive);
+            return;
+        }
+        long generation;
+        Duration timeout;
+        try {
+            AdminParameters parameters = AdminParameters.of(request);
+            generation = parameters.expectedGeneration();
+            timeout = parameters.timeout("timeout", Duration.ofSeconds(10), MAX_FLEET_WAIT);
+        } catch (IllegalArgumentException e) {
+            json(ctx, HttpResponseStatus.BAD_REQUEST, StatusDocument.error(e.getMessage()), keepAlive);
+            return;
+        }
+        long current = admin.snapshot().generation();
+        if (generation == BlueGreen.ANY_GENERATION) {
+            json(ctx, HttpResponseStatus.OK, StatusDocument.fleet(fleet.get().status(), current, null), keepAlive);
+            return;
+        }
+        // The future may complete on the store's thread: only non-blocking writes follow it.
+        fleet.get().awaitGeneration(generation, timeout).whenComplete((status, error) -> {
+            if (error == null) {
+                json(ctx, HttpResponseStatus.OK, StatusDocument.fleet(status, generation, null), keepAlive);
+            } else {
+                Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+                json(ctx, HttpResponseStatus.GATEWAY_TIMEOUT,
+                        StatusDocument.fleet(fleet.get().status(), generation, cause.getMessage()), keepAlive);
+            }
+        });
     }
 
     /** Parses the change on the event loop (bad input is a 400 at once), runs it on the admin executor. */

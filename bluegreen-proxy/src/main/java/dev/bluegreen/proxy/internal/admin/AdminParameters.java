@@ -62,6 +62,34 @@ final class AdminParameters {
         return value;
     }
 
+    /**
+     * A duration such as {@code 500ms}, {@code 10s} or {@code 10} (seconds), between 1 ms and {@code max};
+     * {@code fallback} when absent.
+     */
+    java.time.Duration timeout(String name, java.time.Duration fallback, java.time.Duration max) {
+        String text = optional(name);
+        if (text == null) {
+            return fallback;
+        }
+        java.time.Duration value;
+        try {
+            if (text.endsWith("ms")) {
+                value = java.time.Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
+            } else if (text.endsWith("s")) {
+                value = java.time.Duration.ofSeconds(Long.parseLong(text.substring(0, text.length() - 1)));
+            } else {
+                value = java.time.Duration.ofSeconds(Long.parseLong(text));
+            }
+        } catch (NumberFormatException e) {
+            value = null;
+        }
+        if (value == null || value.isNegative() || value.isZero() || value.compareTo(max) > 0) {
+            throw new IllegalArgumentException(name + ": '" + text + "' (expected: like 500ms or 10s, at most "
+                    + max.toSeconds() + "s)");
+        }
+        return value;
+    }
+
     /** {@code generation=N}, or {@link BlueGreen#ANY_GENERATION} when absent. */
     long expectedGeneration() {
         String text = optional("generation");

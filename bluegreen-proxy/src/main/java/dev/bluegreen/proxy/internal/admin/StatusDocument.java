@@ -5,6 +5,7 @@ import dev.bluegreen.core.Change;
 import dev.bluegreen.core.ChangeRefusedException;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.Environment;
+import dev.bluegreen.core.FleetStatus;
 import dev.bluegreen.core.RefusedChange;
 import dev.bluegreen.core.RoutingSnapshot;
 import dev.bluegreen.proxy.BlueGreenProxy;
@@ -136,6 +137,35 @@ final class StatusDocument {
                     .field("message", refused.message())
                     .field("generation", refused.generation())
                     .field("live", refused.live().label())
+                    .endObject();
+        }
+        return json.endArray().endObject().toString();
+    }
+
+    /**
+     * {@code GET /fleet}: this instance's view of the instances sharing its store.
+     *
+     * @param generation the generation the caller asked about (or this instance's)
+     * @param error      why the wait ended unmet, or {@code null}
+     */
+    static String fleet(FleetStatus status, long generation, String error) {
+        Json json = new Json().beginObject()
+                .field("instance", status.instanceId())
+                .field("connected", status.connected())
+                .field("generation", generation)
+                .field("at", status.at().toString())
+                .field("allReached", status.allReached(generation));
+        if (error != null) {
+            json.field("error", error);
+        }
+        json.name("instances").beginArray();
+        for (FleetStatus.Member member : status.members()) {
+            json.beginObject()
+                    .field("id", member.id())
+                    .field("generation", member.generation())
+                    .field("live", member.live() == null ? null : member.live().label())
+                    .field("reachable", member.reachable())
+                    .field("reportedAt", member.reportedAt() == null ? null : member.reportedAt().toString())
                     .endObject();
         }
         return json.endArray().endObject().toString();
