@@ -8,6 +8,7 @@ import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.ChangeRefusedException;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.testing.Behaviour;
+import dev.bluegreen.testing.Gate;
 import dev.bluegreen.testing.PatternSink;
 import dev.bluegreen.testing.RawHttpClient;
 import dev.bluegreen.testing.RawResponse;
@@ -208,6 +209,31 @@ class SwitchStormTest {
         assertNothingLost(tally, 500);
         assertThat(admin.history()).extracting(change -> change.kind().name())
                 .contains("ROLLBACK", "PROMOTE", "DEPLOY");
+    }
+
+    @Test
+    void slowBackends_holdingEveryRequestAcrossSwitches_failNothing() throws InterruptedException {
+        Gate gate = new Gate();
+        start(Behaviour.reply().heldBy(gate), Duration.ofSeconds(30));
+        AtomicBoolean releasing = new AtomicBoolean(true);
+        // The backends answer only when the gate lets requests through, every few milliseconds: each request is
+        // still at its backend while switches happen, the way a slow backend keeps it.
+        Thread releaser = new Thread(() -> {
+            while (releasing.get()) {
+                gate.release(gate.waiting());
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(3));
+            }
+        }, "slow-backends");
+        releaser.setDaemon(true);
+        releaser.start();
+        try {
+            Tally tally = storm((client, seen) -> check(client.get("/"), seen),
+                    () -> admin.switchTo(admin.snapshot().live().other()), 300);
+            assertNothingLost(tally, 300);
+        } finally {
+            releasing.set(false);
+            gate.release();
+        }
     }
 
     @Test
