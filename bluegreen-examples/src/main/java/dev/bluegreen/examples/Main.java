@@ -1,5 +1,6 @@
 package dev.bluegreen.examples;
 
+import io.netty.util.ResourceLeakDetector;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -42,6 +43,12 @@ public final class Main implements Callable<Integer> {
      * @param args the command line
      */
     public static void main(String[] args) {
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            // Netty's default (SIMPLE) samples buffers for leak reports at a few per cent of the proxy's CPU
+            // (profiled for issue 7). The test suites run at PARANOID; a production runner needs none. Passing
+            // -Dio.netty.leakDetection.level=... keeps that choice.
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        }
         System.exit(commandLine().execute(args));
     }
 

@@ -4,6 +4,7 @@ import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.Environment;
 import dev.bluegreen.core.RoutingSnapshot;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -51,6 +52,8 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> idleTimer;
     /** The proxy's count of live-colour changes when this connection opened. */
     private long epoch;
+    /** The client's address as X-Forwarded-For gives it, worked out once per connection. */
+    private String clientIp;
 
     ClientConnectionHandler(ProxyRuntime runtime) {
         this.runtime = runtime;
@@ -65,6 +68,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         loop = runtime.loop(ctx.channel().eventLoop());
         epoch = runtime.drains().liveColourChanges();
+        clientIp = ForwardedHeaders.clientIp(ctx.channel().remoteAddress());
         runtime.counters().clientConnected();
         idleSinceNanos = System.nanoTime();
         scheduleIdleCheck(runtime.config().idleTimeout().toNanos());
@@ -143,7 +147,8 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
             finish(written, close);
             return;
         }
-        exchange = new Exchange(this, ctx, loop, request, colour, snapshot.generation(), environment, epoch);
+        exchange = new Exchange(this, ctx, loop, request, colour, snapshot.generation(), environment, epoch,
+                clientIp);
         exchange.start();
     }
 
@@ -183,10 +188,11 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
     private void finish(ChannelFuture lastWrite, boolean close) {
         idleSinceNanos = System.nanoTime();
         if (close || draining) {
-            if (lastWrite != null) {
+            if (lastWrite != null && !lastWrite.isVoid()) {
                 lastWrite.addListener(ChannelFutureListener.CLOSE);
             } else {
-                ctx.close();
+                // Close behind whatever is still queued for the client, not in front of it.
+                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             }
             return;
         }

@@ -93,7 +93,7 @@ final class Exchange implements BackendPool.AcquireCallback {
     private long responseBodyBytes;
 
     Exchange(ClientConnectionHandler client, ChannelHandlerContext clientCtx, LoopContext loop, HttpRequest request,
-             Colour colour, long generation, Environment environment, long clientEpoch) {
+             Colour colour, long generation, Environment environment, long clientEpoch, String clientIp) {
         this.client = client;
         this.clientCtx = clientCtx;
         this.loop = loop;
@@ -112,7 +112,7 @@ final class Exchange implements BackendPool.AcquireCallback {
         this.expectsContinue = HttpUtil.is100ContinueExpected(request);
         this.upgrade = MessageHeads.requestedUpgrade(request);
         this.clientEpoch = clientEpoch;
-        MessageHeads.prepareUpstreamRequest(request, clientCtx.channel().remoteAddress(), upgrade, chunked);
+        MessageHeads.prepareUpstreamRequest(request, clientIp, upgrade, chunked);
     }
 
     Colour colour() {
@@ -432,7 +432,11 @@ final class Exchange implements BackendPool.AcquireCallback {
         }
         responseComplete = true;
         cancelResponseTimer();
-        ChannelFuture written = clientCtx.writeAndFlush(content);
+        // A real future only when something must follow the write (closing the connection): a promise per
+        // response is an allocation the common keep-alive case doesn't need.
+        boolean closing = closeClient || !requestComplete;
+        ChannelFuture written = closing ? clientCtx.writeAndFlush(content)
+                : clientCtx.writeAndFlush(content, clientCtx.voidPromise());
         if (requestComplete) {
             responseEnd = written;
             end();

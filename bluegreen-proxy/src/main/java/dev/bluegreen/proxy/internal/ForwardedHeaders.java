@@ -27,12 +27,12 @@ final class ForwardedHeaders {
     /**
      * Sets the forwarding headers on a request about to go upstream.
      *
-     * @param headers       the request's headers, hop-by-hop fields already stripped
-     * @param clientAddress the client connection's remote address
-     * @param originalHost  the {@code Host} the client sent, or {@code null}
+     * @param headers      the request's headers, hop-by-hop fields already stripped
+     * @param clientIp     the client's address, from {@link #clientIp(SocketAddress)}
+     * @param originalHost the {@code Host} the client sent, or {@code null}
      */
-    static void set(HttpHeaders headers, SocketAddress clientAddress, String originalHost) {
-        headers.set(X_FORWARDED_FOR, clientIp(clientAddress));
+    static void set(HttpHeaders headers, String clientIp, String originalHost) {
+        headers.set(X_FORWARDED_FOR, clientIp);
         headers.set(X_FORWARDED_PROTO, HTTP);
         if (originalHost != null) {
             headers.set(X_FORWARDED_HOST, originalHost);
@@ -41,7 +41,8 @@ final class ForwardedHeaders {
         }
     }
 
-    private static String clientIp(SocketAddress address) {
+    /** The client's IP address as text; computed once per connection, not per request. */
+    static String clientIp(SocketAddress address) {
         if (address instanceof InetSocketAddress inet) {
             InetAddress ip = inet.getAddress();
             return ip != null ? ip.getHostAddress() : inet.getHostString();

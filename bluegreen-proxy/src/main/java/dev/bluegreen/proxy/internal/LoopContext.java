@@ -96,7 +96,14 @@ final class LoopContext {
 
     /** This loop's pool for {@code backend} of {@code colour}, created on first use. */
     BackendPool pool(Colour colour, Backend backend, InetSocketAddress address) {
-        return pools.get(colour).computeIfAbsent(backend, b -> new BackendPool(this, colour, b, address));
+        Map<Backend, BackendPool> byBackend = pools.get(colour);
+        BackendPool pool = byBackend.get(backend);
+        if (pool == null) {
+            // Looked up first: computeIfAbsent's capturing lambda would be an allocation per request.
+            pool = new BackendPool(this, colour, backend, address);
+            byBackend.put(backend, pool);
+        }
+        return pool;
     }
 
     /**

@@ -8,7 +8,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import java.net.SocketAddress;
 import java.util.Locale;
 
 /**
@@ -46,10 +45,11 @@ final class MessageHeads {
      * Turns the client's request head into the upstream one: hop-by-hop headers stripped, the body framed as it
      * arrived, forwarding headers set, HTTP/1.1 with keep-alive; an upgrade request keeps its {@code Upgrade}.
      *
-     * @param upgrade the protocol the request asks to upgrade to, or {@code null}
+     * @param clientIp the client's address, for {@code X-Forwarded-For}
+     * @param upgrade  the protocol the request asks to upgrade to, or {@code null}
      * @param chunked whether the request body arrived chunked
      */
-    static void prepareUpstreamRequest(HttpRequest request, SocketAddress client, String upgrade, boolean chunked) {
+    static void prepareUpstreamRequest(HttpRequest request, String clientIp, String upgrade, boolean chunked) {
         HttpHeaders headers = request.headers();
         String host = headers.get(HttpHeaderNames.HOST);
         HopByHopHeaders.strip(headers);
@@ -57,7 +57,7 @@ final class MessageHeads {
             // The body is re-framed on the upstream hop exactly as it arrived: chunk by chunk.
             HttpUtil.setTransferEncodingChunked(request, true);
         }
-        ForwardedHeaders.set(headers, client, host);
+        ForwardedHeaders.set(headers, clientIp, host);
         if (upgrade != null) {
             // The one hop-by-hop pair that must travel: the backend decides whether to switch protocols.
             headers.set(HttpHeaderNames.UPGRADE, upgrade);
