@@ -18,10 +18,8 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,7 +82,8 @@ final class Exchange implements BackendPool.AcquireCallback {
     private boolean ended;
     private ChannelFuture responseEnd;
     private Tunnel tunnel;
-    private ScheduledFuture<?> responseTimer;
+    /** Waiting on the backend (request head sent, response not complete): the loop's sweep times this out. */
+    private boolean awaitingUpstream;
     private long lastUpstreamActivityNanos;
     private final long startNanos = System.nanoTime();
     private int responseStatus;
@@ -215,7 +214,7 @@ final class Exchange implements BackendPool.AcquireCallback {
             channel.write(request, channel.voidPromise());
         }
         channel.read();
-        armResponseTimer(config.responseTimeout().toNanos());
+        awaitingUpstream = true;
         if (!requestComplete) {
             clientCtx.read();
         }
@@ -328,7 +327,7 @@ final class Exchange implements BackendPool.AcquireCallback {
      * The 101 goes out past the client's codec, whose encoder would take it for the request's final response.
      */
     private void startTunnel(HttpResponse response) {
-        cancelResponseTimer();
+        awaitingUpstream = false;
         String protocol = MessageHeads.prepareSwitchingProtocols(response);
         responseStarted = true;
         responseStatus = HttpResponseStatus.SWITCHING_PROTOCOLS.code();
@@ -431,7 +430,7 @@ final class Exchange implements BackendPool.AcquireCallback {
             return;
         }
         responseComplete = true;
-        cancelResponseTimer();
+        awaitingUpstream = false;
         // A real future only when something must follow the write (closing the connection): a promise per
         // response is an allocation the common keep-alive case doesn't need.
         boolean closing = closeClient || !requestComplete;
@@ -522,7 +521,7 @@ final class Exchange implements BackendPool.AcquireCallback {
             // A pooled connection the backend had closed before our request reached it: replay on a fresh one.
             replayed = true;
             log.debug("replaying {} {} on a new connection to {}", request.method(), request.uri(), backend);
-            cancelResponseTimer();
+            awaitingUpstream = false;
             InetSocketAddress address = loop.runtime().addresses().cached(backend);
             if (address != null) {
                 loop.pool(colour, backend, address).connectNew(this);
@@ -549,7 +548,7 @@ final class Exchange implements BackendPool.AcquireCallback {
             return;
         }
         ended = true;
-        cancelResponseTimer();
+        awaitingUpstream = false;
         releaseUpstream(false);
         loop.unregister(this);
         loop.runtime().counters().exchangeEnded(colour);
@@ -569,7 +568,7 @@ final class Exchange implements BackendPool.AcquireCallback {
         if (ended) {
             return;
         }
-        cancelResponseTimer();
+        awaitingUpstream = false;
         releaseUpstream(false);
         // Unread request body can't be skipped reliably without reading it: close instead.
         closeClient |= !clientKeepAlive || client.isDraining() || (requestHasBody && !requestComplete);
@@ -593,27 +592,18 @@ final class Exchange implements BackendPool.AcquireCallback {
         end();
     }
 
-    private void armResponseTimer(long delayNanos) {
-        responseTimer = loop.eventLoop().schedule(this::onResponseTimer, delayNanos, TimeUnit.NANOSECONDS);
-    }
-
-    private void cancelResponseTimer() {
-        if (responseTimer != null) {
-            responseTimer.cancel(false);
-            responseTimer = null;
-        }
-    }
-
-    /** Fires after the response timeout; the exchange only times out if the upstream was silent all that time. */
-    private void onResponseTimer() {
-        responseTimer = null;
-        if (ended || responseComplete) {
+    /**
+     * Called by the loop's periodic sweep (one timer per event loop, not one per exchange: scheduling and cancelling
+     * a timer per request cost a few per cent of the proxy's CPU). The exchange times out only if the backend was
+     * silent for the whole response timeout.
+     */
+    void checkResponseTimeout(long nowNanos) {
+        // Silence in both directions counts (request body pieces moving upstream are activity too), but not while
+        // the proxy itself holds back reads because the client is slow to take the response.
+        if (ended || !awaitingUpstream || responseComplete || waitingForClientWritable) {
             return;
         }
-        long timeout = config.responseTimeout().toNanos();
-        long silentFor = System.nanoTime() - lastUpstreamActivityNanos;
-        if (silentFor < timeout) {
-            armResponseTimer(timeout - silentFor);
+        if (nowNanos - lastUpstreamActivityNanos < config.responseTimeout().toNanos()) {
             return;
         }
         log.warn("504: {} of the {} pool was silent for {} ms on {} {}", backend, colour.label(),
@@ -637,7 +627,7 @@ final class Exchange implements BackendPool.AcquireCallback {
             return;
         }
         ended = true;
-        cancelResponseTimer();
+        awaitingUpstream = false;
         boolean clean = upstreamKeepAlive && requestComplete && responseComplete && !discardRequestBody;
         releaseUpstream(clean);
         loop.unregister(this);

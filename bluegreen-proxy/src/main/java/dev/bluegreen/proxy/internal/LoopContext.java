@@ -94,6 +94,20 @@ final class LoopContext {
         return closed;
     }
 
+    /** Times out the exchanges whose backend has been silent for the response timeout (a periodic sweep). */
+    void sweepResponseTimeouts() {
+        long now = System.nanoTime();
+        for (Exchange head : active) {
+            Exchange exchange = head;
+            while (exchange != null) {
+                // The check may end the exchange, which takes it off this list: step on first.
+                Exchange next = exchange.nextActive;
+                exchange.checkResponseTimeout(now);
+                exchange = next;
+            }
+        }
+    }
+
     /** This loop's pool for {@code backend} of {@code colour}, created on first use. */
     BackendPool pool(Colour colour, Backend backend, InetSocketAddress address) {
         Map<Backend, BackendPool> byBackend = pools.get(colour);

@@ -125,12 +125,18 @@ public final class ProxyRuntime {
         }
     }
 
-    /** Starts each loop's periodic eviction of upstream connections idle for too long. */
+    /**
+     * Starts each loop's periodic tasks: eviction of upstream connections idle for too long, and the response
+     * timeout sweep (every quarter of the timeout, between 10 ms and 1 s, so a timeout fires at most a quarter late).
+     */
     public void scheduleIdleEviction() {
         long periodMillis = Math.max(100, config.upstreamIdleTimeout().toMillis() / 2);
+        long sweepMillis = Math.min(1_000, Math.max(10, config.responseTimeout().toMillis() / 4));
         for (LoopContext context : loops.values()) {
             context.eventLoop().scheduleWithFixedDelay(context::evictIdleConnections,
                     periodMillis, periodMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+            context.eventLoop().scheduleWithFixedDelay(context::sweepResponseTimeouts,
+                    sweepMillis, sweepMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
     }
 
