@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""Turns the per-round results of compare-proxies.sh into the markdown tables it prints: medians over the rounds
+per scenario and target, and the ratios of bluegreen to HAProxy and to nginx.
+
+usage: summarize.py RESULTS.tsv
+"""
+
+import csv
+import statistics
+import sys
+from collections import OrderedDict
+
+ORDER = ["direct", "bluegreen", "haproxy", "nginx"]
+LABELS = {"direct": "no proxy (direct)", "bluegreen": "bluegreen", "haproxy": "HAProxy", "nginx": "nginx"}
+
+
+def median(rows, key):
+    values = [float(r[key]) for r in rows if r[key] not in ("", "-")]
+    return statistics.median(values) if values else None
+
+
+def fmt(value, digits=1):
+    return "-" if value is None else f"{value:,.{digits}f}"
+
+
+def ratio(a, b):
+    return "-" if a is None or b is None or b == 0 else f"{a / b:.2f}"
+
+
+def main():
+    with open(sys.argv[1]) as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    scenarios = OrderedDict()
+    for row in rows:
+        scenarios.setdefault(row["scenario"], OrderedDict()).setdefault(row["target"], []).append(row)
+    for scenario, targets in scenarios.items():
+        rounds = max(len(r) for r in targets.values())
+        print(f"### {scenario} (medians of {rounds} rounds)")
+        print()
+        print("| target | req/s | p50 ms | p99 ms | p50 added vs direct ms | proxy CPU µs/req | of which user "
+              "| backend CPU µs/req | non-2xx | socket errors |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        medians = {}
+        for target in sorted(targets, key=lambda t: ORDER.index(t) if t in ORDER else 99):
+            r = targets[target]
+            m = {k: median(r, k) for k in ("rps", "p50_us", "p99_us", "proxy_us_per_req", "proxy_user_us_per_req",
+                                         "backend_us_per_req")}
+            m["non2xx"] = sum(int(x["non2xx"]) for x in r)
+            m["errors"] = sum(int(x["socket_errors"]) for x in r)
+            medians[target] = m
+        direct_p50 = medians.get("direct", {}).get("p50_us")
+        for target, m in medians.items():
+            added = None if direct_p50 is None or target == "direct" else (m["p50_us"] - direct_p50) / 1000
+            print(f"| {LABELS.get(target, target)} | {fmt(m['rps'], 0)} | {fmt(m['p50_us'] / 1000, 3)} "
+                  f"| {fmt(m['p99_us'] / 1000, 3)} | {fmt(added, 3)} | {fmt(m['proxy_us_per_req'])} "
+                  f"| {fmt(m['proxy_user_us_per_req'])} "
+                  f"| {fmt(m['backend_us_per_req'])} | {m['non2xx']} | {m['errors']} |")
+        bg = medians.get("bluegreen")
+        if bg:
+            print()
+            print("| bluegreen / other | req/s (≥ 1 is better) | p99 (≤ 1 is better) | proxy CPU/req (≤ 1 is better) "
+                  "| user CPU/req |")
+            print("| --- | ---: | ---: | ---: | ---: |")
+            for other in ("haproxy", "nginx"):
+                o = medians.get(other)
+                if o:
+                    print(f"| / {LABELS[other]} | {ratio(bg['rps'], o['rps'])} | {ratio(bg['p99_us'], o['p99_us'])} "
+                          f"| {ratio(bg['proxy_us_per_req'], o['proxy_us_per_req'])} "
+                          f"| {ratio(bg['proxy_user_us_per_req'], o['proxy_user_us_per_req'])} |")
+        print()
+
+
+if __name__ == "__main__":
+    main()
