@@ -7,8 +7,11 @@ import dev.bluegreen.core.Environment;
 import dev.bluegreen.core.RoutingSnapshot;
 import dev.bluegreen.examples.Converters.ListenAddress;
 import dev.bluegreen.proxy.AdminEndpoint;
+import dev.bluegreen.proxy.BlueGreenMetrics;
 import dev.bluegreen.proxy.BlueGreenProxy;
 import dev.bluegreen.zookeeper.ZooKeeperRoutingStore;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -62,9 +65,16 @@ public final class ProxyCommand implements Callable<Integer> {
     List<Backend> green;
 
     @Option(names = "--admin", paramLabel = "HOST:PORT", converter = Converters.ListenAddressConverter.class,
-            description = "Also run the admin endpoint there (GET /status, POST /switch?to=green, /promote,"
-                    + " /rollback). It has no authentication: keep it on loopback.")
+            description = "Also run the admin endpoint there: the status page at /, GET /status, /history,"
+                    + " /metrics, POST /switch?to=green, /promote, /rollback, /deploy. Beyond loopback it needs"
+                    + " --admin-token.")
     ListenAddress admin;
+
+    @Option(names = "--admin-token", paramLabel = "TOKEN",
+            description = "A bearer token every admin request but the page must carry (at least 16 characters);"
+                    + " defaults to the environment variable BLUEGREEN_ADMIN_TOKEN.",
+            defaultValue = "${env:BLUEGREEN_ADMIN_TOKEN}")
+    String adminToken;
 
     @Option(names = "--live", paramLabel = "COLOUR", defaultValue = "blue",
             converter = Converters.ColourConverter.class,
@@ -151,8 +161,7 @@ public final class ProxyCommand implements Callable<Integer> {
                 option("--threads", () -> proxy.eventLoopThreads(threads));
             }
             BlueGreenProxy built = proxy.build();
-            AdminEndpoint endpoint = admin == null ? null
-                    : AdminEndpoint.builder(blueGreen).listen(admin.host(), admin.port()).proxy(built).build();
+            AdminEndpoint endpoint = admin == null ? null : adminEndpoint(blueGreen, built);
             return StandaloneProxy.of(blueGreen, built, endpoint, STOP_GRACE_PERIOD, zkClient);
         } catch (RuntimeException e) {
             // Nothing started listens yet, but a ZooKeeper store holds a session and a thread.
@@ -163,6 +172,24 @@ public final class ProxyCommand implements Callable<Integer> {
                 zkClient.close();
             }
             throw e;
+        }
+    }
+
+    /** The admin endpoint of {@code --admin}, with the proxy's meters at {@code /metrics} and the optional token. */
+    private AdminEndpoint adminEndpoint(BlueGreen blueGreen, BlueGreenProxy proxy) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        BlueGreenMetrics.of(proxy).bindTo(registry);
+        AdminEndpoint.Builder endpoint = AdminEndpoint.builder(blueGreen)
+                .listen(admin.host(), admin.port())
+                .proxy(proxy)
+                .metrics(registry::scrape);
+        if (adminToken != null && !adminToken.isEmpty()) {
+            option("--admin-token", () -> endpoint.bearerToken(adminToken));
+        }
+        try {
+            return endpoint.build();
+        } catch (IllegalStateException e) {
+            throw usage("--admin", e.getMessage());
         }
     }
 

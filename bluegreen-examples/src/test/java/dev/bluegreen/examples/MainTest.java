@@ -61,6 +61,22 @@ class MainTest {
     }
 
     @Test
+    void proxy_adminBeyondLoopbackWithoutAToken_exits2() {
+        assertThat(run("proxy", "--blue", "127.0.0.1:9001", "--listen", "127.0.0.1:0", "--admin", "0.0.0.0:0"))
+                .isEqualTo(2);
+
+        assertThat(err.toString()).contains("--admin", "bearerToken");
+    }
+
+    @Test
+    void proxy_shortAdminToken_exits2() {
+        assertThat(run("proxy", "--blue", "127.0.0.1:9001", "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0",
+                "--admin-token", "short")).isEqualTo(2);
+
+        assertThat(err.toString()).contains("--admin-token", "at least 16");
+    }
+
+    @Test
     void proxy_badColour_exits2() {
         assertThat(run("proxy", "--blue", "127.0.0.1:9001", "--live", "purple")).isEqualTo(2);
 
