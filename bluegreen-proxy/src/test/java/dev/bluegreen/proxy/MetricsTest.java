@@ -37,8 +37,9 @@ class MetricsTest {
                 client.request("POST", "/upload", Map.of("Content-Length", "1000")).sendPattern(1000);
                 assertThat(client.readResponse().status()).isEqualTo(200);
                 assertThat(gauge(registry, MeterNames.LIVE, "colour", "blue")).isEqualTo(1);
-                assertThat(gauge(registry, MeterNames.UPSTREAM_CONNECTIONS, "colour", "blue", "state", "idle"))
-                        .isEqualTo(1);
+                // The connection goes back to the pool just after the response is written: wait for it.
+                await().atMost(Duration.ofSeconds(5)).until(() ->
+                        gauge(registry, MeterNames.UPSTREAM_CONNECTIONS, "colour", "blue", "state", "idle") == 1);
 
                 fixture.admin.switchTo(Colour.GREEN);
                 fixture.green().status(503, "green is sick");
