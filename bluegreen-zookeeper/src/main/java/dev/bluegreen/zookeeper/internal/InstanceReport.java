@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.RoutingSnapshot;
+import dev.bluegreen.core.internal.JsonWriter;
 import java.time.Instant;
 
 /**

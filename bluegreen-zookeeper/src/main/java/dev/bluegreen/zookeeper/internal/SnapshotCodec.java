@@ -7,6 +7,7 @@ import dev.bluegreen.core.ChangeKind;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.Environment;
 import dev.bluegreen.core.RoutingSnapshot;
+import dev.bluegreen.core.internal.JsonWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;

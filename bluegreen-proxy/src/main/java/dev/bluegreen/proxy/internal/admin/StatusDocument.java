@@ -8,6 +8,7 @@ import dev.bluegreen.core.Environment;
 import dev.bluegreen.core.FleetStatus;
 import dev.bluegreen.core.RefusedChange;
 import dev.bluegreen.core.RoutingSnapshot;
+import dev.bluegreen.core.internal.JsonWriter;
 import dev.bluegreen.proxy.BlueGreenProxy;
 import dev.bluegreen.proxy.Drain;
 import dev.bluegreen.proxy.DrainReport;
@@ -25,7 +26,7 @@ final class StatusDocument {
      * exchange and failure counts, and its latest drain.
      */
     static String status(RoutingSnapshot snapshot, BlueGreenProxy proxy) {
-        Json json = new Json().beginObject()
+        JsonWriter json = JsonWriter.htmlSafe().beginObject()
                 .field("live", snapshot.live().label())
                 .field("generation", snapshot.generation())
                 .field("rollbackTarget", snapshot.rollbackColour().map(Colour::label).orElse(null))
@@ -42,7 +43,7 @@ final class StatusDocument {
         return json.endObject().endObject().toString();
     }
 
-    private static void pool(Json json, RoutingSnapshot snapshot, Environment environment, BlueGreenProxy proxy) {
+    private static void pool(JsonWriter json, RoutingSnapshot snapshot, Environment environment, BlueGreenProxy proxy) {
         Colour colour = environment.colour();
         json.beginObject()
                 .field("version", environment.version())
@@ -66,7 +67,7 @@ final class StatusDocument {
         json.endArray().endObject();
     }
 
-    private static void drain(Json json, Optional<Drain> latest) {
+    private static void drain(JsonWriter json, Optional<Drain> latest) {
         if (latest.isEmpty()) {
             json.value((String) null);
             return;
@@ -98,7 +99,7 @@ final class StatusDocument {
      * ended) and the refused attempts.
      */
     static String history(List<Change> changes, List<RefusedChange> refusals, BlueGreenProxy proxy) {
-        Json json = new Json().beginObject().name("changes").beginArray();
+        JsonWriter json = JsonWriter.htmlSafe().beginObject().name("changes").beginArray();
         for (Change change : changes) {
             json.beginObject()
                     .field("generation", change.generation())
@@ -149,7 +150,7 @@ final class StatusDocument {
      * @param error      why the wait ended unmet, or {@code null}
      */
     static String fleet(FleetStatus status, long generation, String error) {
-        Json json = new Json().beginObject()
+        JsonWriter json = JsonWriter.htmlSafe().beginObject()
                 .field("instance", status.instanceId())
                 .field("connected", status.connected())
                 .field("generation", generation)
@@ -173,7 +174,7 @@ final class StatusDocument {
 
     /** A refused change (409). */
     static String refusal(ChangeRefusedException refused, long generation) {
-        return new Json().beginObject()
+        return JsonWriter.htmlSafe().beginObject()
                 .field("error", refused.getMessage())
                 .field("refusal", refused.refusal().name())
                 .field("generation", generation)
@@ -182,6 +183,6 @@ final class StatusDocument {
 
     /** Any other error (400, 401, 404, 405, 500). */
     static String error(String message) {
-        return new Json().beginObject().field("error", message).endObject().toString();
+        return JsonWriter.htmlSafe().beginObject().field("error", message).endObject().toString();
     }
 }

@@ -1,42 +1,65 @@
-package dev.bluegreen.proxy.internal.admin;
+package dev.bluegreen.core.internal;
 
 /**
- * A minimal JSON writer for the admin endpoint's few fixed shapes: objects, arrays, strings, numbers, booleans and
- * null, written in order into one builder. A JSON library would not pay for itself here.
+ * A minimal JSON writer (RFC 8259) for the project's few fixed documents (the admin endpoint's, the ZooKeeper
+ * store's): objects, arrays, strings, integers, booleans and null, written in order, compact. A JSON library would
+ * not pay for itself here. Not thread-safe; one per document.
  */
-final class Json {
+public final class JsonWriter {
 
     private final StringBuilder out = new StringBuilder(256);
+    private final boolean htmlSafe;
     private boolean needsComma;
 
-    Json beginObject() {
+    /** A writer that escapes what RFC 8259 §7 requires (and DEL): for stored documents, byte for byte stable. */
+    public JsonWriter() {
+        this(false);
+    }
+
+    private JsonWriter(boolean htmlSafe) {
+        this.htmlSafe = htmlSafe;
+    }
+
+    /**
+     * A writer that also escapes {@code <}, {@code >}, {@code &}, U+2028 and U+2029, so that a value can never close a
+     * {@code <script>} block if a page embeds the document: for documents served over HTTP.
+     */
+    public static JsonWriter htmlSafe() {
+        return new JsonWriter(true);
+    }
+
+    /** Opens an object. */
+    public JsonWriter beginObject() {
         separate();
         out.append('{');
         needsComma = false;
         return this;
     }
 
-    Json endObject() {
+    /** Closes the object. */
+    public JsonWriter endObject() {
         out.append('}');
         needsComma = true;
         return this;
     }
 
-    Json beginArray() {
+    /** Opens an array. */
+    public JsonWriter beginArray() {
         separate();
         out.append('[');
         needsComma = false;
         return this;
     }
 
-    Json endArray() {
+    /** Closes the array. */
+    public JsonWriter endArray() {
         out.append(']');
         needsComma = true;
         return this;
     }
 
     /** Writes a member name; the value follows with the next call. */
-    Json name(String name) {
+    public JsonWriter name(String name) {
         separate();
         string(name);
         out.append(':');
@@ -44,7 +67,8 @@ final class Json {
         return this;
     }
 
-    Json value(String value) {
+    /** Writes a string, or {@code null}. */
+    public JsonWriter value(String value) {
         separate();
         if (value == null) {
             out.append("null");
@@ -55,29 +79,34 @@ final class Json {
         return this;
     }
 
-    Json value(long value) {
+    /** Writes an integer. */
+    public JsonWriter value(long value) {
         separate();
         out.append(value);
         needsComma = true;
         return this;
     }
 
-    Json value(boolean value) {
+    /** Writes a boolean. */
+    public JsonWriter value(boolean value) {
         separate();
         out.append(value);
         needsComma = true;
         return this;
     }
 
-    Json field(String name, String value) {
+    /** Writes a member with a string (or {@code null}) value. */
+    public JsonWriter field(String name, String value) {
         return name(name).value(value);
     }
 
-    Json field(String name, long value) {
+    /** Writes a member with an integer value. */
+    public JsonWriter field(String name, long value) {
         return name(name).value(value);
     }
 
-    Json field(String name, boolean value) {
+    /** Writes a member with a boolean value. */
+    public JsonWriter field(String name, boolean value) {
         return name(name).value(value);
     }
 
@@ -99,9 +128,8 @@ final class Json {
                 case '\r' -> out.append("\\r");
                 case '\t' -> out.append("\\t");
                 default -> {
-                    if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == 0x2028 || c == 0x2029) {
-                        // Control characters must be escaped (RFC 8259 §7); <, > and & too, so that a value can
-                        // never close a <script> block if a page embeds the document.
+                    if (c < 0x20 || c == 0x7f || (htmlSafe && (c == '<' || c == '>' || c == '&' || c == 0x2028
+                            || c == 0x2029))) {
                         out.append(String.format("\\u%04x", (int) c));
                     } else {
                         out.append(c);
