@@ -59,12 +59,7 @@ public final class InMemoryRoutingStore implements RoutingStore {
      */
     @Override
     public boolean compareAndSet(RoutingSnapshot expected, RoutingSnapshot next) {
-        requireNonNull(expected, "expected");
-        requireNonNull(next, "next");
-        if (next.generation() != expected.generation() + 1) {
-            throw new IllegalArgumentException("next.generation: " + next.generation()
-                    + " (expected: expected.generation + 1 = " + (expected.generation() + 1) + ")");
-        }
+        RoutingStore.requireNextGeneration(expected, next);
         if (closed) {
             throw new ChangeRefusedException(Refusal.STORE_REJECTED, "the routing store is closed");
         }

@@ -1,5 +1,7 @@
 package dev.bluegreen.core;
 
+import static java.util.Objects.requireNonNull;
+
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -13,6 +15,22 @@ import java.util.function.Consumer;
  * <p>Implementations are thread-safe.
  */
 public interface RoutingStore extends AutoCloseable {
+
+    /**
+     * Checks the arguments of {@link #compareAndSet} as every store must: both present, and {@code next} exactly one
+     * generation after {@code expected}. For implementations.
+     *
+     * @throws NullPointerException if either is {@code null}
+     * @throws IllegalArgumentException if {@code next} is not {@code expected}'s generation plus one
+     */
+    static void requireNextGeneration(RoutingSnapshot expected, RoutingSnapshot next) {
+        requireNonNull(expected, "expected");
+        requireNonNull(next, "next");
+        if (next.generation() != expected.generation() + 1) {
+            throw new IllegalArgumentException("next.generation: " + next.generation()
+                    + " (expected: expected.generation + 1 = " + (expected.generation() + 1) + ")");
+        }
+    }
 
     /**
      * The current snapshot. Lock-free: the proxy calls this for every request.
