@@ -140,7 +140,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         Environment environment = snapshot.environment(colour);
         if (environment.isEmpty()) {
             log.warn("503: the live pool ({}) has no backends; {} {}", colour.label(), request.method(), request.uri());
-            boolean close = draining || !HttpUtil.isKeepAlive(request) || hasBody(request);
+            boolean close = draining || !HttpUtil.isKeepAlive(request) || MessageHeads.hasBody(request);
             ChannelFuture written = ctx.writeAndFlush(ErrorResponses.of(ctx.alloc(),
                     HttpResponseStatus.SERVICE_UNAVAILABLE,
                     "no backend in the live pool (" + colour.label() + ")", close));
@@ -150,10 +150,6 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         exchange = new Exchange(this, ctx, loop, request, colour, snapshot.generation(), environment, epoch,
                 clientIp);
         exchange.start();
-    }
-
-    private static boolean hasBody(HttpRequest request) {
-        return HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
     }
 
     private static HttpResponseStatus statusFor(Throwable cause) {

@@ -105,7 +105,7 @@ final class Exchange implements BackendPool.AcquireCallback {
         this.clientKeepAlive = HttpUtil.isKeepAlive(request);
         this.headRequest = HttpMethod.HEAD.equals(request.method());
         boolean chunked = HttpUtil.isTransferEncodingChunked(request);
-        this.requestHasBody = chunked || HttpUtil.getContentLength(request, 0L) > 0;
+        this.requestHasBody = MessageHeads.hasBody(request);
         this.replayable = !requestHasBody && MessageHeads.isIdempotent(request.method())
                 && !request.headers().contains(HttpHeaderNames.UPGRADE);
         this.expectsContinue = HttpUtil.is100ContinueExpected(request);

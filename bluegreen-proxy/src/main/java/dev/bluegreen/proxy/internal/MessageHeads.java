@@ -26,6 +26,11 @@ final class MessageHeads {
                 || HttpMethod.DELETE.equals(method);
     }
 
+    /** Whether a request head announces a body: chunked, or a {@code Content-Length} above zero. */
+    static boolean hasBody(HttpRequest request) {
+        return HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
+    }
+
     /**
      * The protocol a request asks to upgrade to (RFC 9110 §7.8: {@code Upgrade} named by {@code Connection}, on
      * HTTP/1.1), or {@code null}. {@code h2c} is never passed on: the upstream side speaks HTTP/1.1 only.
