@@ -31,6 +31,15 @@ public interface ProxyRecorder {
     default void drainEnded(DrainReport report) {
     }
 
+    /**
+     * The safety net sent a request that failed on {@code failedColour} before any of its bytes were sent (connect
+     * refused, no healthy backend) to the other colour instead.
+     *
+     * @param failedColour the colour that could not take the request, the newly live one
+     */
+    default void safetyNetUsed(Colour failedColour) {
+    }
+
     /** Both {@code first} and {@code second}, in that order. */
     static ProxyRecorder both(ProxyRecorder first, ProxyRecorder second) {
         if (first == NONE) {
@@ -48,6 +57,12 @@ public interface ProxyRecorder {
             public void drainEnded(DrainReport report) {
                 first.drainEnded(report);
                 second.drainEnded(report);
+            }
+
+            @Override
+            public void safetyNetUsed(Colour failedColour) {
+                first.safetyNetUsed(failedColour);
+                second.safetyNetUsed(failedColour);
             }
         };
     }
