@@ -8,6 +8,8 @@ import dev.bluegreen.proxy.internal.ProxyChannelInitializer;
 import dev.bluegreen.proxy.internal.ProxyConfig;
 import dev.bluegreen.proxy.internal.ProxyRecorder;
 import dev.bluegreen.proxy.internal.ProxyRuntime;
+import dev.bluegreen.proxy.internal.RequestRules;
+import dev.bluegreen.proxy.internal.TrustedProxies;
 import dev.bluegreen.proxy.internal.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -17,7 +19,12 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -309,6 +316,11 @@ public final class BlueGreenProxy {
         private Duration drainTimeout = Duration.ofSeconds(30);
         private boolean closeClientConnectionsAfterSwitch;
         private String routingHeader;
+        private RequestLimits requestLimits = RequestLimits.defaults();
+        private Set<String> allowedHosts = Set.of();
+        private TrustedProxies trustedProxies = TrustedProxies.NONE;
+        private boolean forwardProxyAuthorization;
+        private boolean dropUnderscoreHeaders;
 
         private Builder(BlueGreen admin) {
             this.admin = admin;
@@ -431,8 +443,142 @@ public final class BlueGreenProxy {
         public BlueGreenProxy build() {
             return new BlueGreenProxy(new ProxyConfig(listenAddress, eventLoopThreads, connectTimeout,
                     responseTimeout, idleTimeout, upstreamIdleTimeout, maxConnectAttempts, shutdownGracePeriod,
-                    drainTimeout, closeClientConnectionsAfterSwitch, routingHeader),
+                    drainTimeout, closeClientConnectionsAfterSwitch, routingHeader,
+                    new RequestRules(requestLimits, allowedHosts, trustedProxies, forwardProxyAuthorization,
+                            dropUnderscoreHeaders)),
                     admin);
+        }
+
+        // ---- request limits and forwarding policy (Security and limits in the README) -------------------------
+
+        /** All request limits and timeouts at once; see {@link RequestLimits#defaults()} for the defaults. */
+        public Builder requestLimits(RequestLimits limits) {
+            this.requestLimits = requireNonNull(limits, "requestLimits");
+            return this;
+        }
+
+        /** Bytes of the request line; longer → 414. Default 8 KiB. */
+        public Builder maxRequestLineLength(int bytes) {
+            RequestLimits l = requestLimits;
+            return requestLimits(new RequestLimits(bytes, l.maxHeaderSize(), l.maxHeaderCount(), l.maxBodySize(),
+                    l.maxRequestsPerConnection(), l.maxClientConnections(), l.requestHeaderTimeout(),
+                    l.requestBodyTimeout()));
+        }
+
+        /** Bytes of a request's header section; larger → 431. Default 16 KiB. */
+        public Builder maxHeaderSize(int bytes) {
+            RequestLimits l = requestLimits;
+            return requestLimits(new RequestLimits(l.maxRequestLineLength(), bytes, l.maxHeaderCount(),
+                    l.maxBodySize(), l.maxRequestsPerConnection(), l.maxClientConnections(),
+                    l.requestHeaderTimeout(), l.requestBodyTimeout()));
+        }
+
+        /** Header fields in one request; more → 431. Default 100. */
+        public Builder maxHeaderCount(int fields) {
+            RequestLimits l = requestLimits;
+            return requestLimits(new RequestLimits(l.maxRequestLineLength(), l.maxHeaderSize(), fields,
+                    l.maxBodySize(), l.maxRequestsPerConnection(), l.maxClientConnections(),
+                    l.requestHeaderTimeout(), l.requestBodyTimeout()));
+        }
+
+        /**
+         * Bytes of one request body; larger → 413, before any of it is forwarded when {@code Content-Length} says
+         * so, else (chunked) when the limit is passed, which cuts the upload and closes the connection. Default 0:
+         * no limit.
+         */
+        public Builder maxRequestBodySize(long bytes) {
+            RequestLimits l = requestLimits;
+            return requestLimits(new RequestLimits(l.maxRequestLineLength(), l.maxHeaderSize(), l.maxHeaderCount(),
+                    bytes, l.maxRequestsPerConnection(), l.maxClientConnections(), l.requestHeaderTimeout(),
+                    l.requestBodyTimeout()));
+        }
+
+        /** Requests served on one client connection; the last one's response closes it. Default 10,000; 0: none. */
+        public Builder maxRequestsPerConnection(int requests) {
+            RequestLimits l = requestLimits;
+            return requestLimits(new RequestLimits(l.maxRequestLineLength(), l.maxHeaderSize(), l.maxHeaderCount(),
+                    l.maxBodySize(), requests, l.maxClientConnections(), l.requestHeaderTimeout(),
+                    l.requestBodyTimeout()));
+        }
+
+        /**
+         * Client connections open at once; one above it is answered 503 (with {@code Retry-After}) and closed.
+         * Default 10,000; 0: no limit.
+         */
+        public Builder maxClientConnections(int connections) {
+            RequestLimits l = requestLimits;
+            return requestLimits(new RequestLimits(l.maxRequestLineLength(), l.maxHeaderSize(), l.maxHeaderCount(),
+                    l.maxBodySize(), l.maxRequestsPerConnection(), connections, l.requestHeaderTimeout(),
+                    l.requestBodyTimeout()));
+        }
+
+        /**
+         * How long a request head may take from its first byte to its last, however slowly the bytes come; slower
+         * → 408 and close (the slowloris defence). Default 10 s.
+         */
+        public Builder requestHeaderTimeout(Duration timeout) {
+            RequestLimits l = requestLimits;
+            return requestLimits(new RequestLimits(l.maxRequestLineLength(), l.maxHeaderSize(), l.maxHeaderCount(),
+                    l.maxBodySize(), l.maxRequestsPerConnection(), l.maxClientConnections(), timeout,
+                    l.requestBodyTimeout()));
+        }
+
+        /** How long the client may leave a read of its request body unanswered; longer → 408. Default 30 s. */
+        public Builder requestBodyTimeout(Duration timeout) {
+            RequestLimits l = requestLimits;
+            return requestLimits(new RequestLimits(l.maxRequestLineLength(), l.maxHeaderSize(), l.maxHeaderCount(),
+                    l.maxBodySize(), l.maxRequestsPerConnection(), l.maxClientConnections(),
+                    l.requestHeaderTimeout(), timeout));
+        }
+
+        /**
+         * The host names requests may name in {@code Host} (port ignored, case-insensitive); any other → 421.
+         * Default: empty, any host.
+         */
+        public Builder allowedHosts(Collection<String> hosts) {
+            requireNonNull(hosts, "allowedHosts");
+            Set<String> names = new LinkedHashSet<>();
+            for (String host : hosts) {
+                if (host == null || host.isEmpty() || host.indexOf(':') >= 0 && !host.startsWith("[")
+                        || !host.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+                    throw new IllegalArgumentException("allowedHosts: '" + host
+                            + "' (expected: a host name or IP address without port)");
+                }
+                names.add(host.toLowerCase(Locale.ROOT));
+            }
+            this.allowedHosts = Set.copyOf(names);
+            return this;
+        }
+
+        /**
+         * The peers (IP addresses or CIDR blocks, e.g. {@code 10.0.0.0/8}) whose {@code X-Forwarded-For},
+         * {@code X-Forwarded-Proto}, {@code X-Forwarded-Host} and {@code Forwarded} are kept and appended to: a load
+         * balancer in front of the proxy. From any other peer those headers are replaced. Default: none.
+         *
+         * @throws IllegalArgumentException naming an entry that is not an IP address or CIDR block
+         */
+        public Builder trustedProxies(Collection<String> addressesOrCidrs) {
+            this.trustedProxies = TrustedProxies.parse(List.copyOf(requireNonNull(addressesOrCidrs, "trustedProxies")));
+            return this;
+        }
+
+        /**
+         * Whether {@code Proxy-Authorization} is passed on to the backend (it is stripped by default, as a field
+         * meant for this hop; enable it when the backend itself checks proxy credentials). Default off.
+         */
+        public Builder forwardProxyAuthorization(boolean enabled) {
+            this.forwardProxyAuthorization = enabled;
+            return this;
+        }
+
+        /**
+         * Whether request header fields whose name holds {@code _} are dropped before forwarding (as nginx does),
+         * so that {@code X_Forwarded_For} can't pose as {@code X-Forwarded-For} to a backend that maps both to one
+         * variable. Default off.
+         */
+        public Builder dropUnderscoreHeaders(boolean enabled) {
+            this.dropUnderscoreHeaders = enabled;
+            return this;
         }
 
         private static void checkPort(int port) {

@@ -103,7 +103,9 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
             }
         } else if (msg instanceof HttpContent content) {
             Exchange current = exchange;
-            if (current != null) {
+            if (content.decoderResult().isFailure()) {
+                onBadContent(current, content);
+            } else if (current != null) {
                 current.onClientContent(content);
             } else {
                 // The end of a request the proxy already answered itself.
@@ -126,7 +128,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         DecoderResult result = request.decoderResult();
         if (result.isFailure()) {
-            respondAndClose(statusFor(result.cause()), "bad request: " + result.cause().getMessage());
+            respondAndClose(statusFor(result.cause()), messageFor(result.cause()));
             return;
         }
         if (request.headers().contains(HttpHeaderNames.CONTENT_LENGTH) && HttpUtil.isTransferEncodingChunked(request)) {
@@ -152,7 +154,28 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         exchange.start();
     }
 
+    /**
+     * A request body the codec could not decode, that stalled, or that grew past its limit: the exchange fails
+     * (the backend never sees a clean end of it) and the connection closes, since it can't be resynchronised.
+     */
+    private void onBadContent(Exchange current, HttpContent content) {
+        content.release();
+        Throwable cause = content.decoderResult().cause();
+        if (current != null) {
+            current.onClientFailed(statusFor(cause), messageFor(cause));
+        } else {
+            ctx.close();
+        }
+    }
+
+    private static String messageFor(Throwable cause) {
+        return cause instanceof RequestRejectedException ? cause.getMessage() : "bad request: " + cause.getMessage();
+    }
+
     private static HttpResponseStatus statusFor(Throwable cause) {
+        if (cause instanceof RequestRejectedException rejected) {
+            return rejected.status();
+        }
         if (cause instanceof TooLongHttpLineException) {
             return HttpResponseStatus.REQUEST_URI_TOO_LONG;
         }

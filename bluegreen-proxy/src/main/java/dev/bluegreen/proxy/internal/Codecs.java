@@ -1,5 +1,6 @@
 package dev.bluegreen.proxy.internal;
 
+import dev.bluegreen.proxy.RequestLimits;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -33,6 +34,16 @@ final class Codecs {
     /** The codec on a client connection. */
     static HttpServerCodec client() {
         return new HttpServerCodec(decoderConfig());
+    }
+
+    /**
+     * The codec on a client connection, with the request line (414) and header section (431) limits of
+     * {@code limits}.
+     */
+    static HttpServerCodec client(RequestLimits limits) {
+        return new HttpServerCodec(decoderConfig()
+                .setMaxInitialLineLength(limits.maxRequestLineLength())
+                .setMaxHeaderSize(limits.maxHeaderSize()));
     }
 
     /** The codec on a connection to a backend. */

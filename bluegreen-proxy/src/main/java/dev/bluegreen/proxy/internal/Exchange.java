@@ -111,7 +111,7 @@ final class Exchange implements BackendPool.AcquireCallback {
         this.expectsContinue = HttpUtil.is100ContinueExpected(request);
         this.upgrade = MessageHeads.requestedUpgrade(request);
         this.clientEpoch = clientEpoch;
-        MessageHeads.prepareUpstreamRequest(request, clientIp, upgrade, chunked);
+        MessageHeads.prepareUpstreamRequest(request, clientIp, upgrade, chunked, config.requestRules());
     }
 
     Colour colour() {
@@ -553,6 +553,24 @@ final class Exchange implements BackendPool.AcquireCallback {
         loop.unregister(this);
         loop.runtime().counters().exchangeEnded(colour);
         record();
+    }
+
+    /**
+     * The client's request body failed (malformed, too large or too slow): answered with {@code status} if the
+     * response has not started, else the client connection is cut; either way the upstream connection, which saw
+     * only part of the body, is closed and the client's too.
+     */
+    void onClientFailed(HttpResponseStatus status, String message) {
+        if (ended) {
+            return;
+        }
+        log.debug("{}: the client's request failed: {}", this, message);
+        closeClient = true;
+        if (responseStarted) {
+            abort();
+        } else {
+            failBeforeResponse(status, message);
+        }
     }
 
     private void failUpstream(HttpResponseStatus status, String message) {

@@ -11,7 +11,9 @@ import java.util.List;
  * hop-by-hop fields. {@code Transfer-Encoding} is removed too (RFC 9112 §6.1: it describes this hop's framing);
  * the proxy re-frames each message for the next hop itself.
  *
- * <p>A client cannot use {@code Connection} to remove the headers the proxy adds: those are set after this runs.
+ * <p>A peer cannot use {@code Connection} to remove the headers the proxy relies on or adds: {@code Content-Length}
+ * (removing it would leave the body unframed on the next hop: request smuggling), {@code Host}, {@code Via},
+ * {@code Forwarded} and {@code X-Forwarded-*} are never removed because {@code Connection} names them.
  */
 final class HopByHopHeaders {
 
@@ -26,11 +28,30 @@ final class HopByHopHeaders {
             HttpHeaderNames.TRANSFER_ENCODING,
             HttpHeaderNames.UPGRADE);
 
+    /** Fields a {@code Connection} header may name but never remove. */
+    private static final List<AsciiString> PROTECTED = List.of(
+            HttpHeaderNames.CONTENT_LENGTH,
+            HttpHeaderNames.HOST,
+            HttpHeaderNames.VIA,
+            ForwardedHeaders.FORWARDED,
+            ForwardedHeaders.X_FORWARDED_FOR,
+            ForwardedHeaders.X_FORWARDED_PROTO,
+            ForwardedHeaders.X_FORWARDED_HOST);
+
     private HopByHopHeaders() {
     }
 
-    /** Strips the hop-by-hop headers of {@code headers} in place. */
+    /** Strips the hop-by-hop headers of {@code headers} in place, {@code Proxy-Authorization} among them. */
     static void strip(HttpHeaders headers) {
+        strip(headers, false);
+    }
+
+    /**
+     * Strips the hop-by-hop headers of {@code headers} in place.
+     *
+     * @param keepProxyAuthorization whether {@code Proxy-Authorization} stays (the backend is meant to check it)
+     */
+    static void strip(HttpHeaders headers, boolean keepProxyAuthorization) {
         // Fields named by Connection first, while Connection is still there (RFC 9110 §7.6.1).
         for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
             int start = 0;
@@ -39,14 +60,27 @@ final class HopByHopHeaders {
                 int comma = connection.indexOf(',', start);
                 int end = comma < 0 ? length : comma;
                 String token = connection.substring(start, end).trim();
-                if (!token.isEmpty()) {
+                if (!token.isEmpty() && !isProtected(token)) {
                     headers.remove(token);
                 }
                 start = end + 1;
             }
         }
+        String proxyAuthorization = keepProxyAuthorization ? headers.get(HttpHeaderNames.PROXY_AUTHORIZATION) : null;
         for (int i = 0; i < ALWAYS.size(); i++) {
             headers.remove(ALWAYS.get(i));
         }
+        if (proxyAuthorization != null) {
+            headers.set(HttpHeaderNames.PROXY_AUTHORIZATION, proxyAuthorization);
+        }
+    }
+
+    private static boolean isProtected(String name) {
+        for (int i = 0; i < PROTECTED.size(); i++) {
+            if (PROTECTED.get(i).contentEqualsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

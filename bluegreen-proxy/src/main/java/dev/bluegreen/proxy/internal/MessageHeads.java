@@ -55,14 +55,25 @@ final class MessageHeads {
      * @param chunked whether the request body arrived chunked
      */
     static void prepareUpstreamRequest(HttpRequest request, String clientIp, String upgrade, boolean chunked) {
+        prepareUpstreamRequest(request, clientIp, upgrade, chunked, RequestRules.defaults());
+    }
+
+    /**
+     * As {@link #prepareUpstreamRequest(HttpRequest, String, String, boolean)}, with the forwarding policy of
+     * {@code rules}: whose forwarding headers are trusted, whether {@code Proxy-Authorization} travels. Adds
+     * {@code Via}.
+     */
+    static void prepareUpstreamRequest(HttpRequest request, String clientIp, String upgrade, boolean chunked,
+                                       RequestRules rules) {
         HttpHeaders headers = request.headers();
         String host = headers.get(HttpHeaderNames.HOST);
-        HopByHopHeaders.strip(headers);
+        HopByHopHeaders.strip(headers, rules.forwardProxyAuthorization());
         if (chunked) {
             // The body is re-framed on the upstream hop exactly as it arrived: chunk by chunk.
             HttpUtil.setTransferEncodingChunked(request, true);
         }
-        ForwardedHeaders.set(headers, clientIp, host);
+        ForwardedHeaders.set(headers, clientIp, host, rules.trustedProxies().trusts(clientIp));
+        ForwardedHeaders.addVia(headers, request.protocolVersion());
         if (upgrade != null) {
             // The one hop-by-hop pair that must travel: the backend decides whether to switch protocols.
             headers.set(HttpHeaderNames.UPGRADE, upgrade);
@@ -81,6 +92,7 @@ final class MessageHeads {
     static boolean prepareClientResponse(HttpResponse response, HttpVersion clientVersion, boolean headRequest) {
         HttpHeaders headers = response.headers();
         HopByHopHeaders.strip(headers);
+        ForwardedHeaders.addVia(headers, response.protocolVersion());
         int code = response.status().code();
         boolean bodyless = headRequest || code == 204 || code == 304;
         if (bodyless || headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {

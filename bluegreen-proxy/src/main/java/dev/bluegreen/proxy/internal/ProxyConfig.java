@@ -19,6 +19,8 @@ import java.time.Duration;
  *                            {@code Connection: close} on its next response
  * @param routingHeader       the response header naming the colour and generation that served a request, or
  *                            {@code null} for none
+ * @param requestRules        what the proxy accepts from clients and how it forwards their requests: limits,
+ *                            timeouts, the {@code Host} allow-list and the forwarding-header policy
  */
 public record ProxyConfig(
         InetSocketAddress listenAddress,
@@ -31,5 +33,6 @@ public record ProxyConfig(
         Duration shutdownGracePeriod,
         Duration drainTimeout,
         boolean closeClientConnectionsAfterSwitch,
-        String routingHeader) {
+        String routingHeader,
+        RequestRules requestRules) {
 }

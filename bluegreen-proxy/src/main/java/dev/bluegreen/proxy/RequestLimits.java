@@ -1,0 +1,69 @@
+package dev.bluegreen.proxy;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+
+/**
+ * How much a client may ask of the proxy: sizes, counts and times, each answered with its own status when exceeded.
+ * Set through {@link BlueGreenProxy.Builder}; {@link #defaults()} gives the values used when nothing is set.
+ *
+ * @param maxRequestLineLength     bytes of the request line ({@code GET /path HTTP/1.1}); longer → 414
+ * @param maxHeaderSize            bytes of the header section; larger → 431
+ * @param maxHeaderCount           header fields in one request; more → 431
+ * @param maxBodySize              bytes of one request body; larger → 413 (0: no limit)
+ * @param maxRequestsPerConnection requests served on one client connection, the last answered with
+ *                                 {@code Connection: close} (0: no limit)
+ * @param maxClientConnections     client connections open at once; a connection above it is answered 503 and
+ *                                 closed (0: no limit)
+ * @param requestHeaderTimeout     how long a request head may take to arrive, from its first byte (or from the end
+ *                                 of the previous exchange, if later) to its last; slower → 408 and close
+ * @param requestBodyTimeout       how long the client may leave a read for the request body unanswered; longer →
+ *                                 408 (or the connection closed, if the response has started)
+ */
+public record RequestLimits(
+        int maxRequestLineLength,
+        int maxHeaderSize,
+        int maxHeaderCount,
+        long maxBodySize,
+        int maxRequestsPerConnection,
+        int maxClientConnections,
+        Duration requestHeaderTimeout,
+        Duration requestBodyTimeout) {
+
+    /** Checks every value. @throws IllegalArgumentException naming the value and what was expected */
+    public RequestLimits {
+        atLeast("maxRequestLineLength", maxRequestLineLength, 64);
+        atLeast("maxHeaderSize", maxHeaderSize, 256);
+        atLeast("maxHeaderCount", maxHeaderCount, 1);
+        if (maxBodySize < 0) {
+            throw new IllegalArgumentException("maxBodySize: " + maxBodySize + " (expected: >= 0; 0 for no limit)");
+        }
+        atLeast("maxRequestsPerConnection", maxRequestsPerConnection, 0);
+        atLeast("maxClientConnections", maxClientConnections, 0);
+        positive("requestHeaderTimeout", requestHeaderTimeout);
+        positive("requestBodyTimeout", requestBodyTimeout);
+    }
+
+    /**
+     * The defaults: request line 8 KiB, header section 16 KiB, 100 header fields, no body limit, 10,000 requests
+     * per connection, 10,000 client connections, 10 s for a request head, 30 s for a read of the body.
+     */
+    public static RequestLimits defaults() {
+        return new RequestLimits(8 * 1024, 16 * 1024, 100, 0, 10_000, 10_000,
+                Duration.ofSeconds(10), Duration.ofSeconds(30));
+    }
+
+    private static void atLeast(String name, long value, long min) {
+        if (value < min) {
+            throw new IllegalArgumentException(name + ": " + value + " (expected: >= " + min + ")");
+        }
+    }
+
+    private static void positive(String name, Duration value) {
+        requireNonNull(value, name);
+        if (value.isZero() || value.isNegative()) {
+            throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
+        }
+    }
+}

@@ -1,0 +1,255 @@
+package dev.bluegreen.proxy.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Checks each decoded request against the proxy's {@link RequestRules} before anything of it is routed, and times
+ * how long the client takes to send it. A request it refuses goes on with a failed {@code decoderResult()} naming
+ * the status ({@link RequestRejectedException}), which the connection handler answers and closes on, like a
+ * message the codec itself could not decode; everything the client sends after it is dropped, since the stream
+ * can't be resynchronised (RFC 9112 §11.2).
+ *
+ * <pre>
+ * client channel:  ReadActivity → HttpServerCodec → RequestValidator → OneMessagePerRead → ClientConnectionHandler
+ * </pre>
+ *
+ * <p>Sitting before {@code OneMessagePerRead}, it sees each message as soon as it is decoded, while the message
+ * may still wait its turn behind a pipelined exchange; its answer waits with it, so responses stay in order.
+ *
+ * <p>Timeouts (one timer per connection, re-armed only when it fires): a request head must arrive whole within
+ * {@code requestHeaderTimeout} of its first byte, however slowly the bytes trickle (the slowloris defence), else
+ * 408; a read of the request body the proxy asked for must be answered within {@code requestBodyTimeout}, else 408
+ * (or the connection closed if the response has started). Time the proxy itself spends not reading (waiting for the
+ * backend to take the body, or for the previous exchange to end) never counts.
+ */
+final class RequestValidator extends ChannelDuplexHandler {
+
+    private enum Phase { HEAD, BODY, REQUEST_DONE, REJECTED, TUNNEL }
+
+    private final RequestRules rules;
+    private final ReadActivity readActivity = new ReadActivity(this);
+    private ChannelHandlerContext ctx;
+    private Phase phase = Phase.HEAD;
+    private long bodyBytes;
+    private int requests;
+    /** When the first byte of the request head under way arrived; 0 if none has. */
+    private long headStartNanos;
+    /** When the proxy asked for request body bytes that have not come yet; 0 if it is not waiting. */
+    private long bodyReadSinceNanos;
+    private ScheduledFuture<?> timer;
+
+    RequestValidator(RequestRules rules) {
+        this.rules = rules;
+    }
+
+    /** The handler to place in front of the codec, which tells this one when bytes arrive and reads are asked. */
+    ReadActivity readActivity() {
+        return readActivity;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (phase == Phase.REJECTED) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpRequest request) {
+            onHead(ctx, request);
+        } else if (msg instanceof HttpContent content) {
+            onContent(ctx, content);
+        } else {
+            if (msg instanceof ByteBuf) {
+                // The codec is gone: the connection is a tunnel now and no longer HTTP.
+                enterTunnel();
+            }
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    private void onHead(ChannelHandlerContext ctx, HttpRequest request) {
+        headStartNanos = 0;
+        if (request.decoderResult().isFailure()) {
+            phase = Phase.REJECTED;
+            ctx.fireChannelRead(request);
+            return;
+        }
+        RequestRejectedException rejected = RequestChecks.check(request, rules);
+        if (rejected != null) {
+            phase = Phase.REJECTED;
+            request.setDecoderResult(DecoderResult.failure(rejected));
+            ctx.fireChannelRead(request);
+            return;
+        }
+        if (rules.dropUnderscoreHeaders()) {
+            dropUnderscoreHeaders(request.headers());
+        }
+        requests++;
+        int maxRequests = rules.limits().maxRequestsPerConnection();
+        if (maxRequests > 0 && requests >= maxRequests) {
+            // The last request this connection serves: its response says so, and the connection closes after it.
+            request.headers().add(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        bodyBytes = 0;
+        phase = Phase.BODY;
+        ctx.fireChannelRead(request);
+    }
+
+    private void onContent(ChannelHandlerContext ctx, HttpContent content) {
+        if (content.decoderResult().isFailure()) {
+            phase = Phase.REJECTED;
+            ctx.fireChannelRead(content);
+            return;
+        }
+        bodyBytes += content.content().readableBytes();
+        long limit = rules.limits().maxBodySize();
+        if (limit > 0 && bodyBytes > limit) {
+            // A chunked body grew past the limit: the part forwarded so far is cut off and the exchange fails.
+            content.release();
+            fail(new DefaultLastHttpContent(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                    "content too large: more than " + limit + " bytes");
+            return;
+        }
+        if (content instanceof LastHttpContent) {
+            phase = Phase.REQUEST_DONE;
+            bodyReadSinceNanos = 0;
+            headStartNanos = 0;
+        }
+        ctx.fireChannelRead(content);
+    }
+
+    /** Sends a failed message on to the connection handler in place of what the client did not (properly) send. */
+    private void fail(HttpObject failed, HttpResponseStatus status, String message) {
+        phase = Phase.REJECTED;
+        cancelTimer();
+        failed.setDecoderResult(DecoderResult.failure(new RequestRejectedException(status, message)));
+        ctx.fireChannelRead(failed);
+    }
+
+    private static void dropUnderscoreHeaders(HttpHeaders headers) {
+        List<String> names = null;
+        for (Map.Entry<String, String> header : headers) {
+            if (header.getKey().indexOf('_') >= 0) {
+                if (names == null) {
+                    names = new ArrayList<>(2);
+                }
+                names.add(header.getKey());
+            }
+        }
+        if (names != null) {
+            names.forEach(headers::remove);
+        }
+    }
+
+    // ---- timing, fed by ReadActivity -------------------------------------------------------------------------
+
+    /** Bytes arrived from the client (before decoding). */
+    void bytesArrived() {
+        bodyReadSinceNanos = 0;
+        if (phase == Phase.REQUEST_DONE) {
+            // Bytes after a complete request are the next one's.
+            phase = Phase.HEAD;
+        }
+        if (phase == Phase.HEAD && headStartNanos == 0) {
+            headStartNanos = System.nanoTime();
+            armTimer(rules.limits().requestHeaderTimeout().toNanos());
+        }
+    }
+
+    /** A read from the socket was asked for. */
+    void readRequested() {
+        if (phase == Phase.BODY && bodyReadSinceNanos == 0) {
+            bodyReadSinceNanos = System.nanoTime();
+            armTimer(rules.limits().requestBodyTimeout().toNanos());
+        }
+    }
+
+    private void armTimer(long delayNanos) {
+        if (timer == null) {
+            timer = ctx.executor().schedule(this::checkTimeouts, delayNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    private void checkTimeouts() {
+        timer = null;
+        if (!ctx.channel().isActive() || phase == Phase.REJECTED || phase == Phase.TUNNEL) {
+            return;
+        }
+        if (ctx.pipeline().get(HttpServerCodec.class) == null) {
+            enterTunnel();
+            return;
+        }
+        long now = System.nanoTime();
+        long headerTimeout = rules.limits().requestHeaderTimeout().toNanos();
+        long bodyTimeout = rules.limits().requestBodyTimeout().toNanos();
+        if (phase == Phase.HEAD && headStartNanos != 0) {
+            long waited = now - headStartNanos;
+            if (waited >= headerTimeout) {
+                // RFC 9110 §15.5.9: the client did not produce a request within the time the server waits.
+                fail(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/"),
+                        HttpResponseStatus.REQUEST_TIMEOUT, "request timeout: the request head took longer than "
+                                + rules.limits().requestHeaderTimeout().toMillis() + " ms");
+                return;
+            }
+            armTimer(headerTimeout - waited);
+        } else if (phase == Phase.BODY && bodyReadSinceNanos != 0) {
+            long waited = now - bodyReadSinceNanos;
+            if (waited >= bodyTimeout) {
+                fail(new DefaultLastHttpContent(), HttpResponseStatus.REQUEST_TIMEOUT,
+                        "request timeout: no request body bytes for "
+                                + rules.limits().requestBodyTimeout().toMillis() + " ms");
+                return;
+            }
+            armTimer(bodyTimeout - waited);
+        }
+    }
+
+    private void enterTunnel() {
+        phase = Phase.TUNNEL;
+        cancelTimer();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancelTimer();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancelTimer();
+    }
+}
