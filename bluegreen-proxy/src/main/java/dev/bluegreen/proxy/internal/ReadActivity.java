@@ -23,7 +23,7 @@ final class ReadActivity extends ChannelDuplexHandler {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ByteBuf bytes && bytes.isReadable()) {
-            validator.bytesArrived();
+            validator.bytesArrived(bytes);
         }
         ctx.fireChannelRead(msg);
     }

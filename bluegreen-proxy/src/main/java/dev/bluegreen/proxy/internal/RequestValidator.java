@@ -50,6 +50,7 @@ final class RequestValidator extends ChannelDuplexHandler {
 
     private final RequestRules rules;
     private final ReadActivity readActivity = new ReadActivity(this);
+    private final ObsFoldScanner obsFold = new ObsFoldScanner();
     private ChannelHandlerContext ctx;
     private Phase phase = Phase.HEAD;
     private long bodyBytes;
@@ -59,9 +60,14 @@ final class RequestValidator extends ChannelDuplexHandler {
     /** When the proxy asked for request body bytes that have not come yet; 0 if it is not waiting. */
     private long bodyReadSinceNanos;
     private ScheduledFuture<?> timer;
+    /** What the current read decoded, handed on when the read is complete. */
+    private final List<HttpObject> batch = new ArrayList<>(4);
+    /** Where in {@link #batch} the head of the request under way is, or -1 if it was handed on already. */
+    private int headInBatch = -1;
 
     RequestValidator(RequestRules rules) {
         this.rules = rules;
+        obsFold.startOfHead();
     }
 
     /** The handler to place in front of the codec, which tells this one when bytes arrive and reads are asked. */
@@ -81,9 +87,9 @@ final class RequestValidator extends ChannelDuplexHandler {
             return;
         }
         if (msg instanceof HttpRequest request) {
-            onHead(ctx, request);
+            onHead(request);
         } else if (msg instanceof HttpContent content) {
-            onContent(ctx, content);
+            onContent(content);
         } else {
             if (msg instanceof ByteBuf) {
                 // The codec is gone: the connection is a tunnel now and no longer HTTP.
@@ -93,18 +99,41 @@ final class RequestValidator extends ChannelDuplexHandler {
         }
     }
 
-    private void onHead(ChannelHandlerContext ctx, HttpRequest request) {
+    /**
+     * Hands on what this read decoded. Holding it until the read is complete costs nothing (same event-loop task)
+     * and lets a request whose body is malformed within the same read be refused whole, before its head is routed.
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        flushBatch();
+        ctx.fireChannelReadComplete();
+    }
+
+    private void flushBatch() {
+        headInBatch = -1;
+        while (!batch.isEmpty()) {
+            // Taken out before it is handed on: whatever happens downstream, it is never handed on or released twice.
+            ctx.fireChannelRead(batch.remove(0));
+        }
+    }
+
+    private void onHead(HttpRequest request) {
         headStartNanos = 0;
         if (request.decoderResult().isFailure()) {
             phase = Phase.REJECTED;
-            ctx.fireChannelRead(request);
+            batch.add(request);
             return;
         }
-        RequestRejectedException rejected = RequestChecks.check(request, rules);
+        boolean folded = obsFold.found();
+        obsFold.reset();
+        // RFC 9112 §5.2: obs-fold is refused, not joined.
+        RequestRejectedException rejected = folded
+                ? new RequestRejectedException(HttpResponseStatus.BAD_REQUEST, "bad request: folded header line")
+                : RequestChecks.check(request, rules);
         if (rejected != null) {
             phase = Phase.REJECTED;
             request.setDecoderResult(DecoderResult.failure(rejected));
-            ctx.fireChannelRead(request);
+            batch.add(request);
             return;
         }
         if (rules.dropUnderscoreHeaders()) {
@@ -118,22 +147,21 @@ final class RequestValidator extends ChannelDuplexHandler {
         }
         bodyBytes = 0;
         phase = Phase.BODY;
-        ctx.fireChannelRead(request);
+        headInBatch = batch.size();
+        batch.add(request);
     }
 
-    private void onContent(ChannelHandlerContext ctx, HttpContent content) {
+    private void onContent(HttpContent content) {
         if (content.decoderResult().isFailure()) {
-            phase = Phase.REJECTED;
-            ctx.fireChannelRead(content);
+            rejectBody(content, content.decoderResult().cause());
             return;
         }
         bodyBytes += content.content().readableBytes();
         long limit = rules.limits().maxBodySize();
         if (limit > 0 && bodyBytes > limit) {
             // A chunked body grew past the limit: the part forwarded so far is cut off and the exchange fails.
-            content.release();
-            fail(new DefaultLastHttpContent(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                    "content too large: more than " + limit + " bytes");
+            rejectBody(content, new RequestRejectedException(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                    "content too large: more than " + limit + " bytes"));
             return;
         }
         if (content instanceof LastHttpContent) {
@@ -141,7 +169,27 @@ final class RequestValidator extends ChannelDuplexHandler {
             bodyReadSinceNanos = 0;
             headStartNanos = 0;
         }
-        ctx.fireChannelRead(content);
+        batch.add(content);
+    }
+
+    /**
+     * The body of the request under way is refused. If its head is still held here, the request is refused whole
+     * (nothing of it reaches a backend); else the exchange under way gets a failed end and aborts.
+     */
+    private void rejectBody(HttpContent content, Throwable cause) {
+        phase = Phase.REJECTED;
+        cancelTimer();
+        content.release();
+        if (headInBatch >= 0) {
+            for (int i = batch.size() - 1; i > headInBatch; i--) {
+                ReferenceCountUtil.release(batch.remove(i));
+            }
+            batch.get(headInBatch).setDecoderResult(DecoderResult.failure(cause));
+            return;
+        }
+        DefaultLastHttpContent failed = new DefaultLastHttpContent();
+        failed.setDecoderResult(DecoderResult.failure(cause));
+        batch.add(failed);
     }
 
     /** Sends a failed message on to the connection handler in place of what the client did not (properly) send. */
@@ -149,7 +197,8 @@ final class RequestValidator extends ChannelDuplexHandler {
         phase = Phase.REJECTED;
         cancelTimer();
         failed.setDecoderResult(DecoderResult.failure(new RequestRejectedException(status, message)));
-        ctx.fireChannelRead(failed);
+        batch.add(failed);
+        flushBatch();
     }
 
     private static void dropUnderscoreHeaders(HttpHeaders headers) {
@@ -170,11 +219,15 @@ final class RequestValidator extends ChannelDuplexHandler {
     // ---- timing, fed by ReadActivity -------------------------------------------------------------------------
 
     /** Bytes arrived from the client (before decoding). */
-    void bytesArrived() {
+    void bytesArrived(ByteBuf bytes) {
         bodyReadSinceNanos = 0;
         if (phase == Phase.REQUEST_DONE) {
             // Bytes after a complete request are the next one's.
             phase = Phase.HEAD;
+            obsFold.startOfHead();
+        }
+        if (phase == Phase.HEAD) {
+            obsFold.scan(bytes);
         }
         if (phase == Phase.HEAD && headStartNanos == 0) {
             headStartNanos = System.nanoTime();
@@ -245,11 +298,19 @@ final class RequestValidator extends ChannelDuplexHandler {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         cancelTimer();
+        releaseBatch();
         ctx.fireChannelInactive();
     }
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         cancelTimer();
+        releaseBatch();
+    }
+
+    private void releaseBatch() {
+        batch.forEach(ReferenceCountUtil::release);
+        batch.clear();
+        headInBatch = -1;
     }
 }

@@ -1,0 +1,141 @@
+package dev.bluegreen.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bluegreen.testing.RawHttpClient;
+import dev.bluegreen.testing.RawResponse;
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * One row per malformed or refused request (RFC 9110 / RFC 9112): the raw bytes a client sends, the status the proxy
+ * answers with, and in every row the connection closes and nothing reaches a backend: the proxy never even connects
+ * to one. Every request of a row arrives in one write, as one read.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MalformedRequestTest {
+
+    private static final String H = "Host: shop.example\r\n";
+    private ProxyFixture fixture;
+
+    @BeforeAll
+    void start() {
+        fixture = ProxyFixture.start();
+    }
+
+    @AfterAll
+    void stop() {
+        fixture.close();
+    }
+
+    static Stream<Arguments> rows() {
+        return Stream.of(
+                // framing, RFC 9112 §6
+                row("Content-Length and Transfer-Encoding", 400,
+                        "POST / HTTP/1.1\r\n" + H + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
+                row("Content-Length +4", 400, "POST / HTTP/1.1\r\n" + H + "Content-Length: +4\r\n\r\nabcd"),
+                row("Content-Length -1", 400, "POST / HTTP/1.1\r\n" + H + "Content-Length: -1\r\n\r\nabcd"),
+                row("Content-Length 0x4", 400, "POST / HTTP/1.1\r\n" + H + "Content-Length: 0x4\r\n\r\nabcd"),
+                row("Content-Length list that disagrees", 400,
+                        "POST / HTTP/1.1\r\n" + H + "Content-Length: 4, 5\r\n\r\nabcd"),
+                row("two Content-Length fields", 400,
+                        "POST / HTTP/1.1\r\n" + H + "Content-Length: 4\r\nContent-Length: 5\r\n\r\nabcd"),
+                row("Content-Length overflow", 400,
+                        "POST / HTTP/1.1\r\n" + H + "Content-Length: 99999999999999999999999\r\n\r\nabcd"),
+                row("chunked not the final coding", 400,
+                        "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\n"),
+                row("unknown transfer coding before chunked", 501,
+                        "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n"),
+                row("unknown transfer coding alone", 400,
+                        "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: foo\r\n\r\n0\r\n\r\n"),
+                row("chunked twice", 400, "POST / HTTP/1.1\r\n" + H
+                        + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
+                row("Transfer-Encoding on HTTP/1.0", 400,
+                        "POST / HTTP/1.0\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
+                row("chunk size not hex", 400,
+                        "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n"),
+                row("chunk size overflow", 400, "POST / HTTP/1.1\r\n" + H
+                        + "Transfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\nabc\r\n0\r\n\r\n"),
+                row("malformed chunk extension", 400,
+                        "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n3;a=\"b\r\nabc\r\n0\r\n\r\n"),
+                row("chunk data longer than its size", 400,
+                        "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n3\r\nabcX\r\n0\r\n\r\n"),
+                row("bare LF after a chunk size", 400,
+                        "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n3\nabc\r\n0\r\n\r\n"),
+                // lines and fields, RFC 9112 §2.2, §5
+                row("bare LF line endings", 400, "GET / HTTP/1.1\nHost: shop.example\n\n"),
+                row("bare LF after one field", 400, "GET / HTTP/1.1\r\nHost: shop.example\nX: y\r\n\r\n"),
+                row("NUL in a field value", 400, "GET / HTTP/1.1\r\n" + H + "X: a\0b\r\n\r\n"),
+                row("CR in a field value", 400, "GET / HTTP/1.1\r\n" + H + "X: a\rb\r\n\r\n"),
+                row("DEL in a field value", 400, "GET / HTTP/1.1\r\n" + H + "X: a\u007fb\r\n\r\n"),
+                row("space before the colon", 400, "GET / HTTP/1.1\r\nHost : shop.example\r\n\r\n"),
+                row("tab before the colon", 400, "GET / HTTP/1.1\r\n" + H + "X\t: y\r\n\r\n"),
+                row("field line without a colon", 400, "GET / HTTP/1.1\r\n" + H + "NoColon\r\n\r\n"),
+                row("empty field name", 400, "GET / HTTP/1.1\r\n" + H + ": empty\r\n\r\n"),
+                row("invalid character in a field name", 400, "GET / HTTP/1.1\r\n" + H + "X@Y: 1\r\n\r\n"),
+                row("obs-fold with a space", 400, "GET / HTTP/1.1\r\n" + H + "X: a\r\n b\r\n\r\n"),
+                row("obs-fold with a tab", 400, "GET / HTTP/1.1\r\n" + H + "X: a\r\n\tb\r\n\r\n"),
+                row("whitespace before the first field", 400, "GET / HTTP/1.1\r\n Host: shop.example\r\n\r\n"),
+                // request line, RFC 9112 §3
+                row("NUL in the request target", 400, "GET /a\0b HTTP/1.1\r\n" + H + "\r\n"),
+                row("space in the request target", 400, "GET /a b HTTP/1.1\r\n" + H + "\r\n"),
+                row("CR in the request target", 400, "GET /a\rb HTTP/1.1\r\n" + H + "\r\n"),
+                row("request target not in origin or absolute form", 400, "GET foo HTTP/1.1\r\n" + H + "\r\n"),
+                row("asterisk target for GET", 400, "GET * HTTP/1.1\r\n" + H + "\r\n"),
+                row("absolute-form with userinfo", 400, "GET http://u@shop.example/ HTTP/1.1\r\n" + H + "\r\n"),
+                row("invalid method character", 400, "G(T / HTTP/1.1\r\n" + H + "\r\n"),
+                row("unknown protocol", 400, "GET / FOO/1.1\r\n" + H + "\r\n"),
+                row("HTTP/0.9 request", 400, "GET /\r\n\r\n"),
+                row("HTTP/2.0 in an HTTP/1 request line", 505, "GET / HTTP/2.0\r\n" + H + "\r\n"),
+                row("CONNECT", 501, "CONNECT shop.example:443 HTTP/1.1\r\n" + H + "\r\n"),
+                row("request line over 8 KiB", 414, "GET /" + "a".repeat(9000) + " HTTP/1.1\r\n" + H + "\r\n"),
+                // Host, RFC 9112 §3.2
+                row("no Host on HTTP/1.1", 400, "GET / HTTP/1.1\r\n\r\n"),
+                row("two Host fields", 400, "GET / HTTP/1.1\r\n" + H + "Host: other.example\r\n\r\n"),
+                row("Host with a space", 400, "GET / HTTP/1.1\r\nHost: shop example\r\n\r\n"),
+                row("Host with userinfo", 400, "GET / HTTP/1.1\r\nHost: u@shop.example\r\n\r\n"),
+                row("Host with a port out of range", 400, "GET / HTTP/1.1\r\nHost: shop.example:99999\r\n\r\n"),
+                row("Host with a bad IPv6 literal", 400, "GET / HTTP/1.1\r\nHost: [::g]\r\n\r\n"),
+                row("empty Host", 400, "GET / HTTP/1.1\r\nHost:\r\n\r\n"),
+                // limits, RFC 6585 §5
+                row("header section over 16 KiB", 431,
+                        "GET / HTTP/1.1\r\n" + H + "X: " + "a".repeat(17_000) + "\r\n\r\n"),
+                row("101 header fields", 431, "GET / HTTP/1.1\r\n" + H + manyFields(100) + "\r\n"),
+                // expectations, RFC 9110 §10.1.1
+                row("unknown expectation", 417, "GET / HTTP/1.1\r\n" + H + "Expect: teapot\r\n\r\n"));
+    }
+
+    private static Arguments row(String name, int status, String raw) {
+        return Arguments.of(name, status, raw);
+    }
+
+    private static String manyFields(int count) {
+        StringBuilder fields = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            fields.append("X-F").append(i).append(": v\r\n");
+        }
+        return fields.toString();
+    }
+
+    @ParameterizedTest(name = "{0} → {1}")
+    @MethodSource("rows")
+    void badRequest_isAnsweredWithItsStatus_closed_andNeverForwarded(String name, int status, String raw) {
+        try (RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+            client.send(raw);
+            RawResponse response = client.readResponse();
+
+            assertThat(response.status()).as(name).isEqualTo(status);
+            assertThat(response.header("Connection")).as(name).isEqualToIgnoringCase("close");
+            assertThat(response.bodyText()).as("a short body that says why").isNotBlank();
+            assertThat(client.isClosedByPeer(Duration.ofSeconds(10))).as(name + ": connection closed").isTrue();
+        }
+        assertThat(fixture.blue().connectionsAccepted()).as(name + ": the backend saw nothing").isZero();
+        assertThat(fixture.blue().requestCount()).as(name + ": the backend saw nothing").isZero();
+    }
+}
