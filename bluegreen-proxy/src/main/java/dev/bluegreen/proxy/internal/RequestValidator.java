@@ -60,6 +60,7 @@ final class RequestValidator extends ChannelDuplexHandler {
     /** When the proxy asked for request body bytes that have not come yet; 0 if it is not waiting. */
     private long bodyReadSinceNanos;
     private ScheduledFuture<?> timer;
+    private long timerDeadlineNanos;
     /** What the current read decoded, handed on when the read is complete. */
     private final List<HttpObject> batch = new ArrayList<>(4);
     /** Where in {@link #batch} the head of the request under way is, or -1 if it was handed on already. */
@@ -243,10 +244,20 @@ final class RequestValidator extends ChannelDuplexHandler {
         }
     }
 
+    /**
+     * Makes sure the timer fires by {@code delayNanos} from now. A timer already due by then stays: requests that
+     * come quickly one after another share one timer, which looks at what is outstanding when it fires.
+     */
     private void armTimer(long delayNanos) {
-        if (timer == null) {
-            timer = ctx.executor().schedule(this::checkTimeouts, delayNanos, TimeUnit.NANOSECONDS);
+        long deadline = System.nanoTime() + delayNanos;
+        if (timer != null) {
+            if (deadline - timerDeadlineNanos >= 0) {
+                return;
+            }
+            timer.cancel(false);
         }
+        timerDeadlineNanos = deadline;
+        timer = ctx.executor().schedule(this::checkTimeouts, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     private void cancelTimer() {
