@@ -12,6 +12,8 @@ import io.netty.handler.codec.http.HttpVersion;
 /** The proxy's own answers: a status and a short plain-text body that says what went wrong. */
 final class ErrorResponses {
 
+    private static final String RETRY_AFTER_SECONDS = "1";
+
     private ErrorResponses() {
     }
 
@@ -28,6 +30,10 @@ final class ErrorResponses {
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
         if (close) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        if (status.code() == HttpResponseStatus.SERVICE_UNAVAILABLE.code()) {
+            // RFC 9110 §10.2.3, §15.6.4: a 503 from the proxy is temporary (no backend now); say when to try again.
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
         }
         return response;
     }

@@ -269,6 +269,11 @@ final class Exchange implements BackendPool.AcquireCallback {
         lastUpstreamActivityNanos = System.nanoTime();
         if (message.decoderResult().isFailure()) {
             ReferenceCountUtil.release(message);
+            if (replayOnNewConnection()) {
+                // A reused connection answering garbage was left out of step by an earlier response (stray bytes
+                // after a bodiless one): RFC 9112 §9.3.1 lets a proxy retry an idempotent request on a new one.
+                return;
+            }
             log.warn("502: bad response from {} of the {} pool: {}", backend, colour.label(),
                     message.decoderResult().cause().toString());
             failUpstream(HttpResponseStatus.BAD_GATEWAY, "the backend sent a malformed response");
@@ -517,20 +522,36 @@ final class Exchange implements BackendPool.AcquireCallback {
             abort();
             return;
         }
-        if (upstreamReused && replayable && !replayed && !continueRelayed) {
-            // A pooled connection the backend had closed before our request reached it: replay on a fresh one.
-            replayed = true;
-            log.debug("replaying {} {} on a new connection to {}", request.method(), request.uri(), backend);
-            awaitingUpstream = false;
-            InetSocketAddress address = loop.runtime().addresses().cached(backend);
-            if (address != null) {
-                loop.pool(colour, backend, address).connectNew(this);
-                return;
-            }
+        if (replayOnNewConnection()) {
+            // A pooled connection the backend had closed before our request reached it.
+            return;
         }
         log.warn("502: {} of the {} pool closed the connection before responding to {} {}",
                 backend, colour.label(), request.method(), request.uri());
         failBeforeResponse(HttpResponseStatus.BAD_GATEWAY, "the backend closed the connection before responding");
+    }
+
+    /**
+     * Sends the request again on a new connection, if it came on a reused one and is safe to replay (idempotent, no
+     * body, nothing of the response relayed): a pooled connection that turned out closed or out of step says
+     * nothing about the backend. At most once.
+     *
+     * @return whether the replay is under way
+     */
+    private boolean replayOnNewConnection() {
+        if (!upstreamReused || !replayable || replayed || continueRelayed || responseStarted) {
+            return false;
+        }
+        InetSocketAddress address = loop.runtime().addresses().cached(backend);
+        if (address == null) {
+            return false;
+        }
+        replayed = true;
+        log.debug("replaying {} {} on a new connection to {}", request.method(), request.uri(), backend);
+        awaitingUpstream = false;
+        releaseUpstream(false);
+        loop.pool(colour, backend, address).connectNew(this);
+        return true;
     }
 
     /** The upstream pipeline reported an error; the connection is closing and {@link #onUpstreamClosed} follows. */
