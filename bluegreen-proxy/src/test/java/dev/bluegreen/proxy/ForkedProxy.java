@@ -52,6 +52,20 @@ final class ForkedProxy implements AutoCloseable {
      * @throws AssertionError if the child exits or says nothing within 30 s (its stderr is in the message)
      */
     static ForkedProxy start(int bluePort, List<String> jvmFlags, Path dir, String name) throws IOException {
+        return start(bluePort, jvmFlags, dir, name, 0);
+    }
+
+    /**
+     * Like {@link #start(int, List, Path, String)}, with the child's open files capped at {@code maxOpenFiles}
+     * ({@code ulimit -n} in a {@code bash} that then becomes the JVM), to run the proxy out of file descriptors.
+     */
+    static ForkedProxy startWithOpenFileLimit(int bluePort, List<String> jvmFlags, Path dir, String name,
+                                              int maxOpenFiles) throws IOException {
+        return start(bluePort, jvmFlags, dir, name, maxOpenFiles);
+    }
+
+    private static ForkedProxy start(int bluePort, List<String> jvmFlags, Path dir, String name, int maxOpenFiles)
+            throws IOException {
         Files.createDirectories(dir);
         Path stderr = dir.resolve(name + ".stderr.log");
         Path log = dir.resolve(name + ".log");
@@ -59,6 +73,9 @@ final class ForkedProxy implements AutoCloseable {
         Files.writeString(logbackConfig, logbackConfig(log));
 
         List<String> command = new ArrayList<>();
+        if (maxOpenFiles > 0) {
+            command.addAll(List.of("bash", "-c", "ulimit -n " + maxOpenFiles + " && exec \"$@\"", "forked-proxy"));
+        }
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(jvmFlags);
         command.add("-Dlogback.configurationFile=" + logbackConfig.toAbsolutePath());
