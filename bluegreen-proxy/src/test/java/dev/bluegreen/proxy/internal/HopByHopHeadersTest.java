@@ -49,4 +49,31 @@ class HopByHopHeadersTest {
 
         assertThat(headers.names()).containsExactly("Accept");
     }
+
+    @Test
+    void strip_neverRemovesFramingOrTheProxysOwnFields_thoughConnectionNamesThem() {
+        HttpHeaders headers = new DefaultHttpHeaders()
+                .add("Connection", "Content-Length, Host, Via, Forwarded, X-Forwarded-For, X-Forwarded-Proto")
+                .add("Connection", "x-forwarded-host, X-Other")
+                .add("Content-Length", "5")
+                .add("Host", "shop.example")
+                .add("Via", "1.1 lb")
+                .add("Forwarded", "for=1.2.3.4")
+                .add("X-Forwarded-For", "1.2.3.4")
+                .add("X-Forwarded-Proto", "https")
+                .add("X-Forwarded-Host", "www.example")
+                .add("X-Other", "gone");
+
+        HopByHopHeaders.strip(headers);
+
+        assertThat(headers.names()).containsExactlyInAnyOrder("Content-Length", "Host", "Via", "Forwarded",
+                "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host");
+    }
+
+    @Test
+    void strip_keepsProxyAuthorization_whenAsked() {
+        HttpHeaders headers = new DefaultHttpHeaders().add("Proxy-Authorization", "Basic eA==");
+        HopByHopHeaders.strip(headers, true);
+        assertThat(headers.get("Proxy-Authorization")).isEqualTo("Basic eA==");
+    }
 }
