@@ -94,6 +94,8 @@ class RequestLimitsTest {
                     assertThat(client.get("/held").status()).isEqualTo(200);
                 }
                 try (RawHttpClient extra = RawHttpClient.connect(fixture.port())) {
+                    // A request sent at once, as real clients do, must not turn the refusal into a reset.
+                    extra.request("POST", "/refused", Map.of("Content-Length", "100000")).sendPattern(100_000);
                     RawResponse refused = extra.readResponse();
                     assertThat(refused.status()).isEqualTo(503);
                     assertThat(refused.header("Retry-After")).isEqualTo("1");
