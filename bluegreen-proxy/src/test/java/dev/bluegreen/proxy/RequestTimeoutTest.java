@@ -83,13 +83,15 @@ class RequestTimeoutTest {
         try (ProxyFixture fixture = ProxyFixture.start(b -> b.requestHeaderTimeout(Duration.ofMillis(500)));
              RawHttpClient client = RawHttpClient.connect(fixture.port())) {
             dev.bluegreen.testing.Gate gate = fixture.blue().hold();
-            client.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /next HTTP/1.1\r\nHost: x\r\n\r\n");
-            assertThat(client.isClosedByPeer(Duration.ofMillis(1500))).isFalse();
+            // The first request whole and the start of the second, pipelined; the backend takes its time.
+            client.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /next HTTP/1.1\r\nHo");
             gate.awaitArrived(1, Duration.ofSeconds(10));
+            assertThat(client.isClosedByPeer(Duration.ofMillis(1500))).isFalse();
             gate.release();
+            assertThat(client.readResponse().status()).isEqualTo(200);
 
-            assertThat(client.readResponse().status()).isEqualTo(200);
-            assertThat(client.readResponse().status()).isEqualTo(200);
+            client.send("st: x\r\n\r\n");
+            assertThat(client.readResponse().status()).as("the second head was never timed out").isEqualTo(200);
         }
     }
 
