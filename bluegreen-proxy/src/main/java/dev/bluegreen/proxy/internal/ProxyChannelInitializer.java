@@ -27,7 +27,8 @@ public final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
     public ProxyChannelInitializer(ProxyRuntime runtime, ChannelGroup clients) {
         this.runtime = runtime;
         this.clients = clients;
-        this.connectionLimit = new ClientConnectionLimit(runtime.config().requestRules().limits().maxClientConnections());
+        this.connectionLimit = new ClientConnectionLimit(
+                runtime.config().requestRules().limits().maxClientConnections());
     }
 
     @Override

@@ -32,7 +32,8 @@ import java.util.concurrent.TimeUnit;
  * can't be resynchronised (RFC 9112 §11.2).
  *
  * <pre>
- * client channel:  ReadActivity → HttpServerCodec → RequestValidator → OneMessagePerRead → ClientConnectionHandler
+ * client channel:  ReadActivity → HttpServerCodec → RequestValidator → OneMessagePerRead
+ *                  → ClientConnectionHandler
  * </pre>
  *
  * <p>Sitting before {@code OneMessagePerRead}, it sees each message as soon as it is decoded, while the message
