@@ -88,6 +88,7 @@ class MalformedRequestTest {
                 row("CR in the request target", 400, "GET /a\rb HTTP/1.1\r\n" + H + "\r\n"),
                 row("request target not in origin or absolute form", 400, "GET foo HTTP/1.1\r\n" + H + "\r\n"),
                 row("asterisk target for GET", 400, "GET * HTTP/1.1\r\n" + H + "\r\n"),
+                row("absolute-form without Host", 400, "GET http://shop.example/ HTTP/1.1\r\n\r\n"),
                 row("absolute-form with userinfo", 400, "GET http://u@shop.example/ HTTP/1.1\r\n" + H + "\r\n"),
                 row("invalid method character", 400, "G(T / HTTP/1.1\r\n" + H + "\r\n"),
                 row("unknown protocol", 400, "GET / FOO/1.1\r\n" + H + "\r\n"),
@@ -137,5 +138,20 @@ class MalformedRequestTest {
         }
         assertThat(fixture.blue().connectionsAccepted()).as(name + ": the backend saw nothing").isZero();
         assertThat(fixture.blue().requestCount()).as(name + ": the backend saw nothing").isZero();
+    }
+
+    /** The control: the same kind of proxy forwards a well-formed request, so "nothing reached it" means something. */
+    @org.junit.jupiter.api.Test
+    void wellFormedRequests_reachTheBackend() {
+        try (ProxyFixture other = ProxyFixture.start();
+             RawHttpClient client = RawHttpClient.connect(other.port())) {
+            client.send("POST /a HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n3;ext=1\r\nabc\r\n0\r\n\r\n"
+                    + "GET http://shop.example/b HTTP/1.1\r\nHost: other.example\r\n\r\n"
+                    + "GET /c HTTP/1.1\r\nHost: [::1]:8080\r\nX: obs-text \u00ff\r\n\r\n");
+            assertThat(client.readResponse().status()).isEqualTo(200);
+            assertThat(client.readResponse().status()).isEqualTo(200);
+            assertThat(client.readResponse().status()).isEqualTo(200);
+            assertThat(other.blue().requestCount()).isEqualTo(3);
+        }
     }
 }

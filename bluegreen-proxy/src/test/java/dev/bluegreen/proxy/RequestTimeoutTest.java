@@ -3,6 +3,9 @@ package dev.bluegreen.proxy;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bluegreen.core.Backend;
+import dev.bluegreen.core.BlueGreen;
+import dev.bluegreen.testing.ChaosBackend;
 import dev.bluegreen.testing.RawHttpClient;
 import dev.bluegreen.testing.RawResponse;
 import java.io.IOException;
@@ -123,6 +126,29 @@ class RequestTimeoutTest {
 
             assertThat(response.status()).isEqualTo(200);
             assertThat(response.header("X-Received-Bytes")).isEqualTo("20");
+        }
+    }
+
+    @Test
+    void clientWaitingFor100Continue_isNotCutByTheBodyTimeout() {
+        try (ChaosBackend backend = ChaosBackend.start(ChaosBackend.Fault.NEVER_ANSWER);
+             BlueGreen admin = BlueGreen.builder().blue("v1", Backend.of("127.0.0.1", backend.port())).build()) {
+            BlueGreenProxy proxy = BlueGreenProxy.builder(admin).listen("127.0.0.1", 0).eventLoopThreads(1)
+                    .requestBodyTimeout(Duration.ofMillis(300))
+                    .responseTimeout(Duration.ofSeconds(3))
+                    .build();
+            proxy.start().orTimeout(10, TimeUnit.SECONDS).join();
+            try (RawHttpClient client = RawHttpClient.connect(proxy.port())) {
+                client.request("POST", "/upload", Map.of("Content-Length", "10", "Expect", "100-continue"));
+                assertThat(client.isClosedByPeer(Duration.ofMillis(1500)))
+                        .as("no 408 while the client waits for 100 Continue").isFalse();
+                client.sendPattern(10);
+
+                assertThat(client.readResponse().status()).as("the backend's silence, not the client's")
+                        .isEqualTo(504);
+            } finally {
+                proxy.stop(Duration.ofSeconds(2)).orTimeout(10, TimeUnit.SECONDS).join();
+            }
         }
     }
 }

@@ -40,13 +40,17 @@ final class RequestChecks {
             // RFC 9110 §9.3.6: a reverse proxy is no tunnel to arbitrary hosts.
             return reject(HttpResponseStatus.NOT_IMPLEMENTED, "not implemented: CONNECT");
         }
+        RequestRejectedException host = checkHost(request);
+        if (host != null) {
+            return host;
+        }
         RequestRejectedException target = checkTarget(request);
         if (target != null) {
             return target;
         }
-        RequestRejectedException host = checkHost(request, rules);
-        if (host != null) {
-            return host;
+        RequestRejectedException allowed = checkAllowed(request, rules);
+        if (allowed != null) {
+            return allowed;
         }
         RequestRejectedException framing = checkFraming(request, rules);
         if (framing != null) {
@@ -109,25 +113,36 @@ final class RequestChecks {
         return null;
     }
 
-    /** RFC 9112 §3.2: exactly one valid {@code Host} on HTTP/1.1, at most one on HTTP/1.0; then the allow-list. */
-    private static RequestRejectedException checkHost(HttpRequest request, RequestRules rules) {
+    /**
+     * RFC 9112 §3.2: exactly one valid {@code Host} on HTTP/1.1 (even with an absolute-form target), at most one on
+     * HTTP/1.0.
+     */
+    private static RequestRejectedException checkHost(HttpRequest request) {
         List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
         if (hosts.size() > 1) {
             return reject(HttpResponseStatus.BAD_REQUEST, "bad request: " + hosts.size() + " Host fields");
         }
         if (hosts.isEmpty()) {
-            if (request.protocolVersion().minorVersion() >= 1) {
-                return reject(HttpResponseStatus.BAD_REQUEST, "bad request: no Host field");
-            }
-            return rules.allowedHosts().isEmpty() ? null
-                    : reject(HttpResponseStatus.MISDIRECTED_REQUEST, "misdirected request: no Host field");
+            return request.protocolVersion().minorVersion() >= 1
+                    ? reject(HttpResponseStatus.BAD_REQUEST, "bad request: no Host field") : null;
         }
         String host = hosts.get(0);
         if (!isValidHost(host)) {
             return reject(HttpResponseStatus.BAD_REQUEST, "bad request: invalid Host '" + printable(host) + "'");
         }
-        if (!rules.allowedHosts().isEmpty() && !rules.allowedHosts().contains(hostName(host))) {
-            // RFC 9110 §15.5.20: this server is not configured to answer for that host.
+        return null;
+    }
+
+    /** RFC 9110 §15.5.20: a host this proxy is not configured to answer for is misdirected. */
+    private static RequestRejectedException checkAllowed(HttpRequest request, RequestRules rules) {
+        if (rules.allowedHosts().isEmpty()) {
+            return null;
+        }
+        String host = request.headers().get(HttpHeaderNames.HOST);
+        if (host == null) {
+            return reject(HttpResponseStatus.MISDIRECTED_REQUEST, "misdirected request: no Host field");
+        }
+        if (!rules.allowedHosts().contains(hostName(host))) {
             return reject(HttpResponseStatus.MISDIRECTED_REQUEST, "misdirected request: host '" + hostName(host)
                     + "' is not served here");
         }

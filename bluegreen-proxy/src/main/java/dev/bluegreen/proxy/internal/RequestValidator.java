@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
@@ -58,6 +59,11 @@ final class RequestValidator extends ChannelDuplexHandler {
     private int requests;
     /** When the first byte of the request head under way arrived; 0 if none has. */
     private long headStartNanos;
+    /**
+     * The request asked for {@code 100 Continue} and none of its body has come: the client may rightly wait for the
+     * backend's answer before sending it (RFC 9110 §10.1.1), so the body timeout does not run yet.
+     */
+    private boolean awaitingContinue;
     /** When the proxy asked for request body bytes that have not come yet; 0 if it is not waiting. */
     private long bodyReadSinceNanos;
     private ScheduledFuture<?> timer;
@@ -148,6 +154,7 @@ final class RequestValidator extends ChannelDuplexHandler {
             request.headers().add(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
         bodyBytes = 0;
+        awaitingContinue = HttpUtil.is100ContinueExpected(request);
         phase = Phase.BODY;
         headInBatch = batch.size();
         batch.add(request);
@@ -223,6 +230,9 @@ final class RequestValidator extends ChannelDuplexHandler {
     /** Bytes arrived from the client (before decoding). */
     void bytesArrived(ByteBuf bytes) {
         bodyReadSinceNanos = 0;
+        if (phase == Phase.BODY) {
+            awaitingContinue = false;
+        }
         if (phase == Phase.REQUEST_DONE) {
             // Bytes after a complete request are the next one's.
             phase = Phase.HEAD;
@@ -239,7 +249,7 @@ final class RequestValidator extends ChannelDuplexHandler {
 
     /** A read from the socket was asked for. */
     void readRequested() {
-        if (phase == Phase.BODY && bodyReadSinceNanos == 0) {
+        if (phase == Phase.BODY && !awaitingContinue && bodyReadSinceNanos == 0) {
             bodyReadSinceNanos = System.nanoTime();
             armTimer(rules.limits().requestBodyTimeout().toNanos());
         }
