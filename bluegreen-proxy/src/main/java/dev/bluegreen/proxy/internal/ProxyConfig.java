@@ -19,6 +19,7 @@ import java.time.Duration;
  *                            {@code Connection: close} on its next response
  * @param routingHeader       the response header naming the colour and generation that served a request, or
  *                            {@code null} for none
+ * @param steering            preview traffic, sticky sessions and the safety net (each off unless set)
  */
 public record ProxyConfig(
         InetSocketAddress listenAddress,
@@ -31,5 +32,6 @@ public record ProxyConfig(
         Duration shutdownGracePeriod,
         Duration drainTimeout,
         boolean closeClientConnectionsAfterSwitch,
-        String routingHeader) {
+        String routingHeader,
+        SteeringSettings steering) {
 }

@@ -1,0 +1,287 @@
+package dev.bluegreen.proxy.internal;
+
+import dev.bluegreen.core.Change;
+import dev.bluegreen.core.Colour;
+import dev.bluegreen.core.Environment;
+import dev.bluegreen.core.RoutingSnapshot;
+import dev.bluegreen.proxy.Drain;
+import dev.bluegreen.proxy.PreviewRule;
+import dev.bluegreen.proxy.StickySessions;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The routing decision: which colour one request goes to, from its head, the one routing snapshot it read and the
+ * listener it came through. In order:
+ * <ol>
+ *   <li>preview traffic (the preview listener, or a request matching the {@link PreviewRule}) goes to the idle
+ *       colour, with no fallback;</li>
+ *   <li>a sticky session goes where it is pinned, while that pin is honoured: its colour is live, or idle during a
+ *       gradual shift, or was live until the last switch and the drain deadline has not passed (and the pool still
+ *       holds the version it was pinned to); otherwise it is pinned afresh by the next step;</li>
+ *   <li>during a gradual shift, {@code shiftPercent} of new requests (of new sessions, when sticky) go to the idle
+ *       colour, drawn with {@link ThreadLocalRandom};</li>
+ *   <li>everything else goes to the live colour, with the safety net's fallback to the previous live colour for a
+ *       short window after it changed.</li>
+ * </ol>
+ *
+ * <p>The shift is drawn at random rather than by a counter: a counter is exact over 100 requests, but periodic, so
+ * a client whose page always loads the same five resources at 20 % would send the same one of them to the idle
+ * colour every time. Random draws carry no such pattern, need no state shared between event loops, and are within
+ * a few per cent of the share over a few thousand requests (binomial).
+ *
+ * <p>One per proxy; thread-safe: its state is the session table (Caffeine) and one volatile record of the last
+ * change of the live colour, written by the routing listener.
+ */
+final class Router {
+
+    private final SteeringSettings settings;
+    private final DrainCoordinator drains;
+    private final PreviewRule preview;
+    private final byte[] previewSecret;
+    private final StickySessions sticky;
+    private final SessionTable sessions;
+    private final long safetyNetWindowNanos;
+    private final long drainTimeoutNanos;
+    private volatile LiveChange lastLiveChange;
+
+    /** When the live colour last changed, by the settings' ticker; {@code known} is false before the first change. */
+    private record LiveChange(Colour live, long atNanos, boolean known) {
+    }
+
+    Router(ProxyConfig config, RoutingSnapshot initial, DrainCoordinator drains) {
+        this.settings = config.steering();
+        this.drains = drains;
+        this.preview = settings.preview();
+        this.previewSecret = preview == null ? null
+                : preview.secret().map(s -> s.getBytes(StandardCharsets.ISO_8859_1)).orElse(null);
+        this.sticky = settings.stickySessions();
+        this.sessions = sticky == null ? null
+                : new SessionTable(sticky.maximumSize(), sticky.idleTtl(), settings.ticker());
+        this.safetyNetWindowNanos = settings.safetyNetWindow() == null ? 0 : settings.safetyNetWindow().toNanos();
+        this.drainTimeoutNanos = config.drainTimeout().toNanos();
+        this.lastLiveChange = new LiveChange(initial.live(), 0, false);
+    }
+
+    /** Hears every routing change (the proxy's listener): remembers when the live colour last changed. */
+    void onChange(Change change) {
+        if (change.liveColourChanged()) {
+            lastLiveChange = new LiveChange(change.to(), settings.ticker().read(), true);
+        }
+    }
+
+    /**
+     * Where {@code request} goes. Removes from its head what must not reach a backend: the preview header or
+     * cookie when it carries a secret, and the proxy's own session cookie.
+     *
+     * @param snapshot        the routing snapshot the request read, once
+     * @param previewListener whether the request came through the preview listener
+     */
+    Route route(HttpRequest request, RoutingSnapshot snapshot, boolean previewListener) {
+        if (preview == null && sticky == null && !previewListener) {
+            // The plain case: nothing to read in the head, nothing allocated unless a shift or the safety net acts.
+            return routeRequest(snapshot, shiftPercent(snapshot));
+        }
+        HttpHeaders headers = request.headers();
+        boolean isPreview = previewListener || matchesPreview(headers);
+        if (preview != null && previewSecret != null) {
+            removePreviewMark(headers);
+        }
+        if (isPreview) {
+            if (sticky != null && sticky.source() == StickySessions.Source.PROXY_COOKIE) {
+                RequestCookies.remove(headers, sticky.name());
+            }
+            return Route.of(snapshot.idle(), Route.Kind.PREVIEW);
+        }
+        int shift = shiftPercent(snapshot);
+        return sticky == null ? routeRequest(snapshot, shift) : routeSession(headers, snapshot, shift);
+    }
+
+    /**
+     * The gradual shift's share for the idle colour (0 when none is under way).
+     */
+    static int shiftPercent(RoutingSnapshot snapshot) {
+        return 0;
+    }
+
+    // ---- preview ---------------------------------------------------------------------------------------------
+
+    private boolean matchesPreview(HttpHeaders headers) {
+        if (preview == null) {
+            return false;
+        }
+        String value = preview.isCookie() ? RequestCookies.value(headers, preview.name())
+                : headers.get(preview.name());
+        if (value == null) {
+            return false;
+        }
+        // Constant time in the value's content: the comparison time tells an attacker nothing about the secret.
+        return previewSecret == null
+                || MessageDigest.isEqual(value.getBytes(StandardCharsets.ISO_8859_1), previewSecret);
+    }
+
+    private void removePreviewMark(HttpHeaders headers) {
+        if (preview.isCookie()) {
+            RequestCookies.remove(headers, preview.name());
+        } else {
+            headers.remove(preview.name());
+        }
+    }
+
+    // ---- shift and live --------------------------------------------------------------------------------------
+
+    /** A request without a session: the idle colour with the shift's probability, else the live colour. */
+    private Route routeRequest(RoutingSnapshot snapshot, int shift) {
+        if (shift > 0 && ThreadLocalRandom.current().nextInt(100) < shift && !snapshot.idleEnvironment().isEmpty()) {
+            return Route.of(snapshot.idle(), Route.Kind.SHIFT);
+        }
+        return liveRoute(snapshot);
+    }
+
+    /** The live colour, with the safety net's fallback while the live colour changed within its window. */
+    private Route liveRoute(RoutingSnapshot snapshot) {
+        if (safetyNetWindowNanos > 0 && changedWithin(snapshot.live(), safetyNetWindowNanos)
+                && !snapshot.idleEnvironment().isEmpty()) {
+            return new Route(snapshot.live(), Route.Kind.LIVE, null, snapshot.idleEnvironment());
+        }
+        return Route.live(snapshot.live());
+    }
+
+    /** Whether {@code live} became live less than {@code windowNanos} ago. */
+    private boolean changedWithin(Colour live, long windowNanos) {
+        LiveChange last = lastLiveChange;
+        if (last.live() != live) {
+            // The snapshot already shows a change the listener has not told us of yet: it happened just now.
+            return true;
+        }
+        return last.known() && settings.ticker().read() - last.atNanos() < windowNanos;
+    }
+
+    // ---- sticky sessions -------------------------------------------------------------------------------------
+
+    private Route routeSession(HttpHeaders headers, RoutingSnapshot snapshot, int shift) {
+        String name;
+        String setCookie = null;
+        switch (sticky.source()) {
+            case PROXY_COOKIE -> {
+                name = RequestCookies.value(headers, sticky.name());
+                if (name != null) {
+                    RequestCookies.remove(headers, sticky.name());
+                }
+                if (!SessionIds.isValid(name)) {
+                    name = SessionIds.next();
+                    setCookie = sticky.name() + "=" + name + "; Path=/; HttpOnly; SameSite=Lax"
+                            + (sticky.secureCookie() ? "; Secure" : "");
+                }
+            }
+            case COOKIE -> name = RequestCookies.value(headers, sticky.name());
+            default -> name = headers.get(sticky.name());
+        }
+        if (name == null || name.isEmpty()) {
+            return routeRequest(snapshot, shift);
+        }
+        String key = SessionTable.key(name);
+        Environment pin = sessions.pinned(key);
+        if (pin == null) {
+            Route decided = routeRequest(snapshot, shift);
+            Environment prior = sessions.pinIfAbsent(key, snapshot.environment(decided.colour()));
+            if (prior == null) {
+                return decided.withSetCookie(setCookie);
+            }
+            // Another request of the same new session was pinned first: follow it, as this one would have.
+            pin = prior;
+        }
+        Route pinned = honoured(pin, snapshot, shift);
+        if (pinned != null) {
+            return pinned.withSetCookie(setCookie);
+        }
+        Route decided = routeRequest(snapshot, shift);
+        sessions.repin(key, snapshot.environment(decided.colour()));
+        return decided.withSetCookie(setCookie);
+    }
+
+    /** The route of a session pinned to {@code pin}, or {@code null} if the pin is no longer honoured. */
+    private Route honoured(Environment pin, RoutingSnapshot snapshot, int shift) {
+        Colour colour = pin.colour();
+        Environment current = snapshot.environment(colour);
+        if (current.isEmpty() || !current.version().equals(pin.version())) {
+            return null;
+        }
+        if (colour == snapshot.live()) {
+            return liveRoute(snapshot);
+        }
+        if (shift > 0) {
+            return Route.of(colour, Route.Kind.SHIFT);
+        }
+        return oldColourInUse(colour) ? Route.of(colour, Route.Kind.STICKY) : null;
+    }
+
+    /** Whether sessions pinned to {@code colour}, live until the last switch, may still use it (drain deadline). */
+    private boolean oldColourInUse(Colour colour) {
+        LiveChange last = lastLiveChange;
+        if (last.live() == colour) {
+            // The listener has not heard of the switch away from it yet: it was live a moment ago.
+            return true;
+        }
+        return last.known() && settings.ticker().read() - last.atNanos() < drainTimeoutNanos;
+    }
+
+    // ---- upstream pools --------------------------------------------------------------------------------------
+
+    /**
+     * Whether upstream connections of {@code colour}, which is not live, are worth keeping for later requests: the
+     * idle colour's while preview or a shift sends it requests (once a drain of it has ended), the previous live
+     * colour's while sticky sessions may still use it.
+     */
+    boolean keepsNonLive(RoutingSnapshot snapshot, Colour colour) {
+        if (preview != null || settings.previewListenAddress() != null || shiftPercent(snapshot) > 0) {
+            Drain drain = drains.latest(colour);
+            if (drain == null || drain.isDone()) {
+                return true;
+            }
+        }
+        return sticky != null && oldColourInUse(colour);
+    }
+
+    /** The session table, or {@code null} without sticky sessions; for tests. */
+    SessionTable sessions() {
+        return sessions;
+    }
+
+    /** Random session ids for the proxy's cookie: 128 bits, URL-safe Base64 (22 characters). */
+    static final class SessionIds {
+
+        private static final int LENGTH = 22;
+
+        private SessionIds() {
+        }
+
+        /**
+         * A new id. From {@link ThreadLocalRandom}: an id is no secret (knowing one only tells which colour its
+         * session is on, which any client learns by asking), it only has to be unlikely to collide.
+         */
+        static String next() {
+            byte[] bytes = new byte[16];
+            ThreadLocalRandom.current().nextBytes(bytes);
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        }
+
+        /** Whether {@code value} is an id this proxy could have made; anything else is replaced. */
+        static boolean isValid(String value) {
+            if (value == null || value.length() != LENGTH) {
+                return false;
+            }
+            for (int i = 0; i < LENGTH; i++) {
+                char c = value.charAt(i);
+                if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.bluegreen.proxy.internal;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.bluegreen.core.Environment;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Base64;
+
+/**
+ * Which pool each sticky session started on: session name → the {@link Environment} (colour and version) it was
+ * pinned to. Bounded in size and forgetting sessions idle for the TTL (Caffeine, expire after access).
+ *
+ * <p>Memory: an entry holds a key string of at most {@value #MAX_KEY_LENGTH} Latin-1 characters (longer names are
+ * kept as a 43-character SHA-256 digest) and a reference to an {@code Environment} shared with the routing
+ * snapshot. With compressed oops that is about 64 bytes for a 22-character key (24 String + 40 byte[]) up to
+ * 104 for a 64-character one, plus about 130 bytes of cache bookkeeping (Caffeine's node with access order and
+ * size policy ~48, the ConcurrentHashMap node 32 and its table slot ~8-16, the frequency sketch ~8, the access
+ * order deque and read buffer amortised): about 200 bytes per session with the proxy's cookie, at most about 250,
+ * so 100,000 sessions cost about 20-25 MB. {@code SessionTableTest} measures it.
+ *
+ * <p>Thread-safe and non-blocking for readers; Caffeine's maintenance runs on the calling thread (an event loop)
+ * in small amortised steps, never waiting for a lock it can't take at once.
+ */
+final class SessionTable {
+
+    /** Session names longer than this are kept as a digest, so that an entry's size is bounded. */
+    static final int MAX_KEY_LENGTH = 64;
+
+    private final Cache<String, Environment> pins;
+
+    SessionTable(long maximumSize, Duration idleTtl, Ticker ticker) {
+        this.pins = Caffeine.newBuilder()
+                .maximumSize(maximumSize)
+                .expireAfterAccess(idleTtl)
+                .ticker(ticker)
+                // Same-thread maintenance: no thread pool behind the data plane, and deterministic in tests.
+                .executor(Runnable::run)
+                .build();
+    }
+
+    /** The pool {@code session} is pinned to, refreshing its idle time; {@code null} if none (or expired). */
+    Environment pinned(String session) {
+        return pins.getIfPresent(session);
+    }
+
+    /**
+     * Pins a session seen for the first time, unless another request of it got there first.
+     *
+     * @return the pool it was pinned to before (the caller should use that one), or {@code null} if now pinned to
+     *         {@code pool}
+     */
+    Environment pinIfAbsent(String session, Environment pool) {
+        return pins.asMap().putIfAbsent(session, pool);
+    }
+
+    /** Pins a session to another pool (its old pin is no longer honoured). */
+    void repin(String session, Environment pool) {
+        pins.put(session, pool);
+    }
+
+    /** Sessions remembered now, roughly (expired entries may count until maintenance removes them). */
+    long estimatedSize() {
+        return pins.estimatedSize();
+    }
+
+    /** Runs pending maintenance (eviction, expiry) now; for tests. */
+    void cleanUp() {
+        pins.cleanUp();
+    }
+
+    /** The key a session name is kept under: the name itself, or its digest when it is long. */
+    static String key(String name) {
+        if (name.length() <= MAX_KEY_LENGTH) {
+            return name;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.ISO_8859_1));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+    }
+}
