@@ -84,7 +84,7 @@ final class Router {
     Route route(HttpRequest request, RoutingSnapshot snapshot, boolean previewListener) {
         if (preview == null && sticky == null && !previewListener) {
             // The plain case: nothing to read in the head, nothing allocated unless a shift or the safety net acts.
-            return routeRequest(snapshot, shiftPercent(snapshot));
+            return routeRequest(snapshot, snapshot.shiftPercent());
         }
         HttpHeaders headers = request.headers();
         boolean isPreview = previewListener || matchesPreview(headers);
@@ -97,15 +97,8 @@ final class Router {
             }
             return Route.of(snapshot.idle(), Route.Kind.PREVIEW);
         }
-        int shift = shiftPercent(snapshot);
+        int shift = snapshot.shiftPercent();
         return sticky == null ? routeRequest(snapshot, shift) : routeSession(headers, snapshot, shift);
-    }
-
-    /**
-     * The gradual shift's share for the idle colour (0 when none is under way).
-     */
-    static int shiftPercent(RoutingSnapshot snapshot) {
-        return 0;
     }
 
     // ---- preview ---------------------------------------------------------------------------------------------
@@ -238,7 +231,7 @@ final class Router {
      * colour's while sticky sessions may still use it.
      */
     boolean keepsNonLive(RoutingSnapshot snapshot, Colour colour) {
-        if (preview != null || settings.previewListenAddress() != null || shiftPercent(snapshot) > 0) {
+        if (preview != null || settings.previewListenAddress() != null || snapshot.shiftPercent() > 0) {
             Drain drain = drains.latest(colour);
             if (drain == null || drain.isDone()) {
                 return true;

@@ -260,4 +260,82 @@ class RouterTest {
         ticker.advance(DRAIN);
         assertThat(router.keepsNonLive(admin.snapshot(), Colour.BLUE)).isFalse();
     }
+
+    // ---- gradual shift ------------------------------------------------------------------------------------------
+
+    @Test
+    void shift_sendsItsShareOfRequestsToTheIdleColour_withinABinomialBand() {
+        Router router = router(null, null, Duration.ofMinutes(1));
+        admin.shift(Colour.GREEN, 20);
+        int requests = 10_000;
+        int green = 0;
+
+        for (int i = 0; i < requests; i++) {
+            Route route = router.route(request(), admin.snapshot(), false);
+            if (route.colour() == Colour.GREEN) {
+                green++;
+                assertThat(route.kind()).isEqualTo(Route.Kind.SHIFT);
+                assertThat(route.fallback()).as("shifted requests never fall back").isNull();
+            }
+        }
+
+        // Binomial(10000, 0.2): mean 2000, standard deviation 40; 5 sigma either side.
+        assertThat(green).isBetween(1_800, 2_200);
+    }
+
+    @Test
+    void shift_zeroAndHundred_areExact() {
+        Router router = router(null, null, null);
+        admin.shift(Colour.GREEN, 100);
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(router.route(request(), admin.snapshot(), false).colour()).isEqualTo(Colour.GREEN);
+        }
+        admin.shift(Colour.GREEN, 0);
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(router.route(request(), admin.snapshot(), false)).isSameAs(Route.live(Colour.BLUE));
+        }
+    }
+
+    @Test
+    void shift_withStickySessions_drawsPerSession_promoteKeepsThePins_rollbackBringsThemBack() {
+        Router router = router(null, StickySessions.fromHeader("X-Session"), null);
+        admin.shift(Colour.GREEN, 30);
+        int sessions = 2_000;
+        Colour[] first = new Colour[sessions];
+        int green = 0;
+        for (int i = 0; i < sessions; i++) {
+            first[i] = router.route(request("X-Session", "s" + i), admin.snapshot(), false).colour();
+            green += first[i] == Colour.GREEN ? 1 : 0;
+        }
+        for (int i = 0; i < sessions; i++) {
+            assertThat(router.route(request("X-Session", "s" + i), admin.snapshot(), false).colour())
+                    .as("session %d stays where it started", i).isEqualTo(first[i]);
+        }
+        // Binomial(2000, 0.3): mean 600, standard deviation 20.5; 5 sigma either side.
+        assertThat(green).isBetween(497, 703);
+
+        RoutingSnapshot before = admin.snapshot();
+        router.onChange(new Change(before, admin.promote()));
+        for (int i = 0; i < sessions; i++) {
+            Route route = router.route(request("X-Session", "s" + i), admin.snapshot(), false);
+            assertThat(route.colour()).as("after promote, session %d keeps its colour", i).isEqualTo(first[i]);
+            assertThat(route.kind()).isEqualTo(first[i] == Colour.GREEN ? Route.Kind.LIVE : Route.Kind.STICKY);
+        }
+        assertThat(router.route(request("X-Session", "new"), admin.snapshot(), false).colour())
+                .isEqualTo(Colour.GREEN);
+    }
+
+    @Test
+    void shiftRolledBack_sendsSessionsPinnedToTheIdleColourBackToTheLiveOne() {
+        Router router = router(null, StickySessions.fromHeader("X-Session"), null);
+        admin.shift(Colour.GREEN, 100);
+        assertThat(router.route(request("X-Session", "s"), admin.snapshot(), false).colour())
+                .isEqualTo(Colour.GREEN);
+
+        admin.rollback();
+
+        assertThat(admin.snapshot().shiftPercent()).isZero();
+        assertThat(router.route(request("X-Session", "s"), admin.snapshot(), false))
+                .isSameAs(Route.live(Colour.BLUE));
+    }
 }
