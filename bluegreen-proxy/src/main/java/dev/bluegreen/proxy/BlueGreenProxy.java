@@ -196,11 +196,11 @@ public final class BlueGreenProxy {
     /**
      * The address of the preview listener ({@link Builder#previewListen}), whose requests all go to the idle
      * colour; with port 0 in the builder, this tells the port that was picked. Empty if there is none or the proxy
-     * is not running.
+     * is not running (it stops listening there as soon as {@link #stop()} is called).
      */
     public Optional<InetSocketAddress> previewAddress() {
         Runtime runtime = running;
-        return runtime == null || runtime.previewServer() == null ? Optional.empty()
+        return runtime == null || runtime.previewServer() == null || state.get() != State.RUNNING ? Optional.empty()
                 : Optional.of((InetSocketAddress) runtime.previewServer().localAddress());
     }
 
