@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The routing decision: which colour one request goes to, from its head, the one routing snapshot it read and the
@@ -34,8 +35,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * colour every time. Random draws carry no such pattern, need no state shared between event loops, and are within
  * a few per cent of the share over a few thousand requests (binomial).
  *
- * <p>One per proxy; thread-safe: its state is the session table (Caffeine) and one volatile record of the last
- * change of the live colour, written by the routing listener.
+ * <p>One per proxy; thread-safe: its state is the session table (Caffeine) and one atomic record of the last
+ * change of the live colour, written by the routing listener (or by the first request that sees a change first).
  */
 final class Router {
 
@@ -47,10 +48,13 @@ final class Router {
     private final SessionTable sessions;
     private final long safetyNetWindowNanos;
     private final long drainTimeoutNanos;
-    private volatile LiveChange lastLiveChange;
+    private final AtomicReference<LiveChange> lastLiveChange;
 
-    /** When the live colour last changed, by the settings' ticker; {@code known} is false before the first change. */
-    private record LiveChange(Colour live, long atNanos, boolean known) {
+    /**
+     * The latest change of the live colour known: to which colour, at which generation, when by the settings'
+     * ticker; {@code known} is false before the first one.
+     */
+    private record LiveChange(Colour live, long generation, long atNanos, boolean known) {
     }
 
     Router(ProxyConfig config, RoutingSnapshot initial, DrainCoordinator drains) {
@@ -64,13 +68,15 @@ final class Router {
                 : new SessionTable(sticky.maximumSize(), sticky.idleTtl(), settings.ticker());
         this.safetyNetWindowNanos = settings.safetyNetWindow() == null ? 0 : settings.safetyNetWindow().toNanos();
         this.drainTimeoutNanos = config.drainTimeout().toNanos();
-        this.lastLiveChange = new LiveChange(initial.live(), 0, false);
+        this.lastLiveChange = new AtomicReference<>(new LiveChange(initial.live(), initial.generation(), 0, false));
     }
 
     /** Hears every routing change (the proxy's listener): remembers when the live colour last changed. */
     void onChange(Change change) {
         if (change.liveColourChanged()) {
-            lastLiveChange = new LiveChange(change.to(), settings.ticker().read(), true);
+            LiveChange heard = new LiveChange(change.to(), change.generation(), settings.ticker().read(), true);
+            lastLiveChange.accumulateAndGet(heard,
+                    (known, next) -> next.generation() > known.generation() ? next : known);
         }
     }
 
@@ -137,21 +143,32 @@ final class Router {
 
     /** The live colour, with the safety net's fallback while the live colour changed within its window. */
     private Route liveRoute(RoutingSnapshot snapshot) {
-        if (safetyNetWindowNanos > 0 && changedWithin(snapshot.live(), safetyNetWindowNanos)
+        if (safetyNetWindowNanos > 0 && changedWithin(snapshot, safetyNetWindowNanos)
                 && !snapshot.idleEnvironment().isEmpty()) {
             return new Route(snapshot.live(), Route.Kind.LIVE, null, snapshot.idleEnvironment());
         }
         return Route.live(snapshot.live());
     }
 
-    /** Whether {@code live} became live less than {@code windowNanos} ago. */
-    private boolean changedWithin(Colour live, long windowNanos) {
-        LiveChange last = lastLiveChange;
-        if (last.live() != live) {
-            // The snapshot already shows a change the listener has not told us of yet: it happened just now.
-            return true;
+    /** Whether the snapshot's live colour became live less than {@code windowNanos} ago. */
+    private boolean changedWithin(RoutingSnapshot snapshot, long windowNanos) {
+        LiveChange last = lastChange(snapshot);
+        return last.live() == snapshot.live() && last.known()
+                && settings.ticker().read() - last.atNanos() < windowNanos;
+    }
+
+    /**
+     * The latest change of the live colour, as far as {@code snapshot} tells too. The listener hears of a change
+     * after the snapshot is swapped (and not of one made before the proxy started listening): a newer snapshot with
+     * another live colour means a change just now, recorded here so that it is timed from its first request.
+     */
+    private LiveChange lastChange(RoutingSnapshot snapshot) {
+        LiveChange last = lastLiveChange.get();
+        if (last.live() == snapshot.live() || snapshot.generation() <= last.generation()) {
+            return last;
         }
-        return last.known() && settings.ticker().read() - last.atNanos() < windowNanos;
+        LiveChange seen = new LiveChange(snapshot.live(), snapshot.generation(), settings.ticker().read(), true);
+        return lastLiveChange.compareAndSet(last, seen) ? seen : lastLiveChange.get();
     }
 
     // ---- sticky sessions -------------------------------------------------------------------------------------
@@ -210,14 +227,17 @@ final class Router {
         if (shift > 0) {
             return Route.of(colour, Route.Kind.SHIFT);
         }
-        return oldColourInUse(colour) ? Route.of(colour, Route.Kind.STICKY) : null;
+        return oldColourInUse(snapshot, colour) ? Route.of(colour, Route.Kind.STICKY) : null;
     }
 
-    /** Whether sessions pinned to {@code colour}, live until the last switch, may still use it (drain deadline). */
-    private boolean oldColourInUse(Colour colour) {
-        LiveChange last = lastLiveChange;
+    /**
+     * Whether sessions pinned to {@code colour}, which the snapshot shows idle, may still use it: it was live until
+     * the last switch and that switch's drain deadline has not passed.
+     */
+    private boolean oldColourInUse(RoutingSnapshot snapshot, Colour colour) {
+        LiveChange last = lastChange(snapshot);
         if (last.live() == colour) {
-            // The listener has not heard of the switch away from it yet: it was live a moment ago.
+            // A newer change than the snapshot made it live again.
             return true;
         }
         return last.known() && settings.ticker().read() - last.atNanos() < drainTimeoutNanos;
@@ -237,7 +257,7 @@ final class Router {
                 return true;
             }
         }
-        return sticky != null && oldColourInUse(colour);
+        return sticky != null && oldColourInUse(snapshot, colour);
     }
 
     /** The session table, or {@code null} without sticky sessions; for tests. */

@@ -167,6 +167,22 @@ class RouterTest {
         assertThat(route.fallback()).isEqualTo(admin.snapshot().blue());
     }
 
+    @Test
+    void safetyNet_aRequestHoldingAnOlderSnapshot_doesNotRestartTheWindow() {
+        Router router = router(null, null, Duration.ofSeconds(10));
+        RoutingSnapshot stale = admin.snapshot();
+        switchTo(router, Colour.GREEN);
+        ticker.advance(Duration.ofSeconds(9));
+
+        Route old = router.route(request(), stale, false);
+        ticker.advance(Duration.ofSeconds(1));
+        Route current = router.route(request(), admin.snapshot(), false);
+
+        assertThat(old.colour()).isEqualTo(Colour.BLUE);
+        assertThat(old.fallback()).as("blue is not the colour that just became live").isNull();
+        assertThat(current.fallback()).as("the window still counts from the switch").isNull();
+    }
+
     // ---- sticky sessions ----------------------------------------------------------------------------------------
 
     @Test
