@@ -72,8 +72,9 @@ public final class StickySessions {
     }
 
     /**
-     * Sessions named by the application's own cookie {@code name}, passed on untouched; a request without it is
-     * routed on its own (so a session sticks from its first request that carries the cookie).
+     * Sessions named by the application's own cookie {@code name}, passed on untouched. A request without it is
+     * routed on its own; when a backend's response sets the cookie, the session is pinned to that backend's colour,
+     * where the application just started it.
      *
      * @throws IllegalArgumentException if {@code name} is not a cookie name token
      */

@@ -91,7 +91,7 @@ class StickySessionsTest {
     }
 
     @Test
-    void stickySessionsOnTheOldColour_reuseItsWarmConnections_untilTheDeadline() {
+    void stickySessionsOnTheOldColour_reuseItsWarmConnections() {
         try (ProxyFixture fixture = start(StickySessions.fromHeader("X-Session"))) {
             try (RawHttpClient client = RawHttpClient.connect(fixture.port())) {
                 client.request("GET", "/", Map.of("X-Session", "s")).readResponse();

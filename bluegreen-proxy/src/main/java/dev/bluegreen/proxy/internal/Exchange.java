@@ -353,6 +353,7 @@ final class Exchange implements BackendPool.AcquireCallback {
             closeClient = true;
         }
         route.decorate(response.headers(), config.routingHeader(), generation);
+        loop.runtime().router().responded(route, environment, response.headers());
         MessageHeads.setClientConnection(response, closeClient, clientVersion);
         responseStatus = code;
         responseStarted = true;

@@ -99,7 +99,7 @@ final class Router {
         }
         if (isPreview) {
             if (sticky != null && sticky.source() == StickySessions.Source.PROXY_COOKIE) {
-                RequestCookies.remove(headers, sticky.name());
+                Cookies.remove(headers, sticky.name());
             }
             return Route.of(snapshot.idle(), Route.Kind.PREVIEW);
         }
@@ -113,7 +113,7 @@ final class Router {
         if (preview == null) {
             return false;
         }
-        String value = preview.isCookie() ? RequestCookies.value(headers, preview.name())
+        String value = preview.isCookie() ? Cookies.value(headers, preview.name())
                 : headers.get(preview.name());
         if (value == null) {
             return false;
@@ -125,7 +125,7 @@ final class Router {
 
     private void removePreviewMark(HttpHeaders headers) {
         if (preview.isCookie()) {
-            RequestCookies.remove(headers, preview.name());
+            Cookies.remove(headers, preview.name());
         } else {
             headers.remove(preview.name());
         }
@@ -178,9 +178,9 @@ final class Router {
         String setCookie = null;
         switch (sticky.source()) {
             case PROXY_COOKIE -> {
-                name = RequestCookies.value(headers, sticky.name());
+                name = Cookies.value(headers, sticky.name());
                 if (name != null) {
-                    RequestCookies.remove(headers, sticky.name());
+                    Cookies.remove(headers, sticky.name());
                 }
                 if (!SessionIds.isValid(name)) {
                     name = SessionIds.next();
@@ -188,7 +188,7 @@ final class Router {
                             + (sticky.secureCookie() ? "; Secure" : "");
                 }
             }
-            case COOKIE -> name = RequestCookies.value(headers, sticky.name());
+            case COOKIE -> name = Cookies.value(headers, sticky.name());
             default -> name = headers.get(sticky.name());
         }
         if (name == null || name.isEmpty()) {
@@ -241,6 +241,21 @@ final class Router {
             return true;
         }
         return last.known() && settings.ticker().read() - last.atNanos() < drainTimeoutNanos;
+    }
+
+    /**
+     * Learns from a response: when the application's own cookie names sessions and a backend sets it, the session
+     * is pinned to that backend's pool, where it now lives, even if the request had no cookie yet and was routed on
+     * its own (a shift's draw, the colour live just before a switch).
+     */
+    void responded(Route route, Environment pool, HttpHeaders headers) {
+        if (sticky == null || sticky.source() != StickySessions.Source.COOKIE || route.kind() == Route.Kind.PREVIEW) {
+            return;
+        }
+        String name = Cookies.setCookieValue(headers, sticky.name());
+        if (name != null && !name.isEmpty()) {
+            sessions.repin(SessionTable.key(name), pool);
+        }
     }
 
     // ---- upstream pools --------------------------------------------------------------------------------------

@@ -246,6 +246,25 @@ class RouterTest {
     }
 
     @Test
+    void fromCookie_aSessionTheBackendStarts_isPinnedToTheColourThatSetItsCookie() {
+        Router router = router(PreviewRule.header("X-Preview"), StickySessions.fromCookie("JSESSIONID"), null);
+        admin.shift(Colour.GREEN, 100);
+        Route first = router.route(request(), admin.snapshot(), false);
+        assertThat(first.colour()).isEqualTo(Colour.GREEN);
+
+        router.responded(first, admin.snapshot().green(), new DefaultHttpHeaders()
+                .add(HttpHeaderNames.SET_COOKIE, "JSESSIONID=started-on-green; Path=/; HttpOnly"));
+        router.responded(Route.of(Colour.GREEN, Route.Kind.PREVIEW), admin.snapshot().green(),
+                new DefaultHttpHeaders().add(HttpHeaderNames.SET_COOKIE, "JSESSIONID=tester; Path=/"));
+        admin.shift(Colour.GREEN, 1);
+
+        assertThat(router.sessions().pinned("started-on-green")).isEqualTo(admin.snapshot().green());
+        assertThat(router.route(request("Cookie", "JSESSIONID=started-on-green"), admin.snapshot(), false)
+                .colour()).as("at 1 %% a fresh draw would almost surely be blue").isEqualTo(Colour.GREEN);
+        assertThat(router.sessions().pinned("tester")).as("preview traffic pins nothing").isNull();
+    }
+
+    @Test
     void stickySession_withoutAName_isRoutedOnItsOwn() {
         Router router = router(null, StickySessions.fromCookie("JSESSIONID"), null);
 

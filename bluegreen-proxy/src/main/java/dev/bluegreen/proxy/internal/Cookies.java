@@ -6,12 +6,13 @@ import java.util.List;
 
 /**
  * Reads and removes one cookie in a request's {@code Cookie} fields (RFC 6265 §4.2.1:
- * {@code name=value; name2=value2}), leaving the others exactly as the client sent them. Lenient about spaces and
- * several {@code Cookie} fields, as browsers and clients vary; stateless.
+ * {@code name=value; name2=value2}), leaving the others exactly as the client sent them, and reads the cookie a
+ * response's {@code Set-Cookie} fields set (§4.1.1). Lenient about spaces and several {@code Cookie} fields, as
+ * browsers and clients vary; stateless.
  */
-final class RequestCookies {
+final class Cookies {
 
-    private RequestCookies() {
+    private Cookies() {
     }
 
     /** The value of the first cookie named {@code name} (quotes removed), or {@code null}. */
@@ -63,6 +64,20 @@ final class RequestCookies {
                 headers.add(HttpHeaderNames.COOKIE, kept.toString());
             }
         }
+    }
+
+    /** The value a response's {@code Set-Cookie} fields give the cookie {@code name}, or {@code null}. */
+    static String setCookieValue(HttpHeaders headers, String name) {
+        List<String> fields = headers.getAll(HttpHeaderNames.SET_COOKIE);
+        for (int f = 0; f < fields.size(); f++) {
+            String field = fields.get(f);
+            int end = field.indexOf(';');
+            String value = valueIfNamed(field, 0, end < 0 ? field.length() : end, name);
+            if (value != null) {
+                return value;
+            }
+        }
+        return null;
     }
 
     private static String valueIfNamed(String field, int start, int end, String name) {

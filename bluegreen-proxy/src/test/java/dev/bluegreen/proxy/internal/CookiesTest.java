@@ -7,7 +7,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import org.junit.jupiter.api.Test;
 
-class RequestCookiesTest {
+class CookiesTest {
 
     private static HttpHeaders cookies(String... fields) {
         HttpHeaders headers = new DefaultHttpHeaders();
@@ -21,33 +21,33 @@ class RequestCookiesTest {
     void value_findsTheNamedCookieAmongOthers() {
         HttpHeaders headers = cookies("a=1; preview=s3cret; b=2");
 
-        assertThat(RequestCookies.value(headers, "preview")).isEqualTo("s3cret");
-        assertThat(RequestCookies.value(headers, "a")).isEqualTo("1");
-        assertThat(RequestCookies.value(headers, "b")).isEqualTo("2");
+        assertThat(Cookies.value(headers, "preview")).isEqualTo("s3cret");
+        assertThat(Cookies.value(headers, "a")).isEqualTo("1");
+        assertThat(Cookies.value(headers, "b")).isEqualTo("2");
     }
 
     @Test
     void value_onlyMatchesTheWholeName() {
         HttpHeaders headers = cookies("xpreview=1; previewx=2; PREVIEW=3");
 
-        assertThat(RequestCookies.value(headers, "preview")).as("names are case-sensitive, RFC 6265").isNull();
+        assertThat(Cookies.value(headers, "preview")).as("names are case-sensitive, RFC 6265").isNull();
     }
 
     @Test
     void value_removesQuotesAndLooksInEveryCookieField() {
         HttpHeaders headers = cookies("a=1", "s=\"quoted\" ;c=3");
 
-        assertThat(RequestCookies.value(headers, "s")).isEqualTo("quoted");
-        assertThat(RequestCookies.value(headers, "c")).isEqualTo("3");
-        assertThat(RequestCookies.value(headers, "missing")).isNull();
-        assertThat(RequestCookies.value(new DefaultHttpHeaders(), "a")).isNull();
+        assertThat(Cookies.value(headers, "s")).isEqualTo("quoted");
+        assertThat(Cookies.value(headers, "c")).isEqualTo("3");
+        assertThat(Cookies.value(headers, "missing")).isNull();
+        assertThat(Cookies.value(new DefaultHttpHeaders(), "a")).isNull();
     }
 
     @Test
     void remove_keepsTheOtherCookiesInOrder() {
         HttpHeaders headers = cookies("a=1; preview=s3cret; b=2");
 
-        RequestCookies.remove(headers, "preview");
+        Cookies.remove(headers, "preview");
 
         assertThat(headers.getAll(HttpHeaderNames.COOKIE)).containsExactly("a=1; b=2");
     }
@@ -56,7 +56,7 @@ class RequestCookiesTest {
     void remove_dropsACookieFieldLeftEmpty() {
         HttpHeaders headers = cookies("preview=s3cret", "a=1; preview=again");
 
-        RequestCookies.remove(headers, "preview");
+        Cookies.remove(headers, "preview");
 
         assertThat(headers.getAll(HttpHeaderNames.COOKIE)).containsExactly("a=1");
     }
@@ -65,8 +65,19 @@ class RequestCookiesTest {
     void remove_withoutTheCookie_leavesTheFieldsUntouched() {
         HttpHeaders headers = cookies("a=1;b=2");
 
-        RequestCookies.remove(headers, "preview");
+        Cookies.remove(headers, "preview");
 
         assertThat(headers.getAll(HttpHeaderNames.COOKIE)).containsExactly("a=1;b=2");
+    }
+
+    @Test
+    void setCookieValue_readsTheNamedCookieOfAResponse() {
+        HttpHeaders headers = new DefaultHttpHeaders()
+                .add(HttpHeaderNames.SET_COOKIE, "theme=dark; Path=/")
+                .add(HttpHeaderNames.SET_COOKIE, "JSESSIONID=abc123; Path=/; HttpOnly");
+
+        assertThat(Cookies.setCookieValue(headers, "JSESSIONID")).isEqualTo("abc123");
+        assertThat(Cookies.setCookieValue(headers, "Path")).as("attributes are not cookies").isNull();
+        assertThat(Cookies.setCookieValue(new DefaultHttpHeaders(), "JSESSIONID")).isNull();
     }
 }
