@@ -15,9 +15,9 @@ import java.time.Duration;
  *
  * <p>The proxy keeps one table entry per session seen within the idle TTL, at most {@link #maximumSize} of them
  * (Caffeine, W-TinyLFU: sessions that keep coming back are kept before one-request visitors). Measured, an entry
- * costs about 160 bytes with the proxy's own cookie and at most about 200 bytes with an application's session id
+ * costs about 180 bytes with the proxy's own cookie and at most about 220 bytes with an application's session id
  * (names longer than 64 characters are kept as a 43-character digest), so the default 100,000 sessions take at most
- * about 20 MB of heap.
+ * about 22 MB of heap.
  *
  * <pre>{@code
  * BlueGreenProxy.builder(admin)

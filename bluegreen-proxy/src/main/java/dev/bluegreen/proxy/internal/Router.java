@@ -21,8 +21,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>preview traffic (the preview listener, or a request matching the {@link PreviewRule}) goes to the idle
  *       colour, with no fallback;</li>
  *   <li>a sticky session goes where it is pinned, while that pin is honoured: its colour is live, or idle during a
- *       gradual shift, or was live until the last switch and the drain deadline has not passed (and the pool still
- *       holds the version it was pinned to); otherwise it is pinned afresh by the next step;</li>
+ *       gradual shift, or was live until the last switch, the pin is older than that switch and the drain deadline
+ *       has not passed (and the pool still holds the version it was pinned to); otherwise it is pinned afresh by the
+ *       next step;</li>
  *   <li>during a gradual shift, {@code shiftPercent} of new requests (of new sessions, when sticky) go to the idle
  *       colour, drawn with {@link ThreadLocalRandom};</li>
  *   <li>everything else goes to the live colour, with the safety net's fallback to the previous live colour for a
@@ -194,10 +195,10 @@ final class Router {
             return routeRequest(snapshot, shift);
         }
         String key = SessionTable.key(name);
-        Environment pin = sessions.pinned(key);
+        SessionTable.Pin pin = sessions.pinned(key);
         if (pin == null) {
             Route decided = routeRequest(snapshot, shift);
-            Environment prior = sessions.pinIfAbsent(key, snapshot.environment(decided.colour()));
+            SessionTable.Pin prior = sessions.pinIfAbsent(key, pin(snapshot, decided.colour()));
             if (prior == null) {
                 return decided.withSetCookie(setCookie);
             }
@@ -209,15 +210,24 @@ final class Router {
             return pinned.withSetCookie(setCookie);
         }
         Route decided = routeRequest(snapshot, shift);
-        sessions.repin(key, snapshot.environment(decided.colour()));
+        sessions.repin(key, pin(snapshot, decided.colour()));
         return decided.withSetCookie(setCookie);
     }
 
-    /** The route of a session pinned to {@code pin}, or {@code null} if the pin is no longer honoured. */
-    private Route honoured(Environment pin, RoutingSnapshot snapshot, int shift) {
-        Colour colour = pin.colour();
+    /** A pin to {@code colour}'s pool as the snapshot has it, now. */
+    private SessionTable.Pin pin(RoutingSnapshot snapshot, Colour colour) {
+        return new SessionTable.Pin(snapshot.environment(colour), lastChange(snapshot).generation());
+    }
+
+    /**
+     * The route of a session pinned by {@code pin}, or {@code null} if the pin is no longer honoured: it is while
+     * its pool (same version) is live, or idle during a shift, or was live until the last switch, made before that
+     * switch and within its drain deadline. A pin to the idle colour made by a shift that was rolled back is not.
+     */
+    private Route honoured(SessionTable.Pin pin, RoutingSnapshot snapshot, int shift) {
+        Colour colour = pin.pool().colour();
         Environment current = snapshot.environment(colour);
-        if (current.isEmpty() || !current.version().equals(pin.version())) {
+        if (current.isEmpty() || !current.version().equals(pin.pool().version())) {
             return null;
         }
         if (colour == snapshot.live()) {
@@ -226,7 +236,8 @@ final class Router {
         if (shift > 0) {
             return Route.of(colour, Route.Kind.SHIFT);
         }
-        return oldColourInUse(snapshot, colour) ? Route.of(colour, Route.Kind.STICKY) : null;
+        boolean beforeTheSwitch = pin.epoch() < lastChange(snapshot).generation();
+        return beforeTheSwitch && oldColourInUse(snapshot, colour) ? Route.of(colour, Route.Kind.STICKY) : null;
     }
 
     /**
@@ -253,7 +264,7 @@ final class Router {
         }
         String name = Cookies.setCookieValue(headers, sticky.name());
         if (name != null && !name.isEmpty()) {
-            sessions.repin(SessionTable.key(name), pool);
+            sessions.repin(SessionTable.key(name), new SessionTable.Pin(pool, lastLiveChange.get().generation()));
         }
     }
 

@@ -258,7 +258,7 @@ class RouterTest {
                 new DefaultHttpHeaders().add(HttpHeaderNames.SET_COOKIE, "JSESSIONID=tester; Path=/"));
         admin.shift(Colour.GREEN, 1);
 
-        assertThat(router.sessions().pinned("started-on-green")).isEqualTo(admin.snapshot().green());
+        assertThat(router.sessions().pinned("started-on-green").pool()).isEqualTo(admin.snapshot().green());
         assertThat(router.route(request("Cookie", "JSESSIONID=started-on-green"), admin.snapshot(), false)
                 .colour()).as("at 1 %% a fresh draw would almost surely be blue").isEqualTo(Colour.GREEN);
         assertThat(router.sessions().pinned("tester")).as("preview traffic pins nothing").isNull();
@@ -316,6 +316,23 @@ class RouterTest {
 
         // Binomial(10000, 0.2): mean 2000, standard deviation 40; 5 sigma either side.
         assertThat(green).isBetween(1_800, 2_200);
+    }
+
+    @Test
+    void shiftRolledBackSoonAfterASwitch_doesNotKeepItsSessionsOnTheIdleColour() {
+        Router router = router(null, StickySessions.fromHeader("X-Session"), null);
+        router.route(request("X-Session", "old"), admin.snapshot(), false);
+        switchTo(router, Colour.GREEN);
+        admin.shift(Colour.BLUE, 100);
+        assertThat(router.route(request("X-Session", "shifted"), admin.snapshot(), false).colour())
+                .isEqualTo(Colour.BLUE);
+
+        admin.rollback();
+
+        assertThat(router.route(request("X-Session", "shifted"), admin.snapshot(), false).colour())
+                .as("pinned to blue by the shift, after the switch: back to the live colour").isEqualTo(Colour.GREEN);
+        assertThat(router.route(request("X-Session", "old"), admin.snapshot(), false).kind())
+                .as("pinned to blue before the switch: stays until the drain deadline").isEqualTo(Route.Kind.STICKY);
     }
 
     @Test

@@ -12,8 +12,10 @@ import org.junit.jupiter.api.Test;
 class SessionTableTest {
 
     private final FakeTicker ticker = new FakeTicker();
-    private final Environment blue = Environment.of(Colour.BLUE, "v1", List.of(Backend.of("127.0.0.1", 1)));
-    private final Environment green = Environment.of(Colour.GREEN, "v2", List.of(Backend.of("127.0.0.1", 2)));
+    private final SessionTable.Pin blue = new SessionTable.Pin(
+            Environment.of(Colour.BLUE, "v1", List.of(Backend.of("127.0.0.1", 1))), 0);
+    private final SessionTable.Pin green = new SessionTable.Pin(
+            Environment.of(Colour.GREEN, "v2", List.of(Backend.of("127.0.0.1", 2))), 0);
 
     @Test
     void pinIfAbsent_keepsTheFirstPin() {
