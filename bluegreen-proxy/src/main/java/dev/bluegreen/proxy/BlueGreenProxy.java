@@ -50,6 +50,11 @@ import org.slf4j.LoggerFactory;
  * picked until it ends; a switch never moves a request under way. Upstream connections of a colour that stops being
  * live are closed as their exchanges end.
  *
+ * <p>Beyond "the live colour", each opt-in: a gradual shift ({@code admin.shift(GREEN, 10)}) sends a share of new
+ * requests to the idle colour; {@link Builder#preview preview} traffic goes to the idle colour; {@link
+ * Builder#stickySessions sticky sessions} keep each client on the colour it started on; the {@link Builder#safetyNet
+ * safety net} sends a request the new colour can't take, right after a switch, to the old one.
+ *
  * <p>Thread-safe. {@link #start()} and {@link #stop()} return futures and never block the caller; a proxy starts
  * at most once.
  */
