@@ -19,6 +19,7 @@ import java.time.Duration;
  *                            {@code Connection: close} on its next response
  * @param routingHeader       the response header naming the colour and generation that served a request, or
  *                            {@code null} for none
+ * @param steering            preview traffic, sticky sessions and the safety net (each off unless set)
  * @param requestRules        what the proxy accepts from clients and how it forwards their requests: limits,
  *                            timeouts, the {@code Host} allow-list and the forwarding-header policy
  */
@@ -34,5 +35,6 @@ public record ProxyConfig(
         Duration drainTimeout,
         boolean closeClientConnectionsAfterSwitch,
         String routingHeader,
+        SteeringSettings steering,
         RequestRules requestRules) {
 }
