@@ -99,6 +99,21 @@ class RequestTimeoutTest {
     }
 
     @Test
+    void pipelinedHeadStartedWithThePreviousRequest_isTimedFromTheEndOfThatExchange() {
+        try (ProxyFixture fixture = ProxyFixture.start(b -> b.requestHeaderTimeout(Duration.ofMillis(500)));
+             RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+            client.send("GET /1 HTTP/1.1\r\nHost: x\r\n\r\nGET /2 HTTP/1.1\r\nHo");
+            assertThat(client.readResponse().status()).isEqualTo(200);
+
+            // The rest of the second head never comes: 408 at the header timeout, not the 60 s idle timeout.
+            RawResponse response = client.readResponse();
+            assertThat(response.status()).isEqualTo(408);
+            assertThat(client.isClosedByPeer()).isTrue();
+            assertThat(fixture.blue().requestCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void requestBodyThatStalls_is408_andTheBackendNeverSeesItWhole() {
         try (ProxyFixture fixture = ProxyFixture.start(b -> b.requestBodyTimeout(Duration.ofSeconds(1)));
              RawHttpClient client = RawHttpClient.connect(fixture.port())) {

@@ -22,10 +22,21 @@ final class ReadActivity extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof ByteBuf bytes && bytes.isReadable()) {
-            validator.bytesArrived(bytes);
+        if (!(msg instanceof ByteBuf bytes) || !bytes.isReadable()) {
+            ctx.fireChannelRead(msg);
+            return;
         }
-        ctx.fireChannelRead(msg);
+        validator.bytesArrived(bytes);
+        ctx.fireChannelRead(bytes);
+        // The codec releases a buffer it decoded to the end and keeps one it could not (as its cumulation): then
+        // what is left is the start of the next message. Best effort: should the codec copy instead, this reports
+        // nothing and the next head is timed from its next bytes.
+        validator.readDecoded(bytes.refCnt() > 0 && bytes.isReadable() && !onlyLineEnds(bytes));
+    }
+
+    /** RFC 9112 §2.2: empty lines before a request line are allowed, and are no request yet. */
+    private static boolean onlyLineEnds(ByteBuf bytes) {
+        return bytes.forEachByte(b -> b == '\r' || b == '\n') < 0;
     }
 
     @Override

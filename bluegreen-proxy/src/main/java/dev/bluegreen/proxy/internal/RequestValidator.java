@@ -41,7 +41,9 @@ import java.util.concurrent.TimeUnit;
  * may still wait its turn behind a pipelined exchange; its answer waits with it, so responses stay in order.
  *
  * <p>Timeouts (one timer per connection, re-armed only when it fires): a request head must arrive whole within
- * {@code requestHeaderTimeout} of its first byte, however slowly the bytes trickle (the slowloris defence), else
+ * {@code requestHeaderTimeout} of its first byte (or, for a pipelined head begun in the read that ended the
+ * previous request, of when the proxy starts waiting for it), however slowly the bytes trickle (the slowloris
+ * defence), else
  * 408; a read of the request body the proxy asked for must be answered within {@code requestBodyTimeout}, else 408
  * (or the connection closed if the response has started). Time the proxy itself spends not reading (waiting for the
  * backend to take the body, or for the previous exchange to end) never counts.
@@ -64,6 +66,8 @@ final class RequestValidator extends ChannelDuplexHandler {
      * backend's answer before sending it (RFC 9110 §10.1.1), so the body timeout does not run yet.
      */
     private boolean awaitingContinue;
+    /** Part of the next request's head came with the end of the previous request and waits in the codec. */
+    private boolean nextHeadStarted;
     /** When the proxy asked for request body bytes that have not come yet; 0 if it is not waiting. */
     private long bodyReadSinceNanos;
     private ScheduledFuture<?> timer;
@@ -127,6 +131,7 @@ final class RequestValidator extends ChannelDuplexHandler {
 
     private void onHead(HttpRequest request) {
         headStartNanos = 0;
+        nextHeadStarted = false;
         if (request.decoderResult().isFailure()) {
             phase = Phase.REJECTED;
             batch.add(request);
@@ -247,8 +252,29 @@ final class RequestValidator extends ChannelDuplexHandler {
         }
     }
 
+    /**
+     * A read's bytes went through the codec.
+     *
+     * @param partialHeadLeft whether the codec kept bytes it could not decode yet beyond the request it completed:
+     *                        the start of a pipelined head, which is timed from when the proxy waits for it
+     */
+    void readDecoded(boolean partialHeadLeft) {
+        if (phase == Phase.REQUEST_DONE && partialHeadLeft) {
+            nextHeadStarted = true;
+        }
+    }
+
     /** A read from the socket was asked for. */
     void readRequested() {
+        if (phase == Phase.REQUEST_DONE && nextHeadStarted) {
+            // The proxy waits for the rest of a head it has part of: from now on the client is the one to blame.
+            nextHeadStarted = false;
+            phase = Phase.HEAD;
+            obsFold.reset();
+            headStartNanos = System.nanoTime();
+            armTimer(rules.limits().requestHeaderTimeout().toNanos());
+            return;
+        }
         if (phase == Phase.BODY && !awaitingContinue && bodyReadSinceNanos == 0) {
             bodyReadSinceNanos = System.nanoTime();
             armTimer(rules.limits().requestBodyTimeout().toNanos());
