@@ -43,10 +43,10 @@ import java.util.concurrent.TimeUnit;
  * <p>Timeouts (one timer per connection, re-armed only when it fires): a request head must arrive whole within
  * {@code requestHeaderTimeout} of its first byte (or, for a pipelined head begun in the read that ended the
  * previous request, of when the proxy starts waiting for it), however slowly the bytes trickle (the slowloris
- * defence), else
- * 408; a read of the request body the proxy asked for must be answered within {@code requestBodyTimeout}, else 408
- * (or the connection closed if the response has started). Time the proxy itself spends not reading (waiting for the
- * backend to take the body, or for the previous exchange to end) never counts.
+ * defence), else 408; a read of the request body the proxy asked for must be answered within
+ * {@code requestBodyTimeout}, else 408 (or the connection closed if the response has started). Time the proxy itself
+ * spends not reading (waiting for the backend to take the body, or for the previous exchange to end) never counts,
+ * nor does a client's wait for {@code 100 Continue}.
  */
 final class RequestValidator extends ChannelDuplexHandler {
 
