@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.Colour;
+import dev.bluegreen.proxy.internal.ProtocolConfig;
 import dev.bluegreen.proxy.internal.ProxyChannelInitializer;
 import dev.bluegreen.proxy.internal.ProxyConfig;
 import dev.bluegreen.proxy.internal.ProxyRecorder;
@@ -27,7 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The blue-green reverse proxy: an HTTP/1.1 listener that sends every request to the live pool of a
+ * The blue-green reverse proxy: an HTTP/1.1 and HTTP/2 listener, with or without TLS, that sends every request to the live pool of a
  * {@link BlueGreen} admin object, following it as it switches.
  *
  * <pre>{@code
@@ -128,9 +129,19 @@ public final class BlueGreenProxy {
             log.info("bluegreen proxy listening on {} ({} transport, {} event loops); live colour {} (generation {})",
                     server.localAddress(), transport, config.eventLoopThreads(), admin.snapshot().live(),
                     admin.snapshot().generation());
+            logProtocols();
             started.complete(this);
         });
         return started;
+    }
+
+    private void logProtocols() {
+        ProtocolConfig protocols = config.protocols();
+        if (protocols.serverTls() != null || protocols.upstreamTls() != null) {
+            log.info("bluegreen proxy TLS: listener {}, backends {} ({} engine); HTTP/2 {}",
+                    protocols.serverTls() == null ? "cleartext" : "TLS",
+                    protocols.upstreamTls() == null ? "cleartext" : "TLS", SslEngines.preferred(), protocols.http2());
+        }
     }
 
     private static String hostAndPort(InetSocketAddress address) {
@@ -309,6 +320,9 @@ public final class BlueGreenProxy {
         private Duration drainTimeout = Duration.ofSeconds(30);
         private boolean closeClientConnectionsAfterSwitch;
         private String routingHeader;
+        private TlsSettings tls;
+        private Http2Options http2 = Http2Options.defaults();
+        private UpstreamTls upstreamTls;
 
         private Builder(BlueGreen admin) {
             this.admin = admin;
@@ -427,11 +441,46 @@ public final class BlueGreenProxy {
             return c > 0x20 && c < 0x7f && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0;
         }
 
-        /** The proxy, not yet started. */
+        /**
+         * Terminates TLS on the listener with this certificate and key: clients connect with {@code https}.
+         * Default: none (cleartext). See {@link TlsSettings} for the protocol and cipher defaults.
+         */
+        public Builder tls(TlsSettings settings) {
+            this.tls = requireNonNull(settings, "tls");
+            return this;
+        }
+
+        /**
+         * HTTP/2 towards clients: offered through ALPN with TLS, and to clients with prior knowledge on cleartext.
+         * Default {@link Http2Options#defaults()} (on); {@link Http2Options#disabled()} serves HTTP/1.1 only.
+         */
+        public Builder http2(Http2Options options) {
+            this.http2 = requireNonNull(options, "http2");
+            return this;
+        }
+
+        /**
+         * Connects to every backend with TLS, verifying its certificate. Default: none (cleartext HTTP/1.1 to the
+         * backends).
+         */
+        public Builder upstreamTls(UpstreamTls settings) {
+            this.upstreamTls = requireNonNull(settings, "upstreamTls");
+            return this;
+        }
+
+        /**
+         * The proxy, not yet started.
+         *
+         * @throws IllegalArgumentException if the TLS settings can't make a TLS context
+         */
         public BlueGreenProxy build() {
+            ProtocolConfig protocols = new ProtocolConfig(
+                    tls == null ? null : tls.newServerContext(http2.enabled()),
+                    upstreamTls == null ? null : upstreamTls.newClientContext(),
+                    http2);
             return new BlueGreenProxy(new ProxyConfig(listenAddress, eventLoopThreads, connectTimeout,
                     responseTimeout, idleTimeout, upstreamIdleTimeout, maxConnectAttempts, shutdownGracePeriod,
-                    drainTimeout, closeClientConnectionsAfterSwitch, routingHeader),
+                    drainTimeout, closeClientConnectionsAfterSwitch, routingHeader, protocols),
                     admin);
         }
 

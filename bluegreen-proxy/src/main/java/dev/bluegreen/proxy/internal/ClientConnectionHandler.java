@@ -55,8 +55,19 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
     /** The client's address as X-Forwarded-For gives it, worked out once per connection. */
     private String clientIp;
 
+    /**
+     * Whether this handler serves one HTTP/2 stream rather than a connection: a stream is one exchange, and the
+     * connection it belongs to is counted and idled by {@link Http2ClientConnection}.
+     */
+    private final boolean stream;
+
     ClientConnectionHandler(ProxyRuntime runtime) {
+        this(runtime, false);
+    }
+
+    ClientConnectionHandler(ProxyRuntime runtime, boolean stream) {
         this.runtime = runtime;
+        this.stream = stream;
     }
 
     @Override
@@ -69,16 +80,20 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         loop = runtime.loop(ctx.channel().eventLoop());
         epoch = runtime.drains().liveColourChanges();
         clientIp = ForwardedHeaders.clientIp(ctx.channel().remoteAddress());
-        runtime.counters().clientConnected();
         idleSinceNanos = System.nanoTime();
-        scheduleIdleCheck(runtime.config().idleTimeout().toNanos());
+        if (!stream) {
+            runtime.counters().clientConnected();
+            scheduleIdleCheck(runtime.config().idleTimeout().toNanos());
+        }
         ctx.read();
         ctx.fireChannelActive();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        runtime.counters().clientDisconnected();
+        if (!stream) {
+            runtime.counters().clientDisconnected();
+        }
         if (idleTimer != null) {
             idleTimer.cancel(false);
         }

@@ -408,6 +408,13 @@ final class Exchange implements BackendPool.AcquireCallback {
         }
         HopByHopHeaders.strip(interim.headers());
         ChannelHandlerContext codec = clientCtx.pipeline().context(HttpServerCodec.class);
+        if (codec == null) {
+            // An HTTP/2 stream: its codec sends a full 1xx response as a HEADERS frame (RFC 9113 §8.1).
+            clientCtx.writeAndFlush(new io.netty.handler.codec.http.DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                    interim.status(), io.netty.buffer.Unpooled.EMPTY_BUFFER, interim.headers(),
+                    io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE), clientCtx.voidPromise());
+            return;
+        }
         codec.writeAndFlush(InterimResponses.encode(clientCtx.alloc(), interim), codec.voidPromise());
     }
 

@@ -19,6 +19,7 @@ import java.time.Duration;
  *                            {@code Connection: close} on its next response
  * @param routingHeader       the response header naming the colour and generation that served a request, or
  *                            {@code null} for none
+ * @param protocols           TLS on the listener and to the backends, and HTTP/2 towards clients
  */
 public record ProxyConfig(
         InetSocketAddress listenAddress,
@@ -31,5 +32,6 @@ public record ProxyConfig(
         Duration shutdownGracePeriod,
         Duration drainTimeout,
         boolean closeClientConnectionsAfterSwitch,
-        String routingHeader) {
+        String routingHeader,
+        ProtocolConfig protocols) {
 }

@@ -1,0 +1,19 @@
+package dev.bluegreen.proxy.internal;
+
+import dev.bluegreen.proxy.Http2Options;
+import io.netty.handler.ssl.SslContext;
+
+/**
+ * The protocols of both sides: TLS on the listener and to the backends, HTTP/2 towards clients.
+ *
+ * @param serverTls   the listener's TLS context (ALPN configured), or {@code null} for cleartext
+ * @param upstreamTls the context for connections to backends, or {@code null} for cleartext
+ * @param http2       whether and how HTTP/2 is served to clients
+ */
+public record ProtocolConfig(SslContext serverTls, SslContext upstreamTls, Http2Options http2) {
+
+    /** Cleartext both ways, HTTP/2 with its defaults. */
+    public static ProtocolConfig cleartext() {
+        return new ProtocolConfig(null, null, Http2Options.defaults());
+    }
+}
