@@ -112,13 +112,22 @@ final class BackendPool {
                 if (handshake.isSuccess()) {
                     callback.acquired(connection, false);
                 } else {
-                    log.warn("TLS handshake with {} ({}) failed: {}", this, address, handshake.cause().toString());
+                    log.warn("TLS handshake with {} ({}) failed: {}", this, address, rootCause(handshake.cause()));
                     callback.failed(handshake.cause());
                 }
             });
             // Auto-read is off: the handshake needs reads to make progress.
             connect.channel().read();
         });
+    }
+
+    /** The innermost cause: TLS engines wrap the reason (an untrusted chain, a wrong name) in generic errors. */
+    private static String rootCause(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.toString();
     }
 
     /**
