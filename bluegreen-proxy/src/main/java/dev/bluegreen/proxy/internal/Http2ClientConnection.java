@@ -3,6 +3,7 @@ package dev.bluegreen.proxy.internal;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -89,6 +90,12 @@ final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
+            // A protocol error or a defence that tripped (rapid reset, CONTINUATION flood): the frame codec tells us
+            // before it sends GOAWAY with the error's code and closes. Closing here would send NO_ERROR first.
+            log.debug("{}: HTTP/2 connection error: {}", ctx.channel(), cause.toString());
+            return;
+        }
         log.debug("{}: HTTP/2 client connection failed", ctx.channel(), cause);
         ctx.close();
     }
