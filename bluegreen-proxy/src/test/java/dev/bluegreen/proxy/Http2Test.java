@@ -168,6 +168,20 @@ class Http2Test {
     }
 
     @Test
+    void idleConnection_getsGoAway_andCloses() {
+        try (ProxyFixture fixture = ProxyFixture.start(b -> b.idleTimeout(Duration.ofMillis(300)));
+             H2Client client = H2Client.cleartext(fixture.port())) {
+            H2Client.await(client.get("/once"));
+
+            Http2GoAwayFrame goAway = client.goAway().orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+
+            assertThat(goAway.errorCode()).isEqualTo(Http2Error.NO_ERROR.code());
+            assertThat(client.awaitClosed(TIMEOUT)).isTrue();
+            await().atMost(TIMEOUT).until(() -> fixture.proxy.clientConnections() == 0);
+        }
+    }
+
+    @Test
     void http11_stillWorks_onTheCleartextPort_nextToH2c() {
         try (ProxyFixture fixture = ProxyFixture.start();
              RawHttpClient http11 = RawHttpClient.connect(fixture.port());

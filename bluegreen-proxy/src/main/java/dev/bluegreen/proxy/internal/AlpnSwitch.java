@@ -18,9 +18,9 @@ final class AlpnSwitch extends ApplicationProtocolNegotiationHandler {
 
     private static final Logger log = LoggerFactory.getLogger(AlpnSwitch.class);
 
-    private final ProxyChannelInitializer pipelines;
+    private final ProtocolPipelines pipelines;
 
-    AlpnSwitch(ProxyChannelInitializer pipelines) {
+    AlpnSwitch(ProtocolPipelines pipelines) {
         super(ApplicationProtocolNames.HTTP_1_1);
         this.pipelines = pipelines;
     }

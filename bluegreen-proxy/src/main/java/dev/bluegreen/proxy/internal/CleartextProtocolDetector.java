@@ -24,17 +24,18 @@ final class CleartextProtocolDetector extends ByteToMessageDecoder {
 
     private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
-    private final ProxyChannelInitializer pipelines;
+    private final ProtocolPipelines pipelines;
     private final long timeoutNanos;
     private ScheduledFuture<?> timeout;
 
-    CleartextProtocolDetector(ProxyChannelInitializer pipelines, long timeoutNanos) {
+    CleartextProtocolDetector(ProtocolPipelines pipelines, long timeoutNanos) {
         this.pipelines = pipelines;
         this.timeoutNanos = timeoutNanos;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        // Nothing else times the connection out until its protocol is known.
         timeout = ctx.executor().schedule(() -> {
             ctx.close();
         }, timeoutNanos, TimeUnit.NANOSECONDS);

@@ -26,7 +26,7 @@ import io.netty.handler.ssl.SslHandler;
  * <p>The flow handler hands on one decoded message per read request, which is what lets the connection handler
  * take pipelined requests one at a time and read a body only as fast as the backend takes it.
  */
-public final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
+public final class ProxyChannelInitializer extends ChannelInitializer<Channel> implements ProtocolPipelines {
 
     private final ProxyRuntime runtime;
     private final ChannelGroup clients;
@@ -53,7 +53,8 @@ public final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
     }
 
     /** The HTTP/1.1 pipeline of a client connection. */
-    void addHttp1Handlers(ChannelPipeline pipeline) {
+    @Override
+    public void addHttp1Handlers(ChannelPipeline pipeline) {
         pipeline.addLast("http", Codecs.client());
         addRequestHandlers(pipeline, false);
     }
@@ -70,7 +71,8 @@ public final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
     }
 
     /** The HTTP/2 pipeline of a client connection; each stream gets {@link #addHttp2StreamHandlers}. */
-    void addHttp2Handlers(ChannelPipeline pipeline) {
+    @Override
+    public void addHttp2Handlers(ChannelPipeline pipeline) {
         Http2ClientConnection connection = new Http2ClientConnection(runtime);
         pipeline.addLast("h2", Http2Codecs.server(runtime.config().protocols().http2(),
                         runtime.config().shutdownGracePeriod()))
