@@ -6,7 +6,10 @@ import static org.awaitility.Awaitility.await;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.testing.Gate;
 import dev.bluegreen.testing.RawHttpClient;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Headers;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Arrays;
@@ -107,6 +110,30 @@ class Http2AttackTest {
                 assertThat(attacker.awaitClosed(TIMEOUT)).isTrue();
             }
             assertHealthy(fixture);
+        }
+    }
+
+    @Test
+    void headerListOverTheLimit_gets431_andTheConnectionStaysUp() throws Exception {
+        // 16 KiB is the limit; 17 KiB is over it but under the 20 KiB at which the connection is closed.
+        try (ProxyFixture fixture = ProxyFixture.start();
+             RawH2Connection client = RawH2Connection.open(fixture.port())) {
+            client.frame(RawH2Connection.HEADERS, RawH2Connection.END_STREAM | RawH2Connection.END_HEADERS, 1,
+                    client.getRequestBlockWithHeader(17 * 1024));
+            client.flush();
+
+            await().atMost(TIMEOUT).until(() -> !client.received(RawH2Connection.HEADERS).isEmpty());
+            RawH2Connection.Frame response = client.received(RawH2Connection.HEADERS).get(0);
+            Http2Headers headers = new DefaultHttp2HeadersDecoder(true)
+                    .decodeHeaders(1, Unpooled.wrappedBuffer(response.payload()));
+            assertThat(headers.status().toString()).isEqualTo("431");
+            assertThat(fixture.blue().requestCount()).isZero();
+
+            client.get(3);
+            client.flush();
+            await().atMost(TIMEOUT).until(() -> client.received(RawH2Connection.HEADERS).size() == 2);
+            assertThat(client.received(RawH2Connection.GOAWAY)).isEmpty();
+            assertThat(fixture.blue().requestCount()).isEqualTo(1);
         }
     }
 

@@ -129,6 +129,33 @@ final class RawH2Connection implements AutoCloseable {
         return block;
     }
 
+    /** {@link #getRequestBlock()} plus a header {@code x-big} whose value is {@code size} bytes. */
+    byte[] getRequestBlockWithHeader(int size) {
+        java.io.ByteArrayOutputStream block = new java.io.ByteArrayOutputStream();
+        block.writeBytes(getRequestBlock());
+        // Literal without indexing, new name (RFC 7541 §6.2.2); lengths as HPACK integers (§5.1), no Huffman.
+        block.write(0x00);
+        block.write(5);
+        block.writeBytes("x-big".getBytes(StandardCharsets.US_ASCII));
+        writeInteger(block, size);
+        block.writeBytes("a".repeat(size).getBytes(StandardCharsets.US_ASCII));
+        return block.toByteArray();
+    }
+
+    private static void writeInteger(java.io.ByteArrayOutputStream out, int value) {
+        if (value < 127) {
+            out.write(value);
+            return;
+        }
+        out.write(127);
+        int rest = value - 127;
+        while (rest >= 128) {
+            out.write((rest & 0x7f) | 0x80);
+            rest >>>= 7;
+        }
+        out.write(rest);
+    }
+
     /** A complete GET on stream {@code streamId}: one HEADERS frame with END_STREAM and END_HEADERS. */
     void get(int streamId) throws IOException {
         frame(HEADERS, END_STREAM | END_HEADERS, streamId, getRequestBlock());
