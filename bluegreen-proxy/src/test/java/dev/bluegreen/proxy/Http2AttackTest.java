@@ -118,8 +118,11 @@ class Http2AttackTest {
         // 16 KiB is the limit; 17 KiB is over it but under the 20 KiB at which the connection is closed.
         try (ProxyFixture fixture = ProxyFixture.start();
              RawH2Connection client = RawH2Connection.open(fixture.port())) {
-            client.frame(RawH2Connection.HEADERS, RawH2Connection.END_STREAM | RawH2Connection.END_HEADERS, 1,
-                    client.getRequestBlockWithHeader(17 * 1024));
+            byte[] block = client.getRequestBlockWithHeader(17 * 1024);
+            // Frames are at most 16 KiB (SETTINGS_MAX_FRAME_SIZE): the block goes on in a CONTINUATION frame.
+            client.frame(RawH2Connection.HEADERS, RawH2Connection.END_STREAM, 1, Arrays.copyOf(block, 16_000));
+            client.frame(RawH2Connection.CONTINUATION, RawH2Connection.END_HEADERS, 1,
+                    Arrays.copyOfRange(block, 16_000, block.length));
             client.flush();
 
             await().atMost(TIMEOUT).until(() -> !client.received(RawH2Connection.HEADERS).isEmpty());
