@@ -7,7 +7,10 @@ import dev.bluegreen.core.Colour;
 import dev.bluegreen.testing.Gate;
 import dev.bluegreen.testing.RawHttpClient;
 import dev.bluegreen.testing.SeenRequest;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
+import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import java.time.Duration;
@@ -164,6 +167,30 @@ class Http2Test {
             assertThat(client.goAway().orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join().errorCode())
                     .isEqualTo(Http2Error.NO_ERROR.code());
             assertThat(client.awaitClosed(TIMEOUT)).isTrue();
+        }
+    }
+
+    @Test
+    void expectContinue_onAStream_gets100_thenTheResponse() throws Exception {
+        // The backend's 100 Continue goes to the client as an interim HEADERS frame (RFC 9113 §8.1); the client
+        // sends its body only then.
+        try (ProxyFixture fixture = ProxyFixture.start();
+             RawH2Connection client = RawH2Connection.open(fixture.port())) {
+            client.frame(RawH2Connection.HEADERS, RawH2Connection.END_HEADERS, 1, client.postExpectingContinueBlock());
+            client.flush();
+            await().atMost(TIMEOUT).until(() -> client.received(RawH2Connection.HEADERS).size() == 1);
+            client.frame(RawH2Connection.DATA, RawH2Connection.END_STREAM, 1, "body".getBytes());
+            client.flush();
+            await().atMost(TIMEOUT).until(() -> client.received(RawH2Connection.HEADERS).size() == 2);
+
+            DefaultHttp2HeadersDecoder decoder = new DefaultHttp2HeadersDecoder(true);
+            List<RawH2Connection.Frame> heads = client.received(RawH2Connection.HEADERS);
+            Http2Headers interim = decoder.decodeHeaders(1, Unpooled.wrappedBuffer(heads.get(0).payload()));
+            Http2Headers last = decoder.decodeHeaders(1, Unpooled.wrappedBuffer(heads.get(1).payload()));
+            assertThat(interim.status().toString()).isEqualTo("100");
+            assertThat(heads.get(0).flags() & RawH2Connection.END_STREAM).isZero();
+            assertThat(last.status().toString()).isEqualTo("200");
+            assertThat(fixture.blue().requests().get(0).bodyBytes()).isEqualTo(4);
         }
     }
 

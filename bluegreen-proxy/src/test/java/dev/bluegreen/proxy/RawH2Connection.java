@@ -129,6 +129,22 @@ final class RawH2Connection implements AutoCloseable {
         return block;
     }
 
+    /**
+     * A header block for {@code POST /} with {@code expect: 100-continue}: {@code :method POST} from the static table,
+     * then as {@link #getRequestBlock()}, then {@code expect} as a literal with its static-table name (index 35).
+     */
+    byte[] postExpectingContinueBlock() {
+        java.io.ByteArrayOutputStream block = new java.io.ByteArrayOutputStream();
+        byte[] get = getRequestBlock();
+        block.write(0x83);
+        block.write(get, 1, get.length - 1);
+        block.write(0x0f);
+        block.write(35 - 15);
+        block.write(12);
+        block.writeBytes("100-continue".getBytes(StandardCharsets.US_ASCII));
+        return block.toByteArray();
+    }
+
     /** {@link #getRequestBlock()} plus a header {@code x-big} whose value is {@code size} bytes. */
     byte[] getRequestBlockWithHeader(int size) {
         java.io.ByteArrayOutputStream block = new java.io.ByteArrayOutputStream();
