@@ -155,6 +155,23 @@ class Http2Test {
     }
 
     @Test
+    void stop_closesStreamsStillOpenAtTheEndOfTheGracePeriod() {
+        // The configured grace is long; the stop's own, short one must still close the connection on time.
+        try (ProxyFixture fixture = ProxyFixture.start(b -> b.shutdownGracePeriod(Duration.ofSeconds(60)));
+             H2Client client = H2Client.cleartext(fixture.port())) {
+            fixture.blue().neverRespond();
+            CompletableFuture<H2Client.Response> stuck = client.get("/stuck");
+            await().atMost(TIMEOUT).until(() -> fixture.proxy.activeExchanges(Colour.BLUE) == 1);
+
+            fixture.proxy.stop(Duration.ofMillis(500)).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+
+            assertThat(client.goAway().isDone()).isTrue();
+            assertThat(client.awaitClosed(TIMEOUT)).isTrue();
+            assertThat(stuck).failsWithin(TIMEOUT);
+        }
+    }
+
+    @Test
     void closeClientConnectionsAfterSwitch_sendsGoAway_atTheNextStream() {
         try (ProxyFixture fixture = ProxyFixture.start(b -> b.closeClientConnectionsAfterSwitch(true));
              H2Client client = H2Client.cleartext(fixture.port())) {

@@ -1,9 +1,13 @@
 package dev.bluegreen.proxy.internal;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -25,8 +29,8 @@ import org.slf4j.LoggerFactory;
  *   <li>takes the errors the frame codec leaves (a reset connection) and closes.</li>
  * </ul>
  *
- * Closing the channel goes through the frame codec, which sends GOAWAY and lets the open streams finish within the
- * shutdown grace period (RFC 9113 §6.8); that is also how the proxy's shutdown and drain reach HTTP/2 clients.
+ * Its {@link #closeGracefully()} is how the proxy's shutdown, the idle timeout and the move after a switch reach an
+ * HTTP/2 client: GOAWAY, then close once the open streams are done (RFC 9113 §6.8).
  */
 final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
 
@@ -39,6 +43,7 @@ final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
     private long epoch;
     private boolean closing;
     private ScheduledFuture<?> idleTimer;
+    private ScheduledFuture<?> forcedClose;
 
     Http2ClientConnection(ProxyRuntime runtime) {
         this.runtime = runtime;
@@ -62,7 +67,8 @@ final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
                 && epoch != runtime.drains().liveColourChanges()) {
             // Serve this stream, refuse new ones: the client reconnects for its next requests.
             log.debug("{}: the live colour changed since the connection opened; sending GOAWAY", ctx.channel());
-            closeGracefully();
+            // Later on the loop, not from inside the stream's initialisation.
+            ctx.executor().execute(this::closeGracefully);
         }
     }
 
@@ -70,13 +76,36 @@ final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
         openStreams--;
         if (openStreams == 0) {
             idleSinceNanos = System.nanoTime();
+            if (closing) {
+                closeAfterFlush();
+            }
         }
     }
 
-    private void closeGracefully() {
+    /**
+     * Sends GOAWAY (NO_ERROR) so the client opens no new streams here, lets the streams under way finish, and
+     * closes when the last one has, or at the shutdown grace period, whichever comes first. Runs on the channel's
+     * loop. A plain {@code close()} of the channel closes at once (the frame codec is built with close and GOAWAY
+     * decoupled), which is what the end of the proxy's grace period needs.
+     */
+    void closeGracefully() {
+        if (closing || !ctx.channel().isActive()) {
+            return;
+        }
         closing = true;
-        // Later on the loop, not from inside the stream's initialisation.
-        ctx.executor().execute(() -> ctx.channel().close());
+        ctx.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR));
+        if (openStreams == 0) {
+            closeAfterFlush();
+            return;
+        }
+        forcedClose = ctx.executor().schedule(() -> {
+            ctx.channel().close();
+        }, runtime.config().shutdownGracePeriod().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Closes behind what is already written (the last stream's end, the GOAWAY), not in front of it. */
+    private void closeAfterFlush() {
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override
@@ -84,6 +113,9 @@ final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
         runtime.counters().clientDisconnected();
         if (idleTimer != null) {
             idleTimer.cancel(false);
+        }
+        if (forcedClose != null) {
+            forcedClose.cancel(false);
         }
         ctx.fireChannelInactive();
     }

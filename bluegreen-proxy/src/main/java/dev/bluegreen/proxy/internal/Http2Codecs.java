@@ -30,7 +30,8 @@ final class Http2Codecs {
      * pseudo-headers make the request malformed); the header list is limited across CONTINUATION frames, so a
      * CONTINUATION flood is cut off at the limit rather than buffered.
      *
-     * @param gracePeriod how long a GOAWAY (shutdown, idle, switch) lets the streams under way finish
+     * @param gracePeriod how long a GOAWAY the codec sends itself with a graceful-shutdown hint lets the streams
+     *                    under way finish
      */
     static Http2FrameCodec server(Http2Options options, Duration gracePeriod) {
         Http2Settings settings = Http2Settings.defaultSettings()
@@ -46,6 +47,9 @@ final class Http2Codecs {
                 .decoderEnforceMaxConsecutiveEmptyDataFrames(MAX_CONSECUTIVE_EMPTY_DATA_FRAMES)
                 .encoderEnforceMaxQueuedControlFrames(MAX_QUEUED_CONTROL_FRAMES)
                 .gracefulShutdownTimeoutMillis(Math.max(1, gracePeriod.toMillis()))
+                // close() closes; the graceful GOAWAY is Http2ClientConnection's, so the end of the proxy's grace
+                // period can still close a connection whose streams are not done.
+                .decoupleCloseAndGoAway(true)
                 .build();
     }
 }

@@ -100,13 +100,16 @@ public final class ProxyChannelInitializer extends ChannelInitializer<Channel> i
 
     /**
      * Starts the graceful close of one client connection, on its own event loop: after the exchange under way
-     * (HTTP/1.1), or with GOAWAY once its streams are done (HTTP/2, through the frame codec's close).
+     * (HTTP/1.1), or with GOAWAY and a close once its streams are done (HTTP/2).
      */
     public static void closeGracefully(Channel client) {
         client.eventLoop().execute(() -> {
             ClientConnectionHandler handler = client.pipeline().get(ClientConnectionHandler.class);
+            Http2ClientConnection http2 = client.pipeline().get(Http2ClientConnection.class);
             if (handler != null) {
                 handler.closeGracefully();
+            } else if (http2 != null) {
+                http2.closeGracefully();
             } else {
                 client.close();
             }
