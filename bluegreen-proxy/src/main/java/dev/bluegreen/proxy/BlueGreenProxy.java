@@ -28,8 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The blue-green reverse proxy: an HTTP/1.1 and HTTP/2 listener, with or without TLS, that sends every request to the live pool of a
- * {@link BlueGreen} admin object, following it as it switches.
+ * The blue-green reverse proxy: an HTTP/1.1 and HTTP/2 listener, with or without TLS, that sends every request to
+ * the live pool of a {@link BlueGreen} admin object, following it as it switches.
  *
  * <pre>{@code
  * BlueGreen admin = BlueGreen.builder()

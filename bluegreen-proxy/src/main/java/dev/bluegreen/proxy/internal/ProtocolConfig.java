@@ -11,9 +11,4 @@ import io.netty.handler.ssl.SslContext;
  * @param http2       whether and how HTTP/2 is served to clients
  */
 public record ProtocolConfig(SslContext serverTls, SslContext upstreamTls, Http2Options http2) {
-
-    /** Cleartext both ways, HTTP/2 with its defaults. */
-    public static ProtocolConfig cleartext() {
-        return new ProtocolConfig(null, null, Http2Options.defaults());
-    }
 }
