@@ -59,7 +59,8 @@ public final class Http2Options {
 
     /**
      * Whether a cleartext connection that starts with the HTTP/2 preface is served as HTTP/2 (h2c with prior
-     * knowledge). Default true. The HTTP/1.1 {@code Upgrade: h2c} dance is never offered (RFC 9113 §3.1 deprecates it).
+     * knowledge). Default true. The HTTP/1.1 {@code Upgrade: h2c} dance is never offered (RFC 9113 §3.1 deprecates
+     * it).
      */
     public Http2Options withCleartext(boolean enabled) {
         return new Http2Options(this.enabled, enabled, maxConcurrentStreams, maxHeaderListSize, initialWindowSize,

@@ -13,7 +13,8 @@ import io.netty.handler.codec.http2.HttpConversionUtil.ExtensionHeaderNames;
  * Makes the requests of an HTTP/2 stream look like those of an HTTP/1.1 connection to the handlers after it:
  *
  * <pre>
- * stream channel:  Http2StreamFrameToHttpObjectCodec → Http2StreamRequests → OneMessagePerRead → ClientConnectionHandler
+ * stream channel:  Http2StreamFrameToHttpObjectCodec → Http2StreamRequests
+ *                      → OneMessagePerRead → ClientConnectionHandler
  * </pre>
  *
  * <ul>

@@ -14,7 +14,8 @@ import io.netty.handler.ssl.SslHandler;
  *
  * <pre>
  * HTTP/1.1:        [tls →] http: HttpServerCodec → flow: OneMessagePerRead → proxy: ClientConnectionHandler
- * HTTP/2:          [tls →] h2: Http2FrameCodec → h2-streams: Http2MultiplexHandler → h2-connection: Http2ClientConnection
+ * HTTP/2:          [tls →] h2: Http2FrameCodec → h2-streams: Http2MultiplexHandler
+ *                                                   → h2-connection: Http2ClientConnection
  * each h2 stream:  http: Http2StreamFrameToHttpObjectCodec → h2-request: Http2StreamRequests
  *                                                   → flow: OneMessagePerRead → proxy: ClientConnectionHandler
  * </pre>

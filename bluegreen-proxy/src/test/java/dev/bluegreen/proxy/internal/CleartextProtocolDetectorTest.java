@@ -46,6 +46,10 @@ class CleartextProtocolDetectorTest {
         }
     }
 
+    private static EmbeddedChannel detecting(Chosen chosen) {
+        return new EmbeddedChannel(new CleartextProtocolDetector(chosen, TimeUnit.SECONDS.toNanos(10)));
+    }
+
     private static ByteBuf ascii(String text) {
         return Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII);
     }
@@ -53,7 +57,7 @@ class CleartextProtocolDetectorTest {
     @Test
     void http11Request_goesToTheHttp11Pipeline_withItsBytes() {
         Chosen chosen = new Chosen();
-        EmbeddedChannel channel = new EmbeddedChannel(new CleartextProtocolDetector(chosen, TimeUnit.SECONDS.toNanos(10)));
+        EmbeddedChannel channel = detecting(chosen);
 
         channel.writeInbound(ascii("GET / HTTP/1.1\r\nHost: a\r\n\r\n"));
 
@@ -66,7 +70,7 @@ class CleartextProtocolDetectorTest {
     @Test
     void prefaceInPieces_waitsForAllOfIt_thenGoesToHttp2() {
         Chosen chosen = new Chosen();
-        EmbeddedChannel channel = new EmbeddedChannel(new CleartextProtocolDetector(chosen, TimeUnit.SECONDS.toNanos(10)));
+        EmbeddedChannel channel = detecting(chosen);
 
         channel.writeInbound(ascii("PRI * HT"));
         assertThat(chosen.protocol).isNull();
@@ -81,7 +85,7 @@ class CleartextProtocolDetectorTest {
     void methodStartingLikeThePreface_isHttp11() {
         // PRI is the preface's method; anything that departs from the preface is HTTP/1.1 (and up to its codec).
         Chosen chosen = new Chosen();
-        EmbeddedChannel channel = new EmbeddedChannel(new CleartextProtocolDetector(chosen, TimeUnit.SECONDS.toNanos(10)));
+        EmbeddedChannel channel = detecting(chosen);
 
         channel.writeInbound(ascii("PRI * HTTP/1.1\r\n"));
 
@@ -93,7 +97,7 @@ class CleartextProtocolDetectorTest {
     @Test
     void clientThatNeverFinishesThePreface_isClosedAtTheTimeout() {
         Chosen chosen = new Chosen();
-        EmbeddedChannel channel = new EmbeddedChannel(new CleartextProtocolDetector(chosen, TimeUnit.SECONDS.toNanos(10)));
+        EmbeddedChannel channel = detecting(chosen);
         channel.writeInbound(ascii("PRI"));
 
         channel.advanceTimeBy(9, TimeUnit.SECONDS);
