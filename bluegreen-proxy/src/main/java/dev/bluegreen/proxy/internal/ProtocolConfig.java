@@ -11,4 +11,9 @@ import io.netty.handler.ssl.SslContext;
  * @param http2       whether and how HTTP/2 is served to clients
  */
 public record ProtocolConfig(SslContext serverTls, SslContext upstreamTls, Http2Options http2) {
+
+    /** The builder's default: cleartext both ways, HTTP/2 with its defaults (h2c with prior knowledge). */
+    public static ProtocolConfig defaults() {
+        return new ProtocolConfig(null, null, Http2Options.defaults());
+    }
 }

@@ -19,6 +19,7 @@ import java.time.Duration;
  *                            {@code Connection: close} on its next response
  * @param routingHeader       the response header naming the colour and generation that served a request, or
  *                            {@code null} for none
+ * @param steering            preview traffic, sticky sessions and the safety net (each off unless set)
  * @param protocols           TLS on the listener and to the backends, and HTTP/2 towards clients
  */
 public record ProxyConfig(
@@ -33,5 +34,6 @@ public record ProxyConfig(
         Duration drainTimeout,
         boolean closeClientConnectionsAfterSwitch,
         String routingHeader,
+        SteeringSettings steering,
         ProtocolConfig protocols) {
 }
