@@ -102,8 +102,18 @@ final class H2Client implements AutoCloseable {
         return send(HttpMethod.GET, path, null);
     }
 
+    /** A GET with extra request headers. */
+    CompletableFuture<Response> get(String path, java.util.Map<String, String> headers) {
+        return send(HttpMethod.GET, path, null, headers);
+    }
+
     /** Sends a request on a new stream; {@code body} null for none. */
     CompletableFuture<Response> send(HttpMethod method, String path, String body) {
+        return send(method, path, body, java.util.Map.of());
+    }
+
+    private CompletableFuture<Response> send(HttpMethod method, String path, String body,
+                                             java.util.Map<String, String> headers) {
         CompletableFuture<Response> response = new CompletableFuture<>();
         Http2StreamChannelBootstrap streams = new Http2StreamChannelBootstrap(channel)
                 .handler(new ChannelInitializer<Http2StreamChannel>() {
@@ -142,6 +152,7 @@ final class H2Client implements AutoCloseable {
                     body == null ? io.netty.buffer.Unpooled.EMPTY_BUFFER
                             : ByteBufUtil.writeUtf8(stream.alloc(), body));
             request.headers().set(HttpHeaderNames.HOST, authority);
+            headers.forEach(request.headers()::set);
             if (body != null) {
                 request.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, request.content().readableBytes());
             }

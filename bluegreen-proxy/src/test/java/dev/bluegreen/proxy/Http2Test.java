@@ -81,6 +81,26 @@ class Http2Test {
     }
 
     @Test
+    void previewRule_appliesToStreams_likeToHttp11Requests() {
+        try (ProxyFixture fixture = ProxyFixture.start(b -> b.preview(PreviewRule.header("X-Preview")));
+             H2Client client = H2Client.cleartext(fixture.port())) {
+            H2Client.Response preview = H2Client.await(client.get("/p", java.util.Map.of("x-preview", "1")));
+            H2Client.Response live = H2Client.await(client.get("/l"));
+
+            assertThat(preview.body()).isEqualTo("green-1");
+            assertThat(live.body()).isEqualTo("blue-1");
+        }
+    }
+
+    @Test
+    void previewListener_sendsItsStreamsToTheIdleColour() {
+        try (ProxyFixture fixture = ProxyFixture.start(b -> b.previewListen("127.0.0.1", 0));
+             H2Client client = H2Client.cleartext(fixture.proxy.previewAddress().orElseThrow().getPort())) {
+            assertThat(H2Client.await(client.get("/p")).body()).isEqualTo("green-1");
+        }
+    }
+
+    @Test
     void h2OverTls_isProxied() {
         try (ProxyFixture fixture = ProxyFixture.start(b -> b.tls(TlsFixtures.proxyTls()));
              H2Client client = H2Client.tls(fixture.port(), TlsFixtures.clientContext("h2"))) {
