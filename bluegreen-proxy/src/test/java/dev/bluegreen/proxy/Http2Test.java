@@ -232,6 +232,21 @@ class Http2Test {
     }
 
     @Test
+    void connectionWindow_coversEveryStreamsWindow() throws Exception {
+        // One stream whose backend is slow to take its body must not hold the window the other streams need.
+        try (ProxyFixture fixture = ProxyFixture.start();
+             RawH2Connection client = RawH2Connection.open(fixture.port())) {
+            await().atMost(TIMEOUT).until(() -> client.received(RawH2Connection.WINDOW_UPDATE).stream()
+                    .anyMatch(frame -> frame.streamId() == 0));
+
+            RawH2Connection.Frame update = client.received(RawH2Connection.WINDOW_UPDATE).stream()
+                    .filter(frame -> frame.streamId() == 0).findFirst().orElseThrow();
+            int increment = java.nio.ByteBuffer.wrap(update.payload()).getInt() & 0x7fffffff;
+            assertThat(65_535 + increment).isEqualTo(100 * 65_535);
+        }
+    }
+
+    @Test
     void idleConnection_getsGoAway_andCloses() {
         try (ProxyFixture fixture = ProxyFixture.start(b -> b.idleTimeout(Duration.ofMillis(300)));
              H2Client client = H2Client.cleartext(fixture.port())) {

@@ -25,6 +25,7 @@ final class RawH2Connection implements AutoCloseable {
     static final int RST_STREAM = 0x3;
     static final int SETTINGS = 0x4;
     static final int GOAWAY = 0x7;
+    static final int WINDOW_UPDATE = 0x8;
     static final int CONTINUATION = 0x9;
     static final int END_STREAM = 0x1;
     static final int END_HEADERS = 0x4;
@@ -63,8 +64,8 @@ final class RawH2Connection implements AutoCloseable {
         Frame frame;
         do {
             frame = connection.readFrame();
+            connection.received.add(frame);
         } while (frame.type() != SETTINGS || (frame.flags() & ACK) != 0);
-        connection.received.add(frame);
         // The server applies its stream limit once its SETTINGS are acknowledged (RFC 9113 §6.5.3).
         connection.frame(SETTINGS, ACK, 0, new byte[0]);
         Thread reader = new Thread(connection::readAll, "raw-h2-reader");

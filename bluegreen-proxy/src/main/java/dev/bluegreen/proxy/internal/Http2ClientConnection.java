@@ -1,11 +1,13 @@
 package dev.bluegreen.proxy.internal;
 
+import dev.bluegreen.proxy.Http2Options;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -57,6 +59,22 @@ final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
         runtime.counters().clientConnected();
         idleSinceNanos = System.nanoTime();
         scheduleIdleCheck(runtime.config().idleTimeout().toNanos());
+        openConnectionWindow(ctx);
+    }
+
+    /**
+     * Widens the connection's receive window from the protocol's 65,535 bytes to what all its streams may have
+     * outstanding together (RFC 9113 §6.9.2 leaves only SETTINGS for streams, WINDOW_UPDATE for the connection):
+     * otherwise one stream whose backend is slow to take its body would hold the whole connection window, and
+     * stall the other streams' uploads. Memory stays bounded by streams × stream window, as before.
+     */
+    private void openConnectionWindow(ChannelHandlerContext ctx) {
+        Http2Options options = runtime.config().protocols().http2();
+        long target = (long) options.maxConcurrentStreams() * options.initialWindowSize();
+        int increment = (int) Math.min(Integer.MAX_VALUE, target) - Http2CodecUtil.DEFAULT_WINDOW_SIZE;
+        if (increment > 0) {
+            ctx.writeAndFlush(new DefaultHttp2WindowUpdateFrame(increment));
+        }
     }
 
     /** A stream opened on this connection (its child channel is being initialised). */
