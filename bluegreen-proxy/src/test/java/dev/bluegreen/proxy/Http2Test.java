@@ -42,6 +42,7 @@ class Http2Test {
             assertThat(seen.header("Host")).isEqualTo("127.0.0.1:" + fixture.port());
             // The HTTP/2 codec's bookkeeping headers describe the client's connection; they are not forwarded.
             assertThat(seen.headers().keySet()).noneMatch(name -> name.toLowerCase().startsWith("x-http2-"));
+            assertThat(seen.header("X-Forwarded-Proto")).isEqualTo("http");
         }
     }
 
@@ -109,6 +110,7 @@ class Http2Test {
             assertThat(client.negotiatedProtocol()).isEqualTo("h2");
             assertThat(response.status()).isEqualTo(200);
             assertThat(response.body()).isEqualTo("blue-1");
+            assertThat(fixture.blue().requests().get(0).header("X-Forwarded-Proto")).isEqualTo("https");
         }
     }
 

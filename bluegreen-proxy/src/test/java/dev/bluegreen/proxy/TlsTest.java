@@ -71,6 +71,7 @@ class TlsTest {
             assertThat(exchange.tlsVersion()).isEqualTo("TLSv1.3");
             assertThat(exchange.response()).startsWith("HTTP/1.1 200").endsWith("blue-1");
             assertThat(fixture.blue().requestCount()).isEqualTo(1);
+            assertThat(fixture.blue().requests().get(0).header("X-Forwarded-Proto")).isEqualTo("https");
         }
     }
 

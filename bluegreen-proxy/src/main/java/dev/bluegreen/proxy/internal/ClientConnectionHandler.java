@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +57,8 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
     private long epoch;
     /** The client's address as X-Forwarded-For gives it, worked out once per connection. */
     private String clientIp;
+    /** Whether the client connected with TLS. */
+    private boolean secure;
     /** Whether this connection came through the preview listener: all its requests go to the idle colour. */
     private boolean previewListener;
 
@@ -87,6 +90,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         // An HTTP/2 stream's connection, and the listener it came through, is its parent channel.
         Channel connection = stream ? ctx.channel().parent() : ctx.channel();
         previewListener = connection.hasAttr(PreviewListener.ATTRIBUTE);
+        secure = connection.pipeline().get(SslHandler.class) != null;
         idleSinceNanos = System.nanoTime();
         if (!stream) {
             runtime.counters().clientConnected();
@@ -219,6 +223,11 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.read();
+    }
+
+    /** Whether the client connected with TLS (for {@code X-Forwarded-Proto}). */
+    boolean isSecure() {
+        return secure;
     }
 
     /** Whether the proxy is shutting down and this connection should close after its current exchange. */

@@ -114,7 +114,7 @@ final class Exchange implements BackendPool.AcquireCallback {
         this.upgrade = MessageHeads.requestedUpgrade(request);
         this.clientEpoch = clientEpoch;
         this.route = Route.live(colour);
-        MessageHeads.prepareUpstreamRequest(request, clientIp, upgrade, chunked);
+        MessageHeads.prepareUpstreamRequest(request, clientIp, client.isSecure(), upgrade, chunked);
     }
 
     Colour colour() {

@@ -20,6 +20,7 @@ final class ForwardedHeaders {
     static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
     static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
     private static final AsciiString HTTP = AsciiString.cached("http");
+    private static final AsciiString HTTPS = AsciiString.cached("https");
 
     private ForwardedHeaders() {
     }
@@ -29,11 +30,12 @@ final class ForwardedHeaders {
      *
      * @param headers      the request's headers, hop-by-hop fields already stripped
      * @param clientIp     the client's address, from {@link #clientIp(SocketAddress)}
+     * @param secure       whether the client connected with TLS ({@code X-Forwarded-Proto: https})
      * @param originalHost the {@code Host} the client sent, or {@code null}
      */
-    static void set(HttpHeaders headers, String clientIp, String originalHost) {
+    static void set(HttpHeaders headers, String clientIp, boolean secure, String originalHost) {
         headers.set(X_FORWARDED_FOR, clientIp);
-        headers.set(X_FORWARDED_PROTO, HTTP);
+        headers.set(X_FORWARDED_PROTO, secure ? HTTPS : HTTP);
         if (originalHost != null) {
             headers.set(X_FORWARDED_HOST, originalHost);
         } else {

@@ -51,10 +51,12 @@ final class MessageHeads {
      * arrived, forwarding headers set, HTTP/1.1 with keep-alive; an upgrade request keeps its {@code Upgrade}.
      *
      * @param clientIp the client's address, for {@code X-Forwarded-For}
+     * @param secure   whether the client connected with TLS, for {@code X-Forwarded-Proto}
      * @param upgrade  the protocol the request asks to upgrade to, or {@code null}
      * @param chunked whether the request body arrived chunked
      */
-    static void prepareUpstreamRequest(HttpRequest request, String clientIp, String upgrade, boolean chunked) {
+    static void prepareUpstreamRequest(HttpRequest request, String clientIp, boolean secure, String upgrade,
+                                       boolean chunked) {
         HttpHeaders headers = request.headers();
         String host = headers.get(HttpHeaderNames.HOST);
         HopByHopHeaders.strip(headers);
@@ -62,7 +64,7 @@ final class MessageHeads {
             // The body is re-framed on the upstream hop exactly as it arrived: chunk by chunk.
             HttpUtil.setTransferEncodingChunked(request, true);
         }
-        ForwardedHeaders.set(headers, clientIp, host);
+        ForwardedHeaders.set(headers, clientIp, secure, host);
         if (upgrade != null) {
             // The one hop-by-hop pair that must travel: the backend decides whether to switch protocols.
             headers.set(HttpHeaderNames.UPGRADE, upgrade);
