@@ -617,7 +617,8 @@ public final class BlueGreenProxy {
             ProtocolConfig protocols = new ProtocolConfig(
                     tls == null ? null : tls.newServerContext(http2.enabled()),
                     upstreamTls == null ? null : upstreamTls.newClientContext(),
-                    http2);
+                    http2,
+                    tls == null ? Duration.ofSeconds(10) : tls.handshakeTimeout());
             return new BlueGreenProxy(new ProxyConfig(listenAddress, eventLoopThreads, connectTimeout,
                     responseTimeout, idleTimeout, upstreamIdleTimeout, maxConnectAttempts, shutdownGracePeriod,
                     drainTimeout, closeClientConnectionsAfterSwitch, routingHeader,

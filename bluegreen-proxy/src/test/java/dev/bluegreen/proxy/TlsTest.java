@@ -14,6 +14,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
+import dev.bluegreen.testing.RawHttpClient;
 import io.netty.util.concurrent.Future;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -148,6 +150,17 @@ class TlsTest {
                 })
                 .connect("127.0.0.1", port).syncUninterruptibly().channel();
         return channel.pipeline().get(SslHandler.class).handshakeFuture();
+    }
+
+    @Test
+    void clientThatNeverCompletesTheHandshake_isClosedAtTheHandshakeTimeout() throws Exception {
+        try (ProxyFixture fixture = ProxyFixture.start(b -> b.tls(TlsFixtures.proxyTls()
+                .withHandshakeTimeout(Duration.ofMillis(300))));
+             RawHttpClient silent = RawHttpClient.connect(fixture.port())) {
+            // Nothing is sent: no ClientHello. Only the handshake timeout can end this connection, and well before
+            // the 10 s default.
+            assertThat(silent.isClosedByPeer(Duration.ofSeconds(5))).isTrue();
+        }
     }
 
     @Test
