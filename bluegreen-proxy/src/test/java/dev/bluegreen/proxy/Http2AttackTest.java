@@ -114,6 +114,36 @@ class Http2AttackTest {
     }
 
     @Test
+    void pingFlood_fromAClientThatDoesNotRead_closesTheConnection() throws IOException {
+        // CVE-2019-9512: every PING must be answered; a client that never reads the answers makes them pile up in
+        // the proxy. Past 10,000 answers queued the connection is closed instead.
+        try (ProxyFixture fixture = ProxyFixture.start()) {
+            try (RawH2Connection attacker = RawH2Connection.openWithoutReading(fixture.port())) {
+                byte[] ping = RawH2Connection.encode(RawH2Connection.PING, 0, 0, new byte[8]);
+                byte[] batch = new byte[ping.length * 10_000];
+                for (int i = 0; i < 10_000; i++) {
+                    System.arraycopy(ping, 0, batch, i * ping.length, ping.length);
+                }
+                boolean cutOff = false;
+                try {
+                    // 2,000,000 PINGs, 34 MB: far more answers than the socket buffers between us can hold.
+                    for (int i = 0; i < 200; i++) {
+                        attacker.writeRaw(batch);
+                    }
+                    attacker.flush();
+                } catch (IOException closedUnderUs) {
+                    cutOff = true;
+                }
+                attacker.startReading();
+
+                assertThat(attacker.awaitClosed(Duration.ofSeconds(60))).isTrue();
+                assertThat(cutOff || !attacker.received(RawH2Connection.GOAWAY).isEmpty()).isTrue();
+            }
+            assertHealthy(fixture);
+        }
+    }
+
+    @Test
     void headerListOverTheLimit_gets431_andTheConnectionStaysUp() throws Exception {
         // 16 KiB is the limit; 17 KiB is over it but under the 20 KiB at which the connection is closed.
         try (ProxyFixture fixture = ProxyFixture.start();

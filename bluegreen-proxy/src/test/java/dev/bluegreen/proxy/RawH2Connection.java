@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -24,6 +25,7 @@ final class RawH2Connection implements AutoCloseable {
     static final int HEADERS = 0x1;
     static final int RST_STREAM = 0x3;
     static final int SETTINGS = 0x4;
+    static final int PING = 0x6;
     static final int GOAWAY = 0x7;
     static final int WINDOW_UPDATE = 0x8;
     static final int CONTINUATION = 0x9;
@@ -58,6 +60,16 @@ final class RawH2Connection implements AutoCloseable {
 
     /** Connects, sends the preface and empty SETTINGS, and acknowledges the server's SETTINGS. */
     static RawH2Connection open(int port) throws IOException {
+        RawH2Connection connection = openWithoutReading(port);
+        connection.startReading();
+        return connection;
+    }
+
+    /**
+     * Like {@link #open}, but nothing more is read from the server until {@link #startReading()}: its writes back up,
+     * as they do for a client that floods the server without reading the answers.
+     */
+    static RawH2Connection openWithoutReading(int port) throws IOException {
         RawH2Connection connection = new RawH2Connection(port);
         connection.out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         connection.frame(SETTINGS, 0, 0, new byte[0]);
@@ -68,10 +80,14 @@ final class RawH2Connection implements AutoCloseable {
         } while (frame.type() != SETTINGS || (frame.flags() & ACK) != 0);
         // The server applies its stream limit once its SETTINGS are acknowledged (RFC 9113 §6.5.3).
         connection.frame(SETTINGS, ACK, 0, new byte[0]);
-        Thread reader = new Thread(connection::readAll, "raw-h2-reader");
+        return connection;
+    }
+
+    /** Starts recording what the server sends, on a thread of its own. */
+    void startReading() {
+        Thread reader = new Thread(this::readAll, "raw-h2-reader");
         reader.setDaemon(true);
         reader.start();
-        return connection;
     }
 
     private Frame readFrame() throws IOException {
@@ -103,6 +119,16 @@ final class RawH2Connection implements AutoCloseable {
 
     /** Writes one frame. */
     synchronized void frame(int type, int flags, int streamId, byte[] payload) throws IOException {
+        out.write(encode(type, flags, streamId, payload));
+    }
+
+    /** Writes bytes as they are: frames {@link #encode}d ahead, many at a time. */
+    synchronized void writeRaw(byte[] frames) throws IOException {
+        out.write(frames);
+    }
+
+    /** One frame's bytes. */
+    static byte[] encode(int type, int flags, int streamId, byte[] payload) {
         byte[] header = new byte[9];
         header[0] = (byte) (payload.length >>> 16);
         header[1] = (byte) (payload.length >>> 8);
@@ -110,8 +136,9 @@ final class RawH2Connection implements AutoCloseable {
         header[3] = (byte) type;
         header[4] = (byte) flags;
         ByteBuffer.wrap(header, 5, 4).putInt(streamId);
-        out.write(header);
-        out.write(payload);
+        byte[] frame = Arrays.copyOf(header, 9 + payload.length);
+        System.arraycopy(payload, 0, frame, 9, payload.length);
+        return frame;
     }
 
     /**
