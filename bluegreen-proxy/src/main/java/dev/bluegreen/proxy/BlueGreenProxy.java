@@ -2,6 +2,7 @@ package dev.bluegreen.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.proxy.internal.ProxyChannelInitializer;
@@ -9,6 +10,7 @@ import dev.bluegreen.proxy.internal.ProxyConfig;
 import dev.bluegreen.proxy.internal.ProxyRecorder;
 import dev.bluegreen.proxy.internal.ProxyRuntime;
 import dev.bluegreen.proxy.internal.Transport;
+import dev.bluegreen.proxy.internal.health.HealthSettings;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -17,10 +19,12 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -60,6 +64,9 @@ public final class BlueGreenProxy {
     private final CompletableFuture<BlueGreenProxy> started = new CompletableFuture<>();
     private final AtomicReference<ProxyRecorder> recorder = new AtomicReference<>(ProxyRecorder.NONE);
     private volatile Runtime running;
+    private final List<HealthListener> healthListeners = new CopyOnWriteArrayList<>();
+    /** What the proxy registered on the admin object while it runs (its switch guards); closed at stop. */
+    private final List<AutoCloseable> registrations = new CopyOnWriteArrayList<>();
 
     /** What exists while the proxy runs. */
     private record Runtime(EventLoopGroup boss, EventLoopGroup workers, ExecutorService resolver, Channel server,
@@ -123,6 +130,7 @@ public final class BlueGreenProxy {
             Channel server = ((io.netty.channel.ChannelFuture) future).channel();
             AutoCloseable listener = admin.addListener(proxy::onRoutingChange);
             proxy.scheduleIdleEviction();
+            startHealth(proxy);
             running = new Runtime(boss, workers, resolver, server, clients, proxy, listener);
             state.set(State.RUNNING);
             log.info("bluegreen proxy listening on {} ({} transport, {} event loops); live colour {} (generation {})",
@@ -225,6 +233,57 @@ public final class BlueGreenProxy {
         return runtime == null ? 0 : runtime.proxy().counters().clientConnections();
     }
 
+    /**
+     * The health of every backend of both pools (blue first, in pool order): the active checks' verdict and any
+     * passive ejection. All {@link HealthState#UNKNOWN} when checks are off or the proxy is not running.
+     */
+    public List<BackendHealth> health() {
+        Runtime runtime = running;
+        if (runtime == null) {
+            List<BackendHealth> unknown = new java.util.ArrayList<>();
+            dev.bluegreen.core.RoutingSnapshot snapshot = admin.snapshot();
+            for (Colour colour : Colour.values()) {
+                for (Backend backend : snapshot.environment(colour).backends()) {
+                    unknown.add(new BackendHealth(colour, backend, HealthState.UNKNOWN, null, null, null));
+                }
+            }
+            return List.copyOf(unknown);
+        }
+        return runtime.proxy().health().health(admin.snapshot());
+    }
+
+    /** The health of {@code backend} in {@code colour}'s pool (unknown if it is not there or not checked). */
+    public BackendHealth health(Colour colour, Backend backend) {
+        requireNonNull(colour, "colour");
+        requireNonNull(backend, "backend");
+        Runtime runtime = running;
+        return runtime == null ? new BackendHealth(colour, backend, HealthState.UNKNOWN, null, null, null)
+                : runtime.proxy().health().health(colour, backend);
+    }
+
+    /**
+     * Adds a listener for every health change (state, ejection, end of an ejection); it hears changes while the
+     * proxy runs, on an event loop. Closing the result removes it.
+     */
+    public AutoCloseable addHealthListener(HealthListener listener) {
+        requireNonNull(listener, "listener");
+        healthListeners.add(listener);
+        return () -> healthListeners.remove(listener);
+    }
+
+    private void startHealth(ProxyRuntime proxy) {
+        proxy.health().addListener((previous, current) -> {
+            for (HealthListener listener : healthListeners) {
+                try {
+                    listener.healthChanged(previous, current);
+                } catch (RuntimeException e) {
+                    log.warn("health listener {} failed on {}", listener, current, e);
+                }
+            }
+        });
+        proxy.startHealth();
+    }
+
     /** Stops gracefully within the builder's {@linkplain Builder#shutdownGracePeriod grace period}. */
     public CompletableFuture<Void> stop() {
         return stop(config.shutdownGracePeriod());
@@ -253,6 +312,9 @@ public final class BlueGreenProxy {
         }
         Runtime runtime = running;
         closeQuietly(runtime.listener());
+        registrations.forEach(BlueGreenProxy::closeQuietly);
+        registrations.clear();
+        runtime.proxy().stopHealth();
         runtime.proxy().stopDrains();
         runtime.server().close().addListener(closed -> {
             log.info("bluegreen proxy stopped accepting; letting {} connection(s) finish within {} ms",
@@ -427,11 +489,95 @@ public final class BlueGreenProxy {
             return c > 0x20 && c < 0x7f && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0;
         }
 
+        // ---- health: active checks, passive ejection, the switch guard, pre-warm ------------------------------
+
+        private HealthCheckSettings healthChecks;
+        private OutlierEjection outlierEjection;
+        private int guardMinHealthy = 1;
+        private double guardMinShare;
+        private int prewarmConnections;
+
+        /**
+         * Turns on active health checks of every backend of both pools, and the healthy-target switch guard (see
+         * {@link #targetGuard(int)}). Load balancing then skips unhealthy backends; with none healthy, the pool
+         * answers 503. Default: off (every backend takes traffic, its health {@link HealthState#UNKNOWN}).
+         */
+        public Builder healthChecks(HealthCheckSettings settings) {
+            this.healthChecks = requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /**
+         * With health checks on: before {@code switchTo}, {@code promote} and {@code shift}, a fresh check of every
+         * backend of the target pool must find at least {@code minHealthy} healthy backends, else the change is
+         * refused by the guard {@code healthy-target}. Default 1.
+         *
+         * @param minHealthy 1-10000
+         */
+        public Builder targetGuard(int minHealthy) {
+            if (minHealthy < 1 || minHealthy > 10_000) {
+                throw new IllegalArgumentException("targetGuard: " + minHealthy + " (expected: 1-10000)");
+            }
+            this.guardMinHealthy = minHealthy;
+            this.guardMinShare = 0;
+            return this;
+        }
+
+        /**
+         * As {@link #targetGuard(int)}, with the minimum as a share of the target pool, rounded up (at least one).
+         *
+         * @param share above 0 and at most 1, e.g. 0.5 for half the pool
+         */
+        public Builder targetGuardShare(double share) {
+            if (!(share > 0 && share <= 1)) {
+                throw new IllegalArgumentException("targetGuardShare: " + share + " (expected: > 0 and <= 1)");
+            }
+            this.guardMinShare = share;
+            this.guardMinHealthy = 1;
+            return this;
+        }
+
+        /** Health checks without the healthy-target guard: switches are not judged by the target's health. */
+        public Builder withoutTargetGuard() {
+            this.guardMinHealthy = 0;
+            this.guardMinShare = 0;
+            return this;
+        }
+
+        /**
+         * Turns on passive outlier ejection: a backend whose requests fail several times in a row (connect failures,
+         * 5xx) is left out of load balancing for a while. Default: off.
+         */
+        public Builder outlierEjection(OutlierEjection settings) {
+            this.outlierEjection = requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /**
+         * Before {@code switchTo}, {@code promote} and {@code shift}, opens {@code connectionsPerBackendPerLoop}
+         * connections from each event loop to each backend of the target pool (the guard {@code pre-warm}, which
+         * never refuses), so the first requests after the switch find them open. Default 0: off.
+         *
+         * @param connectionsPerBackendPerLoop 0-64
+         */
+        public Builder prewarm(int connectionsPerBackendPerLoop) {
+            if (connectionsPerBackendPerLoop < 0 || connectionsPerBackendPerLoop > 64) {
+                throw new IllegalArgumentException("prewarm: " + connectionsPerBackendPerLoop + " (expected: 0-64)");
+            }
+            this.prewarmConnections = connectionsPerBackendPerLoop;
+            return this;
+        }
+
+        private HealthSettings healthSettings() {
+            return new HealthSettings(healthChecks, outlierEjection, guardMinHealthy, guardMinShare,
+                    prewarmConnections);
+        }
+
         /** The proxy, not yet started. */
         public BlueGreenProxy build() {
             return new BlueGreenProxy(new ProxyConfig(listenAddress, eventLoopThreads, connectTimeout,
                     responseTimeout, idleTimeout, upstreamIdleTimeout, maxConnectAttempts, shutdownGracePeriod,
-                    drainTimeout, closeClientConnectionsAfterSwitch, routingHeader),
+                    drainTimeout, closeClientConnectionsAfterSwitch, routingHeader, healthSettings()),
                     admin);
         }
 

@@ -5,6 +5,13 @@ import dev.bluegreen.core.Change;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.proxy.Drain;
 import dev.bluegreen.proxy.DrainReport;
+import dev.bluegreen.proxy.internal.health.ActiveHealthChecks;
+import dev.bluegreen.proxy.internal.health.HealthRegistry;
+import dev.bluegreen.core.Backend;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -31,6 +38,8 @@ public final class ProxyRuntime {
     private final BackendAddresses addresses;
     private final DrainCoordinator drains;
     private final AtomicReference<ProxyRecorder> recorder;
+    private final HealthRegistry health;
+    private final ActiveHealthChecks healthChecks;
 
     /**
      * @param workers          the event loops that serve client and upstream connections
@@ -58,6 +67,44 @@ public final class ProxyRuntime {
         this.loops = byLoop;
         this.drains = new DrainCoordinator(config, counters, byLoop.values(), workers.next(), this::recorder);
         addresses.resolveAll(admin.snapshot());
+        EventLoop healthLoop = (EventLoop) workers.next();
+        this.health = new HealthRegistry(config.health(), System::nanoTime, Clock.systemUTC(),
+                (task, delayNanos) -> healthLoop.schedule(task, delayNanos, TimeUnit.NANOSECONDS));
+        this.healthChecks = config.health().checks() == null ? null : new ActiveHealthChecks(health,
+                config.health().checks(), workers, new Bootstrap().channel(transport.socketChannelType())
+                        .option(ChannelOption.TCP_NODELAY, true).resolver(NoopAddressResolverGroup.INSTANCE),
+                this::address);
+    }
+
+    /** The address of {@code backend}: cached, or resolved off the event loops. */
+    private CompletableFuture<InetSocketAddress> address(Backend backend) {
+        InetSocketAddress cached = addresses.cached(backend);
+        return cached != null ? CompletableFuture.completedFuture(cached) : addresses.resolveAsync(backend);
+    }
+
+    /** The health of every backend, shared by the loops. */
+    public HealthRegistry health() {
+        return health;
+    }
+
+    /** The active checks, or {@code null} when they are off. */
+    public ActiveHealthChecks healthChecks() {
+        return healthChecks;
+    }
+
+    /** Starts tracking (and, when on, checking) the backends of the current pools. */
+    public void startHealth() {
+        HealthRegistry.Delta delta = health.sync(admin.snapshot());
+        if (healthChecks != null) {
+            healthChecks.apply(delta);
+        }
+    }
+
+    /** Stops the periodic checks (the proxy is stopping). */
+    public void stopHealth() {
+        if (healthChecks != null) {
+            healthChecks.stop();
+        }
     }
 
     ProxyConfig config() {
@@ -119,6 +166,10 @@ public final class ProxyRuntime {
      */
     public void onRoutingChange(Change change) {
         addresses.resolveAll(change.current());
+        HealthRegistry.Delta delta = health.sync(change.current());
+        if (healthChecks != null) {
+            healthChecks.apply(delta);
+        }
         drains.onChange(change);
         for (LoopContext context : loops.values()) {
             context.eventLoop().execute(context::onRoutingChange);
