@@ -10,7 +10,9 @@ import dev.bluegreen.proxy.internal.ProxyConfig;
 import dev.bluegreen.proxy.internal.ProxyRecorder;
 import dev.bluegreen.proxy.internal.ProxyRuntime;
 import dev.bluegreen.proxy.internal.Transport;
+import dev.bluegreen.proxy.internal.PrewarmGuard;
 import dev.bluegreen.proxy.internal.health.HealthSettings;
+import dev.bluegreen.proxy.internal.health.HealthyTargetGuard;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -282,6 +284,13 @@ public final class BlueGreenProxy {
             }
         });
         proxy.startHealth();
+        // The health guard first: no use warming connections to a pool that is down.
+        if (config.health().guarded()) {
+            registrations.add(admin.addGuard(new HealthyTargetGuard(proxy.healthChecks(), config.health())));
+        }
+        if (config.health().prewarmConnections() > 0) {
+            registrations.add(admin.addGuard(new PrewarmGuard(proxy, config.health().prewarmConnections())));
+        }
     }
 
     /** Stops gracefully within the builder's {@linkplain Builder#shutdownGracePeriod grace period}. */

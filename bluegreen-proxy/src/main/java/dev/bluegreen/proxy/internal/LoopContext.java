@@ -10,6 +10,8 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What one event loop owns: its upstream pools (per colour, per backend) and its round-robin position. Only its
@@ -126,11 +128,72 @@ final class LoopContext {
      */
     boolean keeps(Colour colour, Backend backend) {
         RoutingSnapshot snapshot = runtime.admin().snapshot();
-        return snapshot.live() == colour && snapshot.environment(colour).backends().contains(backend);
+        return snapshot.live() == colour && snapshot.environment(colour).backends().contains(backend)
+                || keepsWarm(snapshot, colour, backend);
+    }
+
+    // ---- pre-warm: connections opened to a pool before traffic moves to it --------------------------------------
+
+    /** How long connections warmed for a switch are kept if the switch doesn't come (refused by a later guard). */
+    static final long WARM_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    /** Per colour: until when (ticker time) its pools keep their connections while not live; 0 when not warming. */
+    private final long[] warmUntilNanos = new long[Colour.values().length];
+
+    /** Whether {@code colour}'s pools keep connections because they were just warmed for a switch to it. */
+    private boolean keepsWarm(RoutingSnapshot snapshot, Colour colour, Backend backend) {
+        long until = warmUntilNanos[colour.ordinal()];
+        return until != 0 && until - System.nanoTime() > 0 && snapshot.environment(colour).backends().contains(backend);
+    }
+
+    /**
+     * Opens {@code perBackend} connections to each of {@code backends} of {@code colour} (fewer when some are idle in
+     * the pool already) and parks them there; completes {@code done} with how many opened, on this loop.
+     */
+    void prewarm(Colour colour, List<Backend> backends, int perBackend, CompletableFuture<Integer> done) {
+        warmUntilNanos[colour.ordinal()] = System.nanoTime() + WARM_WINDOW_NANOS;
+        // At the end of the window, connections of a colour that did not become live are closed like any other.
+        eventLoop.schedule(this::onRoutingChange, WARM_WINDOW_NANOS + 1, TimeUnit.NANOSECONDS);
+        int[] pending = {0};
+        int[] opened = {0};
+        for (Backend backend : backends) {
+            InetSocketAddress address = runtime.addresses().cached(backend);
+            if (address == null) {
+                continue;
+            }
+            BackendPool pool = pool(colour, backend, address);
+            for (int i = pool.idleCount(); i < perBackend; i++) {
+                pending[0]++;
+                pool.connectNew(new BackendPool.AcquireCallback() {
+                    @Override
+                    public void acquired(UpstreamConnection connection, boolean reused) {
+                        opened[0]++;
+                        pool.release(connection, true);
+                        settle();
+                    }
+
+                    @Override
+                    public void failed(Throwable cause) {
+                        settle();
+                    }
+
+                    private void settle() {
+                        if (--pending[0] == 0) {
+                            done.complete(opened[0]);
+                        }
+                    }
+                });
+            }
+        }
+        if (pending[0] == 0) {
+            done.complete(0);
+        }
     }
 
     /** Applies a routing change: pools that are no longer kept close their idle connections. */
     void onRoutingChange() {
+        // A colour that became live keeps its connections as the live colour; its warm window is over.
+        warmUntilNanos[runtime.admin().snapshot().live().ordinal()] = 0;
         for (Map<Backend, BackendPool> byBackend : pools.values()) {
             List<BackendPool> unused = new ArrayList<>();
             for (BackendPool pool : byBackend.values()) {

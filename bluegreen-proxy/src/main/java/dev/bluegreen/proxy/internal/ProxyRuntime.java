@@ -137,6 +137,11 @@ public final class ProxyRuntime {
         return context;
     }
 
+    /** Every loop's context. */
+    java.util.Collection<LoopContext> loops() {
+        return loops.values();
+    }
+
     ProxyRecorder recorder() {
         return recorder.get();
     }
