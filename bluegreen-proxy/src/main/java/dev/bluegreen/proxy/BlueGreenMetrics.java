@@ -11,6 +11,7 @@ import dev.bluegreen.core.Change;
 import dev.bluegreen.core.ChangeKind;
 import dev.bluegreen.core.ChangeListener;
 import dev.bluegreen.core.Colour;
+import dev.bluegreen.proxy.internal.BackendHealthGauges;
 import dev.bluegreen.proxy.internal.MicrometerRecorder;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -31,7 +32,8 @@ import java.util.Map;
  * {@value MeterNames#REQUEST_DURATION}, {@value MeterNames#REQUEST_BYTES} and {@value MeterNames#RESPONSE_BYTES}.
  * Gauges: {@value MeterNames#ACTIVE_EXCHANGES}, {@value MeterNames#UPSTREAM_CONNECTIONS} (idle, busy, draining),
  * {@value MeterNames#CLIENT_CONNECTIONS}, {@value MeterNames#LIVE}, {@value MeterNames#GENERATION},
- * {@value MeterNames#DRAIN_EXCHANGES} and {@value MeterNames#DRAIN_CONNECTIONS}. Counters of
+ * {@value MeterNames#DRAIN_EXCHANGES}, {@value MeterNames#DRAIN_CONNECTIONS} and {@value MeterNames#BACKEND_HEALTH}
+ * (per backend). Counters of
  * {@value MeterNames#CHANGES} (by kind and outcome) and {@value MeterNames#DRAINS} (by outcome). {@link MeterNames}
  * lists them all.
  *
@@ -89,6 +91,7 @@ public final class BlueGreenMetrics implements MeterBinder {
         Gauge.builder(MeterNames.GENERATION, admin, a -> a.snapshot().generation())
                 .description("The routing generation").register(registry);
         admin.addListener(new ChangeCounter(registry));
+        admin.addListener(new BackendHealthGauges(proxy, registry));
         proxy.addRecorder(new MicrometerRecorder(registry, percentileHistogram));
     }
 
