@@ -71,7 +71,10 @@ class StatusPageBrowserTest {
 
     @BeforeEach
     void startDemoAndBrowser() throws Exception {
-        demo = Demo.create(0, 0).start().get(15, TimeUnit.SECONDS);
+        // Green starts down in the demo; these tests switch to it at once.
+        demo = Demo.create(0, 0);
+        demo.green().up();
+        demo = demo.start().get(15, TimeUnit.SECONDS);
         admin = demo.proxy().adminUrl().orElseThrow();
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER)
