@@ -145,6 +145,23 @@ class StatusPageBrowserTest {
     }
 
     @Test
+    void eachBackendShowsItsHealth_andASwitchToADownGreenIsRefusedWithTheGuardsReason() throws Exception {
+        demo.green().down();
+        browser.get(admin + "/");
+        waitUntil("blue's backend shows healthy", page -> page.findElement(
+                By.cssSelector("#pool-blue ul.backends .health")).getText().contains("healthy"));
+
+        browser.findElement(By.id("switch-button")).click();
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+
+        WebElement error = browser.findElement(By.id("error"));
+        wait.until(ExpectedConditions.textToBePresentInElement(error, "healthy-target"));
+        assertThat(error.getText()).contains("green has 0 healthy backends of 1");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("refusals"), "GUARD_FAILED"));
+        assertThat(demo.proxy().admin().snapshot().live()).isEqualTo(Colour.BLUE);
+    }
+
+    @Test
     void rollbackTwice_showsTheSecondRefusalInTheAlertRegion() throws Exception {
         demo.proxy().admin().switchTo(Colour.GREEN);
         browser.get(admin + "/");

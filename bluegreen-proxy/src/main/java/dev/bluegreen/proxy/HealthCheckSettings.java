@@ -8,8 +8,9 @@ import java.time.Duration;
  * How the proxy checks its backends actively: every {@code interval} it sends {@code GET path} to each backend of both
  * pools, on a new connection, and counts the check as passed if a response head with a status in
  * {@code minStatus..maxStatus} arrives within {@code timeout}. A backend becomes healthy after {@code rise} passes
- * in a row and unhealthy after {@code fall} failures in a row; its very first check decides at once (so a proxy
- * knows its pools one interval after it starts).
+ * in a row and unhealthy after {@code fall} failures in a row. A backend not checked yet is healthy at its first
+ * pass, and unhealthy only after {@code fall} failures (it takes traffic meanwhile), so one slow first check
+ * doesn't take a pool out.
  *
  * <pre>{@code
  * HealthCheckSettings checks = HealthCheckSettings.defaults().withPath("/ready").withInterval(Duration.ofSeconds(5));

@@ -69,6 +69,26 @@ class HealthCheckTest {
     }
 
     @Test
+    void aBackendFailingFromTheStart_staysUnknownAndTakesTraffic_untilAFullFall() {
+        try (ProxyFixture fixture = ProxyFixture.start(1, 1, builder -> builder.healthChecks(FAST
+                .withThresholds(2, 100)))) {
+            fixture.blue().status(500, "slow to start");
+            Backend blue = ProxyFixture.backends(fixture.blue).get(0);
+            long before = fixture.blue().requestCount();
+            await().atMost(WAIT).until(() -> fixture.blue().requestCount() >= before + 3);
+
+            BackendHealth health = fixture.proxy.health(Colour.BLUE, blue);
+            assertThat(health.state()).isEqualTo(HealthState.UNKNOWN);
+            assertThat(health.lastReason()).isEqualTo("status 500");
+            try (RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+                assertThat(client.get("/").bodyText()).as("still routed to it").contains("slow to start");
+            }
+            fixture.blue().reply();
+            await().atMost(WAIT).until(() -> fixture.proxy.health(Colour.BLUE, blue).state() == HealthState.HEALTHY);
+        }
+    }
+
+    @Test
     void loadBalancing_skipsUnhealthyBackends_andUsesThemAgainOnceHealthy() {
         try (ProxyFixture fixture = ProxyFixture.start(2, 1, checks())) {
             TestBackend sick = fixture.blue.get(1);

@@ -1,5 +1,6 @@
 package dev.bluegreen.proxy.internal;
 
+import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.Change;
 import dev.bluegreen.core.Colour;
@@ -7,25 +8,24 @@ import dev.bluegreen.proxy.Drain;
 import dev.bluegreen.proxy.DrainReport;
 import dev.bluegreen.proxy.internal.health.ActiveHealthChecks;
 import dev.bluegreen.proxy.internal.health.HealthRegistry;
-import dev.bluegreen.core.Backend;
-import java.net.InetSocketAddress;
-import java.time.Clock;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.concurrent.EventExecutor;
+import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Everything the handlers of one proxy share: its settings, the admin object it follows, the upstream bootstrap,
- * the per-event-loop contexts and the live counters. Built once at start; immutable apart from the counters and the
+ * the per-event-loop contexts, the live counters and the backends' health. Built once at start; immutable apart from the counters and the
  * loop contexts' own (loop-confined) state.
  */
 public final class ProxyRuntime {

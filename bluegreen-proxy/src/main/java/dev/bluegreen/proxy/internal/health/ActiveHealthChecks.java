@@ -79,7 +79,7 @@ public final class ActiveHealthChecks {
         for (BackendHealthTracker added : delta.added()) {
             Schedule schedule = new Schedule(added, (EventLoop) loops.next());
             schedules.put(added, schedule);
-            // The first check at once: the pools' health is known one check after start (or deploy).
+            // The first check at once: a healthy pool is known as such one check after start (or deploy).
             schedule.loop.execute(() -> runCheck(schedule));
         }
     }
@@ -111,7 +111,8 @@ public final class ActiveHealthChecks {
     private CompletableFuture<HealthProbe.Result> check(Backend backend, EventLoop loop) {
         return addresses.apply(backend)
                 .thenCompose(address -> HealthProbe.run(bootstrap, loop, backend, address, settings))
-                .exceptionally(error -> new HealthProbe.Result(false, "cannot resolve: " + error.getMessage()));
+                .exceptionally(error -> new HealthProbe.Result(false, "check failed: " + (error.getCause() != null
+                        ? error.getCause() : error)));
     }
 
     /**

@@ -83,10 +83,13 @@ public final class BackendHealthTracker {
             HealthState state = before.state();
             int passes = passed ? before.passes() + 1 : 0;
             int failures = passed ? 0 : before.failures() + 1;
-            if (state == HealthState.UNKNOWN) {
-                // The first check decides at once: a proxy knows its pools one interval after it starts.
-                state = passed ? HealthState.HEALTHY : HealthState.UNHEALTHY;
-            } else if (state == HealthState.HEALTHY && failures >= settings.fall()) {
+            if (state == HealthState.UNKNOWN && passed) {
+                // One pass is enough to know: the guard can count the backend one check after start or deploy.
+                state = HealthState.HEALTHY;
+            } else if (state != HealthState.UNHEALTHY && failures >= settings.fall()) {
+                // An unknown backend takes traffic like a healthy one, and loses it the same way: after a full
+                // fall, so that one slow first check on a busy machine doesn't take a whole pool out (HAProxy
+                // likewise starts its servers up).
                 state = HealthState.UNHEALTHY;
             } else if (state == HealthState.UNHEALTHY && passes >= settings.rise()) {
                 state = HealthState.HEALTHY;

@@ -23,6 +23,10 @@ public final class HealthyTargetGuard implements SwitchGuard {
     private final ActiveHealthChecks checks;
     private final HealthSettings settings;
 
+    /**
+     * @param checks   what runs the checks of the target pool
+     * @param settings how many healthy backends a target needs
+     */
     public HealthyTargetGuard(ActiveHealthChecks checks, HealthSettings settings) {
         this.checks = checks;
         this.settings = settings;
