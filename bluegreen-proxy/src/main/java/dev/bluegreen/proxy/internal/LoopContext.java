@@ -10,7 +10,6 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -147,47 +146,13 @@ final class LoopContext {
     }
 
     /**
-     * Opens {@code perBackend} connections to each of {@code backends} of {@code colour} (fewer when some are idle in
-     * the pool already) and parks them there; completes {@code done} with how many opened, on this loop.
+     * Opens the warm window of {@code colour}: until it ends (or the colour becomes live), its pools keep the
+     * connections released to them although the colour is not live. At its end, what the colour still has idle is
+     * closed like any connection no longer kept.
      */
-    void prewarm(Colour colour, List<Backend> backends, int perBackend, CompletableFuture<Integer> done) {
+    void startWarmWindow(Colour colour) {
         warmUntilNanos[colour.ordinal()] = System.nanoTime() + WARM_WINDOW_NANOS;
-        // At the end of the window, connections of a colour that did not become live are closed like any other.
         eventLoop.schedule(this::onRoutingChange, WARM_WINDOW_NANOS + 1, TimeUnit.NANOSECONDS);
-        int[] pending = {0};
-        int[] opened = {0};
-        for (Backend backend : backends) {
-            InetSocketAddress address = runtime.addresses().cached(backend);
-            if (address == null) {
-                continue;
-            }
-            BackendPool pool = pool(colour, backend, address);
-            for (int i = pool.idleCount(); i < perBackend; i++) {
-                pending[0]++;
-                pool.connectNew(new BackendPool.AcquireCallback() {
-                    @Override
-                    public void acquired(UpstreamConnection connection, boolean reused) {
-                        opened[0]++;
-                        pool.release(connection, true);
-                        settle();
-                    }
-
-                    @Override
-                    public void failed(Throwable cause) {
-                        settle();
-                    }
-
-                    private void settle() {
-                        if (--pending[0] == 0) {
-                            done.complete(opened[0]);
-                        }
-                    }
-                });
-            }
-        }
-        if (pending[0] == 0) {
-            done.complete(0);
-        }
     }
 
     /** Applies a routing change: pools that are no longer kept close their idle connections. */

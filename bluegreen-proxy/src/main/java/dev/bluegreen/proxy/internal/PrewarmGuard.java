@@ -1,9 +1,11 @@
 package dev.bluegreen.proxy.internal;
 
 import dev.bluegreen.core.Backend;
+import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.GuardContext;
 import dev.bluegreen.core.GuardVerdict;
 import dev.bluegreen.core.SwitchGuard;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -44,7 +46,7 @@ public final class PrewarmGuard implements SwitchGuard {
         for (LoopContext loop : runtime.loops()) {
             CompletableFuture<Integer> done = new CompletableFuture<>();
             opened.add(done);
-            loop.eventLoop().execute(() -> loop.prewarm(context.target(), backends, connectionsPerBackend, done));
+            loop.eventLoop().execute(() -> warm(loop, context.target(), backends, done));
         }
         long bound = runtime.config().connectTimeout().toMillis() + 1_000;
         int wanted = opened.size() * backends.size() * connectionsPerBackend;
@@ -53,6 +55,51 @@ public final class PrewarmGuard implements SwitchGuard {
                         .sum() + " of " + wanted + " connection(s) to " + context.target().label()))
                 .completeOnTimeout(GuardVerdict.pass("pre-warm of " + context.target().label()
                         + " still connecting after " + bound + " ms; going ahead"), bound, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * On {@code loop}: opens connections to each of {@code backends} of {@code colour} up to the number wanted
+     * (counting those idle in the pool already) and parks them in the loop's pools; completes {@code done} with how
+     * many opened.
+     */
+    private void warm(LoopContext loop, Colour colour, List<Backend> backends, CompletableFuture<Integer> done) {
+        loop.startWarmWindow(colour);
+        int[] pending = {0};
+        int[] opened = {0};
+        for (Backend backend : backends) {
+            InetSocketAddress address = runtime.addresses().cached(backend);
+            if (address == null) {
+                // Not resolved yet (resolution happens at deploy, off the loops): nothing to warm.
+                continue;
+            }
+            BackendPool pool = loop.pool(colour, backend, address);
+            for (int i = pool.idleCount(); i < connectionsPerBackend; i++) {
+                pending[0]++;
+                pool.connectNew(new BackendPool.AcquireCallback() {
+                    @Override
+                    public void acquired(UpstreamConnection connection, boolean reused) {
+                        opened[0]++;
+                        // Kept while the warm window is open: the pool now keeps connections of its colour.
+                        pool.release(connection, true);
+                        settle();
+                    }
+
+                    @Override
+                    public void failed(Throwable cause) {
+                        settle();
+                    }
+
+                    private void settle() {
+                        if (--pending[0] == 0) {
+                            done.complete(opened[0]);
+                        }
+                    }
+                });
+            }
+        }
+        if (pending[0] == 0) {
+            done.complete(0);
+        }
     }
 
     @Override
