@@ -78,6 +78,22 @@ class ProxyCommandHealthTest {
     }
 
     @Test
+    void backendCommandDown_startsDown() throws Exception {
+        CommandLine line = Main.commandLine();
+        line.parseArgs("backend", "--listen", "127.0.0.1:0", "--name", "g2", "--down");
+        BackendCommand command = line.getSubcommands().get("backend").getCommand();
+        DemoBackend backend = command.start().get(10, TimeUnit.SECONDS);
+        try {
+            String url = "http://127.0.0.1:" + backend.port();
+            assertThat(http.get(url + "/health").statusCode()).isEqualTo(503);
+            assertThat(http.post(url + "/demo/up").statusCode()).isEqualTo(200);
+            assertThat(http.get(url + "/health").statusCode()).isEqualTo(200);
+        } finally {
+            backend.stop().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void badHealthValues_exit2_namingTheOption() {
         assertThat(run("--health-rise", "0")).contains("--health-rise", "0");
         assertThat(run("--health-path", "health")).contains("--health-path", "health");
