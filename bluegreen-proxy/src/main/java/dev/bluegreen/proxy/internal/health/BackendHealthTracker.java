@@ -34,6 +34,10 @@ public final class BackendHealthTracker {
                   long ejectedUntilNanos, int ejections) {
     }
 
+    /** A state change: the status before and after one swap. */
+    record Transition(Status before, Status after) {
+    }
+
     private final Colour colour;
     private final Backend backend;
     private final AtomicReference<Status> status;
@@ -75,9 +79,9 @@ public final class BackendHealthTracker {
     /**
      * Records the result of an active check.
      *
-     * @return the status before and after, or {@code null} if the public view did not change state
+     * @return the status before and after
      */
-    Status[] recordCheck(boolean passed, String reason, HealthCheckSettings settings, long wallMillis) {
+    Transition recordCheck(boolean passed, String reason, HealthCheckSettings settings, long wallMillis) {
         for (;;) {
             Status before = status.get();
             HealthState state = before.state();
@@ -97,7 +101,7 @@ public final class BackendHealthTracker {
             Status after = new Status(state, passes, failures, wallMillis, reason, before.ejectedUntilNanos(),
                     before.ejections());
             if (status.compareAndSet(before, after)) {
-                return new Status[] {before, after};
+                return new Transition(before, after);
             }
         }
     }
@@ -119,7 +123,7 @@ public final class BackendHealthTracker {
      *
      * @return the status before and after, or {@code null} if it was ejected already
      */
-    Status[] eject(long nowNanos, OutlierEjection settings, String reason) {
+    Transition eject(long nowNanos, OutlierEjection settings, String reason) {
         long base = settings.baseEjectionTime().toNanos();
         long max = settings.maxEjectionTime().toNanos();
         for (;;) {
@@ -135,7 +139,7 @@ public final class BackendHealthTracker {
                     reason, nowNanos + duration, ejections);
             if (status.compareAndSet(before, after)) {
                 consecutiveErrors.set(0);
-                return new Status[] {before, after};
+                return new Transition(before, after);
             }
         }
     }

@@ -136,9 +136,9 @@ public final class HealthRegistry {
 
     /** Applies an active check's result and announces a change of state. */
     public void recordCheck(BackendHealthTracker tracker, boolean passed, String reason) {
-        BackendHealthTracker.Status[] change = tracker.recordCheck(passed, reason, settings.checks(), clock.millis());
-        BackendHealthTracker.Status before = change[0];
-        BackendHealthTracker.Status after = change[1];
+        BackendHealthTracker.Transition change = tracker.recordCheck(passed, reason, settings.checks(), clock.millis());
+        BackendHealthTracker.Status before = change.before();
+        BackendHealthTracker.Status after = change.after();
         if (before.state() != after.state()) {
             if (after.state() == HealthState.UNHEALTHY) {
                 log.warn("health: {} is UNHEALTHY ({})", tracker, reason);
@@ -181,14 +181,14 @@ public final class HealthRegistry {
                 continue;
             }
             String why = ejection.consecutiveFailures() + " failures in a row, the last: " + reason;
-            BackendHealthTracker.Status[] change = tracker.eject(now, ejection, why);
+            BackendHealthTracker.Transition change = tracker.eject(now, ejection, why);
             if (change == null) {
                 return;
             }
-            long duration = change[1].ejectedUntilNanos() - now;
+            long duration = change.after().ejectedUntilNanos() - now;
             log.warn("health: {} ejected for {} ms ({})", tracker, duration / 1_000_000, why);
-            publish(tracker, change[0], change[1]);
-            scheduler.schedule(() -> ejectionEnded(tracker, change[1]), duration);
+            publish(tracker, change.before(), change.after());
+            scheduler.schedule(() -> ejectionEnded(tracker, change.after()), duration);
             return;
         }
     }
