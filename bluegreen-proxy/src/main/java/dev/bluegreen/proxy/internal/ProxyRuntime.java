@@ -38,6 +38,7 @@ public final class ProxyRuntime {
     private final BackendAddresses addresses;
     private final DrainCoordinator drains;
     private final AtomicReference<ProxyRecorder> recorder;
+    private final Router router;
     private final HealthRegistry health;
     private final ActiveHealthChecks healthChecks;
 
@@ -66,6 +67,7 @@ public final class ProxyRuntime {
         }
         this.loops = byLoop;
         this.drains = new DrainCoordinator(config, counters, byLoop.values(), workers.next(), this::recorder);
+        this.router = new Router(config, admin.snapshot(), drains);
         addresses.resolveAll(admin.snapshot());
         EventLoop healthLoop = (EventLoop) workers.next();
         this.health = new HealthRegistry(config.health(), System::nanoTime, Clock.systemUTC(),
@@ -146,6 +148,10 @@ public final class ProxyRuntime {
         return recorder.get();
     }
 
+    Router router() {
+        return router;
+    }
+
     DrainCoordinator drains() {
         return drains;
     }
@@ -171,6 +177,7 @@ public final class ProxyRuntime {
      */
     public void onRoutingChange(Change change) {
         addresses.resolveAll(change.current());
+        router.onChange(change);
         HealthRegistry.Delta delta = health.sync(change.current());
         if (healthChecks != null) {
             healthChecks.apply(delta);
