@@ -140,6 +140,25 @@ class HealthCheckTest {
     }
 
     @Test
+    void noHealthyBackendInTheNewlyLivePool_withTheSafetyNet_goesToThePreviousColour() {
+        try (ProxyFixture fixture = ProxyFixture.start(1, 1, builder -> builder.healthChecks(FAST)
+                .safetyNet(Duration.ofMinutes(5)))) {
+            fixture.green().status(503, "broken");
+            Backend green = ProxyFixture.backends(fixture.green).get(0);
+            await().atMost(WAIT).until(() ->
+                    fixture.proxy.health(Colour.GREEN, green).state() == HealthState.UNHEALTHY);
+            fixture.admin.forced().switchTo(Colour.GREEN);
+
+            try (RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+                RawResponse response = client.get("/");
+                assertThat(response.status()).isEqualTo(200);
+                assertThat(response.header("X-Backend")).isEqualTo("blue-1");
+            }
+            assertThat(fixture.green().requests()).extracting(SeenRequest::uri).containsOnly("/health");
+        }
+    }
+
+    @Test
     void withoutChecks_everyBackendIsUnknown_andTakesTraffic() {
         try (ProxyFixture fixture = ProxyFixture.start(2, 1)) {
             try (RawHttpClient client = RawHttpClient.connect(fixture.port())) {
