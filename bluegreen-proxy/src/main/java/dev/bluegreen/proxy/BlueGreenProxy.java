@@ -9,6 +9,8 @@ import dev.bluegreen.proxy.internal.ProxyConfig;
 import dev.bluegreen.proxy.internal.ProxyRecorder;
 import dev.bluegreen.proxy.internal.ProxyRuntime;
 import dev.bluegreen.proxy.internal.Transport;
+import dev.bluegreen.proxy.internal.WatchService;
+import dev.bluegreen.proxy.internal.WatchStatistics;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -60,6 +62,7 @@ public final class BlueGreenProxy {
     private final CompletableFuture<BlueGreenProxy> started = new CompletableFuture<>();
     private final AtomicReference<ProxyRecorder> recorder = new AtomicReference<>(ProxyRecorder.NONE);
     private volatile Runtime running;
+    private volatile WatchService watch;
 
     /** What exists while the proxy runs. */
     private record Runtime(EventLoopGroup boss, EventLoopGroup workers, ExecutorService resolver, Channel server,
@@ -123,6 +126,7 @@ public final class BlueGreenProxy {
             Channel server = ((io.netty.channel.ChannelFuture) future).channel();
             AutoCloseable listener = admin.addListener(proxy::onRoutingChange);
             proxy.scheduleIdleEviction();
+            watch = startWatch();
             running = new Runtime(boss, workers, resolver, server, clients, proxy, listener);
             state.set(State.RUNNING);
             log.info("bluegreen proxy listening on {} ({} transport, {} event loops); live colour {} (generation {})",
@@ -252,6 +256,9 @@ public final class BlueGreenProxy {
             return stopped;
         }
         Runtime runtime = running;
+        if (watch != null) {
+            watch.close();
+        }
         closeQuietly(runtime.listener());
         runtime.proxy().stopDrains();
         runtime.server().close().addListener(closed -> {
@@ -264,6 +271,45 @@ public final class BlueGreenProxy {
                     .thenRun(() -> shutDown(runtime));
         });
         return stopped;
+    }
+
+    /**
+     * Starts a gradual shift of new requests to {@code plan}'s target: the first step at once, each next one after
+     * the step interval if the target passed the {@link AutoRollback} rules meanwhile (judged at every evaluation
+     * interval against the live colour over the same time); after 100 % it promotes the target, on a breach it rolls
+     * the shift back to 0. Every change it makes goes through the admin object (actor {@code shift-plan}, or
+     * {@value AutoRollback#ACTOR} for the rollback) and names the generation it expects, so a change made by someone
+     * else meanwhile stops the plan ({@link ShiftOutcome.Result#HALTED}) rather than being overwritten.
+     *
+     * <pre>{@code
+     * ShiftOutcome outcome = proxy.startShift(ShiftPlan.linear(Colour.GREEN, 10, Duration.ofMinutes(1))).join();
+     * }</pre>
+     *
+     * @return the plan's outcome; cancelling it stops the plan where it is (the shift stays; {@code rollback()} or
+     *         {@code promote()} from there)
+     * @throws IllegalStateException if the proxy was built without {@link Builder#autoRollback(AutoRollback)}, is
+     *         not running, or a plan is under way
+     */
+    public CompletableFuture<ShiftOutcome> startShift(ShiftPlan plan) {
+        requireNonNull(plan, "plan");
+        if (config.autoRollback() == null) {
+            throw new IllegalStateException("startShift: no autoRollback(...) on the builder (expected: the rules "
+                    + "that judge each step, e.g. autoRollback(AutoRollback.defaults()))");
+        }
+        WatchService service = watch;
+        if (service == null || state.get() != State.RUNNING) {
+            throw new IllegalStateException("startShift: proxy " + state.get() + " (expected: RUNNING)");
+        }
+        return service.startShift(plan);
+    }
+
+    private WatchService startWatch() {
+        if (config.autoRollback() == null) {
+            return null;
+        }
+        WatchStatistics statistics = new WatchStatistics();
+        addRecorder(statistics);
+        return WatchService.start(admin, config.autoRollback(), statistics);
     }
 
     private void shutDown(Runtime runtime) {
@@ -309,6 +355,7 @@ public final class BlueGreenProxy {
         private Duration drainTimeout = Duration.ofSeconds(30);
         private boolean closeClientConnectionsAfterSwitch;
         private String routingHeader;
+        private AutoRollback autoRollback;
 
         private Builder(BlueGreen admin) {
             this.admin = admin;
@@ -427,11 +474,24 @@ public final class BlueGreenProxy {
             return c > 0x20 && c < 0x7f && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0;
         }
 
+        /**
+         * Watches the colour each switch or promotion makes live for a bake window, and rolls back on its own when
+         * it breaches the rules (error rate, p99, each also against the old colour's figures before the change);
+         * also the rules that judge the steps of {@link BlueGreenProxy#startShift(ShiftPlan) shift plans}. One call
+         * turns it on: {@code autoRollback(AutoRollback.defaults())}. Off ({@code null}) by default.
+         *
+         * @param settings the rules, or {@code null} for none
+         */
+        public Builder autoRollback(AutoRollback settings) {
+            this.autoRollback = settings;
+            return this;
+        }
+
         /** The proxy, not yet started. */
         public BlueGreenProxy build() {
             return new BlueGreenProxy(new ProxyConfig(listenAddress, eventLoopThreads, connectTimeout,
                     responseTimeout, idleTimeout, upstreamIdleTimeout, maxConnectAttempts, shutdownGracePeriod,
-                    drainTimeout, closeClientConnectionsAfterSwitch, routingHeader),
+                    drainTimeout, closeClientConnectionsAfterSwitch, routingHeader, autoRollback),
                     admin);
         }
 

@@ -1,5 +1,6 @@
 package dev.bluegreen.proxy.internal;
 
+import dev.bluegreen.proxy.AutoRollback;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 
@@ -19,6 +20,7 @@ import java.time.Duration;
  *                            {@code Connection: close} on its next response
  * @param routingHeader       the response header naming the colour and generation that served a request, or
  *                            {@code null} for none
+ * @param autoRollback        the rules of the watch after a switch and of shift plans, or {@code null} when off
  */
 public record ProxyConfig(
         InetSocketAddress listenAddress,
@@ -31,5 +33,6 @@ public record ProxyConfig(
         Duration shutdownGracePeriod,
         Duration drainTimeout,
         boolean closeClientConnectionsAfterSwitch,
-        String routingHeader) {
+        String routingHeader,
+        AutoRollback autoRollback) {
 }

@@ -1,0 +1,55 @@
+package dev.bluegreen.proxy;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * One colour's traffic over a span of time, as the watch judges it (see {@link AutoRollback} for what counts).
+ *
+ * @param requests      exchanges ended, plus requests the safety net moved off the colour
+ * @param errors        of those, the ones that failed (5xx, cut short, moved by the safety net)
+ * @param timedRequests exchanges whose latency went into {@link #p99()}
+ * @param p99           the 99th percentile latency, as the upper bound of its histogram bucket; zero when
+ *                      {@code timedRequests} is 0
+ * @param span          the time the figures cover
+ */
+public record WatchFigures(long requests, long errors, long timedRequests, Duration p99, Duration span) {
+
+    /** No traffic over no time. */
+    public static final WatchFigures NONE = new WatchFigures(0, 0, 0, Duration.ZERO, Duration.ZERO);
+
+    /**
+     * Validates the figures.
+     *
+     * @throws IllegalArgumentException if a count is negative or errors exceed requests
+     */
+    public WatchFigures {
+        if (requests < 0 || errors < 0 || timedRequests < 0 || errors > requests) {
+            throw new IllegalArgumentException("figures: requests " + requests + ", errors " + errors + ", timed "
+                    + timedRequests + " (expected: counts >= 0, errors <= requests)");
+        }
+        java.util.Objects.requireNonNull(p99, "p99");
+        java.util.Objects.requireNonNull(span, "span");
+    }
+
+    /** {@code errors / requests}, 0 without requests. */
+    public double errorRate() {
+        return requests == 0 ? 0 : (double) errors / requests;
+    }
+
+    /** Short text for logs and the history, e.g. {@code "6/50 errors (12.0%), p99 <= 120 ms over 8 s"}. */
+    public String describe() {
+        return String.format(Locale.ROOT, "%d/%d errors (%.1f%%), p99 %s over %s", errors, requests,
+                errorRate() * 100, timedRequests == 0 ? "n/a" : "<= " + millisText(p99), seconds(span));
+    }
+
+    /** A duration in milliseconds for messages, e.g. {@code "120 ms"} or {@code "2.5 ms"}. */
+    public static String millisText(Duration duration) {
+        long micros = duration.toNanos() / 1_000;
+        return micros < 10_000 ? String.format(Locale.ROOT, "%.1f ms", micros / 1000.0) : micros / 1000 + " ms";
+    }
+
+    private static String seconds(Duration duration) {
+        return String.format(Locale.ROOT, "%.0f s", duration.toMillis() / 1000.0);
+    }
+}
