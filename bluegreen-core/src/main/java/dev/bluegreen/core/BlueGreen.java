@@ -3,17 +3,22 @@ package dev.bluegreen.core;
 import static java.util.Objects.requireNonNull;
 
 import dev.bluegreen.core.internal.Attribution;
+import dev.bluegreen.core.internal.GuardChain;
 import dev.bluegreen.core.internal.RecentItems;
 import dev.bluegreen.core.internal.Texts;
 import dev.bluegreen.core.internal.Transitions;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@link #switchTo(Colour)} sends traffic to a colour; {@link #promote()} to the idle one;</li>
  *   <li>{@link #rollback()} sends it back to the colour that was live before the last switch or promotion;</li>
- *   <li>{@link #deploy(Deployment)} replaces a pool: the idle one, or the live one when forced.</li>
+ *   <li>{@link #deploy(Deployment)} replaces a pool: the idle one, or the live one when forced;</li>
+ *   <li>{@link #shift(Colour, int)} sends a share of new requests to the idle colour, a step towards
+ *       {@link #promote()}.</li>
  * </ul>
  * Each verb returns the new {@link RoutingSnapshot}, or throws a {@link ChangeRefusedException} that says why and
  * changes nothing. Each takes an optional expected generation: the change is refused as
@@ -35,6 +42,11 @@ import org.slf4j.LoggerFactory;
  * reason, the plain verbs of this class record {@value #DEFAULT_ACTOR} and a generated description such as
  * {@code "switch BLUE -> GREEN"}. Applied changes are kept in {@link #history()}; refused attempts, with the rule
  * that refused them, in {@link #refusals()}. Both are logged at INFO and told to the {@link ChangeListener}s.
+ *
+ * <p>Guards ({@link SwitchGuard}) run before a switch, a promotion and a shift: the first that fails refuses the
+ * change ({@link ChangeRefusedException.Refusal#GUARD_FAILED}). The verbs that run guards come in two forms: the
+ * plain one blocks its caller until the guards have answered (never call it on an event loop), the {@code Async}
+ * one returns at once. {@link #forced()} skips the guards, and the snapshot says so.
  *
  * <p>Create one per application with {@link #builder()}.
  *
@@ -59,14 +71,19 @@ public final class BlueGreen implements AutoCloseable {
     /** The {@link RoutingSnapshot#actor() actor} recorded by the plain verbs of this class. */
     public static final String DEFAULT_ACTOR = "app";
 
+    /** The default {@link Builder#guardTimeout(Duration)}. */
+    public static final Duration DEFAULT_GUARD_TIMEOUT = Duration.ofSeconds(10);
+
     private static final Logger log = LoggerFactory.getLogger(BlueGreen.class);
 
     private final RoutingStore store;
     private final Clock clock;
     private final List<Registration> listeners = new CopyOnWriteArrayList<>();
+    private final List<GuardRegistration> guards = new CopyOnWriteArrayList<>();
+    private final Duration guardTimeout;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** The plain verbs are these, attributed to {@value #DEFAULT_ACTOR} with generated reasons. */
-    private final Attributed asDefault = new Attributed(this, new Attribution(DEFAULT_ACTOR, null));
+    private final Attributed asDefault = new Attributed(this, new Attribution(DEFAULT_ACTOR, null), false);
     // Added to only from onApplied, which the store calls for one snapshot at a time.
     private final RecentItems<Change> history;
     // Added to from any thread whose attempt was refused, concurrently.
@@ -78,8 +95,12 @@ public final class BlueGreen implements AutoCloseable {
     private volatile RoutingSnapshot lastSeen;
 
     private BlueGreen(RoutingStoreFactory storeFactory, RoutingSnapshot initial, Clock clock, int historySize,
-                      List<ChangeListener> listeners) {
+                      List<ChangeListener> listeners, List<SwitchGuard> guards, Duration guardTimeout) {
         this.clock = clock;
+        this.guardTimeout = guardTimeout;
+        for (SwitchGuard guard : guards) {
+            this.guards.add(new GuardRegistration(guard));
+        }
         this.history = new RecentItems<>(historySize);
         this.refusals = new RecentItems<>(historySize);
         for (ChangeListener listener : listeners) {
@@ -208,6 +229,166 @@ public final class BlueGreen implements AutoCloseable {
     }
 
     /**
+     * Sends {@code percent} of new requests (or new sessions, when the proxy keeps sessions sticky) to
+     * {@code target}, the idle colour; the live colour stays. A step of a gradual move: raise the share in steps,
+     * then {@link #promote()} completes it (and resets the share to 0), and {@link #rollback()} takes it back to 0.
+     * Guards run when {@code percent > 0}. Requests already under way finish where they started.
+     *
+     * @param target the idle colour
+     * @param percent the share of new requests, 0 to 100
+     * @return the new snapshot, of kind {@link ChangeKind#SHIFT}
+     * @throws NullPointerException if {@code target} is {@code null}
+     * @throws IllegalArgumentException if {@code percent} is outside 0 to 100
+     * @throws ChangeRefusedException {@link ChangeRefusedException.Refusal#ALREADY_LIVE} if {@code target} is live,
+     *         {@link ChangeRefusedException.Refusal#EMPTY_POOL} if its pool has no backends,
+     *         {@link ChangeRefusedException.Refusal#GUARD_FAILED} if a guard failed, or
+     *         {@link ChangeRefusedException.Refusal#STORE_REJECTED} from the store
+     * @throws IllegalStateException if this object is closed
+     */
+    public RoutingSnapshot shift(Colour target, int percent) {
+        return shift(target, percent, ANY_GENERATION);
+    }
+
+    /**
+     * As {@link #shift(Colour, int)}, refused unless the state is at {@code expectedGeneration}.
+     *
+     * @param target the idle colour
+     * @param percent the share of new requests, 0 to 100
+     * @param expectedGeneration the generation the caller decided on, or {@link #ANY_GENERATION}
+     * @return the new snapshot, of kind {@link ChangeKind#SHIFT}
+     * @throws NullPointerException if {@code target} is {@code null}
+     * @throws IllegalArgumentException if {@code percent} or {@code expectedGeneration} is out of range
+     * @throws ChangeRefusedException as {@link #shift(Colour, int)}, or
+     *         {@link ChangeRefusedException.Refusal#STALE_GENERATION} if the state is at another generation
+     * @throws IllegalStateException if this object is closed
+     */
+    public RoutingSnapshot shift(Colour target, int percent, long expectedGeneration) {
+        return asDefault.shift(target, percent, expectedGeneration);
+    }
+
+    /**
+     * As {@link #switchTo(Colour, long)}, without blocking: for event loops and other threads that must not wait
+     * for the guards. Argument errors and a closed object throw at once; a refusal completes the future
+     * exceptionally with the {@link ChangeRefusedException}.
+     *
+     * @param target the colour to make live
+     * @param expectedGeneration the generation the caller decided on, or {@link #ANY_GENERATION}
+     * @return the new snapshot, when applied; the change itself is applied on a pool thread, never on the caller's
+     */
+    public CompletableFuture<RoutingSnapshot> switchToAsync(Colour target, long expectedGeneration) {
+        return asDefault.switchToAsync(target, expectedGeneration);
+    }
+
+    /**
+     * As {@link #switchToAsync(Colour, long)} at any generation.
+     *
+     * @param target the colour to make live
+     * @return the new snapshot, when applied
+     */
+    public CompletableFuture<RoutingSnapshot> switchToAsync(Colour target) {
+        return switchToAsync(target, ANY_GENERATION);
+    }
+
+    /**
+     * As {@link #promote(long)}, without blocking (see {@link #switchToAsync(Colour, long)}).
+     *
+     * @param expectedGeneration the generation the caller decided on, or {@link #ANY_GENERATION}
+     * @return the new snapshot, when applied
+     */
+    public CompletableFuture<RoutingSnapshot> promoteAsync(long expectedGeneration) {
+        return asDefault.promoteAsync(expectedGeneration);
+    }
+
+    /**
+     * As {@link #promoteAsync(long)} at any generation.
+     *
+     * @return the new snapshot, when applied
+     */
+    public CompletableFuture<RoutingSnapshot> promoteAsync() {
+        return promoteAsync(ANY_GENERATION);
+    }
+
+    /**
+     * As {@link #shift(Colour, int, long)}, without blocking (see {@link #switchToAsync(Colour, long)}).
+     *
+     * @param target the idle colour
+     * @param percent the share of new requests, 0 to 100
+     * @param expectedGeneration the generation the caller decided on, or {@link #ANY_GENERATION}
+     * @return the new snapshot, when applied
+     */
+    public CompletableFuture<RoutingSnapshot> shiftAsync(Colour target, int percent, long expectedGeneration) {
+        return asDefault.shiftAsync(target, percent, expectedGeneration);
+    }
+
+    /**
+     * As {@link #shiftAsync(Colour, int, long)} at any generation.
+     *
+     * @param target the idle colour
+     * @param percent the share of new requests, 0 to 100
+     * @return the new snapshot, when applied
+     */
+    public CompletableFuture<RoutingSnapshot> shiftAsync(Colour target, int percent) {
+        return shiftAsync(target, percent, ANY_GENERATION);
+    }
+
+    /**
+     * As {@link #rollback(long)}, applied on a pool thread so that a store that does network I/O never blocks
+     * the caller.
+     *
+     * @param expectedGeneration the generation the caller decided on, or {@link #ANY_GENERATION}
+     * @return the new snapshot, when applied
+     */
+    public CompletableFuture<RoutingSnapshot> rollbackAsync(long expectedGeneration) {
+        return asDefault.rollbackAsync(expectedGeneration);
+    }
+
+    /**
+     * As {@link #rollbackAsync(long)} at any generation.
+     *
+     * @return the new snapshot, when applied
+     */
+    public CompletableFuture<RoutingSnapshot> rollbackAsync() {
+        return rollbackAsync(ANY_GENERATION);
+    }
+
+    /**
+     * The verbs of this object with the guards skipped, attributed to {@value #DEFAULT_ACTOR}: for when the
+     * operator knows better than the guards (a health endpoint that is itself broken, say). The snapshots they
+     * make have {@link RoutingSnapshot#forced()} set and a reason that says the guards were skipped.
+     *
+     * @return the forced verbs
+     */
+    public Attributed forced() {
+        return asDefault.forced();
+    }
+
+    /**
+     * Adds a guard that runs before every later switch, promotion and shift, after the guards added before it.
+     *
+     * @param guard the guard
+     * @return a handle whose {@code close()} removes it; idempotent, never throws
+     * @throws NullPointerException if {@code guard} is {@code null}
+     */
+    public AutoCloseable addGuard(SwitchGuard guard) {
+        GuardRegistration registration = new GuardRegistration(requireNonNull(guard, "guard"));
+        guards.add(registration);
+        return () -> guards.remove(registration);
+    }
+
+    /**
+     * The guards that run before a switch, a promotion or a shift, in the order they run.
+     *
+     * @return an immutable copy
+     */
+    public List<SwitchGuard> guards() {
+        List<SwitchGuard> current = new ArrayList<>(guards.size());
+        for (GuardRegistration registration : guards) {
+            current.add(registration.guard);
+        }
+        return List.copyOf(current);
+    }
+
+    /**
      * Replaces the idle pool of {@code colour}; shorthand for {@code deploy(Deployment.of(colour, version,
      * backends))}.
      *
@@ -264,7 +445,7 @@ public final class BlueGreen implements AutoCloseable {
      *         shows the value, escaped, and what was expected
      */
     public Attributed as(String actor, String reason) {
-        return new Attributed(this, new Attribution(actor, reason));
+        return new Attributed(this, new Attribution(actor, reason), false);
     }
 
     /**
@@ -328,22 +509,12 @@ public final class BlueGreen implements AutoCloseable {
     }
 
     private RoutingSnapshot apply(String attempt, long expectedGeneration, Attribution by, Transition transition) {
-        if (expectedGeneration < ANY_GENERATION) {
-            throw new IllegalArgumentException("expectedGeneration: " + expectedGeneration
-                    + " (expected: >= 0, or ANY_GENERATION (" + ANY_GENERATION + "))");
-        }
-        if (closed.get()) {
-            throw new IllegalStateException(attempt + " refused: this BlueGreen is closed");
-        }
+        checkCanApply(attempt, expectedGeneration);
         for (;;) {
             RoutingSnapshot current = store.current();
             Instant at = clock.instant();
             try {
-                if (expectedGeneration != ANY_GENERATION && expectedGeneration != current.generation()) {
-                    throw new ChangeRefusedException(ChangeRefusedException.Refusal.STALE_GENERATION, attempt
-                            + " refused: expected generation " + expectedGeneration + " but it is "
-                            + current.generation());
-                }
+                requireGeneration(attempt, expectedGeneration, current);
                 RoutingSnapshot next = transition.next(current, at);
                 if (store.compareAndSet(current, next)) {
                     return next;
@@ -353,6 +524,96 @@ public final class BlueGreen implements AutoCloseable {
                 throw refused(e, attempt, by, current, at);
             }
             // Another writer got there first: recompute from its state (a stale expected generation fails above).
+        }
+    }
+
+    /**
+     * A verb that moves traffic towards a colour, blocking until its guards have answered: applied at once when
+     * there is no guard to run, else through {@link #guardedAsync}.
+     */
+    private RoutingSnapshot guarded(String attempt, long expectedGeneration, Attribution by, boolean runGuards,
+                                    ChangeKind kind, Function<RoutingSnapshot, Colour> targetOf,
+                                    GuardedTransition transition) {
+        if (!runGuards || guards.isEmpty()) {
+            return apply(attempt, expectedGeneration, by, (current, at) ->
+                    transition.next(current, targetOf.apply(current), at));
+        }
+        try {
+            return guardedAsync(attempt, expectedGeneration, by, true, kind, targetOf, transition).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * A verb that moves traffic towards a colour: checked against the current snapshot first (a change that would be
+     * refused anyway runs no guard), then its guards run one after the other, then it is applied on a pool thread.
+     * The change is applied to the snapshot the guards judged, or to a later one that left the target's pool and the
+     * live colour as they were; otherwise it is refused as stale, since the guards judged something else.
+     */
+    private CompletableFuture<RoutingSnapshot> guardedAsync(String attempt, long expectedGeneration, Attribution by,
+                                                            boolean runGuards, ChangeKind kind,
+                                                            Function<RoutingSnapshot, Colour> targetOf,
+                                                            GuardedTransition transition) {
+        checkCanApply(attempt, expectedGeneration);
+        RoutingSnapshot asked = store.current();
+        Colour target = targetOf.apply(asked);
+        Instant at = clock.instant();
+        try {
+            requireGeneration(attempt, expectedGeneration, asked);
+            transition.next(asked, target, at);
+        } catch (ChangeRefusedException e) {
+            return CompletableFuture.failedFuture(refused(e, attempt, by, asked, at));
+        }
+        CompletableFuture<ChangeRefusedException> verdict = runGuards && !guards.isEmpty()
+                ? GuardChain.run(guards(), new GuardContext(asked, kind, target, asked.environment(target)), attempt,
+                        guardTimeout)
+                : CompletableFuture.completedFuture(null);
+        CompletableFuture<RoutingSnapshot> result = new CompletableFuture<>();
+        verdict.thenAcceptAsync(refusal -> {
+            try {
+                if (refusal != null) {
+                    throw refused(refusal, attempt, by, asked, clock.instant());
+                }
+                result.complete(apply(attempt, expectedGeneration, by, (current, now) -> {
+                    requireUnchangedFor(attempt, asked, current, target);
+                    return transition.next(current, target, now);
+                }));
+            } catch (RuntimeException | Error e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    private void checkCanApply(String attempt, long expectedGeneration) {
+        if (expectedGeneration < ANY_GENERATION) {
+            throw new IllegalArgumentException("expectedGeneration: " + expectedGeneration
+                    + " (expected: >= 0, or ANY_GENERATION (" + ANY_GENERATION + "))");
+        }
+        if (closed.get()) {
+            throw new IllegalStateException(attempt + " refused: this BlueGreen is closed");
+        }
+    }
+
+    private static void requireGeneration(String attempt, long expectedGeneration, RoutingSnapshot current) {
+        if (expectedGeneration != ANY_GENERATION && expectedGeneration != current.generation()) {
+            throw new ChangeRefusedException(ChangeRefusedException.Refusal.STALE_GENERATION, attempt
+                    + " refused: expected generation " + expectedGeneration + " but it is " + current.generation());
+        }
+    }
+
+    /** Refuses a change whose guards judged a state that has since moved in a way that matters to them. */
+    private static void requireUnchangedFor(String attempt, RoutingSnapshot judged, RoutingSnapshot current,
+                                            Colour target) {
+        if (current.generation() != judged.generation() && (current.live() != judged.live()
+                || !current.environment(target).equals(judged.environment(target)))) {
+            throw new ChangeRefusedException(ChangeRefusedException.Refusal.STALE_GENERATION, attempt
+                    + " refused: the routing state changed while the guards ran (generation " + judged.generation()
+                    + " -> " + current.generation() + "); ask again");
         }
     }
 
@@ -425,10 +686,22 @@ public final class BlueGreen implements AutoCloseable {
 
         private final BlueGreen admin;
         private final Attribution by;
+        private final boolean forced;
 
-        private Attributed(BlueGreen admin, Attribution by) {
+        private Attributed(BlueGreen admin, Attribution by, boolean forced) {
             this.admin = admin;
             this.by = by;
+            this.forced = forced;
+        }
+
+        /**
+         * These verbs with the guards skipped (see {@link BlueGreen#forced()}), still attributed to this actor and
+         * reason.
+         *
+         * @return the forced verbs
+         */
+        public Attributed forced() {
+            return forced ? this : new Attributed(admin, by, true);
         }
 
         /**
@@ -459,8 +732,25 @@ public final class BlueGreen implements AutoCloseable {
          */
         public RoutingSnapshot switchTo(Colour target, long expectedGeneration) {
             requireNonNull(target, "target");
-            return admin.apply("switch to " + target, expectedGeneration, by,
-                    (current, at) -> Transitions.switchTo(current, target, ChangeKind.SWITCH, at, by));
+            return admin.guarded("switch to " + target, expectedGeneration, by, !forced, ChangeKind.SWITCH,
+                    current -> target, this::switchTransition);
+        }
+
+        /**
+         * As {@link BlueGreen#switchToAsync(Colour, long)}, attributed.
+         *
+         * @param target the colour to make live
+         * @param expectedGeneration the generation the caller decided on, or {@link #ANY_GENERATION}
+         * @return the new snapshot, when applied
+         */
+        public CompletableFuture<RoutingSnapshot> switchToAsync(Colour target, long expectedGeneration) {
+            requireNonNull(target, "target");
+            return admin.guardedAsync("switch to " + target, expectedGeneration, by, !forced, ChangeKind.SWITCH,
+                    current -> target, this::switchTransition);
+        }
+
+        private RoutingSnapshot switchTransition(RoutingSnapshot current, Colour target, Instant at) {
+            return Transitions.switchTo(current, target, ChangeKind.SWITCH, at, by, forced);
         }
 
         /**
@@ -486,8 +776,64 @@ public final class BlueGreen implements AutoCloseable {
          * @throws IllegalStateException if the {@link BlueGreen} is closed
          */
         public RoutingSnapshot promote(long expectedGeneration) {
-            return admin.apply("promote", expectedGeneration, by,
-                    (current, at) -> Transitions.switchTo(current, current.idle(), ChangeKind.PROMOTE, at, by));
+            return admin.guarded("promote", expectedGeneration, by, !forced, ChangeKind.PROMOTE,
+                    RoutingSnapshot::idle, this::promoteTransition);
+        }
+
+        /**
+         * As {@link BlueGreen#promoteAsync(long)}, attributed.
+         *
+         * @param expectedGeneration the generation the caller decided on, or {@link #ANY_GENERATION}
+         * @return the new snapshot, when applied
+         */
+        public CompletableFuture<RoutingSnapshot> promoteAsync(long expectedGeneration) {
+            return admin.guardedAsync("promote", expectedGeneration, by, !forced, ChangeKind.PROMOTE,
+                    RoutingSnapshot::idle, this::promoteTransition);
+        }
+
+        private RoutingSnapshot promoteTransition(RoutingSnapshot current, Colour target, Instant at) {
+            return Transitions.switchTo(current, target, ChangeKind.PROMOTE, at, by, forced);
+        }
+
+        /**
+         * As {@link BlueGreen#shift(Colour, int, long)}, attributed.
+         *
+         * @param target the idle colour
+         * @param percent the share of new requests, 0 to 100
+         * @param expectedGeneration the generation the caller decided on, or {@link #ANY_GENERATION}
+         * @return the new snapshot, of kind {@link ChangeKind#SHIFT}, with this actor and reason
+         * @throws NullPointerException if {@code target} is {@code null}
+         * @throws IllegalArgumentException if {@code percent} or {@code expectedGeneration} is out of range
+         * @throws ChangeRefusedException as {@link BlueGreen#shift(Colour, int, long)}; recorded in
+         *         {@link BlueGreen#refusals()} first
+         * @throws IllegalStateException if the {@link BlueGreen} is closed
+         */
+        public RoutingSnapshot shift(Colour target, int percent, long expectedGeneration) {
+            requireNonNull(target, "target");
+            Transitions.requirePercent(percent);
+            return admin.guarded(shiftAttempt(target, percent), expectedGeneration, by, !forced && percent > 0,
+                    ChangeKind.SHIFT, current -> target,
+                    (current, colour, at) -> Transitions.shift(current, colour, percent, at, by, forced));
+        }
+
+        /**
+         * As {@link BlueGreen#shiftAsync(Colour, int, long)}, attributed.
+         *
+         * @param target the idle colour
+         * @param percent the share of new requests, 0 to 100
+         * @param expectedGeneration the generation the caller decided on, or {@link #ANY_GENERATION}
+         * @return the new snapshot, when applied
+         */
+        public CompletableFuture<RoutingSnapshot> shiftAsync(Colour target, int percent, long expectedGeneration) {
+            requireNonNull(target, "target");
+            Transitions.requirePercent(percent);
+            return admin.guardedAsync(shiftAttempt(target, percent), expectedGeneration, by,
+                    !forced && percent > 0, ChangeKind.SHIFT, current -> target,
+                    (current, colour, at) -> Transitions.shift(current, colour, percent, at, by, forced));
+        }
+
+        private static String shiftAttempt(Colour target, int percent) {
+            return "shift " + percent + "% to " + target;
         }
 
         /**
@@ -515,6 +861,25 @@ public final class BlueGreen implements AutoCloseable {
         public RoutingSnapshot rollback(long expectedGeneration) {
             return admin.apply("rollback", expectedGeneration, by,
                     (current, at) -> Transitions.rollback(current, at, by));
+        }
+
+        /**
+         * As {@link BlueGreen#rollbackAsync(long)}, attributed.
+         *
+         * @param expectedGeneration the generation the caller decided on, or {@link #ANY_GENERATION}
+         * @return the new snapshot, when applied
+         */
+        public CompletableFuture<RoutingSnapshot> rollbackAsync(long expectedGeneration) {
+            admin.checkCanApply("rollback", expectedGeneration);
+            CompletableFuture<RoutingSnapshot> result = new CompletableFuture<>();
+            CompletableFuture.runAsync(() -> {
+                try {
+                    result.complete(rollback(expectedGeneration));
+                } catch (RuntimeException | Error e) {
+                    result.completeExceptionally(e);
+                }
+            });
+            return result;
         }
 
         /**
@@ -558,7 +923,8 @@ public final class BlueGreen implements AutoCloseable {
         @Override
         public String toString() {
             return "BlueGreen.Attributed[actor=" + Texts.quote(by.actor()) + ", reason="
-                    + (by.reason() != null ? Texts.quote(by.reason()) : "(generated)") + "]";
+                    + (by.reason() != null ? Texts.quote(by.reason()) : "(generated)") + (forced ? ", forced" : "")
+                    + "]";
         }
     }
 
@@ -566,6 +932,21 @@ public final class BlueGreen implements AutoCloseable {
     @FunctionalInterface
     private interface Transition {
         RoutingSnapshot next(RoutingSnapshot current, Instant at);
+    }
+
+    /** A pure transition that moves traffic towards {@code target}, the colour its guards judged. */
+    @FunctionalInterface
+    private interface GuardedTransition {
+        RoutingSnapshot next(RoutingSnapshot current, Colour target, Instant at);
+    }
+
+    /** One addition of a guard, compared by identity like {@link Registration}. */
+    private static final class GuardRegistration {
+        final SwitchGuard guard;
+
+        GuardRegistration(SwitchGuard guard) {
+            this.guard = guard;
+        }
     }
 
     /**
@@ -594,7 +975,9 @@ public final class BlueGreen implements AutoCloseable {
         private int historySize = -1;
         private Clock clock;
         private RoutingStoreFactory storeFactory;
+        private Duration guardTimeout;
         private final List<ChangeListener> listeners = new ArrayList<>();
+        private final List<SwitchGuard> guards = new ArrayList<>();
 
         private Builder() {
         }
@@ -740,6 +1123,38 @@ public final class BlueGreen implements AutoCloseable {
         }
 
         /**
+         * Adds a guard that runs before every switch, promotion and shift. May be called several times; guards run
+         * in the order added, before those added later with {@link BlueGreen#addGuard(SwitchGuard)}.
+         *
+         * @param guard the guard
+         * @return this builder
+         * @throws NullPointerException if {@code guard} is {@code null}
+         */
+        public Builder guard(SwitchGuard guard) {
+            guards.add(requireNonNull(guard, "guard"));
+            return this;
+        }
+
+        /**
+         * How long each guard may take before it counts as failed. Default: 10 seconds.
+         *
+         * @param timeout more than zero, at most one hour
+         * @return this builder
+         * @throws NullPointerException if {@code timeout} is {@code null}
+         * @throws IllegalArgumentException if it is out of range
+         * @throws IllegalStateException if the guard timeout was already set
+         */
+        public Builder guardTimeout(Duration timeout) {
+            requireNonNull(timeout, "timeout");
+            if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("guardTimeout: " + timeout + " (expected: more than 0, at most 1 h)");
+            }
+            checkUnset(this.guardTimeout, "guardTimeout");
+            this.guardTimeout = timeout;
+            return this;
+        }
+
+        /**
          * Opens the store and builds the admin object. Colours not given are {@link Environment#empty empty}.
          *
          * @return the admin object
@@ -754,7 +1169,8 @@ public final class BlueGreen implements AutoCloseable {
                     green != null ? green : Environment.empty(Colour.GREEN),
                     resolvedClock.instant());
             return new BlueGreen(storeFactory != null ? storeFactory : InMemoryRoutingStore::create, initial,
-                    resolvedClock, historySize != -1 ? historySize : DEFAULT_HISTORY_SIZE, List.copyOf(listeners));
+                    resolvedClock, historySize != -1 ? historySize : DEFAULT_HISTORY_SIZE, List.copyOf(listeners),
+                    List.copyOf(guards), guardTimeout != null ? guardTimeout : DEFAULT_GUARD_TIMEOUT);
         }
 
         private static void checkUnset(Object current, String option) {

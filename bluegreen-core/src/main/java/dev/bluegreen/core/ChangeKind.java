@@ -13,5 +13,10 @@ public enum ChangeKind {
     /** {@link BlueGreen#rollback()}: traffic moved back to the previous live colour. */
     ROLLBACK,
     /** {@link BlueGreen#deploy(Deployment)}: one colour's pool was replaced; the live colour is unchanged. */
-    DEPLOY
+    DEPLOY,
+    /**
+     * {@link BlueGreen#shift(Colour, int)}: a share of new requests goes to the idle colour; the live colour is
+     * unchanged.
+     */
+    SHIFT
 }

@@ -2,6 +2,8 @@ package dev.bluegreen.core;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Optional;
+
 /**
  * Thrown by an admin verb of {@link BlueGreen} that refused to change the routing state; a refused change
  * changes nothing. {@link #refusal()} says which rule refused it, the message says why in words. Before throwing
@@ -25,11 +27,15 @@ public final class ChangeRefusedException extends RuntimeException {
         /** A deployment to the live colour that was not {@link Deployment#forced() forced}. */
         LIVE_POOL_NOT_FORCED,
         /** The {@link RoutingStore} could not apply the change, for example because it is unavailable or closed. */
-        STORE_REJECTED
+        STORE_REJECTED,
+        /** A {@link SwitchGuard} failed, threw, or did not answer in time; {@link #guard()} names it. */
+        GUARD_FAILED
     }
 
     /** The rule that refused the change. */
     private final Refusal refusal;
+    /** The name of the guard that refused it, for {@link Refusal#GUARD_FAILED}. */
+    private final String guard;
 
     /**
      * A refusal.
@@ -41,6 +47,25 @@ public final class ChangeRefusedException extends RuntimeException {
     public ChangeRefusedException(Refusal refusal, String message) {
         super(message);
         this.refusal = requireNonNull(refusal, "refusal");
+        this.guard = null;
+    }
+
+    private ChangeRefusedException(String guard, String message) {
+        super(message);
+        this.refusal = Refusal.GUARD_FAILED;
+        this.guard = requireNonNull(guard, "guard");
+    }
+
+    /**
+     * A refusal by a {@link SwitchGuard}: {@link Refusal#GUARD_FAILED}.
+     *
+     * @param guard the guard's {@link SwitchGuard#name() name}
+     * @param message why, in words, naming the guard and its reason
+     * @return the exception
+     * @throws NullPointerException if {@code guard} is {@code null}
+     */
+    public static ChangeRefusedException byGuard(String guard, String message) {
+        return new ChangeRefusedException(guard, message);
     }
 
     /**
@@ -54,6 +79,7 @@ public final class ChangeRefusedException extends RuntimeException {
     public ChangeRefusedException(Refusal refusal, String message, Throwable cause) {
         super(message, cause);
         this.refusal = requireNonNull(refusal, "refusal");
+        this.guard = null;
     }
 
     /**
@@ -63,5 +89,14 @@ public final class ChangeRefusedException extends RuntimeException {
      */
     public Refusal refusal() {
         return refusal;
+    }
+
+    /**
+     * The guard that refused the change.
+     *
+     * @return its name, for {@link Refusal#GUARD_FAILED}; empty for the other refusals
+     */
+    public Optional<String> guard() {
+        return Optional.ofNullable(guard);
     }
 }

@@ -29,10 +29,15 @@ import java.util.Optional;
  * @param actor who asked for that change, as the caller named itself: {@value #SYSTEM_ACTOR} for the
  *        {@link #initial initial} snapshot, {@value BlueGreen#DEFAULT_ACTOR} for the plain verbs of
  *        {@link BlueGreen}; not blank, at most {@value #MAX_ACTOR_LENGTH} characters, no control characters
+ * @param shiftPercent the share, 0 to 100, of new requests (or new sessions, when sessions are sticky) that the
+ *        proxy sends to the {@link #idle()} colour while a {@link BlueGreen#shift gradual shift} is under way;
+ *        0 otherwise
+ * @param forced whether the change that made this snapshot skipped the {@link SwitchGuard guards}
+ *        ({@link BlueGreen#forced()})
  */
 public record RoutingSnapshot(long generation, Colour live, Environment blue, Environment green,
                               Colour rollbackTarget, ChangeKind lastChange, Instant changedAt, String reason,
-                              String actor) {
+                              String actor, int shiftPercent, boolean forced) {
 
     /** The {@link #reason()} of an {@link #initial initial} snapshot. */
     public static final String INITIAL_REASON = "initial";
@@ -58,10 +63,12 @@ public record RoutingSnapshot(long generation, Colour live, Environment blue, En
      * @param changedAt when it was made
      * @param reason why, in words
      * @param actor who asked for it
+     * @param shiftPercent the share of new requests sent to the idle colour
+     * @param forced whether the guards were skipped
      * @throws NullPointerException if a component other than {@code rollbackTarget} is {@code null}
      * @throws IllegalArgumentException if the generation is negative, a pool has the wrong colour, the rollback
-     *         target is the live colour, or the reason or actor is blank, too long or holds a control character
-     *         (the message shows the value escaped)
+     *         target is the live colour, the shift is outside 0 to 100, or the reason or actor is blank, too long
+     *         or holds a control character (the message shows the value escaped)
      */
     public RoutingSnapshot {
         requireNonNull(live, "live");
@@ -84,6 +91,30 @@ public record RoutingSnapshot(long generation, Colour live, Environment blue, En
             throw new IllegalArgumentException("rollbackTarget: " + rollbackTarget
                     + " (expected: the idle colour " + live.other() + " or null, not the live colour)");
         }
+        if (shiftPercent < 0 || shiftPercent > 100) {
+            throw new IllegalArgumentException("shiftPercent: " + shiftPercent + " (expected: 0-100)");
+        }
+    }
+
+    /**
+     * A snapshot with no shift under way, made by a change that ran its guards (or had none to run).
+     *
+     * @param generation the generation
+     * @param live the live colour
+     * @param blue the blue pool
+     * @param green the green pool
+     * @param rollbackTarget the rollback target, or {@code null}
+     * @param lastChange the kind of change that made this snapshot
+     * @param changedAt when it was made
+     * @param reason why, in words
+     * @param actor who asked for it
+     * @throws NullPointerException as the canonical constructor
+     * @throws IllegalArgumentException as the canonical constructor
+     */
+    public RoutingSnapshot(long generation, Colour live, Environment blue, Environment green,
+                           Colour rollbackTarget, ChangeKind lastChange, Instant changedAt, String reason,
+                           String actor) {
+        this(generation, live, blue, green, rollbackTarget, lastChange, changedAt, reason, actor, 0, false);
     }
 
     /**
@@ -149,5 +180,14 @@ public record RoutingSnapshot(long generation, Colour live, Environment blue, En
      */
     public Optional<Colour> rollbackColour() {
         return Optional.ofNullable(rollbackTarget);
+    }
+
+    /**
+     * Whether a gradual shift is under way: some new requests go to the idle colour.
+     *
+     * @return {@code shiftPercent() > 0}
+     */
+    public boolean isShifting() {
+        return shiftPercent > 0;
     }
 }

@@ -50,6 +50,17 @@ class BlueGreenRefusalTest {
             case STORE_REJECTED -> new Scenario(bothPools(clock)
                     .store(initial -> new Fixtures.RejectingStore(InMemoryRoutingStore.create(initial))),
                     admin -> { }, "switch to GREEN", verbs -> verbs.switchTo(Colour.GREEN));
+            case GUARD_FAILED -> new Scenario(bothPools(clock).guard(new SwitchGuard() {
+                @Override
+                public String name() {
+                    return "never";
+                }
+
+                @Override
+                public java.util.concurrent.CompletionStage<GuardVerdict> check(GuardContext context) {
+                    return java.util.concurrent.CompletableFuture.completedFuture(GuardVerdict.fail("not ready"));
+                }
+            }), admin -> { }, "promote", BlueGreen.Attributed::promote);
         };
     }
 

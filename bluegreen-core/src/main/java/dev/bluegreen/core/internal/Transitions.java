@@ -35,12 +35,13 @@ public final class Transitions {
      * @param kind {@link ChangeKind#SWITCH} or {@link ChangeKind#PROMOTE}, for the record and the reason
      * @param at when the change is made
      * @param by who asked for the change, and why
-     * @return the next snapshot
+     * @param forced whether the guards were skipped
+     * @return the next snapshot, with no shift under way (a switch completes a shift)
      * @throws ChangeRefusedException {@link Refusal#ALREADY_LIVE} if {@code target} is live,
      *         {@link Refusal#EMPTY_POOL} if its pool has no backends
      */
     public static RoutingSnapshot switchTo(RoutingSnapshot current, Colour target, ChangeKind kind, Instant at,
-                                           Attribution by) {
+                                           Attribution by, boolean forced) {
         requireNonNull(target, "target");
         String verb = kind == ChangeKind.PROMOTE ? "promote" : "switch";
         String attempt = verb + " to " + target;
@@ -50,12 +51,62 @@ public final class Transitions {
         }
         refuseIfEmpty(current.environment(target), attempt);
         return new RoutingSnapshot(current.generation() + 1, target, current.blue(), current.green(),
-                current.live(), kind, at, by.reasonOr(verb + " " + current.live() + " -> " + target), by.actor());
+                current.live(), kind, at, by.reasonOr(verb + " " + current.live() + " -> " + target + forcedNote(forced)),
+                by.actor(), 0, forced);
+    }
+
+    /**
+     * Sends {@code percent} of new requests to {@code target}, the idle colour; the live colour stays.
+     *
+     * @param current the snapshot to change
+     * @param target the idle colour
+     * @param percent 0 to 100
+     * @param at when the change is made
+     * @param by who asked for the change, and why
+     * @param forced whether the guards were skipped
+     * @return the next snapshot, of kind {@link ChangeKind#SHIFT}
+     * @throws IllegalArgumentException if {@code percent} is outside 0 to 100
+     * @throws ChangeRefusedException {@link Refusal#ALREADY_LIVE} if {@code target} is live,
+     *         {@link Refusal#EMPTY_POOL} if {@code percent > 0} and its pool has no backends
+     */
+    public static RoutingSnapshot shift(RoutingSnapshot current, Colour target, int percent, Instant at,
+                                        Attribution by, boolean forced) {
+        requireNonNull(target, "target");
+        requirePercent(percent);
+        String attempt = "shift " + percent + "% to " + target;
+        if (current.live() == target) {
+            throw new ChangeRefusedException(Refusal.ALREADY_LIVE, attempt + " refused: " + target
+                    + " is live (a shift sends a share of new requests to the idle colour)");
+        }
+        if (percent > 0) {
+            refuseIfEmpty(current.environment(target), attempt);
+        }
+        return new RoutingSnapshot(current.generation() + 1, current.live(), current.blue(), current.green(),
+                current.rollbackTarget(), ChangeKind.SHIFT, at,
+                by.reasonOr("shift " + current.shiftPercent() + "% -> " + percent + "% to " + target
+                        + forcedNote(forced)), by.actor(), percent, forced);
+    }
+
+    /**
+     * Checks a shift's share.
+     *
+     * @param percent the share of new requests
+     * @throws IllegalArgumentException if it is outside 0 to 100
+     */
+    public static void requirePercent(int percent) {
+        if (percent < 0 || percent > 100) {
+            throw new IllegalArgumentException("percent: " + percent + " (expected: 0-100)");
+        }
+    }
+
+    private static String forcedNote(boolean forced) {
+        return forced ? " (forced: guards skipped)" : "";
     }
 
     /**
      * Makes the rollback target live again. The result has no rollback target: a rollback is not itself rolled
-     * back, so two rollbacks in a row don't flip traffic back and forth; a switch or promotion does that.
+     * back, so two rollbacks in a row don't flip traffic back and forth; a switch or promotion does that. While a
+     * shift is under way, a rollback ends it instead: its share goes back to 0 % and the live colour stays.
      *
      * @param current the snapshot to change
      * @param at when the change is made
@@ -65,6 +116,13 @@ public final class Transitions {
      *         {@link Refusal#EMPTY_POOL} if the target's pool has no backends
      */
     public static RoutingSnapshot rollback(RoutingSnapshot current, Instant at, Attribution by) {
+        if (current.isShifting()) {
+            // Rolling back a shift under way takes its share back to 0 %; the live colour never moved.
+            return new RoutingSnapshot(current.generation() + 1, current.live(), current.blue(), current.green(),
+                    current.rollbackTarget(), ChangeKind.ROLLBACK, at,
+                    by.reasonOr("rollback shift " + current.shiftPercent() + "% -> 0% to " + current.idle()),
+                    by.actor(), 0, false);
+        }
         Colour target = current.rollbackTarget();
         if (target == null) {
             throw new ChangeRefusedException(Refusal.NO_ROLLBACK_TARGET, "rollback refused: there is no previous"
@@ -110,8 +168,10 @@ public final class Transitions {
         String generated = Texts.abbreviate("deploy " + colour + " " + deployment.version() + " ("
                 + Texts.count(deployment.backends().size(), "backend") + (live ? ", live pool" : "") + ")",
                 RoutingSnapshot.MAX_REASON_LENGTH);
+        // A new idle pool has not earned the share a shift gave the old one: the shift starts again from 0 %.
+        int shiftPercent = live ? current.shiftPercent() : 0;
         return new RoutingSnapshot(current.generation() + 1, current.live(), blue, green, rollbackTarget,
-                ChangeKind.DEPLOY, at, by.reasonOr(generated), by.actor());
+                ChangeKind.DEPLOY, at, by.reasonOr(generated), by.actor(), shiftPercent, false);
     }
 
     private static void refuseIfEmpty(Environment environment, String attempt) {

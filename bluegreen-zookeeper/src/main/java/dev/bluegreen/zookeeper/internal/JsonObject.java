@@ -61,6 +61,14 @@ final class JsonObject {
         return text;
     }
 
+    boolean bool(String name) {
+        Object value = require(name);
+        if (!(value instanceof Boolean flag)) {
+            throw wrongType(name, value, "true or false");
+        }
+        return flag;
+    }
+
     long integer(String name) {
         Object value = require(name);
         if (!(value instanceof Long number)) {

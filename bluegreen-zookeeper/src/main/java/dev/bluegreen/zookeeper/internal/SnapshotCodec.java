@@ -17,7 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The routing znode's content: a {@link RoutingSnapshot} as one compact UTF-8 JSON object, format 1.
+ * The routing znode's content: a {@link RoutingSnapshot} as one compact UTF-8 JSON object, format 1 or 2.
  *
  * <pre>{@code
  * {"format":1,"generation":7,"live":"green","rollbackTarget":"blue","lastChange":"SWITCH",
@@ -31,12 +31,19 @@ import java.util.List;
  * instant, and each value is validated as the record it becomes. A later format would get a new {@code format}
  * number, which this version refuses to read rather than misread.
  *
+ * <p>Format 2 adds two required members, {@code "shiftPercent"} (0-100) and {@code "forced"} (a boolean). A snapshot
+ * with no shift under way that was not forced is written as format 1, so a fleet can be upgraded one instance at a
+ * time: the older instances only meet format 2 once the newer verbs ({@code shift}, {@code forced()}) are used.
+ *
  * <p>Stateless and thread-safe.
  */
 public final class SnapshotCodec {
 
-    /** The {@code format} this version writes and reads. */
+    /** The {@code format} of this module's other documents, and of a snapshot with no shift and no force. */
     public static final int FORMAT = 1;
+
+    /** The {@code format} of a snapshot with a shift under way or made by a forced change. */
+    static final int SNAPSHOT_FORMAT_WITH_SHIFT = 2;
 
     private SnapshotCodec() {
     }
@@ -48,8 +55,9 @@ public final class SnapshotCodec {
      * @return its JSON, UTF-8
      */
     public static byte[] encode(RoutingSnapshot snapshot) {
+        boolean needsFormat2 = snapshot.shiftPercent() != 0 || snapshot.forced();
         JsonWriter json = new JsonWriter().beginObject()
-                .field("format", FORMAT)
+                .field("format", needsFormat2 ? SNAPSHOT_FORMAT_WITH_SHIFT : FORMAT)
                 .field("generation", snapshot.generation())
                 .field("live", snapshot.live().label())
                 .field("rollbackTarget", snapshot.rollbackColour().map(Colour::label).orElse(null))
@@ -57,6 +65,9 @@ public final class SnapshotCodec {
                 .field("changedAt", snapshot.changedAt().toString())
                 .field("reason", snapshot.reason())
                 .field("actor", snapshot.actor());
+        if (needsFormat2) {
+            json.field("shiftPercent", snapshot.shiftPercent()).field("forced", snapshot.forced());
+        }
         for (Colour colour : Colour.values()) {
             Environment environment = snapshot.environment(colour);
             json.name(colour.label()).beginObject()
@@ -80,12 +91,19 @@ public final class SnapshotCodec {
      *
      * @param data the znode's bytes
      * @return the snapshot
-     * @throws IllegalArgumentException if the bytes are not a format-1 snapshot; the message says what is wrong
+     * @throws IllegalArgumentException if the bytes are not a format-1 or format-2 snapshot; the message says what is wrong
      *         and where, as in {@code "blue.backends[0].port: 70000 (expected: 1-65535)"}
      */
     public static RoutingSnapshot decode(byte[] data) {
         JsonObject root = JsonObject.of("", JsonReader.parse(utf8(data)));
-        checkFormat(root);
+        long format = root.integer("format");
+        if (format > SNAPSHOT_FORMAT_WITH_SHIFT) {
+            throw new IllegalArgumentException("format: " + format + " (this version reads formats " + FORMAT
+                    + " and " + SNAPSHOT_FORMAT_WITH_SHIFT + "; it was written by a later bluegreen)");
+        }
+        if (format != SNAPSHOT_FORMAT_WITH_SHIFT) {
+            checkFormat(root);
+        }
         // The record validates what JSON can't: a negative generation, the rollback target being live, text rules.
         RoutingSnapshot snapshot = new RoutingSnapshot(
                 root.integer("generation"),
@@ -96,7 +114,9 @@ public final class SnapshotCodec {
                 changeKind(root),
                 instant(root, "changedAt"),
                 root.string("reason"),
-                root.string("actor"));
+                root.string("actor"),
+                format == SNAPSHOT_FORMAT_WITH_SHIFT ? root.integer("shiftPercent", 0, 100) : 0,
+                format == SNAPSHOT_FORMAT_WITH_SHIFT && root.bool("forced"));
         root.finish();
         return snapshot;
     }

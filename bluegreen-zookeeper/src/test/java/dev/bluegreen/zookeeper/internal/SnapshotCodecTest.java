@@ -30,6 +30,27 @@ class SnapshotCodecTest {
     }
 
     @Test
+    void roundTrip_ofAShiftOrAForcedChange_usesFormat2() {
+        RoutingSnapshot shifting = new RoutingSnapshot(8, Colour.BLUE, SNAPSHOT.blue(), SNAPSHOT.green(), null,
+                ChangeKind.SHIFT, Instant.EPOCH, "shift 0% -> 25% to GREEN", "app", 25, true);
+
+        byte[] encoded = SnapshotCodec.encode(shifting);
+
+        assertThat(new String(encoded, UTF_8)).startsWith("{\"format\":2,").contains("\"shiftPercent\":25,\"forced\":true");
+        assertThat(SnapshotCodec.decode(encoded)).isEqualTo(shifting);
+    }
+
+    @Test
+    void decode_refusesAShareOutOfRange() {
+        String json = new String(SnapshotCodec.encode(new RoutingSnapshot(8, Colour.BLUE, SNAPSHOT.blue(),
+                SNAPSHOT.green(), null, ChangeKind.SHIFT, Instant.EPOCH, "x", "app", 25, false)), UTF_8)
+                .replace("\"shiftPercent\":25", "\"shiftPercent\":250");
+
+        assertThatThrownBy(() -> SnapshotCodec.decode(json.getBytes(UTF_8)))
+                .hasMessage("shiftPercent: 250 (expected: 0-100)");
+    }
+
+    @Test
     void roundTrip_ofAnInitialSnapshotWithEmptyPoolsAndNoRollbackTarget() {
         RoutingSnapshot initial = RoutingSnapshot.initial(Colour.BLUE, Environment.empty(Colour.BLUE),
                 Environment.empty(Colour.GREEN), Instant.EPOCH);
@@ -69,7 +90,7 @@ class SnapshotCodecTest {
         "not JSON                 | not json                                  | not valid JSON at offset 0",
         "an array                 | []                                        | the document: an array",
         "trailing content         | {\"format\":1} x                          | found 'x' (expected: the end",
-        "a newer format           | {\"format\":2}                            | it was written by a later bluegreen",
+        "a newer format           | {\"format\":3}                            | it was written by a later bluegreen",
         "no format                | {\"generation\":1}                        | format: missing",
         "a missing member         | {\"format\":1,\"generation\":1}           | live: missing",
         "a duplicate member       | {\"format\":1,\"format\":1}               | no second member named \"format\"",

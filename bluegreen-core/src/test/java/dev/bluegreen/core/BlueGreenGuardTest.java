@@ -1,0 +1,226 @@
+package dev.bluegreen.core;
+
+import static dev.bluegreen.core.Fixtures.T0;
+import static dev.bluegreen.core.Fixtures.assertRefusedAndUnchanged;
+import static dev.bluegreen.core.Fixtures.bothPools;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.bluegreen.core.ChangeRefusedException.Refusal;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Guards before switch, promote and shift; forced changes; the async verbs. */
+class BlueGreenGuardTest {
+
+    private final MutableClock clock = new MutableClock(T0);
+    private final BlueGreen blueGreen = bothPools(clock).guardTimeout(Duration.ofMillis(300)).build();
+
+    @AfterEach
+    void close() {
+        blueGreen.close();
+    }
+
+    /** A guard that answers with {@code verdict} and remembers what it was asked. */
+    private static final class RecordingGuard implements SwitchGuard {
+        final String name;
+        final Function<GuardContext, CompletionStage<GuardVerdict>> verdict;
+        final List<GuardContext> asked = new CopyOnWriteArrayList<>();
+
+        RecordingGuard(String name, Function<GuardContext, CompletionStage<GuardVerdict>> verdict) {
+            this.name = name;
+            this.verdict = verdict;
+        }
+
+        static RecordingGuard answering(String name, GuardVerdict verdict) {
+            return new RecordingGuard(name, context -> CompletableFuture.completedFuture(verdict));
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public CompletionStage<GuardVerdict> check(GuardContext context) {
+            asked.add(context);
+            return verdict.apply(context);
+        }
+    }
+
+    @Test
+    void passingGuards_runInOrder_andTheSwitchApplies() {
+        List<String> order = new CopyOnWriteArrayList<>();
+        blueGreen.addGuard(new RecordingGuard("first", context -> {
+            order.add("first");
+            return CompletableFuture.completedFuture(GuardVerdict.pass());
+        }));
+        RecordingGuard second = new RecordingGuard("second", context -> {
+            order.add("second");
+            return CompletableFuture.supplyAsync(() -> GuardVerdict.pass("looked fine"));
+        });
+        blueGreen.addGuard(second);
+
+        RoutingSnapshot after = blueGreen.switchTo(Colour.GREEN);
+
+        assertThat(after.live()).isEqualTo(Colour.GREEN);
+        assertThat(after.forced()).isFalse();
+        assertThat(order).containsExactly("first", "second");
+        GuardContext context = second.asked.get(0);
+        assertThat(context.target()).isEqualTo(Colour.GREEN);
+        assertThat(context.kind()).isEqualTo(ChangeKind.SWITCH);
+        assertThat(context.current().generation()).isZero();
+        assertThat(context.targetEnvironment()).isEqualTo(context.current().green());
+    }
+
+    @Test
+    void failingGuard_refusesWithItsNameAndReason_changesNothing_andStopsTheChain() {
+        RecordingGuard later = RecordingGuard.answering("later", GuardVerdict.pass());
+        blueGreen.addGuard(RecordingGuard.answering("healthy-target", GuardVerdict.fail("GREEN has 0 healthy")));
+        blueGreen.addGuard(later);
+
+        ChangeRefusedException refused = assertRefusedAndUnchanged(blueGreen, Refusal.GUARD_FAILED,
+                "promote refused by guard healthy-target: GREEN has 0 healthy", blueGreen::promote);
+
+        assertThat(refused.guard()).contains("healthy-target");
+        assertThat(later.asked).isEmpty();
+    }
+
+    @Test
+    void guardThatThrowsOrFailsItsStageOrNeverAnswers_refuses() {
+        AutoCloseable throwing = blueGreen.addGuard(new RecordingGuard("throws", context -> {
+            throw new IllegalStateException("boom");
+        }));
+        assertRefusedAndUnchanged(blueGreen, Refusal.GUARD_FAILED, "guard throws: the check failed",
+                () -> blueGreen.switchTo(Colour.GREEN));
+        close(throwing);
+
+        AutoCloseable failing = blueGreen.addGuard(new RecordingGuard("fails",
+                context -> CompletableFuture.failedFuture(new IllegalStateException("smoke check crashed"))));
+        assertRefusedAndUnchanged(blueGreen, Refusal.GUARD_FAILED, "smoke check crashed",
+                () -> blueGreen.switchTo(Colour.GREEN));
+        close(failing);
+
+        blueGreen.addGuard(new RecordingGuard("silent", context -> new CompletableFuture<>()));
+        assertRefusedAndUnchanged(blueGreen, Refusal.GUARD_FAILED, "guard silent: no verdict within 300 ms",
+                () -> blueGreen.switchTo(Colour.GREEN));
+    }
+
+    @Test
+    void closedGuardRegistration_noLongerRuns() throws Exception {
+        AutoCloseable registration = blueGreen.addGuard(RecordingGuard.answering("no", GuardVerdict.fail("no")));
+        registration.close();
+        registration.close();
+
+        assertThat(blueGreen.guards()).isEmpty();
+        assertThat(blueGreen.switchTo(Colour.GREEN).live()).isEqualTo(Colour.GREEN);
+    }
+
+    @Test
+    void aChangeThatWouldBeRefusedAnyway_runsNoGuard() {
+        RecordingGuard guard = RecordingGuard.answering("counted", GuardVerdict.pass());
+        blueGreen.addGuard(guard);
+
+        assertRefusedAndUnchanged(blueGreen, Refusal.ALREADY_LIVE, "already live",
+                () -> blueGreen.switchTo(Colour.BLUE));
+        assertRefusedAndUnchanged(blueGreen, Refusal.STALE_GENERATION, "expected generation 5",
+                () -> blueGreen.switchTo(Colour.GREEN, 5));
+
+        assertThat(guard.asked).isEmpty();
+    }
+
+    @Test
+    void forcedChange_skipsTheGuards_andSaysSo() {
+        RecordingGuard guard = RecordingGuard.answering("no", GuardVerdict.fail("never"));
+        blueGreen.addGuard(guard);
+
+        RoutingSnapshot after = blueGreen.as("alice", null).forced().switchTo(Colour.GREEN);
+
+        assertThat(after.live()).isEqualTo(Colour.GREEN);
+        assertThat(after.forced()).isTrue();
+        assertThat(after.actor()).isEqualTo("alice");
+        assertThat(after.reason()).isEqualTo("switch BLUE -> GREEN (forced: guards skipped)");
+        assertThat(blueGreen.history().get(0).current().forced()).isTrue();
+        assertThat(guard.asked).isEmpty();
+    }
+
+    @Test
+    void rollbackAndDeploy_runNoGuard() {
+        blueGreen.switchTo(Colour.GREEN);
+        RecordingGuard guard = RecordingGuard.answering("no", GuardVerdict.fail("never"));
+        blueGreen.addGuard(guard);
+
+        assertThat(blueGreen.rollback().live()).isEqualTo(Colour.BLUE);
+        assertThat(blueGreen.deploy(Colour.GREEN, "v3", List.of(Fixtures.GREEN_2)).green().version()).isEqualTo("v3");
+        assertThat(guard.asked).isEmpty();
+    }
+
+    @Test
+    void asyncSwitch_returnsAtOnce_andCompletesWhenTheGuardAnswers() throws Exception {
+        CompletableFuture<GuardVerdict> answer = new CompletableFuture<>();
+        blueGreen.addGuard(new RecordingGuard("manual", context -> answer));
+
+        CompletableFuture<RoutingSnapshot> switched = blueGreen.switchToAsync(Colour.GREEN);
+
+        assertThat(switched).isNotDone();
+        assertThat(blueGreen.snapshot().live()).isEqualTo(Colour.BLUE);
+        answer.complete(GuardVerdict.pass());
+        assertThat(switched.get(10, TimeUnit.SECONDS).live()).isEqualTo(Colour.GREEN);
+    }
+
+    @Test
+    void asyncRefusal_completesExceptionallyWithTheRefusal() {
+        blueGreen.addGuard(RecordingGuard.answering("no", GuardVerdict.fail("not ready")));
+
+        assertThatThrownBy(() -> blueGreen.promoteAsync().get(10, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(ChangeRefusedException.class).hasMessageContaining("not ready");
+        assertThat(blueGreen.refusals()).hasSize(1);
+    }
+
+    @Test
+    void stateThatChangedWhileTheGuardsRan_refusesAsStale() {
+        CompletableFuture<GuardVerdict> answer = new CompletableFuture<>();
+        blueGreen.addGuard(new RecordingGuard("manual", context -> answer));
+        CompletableFuture<RoutingSnapshot> switched = blueGreen.switchToAsync(Colour.GREEN);
+
+        blueGreen.deploy(Colour.GREEN, "v9", List.of(Fixtures.GREEN_2));
+        answer.complete(GuardVerdict.pass());
+
+        assertThatThrownBy(() -> switched.get(10, TimeUnit.SECONDS))
+                .cause().isInstanceOf(ChangeRefusedException.class)
+                .hasMessageContaining("changed while the guards ran");
+        assertThat(blueGreen.snapshot().live()).isEqualTo(Colour.BLUE);
+    }
+
+    @Test
+    void unrelatedChangeWhileTheGuardsRan_doesNotStopTheSwitch() throws Exception {
+        CompletableFuture<GuardVerdict> answer = new CompletableFuture<>();
+        blueGreen.addGuard(new RecordingGuard("manual", context -> answer));
+        CompletableFuture<RoutingSnapshot> switched = blueGreen.switchToAsync(Colour.GREEN);
+
+        blueGreen.forced().deploy(Deployment.of(Colour.BLUE, "v1.1", List.of(Fixtures.BLUE_1)).forced());
+        answer.complete(GuardVerdict.pass());
+
+        RoutingSnapshot after = switched.get(10, TimeUnit.SECONDS);
+        assertThat(after.generation()).isEqualTo(2);
+        assertThat(after.live()).isEqualTo(Colour.GREEN);
+        assertThat(after.blue().version()).isEqualTo("v1.1");
+    }
+
+    private static void close(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}
