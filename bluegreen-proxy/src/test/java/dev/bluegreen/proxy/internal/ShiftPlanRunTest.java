@@ -64,7 +64,9 @@ class ShiftPlanRunTest {
                 .containsExactly(ChangeKind.SHIFT, ChangeKind.SHIFT, ChangeKind.PROMOTE);
         assertThat(h.admin.history()).extracting(Change::actor).containsOnly(Watcher.PLAN_ACTOR);
         // The promotion is a change that makes green live: the watch bakes it like any switch.
-        assertThat(h.kinds()).containsExactly(Kind.STEPPED, Kind.STEPPED, Kind.PROMOTED, Kind.STARTED);
+        // (The change reaches the watch before or after the promotion's completion.)
+        assertThat(h.kinds()).containsExactlyInAnyOrder(Kind.STEPPED, Kind.STEPPED, Kind.PROMOTED, Kind.STARTED);
+        assertThat(h.kinds().subList(0, 2)).containsOnly(Kind.STEPPED);
     }
 
     @Test
@@ -112,7 +114,7 @@ class ShiftPlanRunTest {
         start(ShiftPlan.linear(Colour.GREEN, 10, Duration.ofSeconds(10)));
         h.runUntil(() -> stepped() == 1);
 
-        h.admin.as("alice", "more").shift(Colour.GREEN, 80);
+        h.admin.as("alice", "more").shift(Colour.GREEN, 80, dev.bluegreen.core.BlueGreen.ANY_GENERATION);
         h.runTasks();
 
         ShiftOutcome result = outcome.join();
