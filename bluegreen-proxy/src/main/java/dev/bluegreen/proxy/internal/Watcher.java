@@ -148,6 +148,10 @@ public final class Watcher {
                     admin.snapshot().generation(), null, "the proxy stopped"));
             return;
         }
+        if (plan != null && plan.outcome.isDone()) {
+            // Cancelled by its caller since the last tick.
+            plan = null;
+        }
         if (plan != null) {
             throw new IllegalStateException("a shift plan to " + plan.target() + " is under way (at " + plan.percent
                     + "%); expected: none");
