@@ -50,6 +50,6 @@ public record WatchFigures(long requests, long errors, long timedRequests, Durat
     }
 
     private static String seconds(Duration duration) {
-        return String.format(Locale.ROOT, "%.0f s", duration.toMillis() / 1000.0);
+        return String.format(Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
     }
 }

@@ -54,7 +54,7 @@ class WatcherTest {
         assertThat(rollback.previous().generation()).isEqualTo(switched);
         assertThat(rollback.actor()).isEqualTo(AutoRollback.ACTOR);
         assertThat(rollback.reason()).startsWith("GREEN breached ERROR_RATE (error rate 16.7% > 5.0%)")
-                .contains("10/60 errors (16.7%)", "baseline BLUE: 0/200 errors (0.0%)");
+                .contains("10/60 errors (16.7%), p99 <= 5.2 ms over 1.0 s", "baseline BLUE: 0/200 errors (0.0%)");
         assertThat(h.kinds()).containsExactly(Kind.STARTED, Kind.BREACHED, Kind.ROLLED_BACK);
         WatchEvent breached = h.event(Kind.BREACHED);
         assertThat(breached.breach().rule()).isEqualTo(WatchRule.ERROR_RATE);
