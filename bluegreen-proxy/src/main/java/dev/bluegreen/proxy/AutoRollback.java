@@ -43,6 +43,9 @@ public final class AutoRollback {
     /** The actor of an automatic rollback in the history ({@code admin.history()}, {@code /history}). */
     public static final String ACTOR = "auto-rollback";
 
+    /** The most evaluation intervals a window may span (the watch keeps a sample of the counts for each). */
+    public static final int MAX_SAMPLES_PER_WINDOW = 10_000;
+
     private static final AutoRollback DEFAULTS = builder().build();
 
     private final Duration bakeWindow;
@@ -265,12 +268,19 @@ public final class AutoRollback {
         /**
          * The settings.
          *
-         * @throws IllegalArgumentException if the evaluation interval is longer than the window
+         * @throws IllegalArgumentException if the evaluation interval is longer than the window, or shorter than
+         *         the window / {@value #MAX_SAMPLES_PER_WINDOW}
          */
         public AutoRollback build() {
             if (evaluationInterval.compareTo(window) > 0) {
                 throw new IllegalArgumentException("evaluationInterval: " + evaluationInterval
                         + " (expected: at most the window, " + window + ")");
+            }
+            // The watch keeps one sample per interval over the window.
+            if (window.dividedBy(evaluationInterval) > MAX_SAMPLES_PER_WINDOW) {
+                throw new IllegalArgumentException("evaluationInterval: " + evaluationInterval + " (expected: at least "
+                        + "the window / " + MAX_SAMPLES_PER_WINDOW + ", " + window.dividedBy(MAX_SAMPLES_PER_WINDOW)
+                        + ")");
             }
             return new AutoRollback(this);
         }

@@ -32,8 +32,8 @@ import java.util.Map;
  * Gauges: {@value MeterNames#ACTIVE_EXCHANGES}, {@value MeterNames#UPSTREAM_CONNECTIONS} (idle, busy, draining),
  * {@value MeterNames#CLIENT_CONNECTIONS}, {@value MeterNames#LIVE}, {@value MeterNames#GENERATION},
  * {@value MeterNames#DRAIN_EXCHANGES} and {@value MeterNames#DRAIN_CONNECTIONS}. Counters of
- * {@value MeterNames#CHANGES} (by kind and outcome), {@value MeterNames#AUTO_ROLLBACKS} (by colour) and {@value MeterNames#DRAINS} (by outcome). {@link MeterNames}
- * lists them all.
+ * {@value MeterNames#CHANGES} (by kind and outcome), {@value MeterNames#AUTO_ROLLBACKS} (by colour) and
+ * {@value MeterNames#DRAINS} (by outcome). {@link MeterNames} lists them all.
  *
  * <p>The per-exchange meters are resolved once, at bind time; recording them takes no lock and allocates nothing.
  * Binding before or after {@code start()} both work. Each {@code bindTo} adds a registry.

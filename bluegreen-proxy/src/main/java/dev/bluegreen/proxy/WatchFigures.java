@@ -1,7 +1,7 @@
 package dev.bluegreen.proxy;
 
+import dev.bluegreen.proxy.internal.WatchTexts;
 import java.time.Duration;
-import java.util.Locale;
 
 /**
  * One colour's traffic over a span of time, as the watch judges it (see {@link AutoRollback} for what counts).
@@ -39,17 +39,8 @@ public record WatchFigures(long requests, long errors, long timedRequests, Durat
 
     /** Short text for logs and the history, e.g. {@code "6/50 errors (12.0%), p99 <= 120 ms over 8 s"}. */
     public String describe() {
-        return String.format(Locale.ROOT, "%d/%d errors (%.1f%%), p99 %s over %s", errors, requests,
-                errorRate() * 100, timedRequests == 0 ? "n/a" : "<= " + millisText(p99), seconds(span));
-    }
-
-    /** A duration in milliseconds for messages, e.g. {@code "120 ms"} or {@code "2.5 ms"}. */
-    public static String millisText(Duration duration) {
-        long micros = duration.toNanos() / 1_000;
-        return micros < 10_000 ? String.format(Locale.ROOT, "%.1f ms", micros / 1000.0) : micros / 1000 + " ms";
-    }
-
-    private static String seconds(Duration duration) {
-        return String.format(Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
+        return errors + "/" + requests + " errors (" + WatchTexts.percent(errorRate()) + "), p99 "
+                + (timedRequests == 0 ? "n/a" : "<= " + WatchTexts.millis(p99))
+                + " over " + WatchTexts.seconds(span);
     }
 }

@@ -137,7 +137,8 @@ class AutoRollbackTest {
     @Test
     void startShift_withoutAutoRollback_orBeforeStart_isRefused() {
         try (ProxyFixture fixture = ProxyFixture.start()) {
-            assertThatThrownBy(() -> fixture.proxy.startShift(ShiftPlan.linear(Colour.GREEN, 10, Duration.ofSeconds(1))))
+            ShiftPlan plan = ShiftPlan.linear(Colour.GREEN, 10, Duration.ofSeconds(1));
+            assertThatThrownBy(() -> fixture.proxy.startShift(plan))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("no autoRollback(...) on the builder");
         }
@@ -162,6 +163,9 @@ class AutoRollbackTest {
         assertThatThrownBy(() -> AutoRollback.builder().window(Duration.ofSeconds(1))
                 .evaluationInterval(Duration.ofSeconds(2)).build())
                 .hasMessage("evaluationInterval: PT2S (expected: at most the window, PT1S)");
+        assertThatThrownBy(() -> AutoRollback.builder().window(Duration.ofHours(1))
+                .evaluationInterval(Duration.ofMillis(100)).build())
+                .hasMessage("evaluationInterval: PT0.1S (expected: at least the window / 10000, PT0.36S)");
         assertThatThrownBy(() -> ShiftPlan.linear(Colour.GREEN, 0, Duration.ofSeconds(1)))
                 .hasMessage("stepPercent: 0 (expected: 1-100)");
         AutoRollback defaults = AutoRollback.defaults();

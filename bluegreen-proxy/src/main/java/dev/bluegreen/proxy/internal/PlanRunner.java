@@ -188,7 +188,8 @@ final class PlanRunner {
         events.emit(WatchEvent.Kind.BREACHED, current.generation, current.target(), current.percent, figures,
                 baseline, breach, "rolling back the shift to " + current.target() + " at " + current.percent + "%: "
                         + reason);
-        Watcher.rollback(admin, current.generation, reason).whenComplete((snapshot, error) -> onWatchThread.accept(() -> {
+        CompletableFuture<RoutingSnapshot> rolledBack = Watcher.rollback(admin, current.generation, reason);
+        rolledBack.whenComplete((snapshot, error) -> onWatchThread.accept(() -> {
             if (run != current) {
                 return;
             }

@@ -5,7 +5,6 @@ import dev.bluegreen.proxy.Breach;
 import dev.bluegreen.proxy.WatchFigures;
 import dev.bluegreen.proxy.WatchRule;
 import java.time.Duration;
-import java.util.Locale;
 
 /**
  * Applies the {@link AutoRollback} rules to a colour's figures and its baseline. Stateless apart from the rules;
@@ -31,37 +30,34 @@ final class WatchJudge {
         }
         double rate = figures.errorRate();
         if (rate > rules.maxErrorRate()) {
-            return new Breach(WatchRule.ERROR_RATE, "error rate " + percent(rate) + " > " + percent(rules.maxErrorRate()));
+            return new Breach(WatchRule.ERROR_RATE,
+                    "error rate " + WatchTexts.percent(rate) + " > " + WatchTexts.percent(rules.maxErrorRate()));
         }
         boolean timed = figures.timedRequests() > 0;
         Duration maxP99 = rules.maxP99().orElse(null);
         if (timed && maxP99 != null && figures.p99().compareTo(maxP99) > 0) {
-            return new Breach(WatchRule.P99, "p99 " + WatchFigures.millisText(figures.p99()) + " > "
-                    + WatchFigures.millisText(maxP99));
+            return new Breach(WatchRule.P99, "p99 " + WatchTexts.millis(figures.p99()) + " > "
+                    + WatchTexts.millis(maxP99));
         }
         if (baseline.requests() < rules.minRequests()) {
             return null;
         }
         double rateLimit = baseline.errorRate() * rules.errorRateFactor() + rules.errorRateSlack();
         if (rate > rateLimit) {
-            return new Breach(WatchRule.ERROR_RATE_VS_BASELINE, "error rate " + percent(rate) + " > "
-                    + percent(rateLimit) + " (baseline " + percent(baseline.errorRate()) + " x "
-                    + rules.errorRateFactor() + " + " + percent(rules.errorRateSlack()) + ")");
+            return new Breach(WatchRule.ERROR_RATE_VS_BASELINE, "error rate " + WatchTexts.percent(rate)
+                    + " > " + WatchTexts.percent(rateLimit) + " (baseline " + WatchTexts.percent(baseline.errorRate())
+                    + " x " + rules.errorRateFactor() + " + " + WatchTexts.percent(rules.errorRateSlack()) + ")");
         }
         if (timed && baseline.timedRequests() > 0) {
             long limitNanos = (long) Math.min(Long.MAX_VALUE,
                     baseline.p99().toNanos() * rules.p99Factor() + rules.p99Slack().toNanos());
             if (figures.p99().toNanos() > limitNanos) {
-                return new Breach(WatchRule.P99_VS_BASELINE, "p99 " + WatchFigures.millisText(figures.p99()) + " > "
-                        + WatchFigures.millisText(Duration.ofNanos(limitNanos)) + " (baseline "
-                        + WatchFigures.millisText(baseline.p99()) + " x " + rules.p99Factor() + " + "
-                        + WatchFigures.millisText(rules.p99Slack()) + ")");
+                return new Breach(WatchRule.P99_VS_BASELINE, "p99 " + WatchTexts.millis(figures.p99()) + " > "
+                        + WatchTexts.millis(Duration.ofNanos(limitNanos)) + " (baseline "
+                        + WatchTexts.millis(baseline.p99()) + " x " + rules.p99Factor() + " + "
+                        + WatchTexts.millis(rules.p99Slack()) + ")");
             }
         }
         return null;
-    }
-
-    private static String percent(double fraction) {
-        return String.format(Locale.ROOT, "%.1f%%", fraction * 100);
     }
 }
