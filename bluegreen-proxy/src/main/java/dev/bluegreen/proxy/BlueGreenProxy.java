@@ -2,12 +2,15 @@ package dev.bluegreen.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.Colour;
+import dev.bluegreen.proxy.internal.PreviewListener;
 import dev.bluegreen.proxy.internal.ProxyChannelInitializer;
 import dev.bluegreen.proxy.internal.ProxyConfig;
 import dev.bluegreen.proxy.internal.ProxyRecorder;
 import dev.bluegreen.proxy.internal.ProxyRuntime;
+import dev.bluegreen.proxy.internal.SteeringSettings;
 import dev.bluegreen.proxy.internal.Transport;
 import dev.bluegreen.proxy.internal.WatchService;
 import dev.bluegreen.proxy.internal.WatchStatistics;
@@ -19,12 +22,15 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +52,11 @@ import org.slf4j.LoggerFactory;
  * picked until it ends; a switch never moves a request under way. Upstream connections of a colour that stops being
  * live are closed as their exchanges end.
  *
+ * <p>Beyond "the live colour", each opt-in: a gradual shift ({@code admin.shift(GREEN, 10)}) sends a share of new
+ * requests to the idle colour; {@link Builder#preview preview} traffic goes to the idle colour; {@link
+ * Builder#stickySessions sticky sessions} keep each client on the colour it started on; the {@link Builder#safetyNet
+ * safety net} sends a request the new colour can't take, right after a switch, to the old one.
+ *
  * <p>Thread-safe. {@link #start()} and {@link #stop()} return futures and never block the caller; a proxy starts
  * at most once.
  */
@@ -66,7 +77,7 @@ public final class BlueGreenProxy {
 
     /** What exists while the proxy runs. */
     private record Runtime(EventLoopGroup boss, EventLoopGroup workers, ExecutorService resolver, Channel server,
-                           ChannelGroup clients, ProxyRuntime proxy, AutoCloseable listener) {
+                           ChannelGroup clients, ProxyRuntime proxy, AutoCloseable listener, Channel previewServer) {
     }
 
     private BlueGreenProxy(ProxyConfig config, BlueGreen admin) {
@@ -110,31 +121,68 @@ public final class BlueGreenProxy {
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childHandler(new ProxyChannelInitializer(proxy, clients));
 
-        bootstrap.bind(config.listenAddress()).addListener(future -> {
-            if (!future.isSuccess()) {
+        bindListeners(bootstrap).whenComplete((bound, error) -> {
+            if (error != null) {
                 state.set(State.STOPPED);
                 workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
                 boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
                 resolver.shutdown();
                 stopped.complete(null);
-                started.completeExceptionally(new IllegalStateException(
-                        "proxy: cannot listen on " + hostAndPort(config.listenAddress()) + ": "
-                                + future.cause().getMessage(),
-                        future.cause()));
+                started.completeExceptionally(error instanceof CompletionException ? error.getCause() : error);
                 return;
             }
-            Channel server = ((io.netty.channel.ChannelFuture) future).channel();
+            Channel server = bound.server();
             AutoCloseable listener = admin.addListener(proxy::onRoutingChange);
             proxy.scheduleIdleEviction();
             watch = startWatch();
-            running = new Runtime(boss, workers, resolver, server, clients, proxy, listener);
+            running = new Runtime(boss, workers, resolver, server, clients, proxy, listener, bound.previewServer());
             state.set(State.RUNNING);
             log.info("bluegreen proxy listening on {} ({} transport, {} event loops); live colour {} (generation {})",
                     server.localAddress(), transport, config.eventLoopThreads(), admin.snapshot().live(),
                     admin.snapshot().generation());
+            if (bound.previewServer() != null) {
+                log.info("bluegreen preview listener on {}: its requests go to the idle colour",
+                        bound.previewServer().localAddress());
+            }
             started.complete(this);
         });
         return started;
+    }
+
+    /** The channels of the listeners; {@code previewServer} is {@code null} without a preview listener. */
+    private record Bound(Channel server, Channel previewServer) {
+    }
+
+    /**
+     * Binds the listener and, when configured, the preview listener; fails, closing whichever did bind, unless
+     * both do.
+     */
+    private CompletableFuture<Bound> bindListeners(ServerBootstrap bootstrap) {
+        CompletableFuture<Channel> server = bind(bootstrap, config.listenAddress());
+        InetSocketAddress previewAddress = config.steering().previewListenAddress();
+        CompletableFuture<Channel> preview = previewAddress == null ? CompletableFuture.completedFuture(null)
+                : bind(PreviewListener.bootstrap(bootstrap), previewAddress);
+        // Completes once both binds have: only then can whichever succeeded be closed.
+        return server.thenCombine(preview, Bound::new).whenComplete((bound, error) -> {
+            if (error != null) {
+                Stream.of(server, preview).filter(f -> !f.isCompletedExceptionally())
+                        .map(CompletableFuture::join).filter(Objects::nonNull).forEach(Channel::close);
+            }
+        });
+    }
+
+    private static CompletableFuture<Channel> bind(ServerBootstrap bootstrap, InetSocketAddress address) {
+        CompletableFuture<Channel> bound = new CompletableFuture<>();
+        io.netty.channel.ChannelFuture bind = bootstrap.bind(address);
+        bind.addListener(future -> {
+            if (future.isSuccess()) {
+                bound.complete(bind.channel());
+            } else {
+                bound.completeExceptionally(new IllegalStateException("proxy: cannot listen on "
+                        + hostAndPort(address) + ": " + future.cause().getMessage(), future.cause()));
+            }
+        });
+        return bound;
     }
 
     private static String hostAndPort(InetSocketAddress address) {
@@ -152,6 +200,17 @@ public final class BlueGreenProxy {
             throw new IllegalStateException("proxy: " + state.get() + " (expected: RUNNING)");
         }
         return (InetSocketAddress) runtime.server().localAddress();
+    }
+
+    /**
+     * The address of the preview listener ({@link Builder#previewListen}), whose requests all go to the idle
+     * colour; with port 0 in the builder, this tells the port that was picked. Empty if there is none or the proxy
+     * is not running (it stops listening there as soon as {@link #stop()} is called).
+     */
+    public Optional<InetSocketAddress> previewAddress() {
+        Runtime runtime = running;
+        return runtime == null || runtime.previewServer() == null || state.get() != State.RUNNING ? Optional.empty()
+                : Optional.of((InetSocketAddress) runtime.previewServer().localAddress());
     }
 
     /** The port the proxy listens on. @throws IllegalStateException if the proxy is not running */
@@ -261,6 +320,9 @@ public final class BlueGreenProxy {
         }
         closeQuietly(runtime.listener());
         runtime.proxy().stopDrains();
+        if (runtime.previewServer() != null) {
+            runtime.previewServer().close();
+        }
         runtime.server().close().addListener(closed -> {
             log.info("bluegreen proxy stopped accepting; letting {} connection(s) finish within {} ms",
                     runtime.clients().size(), gracePeriod.toMillis());
@@ -355,6 +417,11 @@ public final class BlueGreenProxy {
         private Duration drainTimeout = Duration.ofSeconds(30);
         private boolean closeClientConnectionsAfterSwitch;
         private String routingHeader;
+        private PreviewRule preview;
+        private InetSocketAddress previewListenAddress;
+        private StickySessions stickySessions;
+        private Duration safetyNetWindow;
+        private Ticker steeringTicker = Ticker.systemTicker();
         private AutoRollback autoRollback;
 
         private Builder(BlueGreen admin) {
@@ -474,6 +541,80 @@ public final class BlueGreenProxy {
             return c > 0x20 && c < 0x7f && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0;
         }
 
+        // ---- beyond the live colour: preview, sticky sessions, the safety net ----------------------------------
+
+        /**
+         * Sends preview traffic, requests that match {@code rule}, to the idle colour, never falling back to the
+         * live one (if the idle pool can't serve, the client gets the 502 or 503). Default: none.
+         *
+         * @param rule the header or cookie (and optional secret) that marks preview traffic, or {@code null} for none
+         */
+        public Builder preview(PreviewRule rule) {
+            this.preview = rule;
+            return this;
+        }
+
+        /**
+         * Adds a second listener whose requests all go to the idle colour, with no fallback, as preview traffic;
+         * {@link BlueGreenProxy#previewAddress()} tells where it listens. Keep it where only testers reach it.
+         * Default: none.
+         */
+        public Builder previewListen(String host, int port) {
+            requireNonNull(host, "host");
+            checkPort(port);
+            this.previewListenAddress = new InetSocketAddress(host, port);
+            return this;
+        }
+
+        /** Where the preview listener listens, or {@code null} for none. See {@link #previewListen(String, int)}. */
+        public Builder previewListen(InetSocketAddress address) {
+            if (address != null) {
+                checkPort(address.getPort());
+            }
+            this.previewListenAddress = address;
+            return this;
+        }
+
+        /**
+         * Keeps each client on the colour it started on, across a switch (until it has been idle for the TTL or the
+         * {@link #drainTimeout drain deadline} passes) and during a gradual shift (each new session, not each
+         * request, draws the shift's share). Default: off, each request is routed on its own.
+         *
+         * @param sessions how sessions are named and remembered, or {@code null} for none
+         */
+        public Builder stickySessions(StickySessions sessions) {
+            this.stickySessions = sessions;
+            return this;
+        }
+
+        /**
+         * The safety net: for {@code window} after the live colour changed, a request that no backend of the new
+         * colour accepted (connection refused or timed out, nothing of it sent) goes to the previous live colour
+         * instead of failing with 502. Each such request is logged (WARN) and counted: the count is what an
+         * automatic rollback watches. Only requests routed to the live colour fall back; preview traffic, shifted
+         * requests and sticky sessions on the old colour never do. Default: off.
+         *
+         * @param window how long after a switch the safety net holds (at most 1 hour), or {@code null} for off
+         */
+        public Builder safetyNet(Duration window) {
+            if (window != null) {
+                positive("safetyNet", window);
+                if (window.compareTo(Duration.ofHours(1)) > 0) {
+                    throw new IllegalArgumentException("safetyNet: " + window + " (expected: at most 1 hour)");
+                }
+            }
+            this.safetyNetWindow = window;
+            return this;
+        }
+
+        /** The time source of session expiry, the safety-net window and the sticky deadline; for tests. */
+        Builder steeringTicker(Ticker ticker) {
+            this.steeringTicker = requireNonNull(ticker, "ticker");
+            return this;
+        }
+
+        // ---- safe promotion: the watch after a switch, shift plans ------------------------------------------------
+
         /**
          * Watches the colour each switch or promotion makes live for a bake window, and rolls back on its own when
          * it breaches the rules (error rate, p99, each also against the old colour's figures before the change);
@@ -491,7 +632,10 @@ public final class BlueGreenProxy {
         public BlueGreenProxy build() {
             return new BlueGreenProxy(new ProxyConfig(listenAddress, eventLoopThreads, connectTimeout,
                     responseTimeout, idleTimeout, upstreamIdleTimeout, maxConnectAttempts, shutdownGracePeriod,
-                    drainTimeout, closeClientConnectionsAfterSwitch, routingHeader, autoRollback),
+                    drainTimeout, closeClientConnectionsAfterSwitch, routingHeader,
+                    new SteeringSettings(preview, previewListenAddress, stickySessions, safetyNetWindow,
+                            steeringTicker),
+                    autoRollback),
                     admin);
         }
 

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bluegreen.core.Colour;
+import dev.bluegreen.core.GuardContext;
+import dev.bluegreen.core.GuardVerdict;
+import dev.bluegreen.core.SwitchGuard;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import dev.bluegreen.testing.RawHttpClient;
 import dev.bluegreen.testing.RawResponse;
 import java.io.IOException;
@@ -95,6 +100,51 @@ class AdminEndpointTest {
                 .contains("\"refusal\":\"ALREADY_LIVE\"")
                 .contains("\"generation\":1");
         assertThat(fixture.admin.snapshot().generation()).as("nothing changed").isEqualTo(1);
+    }
+
+    @Test
+    void switchRefusedByAGuard_answers409NamingTheGuard_andForceTrueSkipsIt() throws Exception {
+        AutoCloseable guard = fixture.admin.addGuard(new SwitchGuard() {
+            @Override
+            public String name() {
+                return "smoke";
+            }
+
+            @Override
+            public CompletionStage<GuardVerdict> check(GuardContext context) {
+                return CompletableFuture.completedFuture(GuardVerdict.fail("GET /checkout answered 500"));
+            }
+        });
+        try {
+            HttpResponse<String> refused = post("/switch?to=green");
+            assertThat(refused.statusCode()).isEqualTo(409);
+            assertThat(refused.body())
+                    .contains("\"refusal\":\"GUARD_FAILED\"")
+                    .contains("\"guard\":\"smoke\"")
+                    .contains("GET /checkout answered 500");
+            assertThat(fixture.admin.snapshot().generation()).as("nothing changed").isZero();
+
+            HttpResponse<String> forced = post("/switch?to=green&force=true&reason=smoke+check+is+flaky");
+            assertThat(forced.statusCode()).isEqualTo(200);
+            assertThat(forced.body()).contains("\"live\":\"green\"").contains("\"forced\":true");
+        } finally {
+            guard.close();
+        }
+    }
+
+    @Test
+    void shift_answers200WithTheShare_andBadPercentagesAre400() throws Exception {
+        HttpResponse<String> shifted = post("/shift?to=green&percent=25");
+        assertThat(shifted.statusCode()).isEqualTo(200);
+        assertThat(shifted.body()).contains("\"live\":\"blue\"").contains("\"shiftPercent\":25")
+                .contains("\"kind\":\"SHIFT\"");
+
+        HttpResponse<String> bad = post("/shift?to=green&percent=250");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("percent: '250' (expected: a whole number from 0 to 100)");
+        assertThat(post("/shift?to=green&percent=10&force=maybe").body())
+                .contains("force: 'maybe' (expected: true or false)");
+        assertThat(fixture.admin.snapshot().shiftPercent()).isEqualTo(25);
     }
 
     @Test

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * {@code OneMessagePerRead} handler and their responses go out in order (RFC 9112 §9.3.2).
  *
  * <p>Routing happens here: the routing snapshot is read once, when the request head arrives, and the exchange is
- * pinned to the live colour of that snapshot (DESIGN.md, invariant 1). The connection itself belongs to no colour:
+ * pinned to the colour the {@link Router} picks by it, the live colour unless preview, a shift or a sticky session
+ * says otherwise (DESIGN.md, invariant 1). The connection itself belongs to no colour:
  * the next request on it is routed afresh.
  */
 final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
@@ -54,6 +55,8 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
     private long epoch;
     /** The client's address as X-Forwarded-For gives it, worked out once per connection. */
     private String clientIp;
+    /** Whether this connection came through the preview listener: all its requests go to the idle colour. */
+    private boolean previewListener;
 
     ClientConnectionHandler(ProxyRuntime runtime) {
         this.runtime = runtime;
@@ -69,6 +72,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         loop = runtime.loop(ctx.channel().eventLoop());
         epoch = runtime.drains().liveColourChanges();
         clientIp = ForwardedHeaders.clientIp(ctx.channel().remoteAddress());
+        previewListener = ctx.channel().hasAttr(PreviewListener.ATTRIBUTE);
         runtime.counters().clientConnected();
         idleSinceNanos = System.nanoTime();
         scheduleIdleCheck(runtime.config().idleTimeout().toNanos());
@@ -136,19 +140,23 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         RoutingSnapshot snapshot = runtime.admin().snapshot();
-        Colour colour = snapshot.live();
+        Route route = runtime.router().route(request, snapshot, previewListener);
+        Colour colour = route.colour();
         Environment environment = snapshot.environment(colour);
         if (environment.isEmpty()) {
-            log.warn("503: the live pool ({}) has no backends; {} {}", colour.label(), request.method(), request.uri());
+            String pool = route.kind().pool();
+            log.warn("503: the {} pool ({}) has no backends; {} {}", pool, colour.label(), request.method(),
+                    request.uri());
             boolean close = draining || !HttpUtil.isKeepAlive(request) || MessageHeads.hasBody(request);
             ChannelFuture written = ctx.writeAndFlush(ErrorResponses.of(ctx.alloc(),
                     HttpResponseStatus.SERVICE_UNAVAILABLE,
-                    "no backend in the live pool (" + colour.label() + ")", close));
+                    "no backend in the " + pool + " pool (" + colour.label() + ")", close));
             finish(written, close);
             return;
         }
         exchange = new Exchange(this, ctx, loop, request, colour, snapshot.generation(), environment, epoch,
                 clientIp);
+        exchange.routed(route);
         exchange.start();
     }
 

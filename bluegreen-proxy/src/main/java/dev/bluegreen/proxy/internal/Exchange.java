@@ -46,9 +46,11 @@ final class Exchange implements BackendPool.AcquireCallback {
     private final LoopContext loop;
     private final ProxyConfig config;
     private final HttpRequest request;
-    private final Colour colour;
+    /** Not final only for the safety net, which may move the exchange to the other colour before anything is sent. */
+    private Colour colour;
     private final long generation;
-    private final Environment environment;
+    private Environment environment;
+    private Route route;
     private final HttpVersion clientVersion;
     private final boolean clientKeepAlive;
     private final boolean headRequest;
@@ -111,6 +113,7 @@ final class Exchange implements BackendPool.AcquireCallback {
         this.expectsContinue = HttpUtil.is100ContinueExpected(request);
         this.upgrade = MessageHeads.requestedUpgrade(request);
         this.clientEpoch = clientEpoch;
+        this.route = Route.live(colour);
         MessageHeads.prepareUpstreamRequest(request, clientIp, upgrade, chunked);
     }
 
@@ -120,6 +123,11 @@ final class Exchange implements BackendPool.AcquireCallback {
 
     long generation() {
         return generation;
+    }
+
+    /** Sets how the request was routed (before {@link #start}): what the response tells, the safety net's pool. */
+    void routed(Route route) {
+        this.route = route;
     }
 
     /** Starts the exchange: picks a backend of its pool and connects. */
@@ -134,6 +142,9 @@ final class Exchange implements BackendPool.AcquireCallback {
     private void connectToNextBackend() {
         Backend next = pickBackend();
         if (next == null) {
+            if (fallBackToPreviousColour()) {
+                return;
+            }
             log.warn("502: no backend of the {} pool accepted a connection for {} {} ({} tried)",
                     colour.label(), request.method(), request.uri(), connectAttempts);
             failBeforeResponse(HttpResponseStatus.BAD_GATEWAY,
@@ -158,6 +169,34 @@ final class Exchange implements BackendPool.AcquireCallback {
                         loop.pool(colour, next, resolved).acquire(this);
                     }
                 }));
+    }
+
+    /**
+     * The safety net: no backend of the newly live colour took the request and nothing of it was sent (nor read
+     * beyond its head), within the window after the switch, so it is moved to the previous live colour, still warm,
+     * instead of answering 502. Only for requests routed to the live colour ({@link Route#fallback()}); counted and
+     * reported, as it feeds the automatic rollback.
+     */
+    private boolean fallBackToPreviousColour() {
+        if (route.fallback() == null || upstream != null || responseStarted || ended) {
+            return false;
+        }
+        Colour failed = colour;
+        log.warn("safety net: no backend of the {} pool accepted a connection for {} {} ({} tried); sending it to {}",
+                failed.label(), request.method(), request.uri(), connectAttempts, route.fallback().colour().label());
+        loop.unregister(this);
+        loop.runtime().counters().exchangeEnded(failed);
+        environment = route.fallback();
+        route = route.safetyNet();
+        colour = route.colour();
+        backend = null;
+        connectAttempts = 0;
+        triedBackends = 0;
+        loop.runtime().counters().exchangeStarted(colour);
+        loop.register(this);
+        loop.runtime().recorder().safetyNetUsed(failed);
+        connectToNextBackend();
+        return true;
     }
 
     /** Round robin over the pool, skipping backends this exchange already tried. */
@@ -313,9 +352,8 @@ final class Exchange implements BackendPool.AcquireCallback {
             // The live colour changed since this client connected: move it off this connection.
             closeClient = true;
         }
-        if (config.routingHeader() != null) {
-            response.headers().set(config.routingHeader(), colour.label() + "; generation=" + generation);
-        }
+        route.decorate(response.headers(), config.routingHeader(), generation);
+        loop.runtime().router().responded(route, environment, response.headers());
         MessageHeads.setClientConnection(response, closeClient, clientVersion);
         responseStatus = code;
         responseStarted = true;

@@ -122,11 +122,13 @@ final class LoopContext {
 
     /**
      * Whether connections to {@code backend} of {@code colour} may be kept for later requests: only while that
-     * colour is live and the backend is still part of its pool. A colour that stops being live drains.
+     * colour is live (or the router still sends it requests: preview, a shift, sticky sessions) and the backend is
+     * still part of its pool. A colour that stops being live drains.
      */
     boolean keeps(Colour colour, Backend backend) {
         RoutingSnapshot snapshot = runtime.admin().snapshot();
-        return snapshot.live() == colour && snapshot.environment(colour).backends().contains(backend);
+        return (snapshot.live() == colour || runtime.router().keepsNonLive(snapshot, colour))
+                && snapshot.environment(colour).backends().contains(backend);
     }
 
     /** Applies a routing change: pools that are no longer kept close their idle connections. */

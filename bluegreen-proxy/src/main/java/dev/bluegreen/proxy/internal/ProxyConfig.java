@@ -20,6 +20,7 @@ import java.time.Duration;
  *                            {@code Connection: close} on its next response
  * @param routingHeader       the response header naming the colour and generation that served a request, or
  *                            {@code null} for none
+ * @param steering            preview traffic, sticky sessions and the safety net (each off unless set)
  * @param autoRollback        the rules of the watch after a switch and of shift plans, or {@code null} when off
  */
 public record ProxyConfig(
@@ -34,5 +35,6 @@ public record ProxyConfig(
         Duration drainTimeout,
         boolean closeClientConnectionsAfterSwitch,
         String routingHeader,
+        SteeringSettings steering,
         AutoRollback autoRollback) {
 }

@@ -31,6 +31,7 @@ public final class ProxyRuntime {
     private final BackendAddresses addresses;
     private final DrainCoordinator drains;
     private final AtomicReference<ProxyRecorder> recorder;
+    private final Router router;
 
     /**
      * @param workers          the event loops that serve client and upstream connections
@@ -57,6 +58,7 @@ public final class ProxyRuntime {
         }
         this.loops = byLoop;
         this.drains = new DrainCoordinator(config, counters, byLoop.values(), workers.next(), this::recorder);
+        this.router = new Router(config, admin.snapshot(), drains);
         addresses.resolveAll(admin.snapshot());
     }
 
@@ -94,6 +96,10 @@ public final class ProxyRuntime {
         return recorder.get();
     }
 
+    Router router() {
+        return router;
+    }
+
     DrainCoordinator drains() {
         return drains;
     }
@@ -119,6 +125,7 @@ public final class ProxyRuntime {
      */
     public void onRoutingChange(Change change) {
         addresses.resolveAll(change.current());
+        router.onChange(change);
         drains.onChange(change);
         for (LoopContext context : loops.values()) {
             context.eventLoop().execute(context::onRoutingChange);

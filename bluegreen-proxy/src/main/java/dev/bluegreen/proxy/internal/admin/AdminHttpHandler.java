@@ -134,13 +134,13 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
                             ByteBufUtil.writeUtf8(ctx.alloc(), metrics.get())), keepAlive);
                 }
             }
-            case "/switch", "/promote", "/rollback", "/deploy" -> {
+            case "/switch", "/promote", "/rollback", "/deploy", "/shift" -> {
                 if (requireMethod(ctx, method, HttpMethod.POST, keepAlive)) {
                     change(ctx, path, request, keepAlive);
                 }
             }
             default -> json(ctx, HttpResponseStatus.NOT_FOUND, StatusDocument.error("no such resource: " + path
-                    + " (expected: /, /status, /history, /fleet, /metrics, /switch, /promote, /rollback or /deploy)"),
+                    + " (expected: /, /status, /history, /fleet, /metrics, /switch, /promote, /shift, /rollback or /deploy)"),
                     keepAlive);
         }
     }
@@ -204,10 +204,19 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
             long generation = parameters.expectedGeneration();
             String actor = parameters.optional("actor");
             attributed = admin.as(actor != null ? actor : defaultActor(ctx), parameters.optional("reason"));
+            if (parameters.force()) {
+                // Skips the guards of a switch, promotion or shift; the snapshot and the history say so.
+                attributed = attributed.forced();
+            }
             verb = switch (path) {
                 case "/switch" -> {
                     Colour target = Colour.parse(parameters.required("to"));
                     yield a -> a.switchTo(target, generation);
+                }
+                case "/shift" -> {
+                    Colour target = Colour.parse(parameters.required("to"));
+                    int percent = parameters.percent();
+                    yield a -> a.shift(target, percent, generation);
                 }
                 case "/promote" -> a -> a.promote(generation);
                 case "/rollback" -> a -> a.rollback(generation);
@@ -217,7 +226,9 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
             json(ctx, HttpResponseStatus.BAD_REQUEST, StatusDocument.error(e.getMessage()), keepAlive);
             return;
         }
-        CompletableFuture.supplyAsync(() -> verb.apply(attributed), verbs).whenComplete((snapshot, error) -> {
+        BlueGreen.Attributed by = attributed;
+        // The plain verbs block while the guards run: fine on the admin executor, which is not an event loop.
+        CompletableFuture.supplyAsync(() -> verb.apply(by), verbs).whenComplete((snapshot, error) -> {
             if (error == null) {
                 json(ctx, HttpResponseStatus.OK, StatusDocument.status(snapshot, proxy), keepAlive);
                 return;

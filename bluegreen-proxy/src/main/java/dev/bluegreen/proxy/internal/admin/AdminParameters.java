@@ -106,4 +106,30 @@ final class AdminParameters {
             throw new IllegalArgumentException("generation: '" + text + "' (expected: a whole number >= 0)");
         }
     }
+
+    /** {@code force=true} or {@code force=false}; false when absent. */
+    boolean force() {
+        String text = optional("force");
+        if (text == null || text.equals("false")) {
+            return false;
+        }
+        if (text.equals("true")) {
+            return true;
+        }
+        throw new IllegalArgumentException("force: '" + text + "' (expected: true or false)");
+    }
+
+    /** {@code percent=N} with N from 0 to 100. */
+    int percent() {
+        String text = required("percent");
+        try {
+            int percent = Integer.parseInt(text);
+            if (percent < 0 || percent > 100) {
+                throw new NumberFormatException();
+            }
+            return percent;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("percent: '" + text + "' (expected: a whole number from 0 to 100)");
+        }
+    }
 }

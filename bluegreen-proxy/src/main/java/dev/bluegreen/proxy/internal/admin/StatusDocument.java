@@ -30,8 +30,10 @@ final class StatusDocument {
                 .field("live", snapshot.live().label())
                 .field("generation", snapshot.generation())
                 .field("rollbackTarget", snapshot.rollbackColour().map(Colour::label).orElse(null))
+                .field("shiftPercent", snapshot.shiftPercent())
                 .name("lastChange").beginObject()
                 .field("kind", snapshot.lastChange().name())
+                .field("forced", snapshot.forced())
                 .field("at", snapshot.changedAt().toString())
                 .field("actor", snapshot.actor())
                 .field("reason", snapshot.reason())
@@ -177,6 +179,7 @@ final class StatusDocument {
         return JsonWriter.htmlSafe().beginObject()
                 .field("error", refused.getMessage())
                 .field("refusal", refused.refusal().name())
+                .field("guard", refused.guard().orElse(null))
                 .field("generation", generation)
                 .endObject().toString();
     }

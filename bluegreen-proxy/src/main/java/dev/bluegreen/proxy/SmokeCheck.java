@@ -1,0 +1,197 @@
+package dev.bluegreen.proxy;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.bluegreen.core.Backend;
+import dev.bluegreen.core.GuardContext;
+import dev.bluegreen.core.GuardVerdict;
+import dev.bluegreen.core.SwitchGuard;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A {@link SwitchGuard} that sends a real request to every backend of the target pool before traffic moves there,
+ * and passes only if each answers as expected: a smoke test of the new version, at switch time.
+ *
+ * <pre>{@code
+ * blueGreen.addGuard(SmokeCheck.get("/checkout/health").expectStatus(200).expectBodyContaining("\"db\":\"up\""));
+ * }</pre>
+ *
+ * <p>The requests go straight to the backends (not through the proxy), one per backend, all at once, each bounded by
+ * {@link #timeout(Duration)}; they run on the JDK's HTTP client, never on the proxy's event loops. A failure names
+ * every backend that failed and how. Immutable; each {@code with}-style method returns a new check.
+ */
+public final class SmokeCheck implements SwitchGuard {
+
+    /** The default {@link #timeout(Duration)}. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+
+    private final String name;
+    private final String path;
+    private final int expectedStatus;
+    private final String expectedBodyPart;
+    private final Duration timeout;
+    private final HttpClient client;
+
+    private SmokeCheck(String name, String path, int expectedStatus, String expectedBodyPart, Duration timeout,
+                       HttpClient client) {
+        this.name = name;
+        this.path = path;
+        this.expectedStatus = expectedStatus;
+        this.expectedBodyPart = expectedBodyPart;
+        this.timeout = timeout;
+        this.client = client;
+    }
+
+    /**
+     * A check that sends {@code GET path} to each backend and expects a 2xx answer, named {@code "smoke GET path"}.
+     *
+     * @param path the path and query, starting with {@code /}
+     * @return the check
+     * @throws NullPointerException if {@code path} is {@code null}
+     * @throws IllegalArgumentException if {@code path} does not start with {@code /} or is not a valid URI path
+     */
+    public static SmokeCheck get(String path) {
+        requireNonNull(path, "path");
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException("path: '" + path + "' (expected: a path starting with '/')");
+        }
+        URI.create("http://localhost" + path);
+        return new SmokeCheck("smoke GET " + path, path, 0, null, DEFAULT_TIMEOUT,
+                HttpClient.newBuilder().connectTimeout(DEFAULT_TIMEOUT).build());
+    }
+
+    /**
+     * The status every backend must answer with. Default: any 2xx.
+     *
+     * @param status 100 to 599
+     * @return a new check
+     * @throws IllegalArgumentException if {@code status} is out of range
+     */
+    public SmokeCheck expectStatus(int status) {
+        if (status < 100 || status > 599) {
+            throw new IllegalArgumentException("status: " + status + " (expected: 100-599)");
+        }
+        return new SmokeCheck(name, path, status, expectedBodyPart, timeout, client);
+    }
+
+    /**
+     * Text every backend's answer must contain.
+     *
+     * @param part the text
+     * @return a new check
+     * @throws NullPointerException if {@code part} is {@code null}
+     */
+    public SmokeCheck expectBodyContaining(String part) {
+        return new SmokeCheck(name, path, expectedStatus, requireNonNull(part, "part"), timeout, client);
+    }
+
+    /**
+     * How long each backend has to answer, connection included. Default: 5 seconds. Keep it below the admin
+     * object's guard timeout, or the guard times out first with a less precise reason.
+     *
+     * @param timeout more than zero
+     * @return a new check
+     * @throws IllegalArgumentException if {@code timeout} is not positive
+     */
+    public SmokeCheck timeout(Duration timeout) {
+        requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout: " + timeout + " (expected: more than 0)");
+        }
+        return new SmokeCheck(name, path, expectedStatus, expectedBodyPart, timeout,
+                HttpClient.newBuilder().connectTimeout(timeout).build());
+    }
+
+    /**
+     * The name refusals give.
+     *
+     * @param name a short name, such as {@code "checkout-smoke"}
+     * @return a new check
+     * @throws IllegalArgumentException if {@code name} is blank
+     */
+    public SmokeCheck named(String name) {
+        requireNonNull(name, "name");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("name: blank (expected: a short name)");
+        }
+        return new SmokeCheck(name, path, expectedStatus, expectedBodyPart, timeout, client);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public CompletionStage<GuardVerdict> check(GuardContext context) {
+        List<Backend> backends = context.targetEnvironment().backends();
+        List<CompletableFuture<String>> problems = new ArrayList<>(backends.size());
+        for (Backend backend : backends) {
+            problems.add(probe(backend));
+        }
+        return CompletableFuture.allOf(problems.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            List<String> failed = new ArrayList<>();
+            for (CompletableFuture<String> problem : problems) {
+                String text = problem.join();
+                if (text != null) {
+                    failed.add(text);
+                }
+            }
+            if (failed.isEmpty()) {
+                return GuardVerdict.pass(backends.size() + " of " + backends.size() + " backends answered " + path);
+            }
+            return GuardVerdict.fail(failed.size() + " of " + backends.size() + " " + context.target()
+                    + " backends failed GET " + path + ": " + String.join("; ", failed));
+        });
+    }
+
+    /** Completes with {@code null} if the backend answered as expected, else with what went wrong. */
+    private CompletableFuture<String> probe(Backend backend) {
+        HttpRequest request;
+        try {
+            request = HttpRequest.newBuilder(URI.create("http://" + hostForUri(backend) + ":" + backend.port() + path))
+                    .timeout(timeout)
+                    .GET()
+                    .build();
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.completedFuture(backend.id() + " " + e.getMessage());
+        }
+        return client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                return backend.id() + " " + cause.getClass().getSimpleName()
+                        + (cause.getMessage() != null ? " (" + cause.getMessage() + ")" : "");
+            }
+            int status = response.statusCode();
+            boolean statusOk = expectedStatus == 0 ? status / 100 == 2 : status == expectedStatus;
+            if (!statusOk) {
+                return backend.id() + " answered " + status + " (expected: "
+                        + (expectedStatus == 0 ? "2xx" : expectedStatus) + ")";
+            }
+            if (expectedBodyPart != null && !response.body().contains(expectedBodyPart)) {
+                return backend.id() + " answered without '" + expectedBodyPart + "'";
+            }
+            return null;
+        });
+    }
+
+    private static String hostForUri(Backend backend) {
+        String host = backend.host();
+        return host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+    }
+
+    @Override
+    public String toString() {
+        return "SmokeCheck[" + name + "]";
+    }
+}
