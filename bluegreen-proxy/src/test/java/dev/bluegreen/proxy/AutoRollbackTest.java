@@ -72,6 +72,57 @@ class AutoRollbackTest {
     }
 
     @Test
+    void safetyNetReroutes_countAgainstTheNewColourAndRollItBack() {
+        AutoRollback rules = AutoRollback.builder()
+                .minRequests(20)
+                .evaluationInterval(Duration.ofMillis(20))
+                .build();
+        try (ProxyFixture fixture = ProxyFixture.start(b -> b.safetyNet(Duration.ofMinutes(5)).autoRollback(rules))) {
+            fixture.green().close();   // connections refused: every request on green is moved back to blue
+            fixture.admin.switchTo(Colour.GREEN);
+            try (RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    // The client never sees the failures: the safety net serves each request from blue.
+                    assertThat(client.get("/").header("X-Backend")).isEqualTo("blue-1");
+                    return fixture.admin.snapshot().live() == Colour.BLUE;
+                });
+            }
+            Change rollback = lastChange(fixture);
+            assertThat(rollback.actor()).isEqualTo(AutoRollback.ACTOR);
+            assertThat(rollback.reason()).startsWith("GREEN breached ERROR_RATE (error rate 100.0% > 5.0%)");
+        }
+    }
+
+    @Test
+    void aShiftPlanWhoseTargetFails_rollsTheShiftBackThroughTheRealProxy() throws Exception {
+        AutoRollback rules = AutoRollback.builder()
+                .minRequests(20)
+                .evaluationInterval(Duration.ofMillis(20))
+                .build();
+        try (ProxyFixture fixture = ProxyFixture.start(b -> b.autoRollback(rules))) {
+            fixture.green().status(500, "green is broken");
+            CompletableFuture<ShiftOutcome> outcome =
+                    fixture.proxy.startShift(ShiftPlan.linear(Colour.GREEN, 50, Duration.ofHours(1)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> fixture.admin.snapshot().shiftPercent() == 50);
+            try (RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    client.get("/");
+                    return outcome.isDone();
+                });
+                ShiftOutcome result = outcome.get();
+                assertThat(result.result()).isEqualTo(ShiftOutcome.Result.ROLLED_BACK);
+                assertThat(result.breach().rule()).isEqualTo(WatchRule.ERROR_RATE);
+                assertThat(fixture.admin.snapshot().shiftPercent()).isZero();
+                assertThat(fixture.admin.snapshot().live()).isEqualTo(Colour.BLUE);
+                for (int i = 0; i < 5; i++) {
+                    assertThat(client.get("/").header("X-Backend")).isEqualTo("blue-1");
+                }
+            }
+            assertThat(fixture.green().requestCount()).isGreaterThanOrEqualTo(20);
+        }
+    }
+
+    @Test
     void healthyTrafficAfterASwitch_staysOnTheNewColour() throws Exception {
         List<WatchEvent> events = new CopyOnWriteArrayList<>();
         AutoRollback rules = AutoRollback.builder()
