@@ -1,5 +1,7 @@
 package dev.bluegreen.proxy;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.bluegreen.proxy.internal.WatchTexts;
 import java.time.Duration;
 
@@ -28,8 +30,8 @@ public record WatchFigures(long requests, long errors, long timedRequests, Durat
             throw new IllegalArgumentException("figures: requests " + requests + ", errors " + errors + ", timed "
                     + timedRequests + " (expected: counts >= 0, errors <= requests)");
         }
-        java.util.Objects.requireNonNull(p99, "p99");
-        java.util.Objects.requireNonNull(span, "span");
+        requireNonNull(p99, "p99");
+        requireNonNull(span, "span");
     }
 
     /** {@code errors / requests}, 0 without requests. */
