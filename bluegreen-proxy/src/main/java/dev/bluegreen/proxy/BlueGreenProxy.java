@@ -14,6 +14,8 @@ import dev.bluegreen.proxy.internal.ProxyRecorder;
 import dev.bluegreen.proxy.internal.ProxyRuntime;
 import dev.bluegreen.proxy.internal.SteeringSettings;
 import dev.bluegreen.proxy.internal.Transport;
+import dev.bluegreen.proxy.internal.WatchService;
+import dev.bluegreen.proxy.internal.WatchStatistics;
 import dev.bluegreen.proxy.internal.health.HealthSettings;
 import dev.bluegreen.proxy.internal.health.HealthyTargetGuard;
 import io.netty.bootstrap.ServerBootstrap;
@@ -77,6 +79,7 @@ public final class BlueGreenProxy {
     private final CompletableFuture<BlueGreenProxy> started = new CompletableFuture<>();
     private final AtomicReference<ProxyRecorder> recorder = new AtomicReference<>(ProxyRecorder.NONE);
     private volatile Runtime running;
+    private volatile WatchService watch;
     private final List<HealthListener> healthListeners = new CopyOnWriteArrayList<>();
     /** What the proxy registered on the admin object while it runs (its switch guards); closed at stop. */
     private final List<AutoCloseable> registrations = new CopyOnWriteArrayList<>();
@@ -140,6 +143,7 @@ public final class BlueGreenProxy {
             Channel server = bound.server();
             AutoCloseable listener = admin.addListener(proxy::onRoutingChange);
             proxy.scheduleIdleEviction();
+            watch = startWatch();
             startHealth(proxy);
             running = new Runtime(boss, workers, resolver, server, clients, proxy, listener, bound.previewServer());
             state.set(State.RUNNING);
@@ -379,6 +383,9 @@ public final class BlueGreenProxy {
             return stopped;
         }
         Runtime runtime = running;
+        if (watch != null) {
+            watch.close();
+        }
         closeQuietly(runtime.listener());
         registrations.forEach(BlueGreenProxy::closeQuietly);
         registrations.clear();
@@ -397,6 +404,45 @@ public final class BlueGreenProxy {
                     .thenRun(() -> shutDown(runtime));
         });
         return stopped;
+    }
+
+    /**
+     * Starts a gradual shift of new requests to {@code plan}'s target: the first step at once, each next one after
+     * the step interval if the target passed the {@link AutoRollback} rules meanwhile (judged at every evaluation
+     * interval against the live colour over the same time); after 100 % it promotes the target, on a breach it rolls
+     * the shift back to 0. Every change it makes goes through the admin object (actor {@code shift-plan}, or
+     * {@value AutoRollback#ACTOR} for the rollback) and names the generation it expects, so a change made by someone
+     * else meanwhile stops the plan ({@link ShiftOutcome.Result#HALTED}) rather than being overwritten.
+     *
+     * <pre>{@code
+     * ShiftOutcome outcome = proxy.startShift(ShiftPlan.linear(Colour.GREEN, 10, Duration.ofMinutes(1))).join();
+     * }</pre>
+     *
+     * @return the plan's outcome; cancelling it stops the plan where it is (the shift stays; {@code rollback()} or
+     *         {@code promote()} from there)
+     * @throws IllegalStateException if the proxy was built without {@link Builder#autoRollback(AutoRollback)}, is
+     *         not running, or a plan is under way
+     */
+    public CompletableFuture<ShiftOutcome> startShift(ShiftPlan plan) {
+        requireNonNull(plan, "plan");
+        if (config.autoRollback() == null) {
+            throw new IllegalStateException("startShift: no autoRollback(...) on the builder (expected: the rules "
+                    + "that judge each step, e.g. autoRollback(AutoRollback.defaults()))");
+        }
+        WatchService service = watch;
+        if (service == null || state.get() != State.RUNNING) {
+            throw new IllegalStateException("startShift: proxy " + state.get() + " (expected: RUNNING)");
+        }
+        return service.startShift(plan);
+    }
+
+    private WatchService startWatch() {
+        if (config.autoRollback() == null) {
+            return null;
+        }
+        WatchStatistics statistics = new WatchStatistics();
+        addRecorder(statistics);
+        return WatchService.start(admin, config.autoRollback(), statistics);
     }
 
     private void shutDown(Runtime runtime) {
@@ -447,6 +493,7 @@ public final class BlueGreenProxy {
         private StickySessions stickySessions;
         private Duration safetyNetWindow;
         private Ticker steeringTicker = Ticker.systemTicker();
+        private AutoRollback autoRollback;
 
         private Builder(BlueGreen admin) {
             this.admin = admin;
@@ -637,6 +684,21 @@ public final class BlueGreenProxy {
             return this;
         }
 
+        // ---- safe promotion: the watch after a switch, shift plans ------------------------------------------------
+
+        /**
+         * Watches the colour each switch or promotion makes live for a bake window, and rolls back on its own when
+         * it breaches the rules (error rate, p99, each also against the old colour's figures before the change);
+         * also the rules that judge the steps of {@link BlueGreenProxy#startShift(ShiftPlan) shift plans}. One call
+         * turns it on: {@code autoRollback(AutoRollback.defaults())}. Off ({@code null}) by default.
+         *
+         * @param settings the rules, or {@code null} for none
+         */
+        public Builder autoRollback(AutoRollback settings) {
+            this.autoRollback = settings;
+            return this;
+        }
+
         // ---- health: active checks, passive ejection, the switch guard, pre-warm ------------------------------
 
         private HealthCheckSettings healthChecks;
@@ -728,6 +790,7 @@ public final class BlueGreenProxy {
                     drainTimeout, closeClientConnectionsAfterSwitch, routingHeader,
                     new SteeringSettings(preview, previewListenAddress, stickySessions, safetyNetWindow,
                             steeringTicker),
+                    autoRollback,
                     healthSettings()),
                     admin);
         }

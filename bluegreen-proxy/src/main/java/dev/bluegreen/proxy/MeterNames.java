@@ -35,6 +35,11 @@ public final class MeterNames {
     public static final String DRAINS = "bluegreen.drains";
 
     /**
+     * Counter: rollbacks the {@code AutoRollback} watch made (after a switch, or of a shift plan's step). Tag
+     * {@link #COLOUR}: the colour that breached.
+     */
+    public static final String AUTO_ROLLBACKS = "bluegreen.auto.rollbacks";
+    /**
      * Gauge: a backend's health, 1 healthy, 0 unhealthy or ejected, -1 not checked. Tags {@link #COLOUR},
      * {@link #BACKEND}.
      */

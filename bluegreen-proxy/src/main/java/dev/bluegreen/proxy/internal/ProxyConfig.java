@@ -1,5 +1,6 @@
 package dev.bluegreen.proxy.internal;
 
+import dev.bluegreen.proxy.AutoRollback;
 import dev.bluegreen.proxy.internal.health.HealthSettings;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import java.time.Duration;
  * @param routingHeader       the response header naming the colour and generation that served a request, or
  *                            {@code null} for none
  * @param steering            preview traffic, sticky sessions and the safety net (each off unless set)
+ * @param autoRollback        the rules of the watch after a switch and of shift plans, or {@code null} when off
  * @param health              active checks, passive ejection, the healthy-target guard and pre-warm
  */
 public record ProxyConfig(
@@ -36,5 +38,6 @@ public record ProxyConfig(
         boolean closeClientConnectionsAfterSwitch,
         String routingHeader,
         SteeringSettings steering,
+        AutoRollback autoRollback,
         HealthSettings health) {
 }
