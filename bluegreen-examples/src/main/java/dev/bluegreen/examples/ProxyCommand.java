@@ -9,6 +9,8 @@ import dev.bluegreen.examples.Converters.ListenAddress;
 import dev.bluegreen.proxy.AdminEndpoint;
 import dev.bluegreen.proxy.BlueGreenMetrics;
 import dev.bluegreen.proxy.BlueGreenProxy;
+import dev.bluegreen.proxy.HealthCheckSettings;
+import dev.bluegreen.proxy.OutlierEjection;
 import dev.bluegreen.zookeeper.ZooKeeperRoutingStore;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -120,6 +122,50 @@ public final class ProxyCommand implements Callable<Integer> {
                     + " (default: HOSTNAME-PID).")
     String zkInstance;
 
+    @Option(names = "--health-checks", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Check every backend of both pools with GET --health-path: unhealthy backends get no"
+                    + " traffic, and a switch to a pool without a healthy backend is refused (default: on;"
+                    + " --no-health-checks turns checks and the switch guard off).")
+    boolean healthChecks;
+
+    @Option(names = "--health-path", paramLabel = "PATH", defaultValue = HealthCheckSettings.DEFAULT_PATH,
+            description = "The path the health checks GET; 2xx and 3xx pass (default: ${DEFAULT-VALUE}).")
+    String healthPath;
+
+    @Option(names = "--health-interval", paramLabel = "DURATION", defaultValue = "2s",
+            converter = Converters.DurationConverter.class,
+            description = "Time between two checks of a backend (default: ${DEFAULT-VALUE}).")
+    Duration healthInterval;
+
+    @Option(names = "--health-timeout", paramLabel = "DURATION", defaultValue = "1s",
+            converter = Converters.DurationConverter.class,
+            description = "How long one check may take, connect included (default: ${DEFAULT-VALUE}).")
+    Duration healthTimeout;
+
+    @Option(names = "--health-rise", paramLabel = "N", defaultValue = "2",
+            description = "Passes in a row that make an unhealthy backend healthy (default: ${DEFAULT-VALUE}).")
+    int healthRise;
+
+    @Option(names = "--health-fall", paramLabel = "N", defaultValue = "3",
+            description = "Failures in a row that make a healthy backend unhealthy (default: ${DEFAULT-VALUE}).")
+    int healthFall;
+
+    @Option(names = "--min-healthy", paramLabel = "N", defaultValue = "1",
+            description = "The switch guard: a switch or promote needs at least N backends of the target pool"
+                    + " healthy in a check made at that moment; 0 turns the guard off (default: ${DEFAULT-VALUE}).")
+    int minHealthy;
+
+    @Option(names = "--eject-after", paramLabel = "N", defaultValue = "5",
+            description = "Passive ejection: a backend whose requests fail N times in a row (connect failures, 5xx)"
+                    + " gets no traffic for 30 s, longer on repeats; at most 10 % of a pool; 0 turns it off"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int ejectAfter;
+
+    @Option(names = "--prewarm", paramLabel = "N", defaultValue = "1",
+            description = "Before a switch, open N connections per event loop to each backend of the target pool;"
+                    + " 0 turns it off (default: ${DEFAULT-VALUE}).")
+    int prewarm;
+
     @Mixin
     HelpOption help;
 
@@ -160,6 +206,7 @@ public final class ProxyCommand implements Callable<Integer> {
             if (threads != null) {
                 option("--threads", () -> proxy.eventLoopThreads(threads));
             }
+            health(proxy);
             BlueGreenProxy built = proxy.build();
             AdminEndpoint endpoint = admin == null ? null : adminEndpoint(blueGreen, built);
             return StandaloneProxy.of(blueGreen, built, endpoint, STOP_GRACE_PERIOD, zkClient);
@@ -173,6 +220,32 @@ public final class ProxyCommand implements Callable<Integer> {
             }
             throw e;
         }
+    }
+
+    /** Health checks, the switch guard, passive ejection and pre-warm, as the options say. */
+    private void health(BlueGreenProxy.Builder proxy) {
+        if (healthChecks) {
+            HealthCheckSettings path = option("--health-path", () -> HealthCheckSettings.defaults()
+                    .withPath(healthPath));
+            HealthCheckSettings every = option("--health-interval", () -> path.withInterval(healthInterval));
+            HealthCheckSettings timed = option("--health-timeout", () -> every.withTimeout(healthTimeout));
+            HealthCheckSettings risen = option("--health-rise", () -> timed.withThresholds(healthRise, timed.fall()));
+            HealthCheckSettings all = option("--health-fall", () -> risen.withThresholds(risen.rise(), healthFall));
+            proxy.healthChecks(all);
+            if (minHealthy == 0) {
+                proxy.withoutTargetGuard();
+            } else {
+                option("--min-healthy", () -> proxy.targetGuard(minHealthy));
+            }
+        } else if (minHealthy > 1) {
+            throw usage("--min-healthy", minHealthy + " with --no-health-checks (expected: health checks on, the"
+                    + " guard judges by them)");
+        }
+        if (ejectAfter != 0) {
+            option("--eject-after", () -> proxy.outlierEjection(OutlierEjection.defaults()
+                    .withConsecutiveFailures(ejectAfter)));
+        }
+        option("--prewarm", () -> proxy.prewarm(prewarm));
     }
 
     /** The admin endpoint of {@code --admin}, with the proxy's meters at {@code /metrics} and the optional token. */

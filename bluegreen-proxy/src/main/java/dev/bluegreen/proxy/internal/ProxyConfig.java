@@ -1,5 +1,7 @@
 package dev.bluegreen.proxy.internal;
 
+import dev.bluegreen.proxy.AutoRollback;
+import dev.bluegreen.proxy.internal.health.HealthSettings;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 
@@ -20,6 +22,8 @@ import java.time.Duration;
  * @param routingHeader       the response header naming the colour and generation that served a request, or
  *                            {@code null} for none
  * @param steering            preview traffic, sticky sessions and the safety net (each off unless set)
+ * @param autoRollback        the rules of the watch after a switch and of shift plans, or {@code null} when off
+ * @param health              active checks, passive ejection, the healthy-target guard and pre-warm
  * @param protocols           TLS on the listener and to the backends, and HTTP/2 towards clients
  */
 public record ProxyConfig(
@@ -35,5 +39,7 @@ public record ProxyConfig(
         boolean closeClientConnectionsAfterSwitch,
         String routingHeader,
         SteeringSettings steering,
+        AutoRollback autoRollback,
+        HealthSettings health,
         ProtocolConfig protocols) {
 }
