@@ -1,9 +1,11 @@
 package dev.bluegreen.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.BlueGreen;
+import dev.bluegreen.core.Colour;
 import dev.bluegreen.testing.RawHttpClient;
 import dev.bluegreen.testing.RawResponse;
 import java.time.Duration;
@@ -27,6 +29,49 @@ class UpstreamTlsTest {
             } finally {
                 proxy.stop(Duration.ofSeconds(2)).orTimeout(10, TimeUnit.SECONDS).join();
             }
+        }
+    }
+
+    /** The health verdict on {@code backend} once it settles, with active checks over {@code tls}. */
+    private static BackendHealth checkedHealth(TlsFixtures.TlsBackend backend, UpstreamTls tls, HealthState until) {
+        Backend blue = Backend.of("127.0.0.1", backend.port());
+        try (BlueGreen admin = BlueGreen.builder()
+                .blue("v1", java.util.List.of(blue))
+                .green("v2", java.util.List.of())
+                .build()) {
+            BlueGreenProxy proxy = BlueGreenProxy.builder(admin).listen("127.0.0.1", 0).eventLoopThreads(1)
+                    .upstreamTls(tls)
+                    .healthChecks(HealthCheckSettings.defaults().withInterval(Duration.ofMillis(200)))
+                    .build();
+            proxy.start().orTimeout(10, TimeUnit.SECONDS).join();
+            try {
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() -> proxy.health(Colour.BLUE, blue).state() == until);
+                return proxy.health(Colour.BLUE, blue);
+            } finally {
+                proxy.stop(Duration.ofSeconds(2)).orTimeout(10, TimeUnit.SECONDS).join();
+            }
+        }
+    }
+
+    @Test
+    void healthChecks_speakTlsToo() {
+        // Cleartext checks against a TLS backend would fail and take every backend out of service.
+        try (TlsFixtures.TlsBackend backend = new TlsFixtures.TlsBackend("backend")) {
+            BackendHealth health = checkedHealth(backend,
+                    UpstreamTls.verifying(TlsFixtures.resource("backend.crt")), HealthState.HEALTHY);
+
+            assertThat(health.lastReason()).isEqualTo("status 200");
+        }
+    }
+
+    @Test
+    void healthChecks_verifyTheBackendsCertificate() {
+        try (TlsFixtures.TlsBackend backend = new TlsFixtures.TlsBackend("backend")) {
+            BackendHealth health = checkedHealth(backend,
+                    UpstreamTls.verifying(TlsFixtures.resource("other-host.crt")), HealthState.UNHEALTHY);
+
+            assertThat(health.lastReason()).doesNotContain("status");
         }
     }
 

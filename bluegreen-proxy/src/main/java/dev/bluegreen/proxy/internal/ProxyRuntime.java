@@ -72,10 +72,13 @@ public final class ProxyRuntime {
         EventLoop healthLoop = (EventLoop) workers.next();
         this.health = new HealthRegistry(config.health(), System::nanoTime, Clock.systemUTC(),
                 (task, delayNanos) -> healthLoop.schedule(task, delayNanos, TimeUnit.NANOSECONDS));
+        Bootstrap checks = new Bootstrap().channel(transport.socketChannelType())
+                .option(ChannelOption.TCP_NODELAY, true).resolver(NoopAddressResolverGroup.INSTANCE);
+        if (config.protocols().upstreamTls() != null) {
+            checks.attr(ActiveHealthChecks.UPSTREAM_TLS, config.protocols().upstreamTls());
+        }
         this.healthChecks = config.health().checks() == null ? null : new ActiveHealthChecks(health,
-                config.health().checks(), workers, new Bootstrap().channel(transport.socketChannelType())
-                        .option(ChannelOption.TCP_NODELAY, true).resolver(NoopAddressResolverGroup.INSTANCE),
-                this::address);
+                config.health().checks(), workers, checks, this::address);
     }
 
     /** The address of {@code backend}: cached, or resolved off the event loops. */

@@ -6,6 +6,8 @@ import dev.bluegreen.proxy.HealthCheckSettings;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +23,12 @@ import java.util.function.Function;
  * ended, so a slow backend is never checked twice at once. Results go to the {@link HealthRegistry}.
  */
 public final class ActiveHealthChecks {
+
+    /**
+     * Set on the checks' bootstrap when the backends speak TLS ({@code upstreamTls}): each check then connects with
+     * TLS and verifies the backend as requests do.
+     */
+    public static final AttributeKey<SslContext> UPSTREAM_TLS = AttributeKey.valueOf("bluegreen.upstreamTls");
 
     /** One backend's periodic checks. */
     private static final class Schedule {

@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -32,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  * runs on the loop and nothing blocks; the whole check, connect included, is bounded by the settings' timeout.
  *
  * <pre>
- * check channel:  HttpClientCodec → HealthProbe
+ * check channel:  [SslHandler →] HttpClientCodec → HealthProbe
  * </pre>
  */
 final class HealthProbe extends SimpleChannelInboundHandler<HttpObject> {
@@ -75,6 +76,10 @@ final class HealthProbe extends SimpleChannelInboundHandler<HttpObject> {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        SslContext tls = ch.attr(ActiveHealthChecks.UPSTREAM_TLS).get();
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), backend.host(), backend.port()));
+                        }
                         ch.pipeline().addLast("http", new HttpClientCodec()).addLast("probe", HealthProbe.this);
                     }
                 })
