@@ -171,6 +171,42 @@ class Http2AttackTest {
     }
 
     @Test
+    void configuredLimits_areTheOnesEnforced() throws IOException {
+        try (ProxyFixture fixture = ProxyFixture.start(b -> b.http2(Http2Options.defaults()
+                .withMaxConcurrentStreams(5).withMaxResetStreams(10, Duration.ofSeconds(30))))) {
+            try (RawH2Connection client = RawH2Connection.open(fixture.port())) {
+                Gate gate = fixture.blue().hold();
+                for (int stream = 1; stream <= 9; stream += 2) {
+                    client.get(stream);
+                }
+                client.flush();
+                gate.awaitArrived(5, TIMEOUT);
+                client.get(11);
+                client.flush();
+
+                await().atMost(TIMEOUT).until(() -> !client.received(RawH2Connection.RST_STREAM).isEmpty());
+                RawH2Connection.Frame refused = client.received(RawH2Connection.RST_STREAM).get(0);
+                assertThat(refused.streamId()).isEqualTo(11);
+                assertThat(refused.errorCode()).isEqualTo((int) Http2Error.REFUSED_STREAM.code());
+                gate.release();
+            }
+            try (RawH2Connection attacker = RawH2Connection.open(fixture.port())) {
+                try {
+                    for (int stream = 1; stream < 2 * 50; stream += 2) {
+                        attacker.get(stream);
+                        attacker.rstStream(stream, (int) Http2Error.CANCEL.code());
+                    }
+                    attacker.flush();
+                } catch (IOException closedUnderUs) {
+                    // Closed while still resetting.
+                }
+                assertThat(attacker.awaitGoAway(TIMEOUT).errorCode())
+                        .isEqualTo((int) Http2Error.ENHANCE_YOUR_CALM.code());
+            }
+        }
+    }
+
+    @Test
     void moreThanMaxConcurrentStreams_areRefused_andTheOthersAreServed() throws IOException {
         try (ProxyFixture fixture = ProxyFixture.start();
              RawH2Connection client = RawH2Connection.open(fixture.port())) {

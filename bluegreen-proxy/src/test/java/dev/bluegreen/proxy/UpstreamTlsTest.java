@@ -1,6 +1,7 @@
 package dev.bluegreen.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.bluegreen.core.Backend;
@@ -8,9 +9,13 @@ import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.testing.RawHttpClient;
 import dev.bluegreen.testing.RawResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** TLS from the proxy to its backends: the backend's certificate is verified, chain and name. */
 class UpstreamTlsTest {
@@ -18,8 +23,8 @@ class UpstreamTlsTest {
     /** One GET through a proxy whose only backend is {@code backend}, with {@code tls} to it. */
     private static RawResponse getThrough(TlsFixtures.TlsBackend backend, UpstreamTls tls) {
         try (BlueGreen admin = BlueGreen.builder()
-                .blue("v1", java.util.List.of(Backend.of("127.0.0.1", backend.port())))
-                .green("v2", java.util.List.of())
+                .blue("v1", List.of(Backend.of("127.0.0.1", backend.port())))
+                .green("v2", List.of())
                 .build()) {
             BlueGreenProxy proxy = BlueGreenProxy.builder(admin).listen("127.0.0.1", 0).eventLoopThreads(1)
                     .upstreamTls(tls).build();
@@ -36,8 +41,8 @@ class UpstreamTlsTest {
     private static BackendHealth checkedHealth(TlsFixtures.TlsBackend backend, UpstreamTls tls, HealthState until) {
         Backend blue = Backend.of("127.0.0.1", backend.port());
         try (BlueGreen admin = BlueGreen.builder()
-                .blue("v1", java.util.List.of(blue))
-                .green("v2", java.util.List.of())
+                .blue("v1", List.of(blue))
+                .green("v2", List.of())
                 .build()) {
             BlueGreenProxy proxy = BlueGreenProxy.builder(admin).listen("127.0.0.1", 0).eventLoopThreads(1)
                     .upstreamTls(tls)
@@ -73,6 +78,19 @@ class UpstreamTlsTest {
 
             assertThat(health.lastReason()).doesNotContain("status");
         }
+    }
+
+    @Test
+    void badTrustInput_isRefusedWithTheValue(@TempDir Path dir) throws Exception {
+        Path notPem = Files.writeString(dir.resolve("not.pem"), "hello");
+
+        assertThatThrownBy(() -> UpstreamTls.verifying(dir.resolve("missing.pem")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("missing.pem");
+        assertThatThrownBy(() -> UpstreamTls.verifying(notPem))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not.pem");
+        assertThat(UpstreamTls.verifyingWithSystemTrust().hostnameVerification()).isTrue();
+        assertThat(UpstreamTls.verifyingWithSystemTrust().withoutHostnameVerification().hostnameVerification())
+                .isFalse();
     }
 
     @Test
