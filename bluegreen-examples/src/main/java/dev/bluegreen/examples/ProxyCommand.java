@@ -7,15 +7,20 @@ import dev.bluegreen.core.Environment;
 import dev.bluegreen.core.RoutingSnapshot;
 import dev.bluegreen.examples.Converters.ListenAddress;
 import dev.bluegreen.proxy.AdminEndpoint;
+import dev.bluegreen.proxy.AutoRollback;
 import dev.bluegreen.proxy.BlueGreenMetrics;
 import dev.bluegreen.proxy.BlueGreenProxy;
 import dev.bluegreen.proxy.HealthCheckSettings;
 import dev.bluegreen.proxy.OutlierEjection;
+import dev.bluegreen.proxy.PreviewRule;
+import dev.bluegreen.proxy.StickySessions;
+import dev.bluegreen.proxy.TlsSettings;
 import dev.bluegreen.zookeeper.ZooKeeperRoutingStore;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -166,6 +171,35 @@ public final class ProxyCommand implements Callable<Integer> {
                     + " 0 turns it off (default: ${DEFAULT-VALUE}).")
     int prewarm;
 
+    @Option(names = "--tls-cert", paramLabel = "PEM",
+            description = "Serve TLS (and HTTP/2 through ALPN) with this certificate chain; needs --tls-key.")
+    Path tlsCertificate;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "The private key of --tls-cert (PKCS#8 PEM).")
+    Path tlsKey;
+
+    @Option(names = "--preview-header", paramLabel = "NAME[:SECRET]",
+            description = "Send requests carrying this header (with this value, when a secret is given) to the idle"
+                    + " colour; the secret never reaches a backend.")
+    String previewHeader;
+
+    @Option(names = "--preview-listen", paramLabel = "HOST:PORT", converter = Converters.ListenAddressConverter.class,
+            description = "A second listener that always serves the idle colour, for testers.")
+    ListenAddress previewListen;
+
+    @Option(names = "--sticky-cookie", paramLabel = "NAME",
+            description = "Keep each client on the colour it started on, by a cookie the proxy sets.")
+    String stickyCookie;
+
+    @Option(names = "--safety-net", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+            description = "For this long after a switch, a request the new colour can't accept goes to the old one.")
+    Duration safetyNet;
+
+    @Option(names = "--auto-rollback", negatable = true, defaultValue = "false", fallbackValue = "true",
+            description = "Watch the new colour for 5 minutes after each switch and roll back on its own if its error"
+                    + " rate or p99 breaches the defaults (5 %%, 2 s, or twice the old colour's).")
+    boolean autoRollback;
+
     @Mixin
     HelpOption help;
 
@@ -207,6 +241,8 @@ public final class ProxyCommand implements Callable<Integer> {
                 option("--threads", () -> proxy.eventLoopThreads(threads));
             }
             health(proxy);
+            tls(proxy);
+            steering(proxy);
             BlueGreenProxy built = proxy.build();
             AdminEndpoint endpoint = admin == null ? null : adminEndpoint(blueGreen, built);
             return StandaloneProxy.of(blueGreen, built, endpoint, STOP_GRACE_PERIOD, zkClient);
@@ -246,6 +282,40 @@ public final class ProxyCommand implements Callable<Integer> {
                     .withConsecutiveFailures(ejectAfter)));
         }
         option("--prewarm", () -> proxy.prewarm(prewarm));
+    }
+
+    /** TLS on the listener, from {@code --tls-cert} and {@code --tls-key}. */
+    private void tls(BlueGreenProxy.Builder proxy) {
+        if (tlsCertificate == null && tlsKey == null) {
+            return;
+        }
+        if (tlsCertificate == null || tlsKey == null) {
+            throw usage(tlsCertificate == null ? "--tls-key" : "--tls-cert", "given alone (expected: both --tls-cert"
+                    + " and --tls-key)");
+        }
+        option("--tls-cert", () -> proxy.tls(TlsSettings.fromPem(tlsCertificate, tlsKey)));
+    }
+
+    /** Preview, sticky sessions, the safety net and the automatic rollback, as the options say. */
+    private void steering(BlueGreenProxy.Builder proxy) {
+        if (previewHeader != null) {
+            int colon = previewHeader.indexOf(':');
+            String name = colon < 0 ? previewHeader : previewHeader.substring(0, colon);
+            option("--preview-header", () -> proxy.preview(colon < 0 ? PreviewRule.header(name)
+                    : PreviewRule.header(name).withSecret(previewHeader.substring(colon + 1))));
+        }
+        if (previewListen != null) {
+            option("--preview-listen", () -> proxy.previewListen(previewListen.host(), previewListen.port()));
+        }
+        if (stickyCookie != null) {
+            option("--sticky-cookie", () -> proxy.stickySessions(StickySessions.proxyCookie(stickyCookie)));
+        }
+        if (safetyNet != null) {
+            option("--safety-net", () -> proxy.safetyNet(safetyNet));
+        }
+        if (autoRollback) {
+            proxy.autoRollback(AutoRollback.defaults());
+        }
     }
 
     /** The admin endpoint of {@code --admin}, with the proxy's meters at {@code /metrics} and the optional token. */
