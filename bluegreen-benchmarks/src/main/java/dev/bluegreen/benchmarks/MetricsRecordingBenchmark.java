@@ -3,6 +3,7 @@ package dev.bluegreen.benchmarks;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.proxy.internal.MicrometerRecorder;
 import dev.bluegreen.proxy.internal.ProxyRecorder;
+import dev.bluegreen.proxy.internal.WatchStatistics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -19,8 +20,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What metrics cost per exchange on the event loop: one {@code exchangeEnded} call into the Micrometer recorder
- * (a status counter, a timer, two byte counters, all resolved at bind time) against the no-op recorder the proxy
- * uses when no registry is bound. Run with {@code -prof gc}: {@code gc.alloc.rate.norm} should be about 0 B/op.
+ * (a status counter, a timer, two byte counters, all resolved at bind time) and into the automatic rollback
+ * watch's statistics, against the no-op recorder the proxy uses when neither is on. Run with {@code -prof gc}:
+ * {@code gc.alloc.rate.norm} should be about 0 B/op.
  *
  * <pre>
  * java -jar bluegreen-benchmarks/target/benchmarks.jar MetricsRecording -prof gc
@@ -39,6 +41,7 @@ public class MetricsRecordingBenchmark {
 
     private ProxyRecorder micrometer;
     private final ProxyRecorder none = ProxyRecorder.NONE;
+    private final ProxyRecorder watch = new WatchStatistics();
 
     @Setup
     public void setUp() {
@@ -49,6 +52,12 @@ public class MetricsRecordingBenchmark {
     @Benchmark
     public void micrometer() {
         micrometer.exchangeEnded(Colour.BLUE, 200, false, 850_000L, 0L, 1_024L);
+    }
+
+    /** The automatic rollback watch's counts (requests, errors, latency histogram). */
+    @Benchmark
+    public void watch() {
+        watch.exchangeEnded(Colour.BLUE, 200, false, 850_000L, 0L, 1_024L);
     }
 
     /** The baseline: no registry bound. */

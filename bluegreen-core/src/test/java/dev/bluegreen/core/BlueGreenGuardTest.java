@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 class BlueGreenGuardTest {
 
     private final MutableClock clock = new MutableClock(T0);
-    private final BlueGreen blueGreen = bothPools(clock).guardTimeout(Duration.ofMillis(300)).build();
+    // Long enough for any guard that does answer, on a loaded machine; the silent guard gets its own short timeout.
+    private final BlueGreen blueGreen = bothPools(clock).guardTimeout(Duration.ofSeconds(30)).build();
 
     @AfterEach
     void close() {
@@ -109,9 +110,11 @@ class BlueGreenGuardTest {
                 () -> blueGreen.switchTo(Colour.GREEN));
         close(failing);
 
-        blueGreen.addGuard(new RecordingGuard("silent", context -> new CompletableFuture<>()));
-        assertRefusedAndUnchanged(blueGreen, Refusal.GUARD_FAILED, "guard silent: no verdict within 300 ms",
-                () -> blueGreen.switchTo(Colour.GREEN));
+        try (BlueGreen impatient = bothPools(clock).guardTimeout(Duration.ofMillis(300))
+                .guard(new RecordingGuard("silent", context -> new CompletableFuture<>())).build()) {
+            assertRefusedAndUnchanged(impatient, Refusal.GUARD_FAILED, "guard silent: no verdict within 300 ms",
+                    () -> impatient.switchTo(Colour.GREEN));
+        }
     }
 
     @Test

@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
 /** The {@code backend} command: runs a {@link DemoBackend} until Ctrl-C. */
 @Command(name = "backend", sortOptions = false,
         description = "Runs a demo backend that answers every request with 200, its name in the body and an"
-                + " X-Backend header. Ctrl-C stops it.")
+                + " X-Backend header; GET /health answers 200 while it is up. POST /demo/down and POST /demo/up"
+                + " take it down (503 to everything) and bring it up again. Ctrl-C stops it.")
 public final class BackendCommand implements Callable<Integer> {
 
     @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9000",
@@ -25,6 +26,10 @@ public final class BackendCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "TEXT", required = true,
             description = "The name to answer with, as in \"hello from TEXT\".")
     String name;
+
+    @Option(names = "--down",
+            description = "Start down: 503 to everything, health check included, until POST /demo/up.")
+    boolean down;
 
     @Mixin
     HelpOption help;
@@ -44,7 +49,8 @@ public final class BackendCommand implements Callable<Integer> {
      */
     public DemoBackend backend() {
         try {
-            return DemoBackend.builder(name).listen(listen.host(), listen.port()).build();
+            DemoBackend.Builder builder = DemoBackend.builder(name).listen(listen.host(), listen.port());
+            return (down ? builder.startsDown() : builder).build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "Invalid value for option '--name': " + e.getMessage());
         }
@@ -71,7 +77,8 @@ public final class BackendCommand implements Callable<Integer> {
         DemoBackend backend = start().join();
         String url = StandaloneProxy.url(backend.localAddress());
         return Foreground.runUntilShutdown("demo backend", List.of(
-                "demo backend " + backend.name() + " on " + url + "   (try: curl -si " + url + "/)",
+                "demo backend " + backend.name() + " on " + url + "   (try: curl -si " + url + "/)"
+                        + (backend.isUp() ? "" : "; down until: curl -s -X POST " + url + "/demo/up"),
                 "Ctrl-C stops it."), spec.commandLine().getOut(), backend::stop);
     }
 }

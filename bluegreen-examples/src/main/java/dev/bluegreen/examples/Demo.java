@@ -4,6 +4,8 @@ import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.proxy.AdminEndpoint;
 import dev.bluegreen.proxy.BlueGreenMetrics;
 import dev.bluegreen.proxy.BlueGreenProxy;
+import dev.bluegreen.proxy.HealthCheckSettings;
+import dev.bluegreen.proxy.OutlierEjection;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -14,6 +16,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The demo from the README, all on 127.0.0.1: a blue {@link DemoBackend} (v1) and a green one (v2) on free ports,
  * the proxy in front of them with blue live, and the admin endpoint to switch and roll back with {@code curl}.
+ *
+ * <p>The proxy checks the health of every backend and guards switches: green starts <em>down</em> (as a new version
+ * that is still starting), so a switch to green is refused (409, with the reason) until green is brought up with
+ * {@code POST /demo/up} on its own port, or {@code demo.green().up()}. The connections to the target pool are
+ * pre-warmed before each switch.
  *
  * <pre>{@code
  * Demo demo = Demo.create(8080, 8081).start().join();
@@ -38,7 +45,7 @@ public final class Demo {
     private final int proxyPort;
     private final int adminPort;
     private final DemoBackend blue = DemoBackend.builder("blue").version("v1").build();
-    private final DemoBackend green = DemoBackend.builder("green").version("v2").build();
+    private final DemoBackend green = DemoBackend.builder("green").version("v2").startsDown().build();
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile StandaloneProxy running;
 
@@ -79,7 +86,11 @@ public final class Demo {
                             .blue("v1", blue.backend())
                             .green("v2", green.backend())
                             .build();
-                    BlueGreenProxy proxy = BlueGreenProxy.builder(admin).listen(HOST, proxyPort).build();
+                    BlueGreenProxy proxy = BlueGreenProxy.builder(admin).listen(HOST, proxyPort)
+                            .healthChecks(HealthCheckSettings.defaults())
+                            .outlierEjection(OutlierEjection.defaults())
+                            .prewarm(1)
+                            .build();
                     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
                     BlueGreenMetrics.of(proxy).bindTo(registry);
                     AdminEndpoint endpoint = AdminEndpoint.builder(admin).listen(HOST, adminPort).proxy(proxy)
@@ -130,7 +141,7 @@ public final class Demo {
     }
 
     /**
-     * The green backend, which answers {@code hello from green (v2)}.
+     * The green backend, which answers {@code hello from green (v2)} once it is up; it starts down.
      *
      * @return the green backend
      */
@@ -140,7 +151,7 @@ public final class Demo {
 
     /**
      * What to try, as lines to print: where the proxy and the admin endpoint listen, and the {@code curl} commands
-     * that switch to green and roll back.
+     * that try to switch to green while it is down (refused), bring it up, switch to it and roll back.
      *
      * @return the lines, without line separators
      * @throws IllegalStateException if the demo has not started
@@ -148,14 +159,18 @@ public final class Demo {
     public List<String> instructions() {
         String proxyUrl = proxy().proxyUrl();
         String adminUrl = proxy().adminUrl().orElseThrow();
+        String greenUrl = "http://" + HOST + ":" + green.port();
         return List.of(
                 "bluegreen demo: proxy on " + proxyUrl + ", admin on " + adminUrl,
+                "green (v2) on " + greenUrl + " starts down; the proxy checks GET /health on every backend",
                 step("curl -s " + proxyUrl + "/", "answered by blue (v1)"),
-                "  curl -s -X POST '" + adminUrl + "/switch?to=green'",
+                step("curl -s -X POST '" + adminUrl + "/switch?to=green'", "409: refused, green is down"),
+                step("curl -s -X POST " + greenUrl + "/demo/up", "green comes up"),
+                step("curl -s -X POST '" + adminUrl + "/switch?to=green'", "200 once green passed 2 checks"),
                 step("curl -s " + proxyUrl + "/", "now green (v2)"),
                 "  curl -s -X POST " + adminUrl + "/rollback",
                 step("curl -s " + proxyUrl + "/", "blue again"),
-                step("curl -s " + adminUrl + "/status", "live colour, generation, both pools"),
+                step("curl -s " + adminUrl + "/status", "live colour, both pools, each backend's health"),
                 "Ctrl-C stops it.");
     }
 
@@ -164,7 +179,7 @@ public final class Demo {
     }
 
     private static String step(String command, String comment) {
-        return String.format("  %-44s# %s", command, comment);
+        return String.format("  %-57s # %s", command, comment);
     }
 
     private static void checkPort(String name, int port) {

@@ -29,7 +29,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A tiny HTTP/1.1 server that stands in for one version of an application: it answers every request with
  * {@code 200}, {@code Content-Type: text/plain} and a body such as {@code hello from blue (v1)}, plus the header
- * {@code X-Backend: blue}, so you can see which pool the proxy picked.
+ * {@code X-Backend: blue}, so you can see which pool the proxy picked. {@code GET /health} answers {@code 200 ok}
+ * for the proxy's health checks. The backend can be taken down and brought up again ({@link #down()}, {@link #up()},
+ * or {@code POST /demo/down} and {@code POST /demo/up} on its own port): while down it answers everything with
+ * {@code 503}, its health check included.
  *
  * <pre>{@code
  * DemoBackend blue = DemoBackend.builder("blue").version("v1").listen("127.0.0.1", 0).build();
@@ -59,6 +62,7 @@ public final class DemoBackend {
     private final int listenPort;
     private final int maxContentLength;
     private final LongAdder served = new LongAdder();
+    private final AtomicBoolean up;
     /** Set once, by start(), or by stop() before any start so that a later start() is refused. */
     private final AtomicReference<CompletableFuture<DemoBackend>> starting = new AtomicReference<>();
     private final AtomicBoolean stopping = new AtomicBoolean();
@@ -73,6 +77,7 @@ public final class DemoBackend {
         this.listenHost = builder.host;
         this.listenPort = builder.port;
         this.maxContentLength = builder.maxContentLength;
+        this.up = new AtomicBoolean(!builder.startsDown);
     }
 
     /**
@@ -103,7 +108,7 @@ public final class DemoBackend {
         EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1,
                 new DefaultThreadFactory("demo-backend-" + name.replace(' ', '-'), true), NioIoHandler.newFactory());
         ChannelGroup accepted = new DefaultChannelGroup("demo-backend-" + name, loop.next());
-        DemoBackendHandler handler = new DemoBackendHandler(name, body(), served);
+        DemoBackendHandler handler = new DemoBackendHandler(name, body(), served, up);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loop)
                 .channel(NioServerSocketChannel.class)
@@ -180,7 +185,36 @@ public final class DemoBackend {
     }
 
     /**
-     * How many requests this backend has answered with 200 so far.
+     * Brings the backend up: it answers requests and its health check with 200 (as {@code POST /demo/up} does).
+     *
+     * @return this backend
+     */
+    public DemoBackend up() {
+        up.set(true);
+        return this;
+    }
+
+    /**
+     * Takes the backend down: it answers requests and its health check with 503 (as {@code POST /demo/down} does).
+     *
+     * @return this backend
+     */
+    public DemoBackend down() {
+        up.set(false);
+        return this;
+    }
+
+    /**
+     * Whether the backend is up.
+     *
+     * @return {@code true} when it answers with 200
+     */
+    public boolean isUp() {
+        return up.get();
+    }
+
+    /**
+     * How many requests this backend has answered with 200 so far, health checks not counted.
      *
      * @return the count
      */
@@ -238,6 +272,7 @@ public final class DemoBackend {
         private String host = "127.0.0.1";
         private int port;
         private int maxContentLength = DEFAULT_MAX_CONTENT_LENGTH;
+        private boolean startsDown;
 
         private Builder(String name) {
             this.name = name;
@@ -288,6 +323,17 @@ public final class DemoBackend {
                 throw new IllegalArgumentException("maxContentLength: " + bytes + " (expected: 0-16777216)");
             }
             this.maxContentLength = bytes;
+            return this;
+        }
+
+        /**
+         * Starts the backend down: it answers 503 until {@link DemoBackend#up()} or {@code POST /demo/up}.
+         * Default: up.
+         *
+         * @return this builder
+         */
+        public Builder startsDown() {
+            this.startsDown = true;
             return this;
         }
 

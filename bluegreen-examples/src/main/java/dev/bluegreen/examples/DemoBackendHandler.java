@@ -15,13 +15,17 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Answers every aggregated request with {@code 200}, a plain-text body naming the backend and the header
- * {@code X-Backend}. Sits last in the pipeline:
+ * {@code X-Backend}; while the backend is down, with {@code 503}. {@code GET /health} answers {@code 200 ok} or
+ * {@code 503 down} for the proxy's health checks, and {@code POST /demo/up} and {@code POST /demo/down} bring the
+ * backend up or down (a demo: they are not protected). Sits last in the pipeline:
  *
  * <pre>
  * HttpServerCodec → HttpServerKeepAliveHandler → HttpObjectAggregator → DemoBackendHandler
@@ -39,11 +43,13 @@ final class DemoBackendHandler extends SimpleChannelInboundHandler<FullHttpReque
     private final String name;
     private final byte[] body;
     private final LongAdder served;
+    private final AtomicBoolean up;
 
-    DemoBackendHandler(String name, String body, LongAdder served) {
+    DemoBackendHandler(String name, String body, LongAdder served, AtomicBoolean up) {
         this.name = name;
         this.body = body.getBytes(StandardCharsets.UTF_8);
         this.served = served;
+        this.up = up;
     }
 
     @Override
@@ -56,10 +62,34 @@ final class DemoBackendHandler extends SimpleChannelInboundHandler<FullHttpReque
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
             return;
         }
+        String path = new QueryStringDecoder(request.uri()).path();
+        boolean head = HttpMethod.HEAD.equals(request.method());
+        if (path.equals("/health")) {
+            boolean healthy = up.get();
+            reply(ctx, healthy ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    healthy ? "ok\n" : "down\n", !head);
+            return;
+        }
+        if ((path.equals("/demo/up") || path.equals("/demo/down")) && HttpMethod.POST.equals(request.method())) {
+            boolean nowUp = path.equals("/demo/up");
+            if (up.getAndSet(nowUp) != nowUp) {
+                log.info("demo backend {} is {}", name, nowUp ? "up" : "down");
+            }
+            reply(ctx, HttpResponseStatus.OK, name + " is " + (nowUp ? "up" : "down") + "\n", true);
+            return;
+        }
+        if (!up.get()) {
+            reply(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, name + " is down\n", !head);
+            return;
+        }
         served.increment();
         // A HEAD response has the headers of the GET response and no body (RFC 9110 section 9.3.2).
-        boolean head = HttpMethod.HEAD.equals(request.method());
         ctx.writeAndFlush(response(ctx, HttpResponseStatus.OK, body, !head))
+                .addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+    }
+
+    private void reply(ChannelHandlerContext ctx, HttpResponseStatus status, String text, boolean withBody) {
+        ctx.writeAndFlush(response(ctx, status, text.getBytes(StandardCharsets.UTF_8), withBody))
                 .addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
     }
 

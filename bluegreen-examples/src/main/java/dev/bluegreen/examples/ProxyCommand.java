@@ -7,13 +7,20 @@ import dev.bluegreen.core.Environment;
 import dev.bluegreen.core.RoutingSnapshot;
 import dev.bluegreen.examples.Converters.ListenAddress;
 import dev.bluegreen.proxy.AdminEndpoint;
+import dev.bluegreen.proxy.AutoRollback;
 import dev.bluegreen.proxy.BlueGreenMetrics;
 import dev.bluegreen.proxy.BlueGreenProxy;
+import dev.bluegreen.proxy.HealthCheckSettings;
+import dev.bluegreen.proxy.OutlierEjection;
+import dev.bluegreen.proxy.PreviewRule;
+import dev.bluegreen.proxy.StickySessions;
+import dev.bluegreen.proxy.TlsSettings;
 import dev.bluegreen.zookeeper.ZooKeeperRoutingStore;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -120,6 +127,79 @@ public final class ProxyCommand implements Callable<Integer> {
                     + " (default: HOSTNAME-PID).")
     String zkInstance;
 
+    @Option(names = "--health-checks", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Check every backend of both pools with GET --health-path: unhealthy backends get no"
+                    + " traffic, and a switch to a pool without a healthy backend is refused (default: on;"
+                    + " --no-health-checks turns checks and the switch guard off).")
+    boolean healthChecks;
+
+    @Option(names = "--health-path", paramLabel = "PATH", defaultValue = HealthCheckSettings.DEFAULT_PATH,
+            description = "The path the health checks GET; 2xx and 3xx pass (default: ${DEFAULT-VALUE}).")
+    String healthPath;
+
+    @Option(names = "--health-interval", paramLabel = "DURATION", defaultValue = "2s",
+            converter = Converters.DurationConverter.class,
+            description = "Time between two checks of a backend (default: ${DEFAULT-VALUE}).")
+    Duration healthInterval;
+
+    @Option(names = "--health-timeout", paramLabel = "DURATION", defaultValue = "1s",
+            converter = Converters.DurationConverter.class,
+            description = "How long one check may take, connect included (default: ${DEFAULT-VALUE}).")
+    Duration healthTimeout;
+
+    @Option(names = "--health-rise", paramLabel = "N", defaultValue = "2",
+            description = "Passes in a row that make an unhealthy backend healthy (default: ${DEFAULT-VALUE}).")
+    int healthRise;
+
+    @Option(names = "--health-fall", paramLabel = "N", defaultValue = "3",
+            description = "Failures in a row that make a healthy backend unhealthy (default: ${DEFAULT-VALUE}).")
+    int healthFall;
+
+    @Option(names = "--min-healthy", paramLabel = "N", defaultValue = "1",
+            description = "The switch guard: a switch or promote needs at least N backends of the target pool"
+                    + " healthy in a check made at that moment; 0 turns the guard off (default: ${DEFAULT-VALUE}).")
+    int minHealthy;
+
+    @Option(names = "--eject-after", paramLabel = "N", defaultValue = "5",
+            description = "Passive ejection: a backend whose requests fail N times in a row (connect failures, 5xx)"
+                    + " gets no traffic for 30 s, longer on repeats; at most 10 % of a pool; 0 turns it off"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int ejectAfter;
+
+    @Option(names = "--prewarm", paramLabel = "N", defaultValue = "1",
+            description = "Before a switch, open N connections per event loop to each backend of the target pool;"
+                    + " 0 turns it off (default: ${DEFAULT-VALUE}).")
+    int prewarm;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM",
+            description = "Serve TLS (and HTTP/2 through ALPN) with this certificate chain; needs --tls-key.")
+    Path tlsCertificate;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "The private key of --tls-cert (PKCS#8 PEM).")
+    Path tlsKey;
+
+    @Option(names = "--preview-header", paramLabel = "NAME[:SECRET]",
+            description = "Send requests carrying this header (with this value, when a secret is given) to the idle"
+                    + " colour; the secret never reaches a backend.")
+    String previewHeader;
+
+    @Option(names = "--preview-listen", paramLabel = "HOST:PORT", converter = Converters.ListenAddressConverter.class,
+            description = "A second listener that always serves the idle colour, for testers.")
+    ListenAddress previewListen;
+
+    @Option(names = "--sticky-cookie", paramLabel = "NAME",
+            description = "Keep each client on the colour it started on, by a cookie the proxy sets.")
+    String stickyCookie;
+
+    @Option(names = "--safety-net", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+            description = "For this long after a switch, a request the new colour can't accept goes to the old one.")
+    Duration safetyNet;
+
+    @Option(names = "--auto-rollback", negatable = true, defaultValue = "false", fallbackValue = "true",
+            description = "Watch the new colour for 5 minutes after each switch and roll back on its own if its error"
+                    + " rate or p99 breaches the defaults (5 %%, 2 s, or twice the old colour's).")
+    boolean autoRollback;
+
     @Mixin
     HelpOption help;
 
@@ -160,6 +240,9 @@ public final class ProxyCommand implements Callable<Integer> {
             if (threads != null) {
                 option("--threads", () -> proxy.eventLoopThreads(threads));
             }
+            health(proxy);
+            tls(proxy);
+            steering(proxy);
             BlueGreenProxy built = proxy.build();
             AdminEndpoint endpoint = admin == null ? null : adminEndpoint(blueGreen, built);
             return StandaloneProxy.of(blueGreen, built, endpoint, STOP_GRACE_PERIOD, zkClient);
@@ -172,6 +255,66 @@ public final class ProxyCommand implements Callable<Integer> {
                 zkClient.close();
             }
             throw e;
+        }
+    }
+
+    /** Health checks, the switch guard, passive ejection and pre-warm, as the options say. */
+    private void health(BlueGreenProxy.Builder proxy) {
+        if (healthChecks) {
+            HealthCheckSettings path = option("--health-path", () -> HealthCheckSettings.defaults()
+                    .withPath(healthPath));
+            HealthCheckSettings every = option("--health-interval", () -> path.withInterval(healthInterval));
+            HealthCheckSettings timed = option("--health-timeout", () -> every.withTimeout(healthTimeout));
+            HealthCheckSettings risen = option("--health-rise", () -> timed.withThresholds(healthRise, timed.fall()));
+            HealthCheckSettings all = option("--health-fall", () -> risen.withThresholds(risen.rise(), healthFall));
+            proxy.healthChecks(all);
+            if (minHealthy == 0) {
+                proxy.withoutTargetGuard();
+            } else {
+                option("--min-healthy", () -> proxy.targetGuard(minHealthy));
+            }
+        } else if (minHealthy > 1) {
+            throw usage("--min-healthy", minHealthy + " with --no-health-checks (expected: health checks on, the"
+                    + " guard judges by them)");
+        }
+        if (ejectAfter != 0) {
+            option("--eject-after", () -> proxy.outlierEjection(OutlierEjection.defaults()
+                    .withConsecutiveFailures(ejectAfter)));
+        }
+        option("--prewarm", () -> proxy.prewarm(prewarm));
+    }
+
+    /** TLS on the listener, from {@code --tls-cert} and {@code --tls-key}. */
+    private void tls(BlueGreenProxy.Builder proxy) {
+        if (tlsCertificate == null && tlsKey == null) {
+            return;
+        }
+        if (tlsCertificate == null || tlsKey == null) {
+            throw usage(tlsCertificate == null ? "--tls-key" : "--tls-cert", "given alone (expected: both --tls-cert"
+                    + " and --tls-key)");
+        }
+        option("--tls-cert", () -> proxy.tls(TlsSettings.fromPem(tlsCertificate, tlsKey)));
+    }
+
+    /** Preview, sticky sessions, the safety net and the automatic rollback, as the options say. */
+    private void steering(BlueGreenProxy.Builder proxy) {
+        if (previewHeader != null) {
+            int colon = previewHeader.indexOf(':');
+            String name = colon < 0 ? previewHeader : previewHeader.substring(0, colon);
+            option("--preview-header", () -> proxy.preview(colon < 0 ? PreviewRule.header(name)
+                    : PreviewRule.header(name).withSecret(previewHeader.substring(colon + 1))));
+        }
+        if (previewListen != null) {
+            option("--preview-listen", () -> proxy.previewListen(previewListen.host(), previewListen.port()));
+        }
+        if (stickyCookie != null) {
+            option("--sticky-cookie", () -> proxy.stickySessions(StickySessions.proxyCookie(stickyCookie)));
+        }
+        if (safetyNet != null) {
+            option("--safety-net", () -> proxy.safetyNet(safetyNet));
+        }
+        if (autoRollback) {
+            proxy.autoRollback(AutoRollback.defaults());
         }
     }
 

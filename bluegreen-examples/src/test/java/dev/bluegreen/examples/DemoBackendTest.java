@@ -50,6 +50,27 @@ class DemoBackendTest {
     }
 
     @Test
+    void downAndUp_switchEveryAnswerAndTheHealthCheck_andHealthChecksAreNotCounted() throws Exception {
+        try (Socket socket = connect()) {
+            send(socket, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(readResponse(socket.getInputStream())).startsWith("HTTP/1.1 200 OK").endsWith("\r\n\r\nok\n");
+
+            send(socket, "POST /demo/down HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+            assertThat(readResponse(socket.getInputStream())).startsWith("HTTP/1.1 200 OK").endsWith("blue is down\n");
+            assertThat(backend.isUp()).isFalse();
+            send(socket, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(readResponse(socket.getInputStream())).startsWith("HTTP/1.1 503 ").endsWith("down\n");
+            send(socket, "GET /page HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(readResponse(socket.getInputStream())).startsWith("HTTP/1.1 503 ").endsWith("blue is down\n");
+
+            backend.up();
+            send(socket, "GET /page HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(readResponse(socket.getInputStream())).startsWith("HTTP/1.1 200 OK");
+        }
+        assertThat(backend.served()).as("only the page served while up").isEqualTo(1);
+    }
+
+    @Test
     void connectionClose_isHonoured() throws Exception {
         try (Socket socket = connect()) {
             send(socket, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");

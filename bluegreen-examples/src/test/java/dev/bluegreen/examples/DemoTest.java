@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bluegreen.core.Colour;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.awaitility.Awaitility;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,7 +22,10 @@ class DemoTest {
 
     @BeforeEach
     void startDemo() throws Exception {
-        demo = Demo.create(0, 0).start().get(15, TimeUnit.SECONDS);
+        // Green starts down in the demo; most tests here want it up from the start.
+        demo = Demo.create(0, 0);
+        demo.green().up();
+        demo = demo.start().get(15, TimeUnit.SECONDS);
         proxy = demo.proxy().proxyUrl();
         admin = demo.proxy().adminUrl().orElseThrow();
     }
@@ -109,10 +114,38 @@ class DemoTest {
         assertThat(demo.instructions())
                 .first().isEqualTo("bluegreen demo: proxy on " + proxy + ", admin on " + admin);
         assertThat(demo.instructions())
-                .contains("  curl -s -X POST '" + admin + "/switch?to=green'", "  curl -s -X POST " + admin
-                        + "/rollback")
+                .contains("  curl -s -X POST " + admin + "/rollback")
+                .anySatisfy(line -> assertThat(line).startsWith("  curl -s -X POST '" + admin + "/switch?to=green' ")
+                        .endsWith("# 409: refused, green is down"))
+                .anySatisfy(line -> assertThat(line).startsWith("  curl -s -X POST http://127.0.0.1:"
+                        + demo.green().port() + "/demo/up "))
                 .anySatisfy(line -> assertThat(line).startsWith("  curl -s " + proxy + "/ ").endsWith("# now green (v2)"))
                 .last().isEqualTo("Ctrl-C stops it.");
+    }
+
+    @Test
+    void guardedSwitch_isRefusedWhileGreenIsDown_andAcceptedOnceItIsUp() throws Exception {
+        Demo fresh = Demo.create(0, 0).start().get(15, TimeUnit.SECONDS);
+        try {
+            String freshAdmin = fresh.proxy().adminUrl().orElseThrow();
+            String freshProxy = fresh.proxy().proxyUrl();
+            assertThat(fresh.green().isUp()).as("green starts down in the demo").isFalse();
+
+            HttpResponse<String> refused = http.post(freshAdmin + "/switch?to=green");
+            assertThat(refused.statusCode()).isEqualTo(409);
+            assertThat(refused.body()).contains("\"refusal\":\"GUARD_FAILED\"", "\"guard\":\"healthy-target\"",
+                    "green has 0 healthy backends of 1 (need 1)", "status 503");
+            assertThat(http.body(freshProxy + "/")).isEqualTo("hello from blue (v1)\n");
+
+            HttpResponse<String> up = http.post("http://127.0.0.1:" + fresh.green().port() + "/demo/up");
+            assertThat(up.statusCode()).isEqualTo(200);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> http.post(freshAdmin + "/switch?to=green").statusCode() == 200);
+            assertThat(http.body(freshProxy + "/")).isEqualTo("hello from green (v2)\n");
+            assertThat(http.body(freshAdmin + "/status")).contains("\"state\":\"HEALTHY\"");
+        } finally {
+            fresh.stop().get(20, TimeUnit.SECONDS);
+        }
     }
 
     @Test

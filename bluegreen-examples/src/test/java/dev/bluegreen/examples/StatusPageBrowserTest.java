@@ -71,7 +71,10 @@ class StatusPageBrowserTest {
 
     @BeforeEach
     void startDemoAndBrowser() throws Exception {
-        demo = Demo.create(0, 0).start().get(15, TimeUnit.SECONDS);
+        // Green starts down in the demo; these tests switch to it at once.
+        demo = Demo.create(0, 0);
+        demo.green().up();
+        demo = demo.start().get(15, TimeUnit.SECONDS);
         admin = demo.proxy().adminUrl().orElseThrow();
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER)
@@ -139,6 +142,23 @@ class StatusPageBrowserTest {
         assertThat(answered.get()).isPositive();
 
         saveScreenshot();
+    }
+
+    @Test
+    void eachBackendShowsItsHealth_andASwitchToADownGreenIsRefusedWithTheGuardsReason() throws Exception {
+        demo.green().down();
+        browser.get(admin + "/");
+        waitUntil("blue's backend shows healthy", page -> page.findElement(
+                By.cssSelector("#pool-blue ul.backends .health")).getText().contains("healthy"));
+
+        browser.findElement(By.id("switch-button")).click();
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+
+        WebElement error = browser.findElement(By.id("error"));
+        wait.until(ExpectedConditions.textToBePresentInElement(error, "healthy-target"));
+        assertThat(error.getText()).contains("green has 0 healthy backends of 1");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("refusals"), "GUARD_FAILED"));
+        assertThat(demo.proxy().admin().snapshot().live()).isEqualTo(Colour.BLUE);
     }
 
     @Test

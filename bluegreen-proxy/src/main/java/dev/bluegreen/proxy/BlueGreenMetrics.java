@@ -11,6 +11,7 @@ import dev.bluegreen.core.Change;
 import dev.bluegreen.core.ChangeKind;
 import dev.bluegreen.core.ChangeListener;
 import dev.bluegreen.core.Colour;
+import dev.bluegreen.proxy.internal.BackendHealthGauges;
 import dev.bluegreen.proxy.internal.MicrometerRecorder;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -31,9 +32,9 @@ import java.util.Map;
  * {@value MeterNames#REQUEST_DURATION}, {@value MeterNames#REQUEST_BYTES} and {@value MeterNames#RESPONSE_BYTES}.
  * Gauges: {@value MeterNames#ACTIVE_EXCHANGES}, {@value MeterNames#UPSTREAM_CONNECTIONS} (idle, busy, draining),
  * {@value MeterNames#CLIENT_CONNECTIONS}, {@value MeterNames#LIVE}, {@value MeterNames#GENERATION},
- * {@value MeterNames#DRAIN_EXCHANGES} and {@value MeterNames#DRAIN_CONNECTIONS}. Counters of
- * {@value MeterNames#CHANGES} (by kind and outcome) and {@value MeterNames#DRAINS} (by outcome). {@link MeterNames}
- * lists them all.
+ * {@value MeterNames#DRAIN_EXCHANGES}, {@value MeterNames#DRAIN_CONNECTIONS} and {@value MeterNames#BACKEND_HEALTH}
+ * (per backend). Counters of {@value MeterNames#CHANGES} (by kind and outcome), {@value MeterNames#AUTO_ROLLBACKS}
+ * (by colour) and {@value MeterNames#DRAINS} (by outcome). {@link MeterNames} lists them all.
  *
  * <p>The per-exchange meters are resolved once, at bind time; recording them takes no lock and allocates nothing.
  * Binding before or after {@code start()} both work. Each {@code bindTo} adds a registry.
@@ -89,6 +90,7 @@ public final class BlueGreenMetrics implements MeterBinder {
         Gauge.builder(MeterNames.GENERATION, admin, a -> a.snapshot().generation())
                 .description("The routing generation").register(registry);
         admin.addListener(new ChangeCounter(registry));
+        admin.addListener(new BackendHealthGauges(proxy, registry));
         proxy.addRecorder(new MicrometerRecorder(registry, percentileHistogram));
     }
 
@@ -101,8 +103,14 @@ public final class BlueGreenMetrics implements MeterBinder {
 
         private final Map<ChangeKind, Counter> applied = new EnumMap<>(ChangeKind.class);
         private final Map<ChangeKind, Counter> refused = new EnumMap<>(ChangeKind.class);
+        private final Map<Colour, Counter> autoRollbacks = new EnumMap<>(Colour.class);
 
         ChangeCounter(MeterRegistry registry) {
+            for (Colour colour : Colour.values()) {
+                autoRollbacks.put(colour, Counter.builder(MeterNames.AUTO_ROLLBACKS)
+                        .description("Rollbacks made by the automatic rollback watch, by the colour that breached")
+                        .tag(COLOUR, colour.label()).register(registry));
+            }
             for (ChangeKind kind : ChangeKind.values()) {
                 if (kind == ChangeKind.INITIAL) {
                     continue;
@@ -120,6 +128,11 @@ public final class BlueGreenMetrics implements MeterBinder {
             Counter counter = applied.get(change.kind());
             if (counter != null) {
                 counter.increment();
+            }
+            if (change.kind() == ChangeKind.ROLLBACK && AutoRollback.ACTOR.equals(change.actor())) {
+                // A rollback that moved traffic back breached on the colour it left; one that only returned a shift
+                // to 0 breached on the idle colour the shift was sending requests to.
+                autoRollbacks.get(change.liveColourChanged() ? change.from() : change.from().other()).increment();
             }
         }
     }

@@ -3,9 +3,12 @@ package dev.bluegreen.proxy;
 import static java.util.Objects.requireNonNull;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.Colour;
+import dev.bluegreen.proxy.internal.PrewarmGuard;
 import dev.bluegreen.proxy.internal.PreviewListener;
+import dev.bluegreen.proxy.internal.ProtocolConfig;
 import dev.bluegreen.proxy.internal.ProxyChannelInitializer;
 import dev.bluegreen.proxy.internal.ProxyConfig;
 import dev.bluegreen.proxy.internal.ProxyRecorder;
@@ -14,6 +17,10 @@ import dev.bluegreen.proxy.internal.SteeringSettings;
 import dev.bluegreen.proxy.internal.RequestRules;
 import dev.bluegreen.proxy.internal.TrustedProxies;
 import dev.bluegreen.proxy.internal.Transport;
+import dev.bluegreen.proxy.internal.WatchService;
+import dev.bluegreen.proxy.internal.WatchStatistics;
+import dev.bluegreen.proxy.internal.health.HealthSettings;
+import dev.bluegreen.proxy.internal.health.HealthyTargetGuard;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -22,6 +29,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -33,6 +41,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
@@ -40,8 +49,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The blue-green reverse proxy: an HTTP/1.1 listener that sends every request to the live pool of a
- * {@link BlueGreen} admin object, following it as it switches.
+ * The blue-green reverse proxy: an HTTP/1.1 and HTTP/2 listener, with or without TLS, that sends every request to
+ * the live pool of a {@link BlueGreen} admin object, following it as it switches.
  *
  * <pre>{@code
  * BlueGreen admin = BlueGreen.builder()
@@ -78,6 +87,10 @@ public final class BlueGreenProxy {
     private final CompletableFuture<BlueGreenProxy> started = new CompletableFuture<>();
     private final AtomicReference<ProxyRecorder> recorder = new AtomicReference<>(ProxyRecorder.NONE);
     private volatile Runtime running;
+    private volatile WatchService watch;
+    private final List<HealthListener> healthListeners = new CopyOnWriteArrayList<>();
+    /** What the proxy registered on the admin object while it runs (its switch guards); closed at stop. */
+    private final List<AutoCloseable> registrations = new CopyOnWriteArrayList<>();
 
     /** What exists while the proxy runs. */
     private record Runtime(EventLoopGroup boss, EventLoopGroup workers, ExecutorService resolver, Channel server,
@@ -138,6 +151,8 @@ public final class BlueGreenProxy {
             Channel server = bound.server();
             AutoCloseable listener = admin.addListener(proxy::onRoutingChange);
             proxy.scheduleIdleEviction();
+            watch = startWatch();
+            startHealth(proxy);
             running = new Runtime(boss, workers, resolver, server, clients, proxy, listener, bound.previewServer());
             state.set(State.RUNNING);
             log.info("bluegreen proxy listening on {} ({} transport, {} event loops); live colour {} (generation {})",
@@ -147,6 +162,7 @@ public final class BlueGreenProxy {
                 log.info("bluegreen preview listener on {}: its requests go to the idle colour",
                         bound.previewServer().localAddress());
             }
+            logProtocols();
             started.complete(this);
         });
         return started;
@@ -186,6 +202,15 @@ public final class BlueGreenProxy {
             }
         });
         return bound;
+    }
+
+    private void logProtocols() {
+        ProtocolConfig protocols = config.protocols();
+        if (protocols.serverTls() != null || protocols.upstreamTls() != null) {
+            log.info("bluegreen proxy TLS: listener {}, backends {} ({} engine); HTTP/2 {}",
+                    protocols.serverTls() == null ? "cleartext" : "TLS",
+                    protocols.upstreamTls() == null ? "cleartext" : "TLS", SslEngines.preferred(), protocols.http2());
+        }
     }
 
     private static String hostAndPort(InetSocketAddress address) {
@@ -291,6 +316,64 @@ public final class BlueGreenProxy {
         return runtime == null ? 0 : runtime.proxy().counters().clientConnections();
     }
 
+    /**
+     * The health of every backend of both pools (blue first, in pool order): the active checks' verdict and any
+     * passive ejection. All {@link HealthState#UNKNOWN} when checks are off or the proxy is not running.
+     */
+    public List<BackendHealth> health() {
+        Runtime runtime = running;
+        if (runtime == null) {
+            List<BackendHealth> unknown = new java.util.ArrayList<>();
+            dev.bluegreen.core.RoutingSnapshot snapshot = admin.snapshot();
+            for (Colour colour : Colour.values()) {
+                for (Backend backend : snapshot.environment(colour).backends()) {
+                    unknown.add(new BackendHealth(colour, backend, HealthState.UNKNOWN, null, null, null));
+                }
+            }
+            return List.copyOf(unknown);
+        }
+        return runtime.proxy().health().health(admin.snapshot());
+    }
+
+    /** The health of {@code backend} in {@code colour}'s pool (unknown if it is not there or not checked). */
+    public BackendHealth health(Colour colour, Backend backend) {
+        requireNonNull(colour, "colour");
+        requireNonNull(backend, "backend");
+        Runtime runtime = running;
+        return runtime == null ? new BackendHealth(colour, backend, HealthState.UNKNOWN, null, null, null)
+                : runtime.proxy().health().health(colour, backend);
+    }
+
+    /**
+     * Adds a listener for every health change (state, ejection, end of an ejection); it hears changes while the
+     * proxy runs, on an event loop. Closing the result removes it.
+     */
+    public AutoCloseable addHealthListener(HealthListener listener) {
+        requireNonNull(listener, "listener");
+        healthListeners.add(listener);
+        return () -> healthListeners.remove(listener);
+    }
+
+    private void startHealth(ProxyRuntime proxy) {
+        proxy.health().addListener((previous, current) -> {
+            for (HealthListener listener : healthListeners) {
+                try {
+                    listener.healthChanged(previous, current);
+                } catch (RuntimeException e) {
+                    log.warn("health listener {} failed on {}", listener, current, e);
+                }
+            }
+        });
+        proxy.startHealth();
+        // The health guard first: no use warming connections to a pool that is down.
+        if (config.health().guarded()) {
+            registrations.add(admin.addGuard(new HealthyTargetGuard(proxy.healthChecks(), config.health())));
+        }
+        if (config.health().prewarmConnections() > 0) {
+            registrations.add(admin.addGuard(new PrewarmGuard(proxy, config.health().prewarmConnections())));
+        }
+    }
+
     /** Stops gracefully within the builder's {@linkplain Builder#shutdownGracePeriod grace period}. */
     public CompletableFuture<Void> stop() {
         return stop(config.shutdownGracePeriod());
@@ -318,7 +401,13 @@ public final class BlueGreenProxy {
             return stopped;
         }
         Runtime runtime = running;
+        if (watch != null) {
+            watch.close();
+        }
         closeQuietly(runtime.listener());
+        registrations.forEach(BlueGreenProxy::closeQuietly);
+        registrations.clear();
+        runtime.proxy().stopHealth();
         runtime.proxy().stopDrains();
         if (runtime.previewServer() != null) {
             runtime.previewServer().close();
@@ -333,6 +422,45 @@ public final class BlueGreenProxy {
                     .thenRun(() -> shutDown(runtime));
         });
         return stopped;
+    }
+
+    /**
+     * Starts a gradual shift of new requests to {@code plan}'s target: the first step at once, each next one after
+     * the step interval if the target passed the {@link AutoRollback} rules meanwhile (judged at every evaluation
+     * interval against the live colour over the same time); after 100 % it promotes the target, on a breach it rolls
+     * the shift back to 0. Every change it makes goes through the admin object (actor {@code shift-plan}, or
+     * {@value AutoRollback#ACTOR} for the rollback) and names the generation it expects, so a change made by someone
+     * else meanwhile stops the plan ({@link ShiftOutcome.Result#HALTED}) rather than being overwritten.
+     *
+     * <pre>{@code
+     * ShiftOutcome outcome = proxy.startShift(ShiftPlan.linear(Colour.GREEN, 10, Duration.ofMinutes(1))).join();
+     * }</pre>
+     *
+     * @return the plan's outcome; cancelling it stops the plan where it is (the shift stays; {@code rollback()} or
+     *         {@code promote()} from there)
+     * @throws IllegalStateException if the proxy was built without {@link Builder#autoRollback(AutoRollback)}, is
+     *         not running, or a plan is under way
+     */
+    public CompletableFuture<ShiftOutcome> startShift(ShiftPlan plan) {
+        requireNonNull(plan, "plan");
+        if (config.autoRollback() == null) {
+            throw new IllegalStateException("startShift: no autoRollback(...) on the builder (expected: the rules "
+                    + "that judge each step, e.g. autoRollback(AutoRollback.defaults()))");
+        }
+        WatchService service = watch;
+        if (service == null || state.get() != State.RUNNING) {
+            throw new IllegalStateException("startShift: proxy " + state.get() + " (expected: RUNNING)");
+        }
+        return service.startShift(plan);
+    }
+
+    private WatchService startWatch() {
+        if (config.autoRollback() == null) {
+            return null;
+        }
+        WatchStatistics statistics = new WatchStatistics();
+        addRecorder(statistics);
+        return WatchService.start(admin, config.autoRollback(), statistics);
     }
 
     private void shutDown(Runtime runtime) {
@@ -383,6 +511,10 @@ public final class BlueGreenProxy {
         private StickySessions stickySessions;
         private Duration safetyNetWindow;
         private Ticker steeringTicker = Ticker.systemTicker();
+        private AutoRollback autoRollback;
+        private TlsSettings tls;
+        private Http2Options http2 = Http2Options.defaults();
+        private UpstreamTls upstreamTls;
         private RequestLimits requestLimits = RequestLimits.defaults();
         private Set<String> allowedHosts = Set.of();
         private TrustedProxies trustedProxies = TrustedProxies.NONE;
@@ -578,13 +710,151 @@ public final class BlueGreenProxy {
             return this;
         }
 
-        /** The proxy, not yet started. */
+        // ---- safe promotion: the watch after a switch, shift plans ------------------------------------------------
+
+        /**
+         * Watches the colour each switch or promotion makes live for a bake window, and rolls back on its own when
+         * it breaches the rules (error rate, p99, each also against the old colour's figures before the change);
+         * also the rules that judge the steps of {@link BlueGreenProxy#startShift(ShiftPlan) shift plans}. One call
+         * turns it on: {@code autoRollback(AutoRollback.defaults())}. Off ({@code null}) by default.
+         *
+         * @param settings the rules, or {@code null} for none
+         */
+        public Builder autoRollback(AutoRollback settings) {
+            this.autoRollback = settings;
+            return this;
+        }
+
+        // ---- health: active checks, passive ejection, the switch guard, pre-warm ------------------------------
+
+        private HealthCheckSettings healthChecks;
+        private OutlierEjection outlierEjection;
+        private int guardMinHealthy = 1;
+        private double guardMinShare;
+        private int prewarmConnections;
+
+        /**
+         * Turns on active health checks of every backend of both pools, and the healthy-target switch guard (see
+         * {@link #targetGuard(int)}). Load balancing then skips unhealthy backends; with none healthy, the pool
+         * answers 503. Default: off (every backend takes traffic, its health {@link HealthState#UNKNOWN}).
+         */
+        public Builder healthChecks(HealthCheckSettings settings) {
+            this.healthChecks = requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /**
+         * With health checks on: before {@code switchTo}, {@code promote} and {@code shift}, a fresh check of every
+         * backend of the target pool must find at least {@code minHealthy} healthy backends, else the change is
+         * refused by the guard {@code healthy-target}. Default 1.
+         *
+         * @param minHealthy 1-10000
+         */
+        public Builder targetGuard(int minHealthy) {
+            if (minHealthy < 1 || minHealthy > 10_000) {
+                throw new IllegalArgumentException("targetGuard: " + minHealthy + " (expected: 1-10000)");
+            }
+            this.guardMinHealthy = minHealthy;
+            this.guardMinShare = 0;
+            return this;
+        }
+
+        /**
+         * As {@link #targetGuard(int)}, with the minimum as a share of the target pool, rounded up (at least one).
+         *
+         * @param share above 0 and at most 1, e.g. 0.5 for half the pool
+         */
+        public Builder targetGuardShare(double share) {
+            if (!(share > 0 && share <= 1)) {
+                throw new IllegalArgumentException("targetGuardShare: " + share + " (expected: > 0 and <= 1)");
+            }
+            this.guardMinShare = share;
+            this.guardMinHealthy = 1;
+            return this;
+        }
+
+        /** Health checks without the healthy-target guard: switches are not judged by the target's health. */
+        public Builder withoutTargetGuard() {
+            this.guardMinHealthy = 0;
+            this.guardMinShare = 0;
+            return this;
+        }
+
+        /**
+         * Turns on passive outlier ejection: a backend whose requests fail several times in a row (connect failures,
+         * 5xx) is left out of load balancing for a while. Default: off.
+         */
+        public Builder outlierEjection(OutlierEjection settings) {
+            this.outlierEjection = requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /**
+         * Before {@code switchTo}, {@code promote} and {@code shift}, opens {@code connectionsPerBackendPerLoop}
+         * connections from each event loop to each backend of the target pool (the guard {@code pre-warm}, which
+         * never refuses), so the first requests after the switch find them open. Default 0: off.
+         *
+         * @param connectionsPerBackendPerLoop 0-64
+         */
+        public Builder prewarm(int connectionsPerBackendPerLoop) {
+            if (connectionsPerBackendPerLoop < 0 || connectionsPerBackendPerLoop > 64) {
+                throw new IllegalArgumentException("prewarm: " + connectionsPerBackendPerLoop + " (expected: 0-64)");
+            }
+            this.prewarmConnections = connectionsPerBackendPerLoop;
+            return this;
+        }
+
+        private HealthSettings healthSettings() {
+            return new HealthSettings(healthChecks, outlierEjection, guardMinHealthy, guardMinShare,
+                    prewarmConnections);
+        }
+
+        /**
+         * Terminates TLS on the listener with this certificate and key: clients connect with {@code https}.
+         * Default: none (cleartext). See {@link TlsSettings} for the protocol and cipher defaults.
+         */
+        public Builder tls(TlsSettings settings) {
+            this.tls = requireNonNull(settings, "tls");
+            return this;
+        }
+
+        /**
+         * HTTP/2 towards clients: offered through ALPN with TLS, and to clients with prior knowledge on cleartext.
+         * Default {@link Http2Options#defaults()} (on); {@link Http2Options#disabled()} serves HTTP/1.1 only.
+         */
+        public Builder http2(Http2Options options) {
+            this.http2 = requireNonNull(options, "http2");
+            return this;
+        }
+
+        /**
+         * Connects to every backend with TLS, verifying its certificate. Default: none (cleartext HTTP/1.1 to the
+         * backends).
+         */
+        public Builder upstreamTls(UpstreamTls settings) {
+            this.upstreamTls = requireNonNull(settings, "upstreamTls");
+            return this;
+        }
+
+        /**
+         * The proxy, not yet started.
+         *
+         * @throws IllegalArgumentException if the TLS settings can't make a TLS context
+         */
         public BlueGreenProxy build() {
+            ProtocolConfig protocols = new ProtocolConfig(
+                    tls == null ? null : tls.newServerContext(http2.enabled()),
+                    upstreamTls == null ? null : upstreamTls.newClientContext(),
+                    http2,
+                    tls == null ? Duration.ofSeconds(10) : tls.handshakeTimeout());
             return new BlueGreenProxy(new ProxyConfig(listenAddress, eventLoopThreads, connectTimeout,
                     responseTimeout, idleTimeout, upstreamIdleTimeout, maxConnectAttempts, shutdownGracePeriod,
                     drainTimeout, closeClientConnectionsAfterSwitch, routingHeader,
                     new SteeringSettings(preview, previewListenAddress, stickySessions, safetyNetWindow,
                             steeringTicker),
+                    autoRollback,
+                    healthSettings(),
+                    protocols,
                     new RequestRules(requestLimits, allowedHosts, trustedProxies, forwardProxyAuthorization,
                             dropUnderscoreHeaders)),
                     admin);

@@ -34,6 +34,19 @@ public final class MeterNames {
     /** Counter: drains ended. Tags {@link #COLOUR}, {@link #OUTCOME}. */
     public static final String DRAINS = "bluegreen.drains";
 
+    /**
+     * Counter: rollbacks the {@code AutoRollback} watch made (after a switch, or of a shift plan's step). Tag
+     * {@link #COLOUR}: the colour that breached.
+     */
+    public static final String AUTO_ROLLBACKS = "bluegreen.auto.rollbacks";
+    /**
+     * Gauge: a backend's health, 1 healthy, 0 unhealthy or ejected, -1 not checked. Tags {@link #COLOUR},
+     * {@link #BACKEND}.
+     */
+    public static final String BACKEND_HEALTH = "bluegreen.backend.health";
+
+    /** Tag: a backend's id ({@code host:port} unless named). */
+    public static final String BACKEND = "backend";
     /** Tag: {@code blue} or {@code green}. */
     public static final String COLOUR = "colour";
     /** Tag: the status class {@code 1xx}..{@code 5xx}, or {@code aborted} for an exchange cut short. */

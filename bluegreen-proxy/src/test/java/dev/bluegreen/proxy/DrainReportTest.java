@@ -1,6 +1,7 @@
 package dev.bluegreen.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.testing.Gate;
@@ -26,6 +27,8 @@ class DrainReportTest {
             fixture.blue.get(1).hold();
             slow.request("GET", "/slow", Map.of());
             gate.awaitArrived(1, Duration.ofSeconds(5));
+            // The warm-up's last exchange may still be ending on its event loop after its client read the response.
+            await().atMost(Duration.ofSeconds(10)).until(() -> fixture.proxy.activeExchanges(Colour.BLUE) == 1);
 
             fixture.admin.switchTo(Colour.GREEN);
             Drain drain = fixture.proxy.drain(Colour.BLUE).orElseThrow();

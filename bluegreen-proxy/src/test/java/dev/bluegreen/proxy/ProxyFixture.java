@@ -53,6 +53,10 @@ final class ProxyFixture implements AutoCloseable {
         return new ProxyFixture(1, 1, options);
     }
 
+    static ProxyFixture start(int bluePoolSize, int greenPoolSize, UnaryOperator<BlueGreenProxy.Builder> options) {
+        return new ProxyFixture(bluePoolSize, greenPoolSize, options);
+    }
+
     static List<Backend> backends(List<TestBackend> servers) {
         List<Backend> backends = new ArrayList<>();
         for (TestBackend server : servers) {

@@ -157,7 +157,7 @@ public class HeaderRewriteBenchmark {
 
     /** What the proxy does to the head of a request without a body or upgrade on its way upstream. */
     static void rewriteRequest(HttpRequest request, String clientIp) {
-        MessageHeads.prepareUpstreamRequest(request, clientIp, null, false);
+        MessageHeads.prepareUpstreamRequest(request, clientIp, false, null, false);
     }
 
     /**

@@ -6,9 +6,13 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keep-alive connections to one backend of one colour, owned by one event loop: every method runs on that loop, so
@@ -20,6 +24,8 @@ import java.util.Iterator;
  * colour that stopped being live drains.
  */
 final class BackendPool {
+
+    private static final Logger log = LoggerFactory.getLogger(BackendPool.class);
 
     /** What an acquire hands back: a connection ready for a request, or the reason there is none. */
     interface AcquireCallback {
@@ -80,18 +86,48 @@ final class BackendPool {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        SslContext tls = loop.runtime().config().protocols().upstreamTls();
+                        if (tls != null) {
+                            // The backend's host is what its certificate must name, and the SNI sent.
+                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), backend.host(), backend.port()));
+                        }
                         ch.pipeline().addLast("http", Codecs.upstream());
                         ch.pipeline().addLast("upstream", connection);
                     }
                 });
         ChannelFuture connect = bootstrap.connect(address);
         connect.addListener(future -> {
-            if (future.isSuccess()) {
-                callback.acquired(connection, false);
-            } else {
+            if (!future.isSuccess()) {
                 callback.failed(future.cause());
+                return;
             }
+            SslHandler tls = connect.channel().pipeline().get(SslHandler.class);
+            if (tls == null) {
+                callback.acquired(connection, false);
+                return;
+            }
+            // A backend whose certificate fails verification is as good as one that refused the connection: the
+            // exchange tries the next backend rather than sending the request into a failing handshake.
+            tls.handshakeFuture().addListener(handshake -> {
+                if (handshake.isSuccess()) {
+                    callback.acquired(connection, false);
+                } else {
+                    log.warn("TLS handshake with {} ({}) failed: {}", this, address, rootCause(handshake.cause()));
+                    callback.failed(handshake.cause());
+                }
+            });
+            // Auto-read is off: the handshake needs reads to make progress.
+            connect.channel().read();
         });
+    }
+
+    /** The innermost cause: TLS engines wrap the reason (an untrusted chain, a wrong name) in generic errors. */
+    private static String rootCause(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.toString();
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.bluegreen.core.Environment;
 import dev.bluegreen.core.RoutingSnapshot;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -18,6 +19,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -55,11 +57,24 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
     private long epoch;
     /** The client's address as X-Forwarded-For gives it, worked out once per connection. */
     private String clientIp;
+    /** Whether the client connected with TLS. */
+    private boolean secure;
     /** Whether this connection came through the preview listener: all its requests go to the idle colour. */
     private boolean previewListener;
 
+    /**
+     * Whether this handler serves one HTTP/2 stream rather than a connection: a stream is one exchange, and the
+     * connection it belongs to is counted and idled by {@link Http2ClientConnection}.
+     */
+    private final boolean stream;
+
     ClientConnectionHandler(ProxyRuntime runtime) {
+        this(runtime, false);
+    }
+
+    ClientConnectionHandler(ProxyRuntime runtime, boolean stream) {
         this.runtime = runtime;
+        this.stream = stream;
     }
 
     @Override
@@ -72,17 +87,24 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         loop = runtime.loop(ctx.channel().eventLoop());
         epoch = runtime.drains().liveColourChanges();
         clientIp = ForwardedHeaders.clientIp(ctx.channel().remoteAddress());
-        previewListener = ctx.channel().hasAttr(PreviewListener.ATTRIBUTE);
-        runtime.counters().clientConnected();
+        // An HTTP/2 stream's connection, and the listener it came through, is its parent channel.
+        Channel connection = stream ? ctx.channel().parent() : ctx.channel();
+        previewListener = connection.hasAttr(PreviewListener.ATTRIBUTE);
+        secure = connection.pipeline().get(SslHandler.class) != null;
         idleSinceNanos = System.nanoTime();
-        scheduleIdleCheck(runtime.config().idleTimeout().toNanos());
+        if (!stream) {
+            runtime.counters().clientConnected();
+            scheduleIdleCheck(runtime.config().idleTimeout().toNanos());
+        }
         ctx.read();
         ctx.fireChannelActive();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        runtime.counters().clientDisconnected();
+        if (!stream) {
+            runtime.counters().clientDisconnected();
+        }
         if (idleTimer != null) {
             idleTimer.cancel(false);
         }
@@ -224,6 +246,11 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.read();
+    }
+
+    /** Whether the client connected with TLS (for {@code X-Forwarded-Proto}). */
+    boolean isSecure() {
+        return secure;
     }
 
     /** Whether the proxy is shutting down and this connection should close after its current exchange. */

@@ -3,6 +3,8 @@ package dev.bluegreen.proxy.internal;
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.Environment;
+import dev.bluegreen.proxy.internal.health.BackendHealthTracker;
+import dev.bluegreen.proxy.internal.health.PassiveHealth;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -70,6 +72,10 @@ final class Exchange implements BackendPool.AcquireCallback {
     private int connectAttempts;
     private long triedBackends;
     private boolean replayed;
+    /** The health of the backend being tried, when health is tracked; fed with this exchange's outcome. */
+    private BackendHealthTracker backendHealth;
+    /** Every backend of the pool is unhealthy or ejected: the answer is 503, not 502. */
+    private boolean noHealthyBackend;
 
     private boolean requestComplete;
     private boolean discardRequestBody;
@@ -114,7 +120,8 @@ final class Exchange implements BackendPool.AcquireCallback {
         this.upgrade = MessageHeads.requestedUpgrade(request);
         this.clientEpoch = clientEpoch;
         this.route = Route.live(colour);
-        MessageHeads.prepareUpstreamRequest(request, clientIp, upgrade, chunked, config.requestRules());
+        MessageHeads.prepareUpstreamRequest(request, clientIp, client.isSecure(), upgrade, chunked,
+                config.requestRules());
     }
 
     Colour colour() {
@@ -145,6 +152,10 @@ final class Exchange implements BackendPool.AcquireCallback {
             if (fallBackToPreviousColour()) {
                 return;
             }
+            if (noHealthyBackend) {
+                failNoHealthyBackend();
+                return;
+            }
             log.warn("502: no backend of the {} pool accepted a connection for {} {} ({} tried)",
                     colour.label(), request.method(), request.uri(), connectAttempts);
             failBeforeResponse(HttpResponseStatus.BAD_GATEWAY,
@@ -152,6 +163,7 @@ final class Exchange implements BackendPool.AcquireCallback {
             return;
         }
         backend = next;
+        backendHealth = config.health().tracksHealth() ? loop.runtime().health().tracker(colour, next) : null;
         connectAttempts++;
         InetSocketAddress address = loop.runtime().addresses().cached(next);
         if (address != null) {
@@ -199,14 +211,17 @@ final class Exchange implements BackendPool.AcquireCallback {
         return true;
     }
 
-    /** Round robin over the pool, skipping backends this exchange already tried. */
+    /** Round robin over the pool, skipping backends this exchange already tried and those unhealthy or ejected. */
     private Backend pickBackend() {
+        noHealthyBackend = false;
         List<Backend> backends = environment.backends();
         if (connectAttempts >= config.maxConnectAttempts() || connectAttempts >= backends.size()) {
             return null;
         }
-        int index = RoundRobin.pick(backends, loop.nextRoundRobin(), triedBackends);
+        long unusable = config.health().tracksHealth() ? loop.runtime().health().unusableMask(colour, backends) : 0;
+        int index = RoundRobin.pick(backends, loop.nextRoundRobin(), triedBackends | unusable);
         if (index < 0) {
+            noHealthyBackend = connectAttempts == 0;
             return null;
         }
         triedBackends = RoundRobin.markTried(triedBackends, index);
@@ -232,6 +247,9 @@ final class Exchange implements BackendPool.AcquireCallback {
             return;
         }
         log.debug("connect to {} of the {} pool failed: {}", backend, colour.label(), cause.toString());
+        if (backendHealth != null) {
+            loop.runtime().health().requestFailed(backendHealth, "connect failed: " + cause.getMessage());
+        }
         connectToNextBackend();
     }
 
@@ -344,6 +362,9 @@ final class Exchange implements BackendPool.AcquireCallback {
             relayInterim(response);
             return;
         }
+        if (backendHealth != null) {
+            PassiveHealth.responded(loop.runtime().health(), backendHealth, code);
+        }
         upstreamKeepAlive = HttpUtil.isKeepAlive(response);
         if (MessageHeads.prepareClientResponse(response, clientVersion, headRequest)) {
             // An HTTP/1.0 client knows no chunks: the end of the body is the end of the connection.
@@ -451,6 +472,13 @@ final class Exchange implements BackendPool.AcquireCallback {
         }
         HopByHopHeaders.strip(interim.headers());
         ChannelHandlerContext codec = clientCtx.pipeline().context(HttpServerCodec.class);
+        if (codec == null) {
+            // An HTTP/2 stream: its codec sends a full 1xx response as a HEADERS frame (RFC 9113 §8.1).
+            clientCtx.writeAndFlush(new io.netty.handler.codec.http.DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                    interim.status(), io.netty.buffer.Unpooled.EMPTY_BUFFER, interim.headers(),
+                    io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE), clientCtx.voidPromise());
+            return;
+        }
         codec.writeAndFlush(InterimResponses.encode(clientCtx.alloc(), interim), codec.voidPromise());
     }
 
@@ -638,6 +666,15 @@ final class Exchange implements BackendPool.AcquireCallback {
         } else {
             failBeforeResponse(status, message);
         }
+    }
+
+    /** Every backend of the pool is unhealthy or ejected (DESIGN.md, invariant 7: no healthy backend is 503). */
+    private void failNoHealthyBackend() {
+        String pool = loop.runtime().admin().snapshot().live() == colour ? "live" : "idle";
+        log.warn("503: no healthy backend in the {} pool ({}) for {} {}", pool, colour.label(), request.method(),
+                request.uri());
+        failBeforeResponse(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                "no healthy backend in the " + pool + " pool (" + colour.label() + ")");
     }
 
     /** Answers the client with the proxy's own error: nothing of the backend's response was sent. */

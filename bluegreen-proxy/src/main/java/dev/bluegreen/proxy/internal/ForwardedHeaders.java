@@ -25,6 +25,7 @@ final class ForwardedHeaders {
     static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
     static final AsciiString FORWARDED = AsciiString.cached("forwarded");
     private static final AsciiString HTTP = AsciiString.cached("http");
+    private static final AsciiString HTTPS = AsciiString.cached("https");
     /** The name this proxy gives itself in {@code Via} (RFC 9110 §7.6.3 allows a pseudonym for the host). */
     private static final String VIA_NAME = " bluegreen";
 
@@ -32,14 +33,15 @@ final class ForwardedHeaders {
     }
 
     /**
-     * Sets the forwarding headers on a request about to go upstream.
+     * Sets the forwarding headers on a request about to go upstream, replacing any the client sent.
      *
      * @param headers      the request's headers, hop-by-hop fields already stripped
      * @param clientIp     the client's address, from {@link #clientIp(SocketAddress)}
+     * @param secure       whether the client connected with TLS ({@code X-Forwarded-Proto: https})
      * @param originalHost the {@code Host} the client sent, or {@code null}
      */
-    static void set(HttpHeaders headers, String clientIp, String originalHost) {
-        set(headers, clientIp, originalHost, false);
+    static void set(HttpHeaders headers, String clientIp, boolean secure, String originalHost) {
+        set(headers, clientIp, secure, originalHost, false);
     }
 
     /**
@@ -47,26 +49,33 @@ final class ForwardedHeaders {
      *
      * @param trusted whether the peer is a trusted proxy, whose forwarding headers are appended to
      */
-    static void set(HttpHeaders headers, String clientIp, String originalHost, boolean trusted) {
+    static void set(HttpHeaders headers, String clientIp, boolean secure, String originalHost, boolean trusted) {
+        AsciiString proto = secure ? HTTPS : HTTP;
         if (trusted) {
-            appendTrusted(headers, clientIp, originalHost);
+            appendTrusted(headers, clientIp, proto, originalHost);
             return;
         }
-        headers.set(FORWARDED, forwardedElement(clientIp, originalHost));
-        setReplacing(headers, clientIp, originalHost);
+        headers.set(FORWARDED, forwardedElement(clientIp, proto, originalHost));
+        headers.set(X_FORWARDED_FOR, clientIp);
+        headers.set(X_FORWARDED_PROTO, proto);
+        if (originalHost != null) {
+            headers.set(X_FORWARDED_HOST, originalHost);
+        } else {
+            headers.remove(X_FORWARDED_HOST);
+        }
     }
 
-    private static void appendTrusted(HttpHeaders headers, String clientIp, String originalHost) {
+    private static void appendTrusted(HttpHeaders headers, String clientIp, AsciiString proto, String originalHost) {
         String forFields = joined(headers, X_FORWARDED_FOR);
         headers.set(X_FORWARDED_FOR, forFields == null ? clientIp : forFields + ", " + clientIp);
         if (!headers.contains(X_FORWARDED_PROTO)) {
-            headers.set(X_FORWARDED_PROTO, HTTP);
+            headers.set(X_FORWARDED_PROTO, proto);
         }
         if (!headers.contains(X_FORWARDED_HOST) && originalHost != null) {
             headers.set(X_FORWARDED_HOST, originalHost);
         }
         String forwarded = joined(headers, FORWARDED);
-        String element = forwardedElement(clientIp, originalHost);
+        String element = forwardedElement(clientIp, proto, originalHost);
         headers.set(FORWARDED, forwarded == null ? element : forwarded + ", " + element);
     }
 
@@ -76,8 +85,8 @@ final class ForwardedHeaders {
         return values.isEmpty() ? null : values.size() == 1 ? values.get(0) : String.join(", ", values);
     }
 
-    /** RFC 7239 §4: {@code for=...;host=...;proto=http}, an IPv6 node and the host quoted (§6). */
-    static String forwardedElement(String clientIp, String originalHost) {
+    /** RFC 7239 §4: {@code for=...;host=...;proto=...}, an IPv6 node and the host quoted (§6). */
+    static String forwardedElement(String clientIp, CharSequence proto, String originalHost) {
         StringBuilder element = new StringBuilder(48).append("for=");
         if (clientIp.indexOf(':') >= 0) {
             element.append("\"[").append(clientIp).append("]\"");
@@ -88,22 +97,12 @@ final class ForwardedHeaders {
             // RequestChecks let only URI host characters through: nothing here needs escaping in a quoted string.
             element.append(";host=\"").append(originalHost).append('"');
         }
-        return element.append(";proto=http").toString();
+        return element.append(";proto=").append(proto).toString();
     }
 
     /** Adds this proxy to {@code Via} (RFC 9110 §7.6.3), after the hops already listed. */
     static void addVia(HttpHeaders headers, HttpVersion received) {
         headers.add(HttpHeaderNames.VIA, received.majorVersion() + "." + received.minorVersion() + VIA_NAME);
-    }
-
-    private static void setReplacing(HttpHeaders headers, String clientIp, String originalHost) {
-        headers.set(X_FORWARDED_FOR, clientIp);
-        headers.set(X_FORWARDED_PROTO, HTTP);
-        if (originalHost != null) {
-            headers.set(X_FORWARDED_HOST, originalHost);
-        } else {
-            headers.remove(X_FORWARDED_HOST);
-        }
     }
 
     /** The client's IP address as text; computed once per connection, not per request. */

@@ -10,6 +10,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What one event loop owns: its upstream pools (per colour, per backend) and its round-robin position. Only its
@@ -128,11 +129,38 @@ final class LoopContext {
     boolean keeps(Colour colour, Backend backend) {
         RoutingSnapshot snapshot = runtime.admin().snapshot();
         return (snapshot.live() == colour || runtime.router().keepsNonLive(snapshot, colour))
-                && snapshot.environment(colour).backends().contains(backend);
+                && snapshot.environment(colour).backends().contains(backend)
+                || keepsWarm(snapshot, colour, backend);
+    }
+
+    // ---- pre-warm: connections opened to a pool before traffic moves to it --------------------------------------
+
+    /** How long connections warmed for a switch are kept if the switch doesn't come (refused by a later guard). */
+    static final long WARM_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    /** Per colour: until when (ticker time) its pools keep their connections while not live; 0 when not warming. */
+    private final long[] warmUntilNanos = new long[Colour.values().length];
+
+    /** Whether {@code colour}'s pools keep connections because they were just warmed for a switch to it. */
+    private boolean keepsWarm(RoutingSnapshot snapshot, Colour colour, Backend backend) {
+        long until = warmUntilNanos[colour.ordinal()];
+        return until != 0 && until - System.nanoTime() > 0 && snapshot.environment(colour).backends().contains(backend);
+    }
+
+    /**
+     * Opens the warm window of {@code colour}: until it ends (or the colour becomes live), its pools keep the
+     * connections released to them although the colour is not live. At its end, what the colour still has idle is
+     * closed like any connection no longer kept.
+     */
+    void startWarmWindow(Colour colour) {
+        warmUntilNanos[colour.ordinal()] = System.nanoTime() + WARM_WINDOW_NANOS;
+        eventLoop.schedule(this::onRoutingChange, WARM_WINDOW_NANOS + 1, TimeUnit.NANOSECONDS);
     }
 
     /** Applies a routing change: pools that are no longer kept close their idle connections. */
     void onRoutingChange() {
+        // A colour that became live keeps its connections as the live colour; its warm window is over.
+        warmUntilNanos[runtime.admin().snapshot().live().ordinal()] = 0;
         for (Map<Backend, BackendPool> byBackend : pools.values()) {
             List<BackendPool> unused = new ArrayList<>();
             for (BackendPool pool : byBackend.values()) {

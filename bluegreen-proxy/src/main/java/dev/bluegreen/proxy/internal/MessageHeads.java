@@ -51,20 +51,22 @@ final class MessageHeads {
      * arrived, forwarding headers set, HTTP/1.1 with keep-alive; an upgrade request keeps its {@code Upgrade}.
      *
      * @param clientIp the client's address, for {@code X-Forwarded-For}
+     * @param secure   whether the client connected with TLS, for {@code X-Forwarded-Proto}
      * @param upgrade  the protocol the request asks to upgrade to, or {@code null}
      * @param chunked whether the request body arrived chunked
      */
-    static void prepareUpstreamRequest(HttpRequest request, String clientIp, String upgrade, boolean chunked) {
-        prepareUpstreamRequest(request, clientIp, upgrade, chunked, RequestRules.defaults());
+    static void prepareUpstreamRequest(HttpRequest request, String clientIp, boolean secure, String upgrade,
+                                       boolean chunked) {
+        prepareUpstreamRequest(request, clientIp, secure, upgrade, chunked, RequestRules.defaults());
     }
 
     /**
-     * As {@link #prepareUpstreamRequest(HttpRequest, String, String, boolean)}, with the forwarding policy of
-     * {@code rules}: whose forwarding headers are trusted, whether {@code Proxy-Authorization} travels. Adds
+     * As {@link #prepareUpstreamRequest(HttpRequest, String, boolean, String, boolean)}, with the forwarding policy
+     * of {@code rules}: whose forwarding headers are trusted, whether {@code Proxy-Authorization} travels. Adds
      * {@code Via}.
      */
-    static void prepareUpstreamRequest(HttpRequest request, String clientIp, String upgrade, boolean chunked,
-                                       RequestRules rules) {
+    static void prepareUpstreamRequest(HttpRequest request, String clientIp, boolean secure, String upgrade,
+                                       boolean chunked, RequestRules rules) {
         HttpHeaders headers = request.headers();
         String host = headers.get(HttpHeaderNames.HOST);
         HopByHopHeaders.strip(headers, rules.forwardProxyAuthorization());
@@ -72,7 +74,7 @@ final class MessageHeads {
             // The body is re-framed on the upstream hop exactly as it arrived: chunk by chunk.
             HttpUtil.setTransferEncodingChunked(request, true);
         }
-        ForwardedHeaders.set(headers, clientIp, host, rules.trustedProxies().trusts(clientIp));
+        ForwardedHeaders.set(headers, clientIp, secure, host, rules.trustedProxies().trusts(clientIp));
         ForwardedHeaders.addVia(headers, request.protocolVersion());
         if (upgrade != null) {
             // The one hop-by-hop pair that must travel: the backend decides whether to switch protocols.

@@ -1,5 +1,7 @@
 package dev.bluegreen.proxy.internal;
 
+import dev.bluegreen.proxy.AutoRollback;
+import dev.bluegreen.proxy.internal.health.HealthSettings;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 
@@ -20,6 +22,9 @@ import java.time.Duration;
  * @param routingHeader       the response header naming the colour and generation that served a request, or
  *                            {@code null} for none
  * @param steering            preview traffic, sticky sessions and the safety net (each off unless set)
+ * @param autoRollback        the rules of the watch after a switch and of shift plans, or {@code null} when off
+ * @param health              active checks, passive ejection, the healthy-target guard and pre-warm
+ * @param protocols           TLS on the listener and to the backends, and HTTP/2 towards clients
  * @param requestRules        what the proxy accepts from clients and how it forwards their requests: limits,
  *                            timeouts, the {@code Host} allow-list and the forwarding-header policy
  */
@@ -36,5 +41,8 @@ public record ProxyConfig(
         boolean closeClientConnectionsAfterSwitch,
         String routingHeader,
         SteeringSettings steering,
+        AutoRollback autoRollback,
+        HealthSettings health,
+        ProtocolConfig protocols,
         RequestRules requestRules) {
 }

@@ -1,24 +1,31 @@
 package dev.bluegreen.proxy.internal;
 
+import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.Change;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.proxy.Drain;
 import dev.bluegreen.proxy.DrainReport;
+import dev.bluegreen.proxy.internal.health.ActiveHealthChecks;
+import dev.bluegreen.proxy.internal.health.HealthRegistry;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.concurrent.EventExecutor;
+import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Everything the handlers of one proxy share: its settings, the admin object it follows, the upstream bootstrap,
- * the per-event-loop contexts and the live counters. Built once at start; immutable apart from the counters and the
+ * the per-event-loop contexts, the live counters and the backends' health. Built once at start; immutable apart from the counters and the
  * loop contexts' own (loop-confined) state.
  */
 public final class ProxyRuntime {
@@ -32,6 +39,8 @@ public final class ProxyRuntime {
     private final DrainCoordinator drains;
     private final AtomicReference<ProxyRecorder> recorder;
     private final Router router;
+    private final HealthRegistry health;
+    private final ActiveHealthChecks healthChecks;
 
     /**
      * @param workers          the event loops that serve client and upstream connections
@@ -60,6 +69,47 @@ public final class ProxyRuntime {
         this.drains = new DrainCoordinator(config, counters, byLoop.values(), workers.next(), this::recorder);
         this.router = new Router(config, admin.snapshot(), drains);
         addresses.resolveAll(admin.snapshot());
+        EventLoop healthLoop = (EventLoop) workers.next();
+        this.health = new HealthRegistry(config.health(), System::nanoTime, Clock.systemUTC(),
+                (task, delayNanos) -> healthLoop.schedule(task, delayNanos, TimeUnit.NANOSECONDS));
+        Bootstrap checks = new Bootstrap().channel(transport.socketChannelType())
+                .option(ChannelOption.TCP_NODELAY, true).resolver(NoopAddressResolverGroup.INSTANCE);
+        if (config.protocols().upstreamTls() != null) {
+            checks.attr(ActiveHealthChecks.UPSTREAM_TLS, config.protocols().upstreamTls());
+        }
+        this.healthChecks = config.health().checks() == null ? null : new ActiveHealthChecks(health,
+                config.health().checks(), workers, checks, this::address);
+    }
+
+    /** The address of {@code backend}: cached, or resolved off the event loops. */
+    private CompletableFuture<InetSocketAddress> address(Backend backend) {
+        InetSocketAddress cached = addresses.cached(backend);
+        return cached != null ? CompletableFuture.completedFuture(cached) : addresses.resolveAsync(backend);
+    }
+
+    /** The health of every backend, shared by the loops. */
+    public HealthRegistry health() {
+        return health;
+    }
+
+    /** The active checks, or {@code null} when they are off. */
+    public ActiveHealthChecks healthChecks() {
+        return healthChecks;
+    }
+
+    /** Starts tracking (and, when on, checking) the backends of the current pools. */
+    public void startHealth() {
+        HealthRegistry.Delta delta = health.sync(admin.snapshot());
+        if (healthChecks != null) {
+            healthChecks.apply(delta);
+        }
+    }
+
+    /** Stops the periodic checks (the proxy is stopping). */
+    public void stopHealth() {
+        if (healthChecks != null) {
+            healthChecks.stop();
+        }
     }
 
     ProxyConfig config() {
@@ -90,6 +140,11 @@ public final class ProxyRuntime {
             throw new IllegalStateException("event loop " + eventLoop + " is not one of this proxy's workers");
         }
         return context;
+    }
+
+    /** Every loop's context. */
+    java.util.Collection<LoopContext> loops() {
+        return loops.values();
     }
 
     ProxyRecorder recorder() {
@@ -126,6 +181,10 @@ public final class ProxyRuntime {
     public void onRoutingChange(Change change) {
         addresses.resolveAll(change.current());
         router.onChange(change);
+        HealthRegistry.Delta delta = health.sync(change.current());
+        if (healthChecks != null) {
+            healthChecks.apply(delta);
+        }
         drains.onChange(change);
         for (LoopContext context : loops.values()) {
             context.eventLoop().execute(context::onRoutingChange);

@@ -119,10 +119,11 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof java.io.IOException) {
+        if (cause instanceof java.io.IOException || cause.getCause() instanceof javax.net.ssl.SSLException) {
             log.debug("{}: upstream connection to {} failed", ctx.channel(), pool, cause);
         } else {
-            // Not the network: a failure of the proxy itself (out of direct memory, a bug), worth seeing.
+            // Not the network (nor a TLS handshake, which BackendPool reports): a failure of the proxy itself (out
+            // of direct memory, a bug), worth seeing.
             log.warn("{}: upstream connection to {} failed in the proxy", ctx.channel(), pool, cause);
         }
         Exchange current = exchange;

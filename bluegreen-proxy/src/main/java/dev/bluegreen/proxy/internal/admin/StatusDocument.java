@@ -9,6 +9,7 @@ import dev.bluegreen.core.FleetStatus;
 import dev.bluegreen.core.RefusedChange;
 import dev.bluegreen.core.RoutingSnapshot;
 import dev.bluegreen.core.internal.JsonWriter;
+import dev.bluegreen.proxy.BackendHealth;
 import dev.bluegreen.proxy.BlueGreenProxy;
 import dev.bluegreen.proxy.Drain;
 import dev.bluegreen.proxy.DrainReport;
@@ -63,10 +64,24 @@ final class StatusDocument {
                     .field("id", backend.id())
                     .field("host", backend.host())
                     .field("port", backend.port())
-                    .field("weight", backend.weight())
-                    .endObject();
+                    .field("weight", backend.weight());
+            if (proxy != null) {
+                health(json.name("health"), proxy.health(colour, backend));
+            }
+            json.endObject();
         }
         json.endArray().endObject();
+    }
+
+    /** A backend's health: the checks' verdict, any ejection, the last check and why. */
+    private static void health(JsonWriter json, BackendHealth health) {
+        json.beginObject()
+                .field("state", health.state().name())
+                .field("usable", health.usable())
+                .field("ejectedUntil", health.ejectedUntil() == null ? null : health.ejectedUntil().toString())
+                .field("lastChecked", health.lastChecked() == null ? null : health.lastChecked().toString())
+                .field("reason", health.lastReason())
+                .endObject();
     }
 
     private static void drain(JsonWriter json, Optional<Drain> latest) {

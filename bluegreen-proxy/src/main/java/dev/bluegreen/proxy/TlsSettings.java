@@ -1,0 +1,223 @@
+package dev.bluegreen.proxy;
+
+import static java.util.Objects.requireNonNull;
+
+import io.netty.handler.codec.http2.Http2SecurityUtil;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLException;
+
+/**
+ * TLS on the proxy's listener: the certificate chain and private key it presents, the protocol versions and cipher
+ * suites it accepts. Immutable; the {@code with...} methods return a copy.
+ *
+ * <pre>{@code
+ * BlueGreenProxy.builder(admin)
+ *         .listen("0.0.0.0", 8443)
+ *         .tls(TlsSettings.fromPem(Path.of("/etc/bluegreen/cert.pem"), Path.of("/etc/bluegreen/key.pem")))
+ *         .build();
+ * }</pre>
+ *
+ * <p>Defaults: TLSv1.3 and TLSv1.2 only; AEAD cipher suites with forward secrecy (the list RFC 9113 §9.2.2
+ * leaves usable for HTTP/2); ALPN offers {@code h2} (when HTTP/2 is on) and {@code http/1.1}; a 10 s handshake
+ * timeout. OpenSSL (BoringSSL, from {@code netty-tcnative-boringssl-static}) does the work when it is available
+ * with ALPN, the JDK's TLS otherwise.
+ */
+public final class TlsSettings {
+
+    /** The protocol versions accepted by default. */
+    public static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+    /** The protocol versions that may be configured: nothing older (RFC 8996 deprecates TLS 1.0 and 1.1). */
+    private static final List<String> ALLOWED_PROTOCOLS = DEFAULT_PROTOCOLS;
+
+    /** Where the key and certificate come from. */
+    private interface KeySource {
+        SslContextBuilder newBuilder();
+    }
+
+    private final KeySource keys;
+    private final String description;
+    private final List<String> protocols;
+    private final List<String> ciphers;
+    private final Duration handshakeTimeout;
+
+    private TlsSettings(KeySource keys, String description, List<String> protocols, List<String> ciphers,
+                        Duration handshakeTimeout) {
+        this.keys = keys;
+        this.description = description;
+        this.protocols = protocols;
+        this.ciphers = ciphers;
+        this.handshakeTimeout = handshakeTimeout;
+    }
+
+    /**
+     * A certificate chain and an unencrypted PKCS#8 private key, both PEM files. The files are read now, so a
+     * missing or malformed file fails here rather than at start.
+     *
+     * @param certificateChain the server certificate first, then its intermediates
+     * @throws IllegalArgumentException if a file can't be read or doesn't hold what it should
+     */
+    public static TlsSettings fromPem(Path certificateChain, Path privateKey) {
+        return fromPem(certificateChain, privateKey, null);
+    }
+
+    /**
+     * Like {@link #fromPem(Path, Path)}, for an encrypted PKCS#8 private key.
+     *
+     * @param keyPassword the key's password, or {@code null} if it is not encrypted
+     * @throws IllegalArgumentException if a file can't be read, doesn't hold what it should, or the password is wrong
+     */
+    public static TlsSettings fromPem(Path certificateChain, Path privateKey, String keyPassword) {
+        requireNonNull(certificateChain, "certificateChain");
+        requireNonNull(privateKey, "privateKey");
+        for (Path file : List.of(certificateChain, privateKey)) {
+            if (!Files.isReadable(file)) {
+                throw new IllegalArgumentException("tls: " + file + " (expected: a readable PEM file)");
+            }
+        }
+        KeySource keys = () -> SslContextBuilder.forServer(certificateChain.toFile(), privateKey.toFile(), keyPassword);
+        try {
+            keys.newBuilder();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("tls: " + e.getMessage()
+                    + " (expected: a PEM certificate chain and a PKCS#8 PEM private key)", e);
+        }
+        return new TlsSettings(keys, "PEM " + certificateChain, DEFAULT_PROTOCOLS, Http2SecurityUtil.CIPHERS,
+                Duration.ofSeconds(10));
+    }
+
+    /**
+     * The key entry of a {@link KeyStore} (PKCS#12 or JKS, loaded by the caller). With several key entries the
+     * JDK's key manager picks one per handshake; keep one.
+     *
+     * @param password the password of the key entry
+     * @throws IllegalArgumentException if the store has no usable key entry or the password is wrong
+     */
+    public static TlsSettings fromKeyStore(KeyStore keyStore, char[] password) {
+        requireNonNull(keyStore, "keyStore");
+        requireNonNull(password, "password");
+        KeyManagerFactory factory;
+        try {
+            if (!hasKeyEntry(keyStore)) {
+                throw new IllegalArgumentException("tls: the key store has no key entry (expected: a private key"
+                        + " with its certificate chain)");
+            }
+            factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            factory.init(keyStore, password.clone());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("tls: cannot use the key store: " + e.getMessage(), e);
+        }
+        return new TlsSettings(() -> SslContextBuilder.forServer(factory), "key store " + keyStore.getType(),
+                DEFAULT_PROTOCOLS, Http2SecurityUtil.CIPHERS, Duration.ofSeconds(10));
+    }
+
+    private static boolean hasKeyEntry(KeyStore keyStore) throws GeneralSecurityException {
+        for (String alias : java.util.Collections.list(keyStore.aliases())) {
+            if (keyStore.isKeyEntry(alias)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The protocol versions to accept, from {@code TLSv1.3} and {@code TLSv1.2} (older ones are refused: RFC 8996).
+     *
+     * @throws IllegalArgumentException if the list is empty or names another version
+     */
+    public TlsSettings withProtocols(String... protocols) {
+        List<String> list = List.of(requireNonNull(protocols, "protocols"));
+        if (list.isEmpty() || !ALLOWED_PROTOCOLS.containsAll(list)) {
+            throw new IllegalArgumentException("tls protocols: " + list + " (expected: one or more of "
+                    + ALLOWED_PROTOCOLS + ")");
+        }
+        return new TlsSettings(keys, description, List.copyOf(list), ciphers, handshakeTimeout);
+    }
+
+    /**
+     * The cipher suites to offer, in order of preference, in the names of the JDK ({@code TLS_AES_128_GCM_SHA256},
+     * {@code TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256}, ...); those the TLS engine doesn't support are left out.
+     *
+     * @throws IllegalArgumentException if the list is empty
+     */
+    public TlsSettings withCiphers(List<String> ciphers) {
+        List<String> list = List.copyOf(requireNonNull(ciphers, "ciphers"));
+        if (list.isEmpty()) {
+            throw new IllegalArgumentException("tls ciphers: [] (expected: at least one cipher suite)");
+        }
+        return new TlsSettings(keys, description, protocols, list, handshakeTimeout);
+    }
+
+    /**
+     * How long a client may take to complete the handshake before its connection is closed. Default 10 s.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public TlsSettings withHandshakeTimeout(Duration timeout) {
+        requireNonNull(timeout, "handshakeTimeout");
+        if (timeout.isZero() || timeout.isNegative()) {
+            throw new IllegalArgumentException("tls handshakeTimeout: " + timeout + " (expected: > 0)");
+        }
+        return new TlsSettings(keys, description, protocols, ciphers, timeout);
+    }
+
+    /** The protocol versions accepted. */
+    public List<String> protocols() {
+        return protocols;
+    }
+
+    /** The cipher suites offered, before those the engine doesn't support are left out. */
+    public List<String> ciphers() {
+        return ciphers;
+    }
+
+    /** How long a handshake may take. */
+    public Duration handshakeTimeout() {
+        return handshakeTimeout;
+    }
+
+    /**
+     * The server context: the engine {@link SslEngines#preferred()} picks, ALPN with {@code h2} first when
+     * {@code http2} is on.
+     */
+    SslContext newServerContext(boolean http2) {
+        List<String> alpn = new ArrayList<>();
+        if (http2) {
+            alpn.add(ApplicationProtocolNames.HTTP_2);
+        }
+        alpn.add(ApplicationProtocolNames.HTTP_1_1);
+        try {
+            return keys.newBuilder()
+                    .sslProvider(SslEngines.preferred())
+                    .protocols(protocols)
+                    .ciphers(ciphers, SupportedCipherSuiteFilter.INSTANCE)
+                    .applicationProtocolConfig(new ApplicationProtocolConfig(
+                            ApplicationProtocolConfig.Protocol.ALPN,
+                            // Both engines support these behaviours; a client without a common protocol gets the
+                            // fallback (http/1.1) rather than a failed handshake.
+                            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                            alpn))
+                    .build();
+        } catch (SSLException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("tls: cannot build the server context from " + description + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TlsSettings[" + description + ", " + protocols + ", handshake timeout " + handshakeTimeout + "]";
+    }
+}

@@ -1,0 +1,119 @@
+package dev.bluegreen.proxy;
+
+import static java.util.Objects.requireNonNull;
+
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * TLS from the proxy to its backends. The backend's certificate is always verified: it must chain to a trusted
+ * certificate and, by default, name the host the backend is configured with ({@code Backend.host()}, as DNS name or
+ * IP address; RFC 9110 §4.3.4). A backend that fails verification is a connect failure: the next backend of the
+ * pool is tried, then the client gets 502. Immutable.
+ *
+ * <pre>{@code
+ * BlueGreenProxy.builder(admin)
+ *         .upstreamTls(UpstreamTls.verifying(Path.of("/etc/bluegreen/backend-ca.pem")))
+ *         .build();
+ * }</pre>
+ *
+ * <p>The same settings apply to every backend of both colours. TLSv1.3 and TLSv1.2 only.
+ */
+public final class UpstreamTls {
+
+    private interface TrustSource {
+        SslContextBuilder trust(SslContextBuilder builder);
+    }
+
+    private final TrustSource trust;
+    private final String description;
+    private final boolean hostnameVerification;
+
+    private UpstreamTls(TrustSource trust, String description, boolean hostnameVerification) {
+        this.trust = trust;
+        this.description = description;
+        this.hostnameVerification = hostnameVerification;
+    }
+
+    /** Trusts what the JDK trusts (its {@code cacerts}). */
+    public static UpstreamTls verifyingWithSystemTrust() {
+        return new UpstreamTls(builder -> builder, "the JDK's trusted certificates", true);
+    }
+
+    /**
+     * Trusts the certificates of a PEM file (a private CA, or the backends' self-signed certificates).
+     *
+     * @throws IllegalArgumentException if the file can't be read or holds no certificate
+     */
+    public static UpstreamTls verifying(Path trustedCertificates) {
+        requireNonNull(trustedCertificates, "trustedCertificates");
+        if (!Files.isReadable(trustedCertificates)) {
+            throw new IllegalArgumentException("upstreamTls: " + trustedCertificates
+                    + " (expected: a readable PEM file of trusted certificates)");
+        }
+        TrustSource trust = builder -> builder.trustManager(trustedCertificates.toFile());
+        try {
+            trust.trust(SslContextBuilder.forClient());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("upstreamTls: " + e.getMessage()
+                    + " (expected: a PEM file of trusted certificates)", e);
+        }
+        return new UpstreamTls(trust, "PEM " + trustedCertificates, true);
+    }
+
+    /**
+     * Trusts the certificate entries of a key store (a trust store loaded by the caller).
+     *
+     * @throws IllegalArgumentException if the store can't be used as a trust store
+     */
+    public static UpstreamTls verifying(KeyStore trustStore) {
+        requireNonNull(trustStore, "trustStore");
+        TrustManagerFactory factory;
+        try {
+            factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(trustStore);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("upstreamTls: cannot use the trust store: " + e.getMessage(), e);
+        }
+        return new UpstreamTls(builder -> builder.trustManager(factory), "trust store " + trustStore.getType(), true);
+    }
+
+    /**
+     * The same trust without checking that the certificate names the backend's host, for backends addressed by a
+     * name or IP address their certificates don't carry. The chain is still verified.
+     */
+    public UpstreamTls withoutHostnameVerification() {
+        return new UpstreamTls(trust, description, false);
+    }
+
+    /** Whether the backend's certificate must name the backend's host. Default true. */
+    public boolean hostnameVerification() {
+        return hostnameVerification;
+    }
+
+    /** The client context; an engine per connection is made with the backend's host for SNI and verification. */
+    SslContext newClientContext() {
+        try {
+            return trust.trust(SslContextBuilder.forClient())
+                    .sslProvider(SslEngines.preferred())
+                    .protocols(TlsSettings.DEFAULT_PROTOCOLS)
+                    // RFC 6125 / RFC 9110 §4.3.4: the name checked is the one the connection was made to.
+                    .endpointIdentificationAlgorithm(hostnameVerification ? "HTTPS" : null)
+                    .build();
+        } catch (SSLException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("upstreamTls: cannot build the client context from " + description
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "UpstreamTls[" + description + (hostnameVerification ? "" : ", no hostname verification") + "]";
+    }
+}

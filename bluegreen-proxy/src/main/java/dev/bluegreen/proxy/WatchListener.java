@@ -1,0 +1,16 @@
+package dev.bluegreen.proxy;
+
+/**
+ * Hears what the {@link AutoRollback} watch and {@link ShiftPlan}s do. Called on the watch's own thread, one event
+ * at a time; keep it short. An exception it throws is logged and ignored.
+ */
+@FunctionalInterface
+public interface WatchListener {
+
+    /** Hears nothing. */
+    WatchListener NONE = event -> {
+    };
+
+    /** One event. */
+    void onEvent(WatchEvent event);
+}

@@ -1,0 +1,155 @@
+package dev.bluegreen.proxy.internal.health;
+
+import dev.bluegreen.core.Backend;
+import dev.bluegreen.core.Colour;
+import dev.bluegreen.proxy.HealthCheckSettings;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.AttributeKey;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Runs the periodic checks of every backend of both pools, and checks on demand (for the switch guard). Each
+ * backend's periodic checks run on one event loop, one at a time: the next starts an interval after the previous
+ * ended, so a slow backend is never checked twice at once. Results go to the {@link HealthRegistry}.
+ */
+public final class ActiveHealthChecks {
+
+    /**
+     * Set on the checks' bootstrap when the backends speak TLS ({@code upstreamTls}): each check then connects with
+     * TLS and verifies the backend as requests do.
+     */
+    public static final AttributeKey<SslContext> UPSTREAM_TLS = AttributeKey.valueOf("bluegreen.upstreamTls");
+
+    /** One backend's periodic checks. */
+    private static final class Schedule {
+        final BackendHealthTracker tracker;
+        final EventLoop loop;
+        volatile boolean cancelled;
+
+        Schedule(BackendHealthTracker tracker, EventLoop loop) {
+            this.tracker = tracker;
+            this.loop = loop;
+        }
+    }
+
+    /**
+     * A backend's answer to an on-demand check.
+     *
+     * @param healthy whether it passed and, with the result recorded, counts as healthy (a backend that was
+     *                unhealthy needs its rise of passes in a row, so that load balancing would use it too)
+     * @param reason  the check's verdict in a few words, or why a pass does not count yet
+     */
+    public record Outcome(Backend backend, boolean healthy, String reason) {
+    }
+
+    private final HealthRegistry registry;
+    private final HealthCheckSettings settings;
+    private final EventLoopGroup loops;
+    private final Bootstrap bootstrap;
+    private final Function<Backend, CompletableFuture<InetSocketAddress>> addresses;
+    private final Map<BackendHealthTracker, Schedule> schedules = new ConcurrentHashMap<>();
+    private volatile boolean stopped;
+
+    /**
+     * @param bootstrap a bootstrap with the transport's channel type; cloned onto a loop per check
+     * @param addresses the address of a backend, resolved off the event loops
+     */
+    public ActiveHealthChecks(HealthRegistry registry, HealthCheckSettings settings, EventLoopGroup loops,
+                              Bootstrap bootstrap, Function<Backend, CompletableFuture<InetSocketAddress>> addresses) {
+        this.registry = registry;
+        this.settings = settings;
+        this.loops = loops;
+        this.bootstrap = bootstrap;
+        this.addresses = addresses;
+    }
+
+    /** Starts checking the backends added and stops checking the ones removed. */
+    public void apply(HealthRegistry.Delta delta) {
+        for (BackendHealthTracker removed : delta.removed()) {
+            Schedule schedule = schedules.remove(removed);
+            if (schedule != null) {
+                schedule.cancelled = true;
+            }
+        }
+        if (stopped) {
+            return;
+        }
+        for (BackendHealthTracker added : delta.added()) {
+            Schedule schedule = new Schedule(added, (EventLoop) loops.next());
+            schedules.put(added, schedule);
+            // The first check at once: a healthy pool is known as such one check after start (or deploy).
+            schedule.loop.execute(() -> runCheck(schedule));
+        }
+    }
+
+    /** Stops every periodic check (the proxy is stopping). */
+    public void stop() {
+        stopped = true;
+        for (Schedule schedule : schedules.values()) {
+            schedule.cancelled = true;
+        }
+        schedules.clear();
+    }
+
+    private void runCheck(Schedule schedule) {
+        if (schedule.cancelled) {
+            return;
+        }
+        check(schedule.tracker.backend(), schedule.loop).thenAccept(result -> {
+            if (schedule.cancelled) {
+                return;
+            }
+            registry.recordCheck(schedule.tracker, result.passed(), result.reason());
+            if (!schedule.loop.isShuttingDown()) {
+                schedule.loop.schedule(() -> runCheck(schedule), settings.interval().toNanos(), TimeUnit.NANOSECONDS);
+            }
+        });
+    }
+
+    private CompletableFuture<HealthProbe.Result> check(Backend backend, EventLoop loop) {
+        return addresses.apply(backend)
+                .thenCompose(address -> HealthProbe.run(bootstrap, loop, backend, address, settings))
+                .exceptionally(error -> new HealthProbe.Result(false, "check failed: " + (error.getCause() != null
+                        ? error.getCause() : error)));
+    }
+
+    /**
+     * Checks every backend of {@code colour}'s pool now, on the event loops, and records each result like a periodic
+     * check.
+     *
+     * @param backends the pool to check (the target of a switch)
+     * @return each backend's answer, in pool order; completes on an event loop
+     */
+    public CompletableFuture<List<Outcome>> checkNow(Colour colour, List<Backend> backends) {
+        List<CompletableFuture<Outcome>> checks = new ArrayList<>();
+        for (Backend backend : backends) {
+            BackendHealthTracker tracker = registry.tracker(colour, backend);
+            Schedule schedule = tracker == null ? null : schedules.get(tracker);
+            EventLoop loop = schedule != null ? schedule.loop : (EventLoop) loops.next();
+            checks.add(check(backend, loop).thenApply(result -> {
+                if (tracker == null) {
+                    return new Outcome(backend, result.passed(), result.reason());
+                }
+                registry.recordCheck(tracker, result.passed(), result.reason());
+                BackendHealthTracker.Status status = tracker.status();
+                if (result.passed() && status.state() != dev.bluegreen.proxy.HealthState.HEALTHY) {
+                    return new Outcome(backend, false, "passed " + status.passes() + " check(s) in a row of the "
+                            + settings.rise() + " that make it healthy");
+                }
+                return new Outcome(backend, result.passed(), result.reason());
+            }));
+        }
+        return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new))
+                .thenApply(all -> checks.stream().map(CompletableFuture::join).toList());
+    }
+}

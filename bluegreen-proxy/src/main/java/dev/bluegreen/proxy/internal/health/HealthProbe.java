@@ -1,0 +1,155 @@
+package dev.bluegreen.proxy.internal.health;
+
+import dev.bluegreen.core.Backend;
+import dev.bluegreen.proxy.HealthCheckSettings;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoop;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One active check of one backend, on one event loop: a new connection, {@code GET <path>} with
+ * {@code Connection: close}, and the verdict as soon as the response head arrives (the body is not read). Everything
+ * runs on the loop and nothing blocks; the whole check, connect included, is bounded by the settings' timeout.
+ *
+ * <pre>
+ * check channel:  [SslHandler →] HttpClientCodec → HealthProbe
+ * </pre>
+ */
+final class HealthProbe extends SimpleChannelInboundHandler<HttpObject> {
+
+    /** A check's verdict: passed or not, and why in a few words ("status 200", "connection refused"). */
+    record Result(boolean passed, String reason) {
+    }
+
+    private final Backend backend;
+    private final HealthCheckSettings settings;
+    private final CompletableFuture<Result> result = new CompletableFuture<>();
+    private ScheduledFuture<?> timer;
+    private Channel channel;
+
+    private HealthProbe(Backend backend, HealthCheckSettings settings) {
+        this.backend = backend;
+        this.settings = settings;
+    }
+
+    /**
+     * Checks {@code backend} at {@code address} from {@code loop}.
+     *
+     * @param bootstrap a bootstrap with the channel type set; it is cloned onto {@code loop}
+     * @return the verdict; completes on {@code loop}, never exceptionally
+     */
+    static CompletableFuture<Result> run(Bootstrap bootstrap, EventLoop loop, Backend backend,
+                                         InetSocketAddress address, HealthCheckSettings settings) {
+        HealthProbe probe = new HealthProbe(backend, settings);
+        int timeoutMillis = (int) Math.max(1, settings.timeout().toMillis());
+        loop.execute(() -> probe.start(loop, bootstrap.clone(loop), address, timeoutMillis));
+        return probe.result;
+    }
+
+    private void start(EventLoop loop, Bootstrap bootstrap, InetSocketAddress address, int timeoutMillis) {
+        timer = loop.schedule(
+                () -> finish(false, "timed out after " + timeoutMillis + " ms"), timeoutMillis, TimeUnit.MILLISECONDS);
+        ChannelFuture connect = bootstrap
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMillis)
+                .option(ChannelOption.AUTO_READ, true)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        SslContext tls = ch.attr(ActiveHealthChecks.UPSTREAM_TLS).get();
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), backend.host(), backend.port()));
+                        }
+                        ch.pipeline().addLast("http", new HttpClientCodec()).addLast("probe", HealthProbe.this);
+                    }
+                })
+                .connect(address);
+        channel = connect.channel();
+        connect.addListener(future -> {
+            if (!future.isSuccess()) {
+                finish(false, describe(future.cause()));
+                return;
+            }
+            FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET,
+                    settings.path());
+            request.headers()
+                    .set(HttpHeaderNames.HOST, backend.authority())
+                    .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
+                    .set(HttpHeaderNames.USER_AGENT, "bluegreen-health-check")
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+            channel.writeAndFlush(request).addListener(written -> {
+                if (!written.isSuccess()) {
+                    finish(false, "could not send the check: " + written.cause().getMessage());
+                }
+            });
+        });
+    }
+
+    private static String describe(Throwable cause) {
+        if (cause instanceof ConnectTimeoutException) {
+            return "connect timed out";
+        }
+        if (cause instanceof ConnectException) {
+            return "connection refused";
+        }
+        return "connect failed: " + (cause.getMessage() != null ? cause.getMessage() : cause.toString());
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
+        // SimpleChannelInboundHandler releases every message; only the head matters.
+        if (msg.decoderResult().isFailure()) {
+            finish(false, "malformed response");
+        } else if (msg instanceof HttpResponse response) {
+            int status = response.status().code();
+            if (status >= 100 && status < 200) {
+                return;
+            }
+            finish(settings.passes(status), "status " + status);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        finish(false, "closed before responding");
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        finish(false, "failed: " + cause.getMessage());
+    }
+
+    /** The first verdict wins; the connection closes either way. */
+    private void finish(boolean passed, String reason) {
+        if (result.isDone()) {
+            return;
+        }
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        if (channel != null) {
+            channel.close();
+        }
+        result.complete(new Result(passed, reason));
+    }
+}

@@ -1,0 +1,248 @@
+package dev.bluegreen.proxy.internal.health;
+
+import dev.bluegreen.core.Backend;
+import dev.bluegreen.core.Colour;
+import dev.bluegreen.core.Environment;
+import dev.bluegreen.core.RoutingSnapshot;
+import dev.bluegreen.proxy.BackendHealth;
+import dev.bluegreen.proxy.HealthListener;
+import dev.bluegreen.proxy.HealthState;
+import dev.bluegreen.proxy.OutlierEjection;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The health of every backend of both pools, shared by the event loops: one {@link BackendHealthTracker} per backend
+ * per colour, kept in step with the routing snapshot. It applies check results and request failures, caps passive
+ * ejection per pool, and publishes every change to the {@link HealthListener}s (after the state was swapped, each
+ * listener call guarded). Lock-free: readers on the request path only read.
+ */
+public final class HealthRegistry {
+
+    private static final Logger log = LoggerFactory.getLogger(HealthRegistry.class);
+
+    /** Runs a task after a delay; the proxy gives an event loop's scheduler, tests may give none. */
+    @FunctionalInterface
+    public interface Scheduler {
+        void schedule(Runnable task, long delayNanos);
+    }
+
+    /** The trackers of one colour's pool, and the token that makes ejection decisions one at a time. */
+    private static final class Pool {
+        final Map<Backend, BackendHealthTracker> trackers = new ConcurrentHashMap<>();
+        /** Bumped by every ejection: a decision taken against a stale count retries instead of exceeding the cap. */
+        final AtomicLong ejectionVersion = new AtomicLong();
+    }
+
+    private final HealthSettings settings;
+    private final LongSupplier ticker;
+    private final Clock clock;
+    private final Scheduler scheduler;
+    private final Map<Colour, Pool> pools = new EnumMap<>(Colour.class);
+    private final List<HealthListener> listeners = new CopyOnWriteArrayList<>();
+
+    /**
+     * @param ticker    monotonic nanoseconds (ejection deadlines)
+     * @param clock     wall-clock time for the public view
+     * @param scheduler runs the task that announces the end of an ejection
+     */
+    public HealthRegistry(HealthSettings settings, LongSupplier ticker, Clock clock, Scheduler scheduler) {
+        this.settings = settings;
+        this.ticker = ticker;
+        this.clock = clock;
+        this.scheduler = scheduler;
+        for (Colour colour : Colour.values()) {
+            pools.put(colour, new Pool());
+        }
+    }
+
+    /** The settings this registry applies. */
+    public HealthSettings settings() {
+        return settings;
+    }
+
+    /** Ticker time now. */
+    public long now() {
+        return ticker.getAsLong();
+    }
+
+    /**
+     * Brings the trackers in step with {@code snapshot}: new backends get a tracker (state unknown), backends no
+     * longer in their pool lose theirs.
+     *
+     * @return the trackers added and removed
+     */
+    public Delta sync(RoutingSnapshot snapshot) {
+        List<BackendHealthTracker> added = new ArrayList<>();
+        List<BackendHealthTracker> removed = new ArrayList<>();
+        long now = now();
+        for (Colour colour : Colour.values()) {
+            Map<Backend, BackendHealthTracker> trackers = pools.get(colour).trackers;
+            List<Backend> backends = snapshot.environment(colour).backends();
+            for (Backend backend : backends) {
+                if (!trackers.containsKey(backend)) {
+                    BackendHealthTracker tracker = new BackendHealthTracker(colour, backend, now);
+                    if (trackers.putIfAbsent(backend, tracker) == null) {
+                        added.add(tracker);
+                    }
+                }
+            }
+            trackers.values().removeIf(tracker -> {
+                boolean gone = !backends.contains(tracker.backend());
+                if (gone) {
+                    removed.add(tracker);
+                }
+                return gone;
+            });
+        }
+        return new Delta(added, removed);
+    }
+
+    /** What {@link #sync} changed. */
+    public record Delta(List<BackendHealthTracker> added, List<BackendHealthTracker> removed) {
+    }
+
+    /** The tracker of {@code backend} in {@code colour}'s pool, or {@code null} if it is not (or no longer) there. */
+    public BackendHealthTracker tracker(Colour colour, Backend backend) {
+        return pools.get(colour).trackers.get(backend);
+    }
+
+    /**
+     * Bit {@code i} set when backend {@code i} of {@code backends} (the first 64) must not get requests now:
+     * unhealthy or ejected. Allocation-free; for the request path.
+     */
+    public long unusableMask(Colour colour, List<Backend> backends) {
+        Map<Backend, BackendHealthTracker> trackers = pools.get(colour).trackers;
+        long now = now();
+        long mask = 0;
+        int size = Math.min(backends.size(), Long.SIZE);
+        for (int i = 0; i < size; i++) {
+            BackendHealthTracker tracker = trackers.get(backends.get(i));
+            if (tracker != null && !tracker.usable(now)) {
+                mask |= 1L << i;
+            }
+        }
+        return mask;
+    }
+
+    /** Applies an active check's result and announces a change of state. */
+    public void recordCheck(BackendHealthTracker tracker, boolean passed, String reason) {
+        BackendHealthTracker.Transition change = tracker.recordCheck(passed, reason, settings.checks(), clock.millis());
+        BackendHealthTracker.Status before = change.before();
+        BackendHealthTracker.Status after = change.after();
+        if (before.state() != after.state()) {
+            if (after.state() == HealthState.UNHEALTHY) {
+                log.warn("health: {} is UNHEALTHY ({})", tracker, reason);
+            } else {
+                log.info("health: {} is {} ({})", tracker, after.state(), reason);
+            }
+            publish(tracker, before, after);
+        }
+    }
+
+    /**
+     * A request on {@code tracker}'s backend failed (connect failure or 5xx): with ejection on, the failure that
+     * completes a run of consecutive failures ejects it, unless the pool's cap is reached.
+     */
+    public void requestFailed(BackendHealthTracker tracker, String reason) {
+        OutlierEjection ejection = settings.ejection();
+        if (ejection == null || tracker.requestFailed() < ejection.consecutiveFailures()) {
+            return;
+        }
+        Pool pool = pools.get(tracker.colour());
+        long now = now();
+        for (;;) {
+            long version = pool.ejectionVersion.get();
+            if (tracker.ejected(now) || pool.trackers.get(tracker.backend()) != tracker) {
+                return;
+            }
+            int ejected = 0;
+            for (BackendHealthTracker other : pool.trackers.values()) {
+                if (other.ejected(now)) {
+                    ejected++;
+                }
+            }
+            int cap = ejection.maxEjected(pool.trackers.size());
+            if (ejected >= cap) {
+                log.debug("health: {} failed {} times in a row, but {} of its pool's {} backend(s) are ejected"
+                        + " already (the cap)", tracker, ejection.consecutiveFailures(), ejected, pool.trackers.size());
+                return;
+            }
+            if (!pool.ejectionVersion.compareAndSet(version, version + 1)) {
+                continue;
+            }
+            String why = ejection.consecutiveFailures() + " failures in a row, the last: " + reason;
+            BackendHealthTracker.Transition change = tracker.eject(now, ejection, why);
+            if (change == null) {
+                return;
+            }
+            long duration = change.after().ejectedUntilNanos() - now;
+            log.warn("health: {} ejected for {} ms ({})", tracker, duration / 1_000_000, why);
+            publish(tracker, change.before(), change.after());
+            scheduler.schedule(() -> ejectionEnded(tracker, change.after()), duration);
+            return;
+        }
+    }
+
+    private void ejectionEnded(BackendHealthTracker tracker, BackendHealthTracker.Status ejected) {
+        BackendHealthTracker.Status now = tracker.status();
+        if (now.ejectedUntilNanos() != ejected.ejectedUntilNanos() || tracker.ejected(now())) {
+            return;
+        }
+        log.info("health: {} ejection ended", tracker);
+        // The view from just before the end, so that "previous" shows the ejection.
+        publish(tracker.view(ejected, ejected.ejectedUntilNanos() - 1, clock), tracker.view(now, now(), clock));
+    }
+
+    private void publish(BackendHealthTracker tracker, BackendHealthTracker.Status before,
+                         BackendHealthTracker.Status after) {
+        long now = now();
+        publish(tracker.view(before, now, clock), tracker.view(after, now, clock));
+    }
+
+    private void publish(BackendHealth previous, BackendHealth current) {
+        for (HealthListener listener : listeners) {
+            try {
+                listener.healthChanged(previous, current);
+            } catch (RuntimeException e) {
+                log.warn("health listener {} failed on {}", listener, current, e);
+            }
+        }
+    }
+
+    /** Adds a listener; closing the result removes it. */
+    public AutoCloseable addListener(HealthListener listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    /** The health of {@code backend} of {@code colour}; unknown if it has no tracker. */
+    public BackendHealth health(Colour colour, Backend backend) {
+        BackendHealthTracker tracker = tracker(colour, backend);
+        if (tracker == null) {
+            return new BackendHealth(colour, backend, HealthState.UNKNOWN, null, null, null);
+        }
+        return tracker.view(tracker.status(), now(), clock);
+    }
+
+    /** The health of every backend of both pools of {@code snapshot}, blue first, in pool order. */
+    public List<BackendHealth> health(RoutingSnapshot snapshot) {
+        List<BackendHealth> all = new ArrayList<>();
+        for (Colour colour : Colour.values()) {
+            Environment environment = snapshot.environment(colour);
+            for (Backend backend : environment.backends()) {
+                all.add(health(colour, backend));
+            }
+        }
+        return List.copyOf(all);
+    }
+}

@@ -1,0 +1,40 @@
+package dev.bluegreen.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.bluegreen.core.Backend;
+import dev.bluegreen.core.Colour;
+import dev.bluegreen.testing.TestBackend;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The per-backend health gauge, including backends deployed after the binding. */
+class HealthMetricsTest {
+
+    private static double health(SimpleMeterRegistry registry, String colour, Backend backend) {
+        return registry.get(MeterNames.BACKEND_HEALTH).tags(MeterNames.COLOUR, colour, MeterNames.BACKEND,
+                backend.id()).gauge().value();
+    }
+
+    @Test
+    void gaugePerBackend_followsTheChecks() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (ProxyFixture fixture = ProxyFixture.start(1, 1, HealthCheckTest.checks());
+             TestBackend deployed = TestBackend.start("green-2")) {
+            BlueGreenMetrics.of(fixture.proxy).bindTo(registry);
+            Backend blue = ProxyFixture.backends(fixture.blue).get(0);
+            Backend green = ProxyFixture.backends(fixture.green).get(0);
+            fixture.green().status(500, "broken");
+            await().atMost(Duration.ofSeconds(20)).until(() -> health(registry, "blue", blue) == 1
+                    && health(registry, "green", green) == 0);
+
+            Backend added = Backend.of("127.0.0.1", deployed.port());
+            fixture.admin.deploy(Colour.GREEN, "v3", List.of(added));
+            await().atMost(Duration.ofSeconds(20)).until(() -> health(registry, "green", added) == 1);
+            assertThat(health(registry, "green", green)).as("no longer in the pool").isEqualTo(-1);
+        }
+    }
+}
