@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.Colour;
+import dev.bluegreen.core.Deployment;
+import dev.bluegreen.testing.Behaviour;
 import dev.bluegreen.testing.RawHttpClient;
 import dev.bluegreen.testing.RawResponse;
 import dev.bluegreen.testing.SeenRequest;
@@ -71,11 +73,12 @@ class HealthCheckTest {
     @Test
     void aBackendFailingFromTheStart_staysUnknownAndTakesTraffic_untilAFullFall() {
         try (ProxyFixture fixture = ProxyFixture.start(1, 1, builder -> builder.healthChecks(FAST
-                .withThresholds(2, 100)))) {
-            fixture.blue().status(500, "slow to start");
-            Backend blue = ProxyFixture.backends(fixture.blue).get(0);
-            long before = fixture.blue().requestCount();
-            await().atMost(WAIT).until(() -> fixture.blue().requestCount() >= before + 3);
+                .withThresholds(2, 100)));
+             // Deployed failing from its first check: the fixture's own backends are checked from the start.
+             TestBackend starting = TestBackend.start("blue-new", Behaviour.status(500, "slow to start"))) {
+            Backend blue = Backend.of("127.0.0.1", starting.port());
+            fixture.admin.deploy(Deployment.of(Colour.BLUE, "v1.1", List.of(blue)).forced());
+            await().atMost(WAIT).until(() -> starting.requestCount() >= 3);
 
             BackendHealth health = fixture.proxy.health(Colour.BLUE, blue);
             assertThat(health.state()).isEqualTo(HealthState.UNKNOWN);
@@ -83,7 +86,7 @@ class HealthCheckTest {
             try (RawHttpClient client = RawHttpClient.connect(fixture.port())) {
                 assertThat(client.get("/").bodyText()).as("still routed to it").contains("slow to start");
             }
-            fixture.blue().reply();
+            starting.reply();
             await().atMost(WAIT).until(() -> fixture.proxy.health(Colour.BLUE, blue).state() == HealthState.HEALTHY);
         }
     }
