@@ -1,5 +1,8 @@
 package dev.bluegreen.zookeeper;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,12 +48,36 @@ final class Zk {
     /** An ensemble of {@code size} servers on 127.0.0.1, started. */
     static TestingCluster cluster(int size) throws Exception {
         List<InstanceSpec> specs = new ArrayList<>();
+        int[] ports = distinctFreePorts(3 * size);
         for (int id = 1; id <= size; id++) {
-            specs.add(new InstanceSpec(null, -1, -1, -1, true, id, TICK_MS, -1, Map.of(), "127.0.0.1"));
+            int base = 3 * (id - 1);
+            specs.add(new InstanceSpec(null, ports[base], ports[base + 1], ports[base + 2], true, id, TICK_MS, -1,
+                    Map.of(), "127.0.0.1"));
         }
         TestingCluster cluster = new TestingCluster(specs);
         cluster.start();
         return cluster;
+    }
+
+    /**
+     * {@code count} different free ports. Curator picks each port of a spec by opening and closing a socket on port 0,
+     * which can hand out the same port twice in a row; holding every socket open until all are picked can't.
+     */
+    private static int[] distinctFreePorts(int count) throws IOException {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                held.add(socket);
+                ports[i] = socket.getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket socket : held) {
+                socket.close();
+            }
+        }
     }
 
     /**
