@@ -2,8 +2,6 @@ package dev.bluegreen.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -95,19 +93,9 @@ class ProxyCommandHealthTest {
 
     @Test
     void badHealthValues_exit2_namingTheOption() {
-        assertThat(run("--health-rise", "0")).contains("--health-rise", "0");
-        assertThat(run("--health-path", "health")).contains("--health-path", "health");
-        assertThat(run("--eject-after", "-1")).contains("--eject-after", "-1");
-        assertThat(run("--prewarm", "99")).contains("--prewarm", "99");
-    }
-
-    private String run(String... extra) {
-        StringWriter err = new StringWriter();
-        List<String> args = new ArrayList<>(List.of("proxy", "--listen", "127.0.0.1:0", "--blue", "127.0.0.1:9001"));
-        args.addAll(List.of(extra));
-        int code = Main.commandLine(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true))
-                .execute(args.toArray(String[]::new));
-        assertThat(code).as("exit code for %s", args).isEqualTo(2);
-        return err.toString();
+        assertThat(RunnerUsage.refused("--health-rise", "0")).contains("--health-rise", "0");
+        assertThat(RunnerUsage.refused("--health-path", "health")).contains("--health-path", "health");
+        assertThat(RunnerUsage.refused("--eject-after", "-1")).contains("--eject-after", "-1");
+        assertThat(RunnerUsage.refused("--prewarm", "99")).contains("--prewarm", "99");
     }
 }

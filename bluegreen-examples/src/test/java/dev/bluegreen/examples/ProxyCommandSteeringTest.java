@@ -2,14 +2,10 @@ package dev.bluegreen.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,20 +60,10 @@ class ProxyCommandSteeringTest {
 
     @Test
     void badSteeringOrTlsValues_exit2_namingTheOption() {
-        assertThat(run("--tls-cert", "/nonexistent/cert.pem")).contains("--tls-cert", "given alone");
-        assertThat(run("--tls-cert", "/nonexistent/cert.pem", "--tls-key", "/nonexistent/key.pem"))
+        assertThat(RunnerUsage.refused("--tls-cert", "/nonexistent/cert.pem")).contains("--tls-cert", "given alone");
+        assertThat(RunnerUsage.refused("--tls-cert", "/nonexistent/cert.pem", "--tls-key", "/nonexistent/key.pem"))
                 .contains("--tls-cert", "/nonexistent/cert.pem");
-        assertThat(run("--preview-header", "bad header:x")).contains("--preview-header");
-        assertThat(run("--safety-net", "0s")).contains("--safety-net");
-    }
-
-    private String run(String... extra) {
-        StringWriter err = new StringWriter();
-        List<String> args = new ArrayList<>(List.of("proxy", "--listen", "127.0.0.1:0", "--blue", "127.0.0.1:9001"));
-        args.addAll(List.of(extra));
-        int code = Main.commandLine(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true))
-                .execute(args.toArray(String[]::new));
-        assertThat(code).as("exit code for %s", args).isEqualTo(2);
-        return err.toString();
+        assertThat(RunnerUsage.refused("--preview-header", "bad header:x")).contains("--preview-header");
+        assertThat(RunnerUsage.refused("--safety-net", "0s")).contains("--safety-net");
     }
 }
