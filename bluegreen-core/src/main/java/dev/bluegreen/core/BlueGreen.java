@@ -796,6 +796,22 @@ public final class BlueGreen implements AutoCloseable {
         }
 
         /**
+         * As {@link BlueGreen#shift(Colour, int)}, attributed.
+         *
+         * @param target the idle colour
+         * @param percent the share of new requests, 0 to 100
+         * @return the new snapshot, of kind {@link ChangeKind#SHIFT}, with this actor and reason
+         * @throws NullPointerException if {@code target} is {@code null}
+         * @throws IllegalArgumentException if {@code percent} is out of range
+         * @throws ChangeRefusedException as {@link BlueGreen#shift(Colour, int)}; recorded in
+         *         {@link BlueGreen#refusals()} first
+         * @throws IllegalStateException if the {@link BlueGreen} is closed
+         */
+        public RoutingSnapshot shift(Colour target, int percent) {
+            return shift(target, percent, ANY_GENERATION);
+        }
+
+        /**
          * As {@link BlueGreen#shift(Colour, int, long)}, attributed.
          *
          * @param target the idle colour

@@ -162,6 +162,17 @@ class StatusPageBrowserTest {
     }
 
     @Test
+    void aShiftAndAForcedSwitch_areShownInTheBanner() throws Exception {
+        demo.proxy().admin().forced().shift(Colour.GREEN, 25);
+        browser.get(admin + "/");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("shift"), "25 % of new requests to green"));
+
+        demo.proxy().admin().forced().promote();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("last-kind"), "PROMOTE (forced: guards skipped)"));
+        assertThat(browser.findElement(By.id("shift")).getText()).isEqualTo("none");
+    }
+
+    @Test
     void rollbackTwice_showsTheSecondRefusalInTheAlertRegion() throws Exception {
         demo.proxy().admin().switchTo(Colour.GREEN);
         browser.get(admin + "/");
