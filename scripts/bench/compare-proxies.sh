@@ -260,8 +260,11 @@ start_proxy() {
             local opts=$JAVA_OPTS
             [ "$streaming" = 1 ] && opts="$opts $BIG_JAVA_OPTS"
             # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
+            # Health checks on "/" (the backend's only 200); no per-connection request or connection limit, as
+            # the other targets' keep-alive limits are raised and the idle scenario holds 10,000 connections.
             spawn "$name" java $opts -jar "$BLUEGREEN_JAR" proxy --listen "127.0.0.1:$port" \
-                --blue "127.0.0.1:$upstream" --threads "$PROXY_THREADS"
+                --blue "127.0.0.1:$upstream" --threads "$PROXY_THREADS" --health-path / \
+                --max-requests-per-connection 0 --max-connections 0
             ;;
         haproxy)
             cat >"$dir/haproxy.cfg" <<EOF

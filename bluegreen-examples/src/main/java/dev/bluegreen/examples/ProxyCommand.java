@@ -171,6 +171,29 @@ public final class ProxyCommand implements Callable<Integer> {
                     + " 0 turns it off (default: ${DEFAULT-VALUE}).")
     int prewarm;
 
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "10000",
+            description = "Client connections at once; above it a new one gets 503 and is closed; 0: no limit"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(names = "--max-requests-per-connection", paramLabel = "N", defaultValue = "10000",
+            description = "Requests on one client connection before the proxy closes it; 0: no limit"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int maxRequestsPerConnection;
+
+    @Option(names = "--max-body-size", paramLabel = "BYTES", defaultValue = "0",
+            description = "Largest request body; larger gets 413; 0: no limit (default: ${DEFAULT-VALUE}).")
+    long maxBodySize;
+
+    @Option(names = "--trusted-proxies", paramLabel = "ADDRESS|CIDR", split = ",",
+            description = "Peers whose X-Forwarded-* and Forwarded headers are kept and appended to; from any other"
+                    + " peer they are replaced.")
+    List<String> trustedProxies;
+
+    @Option(names = "--allowed-hosts", paramLabel = "HOST", split = ",",
+            description = "The Host values served; any other gets 421 (default: any).")
+    List<String> allowedHosts;
+
     @Option(names = "--tls-cert", paramLabel = "PEM",
             description = "Serve TLS (and HTTP/2 through ALPN) with this certificate chain; needs --tls-key.")
     Path tlsCertificate;
@@ -241,6 +264,7 @@ public final class ProxyCommand implements Callable<Integer> {
                 option("--threads", () -> proxy.eventLoopThreads(threads));
             }
             health(proxy);
+            limits(proxy);
             tls(proxy);
             steering(proxy);
             BlueGreenProxy built = proxy.build();
@@ -282,6 +306,19 @@ public final class ProxyCommand implements Callable<Integer> {
                     .withConsecutiveFailures(ejectAfter)));
         }
         option("--prewarm", () -> proxy.prewarm(prewarm));
+    }
+
+    /** Request limits and the forwarding-header trust, as the options say. */
+    private void limits(BlueGreenProxy.Builder proxy) {
+        option("--max-connections", () -> proxy.maxClientConnections(maxConnections));
+        option("--max-requests-per-connection", () -> proxy.maxRequestsPerConnection(maxRequestsPerConnection));
+        option("--max-body-size", () -> proxy.maxRequestBodySize(maxBodySize));
+        if (trustedProxies != null) {
+            option("--trusted-proxies", () -> proxy.trustedProxies(trustedProxies));
+        }
+        if (allowedHosts != null) {
+            option("--allowed-hosts", () -> proxy.allowedHosts(allowedHosts));
+        }
     }
 
     /** TLS on the listener, from {@code --tls-cert} and {@code --tls-key}. */

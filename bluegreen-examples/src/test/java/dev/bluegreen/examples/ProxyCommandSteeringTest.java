@@ -65,5 +65,8 @@ class ProxyCommandSteeringTest {
                 .contains("--tls-cert", "/nonexistent/cert.pem");
         assertThat(RunnerUsage.refused("--preview-header", "bad header:x")).contains("--preview-header");
         assertThat(RunnerUsage.refused("--safety-net", "0s")).contains("--safety-net");
+        assertThat(RunnerUsage.refused("--max-connections", "-1")).contains("--max-connections", "-1");
+        assertThat(RunnerUsage.refused("--trusted-proxies", "10.0.0.0/99")).contains("--trusted-proxies", "10.0.0.0/99");
+        assertThat(RunnerUsage.refused("--allowed-hosts", "bad host")).contains("--allowed-hosts");
     }
 }
