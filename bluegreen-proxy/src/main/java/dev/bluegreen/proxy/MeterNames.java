@@ -44,9 +44,21 @@ public final class MeterNames {
      * {@link #BACKEND}.
      */
     public static final String BACKEND_HEALTH = "bluegreen.backend.health";
+    /**
+     * Counter: requests the proxy refused before any exchange began, so no backend saw them (malformed, over a
+     * limit, too slow, a wrong {@code Host}, over the connection limit). Tag {@link #CODE}: the status answered.
+     */
+    public static final String REQUESTS_REJECTED = "bluegreen.requests.rejected";
+    /**
+     * Counter: requests the safety net sent to the previous live colour because the new one could not take them.
+     * Tag {@link #COLOUR}: the colour that could not.
+     */
+    public static final String SAFETY_NET_REROUTES = "bluegreen.safety.net.reroutes";
 
     /** Tag: a backend's id ({@code host:port} unless named). */
     public static final String BACKEND = "backend";
+    /** Tag: an HTTP status code, such as {@code 431}, or {@code other}. */
+    public static final String CODE = "code";
     /** Tag: {@code blue} or {@code green}. */
     public static final String COLOUR = "colour";
     /** Tag: the status class {@code 1xx}..{@code 5xx}, or {@code aborted} for an exchange cut short. */

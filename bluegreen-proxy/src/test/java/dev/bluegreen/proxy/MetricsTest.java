@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.bluegreen.core.Colour;
+import dev.bluegreen.proxy.internal.MicrometerRecorder;
 import dev.bluegreen.testing.RawHttpClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -78,5 +79,46 @@ class MetricsTest {
             await().atMost(Duration.ofSeconds(5)).until(() ->
                     gauge(registry, MeterNames.CLIENT_CONNECTIONS) == 0);
         }
+    }
+
+    @Test
+    void refusedRequests_andSafetyNetReroutes_areCounted() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (ProxyFixture fixture = ProxyFixture.start(b -> b.maxHeaderCount(5))) {
+            BlueGreenMetrics.of(fixture.proxy).bindTo(registry);
+            try (RawHttpClient noHost = RawHttpClient.connect(fixture.port())) {
+                assertThat(noHost.send("GET / HTTP/1.1\r\n\r\n").readResponse().status()).isEqualTo(400);
+            }
+            try (RawHttpClient tooMany = RawHttpClient.connect(fixture.port())) {
+                StringBuilder head = new StringBuilder("GET / HTTP/1.1\r\nHost: x\r\n");
+                for (int i = 0; i < 6; i++) {
+                    head.append("X-").append(i).append(": y\r\n");
+                }
+                assertThat(tooMany.send(head + "\r\n").readResponse().status()).isEqualTo(431);
+            }
+
+            assertThat(registry.get(MeterNames.REQUESTS_REJECTED).tag(MeterNames.CODE, "400").counter().count())
+                    .isEqualTo(1);
+            assertThat(registry.get(MeterNames.REQUESTS_REJECTED).tag(MeterNames.CODE, "431").counter().count())
+                    .isEqualTo(1);
+            assertThat(fixture.blue().connectionsAccepted()).as("no backend saw them").isZero();
+        }
+    }
+
+    @Test
+    void theRecorder_countsAnUnlistedStatusAsOther_andSafetyNetReroutesByColour() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        MicrometerRecorder recorder = new MicrometerRecorder(registry, false);
+
+        recorder.requestRejected(418);
+        recorder.safetyNetUsed(Colour.GREEN);
+        recorder.safetyNetUsed(Colour.GREEN);
+
+        assertThat(registry.get(MeterNames.REQUESTS_REJECTED).tag(MeterNames.CODE, "other").counter().count())
+                .isEqualTo(1);
+        assertThat(registry.get(MeterNames.SAFETY_NET_REROUTES).tag(MeterNames.COLOUR, "green").counter().count())
+                .isEqualTo(2);
+        assertThat(registry.get(MeterNames.SAFETY_NET_REROUTES).tag(MeterNames.COLOUR, "blue").counter().count())
+                .isZero();
     }
 }

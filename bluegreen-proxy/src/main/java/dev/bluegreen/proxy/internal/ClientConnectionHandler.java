@@ -220,6 +220,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
 
     /** Answers a request the proxy can't read on with an error, then closes: the stream can't be trusted. */
     private void respondAndClose(HttpResponseStatus status, String message) {
+        runtime.recorder().requestRejected(status.code());
         log.debug("{}: {} {}", ctx.channel(), status.code(), message);
         ctx.writeAndFlush(ErrorResponses.of(ctx.alloc(), status, message, true))
                 .addListener(ChannelFutureListener.CLOSE);

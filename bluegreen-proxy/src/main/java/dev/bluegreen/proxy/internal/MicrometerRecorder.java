@@ -1,5 +1,6 @@
 package dev.bluegreen.proxy.internal;
 
+import static dev.bluegreen.proxy.MeterNames.CODE;
 import static dev.bluegreen.proxy.MeterNames.COLOUR;
 import static dev.bluegreen.proxy.MeterNames.OUTCOME;
 import static dev.bluegreen.proxy.MeterNames.SOURCE;
@@ -22,12 +23,17 @@ public final class MicrometerRecorder implements ProxyRecorder {
 
     private static final String[] STATUS_CLASSES = {"aborted", "1xx", "2xx", "3xx", "4xx", "5xx"};
     private static final String[] SOURCES = {"backend", "proxy"};
+    /** The statuses the proxy refuses requests with; anything else counts as "other". */
+    private static final int[] REJECTION_STATUSES = {400, 408, 413, 414, 417, 421, 431, 501, 503, 505};
 
     private final Counter[][][] requests;
     private final Timer[] durations;
     private final Counter[] requestBytes;
     private final Counter[] responseBytes;
     private final Counter[][] drains;
+    /** By the index of the status in {@link #REJECTION_STATUSES}; the last one is "other". */
+    private final Counter[] rejections;
+    private final Counter[] safetyNetReroutes;
 
     /** @param percentileHistogram whether the duration timer publishes a percentile histogram */
     public MicrometerRecorder(MeterRegistry registry, boolean percentileHistogram) {
@@ -38,7 +44,19 @@ public final class MicrometerRecorder implements ProxyRecorder {
         requestBytes = new Counter[colours.length];
         responseBytes = new Counter[colours.length];
         drains = new Counter[colours.length][outcomes.length];
+        rejections = new Counter[REJECTION_STATUSES.length + 1];
+        for (int i = 0; i <= REJECTION_STATUSES.length; i++) {
+            rejections[i] = Counter.builder(MeterNames.REQUESTS_REJECTED)
+                    .description("Requests the proxy refused before any exchange began; no backend saw them")
+                    .tag(CODE, i < REJECTION_STATUSES.length ? Integer.toString(REJECTION_STATUSES[i]) : "other")
+                    .register(registry);
+        }
+        safetyNetReroutes = new Counter[colours.length];
         for (Colour colour : colours) {
+            safetyNetReroutes[colour.ordinal()] = Counter.builder(MeterNames.SAFETY_NET_REROUTES)
+                    .description("Requests the safety net sent to the previous live colour, by the colour that failed")
+                    .tag(COLOUR, colour.label())
+                    .register(registry);
             int c = colour.ordinal();
             for (int s = 0; s < STATUS_CLASSES.length; s++) {
                 for (int o = 0; o < SOURCES.length; o++) {
@@ -86,5 +104,22 @@ public final class MicrometerRecorder implements ProxyRecorder {
     @Override
     public void drainEnded(DrainReport report) {
         drains[report.colour().ordinal()][report.outcome().ordinal()].increment();
+    }
+
+    @Override
+    public void safetyNetUsed(Colour failedColour) {
+        safetyNetReroutes[failedColour.ordinal()].increment();
+    }
+
+    @Override
+    public void requestRejected(int status) {
+        int index = REJECTION_STATUSES.length;
+        for (int i = 0; i < REJECTION_STATUSES.length; i++) {
+            if (REJECTION_STATUSES[i] == status) {
+                index = i;
+                break;
+            }
+        }
+        rejections[index].increment();
     }
 }

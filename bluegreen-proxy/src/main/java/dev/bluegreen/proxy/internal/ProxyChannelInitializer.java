@@ -51,6 +51,7 @@ public final class ProxyChannelInitializer extends ChannelInitializer<Channel> i
     protected void initChannel(Channel ch) {
         clients.add(ch);
         if (!connectionLimit.admit(ch)) {
+            runtime.recorder().requestRejected(503);
             return;
         }
         ProtocolConfig protocols = runtime.config().protocols();

@@ -40,6 +40,15 @@ public interface ProxyRecorder {
     default void safetyNetUsed(Colour failedColour) {
     }
 
+    /**
+     * The proxy refused a request before any exchange began (a malformed or over-limit request, a client over the
+     * connection limit): answered with {@code status} and closed; nothing reached a backend.
+     *
+     * @param status the status the proxy answered, such as 400, 408, 413, 414, 421, 431 or 503
+     */
+    default void requestRejected(int status) {
+    }
+
     /** Both {@code first} and {@code second}, in that order. */
     static ProxyRecorder both(ProxyRecorder first, ProxyRecorder second) {
         if (first == NONE) {
@@ -63,6 +72,12 @@ public interface ProxyRecorder {
             public void safetyNetUsed(Colour failedColour) {
                 first.safetyNetUsed(failedColour);
                 second.safetyNetUsed(failedColour);
+            }
+
+            @Override
+            public void requestRejected(int status) {
+                first.requestRejected(status);
+                second.requestRejected(status);
             }
         };
     }
