@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.Colour;
+import dev.bluegreen.proxy.internal.Failures;
 import dev.bluegreen.proxy.internal.PrewarmGuard;
 import dev.bluegreen.proxy.internal.PreviewListener;
 import dev.bluegreen.proxy.internal.ProtocolConfig;
@@ -38,7 +39,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -145,7 +145,7 @@ public final class BlueGreenProxy {
                 boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
                 resolver.shutdown();
                 stopped.complete(null);
-                started.completeExceptionally(error instanceof CompletionException ? error.getCause() : error);
+                started.completeExceptionally(Failures.cause(error));
                 return;
             }
             Channel server = bound.server();
@@ -870,26 +870,17 @@ public final class BlueGreenProxy {
 
         /** Bytes of the request line; longer → 414. Default 8 KiB. */
         public Builder maxRequestLineLength(int bytes) {
-            RequestLimits l = requestLimits;
-            return requestLimits(new RequestLimits(bytes, l.maxHeaderSize(), l.maxHeaderCount(), l.maxBodySize(),
-                    l.maxRequestsPerConnection(), l.maxClientConnections(), l.requestHeaderTimeout(),
-                    l.requestBodyTimeout()));
+            return requestLimits(requestLimits.withMaxRequestLineLength(bytes));
         }
 
         /** Bytes of a request's header section; larger → 431. Default 16 KiB. */
         public Builder maxHeaderSize(int bytes) {
-            RequestLimits l = requestLimits;
-            return requestLimits(new RequestLimits(l.maxRequestLineLength(), bytes, l.maxHeaderCount(),
-                    l.maxBodySize(), l.maxRequestsPerConnection(), l.maxClientConnections(),
-                    l.requestHeaderTimeout(), l.requestBodyTimeout()));
+            return requestLimits(requestLimits.withMaxHeaderSize(bytes));
         }
 
         /** Header fields in one request; more → 431. Default 100. */
         public Builder maxHeaderCount(int fields) {
-            RequestLimits l = requestLimits;
-            return requestLimits(new RequestLimits(l.maxRequestLineLength(), l.maxHeaderSize(), fields,
-                    l.maxBodySize(), l.maxRequestsPerConnection(), l.maxClientConnections(),
-                    l.requestHeaderTimeout(), l.requestBodyTimeout()));
+            return requestLimits(requestLimits.withMaxHeaderCount(fields));
         }
 
         /**
@@ -898,18 +889,12 @@ public final class BlueGreenProxy {
          * no limit.
          */
         public Builder maxRequestBodySize(long bytes) {
-            RequestLimits l = requestLimits;
-            return requestLimits(new RequestLimits(l.maxRequestLineLength(), l.maxHeaderSize(), l.maxHeaderCount(),
-                    bytes, l.maxRequestsPerConnection(), l.maxClientConnections(), l.requestHeaderTimeout(),
-                    l.requestBodyTimeout()));
+            return requestLimits(requestLimits.withMaxBodySize(bytes));
         }
 
         /** Requests served on one client connection; the last one's response closes it. Default 10,000; 0: none. */
         public Builder maxRequestsPerConnection(int requests) {
-            RequestLimits l = requestLimits;
-            return requestLimits(new RequestLimits(l.maxRequestLineLength(), l.maxHeaderSize(), l.maxHeaderCount(),
-                    l.maxBodySize(), requests, l.maxClientConnections(), l.requestHeaderTimeout(),
-                    l.requestBodyTimeout()));
+            return requestLimits(requestLimits.withMaxRequestsPerConnection(requests));
         }
 
         /**
@@ -917,10 +902,7 @@ public final class BlueGreenProxy {
          * Default 10,000; 0: no limit.
          */
         public Builder maxClientConnections(int connections) {
-            RequestLimits l = requestLimits;
-            return requestLimits(new RequestLimits(l.maxRequestLineLength(), l.maxHeaderSize(), l.maxHeaderCount(),
-                    l.maxBodySize(), l.maxRequestsPerConnection(), connections, l.requestHeaderTimeout(),
-                    l.requestBodyTimeout()));
+            return requestLimits(requestLimits.withMaxClientConnections(connections));
         }
 
         /**
@@ -928,18 +910,12 @@ public final class BlueGreenProxy {
          * → 408 and close (the slowloris defence). Default 10 s.
          */
         public Builder requestHeaderTimeout(Duration timeout) {
-            RequestLimits l = requestLimits;
-            return requestLimits(new RequestLimits(l.maxRequestLineLength(), l.maxHeaderSize(), l.maxHeaderCount(),
-                    l.maxBodySize(), l.maxRequestsPerConnection(), l.maxClientConnections(), timeout,
-                    l.requestBodyTimeout()));
+            return requestLimits(requestLimits.withRequestHeaderTimeout(timeout));
         }
 
         /** How long the client may leave a read of its request body unanswered; longer → 408. Default 30 s. */
         public Builder requestBodyTimeout(Duration timeout) {
-            RequestLimits l = requestLimits;
-            return requestLimits(new RequestLimits(l.maxRequestLineLength(), l.maxHeaderSize(), l.maxHeaderCount(),
-                    l.maxBodySize(), l.maxRequestsPerConnection(), l.maxClientConnections(),
-                    l.requestHeaderTimeout(), timeout));
+            return requestLimits(requestLimits.withRequestBodyTimeout(timeout));
         }
 
         /**

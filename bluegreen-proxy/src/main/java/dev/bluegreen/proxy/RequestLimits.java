@@ -6,7 +6,8 @@ import java.time.Duration;
 
 /**
  * How much a client may ask of the proxy: sizes, counts and times, each answered with its own status when exceeded.
- * Set through {@link BlueGreenProxy.Builder}; {@link #defaults()} gives the values used when nothing is set.
+ * Set through {@link BlueGreenProxy.Builder}, one limit at a time or all at once from {@link #defaults()} and the
+ * {@code with} methods, such as {@code RequestLimits.defaults().withMaxBodySize(10 << 20)}.
  *
  * @param maxRequestLineLength     bytes of the request line ({@code GET /path HTTP/1.1}); longer → 414
  * @param maxHeaderSize            bytes of the header section; larger → 431
@@ -52,6 +53,94 @@ public record RequestLimits(
     public static RequestLimits defaults() {
         return new RequestLimits(8 * 1024, 16 * 1024, 100, 0, 10_000, 10_000,
                 Duration.ofSeconds(10), Duration.ofSeconds(30));
+    }
+
+    /**
+     * These limits with another {@code maxRequestLineLength}.
+     *
+     * @param maxRequestLineLength the new value, checked as the constructor checks it
+     * @return a new record
+     */
+    public RequestLimits withMaxRequestLineLength(int maxRequestLineLength) {
+        return new RequestLimits(maxRequestLineLength, maxHeaderSize, maxHeaderCount, maxBodySize,
+                maxRequestsPerConnection, maxClientConnections, requestHeaderTimeout, requestBodyTimeout);
+    }
+
+    /**
+     * These limits with another {@code maxHeaderSize}.
+     *
+     * @param maxHeaderSize the new value, checked as the constructor checks it
+     * @return a new record
+     */
+    public RequestLimits withMaxHeaderSize(int maxHeaderSize) {
+        return new RequestLimits(maxRequestLineLength, maxHeaderSize, maxHeaderCount, maxBodySize,
+                maxRequestsPerConnection, maxClientConnections, requestHeaderTimeout, requestBodyTimeout);
+    }
+
+    /**
+     * These limits with another {@code maxHeaderCount}.
+     *
+     * @param maxHeaderCount the new value, checked as the constructor checks it
+     * @return a new record
+     */
+    public RequestLimits withMaxHeaderCount(int maxHeaderCount) {
+        return new RequestLimits(maxRequestLineLength, maxHeaderSize, maxHeaderCount, maxBodySize,
+                maxRequestsPerConnection, maxClientConnections, requestHeaderTimeout, requestBodyTimeout);
+    }
+
+    /**
+     * These limits with another {@code maxBodySize}.
+     *
+     * @param maxBodySize the new value, checked as the constructor checks it
+     * @return a new record
+     */
+    public RequestLimits withMaxBodySize(long maxBodySize) {
+        return new RequestLimits(maxRequestLineLength, maxHeaderSize, maxHeaderCount, maxBodySize,
+                maxRequestsPerConnection, maxClientConnections, requestHeaderTimeout, requestBodyTimeout);
+    }
+
+    /**
+     * These limits with another {@code maxRequestsPerConnection}.
+     *
+     * @param maxRequestsPerConnection the new value, checked as the constructor checks it
+     * @return a new record
+     */
+    public RequestLimits withMaxRequestsPerConnection(int maxRequestsPerConnection) {
+        return new RequestLimits(maxRequestLineLength, maxHeaderSize, maxHeaderCount, maxBodySize,
+                maxRequestsPerConnection, maxClientConnections, requestHeaderTimeout, requestBodyTimeout);
+    }
+
+    /**
+     * These limits with another {@code maxClientConnections}.
+     *
+     * @param maxClientConnections the new value, checked as the constructor checks it
+     * @return a new record
+     */
+    public RequestLimits withMaxClientConnections(int maxClientConnections) {
+        return new RequestLimits(maxRequestLineLength, maxHeaderSize, maxHeaderCount, maxBodySize,
+                maxRequestsPerConnection, maxClientConnections, requestHeaderTimeout, requestBodyTimeout);
+    }
+
+    /**
+     * These limits with another {@code requestHeaderTimeout}.
+     *
+     * @param requestHeaderTimeout the new value, checked as the constructor checks it
+     * @return a new record
+     */
+    public RequestLimits withRequestHeaderTimeout(Duration requestHeaderTimeout) {
+        return new RequestLimits(maxRequestLineLength, maxHeaderSize, maxHeaderCount, maxBodySize,
+                maxRequestsPerConnection, maxClientConnections, requestHeaderTimeout, requestBodyTimeout);
+    }
+
+    /**
+     * These limits with another {@code requestBodyTimeout}.
+     *
+     * @param requestBodyTimeout the new value, checked as the constructor checks it
+     * @return a new record
+     */
+    public RequestLimits withRequestBodyTimeout(Duration requestBodyTimeout) {
+        return new RequestLimits(maxRequestLineLength, maxHeaderSize, maxHeaderCount, maxBodySize,
+                maxRequestsPerConnection, maxClientConnections, requestHeaderTimeout, requestBodyTimeout);
     }
 
     private static void atLeast(String name, long value, long min) {

@@ -6,6 +6,7 @@ import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.GuardContext;
 import dev.bluegreen.core.GuardVerdict;
 import dev.bluegreen.core.SwitchGuard;
+import dev.bluegreen.proxy.internal.Failures;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -158,7 +158,7 @@ public final class SmokeCheck implements SwitchGuard {
     private CompletableFuture<String> probe(Backend backend) {
         HttpRequest request;
         try {
-            request = HttpRequest.newBuilder(URI.create("http://" + hostForUri(backend) + ":" + backend.port() + path))
+            request = HttpRequest.newBuilder(URI.create("http://" + backend.authority() + path))
                     .timeout(timeout)
                     .GET()
                     .build();
@@ -167,8 +167,7 @@ public final class SmokeCheck implements SwitchGuard {
         }
         return client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, error) -> {
             if (error != null) {
-                Throwable cause = error instanceof CompletionException && error.getCause() != null
-                        ? error.getCause() : error;
+                Throwable cause = Failures.cause(error);
                 return backend.id() + " " + cause.getClass().getSimpleName()
                         + (cause.getMessage() != null ? " (" + cause.getMessage() + ")" : "");
             }
@@ -183,11 +182,6 @@ public final class SmokeCheck implements SwitchGuard {
             }
             return null;
         });
-    }
-
-    private static String hostForUri(Backend backend) {
-        String host = backend.host();
-        return host.indexOf(':') >= 0 ? "[" + host + "]" : host;
     }
 
     @Override

@@ -13,7 +13,6 @@ import dev.bluegreen.proxy.WatchEvent;
 import dev.bluegreen.proxy.WatchFigures;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
@@ -212,7 +211,7 @@ public final class Watcher {
     }
 
     static String message(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = Failures.cause(error);
         return cause.getMessage() == null ? cause.toString() : cause.getMessage();
     }
 }

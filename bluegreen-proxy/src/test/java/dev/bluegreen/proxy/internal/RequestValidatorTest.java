@@ -12,7 +12,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -25,10 +24,9 @@ class RequestValidatorTest {
     }
 
     private static RequestRules rules(long maxBody, int maxRequests, boolean dropUnderscores) {
-        RequestLimits d = RequestLimits.defaults();
-        return new RequestRules(new RequestLimits(d.maxRequestLineLength(), d.maxHeaderSize(), d.maxHeaderCount(),
-                maxBody, maxRequests, 0, Duration.ofSeconds(10), Duration.ofSeconds(30)), Set.of(),
-                TrustedProxies.NONE, false, dropUnderscores);
+        RequestLimits limits = RequestLimits.defaults().withMaxBodySize(maxBody)
+                .withMaxRequestsPerConnection(maxRequests).withMaxClientConnections(0);
+        return new RequestRules(limits, Set.of(), TrustedProxies.NONE, false, dropUnderscores);
     }
 
     private static void write(EmbeddedChannel channel, String raw) {

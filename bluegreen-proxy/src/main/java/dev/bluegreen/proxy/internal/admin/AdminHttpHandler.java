@@ -7,6 +7,7 @@ import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.Fleet;
 import dev.bluegreen.core.RoutingSnapshot;
 import dev.bluegreen.proxy.BlueGreenProxy;
+import dev.bluegreen.proxy.internal.Failures;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -28,7 +29,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -188,7 +188,7 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
             if (error == null) {
                 json(ctx, HttpResponseStatus.OK, StatusDocument.fleet(status, generation, null), keepAlive);
             } else {
-                Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+                Throwable cause = Failures.cause(error);
                 json(ctx, HttpResponseStatus.GATEWAY_TIMEOUT,
                         StatusDocument.fleet(fleet.get().status(), generation, cause.getMessage()), keepAlive);
             }
@@ -233,7 +233,7 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
                 json(ctx, HttpResponseStatus.OK, StatusDocument.status(snapshot, proxy), keepAlive);
                 return;
             }
-            Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+            Throwable cause = Failures.cause(error);
             if (cause instanceof ChangeRefusedException refused) {
                 json(ctx, HttpResponseStatus.CONFLICT,
                         StatusDocument.refusal(refused, admin.snapshot().generation()), keepAlive);
