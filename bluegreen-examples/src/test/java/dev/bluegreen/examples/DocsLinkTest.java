@@ -41,13 +41,15 @@ class DocsLinkTest {
                 ```sh
                 echo "[in a block](ignored.md)"
                 ```
-                [no such section](#nothing)
+                [no such section](#nothing), and a link whose text wraps, [to a page that is
+                not there](wrapped.md)
                 """);
 
         assertThat(brokenLinks(page)).containsExactly(
                 "docs/broken.md:4: nowhere.md (no such file)",
                 "docs/broken.md:4: ../README.md#no-such-heading (no such heading)",
-                "docs/broken.md:10: #nothing (no such heading)");
+                "docs/broken.md:10: #nothing (no such heading)",
+                "docs/broken.md:11: wrapped.md (no such file)");
     }
 
     @Test

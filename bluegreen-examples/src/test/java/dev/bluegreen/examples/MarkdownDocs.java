@@ -26,7 +26,7 @@ final class MarkdownDocs {
 
     private static final Pattern FENCE = Pattern.compile("^( {0,12})```\\s*([^`\\s]*)[^`]*$");
     private static final Pattern LINK = Pattern.compile("!?\\[(?:[^\\]\\\\]|\\\\.)*]\\(([^)\\s]+)(?:\\s+\"[^\"]*\")?\\)");
-    private static final Pattern REFERENCE_DEFINITION = Pattern.compile("^ {0,3}\\[[^\\]]+]:\\s+(\\S+)");
+    private static final Pattern REFERENCE_DEFINITION = Pattern.compile("(?m)^ {0,3}\\[[^\\]]+]:\\s+(\\S+)");
     private static final Pattern INLINE_CODE = Pattern.compile("`+[^`]*`+");
     private static final Pattern HEADING = Pattern.compile("^ {0,3}#{1,6}\\s+(.*?)\\s*#*\\s*$");
 
@@ -148,26 +148,46 @@ final class MarkdownDocs {
         return found;
     }
 
-    /** Every relative link and image target of the page, outside code blocks and inline code. */
+    /**
+     * Every relative link and image target of the page, outside code blocks and inline code. The page is scanned
+     * whole, so a link whose text wraps onto the next line is found too.
+     */
     static List<Link> relativeLinks(Page page) {
-        List<Link> links = new ArrayList<>();
         boolean[] code = fencedLines(page);
         List<String> lines = page.lines();
+        StringBuilder text = new StringBuilder();
         for (int i = 0; i < lines.size(); i++) {
-            if (code[i]) {
-                continue;
+            // Blanked rather than dropped, so that an offset still tells the line.
+            String line = code[i] ? "" : lines.get(i);
+            Matcher inline = INLINE_CODE.matcher(line);
+            StringBuilder kept = new StringBuilder();
+            while (inline.find()) {
+                inline.appendReplacement(kept, " ".repeat(inline.group().length()));
             }
-            String text = INLINE_CODE.matcher(lines.get(i)).replaceAll("");
-            Matcher link = LINK.matcher(text);
-            while (link.find()) {
-                addIfRelative(links, page, i + 1, link.group(1));
-            }
-            Matcher definition = REFERENCE_DEFINITION.matcher(text);
-            if (definition.find()) {
-                addIfRelative(links, page, i + 1, definition.group(1));
+            inline.appendTail(kept);
+            text.append(kept).append('\n');
+        }
+        List<Link> links = new ArrayList<>();
+        Matcher link = LINK.matcher(text);
+        while (link.find()) {
+            addIfRelative(links, page, lineAt(text, link.start(1)), link.group(1));
+        }
+        Matcher definition = REFERENCE_DEFINITION.matcher(text);
+        while (definition.find()) {
+            addIfRelative(links, page, lineAt(text, definition.start(1)), definition.group(1));
+        }
+        links.sort(java.util.Comparator.comparingInt(Link::line));
+        return links;
+    }
+
+    private static int lineAt(CharSequence text, int offset) {
+        int line = 1;
+        for (int i = 0; i < offset; i++) {
+            if (text.charAt(i) == '\n') {
+                line++;
             }
         }
-        return links;
+        return line;
     }
 
     /** For each line of the page, whether it is a fence or inside a fenced block. */
