@@ -1,5 +1,7 @@
 package dev.bluegreen.proxy.internal;
 
+import dev.bluegreen.proxy.internal.routing.SteeringSettings;
+import dev.bluegreen.proxy.internal.request.RequestRules;
 import dev.bluegreen.proxy.AutoRollback;
 import dev.bluegreen.proxy.internal.health.HealthSettings;
 import java.net.InetSocketAddress;
