@@ -73,16 +73,10 @@ public class RouterBenchmark {
                 ? new SteeringSettings(PreviewRule.header("X-Preview"), null, null, null,
                         SteeringSettings.NONE.ticker())
                 : SteeringSettings.NONE;
-        ProxyConfig config = new ProxyConfig(new InetSocketAddress("127.0.0.1", 0), 1, Duration.ofSeconds(1),
-                Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(30), 3, Duration.ofSeconds(1),
-                Duration.ofSeconds(30), false, null, settings, null, HealthSettings.OFF, ProtocolConfig.defaults(),
-                RequestRules.defaults());
-        DrainCoordinator drains = new DrainCoordinator(config, new ProxyCounters(), List.of(), null,
-                () -> ProxyRecorder.NONE);
         if (shift) {
             admin.shift(Colour.GREEN, 20);
         }
-        router = new Router(config, admin.snapshot(), drains);
+        router = new Router(settings, Duration.ofSeconds(30), admin.snapshot(), colour -> null);
         request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
         request.headers().set(HttpHeaderNames.HOST, "shop.example.com");
     }

@@ -75,14 +75,14 @@ public final class DrainCoordinator {
                     change.to().label(), change.generation(), resumed.openConnections());
         }
         DrainTracker drain = new DrainTracker(change.from(), change.generation(), clock.instant(),
-                config.drainTimeout(), counters);
+                config.timeouts().drain(), counters);
         DrainTracker superseded = latest.getAndSet(change.from().ordinal(), drain);
         if (superseded != null) {
             superseded.finish(DrainReport.Outcome.CANCELLED);
         }
         log.info("draining {} (generation {}): {} exchange(s), {} connection(s); deadline in {} ms",
                 drain.colour().label(), drain.generation(), drain.activeExchanges(), drain.openConnections(),
-                config.drainTimeout().toMillis());
+                config.timeouts().drain().toMillis());
         watch(drain);
     }
 
@@ -90,7 +90,7 @@ public final class DrainCoordinator {
         ScheduledFuture<?> check = timers.scheduleAtFixedRate(() -> check(drain),
                 CHECK_PERIOD_MILLIS, CHECK_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
         ScheduledFuture<?> deadline = timers.schedule(() -> deadline(drain),
-                config.drainTimeout().toNanos(), TimeUnit.NANOSECONDS);
+                config.timeouts().drain().toNanos(), TimeUnit.NANOSECONDS);
         drain.completion().whenComplete((report, error) -> {
             check.cancel(false);
             deadline.cancel(false);

@@ -101,7 +101,7 @@ public final class ClientConnectionHandler extends ChannelInboundHandlerAdapter 
         idleSinceNanos = System.nanoTime();
         if (!stream) {
             runtime.counters().clientConnected();
-            scheduleIdleCheck(runtime.config().idleTimeout().toNanos());
+            scheduleIdleCheck(runtime.config().timeouts().clientIdle().toNanos());
         }
         ctx.read();
         ctx.fireChannelActive();
@@ -303,7 +303,7 @@ public final class ClientConnectionHandler extends ChannelInboundHandlerAdapter 
         if (!ctx.channel().isActive()) {
             return;
         }
-        long timeout = runtime.config().idleTimeout().toNanos();
+        long timeout = runtime.config().timeouts().clientIdle().toNanos();
         if (exchange != null) {
             scheduleIdleCheck(timeout);
             return;

@@ -727,13 +727,13 @@ public final class Exchange implements BackendPool.AcquireCallback {
         if (ended || !awaitingUpstream || responseComplete || waitingForClientWritable) {
             return;
         }
-        if (nowNanos - lastUpstreamActivityNanos < config.responseTimeout().toNanos()) {
+        if (nowNanos - lastUpstreamActivityNanos < config.timeouts().response().toNanos()) {
             return;
         }
         log.warn("504: {} of the {} pool was silent for {} ms on {} {}", backend, colour.label(),
-                config.responseTimeout().toMillis(), request.method(), request.uri());
+                config.timeouts().response().toMillis(), request.method(), request.uri());
         failUpstream(HttpResponseStatus.GATEWAY_TIMEOUT,
-                "the backend did not answer within " + config.responseTimeout().toMillis() + " ms");
+                "the backend did not answer within " + config.timeouts().response().toMillis() + " ms");
     }
 
     // ---- the end ---------------------------------------------------------------------------------------------

@@ -188,7 +188,7 @@ public final class LoopContext {
 
     /** Closes idle connections unused for longer than the upstream idle timeout. */
     public void evictIdleConnections() {
-        long deadline = System.nanoTime() - runtime.config().upstreamIdleTimeout().toNanos();
+        long deadline = System.nanoTime() - runtime.config().timeouts().upstreamIdle().toNanos();
         for (Map<Backend, BackendPool> byBackend : pools.values()) {
             for (BackendPool pool : byBackend.values()) {
                 pool.evictIdleSince(deadline);

@@ -59,7 +59,7 @@ public final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
         epoch = runtime.drains().liveColourChanges();
         runtime.counters().clientConnected();
         idleSinceNanos = System.nanoTime();
-        scheduleIdleCheck(runtime.config().idleTimeout().toNanos());
+        scheduleIdleCheck(runtime.config().timeouts().clientIdle().toNanos());
         openConnectionWindow(ctx);
     }
 
@@ -119,7 +119,7 @@ public final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
         }
         forcedClose = ctx.executor().schedule(() -> {
             ctx.channel().close();
-        }, runtime.config().shutdownGracePeriod().toNanos(), TimeUnit.NANOSECONDS);
+        }, runtime.config().timeouts().shutdownGracePeriod().toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** Closes behind what is already written (the last stream's end, the GOAWAY), not in front of it. */
@@ -160,7 +160,7 @@ public final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
         if (!ctx.channel().isActive() || closing) {
             return;
         }
-        long timeout = runtime.config().idleTimeout().toNanos();
+        long timeout = runtime.config().timeouts().clientIdle().toNanos();
         if (openStreams > 0) {
             scheduleIdleCheck(timeout);
             return;

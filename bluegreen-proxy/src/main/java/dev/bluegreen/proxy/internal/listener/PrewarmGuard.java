@@ -51,7 +51,7 @@ public final class PrewarmGuard implements SwitchGuard {
             opened.add(done);
             loop.eventLoop().execute(() -> warm(loop, context.target(), backends, done));
         }
-        long bound = runtime.config().connectTimeout().toMillis() + 1_000;
+        long bound = runtime.config().timeouts().connect().toMillis() + 1_000;
         int wanted = opened.size() * backends.size() * connectionsPerBackend;
         return CompletableFuture.allOf(opened.toArray(CompletableFuture[]::new))
                 .thenApply(all -> GuardVerdict.pass("opened " + opened.stream().mapToInt(CompletableFuture::join)

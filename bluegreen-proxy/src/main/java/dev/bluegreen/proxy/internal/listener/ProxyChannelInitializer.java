@@ -70,7 +70,7 @@ public final class ProxyChannelInitializer extends ChannelInitializer<Channel> i
             ch.pipeline().addLast("tls", tls).addLast("alpn", new AlpnSwitch(this));
         } else if (protocols.http2().cleartext()) {
             ch.pipeline().addLast("detect",
-                    new CleartextProtocolDetector(this, runtime.config().idleTimeout().toNanos()));
+                    new CleartextProtocolDetector(this, runtime.config().timeouts().clientIdle().toNanos()));
         } else {
             addHttp1Handlers(ch.pipeline());
         }
@@ -103,7 +103,7 @@ public final class ProxyChannelInitializer extends ChannelInitializer<Channel> i
     public void addHttp2Handlers(ChannelPipeline pipeline) {
         Http2ClientConnection connection = new Http2ClientConnection(runtime);
         pipeline.addLast("h2", Http2Codecs.server(runtime.config().protocols().http2(),
-                        runtime.config().shutdownGracePeriod()))
+                        runtime.config().timeouts().shutdownGracePeriod()))
                 .addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
                     @Override
                     protected void initChannel(Http2StreamChannel stream) {

@@ -62,7 +62,7 @@ public final class ProxyRuntime {
         this.addresses = new BackendAddresses(resolverExecutor);
         this.upstreamBootstrap = new Bootstrap()
                 .channel(transport.socketChannelType())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.timeouts().connect().toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
                 // Reads from the backend are requested one at a time, as the client takes the writes.
                 .option(ChannelOption.AUTO_READ, false)
@@ -74,7 +74,7 @@ public final class ProxyRuntime {
         }
         this.loops = byLoop;
         this.drains = new DrainCoordinator(config, counters, byLoop.values(), workers.next(), this::recorder);
-        this.router = new Router(config, admin.snapshot(), drains);
+        this.router = new Router(config.steering(), config.timeouts().drain(), admin.snapshot(), drains::latest);
         addresses.resolveAll(admin.snapshot());
         EventLoop healthLoop = (EventLoop) workers.next();
         this.health = new HealthRegistry(config.health(), System::nanoTime, Clock.systemUTC(),
@@ -203,8 +203,8 @@ public final class ProxyRuntime {
      * timeout sweep (every quarter of the timeout, between 10 ms and 1 s, so a timeout fires at most a quarter late).
      */
     public void scheduleIdleEviction() {
-        long periodMillis = Math.max(100, config.upstreamIdleTimeout().toMillis() / 2);
-        long sweepMillis = Math.min(1_000, Math.max(10, config.responseTimeout().toMillis() / 4));
+        long periodMillis = Math.max(100, config.timeouts().upstreamIdle().toMillis() / 2);
+        long sweepMillis = Math.min(1_000, Math.max(10, config.timeouts().response().toMillis() / 4));
         for (LoopContext context : loops.values()) {
             context.eventLoop().scheduleWithFixedDelay(context::evictIdleConnections,
                     periodMillis, periodMillis, java.util.concurrent.TimeUnit.MILLISECONDS);

@@ -5,7 +5,7 @@ import java.util.Set;
 
 /**
  * What the proxy accepts from clients and how it forwards their requests: the limits, the {@code Host} allow-list,
- * and the header policy. Validated by {@code BlueGreenProxy.Builder}; immutable.
+ * and the header policy. Validated by {@code BlueGreenProxyBuilder}; immutable.
  *
  * @param limits                    sizes, counts and timeouts
  * @param allowedHosts              host names (lower case, without port) a request may name; empty for any

@@ -1,7 +1,5 @@
 package dev.bluegreen.proxy.internal.routing;
 
-import dev.bluegreen.proxy.internal.ProxyConfig;
-import dev.bluegreen.proxy.internal.drain.DrainCoordinator;
 import dev.bluegreen.proxy.internal.request.Cookies;
 import dev.bluegreen.core.Change;
 import dev.bluegreen.core.Colour;
@@ -13,6 +11,8 @@ import dev.bluegreen.proxy.StickySessions;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.function.Function;
 import java.security.MessageDigest;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
@@ -44,7 +44,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class Router {
 
     private final SteeringSettings settings;
-    private final DrainCoordinator drains;
+    /** The latest drain of a colour, or {@code null} if it never stopped being live. */
+    private final Function<Colour, Drain> drains;
     private final PreviewRule preview;
     private final byte[] previewSecret;
     private final StickySessions sticky;
@@ -60,8 +61,15 @@ public final class Router {
     private record LiveChange(Colour live, long generation, long atNanos, boolean known) {
     }
 
-    public Router(ProxyConfig config, RoutingSnapshot initial, DrainCoordinator drains) {
-        this.settings = config.steering();
+    /**
+     * @param settings     preview, sticky sessions and the safety net
+     * @param drainTimeout how long a colour that stopped being live keeps sticky sessions
+     * @param initial      the routing snapshot when the proxy starts
+     * @param drains       the latest drain of a colour, or {@code null} if it never stopped being live
+     */
+    public Router(SteeringSettings settings, Duration drainTimeout, RoutingSnapshot initial,
+                  Function<Colour, Drain> drains) {
+        this.settings = settings;
         this.drains = drains;
         this.preview = settings.preview();
         this.previewSecret = preview == null ? null
@@ -70,7 +78,7 @@ public final class Router {
         this.sessions = sticky == null ? null
                 : new SessionTable(sticky.maximumSize(), sticky.idleTtl(), settings.ticker());
         this.safetyNetWindowNanos = settings.safetyNetWindow() == null ? 0 : settings.safetyNetWindow().toNanos();
-        this.drainTimeoutNanos = config.drainTimeout().toNanos();
+        this.drainTimeoutNanos = drainTimeout.toNanos();
         this.lastLiveChange = new AtomicReference<>(new LiveChange(initial.live(), initial.generation(), 0, false));
     }
 
@@ -280,7 +288,7 @@ public final class Router {
      */
     public boolean keepsNonLive(RoutingSnapshot snapshot, Colour colour) {
         if (preview != null || settings.previewListenAddress() != null || snapshot.shiftPercent() > 0) {
-            Drain drain = drains.latest(colour);
+            Drain drain = drains.apply(colour);
             if (drain == null || drain.isDone()) {
                 return true;
             }

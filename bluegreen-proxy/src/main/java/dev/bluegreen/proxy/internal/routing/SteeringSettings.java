@@ -8,7 +8,7 @@ import java.time.Duration;
 
 /**
  * The settings of the routing decision beyond "the live colour": preview traffic, sticky sessions and the safety
- * net. Each is off when {@code null}. Validated by {@code BlueGreenProxy.Builder}.
+ * net. Each is off when {@code null}. Validated by {@code BlueGreenProxyBuilder}.
  *
  * @param preview               which requests go to the idle colour, or {@code null}
  * @param previewListenAddress  a second listener whose requests all go to the idle colour, or {@code null}

@@ -45,14 +45,8 @@ class RouterTest {
     }
 
     private Router router(PreviewRule preview, StickySessions sticky, Duration safetyNet) {
-        ProxyConfig config = new ProxyConfig(new InetSocketAddress("127.0.0.1", 0), 1, Duration.ofSeconds(1),
-                Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(30), 3, Duration.ofSeconds(1),
-                DRAIN, false, null, new SteeringSettings(preview, null, sticky, safetyNet, ticker), null,
-                dev.bluegreen.proxy.internal.health.HealthSettings.OFF, ProtocolConfig.defaults(),
-                RequestRules.defaults());
-        DrainCoordinator drains = new DrainCoordinator(config, new ProxyCounters(), List.of(), null,
-                () -> ProxyRecorder.NONE);
-        return new Router(config, admin.snapshot(), drains);
+        return new Router(new SteeringSettings(preview, null, sticky, safetyNet, ticker), DRAIN, admin.snapshot(),
+                colour -> null);
     }
 
     private static HttpRequest request(String... nameValues) {
