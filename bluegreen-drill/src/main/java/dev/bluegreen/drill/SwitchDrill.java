@@ -10,6 +10,7 @@ import dev.bluegreen.drill.internal.DrillLog;
 import dev.bluegreen.drill.internal.DrillSettings;
 import dev.bluegreen.drill.internal.LoadDriver;
 import dev.bluegreen.proxy.BlueGreenProxy;
+import dev.bluegreen.proxy.BlueGreenProxyBuilder;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -91,7 +92,7 @@ public final class SwitchDrill {
             return thread;
         });
         try {
-            BlueGreenProxy.Builder proxyBuilder = BlueGreenProxy.builder(admin);
+            BlueGreenProxyBuilder proxyBuilder = BlueGreenProxy.builder(admin);
             settings.proxyCustomizer.accept(proxyBuilder);
             BlueGreenProxy proxy = proxyBuilder.listen("127.0.0.1", 0).routingHeader(ROUTING_HEADER).build();
             await(proxy.start(), Duration.ofSeconds(30), "start its proxy");
@@ -165,7 +166,7 @@ public final class SwitchDrill {
         private Duration duration = Duration.ofSeconds(10);
         private Duration requestTimeout = Duration.ofSeconds(10);
         private IntPredicate accepted = status -> status >= 200 && status < 400;
-        private Consumer<BlueGreenProxy.Builder> proxyCustomizer = proxy -> { };
+        private Consumer<BlueGreenProxyBuilder> proxyCustomizer = proxy -> { };
 
         private Builder() {
         }
@@ -317,7 +318,7 @@ public final class SwitchDrill {
          * @param customizer called with the proxy's builder before it is built
          * @return this builder
          */
-        public Builder proxy(Consumer<BlueGreenProxy.Builder> customizer) {
+        public Builder proxy(Consumer<BlueGreenProxyBuilder> customizer) {
             this.proxyCustomizer = requireNonNull(customizer, "customizer");
             return this;
         }

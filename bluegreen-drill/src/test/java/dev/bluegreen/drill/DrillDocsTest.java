@@ -1,21 +1,15 @@
 package dev.bluegreen.drill;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.bluegreen.testing.TestBackend;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The example of docs/drill.md, run as the test it shows (two test backends stand in for the two versions a user's
- * test would start), and a check that the page quotes it verbatim.
+ * The example of docs/drill.md, run as the test it shows: two test backends stand in for the two versions a user's
+ * test would start. The page quotes the tagged region; {@code DocsSnippetTest} (bluegreen-examples) checks the quote.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DrillDocsTest {
@@ -46,15 +40,4 @@ class DrillDocsTest {
         report.assertNoFailures();
     }
     // end::drill[]
-
-    @Test
-    void docs_quoteTheExampleVerbatim() throws IOException {
-        String source = Files.readString(Path.of("src/test/java/dev/bluegreen/drill/DrillDocsTest.java"));
-        String tagged = source.split("// tag::drill\\[]\n")[1].split("\\s*// end::drill\\[]")[0];
-        String dedented = tagged.lines()
-                .map(line -> line.startsWith("    ") ? line.substring(4) : line)
-                .collect(Collectors.joining("\n"));
-
-        assertThat(Files.readString(Path.of("../docs/drill.md"))).contains("```java\n" + dedented + "\n```");
-    }
 }

@@ -17,6 +17,7 @@ import dev.bluegreen.examples.options.TlsOptions;
 import dev.bluegreen.examples.options.ZooKeeperOptions;
 import dev.bluegreen.proxy.AdminEndpoint;
 import dev.bluegreen.proxy.BlueGreenProxy;
+import dev.bluegreen.proxy.BlueGreenProxyBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,7 +111,7 @@ public final class ProxyCommand implements Callable<Integer> {
                 }
             }
             blueGreen = builder.build();
-            BlueGreenProxy.Builder proxy = BlueGreenProxy.builder(blueGreen).shutdownGracePeriod(STOP_GRACE_PERIOD);
+            BlueGreenProxyBuilder proxy = BlueGreenProxy.builder(blueGreen).shutdownGracePeriod(STOP_GRACE_PERIOD);
             for (ProxyOptionGroup group : groups()) {
                 group.configureProxy(proxy, errors);
             }

@@ -1,7 +1,7 @@
 package dev.bluegreen.examples.options;
 
 import dev.bluegreen.examples.Converters;
-import dev.bluegreen.proxy.BlueGreenProxy;
+import dev.bluegreen.proxy.BlueGreenProxyBuilder;
 import dev.bluegreen.proxy.HealthCheckSettings;
 import dev.bluegreen.proxy.OutlierEjection;
 import java.time.Duration;
@@ -63,7 +63,7 @@ public final class HealthOptions implements ProxyOptionGroup {
     }
 
     @Override
-    public void configureProxy(BlueGreenProxy.Builder proxy, OptionErrors errors) {
+    public void configureProxy(BlueGreenProxyBuilder proxy, OptionErrors errors) {
         if (healthChecks) {
             HealthCheckSettings path = errors.check("--health-path", () -> HealthCheckSettings.defaults()
                     .withPath(healthPath));

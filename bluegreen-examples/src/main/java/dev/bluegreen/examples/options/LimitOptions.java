@@ -1,6 +1,6 @@
 package dev.bluegreen.examples.options;
 
-import dev.bluegreen.proxy.BlueGreenProxy;
+import dev.bluegreen.proxy.BlueGreenProxyBuilder;
 import java.util.List;
 import picocli.CommandLine.Option;
 
@@ -39,7 +39,7 @@ public final class LimitOptions implements ProxyOptionGroup {
     }
 
     @Override
-    public void configureProxy(BlueGreenProxy.Builder proxy, OptionErrors errors) {
+    public void configureProxy(BlueGreenProxyBuilder proxy, OptionErrors errors) {
         errors.check("--max-connections", () -> proxy.maxClientConnections(maxConnections));
         errors.check("--max-requests-per-connection", () -> proxy.maxRequestsPerConnection(maxRequestsPerConnection));
         errors.check("--max-body-size", () -> proxy.maxRequestBodySize(maxBodySize));

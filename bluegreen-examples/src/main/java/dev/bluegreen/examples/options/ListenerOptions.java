@@ -2,7 +2,7 @@ package dev.bluegreen.examples.options;
 
 import dev.bluegreen.examples.Converters;
 import dev.bluegreen.examples.Converters.ListenAddress;
-import dev.bluegreen.proxy.BlueGreenProxy;
+import dev.bluegreen.proxy.BlueGreenProxyBuilder;
 import picocli.CommandLine.Option;
 
 /** Where the proxy listens and how many event-loop threads it runs: {@code --listen}, {@code --threads}. */
@@ -22,7 +22,7 @@ public final class ListenerOptions implements ProxyOptionGroup {
     }
 
     @Override
-    public void configureProxy(BlueGreenProxy.Builder proxy, OptionErrors errors) {
+    public void configureProxy(BlueGreenProxyBuilder proxy, OptionErrors errors) {
         proxy.listen(listen.host(), listen.port());
         if (threads != null) {
             errors.check("--threads", () -> proxy.eventLoopThreads(threads));

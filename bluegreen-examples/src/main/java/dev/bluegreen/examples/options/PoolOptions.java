@@ -5,7 +5,7 @@ import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.Environment;
 import dev.bluegreen.examples.Converters;
-import dev.bluegreen.proxy.BlueGreenProxy;
+import dev.bluegreen.proxy.BlueGreenProxyBuilder;
 import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -70,7 +70,7 @@ public final class PoolOptions implements ProxyOptionGroup {
     }
 
     @Override
-    public void configureProxy(BlueGreenProxy.Builder proxy, OptionErrors errors) {
+    public void configureProxy(BlueGreenProxyBuilder proxy, OptionErrors errors) {
         errors.check("--connect-timeout", () -> proxy.connectTimeout(connectTimeout));
         errors.check("--response-timeout", () -> proxy.responseTimeout(responseTimeout));
     }

@@ -1,7 +1,7 @@
 package dev.bluegreen.examples.options;
 
 import dev.bluegreen.core.BlueGreen;
-import dev.bluegreen.proxy.BlueGreenProxy;
+import dev.bluegreen.proxy.BlueGreenProxyBuilder;
 
 /**
  * One feature group of the {@code proxy} command's options (a picocli mixin), applied in two steps: first to the
@@ -32,6 +32,6 @@ public interface ProxyOptionGroup {
      * @param errors turns a refused value into a usage error naming the option
      * @throws picocli.CommandLine.ParameterException if an option's value is refused
      */
-    default void configureProxy(BlueGreenProxy.Builder proxy, OptionErrors errors) {
+    default void configureProxy(BlueGreenProxyBuilder proxy, OptionErrors errors) {
     }
 }

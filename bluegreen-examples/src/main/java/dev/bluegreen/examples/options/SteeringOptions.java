@@ -3,7 +3,7 @@ package dev.bluegreen.examples.options;
 import dev.bluegreen.examples.Converters;
 import dev.bluegreen.examples.Converters.ListenAddress;
 import dev.bluegreen.proxy.AutoRollback;
-import dev.bluegreen.proxy.BlueGreenProxy;
+import dev.bluegreen.proxy.BlueGreenProxyBuilder;
 import dev.bluegreen.proxy.PreviewRule;
 import dev.bluegreen.proxy.StickySessions;
 import java.time.Duration;
@@ -43,7 +43,7 @@ public final class SteeringOptions implements ProxyOptionGroup {
     }
 
     @Override
-    public void configureProxy(BlueGreenProxy.Builder proxy, OptionErrors errors) {
+    public void configureProxy(BlueGreenProxyBuilder proxy, OptionErrors errors) {
         if (previewHeader != null) {
             int colon = previewHeader.indexOf(':');
             String name = colon < 0 ? previewHeader : previewHeader.substring(0, colon);

@@ -1,6 +1,6 @@
 package dev.bluegreen.examples.options;
 
-import dev.bluegreen.proxy.BlueGreenProxy;
+import dev.bluegreen.proxy.BlueGreenProxyBuilder;
 import dev.bluegreen.proxy.TlsSettings;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -20,7 +20,7 @@ public final class TlsOptions implements ProxyOptionGroup {
     }
 
     @Override
-    public void configureProxy(BlueGreenProxy.Builder proxy, OptionErrors errors) {
+    public void configureProxy(BlueGreenProxyBuilder proxy, OptionErrors errors) {
         if (tlsCertificate == null && tlsKey == null) {
             return;
         }

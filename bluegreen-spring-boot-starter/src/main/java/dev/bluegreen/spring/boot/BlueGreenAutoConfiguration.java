@@ -4,6 +4,7 @@ import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.proxy.AdminEndpoint;
 import dev.bluegreen.proxy.BlueGreenMetrics;
 import dev.bluegreen.proxy.BlueGreenProxy;
+import dev.bluegreen.proxy.BlueGreenProxyBuilder;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -66,7 +67,7 @@ public class BlueGreenAutoConfiguration {
     @ConditionalOnMissingBean
     public BlueGreenProxy blueGreenProxy(BlueGreen admin, BlueGreenProperties properties,
                                          ObjectProvider<BlueGreenProxyCustomizer> customizers) {
-        BlueGreenProxy.Builder builder = BlueGreenBuilders.proxy(admin, properties);
+        BlueGreenProxyBuilder builder = BlueGreenBuilders.proxy(admin, properties);
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
         return builder.build();
     }

@@ -8,6 +8,7 @@ import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.Environment;
 import dev.bluegreen.proxy.AdminEndpoint;
 import dev.bluegreen.proxy.BlueGreenProxy;
+import dev.bluegreen.proxy.BlueGreenProxyBuilder;
 import dev.bluegreen.proxy.HealthCheckSettings;
 import dev.bluegreen.proxy.PreviewRule;
 import java.net.InetSocketAddress;
@@ -53,8 +54,8 @@ final class BlueGreenBuilders {
     }
 
     /** The proxy's builder, from every group of properties. */
-    static BlueGreenProxy.Builder proxy(BlueGreen admin, BlueGreenProperties properties) {
-        BlueGreenProxy.Builder proxy = BlueGreenProxy.builder(admin);
+    static BlueGreenProxyBuilder proxy(BlueGreen admin, BlueGreenProperties properties) {
+        BlueGreenProxyBuilder proxy = BlueGreenProxy.builder(admin);
         listener(proxy, properties.getProxy());
         health(proxy, properties.getHealth());
         limits(proxy, properties.getLimits());
@@ -62,7 +63,7 @@ final class BlueGreenBuilders {
         return proxy;
     }
 
-    private static void listener(BlueGreenProxy.Builder proxy, BlueGreenProperties.Proxy settings) {
+    private static void listener(BlueGreenProxyBuilder proxy, BlueGreenProperties.Proxy settings) {
         InetSocketAddress listen = PropertyChecks.listenAddress("bluegreen.proxy.listen", settings.getListen());
         proxy.listen(listen.getHostString(), listen.getPort());
         if (settings.getThreads() != null) {
@@ -80,7 +81,7 @@ final class BlueGreenBuilders {
         }
     }
 
-    private static void health(BlueGreenProxy.Builder proxy, BlueGreenProperties.Health health) {
+    private static void health(BlueGreenProxyBuilder proxy, BlueGreenProperties.Health health) {
         if (!health.isEnabled()) {
             return;
         }
@@ -103,7 +104,7 @@ final class BlueGreenBuilders {
         }
     }
 
-    private static void limits(BlueGreenProxy.Builder proxy, BlueGreenProperties.Limits limits) {
+    private static void limits(BlueGreenProxyBuilder proxy, BlueGreenProperties.Limits limits) {
         check("bluegreen.limits.max-connections", limits.getMaxConnections(),
                 () -> proxy.maxClientConnections(limits.getMaxConnections()));
         check("bluegreen.limits.max-requests-per-connection", limits.getMaxRequestsPerConnection(),
@@ -120,7 +121,7 @@ final class BlueGreenBuilders {
         }
     }
 
-    private static void preview(BlueGreenProxy.Builder proxy, BlueGreenProperties.Preview preview) {
+    private static void preview(BlueGreenProxyBuilder proxy, BlueGreenProperties.Preview preview) {
         if (preview.getHeader() != null) {
             PreviewRule rule = check("bluegreen.preview.header", preview.getHeader(),
                     () -> PreviewRule.header(preview.getHeader()));

@@ -1,6 +1,6 @@
 package dev.bluegreen.spring.boot;
 
-import dev.bluegreen.proxy.BlueGreenProxy;
+import dev.bluegreen.proxy.BlueGreenProxyBuilder;
 
 /**
  * Adjusts the auto-configured proxy beyond what the {@code bluegreen.*} properties offer (sticky sessions, the
@@ -15,5 +15,5 @@ public interface BlueGreenProxyCustomizer {
      *
      * @param builder the proxy's builder, with the properties applied
      */
-    void customize(BlueGreenProxy.Builder builder);
+    void customize(BlueGreenProxyBuilder builder);
 }

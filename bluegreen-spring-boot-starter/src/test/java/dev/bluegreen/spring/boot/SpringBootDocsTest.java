@@ -3,21 +3,18 @@ package dev.bluegreen.spring.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bluegreen.core.Colour;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-/** Runs the examples of docs/spring-boot.md and checks that the page quotes them verbatim. */
+/**
+ * Runs the examples of docs/spring-boot.md in an application context. The page quotes their tagged regions;
+ * {@code DocsSnippetTest} (bluegreen-examples) checks the quotes.
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SpringBootDocsTest {
-
-    private static final Path SOURCE = Path.of("src/test/java/dev/bluegreen/spring/boot/SpringBootDocsExamples.java");
 
     @Test
     void releaseManagerAndCustomizer_workInAnApplication() {
@@ -35,18 +32,5 @@ class SpringBootDocsTest {
                                 assertThat(snapshot.reason()).isEqualTo("release REL-7");
                             });
                 });
-    }
-
-    @Test
-    void docs_quoteTheExamplesVerbatim() throws IOException {
-        String page = Files.readString(Path.of("../docs/spring-boot.md"));
-        String source = Files.readString(SOURCE);
-        for (String tag : new String[] {"release-manager", "customizer"}) {
-            String tagged = source.split("// tag::" + tag + "\\[]\n")[1].split("\\s*// end::" + tag + "\\[]")[0];
-            String dedented = tagged.lines()
-                    .map(line -> line.startsWith("    ") ? line.substring(4) : line)
-                    .collect(Collectors.joining("\n"));
-            assertThat(page).as(tag).contains("```java\n" + dedented + "\n```");
-        }
     }
 }
