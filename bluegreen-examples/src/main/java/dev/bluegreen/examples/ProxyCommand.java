@@ -83,6 +83,16 @@ public final class ProxyCommand implements Callable<Integer> {
             defaultValue = "${env:BLUEGREEN_ADMIN_TOKEN}")
     String adminToken;
 
+    @Option(names = "--admin-allowed-hosts", paramLabel = "HOST", split = ",",
+            description = "Names (without port) the admin endpoint also answers in Host, besides its address and,"
+                    + " on loopback, localhost; any other gets 421 (keeps DNS-rebinding pages out).")
+    List<String> adminAllowedHosts;
+
+    @Option(names = "--admin-allowed-origins", paramLabel = "ORIGIN", split = ",",
+            description = "Origins (scheme://host[:port]) whose pages may change state through the admin endpoint,"
+                    + " e.g. a reverse proxy's https://admin.example.com; other web pages get 403.")
+    List<String> adminAllowedOrigins;
+
     @Option(names = "--live", paramLabel = "COLOUR", defaultValue = "blue",
             converter = Converters.ColourConverter.class,
             description = "The colour that is live at the start: blue or green (default: ${DEFAULT-VALUE}).")
@@ -365,6 +375,12 @@ public final class ProxyCommand implements Callable<Integer> {
                 .metrics(registry::scrape);
         if (adminToken != null && !adminToken.isEmpty()) {
             option("--admin-token", () -> endpoint.bearerToken(adminToken));
+        }
+        if (adminAllowedHosts != null) {
+            option("--admin-allowed-hosts", () -> endpoint.allowedHosts(adminAllowedHosts));
+        }
+        if (adminAllowedOrigins != null) {
+            option("--admin-allowed-origins", () -> endpoint.allowedOrigins(adminAllowedOrigins));
         }
         try {
             return endpoint.build();
