@@ -8,11 +8,12 @@ import dev.bluegreen.proxy.BlueGreenMetrics;
 import dev.bluegreen.proxy.BlueGreenProxy;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
  * The admin endpoint beside the proxy, with the proxy's meters at {@code /metrics}: {@code --admin},
- * {@code --admin-token}. Unlike the other groups it builds a server of its own, once the proxy is built.
+ * {@code --admin-token}, {@code --admin-allowed-hosts}, {@code --admin-allowed-origins}. Unlike the other groups it builds a server of its own, once the proxy is built.
  */
 public final class AdminOptions {
 
@@ -27,6 +28,16 @@ public final class AdminOptions {
                     + " defaults to the environment variable BLUEGREEN_ADMIN_TOKEN.",
             defaultValue = "${env:BLUEGREEN_ADMIN_TOKEN}")
     String adminToken;
+
+    @Option(names = "--admin-allowed-hosts", paramLabel = "HOST", split = ",",
+            description = "Names (without port) the admin endpoint also answers in Host, besides its address and,"
+                    + " on loopback, localhost; any other gets 421 (keeps DNS-rebinding pages out).")
+    List<String> adminAllowedHosts;
+
+    @Option(names = "--admin-allowed-origins", paramLabel = "ORIGIN", split = ",",
+            description = "Origins (scheme://host[:port]) whose pages may change state through the admin endpoint,"
+                    + " e.g. a reverse proxy's https://admin.example.com; other web pages get 403.")
+    List<String> adminAllowedOrigins;
 
     /** Creates the group; picocli does this. */
     public AdminOptions() {
@@ -53,6 +64,12 @@ public final class AdminOptions {
                 .metrics(registry::scrape);
         if (adminToken != null && !adminToken.isEmpty()) {
             errors.check("--admin-token", () -> endpoint.bearerToken(adminToken));
+        }
+        if (adminAllowedHosts != null) {
+            errors.check("--admin-allowed-hosts", () -> endpoint.allowedHosts(adminAllowedHosts));
+        }
+        if (adminAllowedOrigins != null) {
+            errors.check("--admin-allowed-origins", () -> endpoint.allowedOrigins(adminAllowedOrigins));
         }
         try {
             return endpoint.build();
