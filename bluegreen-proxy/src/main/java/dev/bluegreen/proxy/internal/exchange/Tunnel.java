@@ -8,6 +8,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The relay of a connection upgraded by a 101 (RFC 9110 §7.8), such as a WebSocket: bytes both ways, each side read
@@ -17,12 +18,13 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>All methods run on the client connection's event loop (which is also the upstream connection's).
  */
-public final class Tunnel {
+final class Tunnel {
 
     /** How long a going-away WebSocket may take to reach the end of the frame it is in, before it is cut. */
     private static final long GOING_AWAY_LIMIT_MILLIS = 2_000;
 
-    private final Exchange exchange;
+    /** Told, once, when the tunnel closes: with the future of the client side's last flush. */
+    private final Consumer<ChannelFuture> onClosed;
     private final ChannelHandlerContext client;
     private final Channel upstream;
     private final WebSocketFrames clientFrames;
@@ -34,8 +36,8 @@ public final class Tunnel {
     private boolean waitingForClientWritable;
     private boolean closed;
 
-    Tunnel(Exchange exchange, ChannelHandlerContext client, Channel upstream, boolean webSocket) {
-        this.exchange = exchange;
+    Tunnel(ChannelHandlerContext client, Channel upstream, boolean webSocket, Consumer<ChannelFuture> onClosed) {
+        this.onClosed = onClosed;
         this.client = client;
         this.upstream = upstream;
         this.clientFrames = webSocket ? new WebSocketFrames() : null;
@@ -194,6 +196,6 @@ public final class Tunnel {
         closed = true;
         ChannelFuture clientFlushed = client.writeAndFlush(Unpooled.EMPTY_BUFFER);
         upstream.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-        exchange.tunnelClosed(clientFlushed);
+        onClosed.accept(clientFlushed);
     }
 }

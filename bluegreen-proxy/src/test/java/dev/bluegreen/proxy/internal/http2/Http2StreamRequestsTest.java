@@ -2,6 +2,7 @@ package dev.bluegreen.proxy.internal.http2;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bluegreen.proxy.internal.request.RequestRules;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -19,7 +20,7 @@ class Http2StreamRequestsTest {
 
     @Test
     void requestWithoutBody_isSplitIntoHeadAndEnd_withoutTheCodecsHeaders() {
-        EmbeddedChannel channel = new EmbeddedChannel(new Http2StreamRequests());
+        EmbeddedChannel channel = new EmbeddedChannel(new Http2StreamRequests(RequestRules.defaults()));
         FullHttpRequest full = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/a?b",
                 Unpooled.EMPTY_BUFFER);
         full.headers().set("host", "example.com").set("x-http2-stream-id", "3").set("x-http2-scheme", "https");
@@ -42,7 +43,7 @@ class Http2StreamRequestsTest {
 
     @Test
     void requestWithBody_passesAsIs_withoutTheCodecsHeaders() {
-        EmbeddedChannel channel = new EmbeddedChannel(new Http2StreamRequests());
+        EmbeddedChannel channel = new EmbeddedChannel(new Http2StreamRequests(RequestRules.defaults()));
         HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/up");
         request.headers().set("x-http2-stream-id", "5").set("content-length", "3");
 
