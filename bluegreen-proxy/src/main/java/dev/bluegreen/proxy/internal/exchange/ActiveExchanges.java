@@ -37,9 +37,9 @@ final class ActiveExchanges {
         heads[index] = node;
     }
 
-    /** Removes {@code node} from the list of its colour; the node's colour must not have changed since it was added. */
-    void remove(Node node) {
-        int index = node.colour().ordinal();
+    /** Removes {@code node} from the list of {@code colour}, the colour it had when it was added. */
+    void remove(Node node, Colour colour) {
+        int index = colour.ordinal();
         if (node.previous != null) {
             node.previous.next = node.next;
         } else if (heads[index] == node) {

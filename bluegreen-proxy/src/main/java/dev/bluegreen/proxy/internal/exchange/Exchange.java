@@ -8,16 +8,13 @@ import static dev.bluegreen.proxy.internal.exchange.ExchangeState.RESPONDING;
 import static dev.bluegreen.proxy.internal.exchange.ExchangeState.SENDING;
 import static dev.bluegreen.proxy.internal.exchange.ExchangeState.TUNNEL;
 
-import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.Environment;
-import dev.bluegreen.proxy.internal.health.BackendHealthTracker;
 import dev.bluegreen.proxy.internal.health.PassiveHealth;
 import dev.bluegreen.proxy.internal.request.ErrorResponses;
 import dev.bluegreen.proxy.internal.request.MessageHeads;
 import dev.bluegreen.proxy.internal.request.RequestHead;
 import dev.bluegreen.proxy.internal.routing.Route;
-import dev.bluegreen.proxy.internal.upstream.AcquireCallback;
 import dev.bluegreen.proxy.internal.upstream.Upstream;
 import dev.bluegreen.proxy.internal.upstream.UpstreamListener;
 import io.netty.buffer.ByteBuf;
@@ -32,8 +29,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetSocketAddress;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,15 +40,15 @@ import org.slf4j.LoggerFactory;
  * that accepted its connection; a switch never moves it (DESIGN.md, invariant 1). It relays the request upstream and
  * the response back, one message at a time, reading from one side only as fast as the other side takes writes
  * (invariant 4). All of its methods run on the client's event loop, which is also the upstream connection's, so it
- * holds no locks. Beside it: {@link BackendChoice} picks the backend (and the safety net's colour),
- * {@link ResponseHeadPolicy} prepares the response head, {@link Tunnel} relays an upgraded connection.
+ * holds no locks. Beside it: {@link UpstreamConnector} gets it a connection (backend choice, retries, the safety
+ * net), {@link ResponseHeadPolicy} prepares the response head, {@link Tunnel} relays an upgraded connection.
  *
  * <p>Failures, before the response has started: connect failures try another backend of the same pool (bounded),
  * then 502; a request that is safe to replay (idempotent, no body) whose reused connection turns out to be closed is
  * replayed once on a new connection; no response in time is 504. After the response has started, any failure closes
  * the client connection, so the client never mistakes a cut response for a whole one.
  */
-public final class Exchange extends ActiveExchanges.Node implements UpstreamListener, AcquireCallback {
+public final class Exchange extends ActiveExchanges.Node implements UpstreamListener, UpstreamConnector.Listener {
 
     private static final Logger log = LoggerFactory.getLogger(Exchange.class);
 
@@ -63,17 +58,14 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
     private final ExchangeServices services;
     private final RequestHead head;
     private final HttpRequest request;
-    private final BackendChoice choice;
+    private final UpstreamConnector connector;
     private final long generation;
     private final long startNanos = System.nanoTime();
 
     private ExchangeState state = CONNECTING;
-    private Backend backend;
     private Upstream upstream;
     /** Whether the connection in use was a pooled one that served a request before (so it may have gone stale). */
     private boolean upstreamReused;
-    /** The health of the backend being tried, when health is tracked; fed with this exchange's outcome. */
-    private BackendHealthTracker backendHealth;
     private boolean replayed;
 
     /** The client has sent the whole request (its end was read). */
@@ -88,7 +80,6 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
     private boolean waitingForClientWritable;
     /** The proxy answered itself (502, 503, 504) rather than the backend. */
     private boolean answeredByProxy;
-
     private ChannelFuture responseEnd;
     private Tunnel tunnel;
     private long lastUpstreamActivityNanos;
@@ -99,8 +90,8 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
     /**
      * @param head        the request, which passed the rules
      * @param route       where the router sent it
-     * @param environment the pool of the route's colour, as the snapshot the request read has it
-     * @param generation  the generation of that snapshot
+     * @param environment the pool of the route's colour, and {@code generation} the routing generation, as the
+     *                    snapshot the request read has them
      */
     Exchange(ClientSide client, LoopContext loop, RequestHead head, Route route, Environment environment,
              long generation) {
@@ -110,7 +101,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         this.services = loop.services();
         this.head = head;
         this.request = head.message();
-        this.choice = new BackendChoice(loop, route, environment);
+        this.connector = new UpstreamConnector(loop, route, environment, this, head.toString());
         this.generation = generation;
         MessageHeads.prepareUpstreamRequest(request, client.clientIp(), client.isSecure(), head.upgrade(),
                 head.chunked(), services.config().requestRules());
@@ -118,14 +109,14 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
 
     @Override
     Colour colour() {
-        return choice.colour();
+        return connector.colour();
     }
 
     /** Starts the exchange: picks a backend of its pool and connects. */
     void start() {
         services.counters().exchangeStarted(colour());
         loop.register(this);
-        connectToNextBackend();
+        connector.connect();
     }
 
     private void moveTo(ExchangeState next) {
@@ -135,75 +126,15 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         state = next;
     }
 
-    // ---- connecting ------------------------------------------------------------------------------------------
+    // ---- connecting (the UpstreamConnector's outcomes) ------------------------------------------------------
 
-    private void connectToNextBackend() {
-        Backend next = choice.next();
-        if (next == null) {
-            if (fallBackToPreviousColour()) {
-                return;
-            }
-            if (choice.noHealthyBackend()) {
-                failNoHealthyBackend();
-                return;
-            }
-            log.warn("502: no backend of the {} pool accepted a connection for {} ({} tried)",
-                    colour().label(), head, choice.attempts());
-            failBeforeResponse(HttpResponseStatus.BAD_GATEWAY,
-                    "no backend of the " + colour().label() + " pool accepted a connection");
-            return;
-        }
-        backend = next;
-        backendHealth = services.config().health().tracksHealth() ? services.health().tracker(colour(), next) : null;
-        InetSocketAddress address = services.addresses().cached(next);
-        if (address != null) {
-            loop.upstreams().acquire(colour(), next, address, this);
-            return;
-        }
-        services.addresses().resolveAsync(next).whenComplete((resolved, error) ->
-                loop.eventLoop().execute(() -> {
-                    if (state != CONNECTING) {
-                        return;
-                    }
-                    if (error != null) {
-                        failed(error);
-                    } else {
-                        loop.upstreams().acquire(colour(), next, resolved, this);
-                    }
-                }));
-    }
-
-    /**
-     * The safety net: no backend of the newly live colour took the request and nothing of it was sent (nor read
-     * beyond its head), within the window after the switch, so it is moved to the previous live colour, still warm,
-     * instead of answering 502. Only for requests routed to the live colour ({@link Route#fallback()}); counted and
-     * reported, as it feeds the automatic rollback.
-     */
-    private boolean fallBackToPreviousColour() {
-        if (!choice.canFallBack() || state != CONNECTING) {
-            return false;
-        }
-        log.warn("safety net: no backend of the {} pool accepted a connection for {} ({} tried); sending it to {}",
-                colour().label(), head, choice.attempts(), choice.route().fallback().colour().label());
-        // Off the old colour's list before the colour changes: the lists are per colour.
-        loop.unregister(this);
-        services.counters().exchangeEnded(colour());
-        Colour failed = choice.fallBack();
-        backend = null;
-        services.counters().exchangeStarted(colour());
-        loop.register(this);
-        services.recorder().get().safetyNetUsed(failed);
-        connectToNextBackend();
-        return true;
+    @Override
+    public boolean wantsConnection() {
+        return state == CONNECTING;
     }
 
     @Override
-    public void acquired(Upstream connection) {
-        if (state != CONNECTING) {
-            // The client left while we were connecting; the connection is clean and can serve someone else.
-            connection.release(true);
-            return;
-        }
+    public void connected(Upstream connection) {
         upstream = connection;
         upstreamReused = connection.reused();
         connection.attach(this);
@@ -211,20 +142,22 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
     }
 
     @Override
-    public void failed(Throwable cause) {
-        if (state != CONNECTING) {
-            return;
-        }
-        log.debug("connect to {} of the {} pool failed: {}", backend, colour().label(), cause.toString());
-        if (backendHealth != null) {
-            services.health().requestFailed(backendHealth, "connect failed: " + cause.getMessage());
-        }
-        connectToNextBackend();
+    public void unreachable(HttpResponseStatus status, String message) {
+        failBeforeResponse(status, message);
+    }
+
+    @Override
+    public void colourMoved(Colour from, Colour to) {
+        // The loop's lists and the counts are per colour.
+        loop.unregister(this, from);
+        services.counters().exchangeEnded(from);
+        services.counters().exchangeStarted(to);
+        loop.register(this);
     }
 
     private void sendRequestHead() {
         if (!request.headers().contains(HttpHeaderNames.HOST)) {
-            request.headers().set(HttpHeaderNames.HOST, backend.authority());
+            request.headers().set(HttpHeaderNames.HOST, connector.backend().authority());
         }
         lastUpstreamActivityNanos = System.nanoTime();
         if (requestComplete) {
@@ -283,10 +216,6 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
 
     @Override
     public void onUpstreamWritable() {
-        if (tunnel != null) {
-            tunnel.onUpstreamWritable();
-            return;
-        }
         if (waitingForUpstreamWritable) {
             waitingForUpstreamWritable = false;
             clientCtx.read();
@@ -305,7 +234,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
                 // after a bodiless one): RFC 9112 §9.3.1 lets a proxy retry an idempotent request on a new one.
                 return;
             }
-            log.warn("502: bad response from {} of the {} pool: {}", backend, colour().label(),
+            log.warn("502: bad response from {} of the {} pool: {}", connector.backend(), colour().label(),
                     message.decoderResult().cause().toString());
             failUpstream(HttpResponseStatus.BAD_GATEWAY, "the backend sent a malformed response");
             return;
@@ -328,7 +257,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
             }
             // Only a request that asked to upgrade may be answered with 101.
             ReferenceCountUtil.release(response);
-            log.warn("502: {} of the {} pool switched protocols unasked", backend, colour().label());
+            log.warn("502: {} of the {} pool switched protocols unasked", connector.backend(), colour().label());
             failUpstream(HttpResponseStatus.BAD_GATEWAY, "the backend switched protocols unasked");
             return;
         }
@@ -336,32 +265,23 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
             relayInterim(response);
             return;
         }
-        if (backendHealth != null) {
-            PassiveHealth.responded(services.health(), backendHealth, code);
+        if (connector.health() != null) {
+            PassiveHealth.responded(services.health(), connector.health(), code);
         }
         upstreamKeepAlive = HttpUtil.isKeepAlive(response);
-        closeClient = loop.responseHeads().prepare(response, head, choice.route(), choice.environment(),
+        closeClient = loop.responseHeads().prepare(response, head, connector.route(), connector.environment(),
                 generation, client.epoch(), closeClient || client.isDraining());
         responseStatus = code;
         moveTo(RESPONDING);
         clientCtx.write(response, clientCtx.voidPromise());
     }
 
-    /**
-     * The backend accepted the upgrade: relay its 101, then drop the HTTP codecs on both connections and relay bytes.
-     */
+    /** The backend accepted the upgrade: its 101 goes to the client and both connections become a tunnel. */
     private void startTunnel(HttpResponse response) {
-        String protocol = MessageHeads.prepareSwitchingProtocols(response);
         responseStatus = HttpResponseStatus.SWITCHING_PROTOCOLS.code();
-        // The upstream codec emits an empty end after the 101 head; it is not part of the tunnel.
-        skipInterimEnd = true;
         closeClient = true;
         moveTo(TUNNEL);
-        client.startTunnel(response);
-        boolean webSocket = protocol != null && protocol.toLowerCase(Locale.ROOT).contains("websocket");
-        tunnel = new Tunnel(clientCtx, upstream.startTunnel(), webSocket, this::tunnelClosed);
-        log.debug("{}: tunnel open ({})", this, protocol);
-        tunnel.start();
+        tunnel = Tunnel.open(response, client, upstream, this::tunnelClosed);
     }
 
     /** Bytes from the client once the connection is a tunnel; the exchange owns them. */
@@ -375,11 +295,8 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
 
     @Override
     public void onUpstreamBytes(ByteBuf bytes) {
-        if (state != TUNNEL) {
-            bytes.release();
-            return;
-        }
-        tunnel.fromUpstream(bytes);
+        // Never: the tunnel, not the exchange, listens to an upgraded connection.
+        bytes.release();
     }
 
     /**
@@ -478,20 +395,13 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
 
     @Override
     public void onUpstreamReadComplete() {
-        if (state == TUNNEL) {
-            tunnel.onUpstreamReadComplete();
-            return;
-        }
         if (state == ENDED) {
             return;
         }
         clientCtx.flush();
-        if (state.waitsForBackend()) {
-            requestUpstreamRead();
+        if (!state.waitsForBackend()) {
+            return;
         }
-    }
-
-    private void requestUpstreamRead() {
         if (clientCtx.channel().isWritable()) {
             upstream.read();
         } else {
@@ -517,13 +427,12 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
     public void onUpstreamClosed() {
         upstream = null;
         switch (state) {
-            case ENDED, DISCARDING -> {
-                // Nothing more was wanted of it.
+            case ENDED, DISCARDING, TUNNEL -> {
+                // Nothing more was wanted of it (a tunnel's connection tells the tunnel).
             }
-            case TUNNEL -> tunnel.close();
             case RESPONDING -> {
                 log.warn("{} of the {} pool closed the connection in the middle of a response; closing the "
-                        + "client's", backend, colour().label());
+                        + "client's", connector.backend(), colour().label());
                 abort();
             }
             default -> {
@@ -532,7 +441,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
                     return;
                 }
                 log.warn("502: {} of the {} pool closed the connection before responding to {}",
-                        backend, colour().label(), head);
+                        connector.backend(), colour().label(), head);
                 failBeforeResponse(HttpResponseStatus.BAD_GATEWAY,
                         "the backend closed the connection before responding");
             }
@@ -551,37 +460,29 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
                 || !(state == SENDING || state == AWAITING)) {
             return false;
         }
-        InetSocketAddress address = services.addresses().cached(backend);
-        if (address == null) {
-            return false;
-        }
         replayed = true;
-        log.debug("replaying {} on a new connection to {}", head, backend);
+        log.debug("replaying {} on a new connection to {}", head, connector.backend());
         releaseUpstream(false);
         moveTo(CONNECTING);
-        loop.upstreams().connectNew(colour(), backend, address, this);
+        if (!connector.reconnect()) {
+            failBeforeResponse(HttpResponseStatus.BAD_GATEWAY, "the backend closed the connection before responding");
+        }
         return true;
     }
 
     @Override
     public void onUpstreamFailure(Throwable cause) {
-        log.debug("upstream failure on {} for {}", backend, head, cause);
+        // The connection is closing: onUpstreamClosed decides what it means for the exchange.
+        log.debug("upstream failure on {} for {}", connector.backend(), head, cause);
     }
 
     /** The client side closed under this exchange: drop the upstream side, it can't be reused. */
     void onClientClosed() {
-        if (state == ENDED) {
-            return;
-        }
         if (state == TUNNEL) {
             tunnel.close();
-            return;
+        } else if (state != ENDED) {
+            finish(false);
         }
-        moveTo(ENDED);
-        releaseUpstream(false);
-        loop.unregister(this);
-        services.counters().exchangeEnded(colour());
-        record();
     }
 
     /**
@@ -604,14 +505,6 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         } else {
             failBeforeResponse(status, message);
         }
-    }
-
-    /** Every backend of the pool is unhealthy or ejected (DESIGN.md, invariant 7: no healthy backend is 503). */
-    private void failNoHealthyBackend() {
-        String pool = services.snapshots().get().live() == colour() ? "live" : "idle";
-        log.warn("503: no healthy backend in the {} pool ({}) for {}", pool, colour().label(), head);
-        failBeforeResponse(HttpResponseStatus.SERVICE_UNAVAILABLE,
-                "no healthy backend in the " + pool + " pool (" + colour().label() + ")");
     }
 
     /** Answers the client with the proxy's own error: nothing of the backend's response was sent. */
@@ -657,7 +550,8 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
             return;
         }
         long millis = services.config().timeouts().response().toMillis();
-        log.warn("504: {} of the {} pool was silent for {} ms on {}", backend, colour().label(), millis, head);
+        log.warn("504: {} of the {} pool was silent for {} ms on {}", connector.backend(), colour().label(), millis,
+                head);
         failUpstream(HttpResponseStatus.GATEWAY_TIMEOUT, "the backend did not answer within " + millis + " ms");
     }
 
@@ -676,16 +570,16 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
             return;
         }
         // Reusable only after a whole response to a whole request: anything else leaves the connection out of step.
-        boolean clean = upstreamKeepAlive && requestComplete && state == RESPONDING && responseEnd != null;
-        moveTo(ENDED);
-        releaseUpstream(clean);
-        loop.unregister(this);
-        services.counters().exchangeEnded(colour());
-        record();
+        finish(upstreamKeepAlive && requestComplete && state == RESPONDING && responseEnd != null);
         client.exchangeEnded(responseEnd, closeClient);
     }
 
-    private void record() {
+    /** Ends the exchange: its upstream connection released (kept when {@code reusable}), counted and recorded. */
+    private void finish(boolean reusable) {
+        moveTo(ENDED);
+        releaseUpstream(reusable);
+        loop.unregister(this, colour());
+        services.counters().exchangeEnded(colour());
         int status = responseEnd != null || tunnel != null ? responseStatus : 0;
         services.counters().exchangeCounted(colour(), status);
         services.recorder().get().exchangeEnded(colour(), status, answeredByProxy, System.nanoTime() - startNanos,
@@ -699,6 +593,6 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
 
     @Override
     public String toString() {
-        return head + " → " + colour().label() + "#" + generation + " " + backend;
+        return head + " → " + colour().label() + "#" + generation + " " + connector.backend();
     }
 }

@@ -55,8 +55,9 @@ public final class LoopContext implements DrainParticipant {
         active.add(exchange);
     }
 
-    void unregister(ActiveExchanges.Node exchange) {
-        active.remove(exchange);
+    /** Takes {@code exchange} off the list of {@code colour}, the colour it was registered with. */
+    void unregister(ActiveExchanges.Node exchange, Colour colour) {
+        active.remove(exchange, colour);
     }
 
     @Override

@@ -6,9 +6,18 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import dev.bluegreen.proxy.internal.request.MessageHeads;
+import dev.bluegreen.proxy.internal.upstream.Upstream;
+import dev.bluegreen.proxy.internal.upstream.UpstreamListener;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.util.ReferenceCountUtil;
+import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The relay of a connection upgraded by a 101 (RFC 9110 §7.8), such as a WebSocket: bytes both ways, each side read
@@ -16,9 +25,12 @@ import java.util.function.Consumer;
  * either side closes, or until the drain deadline sends it away: a WebSocket then gets a close frame with status
  * 1001 (going away) to both peers, each put between two frames, before both connections close.
  *
- * <p>All methods run on the client connection's event loop (which is also the upstream connection's).
+ * <p>Once open, the tunnel is its upstream connection's listener; the exchange hands it what the client side sends.
+ * All methods run on the client connection's event loop (which is also the upstream connection's).
  */
-final class Tunnel {
+final class Tunnel implements UpstreamListener {
+
+    private static final Logger log = LoggerFactory.getLogger(Tunnel.class);
 
     /** How long a going-away WebSocket may take to reach the end of the frame it is in, before it is cut. */
     private static final long GOING_AWAY_LIMIT_MILLIS = 2_000;
@@ -36,7 +48,25 @@ final class Tunnel {
     private boolean waitingForClientWritable;
     private boolean closed;
 
-    Tunnel(ChannelHandlerContext client, Channel upstream, boolean webSocket, Consumer<ChannelFuture> onClosed) {
+    /**
+     * Relays {@code switching}, the backend's 101, to the client and turns both connections into a tunnel.
+     *
+     * @param onClosed told, once, when the tunnel closes, with the future of the client side's last flush
+     */
+    static Tunnel open(HttpResponse switching, ClientSide client, Upstream upstream,
+                       Consumer<ChannelFuture> onClosed) {
+        String protocol = MessageHeads.prepareSwitchingProtocols(switching);
+        client.startTunnel(switching);
+        boolean webSocket = protocol != null && protocol.toLowerCase(Locale.ROOT).contains("websocket");
+        Tunnel tunnel = new Tunnel(client.ctx(), upstream.startTunnel(), webSocket, onClosed);
+        upstream.attach(tunnel);
+        log.debug("{}: tunnel open ({})", client.ctx().channel(), protocol);
+        tunnel.start();
+        return tunnel;
+    }
+
+    private Tunnel(ChannelHandlerContext client, Channel upstream, boolean webSocket,
+                   Consumer<ChannelFuture> onClosed) {
         this.onClosed = onClosed;
         this.client = client;
         this.upstream = upstream;
@@ -75,7 +105,8 @@ final class Tunnel {
     }
 
     /** Bytes from the backend, bound for the client; flushed when the upstream read completes. */
-    void fromUpstream(ByteBuf bytes) {
+    @Override
+    public void onUpstreamBytes(ByteBuf bytes) {
         if (closed || closeSentToClient) {
             bytes.release();
             return;
@@ -111,7 +142,8 @@ final class Tunnel {
         return bytes;
     }
 
-    void onUpstreamReadComplete() {
+    @Override
+    public void onUpstreamReadComplete() {
         if (closed) {
             return;
         }
@@ -126,6 +158,7 @@ final class Tunnel {
         }
     }
 
+    /** The client side can take writes again. */
     void onClientWritable() {
         if (waitingForClientWritable && !closed) {
             waitingForClientWritable = false;
@@ -133,11 +166,28 @@ final class Tunnel {
         }
     }
 
-    void onUpstreamWritable() {
+    @Override
+    public void onUpstreamWritable() {
         if (waitingForUpstreamWritable && !closed) {
             waitingForUpstreamWritable = false;
             client.read();
         }
+    }
+
+    /** The upstream codec's empty end after the 101 head, decoded before the codec left: not part of the tunnel. */
+    @Override
+    public void onUpstreamMessage(HttpObject message) {
+        ReferenceCountUtil.release(message);
+    }
+
+    @Override
+    public void onUpstreamClosed() {
+        close();
+    }
+
+    @Override
+    public void onUpstreamFailure(Throwable cause) {
+        log.debug("tunnel to the backend failed", cause);
     }
 
     /**
