@@ -8,19 +8,14 @@ import dev.bluegreen.proxy.internal.request.RequestRules;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderResult;
-import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http2.HttpConversionUtil.ExtensionHeaderNames;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,17 +23,11 @@ import java.util.concurrent.TimeUnit;
  * request ({@link RequestChecks}), and timed and limited the same way.
  *
  * <pre>
- * stream channel:  Http2StreamFrameToHttpObjectCodec → Http2StreamRequests
+ * stream channel:  Http2RequestDecoder → Http2StreamFrameToHttpObjectCodec (responses) → Http2StreamRequests
  *                      → OneMessagePerRead → Http2StreamHandler
  * </pre>
  *
  * <ul>
- *   <li>A request without a body (HEADERS with END_STREAM) is decoded as one {@link FullHttpRequest}; it is handed
- *       on as a head and an end, as the HTTP/1.1 codec would, so the exchange sees the request end.</li>
- *   <li>The codec records the stream id, {@code :scheme} and the like as {@code x-http2-*} headers; they describe
- *       the client's connection, not the request, and are removed before anything can forward them.
- *       {@code :authority} arrives as {@code Host}; a {@code Host} field equal to it is the same authority twice and
- *       is kept once, a different one makes the request malformed (RFC 9113 §8.3.1).</li>
  *   <li>The head passes {@link RequestChecks} for {@link ClientProtocol#HTTP_2}; a refused head goes on with a failed
  *       {@code decoderResult()} and the rest of the stream's request is dropped.</li>
  *   <li>The body counts against {@code maxBodySize}, and a read of it the exchange asked for must be answered within
@@ -46,8 +35,6 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  */
 public final class Http2StreamRequests extends ChannelDuplexHandler {
-
-    private static final ExtensionHeaderNames[] EXTENSION_HEADERS = ExtensionHeaderNames.values();
 
     private final RequestRules rules;
     private ChannelHandlerContext ctx;
@@ -73,20 +60,7 @@ public final class Http2StreamRequests extends ChannelDuplexHandler {
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (msg instanceof FullHttpRequest full) {
-            HttpRequest head = new DefaultHttpRequest(full.protocolVersion(), full.method(), full.uri(),
-                    full.headers());
-            head.setDecoderResult(full.decoderResult());
-            // The body (empty) and trailers move to the end; the full request gives up its buffer with them.
-            LastHttpContent end = new DefaultLastHttpContent(full.content(), full.trailingHeaders());
-            if (onHead(head)) {
-                ctx.fireChannelRead(head);
-                onContent(end);
-            } else {
-                end.release();
-                ctx.fireChannelRead(head);
-            }
-        } else if (msg instanceof HttpRequest request) {
+        if (msg instanceof HttpRequest request) {
             onHead(request);
             ctx.fireChannelRead(request);
         } else if (msg instanceof HttpContent content) {
@@ -99,13 +73,7 @@ public final class Http2StreamRequests extends ChannelDuplexHandler {
     /** Checks a head; a refused one is marked failed. @return whether it passed */
     private boolean onHead(HttpRequest request) {
         HttpHeaders headers = request.headers();
-        for (ExtensionHeaderNames name : EXTENSION_HEADERS) {
-            headers.remove(name.text());
-        }
-        RequestRejectedException rejection = collapseAuthority(headers);
-        if (rejection == null) {
-            rejection = RequestChecks.check(request, rules, ClientProtocol.HTTP_2);
-        }
+        RequestRejectedException rejection = RequestChecks.check(request, rules, ClientProtocol.HTTP_2);
         if (rejection != null) {
             rejected = true;
             request.setDecoderResult(DecoderResult.failure(rejection));
@@ -115,23 +83,6 @@ public final class Http2StreamRequests extends ChannelDuplexHandler {
             MessageHeads.dropUnderscoreHeaders(headers);
         }
         return true;
-    }
-
-    /** {@code :authority} and a {@code Host} field both arrive as {@code Host}: one value when they agree. */
-    private static RequestRejectedException collapseAuthority(HttpHeaders headers) {
-        List<String> hosts = headers.getAll(HttpHeaderNames.HOST);
-        if (hosts.size() < 2) {
-            return null;
-        }
-        String first = hosts.get(0);
-        for (String host : hosts) {
-            if (!host.equalsIgnoreCase(first)) {
-                return new RequestRejectedException(HttpResponseStatus.BAD_REQUEST,
-                        "bad request: Host differs from :authority", true);
-            }
-        }
-        headers.set(HttpHeaderNames.HOST, first);
-        return null;
     }
 
     private void onContent(HttpContent content) {

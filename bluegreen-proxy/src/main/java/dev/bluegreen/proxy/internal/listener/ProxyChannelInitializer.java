@@ -10,6 +10,7 @@ import dev.bluegreen.proxy.internal.http1.OneMessagePerRead;
 import dev.bluegreen.proxy.internal.request.RequestRules;
 import dev.bluegreen.proxy.internal.ProxyConfig;
 import dev.bluegreen.proxy.internal.http1.Http1ClientConnection;
+import dev.bluegreen.proxy.internal.http2.Http2RequestDecoder;
 import dev.bluegreen.proxy.internal.http2.Http2StreamHandler;
 import dev.bluegreen.proxy.internal.metrics.ProxyRecorder;
 import io.netty.channel.Channel;
@@ -28,11 +29,12 @@ import java.util.function.Supplier;
  *
  * <pre>
  * HTTP/1.1:        [tls →] reads: ReadActivity → http: HttpServerCodec → validate: RequestValidator
- *                                                   → flow: OneMessagePerRead → proxy: Http1ClientConnection
+ *                                                   → flow: OneMessagePerRead → proxy: Http2StreamHandler
  * HTTP/2:          [tls →] h2: Http2FrameCodec → h2-streams: Http2MultiplexHandler
  *                                                   → h2-connection: Http2ClientConnection
- * each h2 stream:  http: Http2StreamFrameToHttpObjectCodec → h2-request: Http2StreamRequests
- *                                                   → flow: OneMessagePerRead → proxy: Http1ClientConnection
+ * each h2 stream:  h2-request-decoder: Http2RequestDecoder → http: Http2StreamFrameToHttpObjectCodec
+ *                  → h2-request: Http2StreamRequests
+ *                                                   → flow: OneMessagePerRead → proxy: Http2StreamHandler
  * </pre>
  *
  * With TLS, {@link AlpnSwitch} picks the protocol once the handshake is done; on cleartext with HTTP/2 on,
@@ -134,7 +136,8 @@ public final class ProxyChannelInitializer extends ChannelInitializer<Channel> i
     private void addHttp2StreamHandlers(Http2StreamChannel stream) {
         stream.config().setAutoRead(false);
         ChannelPipeline pipeline = stream.pipeline();
-        pipeline.addLast("http", new Http2StreamFrameToHttpObjectCodec(true))
+        pipeline.addLast("h2-request-decoder", new Http2RequestDecoder(recorder))
+                .addLast("http", new Http2StreamFrameToHttpObjectCodec(true))
                 .addLast("h2-request", new Http2StreamRequests(config.requestRules()));
         addRequestHandlers(pipeline, new Http2StreamHandler(plane.loops()));
     }
