@@ -3,6 +3,7 @@ package dev.bluegreen.proxy.internal.exchange;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.proxy.internal.drain.DrainParticipant;
 import dev.bluegreen.proxy.internal.upstream.UpstreamPools;
+import dev.bluegreen.proxy.internal.upstream.Upstreams;
 import io.netty.channel.EventLoop;
 
 /**
@@ -14,14 +15,25 @@ public final class LoopContext implements DrainParticipant {
 
     private final EventLoop eventLoop;
     private final ExchangeServices services;
-    private final UpstreamPools upstreams;
+    private final UpstreamPools pools;
+    private final Upstreams upstreams;
     private final ResponseHeadPolicy responseHeads;
     private final ActiveExchanges active = new ActiveExchanges();
     private int roundRobin;
 
-    public LoopContext(EventLoop eventLoop, ExchangeServices services, UpstreamPools upstreams) {
+    /** A loop whose exchanges take their connections from its {@code pools}. */
+    public LoopContext(EventLoop eventLoop, ExchangeServices services, UpstreamPools pools) {
+        this(eventLoop, services, pools, pools);
+    }
+
+    /**
+     * @param pools     this loop's HTTP/1.1 connection pools, which drains and evictions reach
+     * @param upstreams where this loop's exchanges take their connections from
+     */
+    LoopContext(EventLoop eventLoop, ExchangeServices services, UpstreamPools pools, Upstreams upstreams) {
         this.eventLoop = eventLoop;
         this.services = services;
+        this.pools = pools;
         this.upstreams = upstreams;
         this.responseHeads = new ResponseHeadPolicy(services.config(), services.router(),
                 services.liveColourChanges());
@@ -37,8 +49,13 @@ public final class LoopContext implements DrainParticipant {
         return services;
     }
 
-    /** This loop's connections to the backends. */
-    public UpstreamPools upstreams() {
+    /** This loop's pools of connections to the backends. */
+    public UpstreamPools pools() {
+        return pools;
+    }
+
+    /** Where this loop's exchanges take their connections to the backends from. */
+    Upstreams upstreams() {
         return upstreams;
     }
 
@@ -63,7 +80,7 @@ public final class LoopContext implements DrainParticipant {
     @Override
     public int closeColour(Colour colour) {
         int closed = active.closeAll(colour);
-        upstreams.closeIdle(colour);
+        pools.closeIdle(colour);
         return closed;
     }
 
@@ -74,6 +91,6 @@ public final class LoopContext implements DrainParticipant {
 
     /** Closes idle upstream connections unused for longer than the upstream idle timeout (a periodic sweep). */
     public void evictIdleConnections() {
-        upstreams.evictIdle(services.config().timeouts().upstreamIdle().toNanos());
+        pools.evictIdle(services.config().timeouts().upstreamIdle().toNanos());
     }
 }

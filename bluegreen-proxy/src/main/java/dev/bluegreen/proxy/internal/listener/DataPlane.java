@@ -178,7 +178,7 @@ public final class DataPlane {
         }
         drains.onChange(change);
         for (LoopContext context : loops.all()) {
-            context.eventLoop().execute(context.upstreams()::onRoutingChange);
+            context.eventLoop().execute(context.pools()::onRoutingChange);
         }
     }
 
@@ -200,7 +200,7 @@ public final class DataPlane {
     /** Closes idle upstream connections on every loop (shutdown). */
     public void closeIdleUpstreams() {
         for (LoopContext context : loops.all()) {
-            context.eventLoop().execute(context.upstreams()::closeAllIdle);
+            context.eventLoop().execute(context.pools()::closeAllIdle);
         }
     }
 }

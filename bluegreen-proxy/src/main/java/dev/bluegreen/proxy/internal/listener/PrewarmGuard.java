@@ -67,7 +67,7 @@ public final class PrewarmGuard implements SwitchGuard {
      * many opened.
      */
     private void warm(LoopContext loop, Colour colour, List<Backend> backends, CompletableFuture<Integer> done) {
-        UpstreamPools pools = loop.upstreams();
+        UpstreamPools pools = loop.pools();
         pools.startWarmWindow(colour);
         int[] pending = {0};
         int[] opened = {0};

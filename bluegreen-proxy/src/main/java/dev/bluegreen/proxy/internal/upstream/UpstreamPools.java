@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  * of its colour's pool. A colour that stops being kept drains: its idle connections close now, its busy ones as their
  * exchanges end.
  */
-public final class UpstreamPools implements PoolOwner {
+public final class UpstreamPools implements Upstreams, PoolOwner {
 
     /** How long connections warmed for a switch are kept if the switch doesn't come (refused by a later guard). */
     static final long WARM_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(30);
@@ -61,15 +61,12 @@ public final class UpstreamPools implements PoolOwner {
         }
     }
 
-    /**
-     * Hands {@code callback} a connection to {@code backend} of {@code colour}: an idle one, else a new one. Calls
-     * back on this loop, synchronously when an idle connection is there.
-     */
+    @Override
     public void acquire(Colour colour, Backend backend, InetSocketAddress address, AcquireCallback callback) {
         pool(colour, backend, address).acquire(callback);
     }
 
-    /** Opens a new connection to {@code backend} of {@code colour}, never reusing an idle one. */
+    @Override
     public void connectNew(Colour colour, Backend backend, InetSocketAddress address, AcquireCallback callback) {
         pool(colour, backend, address).connectNew(callback);
     }
