@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.bluegreen.core.BlueGreen;
+import dev.bluegreen.core.Colour;
 import dev.bluegreen.proxy.internal.ProtocolConfig;
 import dev.bluegreen.proxy.internal.ProxyConfig;
 import dev.bluegreen.proxy.internal.health.HealthSettings;
@@ -40,6 +41,7 @@ public final class BlueGreenProxyBuilder {
     private TlsSettings tls;
     private Http2Options http2 = Http2Options.defaults();
     private UpstreamTls upstreamTls;
+    private BackendProtocols backendProtocols = BackendProtocols.defaults();
     private RequestLimits requestLimits = RequestLimits.defaults();
     private Set<String> allowedHosts = Set.of();
     private TrustedProxies trustedProxies = TrustedProxies.NONE;
@@ -346,8 +348,8 @@ public final class BlueGreenProxyBuilder {
     }
 
     /**
-     * Connects to every backend with TLS, verifying its certificate. Default: none (cleartext HTTP/1.1 to the
-     * backends).
+     * Connects to every backend with TLS, verifying its certificate: HTTP/1.1 over TLS, or {@code h2} with
+     * {@link #backendProtocol(BackendProtocol) BackendProtocol.H2}. Default: none (cleartext to the backends).
      */
     public BlueGreenProxyBuilder upstreamTls(UpstreamTls settings) {
         this.upstreamTls = requireNonNull(settings, "upstreamTls");
@@ -355,16 +357,43 @@ public final class BlueGreenProxyBuilder {
     }
 
     /**
+     * What both pools' backends speak: HTTP/1.1, h2c (cleartext HTTP/2 with prior knowledge, as a gRPC server without
+     * TLS) or h2 (HTTP/2 over TLS, which needs {@link #upstreamTls}). Keeps the HTTP/2 limits set by
+     * {@link #backendProtocols}. Default {@link BackendProtocol#HTTP1}.
+     */
+    public BlueGreenProxyBuilder backendProtocol(BackendProtocol protocol) {
+        requireNonNull(protocol, "backendProtocol");
+        this.backendProtocols = backendProtocols.withProtocol(Colour.BLUE, protocol)
+                .withProtocol(Colour.GREEN, protocol);
+        return this;
+    }
+
+    /**
+     * The protocol of each pool and the limits of HTTP/2 connections to the backends, all at once. Default
+     * {@link BackendProtocols#defaults()}: HTTP/1.1 to both pools.
+     */
+    public BlueGreenProxyBuilder backendProtocols(BackendProtocols protocols) {
+        this.backendProtocols = requireNonNull(protocols, "backendProtocols");
+        return this;
+    }
+
+    /**
      * The proxy, not yet started.
      *
-     * @throws IllegalArgumentException if the TLS settings can't make a TLS context
+     * @throws IllegalArgumentException if the TLS settings can't make a TLS context, or the settings don't fit
+     *                                  together (h2 to the backends without {@code upstreamTls}, a gRPC health check
+     *                                  of a pool that speaks HTTP/1.1, {@code upstreamTls} with both pools on h2c)
      */
     public BlueGreenProxy build() {
+        checkBackendProtocols();
         ProtocolConfig protocols = new ProtocolConfig(
                 tls == null ? null : tls.newServerContext(http2.enabled()),
                 upstreamTls == null ? null : upstreamTls.newClientContext(),
                 http2,
-                tls == null ? Duration.ofSeconds(10) : tls.handshakeTimeout());
+                tls == null ? Duration.ofSeconds(10) : tls.handshakeTimeout(),
+                backendProtocols,
+                upstreamTls != null && backendProtocols.uses(BackendProtocol.H2)
+                        ? upstreamTls.newClientContext(true) : null);
         return new BlueGreenProxy(new ProxyConfig(listenAddress, eventLoopThreads, timeouts,
                 maxConnectAttempts, closeClientConnectionsAfterSwitch, routingHeader,
                 new SteeringSettings(preview, previewListenAddress, stickySessions, safetyNetWindow,
@@ -375,6 +404,28 @@ public final class BlueGreenProxyBuilder {
                 new RequestRules(requestLimits, allowedHosts, trustedProxies, forwardProxyAuthorization,
                         dropUnderscoreHeaders)),
                 admin);
+    }
+
+    /** The backend protocols against the settings that depend on them; see {@link #build()}. */
+    private void checkBackendProtocols() {
+        if (backendProtocols.uses(BackendProtocol.H2) && upstreamTls == null) {
+            throw new IllegalArgumentException("backendProtocol: h2 without upstreamTls (expected: upstreamTls(...)"
+                    + " to verify the backends' certificates, or h2c for cleartext HTTP/2)");
+        }
+        if (upstreamTls != null && !backendProtocols.uses(BackendProtocol.HTTP1)
+                && !backendProtocols.uses(BackendProtocol.H2)) {
+            throw new IllegalArgumentException("upstreamTls: set, but both pools speak h2c, which is cleartext"
+                    + " (expected: backendProtocol h2 for HTTP/2 over TLS, or no upstreamTls)");
+        }
+        if (healthChecks != null && healthChecks.isGrpc()) {
+            for (Colour colour : Colour.values()) {
+                if (!backendProtocols.protocol(colour).http2()) {
+                    throw new IllegalArgumentException("healthChecks: a gRPC check needs HTTP/2 to the backends,"
+                            + " but the " + colour.label() + " pool speaks http1 (expected: backendProtocol h2c"
+                            + " or h2)");
+                }
+            }
+        }
     }
 
     // ---- request limits and forwarding policy (Security and limits in the README) -------------------------

@@ -1,5 +1,6 @@
 package dev.bluegreen.proxy.internal.exchange;
 
+import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.Environment;
 import dev.bluegreen.core.RoutingSnapshot;
 import dev.bluegreen.proxy.internal.request.ClientProtocol;
@@ -48,6 +49,8 @@ public abstract class ClientSideHandler extends ChannelInboundHandlerAdapter imp
     private ChannelHandlerContext ctx;
     private LoopContext loop;
     private Exchange exchange;
+    /** The colour of the last exchange (or refusal for want of backends), once there is none under way. */
+    private Colour lastColour;
     private long epoch;
     private String clientIp;
     private boolean secure;
@@ -92,6 +95,7 @@ public abstract class ClientSideHandler extends ChannelInboundHandlerAdapter imp
         Exchange current = exchange;
         exchange = null;
         if (current != null) {
+            lastColour = current.colour();
             current.onClientClosed();
         }
         ctx.fireChannelInactive();
@@ -160,6 +164,7 @@ public abstract class ClientSideHandler extends ChannelInboundHandlerAdapter imp
             String pool = route.kind().pool();
             log.warn("503: the {} pool ({}) has no backends; {}", pool, route.colour().label(), head);
             boolean close = isDraining() || !head.keepAlive() || head.hasBody();
+            lastColour = route.colour();
             ChannelFuture written = ctx.writeAndFlush(ErrorResponses.of(ctx.alloc(),
                     HttpResponseStatus.SERVICE_UNAVAILABLE,
                     "no backend in the " + pool + " pool (" + route.colour().label() + ")", close));
@@ -189,8 +194,20 @@ public abstract class ClientSideHandler extends ChannelInboundHandlerAdapter imp
 
     @Override
     public final void exchangeEnded(ChannelFuture lastWrite, boolean close) {
+        if (exchange != null) {
+            lastColour = exchange.colour();
+        }
         exchange = null;
         afterExchange(lastWrite, close);
+    }
+
+    /**
+     * The colour of the exchange under way, else of the last one (or of the pool that had no backend for the last
+     * request); {@code null} before the first request. Read on the connection's event loop.
+     */
+    public final Colour exchangeColour() {
+        Exchange current = exchange;
+        return current != null ? current.colour() : lastColour;
     }
 
     /** Whether an exchange is under way. */

@@ -6,17 +6,22 @@ import dev.bluegreen.core.Change;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.proxy.Drain;
 import dev.bluegreen.proxy.DrainReport;
+import dev.bluegreen.proxy.BackendProtocols;
+import dev.bluegreen.proxy.internal.ProtocolConfig;
 import dev.bluegreen.proxy.internal.ProxyConfig;
 import dev.bluegreen.proxy.internal.drain.DrainCoordinator;
 import dev.bluegreen.proxy.internal.exchange.ExchangeServices;
 import dev.bluegreen.proxy.internal.exchange.LoopContext;
 import dev.bluegreen.proxy.internal.exchange.LoopContexts;
 import dev.bluegreen.proxy.internal.health.ActiveHealthChecks;
+import dev.bluegreen.proxy.internal.health.HealthProbes;
 import dev.bluegreen.proxy.internal.health.HealthRegistry;
 import dev.bluegreen.proxy.internal.metrics.ProxyCounters;
 import dev.bluegreen.proxy.internal.metrics.ProxyRecorder;
 import dev.bluegreen.proxy.internal.routing.Router;
 import dev.bluegreen.proxy.internal.upstream.BackendAddresses;
+import dev.bluegreen.proxy.internal.upstream.Http2Upstreams;
+import dev.bluegreen.proxy.internal.upstream.LoopUpstreams;
 import dev.bluegreen.proxy.internal.upstream.UpstreamPools;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
@@ -82,18 +87,31 @@ public final class DataPlane {
                 counters, recorder::get, drains::liveColourChanges);
         for (EventExecutor executor : workers) {
             EventLoop loop = (EventLoop) executor;
-            UpstreamPools upstreams = new UpstreamPools(loop, upstreamBootstrap, config.protocols().upstreamTls(),
-                    counters, admin::snapshot, router::keepsNonLive);
-            contexts.add(new LoopContext(loop, services, upstreams));
+            contexts.add(new LoopContext(loop, services, upstreams(loop, upstreamBootstrap)));
         }
         this.loops = new LoopContexts(contexts);
         Bootstrap checks = new Bootstrap().channel(transport.socketChannelType())
                 .option(ChannelOption.TCP_NODELAY, true).resolver(NoopAddressResolverGroup.INSTANCE);
-        if (config.protocols().upstreamTls() != null) {
-            checks.attr(ActiveHealthChecks.UPSTREAM_TLS, config.protocols().upstreamTls());
-        }
-        this.healthChecks = config.health().checks() == null ? null : new ActiveHealthChecks(health,
-                config.health().checks(), workers, checks, this::address);
+        ProtocolConfig protocols = config.protocols();
+        this.healthChecks = config.health().checks() == null ? null : new ActiveHealthChecks(health, workers,
+                new HealthProbes(checks, config.health().checks(), protocols.backends(), protocols.upstreamTls(),
+                        protocols.upstreamH2Tls()), this::address);
+    }
+
+    /**
+     * One loop's connections to the backends: HTTP/1.1 pools always (their keep rules serve both kinds), HTTP/2
+     * connections when a pool speaks h2c or h2.
+     */
+    private LoopUpstreams upstreams(EventLoop loop, Bootstrap upstreamBootstrap) {
+        ProtocolConfig protocols = config.protocols();
+        UpstreamPools http1 = new UpstreamPools(loop, upstreamBootstrap, protocols.upstreamTls(), counters,
+                admin::snapshot, router::keepsNonLive);
+        BackendProtocols backends = protocols.backends();
+        Http2Upstreams http2 = backends.protocol(Colour.BLUE).http2() || backends.protocol(Colour.GREEN).http2()
+                ? new Http2Upstreams(loop, upstreamBootstrap, backends, protocols.upstreamH2Tls(), counters,
+                        http1::keeps, config.timeouts().connect())
+                : null;
+        return new LoopUpstreams(http1, http2, backends);
     }
 
     /** The address of {@code backend}: cached, or resolved off the event loops. */
