@@ -41,7 +41,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A real gRPC server (grpc-java, h2c or TLS) on 127.0.0.1, port 0, for tests of gRPC through the proxy. Its service
@@ -57,7 +56,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * </ul>
  * The standard health service ({@code grpc.health.v1.Health}, grpc-java's {@link HealthStatusManager}) answers for
  * the server ({@code ""}) and for {@value #SERVICE}, {@code SERVING} until told otherwise. The server counts the
- * connections it accepted and the most calls it had at once on one connection, and keeps the last {@code te} it saw.
+ * connections it accepted and the most calls it had at once on one connection.
  */
 public final class GrpcTestServer implements AutoCloseable {
 
@@ -91,8 +90,6 @@ public final class GrpcTestServer implements AutoCloseable {
     /** Unary: never answers. */
     public static final MethodDescriptor<byte[], byte[]> STALL = method("Stall", MethodDescriptor.MethodType.UNARY);
 
-    private static final Metadata.Key<String> TE = Metadata.Key.of("te", Metadata.ASCII_STRING_MARSHALLER);
-
     private final String name;
     private final Server server;
     private final HealthStatusManager health = new HealthStatusManager();
@@ -106,7 +103,6 @@ public final class GrpcTestServer implements AutoCloseable {
     private final AtomicInteger cancelledCalls = new AtomicInteger();
     private final Map<SocketAddress, AtomicInteger> callsByConnection = new ConcurrentHashMap<>();
     private final AtomicInteger maxCallsOnOneConnection = new AtomicInteger();
-    private final AtomicReference<String> lastTe = new AtomicReference<>();
 
     private GrpcTestServer(Builder builder) {
         this.name = builder.name;
@@ -195,11 +191,6 @@ public final class GrpcTestServer implements AutoCloseable {
         return maxCallsOnOneConnection.get();
     }
 
-    /** The {@code te} header of the last call, or {@code null}. */
-    public String lastTe() {
-        return lastTe.get();
-    }
-
     @Override
     public void close() {
         server.shutdownNow();
@@ -278,12 +269,11 @@ public final class GrpcTestServer implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
     }
 
-    /** Counts calls under way, per connection too, and notes the {@code te} each brought. */
+    /** Counts calls under way, per connection too. */
     private final class CallCounter implements ServerInterceptor {
         @Override
         public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
                                                            ServerCallHandler<Q, R> next) {
-            lastTe.set(headers.get(TE));
             SocketAddress connection = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
             AtomicInteger onConnection = callsByConnection.computeIfAbsent(connection, c -> new AtomicInteger());
             maxCallsOnOneConnection.accumulateAndGet(onConnection.incrementAndGet(), Math::max);

@@ -142,6 +142,7 @@ public final class GrpcCallEnd extends ChannelDuplexHandler {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        ended = true;
         if (grpc && !recorded) {
             // The stream went away with the call under way: the client reset it, or its connection closed.
             record(GrpcStatus.CANCELLED, GrpcCallSource.CLIENT);

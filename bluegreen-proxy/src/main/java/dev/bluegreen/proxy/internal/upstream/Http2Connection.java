@@ -15,6 +15,7 @@ import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -198,7 +199,8 @@ final class Http2Connection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException || Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
+        if (cause instanceof IOException || cause.getCause() instanceof SSLException
+                || Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
             log.debug("{}: HTTP/2 connection to {} failed", ctx.channel(), pool, cause);
         } else {
             log.warn("{}: HTTP/2 connection to {} failed in the proxy", ctx.channel(), pool, cause);

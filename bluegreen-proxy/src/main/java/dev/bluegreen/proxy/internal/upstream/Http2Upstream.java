@@ -21,6 +21,7 @@ import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -226,7 +227,8 @@ final class Http2Upstream extends ChannelInboundHandlerAdapter implements Upstre
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException || Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
+        if (cause instanceof IOException || cause.getCause() instanceof SSLException
+                || Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
             log.debug("{}: HTTP/2 stream to {}/{} failed", ctx.channel(), colour.label(), backend, cause);
         } else {
             log.warn("{}: HTTP/2 stream to {}/{} failed in the proxy", ctx.channel(), colour.label(), backend, cause);
