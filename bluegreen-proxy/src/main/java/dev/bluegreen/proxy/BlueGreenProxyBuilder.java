@@ -436,6 +436,22 @@ public final class BlueGreenProxyBuilder {
     }
 
     /**
+     * After the last response on an HTTP/1.1 connection the proxy closes (a refusal such as 431 or 414, an error
+     * that ends the connection, {@code Connection: close}), how long it keeps reading and dropping what the client
+     * still sends before closing: closing with the client's bytes unread would reset the connection, and a reset can
+     * destroy the response before the client reads it (RFC 9112 §9.6). The output is shut down first, so the client
+     * sees the end of the response at once. Default 2 s; 0 closes at once.
+     */
+    public BlueGreenProxyBuilder lingeringCloseTime(Duration time) {
+        return requestLimits(requestLimits.withLingeringCloseTime(time));
+    }
+
+    /** How many bytes a lingering close reads and drops at most before it closes anyway. Default 1 MiB. */
+    public BlueGreenProxyBuilder lingeringCloseBytes(long bytes) {
+        return requestLimits(requestLimits.withLingeringCloseBytes(bytes));
+    }
+
+    /**
      * The host names requests may name in {@code Host} (port ignored, case-insensitive); any other → 421.
      * Default: empty, any host.
      */
