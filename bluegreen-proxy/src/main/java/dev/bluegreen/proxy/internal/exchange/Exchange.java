@@ -11,6 +11,7 @@ import static dev.bluegreen.proxy.internal.exchange.ExchangeState.TUNNEL;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.Environment;
 import dev.bluegreen.proxy.internal.health.PassiveHealth;
+import dev.bluegreen.proxy.internal.metrics.FailureLog.Kind;
 import dev.bluegreen.proxy.internal.request.ErrorResponses;
 import dev.bluegreen.proxy.internal.request.MessageHeads;
 import dev.bluegreen.proxy.internal.request.RequestHead;
@@ -234,8 +235,8 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
                 // after a bodiless one): RFC 9112 §9.3.1 lets a proxy retry an idempotent request on a new one.
                 return;
             }
-            log.warn("502: bad response from {} of the {} pool: {}", connector.backend(), colour().label(),
-                    message.decoderResult().cause().toString());
+            services.failures().warn(Kind.BAD_RESPONSE, "502: bad response from {} of the {} pool: {}",
+                    connector.backend(), colour().label(), message.decoderResult().cause().toString());
             failUpstream(HttpResponseStatus.BAD_GATEWAY, "the backend sent a malformed response");
             return;
         }
@@ -257,7 +258,8 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
             }
             // Only a request that asked to upgrade may be answered with 101.
             ReferenceCountUtil.release(response);
-            log.warn("502: {} of the {} pool switched protocols unasked", connector.backend(), colour().label());
+            services.failures().warn(Kind.BAD_RESPONSE, "502: {} of the {} pool switched protocols unasked",
+                    connector.backend(), colour().label());
             failUpstream(HttpResponseStatus.BAD_GATEWAY, "the backend switched protocols unasked");
             return;
         }
@@ -323,7 +325,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         if (state == TUNNEL) {
             tunnel.goAway();
         } else {
-            log.warn("{}: closed at the drain deadline", this);
+            services.failures().warn(Kind.DRAIN_DEADLINE, "{}: closed at the drain deadline", this);
             abort();
         }
     }
@@ -431,8 +433,8 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
                 // Nothing more was wanted of it (a tunnel's connection tells the tunnel).
             }
             case RESPONDING -> {
-                log.warn("{} of the {} pool closed the connection in the middle of a response; closing the "
-                        + "client's", connector.backend(), colour().label());
+                services.failures().warn(Kind.CLOSED_MID_RESPONSE, "{} of the {} pool closed the connection in "
+                        + "the middle of a response; closing the client's", connector.backend(), colour().label());
                 abort();
             }
             default -> {
@@ -440,8 +442,8 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
                     // A pooled connection the backend had closed before our request reached it.
                     return;
                 }
-                log.warn("502: {} of the {} pool closed the connection before responding to {}",
-                        connector.backend(), colour().label(), head);
+                services.failures().warn(Kind.CLOSED_BEFORE_RESPONSE, "502: {} of the {} pool closed the "
+                        + "connection before responding to {}", connector.backend(), colour().label(), head);
                 failBeforeResponse(HttpResponseStatus.BAD_GATEWAY,
                         "the backend closed the connection before responding");
             }
@@ -550,8 +552,8 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
             return;
         }
         long millis = services.config().timeouts().response().toMillis();
-        log.warn("504: {} of the {} pool was silent for {} ms on {}", connector.backend(), colour().label(), millis,
-                head);
+        services.failures().warn(Kind.SILENT_BACKEND, "504: {} of the {} pool was silent for {} ms on {}",
+                connector.backend(), colour().label(), millis, head);
         failUpstream(HttpResponseStatus.GATEWAY_TIMEOUT, "the backend did not answer within " + millis + " ms");
     }
 
@@ -580,10 +582,8 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         releaseUpstream(reusable);
         loop.unregister(this, colour());
         services.counters().exchangeEnded(colour());
-        int status = responseEnd != null || tunnel != null ? responseStatus : 0;
-        services.counters().exchangeCounted(colour(), status);
-        services.recorder().get().exchangeEnded(colour(), status, answeredByProxy, System.nanoTime() - startNanos,
-                requestBodyBytes, responseBodyBytes);
+        services.recordEnd(colour(), responseEnd != null || tunnel != null ? responseStatus : 0, answeredByProxy,
+                startNanos, requestBodyBytes, responseBodyBytes);
     }
 
     /** Asks the exchange to close the client connection after its response (the proxy is shutting down). */

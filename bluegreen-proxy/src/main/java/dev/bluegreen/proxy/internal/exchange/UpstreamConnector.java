@@ -4,6 +4,7 @@ import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.Environment;
 import dev.bluegreen.proxy.internal.health.BackendHealthTracker;
+import dev.bluegreen.proxy.internal.metrics.FailureLog;
 import dev.bluegreen.proxy.internal.routing.Route;
 import dev.bluegreen.proxy.internal.upstream.AcquireCallback;
 import dev.bluegreen.proxy.internal.upstream.Upstream;
@@ -127,12 +128,14 @@ final class UpstreamConnector implements AcquireCallback {
         if (choice.noHealthyBackend()) {
             // DESIGN.md, invariant 7: no healthy backend is 503.
             String pool = services.snapshots().get().live() == colour() ? "live" : "idle";
-            log.warn("503: no healthy backend in the {} pool ({}) for {}", pool, colour().label(), request);
+            services.failures().warn(FailureLog.Kind.NO_HEALTHY_BACKEND,
+                    "503: no healthy backend in the {} pool ({}) for {}", pool, colour().label(), request);
             listener.unreachable(HttpResponseStatus.SERVICE_UNAVAILABLE,
                     "no healthy backend in the " + pool + " pool (" + colour().label() + ")");
             return;
         }
-        log.warn("502: no backend of the {} pool accepted a connection for {} ({} tried)",
+        services.failures().warn(FailureLog.Kind.NO_CONNECTION,
+                "502: no backend of the {} pool accepted a connection for {} ({} tried)",
                 colour().label(), request, choice.attempts());
         listener.unreachable(HttpResponseStatus.BAD_GATEWAY,
                 "no backend of the " + colour().label() + " pool accepted a connection");
@@ -145,7 +148,8 @@ final class UpstreamConnector implements AcquireCallback {
      * counted and reported, as it feeds the automatic rollback.
      */
     private void fallBack() {
-        log.warn("safety net: no backend of the {} pool accepted a connection for {} ({} tried); sending it to {}",
+        services.failures().warn(FailureLog.Kind.SAFETY_NET,
+                "safety net: no backend of the {} pool accepted a connection for {} ({} tried); sending it to {}",
                 colour().label(), request, choice.attempts(), choice.route().fallback().colour().label());
         Colour failed = choice.fallBack();
         backend = null;

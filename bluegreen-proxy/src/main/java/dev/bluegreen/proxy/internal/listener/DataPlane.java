@@ -13,6 +13,7 @@ import dev.bluegreen.proxy.internal.exchange.LoopContext;
 import dev.bluegreen.proxy.internal.exchange.LoopContexts;
 import dev.bluegreen.proxy.internal.health.ActiveHealthChecks;
 import dev.bluegreen.proxy.internal.health.HealthRegistry;
+import dev.bluegreen.proxy.internal.metrics.FailureLog;
 import dev.bluegreen.proxy.internal.metrics.ProxyCounters;
 import dev.bluegreen.proxy.internal.metrics.ProxyRecorder;
 import dev.bluegreen.proxy.internal.routing.Router;
@@ -26,6 +27,7 @@ import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -41,9 +43,13 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class DataPlane {
 
+    /** At most one WARN line per kind of failed request in this time; the meters count every one. */
+    private static final Duration FAILURE_LOG_PERIOD = Duration.ofSeconds(10);
+
     private final ProxyConfig config;
     private final BlueGreen admin;
     private final ProxyCounters counters = new ProxyCounters();
+    private final FailureLog failures = new FailureLog(FAILURE_LOG_PERIOD, System::nanoTime);
     private final BackendAddresses addresses;
     private final DrainCoordinator drains;
     private final Router router;
@@ -79,7 +85,7 @@ public final class DataPlane {
         this.health = new HealthRegistry(config.health(), System::nanoTime, Clock.systemUTC(),
                 (task, delayNanos) -> healthLoop.schedule(task, delayNanos, TimeUnit.NANOSECONDS));
         ExchangeServices services = new ExchangeServices(config, admin::snapshot, router, health, addresses,
-                counters, recorder::get, drains::liveColourChanges);
+                counters, recorder::get, failures, drains::liveColourChanges);
         for (EventExecutor executor : workers) {
             EventLoop loop = (EventLoop) executor;
             UpstreamPools upstreams = new UpstreamPools(loop, upstreamBootstrap, config.protocols().upstreamTls(),
@@ -184,11 +190,15 @@ public final class DataPlane {
 
     /**
      * Starts each loop's periodic tasks: eviction of upstream connections idle for too long, and the response
-     * timeout sweep (every quarter of the timeout, between 10 ms and 1 s, so a timeout fires at most a quarter late).
+     * timeout sweep (every quarter of the timeout, between 10 ms and 1 s, so a timeout fires at most a quarter late);
+     * and, on one loop, the failure log's summaries.
      */
     public void scheduleIdleEviction() {
         long periodMillis = Math.max(100, config.timeouts().upstreamIdle().toMillis() / 2);
         long sweepMillis = Math.min(1_000, Math.max(10, config.timeouts().response().toMillis() / 4));
+        long failureLogMillis = FAILURE_LOG_PERIOD.toMillis();
+        loops.all().get(0).eventLoop().scheduleWithFixedDelay(failures::flush, failureLogMillis, failureLogMillis,
+                TimeUnit.MILLISECONDS);
         for (LoopContext context : loops.all()) {
             context.eventLoop().scheduleWithFixedDelay(context::evictIdleConnections,
                     periodMillis, periodMillis, TimeUnit.MILLISECONDS);

@@ -10,6 +10,7 @@ import dev.bluegreen.proxy.internal.ProtocolConfig;
 import dev.bluegreen.proxy.internal.ProxyConfig;
 import dev.bluegreen.proxy.internal.health.HealthRegistry;
 import dev.bluegreen.proxy.internal.health.HealthSettings;
+import dev.bluegreen.proxy.internal.metrics.FailureLog;
 import dev.bluegreen.proxy.internal.metrics.ProxyCounters;
 import dev.bluegreen.proxy.internal.metrics.ProxyRecorder;
 import dev.bluegreen.proxy.internal.request.ClientProtocol;
@@ -83,7 +84,7 @@ final class ExchangeHarness implements AutoCloseable {
             }
         };
         ExchangeServices services = new ExchangeServices(config, admin::snapshot, router, health, addresses,
-                counters, () -> recorder, () -> 0);
+                counters, () -> recorder, new FailureLog(Duration.ofSeconds(10), System::nanoTime), () -> 0);
         UpstreamPools pools = new UpstreamPools(client.eventLoop(), new Bootstrap(), null, counters,
                 admin::snapshot, (snapshot, colour) -> false);
         loop = new LoopContext(client.eventLoop(), services, pools, upstreams);
