@@ -105,7 +105,7 @@ public final class DataPlane {
     /** The address of {@code backend}: cached, or resolved off the event loops. */
     private CompletableFuture<InetSocketAddress> address(Backend backend) {
         InetSocketAddress cached = addresses.cached(backend);
-        return cached != null ? CompletableFuture.completedFuture(cached) : addresses.resolveAsync(backend);
+        return cached != null ? CompletableFuture.completedFuture(cached) : addresses.resolve(backend);
     }
 
     ProxyConfig config() {

@@ -26,10 +26,10 @@ public final class BackendAddresses {
     /** Resolves every backend of both pools of {@code snapshot} on the calling thread (never an event loop). */
     public void resolveAll(RoutingSnapshot snapshot) {
         for (Backend backend : snapshot.blue().backends()) {
-            resolved.computeIfAbsent(backend, BackendAddresses::resolve);
+            resolved.computeIfAbsent(backend, BackendAddresses::lookUp);
         }
         for (Backend backend : snapshot.green().backends()) {
-            resolved.computeIfAbsent(backend, BackendAddresses::resolve);
+            resolved.computeIfAbsent(backend, BackendAddresses::lookUp);
         }
     }
 
@@ -39,12 +39,12 @@ public final class BackendAddresses {
     }
 
     /** Resolves {@code backend} on the resolver executor; the future completes there. */
-    public CompletableFuture<InetSocketAddress> resolveAsync(Backend backend) {
-        return CompletableFuture.supplyAsync(() -> resolved.computeIfAbsent(backend, BackendAddresses::resolve),
+    public CompletableFuture<InetSocketAddress> resolve(Backend backend) {
+        return CompletableFuture.supplyAsync(() -> resolved.computeIfAbsent(backend, BackendAddresses::lookUp),
                 resolverExecutor);
     }
 
-    private static InetSocketAddress resolve(Backend backend) {
+    private static InetSocketAddress lookUp(Backend backend) {
         // The InetSocketAddress constructor resolves the name; when that fails it keeps the address unresolved.
         return new InetSocketAddress(backend.host(), backend.port());
     }

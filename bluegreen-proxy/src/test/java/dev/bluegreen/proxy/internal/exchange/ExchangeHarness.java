@@ -56,6 +56,8 @@ final class ExchangeHarness implements AutoCloseable {
     final FakeUpstreams upstreams = new FakeUpstreams();
     final ProxyCounters counters = new ProxyCounters();
     final List<Integer> recordedStatuses = new ArrayList<>();
+    /** Each retry the exchanges asked for: whether the budget allowed it. */
+    final List<Boolean> retries = new ArrayList<>();
     final LoopContext loop;
 
     ExchangeHarness(int backends, Duration responseTimeout) {
@@ -81,6 +83,11 @@ final class ExchangeHarness implements AutoCloseable {
 
             @Override
             public void drainEnded(DrainReport report) {
+            }
+
+            @Override
+            public void upstreamRetried(Colour colour, boolean withinBudget) {
+                retries.add(withinBudget);
             }
         };
         ExchangeServices services = new ExchangeServices(config, admin::snapshot, router, health, addresses,
