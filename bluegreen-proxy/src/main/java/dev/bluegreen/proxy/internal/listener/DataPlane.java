@@ -78,7 +78,7 @@ public final class DataPlane {
         // Filled below, once the loops' contexts exist; the coordinator only reads it at a drain deadline.
         List<LoopContext> contexts = new ArrayList<>();
         this.drains = new DrainCoordinator(config.timeouts().drain(), counters, contexts, workers.next(),
-                recorder::get);
+                recorder::get, this::safetyNetReaches);
         this.router = new Router(config.steering(), config.timeouts().drain(), admin.snapshot(), drains::latest);
         addresses.resolveAll(admin.snapshot());
         EventLoop healthLoop = (EventLoop) workers.next();
@@ -106,6 +106,11 @@ public final class DataPlane {
     private CompletableFuture<InetSocketAddress> address(Backend backend) {
         InetSocketAddress cached = addresses.cached(backend);
         return cached != null ? CompletableFuture.completedFuture(cached) : addresses.resolve(backend);
+    }
+
+    /** Whether the safety net may still send requests to {@code colour} (a drain of it waits for that to end). */
+    private boolean safetyNetReaches(Colour colour) {
+        return router.safetyNetReaches(colour);
     }
 
     ProxyConfig config() {

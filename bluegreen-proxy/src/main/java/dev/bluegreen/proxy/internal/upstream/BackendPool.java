@@ -89,9 +89,13 @@ final class BackendPool {
                 ch.pipeline().addLast("upstream", connection);
             }
         });
+        // Counted from the connect on, not once it is up: a drain must not end while a connection to its colour is
+        // still being opened (for an exchange that ended meanwhile, say), which the backend would accept after.
+        connectionOpened();
         ChannelFuture connect = bootstrap.connect(address);
         connect.addListener(future -> {
             if (!future.isSuccess()) {
+                connectionClosed(null);
                 callback.failed(future.cause());
                 return;
             }
@@ -179,9 +183,10 @@ final class BackendPool {
         counters().connectionOpened(colour);
     }
 
+    /** A connection closed, or (when {@code connection} is {@code null}) a connect failed. */
     void connectionClosed(Http1Upstream connection) {
         open--;
-        if (idle.remove(connection)) {
+        if (connection != null && idle.remove(connection)) {
             counters().idleRemoved(colour);
         }
         counters().connectionClosed(colour);
