@@ -45,6 +45,7 @@ public final class BlueGreenProxyBuilder {
     private TrustedProxies trustedProxies = TrustedProxies.NONE;
     private boolean forwardProxyAuthorization;
     private boolean dropUnderscoreHeaders;
+    private List<InetSocketAddress> nameServers = List.of();
 
     BlueGreenProxyBuilder(BlueGreen admin) {
         this.admin = admin;
@@ -328,6 +329,25 @@ public final class BlueGreenProxyBuilder {
     }
 
     /**
+     * The DNS servers that resolve backend names. Names are resolved asynchronously (the hosts file first), each
+     * answer kept for its TTL and a failure for 2 s, and looked up again every second, so a backend whose name moves
+     * to another address is followed without a redeploy; a backend given by IP address needs no DNS at all. Default:
+     * empty, the system's servers ({@code /etc/resolv.conf}).
+     *
+     * @param servers IP addresses with ports, such as {@code new InetSocketAddress("10.0.0.2", 53)}
+     */
+    public BlueGreenProxyBuilder nameServers(List<InetSocketAddress> servers) {
+        requireNonNull(servers, "nameServers");
+        for (InetSocketAddress server : servers) {
+            if (server == null || server.isUnresolved() || server.getPort() == 0) {
+                throw new IllegalArgumentException("nameServers: " + server + " (expected: an IP address and port)");
+            }
+        }
+        this.nameServers = List.copyOf(servers);
+        return this;
+    }
+
+    /**
      * Terminates TLS on the listener with this certificate and key: clients connect with {@code https}.
      * Default: none (cleartext). See {@link TlsSettings} for the protocol and cipher defaults.
      */
@@ -373,7 +393,8 @@ public final class BlueGreenProxyBuilder {
                 healthSettings(),
                 protocols,
                 new RequestRules(requestLimits, allowedHosts, trustedProxies, forwardProxyAuthorization,
-                        dropUnderscoreHeaders)),
+                        dropUnderscoreHeaders),
+                nameServers),
                 admin);
     }
 

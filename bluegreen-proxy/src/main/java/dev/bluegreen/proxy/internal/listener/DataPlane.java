@@ -31,7 +31,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -58,29 +57,29 @@ public final class DataPlane {
     private final LoopContexts loops;
 
     /**
-     * @param workers          the event loops that serve client and upstream connections
-     * @param resolverExecutor where backend names are resolved when the cache misses (never an event loop)
-     * @param recorder         where exchanges and drains are recorded; read once per exchange
+     * @param workers  the event loops that serve client and upstream connections
+     * @param dnsLoop  where backend names are resolved: a loop of the resolver's own, never a worker (NIO)
+     * @param recorder where exchanges and drains are recorded; read once per exchange
      */
     public DataPlane(ProxyConfig config, BlueGreen admin, Transport transport, EventLoopGroup workers,
-                     Executor resolverExecutor, AtomicReference<ProxyRecorder> recorder) {
+                     EventLoop dnsLoop, AtomicReference<ProxyRecorder> recorder) {
         this.config = config;
         this.admin = admin;
-        this.addresses = new BackendAddresses(resolverExecutor);
+        this.addresses = new BackendAddresses(dnsLoop, config.nameServers());
         Bootstrap upstreamBootstrap = new Bootstrap()
                 .channel(transport.socketChannelType())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.timeouts().connect().toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
                 // Reads from the backend are requested one at a time, as the client takes the writes.
                 .option(ChannelOption.AUTO_READ, false)
-                // Addresses are resolved off the event loops by BackendAddresses.
+                // Addresses are resolved asynchronously, on a loop of their own, by BackendAddresses.
                 .resolver(NoopAddressResolverGroup.INSTANCE);
         // Filled below, once the loops' contexts exist; the coordinator only reads it at a drain deadline.
         List<LoopContext> contexts = new ArrayList<>();
         this.drains = new DrainCoordinator(config.timeouts().drain(), counters, contexts, workers.next(),
                 recorder::get, this::safetyNetReaches);
         this.router = new Router(config.steering(), config.timeouts().drain(), admin.snapshot(), drains::latest);
-        addresses.resolveAll(admin.snapshot());
+        addresses.track(admin.snapshot());
         EventLoop healthLoop = (EventLoop) workers.next();
         this.health = new HealthRegistry(config.health(), System::nanoTime, Clock.systemUTC(),
                 (task, delayNanos) -> healthLoop.schedule(task, delayNanos, TimeUnit.NANOSECONDS));
@@ -102,10 +101,9 @@ public final class DataPlane {
                 config.health().checks(), workers, checks, this::address);
     }
 
-    /** The address of {@code backend}: cached, or resolved off the event loops. */
+    /** The address of {@code backend}: the last known, or when its name resolves. */
     private CompletableFuture<InetSocketAddress> address(Backend backend) {
-        InetSocketAddress cached = addresses.cached(backend);
-        return cached != null ? CompletableFuture.completedFuture(cached) : addresses.resolve(backend);
+        return addresses.resolve(backend);
     }
 
     /** Whether the safety net may still send requests to {@code colour} (a drain of it waits for that to end). */
@@ -177,11 +175,12 @@ public final class DataPlane {
     }
 
     /**
-     * Applies a routing change: resolves new backends here (the caller's thread, not an event loop), starts the
-     * drain of a colour that stopped being live, then lets each loop close the idle connections no longer kept.
+     * Applies a routing change: starts resolving the names of new backends (off this thread, which the change's
+     * writer runs), starts the drain of a colour that stopped being live, then lets each loop close the idle
+     * connections no longer kept.
      */
     public void onRoutingChange(Change change) {
-        addresses.resolveAll(change.current());
+        addresses.track(change.current());
         router.onChange(change);
         HealthRegistry.Delta delta = health.sync(change.current());
         if (healthChecks != null) {
@@ -210,6 +209,11 @@ public final class DataPlane {
             context.eventLoop().scheduleWithFixedDelay(context::sweepResponseTimeouts,
                     sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** Stops following the backends' names (shutdown). */
+    public void stopResolving() {
+        addresses.close();
     }
 
     /** Closes idle upstream connections on every loop (shutdown). */

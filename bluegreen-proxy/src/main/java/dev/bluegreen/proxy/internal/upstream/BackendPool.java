@@ -31,7 +31,7 @@ final class BackendPool {
     private final PoolOwner owner;
     private final Colour colour;
     private final Backend backend;
-    private final InetSocketAddress address;
+    private InetSocketAddress address;
     private final ArrayDeque<Http1Upstream> idle = new ArrayDeque<>();
     private int open;
 
@@ -44,6 +44,19 @@ final class BackendPool {
 
     Colour colour() {
         return colour;
+    }
+
+    /**
+     * The backend's address now (its name may have moved, {@link BackendAddresses}): new connections go there, and
+     * the idle ones to the old address close, as they lead where the name no longer points.
+     */
+    void useAddress(InetSocketAddress latest) {
+        if (latest != address && !latest.equals(address)) {
+            log.debug("{}: the address is now {} (was {}); closing {} idle connection(s)", this, latest, address,
+                    idle.size());
+            address = latest;
+            closeIdle();
+        }
     }
 
     Backend backend() {

@@ -68,9 +68,10 @@ final class ExchangeHarness implements AutoCloseable {
         admin = BlueGreen.builder().blue("v1", blue).green("v2", Backend.of("127.0.0.1", 20_001)).build();
         ProxyConfig config = new ProxyConfig(new InetSocketAddress("127.0.0.1", 0), 1,
                 Timeouts.defaults().withResponse(responseTimeout), 3, false, null, SteeringSettings.NONE, null,
-                HealthSettings.OFF, ProtocolConfig.defaults(), RequestRules.defaults());
-        BackendAddresses addresses = new BackendAddresses(Runnable::run);
-        addresses.resolveAll(admin.snapshot());
+                HealthSettings.OFF, ProtocolConfig.defaults(), RequestRules.defaults(), List.of());
+        // IP addresses only: nothing is ever resolved.
+        BackendAddresses addresses = new BackendAddresses(client.eventLoop(), List.of());
+        addresses.track(admin.snapshot());
         Router router = new Router(SteeringSettings.NONE, Duration.ofSeconds(30), admin.snapshot(), colour -> null);
         HealthRegistry health = new HealthRegistry(HealthSettings.OFF, System::nanoTime, Clock.systemUTC(),
                 (task, delayNanos) -> client.eventLoop().execute(task));
