@@ -192,8 +192,8 @@ public final class BlueGreenProxyBuilder {
     }
 
     /**
-     * Keeps each client on the colour it started on, across a switch (until it has been idle for the TTL or the
-     * {@link #drainTimeout drain deadline} passes) and during a gradual shift (each new session, not each
+     * Keeps each client on the colour it started on, across a switch (until it has been idle for the TTL, the
+     * {@link #drainTimeout drain deadline} passes or the old colour's drain has ended) and during a gradual shift (each new session, not each
      * request, draws the shift's share). Default: off, each request is routed on its own.
      *
      * @param sessions how sessions are named and remembered, or {@code null} for none
@@ -206,9 +206,11 @@ public final class BlueGreenProxyBuilder {
     /**
      * The safety net: for {@code window} after the live colour changed, a request that no backend of the new
      * colour accepted (connection refused or timed out, nothing of it sent) goes to the previous live colour
-     * instead of failing with 502. Each such request is logged (WARN) and counted: the count is what an
-     * automatic rollback watches. Only requests routed to the live colour fall back; preview traffic, shifted
-     * requests and sticky sessions on the old colour never do. Default: off.
+     * instead of failing with 502, while that colour's drain is open: the drain does not end before the window
+     * (unless at its deadline), and a colour whose drain has ended gets nothing new. Each such request is logged
+     * (WARN, summed up when many) and counted: the count is what an automatic rollback watches. Only requests
+     * routed to the live colour fall back; preview traffic, shifted requests and sticky sessions on the old colour
+     * never do. Default: off.
      *
      * @param window how long after a switch the safety net holds (at most 1 hour), or {@code null} for off
      */
