@@ -11,7 +11,8 @@ import java.util.concurrent.CompletableFuture;
  * <p>A drain ends {@code DRAINED} when its colour has nothing under way and no upstream connection open (nor being
  * opened), as confirmed once every event loop has run a task queued after that was seen, and the safety net can no
  * longer send it requests. From then on the colour gets no new request and no new connection until a switch makes it
- * live again (the safety net and sticky sessions included): the application may decommission it.
+ * live again (the safety net and sticky sessions included; preview traffic and a shift's share, which go to the idle
+ * colour by design, and active health checks aside): the application may decommission it.
  *
  * <p>While a colour drains, no new request goes to it; exchanges already pinned to it finish there; its idle
  * upstream connections close at once and busy ones when their exchange ends. At the deadline, what is still open is
