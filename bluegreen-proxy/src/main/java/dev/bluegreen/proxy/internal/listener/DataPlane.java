@@ -74,7 +74,7 @@ public final class DataPlane {
                 .option(ChannelOption.AUTO_READ, false)
                 // Addresses are resolved asynchronously, on a loop of their own, by BackendAddresses.
                 .resolver(NoopAddressResolverGroup.INSTANCE);
-        // Filled below, once the loops' contexts exist; the coordinator only reads it at a drain deadline.
+        // Filled below, once the loops' contexts exist; the coordinator only reads it when a drain may end.
         List<LoopContext> contexts = new ArrayList<>();
         this.drains = new DrainCoordinator(config.timeouts().drain(), counters, contexts, workers.next(),
                 recorder::get, this::safetyNetReaches);
