@@ -54,6 +54,12 @@ public final class MeterNames {
      * Tag {@link #COLOUR}: the colour that could not.
      */
     public static final String SAFETY_NET_REROUTES = "bluegreen.safety.net.reroutes";
+    /**
+     * Counter: requests whose upstream connection failed before any byte of the response came, sent to another
+     * backend of the same pool ({@link #OUTCOME} {@code retried}) or not, because the retry budget was spent
+     * ({@code over_budget}). Tag {@link #COLOUR}.
+     */
+    public static final String RETRIES = "bluegreen.retries";
 
     /**
      * Counter: gRPC calls ended (requests with content type {@code application/grpc} on HTTP/2 streams), by the
@@ -81,7 +87,10 @@ public final class MeterNames {
     public static final String STATE = "state";
     /** Tag: {@code switch}, {@code promote}, {@code rollback} or {@code deploy}. */
     public static final String KIND = "kind";
-    /** Tag: {@code applied} or {@code refused} (changes); {@code drained}, {@code deadline}... (drains). */
+    /**
+     * Tag: {@code applied} or {@code refused} (changes); {@code drained}, {@code deadline}... (drains);
+     * {@code retried} or {@code over_budget} (retries).
+     */
     public static final String OUTCOME = "outcome";
 
     private MeterNames() {

@@ -6,6 +6,7 @@ import dev.bluegreen.proxy.AutoRollback;
 import dev.bluegreen.proxy.Timeouts;
 import dev.bluegreen.proxy.internal.health.HealthSettings;
 import java.net.InetSocketAddress;
+import java.util.List;
 
 /**
  * The proxy's settings, validated by {@code BlueGreenProxyBuilder} and immutable afterwards.
@@ -24,6 +25,7 @@ import java.net.InetSocketAddress;
  * @param protocols           TLS on the listener and to the backends, and HTTP/2 towards clients
  * @param requestRules        what the proxy accepts from clients and how it forwards their requests: limits,
  *                            timeouts, the {@code Host} allow-list and the forwarding-header policy
+ * @param nameServers         the DNS servers that resolve backend names, or empty for the system's
  */
 public record ProxyConfig(
         InetSocketAddress listenAddress,
@@ -36,5 +38,6 @@ public record ProxyConfig(
         AutoRollback autoRollback,
         HealthSettings health,
         ProtocolConfig protocols,
-        RequestRules requestRules) {
+        RequestRules requestRules,
+        List<InetSocketAddress> nameServers) {
 }

@@ -49,7 +49,7 @@ final class Http2BackendPool {
     private final Http2PoolOwner owner;
     private final Colour colour;
     private final Backend backend;
-    private final InetSocketAddress address;
+    private InetSocketAddress address;
     private final boolean tls;
     private final int maxConnections;
     private final int streamCap;
@@ -76,6 +76,28 @@ final class Http2BackendPool {
 
     Backend backend() {
         return backend;
+    }
+
+    /**
+     * The backend's address now (its name may have moved, {@link BackendAddresses}): new connections go there; those to
+     * the old address take no new streams and close once they carry none.
+     */
+    void useAddress(InetSocketAddress latest) {
+        if (latest == address || latest.equals(address)) {
+            return;
+        }
+        log.debug("{}: the address is now {} (was {}); retiring {} connection(s)", this, latest, address,
+                connections.size());
+        address = latest;
+        for (Http2Connection connection : new ArrayList<>(connections)) {
+            Http2Connection.State before = connection.state();
+            if (connection.retire()) {
+                connectionGoingAway(connection, before);
+                if (connection.streams() == 0) {
+                    connection.close();
+                }
+            }
+        }
     }
 
     /** Connections open or opening, including those going away. */
@@ -162,9 +184,14 @@ final class Http2BackendPool {
                         .addLast("h2-connection", connection);
             }
         });
+        // Counted from the connect on, not once it is up: a drain must not end while a connection to its colour is
+        // still being opened (as for HTTP/1.1).
+        owner.counters().connectionOpened(colour);
         ChannelFuture connect = bootstrap.connect(address);
         connect.addListener(future -> {
             if (!future.isSuccess()) {
+                // The channel never became active, so no close follows to count it.
+                owner.counters().connectionClosed(colour);
                 connectFailed(connection, future.cause());
                 return;
             }
@@ -210,7 +237,10 @@ final class Http2BackendPool {
         if (!connections.remove(connection)) {
             return;
         }
-        connecting--;
+        if (connection.state() == Http2Connection.State.CONNECTING) {
+            // A connection retired while connecting (its address moved) was no longer counted as on its way.
+            connecting--;
+        }
         if (connection.channel() != null) {
             connection.channel().close();
         }
@@ -251,10 +281,6 @@ final class Http2BackendPool {
     }
 
     // ---- what the connections tell their pool ----------------------------------------------------------------
-
-    void connectionOpened(Http2Connection connection) {
-        owner.counters().connectionOpened(colour);
-    }
 
     void connectionReady(Http2Connection connection) {
         connecting--;

@@ -124,6 +124,20 @@ final class Http2Connection extends ChannelInboundHandlerAdapter {
         pool.streamClosed(this);
     }
 
+    /**
+     * Takes it out of the pool's choice without a GOAWAY from the backend (its address moved): the streams under way
+     * go on, none is added.
+     *
+     * @return whether it was taking streams (connecting or ready) until now
+     */
+    boolean retire() {
+        if (state == State.CONNECTING || state == State.READY) {
+            state = State.GOING_AWAY;
+            return true;
+        }
+        return false;
+    }
+
     /** Closes it: GOAWAY, then the close once what is under way is done (the frame codec's graceful close). */
     void close() {
         if (state != State.CLOSED) {
@@ -134,12 +148,6 @@ final class Http2Connection extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
-    }
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        pool.connectionOpened(this);
-        ctx.fireChannelActive();
     }
 
     @Override

@@ -72,6 +72,8 @@ public final class Http2Upstreams implements Upstreams, Http2PoolOwner {
             pool = new Http2BackendPool(this, colour, backend, address,
                     protocols.protocol(colour) == BackendProtocol.H2);
             byBackend.put(backend, pool);
+        } else {
+            pool.useAddress(address);
         }
         return pool;
     }
