@@ -32,7 +32,9 @@ final class GrpcFixture implements AutoCloseable {
                 .listen("127.0.0.1", 0)
                 .eventLoopThreads(2)
                 .backendProtocol(BackendProtocol.H2C)
-                .connectTimeout(Duration.ofSeconds(1))
+                // A cold gRPC server may take a while to send its first SETTINGS on a busy machine: the wait for a
+                // connection (and a stream) is the connect timeout.
+                .connectTimeout(Duration.ofSeconds(5))
                 .responseTimeout(Duration.ofSeconds(10))
                 .shutdownGracePeriod(Duration.ofSeconds(2));
         proxy = options.apply(builder).build();

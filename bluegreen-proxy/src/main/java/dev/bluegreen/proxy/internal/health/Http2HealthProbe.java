@@ -51,12 +51,13 @@ import java.util.concurrent.TimeUnit;
  * bounded by the settings' timeout.
  *
  * <pre>
- * check connection:  [SslHandler →] Http2FrameCodec → Http2MultiplexHandler
+ * check connection:  [SslHandler →] Http2FrameCodec → Http2MultiplexHandler → (connection frames released)
  * its one stream:    Http2StreamFrameToHttpObjectCodec → Http2HealthProbe.Answer
  * </pre>
  */
 final class Http2HealthProbe {
 
+    private static final String NO_H2 = "the backend did not agree to h2 through ALPN";
     /** The most body bytes a gRPC check reads: a health answer is a few bytes. */
     private static final int MAX_ANSWER_BYTES = 1024;
 
@@ -99,25 +100,16 @@ final class Http2HealthProbe {
                     @Override
                     protected void initChannel(Channel ch) {
                         if (tls != null) {
+                            // The HTTP/2 handlers come once the handshake has agreed to h2 (nothing written before).
                             ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), backend.host(), backend.port()));
+                        } else {
+                            addHttp2Handlers(ch);
                         }
-                        ch.pipeline().addLast("h2", Http2Codecs.upstream())
-                                .addLast("h2-streams", new Http2MultiplexHandler(RefusedPush.INSTANCE))
-                                .addLast("closed", new ChannelInboundHandlerAdapter() {
-                                    @Override
-                                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                                        ReferenceCountUtil.release(msg);
-                                    }
-
-                                    @Override
-                                    public void channelInactive(ChannelHandlerContext ctx) {
-                                        finish(false, "closed before responding");
-                                    }
-                                });
                     }
                 })
                 .connect(address);
         channel = connect.channel();
+        channel.closeFuture().addListener(closed -> finish(false, closedReason()));
         connect.addListener(future -> {
             if (!future.isSuccess()) {
                 finish(false, HealthProbe.describe(future.cause()));
@@ -132,12 +124,43 @@ final class Http2HealthProbe {
                 if (!handshake.isSuccess()) {
                     finish(false, "TLS handshake failed: " + handshake.cause().getMessage());
                 } else if (!ApplicationProtocolNames.HTTP_2.equals(handshaking.applicationProtocol())) {
-                    finish(false, "the backend did not agree to h2 through ALPN");
-                } else {
+                    finish(false, NO_H2);
+                } else if (channel.isActive()) {
+                    addHttp2Handlers(channel);
                     openStream();
                 }
             });
         });
+    }
+
+    /** Why the connection closed before an answer, as far as the TLS handshake tells. */
+    private String closedReason() {
+        SslHandler handshaking = channel.pipeline().get(SslHandler.class);
+        if (handshaking != null) {
+            io.netty.util.concurrent.Future<Channel> handshake = handshaking.handshakeFuture();
+            if (!handshake.isDone()) {
+                return "closed during the TLS handshake";
+            }
+            if (!handshake.isSuccess()) {
+                return "TLS handshake failed: " + handshake.cause().getMessage();
+            }
+            if (!ApplicationProtocolNames.HTTP_2.equals(handshaking.applicationProtocol())) {
+                return NO_H2;
+            }
+        }
+        return "closed before responding";
+    }
+
+    private static void addHttp2Handlers(Channel channel) {
+        channel.pipeline().addLast("h2", Http2Codecs.upstream())
+                .addLast("h2-streams", new Http2MultiplexHandler(RefusedPush.INSTANCE))
+                .addLast("connection-frames", new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        // SETTINGS, PING, GOAWAY: the frame codec has acted on them; nothing more to do here.
+                        ReferenceCountUtil.release(msg);
+                    }
+                });
     }
 
     private void openStream() {

@@ -176,32 +176,34 @@ final class Http2BackendPool {
                 // The connection is read continuously: each stream's flow control, not the socket, holds the backend.
                 ch.config().setAutoRead(true);
                 if (context != null) {
-                    // The backend's host is what its certificate must name, and the SNI sent.
+                    // The backend's host is what its certificate must name, and the SNI sent. The HTTP/2 handlers
+                    // come once the handshake has agreed to h2: nothing is written before, nor sent to a backend
+                    // that does not speak it.
                     ch.pipeline().addLast("tls", context.newHandler(ch.alloc(), backend.host(), backend.port()));
+                } else {
+                    addHttp2Handlers(ch, connection);
                 }
-                ch.pipeline().addLast("h2", Http2Codecs.upstream())
-                        .addLast("h2-streams", new Http2MultiplexHandler(RefusedPush.INSTANCE))
-                        .addLast("h2-connection", connection);
             }
         });
         // Counted from the connect on, not once it is up: a drain must not end while a connection to its colour is
-        // still being opened (as for HTTP/1.1).
+        // still being opened (as for HTTP/1.1). The close, whenever and however it comes, is counted once.
         owner.counters().connectionOpened(colour);
         ChannelFuture connect = bootstrap.connect(address);
+        Channel channel = connect.channel();
+        connection.bind(channel);
+        channel.closeFuture().addListener(closed -> connectionClosed(connection));
         connect.addListener(future -> {
             if (!future.isSuccess()) {
-                // The channel never became active, so no close follows to count it.
-                owner.counters().connectionClosed(colour);
                 connectFailed(connection, future.cause());
                 return;
             }
-            SslHandler handshaking = connect.channel().pipeline().get(SslHandler.class);
+            SslHandler handshaking = channel.pipeline().get(SslHandler.class);
             if (handshaking != null) {
-                handshaking.handshakeFuture().addListener(handshake -> checkHandshake(connection, handshaking,
+                handshaking.handshakeFuture().addListener(handshake -> afterHandshake(connection, handshaking,
                         handshake.isSuccess() ? null : handshake.cause()));
             }
             // A backend that takes the connection but never answers the preface is a failed connect too.
-            connect.channel().eventLoop().schedule(() -> {
+            channel.eventLoop().schedule(() -> {
                 if (connection.state() == Http2Connection.State.CONNECTING) {
                     connectFailed(connection, new ConnectTimeoutException("no HTTP/2 SETTINGS from " + this
                             + " within " + TimeUnit.NANOSECONDS.toMillis(waitNanos) + " ms"));
@@ -210,9 +212,21 @@ final class Http2BackendPool {
         });
     }
 
-    /** A backend that fails verification, or picks anything but h2, is as good as one that refused the connection. */
-    private void checkHandshake(Http2Connection connection, SslHandler handshaking, Throwable failure) {
+    private static void addHttp2Handlers(Channel channel, Http2Connection connection) {
+        channel.pipeline().addLast("h2", Http2Codecs.upstream())
+                .addLast("h2-streams", new Http2MultiplexHandler(RefusedPush.INSTANCE))
+                .addLast("h2-connection", connection);
+    }
+
+    /**
+     * The TLS handshake ended: a backend that agreed to h2 gets the HTTP/2 handlers (the preface goes out); one that
+     * failed verification, or picked anything but h2, is as good as one that refused the connection.
+     */
+    private void afterHandshake(Http2Connection connection, SslHandler handshaking, Throwable failure) {
         if (failure == null && ApplicationProtocolNames.HTTP_2.equals(handshaking.applicationProtocol())) {
+            if (connection.channel().isActive()) {
+                addHttp2Handlers(connection.channel(), connection);
+            }
             return;
         }
         if (failure == null) {
@@ -241,9 +255,7 @@ final class Http2BackendPool {
             // A connection retired while connecting (its address moved) was no longer counted as on its way.
             connecting--;
         }
-        if (connection.channel() != null) {
-            connection.channel().close();
-        }
+        connection.channel().close();
         log.debug("HTTP/2 connect to {} failed: {}", this, cause.toString());
         if (withRoom() == null && connecting == 0) {
             failWaiters(cause);
@@ -314,7 +326,9 @@ final class Http2BackendPool {
         serveWaiters();
     }
 
-    void connectionClosed(Http2Connection connection, Http2Connection.State before) {
+    /** The connection's channel closed, whatever closed it (the backend, the proxy, a failed connect). */
+    private void connectionClosed(Http2Connection connection) {
+        Http2Connection.State before = connection.closed();
         markIdle(connection, false);
         owner.counters().connectionClosed(colour);
         if (connections.remove(connection)) {

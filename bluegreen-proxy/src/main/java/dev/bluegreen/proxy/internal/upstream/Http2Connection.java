@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * upstream connection:  [SslHandler →] Http2FrameCodec → Http2MultiplexHandler → Http2Connection
+ *                       (with TLS, the HTTP/2 handlers are added once the handshake has agreed to h2)
  * </pre>
  *
  * <ul>
@@ -145,9 +146,20 @@ final class Http2Connection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        channel = ctx.channel();
+    /** The channel it is made of, from the moment it is being connected (its handlers may come later). */
+    void bind(Channel channel) {
+        this.channel = channel;
+    }
+
+    /**
+     * Its channel closed.
+     *
+     * @return the state it was in until now
+     */
+    State closed() {
+        State before = state;
+        state = State.CLOSED;
+        return before;
     }
 
     @Override
@@ -195,14 +207,6 @@ final class Http2Connection extends ChannelInboundHandlerAdapter {
         if (streams == 0) {
             close();
         }
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        State before = state;
-        state = State.CLOSED;
-        pool.connectionClosed(this, before);
-        ctx.fireChannelInactive();
     }
 
     @Override
