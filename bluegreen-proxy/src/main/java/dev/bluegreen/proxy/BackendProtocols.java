@@ -109,6 +109,34 @@ public final class BackendProtocols {
         return maxStreamsPerConnection;
     }
 
+    /**
+     * Checks these protocols against the settings that depend on them (at {@code build()}).
+     *
+     * @param upstreamTls whether TLS to the backends is configured
+     * @param checks      the active health checks, or {@code null}
+     * @throws IllegalArgumentException if h2 lacks TLS, TLS is set with both pools on h2c, or a gRPC health check
+     *                                  would meet a pool that speaks HTTP/1.1
+     */
+    void checkFits(boolean upstreamTls, HealthCheckSettings checks) {
+        if (uses(BackendProtocol.H2) && !upstreamTls) {
+            throw new IllegalArgumentException("backendProtocol: h2 without upstreamTls (expected: upstreamTls(...)"
+                    + " to verify the backends' certificates, or h2c for cleartext HTTP/2)");
+        }
+        if (upstreamTls && !uses(BackendProtocol.HTTP1) && !uses(BackendProtocol.H2)) {
+            throw new IllegalArgumentException("upstreamTls: set, but both pools speak h2c, which is cleartext"
+                    + " (expected: backendProtocol h2 for HTTP/2 over TLS, or no upstreamTls)");
+        }
+        if (checks != null && checks.isGrpc()) {
+            for (Colour colour : Colour.values()) {
+                if (!protocol(colour).http2()) {
+                    throw new IllegalArgumentException("healthChecks: a gRPC check needs HTTP/2 to the backends,"
+                            + " but the " + colour.label() + " pool speaks http1 (expected: backendProtocol h2c"
+                            + " or h2)");
+                }
+            }
+        }
+    }
+
     @Override
     public boolean equals(Object other) {
         return other instanceof BackendProtocols that && blue == that.blue && green == that.green

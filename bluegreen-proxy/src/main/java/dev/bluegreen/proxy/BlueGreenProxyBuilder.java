@@ -407,7 +407,7 @@ public final class BlueGreenProxyBuilder {
      *                                  of a pool that speaks HTTP/1.1, {@code upstreamTls} with both pools on h2c)
      */
     public BlueGreenProxy build() {
-        checkBackendProtocols();
+        backendProtocols.checkFits(upstreamTls != null, healthChecks);
         ProtocolConfig protocols = new ProtocolConfig(
                 tls == null ? null : tls.newServerContext(http2.enabled()),
                 upstreamTls == null ? null : upstreamTls.newClientContext(),
@@ -427,28 +427,6 @@ public final class BlueGreenProxyBuilder {
                         dropUnderscoreHeaders),
                 nameServers),
                 admin);
-    }
-
-    /** The backend protocols against the settings that depend on them; see {@link #build()}. */
-    private void checkBackendProtocols() {
-        if (backendProtocols.uses(BackendProtocol.H2) && upstreamTls == null) {
-            throw new IllegalArgumentException("backendProtocol: h2 without upstreamTls (expected: upstreamTls(...)"
-                    + " to verify the backends' certificates, or h2c for cleartext HTTP/2)");
-        }
-        if (upstreamTls != null && !backendProtocols.uses(BackendProtocol.HTTP1)
-                && !backendProtocols.uses(BackendProtocol.H2)) {
-            throw new IllegalArgumentException("upstreamTls: set, but both pools speak h2c, which is cleartext"
-                    + " (expected: backendProtocol h2 for HTTP/2 over TLS, or no upstreamTls)");
-        }
-        if (healthChecks != null && healthChecks.isGrpc()) {
-            for (Colour colour : Colour.values()) {
-                if (!backendProtocols.protocol(colour).http2()) {
-                    throw new IllegalArgumentException("healthChecks: a gRPC check needs HTTP/2 to the backends,"
-                            + " but the " + colour.label() + " pool speaks http1 (expected: backendProtocol h2c"
-                            + " or h2)");
-                }
-            }
-        }
     }
 
     // ---- request limits and forwarding policy (Security and limits in the README) -------------------------
