@@ -83,7 +83,8 @@ public final class BlueGreen extends ChangeVerbs implements AutoCloseable {
         RoutingSnapshot initial = options.initialSnapshot(clock);
         this.store = requireNonNull(options.resolvedStoreFactory().open(initial), "the store factory returned null");
         RoutingSnapshot start = store.current();
-        this.audit = new AuditLog(log, options.resolvedHistorySize(), options.listeners(), start);
+        this.audit = new AuditLog(log, options.resolvedHistorySize(), options.listeners(), start,
+                store.auditTrail().orElse(null));
         this.applier = new ChangeApplier(store, clock, guards, options.resolvedGuardTimeout(), audit);
         // Subscribed last: every listener given to the builder is in place before the first delivery.
         store.subscribe(audit::onApplied);
@@ -202,8 +203,12 @@ public final class BlueGreen extends ChangeVerbs implements AutoCloseable {
     /**
      * The last changes, oldest first, at most {@link Builder#historySize(int)} of them. Lock-free.
      *
-     * @return an immutable list; the changes applied since this object was built, minus the oldest beyond the
-     *         bound
+     * <p>With a store that keeps an {@link AuditTrail} the list is the store's: a {@link FileRoutingStore}'s goes back
+     * before this process started, a ZooKeeper store's holds the changes made through every instance of the fleet
+     * (each with the instance that made it, {@link Change#instance()}).
+     *
+     * @return an immutable list; the changes applied since this object was built (or the store's record), minus the
+     *         oldest beyond the bound
      */
     public List<Change> history() {
         return audit.history();
@@ -213,9 +218,11 @@ public final class BlueGreen extends ChangeVerbs implements AutoCloseable {
      * The last refused change attempts, oldest first (in the order they were recorded, which for attempts on
      * different threads is the order of their {@link RefusedChange#at()} up to the clock's precision), at most
      * {@link Builder#historySize(int)} of them. Every verb that throws a {@link ChangeRefusedException} adds one
-     * first, whatever the refusal; bad input and a closed object are not refusals. Lock-free.
+     * first, whatever the refusal; bad input and a closed object are not refusals. Lock-free. With a store that keeps
+     * an {@link AuditTrail}, the list is the store's (a {@link FileRoutingStore} keeps them across restarts).
      *
-     * @return an immutable list; the refusals since this object was built, minus the oldest beyond the bound
+     * @return an immutable list; the refusals since this object was built (or the store's record), minus the oldest
+     *         beyond the bound
      */
     public List<RefusedChange> refusals() {
         return audit.refusals();

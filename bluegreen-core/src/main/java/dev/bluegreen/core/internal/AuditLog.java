@@ -2,6 +2,7 @@ package dev.bluegreen.core.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.bluegreen.core.AuditTrail;
 import dev.bluegreen.core.Change;
 import dev.bluegreen.core.ChangeListener;
 import dev.bluegreen.core.ChangeRefusedException;
@@ -14,7 +15,8 @@ import org.slf4j.Logger;
 
 /**
  * The audit side of an admin object: the applied changes it has seen and the attempts it refused, each kept in a
- * bounded history, logged at INFO and told to the {@link ChangeListener}s.
+ * bounded history, logged at INFO and told to the {@link ChangeListener}s. When the store keeps an
+ * {@link AuditTrail} (across restarts, across a fleet), the histories are read from it, and refusals recorded in it.
  *
  * <p>Thread-safe. {@link #onApplied} is called by the store for one snapshot at a time, in generation order;
  * {@link #refused} from any thread whose attempt was refused, concurrently.
@@ -22,6 +24,9 @@ import org.slf4j.Logger;
 public final class AuditLog {
 
     private final Logger log;
+    private final int historySize;
+    /** The store's own record, or {@code null} when it keeps none. */
+    private final AuditTrail trail;
     private final Registrations<ChangeListener> listeners = new Registrations<>();
     // Added to only from onApplied, which the store calls for one snapshot at a time.
     private final RecentItems<Change> history;
@@ -41,9 +46,13 @@ public final class AuditLog {
      * @param historySize how many changes, and how many refusals, to keep
      * @param listeners the listeners to tell from the start, in order
      * @param start the snapshot the store opened with; only later generations are changes
+     * @param trail the store's audit trail, or {@code null} if it keeps none
      */
-    public AuditLog(Logger log, int historySize, List<ChangeListener> listeners, RoutingSnapshot start) {
+    public AuditLog(Logger log, int historySize, List<ChangeListener> listeners, RoutingSnapshot start,
+                    AuditTrail trail) {
         this.log = requireNonNull(log, "log");
+        this.historySize = historySize;
+        this.trail = trail;
         this.history = new RecentItems<>(historySize);
         this.refusals = new RecentItems<>(historySize);
         for (ChangeListener listener : listeners) {
@@ -63,21 +72,28 @@ public final class AuditLog {
     }
 
     /**
-     * The last changes, oldest first.
+     * The last changes, oldest first: the store's record if it keeps one, else those seen since this log was made;
+     * at most the history size.
      *
      * @return an immutable list
      */
     public List<Change> history() {
-        return history.items();
+        return trail != null ? last(trail.changes()) : history.items();
     }
 
     /**
-     * The last refused attempts, oldest first.
+     * The last refused attempts, oldest first: the store's record if it keeps one, else those since this log was
+     * made; at most the history size.
      *
      * @return an immutable list
      */
     public List<RefusedChange> refusals() {
-        return refusals.items();
+        return trail != null ? last(trail.refusals()) : refusals.items();
+    }
+
+    private <T> List<T> last(List<T> items) {
+        return items.size() <= historySize ? items : List.copyOf(items.subList(items.size() - historySize,
+                items.size()));
     }
 
     /**
@@ -125,6 +141,9 @@ public final class AuditLog {
         RefusedChange refused = new RefusedChange(at, by.actor(), by.reasonOr(attempt), attempt, e.refusal(),
                 message, against.generation(), against.live());
         refusals.add(refused);
+        if (trail != null) {
+            trail.recordRefusal(refused);
+        }
         log.info("refused: {} (actor {}: {}; generation {}, live {})", message, refused.actor(), refused.reason(),
                 refused.generation(), refused.live());
         if (!closed) {
