@@ -2,6 +2,7 @@ package dev.bluegreen.zookeeper;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.bluegreen.core.AuditTrail;
 import dev.bluegreen.core.ChangeRefusedException;
 import dev.bluegreen.core.ChangeRefusedException.Refusal;
 import dev.bluegreen.core.Fleet;
@@ -12,8 +13,10 @@ import dev.bluegreen.zookeeper.internal.Background;
 import dev.bluegreen.zookeeper.internal.Bootstrap;
 import dev.bluegreen.zookeeper.internal.CacheFollower;
 import dev.bluegreen.zookeeper.internal.ConnectionWatch;
+import dev.bluegreen.zookeeper.internal.FleetHistory;
 import dev.bluegreen.zookeeper.internal.FleetTracker;
 import dev.bluegreen.zookeeper.internal.Registration;
+import dev.bluegreen.zookeeper.internal.RoutingWatch;
 import dev.bluegreen.zookeeper.internal.ServedState;
 import dev.bluegreen.zookeeper.internal.SnapshotWriter;
 import dev.bluegreen.zookeeper.internal.StoredNode;
@@ -46,18 +49,26 @@ import org.apache.curator.utils.ZKPaths;
  *
  * <p><b>Layout.</b> The whole {@link RoutingSnapshot} is one znode at {@link #path()}, as strict JSON (see
  * {@code README-fleet.md} for the format). Each instance registers an ephemeral znode
- * {@code path/instances/<instanceId>} holding the generation it serves.
+ * {@code path/instances/<instanceId>} holding the generation it serves. The fleet's audit trail is kept under
+ * {@code path/history}: one sequential znode per change, holding the instance that made it and the snapshots before
+ * and after (so who asked and why), the last {@link Builder#historySize(int)} of them.
  *
  * <p><b>Changes.</b> {@link #compareAndSet} writes the new snapshot with {@code setData().withVersion(v)}, where
  * {@code v} is the znode version of the snapshot the change was computed from: of two instances changing the
  * state at once, ZooKeeper lets exactly one write, and the other is told the state moved on and recomputes (or
  * is refused with {@code STALE_GENERATION} if its caller named a generation). Generations therefore form one
- * sequence across the fleet. The writer applies its own change at once; the others learn of it from their watch.
+ * sequence across the fleet. The change's entry in the audit trail is created in the same ZooKeeper transaction, so
+ * the trail records every change, or the change did not happen. The writer applies its own change at once; the
+ * others learn of it from their watch.
  *
- * <p><b>Following.</b> Every instance watches the znode (a {@link CuratorCache}) and applies each snapshot newer
- * than the one it serves, never an older one; generations that were replaced before an instance read them are
- * skipped. Subscribers hear applied snapshots in generation order, one at a time. After applying, the instance
- * writes the generation to its registration, which the {@link #fleet() fleet view} of every instance shows.
+ * <p><b>Following.</b> Every instance keeps a persistent watch on the znode and, on each change, reads it and
+ * applies the snapshot if it is newer than the one it serves, never an older one; generations that were replaced
+ * before an instance read them are skipped. The snapshot is served as soon as the read returns, on the ZooKeeper
+ * client's event thread (one notification and one round trip after the write); subscribers hear applied snapshots
+ * afterwards, in generation order, one at a time, on this store's thread. After applying, the instance writes the
+ * generation to its registration, which the {@link #fleet() fleet view} of every instance shows; the registrations
+ * and the audit trail are followed with {@code CuratorCache}s. {@link dev.bluegreen.core.BlueGreen#history()} reads
+ * the trail ({@link #auditTrail()}): {@code /history} on any instance shows the fleet's changes.
  *
  * <p><b>Faults.</b> When the connection to ZooKeeper is suspended or lost, the instance keeps serving the last
  * snapshot it applied, refuses changes at once with {@link Refusal#STORE_REJECTED} ("ZooKeeper unreachable"),
@@ -77,6 +88,12 @@ public final class ZooKeeperRoutingStore implements RoutingStore {
 
     /** The name of the child znode under which instances register. */
     public static final String INSTANCES = "instances";
+
+    /** The name of the child znode under which the fleet's audit trail is kept, one sequential znode per change. */
+    public static final String HISTORY = "history";
+
+    /** The default {@link Builder#historySize(int)}. */
+    public static final int DEFAULT_HISTORY_SIZE = 100;
 
     /** The default {@link Builder#operationTimeout(Duration)}. */
     public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofSeconds(5);
@@ -100,6 +117,8 @@ public final class ZooKeeperRoutingStore implements RoutingStore {
     private final SnapshotWriter writer;
     private final Registration registration;
     private final FleetTracker fleet;
+    private final FleetHistory history;
+    private final RoutingWatch routing;
     private final CacheFollower follower;
 
     private ZooKeeperRoutingStore(Factory settings, StoredNode adopted) {
@@ -109,6 +128,7 @@ public final class ZooKeeperRoutingStore implements RoutingStore {
         this.operationTimeout = settings.operationTimeout;
         Clock clock = settings.clock;
         String instancesPath = ZKPaths.makePath(path, INSTANCES);
+        String historyPath = ZKPaths.makePath(path, HISTORY);
         this.executor = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "bluegreen-zk-" + instanceId);
             thread.setDaemon(true);
@@ -118,13 +138,16 @@ public final class ZooKeeperRoutingStore implements RoutingStore {
         // The registration reports what is served (read when it reports), and hears when that moves on.
         this.registration = new Registration(client, ZKPaths.makePath(instancesPath, instanceId), instanceId,
                 executor, this::current, clock, adopted.snapshot());
-        this.served = new ServedState(path, adopted, registration::reportServing);
+        this.served = new ServedState(path, adopted, executor, registration::reportServing);
         this.fleet = new FleetTracker(instanceId, clock, executor, this::isConnected, settings.departedRetention);
-        this.follower = new CacheFollower(client, path, instancesPath, instanceId, executor, served, fleet,
+        this.history = new FleetHistory(settings.historySize);
+        this.routing = new RoutingWatch(client, path, served);
+        this.follower = new CacheFollower(client, instancesPath, historyPath, instanceId, executor, fleet, history,
                 registration);
         this.connection = new ConnectionWatch(path, instanceId, clock, executor, served::current,
-                follower::catchUp, fleet::checkWaiters);
-        this.writer = new SnapshotWriter(client, path, operationTimeout, served, connection);
+                this::catchUp, fleet::checkWaiters);
+        this.writer = new SnapshotWriter(client, path, operationTimeout, historyPath, instanceId, served, connection,
+                history, follower::prune);
     }
 
     /**
@@ -193,6 +216,19 @@ public final class ZooKeeperRoutingStore implements RoutingStore {
     @Override
     public void subscribe(Consumer<RoutingSnapshot> subscriber) {
         served.subscribe(requireNonNull(subscriber, "subscriber"));
+    }
+
+    /**
+     * The changes the whole fleet made, as recorded under {@code path/history}: each with the instance that made it
+     * ({@link dev.bluegreen.core.Change#instance()}), who asked and why, at most {@link Builder#historySize(int)} of
+     * them. {@link dev.bluegreen.core.BlueGreen#history()} reads it, so {@code /history} on any instance shows the
+     * fleet's changes. The refused attempts in it are this instance's own.
+     *
+     * @return the fleet's audit trail, always present
+     */
+    @Override
+    public Optional<AuditTrail> auditTrail() {
+        return Optional.of(history);
     }
 
     /**
@@ -271,6 +307,7 @@ public final class ZooKeeperRoutingStore implements RoutingStore {
             return;
         }
         connection.close(client);
+        routing.close();
         follower.close();
         fleet.close();
         served.clearSubscribers();
@@ -284,11 +321,18 @@ public final class ZooKeeperRoutingStore implements RoutingStore {
                 + ", " + connectionState() + "]";
     }
 
-    /** Registers the connection listener, the instance and the watch; on the opening thread. */
+    /** Registers the connection listener, the instance and the watches; on the opening thread. */
     private void start() {
         connection.start(client);
         registration.register(operationTimeout);
+        routing.start();
         follower.start();
+    }
+
+    /** After a reconnection, on this store's thread: a change may have been missed, the registration lost. */
+    private void catchUp() {
+        routing.read();
+        registration.reportServing();
     }
 
     /**
@@ -332,6 +376,7 @@ public final class ZooKeeperRoutingStore implements RoutingStore {
         private final String instanceId;
         private final Duration operationTimeout;
         private final Duration departedRetention;
+        private final int historySize;
         private final Clock clock;
         private final AtomicReference<ZooKeeperRoutingStore> lastOpened = new AtomicReference<>();
 
@@ -341,6 +386,7 @@ public final class ZooKeeperRoutingStore implements RoutingStore {
             this.instanceId = builder.requiredInstanceId();
             this.operationTimeout = builder.resolvedOperationTimeout();
             this.departedRetention = builder.resolvedDepartedRetention();
+            this.historySize = builder.resolvedHistorySize();
             this.clock = builder.resolvedClock();
         }
 
@@ -361,6 +407,7 @@ public final class ZooKeeperRoutingStore implements RoutingStore {
             requireNonNull(initialIfAbsent, "initialIfAbsent");
             Bootstrap.awaitConnected(client, path, operationTimeout);
             StoredNode adopted = Bootstrap.createOrAdopt(client, path, operationTimeout, initialIfAbsent);
+            Bootstrap.ensureExists(client, ZKPaths.makePath(path, HISTORY), operationTimeout);
             ZooKeeperRoutingStore store = new ZooKeeperRoutingStore(this, adopted);
             try {
                 store.start();

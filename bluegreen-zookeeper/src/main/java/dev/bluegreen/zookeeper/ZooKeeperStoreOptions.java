@@ -21,11 +21,15 @@ abstract class ZooKeeperStoreOptions {
     /** The longest instance id; {@link ZooKeeperRoutingStore#MAX_INSTANCE_ID_LENGTH}. */
     static final int MAX_INSTANCE_ID_LENGTH = 200;
 
+    /** The largest history size: entries are znodes, each holding two snapshots, all in every instance's memory. */
+    static final int MAX_HISTORY_SIZE = 10_000;
+
     final CuratorFramework client;
     final String path;
     private String instanceId;
     private Duration operationTimeout;
     private Duration departedRetention;
+    private int historySize = -1;
     private Clock clock;
 
     ZooKeeperStoreOptions(CuratorFramework client, String path) {
@@ -107,6 +111,27 @@ abstract class ZooKeeperStoreOptions {
     }
 
     /**
+     * How many of the fleet's changes the audit trail under {@code path/history} keeps (older entries are deleted
+     * by the instance that notices first), and how many of this instance's refused attempts it keeps. Default:
+     * {@value ZooKeeperRoutingStore#DEFAULT_HISTORY_SIZE}.
+     *
+     * @param size 1 to 10,000
+     * @return this builder
+     * @throws IllegalArgumentException if it is out of range
+     * @throws IllegalStateException if it was already set
+     */
+    public ZooKeeperRoutingStore.Builder historySize(int size) {
+        if (size < 1 || size > MAX_HISTORY_SIZE) {
+            throw new IllegalArgumentException("historySize: " + size + " (expected: 1-" + MAX_HISTORY_SIZE + ")");
+        }
+        if (this.historySize != -1) {
+            throw new IllegalStateException("historySize was already set to " + this.historySize);
+        }
+        this.historySize = size;
+        return self();
+    }
+
+    /**
      * The clock that stamps reports and fleet views. Default: {@link Clock#systemUTC()}.
      *
      * @param clock the clock
@@ -135,6 +160,10 @@ abstract class ZooKeeperStoreOptions {
 
     Duration resolvedDepartedRetention() {
         return departedRetention != null ? departedRetention : ZooKeeperRoutingStore.DEFAULT_DEPARTED_RETENTION;
+    }
+
+    int resolvedHistorySize() {
+        return historySize != -1 ? historySize : ZooKeeperRoutingStore.DEFAULT_HISTORY_SIZE;
     }
 
     Clock resolvedClock() {

@@ -59,6 +59,24 @@ public final class Bootstrap {
     }
 
     /**
+     * Creates a znode (and its parents) if it is missing, such as the audit trail's parent.
+     *
+     * @param client the Curator client, connected
+     * @param path the znode
+     * @param timeout how long it may take
+     * @throws ChangeRefusedException with {@code STORE_REJECTED} if ZooKeeper refuses or does not answer in time
+     */
+    public static void ensureExists(CuratorFramework client, String path, Duration timeout) {
+        CuratorEvent created = await(Background.call(callback -> client.create().creatingParentsIfNeeded()
+                .withMode(CreateMode.PERSISTENT).inBackground(callback).forPath(path)), "create " + path, timeout);
+        Code code = Code.get(created.getResultCode());
+        if (code != Code.OK && code != Code.NODEEXISTS) {
+            throw rejected("can't open the routing store: creating " + path + " failed: "
+                    + KeeperException.create(code, path).getMessage());
+        }
+    }
+
+    /**
      * Creates the routing znode with {@code initial}, or adopts the snapshot it holds. An empty znode (made by hand,
      * say, to set its ACL) is written with {@code initial}. Each step is exclusive in ZooKeeper (create, or a
      * versioned write), so instances opening at once agree on one initial snapshot.

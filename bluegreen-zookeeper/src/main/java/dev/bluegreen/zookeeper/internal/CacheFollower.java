@@ -4,20 +4,19 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.concurrent.Executor;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.api.CuratorEvent;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.utils.ZKPaths;
-import org.apache.zookeeper.KeeperException.Code;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows the routing znode and the registrations below it with one {@link CuratorCache}: a newer snapshot is
- * applied ({@link ServedState#read}), a registration's report goes to the {@link FleetTracker}, and this instance's
- * own registration is written again if it went missing or fell behind. After a reconnection it re-reads the
- * routing znode, since a change may have been missed while the connection was down.
+ * Follows what the fleet writes beside the routing znode, with one {@link CuratorCache} each: the registrations
+ * ({@code path/instances}), whose reports go to the {@link FleetTracker} (and this instance's own registration is
+ * written again if it went missing or fell behind), and the audit trail ({@code path/history}), whose entries go to
+ * the {@link FleetHistory}. Entries beyond the retention are deleted, by whichever instance notices first. The routing
+ * znode itself is followed by {@link RoutingWatch}, on a shorter path.
  *
  * <p>Cache events run on the store's thread.
  */
@@ -26,107 +25,112 @@ public final class CacheFollower {
     private static final Logger log = LoggerFactory.getLogger(CacheFollower.class);
 
     private final CuratorFramework client;
-    private final String path;
     private final String instancesPath;
+    private final String historyPath;
     private final String instanceId;
     private final Executor storeThread;
-    private final ServedState served;
     private final FleetTracker fleet;
+    private final FleetHistory history;
     private final Registration registration;
-    private final CuratorCache cache;
+    private final CuratorCache instances;
+    private final CuratorCache entries;
     private volatile boolean closed;
 
     /**
      * A follower, not yet started.
      *
      * @param client the Curator client
-     * @param path the routing znode
      * @param instancesPath the parent of the registrations
+     * @param historyPath the parent of the audit trail's entries
      * @param instanceId this instance's id
      * @param storeThread the store's one thread
-     * @param served what this instance serves
      * @param fleet the fleet view to feed
+     * @param history the audit trail to feed
      * @param registration this instance's registration
      */
-    public CacheFollower(CuratorFramework client, String path, String instancesPath, String instanceId,
-                         Executor storeThread, ServedState served, FleetTracker fleet, Registration registration) {
+    public CacheFollower(CuratorFramework client, String instancesPath, String historyPath, String instanceId,
+                         Executor storeThread, FleetTracker fleet, FleetHistory history, Registration registration) {
         this.client = requireNonNull(client, "client");
-        this.path = requireNonNull(path, "path");
         this.instancesPath = requireNonNull(instancesPath, "instancesPath");
+        this.historyPath = requireNonNull(historyPath, "historyPath");
         this.instanceId = requireNonNull(instanceId, "instanceId");
         this.storeThread = requireNonNull(storeThread, "storeThread");
-        this.served = requireNonNull(served, "served");
         this.fleet = requireNonNull(fleet, "fleet");
+        this.history = requireNonNull(history, "history");
         this.registration = requireNonNull(registration, "registration");
-        this.cache = CuratorCache.build(client, path);
+        this.instances = CuratorCache.build(client, instancesPath);
+        this.entries = CuratorCache.build(client, historyPath);
     }
 
-    /** Starts watching; the cache reads everything once, then follows changes. */
+    /** Starts watching; each cache reads everything once, then follows changes. */
     public void start() {
-        cache.listenable().addListener(CuratorCacheListener.builder()
-                .forAll(this::onCacheEvent)
+        instances.listenable().addListener(CuratorCacheListener.builder()
+                .forAll(this::onInstance)
                 .forInitialized(fleet::loaded)
                 .build(), storeThread);
-        cache.start();
+        entries.listenable().addListener(CuratorCacheListener.builder()
+                .forAll(this::onEntry)
+                .forInitialized(this::prune)
+                .build(), storeThread);
+        instances.start();
+        entries.start();
     }
 
     /** Stops watching. */
     public void close() {
         closed = true;
-        cache.close();
+        instances.close();
+        entries.close();
     }
 
-    /**
-     * After a reconnection: re-reads the routing znode and reports again, without blocking the store's thread.
-     * On the store's thread.
-     */
-    public void catchUp() {
-        Background.call(callback -> client.getData().inBackground(callback).forPath(path))
-                .whenCompleteAsync((event, failure) -> onCaughtUp(event, failure), storeThread);
-    }
-
-    private void onCaughtUp(CuratorEvent event, Throwable failure) {
-        if (failure != null) {
-            log.warn("catching up after reconnecting failed; the watch will deliver the next change", failure);
-        } else if (Code.get(event.getResultCode()) == Code.OK) {
-            served.read(event.getStat(), event.getData());
-        }
-        // The session may be new, and the registration gone with the old one.
-        registration.reportServing();
-    }
-
-    /** On the store's thread: the cache saw the routing znode or a registration change. */
-    private void onCacheEvent(CuratorCacheListener.Type type, ChildData oldData, ChildData data) {
+    /** Deletes the audit trail's entries beyond the retention, in the background; any thread. */
+    public void prune() {
         if (closed) {
             return;
         }
+        for (String name : history.beyondRetention()) {
+            String entryPath = ZKPaths.makePath(historyPath, name);
+            Background.call(callback -> client.delete().inBackground(callback).forPath(entryPath))
+                    .whenComplete((event, failure) -> {
+                        // Deleted meanwhile by another instance (NONODE) is as good as deleted here.
+                        if (failure != null) {
+                            log.debug("pruning the history entry {} failed", entryPath, failure);
+                        }
+                    });
+        }
+    }
+
+    /** On the store's thread: a registration appeared, changed or went. */
+    private void onInstance(CuratorCacheListener.Type type, ChildData oldData, ChildData data) {
         ChildData node = type == CuratorCacheListener.Type.NODE_DELETED ? oldData : data;
-        if (node == null) {
+        if (closed || node == null || !instancesPath.equals(ZKPaths.getPathAndNode(node.getPath()).getPath())) {
             return;
         }
-        String nodePath = node.getPath();
-        if (nodePath.equals(path)) {
-            if (type == CuratorCacheListener.Type.NODE_DELETED) {
-                served.deleted();
-                log.warn("the routing znode {} was deleted: this instance keeps serving generation {}; the next"
-                        + " change re-creates it", path, served.current().generation());
-            } else {
-                served.read(node.getStat(), node.getData());
+        String id = ZKPaths.getNodeFromPath(node.getPath());
+        if (type == CuratorCacheListener.Type.NODE_DELETED) {
+            fleet.departed(id);
+            if (id.equals(instanceId)) {
+                // Deleted by hand, or by the end of an older session of ours: register again.
+                registration.sync();
             }
-        } else if (instancesPath.equals(ZKPaths.getPathAndNode(nodePath).getPath())) {
-            String id = ZKPaths.getNodeFromPath(nodePath);
-            if (type == CuratorCacheListener.Type.NODE_DELETED) {
-                fleet.departed(id);
-                if (id.equals(instanceId)) {
-                    // Deleted by hand, or by the end of an older session of ours: register again.
-                    registration.sync();
-                }
-            } else {
-                fleet.reported(id, node.getData());
-                if (id.equals(instanceId)) {
-                    registration.reportIfBehind(node.getData());
-                }
+        } else {
+            fleet.reported(id, node.getData());
+            if (id.equals(instanceId)) {
+                registration.reportIfBehind(node.getData());
             }
+        }
+    }
+
+    /** On the store's thread: an entry of the audit trail appeared or went. */
+    private void onEntry(CuratorCacheListener.Type type, ChildData oldData, ChildData data) {
+        ChildData node = type == CuratorCacheListener.Type.NODE_DELETED ? oldData : data;
+        if (closed || node == null || !historyPath.equals(ZKPaths.getPathAndNode(node.getPath()).getPath())) {
+            return;
+        }
+        if (type == CuratorCacheListener.Type.NODE_DELETED) {
+            history.removed(node.getPath());
+        } else {
+            history.read(node.getPath(), node.getData());
         }
     }
 }

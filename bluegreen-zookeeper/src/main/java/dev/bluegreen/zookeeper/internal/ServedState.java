@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.bluegreen.core.RoutingSnapshot;
 import dev.bluegreen.core.internal.OrderedPublisher;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.apache.zookeeper.data.Stat;
@@ -16,7 +18,12 @@ import org.slf4j.LoggerFactory;
  * snapshots are told to the subscribers in generation order, one at a time, skipping generations replaced before
  * this instance read them.
  *
- * <p>Thread-safe and lock-free: the writer's thread, the store's thread and Curator's threads all feed it.
+ * <p>A snapshot is served (the next {@link #current()} returns it) as soon as it is applied, on whichever thread
+ * applied it; the subscribers hear of it afterwards: on the writer's thread for this instance's own changes, on the
+ * store's thread for the ones it read, so that a slow subscriber never holds up the next snapshot being served.
+ *
+ * <p>Thread-safe and lock-free: the writer's thread, the store's thread and the ZooKeeper client's event thread all
+ * feed it.
  */
 public final class ServedState {
 
@@ -26,6 +33,7 @@ public final class ServedState {
     private final AtomicReference<RoutingSnapshot> applied;
     private final AtomicReference<StoredNode> stored;
     private final OrderedPublisher<RoutingSnapshot> publisher;
+    private final Executor storeThread;
     private final Runnable onApplied;
 
     /**
@@ -33,14 +41,16 @@ public final class ServedState {
      *
      * @param path the routing znode, for messages
      * @param adopted the znode as the opening read it
+     * @param storeThread the store's thread, where snapshots read from ZooKeeper are told to the subscribers
      * @param onApplied called after each snapshot applied (on the applying thread; must not block)
      */
-    public ServedState(String path, StoredNode adopted, Runnable onApplied) {
+    public ServedState(String path, StoredNode adopted, Executor storeThread, Runnable onApplied) {
         this.path = requireNonNull(path, "path");
         RoutingSnapshot start = requireNonNull(adopted.snapshot(), "adopted.snapshot");
         this.applied = new AtomicReference<>(start);
         this.stored = new AtomicReference<>(adopted);
         this.publisher = OrderedPublisher.allowingGaps(RoutingSnapshot::generation, start.generation());
+        this.storeThread = requireNonNull(storeThread, "storeThread");
         this.onApplied = requireNonNull(onApplied, "onApplied");
     }
 
@@ -86,14 +96,19 @@ public final class ServedState {
         stored.accumulateAndGet(StoredNode.written(stat, snapshot), StoredNode::newer);
     }
 
-    /** The routing znode was seen deleted. */
-    public void deleted() {
-        stored.updateAndGet(StoredNode::deleted);
+    /**
+     * The routing znode was seen deleted.
+     *
+     * @return whether it was known to exist until now
+     */
+    public boolean deleted() {
+        return stored.getAndUpdate(StoredNode::deleted).exists();
     }
 
     /**
-     * A read of the routing znode, from the watch or a refresh; any thread. Kept if newer than what was known, and
-     * its snapshot applied if newer than the one served.
+     * A read of the routing znode, from the watch or a refresh; any thread, never blocks. Kept if newer than what was
+     * known, and its snapshot applied if newer than the one served; the subscribers hear of it on the store's
+     * thread.
      *
      * @param stat the znode's stat
      * @param data its content
@@ -116,20 +131,36 @@ public final class ServedState {
                     + " serving generation {}; the next change writes the generation after that over it", path,
                     node.snapshot().generation(), before.snapshot().generation(), current().generation());
         }
-        offer(node.snapshot());
+        RoutingSnapshot snapshot = node.snapshot();
+        if (apply(snapshot)) {
+            try {
+                storeThread.execute(() -> publisher.publish(snapshot));
+            } catch (RejectedExecutionException e) {
+                // Closed: nobody to tell.
+            }
+        }
     }
 
     /**
-     * Applies {@code snapshot} if it is newer than the one served, and tells the subscribers; any thread.
+     * Applies {@code snapshot} if it is newer than the one served, and tells the subscribers on the calling thread:
+     * for the writer, whose own change is told before its verb returns.
      *
-     * @param snapshot a snapshot read or written
+     * @param snapshot a snapshot written, or read by the writer
      */
     public void offer(RoutingSnapshot snapshot) {
+        if (apply(snapshot)) {
+            publisher.publish(snapshot);
+        }
+    }
+
+    /** Serves {@code snapshot} if it is newer; returns whether it was. */
+    private boolean apply(RoutingSnapshot snapshot) {
         RoutingSnapshot before = applied.getAndAccumulate(snapshot,
                 (current, candidate) -> candidate.generation() > current.generation() ? candidate : current);
-        if (snapshot.generation() > before.generation()) {
-            publisher.publish(snapshot);
-            onApplied.run();
+        if (snapshot.generation() <= before.generation()) {
+            return false;
         }
+        onApplied.run();
+        return true;
     }
 }
