@@ -1,9 +1,9 @@
 package dev.bluegreen.benchmarks;
 
 import dev.bluegreen.core.Colour;
-import dev.bluegreen.proxy.internal.MicrometerRecorder;
-import dev.bluegreen.proxy.internal.ProxyRecorder;
-import dev.bluegreen.proxy.internal.WatchStatistics;
+import dev.bluegreen.proxy.internal.metrics.MicrometerRecorder;
+import dev.bluegreen.proxy.internal.metrics.ProxyRecorder;
+import dev.bluegreen.proxy.internal.watch.WatchStatistics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

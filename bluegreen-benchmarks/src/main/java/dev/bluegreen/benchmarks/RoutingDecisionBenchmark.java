@@ -5,7 +5,7 @@ import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.Environment;
 import dev.bluegreen.core.RoutingSnapshot;
-import dev.bluegreen.proxy.internal.RoundRobin;
+import dev.bluegreen.proxy.internal.routing.RoundRobin;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -10,6 +10,7 @@ import dev.bluegreen.proxy.AdminEndpoint;
 import dev.bluegreen.proxy.AutoRollback;
 import dev.bluegreen.proxy.BlueGreenMetrics;
 import dev.bluegreen.proxy.BlueGreenProxy;
+import dev.bluegreen.proxy.BlueGreenProxyBuilder;
 import dev.bluegreen.proxy.HealthCheckSettings;
 import dev.bluegreen.proxy.OutlierEjection;
 import dev.bluegreen.proxy.PreviewRule;
@@ -255,7 +256,7 @@ public final class ProxyCommand implements Callable<Integer> {
         BlueGreen blueGreen = null;
         try {
             blueGreen = builder.build();
-            BlueGreenProxy.Builder proxy = BlueGreenProxy.builder(blueGreen)
+            BlueGreenProxyBuilder proxy = BlueGreenProxy.builder(blueGreen)
                     .listen(listen.host(), listen.port())
                     .shutdownGracePeriod(STOP_GRACE_PERIOD);
             option("--connect-timeout", () -> proxy.connectTimeout(connectTimeout));
@@ -283,7 +284,7 @@ public final class ProxyCommand implements Callable<Integer> {
     }
 
     /** Health checks, the switch guard, passive ejection and pre-warm, as the options say. */
-    private void health(BlueGreenProxy.Builder proxy) {
+    private void health(BlueGreenProxyBuilder proxy) {
         if (healthChecks) {
             HealthCheckSettings path = option("--health-path", () -> HealthCheckSettings.defaults()
                     .withPath(healthPath));
@@ -309,7 +310,7 @@ public final class ProxyCommand implements Callable<Integer> {
     }
 
     /** Request limits and the forwarding-header trust, as the options say. */
-    private void limits(BlueGreenProxy.Builder proxy) {
+    private void limits(BlueGreenProxyBuilder proxy) {
         option("--max-connections", () -> proxy.maxClientConnections(maxConnections));
         option("--max-requests-per-connection", () -> proxy.maxRequestsPerConnection(maxRequestsPerConnection));
         option("--max-body-size", () -> proxy.maxRequestBodySize(maxBodySize));
@@ -322,7 +323,7 @@ public final class ProxyCommand implements Callable<Integer> {
     }
 
     /** TLS on the listener, from {@code --tls-cert} and {@code --tls-key}. */
-    private void tls(BlueGreenProxy.Builder proxy) {
+    private void tls(BlueGreenProxyBuilder proxy) {
         if (tlsCertificate == null && tlsKey == null) {
             return;
         }
@@ -334,7 +335,7 @@ public final class ProxyCommand implements Callable<Integer> {
     }
 
     /** Preview, sticky sessions, the safety net and the automatic rollback, as the options say. */
-    private void steering(BlueGreenProxy.Builder proxy) {
+    private void steering(BlueGreenProxyBuilder proxy) {
         if (previewHeader != null) {
             int colon = previewHeader.indexOf(':');
             String name = colon < 0 ? previewHeader : previewHeader.substring(0, colon);

@@ -3,8 +3,8 @@ package dev.bluegreen.proxy;
 import static java.util.Objects.requireNonNull;
 
 import dev.bluegreen.core.BlueGreen;
-import dev.bluegreen.proxy.internal.OneMessagePerRead;
-import dev.bluegreen.proxy.internal.Transport;
+import dev.bluegreen.proxy.internal.http1.OneMessagePerRead;
+import dev.bluegreen.proxy.internal.listener.Transport;
 import dev.bluegreen.proxy.internal.admin.AdminHttpHandler;
 import dev.bluegreen.proxy.internal.admin.BearerTokenCheck;
 import io.netty.bootstrap.ServerBootstrap;

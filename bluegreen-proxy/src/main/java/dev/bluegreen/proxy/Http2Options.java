@@ -15,7 +15,7 @@ import java.time.Duration;
  *         .build();
  * }</pre>
  *
- * <p>Defaults: on. With {@link BlueGreenProxy.Builder#tls TLS}, {@code h2} is offered through ALPN; without it,
+ * <p>Defaults: on. With {@link BlueGreenProxyBuilder#tls TLS}, {@code h2} is offered through ALPN; without it,
  * a connection that opens with the HTTP/2 preface is served as HTTP/2 ("prior knowledge", RFC 9113 §3.3) and any
  * other as HTTP/1.1. At most 100 concurrent streams per connection (more are refused with
  * {@code REFUSED_STREAM}), a 16 KiB header list (larger: 431 on the stream; far larger, or spread over too many

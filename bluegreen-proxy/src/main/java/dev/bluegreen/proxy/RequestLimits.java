@@ -6,7 +6,7 @@ import java.time.Duration;
 
 /**
  * How much a client may ask of the proxy: sizes, counts and times, each answered with its own status when exceeded.
- * Set through {@link BlueGreenProxy.Builder}, one limit at a time or all at once from {@link #defaults()} and the
+ * Set through {@link BlueGreenProxyBuilder}, one limit at a time or all at once from {@link #defaults()} and the
  * {@code with} methods, such as {@code RequestLimits.defaults().withMaxBodySize(10 << 20)}.
  *
  * @param maxRequestLineLength     bytes of the request line ({@code GET /path HTTP/1.1}); longer → 414

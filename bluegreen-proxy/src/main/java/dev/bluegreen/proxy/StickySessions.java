@@ -7,7 +7,7 @@ import java.time.Duration;
 /**
  * Sticky sessions: a client stays on the colour it started on. After a switch, a session that started on the old
  * colour keeps it until it has been idle for {@link #idleTtl} or the old colour's drain deadline passes
- * ({@link BlueGreenProxy.Builder#drainTimeout}); new sessions go to the new colour. During a gradual shift, each
+ * ({@link BlueGreenProxyBuilder#drainTimeout}); new sessions go to the new colour. During a gradual shift, each
  * new session (not each request) is sent to the idle colour with the shift's probability and stays there.
  *
  * <p>A session is named by a cookie the proxy sets itself ({@link #proxyCookie}), or by a cookie or header the

@@ -2,7 +2,7 @@ package dev.bluegreen.proxy;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.bluegreen.proxy.internal.WatchTexts;
+import dev.bluegreen.proxy.internal.watch.WatchTexts;
 import java.time.Duration;
 
 /**

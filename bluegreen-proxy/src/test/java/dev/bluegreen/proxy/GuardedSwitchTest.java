@@ -139,7 +139,7 @@ class GuardedSwitchTest {
     @Test
     void builderValues_areValidated() {
         try (ProxyFixture fixture = ProxyFixture.start()) {
-            BlueGreenProxy.Builder builder = BlueGreenProxy.builder(fixture.admin);
+            BlueGreenProxyBuilder builder = BlueGreenProxy.builder(fixture.admin);
             assertThatThrownBy(() -> builder.targetGuard(0)).hasMessage("targetGuard: 0 (expected: 1-10000)");
             assertThatThrownBy(() -> builder.targetGuardShare(0)).hasMessage(
                     "targetGuardShare: 0.0 (expected: > 0 and <= 1)");

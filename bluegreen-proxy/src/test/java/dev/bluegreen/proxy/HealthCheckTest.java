@@ -28,7 +28,7 @@ class HealthCheckTest {
             .withTimeout(Duration.ofSeconds(2))
             .withThresholds(2, 2);
 
-    static UnaryOperator<BlueGreenProxy.Builder> checks() {
+    static UnaryOperator<BlueGreenProxyBuilder> checks() {
         return builder -> builder.healthChecks(FAST);
     }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.bluegreen.core.Colour;
-import dev.bluegreen.proxy.internal.MicrometerRecorder;
+import dev.bluegreen.proxy.internal.metrics.MicrometerRecorder;
 import dev.bluegreen.testing.RawHttpClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

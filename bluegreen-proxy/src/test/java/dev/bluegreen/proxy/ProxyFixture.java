@@ -20,7 +20,7 @@ final class ProxyFixture implements AutoCloseable {
     final BlueGreen admin;
     final BlueGreenProxy proxy;
 
-    private ProxyFixture(int bluePoolSize, int greenPoolSize, UnaryOperator<BlueGreenProxy.Builder> options) {
+    private ProxyFixture(int bluePoolSize, int greenPoolSize, UnaryOperator<BlueGreenProxyBuilder> options) {
         for (int i = 1; i <= bluePoolSize; i++) {
             blue.add(TestBackend.start("blue-" + i));
         }
@@ -31,7 +31,7 @@ final class ProxyFixture implements AutoCloseable {
                 .blue("v1", backends(blue))
                 .green("v2", backends(green))
                 .build();
-        BlueGreenProxy.Builder builder = BlueGreenProxy.builder(admin)
+        BlueGreenProxyBuilder builder = BlueGreenProxy.builder(admin)
                 .listen("127.0.0.1", 0)
                 .eventLoopThreads(2)
                 .connectTimeout(Duration.ofSeconds(1))
@@ -49,11 +49,11 @@ final class ProxyFixture implements AutoCloseable {
         return new ProxyFixture(bluePoolSize, greenPoolSize, UnaryOperator.identity());
     }
 
-    static ProxyFixture start(UnaryOperator<BlueGreenProxy.Builder> options) {
+    static ProxyFixture start(UnaryOperator<BlueGreenProxyBuilder> options) {
         return new ProxyFixture(1, 1, options);
     }
 
-    static ProxyFixture start(int bluePoolSize, int greenPoolSize, UnaryOperator<BlueGreenProxy.Builder> options) {
+    static ProxyFixture start(int bluePoolSize, int greenPoolSize, UnaryOperator<BlueGreenProxyBuilder> options) {
         return new ProxyFixture(bluePoolSize, greenPoolSize, options);
     }
 

@@ -155,7 +155,7 @@ class RequestLimitsTest {
     @Test
     void builder_rejectsBadLimitsNamingTheValue() {
         try (BlueGreen admin = BlueGreen.builder().build()) {
-            BlueGreenProxy.Builder builder = BlueGreenProxy.builder(admin);
+            BlueGreenProxyBuilder builder = BlueGreenProxy.builder(admin);
             assertThatThrownBy(() -> builder.maxHeaderCount(0))
                     .isInstanceOf(IllegalArgumentException.class).hasMessage("maxHeaderCount: 0 (expected: >= 1)");
             assertThatThrownBy(() -> builder.maxRequestBodySize(-1))

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.bluegreen.core.Colour;
-import dev.bluegreen.proxy.internal.FakeTicker;
-import dev.bluegreen.proxy.internal.ProxyRecorder;
+import dev.bluegreen.proxy.internal.routing.FakeTicker;
+import dev.bluegreen.proxy.internal.metrics.ProxyRecorder;
 import dev.bluegreen.testing.Behaviour;
 import dev.bluegreen.testing.RawHttpClient;
 import dev.bluegreen.testing.RawResponse;

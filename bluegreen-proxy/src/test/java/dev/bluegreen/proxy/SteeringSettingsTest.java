@@ -65,7 +65,7 @@ class SteeringSettingsTest {
     @Test
     void builder_safetyNetWindowOutOfRange_isRefused() {
         try (BlueGreen admin = BlueGreen.builder().blue("v1", Backend.of("127.0.0.1", 1)).build()) {
-            BlueGreenProxy.Builder builder = BlueGreenProxy.builder(admin);
+            BlueGreenProxyBuilder builder = BlueGreenProxy.builder(admin);
 
             assertThatThrownBy(() -> builder.safetyNet(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("safetyNet: PT0S (expected: > 0)");

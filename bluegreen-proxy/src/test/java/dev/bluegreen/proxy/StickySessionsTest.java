@@ -3,7 +3,7 @@ package dev.bluegreen.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bluegreen.core.Colour;
-import dev.bluegreen.proxy.internal.FakeTicker;
+import dev.bluegreen.proxy.internal.routing.FakeTicker;
 import dev.bluegreen.testing.RawHttpClient;
 import dev.bluegreen.testing.RawResponse;
 import java.time.Duration;

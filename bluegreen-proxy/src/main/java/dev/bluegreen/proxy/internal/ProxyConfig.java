@@ -1,22 +1,19 @@
 package dev.bluegreen.proxy.internal;
 
+import dev.bluegreen.proxy.internal.routing.SteeringSettings;
+import dev.bluegreen.proxy.internal.request.RequestRules;
 import dev.bluegreen.proxy.AutoRollback;
+import dev.bluegreen.proxy.Timeouts;
 import dev.bluegreen.proxy.internal.health.HealthSettings;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 
 /**
- * The proxy's settings, validated by {@code BlueGreenProxy.Builder} and immutable afterwards.
+ * The proxy's settings, validated by {@code BlueGreenProxyBuilder} and immutable afterwards.
  *
  * @param listenAddress       where the proxy accepts client connections (port 0: any free port)
  * @param eventLoopThreads    event-loop threads shared by client and upstream connections
- * @param connectTimeout      how long one upstream connect may take before the next backend is tried
- * @param responseTimeout     how long the upstream may stay silent, once the request is sent, before 504
- * @param idleTimeout         how long a client keep-alive connection may sit between requests
- * @param upstreamIdleTimeout how long a pooled upstream connection may sit unused before it is closed
+ * @param timeouts            connect, response, idle, shutdown and drain timeouts
  * @param maxConnectAttempts  how many backends of the pool one request may try to connect to
- * @param shutdownGracePeriod how long {@code stop()} lets in-flight exchanges finish
- * @param drainTimeout        how long a colour that stopped being live may keep exchanges and connections open
  * @param closeClientConnectionsAfterSwitch whether a client connection opened before a switch gets
  *                            {@code Connection: close} on its next response
  * @param routingHeader       the response header naming the colour and generation that served a request, or
@@ -31,13 +28,8 @@ import java.time.Duration;
 public record ProxyConfig(
         InetSocketAddress listenAddress,
         int eventLoopThreads,
-        Duration connectTimeout,
-        Duration responseTimeout,
-        Duration idleTimeout,
-        Duration upstreamIdleTimeout,
+        Timeouts timeouts,
         int maxConnectAttempts,
-        Duration shutdownGracePeriod,
-        Duration drainTimeout,
         boolean closeClientConnectionsAfterSwitch,
         String routingHeader,
         SteeringSettings steering,

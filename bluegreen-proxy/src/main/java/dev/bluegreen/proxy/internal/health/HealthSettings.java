@@ -4,7 +4,7 @@ import dev.bluegreen.proxy.HealthCheckSettings;
 import dev.bluegreen.proxy.OutlierEjection;
 
 /**
- * Everything about backend health a proxy was built with; validated by {@code BlueGreenProxy.Builder}.
+ * Everything about backend health a proxy was built with; validated by {@code BlueGreenProxyBuilder}.
  *
  * @param checks             the active checks, or {@code null} for none
  * @param ejection           passive outlier ejection, or {@code null} for none

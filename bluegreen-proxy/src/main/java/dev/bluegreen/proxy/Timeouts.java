@@ -1,0 +1,87 @@
+package dev.bluegreen.proxy;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+
+/**
+ * How long the proxy waits, for each thing it waits on. Set through {@link BlueGreenProxyBuilder}, one at a time or
+ * all at once from {@link #defaults()} and the {@code with} methods, such as
+ * {@code Timeouts.defaults().withDrain(Duration.ofMinutes(2))}.
+ *
+ * @param connect             how long one upstream connect may take before the next backend is tried
+ * @param response            how long the backend may stay silent, once the request is on its way, before the
+ *                            client gets 504 (or, if the response has started, its connection is closed)
+ * @param clientIdle          how long a client keep-alive connection may sit between requests before it is closed
+ * @param upstreamIdle        how long a pooled upstream connection may sit unused before it is closed
+ * @param shutdownGracePeriod how long {@link BlueGreenProxy#stop()} lets exchanges under way finish (may be 0)
+ * @param drain               how long a colour that stopped being live may keep exchanges and connections open;
+ *                            at the deadline what is left is closed as gracefully as its protocol allows
+ */
+public record Timeouts(
+        Duration connect,
+        Duration response,
+        Duration clientIdle,
+        Duration upstreamIdle,
+        Duration shutdownGracePeriod,
+        Duration drain) {
+
+    /** Checks every value. @throws IllegalArgumentException naming the value and what was expected */
+    public Timeouts {
+        positive("connectTimeout", connect);
+        if (connect.toMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("connectTimeout: " + connect + " (expected: at most 24 days)");
+        }
+        positive("responseTimeout", response);
+        positive("idleTimeout", clientIdle);
+        positive("upstreamIdleTimeout", upstreamIdle);
+        requireNonNull(shutdownGracePeriod, "shutdownGracePeriod");
+        if (shutdownGracePeriod.isNegative()) {
+            throw new IllegalArgumentException("shutdownGracePeriod: " + shutdownGracePeriod + " (expected: >= 0)");
+        }
+        positive("drainTimeout", drain);
+    }
+
+    /** The defaults: connect 2 s, response 30 s, client idle 60 s, upstream idle 30 s, shutdown 30 s, drain 30 s. */
+    public static Timeouts defaults() {
+        return new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(60),
+                Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(30));
+    }
+
+    /** These timeouts with another {@code connect}, checked as the constructor checks it. */
+    public Timeouts withConnect(Duration connect) {
+        return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain);
+    }
+
+    /** These timeouts with another {@code response}, checked as the constructor checks it. */
+    public Timeouts withResponse(Duration response) {
+        return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain);
+    }
+
+    /** These timeouts with another {@code clientIdle}, checked as the constructor checks it. */
+    public Timeouts withClientIdle(Duration clientIdle) {
+        return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain);
+    }
+
+    /** These timeouts with another {@code upstreamIdle}, checked as the constructor checks it. */
+    public Timeouts withUpstreamIdle(Duration upstreamIdle) {
+        return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain);
+    }
+
+    /** These timeouts with another {@code shutdownGracePeriod}, checked as the constructor checks it. */
+    public Timeouts withShutdownGracePeriod(Duration shutdownGracePeriod) {
+        return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain);
+    }
+
+    /** These timeouts with another {@code drain}, checked as the constructor checks it. */
+    public Timeouts withDrain(Duration drain) {
+        return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain);
+    }
+
+    private static void positive(String name, Duration value) {
+        requireNonNull(value, name);
+        if (value.isZero() || value.isNegative()) {
+            throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
+        }
+    }
+}

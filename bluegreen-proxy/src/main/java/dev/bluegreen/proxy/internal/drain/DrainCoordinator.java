@@ -1,0 +1,150 @@
+package dev.bluegreen.proxy.internal.drain;
+
+import dev.bluegreen.proxy.internal.ProxyConfig;
+import dev.bluegreen.proxy.internal.exchange.LoopContext;
+import dev.bluegreen.proxy.internal.metrics.ProxyRecorder;
+import dev.bluegreen.proxy.internal.metrics.ProxyCounters;
+import dev.bluegreen.core.Change;
+import dev.bluegreen.core.Colour;
+import dev.bluegreen.proxy.Drain;
+import dev.bluegreen.proxy.DrainReport;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts, watches and ends drains. When the live colour changes, the colour that stopped being live starts
+ * draining and a drain of the colour that became live again (a rollback) is cancelled, keeping its connections.
+ * A drain ends when its colour has no exchange and no connection left, or at its deadline, when what is left is
+ * closed on every event loop.
+ *
+ * <p>The switch never waits for any of this (DESIGN.md, invariant 3): {@link #onChange} only records and schedules.
+ */
+public final class DrainCoordinator {
+
+    private static final Logger log = LoggerFactory.getLogger(DrainCoordinator.class);
+    private static final long CHECK_PERIOD_MILLIS = 10;
+
+    private final ProxyConfig config;
+    private final ProxyCounters counters;
+    private final Collection<LoopContext> loops;
+    private final EventLoop timers;
+    private final Clock clock = Clock.systemUTC();
+    private final AtomicReferenceArray<DrainTracker> latest = new AtomicReferenceArray<>(Colour.values().length);
+    private final AtomicLong liveColourChanges = new AtomicLong();
+    private final Supplier<ProxyRecorder> recorder;
+    /** The reports of recent drains by the generation that started them, for the audit trail; bounded. */
+    private final ConcurrentSkipListMap<Long, DrainReport> reports = new ConcurrentSkipListMap<>();
+    private static final int REPORTS_KEPT = 200;
+
+    public DrainCoordinator(ProxyConfig config, ProxyCounters counters, Collection<LoopContext> loops, EventLoop timers,
+                     Supplier<ProxyRecorder> recorder) {
+        this.recorder = recorder;
+        this.config = config;
+        this.counters = counters;
+        this.loops = loops;
+        this.timers = timers;
+    }
+
+    /** How many times the live colour has changed since the proxy started; a client connection compares epochs. */
+    public long liveColourChanges() {
+        return liveColourChanges.get();
+    }
+
+    /** The latest drain of {@code colour}, or {@code null} if it never stopped being live. */
+    public Drain latest(Colour colour) {
+        return latest.get(colour.ordinal());
+    }
+
+    public void onChange(Change change) {
+        if (!change.liveColourChanged()) {
+            return;
+        }
+        liveColourChanges.incrementAndGet();
+        DrainTracker resumed = latest.get(change.to().ordinal());
+        if (resumed != null && resumed.finish(DrainReport.Outcome.CANCELLED)) {
+            log.info("{} is live again (generation {}): its drain is cancelled and its {} connection(s) kept",
+                    change.to().label(), change.generation(), resumed.openConnections());
+        }
+        DrainTracker drain = new DrainTracker(change.from(), change.generation(), clock.instant(),
+                config.timeouts().drain(), counters);
+        DrainTracker superseded = latest.getAndSet(change.from().ordinal(), drain);
+        if (superseded != null) {
+            superseded.finish(DrainReport.Outcome.CANCELLED);
+        }
+        log.info("draining {} (generation {}): {} exchange(s), {} connection(s); deadline in {} ms",
+                drain.colour().label(), drain.generation(), drain.activeExchanges(), drain.openConnections(),
+                config.timeouts().drain().toMillis());
+        watch(drain);
+    }
+
+    private void watch(DrainTracker drain) {
+        ScheduledFuture<?> check = timers.scheduleAtFixedRate(() -> check(drain),
+                CHECK_PERIOD_MILLIS, CHECK_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> deadline = timers.schedule(() -> deadline(drain),
+                config.timeouts().drain().toNanos(), TimeUnit.NANOSECONDS);
+        drain.completion().whenComplete((report, error) -> {
+            check.cancel(false);
+            deadline.cancel(false);
+            if (report != null) {
+                recorder.get().drainEnded(report);
+                reports.put(report.generation(), report);
+                while (reports.size() > REPORTS_KEPT) {
+                    reports.pollFirstEntry();
+                }
+            }
+            if (report != null && report.outcome() != DrainReport.Outcome.CANCELLED) {
+                log.info("drained {} (generation {}): {} after {} ms ({} exchange(s) and {} connection(s) at the "
+                                + "start, {} forced closed)", report.colour().label(), report.generation(),
+                        report.outcome(), report.took().toMillis(), report.exchangesAtStart(),
+                        report.connectionsAtStart(), report.forcedClosed());
+            }
+        });
+    }
+
+    private void check(DrainTracker drain) {
+        if (!drain.isDone() && drain.isEmpty()) {
+            drain.finish(drain.isPastDeadline() ? DrainReport.Outcome.DEADLINE : DrainReport.Outcome.DRAINED);
+        }
+    }
+
+    /** The deadline: close what the colour still has, on each event loop. */
+    private void deadline(DrainTracker drain) {
+        if (drain.isDone()) {
+            return;
+        }
+        drain.deadlinePassed();
+        log.warn("drain deadline of {} (generation {}): closing {} exchange(s) and {} connection(s) still open",
+                drain.colour().label(), drain.generation(), drain.activeExchanges(), drain.openConnections());
+        for (LoopContext loop : loops) {
+            loop.eventLoop().execute(() -> {
+                if (!drain.isDone()) {
+                    drain.forcedClosed(loop.closeColour(drain.colour()));
+                }
+            });
+        }
+    }
+
+    /** The report of the drain started by the change to {@code generation}, or {@code null}. */
+    public DrainReport report(long generation) {
+        return reports.get(generation);
+    }
+
+    /** Ends every drain under way (the proxy is stopping). */
+    public void stop() {
+        for (int i = 0; i < latest.length(); i++) {
+            DrainTracker drain = latest.get(i);
+            if (drain != null) {
+                drain.finish(DrainReport.Outcome.STOPPED);
+            }
+        }
+    }
+}

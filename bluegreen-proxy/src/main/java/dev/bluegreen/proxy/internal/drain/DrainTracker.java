@@ -1,0 +1,117 @@
+package dev.bluegreen.proxy.internal.drain;
+
+import dev.bluegreen.proxy.internal.metrics.ProxyCounters;
+import dev.bluegreen.core.Colour;
+import dev.bluegreen.proxy.Drain;
+import dev.bluegreen.proxy.DrainReport;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** One drain of one colour: its live figures and its end. Thread-safe; it ends once. */
+public final class DrainTracker implements Drain {
+
+    private final Colour colour;
+    private final long generation;
+    private final Instant startedAt;
+    private final Instant deadline;
+    private final long startNanos;
+    private final ProxyCounters counters;
+    private final long exchangesAtStart;
+    private final long connectionsAtStart;
+    private final AtomicLong forcedClosed = new AtomicLong();
+    private final CompletableFuture<DrainReport> completion = new CompletableFuture<>();
+    private volatile boolean deadlinePassed;
+
+    DrainTracker(Colour colour, long generation, Instant startedAt, Duration timeout, ProxyCounters counters) {
+        this.colour = colour;
+        this.generation = generation;
+        this.startedAt = startedAt;
+        this.deadline = startedAt.plus(timeout);
+        this.startNanos = System.nanoTime();
+        this.counters = counters;
+        this.exchangesAtStart = counters.activeExchanges(colour);
+        this.connectionsAtStart = counters.openConnections(colour);
+    }
+
+    @Override
+    public Colour colour() {
+        return colour;
+    }
+
+    @Override
+    public long generation() {
+        return generation;
+    }
+
+    @Override
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    @Override
+    public Instant deadline() {
+        return deadline;
+    }
+
+    @Override
+    public long activeExchanges() {
+        return counters.activeExchanges(colour);
+    }
+
+    @Override
+    public long openConnections() {
+        return counters.openConnections(colour);
+    }
+
+    @Override
+    public long exchangesAtStart() {
+        return exchangesAtStart;
+    }
+
+    @Override
+    public long connectionsAtStart() {
+        return connectionsAtStart;
+    }
+
+    @Override
+    public boolean isDone() {
+        return completion.isDone();
+    }
+
+    @Override
+    public CompletableFuture<DrainReport> completion() {
+        return completion;
+    }
+
+    /** Whether the colour has nothing left under way and no connection open. */
+    boolean isEmpty() {
+        return activeExchanges() <= 0 && openConnections() <= 0;
+    }
+
+    void deadlinePassed() {
+        deadlinePassed = true;
+    }
+
+    boolean isPastDeadline() {
+        return deadlinePassed;
+    }
+
+    void forcedClosed(long count) {
+        forcedClosed.addAndGet(count);
+    }
+
+    /** Ends the drain; returns false if it had ended already. */
+    boolean finish(DrainReport.Outcome outcome) {
+        return completion.complete(new DrainReport(colour, generation, outcome,
+                Duration.ofNanos(System.nanoTime() - startNanos), exchangesAtStart, connectionsAtStart,
+                forcedClosed.get()));
+    }
+
+    @Override
+    public String toString() {
+        return "drain of " + colour.label() + " (generation " + generation + "): " + activeExchanges()
+                + " exchanges, " + openConnections() + " connections";
+    }
+}

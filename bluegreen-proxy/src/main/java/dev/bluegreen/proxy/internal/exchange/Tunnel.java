@@ -1,0 +1,199 @@
+package dev.bluegreen.proxy.internal.exchange;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The relay of a connection upgraded by a 101 (RFC 9110 §7.8), such as a WebSocket: bytes both ways, each side read
+ * only as fast as the other side takes writes. It stays on the colour and backend its exchange was pinned to until
+ * either side closes, or until the drain deadline sends it away: a WebSocket then gets a close frame with status
+ * 1001 (going away) to both peers, each put between two frames, before both connections close.
+ *
+ * <p>All methods run on the client connection's event loop (which is also the upstream connection's).
+ */
+public final class Tunnel {
+
+    /** How long a going-away WebSocket may take to reach the end of the frame it is in, before it is cut. */
+    private static final long GOING_AWAY_LIMIT_MILLIS = 2_000;
+
+    private final Exchange exchange;
+    private final ChannelHandlerContext client;
+    private final Channel upstream;
+    private final WebSocketFrames clientFrames;
+    private final WebSocketFrames upstreamFrames;
+    private boolean goingAway;
+    private boolean closeSentToClient;
+    private boolean closeSentToUpstream;
+    private boolean waitingForUpstreamWritable;
+    private boolean waitingForClientWritable;
+    private boolean closed;
+
+    Tunnel(Exchange exchange, ChannelHandlerContext client, Channel upstream, boolean webSocket) {
+        this.exchange = exchange;
+        this.client = client;
+        this.upstream = upstream;
+        this.clientFrames = webSocket ? new WebSocketFrames() : null;
+        this.upstreamFrames = webSocket ? new WebSocketFrames() : null;
+    }
+
+    void start() {
+        client.read();
+        upstream.read();
+    }
+
+    /** Bytes from the client, bound for the backend. */
+    void fromClient(ByteBuf bytes) {
+        if (closed || closeSentToUpstream) {
+            bytes.release();
+            return;
+        }
+        if (goingAway) {
+            bytes = untilBoundary(bytes, clientFrames);
+            if (bytes == null) {
+                sendCloseToUpstream();
+                return;
+            }
+        } else if (clientFrames != null) {
+            clientFrames.follow(bytes, false);
+        }
+        upstream.writeAndFlush(bytes, upstream.voidPromise());
+        if (goingAway && clientFrames.atBoundary()) {
+            sendCloseToUpstream();
+        } else if (upstream.isWritable()) {
+            client.read();
+        } else {
+            waitingForUpstreamWritable = true;
+        }
+    }
+
+    /** Bytes from the backend, bound for the client; flushed when the upstream read completes. */
+    void fromUpstream(ByteBuf bytes) {
+        if (closed || closeSentToClient) {
+            bytes.release();
+            return;
+        }
+        if (goingAway) {
+            bytes = untilBoundary(bytes, upstreamFrames);
+            if (bytes == null) {
+                sendCloseToClient();
+                return;
+            }
+        } else if (upstreamFrames != null) {
+            upstreamFrames.follow(bytes, false);
+        }
+        client.write(bytes, client.voidPromise());
+        if (goingAway && upstreamFrames.atBoundary()) {
+            sendCloseToClient();
+        }
+    }
+
+    /**
+     * While going away: the part of {@code bytes} up to the end of the frame in progress (the rest, later frames,
+     * is dropped), or {@code null} if the bytes seen so far already end a frame.
+     */
+    private static ByteBuf untilBoundary(ByteBuf bytes, WebSocketFrames frames) {
+        int keep = frames.follow(bytes, true);
+        if (keep == 0) {
+            bytes.release();
+            return null;
+        }
+        if (keep > 0) {
+            bytes.writerIndex(bytes.readerIndex() + keep);
+        }
+        return bytes;
+    }
+
+    void onUpstreamReadComplete() {
+        if (closed) {
+            return;
+        }
+        client.flush();
+        if (closeSentToClient) {
+            return;
+        }
+        if (client.channel().isWritable()) {
+            upstream.read();
+        } else {
+            waitingForClientWritable = true;
+        }
+    }
+
+    void onClientWritable() {
+        if (waitingForClientWritable && !closed) {
+            waitingForClientWritable = false;
+            upstream.read();
+        }
+    }
+
+    void onUpstreamWritable() {
+        if (waitingForUpstreamWritable && !closed) {
+            waitingForUpstreamWritable = false;
+            client.read();
+        }
+    }
+
+    /**
+     * The drain deadline: a WebSocket gets a 1001 close frame to each peer at the next frame boundary of the
+     * direction toward it; any other protocol has no such frame, so both connections close.
+     */
+    void goAway() {
+        if (closed || goingAway) {
+            return;
+        }
+        goingAway = true;
+        if (clientFrames == null) {
+            close();
+            return;
+        }
+        if (upstreamFrames.atBoundary()) {
+            sendCloseToClient();
+        } else {
+            upstream.read();
+        }
+        if (clientFrames.atBoundary()) {
+            sendCloseToUpstream();
+        } else {
+            client.read();
+        }
+        client.executor().schedule(this::close, GOING_AWAY_LIMIT_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void sendCloseToClient() {
+        closeSentToClient = true;
+        ByteBuf frame = client.alloc().buffer(4);
+        WebSocketFrames.writeCloseToClient(frame);
+        client.writeAndFlush(frame, client.voidPromise());
+        closeIfBothSent();
+    }
+
+    private void sendCloseToUpstream() {
+        closeSentToUpstream = true;
+        ByteBuf frame = upstream.alloc().buffer(8);
+        WebSocketFrames.writeCloseToServer(frame, ThreadLocalRandom.current().nextInt());
+        upstream.writeAndFlush(frame, upstream.voidPromise());
+        closeIfBothSent();
+    }
+
+    private void closeIfBothSent() {
+        if (closeSentToClient && closeSentToUpstream) {
+            close();
+        }
+    }
+
+    /** One side closed, or the tunnel was sent away: close both once what was written has been flushed. */
+    void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ChannelFuture clientFlushed = client.writeAndFlush(Unpooled.EMPTY_BUFFER);
+        upstream.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        exchange.tunnelClosed(clientFlushed);
+    }
+}

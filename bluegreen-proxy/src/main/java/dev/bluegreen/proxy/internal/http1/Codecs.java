@@ -1,0 +1,53 @@
+package dev.bluegreen.proxy.internal.http1;
+
+import dev.bluegreen.proxy.RequestLimits;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+
+/** The HTTP/1.1 codecs of both sides, configured in one place. */
+public final class Codecs {
+
+    /**
+     * Bodies pass through in slices of at most this many bytes: large enough that a fast transfer is few messages,
+     * small enough that one slice is cheap to hold while the other side catches up.
+     */
+    public static final int MAX_CHUNK_SIZE = 64 * 1024;
+    public static final int MAX_INITIAL_LINE_LENGTH = 8 * 1024;
+    public static final int MAX_HEADER_SIZE = 16 * 1024;
+
+    private Codecs() {
+    }
+
+    private static HttpDecoderConfig decoderConfig() {
+        return new HttpDecoderConfig()
+                .setMaxInitialLineLength(MAX_INITIAL_LINE_LENGTH)
+                .setMaxHeaderSize(MAX_HEADER_SIZE)
+                .setMaxChunkSize(MAX_CHUNK_SIZE)
+                .setValidateHeaders(true)
+                // RFC 9112 §2.2: a bare CR or LF in the start line or header section is not a line ending.
+                .setStrictLineParsing(true)
+                // RFC 9112 §6.1: Transfer-Encoding and Content-Length together is a framing error, not a tie-break.
+                .setUseRfc9112TransferEncoding(true);
+    }
+
+    /** The codec on a client connection. */
+    public static HttpServerCodec client() {
+        return new HttpServerCodec(decoderConfig());
+    }
+
+    /**
+     * The codec on a client connection, with the request line (414) and header section (431) limits of
+     * {@code limits}.
+     */
+    public static HttpServerCodec client(RequestLimits limits) {
+        return new HttpServerCodec(decoderConfig()
+                .setMaxInitialLineLength(limits.maxRequestLineLength())
+                .setMaxHeaderSize(limits.maxHeaderSize()));
+    }
+
+    /** The codec on a connection to a backend. */
+    public static HttpClientCodec upstream() {
+        return new HttpClientCodec(decoderConfig(), false, false);
+    }
+}

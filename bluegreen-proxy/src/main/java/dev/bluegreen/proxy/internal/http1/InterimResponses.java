@@ -1,0 +1,37 @@
+package dev.bluegreen.proxy.internal.http1;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.util.CharsetUtil;
+import java.util.Map;
+
+/**
+ * Encodes a 1xx interim response (RFC 9110 §15.2) to bytes. Interim responses are written past the client's
+ * {@code HttpServerCodec}: its encoder pairs every response head with one request (to know which answer a HEAD),
+ * and an interim head would take the pairing of the final response.
+ */
+public final class InterimResponses {
+
+    private InterimResponses() {
+    }
+
+    /** The interim response's status line and headers, hop-by-hop headers already stripped, as HTTP/1.1 bytes. */
+    public static ByteBuf encode(ByteBufAllocator alloc, HttpResponse interim) {
+        ByteBuf out = alloc.buffer(64);
+        out.writeCharSequence("HTTP/1.1 ", CharsetUtil.US_ASCII);
+        out.writeCharSequence(interim.status().codeAsText(), CharsetUtil.US_ASCII);
+        out.writeByte(' ');
+        out.writeCharSequence(interim.status().reasonPhrase(), CharsetUtil.US_ASCII);
+        out.writeByte('\r').writeByte('\n');
+        for (Map.Entry<String, String> header : interim.headers()) {
+            // Header names and values were validated by the upstream decoder: no CR, LF or NUL can reach here.
+            out.writeCharSequence(header.getKey(), CharsetUtil.US_ASCII);
+            out.writeByte(':').writeByte(' ');
+            out.writeCharSequence(header.getValue(), CharsetUtil.ISO_8859_1);
+            out.writeByte('\r').writeByte('\n');
+        }
+        out.writeByte('\r').writeByte('\n');
+        return out;
+    }
+}

@@ -1,0 +1,176 @@
+package dev.bluegreen.proxy.internal.http2;
+
+import dev.bluegreen.proxy.internal.listener.ProxyRuntime;
+import dev.bluegreen.proxy.Http2Options;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What an HTTP/1.1 client connection's {@link ClientConnectionHandler} does for the connection as a whole, for an
+ * HTTP/2 connection, whose requests each have a stream (and a handler) of their own:
+ *
+ * <pre>
+ * client channel:  [SslHandler →] Http2FrameCodec → Http2MultiplexHandler → Http2ClientConnection
+ * </pre>
+ *
+ * <ul>
+ *   <li>counts the connection as one client connection;</li>
+ *   <li>closes it (GOAWAY, then close once its streams are done) when it has had no stream for the idle timeout;</li>
+ *   <li>with {@code closeClientConnectionsAfterSwitch}, closes it the same way at its first new stream after the
+ *       live colour changed, so the client reconnects;</li>
+ *   <li>takes the errors the frame codec leaves (a reset connection) and closes.</li>
+ * </ul>
+ *
+ * Its {@link #closeGracefully()} is how the proxy's shutdown, the idle timeout and the move after a switch reach an
+ * HTTP/2 client: GOAWAY, then close once the open streams are done (RFC 9113 §6.8).
+ */
+public final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(Http2ClientConnection.class);
+
+    private final ProxyRuntime runtime;
+    private ChannelHandlerContext ctx;
+    private int openStreams;
+    private long idleSinceNanos;
+    private long epoch;
+    private boolean closing;
+    private ScheduledFuture<?> idleTimer;
+    private ScheduledFuture<?> forcedClose;
+
+    public Http2ClientConnection(ProxyRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        // Added to an active connection, once the protocol is known.
+        this.ctx = ctx;
+        epoch = runtime.drains().liveColourChanges();
+        runtime.counters().clientConnected();
+        idleSinceNanos = System.nanoTime();
+        scheduleIdleCheck(runtime.config().timeouts().clientIdle().toNanos());
+        openConnectionWindow(ctx);
+    }
+
+    /**
+     * Widens the connection's receive window from the protocol's 65,535 bytes to what all its streams may have
+     * outstanding together (RFC 9113 §6.9.2 leaves only SETTINGS for streams, WINDOW_UPDATE for the connection):
+     * otherwise one stream whose backend is slow to take its body would hold the whole connection window, and
+     * stall the other streams' uploads. Memory stays bounded by streams × stream window, as before.
+     */
+    private void openConnectionWindow(ChannelHandlerContext ctx) {
+        Http2Options options = runtime.config().protocols().http2();
+        long target = (long) options.maxConcurrentStreams() * options.initialWindowSize();
+        int increment = (int) Math.min(Integer.MAX_VALUE, target) - Http2CodecUtil.DEFAULT_WINDOW_SIZE;
+        if (increment > 0) {
+            ctx.writeAndFlush(new DefaultHttp2WindowUpdateFrame(increment));
+        }
+    }
+
+    /** A stream opened on this connection (its child channel is being initialised). */
+    public void streamOpened(Channel stream) {
+        openStreams++;
+        stream.closeFuture().addListener(closed -> streamClosed());
+        if (runtime.config().closeClientConnectionsAfterSwitch() && !closing
+                && epoch != runtime.drains().liveColourChanges()) {
+            // Serve this stream, refuse new ones: the client reconnects for its next requests.
+            log.debug("{}: the live colour changed since the connection opened; sending GOAWAY", ctx.channel());
+            // Later on the loop, not from inside the stream's initialisation.
+            ctx.executor().execute(this::closeGracefully);
+        }
+    }
+
+    private void streamClosed() {
+        openStreams--;
+        if (openStreams == 0) {
+            idleSinceNanos = System.nanoTime();
+            if (closing) {
+                closeAfterFlush();
+            }
+        }
+    }
+
+    /**
+     * Sends GOAWAY (NO_ERROR) so the client opens no new streams here, lets the streams under way finish, and
+     * closes when the last one has, or at the shutdown grace period, whichever comes first. Runs on the channel's
+     * loop. A plain {@code close()} of the channel closes at once (the frame codec is built with close and GOAWAY
+     * decoupled), which is what the end of the proxy's grace period needs.
+     */
+    public void closeGracefully() {
+        if (closing || !ctx.channel().isActive()) {
+            return;
+        }
+        closing = true;
+        ctx.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR));
+        if (openStreams == 0) {
+            closeAfterFlush();
+            return;
+        }
+        forcedClose = ctx.executor().schedule(() -> {
+            ctx.channel().close();
+        }, runtime.config().timeouts().shutdownGracePeriod().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Closes behind what is already written (the last stream's end, the GOAWAY), not in front of it. */
+    private void closeAfterFlush() {
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        runtime.counters().clientDisconnected();
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
+        }
+        if (forcedClose != null) {
+            forcedClose.cancel(false);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
+            // A protocol error or a defence that tripped (rapid reset, CONTINUATION flood): the frame codec tells us
+            // before it sends GOAWAY with the error's code and closes. Closing here would send NO_ERROR first.
+            log.debug("{}: HTTP/2 connection error: {}", ctx.channel(), cause.toString());
+            return;
+        }
+        log.debug("{}: HTTP/2 client connection failed", ctx.channel(), cause);
+        ctx.close();
+    }
+
+    private void scheduleIdleCheck(long delayNanos) {
+        idleTimer = ctx.executor().schedule(this::checkIdle, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** One timer per connection, re-armed when it fires, as on an HTTP/1.1 connection. */
+    private void checkIdle() {
+        if (!ctx.channel().isActive() || closing) {
+            return;
+        }
+        long timeout = runtime.config().timeouts().clientIdle().toNanos();
+        if (openStreams > 0) {
+            scheduleIdleCheck(timeout);
+            return;
+        }
+        long idleFor = System.nanoTime() - idleSinceNanos;
+        if (idleFor >= timeout) {
+            log.debug("{}: no stream for {} ms; closing", ctx.channel(), TimeUnit.NANOSECONDS.toMillis(idleFor));
+            closeGracefully();
+        } else {
+            scheduleIdleCheck(timeout - idleFor);
+        }
+    }
+}

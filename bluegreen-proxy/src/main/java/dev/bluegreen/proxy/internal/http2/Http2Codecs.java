@@ -1,0 +1,55 @@
+package dev.bluegreen.proxy.internal.http2;
+
+import dev.bluegreen.proxy.Http2Options;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2Settings;
+import java.time.Duration;
+
+/** The HTTP/2 frame codec of a client connection, with the proxy's limits, configured in one place. */
+public final class Http2Codecs {
+
+    /**
+     * CONTINUATION frames smaller than the codec's threshold that one header block may have before the connection is
+     * closed: a flood of tiny frames costs the proxy per frame even while the block stays under its size limit.
+     */
+    static final int MAX_SMALL_CONTINUATION_FRAMES = 16;
+    /**
+     * Control frames (SETTINGS and PING acknowledgements, RST_STREAM) queued for a client that doesn't read them
+     * before the connection is closed: the SETTINGS and PING flood defence (CVE-2019-9512, CVE-2019-9515).
+     */
+    static final int MAX_QUEUED_CONTROL_FRAMES = 10_000;
+    /** DATA frames without data in a row before the connection is closed (CVE-2019-9518). */
+    static final int MAX_CONSECUTIVE_EMPTY_DATA_FRAMES = 2;
+
+    private Http2Codecs() {
+    }
+
+    /**
+     * The server codec. Headers are validated (RFC 9113 §8.2: connection-specific fields, upper-case names and bad
+     * pseudo-headers make the request malformed); the header list is limited across CONTINUATION frames, so a
+     * CONTINUATION flood is cut off at the limit rather than buffered.
+     *
+     * @param gracePeriod how long a GOAWAY the codec sends itself with a graceful-shutdown hint lets the streams
+     *                    under way finish
+     */
+    public static Http2FrameCodec server(Http2Options options, Duration gracePeriod) {
+        Http2Settings settings = Http2Settings.defaultSettings()
+                .maxConcurrentStreams(options.maxConcurrentStreams())
+                .maxHeaderListSize(options.maxHeaderListSize())
+                .initialWindowSize(options.initialWindowSize());
+        return Http2FrameCodecBuilder.forServer()
+                .initialSettings(settings)
+                .validateHeaders(true)
+                .decoderEnforceMaxRstFramesPerWindow(options.maxResetStreams(),
+                        (int) options.resetWindow().getSeconds())
+                .decoderEnforceMaxSmallContinuationFrames(MAX_SMALL_CONTINUATION_FRAMES)
+                .decoderEnforceMaxConsecutiveEmptyDataFrames(MAX_CONSECUTIVE_EMPTY_DATA_FRAMES)
+                .encoderEnforceMaxQueuedControlFrames(MAX_QUEUED_CONTROL_FRAMES)
+                .gracefulShutdownTimeoutMillis(Math.max(1, gracePeriod.toMillis()))
+                // close() closes; the graceful GOAWAY is Http2ClientConnection's, so the end of the proxy's grace
+                // period can still close a connection whose streams are not done.
+                .decoupleCloseAndGoAway(true)
+                .build();
+    }
+}

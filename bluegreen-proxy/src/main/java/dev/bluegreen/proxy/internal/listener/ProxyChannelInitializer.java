@@ -1,0 +1,146 @@
+package dev.bluegreen.proxy.internal.listener;
+
+import dev.bluegreen.proxy.internal.ProtocolConfig;
+import dev.bluegreen.proxy.internal.exchange.ClientConnectionHandler;
+import dev.bluegreen.proxy.internal.http2.Http2StreamRequests;
+import dev.bluegreen.proxy.internal.http2.Http2Codecs;
+import dev.bluegreen.proxy.internal.http2.Http2ClientConnection;
+import dev.bluegreen.proxy.internal.http1.Codecs;
+import dev.bluegreen.proxy.internal.http1.RequestValidator;
+import dev.bluegreen.proxy.internal.http1.OneMessagePerRead;
+import dev.bluegreen.proxy.internal.request.RequestRules;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.SslHandler;
+
+/**
+ * Assembles a client connection's pipeline, and nothing else. The protocol decides its shape:
+ *
+ * <pre>
+ * HTTP/1.1:        [tls →] reads: ReadActivity → http: HttpServerCodec → validate: RequestValidator
+ *                                                   → flow: OneMessagePerRead → proxy: ClientConnectionHandler
+ * HTTP/2:          [tls →] h2: Http2FrameCodec → h2-streams: Http2MultiplexHandler
+ *                                                   → h2-connection: Http2ClientConnection
+ * each h2 stream:  http: Http2StreamFrameToHttpObjectCodec → h2-request: Http2StreamRequests
+ *                                                   → flow: OneMessagePerRead → proxy: ClientConnectionHandler
+ * </pre>
+ *
+ * With TLS, {@link AlpnSwitch} picks the protocol once the handshake is done; on cleartext with HTTP/2 on,
+ * {@link CleartextProtocolDetector} picks it from the first bytes. Either way a request reaches
+ * {@link #addRequestHandlers} as HTTP/1.1 messages, so a handler added there sees the requests of both protocols.
+ *
+ * <p>On HTTP/1.1, {@code reads: ReadActivity} goes before the codec and {@code validate: RequestValidator} after it:
+ * the validator refuses what the {@link RequestRules} don't allow before it is routed, and times the request head
+ * and body from the byte activity the first one reports. A connection above the connection limit gets a 503 and
+ * no pipeline at all.
+ *
+ * <p>The flow handler hands on one decoded message per read request, which is what lets the connection handler
+ * take pipelined requests one at a time and read a body only as fast as the backend takes it.
+ */
+public final class ProxyChannelInitializer extends ChannelInitializer<Channel> implements ProtocolPipelines {
+
+    private final ProxyRuntime runtime;
+    private final ChannelGroup clients;
+    private final ClientConnectionLimit connectionLimit;
+
+    /** @param clients every accepted client connection joins this group, so shutdown can reach them all */
+    public ProxyChannelInitializer(ProxyRuntime runtime, ChannelGroup clients) {
+        this.runtime = runtime;
+        this.clients = clients;
+        this.connectionLimit = new ClientConnectionLimit(
+                runtime.config().requestRules().limits().maxClientConnections());
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        clients.add(ch);
+        if (!connectionLimit.admit(ch)) {
+            runtime.recorder().requestRejected(503);
+            return;
+        }
+        ProtocolConfig protocols = runtime.config().protocols();
+        if (protocols.serverTls() != null) {
+            SslHandler tls = protocols.serverTls().newHandler(ch.alloc());
+            tls.setHandshakeTimeoutMillis(protocols.handshakeTimeout().toMillis());
+            ch.pipeline().addLast("tls", tls).addLast("alpn", new AlpnSwitch(this));
+        } else if (protocols.http2().cleartext()) {
+            ch.pipeline().addLast("detect",
+                    new CleartextProtocolDetector(this, runtime.config().timeouts().clientIdle().toNanos()));
+        } else {
+            addHttp1Handlers(ch.pipeline());
+        }
+    }
+
+    /** The HTTP/1.1 pipeline of a client connection. */
+    @Override
+    public void addHttp1Handlers(ChannelPipeline pipeline) {
+        RequestRules rules = runtime.config().requestRules();
+        RequestValidator validator = new RequestValidator(rules);
+        pipeline.addLast("reads", validator.readActivity())
+                .addLast("http", Codecs.client(rules.limits()))
+                .addLast("validate", validator);
+        addRequestHandlers(pipeline, false);
+    }
+
+    /**
+     * The handlers that take a client's requests as HTTP/1.1 messages, after the codec: on an HTTP/1.1 connection,
+     * and on each HTTP/2 stream.
+     *
+     * @param stream whether the pipeline is an HTTP/2 stream's (one exchange) rather than a connection's
+     */
+    void addRequestHandlers(ChannelPipeline pipeline, boolean stream) {
+        pipeline.addLast("flow", new OneMessagePerRead())
+                .addLast("proxy", new ClientConnectionHandler(runtime, stream));
+    }
+
+    /** The HTTP/2 pipeline of a client connection; each stream gets {@link #addHttp2StreamHandlers}. */
+    @Override
+    public void addHttp2Handlers(ChannelPipeline pipeline) {
+        Http2ClientConnection connection = new Http2ClientConnection(runtime);
+        pipeline.addLast("h2", Http2Codecs.server(runtime.config().protocols().http2(),
+                        runtime.config().timeouts().shutdownGracePeriod()))
+                .addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+                    @Override
+                    protected void initChannel(Http2StreamChannel stream) {
+                        connection.streamOpened(stream);
+                        addHttp2StreamHandlers(stream);
+                    }
+                }))
+                .addLast("h2-connection", connection);
+        // HTTP/2 has flow control of its own: the connection reads continuously and each stream reads (and so
+        // opens its window) only as fast as its exchange asks, the same backpressure as on HTTP/1.1.
+        pipeline.channel().config().setAutoRead(true);
+    }
+
+    /** The pipeline of one HTTP/2 stream: one request, as HTTP/1.1 messages, and its response. */
+    void addHttp2StreamHandlers(Http2StreamChannel stream) {
+        stream.config().setAutoRead(false);
+        ChannelPipeline pipeline = stream.pipeline();
+        pipeline.addLast("http", new Http2StreamFrameToHttpObjectCodec(true))
+                .addLast("h2-request", new Http2StreamRequests());
+        addRequestHandlers(pipeline, true);
+    }
+
+    /**
+     * Starts the graceful close of one client connection, on its own event loop: after the exchange under way
+     * (HTTP/1.1), or with GOAWAY and a close once its streams are done (HTTP/2).
+     */
+    public static void closeGracefully(Channel client) {
+        client.eventLoop().execute(() -> {
+            ClientConnectionHandler handler = client.pipeline().get(ClientConnectionHandler.class);
+            Http2ClientConnection http2 = client.pipeline().get(Http2ClientConnection.class);
+            if (handler != null) {
+                handler.closeGracefully();
+            } else if (http2 != null) {
+                http2.closeGracefully();
+            } else {
+                client.close();
+            }
+        });
+    }
+}

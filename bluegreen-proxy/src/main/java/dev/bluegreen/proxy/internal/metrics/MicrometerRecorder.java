@@ -1,0 +1,125 @@
+package dev.bluegreen.proxy.internal.metrics;
+
+import static dev.bluegreen.proxy.MeterNames.CODE;
+import static dev.bluegreen.proxy.MeterNames.COLOUR;
+import static dev.bluegreen.proxy.MeterNames.OUTCOME;
+import static dev.bluegreen.proxy.MeterNames.SOURCE;
+import static dev.bluegreen.proxy.MeterNames.STATUS;
+
+import dev.bluegreen.core.Colour;
+import dev.bluegreen.proxy.DrainReport;
+import dev.bluegreen.proxy.MeterNames;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Records exchanges and drains into Micrometer meters resolved once, up front: the per-exchange path is array
+ * lookups and adder increments, with no lock, no map lookup and no allocation.
+ */
+public final class MicrometerRecorder implements ProxyRecorder {
+
+    private static final String[] STATUS_CLASSES = {"aborted", "1xx", "2xx", "3xx", "4xx", "5xx"};
+    private static final String[] SOURCES = {"backend", "proxy"};
+    /** The statuses the proxy refuses requests with; anything else counts as "other". */
+    private static final int[] REJECTION_STATUSES = {400, 408, 413, 414, 417, 421, 431, 501, 503, 505};
+
+    private final Counter[][][] requests;
+    private final Timer[] durations;
+    private final Counter[] requestBytes;
+    private final Counter[] responseBytes;
+    private final Counter[][] drains;
+    /** By the index of the status in {@link #REJECTION_STATUSES}; the last one is "other". */
+    private final Counter[] rejections;
+    private final Counter[] safetyNetReroutes;
+
+    /** @param percentileHistogram whether the duration timer publishes a percentile histogram */
+    public MicrometerRecorder(MeterRegistry registry, boolean percentileHistogram) {
+        Colour[] colours = Colour.values();
+        DrainReport.Outcome[] outcomes = DrainReport.Outcome.values();
+        requests = new Counter[colours.length][STATUS_CLASSES.length][SOURCES.length];
+        durations = new Timer[colours.length];
+        requestBytes = new Counter[colours.length];
+        responseBytes = new Counter[colours.length];
+        drains = new Counter[colours.length][outcomes.length];
+        rejections = new Counter[REJECTION_STATUSES.length + 1];
+        for (int i = 0; i <= REJECTION_STATUSES.length; i++) {
+            rejections[i] = Counter.builder(MeterNames.REQUESTS_REJECTED)
+                    .description("Requests the proxy refused before any exchange began; no backend saw them")
+                    .tag(CODE, i < REJECTION_STATUSES.length ? Integer.toString(REJECTION_STATUSES[i]) : "other")
+                    .register(registry);
+        }
+        safetyNetReroutes = new Counter[colours.length];
+        for (Colour colour : colours) {
+            safetyNetReroutes[colour.ordinal()] = Counter.builder(MeterNames.SAFETY_NET_REROUTES)
+                    .description("Requests the safety net sent to the previous live colour, by the colour that failed")
+                    .tag(COLOUR, colour.label())
+                    .register(registry);
+            int c = colour.ordinal();
+            for (int s = 0; s < STATUS_CLASSES.length; s++) {
+                for (int o = 0; o < SOURCES.length; o++) {
+                    requests[c][s][o] = Counter.builder(MeterNames.REQUESTS)
+                            .description("Exchanges ended, by the colour they were pinned to and their status class")
+                            .tags(COLOUR, colour.label(), STATUS, STATUS_CLASSES[s], SOURCE, SOURCES[o])
+                            .register(registry);
+                }
+            }
+            durations[c] = Timer.builder(MeterNames.REQUEST_DURATION)
+                    .description("From the request head to the end of the response")
+                    .tag(COLOUR, colour.label())
+                    .publishPercentileHistogram(percentileHistogram)
+                    .register(registry);
+            requestBytes[c] = Counter.builder(MeterNames.REQUEST_BYTES).baseUnit("bytes")
+                    .description("Request body bytes relayed to backends").tag(COLOUR, colour.label())
+                    .register(registry);
+            responseBytes[c] = Counter.builder(MeterNames.RESPONSE_BYTES).baseUnit("bytes")
+                    .description("Response body bytes relayed to clients").tag(COLOUR, colour.label())
+                    .register(registry);
+            for (DrainReport.Outcome outcome : outcomes) {
+                drains[c][outcome.ordinal()] = Counter.builder(MeterNames.DRAINS)
+                        .description("Drains of a colour that stopped being live, by how they ended")
+                        .tags(COLOUR, colour.label(), OUTCOME, outcome.name().toLowerCase(Locale.ROOT))
+                        .register(registry);
+            }
+        }
+    }
+
+    @Override
+    public void exchangeEnded(Colour colour, int status, boolean fromProxy, long durationNanos, long requestBytes,
+                              long responseBytes) {
+        int c = colour.ordinal();
+        int statusClass = status >= 100 && status < 600 ? status / 100 : 0;
+        requests[c][statusClass][fromProxy ? 1 : 0].increment();
+        durations[c].record(durationNanos, TimeUnit.NANOSECONDS);
+        if (requestBytes > 0) {
+            this.requestBytes[c].increment(requestBytes);
+        }
+        if (responseBytes > 0) {
+            this.responseBytes[c].increment(responseBytes);
+        }
+    }
+
+    @Override
+    public void drainEnded(DrainReport report) {
+        drains[report.colour().ordinal()][report.outcome().ordinal()].increment();
+    }
+
+    @Override
+    public void safetyNetUsed(Colour failedColour) {
+        safetyNetReroutes[failedColour.ordinal()].increment();
+    }
+
+    @Override
+    public void requestRejected(int status) {
+        int index = REJECTION_STATUSES.length;
+        for (int i = 0; i < REJECTION_STATUSES.length; i++) {
+            if (REJECTION_STATUSES[i] == status) {
+                index = i;
+                break;
+            }
+        }
+        rejections[index].increment();
+    }
+}

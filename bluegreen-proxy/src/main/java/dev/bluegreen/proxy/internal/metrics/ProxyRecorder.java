@@ -1,0 +1,84 @@
+package dev.bluegreen.proxy.internal.metrics;
+
+import dev.bluegreen.core.Colour;
+import dev.bluegreen.proxy.DrainReport;
+
+/**
+ * Where the data plane reports what metrics count: one call per exchange, one per drain. Called on event loops, so
+ * an implementation must not lock, block or allocate per call. The default does nothing.
+ */
+public interface ProxyRecorder {
+
+    /** Records nothing. */
+    ProxyRecorder NONE = new ProxyRecorder() {
+    };
+
+    /**
+     * An exchange ended.
+     *
+     * @param colour        the colour it was pinned to
+     * @param status        the status of its final response, or 0 if it was cut short (client gone, aborted)
+     * @param fromProxy     whether the proxy answered itself (502, 503, 504) rather than the backend
+     * @param durationNanos from its request head to its end
+     * @param requestBytes  request body bytes relayed upstream
+     * @param responseBytes response body bytes relayed to the client
+     */
+    default void exchangeEnded(Colour colour, int status, boolean fromProxy, long durationNanos, long requestBytes,
+                               long responseBytes) {
+    }
+
+    /** A drain ended. */
+    default void drainEnded(DrainReport report) {
+    }
+
+    /**
+     * The safety net sent a request that failed on {@code failedColour} before any of its bytes were sent (connect
+     * refused, no healthy backend) to the other colour instead.
+     *
+     * @param failedColour the colour that could not take the request, the newly live one
+     */
+    default void safetyNetUsed(Colour failedColour) {
+    }
+
+    /**
+     * The proxy refused a request before any exchange began (a malformed or over-limit request, a client over the
+     * connection limit): answered with {@code status} and closed; nothing reached a backend.
+     *
+     * @param status the status the proxy answered, such as 400, 408, 413, 414, 421, 431 or 503
+     */
+    default void requestRejected(int status) {
+    }
+
+    /** Both {@code first} and {@code second}, in that order. */
+    static ProxyRecorder both(ProxyRecorder first, ProxyRecorder second) {
+        if (first == NONE) {
+            return second;
+        }
+        return new ProxyRecorder() {
+            @Override
+            public void exchangeEnded(Colour colour, int status, boolean fromProxy, long durationNanos,
+                                      long requestBytes, long responseBytes) {
+                first.exchangeEnded(colour, status, fromProxy, durationNanos, requestBytes, responseBytes);
+                second.exchangeEnded(colour, status, fromProxy, durationNanos, requestBytes, responseBytes);
+            }
+
+            @Override
+            public void drainEnded(DrainReport report) {
+                first.drainEnded(report);
+                second.drainEnded(report);
+            }
+
+            @Override
+            public void safetyNetUsed(Colour failedColour) {
+                first.safetyNetUsed(failedColour);
+                second.safetyNetUsed(failedColour);
+            }
+
+            @Override
+            public void requestRejected(int status) {
+                first.requestRejected(status);
+                second.requestRejected(status);
+            }
+        };
+    }
+}

@@ -1,0 +1,123 @@
+package dev.bluegreen.proxy.internal.request;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.List;
+
+/**
+ * Tells the backend who the client is: {@code X-Forwarded-For}, {@code X-Forwarded-Proto},
+ * {@code X-Forwarded-Host} and {@code Forwarded} (RFC 7239), and that the request passed this proxy: {@code Via}
+ * (RFC 9110 §7.6.3).
+ *
+ * <p>Values sent by a peer that is not a {@linkplain TrustedProxies trusted proxy} are replaced, never appended to:
+ * a client must not be able to claim another address. A trusted peer's values are kept, and the peer's address is
+ * appended to the chain (RFC 7239 §4; the de-facto {@code X-Forwarded-For} list).
+ */
+public final class ForwardedHeaders {
+
+    static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+    static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+    static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+    static final AsciiString FORWARDED = AsciiString.cached("forwarded");
+    private static final AsciiString HTTP = AsciiString.cached("http");
+    private static final AsciiString HTTPS = AsciiString.cached("https");
+    /** The name this proxy gives itself in {@code Via} (RFC 9110 §7.6.3 allows a pseudonym for the host). */
+    private static final String VIA_NAME = " bluegreen";
+
+    private ForwardedHeaders() {
+    }
+
+    /**
+     * Sets the forwarding headers on a request about to go upstream, replacing any the client sent.
+     *
+     * @param headers      the request's headers, hop-by-hop fields already stripped
+     * @param clientIp     the client's address, from {@link #clientIp(SocketAddress)}
+     * @param secure       whether the client connected with TLS ({@code X-Forwarded-Proto: https})
+     * @param originalHost the {@code Host} the client sent, or {@code null}
+     */
+    static void set(HttpHeaders headers, String clientIp, boolean secure, String originalHost) {
+        set(headers, clientIp, secure, originalHost, false);
+    }
+
+    /**
+     * Sets the forwarding headers on a request about to go upstream, keeping and extending a trusted peer's.
+     *
+     * @param trusted whether the peer is a trusted proxy, whose forwarding headers are appended to
+     */
+    static void set(HttpHeaders headers, String clientIp, boolean secure, String originalHost, boolean trusted) {
+        AsciiString proto = secure ? HTTPS : HTTP;
+        if (trusted) {
+            appendTrusted(headers, clientIp, proto, originalHost);
+            return;
+        }
+        headers.set(FORWARDED, forwardedElement(clientIp, proto, originalHost));
+        headers.set(X_FORWARDED_FOR, clientIp);
+        headers.set(X_FORWARDED_PROTO, proto);
+        if (originalHost != null) {
+            headers.set(X_FORWARDED_HOST, originalHost);
+        } else {
+            headers.remove(X_FORWARDED_HOST);
+        }
+    }
+
+    private static void appendTrusted(HttpHeaders headers, String clientIp, AsciiString proto, String originalHost) {
+        String forFields = joined(headers, X_FORWARDED_FOR);
+        headers.set(X_FORWARDED_FOR, forFields == null ? clientIp : forFields + ", " + clientIp);
+        if (!headers.contains(X_FORWARDED_PROTO)) {
+            headers.set(X_FORWARDED_PROTO, proto);
+        }
+        if (!headers.contains(X_FORWARDED_HOST) && originalHost != null) {
+            headers.set(X_FORWARDED_HOST, originalHost);
+        }
+        String forwarded = joined(headers, FORWARDED);
+        String element = forwardedElement(clientIp, proto, originalHost);
+        headers.set(FORWARDED, forwarded == null ? element : forwarded + ", " + element);
+    }
+
+    /** All values of a field joined as one list (RFC 9110 §5.3), or {@code null} if absent. */
+    private static String joined(HttpHeaders headers, AsciiString name) {
+        List<String> values = headers.getAll(name);
+        return values.isEmpty() ? null : values.size() == 1 ? values.get(0) : String.join(", ", values);
+    }
+
+    /** RFC 7239 §4: {@code for=...;host=...;proto=...}, an IPv6 node and the host quoted (§6). */
+    static String forwardedElement(String clientIp, CharSequence proto, String originalHost) {
+        StringBuilder element = new StringBuilder(48).append("for=");
+        if (clientIp.indexOf(':') >= 0) {
+            element.append("\"[").append(clientIp).append("]\"");
+        } else {
+            element.append(clientIp);
+        }
+        if (originalHost != null) {
+            // RequestChecks let only URI host characters through: nothing here needs escaping in a quoted string.
+            element.append(";host=\"").append(originalHost).append('"');
+        }
+        return element.append(";proto=").append(proto).toString();
+    }
+
+    /** Adds this proxy to {@code Via} (RFC 9110 §7.6.3), after the hops already listed. */
+    static void addVia(HttpHeaders headers, HttpVersion received) {
+        headers.add(HttpHeaderNames.VIA, received.majorVersion() + "." + received.minorVersion() + VIA_NAME);
+    }
+
+    /** The client's IP address as text; computed once per connection, not per request. */
+    public static String clientIp(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet) {
+            InetAddress ip = inet.getAddress();
+            return ip != null ? ip.getHostAddress() : inet.getHostString();
+        }
+        return "unknown";
+    }
+
+    /** Whether {@code name} is one of the headers this class owns. */
+    static boolean isForwardingHeader(CharSequence name) {
+        return FORWARDED.contentEqualsIgnoreCase(name) || X_FORWARDED_FOR.contentEqualsIgnoreCase(name)
+                || X_FORWARDED_PROTO.contentEqualsIgnoreCase(name)
+                || X_FORWARDED_HOST.contentEqualsIgnoreCase(name);
+    }
+}

@@ -1,0 +1,86 @@
+package dev.bluegreen.proxy.internal.request;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
+import java.util.List;
+
+/**
+ * Removes the headers that describe one connection rather than the message, before a message is forwarded on
+ * the next hop (RFC 9110 §7.6.1): {@code Connection} and every header it names, and the fixed list of
+ * hop-by-hop fields. {@code Transfer-Encoding} is removed too (RFC 9112 §6.1: it describes this hop's framing);
+ * the proxy re-frames each message for the next hop itself.
+ *
+ * <p>A peer cannot use {@code Connection} to remove the headers the proxy relies on or adds: {@code Content-Length}
+ * (removing it would leave the body unframed on the next hop: request smuggling), {@code Host}, {@code Via},
+ * {@code Forwarded} and {@code X-Forwarded-*} are never removed because {@code Connection} names them.
+ */
+public final class HopByHopHeaders {
+
+    private static final List<AsciiString> ALWAYS = List.of(
+            HttpHeaderNames.CONNECTION,
+            HttpHeaderNames.KEEP_ALIVE,
+            HttpHeaderNames.PROXY_CONNECTION,
+            HttpHeaderNames.PROXY_AUTHENTICATE,
+            HttpHeaderNames.PROXY_AUTHORIZATION,
+            HttpHeaderNames.TE,
+            HttpHeaderNames.TRAILER,
+            HttpHeaderNames.TRANSFER_ENCODING,
+            HttpHeaderNames.UPGRADE);
+
+    /** Fields a {@code Connection} header may name but never remove. */
+    private static final List<AsciiString> PROTECTED = List.of(
+            HttpHeaderNames.CONTENT_LENGTH,
+            HttpHeaderNames.HOST,
+            HttpHeaderNames.VIA,
+            ForwardedHeaders.FORWARDED,
+            ForwardedHeaders.X_FORWARDED_FOR,
+            ForwardedHeaders.X_FORWARDED_PROTO,
+            ForwardedHeaders.X_FORWARDED_HOST);
+
+    private HopByHopHeaders() {
+    }
+
+    /** Strips the hop-by-hop headers of {@code headers} in place, {@code Proxy-Authorization} among them. */
+    public static void strip(HttpHeaders headers) {
+        strip(headers, false);
+    }
+
+    /**
+     * Strips the hop-by-hop headers of {@code headers} in place.
+     *
+     * @param keepProxyAuthorization whether {@code Proxy-Authorization} stays (the backend is meant to check it)
+     */
+    public static void strip(HttpHeaders headers, boolean keepProxyAuthorization) {
+        // Fields named by Connection first, while Connection is still there (RFC 9110 §7.6.1).
+        for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
+            int start = 0;
+            int length = connection.length();
+            while (start < length) {
+                int comma = connection.indexOf(',', start);
+                int end = comma < 0 ? length : comma;
+                String token = connection.substring(start, end).trim();
+                if (!token.isEmpty() && !isProtected(token)) {
+                    headers.remove(token);
+                }
+                start = end + 1;
+            }
+        }
+        String proxyAuthorization = keepProxyAuthorization ? headers.get(HttpHeaderNames.PROXY_AUTHORIZATION) : null;
+        for (int i = 0; i < ALWAYS.size(); i++) {
+            headers.remove(ALWAYS.get(i));
+        }
+        if (proxyAuthorization != null) {
+            headers.set(HttpHeaderNames.PROXY_AUTHORIZATION, proxyAuthorization);
+        }
+    }
+
+    private static boolean isProtected(String name) {
+        for (int i = 0; i < PROTECTED.size(); i++) {
+            if (PROTECTED.get(i).contentEqualsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,134 @@
+package dev.bluegreen.proxy.internal.request;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.util.Locale;
+
+/**
+ * How a message head changes from one hop to the next: the request on its way to the backend, the response on its
+ * way back. Each head is rewritten in place (the same message object travels on); stateless.
+ */
+public final class MessageHeads {
+
+    private MessageHeads() {
+    }
+
+    /** RFC 9110 §9.2.2: a request with one of these methods may be sent again without changing the outcome. */
+    public static boolean isIdempotent(HttpMethod method) {
+        return HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method) || HttpMethod.OPTIONS.equals(method)
+                || HttpMethod.TRACE.equals(method) || HttpMethod.PUT.equals(method)
+                || HttpMethod.DELETE.equals(method);
+    }
+
+    /** Whether a request head announces a body: chunked, or a {@code Content-Length} above zero. */
+    public static boolean hasBody(HttpRequest request) {
+        return HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
+    }
+
+    /**
+     * The protocol a request asks to upgrade to (RFC 9110 §7.8: {@code Upgrade} named by {@code Connection}, on
+     * HTTP/1.1), or {@code null}. {@code h2c} is never passed on: the upstream side speaks HTTP/1.1 only.
+     */
+    public static String requestedUpgrade(HttpRequest request) {
+        HttpHeaders headers = request.headers();
+        String upgrade = headers.get(HttpHeaderNames.UPGRADE);
+        if (upgrade == null || !HttpVersion.HTTP_1_1.equals(request.protocolVersion())
+                || !headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+                || upgrade.toLowerCase(Locale.ROOT).contains("h2c")) {
+            return null;
+        }
+        return upgrade;
+    }
+
+    /**
+     * Turns the client's request head into the upstream one: hop-by-hop headers stripped, the body framed as it
+     * arrived, forwarding headers set, HTTP/1.1 with keep-alive; an upgrade request keeps its {@code Upgrade}.
+     *
+     * @param clientIp the client's address, for {@code X-Forwarded-For}
+     * @param secure   whether the client connected with TLS, for {@code X-Forwarded-Proto}
+     * @param upgrade  the protocol the request asks to upgrade to, or {@code null}
+     * @param chunked whether the request body arrived chunked
+     */
+    public static void prepareUpstreamRequest(HttpRequest request, String clientIp, boolean secure, String upgrade,
+                                       boolean chunked) {
+        prepareUpstreamRequest(request, clientIp, secure, upgrade, chunked, RequestRules.defaults());
+    }
+
+    /**
+     * As {@link #prepareUpstreamRequest(HttpRequest, String, boolean, String, boolean)}, with the forwarding policy
+     * of {@code rules}: whose forwarding headers are trusted, whether {@code Proxy-Authorization} travels. Adds
+     * {@code Via}.
+     */
+    public static void prepareUpstreamRequest(HttpRequest request, String clientIp, boolean secure, String upgrade,
+                                       boolean chunked, RequestRules rules) {
+        HttpHeaders headers = request.headers();
+        String host = headers.get(HttpHeaderNames.HOST);
+        HopByHopHeaders.strip(headers, rules.forwardProxyAuthorization());
+        if (chunked) {
+            // The body is re-framed on the upstream hop exactly as it arrived: chunk by chunk.
+            HttpUtil.setTransferEncodingChunked(request, true);
+        }
+        ForwardedHeaders.set(headers, clientIp, secure, host, rules.trustedProxies().trusts(clientIp));
+        ForwardedHeaders.addVia(headers, request.protocolVersion());
+        if (upgrade != null) {
+            // The one hop-by-hop pair that must travel: the backend decides whether to switch protocols.
+            headers.set(HttpHeaderNames.UPGRADE, upgrade);
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        }
+        // Upstream is always HTTP/1.1 with keep-alive; the client's own connection semantics stay on its hop.
+        request.setProtocolVersion(HttpVersion.HTTP_1_1);
+    }
+
+    /**
+     * Turns a final response head from the backend into the client's: hop-by-hop headers stripped and the body
+     * re-framed for the client (chunked for HTTP/1.1 when the backend gave no length).
+     *
+     * @return whether the body can only be delimited by closing the connection (an HTTP/1.0 client, no length)
+     */
+    public static boolean prepareClientResponse(HttpResponse response, HttpVersion clientVersion, boolean headRequest) {
+        HttpHeaders headers = response.headers();
+        HopByHopHeaders.strip(headers);
+        ForwardedHeaders.addVia(headers, response.protocolVersion());
+        int code = response.status().code();
+        boolean bodyless = headRequest || code == 204 || code == 304;
+        if (bodyless || headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            return false;
+        }
+        if (clientVersion.isKeepAliveDefault()) {
+            HttpUtil.setTransferEncodingChunked(response, true);
+            return false;
+        }
+        return true;
+    }
+
+    /** Sets the response's {@code Connection} for the client's hop, and its version to HTTP/1.1. */
+    public static void setClientConnection(HttpResponse response, boolean close, HttpVersion clientVersion) {
+        if (close) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (!clientVersion.isKeepAliveDefault()) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        response.setProtocolVersion(HttpVersion.HTTP_1_1);
+    }
+
+    /**
+     * Turns a 101 from the backend into the client's: hop-by-hop headers stripped but for the upgrade itself.
+     *
+     * @return the protocol switched to, or {@code null} if the backend did not name one
+     */
+    public static String prepareSwitchingProtocols(HttpResponse response) {
+        String protocol = response.headers().get(HttpHeaderNames.UPGRADE);
+        HopByHopHeaders.strip(response.headers());
+        if (protocol != null) {
+            response.headers().set(HttpHeaderNames.UPGRADE, protocol);
+        }
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        return protocol;
+    }
+}

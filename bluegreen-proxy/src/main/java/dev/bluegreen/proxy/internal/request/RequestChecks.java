@@ -1,0 +1,259 @@
+package dev.bluegreen.proxy.internal.request;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The checks on a request head that Netty's decoder does not make (it already refuses bad line endings, bad
+ * header names, CR/LF/NUL in values, both framings at once, a bad or repeated {@code Content-Length}, and
+ * {@code Transfer-Encoding} on HTTP/1.0 or without a final {@code chunked}). Stateless.
+ */
+public final class RequestChecks {
+
+    private RequestChecks() {
+    }
+
+    /**
+     * Checks {@code request} and brings an absolute-form target to origin form.
+     *
+     * @return why the request is refused, or {@code null} if it may be forwarded
+     */
+    public static RequestRejectedException check(HttpRequest request, RequestRules rules) {
+        if (request.protocolVersion().majorVersion() != 1) {
+            // RFC 9110 §15.6.6: this listener speaks HTTP/1.x only.
+            return reject(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED,
+                    "HTTP version not supported: " + request.protocolVersion());
+        }
+        HttpHeaders headers = request.headers();
+        if (headers.size() > rules.limits().maxHeaderCount()) {
+            // RFC 6585 §5: too many fields is as much "too large" as too many bytes.
+            return reject(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request header fields too large: "
+                    + headers.size() + " fields (limit " + rules.limits().maxHeaderCount() + ")");
+        }
+        if (HttpMethod.CONNECT.equals(request.method())) {
+            // RFC 9110 §9.3.6: a reverse proxy is no tunnel to arbitrary hosts.
+            return reject(HttpResponseStatus.NOT_IMPLEMENTED, "not implemented: CONNECT");
+        }
+        RequestRejectedException host = checkHost(request);
+        if (host != null) {
+            return host;
+        }
+        RequestRejectedException target = checkTarget(request);
+        if (target != null) {
+            return target;
+        }
+        RequestRejectedException allowed = checkAllowed(request, rules);
+        if (allowed != null) {
+            return allowed;
+        }
+        RequestRejectedException framing = checkFraming(request, rules);
+        if (framing != null) {
+            return framing;
+        }
+        String expect = headers.get(HttpHeaderNames.EXPECT);
+        if (expect != null && (!"100-continue".equalsIgnoreCase(expect.trim())
+                || headers.getAll(HttpHeaderNames.EXPECT).size() > 1)) {
+            // RFC 9110 §10.1.1: the only expectation defined is 100-continue.
+            return reject(HttpResponseStatus.EXPECTATION_FAILED, "expectation failed: " + expect);
+        }
+        return null;
+    }
+
+    /**
+     * RFC 9112 §3.2: origin-form ({@code /path?query}), absolute-form ({@code http://host/path}, turned into origin
+     * form with its authority as {@code Host}, §3.2.2) or asterisk-form for OPTIONS. Only visible ASCII: nothing
+     * that could end or split the request line on the next hop (RFC 3986 §2).
+     */
+    private static RequestRejectedException checkTarget(HttpRequest request) {
+        String uri = request.uri();
+        if (uri.isEmpty()) {
+            return reject(HttpResponseStatus.BAD_REQUEST, "bad request: empty request target");
+        }
+        for (int i = 0; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            if (c <= 0x20 || c >= 0x7f) {
+                return reject(HttpResponseStatus.BAD_REQUEST, "bad request: invalid character 0x"
+                        + Integer.toHexString(c) + " in the request target");
+            }
+        }
+        if (uri.charAt(0) == '/') {
+            return null;
+        }
+        if ("*".equals(uri)) {
+            return HttpMethod.OPTIONS.equals(request.method()) ? null
+                    : reject(HttpResponseStatus.BAD_REQUEST, "bad request: '*' is only a target for OPTIONS");
+        }
+        String lower = uri.toLowerCase(Locale.ROOT);
+        int schemeEnd = lower.startsWith("http://") ? 7 : lower.startsWith("https://") ? 8 : -1;
+        if (schemeEnd < 0) {
+            return reject(HttpResponseStatus.BAD_REQUEST, "bad request: request target '" + uri
+                    + "' (expected: /path or http://host/path)");
+        }
+        int pathStart = schemeEnd;
+        while (pathStart < uri.length() && "/?#".indexOf(uri.charAt(pathStart)) < 0) {
+            pathStart++;
+        }
+        String authority = uri.substring(schemeEnd, pathStart);
+        if (authority.indexOf('@') >= 0 || !isValidHost(authority)) {
+            return reject(HttpResponseStatus.BAD_REQUEST, "bad request: invalid authority in '" + uri + "'");
+        }
+        String path = pathStart == uri.length() ? "/" : uri.substring(pathStart);
+        if (path.charAt(0) != '/') {
+            path = "/" + path;
+        }
+        request.setUri(path);
+        // RFC 9112 §3.2.2: the target's authority wins over any Host field.
+        request.headers().set(HttpHeaderNames.HOST, authority);
+        return null;
+    }
+
+    /**
+     * RFC 9112 §3.2: exactly one valid {@code Host} on HTTP/1.1 (even with an absolute-form target), at most one on
+     * HTTP/1.0.
+     */
+    private static RequestRejectedException checkHost(HttpRequest request) {
+        List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
+        if (hosts.size() > 1) {
+            return reject(HttpResponseStatus.BAD_REQUEST, "bad request: " + hosts.size() + " Host fields");
+        }
+        if (hosts.isEmpty()) {
+            return request.protocolVersion().minorVersion() >= 1
+                    ? reject(HttpResponseStatus.BAD_REQUEST, "bad request: no Host field") : null;
+        }
+        String host = hosts.get(0);
+        if (!isValidHost(host)) {
+            return reject(HttpResponseStatus.BAD_REQUEST, "bad request: invalid Host '" + printable(host) + "'");
+        }
+        return null;
+    }
+
+    /** RFC 9110 §15.5.20: a host this proxy is not configured to answer for is misdirected. */
+    private static RequestRejectedException checkAllowed(HttpRequest request, RequestRules rules) {
+        if (rules.allowedHosts().isEmpty()) {
+            return null;
+        }
+        String host = request.headers().get(HttpHeaderNames.HOST);
+        if (host == null) {
+            return reject(HttpResponseStatus.MISDIRECTED_REQUEST, "misdirected request: no Host field");
+        }
+        if (!rules.allowedHosts().contains(hostName(host))) {
+            return reject(HttpResponseStatus.MISDIRECTED_REQUEST, "misdirected request: host '" + hostName(host)
+                    + "' is not served here");
+        }
+        return null;
+    }
+
+    /**
+     * RFC 9112 §6.1: a transfer coding other than {@code chunked} is not understood (501); the decoder already
+     * refused a {@code chunked} that is not final or is applied twice. RFC 9110 §15.5.14: a declared body above the
+     * limit is refused before any of it is read.
+     */
+    private static RequestRejectedException checkFraming(HttpRequest request, RequestRules rules) {
+        List<String> codings = request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
+        for (String value : codings) {
+            for (String coding : value.split(",")) {
+                if (!"chunked".equalsIgnoreCase(coding.trim())) {
+                    return reject(HttpResponseStatus.NOT_IMPLEMENTED,
+                            "not implemented: transfer coding '" + printable(coding.trim()) + "'");
+                }
+            }
+        }
+        long limit = rules.limits().maxBodySize();
+        if (limit > 0 && codings.isEmpty() && HttpUtil.getContentLength(request, 0L) > limit) {
+            return reject(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "content too large: "
+                    + HttpUtil.getContentLength(request, 0L) + " bytes (limit " + limit + ")");
+        }
+        return null;
+    }
+
+    /**
+     * RFC 9112 §3.2 / RFC 3986 §3.2.2: {@code uri-host [ ":" port ]}, where the host is a bracketed IPv6 literal or
+     * a reg-name / IPv4 address of unreserved, percent-encoded and sub-delimiter characters.
+     */
+    static boolean isValidHost(String host) {
+        if (host.isEmpty()) {
+            return false;
+        }
+        int portStart;
+        if (host.charAt(0) == '[') {
+            int close = host.indexOf(']');
+            if (close < 3) {
+                return false;
+            }
+            for (int i = 1; i < close; i++) {
+                char c = host.charAt(i);
+                if (!(isHexDigit(c) || c == ':' || c == '.')) {
+                    return false;
+                }
+            }
+            portStart = close + 1;
+            if (portStart < host.length() && host.charAt(portStart) != ':') {
+                return false;
+            }
+        } else {
+            int colon = host.indexOf(':');
+            portStart = colon < 0 ? host.length() : colon;
+            if (portStart == 0) {
+                return false;
+            }
+            for (int i = 0; i < portStart; i++) {
+                char c = host.charAt(i);
+                if (!(Character.isLetterOrDigit(c) && c < 0x80) && "-._~%!$&'()*+,;=".indexOf(c) < 0) {
+                    return false;
+                }
+            }
+        }
+        if (portStart >= host.length()) {
+            return true;
+        }
+        String port = host.substring(portStart + 1);
+        if (port.isEmpty() || port.length() > 5) {
+            return port.isEmpty(); // RFC 3986 §3.2.3: an empty port is allowed and means the default
+        }
+        for (int i = 0; i < port.length(); i++) {
+            if (port.charAt(i) < '0' || port.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return Integer.parseInt(port) <= 65535;
+    }
+
+    /** The host part of a valid {@code Host} value, lower case, without port or trailing dot. */
+    static String hostName(String host) {
+        String name;
+        if (host.charAt(0) == '[') {
+            name = host.substring(0, host.indexOf(']') + 1);
+        } else {
+            int colon = host.indexOf(':');
+            name = colon < 0 ? host : host.substring(0, colon);
+        }
+        if (name.endsWith(".")) {
+            name = name.substring(0, name.length() - 1);
+        }
+        return name.toLowerCase(Locale.ROOT);
+    }
+
+    private static boolean isHexDigit(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    }
+
+    /** A value for an error message: at most 64 characters, anything outside visible ASCII as '?'. */
+    private static String printable(String value) {
+        StringBuilder out = new StringBuilder(Math.min(value.length(), 64));
+        for (int i = 0; i < value.length() && i < 64; i++) {
+            char c = value.charAt(i);
+            out.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return out.toString();
+    }
+
+    private static RequestRejectedException reject(HttpResponseStatus status, String message) {
+        return new RequestRejectedException(status, message);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.bluegreen.proxy.internal.request;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
+import org.junit.jupiter.api.Test;
+
+class HopByHopHeadersTest {
+
+    @Test
+    void strip_removesTheFixedHopByHopFields() {
+        HttpHeaders headers = new DefaultHttpHeaders()
+                .add("Connection", "keep-alive")
+                .add("Keep-Alive", "timeout=5")
+                .add("Proxy-Connection", "keep-alive")
+                .add("Proxy-Authorization", "Basic eA==")
+                .add("TE", "trailers")
+                .add("Trailer", "X-Checksum")
+                .add("Transfer-Encoding", "chunked")
+                .add("Upgrade", "h2c")
+                .add("Content-Type", "text/plain");
+
+        HopByHopHeaders.strip(headers);
+
+        assertThat(headers.names()).containsExactly("Content-Type");
+    }
+
+    @Test
+    void strip_removesEveryFieldNamedByConnection_acrossRepeatedAndSpacedLists() {
+        HttpHeaders headers = new DefaultHttpHeaders()
+                .add("Connection", "close, X-One ,x-two")
+                .add("Connection", "X-Three")
+                .add("X-One", "1")
+                .add("X-Two", "2")
+                .add("X-Three", "3")
+                .add("X-Four", "4");
+
+        HopByHopHeaders.strip(headers);
+
+        assertThat(headers.names()).containsExactly("X-Four");
+    }
+
+    @Test
+    void strip_toleratesEmptyTokens() {
+        HttpHeaders headers = new DefaultHttpHeaders().add("Connection", "close,,X-A,").add("X-A", "a").add("Accept", "*/*");
+
+        HopByHopHeaders.strip(headers);
+
+        assertThat(headers.names()).containsExactly("Accept");
+    }
+
+    @Test
+    void strip_neverRemovesFramingOrTheProxysOwnFields_thoughConnectionNamesThem() {
+        HttpHeaders headers = new DefaultHttpHeaders()
+                .add("Connection", "Content-Length, Host, Via, Forwarded")
+                .add("Connection", "X-Forwarded-For, X-Forwarded-Proto")
+                .add("Connection", "x-forwarded-host, X-Other")
+                .add("Content-Length", "5")
+                .add("Host", "shop.example")
+                .add("Via", "1.1 lb")
+                .add("Forwarded", "for=1.2.3.4")
+                .add("X-Forwarded-For", "1.2.3.4")
+                .add("X-Forwarded-Proto", "https")
+                .add("X-Forwarded-Host", "www.example")
+                .add("X-Other", "gone");
+
+        HopByHopHeaders.strip(headers);
+
+        assertThat(headers.names()).containsExactlyInAnyOrder("Content-Length", "Host", "Via", "Forwarded",
+                "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host");
+    }
+
+    @Test
+    void strip_keepsProxyAuthorization_whenAsked() {
+        HttpHeaders headers = new DefaultHttpHeaders().add("Proxy-Authorization", "Basic eA==");
+        HopByHopHeaders.strip(headers, true);
+        assertThat(headers.get("Proxy-Authorization")).isEqualTo("Basic eA==");
+    }
+}
