@@ -115,12 +115,15 @@ http_ok() { python3 -c "import urllib.request,sys; urllib.request.urlopen('$1', 
 java -cp /etc/zookeeper/conf:$ZK_JAR org.apache.zookeeper.server.ZooKeeperServerMain "$OUT/zoo.cfg" \
     > "$OUT/logs/zookeeper.log" 2>&1 &
 PIDS+=($!)
+CPU="zookeeper=$!"
 wait_for "ZooKeeper on 127.0.0.1:$ZK_PORT" zk_ok
 
 java -jar "$BLUEGREEN_JAR" backend --name blue --listen 127.0.0.1:$BLUE_PORT > "$OUT/logs/blue.log" 2>&1 &
 PIDS+=($!)
+CPU="$CPU,blue=$!"
 java -jar "$BLUEGREEN_JAR" backend --name green --listen 127.0.0.1:$GREEN_PORT > "$OUT/logs/green.log" 2>&1 &
 PIDS+=($!)
+CPU="$CPU,green=$!"
 wait_for "the blue backend" http_ok "http://127.0.0.1:$BLUE_PORT/health"
 wait_for "the green backend" http_ok "http://127.0.0.1:$GREEN_PORT/health"
 
@@ -136,6 +139,7 @@ for i in $(seq 1 "$INSTANCES"); do
         --zookeeper 127.0.0.1:$ZK_PORT --zk-path "$ZK_PATH" --zk-instance "$id" $PROXY_ARGS \
         > "$OUT/logs/proxy-$id.log" 2>&1 &
     PIDS+=($!)
+    CPU="$CPU,$id=$!"
     # One after the other: the first creates the znode, the others adopt it.
     wait_for "proxy $id" http_ok "http://127.0.0.1:$admin/status"
     if [ "$i" -eq 1 ]; then
@@ -149,7 +153,7 @@ done
 
 set +e
 python3 "$HERE/fleet_follow.py" --admin "$WRITER_ADMIN" --followers "$(IFS=,; echo "${FOLLOWERS[*]}")" \
-    --switches "$SWITCHES" --warmup "$WARMUP" --pause-ms "$PAUSE_MS" --probe "$PROBE" --out "$OUT/samples.tsv" > "$OUT/driver.txt" 2>&1
+    --switches "$SWITCHES" --warmup "$WARMUP" --pause-ms "$PAUSE_MS" --probe "$PROBE" --cpu "$CPU" --out "$OUT/samples.tsv" > "$OUT/driver.txt" 2>&1
 status=$?
 set -e
 {

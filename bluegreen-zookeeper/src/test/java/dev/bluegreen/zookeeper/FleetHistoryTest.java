@@ -163,19 +163,24 @@ class FleetHistoryTest {
     }
 
     @Test
-    void retention_keepsTheLastChanges_andDeletesTheOlderEntries() throws Exception {
-        BlueGreen a = start("a", 3);
-        BlueGreen b = start("b", 3);
+    void retention_keepsTheLastChanges_andDeletesTheOlderEntriesInBatches() throws Exception {
+        BlueGreen a = start("a", 10);
+        BlueGreen b = start("b", 10);
 
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < 11; i++) {
             a.deploy(Colour.GREEN, "v" + i, Instance.GREEN);
         }
+        // 11 entries: within the slack of a tenth (one), nothing is deleted yet.
+        assertThat(raw.getChildren().forPath(path + "/history")).hasSize(11);
+        assertThat(a.history()).extracting(Change::generation).startsWith(2L).endsWith(11L).hasSize(10);
 
+        a.deploy(Colour.GREEN, "v11", Instance.GREEN);
+
+        // 12: two beyond the retention, deleted in one transaction, down to the retention.
         await().atMost(WAIT).untilAsserted(() -> {
-            assertThat(raw.getChildren().forPath(path + "/history")).hasSize(3);
-            assertThat(b.history()).extracting(Change::generation).containsExactly(4L, 5L, 6L);
+            assertThat(raw.getChildren().forPath(path + "/history")).hasSize(10);
+            assertThat(b.history()).extracting(Change::generation).startsWith(3L).endsWith(12L).hasSize(10);
         });
-        assertThat(a.history()).extracting(Change::generation).containsExactly(4L, 5L, 6L);
     }
 
     @Test

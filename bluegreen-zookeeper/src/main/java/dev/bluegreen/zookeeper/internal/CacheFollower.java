@@ -2,12 +2,16 @@ package dev.bluegreen.zookeeper.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executor;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.utils.ZKPaths;
+import org.apache.zookeeper.KeeperException.Code;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * Follows what the fleet writes beside the routing znode, with one {@link CuratorCache} each: the registrations
  * ({@code path/instances}), whose reports go to the {@link FleetTracker} (and this instance's own registration is
  * written again if it went missing or fell behind), and the audit trail ({@code path/history}), whose entries go to
- * the {@link FleetHistory}. Entries beyond the retention are deleted, by whichever instance notices first. The routing
+ * the {@link FleetHistory}. Entries beyond the retention are deleted by the writer, a batch at a time. The routing
  * znode itself is followed by {@link RoutingWatch}, on a shorter path.
  *
  * <p>Cache events run on the store's thread.
@@ -83,20 +87,28 @@ public final class CacheFollower {
         entries.close();
     }
 
-    /** Deletes the audit trail's entries beyond the retention, in the background; any thread. */
+    /**
+     * Deletes the audit trail's entries beyond the retention, once there are enough of them (see
+     * {@link FleetHistory#toPrune()}), in one transaction, in the background; any thread, never blocks.
+     */
     public void prune() {
-        if (closed) {
+        List<String> names = history.toPrune();
+        if (closed || names.isEmpty()) {
             return;
         }
-        for (String name : history.beyondRetention()) {
-            String entryPath = ZKPaths.makePath(historyPath, name);
-            Background.call(callback -> client.delete().inBackground(callback).forPath(entryPath))
-                    .whenComplete((event, failure) -> {
-                        // Deleted meanwhile by another instance (NONODE) is as good as deleted here.
-                        if (failure != null) {
-                            log.debug("pruning the history entry {} failed", entryPath, failure);
-                        }
-                    });
+        try {
+            List<CuratorOp> deletes = new ArrayList<>(names.size());
+            for (String name : names) {
+                deletes.add(client.transactionOp().delete().forPath(ZKPaths.makePath(historyPath, name)));
+            }
+            client.transaction().inBackground((ignored, event) -> {
+                // Pruned meanwhile by another instance (NONODE): the whole transaction is void, and the next
+                // prune starts from what the watch shows by then.
+                log.debug("pruning {} history entries under {}: {}", names.size(), historyPath,
+                        Code.get(event.getResultCode()));
+            }).forOperations(deletes);
+        } catch (Exception e) {
+            log.debug("pruning the history under {} failed to start", historyPath, e);
         }
     }
 

@@ -80,13 +80,18 @@ public final class FleetHistory implements AuditTrail {
     }
 
     /**
-     * The entries beyond the retention, oldest first, for pruning.
+     * The entries to prune, oldest first: none until there are a tenth more than the retention (at least one more),
+     * then every entry beyond the retention, so that pruning is one ZooKeeper transaction every few changes rather
+     * than a delete at every change.
      *
-     * @return their names
+     * @return their names, possibly none
      */
-    public List<String> beyondRetention() {
+    public List<String> toPrune() {
         int extra = entries.size() - retention;
-        List<String> names = new ArrayList<>(Math.max(0, extra));
+        if (extra <= Math.max(1, retention / 10)) {
+            return List.of();
+        }
+        List<String> names = new ArrayList<>(extra);
         for (String name : entries.keySet()) {
             if (names.size() >= extra) {
                 break;
