@@ -13,16 +13,17 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The entry point of {@code bluegreen-examples.jar}: the {@code demo}, {@code proxy} and {@code backend} commands;
- * with no command it runs the demo.
+ * The entry point of {@code bluegreen-examples.jar}: the {@code demo}, {@code proxy}, {@code backend} and
+ * {@code drill} commands; with no command it runs the demo.
  *
  * <p>Exit codes: 0 when done (or after Ctrl-C), 2 for a usage error, with the message and the usage, 1 when
  * something fails at run time, such as a port in use, with a one-line error on standard error.
  */
 @Command(name = "bluegreen-examples",
-        description = "Blue-green deployments with one call: a demo, a standalone proxy and a demo backend."
+        description = "Blue-green deployments with one call: a demo, a standalone proxy, a demo backend and a switch"
+                + " drill."
                 + " With no command, runs the demo.",
-        subcommands = {DemoCommand.class, ProxyCommand.class, BackendCommand.class})
+        subcommands = {DemoCommand.class, ProxyCommand.class, BackendCommand.class, DrillCommand.class})
 public final class Main implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(Main.class);

@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.RoutingSnapshot;
+import com.sun.net.httpserver.HttpServer;
 import dev.bluegreen.proxy.AdminEndpoint;
 import java.io.File;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +42,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * driven through chromedriver, both Debian's packages ({@code chromium}, {@code chromium-driver}; {@code .ci/run}
  * installs them). The driver path is given explicitly, so Selenium Manager never runs and nothing is downloaded.
  * Every wait is a bounded {@link WebDriverWait}; the page polls {@code /status} every 2 s. The page's
- * {@code window.confirm} and {@code window.prompt} dialogs are answered as alerts.
+ * {@code window.confirm} and {@code window.prompt} dialogs are answered as alerts. Chromium resolves
+ * {@value #EVIL_HOST} to 127.0.0.1 (a host-resolver rule): the state a DNS-rebinding attack brings about.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class StatusPageBrowserTest {
@@ -51,6 +56,8 @@ class StatusPageBrowserTest {
     private static final String TOKEN = "status-page-test-token";
     /** Requests/s a colour must show to count as carrying the test's traffic (about 40/s is sent). */
     private static final double MIN_RATE = 5;
+    /** A name the attacker controls, re-pointed at this machine's loopback address. */
+    private static final String EVIL_HOST = "evil.example";
 
     @TempDir
     Path profile;
@@ -66,6 +73,7 @@ class StatusPageBrowserTest {
     private Demo demo;
     private String admin;
     private AdminEndpoint tokenEndpoint;
+    private HttpServer otherOrigin;
     private WebDriver browser;
     private WebDriverWait wait;
 
@@ -86,7 +94,8 @@ class StatusPageBrowserTest {
                 .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                         "--disable-quic", "--no-first-run", "--disable-background-networking",
                         "--disable-component-update", "--disable-sync", "--hide-scrollbars",
-                        "--window-size=" + SCREENSHOT_WIDTH + ",1000", "--user-data-dir=" + profile);
+                        "--window-size=" + SCREENSHOT_WIDTH + ",1000", "--user-data-dir=" + profile,
+                        "--host-resolver-rules=MAP " + EVIL_HOST + " 127.0.0.1");
         browser = new ChromeDriver(service, options);
         // The page rebuilds its history tables on every poll: an element found a moment ago may be gone.
         wait = new WebDriverWait(browser, WAIT, Duration.ofMillis(100));
@@ -102,6 +111,9 @@ class StatusPageBrowserTest {
         }
         if (tokenEndpoint != null) {
             tokenEndpoint.stop().get(10, TimeUnit.SECONDS);
+        }
+        if (otherOrigin != null) {
+            otherOrigin.stop(0);
         }
         if (demo != null) {
             demo.stop().get(20, TimeUnit.SECONDS);
@@ -223,6 +235,74 @@ class StatusPageBrowserTest {
         assertThat(((ChromeDriver) browser).executeScript("return sessionStorage.getItem('bluegreen.adminToken');"))
                 .isEqualTo(TOKEN);
         assertThat(browser.findElement(By.id("error")).getText()).isEmpty();
+    }
+
+    @Test
+    void aPageOfAnotherOrigin_whoseFormPostsToSwitch_changesNothing_andThePagesOwnButtonStillSwitches()
+            throws Exception {
+        String forgery = serveOnAnotherOrigin(admin + "/switch");
+        browser.get(forgery);
+
+        // The form submitted itself: the browser now shows the endpoint's answer to it.
+        waitForAnswerAt(admin + "/switch");
+        assertThat(demo.proxy().admin().snapshot().live()).isEqualTo(Colour.BLUE);
+        assertThat(demo.proxy().admin().snapshot().generation()).isZero();
+        assertThat(browser.findElement(By.tagName("body")).getText()).contains("cross-origin request refused")
+                .contains(forgery.replaceAll("/$", ""));
+
+        browser.get(admin + "/");
+        waitForText("live-colour", "blue");
+        browser.findElement(By.id("switch-button")).click();
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        waitForText("live-colour", "green");
+        assertThat(demo.proxy().admin().snapshot().actor()).isEqualTo("status-page");
+    }
+
+    @Test
+    void aRebindingPage_getsNeitherTheStatusPageNorASwitch() throws Exception {
+        int adminPort = demo.proxy().adminEndpoint().orElseThrow().port();
+        String rebound = "http://" + EVIL_HOST + ":" + adminPort;
+
+        // The attacker's name now leads to the endpoint, so its pages would be "same-origin" with it.
+        browser.get(rebound + "/");
+        waitForAnswerAt(rebound + "/");
+        assertThat(browser.findElement(By.tagName("body")).getText()).contains("misdirected request")
+                .contains(EVIL_HOST + ":" + adminPort).doesNotContain("Switch to green");
+
+        browser.get(serveOnAnotherOrigin(rebound + "/switch").replace("127.0.0.1", EVIL_HOST));
+        waitForAnswerAt(rebound + "/switch");
+        assertThat(demo.proxy().admin().snapshot().live()).isEqualTo(Colour.BLUE);
+        assertThat(demo.proxy().admin().snapshot().generation()).isZero();
+        assertThat(browser.findElement(By.tagName("body")).getText()).contains("misdirected request");
+    }
+
+    /** Waits until the browser shows a loaded document at {@code url} with some text in it. */
+    private void waitForAnswerAt(String url) {
+        waitUntil("a document at " + url, page -> page.getCurrentUrl().equals(url)
+                && !page.findElement(By.tagName("body")).getText().isBlank());
+    }
+
+    /**
+     * Serves, on 127.0.0.1 and a port of its own (another origin), a page whose form posts {@code to=green} to
+     * {@code action} as soon as it loads: what a hostile page an operator happens to visit would do.
+     *
+     * @return the page's URL
+     */
+    private String serveOnAnotherOrigin(String action) throws Exception {
+        byte[] page = ("<!doctype html><html><body><form id=\"forged\" method=\"POST\" action=\"" + action + "\">"
+                + "<input type=\"hidden\" name=\"to\" value=\"green\"></form>"
+                + "<script>document.getElementById('forged').submit();</script></body></html>")
+                .getBytes(StandardCharsets.UTF_8);
+        otherOrigin = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        otherOrigin.createContext("/", exchange -> {
+            exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+            exchange.sendResponseHeaders(200, page.length);
+            try (OutputStream body = exchange.getResponseBody()) {
+                body.write(page);
+            }
+        });
+        otherOrigin.start();
+        return "http://127.0.0.1:" + otherOrigin.getAddress().getPort() + "/";
     }
 
     /** About 40 requests a second through the proxy until the test ends, each of which must be answered 200. */

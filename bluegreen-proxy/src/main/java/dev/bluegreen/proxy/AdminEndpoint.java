@@ -3,10 +3,14 @@ package dev.bluegreen.proxy;
 import static java.util.Objects.requireNonNull;
 
 import dev.bluegreen.core.BlueGreen;
+import dev.bluegreen.proxy.internal.admin.AdminHttpHandler;
+import dev.bluegreen.proxy.internal.admin.Authority;
+import dev.bluegreen.proxy.internal.admin.BearerTokenCheck;
+import dev.bluegreen.proxy.internal.admin.BrowserRequestCheck;
+import dev.bluegreen.proxy.internal.admin.HostAllowList;
+import dev.bluegreen.proxy.internal.admin.OriginPolicy;
 import dev.bluegreen.proxy.internal.http1.OneMessagePerRead;
 import dev.bluegreen.proxy.internal.listener.Transport;
-import dev.bluegreen.proxy.internal.admin.AdminHttpHandler;
-import dev.bluegreen.proxy.internal.admin.BearerTokenCheck;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -17,6 +21,9 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -48,6 +55,21 @@ import org.slf4j.LoggerFactory;
  * for any other address without a {@linkplain Builder#bearerToken bearer token}. With a token, every request but
  * the page itself needs it (401 otherwise). One thread serves it; verbs run on a second, so a slow store never
  * stalls the connection handling. Thread-safe; starts once.
+ *
+ * <p>Web pages can't drive it through an operator's browser, token or not:
+ * <ul>
+ *   <li>every request must name in {@code Host} the address the connection arrived on, {@code localhost},
+ *       {@code 127.0.0.1} or {@code [::1]} when that address is loopback, or a name given to
+ *       {@link Builder#allowedHosts}; any other gets 421 (a DNS-rebinding page names its own host), a missing
+ *       {@code Host} on HTTP/1.1 gets 400;</li>
+ *   <li>a request with any method but GET, HEAD, OPTIONS or TRACE is refused with 403 when its {@code Origin} is
+ *       neither the endpoint's own ({@code http://} and the request's {@code Host}) nor one given to
+ *       {@link Builder#allowedOrigins}, when it is {@code Origin: null}, or when {@code Sec-Fetch-Site} says
+ *       anything but {@code same-origin} or {@code none} (unless the origin is an allowed one): a form on another
+ *       site can't post to {@code /switch}.</li>
+ * </ul>
+ * Scripts and curl send neither {@code Origin} nor {@code Sec-Fetch-Site} and are not affected; the status page is
+ * served by the endpoint itself, so its buttons are same-origin.
  */
 public final class AdminEndpoint {
 
@@ -58,6 +80,7 @@ public final class AdminEndpoint {
     private final InetSocketAddress listenAddress;
     private final String bearerToken;
     private final Supplier<String> metrics;
+    private final BrowserRequestCheck browserCheck;
     private final byte[] page = AdminHttpHandler.loadPage();
     private final AtomicBoolean started = new AtomicBoolean();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -66,13 +89,14 @@ public final class AdminEndpoint {
     private volatile EventLoopGroup group;
     private volatile ExecutorService verbs;
 
-    private AdminEndpoint(BlueGreen admin, BlueGreenProxy proxy, InetSocketAddress listenAddress, String bearerToken,
-                          Supplier<String> metrics) {
-        this.admin = admin;
-        this.proxy = proxy;
-        this.listenAddress = listenAddress;
-        this.bearerToken = bearerToken;
-        this.metrics = metrics;
+    private AdminEndpoint(Builder builder) {
+        this.admin = builder.admin;
+        this.proxy = builder.proxy;
+        this.listenAddress = builder.listenAddress;
+        this.bearerToken = builder.bearerToken;
+        this.metrics = builder.metrics;
+        this.browserCheck = new BrowserRequestCheck(new HostAllowList(builder.allowedHosts),
+                new OriginPolicy(builder.allowedOrigins));
     }
 
     /** A builder for an endpoint that steers {@code admin}. */
@@ -110,7 +134,8 @@ public final class AdminEndpoint {
                         ch.pipeline()
                                 .addLast("http", new HttpServerCodec())
                                 .addLast("aggregate", new HttpObjectAggregator(64 * 1024))
-                                .addLast("one-at-a-time", new OneMessagePerRead());
+                                .addLast("one-at-a-time", new OneMessagePerRead())
+                                .addLast("browser-check", browserCheck);
                         if (bearerToken != null) {
                             ch.pipeline().addLast("auth", new BearerTokenCheck(bearerToken));
                         }
@@ -186,6 +211,8 @@ public final class AdminEndpoint {
         private InetSocketAddress listenAddress = new InetSocketAddress("127.0.0.1", 8081);
         private String bearerToken;
         private Supplier<String> metrics;
+        private Set<String> allowedHosts = Set.of();
+        private Set<String> allowedOrigins = Set.of();
 
         private Builder(BlueGreen admin) {
             this.admin = admin;
@@ -213,6 +240,72 @@ public final class AdminEndpoint {
          */
         public Builder metrics(Supplier<String> prometheusScrape) {
             this.metrics = requireNonNull(prometheusScrape, "prometheusScrape");
+            return this;
+        }
+
+        /**
+         * Host names (or IP addresses) that requests may name in {@code Host}, besides the address the connection
+         * arrived on and, on loopback, {@code localhost}: the names operators reach the endpoint by, e.g.
+         * {@code admin.internal} behind a DNS name, or the name a reverse proxy in front of it passes on. Any other
+         * {@code Host} gets 421, which keeps DNS-rebinding pages out. The port in {@code Host} is not compared.
+         * Replaces what an earlier call gave. Default: none.
+         *
+         * @param hosts names or IP addresses without port, IPv6 bracketed ({@code [fd00::1]}); case-insensitive
+         * @throws IllegalArgumentException naming an entry that is not a host name or IP address without port
+         */
+        public Builder allowedHosts(Collection<String> hosts) {
+            requireNonNull(hosts, "allowedHosts");
+            Set<String> names = new LinkedHashSet<>();
+            for (String host : hosts) {
+                names.add(allowedHost(host));
+            }
+            this.allowedHosts = Set.copyOf(names);
+            return this;
+        }
+
+        private static String allowedHost(String host) {
+            try {
+                Authority parsed = Authority.parse(host);
+                if (parsed.port() == Authority.NO_PORT) {
+                    return parsed.host();
+                }
+            } catch (IllegalArgumentException e) {
+                throw notAHost(host, e);
+            }
+            throw notAHost(host, null);
+        }
+
+        private static IllegalArgumentException notAHost(String host, Throwable cause) {
+            return new IllegalArgumentException("allowedHosts: '" + host + "' (expected: a host name or IP address"
+                    + " without port, IPv6 bracketed as in [::1])", cause);
+        }
+
+        /**
+         * Origins whose pages may change state here besides the endpoint's own ({@code http://} and the
+         * {@code Host} the request names): typically the public origin of a reverse proxy that serves the status
+         * page over HTTPS, e.g. {@code https://admin.example.com}. Requests from these origins pass even when the
+         * browser calls them {@code same-site} or {@code cross-site}. The endpoint sends no CORS headers, so a page
+         * of another origin still can't read its answers. Replaces what an earlier call gave. Default: none.
+         *
+         * @param origins {@code scheme://host[:port]}, scheme {@code http} or {@code https}, no path, exactly as a
+         *                browser sends {@code Origin}; compared case-insensitively, the default port left out
+         * @throws IllegalArgumentException naming an entry that is not such an origin ({@code null} and
+         *                                  {@code *} included)
+         */
+        public Builder allowedOrigins(Collection<String> origins) {
+            requireNonNull(origins, "allowedOrigins");
+            Set<String> canonical = new LinkedHashSet<>();
+            for (String origin : origins) {
+                if (origin == null) {
+                    throw new IllegalArgumentException("allowedOrigins: null (expected: scheme://host[:port])");
+                }
+                try {
+                    canonical.add(OriginPolicy.canonicalOrigin(origin));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("allowedOrigins: " + e.getMessage(), e);
+                }
+            }
+            this.allowedOrigins = Set.copyOf(canonical);
             return this;
         }
 
@@ -247,7 +340,7 @@ public final class AdminEndpoint {
                 throw new IllegalStateException("admin endpoint: listening on " + listenAddress.getHostString()
                         + " (not loopback) needs a bearerToken (expected: a token, or a loopback address)");
             }
-            return new AdminEndpoint(admin, proxy, listenAddress, bearerToken, metrics);
+            return new AdminEndpoint(this);
         }
     }
 }

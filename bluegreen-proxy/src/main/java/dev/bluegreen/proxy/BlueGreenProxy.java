@@ -13,7 +13,7 @@ import dev.bluegreen.proxy.internal.ProtocolConfig;
 import dev.bluegreen.proxy.internal.listener.ProxyChannelInitializer;
 import dev.bluegreen.proxy.internal.ProxyConfig;
 import dev.bluegreen.proxy.internal.metrics.ProxyRecorder;
-import dev.bluegreen.proxy.internal.listener.ProxyRuntime;
+import dev.bluegreen.proxy.internal.listener.DataPlane;
 import dev.bluegreen.proxy.internal.routing.SteeringSettings;
 import dev.bluegreen.proxy.internal.request.RequestRules;
 import dev.bluegreen.proxy.internal.request.TrustedProxies;
@@ -94,7 +94,7 @@ public final class BlueGreenProxy {
 
     /** What exists while the proxy runs. */
     private record Runtime(EventLoopGroup boss, EventLoopGroup workers, ExecutorService resolver, Channel server,
-                           ChannelGroup clients, ProxyRuntime proxy, AutoCloseable listener, Channel previewServer) {
+                           ChannelGroup clients, DataPlane proxy, AutoCloseable listener, Channel previewServer) {
     }
 
     BlueGreenProxy(ProxyConfig config, BlueGreen admin) {
@@ -126,7 +126,7 @@ public final class BlueGreenProxy {
             thread.setDaemon(true);
             return thread;
         });
-        ProxyRuntime proxy = new ProxyRuntime(config, admin, transport, workers, resolver, recorder);
+        DataPlane proxy = new DataPlane(config, admin, transport, workers, resolver, recorder);
         ChannelGroup clients = new DefaultChannelGroup("bluegreen-clients", boss.next());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
@@ -136,7 +136,7 @@ public final class BlueGreenProxy {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 // Reads are asked for by the handlers, one message at a time (backpressure, pipelining).
                 .childOption(ChannelOption.AUTO_READ, false)
-                .childHandler(new ProxyChannelInitializer(proxy, clients));
+                .childHandler(new ProxyChannelInitializer(proxy, recorder::get, clients));
 
         bindListeners(bootstrap).whenComplete((bound, error) -> {
             if (error != null) {
@@ -354,7 +354,7 @@ public final class BlueGreenProxy {
         return () -> healthListeners.remove(listener);
     }
 
-    private void startHealth(ProxyRuntime proxy) {
+    private void startHealth(DataPlane proxy) {
         proxy.health().addListener((previous, current) -> {
             for (HealthListener listener : healthListeners) {
                 try {

@@ -237,8 +237,8 @@ class AdminEndpointTest {
     void pipelinedRequestAfterAVerb_isAnsweredAfterTheVerb() {
         try (RawHttpClient client = RawHttpClient.connect(endpoint.port())) {
             // RFC 9112 §9.3.2: responses to pipelined requests go out in the order the requests came.
-            client.send("POST /switch?to=green HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"
-                    + "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n");
+            client.send("POST /switch?to=green HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n"
+                    + "GET /nope HTTP/1.1\r\nHost: localhost\r\n\r\n");
             RawResponse first = client.readResponse();
             RawResponse second = client.readResponse();
             assertThat(first.status()).as("the switch's response: %s", first.bodyText()).isEqualTo(200);

@@ -2,6 +2,7 @@ package dev.bluegreen.proxy;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.bluegreen.testing.LeakDetectionExtension;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -21,7 +22,8 @@ import java.util.stream.Collectors;
  * A {@link ForkedProxyMain} proxy running in a child JVM, so that its heap and direct memory can be capped below
  * what buffering a large body would take.
  *
- * <p>The child runs {@code java} of this JVM with this JVM's class path and the flags given. Its stdout is read for
+ * <p>The child runs {@code java} of this JVM with this JVM's class path, this run's leak detection
+ * ({@link LeakDetectionExtension#childJvmFlags()}: PARANOID) and the flags given. Its stdout is read for
  * the {@code PORT <n>} line; its stderr goes to {@code <dir>/<name>.stderr.log} and its logging to
  * {@code <dir>/<name>.log}. {@link #close()} kills it if it is still running, so use try-with-resources or an
  * {@code @AfterEach}. Not thread-safe.
@@ -77,6 +79,8 @@ final class ForkedProxy implements AutoCloseable {
             command.addAll(List.of("bash", "-c", "ulimit -n " + maxOpenFiles + " && exec \"$@\"", "forked-proxy"));
         }
         command.add(ProcessHandle.current().info().command().orElse("java"));
+        // First, so that a test's own flags can override them.
+        command.addAll(LeakDetectionExtension.childJvmFlags());
         command.addAll(jvmFlags);
         command.add("-Dlogback.configurationFile=" + logbackConfig.toAbsolutePath());
         command.add("-cp");

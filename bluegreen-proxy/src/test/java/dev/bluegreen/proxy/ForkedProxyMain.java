@@ -3,6 +3,7 @@ package dev.bluegreen.proxy;
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.testing.LeakReports;
+import io.netty.util.ResourceLeakDetector;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Arguments: the port of the blue backend on 127.0.0.1. Once the proxy listens it prints one line
  * {@code PORT <n>} on stdout; when stdin reaches its end (the parent closed it) it stops the proxy, makes Netty
  * report any leaked buffer, and exits: 0 when all went well, 3 when a leak was reported (listed on stderr), 2 for
- * bad arguments. Anything thrown ends it with the JVM's usual stack trace on stderr and exit code 1.
+ * bad arguments, 4 at once when Netty's leak detector is not at PARANOID (a leak check that samples would pass
+ * most leaks). Anything thrown ends it with the JVM's usual stack trace on stderr and exit code 1.
  */
 final class ForkedProxyMain {
 
@@ -27,6 +29,11 @@ final class ForkedProxyMain {
         if (args.length != 1) {
             System.err.println("usage: ForkedProxyMain <blue backend port on 127.0.0.1>");
             System.exit(2);
+        }
+        if (ResourceLeakDetector.getLevel() != ResourceLeakDetector.Level.PARANOID) {
+            System.err.println("Netty leak detection level: " + ResourceLeakDetector.getLevel()
+                    + " (expected: PARANOID; start this JVM with -Dio.netty.leakDetection.level=paranoid)");
+            System.exit(4);
         }
         LeakReports leaks = LeakReports.attach();
         BlueGreen admin = BlueGreen.builder()

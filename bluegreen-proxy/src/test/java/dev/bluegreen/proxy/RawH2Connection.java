@@ -1,5 +1,14 @@
 package dev.bluegreen.proxy;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersEncoder;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2HeadersEncoder;
+
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -48,6 +57,9 @@ final class RawH2Connection implements AutoCloseable {
     private final CompletableFuture<Frame> goAway = new CompletableFuture<>();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final String authority;
+    private final DefaultHttp2HeadersEncoder encoder =
+            new DefaultHttp2HeadersEncoder(Http2HeadersEncoder.NEVER_SENSITIVE, true);
+    private final DefaultHttp2HeadersDecoder decoder = new DefaultHttp2HeadersDecoder(false);
 
     private RawH2Connection(int port) throws IOException {
         socket = new Socket("127.0.0.1", port);
@@ -198,6 +210,34 @@ final class RawH2Connection implements AutoCloseable {
             rest >>>= 7;
         }
         out.write(rest);
+    }
+
+    /**
+     * Sends {@code headers} (in their order, pseudo-header fields included, nothing validated) as one HEADERS frame
+     * on {@code streamId}, HPACK-encoded by this connection's encoder (so several blocks share its dynamic table).
+     */
+    synchronized void headers(int streamId, Http2Headers headers, boolean endStream) throws IOException {
+        ByteBuf block = Unpooled.buffer();
+        try {
+            encoder.encodeHeaders(streamId, headers, block);
+            frame(HEADERS, (endStream ? END_STREAM : 0) | END_HEADERS, streamId, ByteBufUtil.getBytes(block));
+        } catch (Http2Exception e) {
+            throw new IOException(e);
+        } finally {
+            block.release();
+        }
+    }
+
+    /** The header fields of a HEADERS frame the server sent, decoded by this connection's HPACK decoder. */
+    synchronized Http2Headers decode(Frame headersFrame) {
+        ByteBuf block = Unpooled.wrappedBuffer(headersFrame.payload());
+        try {
+            return decoder.decodeHeaders(headersFrame.streamId(), block);
+        } catch (Http2Exception e) {
+            throw new IllegalStateException(e);
+        } finally {
+            block.release();
+        }
     }
 
     /** A complete GET on stream {@code streamId}: one HEADERS frame with END_STREAM and END_HEADERS. */

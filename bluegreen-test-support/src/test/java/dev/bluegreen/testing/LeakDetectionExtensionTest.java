@@ -47,6 +47,60 @@ class LeakDetectionExtensionTest {
         }
     }
 
+    @Test
+    void paranoidUnlessSet_withoutTheProperty_setsTheBuildsLevel() {
+        ResourceLeakDetector.Level before = ResourceLeakDetector.getLevel();
+        String property = System.getProperty(LeakDetectionExtension.LEVEL_PROPERTY);
+        try {
+            System.clearProperty(LeakDetectionExtension.LEVEL_PROPERTY);
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.SIMPLE);
+
+            LeakDetectionExtension.paranoidUnlessSet();
+
+            assertThat(ResourceLeakDetector.getLevel()).isEqualTo(ResourceLeakDetector.Level.PARANOID);
+            assertThat(System.getProperty(LeakDetectionExtension.LEVEL_PROPERTY)).isEqualTo("paranoid");
+            assertThatCode(LeakDetectionExtension::verifyLevel).doesNotThrowAnyException();
+        } finally {
+            ResourceLeakDetector.setLevel(before);
+            restore(property);
+        }
+    }
+
+    @Test
+    void paranoidUnlessSet_leavesALevelTheRunSetAlone() {
+        ResourceLeakDetector.Level before = ResourceLeakDetector.getLevel();
+        String property = System.getProperty(LeakDetectionExtension.LEVEL_PROPERTY);
+        try {
+            System.setProperty(LeakDetectionExtension.LEVEL_PROPERTY, "simple");
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.SIMPLE);
+
+            LeakDetectionExtension.paranoidUnlessSet();
+
+            assertThat(ResourceLeakDetector.getLevel()).isEqualTo(ResourceLeakDetector.Level.SIMPLE);
+            assertThatThrownBy(LeakDetectionExtension::verifyLevel).hasMessageContaining("=simple is set");
+        } finally {
+            ResourceLeakDetector.setLevel(before);
+            restore(property);
+        }
+    }
+
+    @Test
+    void childJvmFlags_carryThisRunsLeakDetection() {
+        assertThat(LeakDetectionExtension.childJvmFlags()).containsExactly(
+                "-Dio.netty.leakDetection.level=" + System.getProperty(LeakDetectionExtension.LEVEL_PROPERTY),
+                "-Dio.netty.leakDetection.targetRecords="
+                        + System.getProperty(LeakDetectionExtension.TARGET_RECORDS_PROPERTY, "8"));
+        assertThat(LeakDetectionExtension.childJvmFlags().get(0)).endsWithIgnoringCase("=paranoid");
+    }
+
+    private static void restore(String levelProperty) {
+        if (levelProperty == null) {
+            System.clearProperty(LeakDetectionExtension.LEVEL_PROPERTY);
+        } else {
+            System.setProperty(LeakDetectionExtension.LEVEL_PROPERTY, levelProperty);
+        }
+    }
+
     @Nested
     class LeakingScenario {
 

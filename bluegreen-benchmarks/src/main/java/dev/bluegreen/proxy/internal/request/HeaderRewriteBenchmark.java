@@ -1,6 +1,6 @@
 package dev.bluegreen.proxy.internal.request;
 
-import dev.bluegreen.proxy.internal.http1.Codecs;
+import dev.bluegreen.proxy.internal.codec.Http1Codecs;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -123,15 +123,15 @@ public class HeaderRewriteBenchmark {
     }
 
     /**
-     * The settings of {@code Codecs.decoderConfig()} (private there). {@code Codecs.client()} wraps them in an
+     * The settings of {@code Http1Codecs.decoderConfig()} (private there). {@code Http1Codecs.client()} wraps them in an
      * {@code HttpServerCodec}, whose decoder queues each request's method until a response is encoded; a bare
      * decoder keeps this benchmark from growing that queue without bound.
      */
     static HttpDecoderConfig proxyDecoderConfig() {
         return new HttpDecoderConfig()
-                .setMaxInitialLineLength(Codecs.MAX_INITIAL_LINE_LENGTH)
-                .setMaxHeaderSize(Codecs.MAX_HEADER_SIZE)
-                .setMaxChunkSize(Codecs.MAX_CHUNK_SIZE)
+                .setMaxInitialLineLength(Http1Codecs.MAX_INITIAL_LINE_LENGTH)
+                .setMaxHeaderSize(Http1Codecs.MAX_HEADER_SIZE)
+                .setMaxChunkSize(Http1Codecs.MAX_CHUNK_SIZE)
                 .setValidateHeaders(true)
                 .setStrictLineParsing(true)
                 .setUseRfc9112TransferEncoding(true);

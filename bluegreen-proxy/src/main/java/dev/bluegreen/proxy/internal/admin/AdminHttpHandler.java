@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * Serves the admin API and the status page; the README documents each resource and its JSON.
  *
  * <pre>
- * admin channel:  HttpServerCodec → HttpObjectAggregator → OneMessagePerRead → [BearerTokenCheck] → AdminHttpHandler
+ * admin channel:  HttpServerCodec → HttpObjectAggregator → OneMessagePerRead → BrowserRequestCheck
+ *                 → [BearerTokenCheck] → AdminHttpHandler
  * </pre>
  *
  * <p>Changes run on the admin executor, not on the event loop: a store may block (a distributed one talks to its

@@ -1,17 +1,12 @@
 package dev.bluegreen.proxy.internal.admin;
 
-import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
@@ -24,7 +19,8 @@ import java.security.MessageDigest;
  * token before it calls the API.
  *
  * <pre>
- * admin channel:  HttpServerCodec → HttpObjectAggregator → OneMessagePerRead → BearerTokenCheck → AdminHttpHandler
+ * admin channel:  HttpServerCodec → HttpObjectAggregator → OneMessagePerRead → BrowserRequestCheck
+ *                 → BearerTokenCheck → AdminHttpHandler
  * </pre>
  */
 public final class BearerTokenCheck extends ChannelInboundHandlerAdapter {
@@ -46,17 +42,11 @@ public final class BearerTokenCheck extends ChannelInboundHandlerAdapter {
         }
         boolean hadCredentials = request.headers().contains(HttpHeaderNames.AUTHORIZATION);
         request.release();
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.UNAUTHORIZED,
-                ByteBufUtil.writeUtf8(ctx.alloc(), StatusDocument.error(hadCredentials
-                        ? "the bearer token is not valid" : "this endpoint needs Authorization: Bearer <token>")
-                        + "\n"));
-        response.headers()
-                .set(HttpHeaderNames.WWW_AUTHENTICATE, hadCredentials
-                        ? "Bearer error=\"invalid_token\"" : "Bearer")
-                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON + "; charset=utf-8")
-                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        FullHttpResponse response = RefusalResponses.refusal(ctx, HttpResponseStatus.UNAUTHORIZED, hadCredentials
+                ? "the bearer token is not valid" : "this endpoint needs Authorization: Bearer <token>");
+        response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, hadCredentials
+                ? "Bearer error=\"invalid_token\"" : "Bearer");
+        RefusalResponses.send(ctx, response);
     }
 
     private static boolean isStatusPage(FullHttpRequest request) {

@@ -1,7 +1,5 @@
 package dev.bluegreen.proxy.internal.drain;
 
-import dev.bluegreen.proxy.internal.ProxyConfig;
-import dev.bluegreen.proxy.internal.exchange.LoopContext;
 import dev.bluegreen.proxy.internal.metrics.ProxyRecorder;
 import dev.bluegreen.proxy.internal.metrics.ProxyCounters;
 import dev.bluegreen.core.Change;
@@ -11,6 +9,7 @@ import dev.bluegreen.proxy.DrainReport;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
@@ -33,9 +32,9 @@ public final class DrainCoordinator {
     private static final Logger log = LoggerFactory.getLogger(DrainCoordinator.class);
     private static final long CHECK_PERIOD_MILLIS = 10;
 
-    private final ProxyConfig config;
+    private final Duration drainTimeout;
     private final ProxyCounters counters;
-    private final Collection<LoopContext> loops;
+    private final Collection<? extends DrainParticipant> loops;
     private final EventLoop timers;
     private final Clock clock = Clock.systemUTC();
     private final AtomicReferenceArray<DrainTracker> latest = new AtomicReferenceArray<>(Colour.values().length);
@@ -45,10 +44,17 @@ public final class DrainCoordinator {
     private final ConcurrentSkipListMap<Long, DrainReport> reports = new ConcurrentSkipListMap<>();
     private static final int REPORTS_KEPT = 200;
 
-    public DrainCoordinator(ProxyConfig config, ProxyCounters counters, Collection<LoopContext> loops, EventLoop timers,
-                     Supplier<ProxyRecorder> recorder) {
+    /**
+     * @param drainTimeout how long a colour that stopped being live may keep exchanges and connections open
+     * @param loops        the event loops whose exchanges and connections a drain closes at its deadline
+     * @param timers       where drains are checked and timed
+     * @param recorder     where ended drains are reported
+     */
+    public DrainCoordinator(Duration drainTimeout, ProxyCounters counters,
+                            Collection<? extends DrainParticipant> loops, EventLoop timers,
+                            Supplier<ProxyRecorder> recorder) {
         this.recorder = recorder;
-        this.config = config;
+        this.drainTimeout = drainTimeout;
         this.counters = counters;
         this.loops = loops;
         this.timers = timers;
@@ -75,14 +81,14 @@ public final class DrainCoordinator {
                     change.to().label(), change.generation(), resumed.openConnections());
         }
         DrainTracker drain = new DrainTracker(change.from(), change.generation(), clock.instant(),
-                config.timeouts().drain(), counters);
+                drainTimeout, counters);
         DrainTracker superseded = latest.getAndSet(change.from().ordinal(), drain);
         if (superseded != null) {
             superseded.finish(DrainReport.Outcome.CANCELLED);
         }
         log.info("draining {} (generation {}): {} exchange(s), {} connection(s); deadline in {} ms",
                 drain.colour().label(), drain.generation(), drain.activeExchanges(), drain.openConnections(),
-                config.timeouts().drain().toMillis());
+                drainTimeout.toMillis());
         watch(drain);
     }
 
@@ -90,7 +96,7 @@ public final class DrainCoordinator {
         ScheduledFuture<?> check = timers.scheduleAtFixedRate(() -> check(drain),
                 CHECK_PERIOD_MILLIS, CHECK_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
         ScheduledFuture<?> deadline = timers.schedule(() -> deadline(drain),
-                config.timeouts().drain().toNanos(), TimeUnit.NANOSECONDS);
+                drainTimeout.toNanos(), TimeUnit.NANOSECONDS);
         drain.completion().whenComplete((report, error) -> {
             check.cancel(false);
             deadline.cancel(false);
@@ -124,7 +130,7 @@ public final class DrainCoordinator {
         drain.deadlinePassed();
         log.warn("drain deadline of {} (generation {}): closing {} exchange(s) and {} connection(s) still open",
                 drain.colour().label(), drain.generation(), drain.activeExchanges(), drain.openConnections());
-        for (LoopContext loop : loops) {
+        for (DrainParticipant loop : loops) {
             loop.eventLoop().execute(() -> {
                 if (!drain.isDone()) {
                     drain.forcedClosed(loop.closeColour(drain.colour()));

@@ -6,8 +6,18 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import dev.bluegreen.proxy.internal.request.MessageHeads;
+import dev.bluegreen.proxy.internal.upstream.Upstream;
+import dev.bluegreen.proxy.internal.upstream.UpstreamListener;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.util.ReferenceCountUtil;
+import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The relay of a connection upgraded by a 101 (RFC 9110 §7.8), such as a WebSocket: bytes both ways, each side read
@@ -15,14 +25,18 @@ import java.util.concurrent.TimeUnit;
  * either side closes, or until the drain deadline sends it away: a WebSocket then gets a close frame with status
  * 1001 (going away) to both peers, each put between two frames, before both connections close.
  *
- * <p>All methods run on the client connection's event loop (which is also the upstream connection's).
+ * <p>Once open, the tunnel is its upstream connection's listener; the exchange hands it what the client side sends.
+ * All methods run on the client connection's event loop (which is also the upstream connection's).
  */
-public final class Tunnel {
+final class Tunnel implements UpstreamListener {
+
+    private static final Logger log = LoggerFactory.getLogger(Tunnel.class);
 
     /** How long a going-away WebSocket may take to reach the end of the frame it is in, before it is cut. */
     private static final long GOING_AWAY_LIMIT_MILLIS = 2_000;
 
-    private final Exchange exchange;
+    /** Told, once, when the tunnel closes: with the future of the client side's last flush. */
+    private final Consumer<ChannelFuture> onClosed;
     private final ChannelHandlerContext client;
     private final Channel upstream;
     private final WebSocketFrames clientFrames;
@@ -34,8 +48,26 @@ public final class Tunnel {
     private boolean waitingForClientWritable;
     private boolean closed;
 
-    Tunnel(Exchange exchange, ChannelHandlerContext client, Channel upstream, boolean webSocket) {
-        this.exchange = exchange;
+    /**
+     * Relays {@code switching}, the backend's 101, to the client and turns both connections into a tunnel.
+     *
+     * @param onClosed told, once, when the tunnel closes, with the future of the client side's last flush
+     */
+    static Tunnel open(HttpResponse switching, ClientSide client, Upstream upstream,
+                       Consumer<ChannelFuture> onClosed) {
+        String protocol = MessageHeads.prepareSwitchingProtocols(switching);
+        client.startTunnel(switching);
+        boolean webSocket = protocol != null && protocol.toLowerCase(Locale.ROOT).contains("websocket");
+        Tunnel tunnel = new Tunnel(client.ctx(), upstream.startTunnel(), webSocket, onClosed);
+        upstream.attach(tunnel);
+        log.debug("{}: tunnel open ({})", client.ctx().channel(), protocol);
+        tunnel.start();
+        return tunnel;
+    }
+
+    private Tunnel(ChannelHandlerContext client, Channel upstream, boolean webSocket,
+                   Consumer<ChannelFuture> onClosed) {
+        this.onClosed = onClosed;
         this.client = client;
         this.upstream = upstream;
         this.clientFrames = webSocket ? new WebSocketFrames() : null;
@@ -73,7 +105,8 @@ public final class Tunnel {
     }
 
     /** Bytes from the backend, bound for the client; flushed when the upstream read completes. */
-    void fromUpstream(ByteBuf bytes) {
+    @Override
+    public void onUpstreamBytes(ByteBuf bytes) {
         if (closed || closeSentToClient) {
             bytes.release();
             return;
@@ -109,7 +142,8 @@ public final class Tunnel {
         return bytes;
     }
 
-    void onUpstreamReadComplete() {
+    @Override
+    public void onUpstreamReadComplete() {
         if (closed) {
             return;
         }
@@ -124,6 +158,7 @@ public final class Tunnel {
         }
     }
 
+    /** The client side can take writes again. */
     void onClientWritable() {
         if (waitingForClientWritable && !closed) {
             waitingForClientWritable = false;
@@ -131,11 +166,28 @@ public final class Tunnel {
         }
     }
 
-    void onUpstreamWritable() {
+    @Override
+    public void onUpstreamWritable() {
         if (waitingForUpstreamWritable && !closed) {
             waitingForUpstreamWritable = false;
             client.read();
         }
+    }
+
+    /** The upstream codec's empty end after the 101 head, decoded before the codec left: not part of the tunnel. */
+    @Override
+    public void onUpstreamMessage(HttpObject message) {
+        ReferenceCountUtil.release(message);
+    }
+
+    @Override
+    public void onUpstreamClosed() {
+        close();
+    }
+
+    @Override
+    public void onUpstreamFailure(Throwable cause) {
+        log.debug("tunnel to the backend failed", cause);
     }
 
     /**
@@ -194,6 +246,6 @@ public final class Tunnel {
         closed = true;
         ChannelFuture clientFlushed = client.writeAndFlush(Unpooled.EMPTY_BUFFER);
         upstream.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-        exchange.tunnelClosed(clientFlushed);
+        onClosed.accept(clientFlushed);
     }
 }

@@ -12,7 +12,7 @@ import java.util.ArrayDeque;
  * them. The channel's auto-read is off; this is where reads are turned into messages.
  *
  * <pre>
- * client channel:  HttpServerCodec → OneMessagePerRead → ClientConnectionHandler
+ * client channel:  HttpServerCodec → OneMessagePerRead → Http1ClientConnection
  * </pre>
  *
  * <p>Messages still waiting when the channel closes are released. The admin endpoint uses it too, after its

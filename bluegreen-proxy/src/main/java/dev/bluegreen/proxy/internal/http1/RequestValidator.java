@@ -1,6 +1,8 @@
 package dev.bluegreen.proxy.internal.http1;
 
 import dev.bluegreen.proxy.internal.request.RequestRejectedException;
+import dev.bluegreen.proxy.internal.request.ClientProtocol;
+import dev.bluegreen.proxy.internal.request.MessageHeads;
 import dev.bluegreen.proxy.internal.request.RequestChecks;
 import dev.bluegreen.proxy.internal.request.RequestRules;
 import io.netty.buffer.ByteBuf;
@@ -37,7 +39,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * client channel:  ReadActivity → HttpServerCodec → RequestValidator → OneMessagePerRead
- *                  → ClientConnectionHandler
+ *                  → Http1ClientConnection
  * </pre>
  *
  * <p>Sitting before {@code OneMessagePerRead}, it sees each message as soon as it is decoded, while the message
@@ -144,8 +146,8 @@ public final class RequestValidator extends ChannelDuplexHandler {
         obsFold.reset();
         // RFC 9112 §5.2: obs-fold is refused, not joined.
         RequestRejectedException rejected = folded
-                ? new RequestRejectedException(HttpResponseStatus.BAD_REQUEST, "bad request: folded header line")
-                : RequestChecks.check(request, rules);
+                ? new RequestRejectedException(HttpResponseStatus.BAD_REQUEST, "bad request: folded header line", true)
+                : RequestChecks.check(request, rules, ClientProtocol.HTTP_1);
         if (rejected != null) {
             phase = Phase.REJECTED;
             request.setDecoderResult(DecoderResult.failure(rejected));
@@ -153,7 +155,7 @@ public final class RequestValidator extends ChannelDuplexHandler {
             return;
         }
         if (rules.dropUnderscoreHeaders()) {
-            dropUnderscoreHeaders(request.headers());
+            MessageHeads.dropUnderscoreHeaders(request.headers());
         }
         requests++;
         int maxRequests = rules.limits().maxRequestsPerConnection();
@@ -216,21 +218,6 @@ public final class RequestValidator extends ChannelDuplexHandler {
         failed.setDecoderResult(DecoderResult.failure(new RequestRejectedException(status, message)));
         batch.add(failed);
         flushBatch();
-    }
-
-    private static void dropUnderscoreHeaders(HttpHeaders headers) {
-        List<String> names = null;
-        for (Map.Entry<String, String> header : headers) {
-            if (header.getKey().indexOf('_') >= 0) {
-                if (names == null) {
-                    names = new ArrayList<>(2);
-                }
-                names.add(header.getKey());
-            }
-        }
-        if (names != null) {
-            names.forEach(headers::remove);
-        }
     }
 
     // ---- timing, fed by ReadActivity -------------------------------------------------------------------------

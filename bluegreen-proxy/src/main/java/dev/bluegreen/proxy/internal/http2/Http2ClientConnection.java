@@ -1,7 +1,8 @@
 package dev.bluegreen.proxy.internal.http2;
 
-import dev.bluegreen.proxy.internal.listener.ProxyRuntime;
 import dev.bluegreen.proxy.Http2Options;
+import dev.bluegreen.proxy.internal.ProxyConfig;
+import dev.bluegreen.proxy.internal.metrics.ProxyCounters;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -13,11 +14,12 @@ import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What an HTTP/1.1 client connection's {@link ClientConnectionHandler} does for the connection as a whole, for an
+ * What an HTTP/1.1 client connection's {@link dev.bluegreen.proxy.internal.http1.Http1ClientConnection} does for the connection as a whole, for an
  * HTTP/2 connection, whose requests each have a stream (and a handler) of their own:
  *
  * <pre>
@@ -39,7 +41,9 @@ public final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(Http2ClientConnection.class);
 
-    private final ProxyRuntime runtime;
+    private final ProxyConfig config;
+    private final ProxyCounters counters;
+    private final LongSupplier liveColourChanges;
     private ChannelHandlerContext ctx;
     private int openStreams;
     private long idleSinceNanos;
@@ -48,18 +52,21 @@ public final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> idleTimer;
     private ScheduledFuture<?> forcedClose;
 
-    public Http2ClientConnection(ProxyRuntime runtime) {
-        this.runtime = runtime;
+    /** @param liveColourChanges how many times the live colour changed since the proxy started */
+    public Http2ClientConnection(ProxyConfig config, ProxyCounters counters, LongSupplier liveColourChanges) {
+        this.config = config;
+        this.counters = counters;
+        this.liveColourChanges = liveColourChanges;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         // Added to an active connection, once the protocol is known.
         this.ctx = ctx;
-        epoch = runtime.drains().liveColourChanges();
-        runtime.counters().clientConnected();
+        epoch = liveColourChanges.getAsLong();
+        counters.clientConnected();
         idleSinceNanos = System.nanoTime();
-        scheduleIdleCheck(runtime.config().timeouts().clientIdle().toNanos());
+        scheduleIdleCheck(config.timeouts().clientIdle().toNanos());
         openConnectionWindow(ctx);
     }
 
@@ -70,7 +77,7 @@ public final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
      * stall the other streams' uploads. Memory stays bounded by streams × stream window, as before.
      */
     private void openConnectionWindow(ChannelHandlerContext ctx) {
-        Http2Options options = runtime.config().protocols().http2();
+        Http2Options options = config.protocols().http2();
         long target = (long) options.maxConcurrentStreams() * options.initialWindowSize();
         int increment = (int) Math.min(Integer.MAX_VALUE, target) - Http2CodecUtil.DEFAULT_WINDOW_SIZE;
         if (increment > 0) {
@@ -82,8 +89,8 @@ public final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
     public void streamOpened(Channel stream) {
         openStreams++;
         stream.closeFuture().addListener(closed -> streamClosed());
-        if (runtime.config().closeClientConnectionsAfterSwitch() && !closing
-                && epoch != runtime.drains().liveColourChanges()) {
+        if (config.closeClientConnectionsAfterSwitch() && !closing
+                && epoch != liveColourChanges.getAsLong()) {
             // Serve this stream, refuse new ones: the client reconnects for its next requests.
             log.debug("{}: the live colour changed since the connection opened; sending GOAWAY", ctx.channel());
             // Later on the loop, not from inside the stream's initialisation.
@@ -119,7 +126,7 @@ public final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
         }
         forcedClose = ctx.executor().schedule(() -> {
             ctx.channel().close();
-        }, runtime.config().timeouts().shutdownGracePeriod().toNanos(), TimeUnit.NANOSECONDS);
+        }, config.timeouts().shutdownGracePeriod().toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** Closes behind what is already written (the last stream's end, the GOAWAY), not in front of it. */
@@ -129,7 +136,7 @@ public final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        runtime.counters().clientDisconnected();
+        counters.clientDisconnected();
         if (idleTimer != null) {
             idleTimer.cancel(false);
         }
@@ -160,7 +167,7 @@ public final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
         if (!ctx.channel().isActive() || closing) {
             return;
         }
-        long timeout = runtime.config().timeouts().clientIdle().toNanos();
+        long timeout = config.timeouts().clientIdle().toNanos();
         if (openStreams > 0) {
             scheduleIdleCheck(timeout);
             return;

@@ -1,8 +1,9 @@
 package dev.bluegreen.proxy.internal.listener;
 
 import dev.bluegreen.proxy.internal.exchange.LoopContext;
-import dev.bluegreen.proxy.internal.upstream.UpstreamConnection;
-import dev.bluegreen.proxy.internal.upstream.BackendPool;
+import dev.bluegreen.proxy.internal.upstream.AcquireCallback;
+import dev.bluegreen.proxy.internal.upstream.Upstream;
+import dev.bluegreen.proxy.internal.upstream.UpstreamPools;
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.GuardContext;
@@ -26,14 +27,14 @@ public final class PrewarmGuard implements SwitchGuard {
     /** The guard's name, as the history gives it. */
     public static final String NAME = "pre-warm";
 
-    private final ProxyRuntime runtime;
+    private final DataPlane plane;
     private final int connectionsPerBackend;
 
     /**
      * @param connectionsPerBackend connections each event loop opens to each backend of the target pool
      */
-    public PrewarmGuard(ProxyRuntime runtime, int connectionsPerBackend) {
-        this.runtime = runtime;
+    public PrewarmGuard(DataPlane plane, int connectionsPerBackend) {
+        this.plane = plane;
         this.connectionsPerBackend = connectionsPerBackend;
     }
 
@@ -46,12 +47,12 @@ public final class PrewarmGuard implements SwitchGuard {
     public CompletionStage<GuardVerdict> check(GuardContext context) {
         List<Backend> backends = context.targetEnvironment().backends();
         List<CompletableFuture<Integer>> opened = new ArrayList<>();
-        for (LoopContext loop : runtime.loops()) {
+        for (LoopContext loop : plane.loops().all()) {
             CompletableFuture<Integer> done = new CompletableFuture<>();
             opened.add(done);
             loop.eventLoop().execute(() -> warm(loop, context.target(), backends, done));
         }
-        long bound = runtime.config().timeouts().connect().toMillis() + 1_000;
+        long bound = plane.config().timeouts().connect().toMillis() + 1_000;
         int wanted = opened.size() * backends.size() * connectionsPerBackend;
         return CompletableFuture.allOf(opened.toArray(CompletableFuture[]::new))
                 .thenApply(all -> GuardVerdict.pass("opened " + opened.stream().mapToInt(CompletableFuture::join)
@@ -66,24 +67,24 @@ public final class PrewarmGuard implements SwitchGuard {
      * many opened.
      */
     private void warm(LoopContext loop, Colour colour, List<Backend> backends, CompletableFuture<Integer> done) {
-        loop.startWarmWindow(colour);
+        UpstreamPools pools = loop.pools();
+        pools.startWarmWindow(colour);
         int[] pending = {0};
         int[] opened = {0};
         for (Backend backend : backends) {
-            InetSocketAddress address = runtime.addresses().cached(backend);
+            InetSocketAddress address = plane.addresses().cached(backend);
             if (address == null) {
                 // Not resolved yet (resolution happens at deploy, off the loops): nothing to warm.
                 continue;
             }
-            BackendPool pool = loop.pool(colour, backend, address);
-            for (int i = pool.idleCount(); i < connectionsPerBackend; i++) {
+            for (int i = pools.idleCount(colour, backend); i < connectionsPerBackend; i++) {
                 pending[0]++;
-                pool.connectNew(new BackendPool.AcquireCallback() {
+                pools.connectNew(colour, backend, address, new AcquireCallback() {
                     @Override
-                    public void acquired(UpstreamConnection connection, boolean reused) {
+                    public void acquired(Upstream connection) {
                         opened[0]++;
                         // Kept while the warm window is open: the pool now keeps connections of its colour.
-                        pool.release(connection, true);
+                        connection.release(true);
                         settle();
                     }
 

@@ -1,15 +1,20 @@
 package dev.bluegreen.proxy.internal.listener;
 
 import dev.bluegreen.proxy.internal.ProtocolConfig;
-import dev.bluegreen.proxy.internal.exchange.ClientConnectionHandler;
 import dev.bluegreen.proxy.internal.http2.Http2StreamRequests;
-import dev.bluegreen.proxy.internal.http2.Http2Codecs;
+import dev.bluegreen.proxy.internal.codec.Http2Codecs;
 import dev.bluegreen.proxy.internal.http2.Http2ClientConnection;
-import dev.bluegreen.proxy.internal.http1.Codecs;
+import dev.bluegreen.proxy.internal.codec.Http1Codecs;
 import dev.bluegreen.proxy.internal.http1.RequestValidator;
 import dev.bluegreen.proxy.internal.http1.OneMessagePerRead;
 import dev.bluegreen.proxy.internal.request.RequestRules;
+import dev.bluegreen.proxy.internal.ProxyConfig;
+import dev.bluegreen.proxy.internal.http1.Http1ClientConnection;
+import dev.bluegreen.proxy.internal.http2.Http2RequestDecoder;
+import dev.bluegreen.proxy.internal.http2.Http2StreamHandler;
+import dev.bluegreen.proxy.internal.metrics.ProxyRecorder;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
@@ -17,17 +22,19 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.ssl.SslHandler;
+import java.util.function.Supplier;
 
 /**
  * Assembles a client connection's pipeline, and nothing else. The protocol decides its shape:
  *
  * <pre>
  * HTTP/1.1:        [tls →] reads: ReadActivity → http: HttpServerCodec → validate: RequestValidator
- *                                                   → flow: OneMessagePerRead → proxy: ClientConnectionHandler
+ *                                                   → flow: OneMessagePerRead → proxy: Http2StreamHandler
  * HTTP/2:          [tls →] h2: Http2FrameCodec → h2-streams: Http2MultiplexHandler
  *                                                   → h2-connection: Http2ClientConnection
- * each h2 stream:  http: Http2StreamFrameToHttpObjectCodec → h2-request: Http2StreamRequests
- *                                                   → flow: OneMessagePerRead → proxy: ClientConnectionHandler
+ * each h2 stream:  h2-request-decoder: Http2RequestDecoder → http: Http2StreamFrameToHttpObjectCodec
+ *                  → h2-request: Http2StreamRequests
+ *                                                   → flow: OneMessagePerRead → proxy: Http2StreamHandler
  * </pre>
  *
  * With TLS, {@link AlpnSwitch} picks the protocol once the handshake is done; on cleartext with HTTP/2 on,
@@ -44,33 +51,39 @@ import io.netty.handler.ssl.SslHandler;
  */
 public final class ProxyChannelInitializer extends ChannelInitializer<Channel> implements ProtocolPipelines {
 
-    private final ProxyRuntime runtime;
+    private final DataPlane plane;
+    private final ProxyConfig config;
+    private final Supplier<ProxyRecorder> recorder;
     private final ChannelGroup clients;
     private final ClientConnectionLimit connectionLimit;
 
-    /** @param clients every accepted client connection joins this group, so shutdown can reach them all */
-    public ProxyChannelInitializer(ProxyRuntime runtime, ChannelGroup clients) {
-        this.runtime = runtime;
+    /**
+     * @param recorder where refused connections are recorded
+     * @param clients  every accepted client connection joins this group, so shutdown can reach them all
+     */
+    public ProxyChannelInitializer(DataPlane plane, Supplier<ProxyRecorder> recorder, ChannelGroup clients) {
+        this.plane = plane;
+        this.config = plane.config();
+        this.recorder = recorder;
         this.clients = clients;
-        this.connectionLimit = new ClientConnectionLimit(
-                runtime.config().requestRules().limits().maxClientConnections());
+        this.connectionLimit = new ClientConnectionLimit(config.requestRules().limits().maxClientConnections());
     }
 
     @Override
     protected void initChannel(Channel ch) {
         clients.add(ch);
         if (!connectionLimit.admit(ch)) {
-            runtime.recorder().requestRejected(503);
+            recorder.get().requestRejected(503);
             return;
         }
-        ProtocolConfig protocols = runtime.config().protocols();
+        ProtocolConfig protocols = config.protocols();
         if (protocols.serverTls() != null) {
             SslHandler tls = protocols.serverTls().newHandler(ch.alloc());
             tls.setHandshakeTimeoutMillis(protocols.handshakeTimeout().toMillis());
             ch.pipeline().addLast("tls", tls).addLast("alpn", new AlpnSwitch(this));
         } else if (protocols.http2().cleartext()) {
             ch.pipeline().addLast("detect",
-                    new CleartextProtocolDetector(this, runtime.config().timeouts().clientIdle().toNanos()));
+                    new CleartextProtocolDetector(this, config.timeouts().clientIdle().toNanos()));
         } else {
             addHttp1Handlers(ch.pipeline());
         }
@@ -79,12 +92,13 @@ public final class ProxyChannelInitializer extends ChannelInitializer<Channel> i
     /** The HTTP/1.1 pipeline of a client connection. */
     @Override
     public void addHttp1Handlers(ChannelPipeline pipeline) {
-        RequestRules rules = runtime.config().requestRules();
+        RequestRules rules = config.requestRules();
         RequestValidator validator = new RequestValidator(rules);
         pipeline.addLast("reads", validator.readActivity())
-                .addLast("http", Codecs.client(rules.limits()))
+                .addLast("http", Http1Codecs.client(rules.limits()))
                 .addLast("validate", validator);
-        addRequestHandlers(pipeline, false);
+        addRequestHandlers(pipeline,
+                new Http1ClientConnection(plane.loops(), config.timeouts().clientIdle().toNanos()));
     }
 
     /**
@@ -93,17 +107,18 @@ public final class ProxyChannelInitializer extends ChannelInitializer<Channel> i
      *
      * @param stream whether the pipeline is an HTTP/2 stream's (one exchange) rather than a connection's
      */
-    void addRequestHandlers(ChannelPipeline pipeline, boolean stream) {
+    private void addRequestHandlers(ChannelPipeline pipeline, ChannelHandler clientSide) {
         pipeline.addLast("flow", new OneMessagePerRead())
-                .addLast("proxy", new ClientConnectionHandler(runtime, stream));
+                .addLast("proxy", clientSide);
     }
 
     /** The HTTP/2 pipeline of a client connection; each stream gets {@link #addHttp2StreamHandlers}. */
     @Override
     public void addHttp2Handlers(ChannelPipeline pipeline) {
-        Http2ClientConnection connection = new Http2ClientConnection(runtime);
-        pipeline.addLast("h2", Http2Codecs.server(runtime.config().protocols().http2(),
-                        runtime.config().timeouts().shutdownGracePeriod()))
+        Http2ClientConnection connection = new Http2ClientConnection(config, plane.counters(),
+                plane::liveColourChanges);
+        pipeline.addLast("h2", Http2Codecs.server(config.protocols().http2(),
+                        config.timeouts().shutdownGracePeriod()))
                 .addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
                     @Override
                     protected void initChannel(Http2StreamChannel stream) {
@@ -118,12 +133,13 @@ public final class ProxyChannelInitializer extends ChannelInitializer<Channel> i
     }
 
     /** The pipeline of one HTTP/2 stream: one request, as HTTP/1.1 messages, and its response. */
-    void addHttp2StreamHandlers(Http2StreamChannel stream) {
+    private void addHttp2StreamHandlers(Http2StreamChannel stream) {
         stream.config().setAutoRead(false);
         ChannelPipeline pipeline = stream.pipeline();
-        pipeline.addLast("http", new Http2StreamFrameToHttpObjectCodec(true))
-                .addLast("h2-request", new Http2StreamRequests());
-        addRequestHandlers(pipeline, true);
+        pipeline.addLast("h2-request-decoder", new Http2RequestDecoder(recorder))
+                .addLast("http", new Http2StreamFrameToHttpObjectCodec(true))
+                .addLast("h2-request", new Http2StreamRequests(config.requestRules()));
+        addRequestHandlers(pipeline, new Http2StreamHandler(plane.loops()));
     }
 
     /**
@@ -132,7 +148,7 @@ public final class ProxyChannelInitializer extends ChannelInitializer<Channel> i
      */
     public static void closeGracefully(Channel client) {
         client.eventLoop().execute(() -> {
-            ClientConnectionHandler handler = client.pipeline().get(ClientConnectionHandler.class);
+            Http1ClientConnection handler = client.pipeline().get(Http1ClientConnection.class);
             Http2ClientConnection http2 = client.pipeline().get(Http2ClientConnection.class);
             if (handler != null) {
                 handler.closeGracefully();

@@ -8,7 +8,10 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * How a message head changes from one hop to the next: the request on its way to the backend, the response on its
@@ -20,7 +23,7 @@ public final class MessageHeads {
     }
 
     /** RFC 9110 §9.2.2: a request with one of these methods may be sent again without changing the outcome. */
-    public static boolean isIdempotent(HttpMethod method) {
+    static boolean isIdempotent(HttpMethod method) {
         return HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method) || HttpMethod.OPTIONS.equals(method)
                 || HttpMethod.TRACE.equals(method) || HttpMethod.PUT.equals(method)
                 || HttpMethod.DELETE.equals(method);
@@ -35,7 +38,7 @@ public final class MessageHeads {
      * The protocol a request asks to upgrade to (RFC 9110 §7.8: {@code Upgrade} named by {@code Connection}, on
      * HTTP/1.1), or {@code null}. {@code h2c} is never passed on: the upstream side speaks HTTP/1.1 only.
      */
-    public static String requestedUpgrade(HttpRequest request) {
+    static String requestedUpgrade(HttpRequest request) {
         HttpHeaders headers = request.headers();
         String upgrade = headers.get(HttpHeaderNames.UPGRADE);
         if (upgrade == null || !HttpVersion.HTTP_1_1.equals(request.protocolVersion())
@@ -115,6 +118,30 @@ public final class MessageHeads {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
+    }
+
+    /**
+     * Removes the request header fields whose name holds {@code _} (as nginx does), so that {@code X_Forwarded_For}
+     * can't pose as {@code X-Forwarded-For} to a backend that maps both to one variable.
+     */
+    public static void dropUnderscoreHeaders(HttpHeaders headers) {
+        List<String> names = null;
+        for (Map.Entry<String, String> header : headers) {
+            if (header.getKey().indexOf('_') >= 0) {
+                if (names == null) {
+                    names = new ArrayList<>(2);
+                }
+                names.add(header.getKey());
+            }
+        }
+        if (names != null) {
+            names.forEach(headers::remove);
+        }
+    }
+
+    /** Turns a 1xx interim response from the backend into the client's: hop-by-hop headers stripped. */
+    public static void prepareInterim(HttpResponse interim) {
+        HopByHopHeaders.strip(interim.headers());
     }
 
     /**

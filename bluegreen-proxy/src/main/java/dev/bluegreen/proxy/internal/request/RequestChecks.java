@@ -10,9 +10,15 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The checks on a request head that Netty's decoder does not make (it already refuses bad line endings, bad
- * header names, CR/LF/NUL in values, both framings at once, a bad or repeated {@code Content-Length}, and
- * {@code Transfer-Encoding} on HTTP/1.0 or without a final {@code chunked}). Stateless.
+ * The one rules step every request passes before it is routed, whatever protocol it came in on: the checks on a
+ * request head that the codecs do not make (Netty's HTTP/1.1 decoder already refuses bad line endings, bad header
+ * names, CR/LF/NUL in values, a bad or repeated {@code Content-Length}, and {@code Transfer-Encoding} on HTTP/1.0 or
+ * without a final {@code chunked}; the HTTP/2 codec refuses upper-case names, connection-specific fields and bad
+ * pseudo-header fields), against the proxy's {@link RequestRules}. Stateless.
+ *
+ * <p>Each refusal says whether the request is malformed (it breaks the protocol: answered 400 on HTTP/1.1, its
+ * stream reset with {@code PROTOCOL_ERROR} on HTTP/2, RFC 9113 §8.1.1) or refused by policy (a limit, a host not
+ * served, an expectation not met: answered with its status on both).
  */
 public final class RequestChecks {
 
@@ -20,13 +26,14 @@ public final class RequestChecks {
     }
 
     /**
-     * Checks {@code request} and brings an absolute-form target to origin form.
+     * Checks {@code request}, which came in on {@code protocol}, and brings an absolute-form HTTP/1.1 target to origin
+     * form.
      *
      * @return why the request is refused, or {@code null} if it may be forwarded
      */
-    public static RequestRejectedException check(HttpRequest request, RequestRules rules) {
-        if (request.protocolVersion().majorVersion() != 1) {
-            // RFC 9110 §15.6.6: this listener speaks HTTP/1.x only.
+    public static RequestRejectedException check(HttpRequest request, RequestRules rules, ClientProtocol protocol) {
+        if (protocol == ClientProtocol.HTTP_1 && request.protocolVersion().majorVersion() != 1) {
+            // RFC 9110 §15.6.6: this listener speaks HTTP/1.x only (HTTP/2 comes with its preface, not a version).
             return reject(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED,
                     "HTTP version not supported: " + request.protocolVersion());
         }
@@ -40,11 +47,11 @@ public final class RequestChecks {
             // RFC 9110 §9.3.6: a reverse proxy is no tunnel to arbitrary hosts.
             return reject(HttpResponseStatus.NOT_IMPLEMENTED, "not implemented: CONNECT");
         }
-        RequestRejectedException host = checkHost(request);
+        RequestRejectedException host = checkHost(request, protocol);
         if (host != null) {
             return host;
         }
-        RequestRejectedException target = checkTarget(request);
+        RequestRejectedException target = checkTarget(request, protocol);
         if (target != null) {
             return target;
         }
@@ -67,19 +74,20 @@ public final class RequestChecks {
 
     /**
      * RFC 9112 §3.2: origin-form ({@code /path?query}), absolute-form ({@code http://host/path}, turned into origin
-     * form with its authority as {@code Host}, §3.2.2) or asterisk-form for OPTIONS. Only visible ASCII: nothing
-     * that could end or split the request line on the next hop (RFC 3986 §2).
+     * form with its authority as {@code Host}, §3.2.2) or asterisk-form for OPTIONS; on HTTP/2, {@code :path} is
+     * origin-form or {@code *} for OPTIONS (RFC 9113 §8.3.1), nothing else. Only visible ASCII: nothing that could
+     * end or split the request line on the next hop (RFC 3986 §2).
      */
-    private static RequestRejectedException checkTarget(HttpRequest request) {
+    private static RequestRejectedException checkTarget(HttpRequest request, ClientProtocol protocol) {
         String uri = request.uri();
         if (uri.isEmpty()) {
-            return reject(HttpResponseStatus.BAD_REQUEST, "bad request: empty request target");
+            return malformed("bad request: empty request target");
         }
         for (int i = 0; i < uri.length(); i++) {
             char c = uri.charAt(i);
             if (c <= 0x20 || c >= 0x7f) {
-                return reject(HttpResponseStatus.BAD_REQUEST, "bad request: invalid character 0x"
-                        + Integer.toHexString(c) + " in the request target");
+                return malformed("bad request: invalid character 0x" + Integer.toHexString(c)
+                        + " in the request target");
             }
         }
         if (uri.charAt(0) == '/') {
@@ -87,13 +95,14 @@ public final class RequestChecks {
         }
         if ("*".equals(uri)) {
             return HttpMethod.OPTIONS.equals(request.method()) ? null
-                    : reject(HttpResponseStatus.BAD_REQUEST, "bad request: '*' is only a target for OPTIONS");
+                    : malformed("bad request: '*' is only a target for OPTIONS");
         }
         String lower = uri.toLowerCase(Locale.ROOT);
         int schemeEnd = lower.startsWith("http://") ? 7 : lower.startsWith("https://") ? 8 : -1;
-        if (schemeEnd < 0) {
-            return reject(HttpResponseStatus.BAD_REQUEST, "bad request: request target '" + uri
-                    + "' (expected: /path or http://host/path)");
+        if (schemeEnd < 0 || protocol == ClientProtocol.HTTP_2) {
+            return malformed("bad request: request target '" + printable(uri)
+                    + (protocol == ClientProtocol.HTTP_2 ? "' (expected: /path or * for OPTIONS)"
+                    : "' (expected: /path or http://host/path)"));
         }
         int pathStart = schemeEnd;
         while (pathStart < uri.length() && "/?#".indexOf(uri.charAt(pathStart)) < 0) {
@@ -101,7 +110,7 @@ public final class RequestChecks {
         }
         String authority = uri.substring(schemeEnd, pathStart);
         if (authority.indexOf('@') >= 0 || !isValidHost(authority)) {
-            return reject(HttpResponseStatus.BAD_REQUEST, "bad request: invalid authority in '" + uri + "'");
+            return malformed("bad request: invalid authority in '" + printable(uri) + "'");
         }
         String path = pathStart == uri.length() ? "/" : uri.substring(pathStart);
         if (path.charAt(0) != '/') {
@@ -115,20 +124,21 @@ public final class RequestChecks {
 
     /**
      * RFC 9112 §3.2: exactly one valid {@code Host} on HTTP/1.1 (even with an absolute-form target), at most one on
-     * HTTP/1.0.
+     * HTTP/1.0. On HTTP/2 {@code :authority} arrives as {@code Host}: optional (RFC 9113 §8.3.1), at most one value,
+     * valid when present.
      */
-    private static RequestRejectedException checkHost(HttpRequest request) {
+    private static RequestRejectedException checkHost(HttpRequest request, ClientProtocol protocol) {
         List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
         if (hosts.size() > 1) {
-            return reject(HttpResponseStatus.BAD_REQUEST, "bad request: " + hosts.size() + " Host fields");
+            return malformed("bad request: " + hosts.size() + " Host fields");
         }
         if (hosts.isEmpty()) {
-            return request.protocolVersion().minorVersion() >= 1
-                    ? reject(HttpResponseStatus.BAD_REQUEST, "bad request: no Host field") : null;
+            return protocol == ClientProtocol.HTTP_1 && request.protocolVersion().minorVersion() >= 1
+                    ? malformed("bad request: no Host field") : null;
         }
         String host = hosts.get(0);
         if (!isValidHost(host)) {
-            return reject(HttpResponseStatus.BAD_REQUEST, "bad request: invalid Host '" + printable(host) + "'");
+            return malformed("bad request: invalid Host '" + printable(host) + "'");
         }
         return null;
     }
@@ -150,12 +160,16 @@ public final class RequestChecks {
     }
 
     /**
-     * RFC 9112 §6.1: a transfer coding other than {@code chunked} is not understood (501); the decoder already
-     * refused a {@code chunked} that is not final or is applied twice. RFC 9110 §15.5.14: a declared body above the
-     * limit is refused before any of it is read.
+     * RFC 9112 §6.3: both framings at once is how requests are smuggled, the message can't be trusted. §6.1: a
+     * transfer coding other than {@code chunked} is not understood (501); the decoder already refused a
+     * {@code chunked} that is not final or is applied twice. RFC 9110 §15.5.14: a declared body above the limit is
+     * refused before any of it is read.
      */
     private static RequestRejectedException checkFraming(HttpRequest request, RequestRules rules) {
         List<String> codings = request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
+        if (!codings.isEmpty() && request.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            return malformed("bad request: both Content-Length and Transfer-Encoding are present");
+        }
         for (String value : codings) {
             for (String coding : value.split(",")) {
                 if (!"chunked".equalsIgnoreCase(coding.trim())) {
@@ -255,5 +269,9 @@ public final class RequestChecks {
 
     private static RequestRejectedException reject(HttpResponseStatus status, String message) {
         return new RequestRejectedException(status, message);
+    }
+
+    private static RequestRejectedException malformed(String message) {
+        return new RequestRejectedException(HttpResponseStatus.BAD_REQUEST, message, true);
     }
 }

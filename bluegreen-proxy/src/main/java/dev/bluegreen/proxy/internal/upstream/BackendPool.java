@@ -1,10 +1,9 @@
 package dev.bluegreen.proxy.internal.upstream;
 
-import dev.bluegreen.proxy.internal.exchange.LoopContext;
-import dev.bluegreen.proxy.internal.http1.Codecs;
-import dev.bluegreen.proxy.internal.metrics.ProxyCounters;
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.Colour;
+import dev.bluegreen.proxy.internal.codec.Http1Codecs;
+import dev.bluegreen.proxy.internal.metrics.ProxyCounters;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -18,52 +17,44 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keep-alive connections to one backend of one colour, owned by one event loop: every method runs on that loop, so
- * nothing here is locked. Idle connections are reused most-recently-used first (the warmest, least likely to have
- * been closed by the backend's own idle timer).
+ * Keep-alive HTTP/1.1 connections to one backend of one colour, owned by one event loop: every method runs on that
+ * loop, so nothing here is locked. Idle connections are reused most-recently-used first (the warmest, least likely to
+ * have been closed by the backend's own idle timer).
  *
- * <p>A connection goes back to the pool only if it is still {@linkplain LoopContext#keeps kept} (its colour is live
- * and the backend still in that colour's pool); otherwise it is closed as soon as its exchange ends. That is how a
- * colour that stopped being live drains.
+ * <p>A connection goes back to the pool only if its owner ({@link PoolOwner}) still keeps connections of this colour and
+ * backend; otherwise it is closed as soon as its exchange ends. That is how a colour that stopped being live drains.
  */
-public final class BackendPool {
+final class BackendPool {
 
     private static final Logger log = LoggerFactory.getLogger(BackendPool.class);
 
-    /** What an acquire hands back: a connection ready for a request, or the reason there is none. */
-    public interface AcquireCallback {
-        void acquired(UpstreamConnection connection, boolean reused);
-
-        void failed(Throwable cause);
-    }
-
-    private final LoopContext loop;
+    private final PoolOwner owner;
     private final Colour colour;
     private final Backend backend;
     private final InetSocketAddress address;
-    private final ArrayDeque<UpstreamConnection> idle = new ArrayDeque<>();
+    private final ArrayDeque<Http1Upstream> idle = new ArrayDeque<>();
     private int open;
 
-    public BackendPool(LoopContext loop, Colour colour, Backend backend, InetSocketAddress address) {
-        this.loop = loop;
+    BackendPool(PoolOwner owner, Colour colour, Backend backend, InetSocketAddress address) {
+        this.owner = owner;
         this.colour = colour;
         this.backend = backend;
         this.address = address;
     }
 
-    public Colour colour() {
+    Colour colour() {
         return colour;
     }
 
-    public Backend backend() {
+    Backend backend() {
         return backend;
     }
 
-    public int idleCount() {
+    int idleCount() {
         return idle.size();
     }
 
-    public int openCount() {
+    int openCount() {
         return open;
     }
 
@@ -71,49 +62,50 @@ public final class BackendPool {
      * Hands {@code callback} a connection: an idle one that is still open, else a new one. Calls back on this
      * event loop, synchronously when an idle connection is available.
      */
-    public void acquire(AcquireCallback callback) {
-        UpstreamConnection connection;
+    void acquire(AcquireCallback callback) {
+        Http1Upstream connection;
         while ((connection = pollIdle()) != null) {
             if (connection.channel().isActive()) {
-                callback.acquired(connection, true);
+                connection.handedOut(true);
+                callback.acquired(connection);
                 return;
             }
         }
         connectNew(callback);
     }
 
-    /** Opens a new connection, never reusing an idle one (a replay after a stale reused connection). */
-    public void connectNew(AcquireCallback callback) {
-        UpstreamConnection connection = new UpstreamConnection(this);
-        Bootstrap bootstrap = loop.runtime().upstreamBootstrap().clone(loop.eventLoop())
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        SslContext tls = loop.runtime().config().protocols().upstreamTls();
-                        if (tls != null) {
-                            // The backend's host is what its certificate must name, and the SNI sent.
-                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), backend.host(), backend.port()));
-                        }
-                        ch.pipeline().addLast("http", Codecs.upstream());
-                        ch.pipeline().addLast("upstream", connection);
-                    }
-                });
+    /** Opens a new connection, never reusing an idle one (a replay after a stale reused connection, a pre-warm). */
+    void connectNew(AcquireCallback callback) {
+        Http1Upstream connection = new Http1Upstream(this);
+        SslContext tls = owner.upstreamTls();
+        Bootstrap bootstrap = owner.bootstrap().handler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                if (tls != null) {
+                    // The backend's host is what its certificate must name, and the SNI sent.
+                    ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), backend.host(), backend.port()));
+                }
+                ch.pipeline().addLast("http", Http1Codecs.upstream());
+                ch.pipeline().addLast("upstream", connection);
+            }
+        });
         ChannelFuture connect = bootstrap.connect(address);
         connect.addListener(future -> {
             if (!future.isSuccess()) {
                 callback.failed(future.cause());
                 return;
             }
-            SslHandler tls = connect.channel().pipeline().get(SslHandler.class);
-            if (tls == null) {
-                callback.acquired(connection, false);
+            connection.handedOut(false);
+            SslHandler handshaking = connect.channel().pipeline().get(SslHandler.class);
+            if (handshaking == null) {
+                callback.acquired(connection);
                 return;
             }
             // A backend whose certificate fails verification is as good as one that refused the connection: the
             // exchange tries the next backend rather than sending the request into a failing handshake.
-            tls.handshakeFuture().addListener(handshake -> {
+            handshaking.handshakeFuture().addListener(handshake -> {
                 if (handshake.isSuccess()) {
-                    callback.acquired(connection, false);
+                    callback.acquired(connection);
                 } else {
                     log.warn("TLS handshake with {} ({}) failed: {}", this, address, rootCause(handshake.cause()));
                     callback.failed(handshake.cause());
@@ -137,10 +129,10 @@ public final class BackendPool {
      * Takes a connection back after its exchange. It stays open for the next request only if the exchange left it
      * clean ({@code reusable}) and this pool is still kept; otherwise it is closed.
      */
-    public void release(UpstreamConnection connection, boolean reusable) {
+    void release(Http1Upstream connection, boolean reusable) {
         Channel channel = connection.channel();
-        connection.detach(System.nanoTime());
-        if (reusable && channel.isActive() && loop.keeps(colour, backend)) {
+        connection.detach();
+        if (reusable && channel.isActive() && owner.keeps(colour, backend)) {
             idle.addFirst(connection);
             counters().idleAdded(colour);
             // Ask for one read so that a close by the backend (or stray bytes) is noticed while the connection idles.
@@ -151,17 +143,17 @@ public final class BackendPool {
     }
 
     /** Closes every idle connection; busy ones close when their exchange releases them. */
-    public void closeIdle() {
-        UpstreamConnection connection;
+    void closeIdle() {
+        Http1Upstream connection;
         while ((connection = pollIdle()) != null) {
             connection.channel().close();
         }
     }
 
     /** Closes idle connections unused since before {@code deadlineNanos}. */
-    public void evictIdleSince(long deadlineNanos) {
-        for (Iterator<UpstreamConnection> it = idle.descendingIterator(); it.hasNext(); ) {
-            UpstreamConnection connection = it.next();
+    void evictIdleSince(long deadlineNanos) {
+        for (Iterator<Http1Upstream> it = idle.descendingIterator(); it.hasNext(); ) {
+            Http1Upstream connection = it.next();
             if (connection.idleSinceNanos() - deadlineNanos < 0) {
                 it.remove();
                 counters().idleRemoved(colour);
@@ -170,8 +162,8 @@ public final class BackendPool {
         }
     }
 
-    private UpstreamConnection pollIdle() {
-        UpstreamConnection connection = idle.pollFirst();
+    private Http1Upstream pollIdle() {
+        Http1Upstream connection = idle.pollFirst();
         if (connection != null) {
             counters().idleRemoved(colour);
         }
@@ -179,21 +171,21 @@ public final class BackendPool {
     }
 
     private ProxyCounters counters() {
-        return loop.runtime().counters();
+        return owner.counters();
     }
 
     void connectionOpened() {
         open++;
-        loop.runtime().counters().connectionOpened(colour);
+        counters().connectionOpened(colour);
     }
 
-    void connectionClosed(UpstreamConnection connection) {
+    void connectionClosed(Http1Upstream connection) {
         open--;
         if (idle.remove(connection)) {
             counters().idleRemoved(colour);
         }
-        loop.runtime().counters().connectionClosed(colour);
-        loop.poolMayBeUnused(this);
+        counters().connectionClosed(colour);
+        owner.poolMayBeUnused(colour, backend);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.bluegreen.proxy.internal.http1;
 
+import dev.bluegreen.proxy.internal.codec.Http1Codecs;
+
 import dev.bluegreen.proxy.internal.request.RequestRejectedException;
 import dev.bluegreen.proxy.internal.request.RequestRules;
 import dev.bluegreen.proxy.internal.request.TrustedProxies;
@@ -23,7 +25,7 @@ class RequestValidatorTest {
 
     private static EmbeddedChannel channel(RequestRules rules) {
         RequestValidator validator = new RequestValidator(rules);
-        return new EmbeddedChannel(validator.readActivity(), Codecs.client(rules.limits()), validator);
+        return new EmbeddedChannel(validator.readActivity(), Http1Codecs.client(rules.limits()), validator);
     }
 
     private static RequestRules rules(long maxBody, int maxRequests, boolean dropUnderscores) {

@@ -1,20 +1,23 @@
 package dev.bluegreen.proxy.internal.listener;
 
-import dev.bluegreen.proxy.internal.ProxyConfig;
-import dev.bluegreen.proxy.internal.exchange.LoopContext;
-import dev.bluegreen.proxy.internal.upstream.BackendAddresses;
-import dev.bluegreen.proxy.internal.drain.DrainCoordinator;
-import dev.bluegreen.proxy.internal.metrics.ProxyRecorder;
-import dev.bluegreen.proxy.internal.metrics.ProxyCounters;
-import dev.bluegreen.proxy.internal.routing.Router;
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.Change;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.proxy.Drain;
 import dev.bluegreen.proxy.DrainReport;
+import dev.bluegreen.proxy.internal.ProxyConfig;
+import dev.bluegreen.proxy.internal.drain.DrainCoordinator;
+import dev.bluegreen.proxy.internal.exchange.ExchangeServices;
+import dev.bluegreen.proxy.internal.exchange.LoopContext;
+import dev.bluegreen.proxy.internal.exchange.LoopContexts;
 import dev.bluegreen.proxy.internal.health.ActiveHealthChecks;
 import dev.bluegreen.proxy.internal.health.HealthRegistry;
+import dev.bluegreen.proxy.internal.metrics.ProxyCounters;
+import dev.bluegreen.proxy.internal.metrics.ProxyRecorder;
+import dev.bluegreen.proxy.internal.routing.Router;
+import dev.bluegreen.proxy.internal.upstream.BackendAddresses;
+import dev.bluegreen.proxy.internal.upstream.UpstreamPools;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -23,44 +26,42 @@ import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.util.IdentityHashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Everything the handlers of one proxy share: its settings, the admin object it follows, the upstream bootstrap,
- * the per-event-loop contexts, the live counters and the backends' health. Built once at start; immutable apart from the counters and the
- * loop contexts' own (loop-confined) state.
+ * The data plane of one running proxy, wired: the upstream bootstrap and the backends' addresses, the router, the
+ * drains, the backends' health, and one {@link LoopContext} per event loop holding that loop's pools and exchanges.
+ * Built once at start by {@code BlueGreenProxy}; it hands each piece what it needs and nothing reaches back to it.
+ * It also applies each routing change to the pieces that follow it.
  */
-public final class ProxyRuntime {
+public final class DataPlane {
 
     private final ProxyConfig config;
     private final BlueGreen admin;
-    private final Bootstrap upstreamBootstrap;
-    private final Map<EventExecutor, LoopContext> loops;
     private final ProxyCounters counters = new ProxyCounters();
     private final BackendAddresses addresses;
     private final DrainCoordinator drains;
-    private final AtomicReference<ProxyRecorder> recorder;
     private final Router router;
     private final HealthRegistry health;
     private final ActiveHealthChecks healthChecks;
+    private final LoopContexts loops;
 
     /**
      * @param workers          the event loops that serve client and upstream connections
      * @param resolverExecutor where backend names are resolved when the cache misses (never an event loop)
      * @param recorder         where exchanges and drains are recorded; read once per exchange
      */
-    public ProxyRuntime(ProxyConfig config, BlueGreen admin, Transport transport, EventLoopGroup workers,
-                        Executor resolverExecutor, AtomicReference<ProxyRecorder> recorder) {
-        this.recorder = recorder;
+    public DataPlane(ProxyConfig config, BlueGreen admin, Transport transport, EventLoopGroup workers,
+                     Executor resolverExecutor, AtomicReference<ProxyRecorder> recorder) {
         this.config = config;
         this.admin = admin;
         this.addresses = new BackendAddresses(resolverExecutor);
-        this.upstreamBootstrap = new Bootstrap()
+        Bootstrap upstreamBootstrap = new Bootstrap()
                 .channel(transport.socketChannelType())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.timeouts().connect().toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -68,17 +69,24 @@ public final class ProxyRuntime {
                 .option(ChannelOption.AUTO_READ, false)
                 // Addresses are resolved off the event loops by BackendAddresses.
                 .resolver(NoopAddressResolverGroup.INSTANCE);
-        Map<EventExecutor, LoopContext> byLoop = new IdentityHashMap<>();
-        for (EventExecutor executor : workers) {
-            byLoop.put(executor, new LoopContext(this, (EventLoop) executor));
-        }
-        this.loops = byLoop;
-        this.drains = new DrainCoordinator(config, counters, byLoop.values(), workers.next(), this::recorder);
+        // Filled below, once the loops' contexts exist; the coordinator only reads it at a drain deadline.
+        List<LoopContext> contexts = new ArrayList<>();
+        this.drains = new DrainCoordinator(config.timeouts().drain(), counters, contexts, workers.next(),
+                recorder::get);
         this.router = new Router(config.steering(), config.timeouts().drain(), admin.snapshot(), drains::latest);
         addresses.resolveAll(admin.snapshot());
         EventLoop healthLoop = (EventLoop) workers.next();
         this.health = new HealthRegistry(config.health(), System::nanoTime, Clock.systemUTC(),
                 (task, delayNanos) -> healthLoop.schedule(task, delayNanos, TimeUnit.NANOSECONDS));
+        ExchangeServices services = new ExchangeServices(config, admin::snapshot, router, health, addresses,
+                counters, recorder::get, drains::liveColourChanges);
+        for (EventExecutor executor : workers) {
+            EventLoop loop = (EventLoop) executor;
+            UpstreamPools upstreams = new UpstreamPools(loop, upstreamBootstrap, config.protocols().upstreamTls(),
+                    counters, admin::snapshot, router::keepsNonLive);
+            contexts.add(new LoopContext(loop, services, upstreams));
+        }
+        this.loops = new LoopContexts(contexts);
         Bootstrap checks = new Bootstrap().channel(transport.socketChannelType())
                 .option(ChannelOption.TCP_NODELAY, true).resolver(NoopAddressResolverGroup.INSTANCE);
         if (config.protocols().upstreamTls() != null) {
@@ -92,6 +100,24 @@ public final class ProxyRuntime {
     private CompletableFuture<InetSocketAddress> address(Backend backend) {
         InetSocketAddress cached = addresses.cached(backend);
         return cached != null ? CompletableFuture.completedFuture(cached) : addresses.resolveAsync(backend);
+    }
+
+    ProxyConfig config() {
+        return config;
+    }
+
+    /** Each event loop's context. */
+    LoopContexts loops() {
+        return loops;
+    }
+
+    BackendAddresses addresses() {
+        return addresses;
+    }
+
+    /** How many times the live colour changed since the proxy started. */
+    long liveColourChanges() {
+        return drains.liveColourChanges();
     }
 
     /** The health of every backend, shared by the loops. */
@@ -119,51 +145,9 @@ public final class ProxyRuntime {
         }
     }
 
-    public ProxyConfig config() {
-        return config;
-    }
-
-    /** The admin object this proxy follows. */
-    public BlueGreen admin() {
-        return admin;
-    }
-
-    public Bootstrap upstreamBootstrap() {
-        return upstreamBootstrap;
-    }
-
-    public BackendAddresses addresses() {
-        return addresses;
-    }
-
     /** The live counters of this proxy. */
     public ProxyCounters counters() {
         return counters;
-    }
-
-    public LoopContext loop(EventLoop eventLoop) {
-        LoopContext context = loops.get(eventLoop);
-        if (context == null) {
-            throw new IllegalStateException("event loop " + eventLoop + " is not one of this proxy's workers");
-        }
-        return context;
-    }
-
-    /** Every loop's context. */
-    java.util.Collection<LoopContext> loops() {
-        return loops.values();
-    }
-
-    public ProxyRecorder recorder() {
-        return recorder.get();
-    }
-
-    public Router router() {
-        return router;
-    }
-
-    public DrainCoordinator drains() {
-        return drains;
     }
 
     /** The latest drain of {@code colour}, or {@code null} if it never stopped being live. */
@@ -193,8 +177,8 @@ public final class ProxyRuntime {
             healthChecks.apply(delta);
         }
         drains.onChange(change);
-        for (LoopContext context : loops.values()) {
-            context.eventLoop().execute(context::onRoutingChange);
+        for (LoopContext context : loops.all()) {
+            context.eventLoop().execute(context.pools()::onRoutingChange);
         }
     }
 
@@ -205,18 +189,18 @@ public final class ProxyRuntime {
     public void scheduleIdleEviction() {
         long periodMillis = Math.max(100, config.timeouts().upstreamIdle().toMillis() / 2);
         long sweepMillis = Math.min(1_000, Math.max(10, config.timeouts().response().toMillis() / 4));
-        for (LoopContext context : loops.values()) {
+        for (LoopContext context : loops.all()) {
             context.eventLoop().scheduleWithFixedDelay(context::evictIdleConnections,
-                    periodMillis, periodMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    periodMillis, periodMillis, TimeUnit.MILLISECONDS);
             context.eventLoop().scheduleWithFixedDelay(context::sweepResponseTimeouts,
-                    sweepMillis, sweepMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
         }
     }
 
     /** Closes idle upstream connections on every loop (shutdown). */
     public void closeIdleUpstreams() {
-        for (LoopContext context : loops.values()) {
-            context.eventLoop().execute(context::closeAllIdle);
+        for (LoopContext context : loops.all()) {
+            context.eventLoop().execute(context.pools()::closeAllIdle);
         }
     }
 }

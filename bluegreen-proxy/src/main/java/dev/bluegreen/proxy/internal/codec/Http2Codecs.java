@@ -1,4 +1,4 @@
-package dev.bluegreen.proxy.internal.http2;
+package dev.bluegreen.proxy.internal.codec;
 
 import dev.bluegreen.proxy.Http2Options;
 import io.netty.handler.codec.http2.Http2FrameCodec;

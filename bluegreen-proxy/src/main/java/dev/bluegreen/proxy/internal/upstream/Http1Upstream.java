@@ -1,64 +1,111 @@
 package dev.bluegreen.proxy.internal.upstream;
 
-import dev.bluegreen.proxy.internal.exchange.Exchange;
+import dev.bluegreen.core.Backend;
+import dev.bluegreen.core.Colour;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One connection to a backend, and the last handler of its pipeline. It belongs to one {@link BackendPool} on one
- * event loop and serves at most one {@link Exchange} at a time; while it sits idle in the pool nothing may arrive
- * on it, so anything that does (data or a close) retires it.
+ * One HTTP/1.1 connection to a backend, and the last handler of its pipeline. It belongs to one {@link BackendPool}
+ * on one event loop and serves at most one exchange at a time; while it sits idle in the pool nothing may arrive on
+ * it, so anything that does (data or a close) retires it.
  *
  * <pre>
- * upstream channel:  HttpClientCodec → UpstreamConnection ⇄ the current Exchange
+ * upstream channel:  [SslHandler →] HttpClientCodec → Http1Upstream ⇄ the exchange (an UpstreamListener)
  * </pre>
  */
-public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
+final class Http1Upstream extends ChannelInboundHandlerAdapter implements Upstream {
 
-    private static final Logger log = LoggerFactory.getLogger(UpstreamConnection.class);
+    private static final Logger log = LoggerFactory.getLogger(Http1Upstream.class);
 
     private final BackendPool pool;
     private Channel channel;
-    private Exchange exchange;
+    private UpstreamListener listener;
     private long idleSinceNanos;
-    private int exchangesServed;
+    /** Whether the pool handed it out from its idle connections rather than new. */
+    private boolean reused;
 
-    UpstreamConnection(BackendPool pool) {
+    Http1Upstream(BackendPool pool) {
         this.pool = pool;
     }
 
-    public Channel channel() {
+    Channel channel() {
         return channel;
-    }
-
-    public BackendPool pool() {
-        return pool;
     }
 
     long idleSinceNanos() {
         return idleSinceNanos;
     }
 
-    int exchangesServed() {
-        return exchangesServed;
+    @Override
+    public Colour colour() {
+        return pool.colour();
     }
 
-    /** Hands the connection to {@code exchange}; the pool calls this on acquire. */
-    public void attach(Exchange exchange) {
-        this.exchange = exchange;
-        exchangesServed++;
+    @Override
+    public Backend backend() {
+        return pool.backend();
     }
 
-    /** Takes the connection back from its exchange; it is idle from now. */
-    public void detach(long nowNanos) {
-        this.exchange = null;
-        this.idleSinceNanos = nowNanos;
+    @Override
+    public boolean reused() {
+        return reused;
+    }
+
+    /** The pool hands it out: {@code fromIdle} when it served (or was warmed for) an earlier request. */
+    void handedOut(boolean fromIdle) {
+        this.reused = fromIdle;
+    }
+
+    @Override
+    public void attach(UpstreamListener listener) {
+        this.listener = listener;
+    }
+
+    @Override
+    public void detach() {
+        listener = null;
+        idleSinceNanos = System.nanoTime();
+    }
+
+    @Override
+    public void write(HttpObject message) {
+        channel.write(message, channel.voidPromise());
+    }
+
+    @Override
+    public void writeAndFlush(HttpObject message) {
+        channel.writeAndFlush(message, channel.voidPromise());
+    }
+
+    @Override
+    public void read() {
+        channel.read();
+    }
+
+    @Override
+    public boolean isWritable() {
+        return channel.isWritable();
+    }
+
+    @Override
+    public void release(boolean reusable) {
+        pool.release(this, reusable);
+    }
+
+    @Override
+    public Channel startTunnel() {
+        channel.pipeline().remove(HttpClientCodec.class);
+        return channel;
     }
 
     @Override
@@ -74,7 +121,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        Exchange current = exchange;
+        UpstreamListener current = listener;
         if (current != null && msg instanceof HttpObject object) {
             current.onUpstreamMessage(object);
             return;
@@ -93,7 +140,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        Exchange current = exchange;
+        UpstreamListener current = listener;
         if (current != null) {
             current.onUpstreamReadComplete();
         }
@@ -101,7 +148,7 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        Exchange current = exchange;
+        UpstreamListener current = listener;
         if (current != null && ctx.channel().isWritable()) {
             current.onUpstreamWritable();
         }
@@ -111,8 +158,8 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         pool.connectionClosed(this);
-        Exchange current = exchange;
-        exchange = null;
+        UpstreamListener current = listener;
+        listener = null;
         if (current != null) {
             current.onUpstreamClosed();
         }
@@ -120,14 +167,14 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof java.io.IOException || cause.getCause() instanceof javax.net.ssl.SSLException) {
+        if (cause instanceof IOException || cause.getCause() instanceof SSLException) {
             log.debug("{}: upstream connection to {} failed", ctx.channel(), pool, cause);
         } else {
             // Not the network (nor a TLS handshake, which BackendPool reports): a failure of the proxy itself (out
             // of direct memory, a bug), worth seeing.
             log.warn("{}: upstream connection to {} failed in the proxy", ctx.channel(), pool, cause);
         }
-        Exchange current = exchange;
+        UpstreamListener current = listener;
         if (current != null) {
             current.onUpstreamFailure(cause);
         }

@@ -1,4 +1,4 @@
-package dev.bluegreen.proxy.internal.http1;
+package dev.bluegreen.proxy.internal.codec;
 
 import dev.bluegreen.proxy.RequestLimits;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -6,7 +6,7 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 
 /** The HTTP/1.1 codecs of both sides, configured in one place. */
-public final class Codecs {
+public final class Http1Codecs {
 
     /**
      * Bodies pass through in slices of at most this many bytes: large enough that a fast transfer is few messages,
@@ -16,7 +16,7 @@ public final class Codecs {
     public static final int MAX_INITIAL_LINE_LENGTH = 8 * 1024;
     public static final int MAX_HEADER_SIZE = 16 * 1024;
 
-    private Codecs() {
+    private Http1Codecs() {
     }
 
     private static HttpDecoderConfig decoderConfig() {

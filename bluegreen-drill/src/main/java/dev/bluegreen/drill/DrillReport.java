@@ -1,0 +1,172 @@
+package dev.bluegreen.drill;
+
+import dev.bluegreen.core.Colour;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a {@link SwitchDrill} saw: requests and failures by colour, failures grouped by colour, request and reason
+ * with examples, the switches made or refused, and latency percentiles. Immutable and thread-safe.
+ *
+ * <p>{@link #assertNoFailures()} is the one-line check for a test; {@link #summary()} is the text it fails with,
+ * which the {@code drill} command prints.
+ */
+public final class DrillReport {
+
+    private final Map<Colour, String> targets;
+    private final Duration elapsed;
+    private final int connections;
+    private final Map<Colour, Long> requests;
+    private final Map<Colour, Long> failed;
+    private final List<FailureGroup> failures;
+    private final int switches;
+    private final List<String> refusedSwitches;
+    private final Latency latency;
+
+    DrillReport(Map<Colour, String> targets, Duration elapsed, int connections, Map<Colour, Long> requests,
+                Map<Colour, Long> failed, List<FailureGroup> failures, int switches, List<String> refusedSwitches,
+                Latency latency) {
+        this.targets = Map.copyOf(targets);
+        this.elapsed = elapsed;
+        this.connections = connections;
+        this.requests = new EnumMap<>(Colour.class);
+        this.requests.putAll(requests);
+        this.failed = new EnumMap<>(Colour.class);
+        this.failed.putAll(failed);
+        this.failures = List.copyOf(failures);
+        this.switches = switches;
+        this.refusedSwitches = List.copyOf(refusedSwitches);
+        this.latency = latency;
+    }
+
+    /** Requests that completed or failed, both colours. */
+    public long requests() {
+        return requests(Colour.BLUE) + requests(Colour.GREEN);
+    }
+
+    /**
+     * Requests served by (or, for a failure without a response, sent while live) one colour.
+     *
+     * @param colour the colour
+     * @return the count
+     */
+    public long requests(Colour colour) {
+        return requests.getOrDefault(colour, 0L);
+    }
+
+    /** Failed requests, both colours. */
+    public long failed() {
+        return failed(Colour.BLUE) + failed(Colour.GREEN);
+    }
+
+    /**
+     * Failed requests of one colour.
+     *
+     * @param colour the colour
+     * @return the count
+     */
+    public long failed(Colour colour) {
+        return failed.getOrDefault(colour, 0L);
+    }
+
+    /** The failures, grouped by colour, request and reason, most frequent first. */
+    public List<FailureGroup> failures() {
+        return failures;
+    }
+
+    /** Switches made. */
+    public int switches() {
+        return switches;
+    }
+
+    /** Why switches were refused (by a guard, say), in order; empty when none was. */
+    public List<String> refusedSwitches() {
+        return refusedSwitches;
+    }
+
+    /** Latency percentiles of the completed requests. */
+    public Latency latency() {
+        return latency;
+    }
+
+    /** How long the drill ran. */
+    public Duration elapsed() {
+        return elapsed;
+    }
+
+    /** Whether every request succeeded, every switch was made, and at least one request was sent. */
+    public boolean passed() {
+        return failed() == 0 && refusedSwitches.isEmpty() && requests() > 0;
+    }
+
+    /**
+     * Throws unless {@link #passed()}, with {@link #summary()} as the message: which colour failed, on which
+     * requests, how, with examples.
+     *
+     * @throws AssertionError if a request failed, a switch was refused, or no request was sent
+     */
+    public void assertNoFailures() {
+        if (!passed()) {
+            throw new AssertionError(summary());
+        }
+    }
+
+    /**
+     * The report as text: a headline (with {@code 0 failed} when nothing failed), a line per colour, the latency,
+     * then the failure groups with examples, and a closing {@code FAILED:} line naming the colours that failed.
+     *
+     * @return several lines
+     */
+    public String summary() {
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format(Locale.ROOT, "bluegreen drill: %,d requests in %.1f s on %d connections,"
+                        + " %d switches, %,d failed", requests(), elapsed.toMillis() / 1000.0, connections, switches,
+                failed()));
+        for (Colour colour : Colour.values()) {
+            lines.add(String.format(Locale.ROOT, "  %-5s %s: %,d requests, %,d failed", colour.label(),
+                    targets.getOrDefault(colour, "?"), requests(colour), failed(colour)));
+        }
+        lines.add("  latency: " + latency);
+        if (!failures.isEmpty()) {
+            lines.add("  failures:");
+            for (FailureGroup group : failures) {
+                lines.add(String.format(Locale.ROOT, "    %s %s: %s, %,d times, e.g.", group.colour().label(),
+                        group.request(), group.reason(), group.count()));
+                group.examples().forEach(example -> lines.add("      " + example));
+            }
+        }
+        if (!refusedSwitches.isEmpty()) {
+            lines.add("  refused switches: " + refusedSwitches.size() + ", first: " + refusedSwitches.get(0));
+        }
+        verdict().ifPresent(lines::add);
+        return String.join(System.lineSeparator(), lines);
+    }
+
+    private Optional<String> verdict() {
+        List<String> why = new ArrayList<>();
+        for (Colour colour : Colour.values()) {
+            if (failed(colour) > 0) {
+                why.add(String.format(Locale.ROOT, "%s failed %,d of %,d requests", colour.label(), failed(colour),
+                        requests(colour)));
+            }
+        }
+        if (!refusedSwitches.isEmpty()) {
+            why.add(refusedSwitches.size() + " switches refused");
+        }
+        if (requests() == 0) {
+            why.add("no request was sent");
+        }
+        return why.isEmpty() ? Optional.empty() : Optional.of("FAILED: " + String.join("; ", why));
+    }
+
+    /** The {@link #summary()}. */
+    @Override
+    public String toString() {
+        return summary();
+    }
+}

@@ -1,0 +1,58 @@
+package dev.bluegreen.drill;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.bluegreen.core.Colour;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DrillReportTest {
+
+    private static final Map<Colour, String> TARGETS = Map.of(Colour.BLUE, "127.0.0.1:1", Colour.GREEN,
+            "127.0.0.1:2");
+
+    @Test
+    void summary_withoutFailures_saysZeroFailed_andHasNoVerdict() {
+        DrillReport report = new DrillReport(TARGETS, Duration.ofMillis(2000), 4,
+                Map.of(Colour.BLUE, 1200L, Colour.GREEN, 1300L), Map.of(), List.of(), 100, List.of(),
+                Latency.of(new long[] {3_000_000, 1_000_000, 2_000_000}));
+
+        assertThat(report.passed()).isTrue();
+        assertThat(report.summary()).isEqualTo(String.join(System.lineSeparator(),
+                "bluegreen drill: 2,500 requests in 2.0 s on 4 connections, 100 switches, 0 failed",
+                "  blue  127.0.0.1:1: 1,200 requests, 0 failed",
+                "  green 127.0.0.1:2: 1,300 requests, 0 failed",
+                "  latency: p50 2.00 ms, p90 3.00 ms, p99 3.00 ms, max 3.00 ms"));
+        report.assertNoFailures();
+    }
+
+    @Test
+    void summary_withFailures_listsTheGroups_andEndsWithTheColoursThatFailed() {
+        FailureGroup group = new FailureGroup(Colour.GREEN, "GET /", "status 503", 7,
+                List.of("at 0.100 s on connection 1: 503 \"down\""));
+        DrillReport report = new DrillReport(TARGETS, Duration.ofMillis(1000), 1,
+                Map.of(Colour.BLUE, 10L, Colour.GREEN, 7L), Map.of(Colour.GREEN, 7L), List.of(group), 2, List.of(),
+                Latency.NONE);
+
+        assertThat(report.summary()).contains(
+                "  failures:",
+                "    green GET /: status 503, 7 times, e.g.",
+                "      at 0.100 s on connection 1: 503 \"down\"")
+                .endsWith("FAILED: green failed 7 of 7 requests");
+        assertThatThrownBy(report::assertNoFailures).isInstanceOf(AssertionError.class)
+                .hasMessage(report.summary());
+    }
+
+    @Test
+    void noRequestAtAll_orARefusedSwitch_fails() {
+        DrillReport empty = new DrillReport(TARGETS, Duration.ofMillis(1000), 1, Map.of(), Map.of(), List.of(), 1,
+                List.of("refused by guard healthy-target: no healthy backend"), Latency.NONE);
+
+        assertThat(empty.passed()).isFalse();
+        assertThat(empty.summary()).endsWith("FAILED: 1 switches refused; no request was sent")
+                .contains("refused switches: 1, first: refused by guard healthy-target");
+    }
+}

@@ -1,0 +1,118 @@
+package dev.bluegreen.drill;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.bluegreen.core.Colour;
+import dev.bluegreen.testing.ChaosBackend;
+import dev.bluegreen.testing.TestBackend;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The drill end to end: two real backends on 127.0.0.1, the drill's proxy in front, switches under load. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class SwitchDrillTest {
+
+    @Test
+    void twoHealthyVersions_hundredSwitches_noFailure_bothColoursServed() {
+        try (TestBackend blue = TestBackend.start("blue"); TestBackend green = TestBackend.start("green")) {
+            DrillReport report = SwitchDrill.builder()
+                    .blue(blue.address())
+                    .green("127.0.0.1:" + green.port())
+                    .get("/", "/orders/42")
+                    .request(DrillRequest.of("POST", "/orders").withBody("application/json", "{\"item\":\"tea\"}"))
+                    .connections(4)
+                    .switches(100)
+                    .duration(Duration.ofSeconds(2))
+                    .build()
+                    .run();
+
+            report.assertNoFailures();
+            assertThat(report.switches()).isEqualTo(100);
+            assertThat(report.refusedSwitches()).isEmpty();
+            assertThat(report.requests(Colour.BLUE)).isPositive();
+            assertThat(report.requests(Colour.GREEN)).isPositive();
+            assertThat(report.latency().max()).isPositive();
+            assertThat(report.summary()).contains("100 switches", ", 0 failed", "latency: p50");
+            assertThat(blue.requests()).anySatisfy(seen -> assertThat(seen.uri()).isEqualTo("/orders"));
+        }
+    }
+
+    @Test
+    void greenAnswers503_theAssertionNamesGreen_theRequestAndAnExample() {
+        try (TestBackend blue = TestBackend.start("blue"); TestBackend green = TestBackend.start("green")) {
+            green.status(503, "down for maintenance");
+            DrillReport report = SwitchDrill.builder()
+                    .blue(blue.address())
+                    .green(green.address())
+                    .switches(10)
+                    .connections(2)
+                    .duration(Duration.ofMillis(1200))
+                    .build()
+                    .run();
+
+            assertThat(report.passed()).isFalse();
+            assertThat(report.failed(Colour.BLUE)).isZero();
+            assertThat(report.failed(Colour.GREEN)).isPositive().isEqualTo(report.requests(Colour.GREEN));
+            assertThat(report.failures()).singleElement().satisfies(group -> {
+                assertThat(group.colour()).isEqualTo(Colour.GREEN);
+                assertThat(group.request()).isEqualTo("GET /");
+                assertThat(group.reason()).isEqualTo("status 503");
+                assertThat(group.examples()).isNotEmpty().allSatisfy(example -> assertThat(example)
+                        .matches("at \\d+\\.\\d{3} s on connection [12]: 503 \"down for maintenance\""));
+            });
+            assertThatThrownBy(report::assertNoFailures).isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("green GET /: status 503")
+                    .hasMessageContaining("FAILED: green failed");
+        }
+    }
+
+    @Test
+    void greenClosesEveryConnection_failuresCountedAgainstGreen() {
+        try (TestBackend blue = TestBackend.start("blue");
+             ChaosBackend green = ChaosBackend.start(ChaosBackend.Fault.CLOSE_BEFORE_RESPONSE)) {
+            DrillReport report = SwitchDrill.builder()
+                    .blue(blue.address())
+                    .green("127.0.0.1:" + green.port())
+                    .switches(4)
+                    .connections(2)
+                    .duration(Duration.ofMillis(1000))
+                    .build()
+                    .run();
+
+            assertThat(report.failed(Colour.GREEN)).isPositive();
+            assertThat(report.summary()).containsPattern("FAILED: .*green failed");
+            // The proxy's own 502 names no colour: a failure is put on the colour live when its request was sent,
+            // marked uncertain when a switch came while it was under way; only such a guess can land on blue.
+            assertThat(report.failures()).filteredOn(group -> group.colour() == Colour.BLUE)
+                    .allSatisfy(group -> assertThat(group.reason()).contains("colour uncertain"));
+        }
+    }
+
+    @Test
+    void builder_withoutGreen_saysWhatIsMissing() {
+        assertThatThrownBy(() -> SwitchDrill.builder().blue("127.0.0.1:8081").build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("green: not set");
+    }
+
+    @Test
+    void builder_sameAddressTwice_isRefused() {
+        assertThatThrownBy(() -> SwitchDrill.builder().blue("127.0.0.1:8081").green("127.0.0.1:8081").build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("green: 127.0.0.1:8081, the same as blue");
+    }
+
+    @Test
+    void builder_badValues_nameTheValueAndTheExpectation() {
+        SwitchDrill.Builder builder = SwitchDrill.builder();
+        assertThatThrownBy(() -> builder.blue("nonsense")).hasMessageContaining("nonsense");
+        assertThatThrownBy(() -> builder.connections(0)).hasMessage("connections: 0 (expected: 1-256)");
+        assertThatThrownBy(() -> builder.switches(0)).hasMessage("switches: 0 (expected: 1-100000)");
+        assertThatThrownBy(() -> builder.duration(Duration.ofMillis(5)))
+                .hasMessage("duration: PT0.005S (expected: 100 ms to 1 h)");
+        assertThatThrownBy(() -> builder.get("orders")).hasMessageContaining("path: 'orders' (expected:");
+    }
+}

@@ -1,0 +1,80 @@
+package dev.bluegreen.examples.options;
+
+import dev.bluegreen.core.BlueGreen;
+import dev.bluegreen.examples.Converters;
+import dev.bluegreen.examples.Converters.ListenAddress;
+import dev.bluegreen.proxy.AdminEndpoint;
+import dev.bluegreen.proxy.BlueGreenMetrics;
+import dev.bluegreen.proxy.BlueGreenProxy;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * The admin endpoint beside the proxy, with the proxy's meters at {@code /metrics}: {@code --admin},
+ * {@code --admin-token}, {@code --admin-allowed-hosts}, {@code --admin-allowed-origins}. Unlike the other groups it builds a server of its own, once the proxy is built.
+ */
+public final class AdminOptions {
+
+    @Option(names = "--admin", paramLabel = "HOST:PORT", converter = Converters.ListenAddressConverter.class,
+            description = "Also run the admin endpoint there: the status page at /, GET /status, /history,"
+                    + " /metrics, POST /switch?to=green, /promote, /rollback, /deploy. Beyond loopback it needs"
+                    + " --admin-token.")
+    ListenAddress admin;
+
+    @Option(names = "--admin-token", paramLabel = "TOKEN",
+            description = "A bearer token every admin request but the page must carry (at least 16 characters);"
+                    + " defaults to the environment variable BLUEGREEN_ADMIN_TOKEN.",
+            defaultValue = "${env:BLUEGREEN_ADMIN_TOKEN}")
+    String adminToken;
+
+    @Option(names = "--admin-allowed-hosts", paramLabel = "HOST", split = ",",
+            description = "Names (without port) the admin endpoint also answers in Host, besides its address and,"
+                    + " on loopback, localhost; any other gets 421 (keeps DNS-rebinding pages out).")
+    List<String> adminAllowedHosts;
+
+    @Option(names = "--admin-allowed-origins", paramLabel = "ORIGIN", split = ",",
+            description = "Origins (scheme://host[:port]) whose pages may change state through the admin endpoint,"
+                    + " e.g. a reverse proxy's https://admin.example.com; other web pages get 403.")
+    List<String> adminAllowedOrigins;
+
+    /** Creates the group; picocli does this. */
+    public AdminOptions() {
+    }
+
+    /**
+     * The admin endpoint of {@code --admin}, not started.
+     *
+     * @param blueGreen the admin object it serves
+     * @param proxy the proxy whose status and meters it shows
+     * @param errors turns a refused value into a usage error naming the option
+     * @return the endpoint, or {@code null} without {@code --admin}
+     * @throws picocli.CommandLine.ParameterException if the token is refused, or the address needs a token
+     */
+    public AdminEndpoint endpoint(BlueGreen blueGreen, BlueGreenProxy proxy, OptionErrors errors) {
+        if (admin == null) {
+            return null;
+        }
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        BlueGreenMetrics.of(proxy).bindTo(registry);
+        AdminEndpoint.Builder endpoint = AdminEndpoint.builder(blueGreen)
+                .listen(admin.host(), admin.port())
+                .proxy(proxy)
+                .metrics(registry::scrape);
+        if (adminToken != null && !adminToken.isEmpty()) {
+            errors.check("--admin-token", () -> endpoint.bearerToken(adminToken));
+        }
+        if (adminAllowedHosts != null) {
+            errors.check("--admin-allowed-hosts", () -> endpoint.allowedHosts(adminAllowedHosts));
+        }
+        if (adminAllowedOrigins != null) {
+            errors.check("--admin-allowed-origins", () -> endpoint.allowedOrigins(adminAllowedOrigins));
+        }
+        try {
+            return endpoint.build();
+        } catch (IllegalStateException e) {
+            throw errors.usage("--admin", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.bluegreen.examples.options;
+
+import dev.bluegreen.examples.Converters;
+import dev.bluegreen.proxy.BlueGreenProxyBuilder;
+import dev.bluegreen.proxy.HealthCheckSettings;
+import dev.bluegreen.proxy.OutlierEjection;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/**
+ * Health checks, the switch guard that relies on them, passive ejection and pre-warming before a switch:
+ * {@code --[no-]health-checks}, {@code --health-*}, {@code --min-healthy}, {@code --eject-after}, {@code --prewarm}.
+ */
+public final class HealthOptions implements ProxyOptionGroup {
+
+    @Option(names = "--health-checks", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Check every backend of both pools with GET --health-path: unhealthy backends get no"
+                    + " traffic, and a switch to a pool without a healthy backend is refused (default: on;"
+                    + " --no-health-checks turns checks and the switch guard off).")
+    boolean healthChecks;
+
+    @Option(names = "--health-path", paramLabel = "PATH", defaultValue = HealthCheckSettings.DEFAULT_PATH,
+            description = "The path the health checks GET; 2xx and 3xx pass (default: ${DEFAULT-VALUE}).")
+    String healthPath;
+
+    @Option(names = "--health-interval", paramLabel = "DURATION", defaultValue = "2s",
+            converter = Converters.DurationConverter.class,
+            description = "Time between two checks of a backend (default: ${DEFAULT-VALUE}).")
+    Duration healthInterval;
+
+    @Option(names = "--health-timeout", paramLabel = "DURATION", defaultValue = "1s",
+            converter = Converters.DurationConverter.class,
+            description = "How long one check may take, connect included (default: ${DEFAULT-VALUE}).")
+    Duration healthTimeout;
+
+    @Option(names = "--health-rise", paramLabel = "N", defaultValue = "2",
+            description = "Passes in a row that make an unhealthy backend healthy (default: ${DEFAULT-VALUE}).")
+    int healthRise;
+
+    @Option(names = "--health-fall", paramLabel = "N", defaultValue = "3",
+            description = "Failures in a row that make a healthy backend unhealthy (default: ${DEFAULT-VALUE}).")
+    int healthFall;
+
+    @Option(names = "--min-healthy", paramLabel = "N", defaultValue = "1",
+            description = "The switch guard: a switch or promote needs at least N backends of the target pool"
+                    + " healthy in a check made at that moment; 0 turns the guard off (default: ${DEFAULT-VALUE}).")
+    int minHealthy;
+
+    // Descriptions are format strings (picocli expands %n): a literal per cent sign is written %%.
+    @Option(names = "--eject-after", paramLabel = "N", defaultValue = "5",
+            description = "Passive ejection: a backend whose requests fail N times in a row (connect failures, 5xx)"
+                    + " gets no traffic for 30 s, longer on repeats; at most 10 %% of a pool; 0 turns it off"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int ejectAfter;
+
+    @Option(names = "--prewarm", paramLabel = "N", defaultValue = "1",
+            description = "Before a switch, open N connections per event loop to each backend of the target pool;"
+                    + " 0 turns it off (default: ${DEFAULT-VALUE}).")
+    int prewarm;
+
+    /** Creates the group; picocli does this. */
+    public HealthOptions() {
+    }
+
+    @Override
+    public void configureProxy(BlueGreenProxyBuilder proxy, OptionErrors errors) {
+        if (healthChecks) {
+            HealthCheckSettings path = errors.check("--health-path", () -> HealthCheckSettings.defaults()
+                    .withPath(healthPath));
+            HealthCheckSettings every = errors.check("--health-interval", () -> path.withInterval(healthInterval));
+            HealthCheckSettings timed = errors.check("--health-timeout", () -> every.withTimeout(healthTimeout));
+            HealthCheckSettings risen = errors.check("--health-rise",
+                    () -> timed.withThresholds(healthRise, timed.fall()));
+            HealthCheckSettings all = errors.check("--health-fall",
+                    () -> risen.withThresholds(risen.rise(), healthFall));
+            proxy.healthChecks(all);
+            if (minHealthy == 0) {
+                proxy.withoutTargetGuard();
+            } else {
+                errors.check("--min-healthy", () -> proxy.targetGuard(minHealthy));
+            }
+        } else if (minHealthy > 1) {
+            throw errors.usage("--min-healthy", minHealthy + " with --no-health-checks (expected: health checks on,"
+                    + " the guard judges by them)");
+        }
+        if (ejectAfter != 0) {
+            errors.check("--eject-after", () -> proxy.outlierEjection(OutlierEjection.defaults()
+                    .withConsecutiveFailures(ejectAfter)));
+        }
+        errors.check("--prewarm", () -> proxy.prewarm(prewarm));
+    }
+}

@@ -1,0 +1,31 @@
+package dev.bluegreen.examples.options;
+
+import dev.bluegreen.examples.Converters;
+import dev.bluegreen.examples.Converters.ListenAddress;
+import dev.bluegreen.proxy.BlueGreenProxyBuilder;
+import picocli.CommandLine.Option;
+
+/** Where the proxy listens and how many event-loop threads it runs: {@code --listen}, {@code --threads}. */
+public final class ListenerOptions implements ProxyOptionGroup {
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
+            converter = Converters.ListenAddressConverter.class,
+            description = "Where the proxy listens; port 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    ListenAddress listen;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Event-loop threads (default: the number of cores).")
+    Integer threads;
+
+    /** Creates the group; picocli does this. */
+    public ListenerOptions() {
+    }
+
+    @Override
+    public void configureProxy(BlueGreenProxyBuilder proxy, OptionErrors errors) {
+        proxy.listen(listen.host(), listen.port());
+        if (threads != null) {
+            errors.check("--threads", () -> proxy.eventLoopThreads(threads));
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.bluegreen.examples.options;
+
+import dev.bluegreen.core.Backend;
+import dev.bluegreen.core.BlueGreen;
+import dev.bluegreen.core.Colour;
+import dev.bluegreen.core.Environment;
+import dev.bluegreen.examples.Converters;
+import dev.bluegreen.proxy.BlueGreenProxyBuilder;
+import java.time.Duration;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * The two pools, their version labels, the colour live at the start, and how long the proxy waits on their backends:
+ * {@code --blue}, {@code --green}, {@code --live}, {@code --blue-version}, {@code --green-version},
+ * {@code --connect-timeout}, {@code --response-timeout}.
+ */
+public final class PoolOptions implements ProxyOptionGroup {
+
+    @Option(names = "--blue", paramLabel = "HOST:PORT", required = true, split = ",",
+            converter = Converters.BackendConverter.class,
+            description = "The blue pool: backends separated by commas, as in 10.0.0.1:8080,10.0.0.2:8080.")
+    List<Backend> blue;
+
+    @Option(names = "--green", paramLabel = "HOST:PORT", split = ",", converter = Converters.BackendConverter.class,
+            description = "The green pool, as --blue; empty when left out.")
+    List<Backend> green;
+
+    @Option(names = "--live", paramLabel = "COLOUR", defaultValue = "blue",
+            converter = Converters.ColourConverter.class,
+            description = "The colour that is live at the start: blue or green (default: ${DEFAULT-VALUE}).")
+    Colour live;
+
+    @Option(names = "--blue-version", paramLabel = "V", defaultValue = "blue",
+            description = "A version label for the blue pool, shown in /status and logs (default: ${DEFAULT-VALUE}).")
+    String blueVersion;
+
+    @Option(names = "--green-version", paramLabel = "V", defaultValue = "green",
+            description = "A version label for the green pool (default: ${DEFAULT-VALUE}).")
+    String greenVersion;
+
+    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "2s",
+            converter = Converters.DurationConverter.class,
+            description = "How long one upstream connect may take, as in 500ms, 2s, 1m (default: ${DEFAULT-VALUE}).")
+    Duration connectTimeout;
+
+    @Option(names = "--response-timeout", paramLabel = "DURATION", defaultValue = "30s",
+            converter = Converters.DurationConverter.class,
+            description = "How long a backend may stay silent before the client gets 504 (default: ${DEFAULT-VALUE}).")
+    Duration responseTimeout;
+
+    /** Creates the group; picocli does this. */
+    public PoolOptions() {
+    }
+
+    @Override
+    public AutoCloseable configureAdmin(BlueGreen.Builder admin, OptionErrors errors) {
+        List<Backend> greenPool = green == null ? List.of() : green;
+        Environment bluePool = environment(Colour.BLUE, "--blue", blue, "--blue-version", blueVersion, errors);
+        Environment greenEnv = environment(Colour.GREEN, "--green", greenPool, "--green-version", greenVersion,
+                errors);
+        if (live == Colour.GREEN && greenPool.isEmpty()) {
+            throw errors.usage("--live", "green, but --green names no backends (expected: a colour whose pool has"
+                    + " backends)");
+        }
+        admin.blue(bluePool.version(), bluePool.backends())
+                .green(greenEnv.version(), greenEnv.backends())
+                .live(live);
+        return null;
+    }
+
+    @Override
+    public void configureProxy(BlueGreenProxyBuilder proxy, OptionErrors errors) {
+        errors.check("--connect-timeout", () -> proxy.connectTimeout(connectTimeout));
+        errors.check("--response-timeout", () -> proxy.responseTimeout(responseTimeout));
+    }
+
+    private static Environment environment(Colour colour, String poolOption, List<Backend> backends,
+                                           String versionOption, String version, OptionErrors errors) {
+        // The version first, against an empty pool, so that a bad label is blamed on its own option.
+        errors.check(versionOption, () -> Environment.of(colour, version, List.of()));
+        return errors.check(poolOption, () -> Environment.of(colour, version, backends));
+    }
+}

@@ -1,0 +1,98 @@
+package dev.bluegreen.examples.options;
+
+import dev.bluegreen.core.BlueGreen;
+import dev.bluegreen.zookeeper.ZooKeeperRoutingStore;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import picocli.CommandLine.Option;
+
+/**
+ * A routing state shared by a fleet of proxies through ZooKeeper: {@code --zookeeper}, {@code --zk-path},
+ * {@code --zk-instance}.
+ */
+public final class ZooKeeperOptions implements ProxyOptionGroup {
+
+    /** The znode of {@code --zk-path} when left out. */
+    public static final String DEFAULT_ZK_PATH = "/bluegreen";
+
+    /** The ZooKeeper session: long enough to ride out a pause, short enough that the fleet view notices a loss. */
+    private static final int ZK_SESSION_TIMEOUT_MS = 15_000;
+    private static final int ZK_CONNECTION_TIMEOUT_MS = 5_000;
+
+    @Option(names = "--zookeeper", paramLabel = "HOST:PORT[,HOST:PORT...]",
+            description = "Share the routing state with a fleet of proxies through these ZooKeeper servers: a change"
+                    + " made through any instance's admin endpoint moves them all. The pools and --live given here"
+                    + " only start the fleet when its znode does not exist yet. Without it, the state lives in this"
+                    + " process.")
+    String zookeeper;
+
+    @Option(names = "--zk-path", paramLabel = "PATH",
+            description = "With --zookeeper: the znode holding the fleet's routing state (default: "
+                    + DEFAULT_ZK_PATH + "); instances register under PATH/instances.")
+    String zkPath;
+
+    @Option(names = "--zk-instance", paramLabel = "ID",
+            description = "With --zookeeper: this instance's id in the fleet, unique and stable across restarts"
+                    + " (default: HOSTNAME-PID).")
+    String zkInstance;
+
+    /** Creates the group; picocli does this. */
+    public ZooKeeperOptions() {
+    }
+
+    /**
+     * With {@code --zookeeper}: starts a Curator client and sets the builder to keep its state in ZooKeeper.
+     *
+     * @return the client, to close after the admin object; {@code null} without {@code --zookeeper}
+     */
+    @Override
+    public AutoCloseable configureAdmin(BlueGreen.Builder admin, OptionErrors errors) {
+        if (zookeeper == null) {
+            if (zkPath != null || zkInstance != null) {
+                throw errors.usage(zkPath != null ? "--zk-path" : "--zk-instance", "given without --zookeeper"
+                        + " (expected: --zookeeper HOST:PORT[,HOST:PORT...] to share the state through ZooKeeper)");
+            }
+            return null;
+        }
+        if (zookeeper.isBlank() || zookeeper.chars().anyMatch(Character::isWhitespace)) {
+            throw errors.usage("--zookeeper", "'" + zookeeper + "' (expected: HOST:PORT[,HOST:PORT...] without"
+                    + " spaces)");
+        }
+        CuratorFramework client = CuratorFrameworkFactory.builder()
+                .connectString(zookeeper)
+                .sessionTimeoutMs(ZK_SESSION_TIMEOUT_MS)
+                .connectionTimeoutMs(ZK_CONNECTION_TIMEOUT_MS)
+                .retryPolicy(new ExponentialBackoffRetry(200, 3))
+                .build();
+        try {
+            ZooKeeperRoutingStore.Builder store = errors.check("--zk-path", () -> ZooKeeperRoutingStore.builder(
+                    client, zkPath != null ? zkPath : DEFAULT_ZK_PATH));
+            String id = zkInstance != null ? zkInstance : defaultInstanceId();
+            errors.check("--zk-instance", () -> store.instanceId(id));
+            admin.store(store.build());
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
+        client.start();
+        return client;
+    }
+
+    /** {@code HOSTNAME-PID}: unique on a host, and readable in the fleet view. */
+    private static String defaultInstanceId() {
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                host = "localhost";
+            }
+        }
+        String id = host.replaceAll("[^!-~]|/", "_") + "-" + ProcessHandle.current().pid();
+        return id.length() <= ZooKeeperRoutingStore.MAX_INSTANCE_ID_LENGTH ? id
+                : id.substring(id.length() - ZooKeeperRoutingStore.MAX_INSTANCE_ID_LENGTH);
+    }
+}

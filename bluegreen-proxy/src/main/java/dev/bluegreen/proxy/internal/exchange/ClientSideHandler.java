@@ -1,0 +1,241 @@
+package dev.bluegreen.proxy.internal.exchange;
+
+import dev.bluegreen.core.Environment;
+import dev.bluegreen.core.RoutingSnapshot;
+import dev.bluegreen.proxy.internal.request.ClientProtocol;
+import dev.bluegreen.proxy.internal.request.ErrorResponses;
+import dev.bluegreen.proxy.internal.request.ForwardedHeaders;
+import dev.bluegreen.proxy.internal.request.RequestHead;
+import dev.bluegreen.proxy.internal.request.RequestRejectedException;
+import dev.bluegreen.proxy.internal.routing.Route;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last handler of a client side, an HTTP/1.1 connection or an HTTP/2 stream: it turns each request that passed
+ * the rules into an {@link Exchange}, one at a time, and hands the exchange what follows (body, writability, the
+ * client's close). What differs by protocol — refusals, interim responses, tunnels, what happens after an exchange —
+ * is left to the subclass.
+ *
+ * <p>Routing happens here: the routing snapshot is read once, when the request head arrives, and the exchange is
+ * pinned to the colour the router picks by it, the live colour unless preview, a shift or a sticky session says
+ * otherwise (DESIGN.md, invariant 1). The connection itself belongs to no colour: its next request is routed afresh.
+ */
+public abstract class ClientSideHandler extends ChannelInboundHandlerAdapter implements ClientSide {
+
+    /** Marks the connections of the preview listener: all their requests go to the idle colour. */
+    public static final AttributeKey<Boolean> PREVIEW_LISTENER = AttributeKey.valueOf("bluegreen.previewListener");
+
+    private static final Logger log = LoggerFactory.getLogger(ClientSideHandler.class);
+
+    private final LoopContexts loops;
+    private final ClientProtocol protocol;
+    private ChannelHandlerContext ctx;
+    private LoopContext loop;
+    private Exchange exchange;
+    private long epoch;
+    private String clientIp;
+    private boolean secure;
+    private boolean previewListener;
+
+    protected ClientSideHandler(LoopContexts loops, ClientProtocol protocol) {
+        this.loops = loops;
+        this.protocol = protocol;
+    }
+
+    /** The client's connection: the channel itself, or an HTTP/2 stream's parent. */
+    protected abstract Channel connection(ChannelHandlerContext ctx);
+
+    /**
+     * Refuses a request that did not pass the rules (or could not be decoded); nothing of it reached a backend.
+     * The subclass answers as its protocol requires and, on HTTP/1.1, closes.
+     */
+    protected abstract void reject(RequestRejectedException rejection);
+
+    /** The exchange under way ended (see {@link ClientSide#exchangeEnded}); the next request may be read. */
+    protected abstract void afterExchange(ChannelFuture lastWrite, boolean close);
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        loop = loops.of(ctx.channel().eventLoop());
+        epoch = loop.services().liveColourChanges().getAsLong();
+        clientIp = ForwardedHeaders.clientIp(ctx.channel().remoteAddress());
+        Channel connection = connection(ctx);
+        previewListener = connection.hasAttr(PREVIEW_LISTENER);
+        secure = connection.pipeline().get(SslHandler.class) != null;
+        ctx.read();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        Exchange current = exchange;
+        exchange = null;
+        if (current != null) {
+            current.onClientClosed();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest request) {
+            onRequestHead(request);
+        } else if (msg instanceof ByteBuf bytes) {
+            Exchange current = exchange;
+            if (current != null) {
+                current.onClientBytes(bytes);
+            } else {
+                bytes.release();
+            }
+        } else if (msg instanceof HttpContent content) {
+            onContent(content);
+        } else {
+            ReferenceCountUtil.release(msg);
+            ctx.read();
+        }
+    }
+
+    private void onContent(HttpContent content) {
+        Exchange current = exchange;
+        DecoderResult result = content.decoderResult();
+        if (result.isFailure()) {
+            // A body that could not be decoded, stalled, or grew past its limit: the exchange fails (the backend
+            // never sees a clean end of it) and, on HTTP/1.1, the connection closes: it can't be resynchronised.
+            content.release();
+            RequestRejectedException rejection = rejectionOf(result.cause());
+            if (current != null) {
+                current.onClientFailed(rejection.status(), rejection.getMessage());
+            } else {
+                ctx.close();
+            }
+        } else if (current != null) {
+            current.onClientContent(content);
+        } else {
+            // The end of a request the proxy already answered itself.
+            content.release();
+            ctx.read();
+        }
+    }
+
+    private void onRequestHead(HttpRequest request) {
+        if (exchange != null) {
+            // Unreachable while reads are only asked for between exchanges; never serve two at once.
+            ReferenceCountUtil.release(request);
+            log.warn("{}: a request arrived while {} was under way; closing", ctx.channel(), exchange);
+            ctx.close();
+            return;
+        }
+        DecoderResult result = request.decoderResult();
+        if (result.isFailure()) {
+            reject(rejectionOf(result.cause()));
+            return;
+        }
+        RequestHead head = RequestHead.of(request, protocol);
+        ExchangeServices services = loop.services();
+        RoutingSnapshot snapshot = services.snapshots().get();
+        Route route = services.router().route(request, snapshot, previewListener);
+        Environment environment = snapshot.environment(route.colour());
+        if (environment.isEmpty()) {
+            String pool = route.kind().pool();
+            log.warn("503: the {} pool ({}) has no backends; {}", pool, route.colour().label(), head);
+            boolean close = isDraining() || !head.keepAlive() || head.hasBody();
+            ChannelFuture written = ctx.writeAndFlush(ErrorResponses.of(ctx.alloc(),
+                    HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "no backend in the " + pool + " pool (" + route.colour().label() + ")", close));
+            afterExchange(written, close);
+            return;
+        }
+        exchange = new Exchange(this, loop, head, route, environment, snapshot.generation());
+        exchange.start();
+    }
+
+    /** What a failed decoding or a refusal means for the client: its status and message. */
+    private static RequestRejectedException rejectionOf(Throwable cause) {
+        if (cause instanceof RequestRejectedException rejected) {
+            return rejected;
+        }
+        HttpResponseStatus status = HttpResponseStatus.BAD_REQUEST;
+        if (cause instanceof TooLongHttpLineException) {
+            status = HttpResponseStatus.REQUEST_URI_TOO_LONG;
+        } else if (cause instanceof TooLongHttpHeaderException) {
+            status = HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+        } else if (cause instanceof TooLongFrameException) {
+            status = HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
+        }
+        return new RequestRejectedException(status, "bad request: " + cause.getMessage(),
+                status == HttpResponseStatus.BAD_REQUEST);
+    }
+
+    @Override
+    public final void exchangeEnded(ChannelFuture lastWrite, boolean close) {
+        exchange = null;
+        afterExchange(lastWrite, close);
+    }
+
+    /** Whether an exchange is under way. */
+    protected final boolean busy() {
+        return exchange != null;
+    }
+
+    /** Asks the exchange under way to close the connection after its response (the proxy is shutting down). */
+    protected final void closeAfterExchange() {
+        if (exchange != null) {
+            exchange.closeClientAfterResponse();
+        }
+    }
+
+    /** This loop's context (set once the channel is active). */
+    protected final LoopContext loop() {
+        return loop;
+    }
+
+    @Override
+    public final ChannelHandlerContext ctx() {
+        return ctx;
+    }
+
+    @Override
+    public final String clientIp() {
+        return clientIp;
+    }
+
+    @Override
+    public final boolean isSecure() {
+        return secure;
+    }
+
+    @Override
+    public final long epoch() {
+        return epoch;
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        Exchange current = exchange;
+        if (current != null && ctx.channel().isWritable()) {
+            current.onClientWritable();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+}

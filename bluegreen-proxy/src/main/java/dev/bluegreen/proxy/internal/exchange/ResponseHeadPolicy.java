@@ -1,0 +1,59 @@
+package dev.bluegreen.proxy.internal.exchange;
+
+import dev.bluegreen.core.Environment;
+import dev.bluegreen.proxy.internal.ProxyConfig;
+import dev.bluegreen.proxy.internal.request.MessageHeads;
+import dev.bluegreen.proxy.internal.request.RequestHead;
+import dev.bluegreen.proxy.internal.routing.Route;
+import dev.bluegreen.proxy.internal.routing.Router;
+import io.netty.handler.codec.http.HttpResponse;
+import java.util.function.LongSupplier;
+
+/**
+ * Turns a backend's final response head into the client's, in place: hop-by-hop headers stripped, the body framed
+ * for the client's protocol, what the route tells (routing header, a new session's cookie), what routing learns from
+ * it (an application's session cookie), and whether the client connection closes after it. One per proxy; stateless.
+ */
+final class ResponseHeadPolicy {
+
+    private final String routingHeader;
+    private final boolean closeAfterSwitch;
+    private final Router router;
+    private final LongSupplier liveColourChanges;
+
+    ResponseHeadPolicy(ProxyConfig config, Router router, LongSupplier liveColourChanges) {
+        this.routingHeader = config.routingHeader();
+        this.closeAfterSwitch = config.closeClientConnectionsAfterSwitch();
+        this.router = router;
+        this.liveColourChanges = liveColourChanges;
+    }
+
+    /**
+     * Prepares {@code response} for the client of {@code request}.
+     *
+     * @param route       how the request was routed
+     * @param pool        the pool that answered
+     * @param generation  the routing generation the request read
+     * @param clientEpoch the live-colour changes when the client connected
+     * @param close       whether the client connection closes after this response already
+     * @return whether the client connection closes after this response
+     */
+    boolean prepare(HttpResponse response, RequestHead request, Route route, Environment pool, long generation,
+                    long clientEpoch, boolean close) {
+        if (MessageHeads.prepareClientResponse(response, request.version(), request.isHead())) {
+            // An HTTP/1.0 client knows no chunks: the end of the body is the end of the connection.
+            close = true;
+        }
+        if (!request.keepAlive()) {
+            close = true;
+        }
+        if (closeAfterSwitch && clientEpoch != liveColourChanges.getAsLong()) {
+            // The live colour changed since this client connected: move it off this connection.
+            close = true;
+        }
+        route.decorate(response.headers(), routingHeader, generation);
+        router.responded(route, pool, response.headers());
+        MessageHeads.setClientConnection(response, close, request.version());
+        return close;
+    }
+}

@@ -1,0 +1,157 @@
+package dev.bluegreen.proxy.internal.http1;
+
+import dev.bluegreen.proxy.internal.codec.InterimResponses;
+import dev.bluegreen.proxy.internal.exchange.ClientSideHandler;
+import dev.bluegreen.proxy.internal.exchange.LoopContexts;
+import dev.bluegreen.proxy.internal.request.ClientProtocol;
+import dev.bluegreen.proxy.internal.request.ErrorResponses;
+import dev.bluegreen.proxy.internal.request.RequestRejectedException;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last handler of an HTTP/1.1 client connection: its requests, one exchange at a time.
+ *
+ * <pre>
+ * client channel:  ReadActivity → HttpServerCodec → RequestValidator → OneMessagePerRead → Http1ClientConnection
+ * </pre>
+ *
+ * <p>The channel does not read on its own: this handler asks for one message at a time, and asks for the next
+ * request only once the current exchange has ended, so pipelined requests wait their turn in the
+ * {@code OneMessagePerRead} handler and their responses go out in order (RFC 9112 §9.3.2). Besides, it counts the
+ * connection, closes it when idle for the idle timeout, and closes it gracefully (after the exchange under way) when
+ * the proxy stops.
+ */
+public final class Http1ClientConnection extends ClientSideHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(Http1ClientConnection.class);
+
+    private final long idleTimeoutNanos;
+    private boolean draining;
+    private long idleSinceNanos;
+    private ScheduledFuture<?> idleTimer;
+
+    public Http1ClientConnection(LoopContexts loops, long idleTimeoutNanos) {
+        super(loops, ClientProtocol.HTTP_1);
+        this.idleTimeoutNanos = idleTimeoutNanos;
+    }
+
+    @Override
+    protected Channel connection(ChannelHandlerContext ctx) {
+        return ctx.channel();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        idleSinceNanos = System.nanoTime();
+        super.channelActive(ctx);
+        loop().services().counters().clientConnected();
+        scheduleIdleCheck(idleTimeoutNanos);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        loop().services().counters().clientDisconnected();
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
+        }
+        super.channelInactive(ctx);
+    }
+
+    /** Answers a request the proxy can't read on with an error, then closes: the stream can't be trusted. */
+    @Override
+    protected void reject(RequestRejectedException rejection) {
+        loop().services().recorder().get().requestRejected(rejection.status().code());
+        log.debug("{}: {} {}", ctx().channel(), rejection.status().code(), rejection.getMessage());
+        ctx().writeAndFlush(ErrorResponses.of(ctx().alloc(), rejection.status(), rejection.getMessage(), true))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /**
+     * Interim responses are written past the codec: its encoder pairs every response head with one request (to know
+     * which answer a HEAD), and an interim head would take the pairing of the final response.
+     */
+    @Override
+    public void writeInterim(HttpResponse interim) {
+        ChannelHandlerContext codec = ctx().pipeline().context(HttpServerCodec.class);
+        codec.writeAndFlush(InterimResponses.encode(ctx().alloc(), interim), codec.voidPromise());
+    }
+
+    /** The 101 goes out past the codec (as an interim response would), then the codec leaves: bytes from now on. */
+    @Override
+    public void startTunnel(HttpResponse switching) {
+        writeInterim(switching);
+        ctx().pipeline().remove(OneMessagePerRead.class);
+        ctx().pipeline().remove(HttpServerCodec.class);
+    }
+
+    @Override
+    protected void afterExchange(ChannelFuture lastWrite, boolean close) {
+        idleSinceNanos = System.nanoTime();
+        if (close || draining) {
+            if (lastWrite != null && !lastWrite.isVoid()) {
+                lastWrite.addListener(ChannelFutureListener.CLOSE);
+            } else {
+                // Close behind whatever is still queued for the client, not in front of it.
+                ctx().writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            }
+            return;
+        }
+        ctx().read();
+    }
+
+    @Override
+    public boolean isDraining() {
+        return draining;
+    }
+
+    /** Begins a graceful close: now if idle, else after the exchange under way. Runs on the channel's loop. */
+    public void closeGracefully() {
+        draining = true;
+        if (busy()) {
+            closeAfterExchange();
+        } else {
+            ctx().close();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("{}: client connection failed", ctx.channel(), cause);
+        ctx.close();
+    }
+
+    private void scheduleIdleCheck(long delayNanos) {
+        idleTimer = ctx().executor().schedule(this::checkIdle, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Closes a keep-alive connection that has had no request for the idle timeout. One timer per connection,
+     * re-armed only when it fires, rather than one per request.
+     */
+    private void checkIdle() {
+        if (!ctx().channel().isActive()) {
+            return;
+        }
+        if (busy()) {
+            scheduleIdleCheck(idleTimeoutNanos);
+            return;
+        }
+        long idleFor = System.nanoTime() - idleSinceNanos;
+        if (idleFor >= idleTimeoutNanos) {
+            log.debug("{}: idle for {} ms; closing", ctx().channel(), TimeUnit.NANOSECONDS.toMillis(idleFor));
+            ctx().close();
+        } else {
+            scheduleIdleCheck(idleTimeoutNanos - idleFor);
+        }
+    }
+}

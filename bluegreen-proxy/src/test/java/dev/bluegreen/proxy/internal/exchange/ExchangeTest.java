@@ -1,0 +1,254 @@
+package dev.bluegreen.proxy.internal.exchange;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bluegreen.core.Colour;
+import dev.bluegreen.proxy.internal.exchange.ExchangeHarness.FakeUpstream;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Exchange} alone (see {@link ExchangeHarness}): its states, what it sends each way, how it ends and what it
+ * leaves behind (the connection released or closed, the counts back to zero, the status recorded).
+ */
+class ExchangeTest {
+
+    private ExchangeHarness harness = new ExchangeHarness(2, Duration.ofSeconds(5));
+
+    @AfterEach
+    void close() {
+        harness.close();
+    }
+
+    private static HttpRequest get() {
+        HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/a");
+        request.headers().set("host", "shop.example");
+        return request;
+    }
+
+    private static HttpRequest post(int length) {
+        HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/up");
+        request.headers().set("host", "shop.example").setInt("content-length", length);
+        return request;
+    }
+
+    private static HttpResponse ok(int length) {
+        HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        response.headers().setInt("content-length", length);
+        return response;
+    }
+
+    private static LastHttpContent body(String text) {
+        return new DefaultLastHttpContent(Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII));
+    }
+
+    private void assertAllReleasedAndCounted(int status) {
+        assertThat(harness.counters.activeExchanges(Colour.BLUE)).isZero();
+        assertThat(harness.recordedStatuses).containsExactly(status);
+    }
+
+    @Test
+    void get_isRelayedBothWays_andItsConnectionGoesBackToThePool() {
+        Exchange exchange = harness.start(get());
+        assertThat(harness.counters.activeExchanges(Colour.BLUE)).isOne();
+        FakeUpstream upstream = harness.upstreams.connect(false);
+        exchange.onClientContent(LastHttpContent.EMPTY_LAST_CONTENT);
+
+        assertThat(upstream.sent).hasSize(2);
+        HttpRequest forwarded = (HttpRequest) upstream.sent.get(0);
+        assertThat(forwarded.headers().get("x-forwarded-for")).isEqualTo("192.0.2.7");
+        assertThat(forwarded.headers().get("via")).contains("bluegreen");
+
+        upstream.answer(ok(2));
+        upstream.answer(body("ok"));
+
+        List<Object> received = harness.clientReceived();
+        assertThat(received).hasSize(2);
+        assertThat(((HttpResponse) received.get(0)).status().code()).isEqualTo(200);
+        assertThat(((HttpContent) received.get(1)).content().toString(StandardCharsets.US_ASCII)).isEqualTo("ok");
+        received.forEach(ReferenceCountUtil::release);
+        assertThat(upstream.releasedReusable).as("kept for the next request").isTrue();
+        assertThat(harness.side.ended).isTrue();
+        assertThat(harness.side.closeAfter).isFalse();
+        assertAllReleasedAndCounted(200);
+    }
+
+    @Test
+    void refusedConnect_triesTheOtherBackend() {
+        Exchange exchange = harness.start(get());
+        var refused = harness.upstreams.refuse();
+        FakeUpstream upstream = harness.upstreams.connect(false);
+        assertThat(upstream.backend()).isNotEqualTo(refused);
+        exchange.onClientContent(LastHttpContent.EMPTY_LAST_CONTENT);
+
+        upstream.answer(ok(0));
+        upstream.answer(LastHttpContent.EMPTY_LAST_CONTENT);
+
+        harness.clientReceived().forEach(ReferenceCountUtil::release);
+        assertAllReleasedAndCounted(200);
+    }
+
+    @Test
+    void everyConnectRefused_isA502_fromTheProxy_andTheConnectionStaysOpen() {
+        harness.start(get());
+        harness.upstreams.refuse();
+        harness.upstreams.refuse();
+
+        List<Object> received = harness.clientReceived();
+        assertThat(((FullHttpResponse) received.get(0)).status().code()).isEqualTo(502);
+        received.forEach(ReferenceCountUtil::release);
+        assertThat(harness.upstreams.pending).as("two backends, two tries").isEmpty();
+        assertThat(harness.side.closeAfter).isFalse();
+        assertAllReleasedAndCounted(502);
+    }
+
+    @Test
+    void staleReusedConnection_closingBeforeTheResponse_isReplayedOnANewOne() {
+        Exchange exchange = harness.start(get());
+        FakeUpstream stale = harness.upstreams.connect(true);
+        exchange.onClientContent(LastHttpContent.EMPTY_LAST_CONTENT);
+
+        stale.listener.onUpstreamClosed();
+
+        assertThat(harness.upstreams.pending.peek().fresh()).as("a new connection, not an idle one").isTrue();
+        FakeUpstream fresh = harness.upstreams.connect(false);
+        assertThat(fresh.sent).hasSize(2);
+        fresh.answer(ok(0));
+        fresh.answer(LastHttpContent.EMPTY_LAST_CONTENT);
+        harness.clientReceived().forEach(ReferenceCountUtil::release);
+        assertAllReleasedAndCounted(200);
+    }
+
+    @Test
+    void newConnectionClosingBeforeTheResponse_isA502_notReplayed() {
+        Exchange exchange = harness.start(get());
+        FakeUpstream upstream = harness.upstreams.connect(false);
+        exchange.onClientContent(LastHttpContent.EMPTY_LAST_CONTENT);
+
+        upstream.listener.onUpstreamClosed();
+
+        assertThat(harness.upstreams.pending).isEmpty();
+        List<Object> received = harness.clientReceived();
+        assertThat(((FullHttpResponse) received.get(0)).status().code()).isEqualTo(502);
+        received.forEach(ReferenceCountUtil::release);
+        assertAllReleasedAndCounted(502);
+    }
+
+    @Test
+    void earlyResponse_dropsTheRestOfTheBody_andTheConnection_thenEnds() {
+        Exchange exchange = harness.start(post(6));
+        FakeUpstream upstream = harness.upstreams.connect(false);
+        exchange.onClientContent(new DefaultHttpContent(Unpooled.copiedBuffer("abc", StandardCharsets.US_ASCII)));
+
+        upstream.answer(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE));
+        upstream.answer(LastHttpContent.EMPTY_LAST_CONTENT);
+        assertThat(upstream.releasedReusable).as("out of step: closed").isFalse();
+        assertThat(harness.side.ended).as("still reading the body").isFalse();
+
+        exchange.onClientContent(body("def"));
+
+        assertThat(harness.side.ended).isTrue();
+        harness.clientReceived().forEach(ReferenceCountUtil::release);
+        upstream.releaseSent();
+        assertAllReleasedAndCounted(413);
+    }
+
+    @Test
+    void backendClosingMidResponse_cutsTheClientConnection() {
+        Exchange exchange = harness.start(get());
+        FakeUpstream upstream = harness.upstreams.connect(false);
+        exchange.onClientContent(LastHttpContent.EMPTY_LAST_CONTENT);
+        upstream.answer(ok(10));
+
+        upstream.listener.onUpstreamClosed();
+
+        assertThat(harness.side.ended).isTrue();
+        assertThat(harness.side.closeAfter).isTrue();
+        assertThat(harness.side.lastWrite).as("no clean end for the client").isNull();
+        harness.clientReceived().forEach(ReferenceCountUtil::release);
+        assertAllReleasedAndCounted(0);
+    }
+
+    @Test
+    void silentBackend_isA504_afterTheResponseTimeout() {
+        Exchange exchange = harness.start(get());
+        FakeUpstream upstream = harness.upstreams.connect(false);
+        exchange.onClientContent(LastHttpContent.EMPTY_LAST_CONTENT);
+
+        exchange.checkResponseTimeout(System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
+        assertThat(harness.side.ended).as("not yet").isFalse();
+        exchange.checkResponseTimeout(System.nanoTime() + TimeUnit.SECONDS.toNanos(6));
+
+        List<Object> received = harness.clientReceived();
+        assertThat(((FullHttpResponse) received.get(0)).status().code()).isEqualTo(504);
+        received.forEach(ReferenceCountUtil::release);
+        assertThat(upstream.releasedReusable).isFalse();
+        assertAllReleasedAndCounted(504);
+    }
+
+    @Test
+    void clientGone_releasesTheConnectionUnreused_andCountsTheExchangeCutShort() {
+        Exchange exchange = harness.start(get());
+        FakeUpstream upstream = harness.upstreams.connect(false);
+        exchange.onClientContent(LastHttpContent.EMPTY_LAST_CONTENT);
+
+        exchange.onClientClosed();
+
+        assertThat(upstream.releasedReusable).isFalse();
+        assertThat(harness.side.ended).as("nothing more to tell a client that left").isFalse();
+        assertAllReleasedAndCounted(0);
+    }
+
+    @Test
+    void drainDeadline_cutsAnExchangeStillWaiting() {
+        Exchange exchange = harness.start(get());
+        FakeUpstream upstream = harness.upstreams.connect(false);
+        exchange.onClientContent(LastHttpContent.EMPTY_LAST_CONTENT);
+
+        assertThat(harness.loop.closeColour(Colour.BLUE)).isOne();
+
+        assertThat(upstream.releasedReusable).isFalse();
+        assertThat(harness.side.closeAfter).isTrue();
+        assertAllReleasedAndCounted(0);
+    }
+
+    @Test
+    void continue100_goesToTheClient_beforeTheBody() {
+        HttpRequest request = post(3);
+        request.headers().set("expect", "100-continue");
+        Exchange exchange = harness.start(request);
+        FakeUpstream upstream = harness.upstreams.connect(false);
+
+        upstream.answer(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+        upstream.answer(LastHttpContent.EMPTY_LAST_CONTENT);
+        assertThat(harness.side.interims).extracting(r -> r.status().code()).containsExactly(100);
+
+        exchange.onClientContent(body("abc"));
+        upstream.answer(ok(0));
+        upstream.answer(LastHttpContent.EMPTY_LAST_CONTENT);
+        List<Object> received = harness.clientReceived();
+        assertThat(((HttpResponse) received.get(0)).status().code()).as("the interim end is not relayed")
+                .isEqualTo(200);
+        received.forEach(ReferenceCountUtil::release);
+        upstream.releaseSent();
+        assertAllReleasedAndCounted(200);
+    }
+}

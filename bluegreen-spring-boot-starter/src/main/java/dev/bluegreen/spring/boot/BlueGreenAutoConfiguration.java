@@ -1,0 +1,118 @@
+package dev.bluegreen.spring.boot;
+
+import dev.bluegreen.core.BlueGreen;
+import dev.bluegreen.proxy.AdminEndpoint;
+import dev.bluegreen.proxy.BlueGreenMetrics;
+import dev.bluegreen.proxy.BlueGreenProxy;
+import dev.bluegreen.proxy.BlueGreenProxyBuilder;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.io.ResourceLoader;
+
+/**
+ * Auto-configures bluegreen from the {@code bluegreen.*} properties ({@link BlueGreenProperties}): the
+ * {@link BlueGreen} admin object, the {@link BlueGreenProxy}, its meters as a {@code MeterBinder} (Boot binds them to
+ * the application's registries), optionally bluegreen's own {@link AdminEndpoint}, and the
+ * {@link BlueGreenLifecycle} that starts and drains them with the context.
+ *
+ * <p>Each bean backs off when the application defines its own of the same type: define a {@code BlueGreen} to build
+ * the pools in code (with a shared routing store, say) and the proxy follows it; define a {@code BlueGreenProxy} to
+ * build the proxy yourself. {@code bluegreen.enabled=false} turns all of it off.
+ *
+ * <p>Fails at startup, with {@link IncompatibleNettyException}, if the application's Netty is older than the one
+ * bluegreen needs.
+ */
+@AutoConfiguration
+@ConditionalOnBooleanProperty(name = "bluegreen.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(BlueGreenProperties.class)
+public class BlueGreenAutoConfiguration {
+
+    /**
+     * Checks the application's Netty first, so that an old one fails the startup before anything uses it.
+     *
+     * @param resourceLoader the application context, for its class loader
+     * @throws IncompatibleNettyException if the Netty on the classpath is too old
+     */
+    public BlueGreenAutoConfiguration(ResourceLoader resourceLoader) {
+        NettyRequirement.check(resourceLoader.getClassLoader());
+    }
+
+    /**
+     * The admin object: both pools and the live colour, from {@code bluegreen.blue.*}, {@code bluegreen.green.*}
+     * and {@code bluegreen.live}. Closed with the context.
+     *
+     * @param properties the properties
+     * @return the admin object
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public BlueGreen blueGreen(BlueGreenProperties properties) {
+        return BlueGreenBuilders.admin(properties).build();
+    }
+
+    /**
+     * The proxy, from {@code bluegreen.proxy.*}, {@code bluegreen.health.*}, {@code bluegreen.limits.*} and
+     * {@code bluegreen.preview.*}, then the customizers. Not started: {@link BlueGreenLifecycle} starts it.
+     *
+     * @param admin the admin object it follows
+     * @param properties the properties
+     * @param customizers the application's adjustments
+     * @return the proxy
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public BlueGreenProxy blueGreenProxy(BlueGreen admin, BlueGreenProperties properties,
+                                         ObjectProvider<BlueGreenProxyCustomizer> customizers) {
+        BlueGreenProxyBuilder builder = BlueGreenBuilders.proxy(admin, properties);
+        customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
+        return builder.build();
+    }
+
+    /**
+     * The proxy's meters; Spring Boot binds every {@code MeterBinder} bean to the application's registries.
+     *
+     * @param proxy the proxy
+     * @return the binder
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public BlueGreenMetrics blueGreenMetrics(BlueGreenProxy proxy) {
+        return BlueGreenMetrics.of(proxy);
+    }
+
+    /**
+     * Bluegreen's own admin endpoint, with {@code bluegreen.admin.enabled=true}.
+     *
+     * @param admin the admin object
+     * @param proxy the proxy
+     * @param properties the properties
+     * @return the endpoint, not started
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBooleanProperty("bluegreen.admin.enabled")
+    public AdminEndpoint blueGreenAdminEndpoint(BlueGreen admin, BlueGreenProxy proxy,
+                                                BlueGreenProperties properties) {
+        return BlueGreenBuilders.adminEndpoint(admin, proxy, properties.getAdmin());
+    }
+
+    /**
+     * Starts the proxy and the admin endpoint with the context, and drains them on shutdown.
+     *
+     * @param proxy the proxy
+     * @param endpoint the admin endpoint, if there is one
+     * @param properties the properties, for the shutdown grace period
+     * @return the lifecycle
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public BlueGreenLifecycle blueGreenLifecycle(BlueGreenProxy proxy, ObjectProvider<AdminEndpoint> endpoint,
+                                                 BlueGreenProperties properties) {
+        return new BlueGreenLifecycle(proxy, endpoint.getIfAvailable(),
+                properties.getProxy().getShutdownGracePeriod());
+    }
+}

@@ -1,0 +1,157 @@
+package dev.bluegreen.spring.boot;
+
+import static dev.bluegreen.spring.boot.PropertyChecks.check;
+
+import dev.bluegreen.core.Backend;
+import dev.bluegreen.core.BlueGreen;
+import dev.bluegreen.core.Colour;
+import dev.bluegreen.core.Environment;
+import dev.bluegreen.proxy.AdminEndpoint;
+import dev.bluegreen.proxy.BlueGreenProxy;
+import dev.bluegreen.proxy.BlueGreenProxyBuilder;
+import dev.bluegreen.proxy.HealthCheckSettings;
+import dev.bluegreen.proxy.PreviewRule;
+import java.net.InetSocketAddress;
+import java.util.List;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+
+/**
+ * The {@code bluegreen.*} properties applied to the library's builders, one feature group per method, each value
+ * checked against the property that holds it. Stateless.
+ */
+final class BlueGreenBuilders {
+
+    private BlueGreenBuilders() {
+    }
+
+    /** The admin object's builder: both pools and the live colour. */
+    static BlueGreen.Builder admin(BlueGreenProperties properties) {
+        Environment blue = pool(Colour.BLUE, properties.getBlue());
+        Environment green = pool(Colour.GREEN, properties.getGreen());
+        if (blue.isEmpty()) {
+            throw new InvalidConfigurationPropertyValueException("bluegreen.blue.backends", "",
+                    "expected: at least one HOST:PORT, the pool that is live first");
+        }
+        if (properties.getLive() == Colour.GREEN && green.isEmpty()) {
+            throw new InvalidConfigurationPropertyValueException("bluegreen.live", "green",
+                    "bluegreen.green.backends names no backends (expected: a colour whose pool has backends)");
+        }
+        return BlueGreen.builder()
+                .blue(blue.version(), blue.backends())
+                .green(green.version(), green.backends())
+                .live(properties.getLive());
+    }
+
+    private static Environment pool(Colour colour, BlueGreenProperties.Pool pool) {
+        String prefix = "bluegreen." + colour.label();
+        List<Backend> backends = pool.getBackends().stream()
+                .map(text -> check(prefix + ".backends", text, () -> Backend.parse(text)))
+                .toList();
+        // The version first, against an empty pool, so that a bad label is blamed on its own property.
+        check(prefix + ".version", pool.getVersion(), () -> Environment.of(colour, pool.getVersion(), List.of()));
+        return check(prefix + ".backends", String.join(",", pool.getBackends()),
+                () -> Environment.of(colour, pool.getVersion(), backends));
+    }
+
+    /** The proxy's builder, from every group of properties. */
+    static BlueGreenProxyBuilder proxy(BlueGreen admin, BlueGreenProperties properties) {
+        BlueGreenProxyBuilder proxy = BlueGreenProxy.builder(admin);
+        listener(proxy, properties.getProxy());
+        health(proxy, properties.getHealth());
+        limits(proxy, properties.getLimits());
+        preview(proxy, properties.getPreview());
+        return proxy;
+    }
+
+    private static void listener(BlueGreenProxyBuilder proxy, BlueGreenProperties.Proxy settings) {
+        InetSocketAddress listen = PropertyChecks.listenAddress("bluegreen.proxy.listen", settings.getListen());
+        proxy.listen(listen.getHostString(), listen.getPort());
+        if (settings.getThreads() != null) {
+            check("bluegreen.proxy.threads", settings.getThreads(), () -> proxy.eventLoopThreads(settings.getThreads()));
+        }
+        check("bluegreen.proxy.connect-timeout", settings.getConnectTimeout(),
+                () -> proxy.connectTimeout(settings.getConnectTimeout()));
+        check("bluegreen.proxy.response-timeout", settings.getResponseTimeout(),
+                () -> proxy.responseTimeout(settings.getResponseTimeout()));
+        check("bluegreen.proxy.shutdown-grace-period", settings.getShutdownGracePeriod(),
+                () -> proxy.shutdownGracePeriod(settings.getShutdownGracePeriod()));
+        if (settings.getRoutingHeader() != null) {
+            check("bluegreen.proxy.routing-header", settings.getRoutingHeader(),
+                    () -> proxy.routingHeader(settings.getRoutingHeader()));
+        }
+    }
+
+    private static void health(BlueGreenProxyBuilder proxy, BlueGreenProperties.Health health) {
+        if (!health.isEnabled()) {
+            return;
+        }
+        HealthCheckSettings path = check("bluegreen.health.path", health.getPath(),
+                () -> HealthCheckSettings.defaults().withPath(health.getPath()));
+        HealthCheckSettings every = check("bluegreen.health.interval", health.getInterval(),
+                () -> path.withInterval(health.getInterval()));
+        HealthCheckSettings timed = check("bluegreen.health.timeout", health.getTimeout(),
+                () -> every.withTimeout(health.getTimeout()));
+        HealthCheckSettings risen = check("bluegreen.health.rise", health.getRise(),
+                () -> timed.withThresholds(health.getRise(), timed.fall()));
+        HealthCheckSettings all = check("bluegreen.health.fall", health.getFall(),
+                () -> risen.withThresholds(risen.rise(), health.getFall()));
+        proxy.healthChecks(all);
+        if (health.getMinHealthy() == 0) {
+            proxy.withoutTargetGuard();
+        } else {
+            check("bluegreen.health.min-healthy", health.getMinHealthy(),
+                    () -> proxy.targetGuard(health.getMinHealthy()));
+        }
+    }
+
+    private static void limits(BlueGreenProxyBuilder proxy, BlueGreenProperties.Limits limits) {
+        check("bluegreen.limits.max-connections", limits.getMaxConnections(),
+                () -> proxy.maxClientConnections(limits.getMaxConnections()));
+        check("bluegreen.limits.max-requests-per-connection", limits.getMaxRequestsPerConnection(),
+                () -> proxy.maxRequestsPerConnection(limits.getMaxRequestsPerConnection()));
+        check("bluegreen.limits.max-body-size", limits.getMaxBodySize(),
+                () -> proxy.maxRequestBodySize(limits.getMaxBodySize().toBytes()));
+        if (!limits.getAllowedHosts().isEmpty()) {
+            check("bluegreen.limits.allowed-hosts", limits.getAllowedHosts(),
+                    () -> proxy.allowedHosts(limits.getAllowedHosts()));
+        }
+        if (!limits.getTrustedProxies().isEmpty()) {
+            check("bluegreen.limits.trusted-proxies", limits.getTrustedProxies(),
+                    () -> proxy.trustedProxies(limits.getTrustedProxies()));
+        }
+    }
+
+    private static void preview(BlueGreenProxyBuilder proxy, BlueGreenProperties.Preview preview) {
+        if (preview.getHeader() != null) {
+            PreviewRule rule = check("bluegreen.preview.header", preview.getHeader(),
+                    () -> PreviewRule.header(preview.getHeader()));
+            proxy.preview(preview.getSecret() == null ? rule
+                    : check("bluegreen.preview.secret", "(hidden)", () -> rule.withSecret(preview.getSecret())));
+        } else if (preview.getSecret() != null) {
+            throw new InvalidConfigurationPropertyValueException("bluegreen.preview.secret", "(hidden)",
+                    "given without bluegreen.preview.header (expected: the header that carries it)");
+        }
+        if (preview.getListen() != null) {
+            InetSocketAddress listen = PropertyChecks.listenAddress("bluegreen.preview.listen", preview.getListen());
+            check("bluegreen.preview.listen", preview.getListen(),
+                    () -> proxy.previewListen(listen.getHostString(), listen.getPort()));
+        }
+    }
+
+    /** Bluegreen's own admin endpoint, from {@code bluegreen.admin.*}; not started. */
+    static AdminEndpoint adminEndpoint(BlueGreen admin, BlueGreenProxy proxy, BlueGreenProperties.Admin settings) {
+        InetSocketAddress listen = PropertyChecks.listenAddress("bluegreen.admin.listen", settings.getListen());
+        AdminEndpoint.Builder endpoint = AdminEndpoint.builder(admin)
+                .listen(listen.getHostString(), listen.getPort())
+                .proxy(proxy);
+        if (settings.getToken() != null && !settings.getToken().isEmpty()) {
+            check("bluegreen.admin.token", "(hidden)", () -> endpoint.bearerToken(settings.getToken()));
+        }
+        try {
+            return endpoint.build();
+        } catch (IllegalStateException e) {
+            throw new InvalidConfigurationPropertyValueException("bluegreen.admin.listen", settings.getListen(),
+                    e.getMessage());
+        }
+    }
+}

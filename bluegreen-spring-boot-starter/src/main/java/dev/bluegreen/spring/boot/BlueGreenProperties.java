@@ -1,0 +1,447 @@
+package dev.bluegreen.spring.boot;
+
+import dev.bluegreen.core.Colour;
+import dev.bluegreen.proxy.HealthCheckSettings;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The {@code bluegreen.*} properties: the two pools, the proxy's listener, health checks, limits, preview and the
+ * admin endpoint.
+ *
+ * <pre>
+ * bluegreen.proxy.listen=0.0.0.0:8080
+ * bluegreen.blue.version=v1
+ * bluegreen.blue.backends=10.0.0.1:8080,10.0.0.2:8080
+ * bluegreen.green.version=v2
+ * bluegreen.green.backends=10.0.0.3:8080
+ * </pre>
+ *
+ * <p>Values are checked when the beans are built; a value the library refuses fails the startup with the property's
+ * name, the value and what was expected. Mutable, as Spring binds it; not meant to be changed after startup.
+ */
+@ConfigurationProperties("bluegreen")
+public class BlueGreenProperties {
+
+    /** Whether to configure the proxy at all. */
+    private boolean enabled = true;
+
+    /** The colour live at the start (unless a shared routing store already has a state). */
+    private Colour live = Colour.BLUE;
+
+    private final Proxy proxy = new Proxy();
+    private final Pool blue = new Pool("blue");
+    private final Pool green = new Pool("green");
+    private final Health health = new Health();
+    private final Limits limits = new Limits();
+    private final Preview preview = new Preview();
+    private final Admin admin = new Admin();
+
+    /** Creates the properties with their defaults; Spring does this. */
+    public BlueGreenProperties() {
+    }
+
+    /** @return whether the auto-configuration is on */
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    /** @param enabled whether the auto-configuration is on */
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    /** @return the colour live at the start */
+    public Colour getLive() {
+        return live;
+    }
+
+    /** @param live the colour live at the start */
+    public void setLive(Colour live) {
+        this.live = live;
+    }
+
+    /** @return the proxy's listener and timeouts */
+    public Proxy getProxy() {
+        return proxy;
+    }
+
+    /** @return the blue pool */
+    public Pool getBlue() {
+        return blue;
+    }
+
+    /** @return the green pool */
+    public Pool getGreen() {
+        return green;
+    }
+
+    /** @return the health checks and switch guard */
+    public Health getHealth() {
+        return health;
+    }
+
+    /** @return the limits on clients and requests */
+    public Limits getLimits() {
+        return limits;
+    }
+
+    /** @return the preview rule */
+    public Preview getPreview() {
+        return preview;
+    }
+
+    /** @return bluegreen's own admin HTTP endpoint */
+    public Admin getAdmin() {
+        return admin;
+    }
+
+    /** {@code bluegreen.proxy.*}: where the proxy listens, and how long it waits. */
+    public static class Proxy {
+        /** Where the proxy listens, HOST:PORT; port 0 picks a free one. */
+        private String listen = "127.0.0.1:8080";
+        /** Event-loop threads; default: the number of cores. */
+        private Integer threads;
+        /** How long one upstream connect may take. */
+        private Duration connectTimeout = Duration.ofSeconds(2);
+        /** How long a backend may stay silent before the client gets 504. */
+        private Duration responseTimeout = Duration.ofSeconds(30);
+        /**
+         * On shutdown, how long exchanges under way may finish. Keep it within
+         * spring.lifecycle.timeout-per-shutdown-phase (30 s by default), which bounds the wait.
+         */
+        private Duration shutdownGracePeriod = Duration.ofSeconds(30);
+        /** A response header naming the colour that served each request, or none. */
+        private String routingHeader;
+
+        /** @return HOST:PORT */
+        public String getListen() {
+            return listen;
+        }
+
+        /** @param listen HOST:PORT */
+        public void setListen(String listen) {
+            this.listen = listen;
+        }
+
+        /** @return the event-loop threads, or {@code null} for the default */
+        public Integer getThreads() {
+            return threads;
+        }
+
+        /** @param threads the event-loop threads */
+        public void setThreads(Integer threads) {
+            this.threads = threads;
+        }
+
+        /** @return the connect timeout */
+        public Duration getConnectTimeout() {
+            return connectTimeout;
+        }
+
+        /** @param connectTimeout the connect timeout */
+        public void setConnectTimeout(Duration connectTimeout) {
+            this.connectTimeout = connectTimeout;
+        }
+
+        /** @return the response timeout */
+        public Duration getResponseTimeout() {
+            return responseTimeout;
+        }
+
+        /** @param responseTimeout the response timeout */
+        public void setResponseTimeout(Duration responseTimeout) {
+            this.responseTimeout = responseTimeout;
+        }
+
+        /** @return the shutdown grace period */
+        public Duration getShutdownGracePeriod() {
+            return shutdownGracePeriod;
+        }
+
+        /** @param shutdownGracePeriod the shutdown grace period */
+        public void setShutdownGracePeriod(Duration shutdownGracePeriod) {
+            this.shutdownGracePeriod = shutdownGracePeriod;
+        }
+
+        /** @return the routing header's name, or {@code null} */
+        public String getRoutingHeader() {
+            return routingHeader;
+        }
+
+        /** @param routingHeader the routing header's name */
+        public void setRoutingHeader(String routingHeader) {
+            this.routingHeader = routingHeader;
+        }
+    }
+
+    /** {@code bluegreen.blue.*} and {@code bluegreen.green.*}: one pool. */
+    public static class Pool {
+        /** A version label, shown in the status and logs. */
+        private String version;
+        /** The backends, HOST:PORT each. */
+        private List<String> backends = new ArrayList<>();
+
+        Pool(String version) {
+            this.version = version;
+        }
+
+        /** @return the version label */
+        public String getVersion() {
+            return version;
+        }
+
+        /** @param version the version label */
+        public void setVersion(String version) {
+            this.version = version;
+        }
+
+        /** @return the backends, HOST:PORT each */
+        public List<String> getBackends() {
+            return backends;
+        }
+
+        /** @param backends the backends, HOST:PORT each */
+        public void setBackends(List<String> backends) {
+            this.backends = backends;
+        }
+    }
+
+    /** {@code bluegreen.health.*}: active health checks and the switch guard that relies on them. */
+    public static class Health {
+        /** Whether to check every backend; the switch guard then refuses a switch to a pool with none healthy. */
+        private boolean enabled;
+        /** The path the checks GET; 2xx and 3xx pass. */
+        private String path = HealthCheckSettings.DEFAULT_PATH;
+        /** Time between two checks of a backend. */
+        private Duration interval = Duration.ofSeconds(2);
+        /** How long one check may take. */
+        private Duration timeout = Duration.ofSeconds(1);
+        /** Passes in a row that make a backend healthy. */
+        private int rise = 2;
+        /** Failures in a row that make a backend unhealthy. */
+        private int fall = 3;
+        /** Healthy backends the target pool needs for a switch; 0 turns the guard off. */
+        private int minHealthy = 1;
+
+        /** @return whether checks are on */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** @param enabled whether checks are on */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /** @return the checked path */
+        public String getPath() {
+            return path;
+        }
+
+        /** @param path the checked path */
+        public void setPath(String path) {
+            this.path = path;
+        }
+
+        /** @return the interval */
+        public Duration getInterval() {
+            return interval;
+        }
+
+        /** @param interval the interval */
+        public void setInterval(Duration interval) {
+            this.interval = interval;
+        }
+
+        /** @return the timeout */
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        /** @param timeout the timeout */
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        /** @return passes in a row to become healthy */
+        public int getRise() {
+            return rise;
+        }
+
+        /** @param rise passes in a row to become healthy */
+        public void setRise(int rise) {
+            this.rise = rise;
+        }
+
+        /** @return failures in a row to become unhealthy */
+        public int getFall() {
+            return fall;
+        }
+
+        /** @param fall failures in a row to become unhealthy */
+        public void setFall(int fall) {
+            this.fall = fall;
+        }
+
+        /** @return the guard's minimum, 0 for no guard */
+        public int getMinHealthy() {
+            return minHealthy;
+        }
+
+        /** @param minHealthy the guard's minimum, 0 for no guard */
+        public void setMinHealthy(int minHealthy) {
+            this.minHealthy = minHealthy;
+        }
+    }
+
+    /** {@code bluegreen.limits.*}: limits on clients and requests, and whose forwarding headers are trusted. */
+    public static class Limits {
+        /** Client connections at once; 0: no limit. */
+        private int maxConnections = 10_000;
+        /** Requests on one client connection before the proxy closes it; 0: no limit. */
+        private int maxRequestsPerConnection = 10_000;
+        /** Largest request body (larger gets 413); 0: no limit. */
+        private DataSize maxBodySize = DataSize.ofBytes(0);
+        /** The Host values served; any other gets 421. Empty: any. */
+        private List<String> allowedHosts = new ArrayList<>();
+        /** Peers (addresses or CIDRs) whose X-Forwarded-* and Forwarded headers are kept. */
+        private List<String> trustedProxies = new ArrayList<>();
+
+        /** @return the connection limit */
+        public int getMaxConnections() {
+            return maxConnections;
+        }
+
+        /** @param maxConnections the connection limit */
+        public void setMaxConnections(int maxConnections) {
+            this.maxConnections = maxConnections;
+        }
+
+        /** @return the per-connection request limit */
+        public int getMaxRequestsPerConnection() {
+            return maxRequestsPerConnection;
+        }
+
+        /** @param maxRequestsPerConnection the per-connection request limit */
+        public void setMaxRequestsPerConnection(int maxRequestsPerConnection) {
+            this.maxRequestsPerConnection = maxRequestsPerConnection;
+        }
+
+        /** @return the largest request body */
+        public DataSize getMaxBodySize() {
+            return maxBodySize;
+        }
+
+        /** @param maxBodySize the largest request body */
+        public void setMaxBodySize(DataSize maxBodySize) {
+            this.maxBodySize = maxBodySize;
+        }
+
+        /** @return the allowed Host values */
+        public List<String> getAllowedHosts() {
+            return allowedHosts;
+        }
+
+        /** @param allowedHosts the allowed Host values */
+        public void setAllowedHosts(List<String> allowedHosts) {
+            this.allowedHosts = allowedHosts;
+        }
+
+        /** @return the trusted proxies */
+        public List<String> getTrustedProxies() {
+            return trustedProxies;
+        }
+
+        /** @param trustedProxies the trusted proxies */
+        public void setTrustedProxies(List<String> trustedProxies) {
+            this.trustedProxies = trustedProxies;
+        }
+    }
+
+    /** {@code bluegreen.preview.*}: requests that reach the idle colour before a switch, for testers. */
+    public static class Preview {
+        /** A request header that sends a request to the idle colour. */
+        private String header;
+        /** The value the header must have; it never reaches a backend. */
+        private String secret;
+        /** A second listener, HOST:PORT, that always serves the idle colour. */
+        private String listen;
+
+        /** @return the preview header's name, or {@code null} */
+        public String getHeader() {
+            return header;
+        }
+
+        /** @param header the preview header's name */
+        public void setHeader(String header) {
+            this.header = header;
+        }
+
+        /** @return the secret, or {@code null} */
+        public String getSecret() {
+            return secret;
+        }
+
+        /** @param secret the secret */
+        public void setSecret(String secret) {
+            this.secret = secret;
+        }
+
+        /** @return the preview listener, HOST:PORT, or {@code null} */
+        public String getListen() {
+            return listen;
+        }
+
+        /** @param listen the preview listener, HOST:PORT */
+        public void setListen(String listen) {
+            this.listen = listen;
+        }
+    }
+
+    /**
+     * {@code bluegreen.admin.*}: bluegreen's own admin HTTP endpoint (status page, /status, /switch...), beside the
+     * Actuator endpoint. Off by default.
+     */
+    public static class Admin {
+        /** Whether to run it. */
+        private boolean enabled;
+        /** Where it listens, HOST:PORT. */
+        private String listen = "127.0.0.1:8081";
+        /** The bearer token its requests need; required beyond loopback. */
+        private String token;
+
+        /** @return whether it runs */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** @param enabled whether it runs */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /** @return HOST:PORT */
+        public String getListen() {
+            return listen;
+        }
+
+        /** @param listen HOST:PORT */
+        public void setListen(String listen) {
+            this.listen = listen;
+        }
+
+        /** @return the token, or {@code null} */
+        public String getToken() {
+            return token;
+        }
+
+        /** @param token the token */
+        public void setToken(String token) {
+            this.token = token;
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.bluegreen.spring.boot;
+
+import java.net.InetSocketAddress;
+import java.util.function.Supplier;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+
+/**
+ * Turns the library's refusal of a value into Boot's {@link InvalidConfigurationPropertyValueException}, which Boot
+ * reports at startup as "Invalid value 'x' for configuration property 'bluegreen.y'" with the library's reason.
+ * Stateless.
+ */
+final class PropertyChecks {
+
+    private PropertyChecks() {
+    }
+
+    /**
+     * Applies a property's value, blaming the property if the library refuses it.
+     *
+     * @param property the property's name, as in {@code bluegreen.proxy.threads}
+     * @param value its value, for the message
+     * @param apply applies the value; may throw {@link IllegalArgumentException}
+     * @return what {@code apply} returned
+     * @throws InvalidConfigurationPropertyValueException if {@code apply} threw {@link IllegalArgumentException}
+     */
+    static <T> T check(String property, Object value, Supplier<T> apply) {
+        try {
+            return apply.get();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationPropertyValueException(property, value, e.getMessage());
+        }
+    }
+
+    /**
+     * Parses {@code HOST:PORT} for a listening socket, port 0-65535 (0 picks a free one); an IPv6 host in brackets.
+     *
+     * @param property the property's name, for the message
+     * @param text the value
+     * @return an unresolved address
+     * @throws InvalidConfigurationPropertyValueException if it is not {@code HOST:PORT}
+     */
+    static InetSocketAddress listenAddress(String property, String text) {
+        String expected = "expected: HOST:PORT with a port of 0-65535, an IPv6 host in brackets";
+        if (text == null || text.isBlank()) {
+            throw new InvalidConfigurationPropertyValueException(property, text, expected);
+        }
+        String trimmed = text.trim();
+        int colon = trimmed.lastIndexOf(':');
+        String host = colon > 0 ? trimmed.substring(0, colon) : "";
+        String port = colon > 0 ? trimmed.substring(colon + 1) : "";
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        } else if (host.indexOf(':') >= 0) {
+            host = "";
+        }
+        if (host.isBlank() || port.isEmpty() || port.length() > 5 || !port.chars().allMatch(Character::isDigit)
+                || Integer.parseInt(port) > 65535) {
+            throw new InvalidConfigurationPropertyValueException(property, text, expected);
+        }
+        return InetSocketAddress.createUnresolved(host, Integer.parseInt(port));
+    }
+}
