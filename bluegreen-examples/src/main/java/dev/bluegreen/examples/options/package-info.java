@@ -1,6 +1,6 @@
 /**
  * The {@code proxy} command's options, one picocli mixin per feature group: where it listens, the pools, health
- * checks, steering, limits, TLS, the admin endpoint and ZooKeeper. Each group validates its own options and applies
+ * checks, steering, limits, TLS, the admin endpoint, ZooKeeper and the state file. Each group validates its own options and applies
  * them to the builders through {@link dev.bluegreen.examples.options.ProxyOptionGroup}; usage errors name the option
  * through {@link dev.bluegreen.examples.options.OptionErrors}.
  *
