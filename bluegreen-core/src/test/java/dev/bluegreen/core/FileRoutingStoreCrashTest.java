@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -20,6 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * after it (a change written but killed before its verb returned), never behind; and while a child holds the file,
  * a second process is refused, naming the file and the holder's pid.
  */
+// About 25 s on a quiet 2-core machine; twenty-odd JVM starts take much longer when other builds share the cores.
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
 class FileRoutingStoreCrashTest {
 
     private static final int KILLS = 20;
@@ -80,25 +84,32 @@ class FileRoutingStoreCrashTest {
     private static final class Child {
         final Process process;
         final BufferedReader out;
+        final Path stderr;
 
-        private Child(Process process) {
+        private Child(Process process, Path stderr) {
             this.process = process;
             this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), UTF_8));
+            this.stderr = stderr;
         }
 
         static Child start(Path file) throws IOException {
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                     .toString(), "-cp", System.getProperty("java.class.path"),
-                    "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Dlogback.configurationFile=logback-child.xml",
+                    // Started twenty-odd times: the quickest start a JVM allows, and no logging framework to set up.
+                    "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData",
+                    "-Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider",
                     SwitchStormChild.class.getName(), file.toString()));
-            return new Child(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+            // Its stderr (SLF4J's one line about the provider; a stack trace if something breaks) goes beside the file.
+            Path stderr = Files.createTempFile(file.getParent(), "child", ".stderr");
+            return new Child(new ProcessBuilder(command).redirectError(stderr.toFile()).start(), stderr);
         }
 
         String readLine() throws IOException {
             String line = out.readLine();
             if (line == null) {
                 throw new AssertionError("the child's output ended early ("
-                        + (process.isAlive() ? "still running" : "exit " + process.exitValue()) + ")");
+                        + (process.isAlive() ? "still running" : "exit " + process.exitValue()) + "); its stderr: "
+                        + Files.readString(stderr));
             }
             return line;
         }
