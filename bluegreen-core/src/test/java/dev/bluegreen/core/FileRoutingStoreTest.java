@@ -238,6 +238,14 @@ class FileRoutingStoreTest {
     }
 
     @Test
+    void historySize_outOfRange_namesTheValue() {
+        assertThatThrownBy(() -> FileRoutingStore.at(directory.resolve("x.json")).historySize(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("historySize: 0 (expected: 1-100000)");
+        assertThat(FileRoutingStore.at(directory.resolve("x.json"))).hasToString(
+                "FileRoutingStore.Factory[" + directory.resolve("x.json") + "]");
+    }
+
+    @Test
     void closedStore_refusesChanges() {
         Path file = directory.resolve("routing.json");
         FileRoutingStore store = FileRoutingStore.at(file).open(RoutingSnapshot.initial(Colour.BLUE,

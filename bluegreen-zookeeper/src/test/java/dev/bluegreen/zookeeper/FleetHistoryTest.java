@@ -1,6 +1,7 @@
 package dev.bluegreen.zookeeper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
@@ -193,6 +194,17 @@ class FleetHistoryTest {
 
         assertThat(raw.getChildren().forPath(path + "/history")).hasSize(1);
         assertThat(a.history()).extracting(Change::actor).endsWith("carol");
+    }
+
+    @Test
+    void historySize_outOfRangeOrSetTwice_isRefused() {
+        ZooKeeperRoutingStore.Builder builder = ZooKeeperRoutingStore.builder(raw, path);
+
+        assertThatThrownBy(() -> builder.historySize(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("historySize: 0 (expected: 1-10000)");
+        builder.historySize(5);
+        assertThatThrownBy(() -> builder.historySize(6)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("historySize was already set to 5");
     }
 
     @Test
