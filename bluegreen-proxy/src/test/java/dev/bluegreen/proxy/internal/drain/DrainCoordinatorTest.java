@@ -122,6 +122,8 @@ class DrainCoordinatorTest {
 
         assertThat(drain.completion().orTimeout(5, TimeUnit.SECONDS).join().outcome())
                 .isEqualTo(DrainReport.Outcome.DRAINED);
+        // The report is recorded once the drain's future has completed, right after: wait for it.
+        await().atMost(Duration.ofSeconds(5)).until(() -> !recorded.isEmpty());
         assertThat(recorded).extracting(DrainReport::colour).containsExactly(Colour.BLUE);
     }
 
