@@ -3,6 +3,7 @@ package dev.bluegreen.proxy.internal;
 import dev.bluegreen.proxy.internal.routing.SteeringSettings;
 import dev.bluegreen.proxy.internal.request.RequestRules;
 import dev.bluegreen.proxy.AutoRollback;
+import dev.bluegreen.proxy.MirrorSettings;
 import dev.bluegreen.proxy.Timeouts;
 import dev.bluegreen.proxy.internal.health.HealthSettings;
 import java.net.InetSocketAddress;
@@ -24,6 +25,7 @@ import java.net.InetSocketAddress;
  * @param protocols           TLS on the listener and to the backends, and HTTP/2 towards clients
  * @param requestRules        what the proxy accepts from clients and how it forwards their requests: limits,
  *                            timeouts, the {@code Host} allow-list and the forwarding-header policy
+ * @param mirror              shadow traffic to the idle colour, or {@code null} when off
  */
 public record ProxyConfig(
         InetSocketAddress listenAddress,
@@ -36,5 +38,6 @@ public record ProxyConfig(
         AutoRollback autoRollback,
         HealthSettings health,
         ProtocolConfig protocols,
-        RequestRules requestRules) {
+        RequestRules requestRules,
+        MirrorSettings mirror) {
 }

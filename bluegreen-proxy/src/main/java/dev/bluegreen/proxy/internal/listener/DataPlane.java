@@ -15,6 +15,8 @@ import dev.bluegreen.proxy.internal.health.ActiveHealthChecks;
 import dev.bluegreen.proxy.internal.health.HealthRegistry;
 import dev.bluegreen.proxy.internal.metrics.ProxyCounters;
 import dev.bluegreen.proxy.internal.metrics.ProxyRecorder;
+import dev.bluegreen.proxy.internal.mirror.Mirror;
+import dev.bluegreen.proxy.internal.mirror.MirrorTargets;
 import dev.bluegreen.proxy.internal.routing.Router;
 import dev.bluegreen.proxy.internal.upstream.BackendAddresses;
 import dev.bluegreen.proxy.internal.upstream.UpstreamPools;
@@ -50,6 +52,7 @@ public final class DataPlane {
     private final HealthRegistry health;
     private final ActiveHealthChecks healthChecks;
     private final LoopContexts loops;
+    private final Mirror mirror;
 
     /**
      * @param workers          the event loops that serve client and upstream connections
@@ -87,6 +90,7 @@ public final class DataPlane {
             contexts.add(new LoopContext(loop, services, upstreams));
         }
         this.loops = new LoopContexts(contexts);
+        this.mirror = config.mirror() == null ? null : mirror(config, workers, upstreamBootstrap);
         Bootstrap checks = new Bootstrap().channel(transport.socketChannelType())
                 .option(ChannelOption.TCP_NODELAY, true).resolver(NoopAddressResolverGroup.INSTANCE);
         if (config.protocols().upstreamTls() != null) {
@@ -94,6 +98,19 @@ public final class DataPlane {
         }
         this.healthChecks = config.health().checks() == null ? null : new ActiveHealthChecks(health,
                 config.health().checks(), workers, checks, this::address);
+    }
+
+    /**
+     * Shadow traffic, with pools of its own on each loop: apart from the exchanges' pools and counted apart, so that a
+     * mirror never counts in a drain nor keeps connections the drain is waiting to close.
+     */
+    private Mirror mirror(ProxyConfig config, EventLoopGroup workers, Bootstrap upstreamBootstrap) {
+        MirrorTargets targets = new MirrorTargets(admin::snapshot, drains::latest,
+                config.health().tracksHealth() ? health : null, addresses);
+        ProxyCounters mirrorConnections = new ProxyCounters();
+        return new Mirror(config.mirror(), targets, workers, loop -> new UpstreamPools(loop, upstreamBootstrap,
+                config.protocols().upstreamTls(), mirrorConnections, admin::snapshot, targets::keepsConnections),
+                Clock.systemUTC());
     }
 
     /** The address of {@code backend}: cached, or resolved off the event loops. */
@@ -104,6 +121,11 @@ public final class DataPlane {
 
     ProxyConfig config() {
         return config;
+    }
+
+    /** Shadow traffic, or {@code null} when it is off. */
+    public Mirror mirror() {
+        return mirror;
     }
 
     /** Each event loop's context. */
@@ -180,6 +202,9 @@ public final class DataPlane {
         for (LoopContext context : loops.all()) {
             context.eventLoop().execute(context.pools()::onRoutingChange);
         }
+        if (mirror != null) {
+            mirror.onRoutingChange();
+        }
     }
 
     /**
@@ -195,12 +220,18 @@ public final class DataPlane {
             context.eventLoop().scheduleWithFixedDelay(context::sweepResponseTimeouts,
                     sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
         }
+        if (mirror != null) {
+            mirror.scheduleSweeps(config.timeouts().upstreamIdle().toNanos());
+        }
     }
 
     /** Closes idle upstream connections on every loop (shutdown). */
     public void closeIdleUpstreams() {
         for (LoopContext context : loops.all()) {
             context.eventLoop().execute(context.pools()::closeAllIdle);
+        }
+        if (mirror != null) {
+            mirror.closeIdleConnections();
         }
     }
 }

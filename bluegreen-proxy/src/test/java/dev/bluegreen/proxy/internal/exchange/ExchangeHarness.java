@@ -65,7 +65,7 @@ final class ExchangeHarness implements AutoCloseable {
         admin = BlueGreen.builder().blue("v1", blue).green("v2", Backend.of("127.0.0.1", 20_001)).build();
         ProxyConfig config = new ProxyConfig(new InetSocketAddress("127.0.0.1", 0), 1,
                 Timeouts.defaults().withResponse(responseTimeout), 3, false, null, SteeringSettings.NONE, null,
-                HealthSettings.OFF, ProtocolConfig.defaults(), RequestRules.defaults());
+                HealthSettings.OFF, ProtocolConfig.defaults(), RequestRules.defaults(), null);
         BackendAddresses addresses = new BackendAddresses(Runnable::run);
         addresses.resolveAll(admin.snapshot());
         Router router = new Router(SteeringSettings.NONE, Duration.ofSeconds(30), admin.snapshot(), colour -> null);
