@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -67,15 +68,15 @@ public final class MirrorSettings {
 
     private MirrorSettings(Draft draft) {
         this.percent = draft.percent;
-        this.methods = Set.copyOf(draft.methods);
+        this.methods = ordered(draft.methods);
         this.maxBodySize = draft.maxBodySize;
         this.maxInFlightPerLoop = draft.maxInFlightPerLoop;
         this.timeout = draft.timeout;
-        this.strippedHeaders = Set.copyOf(draft.strippedHeaders);
+        this.strippedHeaders = ordered(draft.strippedHeaders);
         this.markerHeader = draft.markerHeader;
-        this.comparedHeaders = Set.copyOf(draft.comparedHeaders);
-        this.ignoredBodyTypes = Set.copyOf(draft.ignoredBodyTypes);
-        this.ignoredJsonMembers = Set.copyOf(draft.ignoredJsonMembers);
+        this.comparedHeaders = ordered(draft.comparedHeaders);
+        this.ignoredBodyTypes = ordered(draft.ignoredBodyTypes);
+        this.ignoredJsonMembers = ordered(draft.ignoredJsonMembers);
         this.maxJsonSize = draft.maxJsonSize;
         this.agreementGuard = draft.agreementGuard;
         this.agreementGuardMinPairs = draft.agreementGuardMinPairs;
@@ -432,6 +433,11 @@ public final class MirrorSettings {
         Draft draft = new Draft(this);
         change.accept(draft);
         return new MirrorSettings(draft);
+    }
+
+    /** An unmodifiable copy that keeps the order given: reports and comparisons list things in that order. */
+    private static Set<String> ordered(Set<String> values) {
+        return Collections.unmodifiableSet(new LinkedHashSet<>(values));
     }
 
     private static double checkPercent(double percent) {

@@ -43,13 +43,9 @@ final class MirrorAgreementGuard implements SwitchGuard {
                     + minPairs + ")"));
         }
         String figures = String.format(Locale.ROOT, "%s agreed on %d of its last %d compared pairs (%.4f; need %s)",
-                colour, agreement.matched(), agreement.pairs(), agreement.ratio(), ratio(minRatio));
+                colour, agreement.matched(), agreement.pairs(), agreement.ratio(), minRatio);
         return CompletableFuture.completedFuture(agreement.ratio() >= minRatio ? GuardVerdict.pass(figures)
                 : GuardVerdict.fail(figures));
-    }
-
-    private static String ratio(double value) {
-        return String.format(Locale.ROOT, "%s", value);
     }
 
     @Override
