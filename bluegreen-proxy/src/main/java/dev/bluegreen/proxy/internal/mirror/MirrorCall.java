@@ -4,6 +4,7 @@ import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.RoutingSnapshot;
 import dev.bluegreen.proxy.MirrorReport;
+import dev.bluegreen.proxy.MirrorSettings;
 import dev.bluegreen.proxy.internal.request.MessageHeads;
 import dev.bluegreen.proxy.internal.upstream.AcquireCallback;
 import dev.bluegreen.proxy.internal.upstream.Upstream;
@@ -156,7 +157,8 @@ final class MirrorCall implements UpstreamListener, AcquireCallback {
             return;
         }
         announcedBody = MessageHeads.hasBody(head);
-        replayable = MessageHeads.isIdempotent(head.method());
+        // Sent again on a new connection only if sending it twice can't matter: a safe method (RFC 9110 §9.2.1).
+        replayable = MirrorSettings.SAFE_METHODS.contains(method);
         copy = services.requests().copyOf(head);
         phase = Phase.ROUTED;
         if (requestComplete) {
