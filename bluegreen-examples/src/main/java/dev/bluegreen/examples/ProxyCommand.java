@@ -9,6 +9,7 @@ import dev.bluegreen.examples.options.AdminOptions;
 import dev.bluegreen.examples.options.HealthOptions;
 import dev.bluegreen.examples.options.LimitOptions;
 import dev.bluegreen.examples.options.ListenerOptions;
+import dev.bluegreen.examples.options.MirrorOptions;
 import dev.bluegreen.examples.options.OptionErrors;
 import dev.bluegreen.examples.options.PoolOptions;
 import dev.bluegreen.examples.options.ProxyOptionGroup;
@@ -75,6 +76,9 @@ public final class ProxyCommand implements Callable<Integer> {
     SteeringOptions steering;
 
     @Mixin
+    MirrorOptions mirror;
+
+    @Mixin
     HelpOption help;
 
     @Spec
@@ -89,7 +93,7 @@ public final class ProxyCommand implements Callable<Integer> {
      * errors are found).
      */
     private List<ProxyOptionGroup> groups() {
-        return List.of(pools, listener, zooKeeper, health, limits, tls, steering);
+        return List.of(pools, listener, zooKeeper, health, limits, tls, steering, mirror);
     }
 
     /**
