@@ -122,6 +122,28 @@ class MirrorFaultTest {
     }
 
     @Test
+    void anIdleBackendThatRefused_isLeftAlone_andTheMirrorsGoToTheOtherBackendOfThePool() {
+        try (ProxyFixture fixture = ProxyFixture.start(1, 2, builder -> builder.eventLoopThreads(1)
+                .mirror(MirrorSettings.percent(100)))) {
+            fixture.green.get(0).close();
+            try (RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+                for (int i = 0; i < 20; i++) {
+                    assertThat(client.get("/" + i).status()).isEqualTo(200);
+                    // One at a time: the next mirror is picked once this one's outcome is known.
+                    MirrorTest.settled(fixture.proxy);
+                }
+            }
+            MirrorReport report = MirrorTest.settled(fixture.proxy);
+
+            // Without the pause, round robin would send every other mirror to the dead backend: 10 drops. With it, one
+            // (or two, should the 20 requests take longer than the pause on a busy machine).
+            assertThat(report.droppedBy().get("idle-down")).isBetween(1L, 2L);
+            assertThat(report.matched() + report.mismatched()).isEqualTo(20 - report.dropped());
+            assertThat(fixture.green.get(1).requestCount()).isEqualTo(20 - report.dropped());
+        }
+    }
+
+    @Test
     void aBodyOverTheCap_isDroppedAsTooLarge_andTheLiveRequestGoesThroughWhole() {
         try (ProxyFixture fixture = ProxyFixture.start(builder -> builder
                 .mirror(MirrorSettings.percent(100).withMethods(List.of("POST")).withMaxBodySize(1024)))) {

@@ -175,7 +175,7 @@ class MirrorTest {
 
     /** The report once no mirror is in flight and every mirrored request has an outcome. */
     static MirrorReport settled(BlueGreenProxy proxy) {
-        await().atMost(WAIT).until(() -> {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(5)).until(() -> {
             MirrorReport report = proxy.mirror().orElseThrow();
             long afterSending = report.droppedBy().entrySet().stream()
                     .filter(e -> !e.getKey().equals("over-bound") && !e.getKey().equals("body-too-large"))

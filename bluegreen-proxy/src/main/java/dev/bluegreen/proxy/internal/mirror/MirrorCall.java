@@ -2,6 +2,7 @@ package dev.bluegreen.proxy.internal.mirror;
 
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.Colour;
+import dev.bluegreen.core.Environment;
 import dev.bluegreen.core.RoutingSnapshot;
 import dev.bluegreen.proxy.MirrorReport;
 import dev.bluegreen.proxy.MirrorSettings;
@@ -169,7 +170,9 @@ final class MirrorCall implements UpstreamListener, AcquireCallback {
     private void send() {
         phase = Phase.SENT;
         services.statistics().mirrored(route);
-        backend = services.targets().pick(snapshot.environment(target), loop.nextRoundRobin());
+        Environment pool = snapshot.environment(target);
+        backend = services.targets().pick(pool, loop.nextRoundRobin(),
+                loop.recentlyDown(pool.backends(), System.nanoTime()));
         address = backend == null ? null : services.targets().address(backend);
         if (address == null) {
             drop(DropReason.IDLE_DOWN);
@@ -203,6 +206,7 @@ final class MirrorCall implements UpstreamListener, AcquireCallback {
         if (phase != Phase.ENDED) {
             log.debug("mirror of {} {}: connect to {} of the {} pool failed: {}", method, requestTarget, backend,
                     target.label(), cause.toString());
+            loop.connectFailed(backend, System.nanoTime());
             drop(DropReason.IDLE_DOWN);
         }
     }

@@ -1,9 +1,13 @@
 package dev.bluegreen.proxy.internal.mirror;
 
+import dev.bluegreen.core.Backend;
 import dev.bluegreen.proxy.internal.upstream.UpstreamPools;
 import io.netty.channel.EventLoop;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What one event loop owns of mirroring: its mirrors in flight (at most the bound), the bytes of request bodies they
@@ -13,10 +17,17 @@ import java.util.List;
  */
 final class MirrorLoop {
 
+    /**
+     * How long a backend of the idle colour that refused a mirror's connection gets no further attempt from this loop:
+     * without health checks, a dead idle colour would otherwise cost a connect attempt per mirrored request.
+     */
+    static final long DOWN_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     private final EventLoop eventLoop;
     private final UpstreamPools pools;
     private final int maxInFlight;
     private final List<MirrorCall> inFlight = new ArrayList<>();
+    private final Map<Backend, Long> downUntilNanos = new HashMap<>();
     private double credit;
     private int roundRobin;
     /** Read by reports on other threads; written here only. */
@@ -69,6 +80,29 @@ final class MirrorLoop {
 
     int nextRoundRobin() {
         return roundRobin++;
+    }
+
+    /** {@code backend} refused a connection: no mirror from this loop tries it for a while. */
+    void connectFailed(Backend backend, long nowNanos) {
+        downUntilNanos.put(backend, nowNanos + DOWN_PAUSE_NANOS);
+    }
+
+    /**
+     * Bit {@code i} set when backend {@code i} of {@code backends} (the first 64) refused a connection from this loop
+     * too recently to be tried again.
+     */
+    long recentlyDown(List<Backend> backends, long nowNanos) {
+        if (downUntilNanos.isEmpty()) {
+            return 0;
+        }
+        downUntilNanos.values().removeIf(until -> nowNanos - until >= 0);
+        long mask = 0;
+        for (int i = 0; i < Math.min(backends.size(), Long.SIZE); i++) {
+            if (downUntilNanos.containsKey(backends.get(i))) {
+                mask |= 1L << i;
+            }
+        }
+        return mask;
     }
 
     /** A mirror took ({@code delta > 0}) or let go of request body bytes. */

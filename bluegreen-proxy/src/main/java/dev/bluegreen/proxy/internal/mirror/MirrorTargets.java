@@ -68,10 +68,14 @@ public final class MirrorTargets {
         return target(snapshot) == colour;
     }
 
-    /** A backend of {@code pool} for one mirror, or {@code null} when none is usable. */
-    Backend pick(Environment pool, int position) {
+    /**
+     * A backend of {@code pool} for one mirror, or {@code null} when none is usable.
+     *
+     * @param excluded bit {@code i} set when backend {@code i} must not be picked (the loop saw it refuse)
+     */
+    Backend pick(Environment pool, int position, long excluded) {
         List<Backend> backends = pool.backends();
-        long unusable = health == null ? 0 : health.unusableMask(pool.colour(), backends);
+        long unusable = excluded | (health == null ? 0 : health.unusableMask(pool.colour(), backends));
         int index = RoundRobin.pick(backends, position, unusable);
         return index < 0 ? null : backends.get(index);
     }
