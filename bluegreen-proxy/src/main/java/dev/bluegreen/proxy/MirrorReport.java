@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.bluegreen.core.Colour;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -43,7 +45,8 @@ public record MirrorReport(MirrorSettings settings, long mirrored, long matched,
      */
     public MirrorReport {
         requireNonNull(settings, "settings");
-        droppedBy = Map.copyOf(droppedBy);
+        // In the order given: reports list the reasons in one order.
+        droppedBy = Collections.unmodifiableMap(new LinkedHashMap<>(droppedBy));
         agreement = Map.copyOf(agreement);
         routes = List.copyOf(routes);
         samples = List.copyOf(samples);

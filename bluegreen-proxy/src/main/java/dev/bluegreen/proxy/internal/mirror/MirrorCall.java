@@ -52,8 +52,9 @@ final class MirrorCall implements UpstreamListener, AcquireCallback {
     private final RoutingSnapshot snapshot;
     private final Colour target;
     private final long startNanos = System.nanoTime();
-    private final ObservedResponse live;
-    private final ObservedResponse shadow;
+    /** The two answers; made once the request is known to be mirrored (not for one dropped at once). */
+    private ObservedResponse live;
+    private ObservedResponse shadow;
 
     private Phase phase = Phase.PICKED;
     private boolean admitted;
@@ -61,6 +62,8 @@ final class MirrorCall implements UpstreamListener, AcquireCallback {
     private DropReason earlyDrop;
     private ByteBuf body;
     private boolean requestComplete;
+    /** The live head, until it is copied (at once when the request is complete, else when it is sent). */
+    private HttpRequest liveHead;
     private HttpRequest copy;
     private boolean announcedBody;
     private boolean replayable;
@@ -91,8 +94,6 @@ final class MirrorCall implements UpstreamListener, AcquireCallback {
         this.alloc = alloc;
         this.snapshot = snapshot;
         this.target = target;
-        this.live = services.comparator().newSide();
-        this.shadow = services.comparator().newSide();
     }
 
     /** Takes a place among the loop's mirrors in flight, if there is one left. */
@@ -160,11 +161,21 @@ final class MirrorCall implements UpstreamListener, AcquireCallback {
         announcedBody = MessageHeads.hasBody(head);
         // Sent again on a new connection only if sending it twice can't matter: a safe method (RFC 9110 §9.2.1).
         replayable = MirrorSettings.SAFE_METHODS.contains(method);
-        copy = services.requests().copyOf(head);
+        live = services.comparator().newSide();
+        shadow = services.comparator().newSide();
         phase = Phase.ROUTED;
+        liveHead = head;
         if (requestComplete) {
             send();
+        } else {
+            // The body is still coming: copy the head now, as the client side rewrote it, before it goes on.
+            copyHead();
         }
+    }
+
+    private void copyHead() {
+        copy = services.requests().copyOf(liveHead);
+        liveHead = null;
     }
 
     private void send() {
@@ -175,8 +186,12 @@ final class MirrorCall implements UpstreamListener, AcquireCallback {
                 loop.recentlyDown(pool.backends(), System.nanoTime()));
         address = backend == null ? null : services.targets().address(backend);
         if (address == null) {
+            // Before the head is copied: a dead idle colour costs a live request next to nothing.
             drop(DropReason.IDLE_DOWN);
             return;
+        }
+        if (copy == null) {
+            copyHead();
         }
         loop.pools().acquire(target, backend, address, this);
     }
@@ -300,7 +315,7 @@ final class MirrorCall implements UpstreamListener, AcquireCallback {
 
     /** The live response head on its way to the client; {@code byProxy} when the proxy answered itself. */
     void liveHead(HttpResponse response, boolean byProxy) {
-        if (phase != Phase.ENDED) {
+        if (phase != Phase.ENDED && live != null) {
             liveByProxy |= byProxy;
             live.head(response);
         }
@@ -308,14 +323,16 @@ final class MirrorCall implements UpstreamListener, AcquireCallback {
 
     /** A piece of the live response body on its way to the client; read, not kept. */
     void liveContent(ByteBuf bytes) {
-        if (phase != Phase.ENDED) {
+        if (phase != Phase.ENDED && live != null) {
             live.content(bytes);
         }
     }
 
     /** The live response ended whole. */
     void liveEnded() {
-        if (phase == Phase.ENDED) {
+        if (phase == Phase.ENDED || live == null) {
+            // Still PICKED: the proxy answered at once, so the call is not mirrored (see routed).
+            liveAbandoned();
             return;
         }
         live.end();
@@ -386,6 +403,7 @@ final class MirrorCall implements UpstreamListener, AcquireCallback {
             return;
         }
         phase = Phase.ENDED;
+        liveHead = null;
         releaseBody();
         Upstream connection = upstream;
         upstream = null;

@@ -45,22 +45,24 @@ public final class MirrorTargets {
         return snapshots.get();
     }
 
-    /** The colour mirrored to under {@code snapshot}, or {@code null} while mirroring is paused. */
+    /** The colour mirrored to under {@code snapshot}, or {@code null} while mirroring is paused. Per request. */
     Colour target(RoutingSnapshot snapshot) {
-        return pausedBecause(snapshot) == null ? snapshot.idle() : null;
+        Colour idle = snapshot.idle();
+        return snapshot.environment(idle).isEmpty() || draining(idle) ? null : idle;
     }
 
-    /** Why mirroring is paused under {@code snapshot}, or {@code null} when it is not. */
+    /** Why mirroring is paused under {@code snapshot}, or {@code null} when it is not. For reports. */
     String pausedBecause(RoutingSnapshot snapshot) {
         Colour idle = snapshot.idle();
         if (snapshot.environment(idle).isEmpty()) {
             return "the idle pool (" + idle.label() + ") has no backends";
         }
-        Drain drain = drains.apply(idle);
-        if (drain != null && !drain.isDone()) {
-            return idle.label() + " is draining since it stopped being live";
-        }
-        return null;
+        return draining(idle) ? idle.label() + " is draining since it stopped being live" : null;
+    }
+
+    private boolean draining(Colour colour) {
+        Drain drain = drains.apply(colour);
+        return drain != null && !drain.isDone();
     }
 
     /** Whether the mirror's pools keep idle connections to {@code colour}: while it is the colour mirrored to. */
