@@ -19,7 +19,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToLongFunction;
@@ -111,8 +110,7 @@ public final class BlueGreenMetrics implements MeterBinder {
                 .description("Pairs of answers compared").tag(OUTCOME, "matched").register(registry);
         FunctionCounter.builder(MeterNames.MIRROR_COMPARED, proxy, p -> mirrored(p, MirrorReport::mismatched))
                 .description("Pairs of answers compared").tag(OUTCOME, "mismatched").register(registry);
-        for (String reason : List.of("over-bound", "body-too-large", "idle-down", "idle-slow", "live-failed",
-                "live-slow")) {
+        for (String reason : MirrorReport.DROP_REASONS) {
             FunctionCounter.builder(MeterNames.MIRROR_DROPPED, proxy,
                             p -> mirrored(p, report -> report.droppedBy().getOrDefault(reason, 0L)))
                     .description("Requests picked for mirroring that gave no compared pair")

@@ -8,6 +8,12 @@ import java.util.concurrent.CompletableFuture;
  * The draining of a colour that stopped being live: what it still has under way, and a future that completes when
  * that reaches zero, when the drain deadline closes what is left, or when the colour is made live again.
  *
+ * <p>A drain ends {@code DRAINED} when its colour has nothing under way and no upstream connection open (nor being
+ * opened), as confirmed once every event loop has run a task queued after that was seen, and the safety net can no
+ * longer send it requests. From then on the colour gets no new request and no new connection until a switch makes it
+ * live again (the safety net and sticky sessions included; preview traffic and a shift's share, which go to the idle
+ * colour by design, and active health checks aside): the application may decommission it.
+ *
  * <p>While a colour drains, no new request goes to it; exchanges already pinned to it finish there; its idle
  * upstream connections close at once and busy ones when their exchange ends. At the deadline, what is still open is
  * closed as gracefully as its protocol allows: a WebSocket gets a close frame (1001, going away) to both peers, any

@@ -24,8 +24,7 @@ import java.util.Map;
  * @param matched    pairs whose answers matched
  * @param mismatched pairs whose answers differed
  * @param dropped    requests picked for mirroring that gave no compared pair
- * @param droppedBy  {@code dropped} by reason: {@code over-bound}, {@code body-too-large}, {@code idle-down},
- *                   {@code idle-slow}, {@code live-failed}, {@code live-slow}
+ * @param droppedBy  {@code dropped} by reason, each of {@link #DROP_REASONS}
  * @param inFlight   mirrored requests under way now
  * @param bufferedBytes request body bytes the mirrors in flight hold now (at most the body cap each)
  * @param target     the colour mirrored to now, or {@code null} while mirroring is paused
@@ -37,6 +36,14 @@ import java.util.Map;
 public record MirrorReport(MirrorSettings settings, long mirrored, long matched, long mismatched, long dropped,
                            Map<String, Long> droppedBy, long inFlight, long bufferedBytes, Colour target, String paused,
                            Map<Colour, Agreement> agreement, List<Route> routes, List<Sample> samples) {
+
+    /**
+     * Why a request picked for mirroring gave no compared pair: over the in-flight bound, body over the cap (these two
+     * never sent); the idle colour down or slow; the live answer the proxy's own error or cut short, or slow; the live
+     * colour changed while it was under way.
+     */
+    public static final List<String> DROP_REASONS = List.of("over-bound", "body-too-large", "idle-down", "idle-slow",
+            "live-failed", "live-slow", "switched");
 
     /**
      * Copies the collections.

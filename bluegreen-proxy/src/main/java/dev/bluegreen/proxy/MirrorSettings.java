@@ -28,7 +28,9 @@ import java.util.function.Consumer;
  *
  * <p>A mirror never touches the live answer: the live response goes out when it is ready, whatever the idle colour
  * does; a mirror that can't be sent or answered in time is dropped and counted. Only requests routed to the live
- * colour are mirrored, to the idle colour, and only while that colour is neither live nor draining. By default only
+ * colour are mirrored, to the idle colour, and not to the pool a colour had when it stopped being live (that pool was
+ * drained; a deployment gives the colour a pool that gets mirrors again). A switch drops the mirrors under way. By
+ * default only
  * safe methods are mirrored (GET, HEAD, OPTIONS), with request bodies up to 64 KiB, at most 64 mirrors in flight per
  * event loop, each answered within 5 s.
  *

@@ -3,14 +3,18 @@ package dev.bluegreen.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.Colour;
+import dev.bluegreen.core.Deployment;
 import dev.bluegreen.testing.RawHttpClient;
+import dev.bluegreen.testing.TestBackend;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -63,28 +67,58 @@ class MirrorRoutingTest {
     }
 
     @Test
-    void afterASwitch_theNewLiveColourGetsNoMirror_andTheOldOneGetsThemOnceDrained() {
-        try (ProxyFixture fixture = ProxyFixture.start(builder -> builder.mirror(MirrorSettings.percent(100)))) {
+    void afterASwitch_neitherColourGetsMirrors_untilTheOldOneIsDeployedAgain() {
+        try (ProxyFixture fixture = ProxyFixture.start(builder -> builder.mirror(MirrorSettings.percent(100)));
+             TestBackend blueV3 = TestBackend.start("blue-v3")) {
             try (RawHttpClient client = RawHttpClient.connect(fixture.port())) {
                 assertThat(client.get("/before").header("X-Backend")).isEqualTo("blue-1");
                 MirrorTest.settled(fixture.proxy);
                 fixture.admin.switchTo(Colour.GREEN);
                 fixture.proxy.drain(Colour.BLUE).orElseThrow().completion().orTimeout(10, TimeUnit.SECONDS).join();
-                assertThat(fixture.proxy.mirror().orElseThrow().target()).isEqualTo(Colour.BLUE);
-                for (int i = 0; i < 5; i++) {
-                    assertThat(client.get("/after").header("X-Backend")).isEqualTo("green-1");
-                }
+                assertThat(client.get("/after").header("X-Backend")).isEqualTo("green-1");
+                MirrorReport drained = MirrorTest.settled(fixture.proxy);
+                assertThat(drained.target()).isNull();
+                assertThat(drained.paused()).isEqualTo("blue was drained when it stopped being live; mirroring"
+                        + " resumes once a deployment gives it another pool");
+
+                fixture.admin.deploy(Deployment.of(Colour.BLUE, "v3",
+                        List.of(Backend.of("127.0.0.1", blueV3.port()))));
+                await().atMost(WAIT).until(() -> fixture.proxy.mirror().orElseThrow().target() == Colour.BLUE);
+                assertThat(client.get("/deployed").header("X-Backend")).isEqualTo("green-1");
             }
             MirrorReport report = MirrorTest.settled(fixture.proxy);
 
-            assertThat(report.mirrored()).isEqualTo(6);
+            assertThat(report.mirrored()).isEqualTo(2);
             assertThat(fixture.green().requests()).extracting(seen -> seen.uri())
                     .as("green: the mirror before the switch, then only its own live requests")
-                    .containsExactly("/before", "/after", "/after", "/after", "/after", "/after");
+                    .containsExactly("/before", "/after", "/deployed");
             assertThat(fixture.blue().requests()).extracting(seen -> seen.uri())
-                    .containsExactly("/before", "/after", "/after", "/after", "/after", "/after");
-            assertThat(fixture.blue().requests().subList(1, 6))
-                    .allSatisfy(seen -> assertThat(seen.header("X-Bluegreen-Mirror")).isEqualTo("1"));
+                    .as("the drained blue pool: nothing after its drain").containsExactly("/before");
+            assertThat(blueV3.requests()).singleElement().satisfies(seen -> {
+                assertThat(seen.uri()).isEqualTo("/deployed");
+                assertThat(seen.header("X-Bluegreen-Mirror")).isEqualTo("1");
+            });
+        }
+    }
+
+    @Test
+    void mirrorsUnderWayAtASwitch_areDroppedAsSwitched_andTheirConnectionsClosed() {
+        try (ProxyFixture fixture = ProxyFixture.start(builder -> builder.mirror(MirrorSettings.percent(100)
+                .withTimeout(Duration.ofMinutes(1))))) {
+            fixture.green().neverRespond();
+            try (RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+                assertThat(client.get("/a").status()).isEqualTo(200);
+                assertThat(client.get("/b").status()).isEqualTo(200);
+            }
+            await().atMost(WAIT).until(() -> fixture.green().requestCount() == 2);
+            assertThat(fixture.proxy.mirror().orElseThrow().inFlight()).isEqualTo(2);
+
+            fixture.admin.switchTo(Colour.GREEN);
+            MirrorReport report = MirrorTest.settled(fixture.proxy);
+
+            assertThat(report.droppedBy()).containsEntry("switched", 2L);
+            assertThat(report.inFlight()).isZero();
+            fixture.green().awaitOpenConnections(0, WAIT);
         }
     }
 
@@ -101,7 +135,7 @@ class MirrorRoutingTest {
                 assertThat(client.get("/during").header("X-Backend")).isEqualTo("green-1");
                 MirrorReport during = fixture.proxy.mirror().orElseThrow();
                 assertThat(during.target()).isNull();
-                assertThat(during.paused()).isEqualTo("blue is draining since it stopped being live");
+                assertThat(during.paused()).startsWith("blue was drained when it stopped being live");
 
                 gate.release();
                 assertThat(held.readResponse().header("X-Backend")).isEqualTo("blue-1");

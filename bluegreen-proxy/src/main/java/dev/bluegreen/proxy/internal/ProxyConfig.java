@@ -7,6 +7,7 @@ import dev.bluegreen.proxy.MirrorSettings;
 import dev.bluegreen.proxy.Timeouts;
 import dev.bluegreen.proxy.internal.health.HealthSettings;
 import java.net.InetSocketAddress;
+import java.util.List;
 
 /**
  * The proxy's settings, validated by {@code BlueGreenProxyBuilder} and immutable afterwards.
@@ -25,6 +26,7 @@ import java.net.InetSocketAddress;
  * @param protocols           TLS on the listener and to the backends, and HTTP/2 towards clients
  * @param requestRules        what the proxy accepts from clients and how it forwards their requests: limits,
  *                            timeouts, the {@code Host} allow-list and the forwarding-header policy
+ * @param nameServers         the DNS servers that resolve backend names, or empty for the system's
  * @param mirror              shadow traffic to the idle colour, or {@code null} when off
  */
 public record ProxyConfig(
@@ -39,5 +41,6 @@ public record ProxyConfig(
         HealthSettings health,
         ProtocolConfig protocols,
         RequestRules requestRules,
+        List<InetSocketAddress> nameServers,
         MirrorSettings mirror) {
 }

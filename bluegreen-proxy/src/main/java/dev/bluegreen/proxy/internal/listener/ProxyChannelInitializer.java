@@ -69,7 +69,7 @@ public final class ProxyChannelInitializer extends ChannelInitializer<Channel> i
         this.config = plane.config();
         this.recorder = recorder;
         this.clients = clients;
-        this.connectionLimit = new ClientConnectionLimit(config.requestRules().limits().maxClientConnections());
+        this.connectionLimit = new ClientConnectionLimit(config.requestRules().limits());
     }
 
     @Override

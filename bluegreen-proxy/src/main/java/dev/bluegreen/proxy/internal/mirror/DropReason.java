@@ -13,7 +13,9 @@ enum DropReason {
     /** The live answer was the proxy's own error, or was cut short, or the client left. */
     LIVE_FAILED("live-failed"),
     /** The idle colour had answered, but the live answer had not ended within the timeout. */
-    LIVE_SLOW("live-slow");
+    LIVE_SLOW("live-slow"),
+    /** The live colour changed while it was under way: the colour it went to is live now, or was just drained. */
+    SWITCHED("switched");
 
     private final String label;
 

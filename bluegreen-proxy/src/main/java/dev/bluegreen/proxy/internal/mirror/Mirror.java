@@ -1,5 +1,6 @@
 package dev.bluegreen.proxy.internal.mirror;
 
+import dev.bluegreen.core.Change;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.RoutingSnapshot;
 import dev.bluegreen.core.SwitchGuard;
@@ -91,10 +92,22 @@ public final class Mirror {
                 targets.pausedBecause(snapshot));
     }
 
-    /** Lets each loop close the mirror connections no longer kept (a routing change was applied). */
-    public void onRoutingChange() {
+    /**
+     * Follows a routing change; called before the change's drain starts. When the live colour changed, mirrors stop
+     * going to either colour's old role at once: each loop drops its mirrors under way (reason {@code switched}) and
+     * closes the mirror connections no longer kept, in tasks queued before any the drain queues, so the drained
+     * colour's backends have no mirror left by the time its drain can end.
+     */
+    public void onRoutingChange(Change change) {
+        targets.onRoutingChange(change);
+        boolean switched = change.liveColourChanged();
         for (MirrorLoop loop : all) {
-            loop.eventLoop().execute(loop.pools()::onRoutingChange);
+            loop.eventLoop().execute(() -> {
+                if (switched) {
+                    loop.dropAll(DropReason.SWITCHED);
+                }
+                loop.pools().onRoutingChange();
+            });
         }
     }
 

@@ -181,11 +181,15 @@ final class MirrorCall implements UpstreamListener, AcquireCallback {
     private void send() {
         phase = Phase.SENT;
         services.statistics().mirrored(route);
+        MirrorTargets targets = services.targets();
+        if (targets.target(targets.snapshot()) != target) {
+            // The live colour changed since the request was picked: its colour is live now, or was just drained.
+            drop(DropReason.SWITCHED);
+            return;
+        }
         Environment pool = snapshot.environment(target);
-        backend = services.targets().pick(pool, loop.nextRoundRobin(),
-                loop.recentlyDown(pool.backends(), System.nanoTime()));
-        address = backend == null ? null : services.targets().address(backend);
-        if (address == null) {
+        backend = targets.pick(pool, loop.nextRoundRobin(), loop.recentlyDown(pool.backends(), System.nanoTime()));
+        if (backend == null) {
             // Before the head is copied: a dead idle colour costs a live request next to nothing.
             drop(DropReason.IDLE_DOWN);
             return;
@@ -193,7 +197,21 @@ final class MirrorCall implements UpstreamListener, AcquireCallback {
         if (copy == null) {
             copyHead();
         }
-        loop.pools().acquire(target, backend, address, this);
+        address = targets.address(backend);
+        if (address != null) {
+            loop.pools().acquire(target, backend, address, this);
+            return;
+        }
+        targets.resolve(backend).whenComplete((resolved, error) -> loop.eventLoop().execute(() -> {
+            if (phase != Phase.ENDED) {
+                if (error != null) {
+                    failed(error);
+                } else {
+                    address = resolved;
+                    loop.pools().acquire(target, backend, address, this);
+                }
+            }
+        }));
     }
 
     // ---- the idle colour's side ----------------------------------------------------------------------------
@@ -368,6 +386,11 @@ final class MirrorCall implements UpstreamListener, AcquireCallback {
     }
 
     // ---- the end ---------------------------------------------------------------------------------------------
+
+    /** Drops the call, whatever it was doing (the live colour changed). */
+    void abort(DropReason reason) {
+        drop(reason);
+    }
 
     /** Drops the timed-out: the idle colour had not answered within the timeout, or the live side had not. */
     void checkTimeout(long nowNanos) {

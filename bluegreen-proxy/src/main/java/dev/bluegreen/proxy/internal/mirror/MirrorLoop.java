@@ -118,6 +118,15 @@ final class MirrorLoop {
         return bufferedBytes;
     }
 
+    /** Drops every mirror in flight (the live colour changed). */
+    void dropAll(DropReason reason) {
+        for (int i = inFlight.size() - 1; i >= 0; i--) {
+            if (i < inFlight.size()) {
+                inFlight.get(i).abort(reason);
+            }
+        }
+    }
+
     /** Drops the mirrors in flight for longer than their timeout (a periodic sweep on this loop). */
     void sweep(long nowNanos) {
         // Backwards: a call that times out removes itself from the list.

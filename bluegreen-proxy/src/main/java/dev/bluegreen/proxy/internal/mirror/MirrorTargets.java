@@ -1,43 +1,55 @@
 package dev.bluegreen.proxy.internal.mirror;
 
 import dev.bluegreen.core.Backend;
+import dev.bluegreen.core.Change;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.Environment;
 import dev.bluegreen.core.RoutingSnapshot;
-import dev.bluegreen.proxy.Drain;
 import dev.bluegreen.proxy.internal.health.HealthRegistry;
 import dev.bluegreen.proxy.internal.routing.RoundRobin;
 import dev.bluegreen.proxy.internal.upstream.BackendAddresses;
 import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.function.Function;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
 
 /**
- * Where mirrored requests go: the idle colour, while its pool has backends and it is not draining (after a switch the
- * colour that was live gets mirrors only once its drain has ended, so the drain sees nothing but the exchanges that
- * were under way); and there, a backend by round robin among those not known to be unhealthy or ejected. Never the
- * live colour. Thread-safe.
+ * Where mirrored requests go: the idle colour, while its pool has backends, and not to a pool that was drained. A
+ * colour that stops being live is drained, and a drain that ended promises that its backends get nothing new until the
+ * colour is live again (docs/switching-without-loss.md, "What DRAINED promises"): so the pool a colour had when it
+ * stopped being live gets no mirror, until a deployment gives that colour another pool (or it is live again, when it
+ * gets none anyway). Within the pool, a backend by round robin among those not known to be unhealthy or ejected.
+ * Never the live colour. Thread-safe.
  */
 public final class MirrorTargets {
 
     private final Supplier<RoutingSnapshot> snapshots;
-    private final Function<Colour, Drain> drains;
     private final HealthRegistry health;
     private final BackendAddresses addresses;
+    /** Per colour: the pool it had when it last stopped being live, or {@code null} since it is live again. */
+    private final AtomicReferenceArray<Environment> drainedPools = new AtomicReferenceArray<>(Colour.values().length);
 
     /**
      * @param snapshots the routing snapshot now
-     * @param drains    the latest drain of a colour, or {@code null} if it never stopped being live
      * @param health    the backends' health, or {@code null} when it is not tracked
-     * @param addresses the backends' resolved addresses
+     * @param addresses the backends' addresses
      */
-    public MirrorTargets(Supplier<RoutingSnapshot> snapshots, Function<Colour, Drain> drains, HealthRegistry health,
-                         BackendAddresses addresses) {
+    public MirrorTargets(Supplier<RoutingSnapshot> snapshots, HealthRegistry health, BackendAddresses addresses) {
         this.snapshots = snapshots;
-        this.drains = drains;
         this.health = health;
         this.addresses = addresses;
+    }
+
+    /**
+     * Follows a routing change, before its drain starts: the colour that stopped being live keeps no mirror from now
+     * on (its pool is recorded as drained), the one that became live forgets it was drained.
+     */
+    void onRoutingChange(Change change) {
+        if (change.liveColourChanged()) {
+            drainedPools.set(change.from().ordinal(), change.current().environment(change.from()));
+            drainedPools.set(change.to().ordinal(), null);
+        }
     }
 
     /** The routing snapshot now. */
@@ -48,21 +60,19 @@ public final class MirrorTargets {
     /** The colour mirrored to under {@code snapshot}, or {@code null} while mirroring is paused. Per request. */
     Colour target(RoutingSnapshot snapshot) {
         Colour idle = snapshot.idle();
-        return snapshot.environment(idle).isEmpty() || draining(idle) ? null : idle;
+        Environment pool = snapshot.environment(idle);
+        return pool.isEmpty() || pool.equals(drainedPools.get(idle.ordinal())) ? null : idle;
     }
 
     /** Why mirroring is paused under {@code snapshot}, or {@code null} when it is not. For reports. */
     String pausedBecause(RoutingSnapshot snapshot) {
         Colour idle = snapshot.idle();
-        if (snapshot.environment(idle).isEmpty()) {
+        Environment pool = snapshot.environment(idle);
+        if (pool.isEmpty()) {
             return "the idle pool (" + idle.label() + ") has no backends";
         }
-        return draining(idle) ? idle.label() + " is draining since it stopped being live" : null;
-    }
-
-    private boolean draining(Colour colour) {
-        Drain drain = drains.apply(colour);
-        return drain != null && !drain.isDone();
+        return pool.equals(drainedPools.get(idle.ordinal())) ? idle.label() + " was drained when it stopped being"
+                + " live; mirroring resumes once a deployment gives it another pool" : null;
     }
 
     /** Whether the mirror's pools keep idle connections to {@code colour}: while it is the colour mirrored to. */
@@ -82,8 +92,13 @@ public final class MirrorTargets {
         return index < 0 ? null : backends.get(index);
     }
 
-    /** The resolved address of {@code backend}, or {@code null} when it is not resolved yet. */
+    /** The last known address of {@code backend}, or {@code null} when its name was never resolved yet. */
     InetSocketAddress address(Backend backend) {
         return addresses.cached(backend);
+    }
+
+    /** Resolves the name of {@code backend}; the future completes off the event loops. */
+    CompletableFuture<InetSocketAddress> resolve(Backend backend) {
+        return addresses.resolve(backend);
     }
 }

@@ -61,9 +61,10 @@ class MirrorHandlerTest {
     }
 
     private void start(MirrorSettings settings) {
-        BackendAddresses addresses = new BackendAddresses(Runnable::run);
-        addresses.resolveAll(admin.snapshot());
-        MirrorTargets targets = new MirrorTargets(admin::snapshot, colour -> null, null, addresses);
+        // IP addresses only: nothing is ever resolved.
+        BackendAddresses addresses = new BackendAddresses(channel.eventLoop(), List.of());
+        addresses.track(admin.snapshot());
+        MirrorTargets targets = new MirrorTargets(admin::snapshot, null, addresses);
         Bootstrap bootstrap = new Bootstrap().channel(NioSocketChannel.class);
         mirror = new Mirror(settings, targets, List.of((EventExecutor) channel.eventLoop()),
                 loop -> new UpstreamPools(loop, bootstrap, null, new ProxyCounters(), admin::snapshot,
