@@ -9,6 +9,7 @@ import dev.bluegreen.examples.options.AdminOptions;
 import dev.bluegreen.examples.options.HealthOptions;
 import dev.bluegreen.examples.options.LimitOptions;
 import dev.bluegreen.examples.options.ListenerOptions;
+import dev.bluegreen.examples.options.MirrorOptions;
 import dev.bluegreen.examples.options.OptionErrors;
 import dev.bluegreen.examples.options.PoolOptions;
 import dev.bluegreen.examples.options.ProxyOptionGroup;
@@ -81,6 +82,9 @@ public final class ProxyCommand implements Callable<Integer> {
     SteeringOptions steering;
 
     @Mixin
+    MirrorOptions mirror;
+
+    @Mixin
     HelpOption help;
 
     @Spec
@@ -95,7 +99,7 @@ public final class ProxyCommand implements Callable<Integer> {
      * errors are found).
      */
     private List<ProxyOptionGroup> groups() {
-        return List.of(pools, listener, zooKeeper, state, health, limits, tls, steering);
+        return List.of(pools, listener, zooKeeper, state, health, limits, tls, steering, mirror);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.bluegreen.proxy.internal.exchange;
 
+import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.Environment;
 import dev.bluegreen.core.RoutingSnapshot;
 import dev.bluegreen.proxy.internal.metrics.FailureLog;
@@ -204,6 +205,15 @@ public abstract class ClientSideHandler extends ChannelInboundHandlerAdapter imp
     public final void exchangeEnded(ChannelFuture lastWrite, boolean close) {
         exchange = null;
         afterExchange(lastWrite, close);
+    }
+
+    /**
+     * The colour the exchange under way is pinned to, or {@code null} when none is under way (between exchanges, or
+     * when the proxy answered the request itself). What shadow traffic asks, right after a request head went in.
+     */
+    public final Colour colourUnderWay() {
+        Exchange current = exchange;
+        return current == null ? null : current.colour();
     }
 
     /** Whether an exchange is under way. */

@@ -16,6 +16,8 @@ import dev.bluegreen.proxy.internal.health.HealthRegistry;
 import dev.bluegreen.proxy.internal.metrics.FailureLog;
 import dev.bluegreen.proxy.internal.metrics.ProxyCounters;
 import dev.bluegreen.proxy.internal.metrics.ProxyRecorder;
+import dev.bluegreen.proxy.internal.mirror.Mirror;
+import dev.bluegreen.proxy.internal.mirror.MirrorTargets;
 import dev.bluegreen.proxy.internal.routing.Router;
 import dev.bluegreen.proxy.internal.upstream.BackendAddresses;
 import dev.bluegreen.proxy.internal.upstream.UpstreamPools;
@@ -55,6 +57,7 @@ public final class DataPlane {
     private final HealthRegistry health;
     private final ActiveHealthChecks healthChecks;
     private final LoopContexts loops;
+    private final Mirror mirror;
 
     /**
      * @param workers  the event loops that serve client and upstream connections
@@ -92,6 +95,7 @@ public final class DataPlane {
             contexts.add(new LoopContext(loop, services, upstreams));
         }
         this.loops = new LoopContexts(contexts);
+        this.mirror = config.mirror() == null ? null : mirror(config, workers, upstreamBootstrap);
         Bootstrap checks = new Bootstrap().channel(transport.socketChannelType())
                 .option(ChannelOption.TCP_NODELAY, true).resolver(NoopAddressResolverGroup.INSTANCE);
         if (config.protocols().upstreamTls() != null) {
@@ -99,6 +103,19 @@ public final class DataPlane {
         }
         this.healthChecks = config.health().checks() == null ? null : new ActiveHealthChecks(health,
                 config.health().checks(), workers, checks, this::address);
+    }
+
+    /**
+     * Shadow traffic, with pools of its own on each loop: apart from the exchanges' pools and counted apart, so that a
+     * mirror never counts in a drain nor keeps connections the drain is waiting to close.
+     */
+    private Mirror mirror(ProxyConfig config, EventLoopGroup workers, Bootstrap upstreamBootstrap) {
+        MirrorTargets targets = new MirrorTargets(admin::snapshot, config.health().tracksHealth() ? health : null,
+                addresses);
+        ProxyCounters mirrorConnections = new ProxyCounters();
+        return new Mirror(config.mirror(), targets, workers, loop -> new UpstreamPools(loop, upstreamBootstrap,
+                config.protocols().upstreamTls(), mirrorConnections, admin::snapshot, targets::keepsConnections),
+                Clock.systemUTC());
     }
 
     /** The address of {@code backend}: the last known, or when its name resolves. */
@@ -113,6 +130,11 @@ public final class DataPlane {
 
     ProxyConfig config() {
         return config;
+    }
+
+    /** Shadow traffic, or {@code null} when it is off. */
+    public Mirror mirror() {
+        return mirror;
     }
 
     /** Each event loop's context. */
@@ -186,6 +208,10 @@ public final class DataPlane {
         if (healthChecks != null) {
             healthChecks.apply(delta);
         }
+        if (mirror != null) {
+            // Before the drain starts: the colour it drains gets no mirror from now on (see Mirror).
+            mirror.onRoutingChange(change);
+        }
         drains.onChange(change);
         for (LoopContext context : loops.all()) {
             context.eventLoop().execute(context.pools()::onRoutingChange);
@@ -209,6 +235,9 @@ public final class DataPlane {
             context.eventLoop().scheduleWithFixedDelay(context::sweepResponseTimeouts,
                     sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
         }
+        if (mirror != null) {
+            mirror.scheduleSweeps(config.timeouts().upstreamIdle().toNanos());
+        }
     }
 
     /** Stops following the backends' names (shutdown). */
@@ -220,6 +249,9 @@ public final class DataPlane {
     public void closeIdleUpstreams() {
         for (LoopContext context : loops.all()) {
             context.eventLoop().execute(context.pools()::closeAllIdle);
+        }
+        if (mirror != null) {
+            mirror.closeIdleConnections();
         }
     }
 }
