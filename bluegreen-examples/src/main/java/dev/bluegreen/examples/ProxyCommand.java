@@ -10,6 +10,7 @@ import dev.bluegreen.examples.options.BackendOptions;
 import dev.bluegreen.examples.options.HealthOptions;
 import dev.bluegreen.examples.options.LimitOptions;
 import dev.bluegreen.examples.options.ListenerOptions;
+import dev.bluegreen.examples.options.MirrorOptions;
 import dev.bluegreen.examples.options.OptionErrors;
 import dev.bluegreen.examples.options.PoolOptions;
 import dev.bluegreen.examples.options.ProxyOptionGroup;
@@ -85,6 +86,9 @@ public final class ProxyCommand implements Callable<Integer> {
     SteeringOptions steering;
 
     @Mixin
+    MirrorOptions mirror;
+
+    @Mixin
     HelpOption help;
 
     @Spec
@@ -99,7 +103,7 @@ public final class ProxyCommand implements Callable<Integer> {
      * errors are found).
      */
     private List<ProxyOptionGroup> groups() {
-        return List.of(pools, listener, zooKeeper, state, backends, health, limits, tls, steering);
+        return List.of(pools, listener, zooKeeper, state, backends, health, limits, tls, steering, mirror);
     }
 
     /**

@@ -310,6 +310,22 @@ public final class BlueGreenProxy {
         return runtime == null ? 0 : runtime.proxy().counters().failedExchanges(requireNonNull(colour, "colour"));
     }
 
+    /**
+     * What shadow traffic has found so far: mirrored, matched, mismatched and dropped requests, by route, the latest
+     * mismatches and each colour's agreement. Empty when the proxy mirrors nothing ({@link
+     * BlueGreenProxyBuilder#mirror}) or is not running.
+     */
+    public Optional<MirrorReport> mirror() {
+        Runtime runtime = running;
+        return runtime == null || runtime.proxy().mirror() == null ? Optional.empty()
+                : Optional.of(runtime.proxy().mirror().report());
+    }
+
+    /** The shadow traffic settings, or {@code null} when it is off; for the meters. */
+    MirrorSettings mirrorSettings() {
+        return config.mirror();
+    }
+
     /** Client connections open now. */
     public long clientConnections() {
         Runtime runtime = running;
@@ -368,6 +384,10 @@ public final class BlueGreenProxy {
         // The health guard first: no use warming connections to a pool that is down.
         if (config.health().guarded()) {
             registrations.add(admin.addGuard(new HealthyTargetGuard(proxy.healthChecks(), config.health())));
+        }
+        // Then shadow traffic's agreement: it answers at once, before pre-warm opens connections for nothing.
+        if (proxy.mirror() != null && proxy.mirror().guard() != null) {
+            registrations.add(admin.addGuard(proxy.mirror().guard()));
         }
         if (config.health().prewarmConnections() > 0) {
             registrations.add(admin.addGuard(new PrewarmGuard(proxy, config.health().prewarmConnections())));

@@ -48,6 +48,7 @@ public final class BlueGreenProxyBuilder {
     private boolean forwardProxyAuthorization;
     private boolean dropUnderscoreHeaders;
     private List<InetSocketAddress> nameServers = List.of();
+    private MirrorSettings mirror;
 
     BlueGreenProxyBuilder(BlueGreen admin) {
         this.admin = admin;
@@ -352,6 +353,19 @@ public final class BlueGreenProxyBuilder {
     }
 
     /**
+     * Shadow traffic: sends a share of the requests served by the live colour to the idle colour as well, compares
+     * each pair of answers, and (with {@link MirrorSettings#withAgreementGuard}) refuses a switch while the idle colour
+     * disagrees too often. The live answer is never held back or changed. {@link BlueGreenProxy#mirror()} and the
+     * admin endpoint's {@code GET /mirror} show the figures. Default: off.
+     *
+     * @param settings what to mirror and how to compare, or {@code null} for off
+     */
+    public BlueGreenProxyBuilder mirror(MirrorSettings settings) {
+        this.mirror = settings;
+        return this;
+    }
+
+    /**
      * Terminates TLS on the listener with this certificate and key: clients connect with {@code https}.
      * Default: none (cleartext). See {@link TlsSettings} for the protocol and cipher defaults.
      */
@@ -425,7 +439,8 @@ public final class BlueGreenProxyBuilder {
                 protocols,
                 new RequestRules(requestLimits, allowedHosts, trustedProxies, forwardProxyAuthorization,
                         dropUnderscoreHeaders),
-                nameServers),
+                nameServers,
+                mirror),
                 admin);
     }
 

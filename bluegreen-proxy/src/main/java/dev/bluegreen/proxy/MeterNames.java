@@ -70,6 +70,26 @@ public final class MeterNames {
 
     /** Tag: a gRPC status code's name, such as {@code OK} or {@code UNAVAILABLE}. */
     public static final String GRPC_STATUS = "grpc.status";
+
+    /** Counter: requests whose copy shadow traffic sent to the idle colour. */
+    public static final String MIRROR_REQUESTS = "bluegreen.mirror.requests";
+    /** Counter: pairs of answers shadow traffic compared. Tag {@link #OUTCOME}: {@code matched} or {@code mismatched}. */
+    public static final String MIRROR_COMPARED = "bluegreen.mirror.compared";
+    /**
+     * Counter: requests picked for shadow traffic that gave no compared pair. Tag {@link #REASON}: one of
+     * {@link MirrorReport#DROP_REASONS}.
+     */
+    public static final String MIRROR_DROPPED = "bluegreen.mirror.dropped";
+    /** Gauge: mirrored requests under way. */
+    public static final String MIRROR_IN_FLIGHT = "bluegreen.mirror.in.flight";
+    /**
+     * Gauge: the share of a colour's recent compared pairs that matched (what the guard {@code mirror-agreement}
+     * judges), 0 to 1; not a number while it has none. Tag {@link #COLOUR}.
+     */
+    public static final String MIRROR_AGREEMENT = "bluegreen.mirror.agreement";
+
+    /** Tag: why a mirrored request was dropped. */
+    public static final String REASON = "reason";
     /** Tag: a backend's id ({@code host:port} unless named). */
     public static final String BACKEND = "backend";
     /** Tag: an HTTP status code, such as {@code 431}, or {@code other}. */

@@ -3,6 +3,7 @@ package dev.bluegreen.proxy.internal;
 import dev.bluegreen.proxy.internal.routing.SteeringSettings;
 import dev.bluegreen.proxy.internal.request.RequestRules;
 import dev.bluegreen.proxy.AutoRollback;
+import dev.bluegreen.proxy.MirrorSettings;
 import dev.bluegreen.proxy.Timeouts;
 import dev.bluegreen.proxy.internal.health.HealthSettings;
 import java.net.InetSocketAddress;
@@ -26,6 +27,7 @@ import java.util.List;
  * @param requestRules        what the proxy accepts from clients and how it forwards their requests: limits,
  *                            timeouts, the {@code Host} allow-list and the forwarding-header policy
  * @param nameServers         the DNS servers that resolve backend names, or empty for the system's
+ * @param mirror              shadow traffic to the idle colour, or {@code null} when off
  */
 public record ProxyConfig(
         InetSocketAddress listenAddress,
@@ -39,5 +41,6 @@ public record ProxyConfig(
         HealthSettings health,
         ProtocolConfig protocols,
         RequestRules requestRules,
-        List<InetSocketAddress> nameServers) {
+        List<InetSocketAddress> nameServers,
+        MirrorSettings mirror) {
 }

@@ -223,6 +223,15 @@ public abstract class ClientSideHandler extends ChannelInboundHandlerAdapter imp
         return current != null ? current.colour() : lastColour;
     }
 
+    /**
+     * The colour the exchange under way is pinned to, or {@code null} when none is under way (between exchanges, or
+     * when the proxy answered the request itself). What shadow traffic asks, right after a request head went in.
+     */
+    public final Colour colourUnderWay() {
+        Exchange current = exchange;
+        return current == null ? null : current.colour();
+    }
+
     /** Whether an exchange is under way. */
     protected final boolean busy() {
         return exchange != null;

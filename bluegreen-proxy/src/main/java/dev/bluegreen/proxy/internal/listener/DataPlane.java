@@ -4,6 +4,7 @@ import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.Change;
 import dev.bluegreen.core.Colour;
+import dev.bluegreen.core.RoutingSnapshot;
 import dev.bluegreen.proxy.Drain;
 import dev.bluegreen.proxy.DrainReport;
 import dev.bluegreen.proxy.BackendProtocols;
@@ -19,6 +20,8 @@ import dev.bluegreen.proxy.internal.health.HealthRegistry;
 import dev.bluegreen.proxy.internal.metrics.FailureLog;
 import dev.bluegreen.proxy.internal.metrics.ProxyCounters;
 import dev.bluegreen.proxy.internal.metrics.ProxyRecorder;
+import dev.bluegreen.proxy.internal.mirror.Mirror;
+import dev.bluegreen.proxy.internal.mirror.MirrorTargets;
 import dev.bluegreen.proxy.internal.routing.Router;
 import dev.bluegreen.proxy.internal.upstream.BackendAddresses;
 import dev.bluegreen.proxy.internal.upstream.Http2Upstreams;
@@ -38,6 +41,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiPredicate;
 
 /**
  * The data plane of one running proxy, wired: the upstream bootstrap and the backends' addresses, the router, the
@@ -60,6 +64,7 @@ public final class DataPlane {
     private final HealthRegistry health;
     private final ActiveHealthChecks healthChecks;
     private final LoopContexts loops;
+    private final Mirror mirror;
 
     /**
      * @param workers  the event loops that serve client and upstream connections
@@ -92,9 +97,11 @@ public final class DataPlane {
                 counters, recorder::get, failures, drains::liveColourChanges);
         for (EventExecutor executor : workers) {
             EventLoop loop = (EventLoop) executor;
-            contexts.add(new LoopContext(loop, services, upstreams(loop, upstreamBootstrap)));
+            contexts.add(new LoopContext(loop, services, upstreams(loop, upstreamBootstrap, counters,
+                    router::keepsNonLive)));
         }
         this.loops = new LoopContexts(contexts);
+        this.mirror = config.mirror() == null ? null : mirror(config, workers, upstreamBootstrap);
         Bootstrap checks = new Bootstrap().channel(transport.socketChannelType())
                 .option(ChannelOption.TCP_NODELAY, true).resolver(NoopAddressResolverGroup.INSTANCE);
         ProtocolConfig protocols = config.protocols();
@@ -106,17 +113,33 @@ public final class DataPlane {
     /**
      * One loop's connections to the backends: HTTP/1.1 pools always (their keep rules serve both kinds), HTTP/2
      * connections when a pool speaks h2c or h2.
+     *
+     * @param counters     where the connections are counted
+     * @param keepsNonLive whether a colour that is not live keeps its connections
      */
-    private LoopUpstreams upstreams(EventLoop loop, Bootstrap upstreamBootstrap) {
+    private LoopUpstreams upstreams(EventLoop loop, Bootstrap upstreamBootstrap, ProxyCounters counters,
+                                    BiPredicate<RoutingSnapshot, Colour> keepsNonLive) {
         ProtocolConfig protocols = config.protocols();
         UpstreamPools http1 = new UpstreamPools(loop, upstreamBootstrap, protocols.upstreamTls(), counters,
-                admin::snapshot, router::keepsNonLive);
+                admin::snapshot, keepsNonLive);
         BackendProtocols backends = protocols.backends();
         Http2Upstreams http2 = backends.protocol(Colour.BLUE).http2() || backends.protocol(Colour.GREEN).http2()
                 ? new Http2Upstreams(loop, upstreamBootstrap, backends, protocols.upstreamH2Tls(), counters,
                         http1::keeps, config.timeouts().connect())
                 : null;
         return new LoopUpstreams(http1, http2, backends);
+    }
+
+    /**
+     * Shadow traffic, with pools of its own on each loop: apart from the exchanges' pools and counted apart, so that a
+     * mirror never counts in a drain nor keeps connections the drain is waiting to close.
+     */
+    private Mirror mirror(ProxyConfig config, EventLoopGroup workers, Bootstrap upstreamBootstrap) {
+        MirrorTargets targets = new MirrorTargets(admin::snapshot, config.health().tracksHealth() ? health : null,
+                addresses);
+        ProxyCounters mirrorConnections = new ProxyCounters();
+        return new Mirror(config.mirror(), targets, workers, loop -> upstreams(loop, upstreamBootstrap,
+                mirrorConnections, targets::keepsConnections), Clock.systemUTC());
     }
 
     /** The address of {@code backend}: the last known, or when its name resolves. */
@@ -131,6 +154,11 @@ public final class DataPlane {
 
     ProxyConfig config() {
         return config;
+    }
+
+    /** Shadow traffic, or {@code null} when it is off. */
+    public Mirror mirror() {
+        return mirror;
     }
 
     /** Each event loop's context. */
@@ -204,6 +232,10 @@ public final class DataPlane {
         if (healthChecks != null) {
             healthChecks.apply(delta);
         }
+        if (mirror != null) {
+            // Before the drain starts: the colour it drains gets no mirror from now on (see Mirror).
+            mirror.onRoutingChange(change);
+        }
         drains.onChange(change);
         for (LoopContext context : loops.all()) {
             context.eventLoop().execute(context.pools()::onRoutingChange);
@@ -227,6 +259,9 @@ public final class DataPlane {
             context.eventLoop().scheduleWithFixedDelay(context::sweepResponseTimeouts,
                     sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
         }
+        if (mirror != null) {
+            mirror.scheduleSweeps(config.timeouts().upstreamIdle().toNanos());
+        }
     }
 
     /** Stops following the backends' names (shutdown). */
@@ -238,6 +273,9 @@ public final class DataPlane {
     public void closeIdleUpstreams() {
         for (LoopContext context : loops.all()) {
             context.eventLoop().execute(context.pools()::closeAllIdle);
+        }
+        if (mirror != null) {
+            mirror.closeIdleConnections();
         }
     }
 }
