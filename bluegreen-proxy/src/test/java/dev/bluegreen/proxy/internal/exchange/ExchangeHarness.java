@@ -5,6 +5,7 @@ import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.RoutingSnapshot;
 import dev.bluegreen.proxy.DrainReport;
+import dev.bluegreen.proxy.IoTransport;
 import dev.bluegreen.proxy.Timeouts;
 import dev.bluegreen.proxy.internal.ProtocolConfig;
 import dev.bluegreen.proxy.internal.ProxyConfig;
@@ -63,7 +64,7 @@ final class ExchangeHarness implements AutoCloseable {
             blue.add(Backend.of("127.0.0.1", 10_000 + i));
         }
         admin = BlueGreen.builder().blue("v1", blue).green("v2", Backend.of("127.0.0.1", 20_001)).build();
-        ProxyConfig config = new ProxyConfig(new InetSocketAddress("127.0.0.1", 0), 1,
+        ProxyConfig config = new ProxyConfig(new InetSocketAddress("127.0.0.1", 0), 1, IoTransport.AUTO,
                 Timeouts.defaults().withResponse(responseTimeout), 3, false, null, SteeringSettings.NONE, null,
                 HealthSettings.OFF, ProtocolConfig.defaults(), RequestRules.defaults());
         BackendAddresses addresses = new BackendAddresses(Runnable::run);
