@@ -139,6 +139,16 @@ public final class BlueGreenProxyBuilder {
     }
 
     /**
+     * How long a colour that stopped being live keeps its idle upstream connections warm, so that a rollback within
+     * the window costs no connect (nor TLS handshake) and switching back and forth leaves no closed sockets behind.
+     * They are closed when the window ends or the colour's pool is redeployed; a drain counts only exchanges and busy
+     * connections, never these. {@link Duration#ZERO} closes them at the switch. Default 30 s.
+     */
+    public BlueGreenProxyBuilder rollbackWindow(Duration window) {
+        return timeouts(timeouts.withRollbackWindow(window));
+    }
+
+    /**
      * Moves clients off their connections after a switch: the next response on a client connection opened before
      * the live colour changed carries {@code Connection: close}, and the connection closes after it. For clients
      * that must reconnect to notice a switch (connection-level load balancers, sticky NATs). Each request is

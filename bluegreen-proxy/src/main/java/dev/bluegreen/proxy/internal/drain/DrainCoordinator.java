@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,8 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts, watches and ends drains. When the live colour changes, the colour that stopped being live starts
  * draining and a drain of the colour that became live again (a rollback) is cancelled, keeping its connections.
- * A drain ends when its colour has no exchange and no connection left, or at its deadline, when what is left is
- * closed on every event loop.
+ * A drain ends when its colour has no exchange and no busy connection left and the router sends it no more requests
+ * (sticky sessions still on it, say), or at its deadline, when what is left is closed on every event loop. Idle
+ * connections kept warm for a rollback never hold a drain up.
  *
  * <p>The switch never waits for any of this (DESIGN.md, invariant 3): {@link #onChange} only records and schedules.
  */
@@ -40,6 +42,7 @@ public final class DrainCoordinator {
     private final AtomicReferenceArray<DrainTracker> latest = new AtomicReferenceArray<>(Colour.values().length);
     private final AtomicLong liveColourChanges = new AtomicLong();
     private final Supplier<ProxyRecorder> recorder;
+    private final Predicate<Colour> stillRouted;
     /** The reports of recent drains by the generation that started them, for the audit trail; bounded. */
     private final ConcurrentSkipListMap<Long, DrainReport> reports = new ConcurrentSkipListMap<>();
     private static final int REPORTS_KEPT = 200;
@@ -49,11 +52,13 @@ public final class DrainCoordinator {
      * @param loops        the event loops whose exchanges and connections a drain closes at its deadline
      * @param timers       where drains are checked and timed
      * @param recorder     where ended drains are reported
+     * @param stillRouted  whether the router still sends requests to a colour that is not live
      */
     public DrainCoordinator(Duration drainTimeout, ProxyCounters counters,
                             Collection<? extends DrainParticipant> loops, EventLoop timers,
-                            Supplier<ProxyRecorder> recorder) {
+                            Supplier<ProxyRecorder> recorder, Predicate<Colour> stillRouted) {
         this.recorder = recorder;
+        this.stillRouted = stillRouted;
         this.drainTimeout = drainTimeout;
         this.counters = counters;
         this.loops = loops;
@@ -117,7 +122,7 @@ public final class DrainCoordinator {
     }
 
     private void check(DrainTracker drain) {
-        if (!drain.isDone() && drain.isEmpty()) {
+        if (!drain.isDone() && drain.isEmpty() && !stillRouted.test(drain.colour())) {
             drain.finish(drain.isPastDeadline() ? DrainReport.Outcome.DEADLINE : DrainReport.Outcome.DRAINED);
         }
     }

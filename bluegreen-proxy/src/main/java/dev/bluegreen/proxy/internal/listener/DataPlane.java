@@ -72,7 +72,7 @@ public final class DataPlane {
         // Filled below, once the loops' contexts exist; the coordinator only reads it at a drain deadline.
         List<LoopContext> contexts = new ArrayList<>();
         this.drains = new DrainCoordinator(config.timeouts().drain(), counters, contexts, workers.next(),
-                recorder::get);
+                recorder::get, this::stillRouted);
         this.router = new Router(config.steering(), config.timeouts().drain(), admin.snapshot(), drains::latest);
         addresses.resolveAll(admin.snapshot());
         EventLoop healthLoop = (EventLoop) workers.next();
@@ -83,7 +83,7 @@ public final class DataPlane {
         for (EventExecutor executor : workers) {
             EventLoop loop = (EventLoop) executor;
             UpstreamPools upstreams = new UpstreamPools(loop, upstreamBootstrap, config.protocols().upstreamTls(),
-                    counters, admin::snapshot, router::keepsNonLive);
+                    counters, admin::snapshot, router::keepsNonLive, config.timeouts().rollbackWindow());
             contexts.add(new LoopContext(loop, services, upstreams));
         }
         this.loops = new LoopContexts(contexts);
@@ -94,6 +94,11 @@ public final class DataPlane {
         }
         this.healthChecks = config.health().checks() == null ? null : new ActiveHealthChecks(health,
                 config.health().checks(), workers, checks, this::address);
+    }
+
+    /** Whether the router still sends requests to {@code colour}, which is not live (what holds its drain up). */
+    private boolean stillRouted(Colour colour) {
+        return router.keepsNonLive(admin.snapshot(), colour);
     }
 
     /** The address of {@code backend}: cached, or resolved off the event loops. */

@@ -86,7 +86,7 @@ final class ExchangeHarness implements AutoCloseable {
         ExchangeServices services = new ExchangeServices(config, admin::snapshot, router, health, addresses,
                 counters, () -> recorder, () -> 0);
         UpstreamPools pools = new UpstreamPools(client.eventLoop(), new Bootstrap(), null, counters,
-                admin::snapshot, (snapshot, colour) -> false);
+                admin::snapshot, (snapshot, colour) -> false, Duration.ZERO);
         loop = new LoopContext(client.eventLoop(), services, pools, upstreams);
     }
 
