@@ -112,7 +112,7 @@ public final class DataPlane {
     }
 
     /** Each event loop's context. */
-    public LoopContexts loops() {
+    LoopContexts loops() {
         return loops;
     }
 

@@ -23,7 +23,7 @@ public final class MessageHeads {
     }
 
     /** RFC 9110 §9.2.2: a request with one of these methods may be sent again without changing the outcome. */
-    public static boolean isIdempotent(HttpMethod method) {
+    static boolean isIdempotent(HttpMethod method) {
         return HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method) || HttpMethod.OPTIONS.equals(method)
                 || HttpMethod.TRACE.equals(method) || HttpMethod.PUT.equals(method)
                 || HttpMethod.DELETE.equals(method);
@@ -38,7 +38,7 @@ public final class MessageHeads {
      * The protocol a request asks to upgrade to (RFC 9110 §7.8: {@code Upgrade} named by {@code Connection}, on
      * HTTP/1.1), or {@code null}. {@code h2c} is never passed on: the upstream side speaks HTTP/1.1 only.
      */
-    public static String requestedUpgrade(HttpRequest request) {
+    static String requestedUpgrade(HttpRequest request) {
         HttpHeaders headers = request.headers();
         String upgrade = headers.get(HttpHeaderNames.UPGRADE);
         if (upgrade == null || !HttpVersion.HTTP_1_1.equals(request.protocolVersion())

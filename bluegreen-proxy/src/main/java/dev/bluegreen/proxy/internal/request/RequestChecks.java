@@ -198,7 +198,7 @@ public final class RequestChecks {
      * RFC 9112 §3.2 / RFC 3986 §3.2.2: {@code uri-host [ ":" port ]}, where the host is a bracketed IPv6 literal or
      * a reg-name / IPv4 address of unreserved, percent-encoded and sub-delimiter characters.
      */
-    public static boolean isValidHost(String host) {
+    static boolean isValidHost(String host) {
         if (host.isEmpty()) {
             return false;
         }
@@ -250,7 +250,7 @@ public final class RequestChecks {
     }
 
     /** The host part of a valid {@code Host} value, lower case, without port or trailing dot. */
-    public static String hostName(String host) {
+    static String hostName(String host) {
         String name;
         if (host.charAt(0) == '[') {
             name = host.substring(0, host.indexOf(']') + 1);
