@@ -41,6 +41,8 @@ environment (defaults in brackets)
   H2_STREAMS          [10] h2load -m: concurrent streams per connection
   H2LOAD_THREADS      [2] h2load -t (never more than the connections)
   JAVA_OPTS           [] options for the bluegreen JVM, e.g. -XX:+UseParallelGC or a JFR recording
+  TUNED_JAVA_OPTS     [] when set, a second bluegreen target, "bluegreen-tuned", runs with these options instead,
+                      in the same rounds: the effect of JVM settings, as a ratio within one run
   BLUEGREEN_JAR       [bluegreen-examples/target/bluegreen-examples.jar] built with mvn package when missing
   BLUEGREEN_REV       [git HEAD] what the report says the jar was built from
   NATIVE_WARMUP       [5] warm-up seconds of the C proxies and the direct target
@@ -69,7 +71,7 @@ NATIVE_WARMUP=${NATIVE_WARMUP:-5}
 SCENARIO_WARMUP=${SCENARIO_WARMUP:-3}
 SCENARIO_WARMUP_JVM=${SCENARIO_WARMUP_JVM:-10}
 CONNECTIONS=${CONNECTIONS:-64}
-TARGETS=${TARGETS:-direct bluegreen haproxy nginx}
+TARGETS=${TARGETS:-direct bluegreen $([ -n "${TUNED_JAVA_OPTS:-}" ] && echo bluegreen-tuned) haproxy nginx}
 PROXY_THREADS=${PROXY_THREADS:-$(nproc)}
 BACKEND_WORKERS=${BACKEND_WORKERS:-1}
 WRK_THREADS=${WRK_THREADS:-2}
@@ -77,6 +79,7 @@ H2_CONNECTIONS=${H2_CONNECTIONS:-16}
 H2_STREAMS=${H2_STREAMS:-10}
 H2LOAD_THREADS=${H2LOAD_THREADS:-2}
 JAVA_OPTS=${JAVA_OPTS:-}
+TUNED_JAVA_OPTS=${TUNED_JAVA_OPTS:-}
 BLUEGREEN_JAR=${BLUEGREEN_JAR:-$ROOT/bluegreen-examples/target/bluegreen-examples.jar}
 BLUEGREEN_REV=${BLUEGREEN_REV:-$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')}
 IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-10000}
@@ -120,11 +123,11 @@ BACKEND_PORT=$BASE_PORT
 SINK_PORT=$((BASE_PORT + 1))
 BACKEND_H2_PORT=$((BASE_PORT + 2))
 declare -A PORT=([direct]=$BACKEND_PORT [bluegreen]=$((BASE_PORT + 10)) [haproxy]=$((BASE_PORT + 11))
-                 [nginx]=$((BASE_PORT + 12)))
+                 [nginx]=$((BASE_PORT + 12)) [bluegreen-tuned]=$((BASE_PORT + 15)))
 # Where each target takes HTTP/2 with prior knowledge: bluegreen tells it from HTTP/1.1 on its one port (the
 # preface); nginx 1.22 and HAProxy 2.6 take cleartext HTTP/2 on a listener of its own.
 declare -A H2_PORT=([direct]=$BACKEND_H2_PORT [bluegreen]=$((BASE_PORT + 10)) [haproxy]=$((BASE_PORT + 13))
-                    [nginx]=$((BASE_PORT + 14)))
+                    [nginx]=$((BASE_PORT + 14)) [bluegreen-tuned]=$((BASE_PORT + 15)))
 declare -A PIDOF=()
 CLK_TCK=$(getconf CLK_TCK)
 # HAProxy refuses to start unless the open-file limit covers two sockets per connection.
@@ -132,6 +135,11 @@ HAPROXY_MAXCONN=$(( ($(ulimit -Hn) - 300) / 2 ))
 [ "$HAPROXY_MAXCONN" -gt 20000 ] && HAPROXY_MAXCONN=20000
 FAILED=0
 STARTED=()
+
+# Whether TARGET is a bluegreen JVM (bluegreen, or bluegreen-tuned with TUNED_JAVA_OPTS).
+is_jvm() {
+    case "$1" in bluegreen|bluegreen-tuned) return 0 ;; *) return 1 ;; esac
+}
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 fail() { log "CHECK FAILED: $*"; FAILED=1; }
@@ -287,15 +295,16 @@ start_proxy() {
     local target=$1 name=$2 port=$3 upstream=$4 streaming=${5:-0} h2port=${6:-} dir=$OUT/run/$2
     mkdir -p "$dir"
     local p
-    for p in "$port" $([ "$target" = bluegreen ] || echo "$h2port"); do
+    for p in "$port" $(is_jvm "$target" || echo "$h2port"); do
         if ! port_free "$p"; then
             echo "port $p is in use; set BASE_PORT" >&2
             exit 1
         fi
     done
     case "$target" in
-        bluegreen)
+        bluegreen|bluegreen-tuned)
             local opts=$JAVA_OPTS
+            [ "$target" = bluegreen-tuned ] && opts=$TUNED_JAVA_OPTS
             [ "$streaming" = 1 ] && opts="$opts $BIG_JAVA_OPTS"
             # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
             # Health checks on "/" (the backend's only 200); no per-connection request or connection limit, as
@@ -381,7 +390,7 @@ EOF
     local pid=$LAST_PID
     wait_http "http://127.0.0.1:$port/"
     if [ -n "$h2port" ]; then
-        wait_h2 "http://127.0.0.1:$([ "$target" = bluegreen ] && echo "$port" || echo "$h2port")/"
+        wait_h2 "http://127.0.0.1:$(is_jvm "$target" && echo "$port" || echo "$h2port")/"
     fi
     LAST_PID=$pid
 }
@@ -567,7 +576,7 @@ h2_scenario() {
     printf 'scenario\ttarget\tround\trequests\trps\tmean_us\tproxy_us_per_req\tproxy_user_us_per_req\tbackend_us_per_req\tnon2xx\tfailed\n' \
         >"$OUT/h2-results.tsv"
     for target in "${targets[@]}"; do
-        if [ "$target" = bluegreen ]; then
+        if is_jvm "$target"; then
             warm_h2 "$target" "$([ "$first" = 1 ] && echo "$WARMUP" || echo "$SCENARIO_WARMUP_JVM")"
         else
             warm_h2 "$target" "$([ "$first" = 1 ] && echo "$NATIVE_WARMUP" || echo "$SCENARIO_WARMUP")"
@@ -588,7 +597,7 @@ scenario() {
     read -r -a targets <<<"$TARGETS"
     log "scenario: $name"
     for target in "${targets[@]}"; do
-        if [ "$target" = bluegreen ]; then
+        if is_jvm "$target"; then
             warm "$target" "$connections" "$path" "$([ "$first" = 1 ] && echo "$WARMUP" || echo "$SCENARIO_WARMUP_JVM")"
         else
             warm "$target" "$connections" "$path" "$([ "$first" = 1 ] && echo "$NATIVE_WARMUP" || echo "$SCENARIO_WARMUP")"
@@ -646,7 +655,7 @@ idle_run() {
         # The empty proxy has served a little, as a running one has.
         run_wrk "http://127.0.0.1:$port/" 4 2 "$OUT/run/idle-$target-warm.txt"
         sleep 1
-        if [ "$target" = bluegreen ]; then
+        if is_jvm "$target"; then
             jcmd "$pid" GC.run >/dev/null
             heap0=$(heap_used_kb "$pid")
         fi
@@ -667,7 +676,7 @@ idle_run() {
         done
         read -r _ open failed <<<"${line:-ready 0 $count}"
         sleep 2
-        if [ "$target" = bluegreen ]; then
+        if is_jvm "$target"; then
             jcmd "$pid" GC.run >/dev/null
             heap1=$(heap_used_kb "$pid")
         fi
@@ -701,7 +710,7 @@ big_run() {
             pid=$LAST_PID
             url=http://127.0.0.1:$port
         fi
-        if [ "$target" = bluegreen ]; then
+        if is_jvm "$target"; then
             spawn "big-jstat" jstat -gc "$pid" 100
             sampler=$LAST_PID
         fi
@@ -753,7 +762,7 @@ report() {
             "$(awk '/MemTotal/ {printf "%.0f GB", $2 / 1048576}' /proc/meminfo), Linux $(uname -r)," \
             "load average at start $LOAD_AT_START"
         echo "- bluegreen $BLUEGREEN_REV ($(basename "$BLUEGREEN_JAR")," \
-            "$(java -version 2>&1 | head -1)), JAVA_OPTS='$JAVA_OPTS'; $(haproxy -v 2>/dev/null | head -1 | cut -d' ' -f1-3);" \
+            "$(java -version 2>&1 | head -1)), JAVA_OPTS='$JAVA_OPTS'$([ -n "$TUNED_JAVA_OPTS" ] && echo ", TUNED_JAVA_OPTS='$TUNED_JAVA_OPTS'"); $(haproxy -v 2>/dev/null | head -1 | cut -d' ' -f1-3);" \
             "$(nginx -v 2>&1 | sed 's/.*: //'); $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
         echo "- wrk -t$WRK_THREADS -cN -d${DURATION}s --latency, $ROUNDS rounds, warm-up ${WARMUP}s (JVM) /" \
             "${NATIVE_WARMUP}s (others); $PROXY_THREADS threads or workers per proxy, backend nginx with" \

@@ -11,8 +11,12 @@ import statistics
 import sys
 from collections import OrderedDict
 
-ORDER = ["direct", "bluegreen", "haproxy", "nginx"]
-LABELS = {"direct": "no proxy (direct)", "bluegreen": "bluegreen", "haproxy": "HAProxy", "nginx": "nginx"}
+ORDER = ["direct", "bluegreen", "bluegreen-tuned", "haproxy", "nginx"]
+LABELS = {"direct": "no proxy (direct)", "bluegreen": "bluegreen", "bluegreen-tuned": "bluegreen (TUNED_JAVA_OPTS)",
+          "haproxy": "HAProxy", "nginx": "nginx"}
+# The rows of the ratio table: (numerator, denominator).
+RATIOS = [("bluegreen", "haproxy"), ("bluegreen", "nginx"), ("bluegreen-tuned", "haproxy"),
+          ("bluegreen-tuned", "nginx"), ("bluegreen-tuned", "bluegreen")]
 H2_LABELS = dict(LABELS, direct="no proxy (backend nginx over h2c)")
 
 
@@ -59,18 +63,18 @@ def print_h2(rows):
             print(f"| {H2_LABELS.get(target, target)} | {fmt(m['rps'], 0)} | {fmt(m['mean_us'] / 1000, 3)} "
                   f"| {fmt(m['proxy_us_per_req'])} | {fmt(m['proxy_user_us_per_req'])} "
                   f"| {fmt(m['backend_us_per_req'])} | {m['non2xx']} | {m['failed']} |")
-        bg = medians.get("bluegreen")
-        if bg:
+        rows = [(a, b) for a, b in RATIOS if a in medians and b in medians]
+        if rows:
             print()
-            print("| bluegreen / other | req/s (≥ 1 is better) | mean time (≤ 1 is better) "
+            print("| ratio | req/s (≥ 1 is better) | mean time (≤ 1 is better) "
                   "| proxy CPU/req (≤ 1 is better) | user CPU/req |")
             print("| --- | ---: | ---: | ---: | ---: |")
-            for other in ("haproxy", "nginx"):
-                o = medians.get(other)
-                if o:
-                    print(f"| / {LABELS[other]} | {ratio(bg['rps'], o['rps'])} | {ratio(bg['mean_us'], o['mean_us'])} "
-                          f"| {ratio(bg['proxy_us_per_req'], o['proxy_us_per_req'])} "
-                          f"| {ratio(bg['proxy_user_us_per_req'], o['proxy_user_us_per_req'])} |")
+            for a, b in rows:
+                x, o = medians[a], medians[b]
+                print(f"| {LABELS[a]} / {LABELS[b]} | {ratio(x['rps'], o['rps'])} "
+                      f"| {ratio(x['mean_us'], o['mean_us'])} "
+                      f"| {ratio(x['proxy_us_per_req'], o['proxy_us_per_req'])} "
+                      f"| {ratio(x['proxy_user_us_per_req'], o['proxy_user_us_per_req'])} |")
         print()
 
 
@@ -103,18 +107,17 @@ def main():
                   f"| {fmt(m['p99_us'] / 1000, 3)} | {fmt(added, 3)} | {fmt(m['proxy_us_per_req'])} "
                   f"| {fmt(m['proxy_user_us_per_req'])} "
                   f"| {fmt(m['backend_us_per_req'])} | {m['non2xx']} | {m['errors']} |")
-        bg = medians.get("bluegreen")
-        if bg:
+        rows = [(a, b) for a, b in RATIOS if a in medians and b in medians]
+        if rows:
             print()
-            print("| bluegreen / other | req/s (≥ 1 is better) | p99 (≤ 1 is better) | proxy CPU/req (≤ 1 is better) "
+            print("| ratio | req/s (≥ 1 is better) | p99 (≤ 1 is better) | proxy CPU/req (≤ 1 is better) "
                   "| user CPU/req |")
             print("| --- | ---: | ---: | ---: | ---: |")
-            for other in ("haproxy", "nginx"):
-                o = medians.get(other)
-                if o:
-                    print(f"| / {LABELS[other]} | {ratio(bg['rps'], o['rps'])} | {ratio(bg['p99_us'], o['p99_us'])} "
-                          f"| {ratio(bg['proxy_us_per_req'], o['proxy_us_per_req'])} "
-                          f"| {ratio(bg['proxy_user_us_per_req'], o['proxy_user_us_per_req'])} |")
+            for a, b in rows:
+                x, o = medians[a], medians[b]
+                print(f"| {LABELS[a]} / {LABELS[b]} | {ratio(x['rps'], o['rps'])} | {ratio(x['p99_us'], o['p99_us'])} "
+                      f"| {ratio(x['proxy_us_per_req'], o['proxy_us_per_req'])} "
+                      f"| {ratio(x['proxy_user_us_per_req'], o['proxy_user_us_per_req'])} |")
         print()
 
 
