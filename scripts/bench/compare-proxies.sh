@@ -71,7 +71,7 @@ NATIVE_WARMUP=${NATIVE_WARMUP:-5}
 SCENARIO_WARMUP=${SCENARIO_WARMUP:-3}
 SCENARIO_WARMUP_JVM=${SCENARIO_WARMUP_JVM:-10}
 CONNECTIONS=${CONNECTIONS:-64}
-TARGETS=${TARGETS:-direct bluegreen $([ -n "${TUNED_JAVA_OPTS:-}" ] && echo bluegreen-tuned) haproxy nginx}
+TARGETS=${TARGETS:-direct bluegreen $([ -z "${TUNED_JAVA_OPTS:-}" ] || echo bluegreen-tuned) haproxy nginx}
 PROXY_THREADS=${PROXY_THREADS:-$(nproc)}
 BACKEND_WORKERS=${BACKEND_WORKERS:-1}
 WRK_THREADS=${WRK_THREADS:-2}
@@ -549,7 +549,7 @@ measure_h2() {
     fi
     rps=$(sed -n 's/^finished in [^,]*, \([0-9.]*\) req\/s.*/\1/p' "$file")
     # Not "requests - 2xx": a response whose head came just as the time ran out counts as a 2xx but not as done.
-    non2xx=$(awk '/^status codes:/ {print $4 + $6 + $8}' "$file")
+    non2xx=$(awk '/^status codes:/ {print $5 + $7 + $9}' "$file")
     mean=$(h2_micros "$(awk '/^time for request:/ {print $6}' "$file")")
     awk -v s="$scenario" -v t="$target" -v r="$round" -v n="$requests" -v rps="$rps" -v mean="$mean" \
         -v pt=$((p1 - p0)) -v ut=$((u1 - u0)) -v bt=$((b1 - b0)) -v hz="$CLK_TCK" -v x="$non2xx" \
