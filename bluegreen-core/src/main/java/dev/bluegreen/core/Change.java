@@ -2,7 +2,9 @@ package dev.bluegreen.core;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.bluegreen.core.internal.Texts;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * One applied change: the snapshot before it and the snapshot it produced. Listeners receive these, and
@@ -16,16 +18,20 @@ import java.time.Instant;
  *
  * @param previous the snapshot before the change
  * @param current the snapshot the change produced
+ * @param instance the id of the fleet instance through which the change was made, when the store records it (the
+ *        ZooKeeper store's fleet-wide history does), or {@code null}
  */
-public record Change(RoutingSnapshot previous, RoutingSnapshot current) {
+public record Change(RoutingSnapshot previous, RoutingSnapshot current, String instance) {
 
     /**
      * Validates the pair.
      *
      * @param previous the snapshot before the change
      * @param current the snapshot the change produced
+     * @param instance the instance that made it, or {@code null} if not known
      * @throws NullPointerException if a snapshot is {@code null}
-     * @throws IllegalArgumentException if {@code current} is not newer than {@code previous}
+     * @throws IllegalArgumentException if {@code current} is not newer than {@code previous}, or {@code instance} is
+     *         blank or holds a control character
      */
     public Change {
         requireNonNull(previous, "previous");
@@ -34,6 +40,30 @@ public record Change(RoutingSnapshot previous, RoutingSnapshot current) {
             throw new IllegalArgumentException("current.generation: " + current.generation()
                     + " (expected: > previous.generation " + previous.generation() + ")");
         }
+        if (instance != null) {
+            Texts.requireShortText("instance", instance, RoutingSnapshot.MAX_ACTOR_LENGTH);
+        }
+    }
+
+    /**
+     * A change whose instance is not known: what a store that serves one process records.
+     *
+     * @param previous the snapshot before the change
+     * @param current the snapshot the change produced
+     * @throws NullPointerException if a snapshot is {@code null}
+     * @throws IllegalArgumentException if {@code current} is not newer than {@code previous}
+     */
+    public Change(RoutingSnapshot previous, RoutingSnapshot current) {
+        this(previous, current, null);
+    }
+
+    /**
+     * The fleet instance through which the change was made.
+     *
+     * @return its id, or empty when the store does not record it
+     */
+    public Optional<String> madeBy() {
+        return Optional.ofNullable(instance);
     }
 
     /**

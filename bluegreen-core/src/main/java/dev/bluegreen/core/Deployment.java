@@ -38,10 +38,7 @@ public record Deployment(Colour colour, String version, List<Backend> backends, 
         requireNonNull(version, "version");
         requireNonNull(backends, "backends");
         backends = Environment.of(colour, version, backends).backends();
-        if (expectedGeneration < BlueGreen.ANY_GENERATION) {
-            throw new IllegalArgumentException("expectedGeneration: " + expectedGeneration
-                    + " (expected: >= 0, or ANY_GENERATION (" + BlueGreen.ANY_GENERATION + "))");
-        }
+        ChangeRequest.requireExpectedGeneration(expectedGeneration);
     }
 
     /**
@@ -55,7 +52,7 @@ public record Deployment(Colour colour, String version, List<Backend> backends, 
      * @throws IllegalArgumentException if the version or backends do not make a valid {@link Environment}
      */
     public static Deployment of(Colour colour, String version, List<Backend> backends) {
-        return new Deployment(colour, version, backends, BlueGreen.ANY_GENERATION, false);
+        return new Deployment(colour, version, backends, ChangeRequest.ANY_GENERATION, false);
     }
 
     /**

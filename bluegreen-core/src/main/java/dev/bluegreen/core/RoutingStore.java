@@ -78,6 +78,17 @@ public interface RoutingStore extends AutoCloseable {
     }
 
     /**
+     * The changes and refused attempts this store records itself, when it keeps a record beyond the admin object's
+     * own: across restarts for a durable store, across the fleet for a shared one. The default, for a store that
+     * keeps none, is empty; {@link BlueGreen} then keeps its own history in memory.
+     *
+     * @return the audit trail, or empty if this store has none
+     */
+    default Optional<AuditTrail> auditTrail() {
+        return Optional.empty();
+    }
+
+    /**
      * Releases the store's resources; afterwards {@link #compareAndSet} is refused. {@link #current()} keeps
      * returning the last snapshot. The default does nothing.
      */

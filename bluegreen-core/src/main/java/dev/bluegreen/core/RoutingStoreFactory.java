@@ -11,8 +11,8 @@ public interface RoutingStoreFactory {
     /**
      * Opens a store.
      *
-     * @param initialIfAbsent the snapshot to start from if the store holds none yet; a shared store that already
-     *        holds a state keeps it and ignores this one
+     * @param initialIfAbsent the snapshot to start from if the store holds none yet; a shared or durable store that
+     *        already holds a state (a ZooKeeper znode, a state file) keeps it and ignores this one
      * @return the open store, never {@code null}
      * @throws ChangeRefusedException with {@link ChangeRefusedException.Refusal#STORE_REJECTED} if the store can't
      *         be opened

@@ -13,8 +13,8 @@ import picocli.CommandLine.Spec;
 
 /** The {@code backend} command: runs a {@link DemoBackend} until Ctrl-C. */
 @Command(name = "backend", sortOptions = false,
-        description = "Runs a demo backend that answers every request with 200, its name in the body and an"
-                + " X-Backend header; GET /health answers 200 while it is up. POST /demo/down and POST /demo/up"
+        description = "Runs a demo backend that answers every request with 200, its name (or --body) in the body"
+                + " and an X-Backend header; GET /health answers 200 while it is up. POST /demo/down and POST /demo/up"
                 + " take it down (503 to everything) and bring it up again. Ctrl-C stops it.")
 public final class BackendCommand implements Callable<Integer> {
 
@@ -26,6 +26,11 @@ public final class BackendCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "TEXT", required = true,
             description = "The name to answer with, as in \"hello from TEXT\".")
     String name;
+
+    @Option(names = "--body", paramLabel = "TEXT",
+            description = "Answer every request with this body instead of \"hello from NAME\", so that two backends"
+                    + " can answer alike (as two colours of one version would, for --mirror).")
+    String body;
 
     @Option(names = "--down",
             description = "Start down: 503 to everything, health check included, until POST /demo/up.")
@@ -45,15 +50,24 @@ public final class BackendCommand implements Callable<Integer> {
      * The backend these options describe, not yet started.
      *
      * @return the backend
-     * @throws ParameterException if {@code --name} is not a valid name
+     * @throws ParameterException if {@code --name} is not a valid name or {@code --body} is too long
      */
     public DemoBackend backend() {
+        DemoBackend.Builder builder;
         try {
-            DemoBackend.Builder builder = DemoBackend.builder(name).listen(listen.host(), listen.port());
-            return (down ? builder.startsDown() : builder).build();
+            builder = DemoBackend.builder(name).listen(listen.host(), listen.port());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "Invalid value for option '--name': " + e.getMessage());
         }
+        if (body != null) {
+            try {
+                builder.body(body);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "Invalid value for option '--body': "
+                        + e.getMessage());
+            }
+        }
+        return (down ? builder.startsDown() : builder).build();
     }
 
     /**

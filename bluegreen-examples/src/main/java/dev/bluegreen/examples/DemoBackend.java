@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A tiny HTTP/1.1 server that stands in for one version of an application: it answers every request with
- * {@code 200}, {@code Content-Type: text/plain} and a body such as {@code hello from blue (v1)}, plus the header
+ * {@code 200}, {@code Content-Type: text/plain} and a body such as {@code hello from blue (v1)} (or a fixed one,
+ * {@link Builder#body}), plus the header
  * {@code X-Backend: blue}, so you can see which pool the proxy picked. {@code GET /health} answers {@code 200 ok}
  * for the proxy's health checks. The backend can be taken down and brought up again ({@link #down()}, {@link #up()},
  * or {@code POST /demo/down} and {@code POST /demo/up} on its own port): while down it answers everything with
@@ -58,6 +59,7 @@ public final class DemoBackend {
 
     private final String name;
     private final String version;
+    private final String fixedBody;
     private final String listenHost;
     private final int listenPort;
     private final int maxContentLength;
@@ -74,6 +76,7 @@ public final class DemoBackend {
     private DemoBackend(Builder builder) {
         this.name = builder.name;
         this.version = builder.version;
+        this.fixedBody = builder.body;
         this.listenHost = builder.host;
         this.listenPort = builder.port;
         this.maxContentLength = builder.maxContentLength;
@@ -252,6 +255,9 @@ public final class DemoBackend {
     }
 
     private String body() {
+        if (fixedBody != null) {
+            return fixedBody;
+        }
         return version == null ? "hello from " + name + "\n" : "hello from " + name + " (" + version + ")\n";
     }
 
@@ -269,6 +275,7 @@ public final class DemoBackend {
 
         private final String name;
         private String version;
+        private String body;
         private String host = "127.0.0.1";
         private int port;
         private int maxContentLength = DEFAULT_MAX_CONTENT_LENGTH;
@@ -288,6 +295,25 @@ public final class DemoBackend {
          */
         public Builder version(String version) {
             this.version = checkLabel("version", version);
+            return this;
+        }
+
+        /**
+         * A fixed body to answer every request with (200) instead of {@code hello from NAME}: two backends with the
+         * same body answer alike, as two colours of one version would, say for shadow traffic. Default: none.
+         *
+         * @param text the body, as UTF-8; at most 64 KiB
+         * @return this builder
+         * @throws NullPointerException if {@code text} is {@code null}
+         * @throws IllegalArgumentException if {@code text} is longer than 64 KiB
+         */
+        public Builder body(String text) {
+            requireNonNull(text, "body");
+            if (text.length() > 64 * 1024) {
+                throw new IllegalArgumentException("body: " + text.length() + " characters (expected: at most "
+                        + 64 * 1024 + ")");
+            }
+            this.body = text;
             return this;
         }
 

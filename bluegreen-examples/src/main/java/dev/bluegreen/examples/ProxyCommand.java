@@ -9,18 +9,22 @@ import dev.bluegreen.examples.options.AdminOptions;
 import dev.bluegreen.examples.options.HealthOptions;
 import dev.bluegreen.examples.options.LimitOptions;
 import dev.bluegreen.examples.options.ListenerOptions;
+import dev.bluegreen.examples.options.MirrorOptions;
 import dev.bluegreen.examples.options.OptionErrors;
 import dev.bluegreen.examples.options.PoolOptions;
 import dev.bluegreen.examples.options.ProxyOptionGroup;
+import dev.bluegreen.examples.options.StateOptions;
 import dev.bluegreen.examples.options.SteeringOptions;
 import dev.bluegreen.examples.options.TlsOptions;
 import dev.bluegreen.examples.options.ZooKeeperOptions;
 import dev.bluegreen.proxy.AdminEndpoint;
 import dev.bluegreen.proxy.BlueGreenProxy;
 import dev.bluegreen.proxy.BlueGreenProxyBuilder;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
@@ -63,6 +67,9 @@ public final class ProxyCommand implements Callable<Integer> {
     ZooKeeperOptions zooKeeper;
 
     @Mixin
+    StateOptions state;
+
+    @Mixin
     HealthOptions health;
 
     @Mixin
@@ -73,6 +80,9 @@ public final class ProxyCommand implements Callable<Integer> {
 
     @Mixin
     SteeringOptions steering;
+
+    @Mixin
+    MirrorOptions mirror;
 
     @Mixin
     HelpOption help;
@@ -89,7 +99,7 @@ public final class ProxyCommand implements Callable<Integer> {
      * errors are found).
      */
     private List<ProxyOptionGroup> groups() {
-        return List.of(pools, listener, zooKeeper, health, limits, tls, steering);
+        return List.of(pools, listener, zooKeeper, state, health, limits, tls, steering, mirror);
     }
 
     /**
@@ -159,11 +169,17 @@ public final class ProxyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         StandaloneProxy running = start().join();
-        return Foreground.runUntilShutdown("proxy", banner(running), spec.commandLine().getOut(), running::stop);
+        return Foreground.runUntilShutdown("proxy", banner(running, state.file()), spec.commandLine().getOut(),
+                running::stop);
     }
 
     /** What the user sees: where it listens, both pools, and how to switch. */
     static List<String> banner(StandaloneProxy running) {
+        return banner(running, Optional.empty());
+    }
+
+    /** The banner, saying where the routing state is kept when it is in a file. */
+    static List<String> banner(StandaloneProxy running, Optional<Path> stateFile) {
         RoutingSnapshot snapshot = running.admin().snapshot();
         List<String> lines = new ArrayList<>();
         lines.add("bluegreen proxy on " + running.proxyUrl() + ", " + snapshot.live().label() + " live");
@@ -177,6 +193,8 @@ public final class ProxyCommand implements Callable<Integer> {
         running.admin().fleet().ifPresent(fleet -> lines.add("  routing state shared through ZooKeeper, as instance "
                 + fleet.status().instanceId() + " at generation " + snapshot.generation()
                 + ": a change through any instance moves them all"));
+        stateFile.ifPresent(file -> lines.add("  routing state kept in " + file + " at generation "
+                + snapshot.generation() + ": a restart comes back here"));
         running.adminUrl().ifPresent(url -> {
             lines.add("  admin on " + url + ":");
             lines.add("    curl -s " + url + "/status");

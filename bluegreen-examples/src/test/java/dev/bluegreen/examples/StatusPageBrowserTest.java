@@ -74,6 +74,8 @@ class StatusPageBrowserTest {
     private String admin;
     private AdminEndpoint tokenEndpoint;
     private HttpServer otherOrigin;
+    private StandaloneProxy mirroring;
+    private final java.util.List<DemoBackend> mirrorBackends = new java.util.ArrayList<>();
     private WebDriver browser;
     private WebDriverWait wait;
 
@@ -114,6 +116,12 @@ class StatusPageBrowserTest {
         }
         if (otherOrigin != null) {
             otherOrigin.stop(0);
+        }
+        if (mirroring != null) {
+            mirroring.stop().get(20, TimeUnit.SECONDS);
+        }
+        for (DemoBackend backend : mirrorBackends) {
+            backend.stop().get(10, TimeUnit.SECONDS);
         }
         if (demo != null) {
             demo.stop().get(20, TimeUnit.SECONDS);
@@ -274,6 +282,46 @@ class StatusPageBrowserTest {
         assertThat(demo.proxy().admin().snapshot().live()).isEqualTo(Colour.BLUE);
         assertThat(demo.proxy().admin().snapshot().generation()).isZero();
         assertThat(browser.findElement(By.tagName("body")).getText()).contains("misdirected request");
+    }
+
+    @Test
+    void theShadowTrafficSection_isOffForTheDemo_andShowsCountsRoutesAndMismatchesWhenTheProxyMirrors()
+            throws Exception {
+        browser.get(admin + "/");
+        waitUntil("the demo's page says shadow traffic is off", page -> textOf("mirror-state").startsWith("off"));
+
+        DemoBackend blue = DemoBackend.builder("blue").body("v1\n").build();
+        DemoBackend green = DemoBackend.builder("green").body("v2\n").build();
+        mirrorBackends.add(blue);
+        mirrorBackends.add(green);
+        blue.start().get(10, TimeUnit.SECONDS);
+        green.start().get(10, TimeUnit.SECONDS);
+        picocli.CommandLine line = Main.commandLine();
+        line.parseArgs("proxy", "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--no-health-checks",
+                "--blue", "127.0.0.1:" + blue.port(), "--green", "127.0.0.1:" + green.port(),
+                "--mirror", "100", "--mirror-guard", "0.99");
+        ProxyCommand command = line.getSubcommands().get("proxy").getCommand();
+        mirroring = command.start().get(10, TimeUnit.SECONDS);
+        for (int i = 0; i < 20; i++) {
+            assertThat(http.body(mirroring.proxyUrl() + "/orders/" + i)).isEqualTo("v1\n");
+        }
+
+        browser.get(mirroring.adminUrl().orElseThrow() + "/");
+        waitUntil("the page counts 20 mismatches", page -> textOf("mirror-mismatched").equals("20"));
+        assertThat(textOf("mirror-state")).isEqualTo("(100 % of live requests to green)");
+        assertThat(textOf("mirror-mirrored")).isEqualTo("20");
+        assertThat(textOf("mirror-matched")).isEqualTo("0");
+        assertThat(textOf("mirror-agreement")).contains("green agreed on 0 of its last 20 compared pairs (0.0 %)",
+                "a switch needs 99.0 % over at least 100 pairs");
+        assertThat(browser.findElement(By.id("mirror-routes")).getText()).contains("GET", "/orders/{id}");
+        String samples = browser.findElement(By.id("mirror-samples")).getText();
+        assertThat(samples).contains("Latest mismatches", "GET /orders/19", "body: 3 bytes each, contents differ",
+                "live: 200", "v1", "green: 200", "v2");
+    }
+
+    /** The text content of the element with {@code id}. */
+    private String textOf(String id) {
+        return String.valueOf(browser.findElement(By.id(id)).getDomProperty("textContent"));
     }
 
     /** Waits until the browser shows a loaded document at {@code url} with some text in it. */

@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
  *       connections, request and failure counts and the latest drain of each colour);</li>
  *   <li>{@code GET /history}: the recent changes with who asked, why, and their drain reports; refused
  *       attempts;</li>
+ *   <li>{@code GET /mirror}: what shadow traffic found, when the proxy mirrors ({@link MirrorSettings}): mirrored,
+ *       matched, mismatched and dropped requests, by route, each colour's agreement and the latest mismatches;</li>
  *   <li>{@code GET /metrics}: a Prometheus scrape, when the application gives one;</li>
  *   <li>{@code POST /switch?to=blue|green}, {@code POST /promote}, {@code POST /rollback},
  *       {@code POST /deploy?version=V&backends=H:P,H:P[&colour=C]}, each with optional {@code generation=N},

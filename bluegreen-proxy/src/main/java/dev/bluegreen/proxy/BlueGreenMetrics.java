@@ -14,12 +14,14 @@ import dev.bluegreen.core.Colour;
 import dev.bluegreen.proxy.internal.metrics.BackendHealthGauges;
 import dev.bluegreen.proxy.internal.metrics.MicrometerRecorder;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 
 /**
  * Binds a proxy's meters to a registry the application owns (never Micrometer's global one):
@@ -34,7 +36,10 @@ import java.util.Map;
  * {@value MeterNames#CLIENT_CONNECTIONS}, {@value MeterNames#LIVE}, {@value MeterNames#GENERATION},
  * {@value MeterNames#DRAIN_EXCHANGES}, {@value MeterNames#DRAIN_CONNECTIONS} and {@value MeterNames#BACKEND_HEALTH}
  * (per backend). Counters of {@value MeterNames#CHANGES} (by kind and outcome), {@value MeterNames#AUTO_ROLLBACKS}
- * (by colour) and {@value MeterNames#DRAINS} (by outcome). {@link MeterNames} lists them all.
+ * (by colour) and {@value MeterNames#DRAINS} (by outcome). With shadow traffic on, {@value MeterNames#MIRROR_REQUESTS},
+ * {@value MeterNames#MIRROR_COMPARED} (by outcome), {@value MeterNames#MIRROR_DROPPED} (by reason),
+ * {@value MeterNames#MIRROR_IN_FLIGHT} and {@value MeterNames#MIRROR_AGREEMENT} (by colour). {@link MeterNames} lists
+ * them all.
  *
  * <p>The per-exchange meters are resolved once, at bind time; recording them takes no lock and allocates nothing.
  * Binding before or after {@code start()} both work. Each {@code bindTo} adds a registry.
@@ -89,9 +94,42 @@ public final class BlueGreenMetrics implements MeterBinder {
                 .description("Client connections open").register(registry);
         Gauge.builder(MeterNames.GENERATION, admin, a -> a.snapshot().generation())
                 .description("The routing generation").register(registry);
+        if (proxy.mirrorSettings() != null) {
+            bindMirror(registry);
+        }
         admin.addListener(new ChangeCounter(registry));
         admin.addListener(new BackendHealthGauges(proxy, registry));
         proxy.addRecorder(new MicrometerRecorder(registry, percentileHistogram));
+    }
+
+    /** Shadow traffic's counts, read from its report when scraped (0 while the proxy is not running). */
+    private void bindMirror(MeterRegistry registry) {
+        FunctionCounter.builder(MeterNames.MIRROR_REQUESTS, proxy, p -> mirrored(p, MirrorReport::mirrored))
+                .description("Requests whose copy was sent to the idle colour").register(registry);
+        FunctionCounter.builder(MeterNames.MIRROR_COMPARED, proxy, p -> mirrored(p, MirrorReport::matched))
+                .description("Pairs of answers compared").tag(OUTCOME, "matched").register(registry);
+        FunctionCounter.builder(MeterNames.MIRROR_COMPARED, proxy, p -> mirrored(p, MirrorReport::mismatched))
+                .description("Pairs of answers compared").tag(OUTCOME, "mismatched").register(registry);
+        for (String reason : MirrorReport.DROP_REASONS) {
+            FunctionCounter.builder(MeterNames.MIRROR_DROPPED, proxy,
+                            p -> mirrored(p, report -> report.droppedBy().getOrDefault(reason, 0L)))
+                    .description("Requests picked for mirroring that gave no compared pair")
+                    .tag(MeterNames.REASON, reason).register(registry);
+        }
+        Gauge.builder(MeterNames.MIRROR_IN_FLIGHT, proxy, p -> mirrored(p, MirrorReport::inFlight))
+                .description("Mirrored requests under way").register(registry);
+        for (Colour colour : Colour.values()) {
+            Gauge.builder(MeterNames.MIRROR_AGREEMENT, proxy, p -> p.mirror()
+                            .map(report -> report.agreement().get(colour))
+                            .map(agreement -> agreement.pairs() == 0 ? Double.NaN : agreement.ratio())
+                            .orElse(Double.NaN))
+                    .description("Share of the recent compared pairs that matched").tag(COLOUR, colour.label())
+                    .register(registry);
+        }
+    }
+
+    private static double mirrored(BlueGreenProxy proxy, ToLongFunction<MirrorReport> figure) {
+        return proxy.mirror().map(figure::applyAsLong).orElse(0L);
     }
 
     private static boolean live(BlueGreenProxy proxy, Colour colour) {

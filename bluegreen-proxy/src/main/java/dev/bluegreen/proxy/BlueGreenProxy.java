@@ -25,9 +25,13 @@ import dev.bluegreen.proxy.internal.health.HealthyTargetGuard;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -39,8 +43,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -95,7 +97,7 @@ public final class BlueGreenProxy {
     private final List<AutoCloseable> registrations = new CopyOnWriteArrayList<>();
 
     /** What exists while the proxy runs. */
-    private record Runtime(EventLoopGroup boss, EventLoopGroup workers, ExecutorService resolver, Channel server,
+    private record Runtime(EventLoopGroup boss, EventLoopGroup workers, EventLoopGroup dns, Channel server,
                            ChannelGroup clients, DataPlane proxy, AutoCloseable listener, Channel previewServer) {
     }
 
@@ -132,12 +134,10 @@ public final class BlueGreenProxy {
         transportInUse = transport.setting();
         EventLoopGroup boss = transport.newEventLoopGroup(1, "bluegreen-accept");
         EventLoopGroup workers = transport.newEventLoopGroup(config.eventLoopThreads(), "bluegreen-io");
-        ExecutorService resolver = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "bluegreen-resolver");
-            thread.setDaemon(true);
-            return thread;
-        });
-        DataPlane proxy = new DataPlane(config, admin, transport, workers, resolver, recorder);
+        // The DNS resolver's loop: its datagram channel is NIO whatever the transport, and no worker waits on it.
+        EventLoopGroup dns = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("bluegreen-dns", true),
+                NioIoHandler.newFactory());
+        DataPlane proxy = new DataPlane(config, admin, transport, workers, (EventLoop) dns.next(), recorder);
         ChannelGroup clients = new DefaultChannelGroup("bluegreen-clients", boss.next());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
@@ -154,7 +154,7 @@ public final class BlueGreenProxy {
                 state.set(State.STOPPED);
                 workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
                 boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-                resolver.shutdown();
+                dns.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
                 stopped.complete(null);
                 started.completeExceptionally(Failures.cause(error));
                 return;
@@ -164,7 +164,7 @@ public final class BlueGreenProxy {
             proxy.scheduleIdleEviction();
             watch = startWatch();
             startHealth(proxy);
-            running = new Runtime(boss, workers, resolver, server, clients, proxy, listener, bound.previewServer());
+            running = new Runtime(boss, workers, dns, server, clients, proxy, listener, bound.previewServer());
             state.set(State.RUNNING);
             log.info("bluegreen proxy listening on {} ({} transport, {} event loops); live colour {} (generation {})",
                     server.localAddress(), transport, config.eventLoopThreads(), admin.snapshot().live(),
@@ -329,6 +329,22 @@ public final class BlueGreenProxy {
         return runtime == null ? 0 : runtime.proxy().counters().failedExchanges(requireNonNull(colour, "colour"));
     }
 
+    /**
+     * What shadow traffic has found so far: mirrored, matched, mismatched and dropped requests, by route, the latest
+     * mismatches and each colour's agreement. Empty when the proxy mirrors nothing ({@link
+     * BlueGreenProxyBuilder#mirror}) or is not running.
+     */
+    public Optional<MirrorReport> mirror() {
+        Runtime runtime = running;
+        return runtime == null || runtime.proxy().mirror() == null ? Optional.empty()
+                : Optional.of(runtime.proxy().mirror().report());
+    }
+
+    /** The shadow traffic settings, or {@code null} when it is off; for the meters. */
+    MirrorSettings mirrorSettings() {
+        return config.mirror();
+    }
+
     /** Client connections open now. */
     public long clientConnections() {
         Runtime runtime = running;
@@ -387,6 +403,10 @@ public final class BlueGreenProxy {
         // The health guard first: no use warming connections to a pool that is down.
         if (config.health().guarded()) {
             registrations.add(admin.addGuard(new HealthyTargetGuard(proxy.healthChecks(), config.health())));
+        }
+        // Then shadow traffic's agreement: it answers at once, before pre-warm opens connections for nothing.
+        if (proxy.mirror() != null && proxy.mirror().guard() != null) {
+            registrations.add(admin.addGuard(proxy.mirror().guard()));
         }
         if (config.health().prewarmConnections() > 0) {
             registrations.add(admin.addGuard(new PrewarmGuard(proxy, config.health().prewarmConnections())));
@@ -489,13 +509,14 @@ public final class BlueGreenProxy {
         }
         runtime.clients().close().addListener(closed -> {
             runtime.proxy().closeIdleUpstreams();
+            runtime.proxy().stopResolving();
             runtime.workers().shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(w ->
-                    runtime.boss().shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(b -> {
-                        runtime.resolver().shutdown();
-                        state.set(State.STOPPED);
-                        log.info("bluegreen proxy stopped");
-                        stopped.complete(null);
-                    }));
+                    runtime.boss().shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(b ->
+                            runtime.dns().shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(d -> {
+                                state.set(State.STOPPED);
+                                log.info("bluegreen proxy stopped");
+                                stopped.complete(null);
+                            })));
         });
     }
 

@@ -46,6 +46,8 @@ public final class BlueGreenProxyBuilder {
     private TrustedProxies trustedProxies = TrustedProxies.NONE;
     private boolean forwardProxyAuthorization;
     private boolean dropUnderscoreHeaders;
+    private List<InetSocketAddress> nameServers = List.of();
+    private MirrorSettings mirror;
 
     BlueGreenProxyBuilder(BlueGreen admin) {
         this.admin = admin;
@@ -212,8 +214,8 @@ public final class BlueGreenProxyBuilder {
     }
 
     /**
-     * Keeps each client on the colour it started on, across a switch (until it has been idle for the TTL or the
-     * {@link #drainTimeout drain deadline} passes) and during a gradual shift (each new session, not each
+     * Keeps each client on the colour it started on, across a switch (until it has been idle for the TTL, the
+     * {@link #drainTimeout drain deadline} passes or the old colour's drain has ended) and during a gradual shift (each new session, not each
      * request, draws the shift's share). Default: off, each request is routed on its own.
      *
      * @param sessions how sessions are named and remembered, or {@code null} for none
@@ -226,9 +228,11 @@ public final class BlueGreenProxyBuilder {
     /**
      * The safety net: for {@code window} after the live colour changed, a request that no backend of the new
      * colour accepted (connection refused or timed out, nothing of it sent) goes to the previous live colour
-     * instead of failing with 502. Each such request is logged (WARN) and counted: the count is what an
-     * automatic rollback watches. Only requests routed to the live colour fall back; preview traffic, shifted
-     * requests and sticky sessions on the old colour never do. Default: off.
+     * instead of failing with 502, while that colour's drain is open: the drain does not end before the window
+     * (unless at its deadline), and a colour whose drain has ended gets nothing new. Each such request is logged
+     * (WARN, summed up when many) and counted: the count is what an automatic rollback watches. Only requests
+     * routed to the live colour fall back; preview traffic, shifted requests and sticky sessions on the old colour
+     * never do. Default: off.
      *
      * @param window how long after a switch the safety net holds (at most 1 hour), or {@code null} for off
      */
@@ -349,6 +353,38 @@ public final class BlueGreenProxyBuilder {
     }
 
     /**
+     * The DNS servers that resolve backend names. Names are resolved asynchronously (the hosts file first), each
+     * answer kept for its TTL and a failure for 2 s, and looked up again every second, so a backend whose name moves
+     * to another address is followed without a redeploy; a backend given by IP address needs no DNS at all. Default:
+     * empty, the system's servers ({@code /etc/resolv.conf}).
+     *
+     * @param servers IP addresses with ports, such as {@code new InetSocketAddress("10.0.0.2", 53)}
+     */
+    public BlueGreenProxyBuilder nameServers(List<InetSocketAddress> servers) {
+        requireNonNull(servers, "nameServers");
+        for (InetSocketAddress server : servers) {
+            if (server == null || server.isUnresolved() || server.getPort() == 0) {
+                throw new IllegalArgumentException("nameServers: " + server + " (expected: an IP address and port)");
+            }
+        }
+        this.nameServers = List.copyOf(servers);
+        return this;
+    }
+
+    /**
+     * Shadow traffic: sends a share of the requests served by the live colour to the idle colour as well, compares
+     * each pair of answers, and (with {@link MirrorSettings#withAgreementGuard}) refuses a switch while the idle colour
+     * disagrees too often. The live answer is never held back or changed. {@link BlueGreenProxy#mirror()} and the
+     * admin endpoint's {@code GET /mirror} show the figures. Default: off.
+     *
+     * @param settings what to mirror and how to compare, or {@code null} for off
+     */
+    public BlueGreenProxyBuilder mirror(MirrorSettings settings) {
+        this.mirror = settings;
+        return this;
+    }
+
+    /**
      * Terminates TLS on the listener with this certificate and key: clients connect with {@code https}.
      * Default: none (cleartext). See {@link TlsSettings} for the protocol and cipher defaults.
      */
@@ -394,7 +430,9 @@ public final class BlueGreenProxyBuilder {
                 healthSettings(),
                 protocols,
                 new RequestRules(requestLimits, allowedHosts, trustedProxies, forwardProxyAuthorization,
-                        dropUnderscoreHeaders)),
+                        dropUnderscoreHeaders),
+                nameServers,
+                mirror),
                 admin);
     }
 
@@ -454,6 +492,22 @@ public final class BlueGreenProxyBuilder {
     /** How long the client may leave a read of its request body unanswered; longer → 408. Default 30 s. */
     public BlueGreenProxyBuilder requestBodyTimeout(Duration timeout) {
         return requestLimits(requestLimits.withRequestBodyTimeout(timeout));
+    }
+
+    /**
+     * After the last response on an HTTP/1.1 connection the proxy closes (a refusal such as 431 or 414, an error
+     * that ends the connection, {@code Connection: close}), how long it keeps reading and dropping what the client
+     * still sends before closing: closing with the client's bytes unread would reset the connection, and a reset can
+     * destroy the response before the client reads it (RFC 9112 §9.6). The output is shut down first, so the client
+     * sees the end of the response at once. Default 2 s; 0 closes at once.
+     */
+    public BlueGreenProxyBuilder lingeringCloseTime(Duration time) {
+        return requestLimits(requestLimits.withLingeringCloseTime(time));
+    }
+
+    /** How many bytes a lingering close reads and drops at most before it closes anyway. Default 1 MiB. */
+    public BlueGreenProxyBuilder lingeringCloseBytes(long bytes) {
+        return requestLimits(requestLimits.withLingeringCloseBytes(bytes));
     }
 
     /**

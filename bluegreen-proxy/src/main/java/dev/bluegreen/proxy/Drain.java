@@ -8,12 +8,19 @@ import java.util.concurrent.CompletableFuture;
  * The draining of a colour that stopped being live: what it still has under way, and a future that completes when
  * that reaches zero, when the drain deadline closes what is left, or when the colour is made live again.
  *
+ * <p>A drain ends {@code DRAINED} when its colour has nothing under way and no busy upstream connection (nor one being
+ * opened), as confirmed once every event loop has run a task queued after that was seen, and the router can no
+ * longer send it requests (the safety net within its window, sticky sessions still on it). From then on the colour
+ * gets no new request and no new connection until a switch makes it live again (the safety net and sticky sessions
+ * included; preview traffic and a shift's share, which go to the idle colour by design, and active health checks
+ * aside): the application may decommission it.
+ *
  * <p>While a colour drains, no new request goes to it; exchanges already pinned to it finish there; its busy
  * upstream connections go idle as their exchange ends. Its idle connections stay warm for the rollback window
- * ({@link BlueGreenProxyBuilder#rollbackWindow}), so that a rollback opens none, and close when it ends; the drain
- * counts exchanges and busy connections only. At the deadline, what is still under way is closed as gracefully as
- * its protocol allows: a WebSocket gets a close frame (1001, going away) to both peers, any other exchange has its
- * client connection closed.
+ * ({@link BlueGreenProxyBuilder#rollbackWindow}), so that a rollback opens none, and close when it ends (or when the
+ * colour's pool is redeployed); the drain never waits for them. At the deadline, what is still under way is closed
+ * as gracefully as its protocol allows: a WebSocket gets a close frame (1001, going away) to both peers, any other
+ * exchange has its client connection closed.
  *
  * <p>Obtained from {@link BlueGreenProxy#drain(Colour)} after a switch. Thread-safe; the figures are live.
  */

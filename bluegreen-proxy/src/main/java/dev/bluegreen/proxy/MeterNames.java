@@ -54,7 +54,32 @@ public final class MeterNames {
      * Tag {@link #COLOUR}: the colour that could not.
      */
     public static final String SAFETY_NET_REROUTES = "bluegreen.safety.net.reroutes";
+    /**
+     * Counter: requests whose upstream connection failed before any byte of the response came, sent to another
+     * backend of the same pool ({@link #OUTCOME} {@code retried}) or not, because the retry budget was spent
+     * ({@code over_budget}). Tag {@link #COLOUR}.
+     */
+    public static final String RETRIES = "bluegreen.retries";
 
+    /** Counter: requests whose copy shadow traffic sent to the idle colour. */
+    public static final String MIRROR_REQUESTS = "bluegreen.mirror.requests";
+    /** Counter: pairs of answers shadow traffic compared. Tag {@link #OUTCOME}: {@code matched} or {@code mismatched}. */
+    public static final String MIRROR_COMPARED = "bluegreen.mirror.compared";
+    /**
+     * Counter: requests picked for shadow traffic that gave no compared pair. Tag {@link #REASON}: one of
+     * {@link MirrorReport#DROP_REASONS}.
+     */
+    public static final String MIRROR_DROPPED = "bluegreen.mirror.dropped";
+    /** Gauge: mirrored requests under way. */
+    public static final String MIRROR_IN_FLIGHT = "bluegreen.mirror.in.flight";
+    /**
+     * Gauge: the share of a colour's recent compared pairs that matched (what the guard {@code mirror-agreement}
+     * judges), 0 to 1; not a number while it has none. Tag {@link #COLOUR}.
+     */
+    public static final String MIRROR_AGREEMENT = "bluegreen.mirror.agreement";
+
+    /** Tag: why a mirrored request was dropped. */
+    public static final String REASON = "reason";
     /** Tag: a backend's id ({@code host:port} unless named). */
     public static final String BACKEND = "backend";
     /** Tag: an HTTP status code, such as {@code 431}, or {@code other}. */
@@ -69,7 +94,10 @@ public final class MeterNames {
     public static final String STATE = "state";
     /** Tag: {@code switch}, {@code promote}, {@code rollback} or {@code deploy}. */
     public static final String KIND = "kind";
-    /** Tag: {@code applied} or {@code refused} (changes); {@code drained}, {@code deadline}... (drains). */
+    /**
+     * Tag: {@code applied} or {@code refused} (changes); {@code drained}, {@code deadline}... (drains);
+     * {@code retried} or {@code over_budget} (retries).
+     */
     public static final String OUTCOME = "outcome";
 
     private MeterNames() {

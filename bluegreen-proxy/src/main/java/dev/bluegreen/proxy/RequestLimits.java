@@ -21,6 +21,11 @@ import java.time.Duration;
  *                                 of the previous exchange, if later) to its last; slower → 408 and close
  * @param requestBodyTimeout       how long the client may leave a read for the request body unanswered; longer →
  *                                 408 (or the connection closed, if the response has started)
+ * @param lingeringCloseTime       after the last response on an HTTP/1.1 connection the proxy closes (an error that
+ *                                 ends it, {@code Connection: close}), how long it keeps reading and dropping what the
+ *                                 client still sends before it closes, so that closing with unread bytes does not reset
+ *                                 the connection under the response (RFC 9112 §9.6); 0 closes at once
+ * @param lingeringCloseBytes      how many bytes it reads and drops in that time, at most, before it closes anyway
  */
 public record RequestLimits(
         int maxRequestLineLength,
@@ -30,7 +35,9 @@ public record RequestLimits(
         int maxRequestsPerConnection,
         int maxClientConnections,
         Duration requestHeaderTimeout,
-        Duration requestBodyTimeout) {
+        Duration requestBodyTimeout,
+        Duration lingeringCloseTime,
+        long lingeringCloseBytes) {
 
     /** Checks every value. @throws IllegalArgumentException naming the value and what was expected */
     public RequestLimits {
@@ -44,15 +51,21 @@ public record RequestLimits(
         atLeast("maxClientConnections", maxClientConnections, 0);
         positive("requestHeaderTimeout", requestHeaderTimeout);
         positive("requestBodyTimeout", requestBodyTimeout);
+        requireNonNull(lingeringCloseTime, "lingeringCloseTime");
+        if (lingeringCloseTime.isNegative()) {
+            throw new IllegalArgumentException("lingeringCloseTime: " + lingeringCloseTime + " (expected: >= 0)");
+        }
+        atLeast("lingeringCloseBytes", lingeringCloseBytes, 0);
     }
 
     /**
      * The defaults: request line 8 KiB, header section 16 KiB, 100 header fields, no body limit, 10,000 requests
-     * per connection, 10,000 client connections, 10 s for a request head, 30 s for a read of the body.
+     * per connection, 10,000 client connections, 10 s for a request head, 30 s for a read of the body; a lingering
+     * close of 2 s and 1 MiB at most.
      */
     public static RequestLimits defaults() {
         return new RequestLimits(8 * 1024, 16 * 1024, 100, 0, 10_000, 10_000,
-                Duration.ofSeconds(10), Duration.ofSeconds(30));
+                Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(2), 1024 * 1024);
     }
 
     /**
@@ -63,7 +76,8 @@ public record RequestLimits(
      */
     public RequestLimits withMaxRequestLineLength(int maxRequestLineLength) {
         return new RequestLimits(maxRequestLineLength, maxHeaderSize, maxHeaderCount, maxBodySize,
-                maxRequestsPerConnection, maxClientConnections, requestHeaderTimeout, requestBodyTimeout);
+                maxRequestsPerConnection, maxClientConnections, requestHeaderTimeout, requestBodyTimeout,
+                lingeringCloseTime, lingeringCloseBytes);
     }
 
     /**
@@ -74,7 +88,8 @@ public record RequestLimits(
      */
     public RequestLimits withMaxHeaderSize(int maxHeaderSize) {
         return new RequestLimits(maxRequestLineLength, maxHeaderSize, maxHeaderCount, maxBodySize,
-                maxRequestsPerConnection, maxClientConnections, requestHeaderTimeout, requestBodyTimeout);
+                maxRequestsPerConnection, maxClientConnections, requestHeaderTimeout, requestBodyTimeout,
+                lingeringCloseTime, lingeringCloseBytes);
     }
 
     /**
@@ -85,7 +100,8 @@ public record RequestLimits(
      */
     public RequestLimits withMaxHeaderCount(int maxHeaderCount) {
         return new RequestLimits(maxRequestLineLength, maxHeaderSize, maxHeaderCount, maxBodySize,
-                maxRequestsPerConnection, maxClientConnections, requestHeaderTimeout, requestBodyTimeout);
+                maxRequestsPerConnection, maxClientConnections, requestHeaderTimeout, requestBodyTimeout,
+                lingeringCloseTime, lingeringCloseBytes);
     }
 
     /**
@@ -96,7 +112,8 @@ public record RequestLimits(
      */
     public RequestLimits withMaxBodySize(long maxBodySize) {
         return new RequestLimits(maxRequestLineLength, maxHeaderSize, maxHeaderCount, maxBodySize,
-                maxRequestsPerConnection, maxClientConnections, requestHeaderTimeout, requestBodyTimeout);
+                maxRequestsPerConnection, maxClientConnections, requestHeaderTimeout, requestBodyTimeout,
+                lingeringCloseTime, lingeringCloseBytes);
     }
 
     /**
@@ -107,7 +124,8 @@ public record RequestLimits(
      */
     public RequestLimits withMaxRequestsPerConnection(int maxRequestsPerConnection) {
         return new RequestLimits(maxRequestLineLength, maxHeaderSize, maxHeaderCount, maxBodySize,
-                maxRequestsPerConnection, maxClientConnections, requestHeaderTimeout, requestBodyTimeout);
+                maxRequestsPerConnection, maxClientConnections, requestHeaderTimeout, requestBodyTimeout,
+                lingeringCloseTime, lingeringCloseBytes);
     }
 
     /**
@@ -118,7 +136,8 @@ public record RequestLimits(
      */
     public RequestLimits withMaxClientConnections(int maxClientConnections) {
         return new RequestLimits(maxRequestLineLength, maxHeaderSize, maxHeaderCount, maxBodySize,
-                maxRequestsPerConnection, maxClientConnections, requestHeaderTimeout, requestBodyTimeout);
+                maxRequestsPerConnection, maxClientConnections, requestHeaderTimeout, requestBodyTimeout,
+                lingeringCloseTime, lingeringCloseBytes);
     }
 
     /**
@@ -129,7 +148,8 @@ public record RequestLimits(
      */
     public RequestLimits withRequestHeaderTimeout(Duration requestHeaderTimeout) {
         return new RequestLimits(maxRequestLineLength, maxHeaderSize, maxHeaderCount, maxBodySize,
-                maxRequestsPerConnection, maxClientConnections, requestHeaderTimeout, requestBodyTimeout);
+                maxRequestsPerConnection, maxClientConnections, requestHeaderTimeout, requestBodyTimeout,
+                lingeringCloseTime, lingeringCloseBytes);
     }
 
     /**
@@ -140,7 +160,32 @@ public record RequestLimits(
      */
     public RequestLimits withRequestBodyTimeout(Duration requestBodyTimeout) {
         return new RequestLimits(maxRequestLineLength, maxHeaderSize, maxHeaderCount, maxBodySize,
-                maxRequestsPerConnection, maxClientConnections, requestHeaderTimeout, requestBodyTimeout);
+                maxRequestsPerConnection, maxClientConnections, requestHeaderTimeout, requestBodyTimeout,
+                lingeringCloseTime, lingeringCloseBytes);
+    }
+
+    /**
+     * These limits with another {@code lingeringCloseTime}.
+     *
+     * @param lingeringCloseTime the new value, checked as the constructor checks it
+     * @return a new record
+     */
+    public RequestLimits withLingeringCloseTime(Duration lingeringCloseTime) {
+        return new RequestLimits(maxRequestLineLength, maxHeaderSize, maxHeaderCount, maxBodySize,
+                maxRequestsPerConnection, maxClientConnections, requestHeaderTimeout, requestBodyTimeout,
+                lingeringCloseTime, lingeringCloseBytes);
+    }
+
+    /**
+     * These limits with another {@code lingeringCloseBytes}.
+     *
+     * @param lingeringCloseBytes the new value, checked as the constructor checks it
+     * @return a new record
+     */
+    public RequestLimits withLingeringCloseBytes(long lingeringCloseBytes) {
+        return new RequestLimits(maxRequestLineLength, maxHeaderSize, maxHeaderCount, maxBodySize,
+                maxRequestsPerConnection, maxClientConnections, requestHeaderTimeout, requestBodyTimeout,
+                lingeringCloseTime, lingeringCloseBytes);
     }
 
     private static void atLeast(String name, long value, long min) {

@@ -27,6 +27,22 @@ class MetricsTest {
     }
 
     @Test
+    void the503OfAnEmptyPool_isCountedInTheRequests_asTheProxysAnswer() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (ProxyFixture fixture = ProxyFixture.start(0, 1, b -> b);
+             RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+            BlueGreenMetrics.of(fixture.proxy).bindTo(registry);
+
+            assertThat(client.get("/").status()).isEqualTo(503);
+            assertThat(client.get("/again").status()).isEqualTo(503);
+
+            assertThat(requests(registry, "blue", "5xx", "proxy")).isEqualTo(2);
+            assertThat(fixture.proxy.exchangesEnded(Colour.BLUE)).isEqualTo(2);
+            assertThat(fixture.proxy.failedExchanges(Colour.BLUE)).isEqualTo(2);
+        }
+    }
+
+    @Test
     void knownTrafficASwitchAndARollback_showInTheMeters() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (ProxyFixture fixture = ProxyFixture.start(b -> b.drainTimeout(Duration.ofSeconds(5)))) {

@@ -11,6 +11,7 @@ import dev.bluegreen.testing.RawHttpClient;
 import dev.bluegreen.testing.RawResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -71,6 +72,42 @@ class SafetyNetTest {
             });
             assertThat(fixture.proxy.exchangesEnded(Colour.BLUE)).isEqualTo(2);
             assertThat(fixture.proxy.exchangesEnded(Colour.GREEN)).isZero();
+        }
+    }
+
+    @Test
+    void theOldColoursDrain_staysOpenWhileTheSafetyNetMaySendItRequests() throws Exception {
+        try (ProxyFixture fixture = start(true)) {
+            fixture.green().close();
+            fixture.admin.switchTo(Colour.GREEN);
+            Drain blue = fixture.proxy.drain(Colour.BLUE).orElseThrow();
+
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !blue.isDone());
+            assertThat(get(fixture.port()).header("X-Backend")).isEqualTo("blue-1");
+
+            ticker.advance(WINDOW);
+
+            assertThat(blue.completion().get(5, TimeUnit.SECONDS).outcome()).isEqualTo(DrainReport.Outcome.DRAINED);
+        }
+    }
+
+    @Test
+    void aWindowOutlastingTheDrain_reroutesNothingOnceTheDrainHasEnded() throws Exception {
+        try (ProxyFixture fixture = ProxyFixture.start(b -> b
+                .safetyNet(WINDOW)
+                .drainTimeout(Duration.ofMillis(200))
+                .steeringTicker(ticker))) {
+            fixture.proxy.addRecorder(recorder);
+            fixture.green().close();
+            fixture.admin.switchTo(Colour.GREEN);
+            fixture.proxy.drain(Colour.BLUE).orElseThrow().completion().get(5, TimeUnit.SECONDS);
+            int accepted = fixture.blue().connectionsAccepted();
+
+            RawResponse response = get(fixture.port());
+
+            assertThat(response.status()).isEqualTo(502);
+            assertThat(fixture.blue().connectionsAccepted()).as("blue's drain has ended").isEqualTo(accepted);
+            assertThat(greenFailures).hasValue(0);
         }
     }
 

@@ -8,6 +8,7 @@ import dev.bluegreen.testing.RawHttpClient;
 import dev.bluegreen.testing.RawResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Sticky sessions on real sockets, with a fake clock for the idle TTL and the drain deadline. */
@@ -68,6 +69,29 @@ class StickySessionsTest {
             assertThat(fixture.blue().requests()).allSatisfy(seen ->
                     assertThat(seen.headers("Cookie")).as("an application's cookie is passed on")
                             .containsExactly("JSESSIONID=abc"));
+        }
+    }
+
+    @Test
+    void stickySession_onAColourWhoseDrainHasEnded_goesToTheLiveColour_andTheOldOneAcceptsNoConnection()
+            throws Exception {
+        try (ProxyFixture fixture = ProxyFixture.start(b -> b
+                .stickySessions(StickySessions.fromCookie("JSESSIONID"))
+                .drainTimeout(DRAIN)
+                .upstreamIdleTimeout(Duration.ofMillis(100))
+                .steeringTicker(ticker))) {
+            assertThat(get(fixture.port(), "JSESSIONID=abc").header("X-Backend")).isEqualTo("blue-1");
+            fixture.admin.switchTo(Colour.GREEN);
+            // Blue's idle connection times out; with nothing else under way, its drain ends.
+            DrainReport report = fixture.proxy.drain(Colour.BLUE).orElseThrow().completion()
+                    .get(10, TimeUnit.SECONDS);
+            assertThat(report.outcome()).isEqualTo(DrainReport.Outcome.DRAINED);
+            int accepted = fixture.blue().connectionsAccepted();
+
+            RawResponse returning = get(fixture.port(), "JSESSIONID=abc");
+
+            assertThat(returning.header("X-Backend")).isEqualTo("green-1");
+            assertThat(fixture.blue().connectionsAccepted()).isEqualTo(accepted);
         }
     }
 

@@ -80,7 +80,7 @@ public final class TestBackend implements AutoCloseable {
     private final ArrayDeque<SeenRequest> requests = new ArrayDeque<>();
     private volatile Behaviour behaviour;
 
-    private TestBackend(String name, Behaviour behaviour) {
+    private TestBackend(String name, Behaviour behaviour, InetSocketAddress bindAddress) {
         this.name = name;
         this.behaviour = behaviour;
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("backend-" + name, true),
@@ -103,7 +103,7 @@ public final class TestBackend implements AutoCloseable {
                                     .addLast("backend", new BackendHandler(TestBackend.this));
                         }
                     });
-            this.serverChannel = bootstrap.bind(InetAddress.getLoopbackAddress(), 0).syncUninterruptibly().channel();
+            this.serverChannel = bootstrap.bind(bindAddress).syncUninterruptibly().channel();
             this.address = (InetSocketAddress) serverChannel.localAddress();
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -128,12 +128,27 @@ public final class TestBackend implements AutoCloseable {
      * @param behaviour how it answers until changed
      */
     public static TestBackend start(String name, Behaviour behaviour) {
-        requireNonNull(name, "name");
         requireNonNull(behaviour, "behaviour");
+        return create(name, behaviour, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+
+    /**
+     * Starts a backend with the default behaviour on {@code address}, such as another loopback address
+     * ({@code 127.0.0.2}) with the port of a first backend, to stand for the same backend name moved elsewhere.
+     *
+     * @param name the name it answers with and reports in {@code X-Backend}
+     * @param address where to listen (port 0: any free port)
+     */
+    public static TestBackend startAt(String name, InetSocketAddress address) {
+        return create(name, Behaviour.reply(), requireNonNull(address, "address"));
+    }
+
+    private static TestBackend create(String name, Behaviour behaviour, InetSocketAddress address) {
+        requireNonNull(name, "name");
         if (name.isEmpty()) {
             throw new IllegalArgumentException("name: \"\" (expected: non-empty)");
         }
-        return new TestBackend(name, behaviour);
+        return new TestBackend(name, behaviour, address);
     }
 
     /**

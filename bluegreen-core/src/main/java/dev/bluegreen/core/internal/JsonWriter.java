@@ -2,7 +2,7 @@ package dev.bluegreen.core.internal;
 
 /**
  * A minimal JSON writer (RFC 8259) for the project's few fixed documents (the admin endpoint's, the ZooKeeper
- * store's): objects, arrays, strings, integers, booleans and null, written in order, compact. A JSON library would
+ * store's): objects, arrays, strings, numbers, booleans and null, written in order, compact. A JSON library would
  * not pay for itself here. Not thread-safe; one per document.
  */
 public final class JsonWriter {
@@ -87,6 +87,17 @@ public final class JsonWriter {
         return this;
     }
 
+    /**
+     * Writes a number with a fraction, such as a ratio; one that JSON can't hold (NaN, an infinity) is written
+     * {@code null}.
+     */
+    public JsonWriter value(double value) {
+        separate();
+        out.append(Double.isFinite(value) ? Double.toString(value) : "null");
+        needsComma = true;
+        return this;
+    }
+
     /** Writes a boolean. */
     public JsonWriter value(boolean value) {
         separate();
@@ -102,6 +113,11 @@ public final class JsonWriter {
 
     /** Writes a member with an integer value. */
     public JsonWriter field(String name, long value) {
+        return name(name).value(value);
+    }
+
+    /** Writes a member with a number value that may have a fraction. */
+    public JsonWriter field(String name, double value) {
         return name(name).value(value);
     }
 

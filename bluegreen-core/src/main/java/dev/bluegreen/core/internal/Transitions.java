@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.bluegreen.core.ChangeKind;
 import dev.bluegreen.core.ChangeRefusedException;
 import dev.bluegreen.core.ChangeRefusedException.Refusal;
+import dev.bluegreen.core.ChangeRequest;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.Deployment;
 import dev.bluegreen.core.Environment;
@@ -25,6 +26,28 @@ import java.time.Instant;
 public final class Transitions {
 
     private Transitions() {
+    }
+
+    /**
+     * The snapshot that {@code request} makes of {@code current}.
+     *
+     * @param request the request
+     * @param current the snapshot to change
+     * @param target for a switch, promotion or shift, the colour traffic moves towards (for a promotion, the idle
+     *        colour the guards judged); ignored for the other kinds
+     * @param at when the change is made
+     * @return the next snapshot
+     * @throws ChangeRefusedException as the transition of the request's kind
+     */
+    public static RoutingSnapshot next(ChangeRequest request, RoutingSnapshot current, Colour target, Instant at) {
+        Attribution by = new Attribution(request.actor(), request.reason().orElse(null));
+        return switch (request.kind()) {
+            case SWITCH, PROMOTE -> switchTo(current, target, request.kind(), at, by, request.skipsGuards());
+            case SHIFT -> shift(current, target, request.percent(), at, by, request.skipsGuards());
+            case ROLLBACK -> rollback(current, at, by);
+            case DEPLOY -> deploy(current, request.deployment().orElseThrow(), at, by);
+            case INITIAL -> throw new IllegalArgumentException("request: " + request + " (expected: a change)");
+        };
     }
 
     /**

@@ -27,4 +27,13 @@ class JsonWriterTest {
         assertThat(JsonWriter.htmlSafe().value("</script>&\u2028").toString())
                 .isEqualTo("\"\\u003c/script\\u003e\\u0026\\u2028\"");
     }
+
+    @Test
+    void numbersWithAFraction_areWrittenAsNumbers_andNonFiniteOnesAsNull() {
+        String json = new JsonWriter().beginObject().field("ratio", 0.25).field("whole", 2.0)
+                .field("nan", Double.NaN).name("inf").value(Double.POSITIVE_INFINITY).field("count", 7)
+                .endObject().toString();
+
+        assertThat(json).isEqualTo("{\"ratio\":0.25,\"whole\":2.0,\"nan\":null,\"inf\":null,\"count\":7}");
+    }
 }

@@ -4,9 +4,11 @@ import dev.bluegreen.proxy.internal.routing.SteeringSettings;
 import dev.bluegreen.proxy.internal.request.RequestRules;
 import dev.bluegreen.proxy.AutoRollback;
 import dev.bluegreen.proxy.IoTransport;
+import dev.bluegreen.proxy.MirrorSettings;
 import dev.bluegreen.proxy.Timeouts;
 import dev.bluegreen.proxy.internal.health.HealthSettings;
 import java.net.InetSocketAddress;
+import java.util.List;
 
 /**
  * The proxy's settings, validated by {@code BlueGreenProxyBuilder} and immutable afterwards.
@@ -26,6 +28,8 @@ import java.net.InetSocketAddress;
  * @param protocols           TLS on the listener and to the backends, and HTTP/2 towards clients
  * @param requestRules        what the proxy accepts from clients and how it forwards their requests: limits,
  *                            timeouts, the {@code Host} allow-list and the forwarding-header policy
+ * @param nameServers         the DNS servers that resolve backend names, or empty for the system's
+ * @param mirror              shadow traffic to the idle colour, or {@code null} when off
  */
 public record ProxyConfig(
         InetSocketAddress listenAddress,
@@ -39,5 +43,7 @@ public record ProxyConfig(
         AutoRollback autoRollback,
         HealthSettings health,
         ProtocolConfig protocols,
-        RequestRules requestRules) {
+        RequestRules requestRules,
+        List<InetSocketAddress> nameServers,
+        MirrorSettings mirror) {
 }

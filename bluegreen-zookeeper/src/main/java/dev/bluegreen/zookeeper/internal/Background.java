@@ -1,6 +1,12 @@
 package dev.bluegreen.zookeeper.internal;
 
+import dev.bluegreen.core.ChangeRefusedException;
+import dev.bluegreen.core.ChangeRefusedException.Refusal;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.curator.framework.api.BackgroundCallback;
 import org.apache.curator.framework.api.CuratorEvent;
 
@@ -42,5 +48,40 @@ public final class Background {
             result.completeExceptionally(e);
         }
         return result;
+    }
+
+    /**
+     * Waits for an operation, at most {@code timeout}, on the calling thread.
+     *
+     * @param operation the operation's future, from {@link #call}
+     * @param what what it does, for the refusal's message, such as {@code "write generation 7"}
+     * @param timeout how long to wait
+     * @return its event, whatever the result code
+     * @throws ChangeRefusedException with {@link Refusal#STORE_REJECTED} if ZooKeeper did not answer in time, the
+     *         wait was interrupted, or the operation could not be started
+     */
+    public static CuratorEvent await(CompletableFuture<CuratorEvent> operation, String what, Duration timeout) {
+        try {
+            return operation.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw rejected("ZooKeeper unreachable: it did not answer within " + timeout.toMillis() + " ms (" + what
+                    + "; if that was a write, it may still be applied, and this instance follows whatever is)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw rejected("interrupted while waiting for ZooKeeper to " + what);
+        } catch (ExecutionException e) {
+            throw new ChangeRefusedException(Refusal.STORE_REJECTED, "ZooKeeper could not " + what + ": "
+                    + e.getCause(), e.getCause());
+        }
+    }
+
+    /**
+     * A refusal by the store.
+     *
+     * @param message why, in words
+     * @return a {@link ChangeRefusedException} with {@link Refusal#STORE_REJECTED}
+     */
+    public static ChangeRefusedException rejected(String message) {
+        return new ChangeRefusedException(Refusal.STORE_REJECTED, message);
     }
 }

@@ -5,14 +5,17 @@ import static java.util.Objects.requireNonNull;
 
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.RoutingSnapshot;
+import dev.bluegreen.core.internal.JsonObject;
+import dev.bluegreen.core.internal.JsonReader;
 import dev.bluegreen.core.internal.JsonWriter;
+import dev.bluegreen.core.internal.RoutingJson;
 import java.time.Instant;
 
 /**
  * What one instance writes in its registration znode: the generation it serves, that generation's live colour and
  * when it reported, as compact UTF-8 JSON, format 1:
  * {@code {"format":1,"generation":7,"live":"green","reportedAt":"2026-11-26T15:49:32.123Z"}}. Strict in the same
- * way as {@link SnapshotCodec}.
+ * way as {@link RoutingJson}.
  *
  * <p>Immutable and thread-safe.
  *
@@ -72,14 +75,14 @@ public record InstanceReport(long generation, Colour live, Instant reportedAt) {
      * @throws IllegalArgumentException if the bytes are not a format-1 report; the message says what is wrong
      */
     public static InstanceReport decode(byte[] data) {
-        JsonObject root = JsonObject.of("", JsonReader.parse(SnapshotCodec.utf8(data)));
-        SnapshotCodec.checkFormat(root);
+        JsonObject root = JsonObject.of("", JsonReader.parse(RoutingJson.utf8(SnapshotCodec.nonEmpty(data))));
+        RoutingJson.checkFormat(root);
         long generation = root.integer("generation");
         if (generation < 0) {
             throw new IllegalArgumentException("generation: " + generation + " (expected: >= 0)");
         }
-        InstanceReport report = new InstanceReport(generation, SnapshotCodec.colour(root, "live"),
-                SnapshotCodec.instant(root, "reportedAt"));
+        InstanceReport report = new InstanceReport(generation, RoutingJson.colour(root, "live"),
+                RoutingJson.instant(root, "reportedAt"));
         root.finish();
         return report;
     }

@@ -1,7 +1,10 @@
 package dev.bluegreen.zookeeper.internal;
 
+import static dev.bluegreen.zookeeper.internal.Background.rejected;
 import static java.util.Objects.requireNonNull;
 
+import dev.bluegreen.core.RoutingSnapshot;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -9,6 +12,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.CuratorEvent;
 import org.apache.zookeeper.CreateMode;
@@ -21,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * created (with persistent parents) when it is missing because the instance just started, its session expired, or
  * someone deleted it.
  *
- * <p>Level-triggered: {@link #sync()} writes whatever the latest report is, and the store calls it after each
- * applied snapshot, after each reconnection, and whenever its watch shows the registration missing or behind. At
+ * <p>Level-triggered: {@link #sync()} writes whatever the latest report is; {@link #reportServing()} makes the
+ * generation served now the latest report, and the store calls it after each applied snapshot and after each
+ * reconnection, and {@link #sync()} whenever its watch shows the registration missing or behind. At
  * most one write is in flight; a sync requested meanwhile runs after it, so this instance's writes reach
  * ZooKeeper in order. Nothing here blocks the store's thread: Curator answers on its event thread and the
  * follow-up runs back on the store's thread.
@@ -39,8 +45,12 @@ public final class Registration {
 
     private final CuratorFramework client;
     private final String path;
+    private final String instanceId;
     private final Executor storeThread;
+    private final Supplier<RoutingSnapshot> serving;
+    private final Clock clock;
     private final CompletableFuture<Void> firstWritten = new CompletableFuture<>();
+    private final AtomicBoolean reportPending = new AtomicBoolean();
     private volatile byte[] latest;
     private volatile boolean closed;
     // Confined to the store's thread.
@@ -52,14 +62,79 @@ public final class Registration {
      *
      * @param client the Curator client
      * @param path the registration znode
+     * @param instanceId the instance's id, for messages
      * @param storeThread the store's one thread
-     * @param initial the first report
+     * @param serving the snapshot the instance serves, read for each report after the first
+     * @param clock stamps the reports
+     * @param initial the snapshot of the first report
      */
-    public Registration(CuratorFramework client, String path, Executor storeThread, byte[] initial) {
+    public Registration(CuratorFramework client, String path, String instanceId, Executor storeThread,
+                        Supplier<RoutingSnapshot> serving, Clock clock, RoutingSnapshot initial) {
         this.client = requireNonNull(client, "client");
         this.path = requireNonNull(path, "path");
+        this.instanceId = requireNonNull(instanceId, "instanceId");
         this.storeThread = requireNonNull(storeThread, "storeThread");
-        this.latest = requireNonNull(initial, "initial");
+        this.serving = requireNonNull(serving, "serving");
+        this.clock = requireNonNull(clock, "clock");
+        this.latest = InstanceReport.of(initial, clock.instant()).encode();
+    }
+
+    /**
+     * Writes the first report and waits for it, at most {@code timeout}; then warns if the registration belongs
+     * to another ZooKeeper session. On the opening thread.
+     *
+     * @param timeout how long to wait
+     * @throws dev.bluegreen.core.ChangeRefusedException with {@code STORE_REJECTED} if it was not written in time
+     */
+    public void register(Duration timeout) {
+        sync();
+        try {
+            firstWritten.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            throw rejected("can't register instance " + instanceId + " at " + path + " within "
+                    + timeout.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw rejected("can't register instance " + instanceId + ": interrupted");
+        }
+        warnIfOwnedByAnotherSession();
+    }
+
+    /**
+     * Reports the generation served now, once for any number of snapshots applied meanwhile; on the store's
+     * thread. Any thread may call it; it never blocks.
+     */
+    public void reportServing() {
+        if (!reportPending.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            storeThread.execute(() -> {
+                reportPending.set(false);
+                if (!closed) {
+                    report(InstanceReport.of(serving.get(), clock.instant()).encode());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // Closed: nothing to report to.
+        }
+    }
+
+    /**
+     * The watch saw this registration's content: writes it again if it shows an older generation than the one
+     * served (a report was overtaken by an older one, since Curator retries writes after a connection loss, not
+     * necessarily in order, or the node was re-created with old data) or can't be read.
+     *
+     * @param data the registration's content
+     */
+    public void reportIfBehind(byte[] data) {
+        try {
+            if (InstanceReport.decode(data).generation() < serving.get().generation()) {
+                sync();
+            }
+        } catch (IllegalArgumentException e) {
+            sync();
+        }
     }
 
     /**
@@ -71,21 +146,8 @@ public final class Registration {
         return path;
     }
 
-    /**
-     * Completes when a report was first written.
-     *
-     * @return the future
-     */
-    public CompletableFuture<Void> firstWritten() {
-        return firstWritten;
-    }
-
-    /**
-     * Makes {@code report} the latest report and writes it.
-     *
-     * @param report the report's bytes
-     */
-    public void report(byte[] report) {
+    /** Makes {@code report} the latest report and writes it. */
+    private void report(byte[] report) {
         latest = requireNonNull(report, "report");
         sync();
     }
@@ -127,6 +189,28 @@ public final class Registration {
             log.warn("could not remove the registration {} ({}); it goes when the ZooKeeper session ends", path,
                     e.getCause().toString());
         }
+    }
+
+    /**
+     * The registration may belong to an older session of this instance that has not expired yet (a quick
+     * restart), or to another instance given the same id by mistake; the first heals itself, the second does not.
+     */
+    private void warnIfOwnedByAnotherSession() {
+        long session;
+        try {
+            session = client.getZookeeperClient().getZooKeeper().getSessionId();
+        } catch (Exception e) {
+            return;
+        }
+        Background.call(callback -> client.checkExists().inBackground(callback).forPath(path))
+                .thenAccept(event -> {
+                    if (event.getStat() != null && event.getStat().getEphemeralOwner() != session) {
+                        log.warn("instance id {} is registered by another ZooKeeper session (0x{}, this one is 0x{}):"
+                                + " a previous run of this instance whose session has not expired yet, or another"
+                                + " instance with the same id; give each instance its own id", instanceId,
+                                Long.toHexString(event.getStat().getEphemeralOwner()), Long.toHexString(session));
+                    }
+                });
     }
 
     private void syncNow() {

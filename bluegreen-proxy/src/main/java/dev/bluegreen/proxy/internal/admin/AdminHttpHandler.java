@@ -121,6 +121,12 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
                             proxy), keepAlive);
                 }
             }
+            case "/mirror" -> {
+                if (requireMethod(ctx, method, HttpMethod.GET, keepAlive)) {
+                    json(ctx, HttpResponseStatus.OK, MirrorDocument.of(proxy == null ? null
+                            : proxy.mirror().orElse(null)), keepAlive);
+                }
+            }
             case "/fleet" -> {
                 if (requireMethod(ctx, method, HttpMethod.GET, keepAlive)) {
                     fleet(ctx, request, keepAlive);
@@ -141,7 +147,8 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
                 }
             }
             default -> json(ctx, HttpResponseStatus.NOT_FOUND, StatusDocument.error("no such resource: " + path
-                    + " (expected: /, /status, /history, /fleet, /metrics, /switch, /promote, /shift, /rollback or /deploy)"),
+                    + " (expected: /, /status, /history, /mirror, /fleet, /metrics, /switch, /promote, /shift, /rollback or"
+                    + " /deploy)"),
                     keepAlive);
         }
     }

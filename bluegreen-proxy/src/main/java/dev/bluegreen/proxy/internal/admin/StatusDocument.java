@@ -126,6 +126,8 @@ final class StatusDocument {
                     .field("at", change.at().toString())
                     .field("actor", change.actor())
                     .field("reason", change.reason())
+                    // The fleet instance that made it, when the store records one (null otherwise).
+                    .field("instance", change.instance())
                     .name("drain");
             Optional<DrainReport> report = proxy == null ? Optional.empty()
                     : proxy.drainReport(change.generation());

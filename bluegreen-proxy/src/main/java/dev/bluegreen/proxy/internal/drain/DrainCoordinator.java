@@ -4,7 +4,6 @@ import dev.bluegreen.proxy.internal.metrics.ProxyRecorder;
 import dev.bluegreen.proxy.internal.metrics.ProxyCounters;
 import dev.bluegreen.core.Change;
 import dev.bluegreen.core.Colour;
-import dev.bluegreen.proxy.Drain;
 import dev.bluegreen.proxy.DrainReport;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -13,6 +12,8 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Predicate;
@@ -23,9 +24,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts, watches and ends drains. When the live colour changes, the colour that stopped being live starts
  * draining and a drain of the colour that became live again (a rollback) is cancelled, keeping its connections.
- * A drain ends when its colour has no exchange and no busy connection left and the router sends it no more requests
- * (sticky sessions still on it, say), or at its deadline, when what is left is closed on every event loop. Idle
- * connections kept warm for a rollback never hold a drain up.
+ * A drain ends when its colour has no exchange and no busy connection left (idle connections kept warm for a
+ * rollback never hold it up), and the router can no longer send it requests (the safety net within its window,
+ * sticky sessions still on it), as confirmed by a barrier across the event loops ({@link #check}); or at its
+ * deadline, when what is left is closed on every event loop. From the moment it ends, nothing new goes to the colour
+ * until it is live again.
  *
  * <p>The switch never waits for any of this (DESIGN.md, invariant 3): {@link #onChange} only records and schedules.
  */
@@ -52,7 +55,8 @@ public final class DrainCoordinator {
      * @param loops        the event loops whose exchanges and connections a drain closes at its deadline
      * @param timers       where drains are checked and timed
      * @param recorder     where ended drains are reported
-     * @param stillRouted  whether the router still sends requests to a colour that is not live
+     * @param stillRouted  whether the router may still send requests to a colour that is not live: the safety net,
+     *                     sticky sessions (its drain waits for that to end)
      */
     public DrainCoordinator(Duration drainTimeout, ProxyCounters counters,
                             Collection<? extends DrainParticipant> loops, EventLoop timers,
@@ -71,7 +75,7 @@ public final class DrainCoordinator {
     }
 
     /** The latest drain of {@code colour}, or {@code null} if it never stopped being live. */
-    public Drain latest(Colour colour) {
+    public DrainTracker latest(Colour colour) {
         return latest.get(colour.ordinal());
     }
 
@@ -121,10 +125,47 @@ public final class DrainCoordinator {
         });
     }
 
+    /**
+     * Ends the drain if its colour is empty and stays so: the counters alone can't say, since a request routed by the
+     * snapshot before the switch is counted a moment later, in the same event-loop task. So the drain is sealed
+     * first (nothing new may go to the colour: the safety net and sticky sessions ask {@link
+     * DrainTracker#closedToNewWork}), then every event loop runs a task queued after the seal, by which time every
+     * such task has counted its exchange; only if the colour is still empty then does the drain end. While the
+     * router may still send requests to the colour (the safety net, sticky sessions) it does not end, unless its
+     * deadline has passed.
+     */
     private void check(DrainTracker drain) {
-        if (!drain.isDone() && drain.isEmpty() && !stillRouted.test(drain.colour())) {
-            drain.finish(drain.isPastDeadline() ? DrainReport.Outcome.DEADLINE : DrainReport.Outcome.DRAINED);
+        if (drain.isDone() || drain.isSealed() || !drain.isEmpty()
+                || !drain.isPastDeadline() && stillRouted.test(drain.colour())) {
+            return;
         }
+        drain.seal();
+        afterEveryLoop(() -> {
+            if (drain.isEmpty()) {
+                drain.finish(drain.isPastDeadline() ? DrainReport.Outcome.DEADLINE : DrainReport.Outcome.DRAINED);
+            } else {
+                drain.unseal();
+            }
+        });
+    }
+
+    /** Runs {@code then} on the timers loop once every event loop has run a task queued now. */
+    private void afterEveryLoop(Runnable then) {
+        AtomicInteger left = new AtomicInteger(loops.size() + 1);
+        Runnable arrived = () -> {
+            if (left.decrementAndGet() == 0) {
+                timers.execute(then);
+            }
+        };
+        for (DrainParticipant loop : loops) {
+            try {
+                loop.eventLoop().execute(arrived);
+            } catch (RejectedExecutionException stopping) {
+                // The loop is shutting down: it runs nothing any more, so it has nothing left to count either.
+                arrived.run();
+            }
+        }
+        arrived.run();
     }
 
     /** The deadline: close what the colour still has, on each event loop. */

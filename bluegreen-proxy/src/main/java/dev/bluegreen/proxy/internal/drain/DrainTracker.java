@@ -23,6 +23,11 @@ public final class DrainTracker implements Drain {
     private final AtomicLong forcedClosed = new AtomicLong();
     private final CompletableFuture<DrainReport> completion = new CompletableFuture<>();
     private volatile boolean deadlinePassed;
+    /**
+     * The colour looked empty and the coordinator is making sure of it (every loop runs a task first): meanwhile
+     * nothing new may go to the colour, so that what the check saw stays true.
+     */
+    private volatile boolean sealed;
 
     DrainTracker(Colour colour, long generation, Instant startedAt, Duration timeout, ProxyCounters counters) {
         this.colour = colour;
@@ -88,6 +93,28 @@ public final class DrainTracker implements Drain {
     /** Whether the colour has nothing left under way and no busy connection (idle ones may be kept warm). */
     boolean isEmpty() {
         return activeExchanges() <= 0 && openConnections() <= 0;
+    }
+
+    /**
+     * Whether nothing new may go to the colour any more: the drain is {@linkplain #seal sealed} or has ended, unless
+     * it was cancelled (the colour is live again, or a newer drain of it took over). Read on an event loop, in the
+     * same task that would count the new exchange, which is what makes the coordinator's barrier hold.
+     */
+    public boolean closedToNewWork() {
+        DrainReport report = completion.getNow(null);
+        return report != null ? report.outcome() != DrainReport.Outcome.CANCELLED : sealed;
+    }
+
+    void seal() {
+        sealed = true;
+    }
+
+    void unseal() {
+        sealed = false;
+    }
+
+    boolean isSealed() {
+        return sealed;
     }
 
     void deadlinePassed() {

@@ -72,9 +72,13 @@ final class BackendChoice {
         return backends.get(index);
     }
 
-    /** Whether the route has a colour to fall back to: the previous live one, within the safety net's window. */
+    /**
+     * Whether the route has a colour to fall back to: the previous live one, within the safety net's window, while
+     * its drain is open (once a drain has reported its colour empty, nothing new goes there).
+     */
     boolean canFallBack() {
-        return route.fallback() != null;
+        return route.fallback() != null
+                && loop.services().router().acceptsNewExchanges(route.fallback().colour());
     }
 
     /** Moves to the fallback colour, its pool untried. @return the colour given up */

@@ -1,7 +1,9 @@
 package dev.bluegreen.proxy.internal.exchange;
 
+import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.Environment;
 import dev.bluegreen.core.RoutingSnapshot;
+import dev.bluegreen.proxy.internal.metrics.FailureLog;
 import dev.bluegreen.proxy.internal.request.ClientProtocol;
 import dev.bluegreen.proxy.internal.request.ErrorResponses;
 import dev.bluegreen.proxy.internal.request.ForwardedHeaders;
@@ -157,17 +159,29 @@ public abstract class ClientSideHandler extends ChannelInboundHandlerAdapter imp
         Route route = services.router().route(request, snapshot, previewListener);
         Environment environment = snapshot.environment(route.colour());
         if (environment.isEmpty()) {
-            String pool = route.kind().pool();
-            log.warn("503: the {} pool ({}) has no backends; {}", pool, route.colour().label(), head);
-            boolean close = isDraining() || !head.keepAlive() || head.hasBody();
-            ChannelFuture written = ctx.writeAndFlush(ErrorResponses.of(ctx.alloc(),
-                    HttpResponseStatus.SERVICE_UNAVAILABLE,
-                    "no backend in the " + pool + " pool (" + route.colour().label() + ")", close));
-            afterExchange(written, close);
+            answerEmptyPool(head, route);
             return;
         }
         exchange = new Exchange(this, loop, head, route, environment, snapshot.generation());
         exchange.start();
+    }
+
+    /**
+     * The pool the request was routed to has no backend: 503, counted in the colour's requests like any answer the
+     * proxy gives in place of a backend, so that the watch after a switch (and its automatic rollback) sees it.
+     */
+    private void answerEmptyPool(RequestHead head, Route route) {
+        long startNanos = System.nanoTime();
+        String pool = route.kind().pool();
+        ExchangeServices services = loop.services();
+        services.failures().warn(FailureLog.Kind.EMPTY_POOL, "503: the {} pool ({}) has no backends; {}", pool,
+                route.colour().label(), head);
+        boolean close = isDraining() || !head.keepAlive() || head.hasBody();
+        // Counted first: whoever reads the 503 finds it counted.
+        services.recordEnd(route.colour(), HttpResponseStatus.SERVICE_UNAVAILABLE.code(), true, startNanos, 0, 0);
+        ChannelFuture written = ctx.writeAndFlush(ErrorResponses.of(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
+                "no backend in the " + pool + " pool (" + route.colour().label() + ")", close));
+        afterExchange(written, close);
     }
 
     /** What a failed decoding or a refusal means for the client: its status and message. */
@@ -191,6 +205,15 @@ public abstract class ClientSideHandler extends ChannelInboundHandlerAdapter imp
     public final void exchangeEnded(ChannelFuture lastWrite, boolean close) {
         exchange = null;
         afterExchange(lastWrite, close);
+    }
+
+    /**
+     * The colour the exchange under way is pinned to, or {@code null} when none is under way (between exchanges, or
+     * when the proxy answered the request itself). What shadow traffic asks, right after a request head went in.
+     */
+    public final Colour colourUnderWay() {
+        Exchange current = exchange;
+        return current == null ? null : current.colour();
     }
 
     /** Whether an exchange is under way. */

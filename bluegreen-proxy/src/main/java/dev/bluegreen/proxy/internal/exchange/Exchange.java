@@ -11,6 +11,7 @@ import static dev.bluegreen.proxy.internal.exchange.ExchangeState.TUNNEL;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.Environment;
 import dev.bluegreen.proxy.internal.health.PassiveHealth;
+import dev.bluegreen.proxy.internal.metrics.FailureLog.Kind;
 import dev.bluegreen.proxy.internal.request.ErrorResponses;
 import dev.bluegreen.proxy.internal.request.MessageHeads;
 import dev.bluegreen.proxy.internal.request.RequestHead;
@@ -41,12 +42,14 @@ import org.slf4j.LoggerFactory;
  * the response back, one message at a time, reading from one side only as fast as the other side takes writes
  * (invariant 4). All of its methods run on the client's event loop, which is also the upstream connection's, so it
  * holds no locks. Beside it: {@link UpstreamConnector} gets it a connection (backend choice, retries, the safety
- * net), {@link ResponseHeadPolicy} prepares the response head, {@link Tunnel} relays an upgraded connection.
+ * net), {@link InterimRelay} relays 1xx responses, {@link ResponseHeadPolicy} prepares the response head,
+ * {@link Tunnel} relays an upgraded connection.
  *
  * <p>Failures, before the response has started: connect failures try another backend of the same pool (bounded),
  * then 502; a request that is safe to replay (idempotent, no body) whose reused connection turns out to be closed is
- * replayed once on a new connection; no response in time is 504. After the response has started, any failure closes
- * the client connection, so the client never mistakes a cut response for a whole one.
+ * replayed once on a new connection, and one whose connection fails before any response byte is retried once on
+ * another backend (within the loop's {@link RetryBudget}); no response in time is 504. After the response has
+ * started, any failure closes the client connection, so the client never mistakes a cut response for a whole one.
  */
 public final class Exchange extends ActiveExchanges.Node implements UpstreamListener, UpstreamConnector.Listener {
 
@@ -70,10 +73,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
 
     /** The client has sent the whole request (its end was read). */
     private boolean requestComplete;
-    /** A 100 Continue went to the client: it is sending its body, which can no longer be replayed. */
-    private boolean continueRelayed;
-    /** The upstream codec's empty end after a 1xx (or the 101) is next, and is not part of the response. */
-    private boolean skipInterimEnd;
+    private final InterimRelay interims;
     private boolean upstreamKeepAlive;
     private boolean closeClient;
     private boolean waitingForUpstreamWritable;
@@ -102,6 +102,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         this.head = head;
         this.request = head.message();
         this.connector = new UpstreamConnector(loop, route, environment, this, head);
+        this.interims = new InterimRelay(client, head);
         this.generation = generation;
         MessageHeads.prepareUpstreamRequest(request, client.clientIp(), client.isSecure(), head.upgrade(),
                 head.chunked(), services.config().requestRules());
@@ -116,7 +117,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
     void start() {
         services.counters().exchangeStarted(colour());
         loop.register(this);
-        connector.connect();
+        connector.start(startNanos);
     }
 
     private void moveTo(ExchangeState next) {
@@ -229,13 +230,13 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         lastUpstreamActivityNanos = System.nanoTime();
         if (message.decoderResult().isFailure()) {
             ReferenceCountUtil.release(message);
-            if (replayOnNewConnection()) {
+            if (sendAgain(false)) {
                 // A reused connection answering garbage was left out of step by an earlier response (stray bytes
                 // after a bodiless one): RFC 9112 §9.3.1 lets a proxy retry an idempotent request on a new one.
                 return;
             }
-            log.warn("502: bad response from {} of the {} pool: {}", connector.backend(), colour().label(),
-                    message.decoderResult().cause().toString());
+            services.failures().warn(Kind.BAD_RESPONSE, "502: bad response from {} of the {} pool: {}",
+                    connector.backend(), colour().label(), message.decoderResult().cause().toString());
             failUpstream(HttpResponseStatus.BAD_GATEWAY, "the backend sent a malformed response");
             return;
         }
@@ -257,12 +258,13 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
             }
             // Only a request that asked to upgrade may be answered with 101.
             ReferenceCountUtil.release(response);
-            log.warn("502: {} of the {} pool switched protocols unasked", connector.backend(), colour().label());
+            services.failures().warn(Kind.BAD_RESPONSE, "502: {} of the {} pool switched protocols unasked",
+                    connector.backend(), colour().label());
             failUpstream(HttpResponseStatus.BAD_GATEWAY, "the backend switched protocols unasked");
             return;
         }
         if (code < 200) {
-            relayInterim(response);
+            interims.relay(response);
             return;
         }
         if (connector.health() != null) {
@@ -323,39 +325,20 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         if (state == TUNNEL) {
             tunnel.goAway();
         } else {
-            log.warn("{}: closed at the drain deadline", this);
+            services.failures().warn(Kind.DRAIN_DEADLINE, "{}: closed at the drain deadline", this);
             abort();
         }
     }
 
-    /** Relays a 1xx response (RFC 9110 §15.2) and skips the empty end the codec emits after it. */
-    private void relayInterim(HttpResponse interim) {
-        skipInterimEnd = true;
-        ReferenceCountUtil.release(interim);
-        // RFC 9110 §15.2: a proxy must not send 1xx to an HTTP/1.0 client.
-        if (!head.version().isKeepAliveDefault()) {
-            return;
-        }
-        if (interim.status().code() == HttpResponseStatus.CONTINUE.code()) {
-            continueRelayed = true;
-        }
-        MessageHeads.prepareInterim(interim);
-        client.writeInterim(interim);
-    }
-
     private void onResponseContent(HttpContent content) {
-        boolean last = content instanceof LastHttpContent;
-        if (skipInterimEnd) {
-            content.release();
-            if (last) {
-                skipInterimEnd = false;
-            }
+        if (interims.dropped(content)) {
             return;
         }
         if (state != RESPONDING) {
             content.release();
             return;
         }
+        boolean last = content instanceof LastHttpContent;
         responseBodyBytes += content.content().readableBytes();
         if (!last) {
             clientCtx.write(content, clientCtx.voidPromise());
@@ -381,7 +364,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
      */
     private void onEarlyResponse() {
         releaseUpstream(false);
-        if (head.expectsContinue() && !continueRelayed) {
+        if (head.expectsContinue() && !interims.continueRelayed()) {
             closeClient = true;
             end();
             return;
@@ -431,17 +414,17 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
                 // Nothing more was wanted of it (a tunnel's connection tells the tunnel).
             }
             case RESPONDING -> {
-                log.warn("{} of the {} pool closed the connection in the middle of a response; closing the "
-                        + "client's", connector.backend(), colour().label());
+                services.failures().warn(Kind.CLOSED_MID_RESPONSE, "{} of the {} pool closed the connection in "
+                        + "the middle of a response; closing the client's", connector.backend(), colour().label());
                 abort();
             }
             default -> {
-                if (replayOnNewConnection()) {
-                    // A pooled connection the backend had closed before our request reached it.
+                if (sendAgain(true)) {
+                    // A pooled connection the backend had closed before our request reached it, or a backend gone.
                     return;
                 }
-                log.warn("502: {} of the {} pool closed the connection before responding to {}",
-                        connector.backend(), colour().label(), head);
+                services.failures().warn(Kind.CLOSED_BEFORE_RESPONSE, "502: {} of the {} pool closed the "
+                        + "connection before responding to {}", connector.backend(), colour().label(), head);
                 failBeforeResponse(HttpResponseStatus.BAD_GATEWAY,
                         "the backend closed the connection before responding");
             }
@@ -449,24 +432,26 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
     }
 
     /**
-     * Sends the request again on a new connection, if it came on a reused one and is safe to replay (idempotent, no
-     * body, nothing of the response relayed): a pooled connection that turned out closed or out of step says
-     * nothing about the backend. At most once.
+     * Sends the request again, if it is safe to (RFC 9110 §9.2.2: idempotent, no body; nothing of the response
+     * relayed): on a new connection to the same backend if it came on a reused one, which may have gone stale without
+     * that saying anything about the backend (at most once); else, when {@code elsewhere}, on another backend of the
+     * pool, within the retry budget ({@link UpstreamConnector#mayRetryElsewhere}, at most once).
      *
-     * @return whether the replay is under way
+     * @return whether the request is on its way again
      */
-    private boolean replayOnNewConnection() {
-        if (!upstreamReused || !head.replayable() || replayed || continueRelayed
-                || !(state == SENDING || state == AWAITING)) {
+    private boolean sendAgain(boolean elsewhere) {
+        if (!head.replayable() || interims.continueRelayed() || !(state == SENDING || state == AWAITING)) {
             return false;
         }
-        replayed = true;
-        log.debug("replaying {} on a new connection to {}", head, connector.backend());
+        boolean replay = upstreamReused && !replayed;
+        if (!replay && !(elsewhere && connector.mayRetryElsewhere())) {
+            return false;
+        }
+        replayed |= replay;
+        log.debug("sending {} again to {}", head, connector.backend());
         releaseUpstream(false);
         moveTo(CONNECTING);
-        if (!connector.reconnect()) {
-            failBeforeResponse(HttpResponseStatus.BAD_GATEWAY, "the backend closed the connection before responding");
-        }
+        connector.connectAgain(replay);
         return true;
     }
 
@@ -550,8 +535,8 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
             return;
         }
         long millis = services.config().timeouts().response().toMillis();
-        log.warn("504: {} of the {} pool was silent for {} ms on {}", connector.backend(), colour().label(), millis,
-                head);
+        services.failures().warn(Kind.SILENT_BACKEND, "504: {} of the {} pool was silent for {} ms on {}",
+                connector.backend(), colour().label(), millis, head);
         failUpstream(HttpResponseStatus.GATEWAY_TIMEOUT, "the backend did not answer within " + millis + " ms");
     }
 
@@ -580,10 +565,8 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         releaseUpstream(reusable);
         loop.unregister(this, colour());
         services.counters().exchangeEnded(colour());
-        int status = responseEnd != null || tunnel != null ? responseStatus : 0;
-        services.counters().exchangeCounted(colour(), status);
-        services.recorder().get().exchangeEnded(colour(), status, answeredByProxy, System.nanoTime() - startNanos,
-                requestBodyBytes, responseBodyBytes);
+        services.recordEnd(colour(), responseEnd != null || tunnel != null ? responseStatus : 0, answeredByProxy,
+                startNanos, requestBodyBytes, responseBodyBytes);
     }
 
     /** Asks the exchange to close the client connection after its response (the proxy is shutting down). */

@@ -1,8 +1,10 @@
 package dev.bluegreen.proxy.internal.exchange;
 
+import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.RoutingSnapshot;
 import dev.bluegreen.proxy.internal.ProxyConfig;
 import dev.bluegreen.proxy.internal.health.HealthRegistry;
+import dev.bluegreen.proxy.internal.metrics.FailureLog;
 import dev.bluegreen.proxy.internal.metrics.ProxyCounters;
 import dev.bluegreen.proxy.internal.metrics.ProxyRecorder;
 import dev.bluegreen.proxy.internal.routing.Router;
@@ -21,6 +23,7 @@ import java.util.function.Supplier;
  * @param addresses         the backends' resolved addresses
  * @param counters          live counts per colour, which drains are judged by
  * @param recorder          where ended exchanges are recorded (read once per exchange: recorders are added at start)
+ * @param failures          where failed requests are logged, a WARN line per kind and period
  * @param liveColourChanges how many times the live colour changed since the proxy started
  */
 public record ExchangeServices(
@@ -31,5 +34,20 @@ public record ExchangeServices(
         BackendAddresses addresses,
         ProxyCounters counters,
         Supplier<ProxyRecorder> recorder,
+        FailureLog failures,
         LongSupplier liveColourChanges) {
+
+    /**
+     * Counts and records an ended exchange, or a request the proxy answered itself before any exchange began.
+     *
+     * @param status     its final status, 0 if it was cut short
+     * @param fromProxy  whether the proxy answered (502, 503, 504) rather than a backend
+     * @param startNanos when its request head arrived ({@link System#nanoTime()})
+     */
+    void recordEnd(Colour colour, int status, boolean fromProxy, long startNanos, long requestBytes,
+                   long responseBytes) {
+        counters.exchangeCounted(colour, status);
+        recorder.get().exchangeEnded(colour, status, fromProxy, System.nanoTime() - startNanos, requestBytes,
+                responseBytes);
+    }
 }

@@ -7,9 +7,9 @@ import dev.bluegreen.proxy.internal.upstream.Upstreams;
 import io.netty.channel.EventLoop;
 
 /**
- * What one event loop owns: its upstream pools, its exchanges under way and its round-robin position, with the
- * services its exchanges share with the other loops. Only its own event loop touches its state, so it needs no
- * locks; the client connections of this loop find it once, when they open, and pass it on explicitly.
+ * What one event loop owns: its upstream pools, its exchanges under way, its retry budget and its round-robin
+ * position, with the services its exchanges share with the other loops. Only its own event loop touches its state, so
+ * it needs no locks; the client connections of this loop find it once, when they open, and pass it on explicitly.
  */
 public final class LoopContext implements DrainParticipant {
 
@@ -19,6 +19,7 @@ public final class LoopContext implements DrainParticipant {
     private final Upstreams upstreams;
     private final ResponseHeadPolicy responseHeads;
     private final ActiveExchanges active = new ActiveExchanges();
+    private final RetryBudget retryBudget = new RetryBudget();
     private int roundRobin;
 
     /** A loop whose exchanges take their connections from its {@code pools}. */
@@ -61,6 +62,11 @@ public final class LoopContext implements DrainParticipant {
 
     ResponseHeadPolicy responseHeads() {
         return responseHeads;
+    }
+
+    /** How many retries on another backend this loop's exchanges may still make. */
+    RetryBudget retryBudget() {
+        return retryBudget;
     }
 
     /** The next position of this loop's round robin. */

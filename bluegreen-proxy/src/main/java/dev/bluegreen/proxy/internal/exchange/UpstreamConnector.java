@@ -4,6 +4,7 @@ import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.Environment;
 import dev.bluegreen.proxy.internal.health.BackendHealthTracker;
+import dev.bluegreen.proxy.internal.metrics.FailureLog;
 import dev.bluegreen.proxy.internal.routing.Route;
 import dev.bluegreen.proxy.internal.upstream.AcquireCallback;
 import dev.bluegreen.proxy.internal.upstream.Upstream;
@@ -15,9 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Gets one exchange a connection to a backend of its pool: picks the backend ({@link BackendChoice}), resolves its
  * address off the loop when it is not cached, takes an idle connection or opens one, tries the next backend when a
- * connect fails (bounded), moves to the previous live colour within the safety net's window, and opens a fresh
- * connection for a replay after a stale pooled one. It tells its {@link Listener} how that ends. Runs on the
- * exchange's event loop.
+ * connect fails (bounded), moves to the previous live colour within the safety net's window, opens a fresh
+ * connection for a replay after a stale pooled one, and picks another backend for a retry within the loop's
+ * {@link RetryBudget}. It tells its {@link Listener} how that ends. Runs on the exchange's event loop.
  */
 final class UpstreamConnector implements AcquireCallback {
 
@@ -47,6 +48,10 @@ final class UpstreamConnector implements AcquireCallback {
     private final Object request;
     private Backend backend;
     private BackendHealthTracker health;
+    /** A retry on another backend was made (at most one per request). */
+    private boolean retried;
+    /** The request was sent to a backend before (it is being replayed or retried). */
+    private boolean sentBefore;
 
     /** @param request what the request is, for log lines (its {@code toString()}) */
     UpstreamConnector(LoopContext loop, Route route, Environment environment, Listener listener, Object request) {
@@ -79,21 +84,32 @@ final class UpstreamConnector implements AcquireCallback {
         return health;
     }
 
+    /** Starts connecting for an exchange whose request head arrived at {@code startNanos}. */
+    void start(long startNanos) {
+        loop.retryBudget().requestStarted(startNanos);
+        connect();
+    }
+
     /** Connects to the next backend to try, or tells the listener there is none. */
-    void connect() {
+    private void connect() {
         Backend next = choice.next();
         if (next == null) {
             giveUp();
             return;
         }
+        connectTo(next, false);
+    }
+
+    /** Takes an idle connection to {@code next} (or opens one; only a new one when {@code fresh}). */
+    private void connectTo(Backend next, boolean fresh) {
         backend = next;
         health = services.config().health().tracksHealth() ? services.health().tracker(colour(), next) : null;
         InetSocketAddress address = services.addresses().cached(next);
         if (address != null) {
-            loop.upstreams().acquire(colour(), next, address, this);
+            acquire(next, address, fresh);
             return;
         }
-        services.addresses().resolveAsync(next).whenComplete((resolved, error) ->
+        services.addresses().resolve(next).whenComplete((resolved, error) ->
                 loop.eventLoop().execute(() -> {
                     if (!listener.wantsConnection()) {
                         return;
@@ -101,39 +117,73 @@ final class UpstreamConnector implements AcquireCallback {
                     if (error != null) {
                         failed(error);
                     } else {
-                        loop.upstreams().acquire(colour(), next, resolved, this);
+                        acquire(next, resolved, fresh);
                     }
                 }));
     }
 
+    private void acquire(Backend next, InetSocketAddress address, boolean fresh) {
+        if (fresh) {
+            loop.upstreams().connectNew(colour(), next, address, this);
+        } else {
+            loop.upstreams().acquire(colour(), next, address, this);
+        }
+    }
+
     /**
-     * Opens a new connection to the same backend, for a replay of a request whose pooled connection turned out stale.
-     *
-     * @return whether the connect is under way (not when the backend's address is unknown)
+     * Whether a request whose connection to {@link #backend()} failed before any byte of the response came may be
+     * retried on another backend of its pool: once per request, when one is left to try, and within the loop's
+     * {@link RetryBudget}, so that an outage can't become a retry storm. Counts the retry (or its refusal) and makes
+     * the chosen backend {@link #backend()}; {@link #connectAgain} then connects to it. The caller has made sure the
+     * request is safe to send again (RFC 9110 §9.2.2: idempotent, no body).
      */
-    boolean reconnect() {
-        InetSocketAddress address = services.addresses().cached(backend);
-        if (address == null) {
+    boolean mayRetryElsewhere() {
+        if (retried) {
             return false;
         }
-        loop.upstreams().connectNew(colour(), backend, address, this);
+        Backend failed = backend;
+        Backend next = choice.next();
+        if (next == null) {
+            return false;
+        }
+        boolean allowed = loop.retryBudget().tryRetry(System.nanoTime());
+        services.recorder().get().upstreamRetried(colour(), allowed);
+        if (!allowed) {
+            log.debug("not retrying {}: the retry budget of the loop is spent", request);
+            return false;
+        }
+        log.debug("retrying {} on {}: {} closed the connection before responding", request, next, failed);
+        retried = true;
+        backend = next;
         return true;
     }
 
+    /**
+     * Sends the request again: on a new connection to the same backend ({@code newConnection}, a replay after a stale
+     * pooled connection), or to the backend {@link #mayRetryElsewhere} chose. A request sent once never falls back to
+     * the other colour.
+     */
+    void connectAgain(boolean newConnection) {
+        sentBefore = true;
+        connectTo(backend, newConnection);
+    }
+
     private void giveUp() {
-        if (choice.canFallBack()) {
+        if (choice.canFallBack() && !sentBefore) {
             fallBack();
             return;
         }
         if (choice.noHealthyBackend()) {
             // DESIGN.md, invariant 7: no healthy backend is 503.
             String pool = services.snapshots().get().live() == colour() ? "live" : "idle";
-            log.warn("503: no healthy backend in the {} pool ({}) for {}", pool, colour().label(), request);
+            services.failures().warn(FailureLog.Kind.NO_HEALTHY_BACKEND,
+                    "503: no healthy backend in the {} pool ({}) for {}", pool, colour().label(), request);
             listener.unreachable(HttpResponseStatus.SERVICE_UNAVAILABLE,
                     "no healthy backend in the " + pool + " pool (" + colour().label() + ")");
             return;
         }
-        log.warn("502: no backend of the {} pool accepted a connection for {} ({} tried)",
+        services.failures().warn(FailureLog.Kind.NO_CONNECTION,
+                "502: no backend of the {} pool accepted a connection for {} ({} tried)",
                 colour().label(), request, choice.attempts());
         listener.unreachable(HttpResponseStatus.BAD_GATEWAY,
                 "no backend of the " + colour().label() + " pool accepted a connection");
@@ -146,7 +196,8 @@ final class UpstreamConnector implements AcquireCallback {
      * counted and reported, as it feeds the automatic rollback.
      */
     private void fallBack() {
-        log.warn("safety net: no backend of the {} pool accepted a connection for {} ({} tried); sending it to {}",
+        services.failures().warn(FailureLog.Kind.SAFETY_NET,
+                "safety net: no backend of the {} pool accepted a connection for {} ({} tried); sending it to {}",
                 colour().label(), request, choice.attempts(), choice.route().fallback().colour().label());
         Colour failed = choice.fallBack();
         backend = null;

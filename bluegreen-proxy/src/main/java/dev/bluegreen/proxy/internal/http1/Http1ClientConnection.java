@@ -1,5 +1,6 @@
 package dev.bluegreen.proxy.internal.http1;
 
+import dev.bluegreen.proxy.RequestLimits;
 import dev.bluegreen.proxy.internal.codec.InterimResponses;
 import dev.bluegreen.proxy.internal.exchange.ClientSideHandler;
 import dev.bluegreen.proxy.internal.exchange.LoopContexts;
@@ -67,13 +68,20 @@ public final class Http1ClientConnection extends ClientSideHandler {
         super.channelInactive(ctx);
     }
 
-    /** Answers a request the proxy can't read on with an error, then closes: the stream can't be trusted. */
+    /**
+     * Answers a request the proxy can't read on with an error, then closes, lingering: the stream can't be trusted,
+     * and the client may still be sending the rest of it.
+     */
     @Override
     protected void reject(RequestRejectedException rejection) {
         loop().services().recorder().get().requestRejected(rejection.status().code());
         log.debug("{}: {} {}", ctx().channel(), rejection.status().code(), rejection.getMessage());
-        ctx().writeAndFlush(ErrorResponses.of(ctx().alloc(), rejection.status(), rejection.getMessage(), true))
-                .addListener(ChannelFutureListener.CLOSE);
+        LingeringClose.after(ctx().writeAndFlush(
+                ErrorResponses.of(ctx().alloc(), rejection.status(), rejection.getMessage(), true)), limits());
+    }
+
+    private RequestLimits limits() {
+        return loop().services().config().requestRules().limits();
     }
 
     /**
@@ -98,11 +106,14 @@ public final class Http1ClientConnection extends ClientSideHandler {
     protected void afterExchange(ChannelFuture lastWrite, boolean close) {
         idleSinceNanos = System.nanoTime();
         if (close || draining) {
-            if (lastWrite != null && !lastWrite.isVoid()) {
-                lastWrite.addListener(ChannelFutureListener.CLOSE);
-            } else {
-                // Close behind whatever is still queued for the client, not in front of it.
+            if (lastWrite == null) {
+                // The response was cut short: close behind whatever is still queued for the client, not in front
+                // of it, and at once, the way a failure should look.
                 ctx().writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                // A whole response, maybe the proxy's own error with the request unread behind it: linger.
+                LingeringClose.after(lastWrite.isVoid() ? ctx().writeAndFlush(Unpooled.EMPTY_BUFFER) : lastWrite,
+                        limits());
             }
             return;
         }

@@ -1,14 +1,9 @@
 package dev.bluegreen.proxy.internal.listener;
 
-import io.netty.buffer.ByteBuf;
+import dev.bluegreen.proxy.RequestLimits;
+import dev.bluegreen.proxy.internal.http1.LingeringClose;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.socket.DuplexChannel;
-import io.netty.util.ReferenceCountUtil;
-import java.util.concurrent.TimeUnit;
 import io.netty.util.CharsetUtil;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -30,14 +25,14 @@ public final class ClientConnectionLimit {
             + "\r\n"
             + "too many connections to the proxy\r\n").getBytes(CharsetUtil.US_ASCII);
 
-    private static final int LINGER_SECONDS = 2;
-
     private final int max;
+    private final RequestLimits limits;
     private final AtomicInteger open = new AtomicInteger();
 
-    /** @param max the cap; 0 for none */
-    ClientConnectionLimit(int max) {
-        this.max = max;
+    /** @param limits the cap ({@code maxClientConnections}, 0 for none) and how a refused connection lingers */
+    ClientConnectionLimit(RequestLimits limits) {
+        this.max = limits.maxClientConnections();
+        this.limits = limits;
     }
 
     /**
@@ -60,31 +55,10 @@ public final class ClientConnectionLimit {
     }
 
     /**
-     * Answers 503 and closes the way RFC 9112 §9.6 asks: output first, then reading (and dropping) what the client
-     * sent until it closes too, or for at most a few seconds. Closing with its request still unread would reset the
-     * connection, and a reset can destroy the 503 before the client reads it.
+     * Answers 503 and closes the way RFC 9112 §9.6 asks ({@link LingeringClose}): closing with the client's request
+     * still unread would reset the connection, and a reset can destroy the 503 before the client reads it.
      */
-    private static void refuse(Channel channel) {
-        channel.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-            @Override
-            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                ReferenceCountUtil.release(msg);
-            }
-
-            @Override
-            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                ctx.close();
-            }
-        });
-        ByteBuf refusal = Unpooled.wrappedBuffer(REFUSAL);
-        channel.writeAndFlush(refusal).addListener((ChannelFutureListener) written -> {
-            if (!written.isSuccess() || !(channel instanceof DuplexChannel duplex)) {
-                channel.close();
-                return;
-            }
-            duplex.shutdownOutput();
-            channel.config().setAutoRead(true);
-            channel.eventLoop().schedule(() -> channel.close(), LINGER_SECONDS, TimeUnit.SECONDS);
-        });
+    private void refuse(Channel channel) {
+        LingeringClose.after(channel.writeAndFlush(Unpooled.wrappedBuffer(REFUSAL)), limits);
     }
 }

@@ -13,8 +13,11 @@ import dev.bluegreen.proxy.internal.exchange.LoopContext;
 import dev.bluegreen.proxy.internal.exchange.LoopContexts;
 import dev.bluegreen.proxy.internal.health.ActiveHealthChecks;
 import dev.bluegreen.proxy.internal.health.HealthRegistry;
+import dev.bluegreen.proxy.internal.metrics.FailureLog;
 import dev.bluegreen.proxy.internal.metrics.ProxyCounters;
 import dev.bluegreen.proxy.internal.metrics.ProxyRecorder;
+import dev.bluegreen.proxy.internal.mirror.Mirror;
+import dev.bluegreen.proxy.internal.mirror.MirrorTargets;
 import dev.bluegreen.proxy.internal.routing.Router;
 import dev.bluegreen.proxy.internal.upstream.BackendAddresses;
 import dev.bluegreen.proxy.internal.upstream.UpstreamPools;
@@ -26,10 +29,10 @@ import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -41,45 +44,50 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class DataPlane {
 
+    /** At most one WARN line per kind of failed request in this time; the meters count every one. */
+    private static final Duration FAILURE_LOG_PERIOD = Duration.ofSeconds(10);
+
     private final ProxyConfig config;
     private final BlueGreen admin;
     private final ProxyCounters counters = new ProxyCounters();
+    private final FailureLog failures = new FailureLog(FAILURE_LOG_PERIOD, System::nanoTime);
     private final BackendAddresses addresses;
     private final DrainCoordinator drains;
     private final Router router;
     private final HealthRegistry health;
     private final ActiveHealthChecks healthChecks;
     private final LoopContexts loops;
+    private final Mirror mirror;
 
     /**
-     * @param workers          the event loops that serve client and upstream connections
-     * @param resolverExecutor where backend names are resolved when the cache misses (never an event loop)
-     * @param recorder         where exchanges and drains are recorded; read once per exchange
+     * @param workers  the event loops that serve client and upstream connections
+     * @param dnsLoop  where backend names are resolved: a loop of the resolver's own, never a worker (NIO)
+     * @param recorder where exchanges and drains are recorded; read once per exchange
      */
     public DataPlane(ProxyConfig config, BlueGreen admin, Transport transport, EventLoopGroup workers,
-                     Executor resolverExecutor, AtomicReference<ProxyRecorder> recorder) {
+                     EventLoop dnsLoop, AtomicReference<ProxyRecorder> recorder) {
         this.config = config;
         this.admin = admin;
-        this.addresses = new BackendAddresses(resolverExecutor);
+        this.addresses = new BackendAddresses(dnsLoop, config.nameServers());
         Bootstrap upstreamBootstrap = new Bootstrap()
                 .channel(transport.socketChannelType())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.timeouts().connect().toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
                 // Reads from the backend are requested one at a time, as the client takes the writes.
                 .option(ChannelOption.AUTO_READ, false)
-                // Addresses are resolved off the event loops by BackendAddresses.
+                // Addresses are resolved asynchronously, on a loop of their own, by BackendAddresses.
                 .resolver(NoopAddressResolverGroup.INSTANCE);
-        // Filled below, once the loops' contexts exist; the coordinator only reads it at a drain deadline.
+        // Filled below, once the loops' contexts exist; the coordinator only reads it when a drain may end.
         List<LoopContext> contexts = new ArrayList<>();
         this.drains = new DrainCoordinator(config.timeouts().drain(), counters, contexts, workers.next(),
                 recorder::get, this::stillRouted);
         this.router = new Router(config.steering(), config.timeouts().drain(), admin.snapshot(), drains::latest);
-        addresses.resolveAll(admin.snapshot());
+        addresses.track(admin.snapshot());
         EventLoop healthLoop = (EventLoop) workers.next();
         this.health = new HealthRegistry(config.health(), System::nanoTime, Clock.systemUTC(),
                 (task, delayNanos) -> healthLoop.schedule(task, delayNanos, TimeUnit.NANOSECONDS));
         ExchangeServices services = new ExchangeServices(config, admin::snapshot, router, health, addresses,
-                counters, recorder::get, drains::liveColourChanges);
+                counters, recorder::get, failures, drains::liveColourChanges);
         for (EventExecutor executor : workers) {
             EventLoop loop = (EventLoop) executor;
             UpstreamPools upstreams = new UpstreamPools(loop, upstreamBootstrap, config.protocols().upstreamTls(),
@@ -87,6 +95,7 @@ public final class DataPlane {
             contexts.add(new LoopContext(loop, services, upstreams));
         }
         this.loops = new LoopContexts(contexts);
+        this.mirror = config.mirror() == null ? null : mirror(config, workers, upstreamBootstrap);
         Bootstrap checks = new Bootstrap().channel(transport.socketChannelType())
                 .option(ChannelOption.TCP_NODELAY, true).resolver(NoopAddressResolverGroup.INSTANCE);
         if (config.protocols().upstreamTls() != null) {
@@ -96,19 +105,40 @@ public final class DataPlane {
                 config.health().checks(), workers, checks, this::address);
     }
 
-    /** Whether the router still sends requests to {@code colour}, which is not live (what holds its drain up). */
-    private boolean stillRouted(Colour colour) {
-        return router.keepsNonLive(admin.snapshot(), colour);
+    /**
+     * Shadow traffic, with pools of its own on each loop: apart from the exchanges' pools and counted apart, so that a
+     * mirror never counts in a drain nor keeps connections the drain is waiting to close (nor any for a rollback).
+     */
+    private Mirror mirror(ProxyConfig config, EventLoopGroup workers, Bootstrap upstreamBootstrap) {
+        MirrorTargets targets = new MirrorTargets(admin::snapshot, config.health().tracksHealth() ? health : null,
+                addresses);
+        ProxyCounters mirrorConnections = new ProxyCounters();
+        return new Mirror(config.mirror(), targets, workers, loop -> new UpstreamPools(loop, upstreamBootstrap,
+                config.protocols().upstreamTls(), mirrorConnections, admin::snapshot, targets::keepsConnections,
+                Duration.ZERO), Clock.systemUTC());
     }
 
-    /** The address of {@code backend}: cached, or resolved off the event loops. */
+    /** The address of {@code backend}: the last known, or when its name resolves. */
     private CompletableFuture<InetSocketAddress> address(Backend backend) {
-        InetSocketAddress cached = addresses.cached(backend);
-        return cached != null ? CompletableFuture.completedFuture(cached) : addresses.resolveAsync(backend);
+        return addresses.resolve(backend);
+    }
+
+    /**
+     * Whether the router may still send requests to {@code colour}, which is not live: the safety net within its
+     * window, or sticky sessions still on it. A drain of it waits for that to end (its idle connections, kept warm
+     * for a rollback, never hold it up).
+     */
+    private boolean stillRouted(Colour colour) {
+        return router.safetyNetReaches(colour) || router.keepsNonLive(admin.snapshot(), colour);
     }
 
     ProxyConfig config() {
         return config;
+    }
+
+    /** Shadow traffic, or {@code null} when it is off. */
+    public Mirror mirror() {
+        return mirror;
     }
 
     /** Each event loop's context. */
@@ -171,15 +201,20 @@ public final class DataPlane {
     }
 
     /**
-     * Applies a routing change: resolves new backends here (the caller's thread, not an event loop), starts the
-     * drain of a colour that stopped being live, then lets each loop close the idle connections no longer kept.
+     * Applies a routing change: starts resolving the names of new backends (off this thread, which the change's
+     * writer runs), starts the drain of a colour that stopped being live, then lets each loop close the idle
+     * connections no longer kept.
      */
     public void onRoutingChange(Change change) {
-        addresses.resolveAll(change.current());
+        addresses.track(change.current());
         router.onChange(change);
         HealthRegistry.Delta delta = health.sync(change.current());
         if (healthChecks != null) {
             healthChecks.apply(delta);
+        }
+        if (mirror != null) {
+            // Before the drain starts: the colour it drains gets no mirror from now on (see Mirror).
+            mirror.onRoutingChange(change);
         }
         drains.onChange(change);
         for (LoopContext context : loops.all()) {
@@ -189,23 +224,38 @@ public final class DataPlane {
 
     /**
      * Starts each loop's periodic tasks: eviction of upstream connections idle for too long, and the response
-     * timeout sweep (every quarter of the timeout, between 10 ms and 1 s, so a timeout fires at most a quarter late).
+     * timeout sweep (every quarter of the timeout, between 10 ms and 1 s, so a timeout fires at most a quarter late);
+     * and, on one loop, the failure log's summaries.
      */
     public void scheduleIdleEviction() {
         long periodMillis = Math.max(100, config.timeouts().upstreamIdle().toMillis() / 2);
         long sweepMillis = Math.min(1_000, Math.max(10, config.timeouts().response().toMillis() / 4));
+        long failureLogMillis = FAILURE_LOG_PERIOD.toMillis();
+        loops.all().get(0).eventLoop().scheduleWithFixedDelay(failures::flush, failureLogMillis, failureLogMillis,
+                TimeUnit.MILLISECONDS);
         for (LoopContext context : loops.all()) {
             context.eventLoop().scheduleWithFixedDelay(context::evictIdleConnections,
                     periodMillis, periodMillis, TimeUnit.MILLISECONDS);
             context.eventLoop().scheduleWithFixedDelay(context::sweepResponseTimeouts,
                     sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
         }
+        if (mirror != null) {
+            mirror.scheduleSweeps(config.timeouts().upstreamIdle().toNanos());
+        }
+    }
+
+    /** Stops following the backends' names (shutdown). */
+    public void stopResolving() {
+        addresses.close();
     }
 
     /** Closes idle upstream connections on every loop (shutdown). */
     public void closeIdleUpstreams() {
         for (LoopContext context : loops.all()) {
             context.eventLoop().execute(context.pools()::closeAllIdle);
+        }
+        if (mirror != null) {
+            mirror.closeIdleConnections();
         }
     }
 }

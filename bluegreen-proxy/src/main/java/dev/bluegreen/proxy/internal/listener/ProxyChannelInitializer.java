@@ -9,12 +9,12 @@ import dev.bluegreen.proxy.internal.http1.RequestValidator;
 import dev.bluegreen.proxy.internal.http1.OneMessagePerRead;
 import dev.bluegreen.proxy.internal.request.RequestRules;
 import dev.bluegreen.proxy.internal.ProxyConfig;
+import dev.bluegreen.proxy.internal.exchange.ClientSideHandler;
 import dev.bluegreen.proxy.internal.http1.Http1ClientConnection;
 import dev.bluegreen.proxy.internal.http2.Http2RequestDecoder;
 import dev.bluegreen.proxy.internal.http2.Http2StreamHandler;
 import dev.bluegreen.proxy.internal.metrics.ProxyRecorder;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
@@ -30,12 +30,14 @@ import java.util.function.Supplier;
  *
  * <pre>
  * HTTP/1.1:        [tls →] reads: ReadActivity → http: HttpServerCodec → validate: RequestValidator
- *                                                   → flow: OneMessagePerRead → proxy: Http2StreamHandler
+ *                                                   → flow: OneMessagePerRead [→ mirror: MirrorHandler]
+ *                                                   → proxy: Http1ClientConnection
  * HTTP/2:          [tls →] flush: FlushConsolidationHandler → h2: Http2FrameCodec → h2-streams: Http2MultiplexHandler
  *                                                   → h2-connection: Http2ClientConnection
  * each h2 stream:  h2-request-decoder: Http2RequestDecoder → http: Http2StreamFrameToHttpObjectCodec
  *                  → h2-request: Http2StreamRequests
- *                                                   → flow: OneMessagePerRead → proxy: Http2StreamHandler
+ *                                                   → flow: OneMessagePerRead [→ mirror: MirrorHandler]
+ *                                                   → proxy: Http2StreamHandler
  * </pre>
  *
  * With TLS, {@link AlpnSwitch} picks the protocol once the handshake is done; on cleartext with HTTP/2 on,
@@ -48,7 +50,8 @@ import java.util.function.Supplier;
  * no pipeline at all.
  *
  * <p>The flow handler hands on one decoded message per read request, which is what lets the connection handler
- * take pipelined requests one at a time and read a body only as fast as the backend takes it.
+ * take pipelined requests one at a time and read a body only as fast as the backend takes it. With shadow traffic on,
+ * the mirror handler sits just before the client side, where it sees each request go in and its response go out.
  */
 public final class ProxyChannelInitializer extends ChannelInitializer<Channel> implements ProtocolPipelines {
 
@@ -69,7 +72,7 @@ public final class ProxyChannelInitializer extends ChannelInitializer<Channel> i
         this.config = plane.config();
         this.recorder = recorder;
         this.clients = clients;
-        this.connectionLimit = new ClientConnectionLimit(config.requestRules().limits().maxClientConnections());
+        this.connectionLimit = new ClientConnectionLimit(config.requestRules().limits());
     }
 
     @Override
@@ -107,12 +110,13 @@ public final class ProxyChannelInitializer extends ChannelInitializer<Channel> i
     /**
      * The handlers that take a client's requests as HTTP/1.1 messages, after the codec: on an HTTP/1.1 connection,
      * and on each HTTP/2 stream.
-     *
-     * @param stream whether the pipeline is an HTTP/2 stream's (one exchange) rather than a connection's
      */
-    private void addRequestHandlers(ChannelPipeline pipeline, ChannelHandler clientSide) {
-        pipeline.addLast("flow", new OneMessagePerRead())
-                .addLast("proxy", clientSide);
+    private void addRequestHandlers(ChannelPipeline pipeline, ClientSideHandler clientSide) {
+        pipeline.addLast("flow", new OneMessagePerRead());
+        if (plane.mirror() != null) {
+            pipeline.addLast("mirror", plane.mirror().newHandler(clientSide::colourUnderWay));
+        }
+        pipeline.addLast("proxy", clientSide);
     }
 
     /** The HTTP/2 pipeline of a client connection; each stream gets {@link #addHttp2StreamHandlers}. */

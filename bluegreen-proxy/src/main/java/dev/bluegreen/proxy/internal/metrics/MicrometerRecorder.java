@@ -34,6 +34,8 @@ public final class MicrometerRecorder implements ProxyRecorder {
     /** By the index of the status in {@link #REJECTION_STATUSES}; the last one is "other". */
     private final Counter[] rejections;
     private final Counter[] safetyNetReroutes;
+    /** By colour, then 0 for a retry made and 1 for one the budget refused. */
+    private final Counter[][] retries;
 
     /** @param percentileHistogram whether the duration timer publishes a percentile histogram */
     public MicrometerRecorder(MeterRegistry registry, boolean percentileHistogram) {
@@ -52,7 +54,15 @@ public final class MicrometerRecorder implements ProxyRecorder {
                     .register(registry);
         }
         safetyNetReroutes = new Counter[colours.length];
+        retries = new Counter[colours.length][2];
         for (Colour colour : colours) {
+            for (int r = 0; r < 2; r++) {
+                retries[colour.ordinal()][r] = Counter.builder(MeterNames.RETRIES)
+                        .description("Requests whose connection failed before any response byte, sent to another "
+                                + "backend of the pool, or not because the retry budget was spent")
+                        .tags(COLOUR, colour.label(), OUTCOME, r == 0 ? "retried" : "over_budget")
+                        .register(registry);
+            }
             safetyNetReroutes[colour.ordinal()] = Counter.builder(MeterNames.SAFETY_NET_REROUTES)
                     .description("Requests the safety net sent to the previous live colour, by the colour that failed")
                     .tag(COLOUR, colour.label())
@@ -109,6 +119,11 @@ public final class MicrometerRecorder implements ProxyRecorder {
     @Override
     public void safetyNetUsed(Colour failedColour) {
         safetyNetReroutes[failedColour.ordinal()].increment();
+    }
+
+    @Override
+    public void upstreamRetried(Colour colour, boolean withinBudget) {
+        retries[colour.ordinal()][withinBudget ? 0 : 1].increment();
     }
 
     @Override

@@ -41,6 +41,15 @@ public interface ProxyRecorder {
     }
 
     /**
+     * A request whose connection failed before any byte of the response came was sent to another backend of its
+     * pool ({@code withinBudget}), or was not because the loop's retry budget was spent (it got its 502).
+     *
+     * @param colour the colour of the pool
+     */
+    default void upstreamRetried(Colour colour, boolean withinBudget) {
+    }
+
+    /**
      * The proxy refused a request before any exchange began (a malformed or over-limit request, a client over the
      * connection limit): answered with {@code status} and closed; nothing reached a backend.
      *
@@ -72,6 +81,12 @@ public interface ProxyRecorder {
             public void safetyNetUsed(Colour failedColour) {
                 first.safetyNetUsed(failedColour);
                 second.safetyNetUsed(failedColour);
+            }
+
+            @Override
+            public void upstreamRetried(Colour colour, boolean withinBudget) {
+                first.upstreamRetried(colour, withinBudget);
+                second.upstreamRetried(colour, withinBudget);
             }
 
             @Override

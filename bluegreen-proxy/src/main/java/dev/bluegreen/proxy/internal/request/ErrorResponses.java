@@ -1,11 +1,13 @@
 package dev.bluegreen.proxy.internal.request;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 
@@ -23,8 +25,7 @@ public final class ErrorResponses {
      * @param close whether the response announces that the connection closes after it
      */
     public static FullHttpResponse of(ByteBufAllocator alloc, HttpResponseStatus status, String message, boolean close) {
-        FullHttpResponse response = new DefaultFullHttpResponse(
-                HttpVersion.HTTP_1_1, status, ByteBufUtil.writeUtf8(alloc, message + "\n"));
+        FullHttpResponse response = new ProxyAnswer(status, ByteBufUtil.writeUtf8(alloc, message + "\n"));
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
@@ -36,5 +37,18 @@ public final class ErrorResponses {
             response.headers().set(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
         }
         return response;
+    }
+
+    /** Whether {@code response} is one of the proxy's own answers, made by {@link #of}, rather than a backend's. */
+    public static boolean isProxyAnswer(HttpResponse response) {
+        return response instanceof ProxyAnswer;
+    }
+
+    /** The type that tells the proxy's own answers apart (shadow traffic does not compare them). */
+    private static final class ProxyAnswer extends DefaultFullHttpResponse {
+
+        ProxyAnswer(HttpResponseStatus status, ByteBuf content) {
+            super(HttpVersion.HTTP_1_1, status, content);
+        }
     }
 }

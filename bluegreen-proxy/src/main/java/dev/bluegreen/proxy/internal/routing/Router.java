@@ -5,7 +5,7 @@ import dev.bluegreen.core.Change;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.Environment;
 import dev.bluegreen.core.RoutingSnapshot;
-import dev.bluegreen.proxy.Drain;
+import dev.bluegreen.proxy.internal.drain.DrainTracker;
 import dev.bluegreen.proxy.PreviewRule;
 import dev.bluegreen.proxy.StickySessions;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -45,7 +45,7 @@ public final class Router {
 
     private final SteeringSettings settings;
     /** The latest drain of a colour, or {@code null} if it never stopped being live. */
-    private final Function<Colour, Drain> drains;
+    private final Function<Colour, DrainTracker> drains;
     private final PreviewRule preview;
     private final byte[] previewSecret;
     private final StickySessions sticky;
@@ -68,7 +68,7 @@ public final class Router {
      * @param drains       the latest drain of a colour, or {@code null} if it never stopped being live
      */
     public Router(SteeringSettings settings, Duration drainTimeout, RoutingSnapshot initial,
-                  Function<Colour, Drain> drains) {
+                  Function<Colour, DrainTracker> drains) {
         this.settings = settings;
         this.drains = drains;
         this.preview = settings.preview();
@@ -261,7 +261,28 @@ public final class Router {
             // A newer change than the snapshot made it live again.
             return true;
         }
-        return last.known() && settings.ticker().read() - last.atNanos() < drainTimeoutNanos;
+        return last.known() && settings.ticker().read() - last.atNanos() < drainTimeoutNanos
+                && acceptsNewExchanges(colour);
+    }
+
+    /**
+     * Whether new exchanges may still go to {@code colour}, which is not live, by the safety net or a sticky session:
+     * not once its drain has ended, or is about to (a drain that reported its colour empty means it: see
+     * {@code DrainCoordinator}). Asked on the event loop that counts the exchange, in the same task.
+     */
+    public boolean acceptsNewExchanges(Colour colour) {
+        DrainTracker drain = drains.apply(colour);
+        return drain == null || !drain.closedToNewWork();
+    }
+
+    /**
+     * Whether the safety net may still send requests to {@code colour}: it was live until the last change of the live
+     * colour, and that change is within the safety net's window. Its drain does not end before.
+     */
+    public boolean safetyNetReaches(Colour colour) {
+        LiveChange last = lastLiveChange.get();
+        return safetyNetWindowNanos > 0 && last.known() && last.live() != colour
+                && settings.ticker().read() - last.atNanos() < safetyNetWindowNanos;
     }
 
     /**
@@ -288,7 +309,7 @@ public final class Router {
      */
     public boolean keepsNonLive(RoutingSnapshot snapshot, Colour colour) {
         if (preview != null || settings.previewListenAddress() != null || snapshot.shiftPercent() > 0) {
-            Drain drain = drains.apply(colour);
+            DrainTracker drain = drains.apply(colour);
             if (drain == null || drain.isDone()) {
                 return true;
             }

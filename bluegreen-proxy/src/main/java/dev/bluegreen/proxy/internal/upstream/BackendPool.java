@@ -31,7 +31,7 @@ final class BackendPool {
     private final PoolOwner owner;
     private final Colour colour;
     private final Backend backend;
-    private final InetSocketAddress address;
+    private InetSocketAddress address;
     private final ArrayDeque<Http1Upstream> idle = new ArrayDeque<>();
     private int open;
 
@@ -44,6 +44,19 @@ final class BackendPool {
 
     Colour colour() {
         return colour;
+    }
+
+    /**
+     * The backend's address now (its name may have moved, {@link BackendAddresses}): new connections go there, and
+     * the idle ones to the old address close, as they lead where the name no longer points.
+     */
+    void useAddress(InetSocketAddress latest) {
+        if (latest != address && !latest.equals(address)) {
+            log.debug("{}: the address is now {} (was {}); closing {} idle connection(s)", this, latest, address,
+                    idle.size());
+            address = latest;
+            closeIdle();
+        }
     }
 
     Backend backend() {
@@ -89,9 +102,13 @@ final class BackendPool {
                 ch.pipeline().addLast("upstream", connection);
             }
         });
+        // Counted from the connect on, not once it is up: a drain must not end while a connection to its colour is
+        // still being opened (for an exchange that ended meanwhile, say), which the backend would accept after.
+        connectionOpened();
         ChannelFuture connect = bootstrap.connect(address);
         connect.addListener(future -> {
             if (!future.isSuccess()) {
+                connectionClosed(null);
                 callback.failed(future.cause());
                 return;
             }
@@ -179,9 +196,10 @@ final class BackendPool {
         counters().connectionOpened(colour);
     }
 
+    /** A connection closed, or (when {@code connection} is {@code null}) a connect failed. */
     void connectionClosed(Http1Upstream connection) {
         open--;
-        if (idle.remove(connection)) {
+        if (connection != null && idle.remove(connection)) {
             counters().idleRemoved(colour);
         }
         counters().connectionClosed(colour);

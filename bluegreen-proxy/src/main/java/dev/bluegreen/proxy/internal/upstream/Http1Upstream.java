@@ -114,12 +114,6 @@ final class Http1Upstream extends ChannelInboundHandlerAdapter implements Upstre
     }
 
     @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        pool.connectionOpened();
-        ctx.fireChannelActive();
-    }
-
-    @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         UpstreamListener current = listener;
         if (current != null && msg instanceof HttpObject object) {

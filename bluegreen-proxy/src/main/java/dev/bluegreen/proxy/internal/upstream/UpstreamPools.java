@@ -106,6 +106,8 @@ public final class UpstreamPools implements Upstreams, PoolOwner {
             // Looked up first: computeIfAbsent's capturing lambda would be an allocation per request.
             pool = new BackendPool(this, colour, backend, address);
             byBackend.put(backend, pool);
+        } else {
+            pool.useAddress(address);
         }
         return pool;
     }

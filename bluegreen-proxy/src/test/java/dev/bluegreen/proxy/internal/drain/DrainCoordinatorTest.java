@@ -1,6 +1,7 @@
 package dev.bluegreen.proxy.internal.drain;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.BlueGreen;
@@ -19,7 +20,11 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -58,12 +63,32 @@ class DrainCoordinatorTest {
     private final Set<Colour> stillRouted = ConcurrentHashMap.newKeySet();
 
     private DrainCoordinator coordinator(Duration timeout) {
-        return new DrainCoordinator(timeout, counters, List.of(participant), loop, () -> new ProxyRecorder() {
+        return coordinator(timeout, List.of(participant), stillRouted::contains);
+    }
+
+    private DrainCoordinator coordinator(Duration timeout, List<DrainParticipant> loops,
+                                         Predicate<Colour> routedTo) {
+        return new DrainCoordinator(timeout, counters, loops, loop, () -> new ProxyRecorder() {
             @Override
             public void drainEnded(DrainReport report) {
                 recorded.add(report);
             }
-        }, stillRouted::contains);
+        }, routedTo);
+    }
+
+    /** A loop of its own, whose exchanges are counted by the test. */
+    private static DrainParticipant participantOn(EventLoop worker) {
+        return new DrainParticipant() {
+            @Override
+            public EventLoop eventLoop() {
+                return worker;
+            }
+
+            @Override
+            public int closeColour(Colour colour) {
+                return 0;
+            }
+        };
     }
 
     private Change switchTo(Colour colour) {
@@ -103,6 +128,8 @@ class DrainCoordinatorTest {
 
         assertThat(drain.completion().orTimeout(5, TimeUnit.SECONDS).join().outcome())
                 .isEqualTo(DrainReport.Outcome.DRAINED);
+        // The report is recorded once the drain's future has completed, right after: wait for it.
+        await().atMost(Duration.ofSeconds(5)).until(() -> !recorded.isEmpty());
         assertThat(recorded).extracting(DrainReport::colour).containsExactly(Colour.BLUE);
     }
 
@@ -155,6 +182,77 @@ class DrainCoordinatorTest {
         assertThat(report.outcome()).isEqualTo(DrainReport.Outcome.DEADLINE);
         assertThat(report.forcedClosed()).isOne();
         assertThat(closedAtDeadline).containsExactly(Colour.BLUE);
+    }
+
+    @Test
+    void drain_endsOnlyOnceEveryLoopHasRunATaskQueuedAfterItFoundTheColourEmpty() throws Exception {
+        EventLoop worker = new DefaultEventLoop();
+        try {
+            DrainCoordinator drains = coordinator(Duration.ofSeconds(30), List.of(participantOn(worker)),
+                    colour -> false);
+            // A request on the worker read the snapshot before the switch: its exchange on blue is counted later in
+            // the same task, which the switch catches in between.
+            CountDownLatch routed = new CountDownLatch(1);
+            CountDownLatch switched = new CountDownLatch(1);
+            worker.execute(() -> {
+                routed.countDown();
+                awaitQuietly(switched);
+                counters.exchangeStarted(Colour.BLUE);
+            });
+            routed.await(5, TimeUnit.SECONDS);
+
+            drains.onChange(switchTo(Colour.GREEN));
+            DrainTracker drain = drains.latest(Colour.BLUE);
+            await().atMost(Duration.ofSeconds(5)).until(() -> drain.isSealed() || drain.isDone());
+
+            assertThat(drain.isDone()).as("the counters say blue is empty, but a loop may yet count on it").isFalse();
+            assertThat(drain.closedToNewWork()).as("sealed: nothing new goes to blue meanwhile").isTrue();
+            switched.countDown();
+            await().atMost(Duration.ofSeconds(5)).until(() -> !drain.isSealed());
+            assertThat(drain.isDone()).as("the exchange counted in time keeps the drain open").isFalse();
+            assertThat(drain.closedToNewWork()).isFalse();
+
+            counters.exchangeEnded(Colour.BLUE);
+            assertThat(drain.completion().orTimeout(5, TimeUnit.SECONDS).join().outcome())
+                    .isEqualTo(DrainReport.Outcome.DRAINED);
+            assertThat(drain.closedToNewWork()).isTrue();
+        } finally {
+            worker.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Test
+    void drain_waitsWhileTheSafetyNetMaySendItRequests_unlessItsDeadlinePassed() {
+        AtomicBoolean reaches = new AtomicBoolean(true);
+        AtomicInteger asked = new AtomicInteger();
+        DrainCoordinator drains = coordinator(Duration.ofSeconds(30), List.of(participant), colour -> {
+            asked.incrementAndGet();
+            return reaches.get();
+        });
+        drains.onChange(switchTo(Colour.GREEN));
+        DrainTracker drain = drains.latest(Colour.BLUE);
+        // Three checks found blue empty, and asked.
+        await().atMost(Duration.ofSeconds(5)).until(() -> asked.get() >= 3);
+        assertThat(drain.isDone()).isFalse();
+        assertThat(drain.closedToNewWork()).isFalse();
+
+        reaches.set(false);
+
+        assertThat(drain.completion().orTimeout(5, TimeUnit.SECONDS).join().outcome())
+                .isEqualTo(DrainReport.Outcome.DRAINED);
+
+        DrainCoordinator past = coordinator(Duration.ofMillis(100), List.of(participant), colour -> true);
+        past.onChange(switchTo(Colour.BLUE));
+        assertThat(past.latest(Colour.GREEN).completion().orTimeout(5, TimeUnit.SECONDS).join().outcome())
+                .as("the deadline ends it whatever the safety net").isEqualTo(DrainReport.Outcome.DEADLINE);
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test

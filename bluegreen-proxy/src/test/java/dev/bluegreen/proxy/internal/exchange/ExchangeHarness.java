@@ -11,6 +11,7 @@ import dev.bluegreen.proxy.internal.ProtocolConfig;
 import dev.bluegreen.proxy.internal.ProxyConfig;
 import dev.bluegreen.proxy.internal.health.HealthRegistry;
 import dev.bluegreen.proxy.internal.health.HealthSettings;
+import dev.bluegreen.proxy.internal.metrics.FailureLog;
 import dev.bluegreen.proxy.internal.metrics.ProxyCounters;
 import dev.bluegreen.proxy.internal.metrics.ProxyRecorder;
 import dev.bluegreen.proxy.internal.request.ClientProtocol;
@@ -56,6 +57,8 @@ final class ExchangeHarness implements AutoCloseable {
     final FakeUpstreams upstreams = new FakeUpstreams();
     final ProxyCounters counters = new ProxyCounters();
     final List<Integer> recordedStatuses = new ArrayList<>();
+    /** Each retry the exchanges asked for: whether the budget allowed it. */
+    final List<Boolean> retries = new ArrayList<>();
     final LoopContext loop;
 
     ExchangeHarness(int backends, Duration responseTimeout) {
@@ -66,9 +69,10 @@ final class ExchangeHarness implements AutoCloseable {
         admin = BlueGreen.builder().blue("v1", blue).green("v2", Backend.of("127.0.0.1", 20_001)).build();
         ProxyConfig config = new ProxyConfig(new InetSocketAddress("127.0.0.1", 0), 1, IoTransport.AUTO,
                 Timeouts.defaults().withResponse(responseTimeout), 3, false, null, SteeringSettings.NONE, null,
-                HealthSettings.OFF, ProtocolConfig.defaults(), RequestRules.defaults());
-        BackendAddresses addresses = new BackendAddresses(Runnable::run);
-        addresses.resolveAll(admin.snapshot());
+                HealthSettings.OFF, ProtocolConfig.defaults(), RequestRules.defaults(), List.of(), null);
+        // IP addresses only: nothing is ever resolved.
+        BackendAddresses addresses = new BackendAddresses(client.eventLoop(), List.of());
+        addresses.track(admin.snapshot());
         Router router = new Router(SteeringSettings.NONE, Duration.ofSeconds(30), admin.snapshot(), colour -> null);
         HealthRegistry health = new HealthRegistry(HealthSettings.OFF, System::nanoTime, Clock.systemUTC(),
                 (task, delayNanos) -> client.eventLoop().execute(task));
@@ -82,9 +86,14 @@ final class ExchangeHarness implements AutoCloseable {
             @Override
             public void drainEnded(DrainReport report) {
             }
+
+            @Override
+            public void upstreamRetried(Colour colour, boolean withinBudget) {
+                retries.add(withinBudget);
+            }
         };
         ExchangeServices services = new ExchangeServices(config, admin::snapshot, router, health, addresses,
-                counters, () -> recorder, () -> 0);
+                counters, () -> recorder, new FailureLog(Duration.ofSeconds(10), System::nanoTime), () -> 0);
         UpstreamPools pools = new UpstreamPools(client.eventLoop(), new Bootstrap(), null, counters,
                 admin::snapshot, (snapshot, colour) -> false, Duration.ZERO);
         loop = new LoopContext(client.eventLoop(), services, pools, upstreams);

@@ -138,7 +138,30 @@ class ExchangeTest {
     }
 
     @Test
-    void newConnectionClosingBeforeTheResponse_isA502_notReplayed() {
+    void newConnectionClosingBeforeTheResponse_isRetriedOnceOnTheOtherBackend() {
+        Exchange exchange = harness.start(get());
+        FakeUpstream first = harness.upstreams.connect(false);
+        exchange.onClientContent(LastHttpContent.EMPTY_LAST_CONTENT);
+
+        first.listener.onUpstreamClosed();
+
+        assertThat(harness.upstreams.pending.peek().backend()).as("the other backend").isNotEqualTo(first.backend());
+        FakeUpstream second = harness.upstreams.connect(false);
+        assertThat(second.sent).hasSize(2);
+        second.listener.onUpstreamClosed();
+
+        assertThat(harness.upstreams.pending).as("one retry, no more").isEmpty();
+        assertThat(harness.retries).containsExactly(true);
+        List<Object> received = harness.clientReceived();
+        assertThat(((FullHttpResponse) received.get(0)).status().code()).isEqualTo(502);
+        received.forEach(ReferenceCountUtil::release);
+        assertAllReleasedAndCounted(502);
+    }
+
+    @Test
+    void newConnectionClosingBeforeTheResponse_withNoOtherBackend_isA502_notReplayed() {
+        harness.close();
+        harness = new ExchangeHarness(1, Duration.ofSeconds(5));
         Exchange exchange = harness.start(get());
         FakeUpstream upstream = harness.upstreams.connect(false);
         exchange.onClientContent(LastHttpContent.EMPTY_LAST_CONTENT);
@@ -150,6 +173,41 @@ class ExchangeTest {
         assertThat(((FullHttpResponse) received.get(0)).status().code()).isEqualTo(502);
         received.forEach(ReferenceCountUtil::release);
         assertAllReleasedAndCounted(502);
+    }
+
+    @Test
+    void postWhoseConnectionClosesBeforeTheResponse_isA502_neverSentAgain() {
+        Exchange exchange = harness.start(post(3));
+        FakeUpstream upstream = harness.upstreams.connect(false);
+        exchange.onClientContent(body("abc"));
+
+        upstream.listener.onUpstreamClosed();
+
+        assertThat(harness.upstreams.pending).as("no other backend is asked").isEmpty();
+        List<Object> received = harness.clientReceived();
+        assertThat(((FullHttpResponse) received.get(0)).status().code()).isEqualTo(502);
+        received.forEach(ReferenceCountUtil::release);
+        upstream.releaseSent();
+        assertAllReleasedAndCounted(502);
+    }
+
+    @Test
+    void retries_stopWhenTheLoopsBudgetIsSpent() {
+        for (int i = 0; i < RetryBudget.MINIMUM; i++) {
+            harness.loop.retryBudget().tryRetry(System.nanoTime());
+        }
+        Exchange exchange = harness.start(get());
+        FakeUpstream upstream = harness.upstreams.connect(false);
+        exchange.onClientContent(LastHttpContent.EMPTY_LAST_CONTENT);
+
+        upstream.listener.onUpstreamClosed();
+
+        assertThat(harness.upstreams.pending).as("over budget: no retry").isEmpty();
+        List<Object> received = harness.clientReceived();
+        assertThat(((FullHttpResponse) received.get(0)).status().code()).isEqualTo(502);
+        received.forEach(ReferenceCountUtil::release);
+        assertAllReleasedAndCounted(502);
+        assertThat(harness.retries).containsExactly(false);
     }
 
     @Test

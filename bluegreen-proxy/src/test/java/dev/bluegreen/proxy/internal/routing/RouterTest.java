@@ -160,6 +160,21 @@ class RouterTest {
     }
 
     @Test
+    void safetyNetReaches_theOldColour_onlyWithinTheWindow_soItsDrainWaits() {
+        Router router = router(null, null, Duration.ofSeconds(10));
+        assertThat(router.safetyNetReaches(Colour.GREEN)).as("no switch since the start").isFalse();
+
+        switchTo(router, Colour.GREEN);
+        ticker.advance(Duration.ofSeconds(9));
+        assertThat(router.safetyNetReaches(Colour.BLUE)).isTrue();
+        assertThat(router.safetyNetReaches(Colour.GREEN)).as("the live colour").isFalse();
+        ticker.advance(Duration.ofSeconds(1));
+
+        assertThat(router.safetyNetReaches(Colour.BLUE)).isFalse();
+        assertThat(router(null, null, null).safetyNetReaches(Colour.BLUE)).as("no safety net").isFalse();
+    }
+
+    @Test
     void safetyNet_coversASwitchTheListenerHasNotHeardOfYet() {
         Router router = router(null, null, Duration.ofSeconds(10));
         admin.switchTo(Colour.GREEN);

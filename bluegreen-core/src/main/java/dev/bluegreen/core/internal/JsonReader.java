@@ -1,4 +1,4 @@
-package dev.bluegreen.zookeeper.internal;
+package dev.bluegreen.core.internal;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -7,17 +7,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A strict JSON parser (RFC 8259) for the store's documents, into {@link Map} (keys in order), {@link List},
- * {@link String}, {@link Long}, {@link Boolean} and {@code null}.
+ * A strict JSON parser (RFC 8259) for the stores' documents (the ZooKeeper znodes, the state file), into
+ * {@link Map} (keys in order), {@link List}, {@link String}, {@link Long}, {@link Boolean} and {@code null}; the
+ * reading side of {@link JsonWriter}.
  *
- * <p>Stricter than the RFC where the store's documents allow it, so that a damaged znode is reported rather than
+ * <p>Stricter than the RFC where the stores' documents allow it, so that a damaged document is reported rather than
  * half-read: numbers must be integers that fit a {@code long}, object keys must be unique, nesting is at most
  * {@value #MAX_DEPTH} deep, and nothing but whitespace may follow the value. Errors are
- * {@link IllegalArgumentException}s that give the offset and what was expected there.
+ * {@link IllegalArgumentException}s that give the offset (and line and column) and what was expected there.
  *
  * <p>Stateless entry point; each call parses one document.
  */
-final class JsonReader {
+public final class JsonReader {
 
     private static final int MAX_DEPTH = 16;
 
@@ -35,7 +36,7 @@ final class JsonReader {
      * @return the value
      * @throws IllegalArgumentException if the text is not one JSON value, or breaks a rule above
      */
-    static Object parse(String text) {
+    public static Object parse(String text) {
         JsonReader reader = new JsonReader(text);
         reader.skipWhitespace();
         Object value = reader.value(0);
@@ -246,8 +247,21 @@ final class JsonReader {
     private IllegalArgumentException error(String expected) {
         String found = pos >= text.length() ? "the end of the document"
                 : "'" + printable(text.charAt(pos)) + "'";
-        return new IllegalArgumentException("not valid JSON at offset " + pos + ": found " + found + " (expected: "
-                + expected + ")");
+        return new IllegalArgumentException("not valid JSON at offset " + pos + " (" + lineAndColumn() + "): found "
+                + found + " (expected: " + expected + ")");
+    }
+
+    /** Where {@link #pos} is, for people: line and column, both from 1. */
+    private String lineAndColumn() {
+        int line = 1;
+        int lineStart = 0;
+        for (int i = 0; i < pos && i < text.length(); i++) {
+            if (text.charAt(i) == '\n') {
+                line++;
+                lineStart = i + 1;
+            }
+        }
+        return "line " + line + ", column " + (pos - lineStart + 1);
     }
 
     private static String printable(char c) {

@@ -1,4 +1,4 @@
-package dev.bluegreen.zookeeper.internal;
+package dev.bluegreen.core.internal;
 
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,7 +13,7 @@ import java.util.Set;
  *
  * <p>Not thread-safe; one per object being read.
  */
-final class JsonObject {
+public final class JsonObject {
 
     private final String where;
     private final Map<String, Object> members;
@@ -33,7 +33,7 @@ final class JsonObject {
      * @throws IllegalArgumentException if the value is not an object
      */
     @SuppressWarnings("unchecked")
-    static JsonObject of(String where, Object value) {
+    public static JsonObject of(String where, Object value) {
         if (!(value instanceof Map)) {
             throw new IllegalArgumentException((where.isEmpty() ? "the document" : where) + ": " + describe(value)
                     + " (expected: an object)");
@@ -41,7 +41,14 @@ final class JsonObject {
         return new JsonObject(where, (Map<String, Object>) value);
     }
 
-    String string(String name) {
+    /**
+     * A string member.
+     *
+     * @param name the member's name
+     * @return its value
+     * @throws IllegalArgumentException if it is missing or not a string
+     */
+    public String string(String name) {
         Object value = require(name);
         if (!(value instanceof String text)) {
             throw wrongType(name, value, "a string");
@@ -49,8 +56,14 @@ final class JsonObject {
         return text;
     }
 
-    /** A string member that may be {@code null}; it must be present all the same. */
-    String nullableString(String name) {
+    /**
+     * A string member that may be {@code null}; it must be present all the same.
+     *
+     * @param name the member's name
+     * @return its value, or {@code null}
+     * @throws IllegalArgumentException if it is missing or neither a string nor null
+     */
+    public String nullableString(String name) {
         Object value = require(name);
         if (value == null) {
             return null;
@@ -61,7 +74,14 @@ final class JsonObject {
         return text;
     }
 
-    boolean bool(String name) {
+    /**
+     * A boolean member.
+     *
+     * @param name the member's name
+     * @return its value
+     * @throws IllegalArgumentException if it is missing or not a boolean
+     */
+    public boolean bool(String name) {
         Object value = require(name);
         if (!(value instanceof Boolean flag)) {
             throw wrongType(name, value, "true or false");
@@ -69,7 +89,14 @@ final class JsonObject {
         return flag;
     }
 
-    long integer(String name) {
+    /**
+     * An integer member.
+     *
+     * @param name the member's name
+     * @return its value
+     * @throws IllegalArgumentException if it is missing or not an integer
+     */
+    public long integer(String name) {
         Object value = require(name);
         if (!(value instanceof Long number)) {
             throw wrongType(name, value, "an integer");
@@ -77,7 +104,16 @@ final class JsonObject {
         return number;
     }
 
-    int integer(String name, int min, int max) {
+    /**
+     * An integer member within bounds.
+     *
+     * @param name the member's name
+     * @param min the least value allowed
+     * @param max the greatest value allowed
+     * @return its value
+     * @throws IllegalArgumentException if it is missing, not an integer or out of bounds
+     */
+    public int integer(String name, int min, int max) {
         long value = integer(name);
         if (value < min || value > max) {
             throw new IllegalArgumentException(path(name) + ": " + value + " (expected: " + min + "-" + max + ")");
@@ -85,11 +121,25 @@ final class JsonObject {
         return (int) value;
     }
 
-    JsonObject object(String name) {
+    /**
+     * An object member.
+     *
+     * @param name the member's name
+     * @return it, for reading, with its path
+     * @throws IllegalArgumentException if it is missing or not an object
+     */
+    public JsonObject object(String name) {
         return of(path(name), require(name));
     }
 
-    List<?> array(String name) {
+    /**
+     * An array member.
+     *
+     * @param name the member's name
+     * @return its items
+     * @throws IllegalArgumentException if it is missing or not an array
+     */
+    public List<?> array(String name) {
         Object value = require(name);
         if (!(value instanceof List<?> items)) {
             throw wrongType(name, value, "an array");
@@ -97,9 +147,23 @@ final class JsonObject {
         return items;
     }
 
-    /** The path of a member of this object, for messages and nested objects. */
-    String path(String name) {
+    /**
+     * The path of a member of this object, for messages and nested objects.
+     *
+     * @param name the member's name
+     * @return its path, as in {@code blue.backends[0].port}
+     */
+    public String path(String name) {
         return where.isEmpty() ? name : where + "." + name;
+    }
+
+    /**
+     * Where this object is in its document.
+     *
+     * @return its path, empty for the document itself
+     */
+    public String where() {
+        return where;
     }
 
     /**
@@ -107,7 +171,7 @@ final class JsonObject {
      *
      * @throws IllegalArgumentException naming the first member that was not
      */
-    void finish() {
+    public void finish() {
         for (String name : members.keySet()) {
             if (!read.contains(name)) {
                 throw new IllegalArgumentException(path(name) + ": an unknown member (expected only: "

@@ -1,0 +1,223 @@
+package dev.bluegreen.core.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.bluegreen.core.ChangeKind;
+import dev.bluegreen.core.ChangeRefusedException;
+import dev.bluegreen.core.ChangeRequest;
+import dev.bluegreen.core.Colour;
+import dev.bluegreen.core.GuardContext;
+import dev.bluegreen.core.RoutingSnapshot;
+import dev.bluegreen.core.RoutingStore;
+import dev.bluegreen.core.SwitchGuard;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Applies {@link ChangeRequest}s to a {@link RoutingStore}: checks the expected generation, runs the guards of a
+ * change that moves traffic towards a colour, computes the next snapshot with {@link Transitions} and
+ * compare-and-sets it, recomputing when another writer got there first. A refusal is recorded in the
+ * {@link AuditLog} once, however many times the transition ran, and thrown.
+ *
+ * <p>Thread-safe and lock-free; the blocking form waits only for the guards (and the store's own I/O).
+ */
+public final class ChangeApplier {
+
+    private final RoutingStore store;
+    private final Clock clock;
+    private final Registrations<SwitchGuard> guards;
+    private final Duration guardTimeout;
+    private final AuditLog audit;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * An applier.
+     *
+     * @param store where the state lives
+     * @param clock stamps changes and refusals
+     * @param guards the guards, read at each change
+     * @param guardTimeout how long each guard may take
+     * @param audit where refusals are recorded
+     */
+    public ChangeApplier(RoutingStore store, Clock clock, Registrations<SwitchGuard> guards, Duration guardTimeout,
+                         AuditLog audit) {
+        this.store = requireNonNull(store, "store");
+        this.clock = requireNonNull(clock, "clock");
+        this.guards = requireNonNull(guards, "guards");
+        this.guardTimeout = requireNonNull(guardTimeout, "guardTimeout");
+        this.audit = requireNonNull(audit, "audit");
+    }
+
+    /**
+     * Applies a request, blocking until its guards have answered (never call it on an event loop when guards run).
+     *
+     * @param request the request
+     * @return the new snapshot
+     * @throws ChangeRefusedException if the change was refused; recorded first
+     * @throws IllegalStateException if this applier is closed
+     */
+    public RoutingSnapshot apply(ChangeRequest request) {
+        if (!movesTraffic(request)) {
+            return applyNow(request, (current, at) -> Transitions.next(request, current, null, at));
+        }
+        if (!runsGuards(request) || guards.isEmpty()) {
+            return applyNow(request, (current, at) -> Transitions.next(request, current, targetOf(request, current),
+                    at));
+        }
+        try {
+            return guardedAsync(request).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Applies a request without blocking the caller: the change itself is applied on a pool thread, never the
+     * caller's. A closed applier throws at once; a refusal completes the future exceptionally.
+     *
+     * @param request the request
+     * @return the new snapshot, when applied
+     * @throws IllegalStateException if this applier is closed
+     */
+    public CompletableFuture<RoutingSnapshot> applyAsync(ChangeRequest request) {
+        if (movesTraffic(request)) {
+            return guardedAsync(request);
+        }
+        checkOpen(request.attempt());
+        CompletableFuture<RoutingSnapshot> result = new CompletableFuture<>();
+        // Applied on a pool thread so that a store that does network I/O never blocks the caller.
+        CompletableFuture.runAsync(() -> {
+            try {
+                result.complete(apply(request));
+            } catch (RuntimeException | Error e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    /**
+     * Refuses every later request. Idempotent.
+     *
+     * @return {@code true} the first time
+     */
+    public boolean close() {
+        return closed.compareAndSet(false, true);
+    }
+
+    /** A switch, promotion or shift: moves (a share of) traffic towards a colour, the one the guards judge. */
+    private static boolean movesTraffic(ChangeRequest request) {
+        ChangeKind kind = request.kind();
+        return kind == ChangeKind.SWITCH || kind == ChangeKind.PROMOTE || kind == ChangeKind.SHIFT;
+    }
+
+    private static boolean runsGuards(ChangeRequest request) {
+        // A shift to 0 % moves no traffic towards the idle colour: nothing for the guards to judge.
+        return !request.skipsGuards() && (request.kind() != ChangeKind.SHIFT || request.percent() > 0);
+    }
+
+    private static Colour targetOf(ChangeRequest request, RoutingSnapshot current) {
+        return request.kind() == ChangeKind.PROMOTE ? current.idle() : request.target().orElseThrow();
+    }
+
+    private RoutingSnapshot applyNow(ChangeRequest request, Transition transition) {
+        String attempt = request.attempt();
+        checkOpen(attempt);
+        for (;;) {
+            RoutingSnapshot current = store.current();
+            Instant at = clock.instant();
+            try {
+                requireGeneration(request, current);
+                RoutingSnapshot next = transition.next(current, at);
+                if (store.compareAndSet(current, next)) {
+                    return next;
+                }
+            } catch (ChangeRefusedException e) {
+                // Recorded here, once, outside the transition: the transition may run several times per request.
+                throw audit.refused(e, attempt, attribution(request), current, at);
+            }
+            // Another writer got there first: recompute from its state (a stale expected generation fails above).
+        }
+    }
+
+    /**
+     * Checked against the current snapshot first (a change that would be refused anyway runs no guard), then the
+     * guards run one after the other, then the change is applied on a pool thread. It is applied to the snapshot the
+     * guards judged, or to a later one that left the target's pool and the live colour as they were; otherwise it is
+     * refused as stale, since the guards judged something else.
+     */
+    private CompletableFuture<RoutingSnapshot> guardedAsync(ChangeRequest request) {
+        String attempt = request.attempt();
+        checkOpen(attempt);
+        RoutingSnapshot asked = store.current();
+        Colour target = targetOf(request, asked);
+        Instant at = clock.instant();
+        try {
+            requireGeneration(request, asked);
+            Transitions.next(request, asked, target, at);
+        } catch (ChangeRefusedException e) {
+            return CompletableFuture.failedFuture(audit.refused(e, attempt, attribution(request), asked, at));
+        }
+        CompletableFuture<ChangeRefusedException> verdict = runsGuards(request) && !guards.isEmpty()
+                ? GuardChain.run(guards.items(), new GuardContext(asked, request.kind(), target,
+                        asked.environment(target)), attempt, guardTimeout)
+                : CompletableFuture.completedFuture(null);
+        CompletableFuture<RoutingSnapshot> result = new CompletableFuture<>();
+        verdict.thenAcceptAsync(refusal -> {
+            try {
+                if (refusal != null) {
+                    throw audit.refused(refusal, attempt, attribution(request), asked, clock.instant());
+                }
+                result.complete(applyNow(request, (current, now) -> {
+                    requireUnchangedFor(attempt, asked, current, target);
+                    return Transitions.next(request, current, target, now);
+                }));
+            } catch (RuntimeException | Error e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    private void checkOpen(String attempt) {
+        if (closed.get()) {
+            throw new IllegalStateException(attempt + " refused: this BlueGreen is closed");
+        }
+    }
+
+    private static Attribution attribution(ChangeRequest request) {
+        return new Attribution(request.actor(), request.reason().orElse(null));
+    }
+
+    private static void requireGeneration(ChangeRequest request, RoutingSnapshot current) {
+        long expected = request.expectedGeneration();
+        if (expected != ChangeRequest.ANY_GENERATION && expected != current.generation()) {
+            throw new ChangeRefusedException(ChangeRefusedException.Refusal.STALE_GENERATION, request.attempt()
+                    + " refused: expected generation " + expected + " but it is " + current.generation());
+        }
+    }
+
+    /** Refuses a change whose guards judged a state that has since moved in a way that matters to them. */
+    private static void requireUnchangedFor(String attempt, RoutingSnapshot judged, RoutingSnapshot current,
+                                            Colour target) {
+        if (current.generation() != judged.generation() && (current.live() != judged.live()
+                || !current.environment(target).equals(judged.environment(target)))) {
+            throw new ChangeRefusedException(ChangeRefusedException.Refusal.STALE_GENERATION, attempt
+                    + " refused: the routing state changed while the guards ran (generation " + judged.generation()
+                    + " -> " + current.generation() + "); ask again");
+        }
+    }
+
+    /** A pure state transition; it may run several times for one request, so it must have no side effects. */
+    @FunctionalInterface
+    private interface Transition {
+        RoutingSnapshot next(RoutingSnapshot current, Instant at);
+    }
+}

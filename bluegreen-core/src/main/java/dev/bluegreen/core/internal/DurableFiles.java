@@ -1,0 +1,88 @@
+package dev.bluegreen.core.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Replacing a file so that a crash at any moment leaves either the old content or the new one, and the new one is
+ * on the disk before the call returns: the bytes go to a temporary file beside it, which is forced to the disk
+ * ({@code fsync}), renamed over the file (atomic within one directory on POSIX file systems), and the directory is
+ * forced too, so that the rename itself survives a power loss.
+ *
+ * <p>Stateless. The caller serializes writes to one file.
+ */
+public final class DurableFiles {
+
+    private DurableFiles() {
+    }
+
+    /**
+     * The temporary file a write of {@code file} goes through.
+     *
+     * @param file the file
+     * @return {@code .NAME.tmp} in the same directory
+     */
+    public static Path temporaryFor(Path file) {
+        return file.resolveSibling("." + file.getFileName() + ".tmp");
+    }
+
+    /**
+     * Replaces {@code file}'s content with {@code data}, durably.
+     *
+     * @param file the file
+     * @param data the new content
+     * @throws IOException if the new content could not be written or renamed into place; the file then still holds
+     *         its old content
+     * @throws DirectorySyncException if the rename was done but the directory could not be forced to the disk: the
+     *         file holds the new content, which a power loss might still undo
+     */
+    public static void replace(Path file, byte[] data) throws IOException {
+        Path temporary = temporaryFor(file);
+        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            ByteBuffer buffer = ByteBuffer.wrap(data);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(true);
+        }
+        try {
+            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("the file system of " + file + " can't rename atomically", e);
+        }
+        try {
+            syncDirectory(file.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new DirectorySyncException(file, e);
+        }
+    }
+
+    /**
+     * Forces a directory's entries to the disk, so that a file created or renamed in it survives a power loss.
+     *
+     * @param directory the directory
+     * @throws IOException if it can't be opened or forced
+     */
+    public static void syncDirectory(Path directory) throws IOException {
+        // Linux lets a directory be opened for reading and fsync'ed; that is what makes a rename durable.
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
+    /** The new content is in place, but the directory entry may not have reached the disk. */
+    public static final class DirectorySyncException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        DirectorySyncException(Path file, IOException cause) {
+            super("replaced " + file + " but could not force its directory to the disk: " + cause, cause);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.bluegreen.proxy.internal.mirror;
+
+import dev.bluegreen.core.Colour;
+import dev.bluegreen.core.RoutingSnapshot;
+import dev.bluegreen.proxy.MirrorSettings;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.concurrent.EventExecutor;
+import java.util.Map;
+
+/**
+ * Decides, as a request head goes in, whether it is mirrored: a method that is mirrored, no upgrade, a colour to mirror
+ * to, and the loop's draw of the share. Whether the client side then routes it to the live colour is for the call to
+ * see, once it has. Thread-safe: it only reads, and each loop draws on its own {@link MirrorLoop}.
+ */
+final class MirrorPicker {
+
+    private final MirrorServices services;
+    private final Map<EventExecutor, MirrorLoop> loops;
+
+    /** @param loops each event loop's mirror state; not changed afterwards */
+    MirrorPicker(MirrorServices services, Map<EventExecutor, MirrorLoop> loops) {
+        this.services = services;
+        this.loops = loops;
+    }
+
+    /**
+     * Picks (or not) the request whose head is {@code request}, before it goes on to the client side. A picked
+     * request over the loop's bound still gets a call, which counts its drop once it is known to be routed to the
+     * live colour.
+     *
+     * @return the call, or {@code null} when the request is not picked
+     */
+    MirrorCall pick(ChannelHandlerContext ctx, HttpRequest request) {
+        MirrorSettings settings = services.settings();
+        if (request.decoderResult().isFailure() || !settings.methods().contains(request.method().name())
+                || request.headers().contains(HttpHeaderNames.UPGRADE)) {
+            return null;
+        }
+        RoutingSnapshot snapshot = services.targets().snapshot();
+        Colour target = services.targets().target(snapshot);
+        MirrorLoop loop = loops.get(ctx.channel().eventLoop());
+        if (target == null || loop == null || !loop.draw(settings.percent())) {
+            return null;
+        }
+        MirrorCall call = new MirrorCall(services, loop, ctx.alloc(), snapshot, target);
+        call.admit();
+        return call;
+    }
+}
