@@ -125,11 +125,13 @@ public final class DataPlane {
 
     /**
      * Whether the router may still send requests to {@code colour}, which is not live: the safety net within its
-     * window, or sticky sessions still on it. A drain of it waits for that to end (its idle connections, kept warm
-     * for a rollback, never hold it up).
+     * window, or sticky sessions still on it while it has idle connections kept for them (as before the rollback
+     * window, when only those stayed open and held the drain up). A drain of it waits for that to end; idle
+     * connections kept warm only for a rollback never hold it up.
      */
     private boolean stillRouted(Colour colour) {
-        return router.safetyNetReaches(colour) || router.keepsNonLive(admin.snapshot(), colour);
+        return router.safetyNetReaches(colour)
+                || counters.idleConnections(colour) > 0 && router.keepsNonLive(admin.snapshot(), colour);
     }
 
     ProxyConfig config() {
