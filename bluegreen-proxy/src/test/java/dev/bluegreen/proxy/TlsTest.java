@@ -141,15 +141,20 @@ class TlsTest {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        Channel channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        // Kept from the initializer: a refused handshake can close the channel (and empty its pipeline) before
+        // connect() returns.
+        java.util.concurrent.atomic.AtomicReference<SslHandler> tls = new java.util.concurrent.atomic.AtomicReference<>();
+        new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(context.newHandler(ch.alloc(), "localhost", port));
+                        SslHandler handler = context.newHandler(ch.alloc(), "localhost", port);
+                        tls.set(handler);
+                        ch.pipeline().addLast(handler);
                     }
                 })
-                .connect("127.0.0.1", port).syncUninterruptibly().channel();
-        return channel.pipeline().get(SslHandler.class).handshakeFuture();
+                .connect("127.0.0.1", port).syncUninterruptibly();
+        return tls.get().handshakeFuture();
     }
 
     @Test
