@@ -80,7 +80,7 @@ public final class DataPlane {
         // Filled below, once the loops' contexts exist; the coordinator only reads it when a drain may end.
         List<LoopContext> contexts = new ArrayList<>();
         this.drains = new DrainCoordinator(config.timeouts().drain(), counters, contexts, workers.next(),
-                recorder::get, this::safetyNetReaches);
+                recorder::get, this::stillRouted);
         this.router = new Router(config.steering(), config.timeouts().drain(), admin.snapshot(), drains::latest);
         addresses.track(admin.snapshot());
         EventLoop healthLoop = (EventLoop) workers.next();
@@ -91,7 +91,7 @@ public final class DataPlane {
         for (EventExecutor executor : workers) {
             EventLoop loop = (EventLoop) executor;
             UpstreamPools upstreams = new UpstreamPools(loop, upstreamBootstrap, config.protocols().upstreamTls(),
-                    counters, admin::snapshot, router::keepsNonLive);
+                    counters, admin::snapshot, router::keepsNonLive, config.timeouts().rollbackWindow());
             contexts.add(new LoopContext(loop, services, upstreams));
         }
         this.loops = new LoopContexts(contexts);
@@ -107,15 +107,15 @@ public final class DataPlane {
 
     /**
      * Shadow traffic, with pools of its own on each loop: apart from the exchanges' pools and counted apart, so that a
-     * mirror never counts in a drain nor keeps connections the drain is waiting to close.
+     * mirror never counts in a drain nor keeps connections the drain is waiting to close (nor any for a rollback).
      */
     private Mirror mirror(ProxyConfig config, EventLoopGroup workers, Bootstrap upstreamBootstrap) {
         MirrorTargets targets = new MirrorTargets(admin::snapshot, config.health().tracksHealth() ? health : null,
                 addresses);
         ProxyCounters mirrorConnections = new ProxyCounters();
         return new Mirror(config.mirror(), targets, workers, loop -> new UpstreamPools(loop, upstreamBootstrap,
-                config.protocols().upstreamTls(), mirrorConnections, admin::snapshot, targets::keepsConnections),
-                Clock.systemUTC());
+                config.protocols().upstreamTls(), mirrorConnections, admin::snapshot, targets::keepsConnections,
+                Duration.ZERO), Clock.systemUTC());
     }
 
     /** The address of {@code backend}: the last known, or when its name resolves. */
@@ -123,9 +123,15 @@ public final class DataPlane {
         return addresses.resolve(backend);
     }
 
-    /** Whether the safety net may still send requests to {@code colour} (a drain of it waits for that to end). */
-    private boolean safetyNetReaches(Colour colour) {
-        return router.safetyNetReaches(colour);
+    /**
+     * Whether the router may still send requests to {@code colour}, which is not live: the safety net within its
+     * window, or sticky sessions still on it while it has idle connections kept for them (as before the rollback
+     * window, when only those stayed open and held the drain up). A drain of it waits for that to end; idle
+     * connections kept warm only for a rollback never hold it up.
+     */
+    private boolean stillRouted(Colour colour) {
+        return router.safetyNetReaches(colour)
+                || counters.idleConnections(colour) > 0 && router.keepsNonLive(admin.snapshot(), colour);
     }
 
     ProxyConfig config() {

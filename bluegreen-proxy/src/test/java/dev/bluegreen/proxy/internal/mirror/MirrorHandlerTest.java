@@ -32,6 +32,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.EventExecutor;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -68,7 +69,7 @@ class MirrorHandlerTest {
         Bootstrap bootstrap = new Bootstrap().channel(NioSocketChannel.class);
         mirror = new Mirror(settings, targets, List.of((EventExecutor) channel.eventLoop()),
                 loop -> new UpstreamPools(loop, bootstrap, null, new ProxyCounters(), admin::snapshot,
-                        targets::keepsConnections), Clock.systemUTC());
+                        targets::keepsConnections, Duration.ZERO), Clock.systemUTC());
         ChannelHandler clientSide = new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
