@@ -18,8 +18,9 @@
 #   4. Runs `wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s --latency -s scripts/count-backends.lua` against the
 #      proxy while scripts/switch-loop.py POSTs /switch?to=green and /switch?to=blue alternately to the admin
 #      endpoint, one every SWITCH_INTERVAL_MS, until wrk ends.
-#   5. Prints wrk's report, the responses per X-Backend value (both colours should show up) and a summary, and
-#      stops everything it started, also when it fails or is interrupted.
+#   5. Prints wrk's report, the responses per X-Backend value (both colours should show up) and a summary (with the
+#      sockets left in TIME_WAIT towards the backends), and stops everything it started, also when it fails or is
+#      interrupted.
 #
 # It exits 0 when every response was 2xx/3xx, wrk saw no socket error, at least MIN_SWITCHES switches answered 200
 # and both colours served requests; 1 when one of these fails; 2 for a bad setting or a set-up that would not start.
@@ -33,6 +34,11 @@
 #   CONNECTIONS=64        wrk connections;   WRK_THREADS=2: wrk threads
 #   SWITCH_INTERVAL_MS=10 the pause between two switches (a fixed schedule: a slow switch shortens the next pause)
 #   MIN_SWITCHES=1000     fewer successful switches than this fails the run
+#   BASELINE=0            1: before the switching run, the same wrk run without switching, and the ratio of the two
+#                         (the "switching costs nothing" target: at least 0.8)
+#   PROXY_ARGS            extra options of the proxy command, e.g. "--rollback-window 0s" (old behaviour: every
+#                         switch closes the old colour's idle connections) or "--transport epoll"
+#   PROXY_JAVA_OPTS       JVM options of the proxy, e.g. "-XX:+UseParallelGC"
 #   READY_TIMEOUT=20      seconds to wait for each process to answer after starting it
 #   LOG_DIR               where the logs go (default: a new /tmp/bluegreen-switch-under-load.XXXXXX): proxy.log,
 #                         blue.log, green.log, wrk-warmup.txt, wrk.txt, switches.txt; kept after the run
@@ -67,6 +73,9 @@ CONNECTIONS=${CONNECTIONS:-64}
 WRK_THREADS=${WRK_THREADS:-2}
 SWITCH_INTERVAL_MS=${SWITCH_INTERVAL_MS:-10}
 MIN_SWITCHES=${MIN_SWITCHES:-1000}
+BASELINE=${BASELINE:-0}
+PROXY_ARGS=${PROXY_ARGS:-}
+PROXY_JAVA_OPTS=${PROXY_JAVA_OPTS:-}
 READY_TIMEOUT=${READY_TIMEOUT:-20}
 
 PIDS=()          # the Java processes, stopped on exit
@@ -145,11 +154,25 @@ pick_port() {
 }
 
 start_java() {
-    # start_java LOG ARGS...: starts the copy of the examples jar in the background; its pid goes to PIDS.
+    # start_java LOG [JVM OPTIONS... --] ARGS...: starts the copy of the examples jar in the background; its pid goes
+    # to PIDS.
     local log=$1
+    local -a jvm=()
     shift
-    java -jar "$RUN_JAR" "$@" >"$log" 2>&1 &
+    if [[ " $* " == *" -- "* ]]; then
+        while [[ $1 != -- ]]; do
+            jvm+=("$1")
+            shift
+        done
+        shift
+    fi
+    java "${jvm[@]}" -jar "$RUN_JAR" "$@" >"$log" 2>&1 &
     PIDS+=("$!")
+}
+
+time_wait_towards_backends() {
+    # Sockets in TIME_WAIT whose peer is one of the backends: what a proxy that closes and reopens leaves behind.
+    ss -tan state time-wait "( dport = :$BLUE or dport = :$GREEN )" 2>/dev/null | tail -n +2 | wc -l
 }
 
 run_wrk() {
@@ -233,6 +256,7 @@ require_int CONNECTIONS "$CONNECTIONS" 1
 require_int WRK_THREADS "$WRK_THREADS" 1
 require_int SWITCH_INTERVAL_MS "$SWITCH_INTERVAL_MS" 0
 require_int MIN_SWITCHES "$MIN_SWITCHES" 0
+require_int BASELINE "$BASELINE" 0
 require_int READY_TIMEOUT "$READY_TIMEOUT" 1
 if ((CONNECTIONS < WRK_THREADS)); then
     die 2 "CONNECTIONS=$CONNECTIONS is below WRK_THREADS=$WRK_THREADS (wrk needs a connection per thread)"
@@ -296,8 +320,9 @@ start_java "$LOG_DIR/blue.log" backend --listen "$HOST:$BLUE" --name blue
 BLUE_PID=${PIDS[-1]}
 start_java "$LOG_DIR/green.log" backend --listen "$HOST:$GREEN" --name green
 GREEN_PID=${PIDS[-1]}
-start_java "$LOG_DIR/proxy.log" proxy --listen "$HOST:$PROXY" --blue "$HOST:$BLUE" --green "$HOST:$GREEN" \
-    --admin "$HOST:$ADMIN"
+# shellcheck disable=SC2086 # PROXY_JAVA_OPTS and PROXY_ARGS are lists of options
+start_java "$LOG_DIR/proxy.log" $PROXY_JAVA_OPTS -- proxy --listen "$HOST:$PROXY" --blue "$HOST:$BLUE" \
+    --green "$HOST:$GREEN" --admin "$HOST:$ADMIN" $PROXY_ARGS
 PROXY_PID=${PIDS[-1]}
 
 wait_ready "backend blue" "$BLUE_PID" "http://$HOST:$BLUE/" "$LOG_DIR/blue.log"
@@ -320,7 +345,18 @@ if ((WARMUP > 0)); then
         "socket errors: connect $err_connect, read $err_read, write $err_write, timeout $err_timeout"
 fi
 
-# --- 4. load while switching --------------------------------------------------------------------------------------
+# --- 4. load while switching (after the same load without, with BASELINE=1) ----------------------------------------
+
+baseline_rps=""
+if ((BASELINE == 1)); then
+    say "baseline: wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s --latency -s scripts/count-backends.lua" \
+        "$PROXY_URL, no switching"
+    run_wrk "$LOG_DIR/wrk-baseline.txt" -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency \
+        -s "$LUA_SCRIPT" "$PROXY_URL" || die 1 "the baseline wrk failed: $(cat "$LOG_DIR/wrk-baseline.txt")"
+    read -r _ _ baseline_rps _ < <(parse_wrk "$LOG_DIR/wrk-baseline.txt")
+    say "baseline: $baseline_rps requests/s"
+fi
+time_wait_before=$(time_wait_towards_backends)
 
 say "load: wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s --latency -s scripts/count-backends.lua $PROXY_URL," \
     "switching every $SWITCH_INTERVAL_MS ms"
@@ -334,6 +370,8 @@ kill -TERM "${HELPER_PIDS[0]}" 2>/dev/null || true
 switch_rc=0
 wait "${HELPER_PIDS[0]}" || switch_rc=$?
 HELPER_PIDS=()
+
+time_wait_after=$(time_wait_towards_backends)
 
 # --- 5. report ----------------------------------------------------------------------------------------------------
 
@@ -369,6 +407,11 @@ row "switches done (HTTP 200)" "${switches_ok:-?} (about $switch_rate/s; minimum
     "one every $SWITCH_INTERVAL_MS ms asked)"
 row "failed switches" "${switches_failed:-?}${first_failure:+ (first: $first_failure)}"
 row "latency p50 / p99" "$p50 / $p99"
+if [[ -n $baseline_rps ]]; then
+    row "requests/s without switching" "$baseline_rps (switching / not: $(awk -v a="$rps" -v b="$baseline_rps" \
+        'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'); target: >= 0.8)"
+fi
+row "TIME_WAIT towards the backends" "$time_wait_before before the switching run, $time_wait_after after"
 row "proxy log WARN/ERROR lines" "$proxy_warnings ($LOG_DIR/proxy.log)"
 echo
 

@@ -8,8 +8,9 @@ usage() {
 usage: scripts/bench/compare-proxies.sh [options]
 
 Starts nginx as the backend (return 200 "ok"), then bluegreen's standalone proxy, HAProxy and nginx as proxies in
-front of it; warms each once (40 s for the JVM), then drives no proxy, bluegreen, HAProxy and nginx with wrk in
-turn, round after round, and prints medians and the ratios bluegreen/HAProxy and bluegreen/nginx.
+front of it; warms each once (40 s for the JVM), then drives no proxy, bluegreen, HAProxy and nginx with wrk (and,
+with --h2, h2load) in turn, round after round, and prints medians and the ratios bluegreen/HAProxy and
+bluegreen/nginx.
 
 options
   --connections LIST  wrk connection counts to compare, one scenario each (default: 64), e.g. 1,16,64,256
@@ -18,9 +19,14 @@ options
                       proxy and report its RSS (and bluegreen's heap after a full GC) against the empty proxy
   --big               also send a BIG_BYTES (1 GiB) download and upload through a fresh instance of each proxy
                       (bluegreen with -Xmx64m) to a python3 sink that counts the bytes
-  --all               --connections 1,16,64,256 --body-1m --idle --big
-  --smoke             everything, very briefly (seconds each, 200 idle connections, 32 MiB bodies): a check that
-                      it all works, not a measurement
+  --h2                also compare HTTP/2 with prior knowledge (h2c) from the client, HTTP/1.1 to the backend:
+                      h2load, H2_CONNECTIONS (16) connections x H2_STREAMS (10) streams; nginx on a second
+                      `listen ... http2` port, HAProxy on a second `bind ... proto h2` port, bluegreen on its one
+                      port (it detects the HTTP/2 preface); the backend nginx over h2c as "no proxy"
+  --h2-only           --h2 without the HTTP/1.1 scenarios (a profiling run of the HTTP/2 path)
+  --all               --connections 1,16,64,256 --body-1m --h2 --idle --big
+  --smoke             everything, very briefly (seconds each, 200 idle connections, 32 MiB bodies, h2 included):
+                      a check that it all works, not a measurement
   --rounds N          rounds (default: 3)
   --duration S        seconds per measurement (default: 10)
   --warmup S          seconds of load that warm the JVM before its first measurement (default: 40)
@@ -31,7 +37,12 @@ environment (defaults in brackets)
   PROXY_THREADS       [nproc] bluegreen --threads, HAProxy nbthread, nginx worker_processes: the same for each
   BACKEND_WORKERS     [1] worker processes of the backend nginx
   WRK_THREADS         [2] wrk -t (never more than the connections)
+  H2_CONNECTIONS      [16] h2load -c
+  H2_STREAMS          [10] h2load -m: concurrent streams per connection
+  H2LOAD_THREADS      [2] h2load -t (never more than the connections)
   JAVA_OPTS           [] options for the bluegreen JVM, e.g. -XX:+UseParallelGC or a JFR recording
+  TUNED_JAVA_OPTS     [] when set, a second bluegreen target, "bluegreen-tuned", runs with these options instead,
+                      in the same rounds: the effect of JVM settings, as a ratio within one run
   BLUEGREEN_JAR       [bluegreen-examples/target/bluegreen-examples.jar] built with mvn package when missing
   BLUEGREEN_REV       [git HEAD] what the report says the jar was built from
   NATIVE_WARMUP       [5] warm-up seconds of the C proxies and the direct target
@@ -60,11 +71,15 @@ NATIVE_WARMUP=${NATIVE_WARMUP:-5}
 SCENARIO_WARMUP=${SCENARIO_WARMUP:-3}
 SCENARIO_WARMUP_JVM=${SCENARIO_WARMUP_JVM:-10}
 CONNECTIONS=${CONNECTIONS:-64}
-TARGETS=${TARGETS:-direct bluegreen haproxy nginx}
+TARGETS=${TARGETS:-direct bluegreen $([ -z "${TUNED_JAVA_OPTS:-}" ] || echo bluegreen-tuned) haproxy nginx}
 PROXY_THREADS=${PROXY_THREADS:-$(nproc)}
 BACKEND_WORKERS=${BACKEND_WORKERS:-1}
 WRK_THREADS=${WRK_THREADS:-2}
+H2_CONNECTIONS=${H2_CONNECTIONS:-16}
+H2_STREAMS=${H2_STREAMS:-10}
+H2LOAD_THREADS=${H2LOAD_THREADS:-2}
 JAVA_OPTS=${JAVA_OPTS:-}
+TUNED_JAVA_OPTS=${TUNED_JAVA_OPTS:-}
 BLUEGREEN_JAR=${BLUEGREEN_JAR:-$ROOT/bluegreen-examples/target/bluegreen-examples.jar}
 BLUEGREEN_REV=${BLUEGREEN_REV:-$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')}
 IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-10000}
@@ -77,6 +92,8 @@ KEEP=${KEEP:-0}
 BODY_1M=0
 IDLE=0
 BIG=0
+H2=0
+H1=1
 SMOKE=0
 
 while [ $# -gt 0 ]; do
@@ -85,7 +102,9 @@ while [ $# -gt 0 ]; do
         --body-1m) BODY_1M=1 ;;
         --idle) IDLE=1 ;;
         --big) BIG=1 ;;
-        --all) CONNECTIONS="64 1 16 256"; BODY_1M=1; IDLE=1; BIG=1 ;;
+        --h2) H2=1 ;;
+        --h2-only) H2=1; H1=0 ;;
+        --all) CONNECTIONS="64 1 16 256"; BODY_1M=1; H2=1; IDLE=1; BIG=1 ;;
         --smoke) SMOKE=1 ;;
         --rounds) ROUNDS=$2; shift ;;
         --duration) DURATION=$2; shift ;;
@@ -97,13 +116,18 @@ while [ $# -gt 0 ]; do
 done
 if [ "$SMOKE" = 1 ]; then
     ROUNDS=1 DURATION=2 WARMUP=3 NATIVE_WARMUP=1 SCENARIO_WARMUP=1 SCENARIO_WARMUP_JVM=1
-    CONNECTIONS="64" BODY_1M=1 IDLE=1 BIG=1 IDLE_CONNECTIONS=200 BIG_BYTES=$((32 * 1024 * 1024))
+    CONNECTIONS="64" BODY_1M=1 H2=1 IDLE=1 BIG=1 IDLE_CONNECTIONS=200 BIG_BYTES=$((32 * 1024 * 1024))
 fi
 
 BACKEND_PORT=$BASE_PORT
 SINK_PORT=$((BASE_PORT + 1))
+BACKEND_H2_PORT=$((BASE_PORT + 2))
 declare -A PORT=([direct]=$BACKEND_PORT [bluegreen]=$((BASE_PORT + 10)) [haproxy]=$((BASE_PORT + 11))
-                 [nginx]=$((BASE_PORT + 12)))
+                 [nginx]=$((BASE_PORT + 12)) [bluegreen-tuned]=$((BASE_PORT + 15)))
+# Where each target takes HTTP/2 with prior knowledge: bluegreen tells it from HTTP/1.1 on its one port (the
+# preface); nginx 1.22 and HAProxy 2.6 take cleartext HTTP/2 on a listener of its own.
+declare -A H2_PORT=([direct]=$BACKEND_H2_PORT [bluegreen]=$((BASE_PORT + 10)) [haproxy]=$((BASE_PORT + 13))
+                    [nginx]=$((BASE_PORT + 14)) [bluegreen-tuned]=$((BASE_PORT + 15)))
 declare -A PIDOF=()
 CLK_TCK=$(getconf CLK_TCK)
 # HAProxy refuses to start unless the open-file limit covers two sockets per connection.
@@ -111,6 +135,11 @@ HAPROXY_MAXCONN=$(( ($(ulimit -Hn) - 300) / 2 ))
 [ "$HAPROXY_MAXCONN" -gt 20000 ] && HAPROXY_MAXCONN=20000
 FAILED=0
 STARTED=()
+
+# Whether TARGET is a bluegreen JVM (bluegreen, or bluegreen-tuned with TUNED_JAVA_OPTS).
+is_jvm() {
+    case "$1" in bluegreen|bluegreen-tuned) return 0 ;; *) return 1 ;; esac
+}
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 fail() { log "CHECK FAILED: $*"; FAILED=1; }
@@ -122,6 +151,9 @@ install_tools() {
     command -v nginx >/dev/null || missing+=(nginx)
     command -v haproxy >/dev/null || missing+=(haproxy)
     command -v wrk >/dev/null || missing+=(wrk)
+    if [ "$H2" = 1 ]; then
+        command -v h2load >/dev/null || missing+=(nghttp2-client)
+    fi
     command -v curl >/dev/null || missing+=(curl)
     command -v python3 >/dev/null || missing+=(python3)
     if [ ${#missing[@]} -gt 0 ]; then
@@ -178,16 +210,23 @@ stop() {
     wait "$pid" 2>/dev/null || true
 }
 
+# wait_http URL [CURL OPTIONS...]: waits until URL answers 200.
 wait_http() {
     local url=$1 i
+    shift
     for i in $(seq 1 300); do
-        if [ "$(curl -s -o /dev/null -w '%{http_code}' "$url" 2>/dev/null)" = 200 ]; then
+        if [ "$(curl -s "$@" -o /dev/null -w '%{http_code}' "$url" 2>/dev/null)" = 200 ]; then
             return 0
         fi
         sleep 0.1
     done
     echo "no 200 from $url within 30 s; logs in $OUT/run" >&2
     exit 1
+}
+
+# wait_h2 URL: waits until URL answers 200 over HTTP/2 with prior knowledge.
+wait_h2() {
+    wait_http "$1" --http2-prior-knowledge
 }
 
 port_free() {
@@ -236,6 +275,7 @@ start_backend() {
         cat <<EOF
     server {
         listen 127.0.0.1:$BACKEND_PORT backlog=4096;
+        $([ "$H2" = 1 ] && echo "listen 127.0.0.1:$BACKEND_H2_PORT http2 backlog=4096;")
         root $dir/www;
         location = / { default_type text/plain; return 200 "ok"; }
     }
@@ -245,19 +285,26 @@ EOF
     spawn backend nginx -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf"
     PIDOF[backend]=$LAST_PID
     wait_http "http://127.0.0.1:$BACKEND_PORT/"
+    [ "$H2" = 1 ] && wait_h2 "http://127.0.0.1:$BACKEND_H2_PORT/"
+    return 0
 }
 
-# start_proxy TARGET NAME PORT UPSTREAM_PORT [STREAMING]: starts one proxy; sets LAST_PID.
+# start_proxy TARGET NAME PORT UPSTREAM_PORT [STREAMING [H2_PORT]]: starts one proxy; sets LAST_PID. With H2_PORT,
+# nginx and HAProxy also take HTTP/2 with prior knowledge there (bluegreen takes it on PORT).
 start_proxy() {
-    local target=$1 name=$2 port=$3 upstream=$4 streaming=${5:-0} dir=$OUT/run/$2
+    local target=$1 name=$2 port=$3 upstream=$4 streaming=${5:-0} h2port=${6:-} dir=$OUT/run/$2
     mkdir -p "$dir"
-    if ! port_free "$port"; then
-        echo "port $port is in use; set BASE_PORT" >&2
-        exit 1
-    fi
+    local p
+    for p in "$port" $(is_jvm "$target" || echo "$h2port"); do
+        if ! port_free "$p"; then
+            echo "port $p is in use; set BASE_PORT" >&2
+            exit 1
+        fi
+    done
     case "$target" in
-        bluegreen)
+        bluegreen|bluegreen-tuned)
             local opts=$JAVA_OPTS
+            [ "$target" = bluegreen-tuned ] && opts=$TUNED_JAVA_OPTS
             [ "$streaming" = 1 ] && opts="$opts $BIG_JAVA_OPTS"
             # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
             # Health checks on "/" (the backend's only 200); no per-connection request or connection limit, as
@@ -286,6 +333,16 @@ frontend proxy
     http-request set-header X-Forwarded-Proto http
     http-request set-header X-Forwarded-Host %[req.hdr(host)]
     default_backend upstream
+$([ -n "$h2port" ] && cat <<H2
+frontend proxy_h2
+    # Cleartext HTTP/2 with prior knowledge; the same work as the HTTP/1.1 frontend.
+    bind 127.0.0.1:$h2port proto h2
+    option forwardfor
+    http-request set-header X-Forwarded-Proto http
+    http-request set-header X-Forwarded-Host %[req.hdr(host)]
+    default_backend upstream
+H2
+)
 backend upstream
     server backend 127.0.0.1:$upstream
 EOF
@@ -309,6 +366,8 @@ EOF
     }
     server {
         listen 127.0.0.1:$port backlog=4096;
+        # nginx 1.22 takes cleartext HTTP/2 only with prior knowledge, and then only HTTP/2 on that listener.
+        $([ -n "$h2port" ] && echo "listen 127.0.0.1:$h2port http2 backlog=4096;")
         location / {
             proxy_pass http://backend;
             proxy_http_version 1.1;
@@ -330,6 +389,9 @@ EOF
     esac
     local pid=$LAST_PID
     wait_http "http://127.0.0.1:$port/"
+    if [ -n "$h2port" ]; then
+        wait_h2 "http://127.0.0.1:$(is_jvm "$target" && echo "$port" || echo "$h2port")/"
+    fi
     LAST_PID=$pid
 }
 
@@ -443,6 +505,91 @@ measure() {
     [ "$errors" = 0 ] || fail "$target: $errors socket errors ($file)"
 }
 
+# run_h2load URL SECONDS FILE: one h2load run (HTTP/2 with prior knowledge), its output in FILE.
+run_h2load() {
+    local url=$1 seconds=$2 file=$3 threads=$H2LOAD_THREADS
+    [ "$H2_CONNECTIONS" -lt "$threads" ] && threads=$H2_CONNECTIONS
+    h2load -t"$threads" -c"$H2_CONNECTIONS" -m"$H2_STREAMS" -D"$seconds" "$url" >"$file" 2>&1 || true
+}
+
+# A duration as h2load prints it (123us, 4.56ms, 1.2s) in microseconds.
+h2_micros() {
+    awk -v v="$1" 'BEGIN {
+        n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+        printf "%.0f\n", u == "us" ? n : u == "ms" ? n * 1000 : u == "s" ? n * 1e6 : n
+    }'
+}
+
+warm_h2() {
+    local target=$1 seconds=$2
+    [ "$seconds" -gt 0 ] || return 0
+    log "warming $target over h2c for ${seconds}s ($H2_CONNECTIONS connections x $H2_STREAMS streams)"
+    run_h2load "http://127.0.0.1:${H2_PORT[$target]}/" "$seconds" "$OUT/run/warmup-h2-$target.txt"
+}
+
+measure_h2() {
+    local scenario=$1 target=$2 round=$3
+    local file=$OUT/run/h2load-${target}-r$round.txt
+    local proxy p0 u0 b0 p1 u1 b1
+    proxy=$(target_pids "$target")
+    p0=$([ -n "$proxy" ] && ticks "$proxy" || echo 0)
+    u0=$([ -n "$proxy" ] && user_ticks "$proxy" || echo 0)
+    b0=$(ticks "${PIDOF[backend]}")
+    run_h2load "http://127.0.0.1:${H2_PORT[$target]}/" "$DURATION" "$file"
+    p1=$([ -n "$proxy" ] && ticks "$proxy" || echo 0)
+    u1=$([ -n "$proxy" ] && user_ticks "$proxy" || echo 0)
+    b1=$(ticks "${PIDOF[backend]}")
+    local requests rps non2xx failed errored timeout mean
+    read -r requests failed errored timeout < <(sed -n \
+        's/^requests: .* \([0-9]*\) succeeded, \([0-9]*\) failed, \([0-9]*\) errored, \([0-9]*\) timeout.*/\1 \2 \3 \4/p' \
+        "$file") || true
+    if [ -z "${requests:-}" ] || [ "$requests" = 0 ]; then
+        fail "$target: h2load completed no request ($file)"
+        return
+    fi
+    rps=$(sed -n 's/^finished in [^,]*, \([0-9.]*\) req\/s.*/\1/p' "$file")
+    # Not "requests - 2xx": a response whose head came just as the time ran out counts as a 2xx but not as done.
+    non2xx=$(awk '/^status codes:/ {print $5 + $7 + $9}' "$file")
+    mean=$(h2_micros "$(awk '/^time for request:/ {print $6}' "$file")")
+    awk -v s="$scenario" -v t="$target" -v r="$round" -v n="$requests" -v rps="$rps" -v mean="$mean" \
+        -v pt=$((p1 - p0)) -v ut=$((u1 - u0)) -v bt=$((b1 - b0)) -v hz="$CLK_TCK" -v x="$non2xx" \
+        -v e=$((failed + errored + timeout)) -v proxied="$proxy" \
+        'BEGIN {
+            pus = proxied == "" ? "-" : sprintf("%.2f", pt * 1e6 / hz / n)
+            uus = proxied == "" ? "-" : sprintf("%.2f", ut * 1e6 / hz / n)
+            printf "%s\t%s\t%d\t%d\t%.0f\t%d\t%s\t%s\t%.2f\t%d\t%d\n", s, t, r, n, rps, mean, pus, uus,
+                bt * 1e6 / hz / n, x, e
+        }' >>"$OUT/h2-results.tsv"
+    log "$(printf '%-9s h2c      round %d: %s' "$target" "$round" \
+        "$(tail -1 "$OUT/h2-results.tsv" | awk -F'\t' '{printf "%s req/s, mean %.2f ms, proxy %s µs/req (user %s), non-2xx %s, failed %s", $5, $6/1000, $7, $8, $10, $11}')")"
+    [ "$non2xx" = 0 ] || fail "$target: $non2xx non-2xx h2 responses ($file)"
+    [ "$((failed + errored + timeout))" = 0 ] || fail "$target: $((failed + errored + timeout)) failed h2 requests ($file)"
+}
+
+# h2_scenario FIRST: HTTP/2 with prior knowledge from h2load, HTTP/1.1 to the backend; warm, then rounds.
+h2_scenario() {
+    local first=$1 name target round i
+    local -a targets
+    read -r -a targets <<<"$TARGETS"
+    name="h2c GET / (2-byte body), $H2_CONNECTIONS connections x $H2_STREAMS streams"
+    log "scenario: $name"
+    printf 'scenario\ttarget\tround\trequests\trps\tmean_us\tproxy_us_per_req\tproxy_user_us_per_req\tbackend_us_per_req\tnon2xx\tfailed\n' \
+        >"$OUT/h2-results.tsv"
+    for target in "${targets[@]}"; do
+        if is_jvm "$target"; then
+            warm_h2 "$target" "$([ "$first" = 1 ] && echo "$WARMUP" || echo "$SCENARIO_WARMUP_JVM")"
+        else
+            warm_h2 "$target" "$([ "$first" = 1 ] && echo "$NATIVE_WARMUP" || echo "$SCENARIO_WARMUP")"
+        fi
+    done
+    for round in $(seq 1 "$ROUNDS"); do
+        for i in "${!targets[@]}"; do
+            target=${targets[$(((i + round - 1) % ${#targets[@]}))]}
+            measure_h2 "$name" "$target" "$round"
+        done
+    done
+}
+
 # scenario NAME CONNECTIONS PATH FIRST: warm every target, then ROUNDS rounds over them in a rotating order.
 scenario() {
     local name=$1 connections=$2 path=$3 first=$4 target round i
@@ -450,7 +597,7 @@ scenario() {
     read -r -a targets <<<"$TARGETS"
     log "scenario: $name"
     for target in "${targets[@]}"; do
-        if [ "$target" = bluegreen ]; then
+        if is_jvm "$target"; then
             warm "$target" "$connections" "$path" "$([ "$first" = 1 ] && echo "$WARMUP" || echo "$SCENARIO_WARMUP_JVM")"
         else
             warm "$target" "$connections" "$path" "$([ "$first" = 1 ] && echo "$NATIVE_WARMUP" || echo "$SCENARIO_WARMUP")"
@@ -468,17 +615,24 @@ load_scenarios() {
     local target first=1 connections
     for target in $TARGETS; do
         [ "$target" = direct ] && continue
-        start_proxy "$target" "$target" "${PORT[$target]}" "$BACKEND_PORT"
+        start_proxy "$target" "$target" "${PORT[$target]}" "$BACKEND_PORT" 0 "$([ "$H2" = 1 ] && echo "${H2_PORT[$target]}")"
         PIDOF[$target]=$LAST_PID
     done
     printf 'scenario\ttarget\tround\trequests\tseconds\trps\tp50_us\tp99_us\tproxy_us_per_req\tproxy_user_us_per_req\tbackend_us_per_req\tnon2xx\tsocket_errors\n' \
         >"$OUT/results.tsv"
-    for connections in $CONNECTIONS; do
-        scenario "GET / (2-byte body), $connections connections" "$connections" / "$first"
+    if [ "$H1" = 1 ]; then
+        for connections in $CONNECTIONS; do
+            scenario "GET / (2-byte body), $connections connections" "$connections" / "$first"
+            first=0
+        done
+        if [ "$BODY_1M" = 1 ]; then
+            scenario "GET 1 MiB file, 64 connections" 64 /1m.bin "$first"
+            first=0
+        fi
+    fi
+    if [ "$H2" = 1 ]; then
+        h2_scenario "$first"
         first=0
-    done
-    if [ "$BODY_1M" = 1 ]; then
-        scenario "GET 1 MiB file, 64 connections" 64 /1m.bin "$first"
     fi
     for target in $TARGETS; do
         [ "$target" = direct ] && continue
@@ -501,7 +655,7 @@ idle_run() {
         # The empty proxy has served a little, as a running one has.
         run_wrk "http://127.0.0.1:$port/" 4 2 "$OUT/run/idle-$target-warm.txt"
         sleep 1
-        if [ "$target" = bluegreen ]; then
+        if is_jvm "$target"; then
             jcmd "$pid" GC.run >/dev/null
             heap0=$(heap_used_kb "$pid")
         fi
@@ -522,7 +676,7 @@ idle_run() {
         done
         read -r _ open failed <<<"${line:-ready 0 $count}"
         sleep 2
-        if [ "$target" = bluegreen ]; then
+        if is_jvm "$target"; then
             jcmd "$pid" GC.run >/dev/null
             heap1=$(heap_used_kb "$pid")
         fi
@@ -556,7 +710,7 @@ big_run() {
             pid=$LAST_PID
             url=http://127.0.0.1:$port
         fi
-        if [ "$target" = bluegreen ]; then
+        if is_jvm "$target"; then
             spawn "big-jstat" jstat -gc "$pid" 100
             sampler=$LAST_PID
         fi
@@ -608,14 +762,17 @@ report() {
             "$(awk '/MemTotal/ {printf "%.0f GB", $2 / 1048576}' /proc/meminfo), Linux $(uname -r)," \
             "load average at start $LOAD_AT_START"
         echo "- bluegreen $BLUEGREEN_REV ($(basename "$BLUEGREEN_JAR")," \
-            "$(java -version 2>&1 | head -1)), JAVA_OPTS='$JAVA_OPTS'; $(haproxy -v 2>/dev/null | head -1 | cut -d' ' -f1-3);" \
+            "$(java -version 2>&1 | head -1)), JAVA_OPTS='$JAVA_OPTS'$([ -n "$TUNED_JAVA_OPTS" ] && echo ", TUNED_JAVA_OPTS='$TUNED_JAVA_OPTS'"); $(haproxy -v 2>/dev/null | head -1 | cut -d' ' -f1-3);" \
             "$(nginx -v 2>&1 | sed 's/.*: //'); $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
         echo "- wrk -t$WRK_THREADS -cN -d${DURATION}s --latency, $ROUNDS rounds, warm-up ${WARMUP}s (JVM) /" \
             "${NATIVE_WARMUP}s (others); $PROXY_THREADS threads or workers per proxy, backend nginx with" \
             "$BACKEND_WORKERS worker(s)"
+        [ "$H2" = 1 ] && echo "- h2load -t$H2LOAD_THREADS -c$H2_CONNECTIONS -m$H2_STREAMS -D$DURATION (HTTP/2 with prior" \
+            "knowledge; $(h2load --version 2>/dev/null | head -1)); every proxy speaks HTTP/1.1 to the backend"
         echo
-        if [ -f "$OUT/results.tsv" ]; then
-            python3 "$HERE/summarize.py" "$OUT/results.tsv"
+        if [ -f "$OUT/results.tsv" ] || [ -f "$OUT/h2-results.tsv" ]; then
+            [ "$H1" = 1 ] && python3 "$HERE/summarize.py" "$OUT/results.tsv"
+            [ -f "$OUT/h2-results.tsv" ] && python3 "$HERE/summarize.py" "$OUT/h2-results.tsv"
             echo "RSS after the load: $(awk -F'\t' '{printf "%s%s %.0f MB", (NR > 1 ? ", " : ""), $1, $2 / 1024}' \
                 "$OUT/rss-after-load.tsv")"
             echo

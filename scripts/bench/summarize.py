@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Turns the per-round results of compare-proxies.sh into the markdown tables it prints: medians over the rounds
-per scenario and target, and the ratios of bluegreen to HAProxy and to nginx.
+per scenario and target, and the ratios of bluegreen to HAProxy and to nginx. Reads either file the script writes:
+results.tsv (wrk, HTTP/1.1) or h2-results.tsv (h2load, HTTP/2 with prior knowledge).
 
 usage: summarize.py RESULTS.tsv
 """
@@ -10,8 +11,13 @@ import statistics
 import sys
 from collections import OrderedDict
 
-ORDER = ["direct", "bluegreen", "haproxy", "nginx"]
-LABELS = {"direct": "no proxy (direct)", "bluegreen": "bluegreen", "haproxy": "HAProxy", "nginx": "nginx"}
+ORDER = ["direct", "bluegreen", "bluegreen-tuned", "haproxy", "nginx"]
+LABELS = {"direct": "no proxy (direct)", "bluegreen": "bluegreen", "bluegreen-tuned": "bluegreen (TUNED_JAVA_OPTS)",
+          "haproxy": "HAProxy", "nginx": "nginx"}
+# The rows of the ratio table: (numerator, denominator).
+RATIOS = [("bluegreen", "haproxy"), ("bluegreen", "nginx"), ("bluegreen-tuned", "haproxy"),
+          ("bluegreen-tuned", "nginx"), ("bluegreen-tuned", "bluegreen")]
+H2_LABELS = dict(LABELS, direct="no proxy (backend nginx over h2c)")
 
 
 def median(rows, key):
@@ -27,12 +33,58 @@ def ratio(a, b):
     return "-" if a is None or b is None or b == 0 else f"{a / b:.2f}"
 
 
-def main():
-    with open(sys.argv[1]) as f:
-        rows = list(csv.DictReader(f, delimiter="\t"))
+def by_scenario(rows):
     scenarios = OrderedDict()
     for row in rows:
         scenarios.setdefault(row["scenario"], OrderedDict()).setdefault(row["target"], []).append(row)
+    return scenarios
+
+
+def ordered(targets):
+    return sorted(targets, key=lambda t: ORDER.index(t) if t in ORDER else 99)
+
+
+def print_h2(rows):
+    """h2load's figures: req/s, mean time per request (h2load prints no percentiles), CPU per request."""
+    for scenario, targets in by_scenario(rows).items():
+        rounds = max(len(r) for r in targets.values())
+        print(f"### {scenario} (medians of {rounds} rounds)")
+        print()
+        print("| target | req/s | mean ms | proxy CPU µs/req | of which user | backend CPU µs/req | non-2xx | failed |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        medians = {}
+        for target in ordered(targets):
+            r = targets[target]
+            m = {k: median(r, k) for k in ("rps", "mean_us", "proxy_us_per_req", "proxy_user_us_per_req",
+                                         "backend_us_per_req")}
+            m["non2xx"] = sum(int(x["non2xx"]) for x in r)
+            m["failed"] = sum(int(x["failed"]) for x in r)
+            medians[target] = m
+            print(f"| {H2_LABELS.get(target, target)} | {fmt(m['rps'], 0)} | {fmt(m['mean_us'] / 1000, 3)} "
+                  f"| {fmt(m['proxy_us_per_req'])} | {fmt(m['proxy_user_us_per_req'])} "
+                  f"| {fmt(m['backend_us_per_req'])} | {m['non2xx']} | {m['failed']} |")
+        rows = [(a, b) for a, b in RATIOS if a in medians and b in medians]
+        if rows:
+            print()
+            print("| ratio | req/s (≥ 1 is better) | mean time (≤ 1 is better) "
+                  "| proxy CPU/req (≤ 1 is better) | user CPU/req |")
+            print("| --- | ---: | ---: | ---: | ---: |")
+            for a, b in rows:
+                x, o = medians[a], medians[b]
+                print(f"| {LABELS[a]} / {LABELS[b]} | {ratio(x['rps'], o['rps'])} "
+                      f"| {ratio(x['mean_us'], o['mean_us'])} "
+                      f"| {ratio(x['proxy_us_per_req'], o['proxy_us_per_req'])} "
+                      f"| {ratio(x['proxy_user_us_per_req'], o['proxy_user_us_per_req'])} |")
+        print()
+
+
+def main():
+    with open(sys.argv[1]) as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    if rows and "mean_us" in rows[0]:
+        print_h2(rows)
+        return
+    scenarios = by_scenario(rows)
     for scenario, targets in scenarios.items():
         rounds = max(len(r) for r in targets.values())
         print(f"### {scenario} (medians of {rounds} rounds)")
@@ -41,7 +93,7 @@ def main():
               "| backend CPU µs/req | non-2xx | socket errors |")
         print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         medians = {}
-        for target in sorted(targets, key=lambda t: ORDER.index(t) if t in ORDER else 99):
+        for target in ordered(targets):
             r = targets[target]
             m = {k: median(r, k) for k in ("rps", "p50_us", "p99_us", "proxy_us_per_req", "proxy_user_us_per_req",
                                          "backend_us_per_req")}
@@ -55,18 +107,17 @@ def main():
                   f"| {fmt(m['p99_us'] / 1000, 3)} | {fmt(added, 3)} | {fmt(m['proxy_us_per_req'])} "
                   f"| {fmt(m['proxy_user_us_per_req'])} "
                   f"| {fmt(m['backend_us_per_req'])} | {m['non2xx']} | {m['errors']} |")
-        bg = medians.get("bluegreen")
-        if bg:
+        rows = [(a, b) for a, b in RATIOS if a in medians and b in medians]
+        if rows:
             print()
-            print("| bluegreen / other | req/s (≥ 1 is better) | p99 (≤ 1 is better) | proxy CPU/req (≤ 1 is better) "
+            print("| ratio | req/s (≥ 1 is better) | p99 (≤ 1 is better) | proxy CPU/req (≤ 1 is better) "
                   "| user CPU/req |")
             print("| --- | ---: | ---: | ---: | ---: |")
-            for other in ("haproxy", "nginx"):
-                o = medians.get(other)
-                if o:
-                    print(f"| / {LABELS[other]} | {ratio(bg['rps'], o['rps'])} | {ratio(bg['p99_us'], o['p99_us'])} "
-                          f"| {ratio(bg['proxy_us_per_req'], o['proxy_us_per_req'])} "
-                          f"| {ratio(bg['proxy_user_us_per_req'], o['proxy_user_us_per_req'])} |")
+            for a, b in rows:
+                x, o = medians[a], medians[b]
+                print(f"| {LABELS[a]} / {LABELS[b]} | {ratio(x['rps'], o['rps'])} | {ratio(x['p99_us'], o['p99_us'])} "
+                      f"| {ratio(x['proxy_us_per_req'], o['proxy_us_per_req'])} "
+                      f"| {ratio(x['proxy_user_us_per_req'], o['proxy_user_us_per_req'])} |")
         print()
 
 

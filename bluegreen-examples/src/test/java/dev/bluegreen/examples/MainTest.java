@@ -107,6 +107,14 @@ class MainTest {
     }
 
     @Test
+    void proxy_unknownTransport_exits2_namingTheOption() {
+        assertThat(run("proxy", "--blue", "127.0.0.1:9001", "--transport", "kqueue", "--listen", "127.0.0.1:0"))
+                .isEqualTo(2);
+
+        assertThat(err.toString()).contains("--transport", "kqueue", "io_uring");
+    }
+
+    @Test
     void demo_badPort_exits2() {
         assertThat(run("demo", "--port", "70000")).isEqualTo(2);
 

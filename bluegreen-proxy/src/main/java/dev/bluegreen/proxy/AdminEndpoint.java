@@ -116,6 +116,7 @@ public final class AdminEndpoint {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("admin endpoint: already started (expected: a new endpoint)");
         }
+        // The same transport the proxy picks by default (or the one the system property names).
         Transport transport = Transport.best();
         EventLoopGroup loops = transport.newEventLoopGroup(1, "bluegreen-admin-io");
         ExecutorService verbExecutor = Executors.newSingleThreadExecutor(runnable -> {

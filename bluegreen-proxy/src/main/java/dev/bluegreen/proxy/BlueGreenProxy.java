@@ -86,6 +86,8 @@ public final class BlueGreenProxy {
     private final BlueGreen admin;
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    /** The transport the event loops use, once the start picked it. */
+    private volatile IoTransport transportInUse = IoTransport.AUTO;
     private final CompletableFuture<BlueGreenProxy> started = new CompletableFuture<>();
     private final AtomicReference<ProxyRecorder> recorder = new AtomicReference<>(ProxyRecorder.NONE);
     private volatile Runtime running;
@@ -113,14 +115,23 @@ public final class BlueGreenProxy {
      * Binds the listener and starts serving.
      *
      * @return a future that completes with this proxy once it accepts connections, or exceptionally if the address
-     *         can't be bound
+     *         can't be bound or the {@linkplain BlueGreenProxyBuilder#transport transport} asked for can't be loaded
      * @throws IllegalStateException if the proxy was started before
      */
     public CompletableFuture<BlueGreenProxy> start() {
         if (!state.compareAndSet(State.NEW, State.STARTING)) {
             throw new IllegalStateException("proxy: " + state.get() + " (expected: NEW; a proxy starts once)");
         }
-        Transport transport = Transport.best();
+        Transport transport;
+        try {
+            transport = Transport.select(config.transport());
+        } catch (IllegalStateException e) {
+            state.set(State.STOPPED);
+            stopped.complete(null);
+            started.completeExceptionally(e);
+            return started;
+        }
+        transportInUse = transport.setting();
         EventLoopGroup boss = transport.newEventLoopGroup(1, "bluegreen-accept");
         EventLoopGroup workers = transport.newEventLoopGroup(config.eventLoopThreads(), "bluegreen-io");
         // The DNS resolver's loop: its datagram channel is NIO whatever the transport, and no worker waits on it.
@@ -244,6 +255,14 @@ public final class BlueGreenProxy {
     /** The port the proxy listens on. @throws IllegalStateException if the proxy is not running */
     public int port() {
         return localAddress().getPort();
+    }
+
+    /**
+     * The I/O transport the proxy's event loops use: {@link IoTransport#IO_URING}, {@link IoTransport#EPOLL} or
+     * {@link IoTransport#NIO} once {@link #start()} picked it, {@link IoTransport#AUTO} before.
+     */
+    public IoTransport transport() {
+        return transportInUse;
     }
 
     /** The admin object this proxy follows. */

@@ -28,6 +28,7 @@ public final class BlueGreenProxyBuilder {
     private final BlueGreen admin;
     private InetSocketAddress listenAddress = new InetSocketAddress("127.0.0.1", 8080);
     private int eventLoopThreads = Math.max(1, java.lang.Runtime.getRuntime().availableProcessors());
+    private IoTransport transport = IoTransport.AUTO;
     private Timeouts timeouts = Timeouts.defaults();
     private int maxConnectAttempts = 3;
     private boolean closeClientConnectionsAfterSwitch;
@@ -76,6 +77,16 @@ public final class BlueGreenProxyBuilder {
             throw new IllegalArgumentException("eventLoopThreads: " + threads + " (expected: 1-1024)");
         }
         this.eventLoopThreads = threads;
+        return this;
+    }
+
+    /**
+     * The I/O transport of the event loops. Default {@link IoTransport#AUTO}: io_uring, else epoll, else NIO, or the
+     * one the system property {@value IoTransport#PROPERTY} names. A transport named here that this machine can't
+     * load makes {@link BlueGreenProxy#start()} fail with the reason.
+     */
+    public BlueGreenProxyBuilder transport(IoTransport transport) {
+        this.transport = requireNonNull(transport, "transport");
         return this;
     }
 
@@ -129,6 +140,16 @@ public final class BlueGreenProxyBuilder {
      */
     public BlueGreenProxyBuilder drainTimeout(Duration timeout) {
         return timeouts(timeouts.withDrain(timeout));
+    }
+
+    /**
+     * How long a colour that stopped being live keeps its idle upstream connections warm, so that a rollback within
+     * the window costs no connect (nor TLS handshake) and switching back and forth leaves no closed sockets behind.
+     * They are closed when the window ends or the colour's pool is redeployed; a drain counts only exchanges and busy
+     * connections, never these. {@link Duration#ZERO} closes them at the switch. Default 30 s.
+     */
+    public BlueGreenProxyBuilder rollbackWindow(Duration window) {
+        return timeouts(timeouts.withRollbackWindow(window));
     }
 
     /**
@@ -430,7 +451,7 @@ public final class BlueGreenProxyBuilder {
                 backendProtocols,
                 upstreamTls != null && backendProtocols.uses(BackendProtocol.H2)
                         ? upstreamTls.newClientContext(true) : null);
-        return new BlueGreenProxy(new ProxyConfig(listenAddress, eventLoopThreads, timeouts,
+        return new BlueGreenProxy(new ProxyConfig(listenAddress, eventLoopThreads, transport, timeouts,
                 maxConnectAttempts, closeClientConnectionsAfterSwitch, routingHeader,
                 new SteeringSettings(preview, previewListenAddress, stickySessions, safetyNetWindow,
                         steeringTicker),

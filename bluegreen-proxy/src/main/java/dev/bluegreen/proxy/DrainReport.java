@@ -19,7 +19,7 @@ public record DrainReport(Colour colour, long generation, Outcome outcome, Durat
 
     /** Why a drain ended. */
     public enum Outcome {
-        /** Everything under way finished and every connection closed before the deadline. */
+        /** Everything under way finished, and every busy connection went idle or closed, before the deadline. */
         DRAINED,
         /** The deadline came first; what was left was closed. */
         DEADLINE,

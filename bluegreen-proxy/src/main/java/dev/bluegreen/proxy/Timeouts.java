@@ -15,8 +15,12 @@ import java.time.Duration;
  * @param clientIdle          how long a client keep-alive connection may sit between requests before it is closed
  * @param upstreamIdle        how long a pooled upstream connection may sit unused before it is closed
  * @param shutdownGracePeriod how long {@link BlueGreenProxy#stop()} lets exchanges under way finish (may be 0)
- * @param drain               how long a colour that stopped being live may keep exchanges and connections open;
- *                            at the deadline what is left is closed as gracefully as its protocol allows
+ * @param drain               how long a colour that stopped being live may keep exchanges and busy connections
+ *                            open; at the deadline what is left is closed as gracefully as its protocol allows
+ * @param rollbackWindow      how long a colour that stopped being live keeps its idle upstream connections warm,
+ *                            so that a rollback within it opens no connection (0: closed at once). They are closed
+ *                            when the window ends, when the colour's pool is redeployed, or when they have been
+ *                            idle for {@code upstreamIdle}; a drain never waits for them
  */
 public record Timeouts(
         Duration connect,
@@ -24,7 +28,10 @@ public record Timeouts(
         Duration clientIdle,
         Duration upstreamIdle,
         Duration shutdownGracePeriod,
-        Duration drain) {
+        Duration drain,
+        Duration rollbackWindow) {
+
+    private static final Duration DEFAULT_ROLLBACK_WINDOW = Duration.ofSeconds(30);
 
     /** Checks every value. @throws IllegalArgumentException naming the value and what was expected */
     public Timeouts {
@@ -40,42 +47,60 @@ public record Timeouts(
             throw new IllegalArgumentException("shutdownGracePeriod: " + shutdownGracePeriod + " (expected: >= 0)");
         }
         positive("drainTimeout", drain);
+        requireNonNull(rollbackWindow, "rollbackWindow");
+        if (rollbackWindow.isNegative()) {
+            throw new IllegalArgumentException("rollbackWindow: " + rollbackWindow + " (expected: >= 0)");
+        }
     }
 
-    /** The defaults: connect 2 s, response 30 s, client idle 60 s, upstream idle 30 s, shutdown 30 s, drain 30 s. */
+    /** These timeouts with the default rollback window (30 s); the form before the window existed. */
+    public Timeouts(Duration connect, Duration response, Duration clientIdle, Duration upstreamIdle,
+                    Duration shutdownGracePeriod, Duration drain) {
+        this(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain, DEFAULT_ROLLBACK_WINDOW);
+    }
+
+    /**
+     * The defaults: connect 2 s, response 30 s, client idle 60 s, upstream idle 30 s, shutdown 30 s, drain 30 s,
+     * rollback window 30 s.
+     */
     public static Timeouts defaults() {
         return new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(60),
-                Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(30));
+                Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(30), DEFAULT_ROLLBACK_WINDOW);
     }
 
     /** These timeouts with another {@code connect}, checked as the constructor checks it. */
     public Timeouts withConnect(Duration connect) {
-        return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain);
+        return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain, rollbackWindow);
     }
 
     /** These timeouts with another {@code response}, checked as the constructor checks it. */
     public Timeouts withResponse(Duration response) {
-        return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain);
+        return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain, rollbackWindow);
     }
 
     /** These timeouts with another {@code clientIdle}, checked as the constructor checks it. */
     public Timeouts withClientIdle(Duration clientIdle) {
-        return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain);
+        return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain, rollbackWindow);
     }
 
     /** These timeouts with another {@code upstreamIdle}, checked as the constructor checks it. */
     public Timeouts withUpstreamIdle(Duration upstreamIdle) {
-        return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain);
+        return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain, rollbackWindow);
     }
 
     /** These timeouts with another {@code shutdownGracePeriod}, checked as the constructor checks it. */
     public Timeouts withShutdownGracePeriod(Duration shutdownGracePeriod) {
-        return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain);
+        return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain, rollbackWindow);
     }
 
     /** These timeouts with another {@code drain}, checked as the constructor checks it. */
     public Timeouts withDrain(Duration drain) {
-        return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain);
+        return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain, rollbackWindow);
+    }
+
+    /** These timeouts with another {@code rollbackWindow}, checked as the constructor checks it. */
+    public Timeouts withRollbackWindow(Duration rollbackWindow) {
+        return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain, rollbackWindow);
     }
 
     private static void positive(String name, Duration value) {

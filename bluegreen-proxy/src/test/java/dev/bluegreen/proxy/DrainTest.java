@@ -11,20 +11,24 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
- * Draining on real sockets: once a colour stops being live, its idle upstream connections close at once and its
- * busy ones close as their exchanges end, while the new colour serves.
+ * Draining on real sockets with the rollback window off: once a colour stops being live, its idle upstream
+ * connections close at once and its busy ones close as their exchanges end, while the new colour serves. (With the
+ * window, the default, idle connections stay warm instead: {@link RollbackWindowTest}.)
  */
 class DrainTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     private static final int CLIENTS = 4;
+    private static final UnaryOperator<BlueGreenProxyBuilder> NO_ROLLBACK_WINDOW =
+            builder -> builder.rollbackWindow(Duration.ZERO);
 
     @Test
     void switchTo_closesTheOldColoursIdleUpstreamConnections_whileTheNewColourServes() {
-        try (ProxyFixture fixture = ProxyFixture.start()) {
+        try (ProxyFixture fixture = ProxyFixture.start(NO_ROLLBACK_WINDOW)) {
             List<RawHttpClient> clients = connect(fixture, CLIENTS);
             try {
                 for (RawHttpClient client : clients) {
@@ -61,7 +65,7 @@ class DrainTest {
 
     @Test
     void requestInFlightAcrossTheSwitch_keepsItsBlueConnectionUntilItCompletes_thenBlueDrainsToZero() {
-        try (ProxyFixture fixture = ProxyFixture.start();
+        try (ProxyFixture fixture = ProxyFixture.start(NO_ROLLBACK_WINDOW);
              RawHttpClient slow = RawHttpClient.connect(fixture.port());
              RawHttpClient idle = RawHttpClient.connect(fixture.port())) {
             // Two exchanges held at once need two upstream connections, whichever event loops serve them.
@@ -108,7 +112,7 @@ class DrainTest {
 
     @Test
     void rollback_bringsBlueBack_andNewRequestsOpenBlueConnectionsAgain() {
-        try (ProxyFixture fixture = ProxyFixture.start();
+        try (ProxyFixture fixture = ProxyFixture.start(NO_ROLLBACK_WINDOW);
              RawHttpClient client = RawHttpClient.connect(fixture.port())) {
             assertThat(client.get("/1").header("X-Backend")).isEqualTo("blue-1");
             fixture.admin.switchTo(Colour.GREEN);

@@ -3,9 +3,13 @@ package dev.bluegreen.examples.options;
 import dev.bluegreen.examples.Converters;
 import dev.bluegreen.examples.Converters.ListenAddress;
 import dev.bluegreen.proxy.BlueGreenProxyBuilder;
+import dev.bluegreen.proxy.IoTransport;
 import picocli.CommandLine.Option;
 
-/** Where the proxy listens and how many event-loop threads it runs: {@code --listen}, {@code --threads}. */
+/**
+ * Where the proxy listens, how many event-loop threads it runs and on which I/O transport: {@code --listen},
+ * {@code --threads}, {@code --transport}.
+ */
 public final class ListenerOptions implements ProxyOptionGroup {
 
     @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
@@ -17,6 +21,11 @@ public final class ListenerOptions implements ProxyOptionGroup {
             description = "Event-loop threads (default: the number of cores).")
     Integer threads;
 
+    @Option(names = "--transport", paramLabel = "NAME", defaultValue = "auto",
+            description = "The I/O transport: auto (io_uring, else epoll, else NIO), io_uring, epoll or nio"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String transport;
+
     /** Creates the group; picocli does this. */
     public ListenerOptions() {
     }
@@ -27,5 +36,6 @@ public final class ListenerOptions implements ProxyOptionGroup {
         if (threads != null) {
             errors.check("--threads", () -> proxy.eventLoopThreads(threads));
         }
+        errors.check("--transport", () -> proxy.transport(IoTransport.named(transport)));
     }
 }

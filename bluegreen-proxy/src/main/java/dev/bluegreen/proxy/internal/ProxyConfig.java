@@ -3,6 +3,7 @@ package dev.bluegreen.proxy.internal;
 import dev.bluegreen.proxy.internal.routing.SteeringSettings;
 import dev.bluegreen.proxy.internal.request.RequestRules;
 import dev.bluegreen.proxy.AutoRollback;
+import dev.bluegreen.proxy.IoTransport;
 import dev.bluegreen.proxy.MirrorSettings;
 import dev.bluegreen.proxy.Timeouts;
 import dev.bluegreen.proxy.internal.health.HealthSettings;
@@ -14,6 +15,7 @@ import java.util.List;
  *
  * @param listenAddress       where the proxy accepts client connections (port 0: any free port)
  * @param eventLoopThreads    event-loop threads shared by client and upstream connections
+ * @param transport           the I/O transport of those event loops ({@link IoTransport#AUTO}: the best available)
  * @param timeouts            connect, response, idle, shutdown and drain timeouts
  * @param maxConnectAttempts  how many backends of the pool one request may try to connect to
  * @param closeClientConnectionsAfterSwitch whether a client connection opened before a switch gets
@@ -32,6 +34,7 @@ import java.util.List;
 public record ProxyConfig(
         InetSocketAddress listenAddress,
         int eventLoopThreads,
+        IoTransport transport,
         Timeouts timeouts,
         int maxConnectAttempts,
         boolean closeClientConnectionsAfterSwitch,

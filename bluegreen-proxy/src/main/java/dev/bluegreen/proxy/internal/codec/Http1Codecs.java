@@ -1,8 +1,10 @@
 package dev.bluegreen.proxy.internal.codec;
 
 import dev.bluegreen.proxy.RequestLimits;
-import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpServerCodec;
 
 /** The HTTP/1.1 codecs of both sides, configured in one place. */
@@ -16,11 +18,29 @@ public final class Http1Codecs {
     public static final int MAX_INITIAL_LINE_LENGTH = 8 * 1024;
     public static final int MAX_HEADER_SIZE = 16 * 1024;
 
+    /**
+     * The trailers of a message with a body of known length, which never has any, and of a chunked one, which rarely
+     * has more than one or two: Netty's validating trailers, with room for two fields before they chain, rather than
+     * sixteen (a body's last piece is decoded with trailers of its own, whether any come or not).
+     */
+    private static final HttpHeadersFactory SMALL_TRAILERS = new HttpHeadersFactory() {
+        @Override
+        public HttpHeaders newHeaders() {
+            return DefaultHttpHeadersFactory.trailersFactory().newEmptyHeaders();
+        }
+
+        @Override
+        public HttpHeaders newEmptyHeaders() {
+            return DefaultHttpHeadersFactory.trailersFactory().newEmptyHeaders();
+        }
+    };
+
     private Http1Codecs() {
     }
 
     private static HttpDecoderConfig decoderConfig() {
         return new HttpDecoderConfig()
+                .setTrailersFactory(SMALL_TRAILERS)
                 .setMaxInitialLineLength(MAX_INITIAL_LINE_LENGTH)
                 .setMaxHeaderSize(MAX_HEADER_SIZE)
                 .setMaxChunkSize(MAX_CHUNK_SIZE)
@@ -47,7 +67,7 @@ public final class Http1Codecs {
     }
 
     /** The codec on a connection to a backend. */
-    public static HttpClientCodec upstream() {
-        return new HttpClientCodec(decoderConfig(), false, false);
+    public static Http1UpstreamCodec upstream() {
+        return new Http1UpstreamCodec(decoderConfig());
     }
 }

@@ -24,9 +24,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts, watches and ends drains. When the live colour changes, the colour that stopped being live starts
  * draining and a drain of the colour that became live again (a rollback) is cancelled, keeping its connections.
- * A drain ends when its colour has no exchange and no connection left, and the safety net can no longer send it
- * requests, as confirmed by a barrier across the event loops ({@link #check}); or at its deadline, when what is left
- * is closed on every event loop. From the moment it ends, nothing new goes to the colour until it is live again.
+ * A drain ends when its colour has no exchange and no busy connection left (idle connections kept warm for a
+ * rollback never hold it up), and the router can no longer send it requests (the safety net within its window,
+ * sticky sessions still on it), as confirmed by a barrier across the event loops ({@link #check}); or at its
+ * deadline, when what is left is closed on every event loop. From the moment it ends, nothing new goes to the colour
+ * until it is live again.
  *
  * <p>The switch never waits for any of this (DESIGN.md, invariant 3): {@link #onChange} only records and schedules.
  */
@@ -43,7 +45,7 @@ public final class DrainCoordinator {
     private final AtomicReferenceArray<DrainTracker> latest = new AtomicReferenceArray<>(Colour.values().length);
     private final AtomicLong liveColourChanges = new AtomicLong();
     private final Supplier<ProxyRecorder> recorder;
-    private final Predicate<Colour> safetyNetReaches;
+    private final Predicate<Colour> stillRouted;
     /** The reports of recent drains by the generation that started them, for the audit trail; bounded. */
     private final ConcurrentSkipListMap<Long, DrainReport> reports = new ConcurrentSkipListMap<>();
     private static final int REPORTS_KEPT = 200;
@@ -53,14 +55,14 @@ public final class DrainCoordinator {
      * @param loops        the event loops whose exchanges and connections a drain closes at its deadline
      * @param timers       where drains are checked and timed
      * @param recorder     where ended drains are reported
-     * @param safetyNetReaches whether the safety net may still send requests to a colour that is not live (its
-     *                     drain waits for that to end)
+     * @param stillRouted  whether the router may still send requests to a colour that is not live: the safety net,
+     *                     sticky sessions (its drain waits for that to end)
      */
     public DrainCoordinator(Duration drainTimeout, ProxyCounters counters,
                             Collection<? extends DrainParticipant> loops, EventLoop timers,
-                            Supplier<ProxyRecorder> recorder, Predicate<Colour> safetyNetReaches) {
+                            Supplier<ProxyRecorder> recorder, Predicate<Colour> stillRouted) {
         this.recorder = recorder;
-        this.safetyNetReaches = safetyNetReaches;
+        this.stillRouted = stillRouted;
         this.drainTimeout = drainTimeout;
         this.counters = counters;
         this.loops = loops;
@@ -129,11 +131,12 @@ public final class DrainCoordinator {
      * first (nothing new may go to the colour: the safety net and sticky sessions ask {@link
      * DrainTracker#closedToNewWork}), then every event loop runs a task queued after the seal, by which time every
      * such task has counted its exchange; only if the colour is still empty then does the drain end. While the
-     * safety net may still send requests to the colour it does not end, unless its deadline has passed.
+     * router may still send requests to the colour (the safety net, sticky sessions) it does not end, unless its
+     * deadline has passed.
      */
     private void check(DrainTracker drain) {
         if (drain.isDone() || drain.isSealed() || !drain.isEmpty()
-                || !drain.isPastDeadline() && safetyNetReaches.test(drain.colour())) {
+                || !drain.isPastDeadline() && stillRouted.test(drain.colour())) {
             return;
         }
         drain.seal();

@@ -37,7 +37,7 @@ public final class DrainTracker implements Drain {
         this.startNanos = System.nanoTime();
         this.counters = counters;
         this.exchangesAtStart = counters.activeExchanges(colour);
-        this.connectionsAtStart = counters.openConnections(colour);
+        this.connectionsAtStart = counters.busyConnections(colour);
     }
 
     @Override
@@ -67,7 +67,7 @@ public final class DrainTracker implements Drain {
 
     @Override
     public long openConnections() {
-        return counters.openConnections(colour);
+        return counters.busyConnections(colour);
     }
 
     @Override
@@ -90,7 +90,7 @@ public final class DrainTracker implements Drain {
         return completion;
     }
 
-    /** Whether the colour has nothing left under way and no connection open. */
+    /** Whether the colour has nothing left under way and no busy connection (idle ones may be kept warm). */
     boolean isEmpty() {
         return activeExchanges() <= 0 && openConnections() <= 0;
     }

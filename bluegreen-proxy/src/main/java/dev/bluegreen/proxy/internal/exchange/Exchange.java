@@ -101,7 +101,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         this.services = loop.services();
         this.head = head;
         this.request = head.message();
-        this.connector = new UpstreamConnector(loop, route, environment, this, head.toString());
+        this.connector = new UpstreamConnector(loop, route, environment, this, head);
         this.interims = new InterimRelay(client, head);
         this.generation = generation;
         MessageHeads.prepareUpstreamRequest(request, client.clientIp(), client.isSecure(), head.upgrade(),

@@ -96,7 +96,7 @@ public final class LoopContext implements DrainParticipant {
     @Override
     public int closeColour(Colour colour) {
         int closed = active.closeAll(colour);
-        pools.closeIdle(colour);
+        pools.closeIdleNotKept(colour);
         return closed;
     }
 

@@ -44,7 +44,8 @@ final class UpstreamConnector implements AcquireCallback {
     private final ExchangeServices services;
     private final BackendChoice choice;
     private final Listener listener;
-    private final String request;
+    /** What the request is, for log lines: its {@code toString()} is made only when a line is logged. */
+    private final Object request;
     private Backend backend;
     private BackendHealthTracker health;
     /** A retry on another backend was made (at most one per request). */
@@ -52,8 +53,8 @@ final class UpstreamConnector implements AcquireCallback {
     /** The request was sent to a backend before (it is being replayed or retried). */
     private boolean sentBefore;
 
-    /** @param request what the request is, for log lines */
-    UpstreamConnector(LoopContext loop, Route route, Environment environment, Listener listener, String request) {
+    /** @param request what the request is, for log lines (its {@code toString()}) */
+    UpstreamConnector(LoopContext loop, Route route, Environment environment, Listener listener, Object request) {
         this.loop = loop;
         this.services = loop.services();
         this.choice = new BackendChoice(loop, route, environment);

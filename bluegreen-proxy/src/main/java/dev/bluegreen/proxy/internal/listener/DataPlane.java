@@ -87,7 +87,7 @@ public final class DataPlane {
         // Filled below, once the loops' contexts exist; the coordinator only reads it when a drain may end.
         List<LoopContext> contexts = new ArrayList<>();
         this.drains = new DrainCoordinator(config.timeouts().drain(), counters, contexts, workers.next(),
-                recorder::get, this::safetyNetReaches);
+                recorder::get, this::stillRouted);
         this.router = new Router(config.steering(), config.timeouts().drain(), admin.snapshot(), drains::latest);
         addresses.track(admin.snapshot());
         EventLoop healthLoop = (EventLoop) workers.next();
@@ -98,7 +98,7 @@ public final class DataPlane {
         for (EventExecutor executor : workers) {
             EventLoop loop = (EventLoop) executor;
             contexts.add(new LoopContext(loop, services, upstreams(loop, upstreamBootstrap, counters,
-                    router::keepsNonLive)));
+                    router::keepsNonLive, config.timeouts().rollbackWindow())));
         }
         this.loops = new LoopContexts(contexts);
         this.mirror = config.mirror() == null ? null : mirror(config, workers, upstreamBootstrap);
@@ -114,14 +114,15 @@ public final class DataPlane {
      * One loop's connections to the backends: HTTP/1.1 pools always (their keep rules serve both kinds), HTTP/2
      * connections when a pool speaks h2c or h2.
      *
-     * @param counters     where the connections are counted
-     * @param keepsNonLive whether a colour that is not live keeps its connections
+     * @param counters       where the connections are counted
+     * @param keepsNonLive   whether a colour that is not live keeps its connections
+     * @param rollbackWindow how long a colour that stopped being live keeps its idle connections
      */
     private LoopUpstreams upstreams(EventLoop loop, Bootstrap upstreamBootstrap, ProxyCounters counters,
-                                    BiPredicate<RoutingSnapshot, Colour> keepsNonLive) {
+                                    BiPredicate<RoutingSnapshot, Colour> keepsNonLive, Duration rollbackWindow) {
         ProtocolConfig protocols = config.protocols();
         UpstreamPools http1 = new UpstreamPools(loop, upstreamBootstrap, protocols.upstreamTls(), counters,
-                admin::snapshot, keepsNonLive);
+                admin::snapshot, keepsNonLive, rollbackWindow);
         BackendProtocols backends = protocols.backends();
         Http2Upstreams http2 = backends.protocol(Colour.BLUE).http2() || backends.protocol(Colour.GREEN).http2()
                 ? new Http2Upstreams(loop, upstreamBootstrap, backends, protocols.upstreamH2Tls(), counters,
@@ -132,14 +133,14 @@ public final class DataPlane {
 
     /**
      * Shadow traffic, with pools of its own on each loop: apart from the exchanges' pools and counted apart, so that a
-     * mirror never counts in a drain nor keeps connections the drain is waiting to close.
+     * mirror never counts in a drain nor keeps connections the drain is waiting to close (nor any for a rollback).
      */
     private Mirror mirror(ProxyConfig config, EventLoopGroup workers, Bootstrap upstreamBootstrap) {
         MirrorTargets targets = new MirrorTargets(admin::snapshot, config.health().tracksHealth() ? health : null,
                 addresses);
         ProxyCounters mirrorConnections = new ProxyCounters();
         return new Mirror(config.mirror(), targets, workers, loop -> upstreams(loop, upstreamBootstrap,
-                mirrorConnections, targets::keepsConnections), Clock.systemUTC());
+                mirrorConnections, targets::keepsConnections, Duration.ZERO), Clock.systemUTC());
     }
 
     /** The address of {@code backend}: the last known, or when its name resolves. */
@@ -147,9 +148,15 @@ public final class DataPlane {
         return addresses.resolve(backend);
     }
 
-    /** Whether the safety net may still send requests to {@code colour} (a drain of it waits for that to end). */
-    private boolean safetyNetReaches(Colour colour) {
-        return router.safetyNetReaches(colour);
+    /**
+     * Whether the router may still send requests to {@code colour}, which is not live: the safety net within its
+     * window, or sticky sessions still on it while it has idle connections kept for them (as before the rollback
+     * window, when only those stayed open and held the drain up). A drain of it waits for that to end; idle
+     * connections kept warm only for a rollback never hold it up.
+     */
+    private boolean stillRouted(Colour colour) {
+        return router.safetyNetReaches(colour)
+                || counters.idleConnections(colour) > 0 && router.keepsNonLive(admin.snapshot(), colour);
     }
 
     ProxyConfig config() {

@@ -21,6 +21,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.ssl.SslHandler;
@@ -34,7 +35,7 @@ import java.util.function.Supplier;
  *                                                   → validate: RequestValidator
  *                                                   → flow: OneMessagePerRead [→ mirror: MirrorHandler]
  *                                                   → proxy: Http1ClientConnection
- * HTTP/2:          [tls →] h2: Http2FrameCodec → h2-streams: Http2MultiplexHandler
+ * HTTP/2:          [tls →] flush: FlushConsolidationHandler → h2: Http2FrameCodec → h2-streams: Http2MultiplexHandler
  *                                                   → h2-connection: Http2ClientConnection
  * each h2 stream:  h2-request-decoder: Http2RequestDecoder → http: Http2StreamFrameToHttpObjectCodec
  *                  → grpc: GrpcCallEnd → h2-request: Http2StreamRequests
@@ -62,6 +63,8 @@ public final class ProxyChannelInitializer extends ChannelInitializer<Channel> i
     private final Supplier<ProxyRecorder> recorder;
     private final ChannelGroup clients;
     private final ClientConnectionLimit connectionLimit;
+    /** One for every stream of every connection: it is sharable and holds nothing of a stream's own. */
+    private final Http2StreamFrameToHttpObjectCodec streamCodec = new Http2StreamFrameToHttpObjectCodec(true);
 
     /**
      * @param recorder where refused connections are recorded
@@ -125,7 +128,12 @@ public final class ProxyChannelInitializer extends ChannelInitializer<Channel> i
     public void addHttp2Handlers(ChannelPipeline pipeline) {
         Http2ClientConnection connection = new Http2ClientConnection(config, plane.counters(),
                 plane::liveColourChanges);
-        pipeline.addLast("h2", Http2Codecs.server(config.protocols().http2(),
+        // Each stream's response ends with a flush of the connection, and the streams' responses come from as many
+        // upstream connections: outside a read of the client's, flushes are held until the event loop's I/O is done,
+        // so that one write to the socket carries the responses of every stream that finished meanwhile.
+        pipeline.addLast("flush", new FlushConsolidationHandler(
+                        FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true))
+                .addLast("h2", Http2Codecs.server(config.protocols().http2(),
                         config.timeouts().shutdownGracePeriod()))
                 .addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
                     @Override
@@ -146,7 +154,7 @@ public final class ProxyChannelInitializer extends ChannelInitializer<Channel> i
         ChannelPipeline pipeline = stream.pipeline();
         Http2StreamHandler handler = new Http2StreamHandler(plane.loops());
         pipeline.addLast("h2-request-decoder", new Http2RequestDecoder(recorder))
-                .addLast("http", new Http2StreamFrameToHttpObjectCodec(true))
+                .addLast("http", streamCodec)
                 .addLast("grpc", new GrpcCallEnd(handler))
                 .addLast("h2-request", new Http2StreamRequests(config.requestRules()));
         addRequestHandlers(pipeline, handler);

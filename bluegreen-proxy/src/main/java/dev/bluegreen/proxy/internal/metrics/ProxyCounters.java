@@ -84,6 +84,14 @@ public final class ProxyCounters {
         return openConnections[colour.ordinal()].sum();
     }
 
+    /**
+     * Upstream connections to {@code colour}'s backends that serve an exchange: open and not idle. What a drain
+     * waits for; idle ones kept warm for a rollback hold no drain up.
+     */
+    public long busyConnections(Colour colour) {
+        return Math.max(0, openConnections(colour) - idleConnections(colour));
+    }
+
     /** Upstream connections to {@code colour}'s backends that sit idle in a pool. */
     public long idleConnections(Colour colour) {
         return idleConnections[colour.ordinal()].sum();

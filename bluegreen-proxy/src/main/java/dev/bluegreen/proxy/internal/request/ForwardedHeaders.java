@@ -28,6 +28,9 @@ public final class ForwardedHeaders {
     private static final AsciiString HTTPS = AsciiString.cached("https");
     /** The name this proxy gives itself in {@code Via} (RFC 9110 §7.6.3 allows a pseudonym for the host). */
     private static final String VIA_NAME = " bluegreen";
+    /** The usual {@code Via} values, made once rather than per message. */
+    private static final AsciiString VIA_1_1 = AsciiString.cached("1.1" + VIA_NAME);
+    private static final AsciiString VIA_1_0 = AsciiString.cached("1.0" + VIA_NAME);
 
     private ForwardedHeaders() {
     }
@@ -102,7 +105,10 @@ public final class ForwardedHeaders {
 
     /** Adds this proxy to {@code Via} (RFC 9110 §7.6.3), after the hops already listed. */
     static void addVia(HttpHeaders headers, HttpVersion received) {
-        headers.add(HttpHeaderNames.VIA, received.majorVersion() + "." + received.minorVersion() + VIA_NAME);
+        CharSequence via = received.majorVersion() != 1 ? received.majorVersion() + "." + received.minorVersion()
+                + VIA_NAME : received.minorVersion() == 1 ? VIA_1_1 : received.minorVersion() == 0 ? VIA_1_0
+                : "1." + received.minorVersion() + VIA_NAME;
+        headers.add(HttpHeaderNames.VIA, via);
     }
 
     /** The client's IP address as text; computed once per connection, not per request. */

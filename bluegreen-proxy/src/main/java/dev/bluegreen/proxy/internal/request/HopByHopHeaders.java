@@ -1,6 +1,7 @@
 package dev.bluegreen.proxy.internal.request;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import java.util.List;
@@ -28,6 +29,10 @@ public final class HopByHopHeaders {
             HttpHeaderNames.TRANSFER_ENCODING,
             HttpHeaderNames.UPGRADE);
 
+    /** The connection options nearly every {@code Connection} field holds, as field names to remove. */
+    private static final List<AsciiString> USUAL_OPTIONS = List.of(
+            HttpHeaderValues.CLOSE, HttpHeaderValues.KEEP_ALIVE, HttpHeaderValues.UPGRADE);
+
     /** Fields a {@code Connection} header may name but never remove. */
     private static final List<AsciiString> PROTECTED = List.of(
             HttpHeaderNames.CONTENT_LENGTH,
@@ -52,18 +57,12 @@ public final class HopByHopHeaders {
      * @param keepProxyAuthorization whether {@code Proxy-Authorization} stays (the backend is meant to check it)
      */
     public static void strip(HttpHeaders headers, boolean keepProxyAuthorization) {
-        // Fields named by Connection first, while Connection is still there (RFC 9110 §7.6.1).
-        for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
-            int start = 0;
-            int length = connection.length();
-            while (start < length) {
-                int comma = connection.indexOf(',', start);
-                int end = comma < 0 ? length : comma;
-                String token = connection.substring(start, end).trim();
-                if (!token.isEmpty() && !isProtected(token)) {
-                    headers.remove(token);
-                }
-                start = end + 1;
+        // Fields named by Connection first, while Connection is still there (RFC 9110 §7.6.1). This runs on every
+        // request and response, so the common case allocates nothing: no Connection field, or one that names only
+        // the usual options ("close", "keep-alive", "upgrade"), removed by their constant names.
+        if (headers.contains(HttpHeaderNames.CONNECTION)) {
+            for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
+                removeNamedBy(headers, connection);
             }
         }
         String proxyAuthorization = keepProxyAuthorization ? headers.get(HttpHeaderNames.PROXY_AUTHORIZATION) : null;
@@ -73,6 +72,50 @@ public final class HopByHopHeaders {
         if (proxyAuthorization != null) {
             headers.set(HttpHeaderNames.PROXY_AUTHORIZATION, proxyAuthorization);
         }
+    }
+
+    private static void removeNamedBy(HttpHeaders headers, String connection) {
+        int length = connection.length();
+        int start = 0;
+        while (start < length) {
+            int comma = connection.indexOf(',', start);
+            int end = comma < 0 ? length : comma;
+            int first = start;
+            int last = end;
+            while (first < last && isOws(connection.charAt(first))) {
+                first++;
+            }
+            while (last > first && isOws(connection.charAt(last - 1))) {
+                last--;
+            }
+            if (first < last) {
+                AsciiString option = usualOption(connection, first, last);
+                if (option != null) {
+                    headers.remove(option);
+                } else {
+                    String token = connection.substring(first, last);
+                    if (!isProtected(token)) {
+                        headers.remove(token);
+                    }
+                }
+            }
+            start = end + 1;
+        }
+    }
+
+    private static boolean isOws(char c) {
+        return c == ' ' || c == '\t';
+    }
+
+    /** The usual option that {@code value[from, to)} spells, in any case, or {@code null}. */
+    private static AsciiString usualOption(String value, int from, int to) {
+        for (int i = 0; i < USUAL_OPTIONS.size(); i++) {
+            AsciiString option = USUAL_OPTIONS.get(i);
+            if (to - from == option.length() && value.regionMatches(true, from, option.toString(), 0, to - from)) {
+                return option;
+            }
+        }
+        return null;
     }
 
     private static boolean isProtected(String name) {

@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 
@@ -128,15 +129,21 @@ public final class RequestChecks {
      * valid when present.
      */
     private static RequestRejectedException checkHost(HttpRequest request, ClientProtocol protocol) {
-        List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
-        if (hosts.size() > 1) {
-            return malformed("bad request: " + hosts.size() + " Host fields");
-        }
-        if (hosts.isEmpty()) {
+        HttpHeaders headers = request.headers();
+        String host = headers.get(HttpHeaderNames.HOST);
+        if (host == null) {
             return protocol == ClientProtocol.HTTP_1 && request.protocolVersion().minorVersion() >= 1
                     ? malformed("bad request: no Host field") : null;
         }
-        String host = hosts.get(0);
+        // Counted without a list of the values: this runs on every request.
+        int count = 0;
+        for (Iterator<? extends CharSequence> values = headers.valueCharSequenceIterator(HttpHeaderNames.HOST);
+             values.hasNext(); values.next()) {
+            count++;
+        }
+        if (count > 1) {
+            return malformed("bad request: " + count + " Host fields");
+        }
         if (!isValidHost(host)) {
             return malformed("bad request: invalid Host '" + printable(host) + "'");
         }
@@ -166,7 +173,8 @@ public final class RequestChecks {
      * refused before any of it is read.
      */
     private static RequestRejectedException checkFraming(HttpRequest request, RequestRules rules) {
-        List<String> codings = request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
+        List<String> codings = request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)
+                ? request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING) : List.of();
         if (!codings.isEmpty() && request.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
             return malformed("bad request: both Content-Length and Transfer-Encoding are present");
         }
@@ -226,16 +234,19 @@ public final class RequestChecks {
         if (portStart >= host.length()) {
             return true;
         }
-        String port = host.substring(portStart + 1);
-        if (port.isEmpty() || port.length() > 5) {
-            return port.isEmpty(); // RFC 3986 §3.2.3: an empty port is allowed and means the default
+        int digits = host.length() - portStart - 1;
+        if (digits == 0 || digits > 5) {
+            return digits == 0; // RFC 3986 §3.2.3: an empty port is allowed and means the default
         }
-        for (int i = 0; i < port.length(); i++) {
-            if (port.charAt(i) < '0' || port.charAt(i) > '9') {
+        int port = 0;
+        for (int i = portStart + 1; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (c < '0' || c > '9') {
                 return false;
             }
+            port = port * 10 + (c - '0');
         }
-        return Integer.parseInt(port) <= 65535;
+        return port <= 65535;
     }
 
     /** The host part of a valid {@code Host} value, lower case, without port or trailing dot. */

@@ -2,11 +2,11 @@ package dev.bluegreen.proxy.internal.upstream;
 
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.Colour;
+import dev.bluegreen.proxy.internal.codec.Http1UpstreamCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * it, so anything that does (data or a close) retires it.
  *
  * <pre>
- * upstream channel:  [SslHandler →] HttpClientCodec → Http1Upstream ⇄ the exchange (an UpstreamListener)
+ * upstream channel:  [SslHandler →] Http1UpstreamCodec → Http1Upstream ⇄ the exchange (an UpstreamListener)
  * </pre>
  */
 final class Http1Upstream extends ChannelInboundHandlerAdapter implements Upstream {
@@ -104,7 +104,7 @@ final class Http1Upstream extends ChannelInboundHandlerAdapter implements Upstre
 
     @Override
     public Channel startTunnel() {
-        channel.pipeline().remove(HttpClientCodec.class);
+        channel.pipeline().remove(Http1UpstreamCodec.class);
         return channel;
     }
 

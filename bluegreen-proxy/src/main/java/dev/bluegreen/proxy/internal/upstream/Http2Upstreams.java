@@ -109,6 +109,15 @@ public final class Http2Upstreams implements Upstreams, Http2PoolOwner {
         }
     }
 
+    /** Closes the connections of {@code colour} that carry no stream and are no longer kept. */
+    public void closeIdleNotKept(Colour colour) {
+        for (Http2BackendPool pool : new ArrayList<>(pools.get(colour).values())) {
+            if (!keeps(colour, pool.backend())) {
+                pool.closeIdle();
+            }
+        }
+    }
+
     /** Closes connections that have carried no stream for longer than {@code idleTimeoutNanos}. */
     public void evictIdle(long idleTimeoutNanos) {
         long deadline = System.nanoTime() - idleTimeoutNanos;

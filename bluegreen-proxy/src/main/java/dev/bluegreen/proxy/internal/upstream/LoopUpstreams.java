@@ -77,18 +77,26 @@ public final class LoopUpstreams implements Upstreams {
         }
     }
 
-    /** Closes the idle connections of {@code colour} (its drain deadline; busy ones close with their exchanges). */
-    public void closeIdle(Colour colour) {
-        http1.closeIdle(colour);
+    /**
+     * Closes the idle connections of {@code colour} that are no longer kept (its drain deadline: busy ones close with
+     * their exchanges; those warm for a rollback stay).
+     */
+    public void closeIdleNotKept(Colour colour) {
+        http1.closeIdleNotKept(colour);
         if (http2 != null) {
-            http2.closeIdle(colour);
+            http2.closeIdleNotKept(colour);
         }
     }
 
-    /** Closes connections idle for longer than {@code idleTimeoutNanos}. */
+    /**
+     * Closes connections idle for longer than {@code idleTimeoutNanos}, and HTTP/2 connections without streams whose
+     * colour is no longer kept: the HTTP/1.1 pools end a colour's rollback window on a timer of their own, and the
+     * HTTP/2 connections follow at this periodic sweep.
+     */
     public void evictIdle(long idleTimeoutNanos) {
         http1.evictIdle(idleTimeoutNanos);
         if (http2 != null) {
+            http2.onRoutingChange();
             http2.evictIdle(idleTimeoutNanos);
         }
     }

@@ -16,6 +16,9 @@ import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -56,18 +59,21 @@ class DrainCoordinatorTest {
         }
     };
 
+    /** Colours the router still sends requests to (sticky sessions on them, say). */
+    private final Set<Colour> stillRouted = ConcurrentHashMap.newKeySet();
+
     private DrainCoordinator coordinator(Duration timeout) {
-        return coordinator(timeout, List.of(participant), colour -> false);
+        return coordinator(timeout, List.of(participant), stillRouted::contains);
     }
 
     private DrainCoordinator coordinator(Duration timeout, List<DrainParticipant> loops,
-                                         Predicate<Colour> safetyNetReaches) {
+                                         Predicate<Colour> routedTo) {
         return new DrainCoordinator(timeout, counters, loops, loop, () -> new ProxyRecorder() {
             @Override
             public void drainEnded(DrainReport report) {
                 recorded.add(report);
             }
-        }, safetyNetReaches);
+        }, routedTo);
     }
 
     /** A loop of its own, whose exchanges are counted by the test. */
@@ -125,6 +131,44 @@ class DrainCoordinatorTest {
         // The report is recorded once the drain's future has completed, right after: wait for it.
         await().atMost(Duration.ofSeconds(5)).until(() -> !recorded.isEmpty());
         assertThat(recorded).extracting(DrainReport::colour).containsExactly(Colour.BLUE);
+    }
+
+    @Test
+    void idleConnectionsKeptWarm_doNotHoldTheDrainUp_butBusyOnesDo() {
+        DrainCoordinator drains = coordinator(Duration.ofSeconds(30));
+        counters.connectionOpened(Colour.BLUE);
+        counters.connectionOpened(Colour.BLUE);
+        counters.idleAdded(Colour.BLUE);
+
+        drains.onChange(switchTo(Colour.GREEN));
+        Drain drain = drains.latest(Colour.BLUE);
+        assertThat(drain.connectionsAtStart()).as("busy ones only").isOne();
+        assertThat(drain.completion()).isNotDone();
+
+        counters.idleAdded(Colour.BLUE);
+
+        assertThat(drain.completion().orTimeout(5, TimeUnit.SECONDS).join().outcome())
+                .isEqualTo(DrainReport.Outcome.DRAINED);
+        assertThat(drain.openConnections()).isZero();
+        assertThat(counters.openConnections(Colour.BLUE)).as("still open, warm for a rollback").isEqualTo(2);
+    }
+
+    @Test
+    void colourTheRouterStillSendsRequestsTo_hasNotDrained() {
+        DrainCoordinator drains = coordinator(Duration.ofSeconds(30));
+        stillRouted.add(Colour.BLUE);
+        drains.onChange(switchTo(Colour.GREEN));
+        Drain drain = drains.latest(Colour.BLUE);
+        // A few of the coordinator's checks run meanwhile (every 10 ms): none may end the drain.
+        CompletableFuture<Void> checked = new CompletableFuture<>();
+        loop.schedule(() -> checked.complete(null), 50, TimeUnit.MILLISECONDS);
+        checked.orTimeout(5, TimeUnit.SECONDS).join();
+        assertThat(drain.completion()).isNotDone();
+
+        stillRouted.remove(Colour.BLUE);
+
+        assertThat(drain.completion().orTimeout(5, TimeUnit.SECONDS).join().outcome())
+                .isEqualTo(DrainReport.Outcome.DRAINED);
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.RoutingSnapshot;
 import dev.bluegreen.proxy.DrainReport;
+import dev.bluegreen.proxy.IoTransport;
 import dev.bluegreen.proxy.Timeouts;
 import dev.bluegreen.proxy.internal.ProtocolConfig;
 import dev.bluegreen.proxy.internal.ProxyConfig;
@@ -66,7 +67,7 @@ final class ExchangeHarness implements AutoCloseable {
             blue.add(Backend.of("127.0.0.1", 10_000 + i));
         }
         admin = BlueGreen.builder().blue("v1", blue).green("v2", Backend.of("127.0.0.1", 20_001)).build();
-        ProxyConfig config = new ProxyConfig(new InetSocketAddress("127.0.0.1", 0), 1,
+        ProxyConfig config = new ProxyConfig(new InetSocketAddress("127.0.0.1", 0), 1, IoTransport.AUTO,
                 Timeouts.defaults().withResponse(responseTimeout), 3, false, null, SteeringSettings.NONE, null,
                 HealthSettings.OFF, ProtocolConfig.defaults(), RequestRules.defaults(), List.of(), null);
         // IP addresses only: nothing is ever resolved.
@@ -94,7 +95,7 @@ final class ExchangeHarness implements AutoCloseable {
         ExchangeServices services = new ExchangeServices(config, admin::snapshot, router, health, addresses,
                 counters, () -> recorder, new FailureLog(Duration.ofSeconds(10), System::nanoTime), () -> 0);
         UpstreamPools pools = new UpstreamPools(client.eventLoop(), new Bootstrap(), null, counters,
-                admin::snapshot, (snapshot, colour) -> false);
+                admin::snapshot, (snapshot, colour) -> false, Duration.ZERO);
         loop = new LoopContext(client.eventLoop(), services, pools, upstreams);
     }
 

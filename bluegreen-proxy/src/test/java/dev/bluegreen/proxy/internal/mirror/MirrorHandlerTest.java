@@ -33,6 +33,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.EventExecutor;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -69,7 +70,7 @@ class MirrorHandlerTest {
         Bootstrap bootstrap = new Bootstrap().channel(NioSocketChannel.class);
         mirror = new Mirror(settings, targets, List.of((EventExecutor) channel.eventLoop()),
                 loop -> LoopUpstreams.http1(new UpstreamPools(loop, bootstrap, null, new ProxyCounters(),
-                        admin::snapshot, targets::keepsConnections)), Clock.systemUTC());
+                        admin::snapshot, targets::keepsConnections, Duration.ZERO)), Clock.systemUTC());
         ChannelHandler clientSide = new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {

@@ -17,6 +17,8 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.resolver.NoopAddressResolverGroup;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -37,15 +39,23 @@ class UpstreamPoolsTest {
     private final Backend green = Backend.of("127.0.0.1", greenBackend.port());
     private final BlueGreen admin = BlueGreen.builder().blue("v1", blue).green("v2", green).build();
     private final ProxyCounters counters = new ProxyCounters();
-    private final UpstreamPools pools = new UpstreamPools(loop,
-            new Bootstrap().channel(NioSocketChannel.class).option(ChannelOption.AUTO_READ, false)
-                    .resolver(NoopAddressResolverGroup.INSTANCE),
-            null, counters, admin::snapshot, (snapshot, colour) -> false);
+    private final List<UpstreamPools> created = new ArrayList<>();
+    /** Pools without a rollback window: a colour that stops being live closes its idle connections at once. */
+    private final UpstreamPools pools = pools(Duration.ZERO);
+
+    private UpstreamPools pools(Duration rollbackWindow) {
+        UpstreamPools made = new UpstreamPools(loop,
+                new Bootstrap().channel(NioSocketChannel.class).option(ChannelOption.AUTO_READ, false)
+                        .resolver(NoopAddressResolverGroup.INSTANCE),
+                null, counters, admin::snapshot, (snapshot, colour) -> false, rollbackWindow);
+        created.add(made);
+        return made;
+    }
 
     @AfterEach
     void close() {
         onLoop(() -> {
-            pools.closeAllIdle();
+            created.forEach(UpstreamPools::closeAllIdle);
             return null;
         });
         group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
@@ -60,8 +70,12 @@ class UpstreamPoolsTest {
 
     /** A connection to {@code backend} of {@code colour}, acquired on the loop. */
     private Upstream acquire(Colour colour, Backend backend) {
+        return acquire(pools, colour, backend);
+    }
+
+    private Upstream acquire(UpstreamPools from, Colour colour, Backend backend) {
         CompletableFuture<Upstream> acquired = new CompletableFuture<>();
-        loop.execute(() -> pools.acquire(colour, backend, blueBackend.address().getPort() == backend.port()
+        loop.execute(() -> from.acquire(colour, backend, blueBackend.address().getPort() == backend.port()
                 ? blueBackend.address() : greenBackend.address(), new AcquireCallback() {
                     @Override
                     public void acquired(Upstream upstream) {
@@ -140,6 +154,86 @@ class UpstreamPoolsTest {
 
         assertThat(counters.idleConnections(Colour.GREEN)).isOne();
         assertThat(onLoop(() -> pools.idleCount(Colour.GREEN, green))).isOne();
+    }
+
+    @Test
+    void rollbackWindow_keepsTheOldColoursIdleConnection_andTheRollbackReusesIt() {
+        UpstreamPools warm = pools(Duration.ofSeconds(30));
+        release(acquire(warm, Colour.BLUE, blue), true);
+        admin.switchTo(Colour.GREEN);
+        onLoop(() -> {
+            warm.onRoutingChange();
+            return null;
+        });
+        assertThat(counters.idleConnections(Colour.BLUE)).as("kept warm").isOne();
+        assertThat(counters.busyConnections(Colour.BLUE)).as("what a drain waits for").isZero();
+
+        admin.rollback();
+        Upstream again = acquire(warm, Colour.BLUE, blue);
+
+        assertThat(again.reused()).isTrue();
+        assertThat(blueBackend.connectionsAccepted()).as("no new connection").isOne();
+    }
+
+    @Test
+    void connectionReleasedJustAfterTheSwitch_beforeTheLoopHeardOfIt_staysWarm() {
+        UpstreamPools warm = pools(Duration.ofSeconds(30));
+        Upstream busy = acquire(warm, Colour.BLUE, blue);
+        admin.switchTo(Colour.GREEN);
+
+        release(busy, true);
+
+        assertThat(onLoop(() -> warm.idleCount(Colour.BLUE, blue))).isOne();
+    }
+
+    @Test
+    void rollbackWindow_end_closesTheIdleConnections() {
+        UpstreamPools warm = pools(Duration.ofMillis(200));
+        release(acquire(warm, Colour.BLUE, blue), true);
+        admin.switchTo(Colour.GREEN);
+        onLoop(() -> {
+            warm.onRoutingChange();
+            return null;
+        });
+        assertThat(counters.idleConnections(Colour.BLUE)).isOne();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> counters.openConnections(Colour.BLUE) == 0);
+        assertThat(counters.idleConnections(Colour.BLUE)).isZero();
+    }
+
+    @Test
+    void redeployingTheOldColoursPool_endsItsWindow() {
+        UpstreamPools warm = pools(Duration.ofSeconds(30));
+        release(acquire(warm, Colour.BLUE, blue), true);
+        admin.switchTo(Colour.GREEN);
+        onLoop(() -> {
+            warm.onRoutingChange();
+            return null;
+        });
+        assertThat(counters.idleConnections(Colour.BLUE)).isOne();
+
+        admin.deploy(Colour.BLUE, "v3", List.of(blue));
+        onLoop(() -> {
+            warm.onRoutingChange();
+            return null;
+        });
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> counters.openConnections(Colour.BLUE) == 0);
+    }
+
+    @Test
+    void drainDeadline_leavesTheWarmConnections() {
+        UpstreamPools warm = pools(Duration.ofSeconds(30));
+        release(acquire(warm, Colour.BLUE, blue), true);
+        admin.switchTo(Colour.GREEN);
+
+        onLoop(() -> {
+            warm.closeIdleNotKept(Colour.BLUE);
+            return null;
+        });
+
+        assertThat(counters.idleConnections(Colour.BLUE)).isOne();
+        assertThat(counters.openConnections(Colour.BLUE)).isOne();
     }
 
     @Test

@@ -1,0 +1,129 @@
+package dev.bluegreen.proxy.internal.codec;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.CombinedChannelDuplexHandler;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpRequestEncoder;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.util.AsciiString;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The HTTP/1.1 codec of a connection to a backend: Netty's request encoder and response decoder, paired as
+ * {@code HttpClientCodec} pairs them (a response to HEAD has no body, whatever its headers say: RFC 9110 §9.3.2), with
+ * one thing more: the names of the header fields backends send on nearly every response ({@code Server},
+ * {@code Date}, {@code Content-Type}, {@code Content-Length}, {@code Connection}, ...) are shared constants rather
+ * than new objects per response, as Netty's own request decoder does for {@code Host} and a few others. A name is
+ * shared only when its bytes are exactly the constant's, so the backend's spelling is what travels on.
+ *
+ * <pre>
+ * upstream channel:  [SslHandler →] Http1UpstreamCodec → Http1Upstream
+ * </pre>
+ *
+ * <p>CONNECT never reaches a backend (the rules refuse it), so unlike {@code HttpClientCodec} this codec has no
+ * tunnel mode of its own; an upgraded connection removes it.
+ */
+public final class Http1UpstreamCodec
+        extends CombinedChannelDuplexHandler<Http1UpstreamCodec.ResponseDecoder, Http1UpstreamCodec.RequestEncoder> {
+
+    /** The response header names shared by every decoder, by length; each in the spellings backends send. */
+    private static final AsciiString[][] NAMES_BY_LENGTH = namesByLength(
+            "Server", "Date", "Content-Type", "Content-Length", "Connection", "Transfer-Encoding", "Keep-Alive",
+            "Cache-Control", "Last-Modified", "ETag", "Vary", "Set-Cookie", "Location", "Content-Encoding",
+            "Accept-Ranges", "Expires", "Pragma", "Age", "Via", "X-Backend", "Access-Control-Allow-Origin",
+            "Strict-Transport-Security", "X-Content-Type-Options", "X-Frame-Options", "Content-Security-Policy",
+            "Referrer-Policy", "X-Request-Id", "Upgrade", "Sec-WebSocket-Accept", "Retry-After", "Trailer",
+            "grpc-status", "grpc-message");
+
+    /** The methods of the requests sent whose responses have not come yet, oldest first. */
+    private final ArrayDeque<HttpMethod> awaiting = new ArrayDeque<>(2);
+
+    /** A codec decoding with {@code config}. */
+    public Http1UpstreamCodec(HttpDecoderConfig config) {
+        init(new ResponseDecoder(config), new RequestEncoder());
+    }
+
+    private static AsciiString[][] namesByLength(String... names) {
+        int longest = 0;
+        for (String name : names) {
+            longest = Math.max(longest, name.length());
+        }
+        AsciiString[][] table = new AsciiString[longest + 1][];
+        for (int length = 0; length <= longest; length++) {
+            List<AsciiString> same = new ArrayList<>();
+            for (String name : names) {
+                if (name.length() == length) {
+                    same.add(AsciiString.cached(name));
+                    String lower = name.toLowerCase(Locale.ROOT);
+                    if (!lower.equals(name)) {
+                        same.add(AsciiString.cached(lower));
+                    }
+                }
+            }
+            table[length] = same.toArray(new AsciiString[0]);
+        }
+        return table;
+    }
+
+    /** The shared name whose bytes are {@code bytes[start, start + length)}, or {@code null}. */
+    static AsciiString sharedName(byte[] bytes, int start, int length) {
+        if (length >= NAMES_BY_LENGTH.length) {
+            return null;
+        }
+        for (AsciiString candidate : NAMES_BY_LENGTH[length]) {
+            byte[] name = candidate.array();
+            int offset = candidate.arrayOffset();
+            int i = 0;
+            while (i < length && name[offset + i] == bytes[start + i]) {
+                i++;
+            }
+            if (i == length) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /** Netty's request encoder, remembering each request's method for the decoder. */
+    final class RequestEncoder extends HttpRequestEncoder {
+        @Override
+        protected void encode(ChannelHandlerContext ctx, Object msg, List<Object> out) throws Exception {
+            if (msg instanceof HttpRequest request) {
+                awaiting.offer(request.method());
+            }
+            super.encode(ctx, msg, out);
+        }
+    }
+
+    /** Netty's response decoder, with the shared names and the HEAD pairing. */
+    final class ResponseDecoder extends HttpResponseDecoder {
+
+        ResponseDecoder(HttpDecoderConfig config) {
+            super(config);
+        }
+
+        @Override
+        protected AsciiString splitHeaderName(byte[] bytes, int start, int length) {
+            AsciiString shared = sharedName(bytes, start, length);
+            return shared != null ? shared : super.splitHeaderName(bytes, start, length);
+        }
+
+        @Override
+        protected boolean isContentAlwaysEmpty(HttpMessage msg) {
+            if (((HttpResponse) msg).status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+                // An interim response answers no request of its own: the final one still comes.
+                return super.isContentAlwaysEmpty(msg);
+            }
+            HttpMethod method = awaiting.poll();
+            return HttpMethod.HEAD.equals(method) || super.isContentAlwaysEmpty(msg);
+        }
+    }
+}

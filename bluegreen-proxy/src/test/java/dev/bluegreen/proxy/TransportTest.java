@@ -1,0 +1,72 @@
+package dev.bluegreen.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.bluegreen.core.Colour;
+import dev.bluegreen.testing.RawHttpClient;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.uring.IoUring;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The proxy on each I/O transport this machine can load, chosen through the builder: it serves, switches and reports
+ * the transport it runs on. (The whole suite runs on the default transport and a subset of it on the others: see the
+ * surefire executions in this module's POM.)
+ */
+class TransportTest {
+
+    static List<IoTransport> availableTransports() {
+        List<IoTransport> transports = new ArrayList<>();
+        if (IoUring.isAvailable()) {
+            transports.add(IoTransport.IO_URING);
+        }
+        if (Epoll.isAvailable()) {
+            transports.add(IoTransport.EPOLL);
+        }
+        transports.add(IoTransport.NIO);
+        return transports;
+    }
+
+    @ParameterizedTest
+    @MethodSource("availableTransports")
+    void proxy_onEachAvailableTransport_servesAndSwitches(IoTransport transport) {
+        try (ProxyFixture fixture = ProxyFixture.start(builder -> builder.transport(transport));
+             RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+            assertThat(fixture.proxy.transport()).isEqualTo(transport);
+            assertThat(client.get("/1").header("X-Backend")).isEqualTo("blue-1");
+
+            fixture.admin.switchTo(Colour.GREEN);
+
+            assertThat(client.get("/2").header("X-Backend")).isEqualTo("green-1");
+        }
+    }
+
+    @Test
+    void auto_picksIoUringWhereItLoads_elseEpoll_elseNio_unlessThePropertyNamesOne() {
+        try (ProxyFixture fixture = ProxyFixture.start()) {
+            String property = System.getProperty(IoTransport.PROPERTY);
+            IoTransport expected = property != null && !property.isBlank() ? IoTransport.named(property)
+                    : availableTransports().get(0);
+            assertThat(fixture.proxy.transport()).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void named_readsEverySpelling_andRefusesOthers() {
+        assertThat(IoTransport.named("io_uring")).isEqualTo(IoTransport.IO_URING);
+        assertThat(IoTransport.named("IO-URING")).isEqualTo(IoTransport.IO_URING);
+        assertThat(IoTransport.named(" epoll ")).isEqualTo(IoTransport.EPOLL);
+        assertThat(IoTransport.named("nio")).isEqualTo(IoTransport.NIO);
+        assertThat(IoTransport.named("Auto")).isEqualTo(IoTransport.AUTO);
+        for (IoTransport transport : IoTransport.values()) {
+            assertThat(IoTransport.named(transport.label())).isEqualTo(transport);
+        }
+        assertThatThrownBy(() -> IoTransport.named("kqueue")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("transport: kqueue (expected: auto, io_uring, epoll or nio)");
+    }
+}
