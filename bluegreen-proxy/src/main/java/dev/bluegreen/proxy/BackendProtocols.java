@@ -55,6 +55,12 @@ public final class BackendProtocols {
                 DEFAULTS.maxStreamsPerConnection);
     }
 
+    /** A copy where both pools speak {@code protocol}, with the same limits. */
+    public BackendProtocols withProtocol(BackendProtocol protocol) {
+        requireNonNull(protocol, "protocol");
+        return new BackendProtocols(protocol, protocol, maxConnectionsPerBackend, maxStreamsPerConnection);
+    }
+
     /** A copy where the pool of {@code colour} speaks {@code protocol}. */
     public BackendProtocols withProtocol(Colour colour, BackendProtocol protocol) {
         requireNonNull(colour, "colour");

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.bluegreen.core.BlueGreen;
-import dev.bluegreen.core.Colour;
 import dev.bluegreen.proxy.internal.ProtocolConfig;
 import dev.bluegreen.proxy.internal.ProxyConfig;
 import dev.bluegreen.proxy.internal.health.HealthSettings;
@@ -419,16 +418,11 @@ public final class BlueGreenProxyBuilder {
      * {@link #backendProtocols}. Default {@link BackendProtocol#HTTP1}.
      */
     public BlueGreenProxyBuilder backendProtocol(BackendProtocol protocol) {
-        requireNonNull(protocol, "backendProtocol");
-        this.backendProtocols = backendProtocols.withProtocol(Colour.BLUE, protocol)
-                .withProtocol(Colour.GREEN, protocol);
+        this.backendProtocols = backendProtocols.withProtocol(protocol);
         return this;
     }
 
-    /**
-     * The protocol of each pool and the limits of HTTP/2 connections to the backends, all at once. Default
-     * {@link BackendProtocols#defaults()}: HTTP/1.1 to both pools.
-     */
+    /** The protocol of each pool and the HTTP/2 connection limits; default {@link BackendProtocols#defaults()}. */
     public BlueGreenProxyBuilder backendProtocols(BackendProtocols protocols) {
         this.backendProtocols = requireNonNull(protocols, "backendProtocols");
         return this;
@@ -437,9 +431,8 @@ public final class BlueGreenProxyBuilder {
     /**
      * The proxy, not yet started.
      *
-     * @throws IllegalArgumentException if the TLS settings can't make a TLS context, or the settings don't fit
-     *                                  together (h2 to the backends without {@code upstreamTls}, a gRPC health check
-     *                                  of a pool that speaks HTTP/1.1, {@code upstreamTls} with both pools on h2c)
+     * @throws IllegalArgumentException if the TLS settings can't make a TLS context, or the backend protocols don't
+     *                                  fit TLS or the health checks (h2 without TLS, gRPC checks of HTTP/1.1)
      */
     public BlueGreenProxy build() {
         backendProtocols.checkFits(upstreamTls != null, healthChecks);

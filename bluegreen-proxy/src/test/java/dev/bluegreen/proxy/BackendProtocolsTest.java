@@ -30,6 +30,7 @@ class BackendProtocolsTest {
         assertThat(mixed.uses(BackendProtocol.H2C)).isTrue();
         assertThat(mixed.uses(BackendProtocol.H2)).isFalse();
         assertThat(defaults.protocol(Colour.GREEN)).as("unchanged").isEqualTo(BackendProtocol.HTTP1);
+        assertThat(mixed.withProtocol(BackendProtocol.H2).uses(BackendProtocol.HTTP1)).as("both pools").isFalse();
         assertThat(BackendProtocols.of(BackendProtocol.H2).withMaxStreamsPerConnection(10)
                 .withMaxConnectionsPerBackend(4)).isEqualTo(BackendProtocols.of(BackendProtocol.H2)
                 .withMaxConnectionsPerBackend(4).withMaxStreamsPerConnection(10));
