@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.Colour;
+import dev.bluegreen.proxy.BackendProtocol;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -170,6 +171,27 @@ public final class Converters {
         public Colour convert(String value) {
             try {
                 return Colour.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** Converts {@code http1}, {@code h2c} or {@code h2}, in any case, with {@link BackendProtocol#parse(String)}. */
+    public static final class BackendProtocolConverter implements ITypeConverter<BackendProtocol> {
+        /** Creates the converter; picocli does this. */
+        public BackendProtocolConverter() {
+        }
+
+        /**
+         * {@inheritDoc}
+         *
+         * @throws TypeConversionException if the value names no protocol
+         */
+        @Override
+        public BackendProtocol convert(String value) {
+            try {
+                return BackendProtocol.parse(value);
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }

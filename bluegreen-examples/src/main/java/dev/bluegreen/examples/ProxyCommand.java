@@ -6,6 +6,7 @@ import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.Environment;
 import dev.bluegreen.core.RoutingSnapshot;
 import dev.bluegreen.examples.options.AdminOptions;
+import dev.bluegreen.examples.options.BackendOptions;
 import dev.bluegreen.examples.options.HealthOptions;
 import dev.bluegreen.examples.options.LimitOptions;
 import dev.bluegreen.examples.options.ListenerOptions;
@@ -70,6 +71,9 @@ public final class ProxyCommand implements Callable<Integer> {
     StateOptions state;
 
     @Mixin
+    BackendOptions backends;
+
+    @Mixin
     HealthOptions health;
 
     @Mixin
@@ -99,7 +103,7 @@ public final class ProxyCommand implements Callable<Integer> {
      * errors are found).
      */
     private List<ProxyOptionGroup> groups() {
-        return List.of(pools, listener, zooKeeper, state, health, limits, tls, steering, mirror);
+        return List.of(pools, listener, zooKeeper, state, backends, health, limits, tls, steering, mirror);
     }
 
     /**
@@ -121,6 +125,10 @@ public final class ProxyCommand implements Callable<Integer> {
                 }
             }
             blueGreen = builder.build();
+            if (health.grpcChecks() && !backends.protocol().http2()) {
+                throw errors.usage("--health-grpc", "with --backend-protocol " + backends.protocol()
+                        + " (expected: h2c or h2, gRPC needs HTTP/2)");
+            }
             BlueGreenProxyBuilder proxy = BlueGreenProxy.builder(blueGreen).shutdownGracePeriod(STOP_GRACE_PERIOD);
             for (ProxyOptionGroup group : groups()) {
                 group.configureProxy(proxy, errors);

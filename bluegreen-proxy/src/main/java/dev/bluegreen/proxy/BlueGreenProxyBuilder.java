@@ -41,6 +41,7 @@ public final class BlueGreenProxyBuilder {
     private TlsSettings tls;
     private Http2Options http2 = Http2Options.defaults();
     private UpstreamTls upstreamTls;
+    private BackendProtocols backendProtocols = BackendProtocols.defaults();
     private RequestLimits requestLimits = RequestLimits.defaults();
     private Set<String> allowedHosts = Set.of();
     private TrustedProxies trustedProxies = TrustedProxies.NONE;
@@ -403,8 +404,8 @@ public final class BlueGreenProxyBuilder {
     }
 
     /**
-     * Connects to every backend with TLS, verifying its certificate. Default: none (cleartext HTTP/1.1 to the
-     * backends).
+     * Connects to every backend with TLS, verifying its certificate: HTTP/1.1 over TLS, or {@code h2} with
+     * {@link #backendProtocol(BackendProtocol) BackendProtocol.H2}. Default: none (cleartext to the backends).
      */
     public BlueGreenProxyBuilder upstreamTls(UpstreamTls settings) {
         this.upstreamTls = requireNonNull(settings, "upstreamTls");
@@ -412,16 +413,37 @@ public final class BlueGreenProxyBuilder {
     }
 
     /**
+     * What both pools' backends speak: HTTP/1.1, h2c (cleartext HTTP/2 with prior knowledge, as a gRPC server without
+     * TLS) or h2 (HTTP/2 over TLS, which needs {@link #upstreamTls}). Keeps the HTTP/2 limits set by
+     * {@link #backendProtocols}. Default {@link BackendProtocol#HTTP1}.
+     */
+    public BlueGreenProxyBuilder backendProtocol(BackendProtocol protocol) {
+        this.backendProtocols = backendProtocols.withProtocol(protocol);
+        return this;
+    }
+
+    /** The protocol of each pool and the HTTP/2 connection limits; default {@link BackendProtocols#defaults()}. */
+    public BlueGreenProxyBuilder backendProtocols(BackendProtocols protocols) {
+        this.backendProtocols = requireNonNull(protocols, "backendProtocols");
+        return this;
+    }
+
+    /**
      * The proxy, not yet started.
      *
-     * @throws IllegalArgumentException if the TLS settings can't make a TLS context
+     * @throws IllegalArgumentException if the TLS settings can't make a TLS context, or the backend protocols don't
+     *                                  fit TLS or the health checks (h2 without TLS, gRPC checks of HTTP/1.1)
      */
     public BlueGreenProxy build() {
+        backendProtocols.checkFits(upstreamTls != null, healthChecks);
         ProtocolConfig protocols = new ProtocolConfig(
                 tls == null ? null : tls.newServerContext(http2.enabled()),
                 upstreamTls == null ? null : upstreamTls.newClientContext(),
                 http2,
-                tls == null ? Duration.ofSeconds(10) : tls.handshakeTimeout());
+                tls == null ? Duration.ofSeconds(10) : tls.handshakeTimeout(),
+                backendProtocols,
+                upstreamTls != null && backendProtocols.uses(BackendProtocol.H2)
+                        ? upstreamTls.newClientContext(true) : null);
         return new BlueGreenProxy(new ProxyConfig(listenAddress, eventLoopThreads, transport, timeouts,
                 maxConnectAttempts, closeClientConnectionsAfterSwitch, routingHeader,
                 new SteeringSettings(preview, previewListenAddress, stickySessions, safetyNetWindow,

@@ -6,8 +6,9 @@ import java.time.Duration;
 
 /**
  * HTTP/2 towards clients: whether it is offered, and the limits that keep one connection from costing the proxy
- * more than its share. Each HTTP/2 stream becomes one HTTP/1.1 exchange with a backend, routed, pinned and drained
- * like a request on an HTTP/1.1 connection. Immutable; the {@code with...} methods return a copy.
+ * more than its share. Each HTTP/2 stream becomes one exchange with a backend (over HTTP/1.1, or HTTP/2 as
+ * {@link BackendProtocols} says), routed, pinned and drained like a request on an HTTP/1.1 connection. Immutable;
+ * the {@code with...} methods return a copy.
  *
  * <pre>{@code
  * BlueGreenProxy.builder(admin)

@@ -61,6 +61,16 @@ public final class MeterNames {
      */
     public static final String RETRIES = "bluegreen.retries";
 
+    /**
+     * Counter: gRPC calls ended (requests with content type {@code application/grpc} on HTTP/2 streams), by the
+     * status the client sees. Tags {@link #COLOUR}, {@link #GRPC_STATUS}, {@link #SOURCE} ({@code backend},
+     * {@code proxy}, or {@code client} for a call the client cancelled). Registered at a combination's first call.
+     */
+    public static final String GRPC_CALLS = "bluegreen.grpc.calls";
+
+    /** Tag: a gRPC status code's name, such as {@code OK} or {@code UNAVAILABLE}. */
+    public static final String GRPC_STATUS = "grpc.status";
+
     /** Counter: requests whose copy shadow traffic sent to the idle colour. */
     public static final String MIRROR_REQUESTS = "bluegreen.mirror.requests";
     /** Counter: pairs of answers shadow traffic compared. Tag {@link #OUTCOME}: {@code matched} or {@code mismatched}. */
@@ -88,7 +98,10 @@ public final class MeterNames {
     public static final String COLOUR = "colour";
     /** Tag: the status class {@code 1xx}..{@code 5xx}, or {@code aborted} for an exchange cut short. */
     public static final String STATUS = "status";
-    /** Tag: {@code backend} (the backend's response) or {@code proxy} (the proxy's own 502/503/504). */
+    /**
+     * Tag: {@code backend} (the backend's response) or {@code proxy} (the proxy's own 502/503/504); for
+     * {@link #GRPC_CALLS} also {@code client}.
+     */
     public static final String SOURCE = "source";
     /** Tag: {@code idle}, {@code busy} or {@code draining} (any connection of a colour that is not live). */
     public static final String STATE = "state";

@@ -2,6 +2,8 @@ package dev.bluegreen.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.nio.file.Files;
@@ -23,7 +25,9 @@ import javax.net.ssl.TrustManagerFactory;
  *         .build();
  * }</pre>
  *
- * <p>The same settings apply to every backend of both colours. TLSv1.3 and TLSv1.2 only.
+ * <p>The same settings apply to every backend of both colours that speaks {@link BackendProtocol#HTTP1 HTTP/1.1} or
+ * {@link BackendProtocol#H2 h2} (which also needs the backend to pick {@code h2} through ALPN); {@code h2c} is
+ * cleartext. TLSv1.3 and TLSv1.2 only.
  */
 public final class UpstreamTls {
 
@@ -99,8 +103,23 @@ public final class UpstreamTls {
 
     /** The client context; an engine per connection is made with the backend's host for SNI and verification. */
     SslContext newClientContext() {
+        return newClientContext(false);
+    }
+
+    /**
+     * The client context, offering {@code h2} alone through ALPN when {@code http2} (RFC 9113 §3.2): a backend that
+     * picks nothing else is the only kind an HTTP/2 pool can use, and the connection checks it did pick {@code h2}.
+     */
+    SslContext newClientContext(boolean http2) {
         try {
-            return trust.trust(SslContextBuilder.forClient())
+            SslContextBuilder builder = trust.trust(SslContextBuilder.forClient());
+            if (http2) {
+                builder.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                        ApplicationProtocolNames.HTTP_2));
+            }
+            return builder
                     .sslProvider(SslEngines.preferred())
                     .protocols(TlsSettings.DEFAULT_PROTOCOLS)
                     // RFC 6125 / RFC 9110 §4.3.4: the name checked is the one the connection was made to.

@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 
 /**
  * Health checks, the switch guard that relies on them, passive ejection and pre-warming before a switch:
- * {@code --[no-]health-checks}, {@code --health-*}, {@code --min-healthy}, {@code --eject-after}, {@code --prewarm}.
+ * {@code --[no-]health-checks}, {@code --health-*} (among them {@code --health-grpc}), {@code --min-healthy},
+ * {@code --eject-after}, {@code --prewarm}.
  */
 public final class HealthOptions implements ProxyOptionGroup {
 
@@ -22,6 +23,14 @@ public final class HealthOptions implements ProxyOptionGroup {
     @Option(names = "--health-path", paramLabel = "PATH", defaultValue = HealthCheckSettings.DEFAULT_PATH,
             description = "The path the health checks GET; 2xx and 3xx pass (default: ${DEFAULT-VALUE}).")
     String healthPath;
+
+    // arity 0..1: "--health-grpc" alone asks about the server as a whole (the service ""), "--health-grpc=NAME" about
+    // one service.
+    @Option(names = "--health-grpc", paramLabel = "SERVICE", arity = "0..1", fallbackValue = "",
+            description = "Check with the standard gRPC health service (grpc.health.v1.Health/Check) instead of GET"
+                    + " --health-path: SERVING passes; =SERVICE asks about one service rather than the whole server."
+                    + " Needs --backend-protocol h2c or h2.")
+    String grpcService;
 
     @Option(names = "--health-interval", paramLabel = "DURATION", defaultValue = "2s",
             converter = Converters.DurationConverter.class,
@@ -62,11 +71,17 @@ public final class HealthOptions implements ProxyOptionGroup {
     public HealthOptions() {
     }
 
+    /** Whether the checks call the gRPC health service (on when {@code --health-grpc} is given). */
+    public boolean grpcChecks() {
+        return healthChecks && grpcService != null;
+    }
+
     @Override
     public void configureProxy(BlueGreenProxyBuilder proxy, OptionErrors errors) {
         if (healthChecks) {
-            HealthCheckSettings path = errors.check("--health-path", () -> HealthCheckSettings.defaults()
-                    .withPath(healthPath));
+            HealthCheckSettings path = grpcService != null
+                    ? errors.check("--health-grpc", () -> HealthCheckSettings.grpc().withGrpcService(grpcService))
+                    : errors.check("--health-path", () -> HealthCheckSettings.defaults().withPath(healthPath));
             HealthCheckSettings every = errors.check("--health-interval", () -> path.withInterval(healthInterval));
             HealthCheckSettings timed = errors.check("--health-timeout", () -> every.withTimeout(healthTimeout));
             HealthCheckSettings risen = errors.check("--health-rise",

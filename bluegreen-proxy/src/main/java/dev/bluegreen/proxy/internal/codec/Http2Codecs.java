@@ -1,12 +1,16 @@
 package dev.bluegreen.proxy.internal.codec;
 
 import dev.bluegreen.proxy.Http2Options;
+import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2Settings;
 import java.time.Duration;
 
-/** The HTTP/2 frame codec of a client connection, with the proxy's limits, configured in one place. */
+/**
+ * The HTTP/2 frame codecs, configured in one place: a client connection's (the server side, with the proxy's limits)
+ * and a backend connection's (the client side).
+ */
 public final class Http2Codecs {
 
     /**
@@ -21,8 +25,41 @@ public final class Http2Codecs {
     static final int MAX_QUEUED_CONTROL_FRAMES = 10_000;
     /** DATA frames without data in a row before the connection is closed (CVE-2019-9518). */
     static final int MAX_CONSECUTIVE_EMPTY_DATA_FRAMES = 2;
+    /**
+     * The largest response header list a backend may send, as on the HTTP/1.1 hop ({@link Http1Codecs#MAX_HEADER_SIZE}).
+     */
+    static final int UPSTREAM_MAX_HEADER_LIST_SIZE = Http1Codecs.MAX_HEADER_SIZE;
+    /**
+     * Each upstream stream's receive window: how much of a response the backend may send ahead of the client taking it.
+     * The protocol's default, which keeps the memory a slow client can pin small.
+     */
+    public static final int UPSTREAM_STREAM_WINDOW = Http2CodecUtil.DEFAULT_WINDOW_SIZE;
+    /** How long closing a connection to a backend waits, after its GOAWAY, for streams still under way. */
+    static final long UPSTREAM_CLOSE_GRACE_MILLIS = 5_000;
 
     private Http2Codecs() {
+    }
+
+    /**
+     * The codec of a connection to a backend. Server push is refused (SETTINGS_ENABLE_PUSH 0); headers are validated
+     * as on the client side; a stream opened beyond the backend's SETTINGS_MAX_CONCURRENT_STREAMS waits in the
+     * encoder rather than failing (the pool counts streams itself, but the backend may lower its limit at any time).
+     * {@code close()} sends GOAWAY and closes once the streams under way are done (the pool closes a connection only
+     * when it has none), bounded by {@link #UPSTREAM_CLOSE_GRACE_MILLIS}.
+     */
+    public static Http2FrameCodec upstream() {
+        Http2Settings settings = Http2Settings.defaultSettings()
+                .pushEnabled(false)
+                .maxHeaderListSize(UPSTREAM_MAX_HEADER_LIST_SIZE)
+                .initialWindowSize(UPSTREAM_STREAM_WINDOW);
+        return Http2FrameCodecBuilder.forClient()
+                .initialSettings(settings)
+                .validateHeaders(true)
+                .encoderEnforceMaxConcurrentStreams(true)
+                .encoderEnforceMaxQueuedControlFrames(MAX_QUEUED_CONTROL_FRAMES)
+                .decoderEnforceMaxSmallContinuationFrames(MAX_SMALL_CONTINUATION_FRAMES)
+                .gracefulShutdownTimeoutMillis(UPSTREAM_CLOSE_GRACE_MILLIS)
+                .build();
     }
 
     /**

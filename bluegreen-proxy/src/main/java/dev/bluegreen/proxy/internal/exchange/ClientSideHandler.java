@@ -50,6 +50,8 @@ public abstract class ClientSideHandler extends ChannelInboundHandlerAdapter imp
     private ChannelHandlerContext ctx;
     private LoopContext loop;
     private Exchange exchange;
+    /** The colour of the last exchange (or refusal for want of backends), once there is none under way. */
+    private Colour lastColour;
     private long epoch;
     private String clientIp;
     private boolean secure;
@@ -94,6 +96,7 @@ public abstract class ClientSideHandler extends ChannelInboundHandlerAdapter imp
         Exchange current = exchange;
         exchange = null;
         if (current != null) {
+            lastColour = current.colour();
             current.onClientClosed();
         }
         ctx.fireChannelInactive();
@@ -159,6 +162,7 @@ public abstract class ClientSideHandler extends ChannelInboundHandlerAdapter imp
         Route route = services.router().route(request, snapshot, previewListener);
         Environment environment = snapshot.environment(route.colour());
         if (environment.isEmpty()) {
+            lastColour = route.colour();
             answerEmptyPool(head, route);
             return;
         }
@@ -203,8 +207,20 @@ public abstract class ClientSideHandler extends ChannelInboundHandlerAdapter imp
 
     @Override
     public final void exchangeEnded(ChannelFuture lastWrite, boolean close) {
+        if (exchange != null) {
+            lastColour = exchange.colour();
+        }
         exchange = null;
         afterExchange(lastWrite, close);
+    }
+
+    /**
+     * The colour of the exchange under way, else of the last one (or of the pool that had no backend for the last
+     * request); {@code null} before the first request. Read on the connection's event loop.
+     */
+    public final Colour exchangeColour() {
+        Exchange current = exchange;
+        return current != null ? current.colour() : lastColour;
     }
 
     /**

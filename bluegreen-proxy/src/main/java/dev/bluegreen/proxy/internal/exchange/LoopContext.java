@@ -2,6 +2,7 @@ package dev.bluegreen.proxy.internal.exchange;
 
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.proxy.internal.drain.DrainParticipant;
+import dev.bluegreen.proxy.internal.upstream.LoopUpstreams;
 import dev.bluegreen.proxy.internal.upstream.UpstreamPools;
 import dev.bluegreen.proxy.internal.upstream.Upstreams;
 import io.netty.channel.EventLoop;
@@ -15,16 +16,21 @@ public final class LoopContext implements DrainParticipant {
 
     private final EventLoop eventLoop;
     private final ExchangeServices services;
-    private final UpstreamPools pools;
+    private final LoopUpstreams pools;
     private final Upstreams upstreams;
     private final ResponseHeadPolicy responseHeads;
     private final ActiveExchanges active = new ActiveExchanges();
     private final RetryBudget retryBudget = new RetryBudget();
     private int roundRobin;
 
-    /** A loop whose exchanges take their connections from its {@code pools}. */
+    /** A loop whose exchanges take their connections from its HTTP/1.1 {@code pools}. */
     public LoopContext(EventLoop eventLoop, ExchangeServices services, UpstreamPools pools) {
-        this(eventLoop, services, pools, pools);
+        this(eventLoop, services, LoopUpstreams.http1(pools));
+    }
+
+    /** A loop whose exchanges take their connections from {@code upstreams}, each colour's of its protocol. */
+    public LoopContext(EventLoop eventLoop, ExchangeServices services, LoopUpstreams upstreams) {
+        this(eventLoop, services, upstreams, upstreams);
     }
 
     /**
@@ -32,6 +38,10 @@ public final class LoopContext implements DrainParticipant {
      * @param upstreams where this loop's exchanges take their connections from
      */
     LoopContext(EventLoop eventLoop, ExchangeServices services, UpstreamPools pools, Upstreams upstreams) {
+        this(eventLoop, services, LoopUpstreams.http1(pools), upstreams);
+    }
+
+    private LoopContext(EventLoop eventLoop, ExchangeServices services, LoopUpstreams pools, Upstreams upstreams) {
         this.eventLoop = eventLoop;
         this.services = services;
         this.pools = pools;
@@ -50,8 +60,8 @@ public final class LoopContext implements DrainParticipant {
         return services;
     }
 
-    /** This loop's pools of connections to the backends. */
-    public UpstreamPools pools() {
+    /** This loop's connections to the backends, of every protocol. */
+    public LoopUpstreams pools() {
         return pools;
     }
 

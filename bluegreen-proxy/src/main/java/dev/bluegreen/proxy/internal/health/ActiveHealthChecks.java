@@ -3,11 +3,8 @@ package dev.bluegreen.proxy.internal.health;
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.proxy.HealthCheckSettings;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.handler.ssl.SslContext;
-import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,12 +20,6 @@ import java.util.function.Function;
  * ended, so a slow backend is never checked twice at once. Results go to the {@link HealthRegistry}.
  */
 public final class ActiveHealthChecks {
-
-    /**
-     * Set on the checks' bootstrap when the backends speak TLS ({@code upstreamTls}): each check then connects with
-     * TLS and verifies the backend as requests do.
-     */
-    public static final AttributeKey<SslContext> UPSTREAM_TLS = AttributeKey.valueOf("bluegreen.upstreamTls");
 
     /** One backend's periodic checks. */
     private static final class Schedule {
@@ -55,21 +46,21 @@ public final class ActiveHealthChecks {
     private final HealthRegistry registry;
     private final HealthCheckSettings settings;
     private final EventLoopGroup loops;
-    private final Bootstrap bootstrap;
+    private final HealthProbes probes;
     private final Function<Backend, CompletableFuture<InetSocketAddress>> addresses;
     private final Map<BackendHealthTracker, Schedule> schedules = new ConcurrentHashMap<>();
     private volatile boolean stopped;
 
     /**
-     * @param bootstrap a bootstrap with the transport's channel type; cloned onto a loop per check
+     * @param probes    how a check connects and what it asks, by the pool's protocol
      * @param addresses the address of a backend, resolved off the event loops
      */
-    public ActiveHealthChecks(HealthRegistry registry, HealthCheckSettings settings, EventLoopGroup loops,
-                              Bootstrap bootstrap, Function<Backend, CompletableFuture<InetSocketAddress>> addresses) {
+    public ActiveHealthChecks(HealthRegistry registry, EventLoopGroup loops, HealthProbes probes,
+                              Function<Backend, CompletableFuture<InetSocketAddress>> addresses) {
         this.registry = registry;
-        this.settings = settings;
+        this.settings = probes.settings();
         this.loops = loops;
-        this.bootstrap = bootstrap;
+        this.probes = probes;
         this.addresses = addresses;
     }
 
@@ -105,7 +96,7 @@ public final class ActiveHealthChecks {
         if (schedule.cancelled) {
             return;
         }
-        check(schedule.tracker.backend(), schedule.loop).thenAccept(result -> {
+        check(schedule.tracker.colour(), schedule.tracker.backend(), schedule.loop).thenAccept(result -> {
             if (schedule.cancelled) {
                 return;
             }
@@ -116,9 +107,9 @@ public final class ActiveHealthChecks {
         });
     }
 
-    private CompletableFuture<HealthProbe.Result> check(Backend backend, EventLoop loop) {
+    private CompletableFuture<HealthProbe.Result> check(Colour colour, Backend backend, EventLoop loop) {
         return addresses.apply(backend)
-                .thenCompose(address -> HealthProbe.run(bootstrap, loop, backend, address, settings))
+                .thenCompose(address -> probes.run(colour, loop, backend, address))
                 .exceptionally(error -> new HealthProbe.Result(false, "check failed: " + (error.getCause() != null
                         ? error.getCause() : error)));
     }
@@ -136,7 +127,7 @@ public final class ActiveHealthChecks {
             BackendHealthTracker tracker = registry.tracker(colour, backend);
             Schedule schedule = tracker == null ? null : schedules.get(tracker);
             EventLoop loop = schedule != null ? schedule.loop : (EventLoop) loops.next();
-            checks.add(check(backend, loop).thenApply(result -> {
+            checks.add(check(colour, backend, loop).thenApply(result -> {
                 if (tracker == null) {
                     return new Outcome(backend, result.passed(), result.reason());
                 }

@@ -44,24 +44,27 @@ final class HealthProbe extends SimpleChannelInboundHandler<HttpObject> {
 
     private final Backend backend;
     private final HealthCheckSettings settings;
+    private final SslContext tls;
     private final CompletableFuture<Result> result = new CompletableFuture<>();
     private ScheduledFuture<?> timer;
     private Channel channel;
 
-    private HealthProbe(Backend backend, HealthCheckSettings settings) {
+    private HealthProbe(Backend backend, HealthCheckSettings settings, SslContext tls) {
         this.backend = backend;
         this.settings = settings;
+        this.tls = tls;
     }
 
     /**
      * Checks {@code backend} at {@code address} from {@code loop}.
      *
      * @param bootstrap a bootstrap with the channel type set; it is cloned onto {@code loop}
+     * @param tls       TLS towards the backend (verified as requests verify it), or {@code null} for cleartext
      * @return the verdict; completes on {@code loop}, never exceptionally
      */
     static CompletableFuture<Result> run(Bootstrap bootstrap, EventLoop loop, Backend backend,
-                                         InetSocketAddress address, HealthCheckSettings settings) {
-        HealthProbe probe = new HealthProbe(backend, settings);
+                                         InetSocketAddress address, HealthCheckSettings settings, SslContext tls) {
+        HealthProbe probe = new HealthProbe(backend, settings, tls);
         int timeoutMillis = (int) Math.max(1, settings.timeout().toMillis());
         loop.execute(() -> probe.start(loop, bootstrap.clone(loop), address, timeoutMillis));
         return probe.result;
@@ -76,7 +79,6 @@ final class HealthProbe extends SimpleChannelInboundHandler<HttpObject> {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        SslContext tls = ch.attr(ActiveHealthChecks.UPSTREAM_TLS).get();
                         if (tls != null) {
                             ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), backend.host(), backend.port()));
                         }
@@ -105,7 +107,7 @@ final class HealthProbe extends SimpleChannelInboundHandler<HttpObject> {
         });
     }
 
-    private static String describe(Throwable cause) {
+    static String describe(Throwable cause) {
         if (cause instanceof ConnectTimeoutException) {
             return "connect timed out";
         }

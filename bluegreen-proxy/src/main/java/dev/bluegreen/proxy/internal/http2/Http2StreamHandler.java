@@ -1,7 +1,10 @@
 package dev.bluegreen.proxy.internal.http2;
 
+import dev.bluegreen.core.Colour;
 import dev.bluegreen.proxy.internal.exchange.ClientSideHandler;
 import dev.bluegreen.proxy.internal.exchange.LoopContexts;
+import dev.bluegreen.proxy.internal.grpc.GrpcCallRecorder;
+import dev.bluegreen.proxy.internal.grpc.GrpcCallSource;
 import dev.bluegreen.proxy.internal.request.ClientProtocol;
 import dev.bluegreen.proxy.internal.request.ErrorResponses;
 import dev.bluegreen.proxy.internal.request.RequestRejectedException;
@@ -25,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * idled and closed by {@link Http2ClientConnection}.
  *
  * <pre>
- * stream channel:  Http2StreamFrameToHttpObjectCodec → Http2StreamRequests → OneMessagePerRead → Http2StreamHandler
+ * stream channel:  Http2RequestDecoder → Http2StreamFrameToHttpObjectCodec → GrpcCallEnd → Http2StreamRequests
+ *                      → OneMessagePerRead → Http2StreamHandler
  * </pre>
  *
  * <ul>
@@ -37,7 +41,7 @@ import org.slf4j.LoggerFactory;
  *   <li>Interim responses go out as a HEADERS frame of their own (RFC 9113 §8.1); a stream never upgrades.</li>
  * </ul>
  */
-public final class Http2StreamHandler extends ClientSideHandler {
+public final class Http2StreamHandler extends ClientSideHandler implements GrpcCallRecorder {
 
     private static final Logger log = LoggerFactory.getLogger(Http2StreamHandler.class);
 
@@ -88,8 +92,21 @@ public final class Http2StreamHandler extends ClientSideHandler {
         }
     }
 
+    /**
+     * A reset of the stream. Also what a gRPC call cut short gets, unless {@link
+     * dev.bluegreen.proxy.internal.grpc.GrpcCallEnd} ends it first as {@code UNAVAILABLE}.
+     */
     private void reset(Http2Error error) {
         ctx().writeAndFlush(new DefaultHttp2ResetFrame(error)).addListener(written -> ctx().close());
+    }
+
+    /** A gRPC call on this stream ended: recorded against the colour that served it, if any did. */
+    @Override
+    public void callEnded(int status, GrpcCallSource source) {
+        Colour colour = exchangeColour();
+        if (colour != null && loop() != null) {
+            loop().services().recorder().get().grpcCallEnded(colour, status, source);
+        }
     }
 
     /** The stream's own connection is the HTTP/2 connection's business: a stream is never asked to drain. */

@@ -4,14 +4,18 @@ import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.Change;
 import dev.bluegreen.core.Colour;
+import dev.bluegreen.core.RoutingSnapshot;
 import dev.bluegreen.proxy.Drain;
 import dev.bluegreen.proxy.DrainReport;
+import dev.bluegreen.proxy.BackendProtocols;
+import dev.bluegreen.proxy.internal.ProtocolConfig;
 import dev.bluegreen.proxy.internal.ProxyConfig;
 import dev.bluegreen.proxy.internal.drain.DrainCoordinator;
 import dev.bluegreen.proxy.internal.exchange.ExchangeServices;
 import dev.bluegreen.proxy.internal.exchange.LoopContext;
 import dev.bluegreen.proxy.internal.exchange.LoopContexts;
 import dev.bluegreen.proxy.internal.health.ActiveHealthChecks;
+import dev.bluegreen.proxy.internal.health.HealthProbes;
 import dev.bluegreen.proxy.internal.health.HealthRegistry;
 import dev.bluegreen.proxy.internal.metrics.FailureLog;
 import dev.bluegreen.proxy.internal.metrics.ProxyCounters;
@@ -20,6 +24,8 @@ import dev.bluegreen.proxy.internal.mirror.Mirror;
 import dev.bluegreen.proxy.internal.mirror.MirrorTargets;
 import dev.bluegreen.proxy.internal.routing.Router;
 import dev.bluegreen.proxy.internal.upstream.BackendAddresses;
+import dev.bluegreen.proxy.internal.upstream.Http2Upstreams;
+import dev.bluegreen.proxy.internal.upstream.LoopUpstreams;
 import dev.bluegreen.proxy.internal.upstream.UpstreamPools;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
@@ -35,6 +41,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiPredicate;
 
 /**
  * The data plane of one running proxy, wired: the upstream bootstrap and the backends' addresses, the router, the
@@ -90,19 +97,38 @@ public final class DataPlane {
                 counters, recorder::get, failures, drains::liveColourChanges);
         for (EventExecutor executor : workers) {
             EventLoop loop = (EventLoop) executor;
-            UpstreamPools upstreams = new UpstreamPools(loop, upstreamBootstrap, config.protocols().upstreamTls(),
-                    counters, admin::snapshot, router::keepsNonLive, config.timeouts().rollbackWindow());
-            contexts.add(new LoopContext(loop, services, upstreams));
+            contexts.add(new LoopContext(loop, services, upstreams(loop, upstreamBootstrap, counters,
+                    router::keepsNonLive, config.timeouts().rollbackWindow())));
         }
         this.loops = new LoopContexts(contexts);
         this.mirror = config.mirror() == null ? null : mirror(config, workers, upstreamBootstrap);
         Bootstrap checks = new Bootstrap().channel(transport.socketChannelType())
                 .option(ChannelOption.TCP_NODELAY, true).resolver(NoopAddressResolverGroup.INSTANCE);
-        if (config.protocols().upstreamTls() != null) {
-            checks.attr(ActiveHealthChecks.UPSTREAM_TLS, config.protocols().upstreamTls());
-        }
-        this.healthChecks = config.health().checks() == null ? null : new ActiveHealthChecks(health,
-                config.health().checks(), workers, checks, this::address);
+        ProtocolConfig protocols = config.protocols();
+        this.healthChecks = config.health().checks() == null ? null : new ActiveHealthChecks(health, workers,
+                new HealthProbes(checks, config.health().checks(), protocols.backends(), protocols.upstreamTls(),
+                        protocols.upstreamH2Tls()), this::address);
+    }
+
+    /**
+     * One loop's connections to the backends: HTTP/1.1 pools always (their keep rules serve both kinds), HTTP/2
+     * connections when a pool speaks h2c or h2.
+     *
+     * @param counters       where the connections are counted
+     * @param keepsNonLive   whether a colour that is not live keeps its connections
+     * @param rollbackWindow how long a colour that stopped being live keeps its idle connections
+     */
+    private LoopUpstreams upstreams(EventLoop loop, Bootstrap upstreamBootstrap, ProxyCounters counters,
+                                    BiPredicate<RoutingSnapshot, Colour> keepsNonLive, Duration rollbackWindow) {
+        ProtocolConfig protocols = config.protocols();
+        UpstreamPools http1 = new UpstreamPools(loop, upstreamBootstrap, protocols.upstreamTls(), counters,
+                admin::snapshot, keepsNonLive, rollbackWindow);
+        BackendProtocols backends = protocols.backends();
+        Http2Upstreams http2 = backends.protocol(Colour.BLUE).http2() || backends.protocol(Colour.GREEN).http2()
+                ? new Http2Upstreams(loop, upstreamBootstrap, backends, protocols.upstreamH2Tls(), counters,
+                        http1::keeps, config.timeouts().connect())
+                : null;
+        return new LoopUpstreams(http1, http2, backends);
     }
 
     /**
@@ -113,9 +139,8 @@ public final class DataPlane {
         MirrorTargets targets = new MirrorTargets(admin::snapshot, config.health().tracksHealth() ? health : null,
                 addresses);
         ProxyCounters mirrorConnections = new ProxyCounters();
-        return new Mirror(config.mirror(), targets, workers, loop -> new UpstreamPools(loop, upstreamBootstrap,
-                config.protocols().upstreamTls(), mirrorConnections, admin::snapshot, targets::keepsConnections,
-                Duration.ZERO), Clock.systemUTC());
+        return new Mirror(config.mirror(), targets, workers, loop -> upstreams(loop, upstreamBootstrap,
+                mirrorConnections, targets::keepsConnections, Duration.ZERO), Clock.systemUTC());
     }
 
     /** The address of {@code backend}: the last known, or when its name resolves. */

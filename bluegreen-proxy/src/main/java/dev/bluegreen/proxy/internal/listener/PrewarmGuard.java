@@ -3,7 +3,7 @@ package dev.bluegreen.proxy.internal.listener;
 import dev.bluegreen.proxy.internal.exchange.LoopContext;
 import dev.bluegreen.proxy.internal.upstream.AcquireCallback;
 import dev.bluegreen.proxy.internal.upstream.Upstream;
-import dev.bluegreen.proxy.internal.upstream.UpstreamPools;
+import dev.bluegreen.proxy.internal.upstream.LoopUpstreams;
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.GuardContext;
@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The switch guard {@value #NAME}: before traffic moves to a pool, each event loop opens connections to each backend
- * of that pool and parks them in its upstream pools, so the first requests after the switch don't pay for connection
- * set-up. It never refuses: a backend that can't be reached is the healthy-target guard's business. It answers once
+ * of that pool (HTTP/1.1 or HTTP/2, as the pool speaks) and parks them in its upstream pools, so the first requests
+ * after the switch don't pay for connection set-up. It never refuses: a backend that can't be reached is the healthy-target guard's business. It answers once
  * every connect has ended, or after the connect timeout plus a second, whichever comes first.
  */
 public final class PrewarmGuard implements SwitchGuard {
@@ -67,7 +67,7 @@ public final class PrewarmGuard implements SwitchGuard {
      * many opened.
      */
     private void warm(LoopContext loop, Colour colour, List<Backend> backends, CompletableFuture<Integer> done) {
-        UpstreamPools pools = loop.pools();
+        LoopUpstreams pools = loop.pools();
         pools.startWarmWindow(colour);
         int[] pending = {0};
         int[] opened = {0};
@@ -77,7 +77,7 @@ public final class PrewarmGuard implements SwitchGuard {
                 // Not resolved yet (resolution happens at deploy, off the loops): nothing to warm.
                 continue;
             }
-            for (int i = pools.idleCount(colour, backend); i < connectionsPerBackend; i++) {
+            for (int i = pools.readyCount(colour, backend); i < connectionsPerBackend; i++) {
                 pending[0]++;
                 pools.connectNew(colour, backend, address, new AcquireCallback() {
                     @Override

@@ -1,10 +1,12 @@
 package dev.bluegreen.proxy.internal.listener;
 
 import dev.bluegreen.proxy.internal.ProtocolConfig;
+import dev.bluegreen.proxy.internal.grpc.GrpcCallEnd;
 import dev.bluegreen.proxy.internal.http2.Http2StreamRequests;
 import dev.bluegreen.proxy.internal.codec.Http2Codecs;
 import dev.bluegreen.proxy.internal.http2.Http2ClientConnection;
 import dev.bluegreen.proxy.internal.codec.Http1Codecs;
+import dev.bluegreen.proxy.internal.http1.Http1Trailers;
 import dev.bluegreen.proxy.internal.http1.RequestValidator;
 import dev.bluegreen.proxy.internal.http1.OneMessagePerRead;
 import dev.bluegreen.proxy.internal.request.RequestRules;
@@ -29,13 +31,14 @@ import java.util.function.Supplier;
  * Assembles a client connection's pipeline, and nothing else. The protocol decides its shape:
  *
  * <pre>
- * HTTP/1.1:        [tls →] reads: ReadActivity → http: HttpServerCodec → validate: RequestValidator
+ * HTTP/1.1:        [tls →] reads: ReadActivity → http: HttpServerCodec → trailers: Http1Trailers
+ *                                                   → validate: RequestValidator
  *                                                   → flow: OneMessagePerRead [→ mirror: MirrorHandler]
  *                                                   → proxy: Http1ClientConnection
  * HTTP/2:          [tls →] flush: FlushConsolidationHandler → h2: Http2FrameCodec → h2-streams: Http2MultiplexHandler
  *                                                   → h2-connection: Http2ClientConnection
  * each h2 stream:  h2-request-decoder: Http2RequestDecoder → http: Http2StreamFrameToHttpObjectCodec
- *                  → h2-request: Http2StreamRequests
+ *                  → grpc: GrpcCallEnd → h2-request: Http2StreamRequests
  *                                                   → flow: OneMessagePerRead [→ mirror: MirrorHandler]
  *                                                   → proxy: Http2StreamHandler
  * </pre>
@@ -102,6 +105,7 @@ public final class ProxyChannelInitializer extends ChannelInitializer<Channel> i
         RequestValidator validator = new RequestValidator(rules);
         pipeline.addLast("reads", validator.readActivity())
                 .addLast("http", Http1Codecs.client(rules.limits()))
+                .addLast("trailers", new Http1Trailers())
                 .addLast("validate", validator);
         addRequestHandlers(pipeline,
                 new Http1ClientConnection(plane.loops(), config.timeouts().clientIdle().toNanos()));
@@ -148,10 +152,12 @@ public final class ProxyChannelInitializer extends ChannelInitializer<Channel> i
     private void addHttp2StreamHandlers(Http2StreamChannel stream) {
         stream.config().setAutoRead(false);
         ChannelPipeline pipeline = stream.pipeline();
+        Http2StreamHandler handler = new Http2StreamHandler(plane.loops());
         pipeline.addLast("h2-request-decoder", new Http2RequestDecoder(recorder))
                 .addLast("http", streamCodec)
+                .addLast("grpc", new GrpcCallEnd(handler))
                 .addLast("h2-request", new Http2StreamRequests(config.requestRules()));
-        addRequestHandlers(pipeline, new Http2StreamHandler(plane.loops()));
+        addRequestHandlers(pipeline, handler);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.bluegreen.proxy.internal.metrics;
 
 import static dev.bluegreen.proxy.MeterNames.CODE;
 import static dev.bluegreen.proxy.MeterNames.COLOUR;
+import static dev.bluegreen.proxy.MeterNames.GRPC_STATUS;
 import static dev.bluegreen.proxy.MeterNames.OUTCOME;
 import static dev.bluegreen.proxy.MeterNames.SOURCE;
 import static dev.bluegreen.proxy.MeterNames.STATUS;
@@ -9,6 +10,8 @@ import static dev.bluegreen.proxy.MeterNames.STATUS;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.proxy.DrainReport;
 import dev.bluegreen.proxy.MeterNames;
+import dev.bluegreen.proxy.internal.grpc.GrpcCallSource;
+import dev.bluegreen.proxy.internal.grpc.GrpcStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -36,11 +39,19 @@ public final class MicrometerRecorder implements ProxyRecorder {
     private final Counter[] safetyNetReroutes;
     /** By colour, then 0 for a retry made and 1 for one the budget refused. */
     private final Counter[][] retries;
+    private final MeterRegistry registry;
+    /**
+     * By colour, gRPC status and {@link GrpcCallSource}; registered at first use, since most proxies carry no
+     * gRPC. A race registers the same counter twice, which the registry answers with the same meter.
+     */
+    private final Counter[][][] grpcCalls;
 
     /** @param percentileHistogram whether the duration timer publishes a percentile histogram */
     public MicrometerRecorder(MeterRegistry registry, boolean percentileHistogram) {
+        this.registry = registry;
         Colour[] colours = Colour.values();
         DrainReport.Outcome[] outcomes = DrainReport.Outcome.values();
+        grpcCalls = new Counter[colours.length][GrpcStatus.MAX + 1][GrpcCallSource.values().length];
         requests = new Counter[colours.length][STATUS_CLASSES.length][SOURCES.length];
         durations = new Timer[colours.length];
         requestBytes = new Counter[colours.length];
@@ -124,6 +135,20 @@ public final class MicrometerRecorder implements ProxyRecorder {
     @Override
     public void upstreamRetried(Colour colour, boolean withinBudget) {
         retries[colour.ordinal()][withinBudget ? 0 : 1].increment();
+    }
+
+    @Override
+    public void grpcCallEnded(Colour colour, int status, GrpcCallSource source) {
+        Counter counter = grpcCalls[colour.ordinal()][status][source.ordinal()];
+        if (counter == null) {
+            counter = Counter.builder(MeterNames.GRPC_CALLS)
+                    .description("gRPC calls ended, by the colour that served them and the status the client saw")
+                    .tags(COLOUR, colour.label(), GRPC_STATUS, GrpcStatus.name(status),
+                            SOURCE, source.name().toLowerCase(Locale.ROOT))
+                    .register(registry);
+            grpcCalls[colour.ordinal()][status][source.ordinal()] = counter;
+        }
+        counter.increment();
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.bluegreen.proxy.internal.metrics;
 
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.proxy.DrainReport;
+import dev.bluegreen.proxy.internal.grpc.GrpcCallSource;
 
 /**
  * Where the data plane reports what metrics count: one call per exchange, one per drain. Called on event loops, so
@@ -58,6 +59,16 @@ public interface ProxyRecorder {
     default void requestRejected(int status) {
     }
 
+    /**
+     * A gRPC call ended.
+     *
+     * @param colour the colour of the exchange that served it
+     * @param status its gRPC status code as the client sees it, 0-16
+     * @param source who decided it
+     */
+    default void grpcCallEnded(Colour colour, int status, GrpcCallSource source) {
+    }
+
     /** Both {@code first} and {@code second}, in that order. */
     static ProxyRecorder both(ProxyRecorder first, ProxyRecorder second) {
         if (first == NONE) {
@@ -93,6 +104,12 @@ public interface ProxyRecorder {
             public void requestRejected(int status) {
                 first.requestRejected(status);
                 second.requestRejected(status);
+            }
+
+            @Override
+            public void grpcCallEnded(Colour colour, int status, GrpcCallSource source) {
+                first.grpcCallEnded(colour, status, source);
+                second.grpcCallEnded(colour, status, source);
             }
         };
     }

@@ -6,7 +6,7 @@ import dev.bluegreen.core.RoutingSnapshot;
 import dev.bluegreen.core.SwitchGuard;
 import dev.bluegreen.proxy.MirrorReport;
 import dev.bluegreen.proxy.MirrorSettings;
-import dev.bluegreen.proxy.internal.upstream.UpstreamPools;
+import dev.bluegreen.proxy.internal.upstream.LoopUpstreams;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
@@ -48,7 +48,7 @@ public final class Mirror {
      * @param clock   when mismatches happened, for the samples
      */
     public Mirror(MirrorSettings settings, MirrorTargets targets, Iterable<EventExecutor> workers,
-                  Function<EventLoop, UpstreamPools> pools, Clock clock) {
+                  Function<EventLoop, LoopUpstreams> pools, Clock clock) {
         this.settings = settings;
         this.targets = targets;
         this.statistics = new MirrorStatistics(settings);

@@ -1,7 +1,7 @@
 package dev.bluegreen.proxy.internal.mirror;
 
 import dev.bluegreen.core.Backend;
-import dev.bluegreen.proxy.internal.upstream.UpstreamPools;
+import dev.bluegreen.proxy.internal.upstream.LoopUpstreams;
 import io.netty.channel.EventLoop;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,7 +24,7 @@ final class MirrorLoop {
     static final long DOWN_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final EventLoop eventLoop;
-    private final UpstreamPools pools;
+    private final LoopUpstreams pools;
     private final int maxInFlight;
     private final List<MirrorCall> inFlight = new ArrayList<>();
     private final Map<Backend, Long> downUntilNanos = new HashMap<>();
@@ -34,7 +34,7 @@ final class MirrorLoop {
     private volatile int inFlightCount;
     private volatile long bufferedBytes;
 
-    MirrorLoop(EventLoop eventLoop, UpstreamPools pools, int maxInFlight) {
+    MirrorLoop(EventLoop eventLoop, LoopUpstreams pools, int maxInFlight) {
         this.eventLoop = eventLoop;
         this.pools = pools;
         this.maxInFlight = maxInFlight;
@@ -44,8 +44,8 @@ final class MirrorLoop {
         return eventLoop;
     }
 
-    /** This loop's connections to the idle colour's backends. */
-    UpstreamPools pools() {
+    /** This loop's connections to the idle colour's backends (HTTP/1.1 or HTTP/2, as the colour speaks). */
+    LoopUpstreams pools() {
         return pools;
     }
 

@@ -10,6 +10,7 @@ import dev.bluegreen.proxy.MirrorSettings;
 import dev.bluegreen.proxy.internal.metrics.ProxyCounters;
 import dev.bluegreen.proxy.internal.request.ErrorResponses;
 import dev.bluegreen.proxy.internal.upstream.BackendAddresses;
+import dev.bluegreen.proxy.internal.upstream.LoopUpstreams;
 import dev.bluegreen.proxy.internal.upstream.UpstreamPools;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -68,8 +69,8 @@ class MirrorHandlerTest {
         MirrorTargets targets = new MirrorTargets(admin::snapshot, null, addresses);
         Bootstrap bootstrap = new Bootstrap().channel(NioSocketChannel.class);
         mirror = new Mirror(settings, targets, List.of((EventExecutor) channel.eventLoop()),
-                loop -> new UpstreamPools(loop, bootstrap, null, new ProxyCounters(), admin::snapshot,
-                        targets::keepsConnections, Duration.ZERO), Clock.systemUTC());
+                loop -> LoopUpstreams.http1(new UpstreamPools(loop, bootstrap, null, new ProxyCounters(),
+                        admin::snapshot, targets::keepsConnections, Duration.ZERO)), Clock.systemUTC());
         ChannelHandler clientSide = new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {

@@ -1,0 +1,290 @@
+package dev.bluegreen.proxy.internal.health;
+
+import dev.bluegreen.core.Backend;
+import dev.bluegreen.proxy.HealthCheckSettings;
+import dev.bluegreen.proxy.internal.codec.Http2Codecs;
+import dev.bluegreen.proxy.internal.codec.RefusedPush;
+import dev.bluegreen.proxy.internal.grpc.GrpcHeaders;
+import dev.bluegreen.proxy.internal.grpc.GrpcHealthMessages;
+import dev.bluegreen.proxy.internal.grpc.GrpcStatus;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One active check of one backend that speaks HTTP/2, on one event loop: a new connection (h2c with prior knowledge,
+ * or TLS where the backend must pick h2 through ALPN), one stream, and the verdict. An HTTP check sends
+ * {@code GET <path>} and judges the response's status; a gRPC check calls {@code grpc.health.v1.Health/Check} and
+ * passes only on {@code grpc-status 0} with {@code SERVING}. Nothing blocks; the whole check, connect included, is
+ * bounded by the settings' timeout.
+ *
+ * <pre>
+ * check connection:  [SslHandler →] Http2FrameCodec → Http2MultiplexHandler → (connection frames released)
+ * its one stream:    Http2StreamFrameToHttpObjectCodec → Http2HealthProbe.Answer
+ * </pre>
+ */
+final class Http2HealthProbe {
+
+    private static final String NO_H2 = "the backend did not agree to h2 through ALPN";
+    /** The most body bytes a gRPC check reads: a health answer is a few bytes. */
+    private static final int MAX_ANSWER_BYTES = 1024;
+
+    private final Backend backend;
+    private final HealthCheckSettings settings;
+    private final SslContext tls;
+    private final CompletableFuture<HealthProbe.Result> result = new CompletableFuture<>();
+    private ScheduledFuture<?> timer;
+    private Channel channel;
+
+    private Http2HealthProbe(Backend backend, HealthCheckSettings settings, SslContext tls) {
+        this.backend = backend;
+        this.settings = settings;
+        this.tls = tls;
+    }
+
+    /**
+     * Checks {@code backend} at {@code address} from {@code loop}.
+     *
+     * @param bootstrap a bootstrap with the channel type set; it is cloned onto {@code loop}
+     * @param tls       TLS offering h2 through ALPN, or {@code null} for h2c
+     * @return the verdict; completes on {@code loop}, never exceptionally
+     */
+    static CompletableFuture<HealthProbe.Result> run(Bootstrap bootstrap, EventLoop loop, Backend backend,
+                                                     InetSocketAddress address, HealthCheckSettings settings,
+                                                     SslContext tls) {
+        Http2HealthProbe probe = new Http2HealthProbe(backend, settings, tls);
+        int timeoutMillis = (int) Math.max(1, settings.timeout().toMillis());
+        loop.execute(() -> probe.start(loop, bootstrap.clone(loop), address, timeoutMillis));
+        return probe.result;
+    }
+
+    private void start(EventLoop loop, Bootstrap bootstrap, InetSocketAddress address, int timeoutMillis) {
+        timer = loop.schedule(
+                () -> finish(false, "timed out after " + timeoutMillis + " ms"), timeoutMillis, TimeUnit.MILLISECONDS);
+        ChannelFuture connect = bootstrap
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMillis)
+                .option(ChannelOption.AUTO_READ, true)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        if (tls != null) {
+                            // The HTTP/2 handlers come once the handshake has agreed to h2 (nothing written before).
+                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), backend.host(), backend.port()));
+                        } else {
+                            addHttp2Handlers(ch);
+                        }
+                    }
+                })
+                .connect(address);
+        channel = connect.channel();
+        channel.closeFuture().addListener(closed -> finish(false, closedReason()));
+        connect.addListener(future -> {
+            if (!future.isSuccess()) {
+                finish(false, HealthProbe.describe(future.cause()));
+                return;
+            }
+            SslHandler handshaking = channel.pipeline().get(SslHandler.class);
+            if (handshaking == null) {
+                openStream();
+                return;
+            }
+            handshaking.handshakeFuture().addListener(handshake -> {
+                if (!handshake.isSuccess()) {
+                    finish(false, "TLS handshake failed: " + handshake.cause().getMessage());
+                } else if (!ApplicationProtocolNames.HTTP_2.equals(handshaking.applicationProtocol())) {
+                    finish(false, NO_H2);
+                } else if (channel.isActive()) {
+                    addHttp2Handlers(channel);
+                    openStream();
+                }
+            });
+        });
+    }
+
+    /** Why the connection closed before an answer, as far as the TLS handshake tells. */
+    private String closedReason() {
+        SslHandler handshaking = channel.pipeline().get(SslHandler.class);
+        if (handshaking != null) {
+            io.netty.util.concurrent.Future<Channel> handshake = handshaking.handshakeFuture();
+            if (!handshake.isDone()) {
+                return "closed during the TLS handshake";
+            }
+            if (!handshake.isSuccess()) {
+                return "TLS handshake failed: " + handshake.cause().getMessage();
+            }
+            if (!ApplicationProtocolNames.HTTP_2.equals(handshaking.applicationProtocol())) {
+                return NO_H2;
+            }
+        }
+        return "closed before responding";
+    }
+
+    private static void addHttp2Handlers(Channel channel) {
+        channel.pipeline().addLast("h2", Http2Codecs.upstream())
+                .addLast("h2-streams", new Http2MultiplexHandler(RefusedPush.INSTANCE))
+                .addLast("connection-frames", new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        // SETTINGS, PING, GOAWAY: the frame codec has acted on them; nothing more to do here.
+                        ReferenceCountUtil.release(msg);
+                    }
+                });
+    }
+
+    private void openStream() {
+        new Http2StreamChannelBootstrap(channel)
+                .handler(new ChannelInitializer<Http2StreamChannel>() {
+                    @Override
+                    protected void initChannel(Http2StreamChannel stream) {
+                        stream.pipeline().addLast("http", new Http2StreamFrameToHttpObjectCodec(false))
+                                .addLast("answer", new Answer());
+                    }
+                })
+                .open()
+                .addListener(opened -> {
+                    if (!opened.isSuccess()) {
+                        finish(false, "could not open a stream: " + opened.cause().getMessage());
+                        return;
+                    }
+                    Channel stream = (Channel) opened.getNow();
+                    stream.writeAndFlush(request(stream)).addListener(written -> {
+                        if (!written.isSuccess()) {
+                            finish(false, "could not send the check: " + written.cause().getMessage());
+                        }
+                    });
+                });
+    }
+
+    private FullHttpRequest request(Channel stream) {
+        FullHttpRequest request;
+        if (settings.isGrpc()) {
+            ByteBuf body = GrpcHealthMessages.checkRequest(stream.alloc(), settings.grpcService());
+            request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, settings.path(), body);
+            request.headers()
+                    .set(HttpHeaderNames.CONTENT_TYPE, GrpcHeaders.APPLICATION_GRPC)
+                    .set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS)
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        } else {
+            request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, settings.path(),
+                    Unpooled.EMPTY_BUFFER);
+        }
+        request.headers()
+                .set(HttpHeaderNames.HOST, backend.authority())
+                .set(HttpHeaderNames.USER_AGENT, "bluegreen-health-check");
+        return request;
+    }
+
+    /** The one stream's response, judged as it arrives. */
+    private final class Answer extends SimpleChannelInboundHandler<HttpObject> {
+
+        private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
+            // SimpleChannelInboundHandler releases every message.
+            if (msg instanceof HttpResponse response) {
+                int status = response.status().code();
+                if (status >= 100 && status < 200) {
+                    return;
+                }
+                if (!settings.isGrpc()) {
+                    finish(settings.passes(status), "status " + status);
+                    return;
+                }
+                if (status != 200) {
+                    finish(false, "status " + status);
+                    return;
+                }
+                if (GrpcHeaders.isTrailersOnly(status, response.headers())) {
+                    judgeCall(response.headers());
+                    return;
+                }
+            }
+            if (msg instanceof HttpContent content && settings.isGrpc()) {
+                ByteBuf bytes = content.content();
+                if (body.size() + bytes.readableBytes() > MAX_ANSWER_BYTES) {
+                    finish(false, "a health answer of more than " + MAX_ANSWER_BYTES + " bytes");
+                    return;
+                }
+                byte[] copy = new byte[bytes.readableBytes()];
+                bytes.getBytes(bytes.readerIndex(), copy);
+                body.writeBytes(copy);
+                if (msg instanceof LastHttpContent last) {
+                    judgeCall(last.trailingHeaders());
+                }
+            }
+        }
+
+        /** The call ended with {@code fields} (its trailers): its status, then the answer. */
+        private void judgeCall(HttpHeaders fields) {
+            int status = GrpcHeaders.status(fields);
+            if (status != GrpcStatus.OK) {
+                finish(false, status < 0 ? "no grpc-status" : "grpc-status " + status + " ("
+                        + GrpcStatus.name(status) + ")");
+                return;
+            }
+            try {
+                int serving = GrpcHealthMessages.servingStatus(body.toByteArray());
+                finish(serving == GrpcHealthMessages.SERVING, GrpcHealthMessages.statusName(serving));
+            } catch (IllegalArgumentException malformed) {
+                finish(false, malformed.getMessage());
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            finish(false, "the stream closed before the answer ended");
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            finish(false, "failed: " + cause.getMessage());
+        }
+    }
+
+    /** The first verdict wins; the connection closes either way. */
+    private void finish(boolean passed, String reason) {
+        if (result.isDone()) {
+            return;
+        }
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        if (channel != null) {
+            channel.close();
+        }
+        result.complete(new HealthProbe.Result(passed, reason));
+    }
+}

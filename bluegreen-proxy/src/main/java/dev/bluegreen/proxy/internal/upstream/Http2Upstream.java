@@ -1,0 +1,247 @@
+package dev.bluegreen.proxy.internal.upstream;
+
+import dev.bluegreen.core.Backend;
+import dev.bluegreen.core.Colour;
+import dev.bluegreen.proxy.internal.grpc.GrpcHeaders;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.HttpConversionUtil;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One stream of an HTTP/2 connection to a backend, as the exchange using it sees it: the request goes out as HTTP/1.1
+ * messages that the stream codec turns into frames, the response comes back the same way. It serves one exchange and
+ * is never reused: {@link #release} closes the stream (with {@code RST_STREAM CANCEL} if it is not done).
+ *
+ * <pre>
+ * upstream stream:  Http2StreamFrameToHttpObjectCodec → Http2Upstream ⇄ the exchange (an UpstreamListener)
+ * </pre>
+ *
+ * <p>What the stream codec hands up is made to look like what the HTTP/1.1 codec would: a response that ends with its
+ * HEADERS frame (a 1xx, a body-less answer, a gRPC "trailers-only" answer) becomes a head and an end, the end carrying
+ * the gRPC status fields as trailers (gRPC over HTTP/2, "Trailers-Only"); the codec's stream-id header is dropped.
+ * A gRPC request gets {@code te: trailers}, which gRPC servers expect to see (the proxy relays trailers).
+ */
+final class Http2Upstream extends ChannelInboundHandlerAdapter implements Upstream {
+
+    private static final Logger log = LoggerFactory.getLogger(Http2Upstream.class);
+    private static final String STREAM_ID = HttpConversionUtil.ExtensionHeaderNames.STREAM_ID.text().toString();
+
+    private final Colour colour;
+    private final Backend backend;
+    private final boolean reused;
+    private final Runnable onClosed;
+    private Channel channel;
+    private UpstreamListener listener;
+    private boolean closed;
+
+    /**
+     * @param reused   whether its connection carried streams before it (a connection the backend may have closed)
+     * @param onClosed runs once, when the stream is closed (its connection counts its streams)
+     */
+    Http2Upstream(Colour colour, Backend backend, boolean reused, Runnable onClosed) {
+        this.colour = colour;
+        this.backend = backend;
+        this.reused = reused;
+        this.onClosed = onClosed;
+    }
+
+    @Override
+    public Colour colour() {
+        return colour;
+    }
+
+    @Override
+    public Backend backend() {
+        return backend;
+    }
+
+    @Override
+    public boolean reused() {
+        return reused;
+    }
+
+    @Override
+    public void attach(UpstreamListener listener) {
+        this.listener = listener;
+    }
+
+    @Override
+    public void detach() {
+        listener = null;
+    }
+
+    @Override
+    public void write(HttpObject message) {
+        prepare(message);
+        channel.write(message, channel.voidPromise());
+    }
+
+    @Override
+    public void writeAndFlush(HttpObject message) {
+        prepare(message);
+        channel.writeAndFlush(message, channel.voidPromise());
+    }
+
+    private static void prepare(HttpObject message) {
+        if (message instanceof HttpRequest request && GrpcHeaders.isGrpc(request.headers())) {
+            // The TE of the client's request was stripped as hop-by-hop; gRPC's own rule puts it back on this hop.
+            request.headers().set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
+        }
+    }
+
+    @Override
+    public void read() {
+        channel.read();
+    }
+
+    @Override
+    public boolean isWritable() {
+        return channel.isWritable();
+    }
+
+    @Override
+    public void release(boolean reusable) {
+        // A stream serves one exchange. Closing a stream that is done sends nothing; one that is not is reset (CANCEL),
+        // which ends only this stream, not its connection.
+        listener = null;
+        channel.close();
+    }
+
+    @Override
+    public Channel startTunnel() {
+        throw new IllegalStateException("an HTTP/2 stream to a backend does not switch protocols (RFC 9113 §8.6)");
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof FullHttpResponse full) {
+            try {
+                deliverWhole(full);
+            } finally {
+                full.release();
+            }
+        } else if (msg instanceof HttpResponse response) {
+            response.headers().remove(STREAM_ID);
+            deliver(response);
+        } else if (msg instanceof HttpContent content) {
+            deliver(content);
+        } else {
+            // A RST_STREAM or another frame the stream codec does not decode: the stream's close follows.
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /** A response that ended with its HEADERS frame: a head and an end, as the HTTP/1.1 codec would give them. */
+    private void deliverWhole(FullHttpResponse full) {
+        full.headers().remove(STREAM_ID);
+        HttpResponse head = new DefaultHttpResponse(full.protocolVersion(), full.status());
+        LastHttpContent end = new DefaultLastHttpContent();
+        if (GrpcHeaders.isTrailersOnly(full.status().code(), full.headers())) {
+            // gRPC's Trailers-Only: all but the content type are the call's trailers, and must reach a gRPC client
+            // as trailers (a HEADERS frame that ends the stream), not as the head of a response with no end.
+            head.headers().set(HttpHeaderNames.CONTENT_TYPE, full.headers().get(HttpHeaderNames.CONTENT_TYPE));
+            end.trailingHeaders().set(full.headers()).remove(HttpHeaderNames.CONTENT_TYPE);
+        } else {
+            head.headers().set(full.headers());
+        }
+        if (deliver(head)) {
+            deliver(end);
+        }
+    }
+
+    /** @return whether a listener took it (else it was released) */
+    private boolean deliver(HttpObject message) {
+        UpstreamListener current = listener;
+        if (current == null) {
+            ReferenceCountUtil.release(message);
+            return false;
+        }
+        current.onUpstreamMessage(message);
+        return true;
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        UpstreamListener current = listener;
+        if (current != null) {
+            current.onUpstreamReadComplete();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        UpstreamListener current = listener;
+        if (current != null && ctx.channel().isWritable()) {
+            current.onUpstreamWritable();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        // A GOAWAY that leaves this stream out (it was not processed): the connection closes it next, and the
+        // exchange hears of it as a close before any response.
+        ReferenceCountUtil.release(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        streamClosed();
+        UpstreamListener current = listener;
+        listener = null;
+        if (current != null) {
+            current.onUpstreamClosed();
+        }
+    }
+
+    /** The stream is gone: its connection counts one stream less. Runs once. */
+    void streamClosed() {
+        if (!closed) {
+            closed = true;
+            onClosed.run();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException || cause.getCause() instanceof SSLException
+                || Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
+            log.debug("{}: HTTP/2 stream to {}/{} failed", ctx.channel(), colour.label(), backend, cause);
+        } else {
+            log.warn("{}: HTTP/2 stream to {}/{} failed in the proxy", ctx.channel(), colour.label(), backend, cause);
+        }
+        UpstreamListener current = listener;
+        if (current != null) {
+            current.onUpstreamFailure(cause);
+        }
+        ctx.close();
+    }
+
+    @Override
+    public String toString() {
+        return colour.label() + "/" + backend + " " + channel;
+    }
+}
