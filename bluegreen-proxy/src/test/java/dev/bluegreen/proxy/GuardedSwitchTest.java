@@ -73,9 +73,10 @@ class GuardedSwitchTest {
     @Test
     void aBackendNeverChecked_doesNotCount_evenThoughItWouldTakeTraffic() {
         // An hour between checks, and a backend that never answers: its first check is still under way.
-        try (ProxyFixture fixture = ProxyFixture.start(1, 1, builder -> builder.healthChecks(
-                HealthCheckTest.FAST.withInterval(Duration.ofHours(1)).withTimeout(Duration.ofMillis(500))))) {
-            fixture.green().neverRespond();
+        // Silent from before the proxy starts: its first check can't have answered by the time the test looks.
+        try (ProxyFixture fixture = ProxyFixture.start(1, 1, backends -> backends.green().neverRespond(),
+                builder -> builder.healthChecks(HealthCheckTest.FAST.withInterval(Duration.ofHours(1))
+                        .withTimeout(Duration.ofMillis(500))))) {
             Backend green = ProxyFixture.backends(fixture.green).get(0);
             assertThat(fixture.proxy.health(Colour.GREEN, green).state()).isEqualTo(HealthState.UNKNOWN);
 

@@ -21,12 +21,19 @@ final class ProxyFixture implements AutoCloseable {
     final BlueGreenProxy proxy;
 
     private ProxyFixture(int bluePoolSize, int greenPoolSize, UnaryOperator<BlueGreenProxyBuilder> options) {
+        this(bluePoolSize, greenPoolSize, backends -> { }, options);
+    }
+
+    /** @param beforeStart sets the backends up before the proxy (and its first health checks) starts */
+    private ProxyFixture(int bluePoolSize, int greenPoolSize, java.util.function.Consumer<ProxyFixture> beforeStart,
+                         UnaryOperator<BlueGreenProxyBuilder> options) {
         for (int i = 1; i <= bluePoolSize; i++) {
             blue.add(TestBackend.start("blue-" + i));
         }
         for (int i = 1; i <= greenPoolSize; i++) {
             green.add(TestBackend.start("green-" + i));
         }
+        beforeStart.accept(this);
         admin = BlueGreen.builder()
                 .blue("v1", backends(blue))
                 .green("v2", backends(green))
@@ -55,6 +62,12 @@ final class ProxyFixture implements AutoCloseable {
 
     static ProxyFixture start(int bluePoolSize, int greenPoolSize, UnaryOperator<BlueGreenProxyBuilder> options) {
         return new ProxyFixture(bluePoolSize, greenPoolSize, options);
+    }
+
+    /** As {@link #start(int, int, UnaryOperator)}, with {@code beforeStart} run on the backends first. */
+    static ProxyFixture start(int bluePoolSize, int greenPoolSize, java.util.function.Consumer<ProxyFixture> beforeStart,
+                              UnaryOperator<BlueGreenProxyBuilder> options) {
+        return new ProxyFixture(bluePoolSize, greenPoolSize, beforeStart, options);
     }
 
     static List<Backend> backends(List<TestBackend> servers) {
