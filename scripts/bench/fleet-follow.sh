@@ -68,8 +68,10 @@ fi
 
 PIDS=()
 cleanup() {
-    for pid in "${PIDS[@]}"; do
-        kill "$pid" 2>/dev/null || true
+    # Last started first: the proxies stop before ZooKeeper, so their logs end without reconnection noise.
+    local i
+    for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
+        kill "${PIDS[$i]}" 2>/dev/null || true
     done
     for pid in "${PIDS[@]}"; do
         wait "$pid" 2>/dev/null || true

@@ -60,7 +60,8 @@ class Follower:
 
     def send(self):
         self.sent_ns = time.perf_counter_ns()
-        request = b"GET " + self.path + b" HTTP/1.1\r\nHost: bench\r\n\r\n"
+        # The address as Host: the admin endpoint refuses any other name (DNS-rebinding defence).
+        request = b"GET " + self.path + b" HTTP/1.1\r\nHost: %s:%d\r\n\r\n" % (self.address[0].encode(), self.address[1])
         try:
             self.sock.sendall(request)
         except BlockingIOError:
@@ -104,8 +105,8 @@ class Follower:
 def switch(admin, colour):
     connection = socket.create_connection(admin, timeout=30)
     try:
-        connection.sendall(("POST /switch?to=%s&actor=fleet-follow&reason=bench HTTP/1.1\r\nHost: bench\r\n"
-                            "Content-Length: 0\r\nConnection: close\r\n\r\n" % colour).encode())
+        connection.sendall(("POST /switch?to=%s&actor=fleet-follow&reason=bench HTTP/1.1\r\nHost: %s:%d\r\n"
+                            "Content-Length: 0\r\nConnection: close\r\n\r\n" % (colour, admin[0], admin[1])).encode())
         answer = b""
         while True:
             data = connection.recv(65536)
