@@ -1,13 +1,17 @@
 package dev.bluegreen.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bluegreen.testing.GrpcTestServer;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,7 +30,8 @@ import picocli.CommandLine;
 /**
  * The standalone runner in front of two gRPC servers with the standard health service,
  * {@code --backend-protocol h2c --health-grpc}: unary and streaming calls across 40 switches through the admin
- * endpoint (each judged by the gRPC health check), and not one fails.
+ * endpoint (each judged by the gRPC health check), and not one fails; a stream still open at {@code --drain-timeout}
+ * ends with UNAVAILABLE.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ProxyCommandGrpcTest {
@@ -123,6 +128,30 @@ class ProxyCommandGrpcTest {
     }
 
     @Test
+    void aStreamStillOpenAtTheDrainTimeout_endsWithUnavailable() throws Exception {
+        StandaloneProxy proxy = start("--backend-protocol", "h2c", "--health-grpc", "--health-interval", "200ms",
+                "--drain-timeout", "300ms");
+        ManagedChannel channel = GrpcTestServer.channel(port(proxy.proxyUrl()));
+        try {
+            Iterator<byte[]> held = ClientCalls.blockingServerStreamingCall(channel, GrpcTestServer.HOLD,
+                    CallOptions.DEFAULT.withDeadlineAfter(DEADLINE.toMillis(), TimeUnit.MILLISECONDS), new byte[0]);
+            assertThat(GrpcTestServer.text(held.next())).as("the stream's first message").isEqualTo("blue");
+
+            var switched = http.post(proxy.adminUrl().orElseThrow() + "/switch?to=green");
+            assertThat(switched.statusCode()).as("switch: %s", switched.body()).isEqualTo(200);
+
+            // Held open by blue until cancelled: only the drain deadline ends it, well before the call's own deadline.
+            assertThatThrownBy(held::hasNext)
+                    .isInstanceOfSatisfying(StatusRuntimeException.class,
+                            cut -> assertThat(cut.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+            assertThat(GrpcTestServer.which(channel, DEADLINE)).as("a new call after the switch").isEqualTo("green");
+        } finally {
+            channel.shutdownNow();
+            proxy.stop().get(20, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void grpcChecksOfAnHttp1Pool_andUnknownProtocols_areRefusedAsUsageErrors() {
         assertThat(RunnerUsage.refused("--health-grpc"))
                 .contains("Invalid value for option '--health-grpc'", "--backend-protocol http1", "h2c or h2");
@@ -130,5 +159,7 @@ class ProxyCommandGrpcTest {
                 .contains("--backend-protocol", "'http2' (expected: http1, h2c or h2)");
         assertThat(RunnerUsage.refused("--backend-protocol", "h2c", "--backend-ca", "ca.pem"))
                 .contains("Invalid value for option '--backend-ca'", "h2c");
+        assertThat(RunnerUsage.refused("--drain-timeout", "0s"))
+                .contains("--drain-timeout", "drainTimeout");
     }
 }

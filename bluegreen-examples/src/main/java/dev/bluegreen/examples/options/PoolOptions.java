@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 /**
  * The two pools, their version labels, the colour live at the start, and how long the proxy waits on their backends:
  * {@code --blue}, {@code --green}, {@code --live}, {@code --blue-version}, {@code --green-version},
- * {@code --connect-timeout}, {@code --response-timeout}, {@code --rollback-window}.
+ * {@code --connect-timeout}, {@code --response-timeout}, {@code --drain-timeout}, {@code --rollback-window}.
  */
 public final class PoolOptions implements ProxyOptionGroup {
 
@@ -49,6 +49,12 @@ public final class PoolOptions implements ProxyOptionGroup {
             description = "How long a backend may stay silent before the client gets 504 (default: ${DEFAULT-VALUE}).")
     Duration responseTimeout;
 
+    @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "30s",
+            converter = Converters.DurationConverter.class,
+            description = "How long a colour that stopped being live may keep requests, streams and tunnels under way;"
+                    + " at the end they are closed (gRPC calls with UNAVAILABLE) (default: ${DEFAULT-VALUE}).")
+    Duration drainTimeout;
+
     @Option(names = "--rollback-window", paramLabel = "DURATION", defaultValue = "30s",
             converter = Converters.DurationConverter.class,
             description = "How long a colour that stopped being live keeps its idle backend connections warm, so that"
@@ -79,6 +85,7 @@ public final class PoolOptions implements ProxyOptionGroup {
     public void configureProxy(BlueGreenProxyBuilder proxy, OptionErrors errors) {
         errors.check("--connect-timeout", () -> proxy.connectTimeout(connectTimeout));
         errors.check("--response-timeout", () -> proxy.responseTimeout(responseTimeout));
+        errors.check("--drain-timeout", () -> proxy.drainTimeout(drainTimeout));
         errors.check("--rollback-window", () -> proxy.rollbackWindow(rollbackWindow));
     }
 
