@@ -21,11 +21,9 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslContext;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One active check of one backend, on one event loop: a new connection, {@code GET <path>} with
@@ -45,8 +43,7 @@ final class HealthProbe extends SimpleChannelInboundHandler<HttpObject> {
     private final Backend backend;
     private final HealthCheckSettings settings;
     private final SslContext tls;
-    private final CompletableFuture<Result> result = new CompletableFuture<>();
-    private ScheduledFuture<?> timer;
+    private final ProbeVerdict verdict = new ProbeVerdict();
     private Channel channel;
 
     private HealthProbe(Backend backend, HealthCheckSettings settings, SslContext tls) {
@@ -67,12 +64,11 @@ final class HealthProbe extends SimpleChannelInboundHandler<HttpObject> {
         HealthProbe probe = new HealthProbe(backend, settings, tls);
         int timeoutMillis = (int) Math.max(1, settings.timeout().toMillis());
         loop.execute(() -> probe.start(loop, bootstrap.clone(loop), address, timeoutMillis));
-        return probe.result;
+        return probe.verdict.future();
     }
 
     private void start(EventLoop loop, Bootstrap bootstrap, InetSocketAddress address, int timeoutMillis) {
-        timer = loop.schedule(
-                () -> finish(false, "timed out after " + timeoutMillis + " ms"), timeoutMillis, TimeUnit.MILLISECONDS);
+        verdict.startTimer(loop, timeoutMillis);
         ChannelFuture connect = bootstrap
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMillis)
                 .option(ChannelOption.AUTO_READ, true)
@@ -87,9 +83,10 @@ final class HealthProbe extends SimpleChannelInboundHandler<HttpObject> {
                 })
                 .connect(address);
         channel = connect.channel();
+        verdict.closes(channel);
         connect.addListener(future -> {
             if (!future.isSuccess()) {
-                finish(false, describe(future.cause()));
+                verdict.give(false, describe(future.cause()));
                 return;
             }
             FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET,
@@ -101,7 +98,7 @@ final class HealthProbe extends SimpleChannelInboundHandler<HttpObject> {
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
             channel.writeAndFlush(request).addListener(written -> {
                 if (!written.isSuccess()) {
-                    finish(false, "could not send the check: " + written.cause().getMessage());
+                    verdict.give(false, "could not send the check: " + written.cause().getMessage());
                 }
             });
         });
@@ -121,37 +118,23 @@ final class HealthProbe extends SimpleChannelInboundHandler<HttpObject> {
     protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
         // SimpleChannelInboundHandler releases every message; only the head matters.
         if (msg.decoderResult().isFailure()) {
-            finish(false, "malformed response");
+            verdict.give(false, "malformed response");
         } else if (msg instanceof HttpResponse response) {
             int status = response.status().code();
             if (status >= 100 && status < 200) {
                 return;
             }
-            finish(settings.passes(status), "status " + status);
+            verdict.give(settings.passes(status), "status " + status);
         }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        finish(false, "closed before responding");
+        verdict.give(false, "closed before responding");
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        finish(false, "failed: " + cause.getMessage());
-    }
-
-    /** The first verdict wins; the connection closes either way. */
-    private void finish(boolean passed, String reason) {
-        if (result.isDone()) {
-            return;
-        }
-        if (timer != null) {
-            timer.cancel(false);
-        }
-        if (channel != null) {
-            channel.close();
-        }
-        result.complete(new Result(passed, reason));
+        verdict.give(false, "failed: " + cause.getMessage());
     }
 }

@@ -37,11 +37,9 @@ import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One active check of one backend that speaks HTTP/2, on one event loop: a new connection (h2c with prior knowledge,
@@ -64,8 +62,7 @@ final class Http2HealthProbe {
     private final Backend backend;
     private final HealthCheckSettings settings;
     private final SslContext tls;
-    private final CompletableFuture<HealthProbe.Result> result = new CompletableFuture<>();
-    private ScheduledFuture<?> timer;
+    private final ProbeVerdict verdict = new ProbeVerdict();
     private Channel channel;
 
     private Http2HealthProbe(Backend backend, HealthCheckSettings settings, SslContext tls) {
@@ -87,12 +84,11 @@ final class Http2HealthProbe {
         Http2HealthProbe probe = new Http2HealthProbe(backend, settings, tls);
         int timeoutMillis = (int) Math.max(1, settings.timeout().toMillis());
         loop.execute(() -> probe.start(loop, bootstrap.clone(loop), address, timeoutMillis));
-        return probe.result;
+        return probe.verdict.future();
     }
 
     private void start(EventLoop loop, Bootstrap bootstrap, InetSocketAddress address, int timeoutMillis) {
-        timer = loop.schedule(
-                () -> finish(false, "timed out after " + timeoutMillis + " ms"), timeoutMillis, TimeUnit.MILLISECONDS);
+        verdict.startTimer(loop, timeoutMillis);
         ChannelFuture connect = bootstrap
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMillis)
                 .option(ChannelOption.AUTO_READ, true)
@@ -109,10 +105,11 @@ final class Http2HealthProbe {
                 })
                 .connect(address);
         channel = connect.channel();
-        channel.closeFuture().addListener(closed -> finish(false, closedReason()));
+        verdict.closes(channel);
+        channel.closeFuture().addListener(closed -> verdict.give(false, closedReason()));
         connect.addListener(future -> {
             if (!future.isSuccess()) {
-                finish(false, HealthProbe.describe(future.cause()));
+                verdict.give(false, HealthProbe.describe(future.cause()));
                 return;
             }
             SslHandler handshaking = channel.pipeline().get(SslHandler.class);
@@ -122,9 +119,9 @@ final class Http2HealthProbe {
             }
             handshaking.handshakeFuture().addListener(handshake -> {
                 if (!handshake.isSuccess()) {
-                    finish(false, "TLS handshake failed: " + handshake.cause().getMessage());
+                    verdict.give(false, "TLS handshake failed: " + handshake.cause().getMessage());
                 } else if (!ApplicationProtocolNames.HTTP_2.equals(handshaking.applicationProtocol())) {
-                    finish(false, NO_H2);
+                    verdict.give(false, NO_H2);
                 } else if (channel.isActive()) {
                     addHttp2Handlers(channel);
                     openStream();
@@ -175,13 +172,13 @@ final class Http2HealthProbe {
                 .open()
                 .addListener(opened -> {
                     if (!opened.isSuccess()) {
-                        finish(false, "could not open a stream: " + opened.cause().getMessage());
+                        verdict.give(false, "could not open a stream: " + opened.cause().getMessage());
                         return;
                     }
                     Channel stream = (Channel) opened.getNow();
                     stream.writeAndFlush(request(stream)).addListener(written -> {
                         if (!written.isSuccess()) {
-                            finish(false, "could not send the check: " + written.cause().getMessage());
+                            verdict.give(false, "could not send the check: " + written.cause().getMessage());
                         }
                     });
                 });
@@ -220,11 +217,11 @@ final class Http2HealthProbe {
                     return;
                 }
                 if (!settings.isGrpc()) {
-                    finish(settings.passes(status), "status " + status);
+                    verdict.give(settings.passes(status), "status " + status);
                     return;
                 }
                 if (status != 200) {
-                    finish(false, "status " + status);
+                    verdict.give(false, "status " + status);
                     return;
                 }
                 if (GrpcHeaders.isTrailersOnly(status, response.headers())) {
@@ -235,7 +232,7 @@ final class Http2HealthProbe {
             if (msg instanceof HttpContent content && settings.isGrpc()) {
                 ByteBuf bytes = content.content();
                 if (body.size() + bytes.readableBytes() > MAX_ANSWER_BYTES) {
-                    finish(false, "a health answer of more than " + MAX_ANSWER_BYTES + " bytes");
+                    verdict.give(false, "a health answer of more than " + MAX_ANSWER_BYTES + " bytes");
                     return;
                 }
                 byte[] copy = new byte[bytes.readableBytes()];
@@ -251,40 +248,26 @@ final class Http2HealthProbe {
         private void judgeCall(HttpHeaders fields) {
             int status = GrpcHeaders.status(fields);
             if (status != GrpcStatus.OK) {
-                finish(false, status < 0 ? "no grpc-status" : "grpc-status " + status + " ("
+                verdict.give(false, status < 0 ? "no grpc-status" : "grpc-status " + status + " ("
                         + GrpcStatus.name(status) + ")");
                 return;
             }
             try {
                 int serving = GrpcHealthMessages.servingStatus(body.toByteArray());
-                finish(serving == GrpcHealthMessages.SERVING, GrpcHealthMessages.statusName(serving));
+                verdict.give(serving == GrpcHealthMessages.SERVING, GrpcHealthMessages.statusName(serving));
             } catch (IllegalArgumentException malformed) {
-                finish(false, malformed.getMessage());
+                verdict.give(false, malformed.getMessage());
             }
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            finish(false, "the stream closed before the answer ended");
+            verdict.give(false, "the stream closed before the answer ended");
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            finish(false, "failed: " + cause.getMessage());
+            verdict.give(false, "failed: " + cause.getMessage());
         }
-    }
-
-    /** The first verdict wins; the connection closes either way. */
-    private void finish(boolean passed, String reason) {
-        if (result.isDone()) {
-            return;
-        }
-        if (timer != null) {
-            timer.cancel(false);
-        }
-        if (channel != null) {
-            channel.close();
-        }
-        result.complete(new HealthProbe.Result(passed, reason));
     }
 }
