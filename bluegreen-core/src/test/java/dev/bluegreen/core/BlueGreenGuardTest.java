@@ -180,6 +180,45 @@ class BlueGreenGuardTest {
     }
 
     @Test
+    void guardedChanges_applyOnTheCallersThreadOrOneChangeThread_neverOnANewThreadEach() throws Exception {
+        blueGreen.addGuard(RecordingGuard.answering("quick", GuardVerdict.pass()));
+        List<Thread> applyingThreads = new CopyOnWriteArrayList<>();
+        blueGreen.addListener(change -> applyingThreads.add(Thread.currentThread()));
+
+        blueGreen.switchTo(Colour.GREEN);
+        assertThat(applyingThreads).containsExactly(Thread.currentThread());
+
+        // The JDK's common pool would start a thread per task on a machine with fewer than three cores.
+        for (Colour colour : List.of(Colour.BLUE, Colour.GREEN, Colour.BLUE, Colour.GREEN)) {
+            blueGreen.switchToAsync(colour).get(10, TimeUnit.SECONDS);
+        }
+        blueGreen.applyAsync(ChangeRequest.deploy(Colour.BLUE, "v2", List.of(Fixtures.GREEN_2))).get(10,
+                TimeUnit.SECONDS);
+        List<Thread> asyncThreads = applyingThreads.subList(1, applyingThreads.size());
+        assertThat(asyncThreads).hasSize(5).allSatisfy(thread -> {
+            assertThat(thread.getName()).isEqualTo("bluegreen-changes");
+            assertThat(thread.isDaemon()).isTrue();
+        });
+        assertThat(asyncThreads.stream().distinct()).hasSize(1);
+    }
+
+    @Test
+    void asyncChange_guardsAnsweringAfterTheClose_completesWithTheClose() {
+        CompletableFuture<GuardVerdict> answer = new CompletableFuture<>();
+        blueGreen.addGuard(new RecordingGuard("late", context -> answer));
+        CompletableFuture<RoutingSnapshot> switched = blueGreen.switchToAsync(Colour.GREEN);
+
+        blueGreen.close();
+        answer.complete(GuardVerdict.pass());
+
+        assertThatThrownBy(() -> switched.get(10, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("switch to GREEN").hasMessageContaining("closed");
+        assertThat(blueGreen.snapshot().live()).isEqualTo(Colour.BLUE);
+    }
+
+    @Test
     void asyncRefusal_completesExceptionallyWithTheRefusal() {
         blueGreen.addGuard(RecordingGuard.answering("no", GuardVerdict.fail("not ready")));
 

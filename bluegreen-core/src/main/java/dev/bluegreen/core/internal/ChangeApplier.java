@@ -14,14 +14,24 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * Applies {@link ChangeRequest}s to a {@link RoutingStore}: checks the expected generation, runs the guards of a
  * change that moves traffic towards a colour, computes the next snapshot with {@link Transitions} and
  * compare-and-sets it, recomputing when another writer got there first. A refusal is recorded in the
  * {@link AuditLog} once, however many times the transition ran, and thrown.
+ *
+ * <p>The asynchronous forms apply on one thread of the applier's own ({@code bluegreen-changes}, started when
+ * needed, gone after ten idle seconds), never on the JDK's common pool: with fewer than three cores that "pool" starts
+ * a new thread for every task, and the thread that completes a guard's verdict may be an event loop, which must not
+ * wait for a store's I/O. The blocking form applies on its caller's thread, which waits anyway.
  *
  * <p>Thread-safe and lock-free; the blocking form waits only for the guards (and the store's own I/O).
  */
@@ -33,6 +43,7 @@ public final class ChangeApplier {
     private final Duration guardTimeout;
     private final AuditLog audit;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final ExecutorService changeThread;
 
     /**
      * An applier.
@@ -50,6 +61,12 @@ public final class ChangeApplier {
         this.guards = requireNonNull(guards, "guards");
         this.guardTimeout = requireNonNull(guardTimeout, "guardTimeout");
         this.audit = requireNonNull(audit, "audit");
+        this.changeThread = new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "bluegreen-changes");
+                    thread.setDaemon(true);
+                    return thread;
+                });
     }
 
     /**
@@ -68,19 +85,13 @@ public final class ChangeApplier {
             return applyNow(request, (current, at) -> Transitions.next(request, current, targetOf(request, current),
                     at));
         }
-        try {
-            return guardedAsync(request).join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            throw e;
-        }
+        Judged judged = judge(request);
+        return applyJudged(judged, judged.verdict().join());
     }
 
     /**
-     * Applies a request without blocking the caller: the change itself is applied on a pool thread, never the
-     * caller's. A closed applier throws at once; a refusal completes the future exceptionally.
+     * Applies a request without blocking the caller: the change itself is applied on the applier's own thread, never
+     * the caller's. A closed applier throws at once; a refusal completes the future exceptionally.
      *
      * @param request the request
      * @return the new snapshot, when applied
@@ -92,14 +103,8 @@ public final class ChangeApplier {
         }
         checkOpen(request.attempt());
         CompletableFuture<RoutingSnapshot> result = new CompletableFuture<>();
-        // Applied on a pool thread so that a store that does network I/O never blocks the caller.
-        CompletableFuture.runAsync(() -> {
-            try {
-                result.complete(apply(request));
-            } catch (RuntimeException | Error e) {
-                result.completeExceptionally(e);
-            }
-        });
+        // Applied on the change thread so that a store that does network I/O never blocks the caller.
+        applyOnChangeThread(request.attempt(), result, () -> apply(request));
         return result;
     }
 
@@ -109,7 +114,12 @@ public final class ChangeApplier {
      * @return {@code true} the first time
      */
     public boolean close() {
-        return closed.compareAndSet(false, true);
+        if (!closed.compareAndSet(false, true)) {
+            return false;
+        }
+        // Changes already handed to the thread still run; the thread ends when they have.
+        changeThread.shutdown();
+        return true;
     }
 
     /** A switch, promotion or shift: moves (a share of) traffic towards a colour, the one the guards judge. */
@@ -149,11 +159,29 @@ public final class ChangeApplier {
 
     /**
      * Checked against the current snapshot first (a change that would be refused anyway runs no guard), then the
-     * guards run one after the other, then the change is applied on a pool thread. It is applied to the snapshot the
-     * guards judged, or to a later one that left the target's pool and the live colour as they were; otherwise it is
-     * refused as stale, since the guards judged something else.
+     * guards run one after the other, then the change is applied on the change thread. It is applied to the snapshot
+     * the guards judged, or to a later one that left the target's pool and the live colour as they were; otherwise it
+     * is refused as stale, since the guards judged something else.
      */
     private CompletableFuture<RoutingSnapshot> guardedAsync(ChangeRequest request) {
+        Judged judged;
+        try {
+            judged = judge(request);
+        } catch (ChangeRefusedException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<RoutingSnapshot> result = new CompletableFuture<>();
+        judged.verdict().thenAccept(refusal ->
+                applyOnChangeThread(request.attempt(), result, () -> applyJudged(judged, refusal)));
+        return result;
+    }
+
+    /**
+     * Checks {@code request} against the current snapshot and starts its guards.
+     *
+     * @throws ChangeRefusedException if it would be refused whatever the guards say; recorded first
+     */
+    private Judged judge(ChangeRequest request) {
         String attempt = request.attempt();
         checkOpen(attempt);
         RoutingSnapshot asked = store.current();
@@ -163,27 +191,55 @@ public final class ChangeApplier {
             requireGeneration(request, asked);
             Transitions.next(request, asked, target, at);
         } catch (ChangeRefusedException e) {
-            return CompletableFuture.failedFuture(audit.refused(e, attempt, attribution(request), asked, at));
+            throw audit.refused(e, attempt, attribution(request), asked, at);
         }
         CompletableFuture<ChangeRefusedException> verdict = runsGuards(request) && !guards.isEmpty()
                 ? GuardChain.run(guards.items(), new GuardContext(asked, request.kind(), target,
                         asked.environment(target)), attempt, guardTimeout)
                 : CompletableFuture.completedFuture(null);
-        CompletableFuture<RoutingSnapshot> result = new CompletableFuture<>();
-        verdict.thenAcceptAsync(refusal -> {
-            try {
-                if (refusal != null) {
-                    throw audit.refused(refusal, attempt, attribution(request), asked, clock.instant());
+        return new Judged(request, asked, target, verdict);
+    }
+
+    /** Runs {@code change} on the change thread and completes {@code result} with its outcome. */
+    private void applyOnChangeThread(String attempt, CompletableFuture<RoutingSnapshot> result,
+                                     Supplier<RoutingSnapshot> change) {
+        try {
+            changeThread.execute(() -> {
+                try {
+                    result.complete(change.get());
+                } catch (RuntimeException | Error e) {
+                    result.completeExceptionally(e);
                 }
-                result.complete(applyNow(request, (current, now) -> {
-                    requireUnchangedFor(attempt, asked, current, target);
-                    return Transitions.next(request, current, target, now);
-                }));
-            } catch (RuntimeException | Error e) {
-                result.completeExceptionally(e);
-            }
+            });
+        } catch (RejectedExecutionException e) {
+            // Closed while the guards ran.
+            result.completeExceptionally(new IllegalStateException(attempt + " refused: this BlueGreen is closed"));
+        }
+    }
+
+    /**
+     * A change that passed the checks against the snapshot its guards judge, and their verdict to come.
+     *
+     * @param request the request
+     * @param asked the snapshot the guards judge
+     * @param target the colour traffic moves towards
+     * @param verdict completes with {@code null} if every guard passed, else with the first refusal
+     */
+    private record Judged(ChangeRequest request, RoutingSnapshot asked, Colour target,
+                          CompletableFuture<ChangeRefusedException> verdict) {
+    }
+
+    /** Applies a judged change given its guards' verdict; throws the refusal, recorded, if there is one. */
+    private RoutingSnapshot applyJudged(Judged judged, ChangeRefusedException refusal) {
+        ChangeRequest request = judged.request();
+        String attempt = request.attempt();
+        if (refusal != null) {
+            throw audit.refused(refusal, attempt, attribution(request), judged.asked(), clock.instant());
+        }
+        return applyNow(request, (current, now) -> {
+            requireUnchangedFor(attempt, judged.asked(), current, judged.target());
+            return Transitions.next(request, current, judged.target(), now);
         });
-        return result;
     }
 
     private void checkOpen(String attempt) {
