@@ -7,9 +7,9 @@ import dev.bluegreen.core.RoutingSnapshot;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,10 +28,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Level-triggered: {@link #sync()} writes whatever the latest report is; {@link #reportServing()} makes the
  * generation served now the latest report, and the store calls it after each applied snapshot and after each
- * reconnection, and {@link #sync()} whenever its watch shows the registration missing or behind. A report of what
- * is served goes out {@link #REPORT_DELAY} after the snapshot was applied, once for a burst of snapshots: the write
- * and the n reads of it it sets off across the fleet then come after the moment the other instances are following
- * the same change, instead of competing with it for ZooKeeper and the CPU. At
+ * reconnection, and {@link #sync()} whenever its watch shows the registration missing or behind. At
  * most one write is in flight; a sync requested meanwhile runs after it, so this instance's writes reach
  * ZooKeeper in order. Nothing here blocks the store's thread: Curator answers on its event thread and the
  * follow-up runs back on the store's thread.
@@ -46,16 +43,10 @@ public final class Registration {
 
     private static final Logger log = LoggerFactory.getLogger(Registration.class);
 
-    /**
-     * How long after a snapshot is applied this instance reports it: longer than the fleet takes to follow a change
-     * (a few milliseconds), too short for a person or a deployment script to notice.
-     */
-    static final Duration REPORT_DELAY = Duration.ofMillis(20);
-
     private final CuratorFramework client;
     private final String path;
     private final String instanceId;
-    private final ScheduledExecutorService storeThread;
+    private final Executor storeThread;
     private final Supplier<RoutingSnapshot> serving;
     private final Clock clock;
     private final CompletableFuture<Void> firstWritten = new CompletableFuture<>();
@@ -77,7 +68,7 @@ public final class Registration {
      * @param clock stamps the reports
      * @param initial the snapshot of the first report
      */
-    public Registration(CuratorFramework client, String path, String instanceId, ScheduledExecutorService storeThread,
+    public Registration(CuratorFramework client, String path, String instanceId, Executor storeThread,
                         Supplier<RoutingSnapshot> serving, Clock clock, RoutingSnapshot initial) {
         this.client = requireNonNull(client, "client");
         this.path = requireNonNull(path, "path");
@@ -110,20 +101,20 @@ public final class Registration {
     }
 
     /**
-     * Reports the generation served then, {@link #REPORT_DELAY} from now, once for any number of snapshots applied
-     * meanwhile; on the store's thread. Any thread may call it; it never blocks.
+     * Reports the generation served now, once for any number of snapshots applied meanwhile; on the store's
+     * thread. Any thread may call it; it never blocks.
      */
     public void reportServing() {
         if (!reportPending.compareAndSet(false, true)) {
             return;
         }
         try {
-            storeThread.schedule(() -> {
+            storeThread.execute(() -> {
                 reportPending.set(false);
                 if (!closed) {
                     report(InstanceReport.of(serving.get(), clock.instant()).encode());
                 }
-            }, REPORT_DELAY.toNanos(), TimeUnit.NANOSECONDS);
+            });
         } catch (RejectedExecutionException e) {
             // Closed: nothing to report to.
         }
