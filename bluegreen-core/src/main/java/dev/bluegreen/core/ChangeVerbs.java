@@ -42,7 +42,8 @@ abstract class ChangeVerbs {
      * future exceptionally with the {@link ChangeRefusedException}.
      *
      * @param request the change
-     * @return the new snapshot, when applied; the change itself is applied on a pool thread, never on the caller's
+     * @return the new snapshot, when applied; the change itself is applied on the {@link BlueGreen}'s own change
+     *         thread ({@code bluegreen-changes}, one per instance), never on the caller's
      * @throws NullPointerException if {@code request} is {@code null}
      * @throws IllegalStateException if the {@link BlueGreen} is closed
      */
@@ -183,8 +184,8 @@ abstract class ChangeVerbs {
     }
 
     /**
-     * As {@link #rollback(long)}, applied on a pool thread so that a store that does network I/O never blocks the
-     * caller (see {@link #applyAsync}).
+     * As {@link #rollback(long)}, applied on the change thread so that a store that does network I/O never blocks
+     * the caller (see {@link #applyAsync}).
      *
      * @param expectedGeneration the generation the caller decided on, or {@link BlueGreen#ANY_GENERATION}
      * @return the new snapshot, when applied
