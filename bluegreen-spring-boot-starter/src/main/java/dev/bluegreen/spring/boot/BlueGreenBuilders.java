@@ -7,11 +7,15 @@ import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.Environment;
 import dev.bluegreen.proxy.AdminEndpoint;
+import dev.bluegreen.proxy.BackendProtocol;
 import dev.bluegreen.proxy.BlueGreenProxy;
 import dev.bluegreen.proxy.BlueGreenProxyBuilder;
 import dev.bluegreen.proxy.HealthCheckSettings;
+import dev.bluegreen.proxy.MirrorSettings;
 import dev.bluegreen.proxy.PreviewRule;
+import dev.bluegreen.proxy.UpstreamTls;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.List;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
@@ -60,6 +64,8 @@ final class BlueGreenBuilders {
         health(proxy, properties.getHealth());
         limits(proxy, properties.getLimits());
         preview(proxy, properties.getPreview());
+        backend(proxy, properties.getBackend());
+        mirror(proxy, properties.getMirror());
         return proxy;
     }
 
@@ -136,6 +142,51 @@ final class BlueGreenBuilders {
             check("bluegreen.preview.listen", preview.getListen(),
                     () -> proxy.previewListen(listen.getHostString(), listen.getPort()));
         }
+    }
+
+    private static void backend(BlueGreenProxyBuilder proxy, BlueGreenProperties.Backend backend) {
+        BackendProtocol protocol = backend.getProtocol();
+        check("bluegreen.backend.protocol", protocol, () -> proxy.backendProtocol(protocol));
+        if (backend.getCa() != null) {
+            if (protocol == BackendProtocol.H2C) {
+                throw new InvalidConfigurationPropertyValueException("bluegreen.backend.ca", backend.getCa(),
+                        "given with bluegreen.backend.protocol=h2c, which is cleartext (expected: h2 for HTTP/2 over"
+                                + " TLS, or http1 for HTTP/1.1 over TLS)");
+            }
+            check("bluegreen.backend.ca", backend.getCa(),
+                    () -> proxy.upstreamTls(UpstreamTls.verifying(Path.of(backend.getCa()))));
+        } else if (protocol == BackendProtocol.H2) {
+            proxy.upstreamTls(UpstreamTls.verifyingWithSystemTrust());
+        }
+    }
+
+    private static void mirror(BlueGreenProxyBuilder proxy, BlueGreenProperties.Mirror mirror) {
+        if (mirror.getPercent() == null) {
+            if (mirror.getGuard() != null) {
+                throw new InvalidConfigurationPropertyValueException("bluegreen.mirror.guard", mirror.getGuard(),
+                        "given without bluegreen.mirror.percent (expected: both; the guard judges the mirrored pairs)");
+            }
+            if (mirror.getGuardMin() != null) {
+                throw new InvalidConfigurationPropertyValueException("bluegreen.mirror.guard-min",
+                        mirror.getGuardMin(), "given without bluegreen.mirror.guard (expected: both)");
+            }
+            return;
+        }
+        MirrorSettings base = check("bluegreen.mirror.percent", mirror.getPercent(),
+                () -> MirrorSettings.percent(mirror.getPercent()));
+        MirrorSettings settings = base;
+        if (mirror.getGuard() != null) {
+            // The ratio first, alone, so that a bad one is blamed on its own property.
+            MirrorSettings guarded = check("bluegreen.mirror.guard", mirror.getGuard(),
+                    () -> base.withAgreementGuard(mirror.getGuard(), 1));
+            settings = mirror.getGuardMin() == null ? base.withAgreementGuard(mirror.getGuard())
+                    : check("bluegreen.mirror.guard-min", mirror.getGuardMin(),
+                            () -> guarded.withAgreementGuard(mirror.getGuard(), mirror.getGuardMin()));
+        } else if (mirror.getGuardMin() != null) {
+            throw new InvalidConfigurationPropertyValueException("bluegreen.mirror.guard-min", mirror.getGuardMin(),
+                    "given without bluegreen.mirror.guard (expected: both)");
+        }
+        proxy.mirror(settings);
     }
 
     /** Bluegreen's own admin endpoint, from {@code bluegreen.admin.*}; not started. */

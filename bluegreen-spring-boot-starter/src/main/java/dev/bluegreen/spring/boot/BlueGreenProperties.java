@@ -1,6 +1,7 @@
 package dev.bluegreen.spring.boot;
 
 import dev.bluegreen.core.Colour;
+import dev.bluegreen.proxy.BackendProtocol;
 import dev.bluegreen.proxy.HealthCheckSettings;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,8 +10,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 /**
- * The {@code bluegreen.*} properties: the two pools, the proxy's listener, health checks, limits, preview and the
- * admin endpoint.
+ * The {@code bluegreen.*} properties: the two pools, the proxy's listener, what the backends speak, health checks,
+ * limits, preview, shadow traffic and the admin endpoint.
  *
  * <pre>
  * bluegreen.proxy.listen=0.0.0.0:8080
@@ -38,6 +39,8 @@ public class BlueGreenProperties {
     private final Health health = new Health();
     private final Limits limits = new Limits();
     private final Preview preview = new Preview();
+    private final Backend backend = new Backend();
+    private final Mirror mirror = new Mirror();
     private final Admin admin = new Admin();
 
     /** Creates the properties with their defaults; Spring does this. */
@@ -92,6 +95,16 @@ public class BlueGreenProperties {
     /** @return the preview rule */
     public Preview getPreview() {
         return preview;
+    }
+
+    /** @return what the backends speak */
+    public Backend getBackend() {
+        return backend;
+    }
+
+    /** @return the shadow traffic to the idle colour */
+    public Mirror getMirror() {
+        return mirror;
     }
 
     /** @return bluegreen's own admin HTTP endpoint */
@@ -399,6 +412,81 @@ public class BlueGreenProperties {
         /** @param listen the preview listener, HOST:PORT */
         public void setListen(String listen) {
             this.listen = listen;
+        }
+    }
+
+    /** {@code bluegreen.backend.*}: what the backends of both pools speak, and the trust for TLS to them. */
+    public static class Backend {
+        /** http1, h2c (cleartext HTTP/2, as a gRPC server without TLS) or h2 (HTTP/2 over TLS, through ALPN). */
+        private BackendProtocol protocol = BackendProtocol.HTTP1;
+        /**
+         * A PEM file of the certificates to trust for TLS to the backends (a private CA, or their own); with h2 and
+         * none given, the JDK's trusted certificates. Not with h2c.
+         */
+        private String ca;
+
+        /** @return the protocol */
+        public BackendProtocol getProtocol() {
+            return protocol;
+        }
+
+        /** @param protocol the protocol */
+        public void setProtocol(BackendProtocol protocol) {
+            this.protocol = protocol;
+        }
+
+        /** @return the PEM file's path, or {@code null} */
+        public String getCa() {
+            return ca;
+        }
+
+        /** @param ca the PEM file's path */
+        public void setCa(String ca) {
+            this.ca = ca;
+        }
+    }
+
+    /**
+     * {@code bluegreen.mirror.*}: a share of the live requests also sent to the idle colour and the two answers
+     * compared, without holding back the live answer; optionally a guard that refuses a switch while they disagree.
+     * Off unless {@code percent} is set.
+     */
+    public static class Mirror {
+        /** The share of eligible live requests mirrored, 0-100. */
+        private Double percent;
+        /** The agreement ratio (0-1) below which a switch, promote or shift to the idle colour is refused. */
+        private Double guard;
+        /** The compared pairs the guard needs before it lets a switch through. */
+        private Integer guardMin;
+
+        /** @return the share mirrored, or {@code null} when off */
+        public Double getPercent() {
+            return percent;
+        }
+
+        /** @param percent the share mirrored, 0-100 */
+        public void setPercent(Double percent) {
+            this.percent = percent;
+        }
+
+        /** @return the guard's ratio, or {@code null} for no guard */
+        public Double getGuard() {
+            return guard;
+        }
+
+        /** @param guard the guard's ratio, 0-1 */
+        public void setGuard(Double guard) {
+            this.guard = guard;
+        }
+
+        /** @return the pairs the guard needs, or {@code null} for the library's default */
+        public Integer getGuardMin() {
+            return guardMin;
+        }
+
+        /** @param guardMin the pairs the guard needs */
+        public void setGuardMin(Integer guardMin) {
+            this.guardMin = guardMin;
         }
     }
 
