@@ -6,6 +6,7 @@ import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.Environment;
+import dev.bluegreen.core.FileRoutingStore;
 import dev.bluegreen.proxy.AdminEndpoint;
 import dev.bluegreen.proxy.BackendProtocol;
 import dev.bluegreen.proxy.BlueGreenProxy;
@@ -28,7 +29,7 @@ final class BlueGreenBuilders {
     private BlueGreenBuilders() {
     }
 
-    /** The admin object's builder: both pools and the live colour. */
+    /** The admin object's builder: both pools, the live colour and, with {@code bluegreen.state.file}, the store. */
     static BlueGreen.Builder admin(BlueGreenProperties properties) {
         Environment blue = pool(Colour.BLUE, properties.getBlue());
         Environment green = pool(Colour.GREEN, properties.getGreen());
@@ -40,10 +41,17 @@ final class BlueGreenBuilders {
             throw new InvalidConfigurationPropertyValueException("bluegreen.live", "green",
                     "bluegreen.green.backends names no backends (expected: a colour whose pool has backends)");
         }
-        return BlueGreen.builder()
+        BlueGreen.Builder builder = BlueGreen.builder()
                 .blue(blue.version(), blue.backends())
                 .green(green.version(), green.backends())
                 .live(properties.getLive());
+        String stateFile = properties.getState().getFile();
+        if (stateFile != null && !stateFile.isBlank()) {
+            // Opened (and locked) when the bean is built: a damaged file or one held by another process fails the
+            // startup with the store's message, which names the file.
+            builder.store(check("bluegreen.state.file", stateFile, () -> FileRoutingStore.at(Path.of(stateFile))));
+        }
+        return builder;
     }
 
     private static Environment pool(Colour colour, BlueGreenProperties.Pool pool) {

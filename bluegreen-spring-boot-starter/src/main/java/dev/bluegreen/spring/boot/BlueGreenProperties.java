@@ -11,7 +11,7 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * The {@code bluegreen.*} properties: the two pools, the proxy's listener, what the backends speak, health checks,
- * limits, preview, shadow traffic and the admin endpoint.
+ * limits, preview, shadow traffic, where the routing state is kept and the admin endpoint.
  *
  * <pre>
  * bluegreen.proxy.listen=0.0.0.0:8080
@@ -41,6 +41,7 @@ public class BlueGreenProperties {
     private final Preview preview = new Preview();
     private final Backend backend = new Backend();
     private final Mirror mirror = new Mirror();
+    private final State state = new State();
     private final Admin admin = new Admin();
 
     /** Creates the properties with their defaults; Spring does this. */
@@ -105,6 +106,11 @@ public class BlueGreenProperties {
     /** @return the shadow traffic to the idle colour */
     public Mirror getMirror() {
         return mirror;
+    }
+
+    /** @return where the routing state is kept */
+    public State getState() {
+        return state;
     }
 
     /** @return bluegreen's own admin HTTP endpoint */
@@ -487,6 +493,26 @@ public class BlueGreenProperties {
         /** @param guardMin the pairs the guard needs */
         public void setGuardMin(Integer guardMin) {
             this.guardMin = guardMin;
+        }
+    }
+
+    /**
+     * {@code bluegreen.state.*}: where the routing state is kept. In memory by default, so a restart starts again
+     * from {@code bluegreen.live} at generation 0; with a file, a restart (or a crash) comes back to the colour and
+     * generation it had, and the pools given here only seed a new file.
+     */
+    public static class State {
+        /** The routing state file (locked while the application runs; keep it on a local disk). */
+        private String file;
+
+        /** @return the state file's path, or {@code null} for memory */
+        public String getFile() {
+            return file;
+        }
+
+        /** @param file the state file's path */
+        public void setFile(String file) {
+            this.file = file;
         }
     }
 
