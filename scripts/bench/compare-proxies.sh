@@ -41,6 +41,10 @@ environment (defaults in brackets)
   H2_STREAMS          [10] h2load -m: concurrent streams per connection
   H2LOAD_THREADS      [2] h2load -t (never more than the connections)
   JAVA_OPTS           [] options for the bluegreen JVM, e.g. -XX:+UseParallelGC or a JFR recording
+  H2_UPSTREAM         [0] 1: bluegreen (--backend-protocol h2c) and HAProxy (`server ... proto h2`) speak cleartext
+                      HTTP/2 to the backend nginx's h2c port in every scenario that goes to it (the path of a gRPC
+                      backend; the big bodies still go to the python3 sink over HTTP/1.1); nginx can't proxy to an
+                      HTTP/2 upstream and stays on HTTP/1.1
   TUNED_JAVA_OPTS     [] when set, a second bluegreen target, "bluegreen-tuned", runs with these options instead,
                       in the same rounds: the effect of JVM settings, as a ratio within one run
   BLUEGREEN_JAR       [bluegreen-examples/target/bluegreen-examples.jar] built with mvn package when missing
@@ -93,6 +97,7 @@ BODY_1M=0
 IDLE=0
 BIG=0
 H2=0
+H2_UPSTREAM=${H2_UPSTREAM:-0}
 H1=1
 SMOKE=0
 
@@ -275,7 +280,7 @@ start_backend() {
         cat <<EOF
     server {
         listen 127.0.0.1:$BACKEND_PORT backlog=4096;
-        $([ "$H2" = 1 ] && echo "listen 127.0.0.1:$BACKEND_H2_PORT http2 backlog=4096;")
+        $({ [ "$H2" = 1 ] || [ "$H2_UPSTREAM" = 1 ]; } && echo "listen 127.0.0.1:$BACKEND_H2_PORT http2 backlog=4096;")
         root $dir/www;
         location = / { default_type text/plain; return 200 "ok"; }
     }
@@ -285,7 +290,7 @@ EOF
     spawn backend nginx -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf"
     PIDOF[backend]=$LAST_PID
     wait_http "http://127.0.0.1:$BACKEND_PORT/"
-    [ "$H2" = 1 ] && wait_h2 "http://127.0.0.1:$BACKEND_H2_PORT/"
+    { [ "$H2" = 1 ] || [ "$H2_UPSTREAM" = 1 ]; } && wait_h2 "http://127.0.0.1:$BACKEND_H2_PORT/"
     return 0
 }
 
@@ -293,6 +298,11 @@ EOF
 # nginx and HAProxy also take HTTP/2 with prior knowledge there (bluegreen takes it on PORT).
 start_proxy() {
     local target=$1 name=$2 port=$3 upstream=$4 streaming=${5:-0} h2port=${6:-} dir=$OUT/run/$2
+    # H2_UPSTREAM: the main run's proxies that can speak HTTP/2 to the backend do so, to its h2c port.
+    local backend_protocol=http1 haproxy_proto=""
+    if [ "$H2_UPSTREAM" = 1 ] && [ "$upstream" = "$BACKEND_PORT" ] && [ "$target" != nginx ]; then
+        upstream=$BACKEND_H2_PORT backend_protocol=h2c haproxy_proto=" proto h2"
+    fi
     mkdir -p "$dir"
     local p
     for p in "$port" $(is_jvm "$target" || echo "$h2port"); do
@@ -311,7 +321,7 @@ start_proxy() {
             # the other targets' keep-alive limits are raised and the idle scenario holds 10,000 connections.
             spawn "$name" java $opts -jar "$BLUEGREEN_JAR" proxy --listen "127.0.0.1:$port" \
                 --blue "127.0.0.1:$upstream" --threads "$PROXY_THREADS" --health-path / \
-                --max-requests-per-connection 0 --max-connections 0
+                --max-requests-per-connection 0 --max-connections 0 --backend-protocol "$backend_protocol"
             ;;
         haproxy)
             cat >"$dir/haproxy.cfg" <<EOF
@@ -344,7 +354,7 @@ frontend proxy_h2
 H2
 )
 backend upstream
-    server backend 127.0.0.1:$upstream
+    server backend 127.0.0.1:$upstream$haproxy_proto
 EOF
             spawn "$name" haproxy -db -f "$dir/haproxy.cfg"
             ;;
@@ -768,7 +778,12 @@ report() {
             "${NATIVE_WARMUP}s (others); $PROXY_THREADS threads or workers per proxy, backend nginx with" \
             "$BACKEND_WORKERS worker(s)"
         [ "$H2" = 1 ] && echo "- h2load -t$H2LOAD_THREADS -c$H2_CONNECTIONS -m$H2_STREAMS -D$DURATION (HTTP/2 with prior" \
-            "knowledge; $(h2load --version 2>/dev/null | head -1)); every proxy speaks HTTP/1.1 to the backend"
+            "knowledge; $(h2load --version 2>/dev/null | head -1))"
+        if [ "$H2_UPSTREAM" = 1 ]; then
+            echo "- to the backend: bluegreen and HAProxy over h2c (H2_UPSTREAM=1), nginx over HTTP/1.1"
+        else
+            echo "- to the backend: every proxy over HTTP/1.1"
+        fi
         echo
         if [ -f "$OUT/results.tsv" ] || [ -f "$OUT/h2-results.tsv" ]; then
             [ "$H1" = 1 ] && python3 "$HERE/summarize.py" "$OUT/results.tsv"
