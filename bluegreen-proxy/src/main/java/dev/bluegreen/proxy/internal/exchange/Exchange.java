@@ -54,6 +54,8 @@ import org.slf4j.LoggerFactory;
 public final class Exchange extends ActiveExchanges.Node implements UpstreamListener, UpstreamConnector.Listener {
 
     private static final Logger log = LoggerFactory.getLogger(Exchange.class);
+    /** How many times a request a backend declined unprocessed is sent to it again (RFC 9113 §8.7). */
+    private static final int MAX_REFUSALS = 3;
 
     private final ClientSide client;
     private final ChannelHandlerContext clientCtx;
@@ -70,6 +72,8 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
     /** Whether the connection in use was a pooled one that served a request before (so it may have gone stale). */
     private boolean upstreamReused;
     private boolean replayed;
+    /** How many times a backend declined this request unprocessed; see {@link #sendAgain}. */
+    private int refusals;
 
     /** The client has sent the whole request (its end was read). */
     private boolean requestComplete;
@@ -230,7 +234,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         lastUpstreamActivityNanos = System.nanoTime();
         if (message.decoderResult().isFailure()) {
             ReferenceCountUtil.release(message);
-            if (sendAgain(false)) {
+            if (sendAgain(false, false)) {
                 // A reused connection answering garbage was left out of step by an earlier response (stray bytes
                 // after a bodiless one): RFC 9112 §9.3.1 lets a proxy retry an idempotent request on a new one.
                 return;
@@ -408,6 +412,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
 
     @Override
     public void onUpstreamClosed() {
+        boolean refused = upstream != null && upstream.refused();
         upstream = null;
         switch (state) {
             case ENDED, DISCARDING, TUNNEL -> {
@@ -419,7 +424,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
                 abort();
             }
             default -> {
-                if (sendAgain(true)) {
+                if (sendAgain(true, refused)) {
                     // A pooled connection the backend had closed before our request reached it, or a backend gone.
                     return;
                 }
@@ -435,19 +440,26 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
      * Sends the request again, if it is safe to (RFC 9110 §9.2.2: idempotent, no body; nothing of the response
      * relayed): on a new connection to the same backend if it came on a reused one, which may have gone stale without
      * that saying anything about the backend (at most once); else, when {@code elsewhere}, on another backend of the
-     * pool, within the retry budget ({@link UpstreamConnector#mayRetryElsewhere}, at most once).
+     * pool, within the retry budget ({@link UpstreamConnector#mayRetryElsewhere}, at most once). A request the backend
+     * declined unprocessed ({@code refused}: an HTTP/2 stream left out of a GOAWAY) goes to the same backend on
+     * another connection, up to {@value #MAX_REFUSALS} times: the backend is closing a connection, not failing.
      *
      * @return whether the request is on its way again
      */
-    private boolean sendAgain(boolean elsewhere) {
+    private boolean sendAgain(boolean elsewhere, boolean refused) {
         if (!head.replayable() || interims.continueRelayed() || !(state == SENDING || state == AWAITING)) {
             return false;
         }
-        boolean replay = upstreamReused && !replayed;
+        boolean again = refused && refusals < MAX_REFUSALS;
+        boolean replay = again || upstreamReused && !replayed;
         if (!replay && !(elsewhere && connector.mayRetryElsewhere())) {
             return false;
         }
-        replayed |= replay;
+        if (again) {
+            refusals++;
+        } else {
+            replayed |= replay;
+        }
         log.debug("sending {} again to {}", head, connector.backend());
         releaseUpstream(false);
         moveTo(CONNECTING);

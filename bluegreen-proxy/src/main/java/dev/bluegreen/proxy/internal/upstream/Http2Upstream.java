@@ -18,6 +18,9 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
@@ -51,6 +54,7 @@ final class Http2Upstream extends ChannelInboundHandlerAdapter implements Upstre
     private Channel channel;
     private UpstreamListener listener;
     private boolean closed;
+    private boolean refused;
 
     /**
      * @param reused   whether its connection carried streams before it (a connection the backend may have closed)
@@ -76,6 +80,11 @@ final class Http2Upstream extends ChannelInboundHandlerAdapter implements Upstre
     @Override
     public boolean reused() {
         return reused;
+    }
+
+    @Override
+    public boolean refused() {
+        return refused;
     }
 
     @Override
@@ -150,6 +159,9 @@ final class Http2Upstream extends ChannelInboundHandlerAdapter implements Upstre
             deliver(content);
         } else {
             // A RST_STREAM or another frame the stream codec does not decode: the stream's close follows.
+            if (msg instanceof Http2ResetFrame reset && reset.errorCode() == Http2Error.REFUSED_STREAM.code()) {
+                refused = true;
+            }
             ReferenceCountUtil.release(msg);
         }
     }
@@ -203,7 +215,10 @@ final class Http2Upstream extends ChannelInboundHandlerAdapter implements Upstre
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         // A GOAWAY that leaves this stream out (it was not processed): the connection closes it next, and the
-        // exchange hears of it as a close before any response.
+        // exchange hears of it as a close before any response, which it may send again.
+        if (evt instanceof Http2GoAwayFrame) {
+            refused = true;
+        }
         ReferenceCountUtil.release(evt);
     }
 

@@ -23,6 +23,14 @@ public interface Upstream {
     /** Whether it served a request before: a reused connection may turn out stale, a new one may not. */
     boolean reused();
 
+    /**
+     * Whether the backend declined the request unprocessed (RFC 9113 §8.7: an HTTP/2 stream left out of its GOAWAY,
+     * or reset with {@code REFUSED_STREAM}), which may be sent again to it on another connection.
+     */
+    default boolean refused() {
+        return false;
+    }
+
     /** Hands it to {@code listener}: what the backend sends from now on goes there. */
     void attach(UpstreamListener listener);
 

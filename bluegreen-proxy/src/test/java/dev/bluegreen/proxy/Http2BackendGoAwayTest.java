@@ -1,0 +1,134 @@
+package dev.bluegreen.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bluegreen.core.Backend;
+import dev.bluegreen.core.BlueGreen;
+import dev.bluegreen.testing.HttpLoad;
+import io.netty.buffer.Unpooled;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * An h2c backend that ends its connections after a number of streams, as nginx does after {@code keepalive_requests}
+ * (1,000 by default): a GOAWAY naming the last stream it took. Streams the proxy opened meanwhile were not processed
+ * (RFC 9113 §6.8) and must be sent again, not answered with a 502 (they were: 4-7 per run of this test, and 71 of
+ * 122,037 requests through nginx). The proxy closes each such connection once its last stream is done.
+ *
+ * <p>Known and still open (see the closing note of 2026-12-02): in some runs a few exchanges whose response head was
+ * relayed lose their body as such a connection goes ("closed the connection in the middle of a response"); the
+ * client's connection is then closed, as for any backend that fails mid-response. This test pins the 502s only.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class Http2BackendGoAwayTest {
+
+    private static final int STREAMS_PER_CONNECTION = 10;
+
+    /** Answers 200 "ok" on each stream; after {@link #STREAMS_PER_CONNECTION} streams on a connection, GOAWAY. */
+    private static final class RotatingBackend implements AutoCloseable {
+        private static final AttributeKey<AtomicInteger> STREAMS = AttributeKey.valueOf("streams");
+        private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        private final Channel server;
+        final AtomicInteger connections = new AtomicInteger();
+        final AtomicInteger goAways = new AtomicInteger();
+
+        RotatingBackend() {
+            server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                    .childHandler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            connections.incrementAndGet();
+                            ch.attr(STREAMS).set(new AtomicInteger());
+                            ch.pipeline().addLast(Http2FrameCodecBuilder.forServer().build(),
+                                    new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+                                        @Override
+                                        protected void initChannel(Http2StreamChannel stream) {
+                                            stream.pipeline().addLast(new Answer());
+                                        }
+                                    }));
+                        }
+                    })
+                    .bind("127.0.0.1", 0).syncUninterruptibly().channel();
+        }
+
+        int port() {
+            return ((InetSocketAddress) server.localAddress()).getPort();
+        }
+
+        @Override
+        public void close() {
+            server.close().awaitUninterruptibly(5_000);
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5_000);
+        }
+
+        /** Answers when the request has ended: with its HEADERS, or with a DATA frame after them. */
+        private final class Answer extends ChannelInboundHandlerAdapter {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object frame) {
+                boolean ended = frame instanceof Http2HeadersFrame headers && headers.isEndStream()
+                        || frame instanceof Http2DataFrame data && data.isEndStream();
+                ReferenceCountUtil.release(frame);
+                if (!ended) {
+                    return;
+                }
+                ctx.write(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200")
+                        .set("content-type", "text/plain").setInt("content-length", 2)));
+                ctx.writeAndFlush(new DefaultHttp2DataFrame(
+                        Unpooled.copiedBuffer("ok", StandardCharsets.US_ASCII), true));
+                Channel connection = ctx.channel().parent();
+                if (connection.attr(STREAMS).get().incrementAndGet() == STREAMS_PER_CONNECTION) {
+                    // The last stream id this side has seen: streams the proxy opens from now on are not processed.
+                    goAways.incrementAndGet();
+                    connection.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR));
+                }
+            }
+        }
+    }
+
+    @Test
+    void streamsTheBackendLeftOutOfItsGoAway_areSentAgain_andNoRequestFails() {
+        try (RotatingBackend backend = new RotatingBackend();
+             BlueGreen admin = BlueGreen.builder().blue("v1", List.of(Backend.of("127.0.0.1", backend.port())))
+                     .build()) {
+            BlueGreenProxy proxy = BlueGreenProxy.builder(admin).listen("127.0.0.1", 0).eventLoopThreads(1)
+                    .backendProtocol(BackendProtocol.H2C).build();
+            proxy.start().orTimeout(10, TimeUnit.SECONDS).join();
+            try (HttpLoad load = HttpLoad.start(proxy.port(), 16, "/")) {
+                load.awaitResponses(3_000, Duration.ofSeconds(30));
+                HttpLoad.Summary summary = load.stop();
+
+                assertThat(backend.goAways.get()).as("GOAWAYs sent by the backend").isGreaterThan(50);
+                assertThat(summary.byStatus()).as("every answer: " + summary).containsOnlyKeys(200);
+            } finally {
+                proxy.stop(Duration.ofSeconds(2)).orTimeout(10, TimeUnit.SECONDS).join();
+            }
+        }
+    }
+}
