@@ -39,21 +39,22 @@ import org.junit.jupiter.api.Timeout;
 /**
  * An h2c backend that ends its connections after a number of streams, as nginx does after {@code keepalive_requests}
  * (1,000 by default): a GOAWAY naming the last stream it took. Streams the proxy opened meanwhile were not processed
- * (RFC 9113 §6.8) and must be sent again, not answered with a 502 (they were: 4-7 per run of this test, and 71 of
- * 122,037 requests through nginx). The proxy closes each such connection once its last stream is done.
+ * (RFC 9113 §6.8) and must be sent again, not answered with a 502 (they were: 5-19 per run of this test, and 33 of
+ * 281,998 requests through nginx). The proxy closes each such connection once its last stream is done.
  *
- * <p>Known and still open (see the closing note of 2026-12-02): in some runs a few exchanges whose response head was
- * relayed lose their body as such a connection goes ("closed the connection in the middle of a response"); the
- * client's connection is then closed, as for any backend that fails mid-response. The backend's log says why: the
- * proxy sends a bodiless request as HEADERS and then an empty DATA frame that ends the stream, and this (Netty)
- * backend takes a DATA frame on a stream above the last one its GOAWAY named as a connection error ("Stream 27 does
- * not exist for inbound frame DATA") and closes the connection with the responses under way. Sending such requests
- * as one HEADERS frame that ends the stream would avoid it. This test pins the 502s only.
+ * <p>A bodiless request goes as one HEADERS frame that ends the stream. Sent as HEADERS and then an empty DATA frame
+ * (as it was), it made this (Netty) backend, which takes a DATA frame on a stream above the last one its GOAWAY named
+ * as a connection error ("Stream 27 does not exist for inbound frame DATA"), close the connection with responses
+ * under way: in some runs a few exchanges lost their body after their head was relayed.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class Http2BackendGoAwayTest {
 
-    private static final int STREAMS_PER_CONNECTION = 10;
+    /**
+     * nginx's 1,000 scaled down. With 10, every connection refused 5-6 of its 16 streams, and a request could be
+     * refused more often in a row than a proxy should keep trying.
+     */
+    private static final int STREAMS_PER_CONNECTION = 100;
 
     /** Answers 200 "ok" on each stream; after {@link #STREAMS_PER_CONNECTION} streams on a connection, GOAWAY. */
     private static final class RotatingBackend implements AutoCloseable {
@@ -128,8 +129,9 @@ class Http2BackendGoAwayTest {
                 load.awaitResponses(3_000, Duration.ofSeconds(30));
                 HttpLoad.Summary summary = load.stop();
 
-                assertThat(backend.goAways.get()).as("GOAWAYs sent by the backend").isGreaterThan(50);
+                assertThat(backend.goAways.get()).as("GOAWAYs sent by the backend").isGreaterThan(20);
                 assertThat(summary.byStatus()).as("every answer: " + summary).containsOnlyKeys(200);
+                assertThat(summary.failures()).as("failed requests: " + summary).isZero();
             } finally {
                 proxy.stop(Duration.ofSeconds(2)).orTimeout(10, TimeUnit.SECONDS).join();
             }

@@ -4,11 +4,15 @@ import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.proxy.internal.grpc.GrpcHeaders;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -19,8 +23,10 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
@@ -55,6 +61,8 @@ final class Http2Upstream extends ChannelInboundHandlerAdapter implements Upstre
     private UpstreamListener listener;
     private boolean closed;
     private boolean refused;
+    /** A request head queued without a flush, not yet written; see {@link #send}. */
+    private HttpRequest heldHead;
 
     /**
      * @param reused   whether its connection carried streams before it (a connection the backend may have closed)
@@ -99,14 +107,46 @@ final class Http2Upstream extends ChannelInboundHandlerAdapter implements Upstre
 
     @Override
     public void write(HttpObject message) {
-        prepare(message);
-        channel.write(message, channel.voidPromise());
+        send(message, false);
     }
 
     @Override
     public void writeAndFlush(HttpObject message) {
+        send(message, true);
+    }
+
+    /**
+     * A head queued without a flush (the exchange does that for a request without a body) waits for what follows: if
+     * that is an empty end, both go as one HEADERS frame that ends the stream, as HTTP/2 clients send a GET. Sent as
+     * HEADERS and then an empty DATA frame ending the stream, such a request makes a backend that has just sent GOAWAY
+     * see a DATA frame on a stream it never took, which some (Netty's) take as a connection error, closing the
+     * connection with the responses under way.
+     */
+    private void send(HttpObject message, boolean flush) {
         prepare(message);
-        channel.writeAndFlush(message, channel.voidPromise());
+        if (heldHead == null && !flush && message instanceof HttpRequest head
+                && !(message instanceof FullHttpRequest)) {
+            heldHead = head;
+            return;
+        }
+        HttpObject outgoing = message;
+        if (heldHead != null) {
+            HttpRequest head = heldHead;
+            heldHead = null;
+            if (message instanceof LastHttpContent end && !end.content().isReadable()
+                    && end.trailingHeaders().isEmpty()) {
+                end.release();
+                outgoing = new DefaultFullHttpRequest(head.protocolVersion(), head.method(), head.uri(),
+                        Unpooled.EMPTY_BUFFER, head.headers(), EmptyHttpHeaders.INSTANCE);
+            } else {
+                channel.write(head, channel.voidPromise());
+            }
+        }
+        if (flush) {
+            channel.writeAndFlush(outgoing, channel.voidPromise());
+        } else {
+            channel.write(outgoing, channel.voidPromise());
+        }
     }
 
     private static void prepare(HttpObject message) {
@@ -131,6 +171,7 @@ final class Http2Upstream extends ChannelInboundHandlerAdapter implements Upstre
         // A stream serves one exchange. Closing a stream that is done sends nothing; one that is not is reset (CANCEL),
         // which ends only this stream, not its connection.
         listener = null;
+        heldHead = null;
         channel.close();
     }
 
@@ -224,12 +265,28 @@ final class Http2Upstream extends ChannelInboundHandlerAdapter implements Upstre
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        refused |= leftOutOfGoAway();
         streamClosed();
         UpstreamListener current = listener;
         listener = null;
         if (current != null) {
             current.onUpstreamClosed();
         }
+    }
+
+    /**
+     * Whether the backend's GOAWAY left this stream out (its id above the last one the GOAWAY named, or no id: never
+     * sent). The codec tells a stream so with an event only while it is still open, and it closes such streams first
+     * when it takes the GOAWAY in; the connection's own record says it in every case.
+     */
+    private boolean leftOutOfGoAway() {
+        Channel connection = channel.parent();
+        Http2FrameCodec codec = connection == null ? null : connection.pipeline().get(Http2FrameCodec.class);
+        if (codec == null || !codec.connection().goAwayReceived()) {
+            return false;
+        }
+        int id = ((Http2StreamChannel) channel).stream().id();
+        return id < 0 || id > codec.connection().local().lastStreamKnownByPeer();
     }
 
     /** The stream is gone: its connection counts one stream less. Runs once. */
