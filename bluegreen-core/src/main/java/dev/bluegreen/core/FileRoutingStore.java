@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.bluegreen.core.ChangeRefusedException.Refusal;
 import dev.bluegreen.core.internal.DurableFiles;
+import dev.bluegreen.core.internal.OnDemandThread;
 import dev.bluegreen.core.internal.OrderedPublisher;
 import dev.bluegreen.core.internal.RecentItems;
 import dev.bluegreen.core.internal.StateDocument;
@@ -19,10 +20,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -98,13 +96,7 @@ public final class FileRoutingStore implements RoutingStore {
         }
         this.state = new StateDocument(state.snapshot(), state.history(), List.of());
         this.publisher = OrderedPublisher.gapFree(RoutingSnapshot::generation, state.snapshot().generation());
-        ThreadPoolExecutor executor = new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                runnable -> {
-                    Thread thread = new Thread(runnable, "bluegreen-state-file");
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        this.background = executor;
+        this.background = OnDemandThread.named("bluegreen-state-file");
     }
 
     /**

@@ -15,10 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -61,12 +58,7 @@ public final class ChangeApplier {
         this.guards = requireNonNull(guards, "guards");
         this.guardTimeout = requireNonNull(guardTimeout, "guardTimeout");
         this.audit = requireNonNull(audit, "audit");
-        this.changeThread = new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                runnable -> {
-                    Thread thread = new Thread(runnable, "bluegreen-changes");
-                    thread.setDaemon(true);
-                    return thread;
-                });
+        this.changeThread = OnDemandThread.named("bluegreen-changes");
     }
 
     /**
