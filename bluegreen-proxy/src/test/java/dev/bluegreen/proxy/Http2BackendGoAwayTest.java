@@ -6,28 +6,18 @@ import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.testing.HttpLoad;
 import io.netty.buffer.Unpooled;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
-import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
-import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -59,38 +49,16 @@ class Http2BackendGoAwayTest {
     /** Answers 200 "ok" on each stream; after {@link #STREAMS_PER_CONNECTION} streams on a connection, GOAWAY. */
     private static final class RotatingBackend implements AutoCloseable {
         private static final AttributeKey<AtomicInteger> STREAMS = AttributeKey.valueOf("streams");
-        private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        private final Channel server;
-        final AtomicInteger connections = new AtomicInteger();
+        private final H2cTestServer server = new H2cTestServer(stream -> stream.pipeline().addLast(new Answer()));
         final AtomicInteger goAways = new AtomicInteger();
 
-        RotatingBackend() {
-            server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                    .childHandler(new ChannelInitializer<Channel>() {
-                        @Override
-                        protected void initChannel(Channel ch) {
-                            connections.incrementAndGet();
-                            ch.attr(STREAMS).set(new AtomicInteger());
-                            ch.pipeline().addLast(Http2FrameCodecBuilder.forServer().build(),
-                                    new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
-                                        @Override
-                                        protected void initChannel(Http2StreamChannel stream) {
-                                            stream.pipeline().addLast(new Answer());
-                                        }
-                                    }));
-                        }
-                    })
-                    .bind("127.0.0.1", 0).syncUninterruptibly().channel();
-        }
-
         int port() {
-            return ((InetSocketAddress) server.localAddress()).getPort();
+            return server.port();
         }
 
         @Override
         public void close() {
-            server.close().awaitUninterruptibly(5_000);
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5_000);
+            server.close();
         }
 
         /** Answers when the request has ended: with its HEADERS, or with a DATA frame after them. */
@@ -108,6 +76,8 @@ class Http2BackendGoAwayTest {
                 ctx.writeAndFlush(new DefaultHttp2DataFrame(
                         Unpooled.copiedBuffer("ok", StandardCharsets.US_ASCII), true));
                 Channel connection = ctx.channel().parent();
+                // The backend's one event loop runs every stream of a connection: no race on the counter's creation.
+                connection.attr(STREAMS).setIfAbsent(new AtomicInteger());
                 if (connection.attr(STREAMS).get().incrementAndGet() == STREAMS_PER_CONNECTION) {
                     // The last stream id this side has seen: streams the proxy opens from now on are not processed.
                     goAways.incrementAndGet();

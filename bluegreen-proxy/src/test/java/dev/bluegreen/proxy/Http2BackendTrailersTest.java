@@ -6,26 +6,15 @@ import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.testing.RawHttpClient;
 import dev.bluegreen.testing.RawResponse;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
-import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -39,37 +28,9 @@ import org.junit.jupiter.api.Test;
 class Http2BackendTrailersTest {
 
     /** An h2c server that echoes the request body and answers with the request's trailers, renamed, as its own. */
-    private static final class EchoBackend implements AutoCloseable {
-        private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        private final Channel server;
-
-        EchoBackend() {
-            server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                    .childHandler(new ChannelInitializer<Channel>() {
-                        @Override
-                        protected void initChannel(Channel ch) {
-                            ch.pipeline().addLast(Http2FrameCodecBuilder.forServer().build(),
-                                    new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
-                                        @Override
-                                        protected void initChannel(Http2StreamChannel stream) {
-                                            stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true),
-                                                    new HttpObjectAggregator(1 << 20), new Echo());
-                                        }
-                                    }));
-                        }
-                    })
-                    .bind("127.0.0.1", 0).syncUninterruptibly().channel();
-        }
-
-        int port() {
-            return ((InetSocketAddress) server.localAddress()).getPort();
-        }
-
-        @Override
-        public void close() {
-            server.close().awaitUninterruptibly(5_000);
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5_000);
-        }
+    private static H2cTestServer echoBackend() {
+        return new H2cTestServer(stream -> stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true),
+                new HttpObjectAggregator(1 << 20), new Echo()));
     }
 
     private static final class Echo extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -87,7 +48,7 @@ class Http2BackendTrailersTest {
 
     @Test
     void chunkedRequestWithTrailers_reachesTheBackendWithThem_andItsTrailersComeBack() {
-        try (EchoBackend backend = new EchoBackend();
+        try (H2cTestServer backend = echoBackend();
              BlueGreen admin = BlueGreen.builder().blue("v1", List.of(Backend.of("127.0.0.1", backend.port())))
                      .build()) {
             BlueGreenProxy proxy = BlueGreenProxy.builder(admin).listen("127.0.0.1", 0).eventLoopThreads(1)
