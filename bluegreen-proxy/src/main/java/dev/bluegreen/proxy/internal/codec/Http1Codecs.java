@@ -1,10 +1,7 @@
 package dev.bluegreen.proxy.internal.codec;
 
 import dev.bluegreen.proxy.RequestLimits;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpServerCodec;
 
 /** The HTTP/1.1 codecs of both sides, configured in one place. */
@@ -18,33 +15,21 @@ public final class Http1Codecs {
     public static final int MAX_INITIAL_LINE_LENGTH = 8 * 1024;
     public static final int MAX_HEADER_SIZE = 16 * 1024;
 
-    /**
-     * The trailers of a message with a body of known length, which never has any, and of a chunked one, which rarely
-     * has more than one or two: Netty's validating trailers, with room for two fields before they chain, rather than
-     * sixteen (a body's last piece is decoded with trailers of its own, whether any come or not).
-     */
-    private static final HttpHeadersFactory SMALL_TRAILERS = new HttpHeadersFactory() {
-        @Override
-        public HttpHeaders newHeaders() {
-            return DefaultHttpHeadersFactory.trailersFactory().newEmptyHeaders();
-        }
-
-        @Override
-        public HttpHeaders newEmptyHeaders() {
-            return DefaultHttpHeadersFactory.trailersFactory().newEmptyHeaders();
-        }
-    };
-
     private Http1Codecs() {
     }
 
-    private static HttpDecoderConfig decoderConfig() {
+    /** The decoders' settings, shared by both sides. */
+    static HttpDecoderConfig decoderConfig() {
         return new HttpDecoderConfig()
-                .setTrailersFactory(SMALL_TRAILERS)
+                // First: it replaces both factories with Netty's own.
+                .setValidateHeaders(true)
+                // Every message's fields in one array, checked as Netty's validating factories check them; a body's
+                // last piece comes with trailers of its own, which take no room until a field arrives.
+                .setHeadersFactory(ArrayHttpHeaders.headersFactory())
+                .setTrailersFactory(ArrayHttpHeaders.trailersFactory())
                 .setMaxInitialLineLength(MAX_INITIAL_LINE_LENGTH)
                 .setMaxHeaderSize(MAX_HEADER_SIZE)
                 .setMaxChunkSize(MAX_CHUNK_SIZE)
-                .setValidateHeaders(true)
                 // RFC 9112 §2.2: a bare CR or LF in the start line or header section is not a line ending.
                 .setStrictLineParsing(true)
                 // RFC 9112 §6.1: Transfer-Encoding and Content-Length together is a framing error, not a tie-break.

@@ -1,0 +1,528 @@
+package dev.bluegreen.proxy.internal.codec;
+
+import io.netty.handler.codec.DateFormatter;
+import io.netty.handler.codec.DefaultHeaders.NameValidator;
+import io.netty.handler.codec.DefaultHeaders.ValueValidator;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
+import io.netty.util.AsciiString;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Calendar;
+import java.util.Collections;
+import java.util.Date;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The header fields of one HTTP/1.1 message, in the order they came, in one array: what the decoders build for every
+ * request and response that passes through.
+ *
+ * <p>Netty's {@code DefaultHttpHeaders} hashes its fields into a sixteen-slot table and keeps every field in an entry
+ * of five references (≈ 180 bytes per map before the first field, 40 per field). A message has a dozen fields at most
+ * in the common case, and the proxy asks for a handful of names per message, so a linear scan over an array is as
+ * fast and a third of the garbage: ≈ 40 bytes per map, 24 per field. The behaviour is {@code DefaultHttpHeaders}'
+ * (names compared ignoring case, values in insertion order, {@code set} replacing every field of the name and
+ * appending the new one last) and so are the checks: names and values are validated by the validators of Netty's
+ * own header or trailer factory, so the decoders refuse exactly what they refused before.
+ * {@code ArrayHttpHeadersTest} runs both implementations side by side on random operations. Two differences, on
+ * purpose: {@link #getTimeMillis(CharSequence)} answers {@code null} for a value that is not a date, where
+ * {@code DefaultHttpHeaders} throws an undeclared {@code ParseException}; and the value iterators give a name's
+ * values in the order they came, as {@link #getAll(CharSequence)} does, where {@code DefaultHttpHeaders}' give the
+ * newest first.
+ *
+ * <p>Not thread-safe, like every {@code HttpHeaders}: a message's fields are read and written on its event loop.
+ */
+public final class ArrayHttpHeaders extends HttpHeaders {
+
+    private static final Field[] NO_FIELDS = new Field[0];
+    private static final int FIRST_CAPACITY = 8;
+
+    private static final HttpHeadersFactory HEADERS =
+            new Factory(DefaultHttpHeadersFactory.headersFactory(), FIRST_CAPACITY);
+    private static final HttpHeadersFactory TRAILERS = new Factory(DefaultHttpHeadersFactory.trailersFactory(), 0);
+
+    private final NameValidator<CharSequence> nameValidator;
+    private final ValueValidator<CharSequence> valueValidator;
+    private Field[] fields;
+    private int size;
+
+    private ArrayHttpHeaders(DefaultHttpHeadersFactory checks, int capacity) {
+        this.nameValidator = checks.getNameValidator();
+        this.valueValidator = checks.getValueValidator();
+        this.fields = capacity == 0 ? NO_FIELDS : new Field[capacity];
+    }
+
+    /** The factory of validated header sections: what {@code DefaultHttpHeadersFactory.headersFactory()} checks. */
+    public static HttpHeadersFactory headersFactory() {
+        return HEADERS;
+    }
+
+    /**
+     * The factory of validated trailer sections: what {@code DefaultHttpHeadersFactory.trailersFactory()} checks
+     * (the framing fields are refused in trailers). Its maps take no room until a field is added: most messages
+     * have none.
+     */
+    public static HttpHeadersFactory trailersFactory() {
+        return TRAILERS;
+    }
+
+    // --- reading ---
+
+    @Override
+    public String get(String name) {
+        return get((CharSequence) name);
+    }
+
+    @Override
+    public String get(CharSequence name) {
+        int index = indexOf(name, 0);
+        return index < 0 ? null : fields[index].value.toString();
+    }
+
+    @Override
+    public Integer getInt(CharSequence name) {
+        String value = get(name);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException notANumber) {
+            return null;
+        }
+    }
+
+    @Override
+    public int getInt(CharSequence name, int defaultValue) {
+        Integer value = getInt(name);
+        return value == null ? defaultValue : value;
+    }
+
+    @Override
+    public Short getShort(CharSequence name) {
+        String value = get(name);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Short.parseShort(value);
+        } catch (NumberFormatException notANumber) {
+            return null;
+        }
+    }
+
+    @Override
+    public short getShort(CharSequence name, short defaultValue) {
+        Short value = getShort(name);
+        return value == null ? defaultValue : value;
+    }
+
+    @Override
+    public Long getTimeMillis(CharSequence name) {
+        String value = get(name);
+        if (value == null) {
+            return null;
+        }
+        Date date = DateFormatter.parseHttpDate(value);
+        return date == null ? null : date.getTime();
+    }
+
+    @Override
+    public long getTimeMillis(CharSequence name, long defaultValue) {
+        Long value = getTimeMillis(name);
+        return value == null ? defaultValue : value;
+    }
+
+    @Override
+    public List<String> getAll(String name) {
+        return getAll((CharSequence) name);
+    }
+
+    @Override
+    public List<String> getAll(CharSequence name) {
+        int first = indexOf(name, 0);
+        if (first < 0) {
+            return Collections.emptyList();
+        }
+        int second = indexOf(name, first + 1);
+        if (second < 0) {
+            return Collections.singletonList(fields[first].value.toString());
+        }
+        List<String> values = new ArrayList<>(4);
+        for (int i = first; i >= 0; i = indexOf(name, i + 1)) {
+            values.add(fields[i].value.toString());
+        }
+        return values;
+    }
+
+    @Override
+    public List<Map.Entry<String, String>> entries() {
+        List<Map.Entry<String, String>> entries = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            entries.add(fields[i].asStrings());
+        }
+        return entries;
+    }
+
+    @Override
+    public boolean contains(String name) {
+        return indexOf(name, 0) >= 0;
+    }
+
+    @Override
+    public boolean contains(CharSequence name) {
+        return indexOf(name, 0) >= 0;
+    }
+
+    @Override
+    public boolean contains(String name, String value, boolean ignoreCase) {
+        return contains((CharSequence) name, value, ignoreCase);
+    }
+
+    @Override
+    public boolean contains(CharSequence name, CharSequence value, boolean ignoreCase) {
+        for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
+            CharSequence candidate = fields[i].value;
+            if (ignoreCase ? AsciiString.contentEqualsIgnoreCase(candidate, value)
+                    : AsciiString.contentEquals(candidate, value)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public boolean containsValue(CharSequence name, CharSequence value, boolean ignoreCase) {
+        // The list parsing is Netty's; the common answer, "no such field", costs nothing.
+        return indexOf(name, 0) >= 0 && super.containsValue(name, value, ignoreCase);
+    }
+
+    @Override
+    public Iterator<String> valueStringIterator(CharSequence name) {
+        Iterator<CharSequence> values = valueCharSequenceIterator(name);
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return values.hasNext();
+            }
+
+            @Override
+            public String next() {
+                return values.next().toString();
+            }
+        };
+    }
+
+    @Override
+    public Iterator<CharSequence> valueCharSequenceIterator(CharSequence name) {
+        int first = indexOf(name, 0);
+        return first < 0 ? Collections.emptyIterator() : new ValueIterator(name, first);
+    }
+
+    @Override
+    public Iterator<Map.Entry<String, String>> iterator() {
+        return entries().iterator();
+    }
+
+    @Override
+    public Iterator<Map.Entry<CharSequence, CharSequence>> iteratorCharSequence() {
+        return new FieldIterator();
+    }
+
+    @Override
+    public boolean isEmpty() {
+        return size == 0;
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    @Override
+    public Set<String> names() {
+        Set<String> names = new LinkedHashSet<>();
+        for (int i = 0; i < size; i++) {
+            names.add(fields[i].name.toString());
+        }
+        return names;
+    }
+
+    // --- writing ---
+
+    @Override
+    public HttpHeaders add(String name, Object value) {
+        return add((CharSequence) name, value);
+    }
+
+    @Override
+    public HttpHeaders add(CharSequence name, Object value) {
+        nameValidator.validateName(name);
+        append(name, checkedValue(name, value));
+        return this;
+    }
+
+    @Override
+    public HttpHeaders add(String name, Iterable<?> values) {
+        return add((CharSequence) name, values);
+    }
+
+    @Override
+    public HttpHeaders add(CharSequence name, Iterable<?> values) {
+        nameValidator.validateName(name);
+        for (Object value : values) {
+            append(name, checkedValue(name, value));
+        }
+        return this;
+    }
+
+    @Override
+    public HttpHeaders addInt(CharSequence name, int value) {
+        return add(name, Integer.toString(value));
+    }
+
+    @Override
+    public HttpHeaders addShort(CharSequence name, short value) {
+        return add(name, Short.toString(value));
+    }
+
+    @Override
+    public HttpHeaders set(String name, Object value) {
+        return set((CharSequence) name, value);
+    }
+
+    @Override
+    public HttpHeaders set(CharSequence name, Object value) {
+        nameValidator.validateName(name);
+        CharSequence checked = checkedValue(name, value);
+        removeAll(name);
+        append(name, checked);
+        return this;
+    }
+
+    @Override
+    public HttpHeaders set(String name, Iterable<?> values) {
+        return set((CharSequence) name, values);
+    }
+
+    @Override
+    public HttpHeaders set(CharSequence name, Iterable<?> values) {
+        nameValidator.validateName(name);
+        removeAll(name);
+        for (Object value : values) {
+            append(name, checkedValue(name, value));
+        }
+        return this;
+    }
+
+    @Override
+    public HttpHeaders setInt(CharSequence name, int value) {
+        return set(name, Integer.toString(value));
+    }
+
+    @Override
+    public HttpHeaders setShort(CharSequence name, short value) {
+        return set(name, Short.toString(value));
+    }
+
+    @Override
+    public HttpHeaders remove(String name) {
+        return remove((CharSequence) name);
+    }
+
+    @Override
+    public HttpHeaders remove(CharSequence name) {
+        removeAll(name);
+        return this;
+    }
+
+    @Override
+    public HttpHeaders clear() {
+        Arrays.fill(fields, 0, size, null);
+        size = 0;
+        return this;
+    }
+
+    // --- the array ---
+
+    /** The index of the first field named {@code name} at or after {@code from}, or -1. */
+    private int indexOf(CharSequence name, int from) {
+        Objects.requireNonNull(name, "name");
+        Field[] fields = this.fields;
+        for (int i = from; i < size; i++) {
+            if (AsciiString.contentEqualsIgnoreCase(fields[i].name, name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void append(CharSequence name, CharSequence value) {
+        if (size == fields.length) {
+            fields = Arrays.copyOf(fields, Math.max(FIRST_CAPACITY, size * 2));
+        }
+        fields[size++] = new Field(name, value);
+    }
+
+    private void removeAll(CharSequence name) {
+        int kept = indexOf(name, 0);
+        if (kept < 0) {
+            return;
+        }
+        for (int i = kept + 1; i < size; i++) {
+            if (!AsciiString.contentEqualsIgnoreCase(fields[i].name, name)) {
+                fields[kept++] = fields[i];
+            }
+        }
+        Arrays.fill(fields, kept, size, null);
+        size = kept;
+    }
+
+    private void removeAt(int index) {
+        System.arraycopy(fields, index + 1, fields, index, size - index - 1);
+        fields[--size] = null;
+    }
+
+    /** {@code value} as text, checked as {@code DefaultHttpHeaders} checks it (and with its message on failure). */
+    private CharSequence checkedValue(CharSequence name, Object value) {
+        Objects.requireNonNull(value, "value");
+        CharSequence text;
+        if (value instanceof CharSequence sequence) {
+            text = sequence;
+        } else if (value instanceof Date date) {
+            text = DateFormatter.format(date);
+        } else if (value instanceof Calendar calendar) {
+            text = DateFormatter.format(calendar.getTime());
+        } else {
+            text = value.toString();
+        }
+        try {
+            valueValidator.validate(text);
+        } catch (IllegalArgumentException invalid) {
+            throw new IllegalArgumentException("Validation failed for header '" + name + "'", invalid);
+        }
+        return text;
+    }
+
+    /** One field: its name as received and its value. */
+    private final class Field implements Map.Entry<CharSequence, CharSequence> {
+        private final CharSequence name;
+        private CharSequence value;
+
+        Field(CharSequence name, CharSequence value) {
+            this.name = name;
+            this.value = value;
+        }
+
+        @Override
+        public CharSequence getKey() {
+            return name;
+        }
+
+        @Override
+        public CharSequence getValue() {
+            return value;
+        }
+
+        @Override
+        public CharSequence setValue(CharSequence newValue) {
+            CharSequence previous = value;
+            value = checkedValue(name, newValue);
+            return previous;
+        }
+
+        Map.Entry<String, String> asStrings() {
+            return new AbstractMap.SimpleImmutableEntry<>(name.toString(), value.toString());
+        }
+
+        @Override
+        public String toString() {
+            return name + ": " + value;
+        }
+    }
+
+    /** The fields in order; {@code remove()} removes the last one returned. */
+    private final class FieldIterator implements Iterator<Map.Entry<CharSequence, CharSequence>> {
+        private int next;
+        private int last = -1;
+
+        @Override
+        public boolean hasNext() {
+            return next < size;
+        }
+
+        @Override
+        public Map.Entry<CharSequence, CharSequence> next() {
+            if (next >= size) {
+                throw new NoSuchElementException();
+            }
+            last = next++;
+            return fields[last];
+        }
+
+        @Override
+        public void remove() {
+            if (last < 0) {
+                throw new IllegalStateException("next() first");
+            }
+            removeAt(last);
+            next = last;
+            last = -1;
+        }
+    }
+
+    /** The values of the fields of one name, in order, found as they are asked for. */
+    private final class ValueIterator implements Iterator<CharSequence> {
+        private final CharSequence name;
+        private int next;
+
+        ValueIterator(CharSequence name, int first) {
+            this.name = name;
+            this.next = first;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return next >= 0;
+        }
+
+        @Override
+        public CharSequence next() {
+            if (next < 0) {
+                throw new NoSuchElementException();
+            }
+            CharSequence value = fields[next].value;
+            next = indexOf(name, next + 1);
+            return value;
+        }
+    }
+
+    /** Makes maps checked by the validators of one of Netty's factories, with room for {@code capacity} fields. */
+    private static final class Factory implements HttpHeadersFactory {
+        private final DefaultHttpHeadersFactory checks;
+        private final int capacity;
+
+        Factory(DefaultHttpHeadersFactory checks, int capacity) {
+            this.checks = checks;
+            this.capacity = capacity;
+        }
+
+        @Override
+        public HttpHeaders newHeaders() {
+            return new ArrayHttpHeaders(checks, capacity);
+        }
+
+        @Override
+        public HttpHeaders newEmptyHeaders() {
+            return new ArrayHttpHeaders(checks, 0);
+        }
+    }
+}

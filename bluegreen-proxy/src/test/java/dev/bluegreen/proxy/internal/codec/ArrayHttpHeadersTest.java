@@ -1,0 +1,220 @@
+package dev.bluegreen.proxy.internal.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
+import io.netty.util.AsciiString;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link ArrayHttpHeaders} against Netty's {@code DefaultHttpHeaders}: the same random operations on both, every
+ * observable compared after each one: values, order, counts, names, the checks and their messages.
+ */
+class ArrayHttpHeadersTest {
+
+    /** Names in several spellings, so that case-insensitive matching is exercised; some refused by the checks. */
+    private static final CharSequence[] NAMES = {
+        "Host", "host", HttpHeaderNames.HOST, "Content-Length", HttpHeaderNames.CONTENT_LENGTH, "X-Trace",
+        AsciiString.of("x-trace"), "Connection", "Via", "Set-Cookie", "Transfer-Encoding", "Trailer", "Date",
+        "Bad Name", "", "a\u0000b", "Tab\tName",
+    };
+    private static final Object[] VALUES = {
+        "a", "b, c", "keep-alive", "close", "chunked", "gzip, chunked", "12", "-3", "70000", "x",
+        AsciiString.of("CHUNKED"), "", "Tue, 15 Nov 1994 08:12:31 GMT", new Date(784887151000L), 42,
+        "bad\r\nvalue", "bad\u0000value", " padded ",
+    };
+
+    @Test
+    void behavesAsDefaultHttpHeadersOnRandomOperations() {
+        for (long seed = 1; seed <= 300; seed++) {
+            Random random = new Random(seed);
+            boolean trailers = random.nextBoolean();
+            HttpHeaders expected = (trailers ? DefaultHttpHeadersFactory.trailersFactory()
+                    : DefaultHttpHeadersFactory.headersFactory()).newHeaders();
+            HttpHeaders actual = (trailers ? ArrayHttpHeaders.trailersFactory()
+                    : ArrayHttpHeaders.headersFactory()).newHeaders();
+            for (int step = 0; step < 60; step++) {
+                String operation = applyRandom(random, expected, actual);
+                assertSame(expected, actual, "seed " + seed + ", step " + step + ": " + operation);
+            }
+        }
+    }
+
+    @Test
+    void theFactoriesMakeMapsOfThisKindForBothSections() {
+        HttpHeadersFactory headers = ArrayHttpHeaders.headersFactory();
+        HttpHeadersFactory trailers = ArrayHttpHeaders.trailersFactory();
+        assertThat(headers.newHeaders()).isInstanceOf(ArrayHttpHeaders.class);
+        assertThat(headers.newEmptyHeaders()).isInstanceOf(ArrayHttpHeaders.class);
+        assertThat(headers.newEmptyHeaders().isEmpty()).isTrue();
+        assertThat(trailers.newHeaders()).isInstanceOf(ArrayHttpHeaders.class);
+        assertThatThrownBy(() -> trailers.newHeaders().add(HttpHeaderNames.CONTENT_LENGTH, "1"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("content-length");
+        assertThat(headers.newHeaders().add(HttpHeaderNames.CONTENT_LENGTH, "1").get("content-length"))
+                .isEqualTo("1");
+    }
+
+    @Test
+    void theFieldIteratorRemovesTheFieldItReturnedLast() {
+        HttpHeaders headers = ArrayHttpHeaders.headersFactory().newHeaders()
+                .add("A", "1").add("B", "2").add("C", "3");
+        Iterator<Map.Entry<CharSequence, CharSequence>> fields = headers.iteratorCharSequence();
+        assertThatThrownBy(fields::remove).isInstanceOf(IllegalStateException.class);
+        fields.next();
+        fields.next();
+        fields.remove();
+        assertThat(fields.next().getKey()).hasToString("C");
+        assertThat(fields.hasNext()).isFalse();
+        assertThat(headers.names()).containsExactly("A", "C");
+    }
+
+    @Test
+    void settingAFieldValueThroughTheIteratorIsChecked() {
+        HttpHeaders headers = ArrayHttpHeaders.headersFactory().newHeaders().add("A", "1");
+        Map.Entry<CharSequence, CharSequence> field = headers.iteratorCharSequence().next();
+        assertThat(field.setValue("2")).hasToString("1");
+        assertThat(headers.get("a")).isEqualTo("2");
+        assertThatThrownBy(() -> field.setValue("x\r\ny")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'A'");
+        assertThat(headers.get("a")).isEqualTo("2");
+    }
+
+    /** Applies one random operation to both maps; an exception must be the same on both. Returns what it did. */
+    private static String applyRandom(Random random, HttpHeaders expected, HttpHeaders actual) {
+        CharSequence name = NAMES[random.nextInt(NAMES.length)];
+        Object value = VALUES[random.nextInt(VALUES.length)];
+        int kind = random.nextInt(12);
+        String operation;
+        switch (kind) {
+            case 0, 1, 2 -> operation = "add(" + name + ", " + value + ")";
+            case 3, 4 -> operation = "set(" + name + ", " + value + ")";
+            case 5 -> operation = "remove(" + name + ")";
+            case 6 -> operation = "addInt(" + name + ")";
+            case 7 -> operation = "setAll(" + name + ", [" + value + ", x])";
+            case 8 -> operation = "addAll(" + name + ", [" + value + ", y])";
+            case 9 -> operation = random.nextInt(10) == 0 ? "clear()" : "add(" + name + ", " + value + ")";
+            case 10 -> operation = "set(String " + name + ", " + value + ")";
+            default -> operation = "remove(String " + name + ")";
+        }
+        RuntimeException expectedFailure = apply(kind, operation, expected, name, value);
+        RuntimeException actualFailure = apply(kind, operation, actual, name, value);
+        if (expectedFailure == null) {
+            assertThat(actualFailure).as(operation).isNull();
+        } else {
+            assertThat(actualFailure).as(operation).isNotNull()
+                    .isInstanceOf(expectedFailure.getClass())
+                    .hasMessage(expectedFailure.getMessage());
+            assertThat(String.valueOf(actualFailure.getCause())).isEqualTo(String.valueOf(expectedFailure.getCause()));
+        }
+        return operation;
+    }
+
+    private static RuntimeException apply(int kind, String operation, HttpHeaders headers, CharSequence name,
+            Object value) {
+        try {
+            switch (kind) {
+                case 0, 1, 2 -> headers.add(name, value);
+                case 3, 4 -> headers.set(name, value);
+                case 5 -> headers.remove(name);
+                case 6 -> headers.addInt(name, 7);
+                case 7 -> headers.set(name, List.of(value, "x"));
+                case 8 -> headers.add(name, List.of(value, "y"));
+                case 9 -> {
+                    if (operation.equals("clear()")) {
+                        headers.clear();
+                    } else {
+                        headers.add(name, value);
+                    }
+                }
+                case 10 -> headers.set(name.toString(), value);
+                default -> headers.remove(name.toString());
+            }
+            return null;
+        } catch (RuntimeException failure) {
+            return failure;
+        }
+    }
+
+    private static void assertSame(HttpHeaders expected, HttpHeaders actual, String context) {
+        assertThat(actual.size()).as(context).isEqualTo(expected.size());
+        assertThat(actual.isEmpty()).as(context).isEqualTo(expected.isEmpty());
+        assertThat(pairs(actual.iteratorCharSequence())).as(context).isEqualTo(pairs(expected.iteratorCharSequence()));
+        assertThat(stringPairs(actual.iterator())).as(context).isEqualTo(stringPairs(expected.iterator()));
+        assertThat(stringPairs(actual.entries().iterator())).as(context)
+                .isEqualTo(stringPairs(expected.entries().iterator()));
+        // DefaultHttpHeaders' set lists a name twice when it was given once as a String and once as an AsciiString.
+        assertThat(new ArrayList<>(actual.names())).as(context)
+                .isEqualTo(new ArrayList<>(new LinkedHashSet<>(expected.names())));
+        for (CharSequence name : NAMES) {
+            String about = context + ", name " + name;
+            assertThat(actual.get(name)).as(about).isEqualTo(expected.get(name));
+            assertThat(actual.get(name.toString())).as(about).isEqualTo(expected.get(name.toString()));
+            assertThat(actual.getAll(name)).as(about).isEqualTo(expected.getAll(name));
+            assertThat(actual.contains(name)).as(about).isEqualTo(expected.contains(name));
+            assertThat(actual.getInt(name)).as(about).isEqualTo(expected.getInt(name));
+            assertThat(actual.getInt(name, -1)).as(about).isEqualTo(expected.getInt(name, -1));
+            assertThat(actual.getShort(name)).as(about).isEqualTo(expected.getShort(name));
+            // DefaultHttpHeaders throws an undeclared ParseException for a value that is not a date; this map answers
+            // "no date" instead, as its getInt answers "no number".
+            assertThat(actual.getTimeMillis(name)).as(about).isEqualTo(timeMillisOrNull(expected, name));
+            assertThat(actual.getTimeMillis(name, -1)).as(about)
+                    .isEqualTo(timeMillisOrNull(expected, name) == null ? -1 : expected.getTimeMillis(name, -1));
+            // In the order they came, as getAll gives them (DefaultHttpHeaders' value iterator gives the newest first).
+            assertThat(values(actual.valueStringIterator(name))).as(about).isEqualTo(expected.getAll(name));
+            assertThat(values(actual.valueCharSequenceIterator(name))).as(about).isEqualTo(expected.getAll(name));
+            for (Object value : VALUES) {
+                if (value instanceof CharSequence text) {
+                    String withValue = about + ", value " + text;
+                    assertThat(actual.contains(name, text, true)).as(withValue)
+                            .isEqualTo(expected.contains(name, text, true));
+                    assertThat(actual.contains(name, text, false)).as(withValue)
+                            .isEqualTo(expected.contains(name, text, false));
+                    assertThat(actual.contains(name.toString(), text.toString(), true)).as(withValue)
+                            .isEqualTo(expected.contains(name.toString(), text.toString(), true));
+                    assertThat(actual.containsValue(name, text, true)).as(withValue)
+                            .isEqualTo(expected.containsValue(name, text, true));
+                    assertThat(actual.containsValue(name, text, false)).as(withValue)
+                            .isEqualTo(expected.containsValue(name, text, false));
+                }
+            }
+        }
+    }
+
+    private static Long timeMillisOrNull(HttpHeaders headers, CharSequence name) {
+        try {
+            return headers.getTimeMillis(name);
+        } catch (Exception notADate) {
+            return null;
+        }
+    }
+
+    private static List<String> pairs(Iterator<Map.Entry<CharSequence, CharSequence>> fields) {
+        List<String> pairs = new ArrayList<>();
+        fields.forEachRemaining(field -> pairs.add(field.getKey() + "=" + field.getValue()));
+        return pairs;
+    }
+
+    private static List<String> stringPairs(Iterator<Map.Entry<String, String>> fields) {
+        List<String> pairs = new ArrayList<>();
+        fields.forEachRemaining(field -> pairs.add(field.getKey() + "=" + field.getValue()));
+        return pairs;
+    }
+
+    private static List<String> values(Iterator<? extends CharSequence> values) {
+        List<String> list = new ArrayList<>();
+        values.forEachRemaining(value -> list.add(value.toString()));
+        return list;
+    }
+}

@@ -1,0 +1,63 @@
+package dev.bluegreen.proxy.internal.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The decoders' settings: the header and trailer maps are {@link ArrayHttpHeaders} on both sides. (Netty's
+ * {@code HttpDecoderConfig.setValidateHeaders} puts its own factories back, so the order of the settings matters: a
+ * trailer factory set before it was silently dropped once.)
+ */
+class Http1CodecsTest {
+
+    @Test
+    void requestsAreDecodedIntoArrayHeaders() {
+        EmbeddedChannel channel = new EmbeddedChannel(Http1Codecs.client());
+        channel.writeInbound(Unpooled.copiedBuffer("POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "1\r\nz\r\n0\r\nX-Sum: 1\r\n\r\n", StandardCharsets.US_ASCII));
+
+        HttpRequest request = channel.readInbound();
+        assertThat(request.headers()).isInstanceOf(ArrayHttpHeaders.class);
+        assertThat(request.headers().get("host")).isEqualTo("x");
+        LastHttpContent end = readLast(channel);
+        assertThat(end.trailingHeaders()).isInstanceOf(ArrayHttpHeaders.class);
+        assertThat(end.trailingHeaders().get("x-sum")).isEqualTo("1");
+        end.release();
+        assertThat(channel.finishAndReleaseAll()).isFalse();
+    }
+
+    @Test
+    void responsesAreDecodedIntoArrayHeaders() {
+        EmbeddedChannel channel = new EmbeddedChannel(Http1Codecs.upstream());
+        channel.writeOutbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/"));
+        channel.releaseOutbound();
+        channel.writeInbound(Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+                StandardCharsets.US_ASCII));
+
+        HttpResponse response = channel.readInbound();
+        assertThat(response.headers()).isInstanceOf(ArrayHttpHeaders.class);
+        LastHttpContent end = readLast(channel);
+        assertThat(end.content().toString(StandardCharsets.US_ASCII)).isEqualTo("ok");
+        assertThat(end.trailingHeaders()).isInstanceOf(ArrayHttpHeaders.class).isEmpty();
+        end.release();
+        assertThat(channel.finishAndReleaseAll()).isFalse();
+    }
+
+    private static LastHttpContent readLast(EmbeddedChannel channel) {
+        Object message;
+        while (!((message = channel.readInbound()) instanceof LastHttpContent)) {
+            io.netty.util.ReferenceCountUtil.release(message);
+        }
+        return (LastHttpContent) message;
+    }
+}
