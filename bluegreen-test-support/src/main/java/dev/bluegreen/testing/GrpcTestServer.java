@@ -16,7 +16,9 @@ import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServerTransportFilter;
+import io.grpc.Status;
 import io.grpc.Attributes;
+import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.TlsServerCredentials;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -40,6 +42,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -269,7 +272,11 @@ public final class GrpcTestServer implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
     }
 
-    /** Counts calls under way, per connection too. */
+    /**
+     * Counts calls under way, per connection too. A call stops counting when the service closes it, before its
+     * trailers are sent: counted at the listener's {@code onComplete}, which grpc-java runs after the trailers went
+     * out, a client that starts its next call the moment the last one ended could be seen with one call too many.
+     */
     private final class CallCounter implements ServerInterceptor {
         @Override
         public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
@@ -278,28 +285,33 @@ public final class GrpcTestServer implements AutoCloseable {
             AtomicInteger onConnection = callsByConnection.computeIfAbsent(connection, c -> new AtomicInteger());
             maxCallsOnOneConnection.accumulateAndGet(onConnection.incrementAndGet(), Math::max);
             activeCalls.incrementAndGet();
-            return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(next.startCall(call, headers)) {
-                private boolean ended;
-
+            AtomicBoolean ended = new AtomicBoolean();
+            Runnable end = () -> {
+                if (ended.compareAndSet(false, true)) {
+                    onConnection.decrementAndGet();
+                    activeCalls.decrementAndGet();
+                }
+            };
+            ServerCall<Q, R> counted = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+                @Override
+                public void close(Status status, Metadata trailers) {
+                    end.run();
+                    super.close(status, trailers);
+                }
+            };
+            return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(
+                    next.startCall(counted, headers)) {
                 @Override
                 public void onComplete() {
-                    end();
+                    end.run();
                     super.onComplete();
                 }
 
                 @Override
                 public void onCancel() {
                     cancelledCalls.incrementAndGet();
-                    end();
+                    end.run();
                     super.onCancel();
-                }
-
-                private void end() {
-                    if (!ended) {
-                        ended = true;
-                        onConnection.decrementAndGet();
-                        activeCalls.decrementAndGet();
-                    }
                 }
             };
         }
