@@ -9,7 +9,9 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -43,12 +45,37 @@ public final class Http1UpstreamCodec
             "Referrer-Policy", "X-Request-Id", "Upgrade", "Sec-WebSocket-Accept", "Retry-After", "Trailer",
             "grpc-status", "grpc-message");
 
+    /** {@code "100"} to {@code "599"}: the status code of every response, shared rather than made per response. */
+    private static final String[] STATUS_CODES = statusCodes();
+    private static final String HTTP_1_1 = HttpVersion.HTTP_1_1.text();
+
     /** The methods of the requests sent whose responses have not come yet, oldest first. */
     private final ArrayDeque<HttpMethod> awaiting = new ArrayDeque<>(2);
 
     /** A codec decoding with {@code config}. */
     public Http1UpstreamCodec(HttpDecoderConfig config) {
         init(new ResponseDecoder(config), new RequestEncoder());
+    }
+
+    private static String[] statusCodes() {
+        String[] codes = new String[600];
+        for (int code = 100; code < codes.length; code++) {
+            codes[code] = Integer.toString(code);
+        }
+        return codes;
+    }
+
+    /** Whether the {@code length} bytes at {@code start} are exactly the characters of {@code text} (ASCII). */
+    private static boolean sameAscii(byte[] bytes, int start, int length, String text) {
+        if (length != text.length()) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (bytes[start + i] != text.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static AsciiString[][] namesByLength(String... names) {
@@ -103,11 +130,54 @@ public final class Http1UpstreamCodec
         }
     }
 
-    /** Netty's response decoder, with the shared names and the HEAD pairing. */
+    /**
+     * Netty's response decoder, with the shared names and the HEAD pairing. The status line's words are shared too
+     * when they are the usual ones ({@code HTTP/1.1}, a three-digit code, the code's standard reason), so that Netty
+     * finds its own constants for them: a status line then costs no new object.
+     */
     final class ResponseDecoder extends HttpResponseDecoder {
+
+        /** The status code of the status line being split, for its reason: the words are split in order. */
+        private int code;
 
         ResponseDecoder(HttpDecoderConfig config) {
             super(config);
+        }
+
+        // Each word is the `length` bytes at `start` (Netty's parameters are start and length, not start and end).
+
+        @Override
+        protected String splitFirstWordInitialLine(byte[] bytes, int start, int length) {
+            return sameAscii(bytes, start, length, HTTP_1_1) ? HTTP_1_1
+                    : super.splitFirstWordInitialLine(bytes, start, length);
+        }
+
+        @Override
+        protected String splitSecondWordInitialLine(byte[] bytes, int start, int length) {
+            code = -1;
+            if (length == 3) {
+                int value = 0;
+                for (int i = start; i < start + length && value >= 0; i++) {
+                    int digit = bytes[i] - '0';
+                    value = digit >= 0 && digit <= 9 ? value * 10 + digit : -1;
+                }
+                if (value >= 100 && value < STATUS_CODES.length) {
+                    code = value;
+                    return STATUS_CODES[value];
+                }
+            }
+            return super.splitSecondWordInitialLine(bytes, start, length);
+        }
+
+        @Override
+        protected String splitThirdWordInitialLine(byte[] bytes, int start, int length) {
+            if (code > 0) {
+                String reason = HttpResponseStatus.valueOf(code).reasonPhrase();
+                if (sameAscii(bytes, start, length, reason)) {
+                    return reason;
+                }
+            }
+            return super.splitThirdWordInitialLine(bytes, start, length);
         }
 
         @Override

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
@@ -81,5 +82,56 @@ class Http1UpstreamCodecTest {
         assertThat((Object) keys[4]).isSameAs(shared("Content-Length")).isNotNull();
         assertThat((Object) channel.readInbound()).isSameAs(LastHttpContent.EMPTY_LAST_CONTENT);
         assertThat(channel.finishAndReleaseAll()).isFalse();
+    }
+
+    @Test
+    void usualStatusLines_areNettysConstants_andUnusualOnesAreKeptAsSent() {
+        EmbeddedChannel channel = new EmbeddedChannel(Http1Codecs.upstream());
+        for (int i = 0; i < 4; i++) {
+            send(channel, HttpMethod.GET);
+        }
+        channel.writeInbound(bytes("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+                + "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"
+                + "HTTP/1.0 200 Fine\r\nContent-Length: 0\r\n\r\n"
+                + "HTTP/1.1 299 Custom\r\nContent-Length: 0\r\n\r\n"));
+
+        HttpResponse ok = readResponse(channel);
+        assertThat(ok.status()).isSameAs(HttpResponseStatus.OK);
+        assertThat(ok.protocolVersion()).isSameAs(HttpVersion.HTTP_1_1);
+        assertThat(readResponse(channel).status()).isSameAs(HttpResponseStatus.NOT_FOUND);
+        HttpResponse fine = readResponse(channel);
+        assertThat(fine.protocolVersion()).isEqualTo(HttpVersion.HTTP_1_0);
+        assertThat(fine.status().code()).isEqualTo(200);
+        assertThat(fine.status().reasonPhrase()).isEqualTo("Fine");
+        HttpResponse custom = readResponse(channel);
+        assertThat(custom.status().code()).isEqualTo(299);
+        assertThat(custom.status().reasonPhrase()).isEqualTo("Custom");
+        assertThat(channel.finishAndReleaseAll()).isFalse();
+    }
+
+    @Test
+    void theUsualStatusLineWords_areSharedStrings_notNewOnes() {
+        Http1UpstreamCodec.ResponseDecoder decoder =
+                Http1Codecs.upstream().new ResponseDecoder(Http1Codecs.decoderConfig());
+        byte[] first = "HTTP/1.1 200 OK".getBytes(StandardCharsets.US_ASCII);
+        byte[] second = "xxHTTP/1.1 200 OK".getBytes(StandardCharsets.US_ASCII);
+
+        assertThat(decoder.splitFirstWordInitialLine(first, 0, 8))
+                .isEqualTo("HTTP/1.1").isSameAs(decoder.splitFirstWordInitialLine(second, 2, 8));
+        String code = decoder.splitSecondWordInitialLine(first, 9, 3);
+        assertThat(code).isEqualTo("200");
+        assertThat(decoder.splitThirdWordInitialLine(first, 13, 2)).isEqualTo("OK")
+                .isSameAs(HttpResponseStatus.OK.reasonPhrase());
+        assertThat(decoder.splitSecondWordInitialLine(second, 11, 3)).isSameAs(code);
+        assertThat(decoder.splitThirdWordInitialLine("HTTP/1.1 200 Fine".getBytes(StandardCharsets.US_ASCII), 13, 4))
+                .isEqualTo("Fine");
+        assertThat(decoder.splitSecondWordInitialLine("HTTP/1.1 2000".getBytes(StandardCharsets.US_ASCII), 9, 4))
+                .isEqualTo("2000");
+    }
+
+    private static HttpResponse readResponse(EmbeddedChannel channel) {
+        HttpResponse response = channel.readInbound();
+        assertThat((Object) channel.readInbound()).isInstanceOf(LastHttpContent.class);
+        return response;
     }
 }
