@@ -43,7 +43,8 @@ import java.util.Set;
 public final class ArrayHttpHeaders extends HttpHeaders {
 
     private static final Field[] NO_FIELDS = new Field[0];
-    private static final int FIRST_CAPACITY = 8;
+    /** Room for the fields of a typical request with the forwarding fields added, or of a typical response. */
+    private static final int FIRST_CAPACITY = 12;
 
     private static final HttpHeadersFactory HEADERS =
             new Factory(DefaultHttpHeadersFactory.headersFactory(), FIRST_CAPACITY);

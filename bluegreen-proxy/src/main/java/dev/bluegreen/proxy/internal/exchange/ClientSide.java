@@ -1,6 +1,7 @@
 package dev.bluegreen.proxy.internal.exchange;
 
 import io.netty.channel.ChannelFuture;
+import dev.bluegreen.proxy.internal.request.ClientAddress;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpResponse;
 
@@ -14,11 +15,8 @@ public interface ClientSide {
     /** Where the response goes and the request body comes from (reads are asked for one message at a time). */
     ChannelHandlerContext ctx();
 
-    /** The client's address, as {@code X-Forwarded-For} gives it. */
-    String clientIp();
-
-    /** Whether the client connected with TLS (for {@code X-Forwarded-Proto}). */
-    boolean isSecure();
+    /** The client's address and whether it connected with TLS, as the forwarding headers give them. */
+    ClientAddress address();
 
     /** Whether the connection should close after the exchange under way (the proxy is shutting down). */
     boolean isDraining();

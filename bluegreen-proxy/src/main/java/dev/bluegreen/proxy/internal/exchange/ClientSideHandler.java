@@ -4,6 +4,7 @@ import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.Environment;
 import dev.bluegreen.core.RoutingSnapshot;
 import dev.bluegreen.proxy.internal.metrics.FailureLog;
+import dev.bluegreen.proxy.internal.request.ClientAddress;
 import dev.bluegreen.proxy.internal.request.ClientProtocol;
 import dev.bluegreen.proxy.internal.request.ErrorResponses;
 import dev.bluegreen.proxy.internal.request.ForwardedHeaders;
@@ -53,8 +54,7 @@ public abstract class ClientSideHandler extends ChannelInboundHandlerAdapter imp
     /** The colour of the last exchange (or refusal for want of backends), once there is none under way. */
     private Colour lastColour;
     private long epoch;
-    private String clientIp;
-    private boolean secure;
+    private ClientAddress address;
     private boolean previewListener;
 
     protected ClientSideHandler(LoopContexts loops, ClientProtocol protocol) {
@@ -83,10 +83,10 @@ public abstract class ClientSideHandler extends ChannelInboundHandlerAdapter imp
     public void channelActive(ChannelHandlerContext ctx) {
         loop = loops.of(ctx.channel().eventLoop());
         epoch = loop.services().liveColourChanges().getAsLong();
-        clientIp = ForwardedHeaders.clientIp(ctx.channel().remoteAddress());
         Channel connection = connection(ctx);
         previewListener = connection.hasAttr(PREVIEW_LISTENER);
-        secure = connection.pipeline().get(SslHandler.class) != null;
+        address = new ClientAddress(ForwardedHeaders.clientIp(ctx.channel().remoteAddress()),
+                connection.pipeline().get(SslHandler.class) != null);
         ctx.read();
         ctx.fireChannelActive();
     }
@@ -255,13 +255,8 @@ public abstract class ClientSideHandler extends ChannelInboundHandlerAdapter imp
     }
 
     @Override
-    public final String clientIp() {
-        return clientIp;
-    }
-
-    @Override
-    public final boolean isSecure() {
-        return secure;
+    public final ClientAddress address() {
+        return address;
     }
 
     @Override

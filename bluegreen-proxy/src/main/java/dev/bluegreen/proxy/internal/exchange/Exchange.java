@@ -108,8 +108,8 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         this.connector = new UpstreamConnector(loop, route, environment, this, head);
         this.interims = new InterimRelay(client, head);
         this.generation = generation;
-        MessageHeads.prepareUpstreamRequest(request, client.clientIp(), client.isSecure(), head.upgrade(),
-                head.chunked(), services.config().requestRules());
+        MessageHeads.prepareUpstreamRequest(request, client.address(), head.upgrade(), head.chunked(),
+                services.config().requestRules());
     }
 
     @Override

@@ -44,21 +44,24 @@ public final class ForwardedHeaders {
      * @param originalHost the {@code Host} the client sent, or {@code null}
      */
     static void set(HttpHeaders headers, String clientIp, boolean secure, String originalHost) {
-        set(headers, clientIp, secure, originalHost, false);
+        set(headers, new ClientAddress(clientIp, secure), originalHost, false);
     }
 
     /**
      * Sets the forwarding headers on a request about to go upstream, keeping and extending a trusted peer's.
      *
-     * @param trusted whether the peer is a trusted proxy, whose forwarding headers are appended to
+     * @param client       the client's connection
+     * @param originalHost the {@code Host} the client sent, or {@code null}
+     * @param trusted      whether the peer is a trusted proxy, whose forwarding headers are appended to
      */
-    static void set(HttpHeaders headers, String clientIp, boolean secure, String originalHost, boolean trusted) {
-        AsciiString proto = secure ? HTTPS : HTTP;
+    static void set(HttpHeaders headers, ClientAddress client, String originalHost, boolean trusted) {
+        String clientIp = client.ip();
+        AsciiString proto = proto(client.isSecure());
         if (trusted) {
             appendTrusted(headers, clientIp, proto, originalHost);
             return;
         }
-        headers.set(FORWARDED, forwardedElement(clientIp, proto, originalHost));
+        headers.set(FORWARDED, client.forwardedElement(originalHost));
         headers.set(X_FORWARDED_FOR, clientIp);
         headers.set(X_FORWARDED_PROTO, proto);
         if (originalHost != null) {
@@ -86,6 +89,11 @@ public final class ForwardedHeaders {
     private static String joined(HttpHeaders headers, AsciiString name) {
         List<String> values = headers.getAll(name);
         return values.isEmpty() ? null : values.size() == 1 ? values.get(0) : String.join(", ", values);
+    }
+
+    /** The scheme the client used: {@code X-Forwarded-Proto}'s value and {@code Forwarded}'s {@code proto}. */
+    static AsciiString proto(boolean secure) {
+        return secure ? HTTPS : HTTP;
     }
 
     /** RFC 7239 §4: {@code for=...;host=...;proto=...}, an IPv6 node and the host quoted (§6). */

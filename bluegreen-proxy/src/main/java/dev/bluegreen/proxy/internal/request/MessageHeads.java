@@ -70,6 +70,15 @@ public final class MessageHeads {
      */
     public static void prepareUpstreamRequest(HttpRequest request, String clientIp, boolean secure, String upgrade,
                                        boolean chunked, RequestRules rules) {
+        prepareUpstreamRequest(request, new ClientAddress(clientIp, secure), upgrade, chunked, rules);
+    }
+
+    /**
+     * As {@link #prepareUpstreamRequest(HttpRequest, String, boolean, String, boolean, RequestRules)}, for a client
+     * connection whose {@code Forwarded} element is made once per {@code Host}, not per request.
+     */
+    public static void prepareUpstreamRequest(HttpRequest request, ClientAddress client, String upgrade,
+                                       boolean chunked, RequestRules rules) {
         HttpHeaders headers = request.headers();
         String host = headers.get(HttpHeaderNames.HOST);
         HopByHopHeaders.strip(headers, rules.forwardProxyAuthorization());
@@ -77,7 +86,7 @@ public final class MessageHeads {
             // The body is re-framed on the upstream hop exactly as it arrived: chunk by chunk.
             HttpUtil.setTransferEncodingChunked(request, true);
         }
-        ForwardedHeaders.set(headers, clientIp, secure, host, rules.trustedProxies().trusts(clientIp));
+        ForwardedHeaders.set(headers, client, host, rules.trustedProxies().trusts(client.ip()));
         ForwardedHeaders.addVia(headers, request.protocolVersion());
         if (upgrade != null) {
             // The one hop-by-hop pair that must travel: the backend decides whether to switch protocols.

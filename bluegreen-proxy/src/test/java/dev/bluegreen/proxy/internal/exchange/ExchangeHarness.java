@@ -14,6 +14,7 @@ import dev.bluegreen.proxy.internal.health.HealthSettings;
 import dev.bluegreen.proxy.internal.metrics.FailureLog;
 import dev.bluegreen.proxy.internal.metrics.ProxyCounters;
 import dev.bluegreen.proxy.internal.metrics.ProxyRecorder;
+import dev.bluegreen.proxy.internal.request.ClientAddress;
 import dev.bluegreen.proxy.internal.request.ClientProtocol;
 import dev.bluegreen.proxy.internal.request.RequestHead;
 import dev.bluegreen.proxy.internal.request.RequestRules;
@@ -129,6 +130,7 @@ final class ExchangeHarness implements AutoCloseable {
     /** The client side as the exchange sees it; records how the exchange ended. */
     static final class FakeClientSide implements ClientSide {
         private final ChannelHandlerContext ctx;
+        private final ClientAddress address = new ClientAddress("192.0.2.7", false);
         Exchange exchange;
         boolean ended;
         boolean closeAfter;
@@ -145,13 +147,8 @@ final class ExchangeHarness implements AutoCloseable {
         }
 
         @Override
-        public String clientIp() {
-            return "192.0.2.7";
-        }
-
-        @Override
-        public boolean isSecure() {
-            return false;
+        public ClientAddress address() {
+            return address;
         }
 
         @Override
