@@ -77,7 +77,7 @@ final class BlueGreenBuilders {
         return proxy;
     }
 
-    private static void listener(BlueGreenProxyBuilder proxy, BlueGreenProperties.Proxy settings) {
+    private static void listener(BlueGreenProxyBuilder proxy, BlueGreenProxyProperties settings) {
         InetSocketAddress listen = PropertyChecks.listenAddress("bluegreen.proxy.listen", settings.getListen());
         proxy.listen(listen.getHostString(), listen.getPort());
         if (settings.getThreads() != null) {
@@ -87,6 +87,12 @@ final class BlueGreenBuilders {
                 () -> proxy.connectTimeout(settings.getConnectTimeout()));
         check("bluegreen.proxy.response-timeout", settings.getResponseTimeout(),
                 () -> proxy.responseTimeout(settings.getResponseTimeout()));
+        check("bluegreen.proxy.idle-timeout", settings.getIdleTimeout(),
+                () -> proxy.idleTimeout(settings.getIdleTimeout()));
+        check("bluegreen.proxy.drain-timeout", settings.getDrainTimeout(),
+                () -> proxy.drainTimeout(settings.getDrainTimeout()));
+        check("bluegreen.proxy.rollback-window", settings.getRollbackWindow(),
+                () -> proxy.rollbackWindow(settings.getRollbackWindow()));
         check("bluegreen.proxy.shutdown-grace-period", settings.getShutdownGracePeriod(),
                 () -> proxy.shutdownGracePeriod(settings.getShutdownGracePeriod()));
         if (settings.getRoutingHeader() != null) {

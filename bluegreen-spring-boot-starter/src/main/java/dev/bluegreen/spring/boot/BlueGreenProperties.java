@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -33,7 +34,8 @@ public class BlueGreenProperties {
     /** The colour live at the start (unless a shared routing store already has a state). */
     private Colour live = Colour.BLUE;
 
-    private final Proxy proxy = new Proxy();
+    @NestedConfigurationProperty
+    private final BlueGreenProxyProperties proxy = new BlueGreenProxyProperties();
     private final Pool blue = new Pool("blue");
     private final Pool green = new Pool("green");
     private final Health health = new Health();
@@ -68,8 +70,8 @@ public class BlueGreenProperties {
         this.live = live;
     }
 
-    /** @return the proxy's listener and timeouts */
-    public Proxy getProxy() {
+    /** @return the proxy's listener and timeouts, {@code bluegreen.proxy.*} */
+    public BlueGreenProxyProperties getProxy() {
         return proxy;
     }
 
@@ -116,85 +118,6 @@ public class BlueGreenProperties {
     /** @return bluegreen's own admin HTTP endpoint */
     public Admin getAdmin() {
         return admin;
-    }
-
-    /** {@code bluegreen.proxy.*}: where the proxy listens, and how long it waits. */
-    public static class Proxy {
-        /** Where the proxy listens, HOST:PORT; port 0 picks a free one. */
-        private String listen = "127.0.0.1:8080";
-        /** Event-loop threads; default: the number of cores. */
-        private Integer threads;
-        /** How long one upstream connect may take. */
-        private Duration connectTimeout = Duration.ofSeconds(2);
-        /** How long a backend may stay silent before the client gets 504. */
-        private Duration responseTimeout = Duration.ofSeconds(30);
-        /**
-         * On shutdown, how long exchanges under way may finish. Keep it within
-         * spring.lifecycle.timeout-per-shutdown-phase (30 s by default), which bounds the wait.
-         */
-        private Duration shutdownGracePeriod = Duration.ofSeconds(30);
-        /** A response header naming the colour that served each request, or none. */
-        private String routingHeader;
-
-        /** @return HOST:PORT */
-        public String getListen() {
-            return listen;
-        }
-
-        /** @param listen HOST:PORT */
-        public void setListen(String listen) {
-            this.listen = listen;
-        }
-
-        /** @return the event-loop threads, or {@code null} for the default */
-        public Integer getThreads() {
-            return threads;
-        }
-
-        /** @param threads the event-loop threads */
-        public void setThreads(Integer threads) {
-            this.threads = threads;
-        }
-
-        /** @return the connect timeout */
-        public Duration getConnectTimeout() {
-            return connectTimeout;
-        }
-
-        /** @param connectTimeout the connect timeout */
-        public void setConnectTimeout(Duration connectTimeout) {
-            this.connectTimeout = connectTimeout;
-        }
-
-        /** @return the response timeout */
-        public Duration getResponseTimeout() {
-            return responseTimeout;
-        }
-
-        /** @param responseTimeout the response timeout */
-        public void setResponseTimeout(Duration responseTimeout) {
-            this.responseTimeout = responseTimeout;
-        }
-
-        /** @return the shutdown grace period */
-        public Duration getShutdownGracePeriod() {
-            return shutdownGracePeriod;
-        }
-
-        /** @param shutdownGracePeriod the shutdown grace period */
-        public void setShutdownGracePeriod(Duration shutdownGracePeriod) {
-            this.shutdownGracePeriod = shutdownGracePeriod;
-        }
-
-        /** @return the routing header's name, or {@code null} */
-        public String getRoutingHeader() {
-            return routingHeader;
-        }
-
-        /** @param routingHeader the routing header's name */
-        public void setRoutingHeader(String routingHeader) {
-            this.routingHeader = routingHeader;
-        }
     }
 
     /** {@code bluegreen.blue.*} and {@code bluegreen.green.*}: one pool. */

@@ -1,0 +1,136 @@
+package dev.bluegreen.spring.boot;
+
+import java.time.Duration;
+
+/**
+ * {@code bluegreen.proxy.*}: where the proxy listens, and how long it waits. Bound through
+ * {@link BlueGreenProperties#getProxy()}. The durations left unset keep the proxy builder's defaults, which the
+ * values below repeat.
+ */
+public class BlueGreenProxyProperties {
+    /** Where the proxy listens, HOST:PORT; port 0 picks a free one. */
+    private String listen = "127.0.0.1:8080";
+    /** Event-loop threads; default: the number of cores. */
+    private Integer threads;
+    /** How long one upstream connect may take. */
+    private Duration connectTimeout = Duration.ofSeconds(2);
+    /** How long a backend may stay silent before the client gets 504. */
+    private Duration responseTimeout = Duration.ofSeconds(30);
+    /**
+     * How long a client keep-alive connection may sit between requests before the proxy closes it; above 0.
+     * Default 60 s, the proxy builder's.
+     */
+    private Duration idleTimeout = Duration.ofSeconds(60);
+    /**
+     * After a switch, how long the colour that stopped being live may keep exchanges and busy upstream connections
+     * open; at the deadline what is left is closed (a WebSocket gets a close frame). Above 0. Default 30 s, the
+     * proxy builder's.
+     */
+    private Duration drainTimeout = Duration.ofSeconds(30);
+    /**
+     * After a switch, how long the colour that stopped being live keeps its idle upstream connections warm, so that
+     * a rollback within it opens no connection; 0 closes them at the switch. Default 30 s, the proxy builder's.
+     */
+    private Duration rollbackWindow = Duration.ofSeconds(30);
+    /**
+     * On shutdown, how long exchanges under way may finish. Keep it within
+     * spring.lifecycle.timeout-per-shutdown-phase (30 s by default), which bounds the wait.
+     */
+    private Duration shutdownGracePeriod = Duration.ofSeconds(30);
+    /** A response header naming the colour that served each request, or none. */
+    private String routingHeader;
+
+    /** Creates the properties with their defaults; Spring does this. */
+    public BlueGreenProxyProperties() {
+    }
+
+    /** @return HOST:PORT */
+    public String getListen() {
+        return listen;
+    }
+
+    /** @param listen HOST:PORT */
+    public void setListen(String listen) {
+        this.listen = listen;
+    }
+
+    /** @return the event-loop threads, or {@code null} for the default */
+    public Integer getThreads() {
+        return threads;
+    }
+
+    /** @param threads the event-loop threads */
+    public void setThreads(Integer threads) {
+        this.threads = threads;
+    }
+
+    /** @return the connect timeout */
+    public Duration getConnectTimeout() {
+        return connectTimeout;
+    }
+
+    /** @param connectTimeout the connect timeout */
+    public void setConnectTimeout(Duration connectTimeout) {
+        this.connectTimeout = connectTimeout;
+    }
+
+    /** @return the response timeout */
+    public Duration getResponseTimeout() {
+        return responseTimeout;
+    }
+
+    /** @param responseTimeout the response timeout */
+    public void setResponseTimeout(Duration responseTimeout) {
+        this.responseTimeout = responseTimeout;
+    }
+
+    /** @return the client keep-alive idle timeout; 60 s unless set */
+    public Duration getIdleTimeout() {
+        return idleTimeout;
+    }
+
+    /** @param idleTimeout the client keep-alive idle timeout, above 0 */
+    public void setIdleTimeout(Duration idleTimeout) {
+        this.idleTimeout = idleTimeout;
+    }
+
+    /** @return the drain timeout of a colour that stopped being live; 30 s unless set */
+    public Duration getDrainTimeout() {
+        return drainTimeout;
+    }
+
+    /** @param drainTimeout the drain timeout of a colour that stopped being live, above 0 */
+    public void setDrainTimeout(Duration drainTimeout) {
+        this.drainTimeout = drainTimeout;
+    }
+
+    /** @return how long the old colour's idle upstream connections stay warm; 30 s unless set */
+    public Duration getRollbackWindow() {
+        return rollbackWindow;
+    }
+
+    /** @param rollbackWindow how long the old colour's idle upstream connections stay warm, 0 or more */
+    public void setRollbackWindow(Duration rollbackWindow) {
+        this.rollbackWindow = rollbackWindow;
+    }
+
+    /** @return the shutdown grace period */
+    public Duration getShutdownGracePeriod() {
+        return shutdownGracePeriod;
+    }
+
+    /** @param shutdownGracePeriod the shutdown grace period */
+    public void setShutdownGracePeriod(Duration shutdownGracePeriod) {
+        this.shutdownGracePeriod = shutdownGracePeriod;
+    }
+
+    /** @return the routing header's name, or {@code null} */
+    public String getRoutingHeader() {
+        return routingHeader;
+    }
+
+    /** @param routingHeader the routing header's name */
+    public void setRoutingHeader(String routingHeader) {
+        this.routingHeader = routingHeader;
+    }
+}

@@ -1,0 +1,157 @@
+package dev.bluegreen.spring.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.bluegreen.core.BlueGreen;
+import dev.bluegreen.core.Colour;
+import dev.bluegreen.proxy.BlueGreenProxy;
+import dev.bluegreen.proxy.Drain;
+import dev.bluegreen.proxy.DrainReport;
+import dev.bluegreen.testing.Gate;
+import dev.bluegreen.testing.RawHttpClient;
+import dev.bluegreen.testing.RawResponse;
+import dev.bluegreen.testing.TestBackend;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+/**
+ * {@code bluegreen.proxy.idle-timeout}, {@code .drain-timeout} and {@code .rollback-window}: applied to the running
+ * proxy (the builder's defaults when unset), or the startup fails naming the property and the value.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ProxyTimeoutPropertiesTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final TestBackend blue = TestBackend.start("blue");
+    private final TestBackend green = TestBackend.start("green");
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(BlueGreenAutoConfiguration.class))
+            .withPropertyValues("bluegreen.proxy.listen=127.0.0.1:0", "bluegreen.proxy.threads=1",
+                    "bluegreen.blue.backends=127.0.0.1:" + blue.port(),
+                    "bluegreen.green.backends=127.0.0.1:" + green.port());
+
+    @AfterEach
+    void stopBackends() {
+        blue.close();
+        green.close();
+    }
+
+    @Test
+    void idleTimeout_closesAClientKeepAliveConnectionThatSitsIdle() {
+        runner.withPropertyValues("bluegreen.proxy.idle-timeout=300ms").run(context -> {
+            assertThat(context).hasNotFailed();
+            BlueGreenProxy proxy = context.getBean(BlueGreenProxy.class);
+            try (RawHttpClient client = RawHttpClient.connect(proxy.port())) {
+                RawResponse response = client.get("/");
+                long answered = System.nanoTime();
+                assertThat(response.status()).isEqualTo(200);
+                assertThat(response.header("Connection")).as("kept alive").isNull();
+
+                assertThat(client.isClosedByPeer(TIMEOUT)).as("closed once idle, well before the default 60 s")
+                        .isTrue();
+                assertThat(Duration.ofNanos(System.nanoTime() - answered)).as("not before it was idle")
+                        .isGreaterThanOrEqualTo(Duration.ofMillis(200));
+                await().atMost(TIMEOUT).until(() -> proxy.clientConnections() == 0);
+            }
+        });
+    }
+
+    @Test
+    void drainTimeout_isTheOldColoursDrainDeadline_whichClosesWhatIsStillUnderWay() {
+        runner.withPropertyValues("bluegreen.proxy.drain-timeout=300ms").run(context -> {
+            assertThat(context).hasNotFailed();
+            BlueGreenProxy proxy = context.getBean(BlueGreenProxy.class);
+            Gate gate = blue.hold();
+            try (RawHttpClient client = RawHttpClient.connect(proxy.port())) {
+                client.request("GET", "/held", Map.of());
+                gate.awaitArrived(1, TIMEOUT);
+
+                Drain drain = switchToGreen(context);
+                assertThat(Duration.between(drain.startedAt(), drain.deadline())).isEqualTo(Duration.ofMillis(300));
+                DrainReport report = drain.completion().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                assertThat(report.outcome()).isEqualTo(DrainReport.Outcome.DEADLINE);
+                assertThat(report.forcedClosed()).isPositive();
+                assertThat(client.isClosedByPeer(TIMEOUT)).as("the held exchange's client connection").isTrue();
+            } finally {
+                gate.release();
+            }
+        });
+        runner.run(context -> {
+            Drain drain = switchToGreen(context);
+            assertThat(Duration.between(drain.startedAt(), drain.deadline())).as("the builder's default")
+                    .isEqualTo(Duration.ofSeconds(30));
+        });
+    }
+
+    @Test
+    void rollbackWindowZero_closesTheOldColoursIdleConnectionsAtTheSwitch_unsetKeepsThemWarm() {
+        runner.withPropertyValues("bluegreen.proxy.rollback-window=0s").run(context -> {
+            assertThat(context).hasNotFailed();
+            BlueGreenProxy proxy = context.getBean(BlueGreenProxy.class);
+            try (RawHttpClient client = RawHttpClient.connect(proxy.port())) {
+                warmBlueThenSwitch(context, client);
+
+                await().atMost(TIMEOUT).untilAsserted(() -> {
+                    assertThat(proxy.upstreamConnections(Colour.BLUE)).isZero();
+                    assertThat(blue.openConnections()).isZero();
+                });
+            }
+        });
+        runner.run(context -> {
+            BlueGreenProxy proxy = context.getBean(BlueGreenProxy.class);
+            try (RawHttpClient client = RawHttpClient.connect(proxy.port())) {
+                Drain drain = warmBlueThenSwitch(context, client);
+
+                assertThat(drain.completion().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).outcome())
+                        .isEqualTo(DrainReport.Outcome.DRAINED);
+                assertThat(proxy.idleUpstreamConnections(Colour.BLUE)).as("warm for the default 30 s").isOne();
+            }
+        });
+    }
+
+    @Test
+    void invalidValues_failTheStartupNamingThePropertyAndTheValue() {
+        assertRefused("bluegreen.proxy.idle-timeout=0s", "bluegreen.proxy.idle-timeout", "PT0S", "expected: > 0");
+        assertRefused("bluegreen.proxy.drain-timeout=-5s", "bluegreen.proxy.drain-timeout", "PT-5S",
+                "expected: > 0");
+        assertRefused("bluegreen.proxy.rollback-window=-1s", "bluegreen.proxy.rollback-window", "PT-1S",
+                "expected: >= 0");
+        runner.withPropertyValues("bluegreen.proxy.drain-timeout=soon")
+                .run(context -> assertThat(context.getStartupFailure())
+                        .hasStackTraceContaining("bluegreen.proxy.drain-timeout").hasStackTraceContaining("soon"));
+    }
+
+    private void assertRefused(String setting, String property, String value, String expected) {
+        runner.withPropertyValues(setting).run(context -> assertThat(context.getStartupFailure()).as(setting)
+                .rootCause().isInstanceOf(InvalidConfigurationPropertyValueException.class)
+                .hasMessageContaining(property).hasMessageContaining("'" + value + "'")
+                .hasMessageContaining(expected));
+    }
+
+    /** One request to blue on {@code client}, whose upstream connection then sits idle; the switch; its drain. */
+    private Drain warmBlueThenSwitch(AssertableApplicationContext context, RawHttpClient client) {
+        BlueGreenProxy proxy = context.getBean(BlueGreenProxy.class);
+        assertThat(client.get("/warm").header(TestBackend.X_BACKEND.toString())).isEqualTo("blue");
+        await().atMost(TIMEOUT).until(() -> proxy.idleUpstreamConnections(Colour.BLUE) == 1);
+        Drain drain = switchToGreen(context);
+        assertThat(client.get("/green").header(TestBackend.X_BACKEND.toString())).isEqualTo("green");
+        return drain;
+    }
+
+    private static Drain switchToGreen(AssertableApplicationContext context) {
+        BlueGreenProxy proxy = context.getBean(BlueGreenProxy.class);
+        context.getBean(BlueGreen.class).switchTo(Colour.GREEN);
+        return await().atMost(TIMEOUT).until(() -> proxy.drain(Colour.BLUE), Optional::isPresent).orElseThrow();
+    }
+}
