@@ -28,6 +28,9 @@ environment (defaults in brackets)
   BLUEGREEN_REV  [git HEAD] what the report says the jar was built from
   BASE_PORT      [19800] ports BASE_PORT..BASE_PORT+2*INSTANCES+3 on 127.0.0.1 are used
   PAUSE_MS       [50] pause between two switches
+  BACKENDS       [java] java: two demo backend JVMs (bluegreen's own "backend" command); nginx: one nginx serving
+                 both colours (installed with apt-get when missing), which leaves the cores of a small machine to
+                 the proxies and ZooKeeper, as backends on machines of their own would
   PROBE          [listener] listener: a follower follows when its proxy answers from the new colour (GET / through
                  it); status: when its admin endpoint's GET /status shows the new live colour (the snapshot served,
                  without the data plane's first request to the new colour)
@@ -50,6 +53,7 @@ BLUEGREEN_REV=${BLUEGREEN_REV:-$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/nu
 BASE_PORT=${BASE_PORT:-19800}
 PAUSE_MS=${PAUSE_MS:-50}
 PROBE=${PROBE:-listener}
+BACKENDS=${BACKENDS:-java}
 OUT=${OUT:-/tmp/bluegreen-fleet-follow-$(date +%Y%m%d-%H%M%S)}
 
 while [ $# -gt 0 ]; do
@@ -122,12 +126,43 @@ PIDS+=($!)
 CPU="zookeeper=$!"
 wait_for "ZooKeeper on 127.0.0.1:$ZK_PORT" zk_ok
 
-java -jar "$BLUEGREEN_JAR" backend --name blue --listen 127.0.0.1:$BLUE_PORT > "$OUT/logs/blue.log" 2>&1 &
-PIDS+=($!)
-CPU="$CPU,blue=$!"
-java -jar "$BLUEGREEN_JAR" backend --name green --listen 127.0.0.1:$GREEN_PORT > "$OUT/logs/green.log" 2>&1 &
-PIDS+=($!)
-CPU="$CPU,green=$!"
+case "$BACKENDS" in
+    java)
+        java -jar "$BLUEGREEN_JAR" backend --name blue --listen 127.0.0.1:$BLUE_PORT > "$OUT/logs/blue.log" 2>&1 &
+        PIDS+=($!)
+        CPU="$CPU,blue=$!"
+        java -jar "$BLUEGREEN_JAR" backend --name green --listen 127.0.0.1:$GREEN_PORT > "$OUT/logs/green.log" 2>&1 &
+        PIDS+=($!)
+        CPU="$CPU,green=$!"
+        ;;
+    nginx)
+        command -v nginx >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; }
+        mkdir -p "$OUT/nginx"
+        {
+            [ "$(id -u)" = 0 ] && echo "user root root;"
+            cat <<EOF
+daemon off;
+worker_processes 1;
+pid $OUT/nginx/nginx.pid;
+error_log $OUT/logs/nginx.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    # Answers as the demo backends do: the colour in X-Backend, on every path (/health included).
+    server { listen 127.0.0.1:$BLUE_PORT; location / { add_header X-Backend blue always; return 200 "blue\n"; } }
+    server { listen 127.0.0.1:$GREEN_PORT; location / { add_header X-Backend green always; return 200 "green\n"; } }
+}
+EOF
+        } > "$OUT/nginx/nginx.conf"
+        nginx -p "$OUT/nginx" -e "$OUT/logs/nginx.log" -c "$OUT/nginx/nginx.conf" > "$OUT/logs/nginx-out.log" 2>&1 &
+        PIDS+=($!)
+        CPU="$CPU,nginx=$!"
+        ;;
+    *)
+        echo "BACKENDS: $BACKENDS (expected: java or nginx)" >&2
+        exit 2
+        ;;
+esac
 wait_for "the blue backend" http_ok "http://127.0.0.1:$BLUE_PORT/health"
 wait_for "the green backend" http_ok "http://127.0.0.1:$GREEN_PORT/health"
 
@@ -172,7 +207,7 @@ set -e
     echo "- bluegreen $BLUEGREEN_REV ($(basename "$BLUEGREEN_JAR"), $(java -version 2>&1 | head -1)),"\
          "JAVA_OPTS='$JAVA_OPTS', PROXY_ARGS='$PROXY_ARGS'"
     echo "- ZooKeeper $(dpkg-query -W -f '${Version}' zookeeper 2>/dev/null || echo '?') (Debian), one server;"\
-         "$INSTANCES proxies; $WARMUP unmeasured then $SWITCHES measured switches, $PAUSE_MS ms apart; probe $PROBE"
+         "$INSTANCES proxies; backends $BACKENDS; $WARMUP unmeasured then $SWITCHES measured switches, $PAUSE_MS ms apart; probe $PROBE"
     echo
     echo '```'
     cat "$OUT/driver.txt"
