@@ -28,7 +28,8 @@ import java.util.Set;
  * <p>Netty's {@code DefaultHttpHeaders} hashes its fields into a sixteen-slot table and keeps every field in an entry
  * of five references (≈ 180 bytes per map before the first field, 40 per field). A message has a dozen fields at most
  * in the common case, and the proxy asks for a handful of names per message, so a linear scan over an array is as
- * fast and a third of the garbage: ≈ 40 bytes per map, 24 per field. The behaviour is {@code DefaultHttpHeaders}'
+ * fast and about half the garbage: ≈ 80 bytes per map (≈ 30 for a trailer section, which takes no array until its
+ * first field), 24 per field. The behaviour is {@code DefaultHttpHeaders}'
  * (names compared ignoring case, values in insertion order, {@code set} replacing every field of the name and
  * appending the new one last) and so are the checks: names and values are validated by the validators of Netty's
  * own header or trailer factory, so the decoders refuse exactly what they refused before.

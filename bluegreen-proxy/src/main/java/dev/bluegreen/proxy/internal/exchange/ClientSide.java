@@ -1,7 +1,7 @@
 package dev.bluegreen.proxy.internal.exchange;
 
-import io.netty.channel.ChannelFuture;
 import dev.bluegreen.proxy.internal.request.ClientAddress;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpResponse;
 

@@ -36,21 +36,11 @@ public final class ForwardedHeaders {
     }
 
     /**
-     * Sets the forwarding headers on a request about to go upstream, replacing any the client sent.
+     * Sets the forwarding headers on a request about to go upstream: an untrusted peer's are replaced, a trusted
+     * peer's kept and extended.
      *
      * @param headers      the request's headers, hop-by-hop fields already stripped
-     * @param clientIp     the client's address, from {@link #clientIp(SocketAddress)}
-     * @param secure       whether the client connected with TLS ({@code X-Forwarded-Proto: https})
-     * @param originalHost the {@code Host} the client sent, or {@code null}
-     */
-    static void set(HttpHeaders headers, String clientIp, boolean secure, String originalHost) {
-        set(headers, new ClientAddress(clientIp, secure), originalHost, false);
-    }
-
-    /**
-     * Sets the forwarding headers on a request about to go upstream, keeping and extending a trusted peer's.
-     *
-     * @param client       the client's connection
+     * @param client       the client's connection (its address from {@link #clientIp(SocketAddress)})
      * @param originalHost the {@code Host} the client sent, or {@code null}
      * @param trusted      whether the peer is a trusted proxy, whose forwarding headers are appended to
      */

@@ -50,32 +50,28 @@ public final class MessageHeads {
     }
 
     /**
-     * Turns the client's request head into the upstream one: hop-by-hop headers stripped, the body framed as it
-     * arrived, forwarding headers set, HTTP/1.1 with keep-alive; an upgrade request keeps its {@code Upgrade}.
+     * As {@link #prepareUpstreamRequest(HttpRequest, ClientAddress, String, boolean, RequestRules)}, with the default
+     * rules, for a client seen once.
      *
      * @param clientIp the client's address, for {@code X-Forwarded-For}
      * @param secure   whether the client connected with TLS, for {@code X-Forwarded-Proto}
-     * @param upgrade  the protocol the request asks to upgrade to, or {@code null}
-     * @param chunked whether the request body arrived chunked
      */
     public static void prepareUpstreamRequest(HttpRequest request, String clientIp, boolean secure, String upgrade,
                                        boolean chunked) {
-        prepareUpstreamRequest(request, clientIp, secure, upgrade, chunked, RequestRules.defaults());
+        prepareUpstreamRequest(request, new ClientAddress(clientIp, secure), upgrade, chunked,
+                RequestRules.defaults());
     }
 
     /**
-     * As {@link #prepareUpstreamRequest(HttpRequest, String, boolean, String, boolean)}, with the forwarding policy
-     * of {@code rules}: whose forwarding headers are trusted, whether {@code Proxy-Authorization} travels. Adds
-     * {@code Via}.
-     */
-    public static void prepareUpstreamRequest(HttpRequest request, String clientIp, boolean secure, String upgrade,
-                                       boolean chunked, RequestRules rules) {
-        prepareUpstreamRequest(request, new ClientAddress(clientIp, secure), upgrade, chunked, rules);
-    }
-
-    /**
-     * As {@link #prepareUpstreamRequest(HttpRequest, String, boolean, String, boolean, RequestRules)}, for a client
-     * connection whose {@code Forwarded} element is made once per {@code Host}, not per request.
+     * Turns the client's request head into the upstream one: hop-by-hop headers stripped, the body framed as it
+     * arrived, forwarding headers set with the forwarding policy of {@code rules} (whose forwarding headers are
+     * trusted, whether {@code Proxy-Authorization} travels), {@code Via} added, HTTP/1.1 with keep-alive; an upgrade
+     * request keeps its {@code Upgrade}.
+     *
+     * @param client  the client's connection: its address, TLS or not, and its {@code Forwarded} element, made once
+     *                per {@code Host}
+     * @param upgrade the protocol the request asks to upgrade to, or {@code null}
+     * @param chunked whether the request body arrived chunked
      */
     public static void prepareUpstreamRequest(HttpRequest request, ClientAddress client, String upgrade,
                                        boolean chunked, RequestRules rules) {
