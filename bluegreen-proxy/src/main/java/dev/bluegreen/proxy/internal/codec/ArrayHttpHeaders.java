@@ -46,7 +46,7 @@ public final class ArrayHttpHeaders extends HttpHeaders {
     private static final Field[] NO_FIELDS = new Field[0];
     /**
      * Room for the fields of a map before it first grows (then doubles). 8 allocates less per proxied GET than 12
-     * or 16 did in JMH ProxiedGetBenchmark (-prof gc), for the small head and the browser-like one alike.
+     * did in JMH ProxiedGetBenchmark (-prof gc), for the small head and the browser-like one alike.
      */
     private static final int FIRST_CAPACITY = 8;
 
