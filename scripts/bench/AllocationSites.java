@@ -1,0 +1,101 @@
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedStackTrace;
+import jdk.jfr.consumer.RecordedThread;
+import jdk.jfr.consumer.RecordingFile;
+
+/**
+ * Where the bytes of one proxied request are allocated: reads a JFR recording made with TLABs off (so that every
+ * allocation is a {@code jdk.ObjectAllocationOutsideTLAB} event with its stack: exact counts, not samples) and prints
+ * the bytes per exchange of each class and of each allocation site, largest first. Allocations on the JMH threads and
+ * the stub backend's are left out: what is left is the proxy's. See scripts/bench/README.md.
+ *
+ * <pre>
+ * java -jar bluegreen-benchmarks/target/benchmarks.jar ProxiedGetBenchmark -f 1 -wi 5 -i 5 -p transport=epoll \
+ *     -p head=wrk -jvmArgsAppend "-XX:-UseTLAB -XX:StartFlightRecording=settings=scripts/bench/allocations.jfc,\
+ * filename=/tmp/alloc.jfr,delay=6s,dumponexit=true"
+ * java scripts/bench/AllocationSites.java /tmp/alloc.jfr [stack depth, default 7] [sites shown, default 40]
+ * </pre>
+ */
+public final class AllocationSites {
+
+    private static final String EXCHANGE = "dev.bluegreen.proxy.internal.exchange.Exchange";
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 1) {
+            System.err.println("usage: java AllocationSites.java RECORDING.jfr [STACK_DEPTH] [SITES]");
+            System.exit(2);
+        }
+        int depth = args.length > 1 ? Integer.parseInt(args[1]) : 7;
+        int shown = args.length > 2 ? Integer.parseInt(args[2]) : 40;
+        Map<String, long[]> byClass = new HashMap<>();
+        Map<String, long[]> bySite = new HashMap<>();
+        long exchanges = 0;
+        try (RecordingFile recording = new RecordingFile(Path.of(args[0]))) {
+            while (recording.hasMoreEvents()) {
+                RecordedEvent event = recording.readEvent();
+                if (!event.getEventType().getName().equals("jdk.ObjectAllocationOutsideTLAB")
+                        || isBenchmarkThread(event.getThread())) {
+                    continue;
+                }
+                long size = event.getLong("allocationSize");
+                String type = event.getClass("objectClass").getName();
+                if (type.equals(EXCHANGE)) {
+                    exchanges++;
+                }
+                add(byClass, type, size);
+                add(bySite, type + " <- " + stack(event.getStackTrace(), depth), size);
+            }
+        }
+        if (exchanges == 0) {
+            System.err.println("no " + EXCHANGE + " allocated: was the recording made with -XX:-UseTLAB?");
+            System.exit(1);
+        }
+        long total = byClass.values().stream().mapToLong(counts -> counts[0]).sum();
+        System.out.printf("%d exchanges, %d bytes per exchange%n%nby class:%n", exchanges, total / exchanges);
+        print(byClass, exchanges, 30);
+        System.out.printf("%nby site:%n");
+        print(bySite, exchanges, shown);
+    }
+
+    private static boolean isBenchmarkThread(RecordedThread thread) {
+        String name = thread == null ? "" : String.valueOf(thread.getJavaName());
+        return name.contains("jmh") || name.startsWith("stub-backend") || name.startsWith("JFR");
+    }
+
+    private static String stack(RecordedStackTrace trace, int depth) {
+        if (trace == null) {
+            return "?";
+        }
+        StringBuilder text = new StringBuilder();
+        for (RecordedFrame frame : trace.getFrames()) {
+            if (depth-- == 0) {
+                break;
+            }
+            String type = frame.getMethod().getType().getName();
+            text.append(type.substring(type.lastIndexOf('.') + 1)).append('.').append(frame.getMethod().getName())
+                    .append(':').append(frame.getLineNumber()).append(" < ");
+        }
+        return text.toString();
+    }
+
+    /** counts[0]: bytes, counts[1]: allocations. */
+    private static void add(Map<String, long[]> totals, String key, long size) {
+        long[] counts = totals.computeIfAbsent(key, k -> new long[2]);
+        counts[0] += size;
+        counts[1]++;
+    }
+
+    private static void print(Map<String, long[]> totals, long exchanges, int limit) {
+        totals.entrySet().stream()
+                .sorted(Comparator.comparingLong((Map.Entry<String, long[]> e) -> e.getValue()[0]).reversed())
+                .limit(limit)
+                .forEach(e -> System.out.printf("%7.1f B (%5.2f × %5d B)  %s%n",
+                        (double) e.getValue()[0] / exchanges, (double) e.getValue()[1] / exchanges,
+                        e.getValue()[0] / e.getValue()[1], e.getKey()));
+    }
+}
