@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The header fields of one HTTP/1.1 message, in the order they came, in one array: what the decoders build for every
@@ -94,15 +95,7 @@ public final class ArrayHttpHeaders extends HttpHeaders {
 
     @Override
     public Integer getInt(CharSequence name) {
-        String value = get(name);
-        if (value == null) {
-            return null;
-        }
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException notANumber) {
-            return null;
-        }
+        return parsed(name, Integer::valueOf);
     }
 
     @Override
@@ -113,15 +106,7 @@ public final class ArrayHttpHeaders extends HttpHeaders {
 
     @Override
     public Short getShort(CharSequence name) {
-        String value = get(name);
-        if (value == null) {
-            return null;
-        }
-        try {
-            return Short.parseShort(value);
-        } catch (NumberFormatException notANumber) {
-            return null;
-        }
+        return parsed(name, Short::valueOf);
     }
 
     @Override
@@ -132,12 +117,10 @@ public final class ArrayHttpHeaders extends HttpHeaders {
 
     @Override
     public Long getTimeMillis(CharSequence name) {
-        String value = get(name);
-        if (value == null) {
-            return null;
-        }
-        Date date = DateFormatter.parseHttpDate(value);
-        return date == null ? null : date.getTime();
+        return parsed(name, value -> {
+            Date date = DateFormatter.parseHttpDate(value);
+            return date == null ? null : date.getTime();
+        });
     }
 
     @Override
@@ -259,6 +242,19 @@ public final class ArrayHttpHeaders extends HttpHeaders {
             names.add(fields[i].name.toString());
         }
         return names;
+    }
+
+    /** The first value of {@code name} read by {@code parser}, or {@code null} if absent or not what it reads. */
+    private <T> T parsed(CharSequence name, Function<String, T> parser) {
+        String value = get(name);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return parser.apply(value);
+        } catch (NumberFormatException notANumber) {
+            return null;
+        }
     }
 
     // --- writing ---
