@@ -18,8 +18,11 @@ public final class Http1Codecs {
     private Http1Codecs() {
     }
 
-    /** The decoders' settings, shared by both sides. */
-    static HttpDecoderConfig decoderConfig() {
+    /**
+     * The decoders' settings, shared by both sides (a new object each time: callers may change it). Public for the
+     * benchmarks, which decode with exactly these.
+     */
+    public static HttpDecoderConfig decoderConfig() {
         return new HttpDecoderConfig()
                 // First: it replaces both factories with Netty's own.
                 .setValidateHeaders(true)
