@@ -1,9 +1,5 @@
 package dev.bluegreen.benchmarks;
 
-import dev.bluegreen.core.Backend;
-import dev.bluegreen.core.BlueGreen;
-import dev.bluegreen.proxy.BlueGreenProxy;
-import dev.bluegreen.proxy.IoTransport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -39,9 +34,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * time per operation is mostly the two round trips through the kernel and the thread hand-offs, so read ns/op as a
  * latency of one request at a time, not as the proxy's throughput (that is {@code compare-proxies.sh}'s job).
  *
- * <p>One event loop, so one upstream connection serves every request; health checks off. {@code head} picks the
- * request: {@code wrk} (what wrk sends: the request line and {@code Host}) or {@code browser} (13 headers, a cookie
- * among them). Leak detection is off, as the standalone runner turns it off.
+ * <p>The proxy is a {@link ProxyUnderTest}: one event loop, so one upstream connection serves every request.
+ * {@code head} picks the request: {@code wrk} (what wrk sends: the request line and {@code Host}) or {@code browser}
+ * (13 headers, a cookie among them). Leak detection is off, as the standalone runner turns it off.
+ * {@link ProxiedH2cGetBenchmark} is the same over HTTP/2.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -81,9 +77,7 @@ public class ProxiedGetBenchmark {
     @Param({"auto"})
     public String transport;
 
-    private StubBackend backend;
-    private BlueGreen admin;
-    private BlueGreenProxy proxy;
+    private ProxyUnderTest proxy;
     private Socket client;
     private OutputStream out;
     private InputStream in;
@@ -92,16 +86,7 @@ public class ProxiedGetBenchmark {
 
     @Setup(Level.Trial)
     public void start() throws IOException {
-        backend = StubBackend.start();
-        admin = BlueGreen.builder().blue("v1", Backend.of("127.0.0.1", backend.port())).build();
-        proxy = BlueGreenProxy.builder(admin)
-                .listen("127.0.0.1", 0)
-                .eventLoopThreads(1)
-                // As the comparison runs it: no request limit per client connection.
-                .maxRequestsPerConnection(0)
-                .transport(IoTransport.named(transport))
-                .build();
-        proxy.start().orTimeout(10, TimeUnit.SECONDS).join();
+        proxy = ProxyUnderTest.start(transport);
         client = new Socket(InetAddress.getLoopbackAddress(), proxy.port());
         client.setTcpNoDelay(true);
         out = client.getOutputStream();
@@ -151,8 +136,6 @@ public class ProxiedGetBenchmark {
     @TearDown(Level.Trial)
     public void stop() throws IOException {
         client.close();
-        proxy.stop(Duration.ofSeconds(1)).orTimeout(10, TimeUnit.SECONDS).join();
-        admin.close();
-        backend.close();
+        proxy.close();
     }
 }
