@@ -54,6 +54,8 @@ public final class ArrayHttpHeaders extends HttpHeaders {
     private static final HttpHeadersFactory HEADERS =
             new Factory(DefaultHttpHeadersFactory.headersFactory(), FIRST_CAPACITY);
     private static final HttpHeadersFactory TRAILERS = new Factory(DefaultHttpHeadersFactory.trailersFactory(), 0);
+    private static final DefaultHttpHeadersFactory NO_CHECKS =
+            DefaultHttpHeadersFactory.headersFactory().withValidation(false);
 
     private final NameValidator<CharSequence> nameValidator;
     private final ValueValidator<CharSequence> valueValidator;
@@ -78,6 +80,14 @@ public final class ArrayHttpHeaders extends HttpHeaders {
      */
     public static HttpHeadersFactory trailersFactory() {
         return TRAILERS;
+    }
+
+    /**
+     * A new empty map that checks no name or value, as {@code new DefaultHttpHeaders(false)} does not: for fields
+     * checked already, as an HTTP/2 request's are by the HPACK decoder and {@code Http2RequestDecoder}.
+     */
+    public static HttpHeaders unchecked() {
+        return new ArrayHttpHeaders(NO_CHECKS, FIRST_CAPACITY);
     }
 
     // --- reading ---

@@ -14,16 +14,15 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The HTTP/1.1 codec of a connection to a backend: Netty's request encoder and response decoder, paired as
  * {@code HttpClientCodec} pairs them (a response to HEAD has no body, whatever its headers say: RFC 9110 §9.3.2), with
  * one thing more: the names of the header fields backends send on nearly every response ({@code Server},
  * {@code Date}, {@code Content-Type}, {@code Content-Length}, {@code Connection}, ...) are shared constants rather
- * than new objects per response, as Netty's own request decoder does for {@code Host} and a few others. A name is
+ * than new objects per response ({@link SharedHeaderNames}), as Netty's own request decoder does for {@code Host}
+ * and a few others. A name is
  * shared only when its bytes are exactly the constant's, so the backend's spelling is what travels on.
  *
  * <pre>
@@ -35,15 +34,6 @@ import java.util.Locale;
  */
 public final class Http1UpstreamCodec
         extends CombinedChannelDuplexHandler<Http1UpstreamCodec.ResponseDecoder, Http1UpstreamCodec.RequestEncoder> {
-
-    /** The response header names shared by every decoder, by length; each in the spellings backends send. */
-    private static final AsciiString[][] NAMES_BY_LENGTH = namesByLength(
-            "Server", "Date", "Content-Type", "Content-Length", "Connection", "Transfer-Encoding", "Keep-Alive",
-            "Cache-Control", "Last-Modified", "ETag", "Vary", "Set-Cookie", "Location", "Content-Encoding",
-            "Accept-Ranges", "Expires", "Pragma", "Age", "Via", "X-Backend", "Access-Control-Allow-Origin",
-            "Strict-Transport-Security", "X-Content-Type-Options", "X-Frame-Options", "Content-Security-Policy",
-            "Referrer-Policy", "X-Request-Id", "Upgrade", "Sec-WebSocket-Accept", "Retry-After", "Trailer",
-            "grpc-status", "grpc-message");
 
     /** {@code "100"} to {@code "599"}: the status code of every response, shared rather than made per response. */
     private static final String[] STATUS_CODES = statusCodes();
@@ -76,47 +66,6 @@ public final class Http1UpstreamCodec
             }
         }
         return true;
-    }
-
-    private static AsciiString[][] namesByLength(String... names) {
-        int longest = 0;
-        for (String name : names) {
-            longest = Math.max(longest, name.length());
-        }
-        AsciiString[][] table = new AsciiString[longest + 1][];
-        for (int length = 0; length <= longest; length++) {
-            List<AsciiString> same = new ArrayList<>();
-            for (String name : names) {
-                if (name.length() == length) {
-                    same.add(AsciiString.cached(name));
-                    String lower = name.toLowerCase(Locale.ROOT);
-                    if (!lower.equals(name)) {
-                        same.add(AsciiString.cached(lower));
-                    }
-                }
-            }
-            table[length] = same.toArray(new AsciiString[0]);
-        }
-        return table;
-    }
-
-    /** The shared name whose bytes are {@code bytes[start, start + length)}, or {@code null}. */
-    static AsciiString sharedName(byte[] bytes, int start, int length) {
-        if (length >= NAMES_BY_LENGTH.length) {
-            return null;
-        }
-        for (AsciiString candidate : NAMES_BY_LENGTH[length]) {
-            byte[] name = candidate.array();
-            int offset = candidate.arrayOffset();
-            int i = 0;
-            while (i < length && name[offset + i] == bytes[start + i]) {
-                i++;
-            }
-            if (i == length) {
-                return candidate;
-            }
-        }
-        return null;
     }
 
     /** Netty's request encoder, remembering each request's method for the decoder. */
@@ -182,7 +131,7 @@ public final class Http1UpstreamCodec
 
         @Override
         protected AsciiString splitHeaderName(byte[] bytes, int start, int length) {
-            AsciiString shared = sharedName(bytes, start, length);
+            AsciiString shared = SharedHeaderNames.sharedName(bytes, start, length);
             return shared != null ? shared : super.splitHeaderName(bytes, start, length);
         }
 

@@ -1,5 +1,6 @@
 package dev.bluegreen.proxy.internal.http2;
 
+import dev.bluegreen.proxy.internal.codec.ArrayHttpHeaders;
 import dev.bluegreen.proxy.internal.metrics.ProxyRecorder;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -42,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * {@code content-length} is announced as chunked, the framing the upstream hop will give it.
  *
  * <pre>
- * stream channel:  Http2RequestDecoder → Http2StreamFrameToHttpObjectCodec (responses) → Http2StreamRequests → ...
+ * stream channel:  Http2RequestDecoder → Http2ClientStreamCodec (responses) → Http2StreamRequests → ...
  * </pre>
  */
 public final class Http2RequestDecoder extends ChannelInboundHandlerAdapter {
@@ -95,7 +96,7 @@ public final class Http2RequestDecoder extends ChannelInboundHandlerAdapter {
             malformed(ctx, "no " + missing);
             return;
         }
-        HttpHeaders headers = new DefaultHttpHeaders(false);
+        HttpHeaders headers = ArrayHttpHeaders.unchecked();
         CharSequence authority = fields.authority();
         if (authority != null) {
             headers.add(HttpHeaderNames.HOST, authority);

@@ -3,6 +3,7 @@ package dev.bluegreen.proxy.internal.listener;
 import dev.bluegreen.proxy.internal.ProtocolConfig;
 import dev.bluegreen.proxy.internal.grpc.GrpcCallEnd;
 import dev.bluegreen.proxy.internal.http2.Http2StreamRequests;
+import dev.bluegreen.proxy.internal.codec.Http2ClientStreamCodec;
 import dev.bluegreen.proxy.internal.codec.Http2Codecs;
 import dev.bluegreen.proxy.internal.http2.Http2ClientConnection;
 import dev.bluegreen.proxy.internal.codec.Http1Codecs;
@@ -23,7 +24,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.ssl.SslHandler;
 import java.util.function.Supplier;
 
@@ -37,7 +37,7 @@ import java.util.function.Supplier;
  *                                                   → proxy: Http1ClientConnection
  * HTTP/2:          [tls →] flush: FlushConsolidationHandler → h2: Http2FrameCodec → h2-streams: Http2MultiplexHandler
  *                                                   → h2-connection: Http2ClientConnection
- * each h2 stream:  h2-request-decoder: Http2RequestDecoder → http: Http2StreamFrameToHttpObjectCodec
+ * each h2 stream:  h2-request-decoder: Http2RequestDecoder → http: Http2ClientStreamCodec
  *                  → grpc: GrpcCallEnd → h2-request: Http2StreamRequests
  *                                                   → flow: OneMessagePerRead [→ mirror: MirrorHandler]
  *                                                   → proxy: Http2StreamHandler
@@ -64,7 +64,7 @@ public final class ProxyChannelInitializer extends ChannelInitializer<Channel> i
     private final ChannelGroup clients;
     private final ClientConnectionLimit connectionLimit;
     /** One for every stream of every connection: it is sharable and holds nothing of a stream's own. */
-    private final Http2StreamFrameToHttpObjectCodec streamCodec = new Http2StreamFrameToHttpObjectCodec(true);
+    private final Http2ClientStreamCodec streamCodec = new Http2ClientStreamCodec();
 
     /**
      * @param recorder where refused connections are recorded

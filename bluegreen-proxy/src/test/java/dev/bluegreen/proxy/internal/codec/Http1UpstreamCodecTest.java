@@ -28,7 +28,7 @@ class Http1UpstreamCodecTest {
 
     private static AsciiString shared(String name) {
         byte[] bytes = ("x" + name).getBytes(StandardCharsets.US_ASCII);
-        return Http1UpstreamCodec.sharedName(bytes, 1, name.length());
+        return SharedHeaderNames.sharedName(bytes, 1, name.length());
     }
 
     private static void send(EmbeddedChannel channel, HttpMethod method) {

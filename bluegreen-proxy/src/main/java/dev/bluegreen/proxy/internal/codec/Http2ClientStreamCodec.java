@@ -1,0 +1,83 @@
+package dev.bluegreen.proxy.internal.codec;
+
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.codec.http2.HttpConversionUtil.ExtensionHeaderNames;
+import io.netty.util.AsciiString;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The codec of every stream of the client connections: Netty's {@link Http2StreamFrameToHttpObjectCodec}, with a
+ * cheaper conversion of the usual response head. Netty's conversion makes a new lower-case {@code AsciiString} for
+ * every field name that has an upper-case letter and a map of the names listed in {@code Connection}, on every
+ * response; here a response head whose fields need none of its special cases is converted with the shared
+ * lower-case names of {@link SharedHeaderNames}, and any other goes to Netty's conversion, whole.
+ *
+ * <p>The special cases are the fields HTTP/2 forbids or treats apart ({@code Connection} and the fields it names,
+ * {@code Keep-Alive}, {@code Proxy-Connection}, {@code Transfer-Encoding}, {@code Host}, {@code Upgrade}, Netty's
+ * {@code x-http2-*} fields, {@code TE}, {@code Cookie}): the proxy strips the hop-by-hop ones from every response
+ * before it gets here, so in practice a response has none of them. Interim responses and messages with content are
+ * Netty's too. For the rest the result is exactly Netty's: the {@code :status}, then each field in order with its
+ * name in lower case, in a validating {@link DefaultHttp2Headers} sized as Netty sizes it.
+ *
+ * <pre>
+ * stream channel:  Http2RequestDecoder → Http2ClientStreamCodec (responses) → ...
+ * </pre>
+ */
+@Sharable
+public final class Http2ClientStreamCodec extends Http2StreamFrameToHttpObjectCodec {
+
+    /** The names, in lower case, that Netty's conversion drops or treats apart. */
+    @SuppressWarnings("deprecation") // Keep-Alive and Proxy-Connection: deprecated as names to send, not to refuse
+    private static final Set<AsciiString> SPECIAL_NAMES = Set.of(
+            HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.PROXY_CONNECTION,
+            HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.HOST, HttpHeaderNames.UPGRADE, HttpHeaderNames.TE,
+            HttpHeaderNames.COOKIE, ExtensionHeaderNames.STREAM_ID.text(), ExtensionHeaderNames.SCHEME.text(),
+            ExtensionHeaderNames.PATH.text(), ExtensionHeaderNames.PROTOCOL.text());
+
+    /** A codec for the streams of a server connection, validating headers. */
+    public Http2ClientStreamCodec() {
+        super(true);
+    }
+
+    @Override
+    protected void encode(ChannelHandlerContext ctx, HttpObject msg, List<Object> out) throws Exception {
+        if (msg instanceof HttpResponse response && !(msg instanceof HttpContent)
+                && response.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
+            Http2Headers headers = plainHead(response);
+            if (headers != null) {
+                out.add(new DefaultHttp2HeadersFrame(headers, false));
+                return;
+            }
+        }
+        super.encode(ctx, msg, out);
+    }
+
+    /** The HTTP/2 fields of {@code response}, or {@code null} if one of its fields is a special case. */
+    static Http2Headers plainHead(HttpResponse response) {
+        Http2Headers fields = new DefaultHttp2Headers(true, response.headers().size());
+        fields.status(response.status().codeAsText());
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> each = response.headers().iteratorCharSequence();
+                each.hasNext(); ) {
+            Map.Entry<CharSequence, CharSequence> field = each.next();
+            AsciiString name = SharedHeaderNames.lowerCase(field.getKey());
+            if (SPECIAL_NAMES.contains(name)) {
+                return null;
+            }
+            fields.add(name, field.getValue());
+        }
+        return fields;
+    }
+}
