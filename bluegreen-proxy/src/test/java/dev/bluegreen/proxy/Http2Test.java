@@ -47,6 +47,25 @@ class Http2Test {
     }
 
     @Test
+    void streamsOfOneConnection_eachForwardTheirOwnHost_andTheClientsAddress() {
+        // The client's address is made once per connection and shared by its streams; the Forwarded element is
+        // each request's own.
+        try (ProxyFixture fixture = ProxyFixture.start();
+             H2Client client = H2Client.cleartext(fixture.port())) {
+            for (String host : new String[] {"one.example", "two.example", "one.example"}) {
+                assertThat(H2Client.await(client.get("/", java.util.Map.of("Host", host))).status()).isEqualTo(200);
+            }
+
+            assertThat(fixture.blue().requests()).extracting(seen -> seen.header("Forwarded")).containsExactly(
+                    "for=127.0.0.1;host=\"one.example\";proto=http",
+                    "for=127.0.0.1;host=\"two.example\";proto=http",
+                    "for=127.0.0.1;host=\"one.example\";proto=http");
+            assertThat(fixture.blue().requests()).extracting(seen -> seen.header("X-Forwarded-For"))
+                    .containsOnly("127.0.0.1");
+        }
+    }
+
+    @Test
     void h2c_requestBody_reachesTheBackend_andTheResponseBodyComesBack() {
         try (ProxyFixture fixture = ProxyFixture.start();
              H2Client client = H2Client.cleartext(fixture.port())) {

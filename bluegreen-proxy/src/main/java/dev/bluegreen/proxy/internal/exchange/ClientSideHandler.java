@@ -7,7 +7,6 @@ import dev.bluegreen.proxy.internal.metrics.FailureLog;
 import dev.bluegreen.proxy.internal.request.ClientAddress;
 import dev.bluegreen.proxy.internal.request.ClientProtocol;
 import dev.bluegreen.proxy.internal.request.ErrorResponses;
-import dev.bluegreen.proxy.internal.request.ForwardedHeaders;
 import dev.bluegreen.proxy.internal.request.RequestHead;
 import dev.bluegreen.proxy.internal.request.RequestRejectedException;
 import dev.bluegreen.proxy.internal.routing.Route;
@@ -23,7 +22,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
@@ -65,6 +63,11 @@ public abstract class ClientSideHandler extends ChannelInboundHandlerAdapter imp
     /** The client's connection: the channel itself, or an HTTP/2 stream's parent. */
     protected abstract Channel connection(ChannelHandlerContext ctx);
 
+    /** Who the client of {@code connection} is, for the forwarding headers; by default made here, once. */
+    protected ClientAddress clientAddress(Channel connection) {
+        return ClientAddress.of(connection);
+    }
+
     /**
      * Refuses a request that did not pass the rules (or could not be decoded); nothing of it reached a backend.
      * The subclass answers as its protocol requires and, on HTTP/1.1, closes.
@@ -85,8 +88,7 @@ public abstract class ClientSideHandler extends ChannelInboundHandlerAdapter imp
         epoch = loop.services().liveColourChanges().getAsLong();
         Channel connection = connection(ctx);
         previewListener = connection.hasAttr(PREVIEW_LISTENER);
-        address = new ClientAddress(ForwardedHeaders.clientIp(ctx.channel().remoteAddress()),
-                connection.pipeline().get(SslHandler.class) != null);
+        address = clientAddress(connection);
         ctx.read();
         ctx.fireChannelActive();
     }

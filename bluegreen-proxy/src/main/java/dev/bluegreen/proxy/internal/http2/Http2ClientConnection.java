@@ -3,6 +3,7 @@ package dev.bluegreen.proxy.internal.http2;
 import dev.bluegreen.proxy.Http2Options;
 import dev.bluegreen.proxy.internal.ProxyConfig;
 import dev.bluegreen.proxy.internal.metrics.ProxyCounters;
+import dev.bluegreen.proxy.internal.request.ClientAddress;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -51,6 +52,7 @@ public final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
     private boolean closing;
     private ScheduledFuture<?> idleTimer;
     private ScheduledFuture<?> forcedClose;
+    private ClientAddress clientAddress;
 
     /** @param liveColourChanges how many times the live colour changed since the proxy started */
     public Http2ClientConnection(ProxyConfig config, ProxyCounters counters, LongSupplier liveColourChanges) {
@@ -86,6 +88,14 @@ public final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     /** A stream opened on this connection (its child channel is being initialised). */
+    /** Who the client is, for the forwarding headers of every stream's request: made on the first stream. */
+    public ClientAddress clientAddress() {
+        if (clientAddress == null) {
+            clientAddress = ClientAddress.of(ctx.channel());
+        }
+        return clientAddress;
+    }
+
     public void streamOpened(Channel stream) {
         openStreams++;
         stream.closeFuture().addListener(closed -> streamClosed());

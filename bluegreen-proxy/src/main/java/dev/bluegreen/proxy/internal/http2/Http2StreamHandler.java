@@ -5,6 +5,7 @@ import dev.bluegreen.proxy.internal.exchange.ClientSideHandler;
 import dev.bluegreen.proxy.internal.exchange.LoopContexts;
 import dev.bluegreen.proxy.internal.grpc.GrpcCallRecorder;
 import dev.bluegreen.proxy.internal.grpc.GrpcCallSource;
+import dev.bluegreen.proxy.internal.request.ClientAddress;
 import dev.bluegreen.proxy.internal.request.ClientProtocol;
 import dev.bluegreen.proxy.internal.request.ErrorResponses;
 import dev.bluegreen.proxy.internal.request.RequestRejectedException;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * idled and closed by {@link Http2ClientConnection}.
  *
  * <pre>
- * stream channel:  Http2RequestDecoder → Http2StreamFrameToHttpObjectCodec → GrpcCallEnd → Http2StreamRequests
+ * stream channel:  Http2RequestDecoder → Http2ClientStreamCodec → GrpcCallEnd → Http2StreamRequests
  *                      → OneMessagePerRead → Http2StreamHandler
  * </pre>
  *
@@ -45,13 +46,26 @@ public final class Http2StreamHandler extends ClientSideHandler implements GrpcC
 
     private static final Logger log = LoggerFactory.getLogger(Http2StreamHandler.class);
 
-    public Http2StreamHandler(LoopContexts loops) {
+    private final Http2ClientConnection connection;
+
+    /**
+     * @param loops      the event loops' services
+     * @param connection the handler of the connection the stream belongs to
+     */
+    public Http2StreamHandler(LoopContexts loops, Http2ClientConnection connection) {
         super(loops, ClientProtocol.HTTP_2);
+        this.connection = connection;
     }
 
     @Override
     protected Channel connection(ChannelHandlerContext ctx) {
         return ctx.channel().parent();
+    }
+
+    /** The connection's, shared by its streams: not made again (nor its {@code Forwarded} element) per stream. */
+    @Override
+    protected ClientAddress clientAddress(Channel connection) {
+        return this.connection.clientAddress();
     }
 
     @Override

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * request ({@link RequestChecks}), and timed and limited the same way.
  *
  * <pre>
- * stream channel:  Http2RequestDecoder → Http2StreamFrameToHttpObjectCodec (responses) → Http2StreamRequests
+ * stream channel:  Http2RequestDecoder → Http2ClientStreamCodec (responses) → Http2StreamRequests
  *                      → OneMessagePerRead → Http2StreamHandler
  * </pre>
  *
@@ -39,6 +39,7 @@ public final class Http2StreamRequests extends ChannelDuplexHandler {
     private final RequestRules rules;
     private ChannelHandlerContext ctx;
     private boolean rejected;
+    private boolean headSeen;
     private boolean bodyComplete;
     private long bodyBytes;
     /** When the exchange asked for body bytes that have not come yet; 0 if it is not waiting. */
@@ -61,6 +62,7 @@ public final class Http2StreamRequests extends ChannelDuplexHandler {
             return;
         }
         if (msg instanceof HttpRequest request) {
+            headSeen = true;
             onHead(request);
             ctx.fireChannelRead(request);
         } else if (msg instanceof HttpContent content) {
@@ -101,10 +103,14 @@ public final class Http2StreamRequests extends ChannelDuplexHandler {
         ctx.fireChannelRead(content);
     }
 
-    /** The exchange asks for more of the body: the client has the body timeout to send some. */
+    /**
+     * The exchange asks for more of the body: the client has the body timeout to send some. The first read, for the
+     * head, is not timed: a stream exists only once its HEADERS frame has come, and a GET's ends its request there
+     * (no timer to schedule and cancel per stream).
+     */
     @Override
     public void read(ChannelHandlerContext ctx) {
-        if (!bodyComplete && !rejected && bodyReadSinceNanos == 0) {
+        if (headSeen && !bodyComplete && !rejected && bodyReadSinceNanos == 0) {
             bodyReadSinceNanos = System.nanoTime();
             if (bodyTimer == null) {
                 long timeout = rules.limits().requestBodyTimeout().toNanos();

@@ -139,7 +139,7 @@ public final class ProxyChannelInitializer extends ChannelInitializer<Channel> i
                     @Override
                     protected void initChannel(Http2StreamChannel stream) {
                         connection.streamOpened(stream);
-                        addHttp2StreamHandlers(stream);
+                        addHttp2StreamHandlers(stream, connection);
                     }
                 }))
                 .addLast("h2-connection", connection);
@@ -149,10 +149,10 @@ public final class ProxyChannelInitializer extends ChannelInitializer<Channel> i
     }
 
     /** The pipeline of one HTTP/2 stream: one request, as HTTP/1.1 messages, and its response. */
-    private void addHttp2StreamHandlers(Http2StreamChannel stream) {
+    private void addHttp2StreamHandlers(Http2StreamChannel stream, Http2ClientConnection connection) {
         stream.config().setAutoRead(false);
         ChannelPipeline pipeline = stream.pipeline();
-        Http2StreamHandler handler = new Http2StreamHandler(plane.loops());
+        Http2StreamHandler handler = new Http2StreamHandler(plane.loops(), connection);
         pipeline.addLast("h2-request-decoder", new Http2RequestDecoder(recorder))
                 .addLast("http", streamCodec)
                 .addLast("grpc", new GrpcCallEnd(handler))

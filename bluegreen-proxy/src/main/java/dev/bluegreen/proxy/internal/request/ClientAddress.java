@@ -1,5 +1,7 @@
 package dev.bluegreen.proxy.internal.request;
 
+import io.netty.channel.Channel;
+import io.netty.handler.ssl.SslHandler;
 import java.util.Objects;
 
 /**
@@ -7,7 +9,7 @@ import java.util.Objects;
  * with TLS. Its {@code Forwarded} element (RFC 7239) is remembered for the {@code Host} of the last request, so that
  * a connection's requests, which nearly always name the same host, share one element instead of building it each.
  *
- * <p>One per client connection (or HTTP/2 stream), used on its event loop only.
+ * <p>One per client connection (shared by the streams of an HTTP/2 connection), used on its event loop only.
  */
 public final class ClientAddress {
 
@@ -23,6 +25,15 @@ public final class ClientAddress {
     public ClientAddress(String ip, boolean secure) {
         this.ip = Objects.requireNonNull(ip, "ip");
         this.secure = secure;
+    }
+
+    /**
+     * The address of the client at the other end of {@code connection} (a client connection, not an HTTP/2 stream):
+     * its remote IP address, and whether it has TLS.
+     */
+    public static ClientAddress of(Channel connection) {
+        return new ClientAddress(ForwardedHeaders.clientIp(connection.remoteAddress()),
+                connection.pipeline().get(SslHandler.class) != null);
     }
 
     /** The client's IP address as text ({@code X-Forwarded-For}). */

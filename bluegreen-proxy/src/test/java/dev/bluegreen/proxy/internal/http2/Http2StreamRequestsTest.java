@@ -16,6 +16,8 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import java.time.Duration;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /** {@link Http2StreamRequests} alone: the rules step of an HTTP/2 stream's request. */
@@ -63,6 +65,49 @@ class Http2StreamRequestsTest {
         LastHttpContent end = channel.readInbound();
         assertThat(end.decoderResult().cause()).isInstanceOfSatisfying(RequestRejectedException.class,
                 rejection -> assertThat(rejection.status().code()).isEqualTo(413));
+        assertThat(channel.finishAndReleaseAll()).isFalse();
+    }
+
+    private static RequestRules bodyTimeout(Duration timeout) {
+        return new RequestRules(RequestLimits.defaults().withRequestBodyTimeout(timeout), java.util.Set.of(),
+                dev.bluegreen.proxy.internal.request.TrustedProxies.NONE, false, false);
+    }
+
+    @Test
+    void requestEndingWithItsHead_schedulesNoBodyTimer() {
+        EmbeddedChannel channel = new EmbeddedChannel(new Http2StreamRequests(bodyTimeout(Duration.ofMinutes(1))));
+        channel.config().setAutoRead(false);
+
+        channel.read(); // the exchange's first read, for the head
+        channel.writeInbound(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/"),
+                LastHttpContent.EMPTY_LAST_CONTENT);
+        channel.read();
+
+        assertThat(channel.runScheduledPendingTasks()).as("nanoseconds to the next scheduled task; -1: none")
+                .isEqualTo(-1);
+        assertThat((Object) channel.readInbound()).isInstanceOf(HttpRequest.class);
+        assertThat((Object) channel.readInbound()).isSameAs(LastHttpContent.EMPTY_LAST_CONTENT);
+        assertThat(channel.finishAndReleaseAll()).isFalse();
+    }
+
+    @Test
+    void bodyReadUnansweredForTheBodyTimeout_endsWithAFailed408() {
+        EmbeddedChannel channel = new EmbeddedChannel(new Http2StreamRequests(bodyTimeout(Duration.ofMillis(50))));
+        channel.config().setAutoRead(false);
+        channel.read();
+        channel.writeInbound(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/up"));
+        assertThat(channel.runScheduledPendingTasks()).as("the read of the head is not timed").isEqualTo(-1);
+
+        channel.read(); // the exchange asks for the body, which does not come
+        assertThat(channel.runScheduledPendingTasks()).as("a body timer").isPositive();
+
+        assertThat((Object) channel.readInbound()).isInstanceOf(HttpRequest.class);
+        LastHttpContent end = Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
+            channel.runScheduledPendingTasks();
+            return channel.readInbound();
+        }, java.util.Objects::nonNull);
+        assertThat(end.decoderResult().cause()).isInstanceOfSatisfying(RequestRejectedException.class,
+                rejection -> assertThat(rejection.status().code()).isEqualTo(408));
         assertThat(channel.finishAndReleaseAll()).isFalse();
     }
 }
