@@ -111,7 +111,8 @@ public final class Http2RequestDecoder extends ChannelInboundHandlerAdapter {
             HttpMethod method = HttpMethod.valueOf(fields.method().toString());
             String target = HttpMethod.CONNECT.equals(method) ? authority.toString() : fields.path().toString();
             // Netty refuses a method that is no token and a target with white space or control characters.
-            request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, target, headers);
+            request = frame.isEndStream() ? new HeadEndingStream(method, target, headers)
+                    : new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, target, headers);
         } catch (IllegalArgumentException invalid) {
             malformed(ctx, invalid.getMessage());
             return;
@@ -201,5 +202,21 @@ public final class Http2RequestDecoder extends ChannelInboundHandlerAdapter {
         recorder.get().requestRejected(HttpResponseStatus.BAD_REQUEST.code());
         ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.PROTOCOL_ERROR))
                 .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** Whether {@code request} came in a HEADERS frame that ended its stream: no body follows, only its end. */
+    static boolean endsStream(HttpRequest request) {
+        return request instanceof HeadEndingStream;
+    }
+
+    /**
+     * A request whose HEADERS frame ended the stream, so that the handlers after this one know there is no body
+     * before its (empty) end comes: the end is passed on only once the head has gone all the way through, and the
+     * exchange the head starts already asks for the body.
+     */
+    private static final class HeadEndingStream extends DefaultHttpRequest {
+        HeadEndingStream(HttpMethod method, String target, HttpHeaders headers) {
+            super(HttpVersion.HTTP_1_1, method, target, headers);
+        }
     }
 }

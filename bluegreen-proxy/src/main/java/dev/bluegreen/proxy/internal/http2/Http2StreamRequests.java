@@ -63,6 +63,7 @@ public final class Http2StreamRequests extends ChannelDuplexHandler {
         }
         if (msg instanceof HttpRequest request) {
             headSeen = true;
+            bodyComplete = Http2RequestDecoder.endsStream(request);
             onHead(request);
             ctx.fireChannelRead(request);
         } else if (msg instanceof HttpContent content) {
@@ -105,8 +106,8 @@ public final class Http2StreamRequests extends ChannelDuplexHandler {
 
     /**
      * The exchange asks for more of the body: the client has the body timeout to send some. The first read, for the
-     * head, is not timed: a stream exists only once its HEADERS frame has come, and a GET's ends its request there
-     * (no timer to schedule and cancel per stream).
+     * head, is not timed (a stream exists only once its HEADERS frame has come), nor is any read of a request whose
+     * head ended the stream, as a GET's does: no timer to schedule and cancel per stream.
      */
     @Override
     public void read(ChannelHandlerContext ctx) {
