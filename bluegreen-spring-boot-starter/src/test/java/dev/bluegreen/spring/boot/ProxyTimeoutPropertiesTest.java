@@ -26,7 +26,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /**
  * {@code bluegreen.proxy.idle-timeout}, {@code .drain-timeout} and {@code .rollback-window}: applied to the running
- * proxy (the builder's defaults when unset), or the startup fails naming the property and the value.
+ * proxy (the builder's defaults when unset), or the startup fails naming the property and the value as written; an
+ * empty duration fails it too.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ProxyTimeoutPropertiesTest {
@@ -133,6 +134,24 @@ class ProxyTimeoutPropertiesTest {
         runner.withPropertyValues("bluegreen.proxy.drain-timeout=soon")
                 .run(context -> assertThat(context.getStartupFailure())
                         .hasStackTraceContaining("bluegreen.proxy.drain-timeout").hasStackTraceContaining("soon"));
+    }
+
+    @Test
+    void emptyDuration_failsTheStartupNamingTheProperty_insteadOfKeepingTheDefault() {
+        assertRefused("bluegreen.proxy.drain-timeout=", "bluegreen.proxy.drain-timeout", "",
+                "empty (expected: a duration such as 300ms, 30s or 1m; leave the property out for the default, 30s)");
+        assertRefused("bluegreen.proxy.idle-timeout=", "bluegreen.proxy.idle-timeout", "",
+                "leave the property out for the default, 1m");
+        assertRefused("bluegreen.health.timeout=", "bluegreen.health.timeout", "", "the default, 1s");
+    }
+
+    @Test
+    void durationFromAPlaceholderWithAnEmptyDefault_keepsThePropertysDefault() {
+        runner.withPropertyValues("bluegreen.proxy.drain-timeout=${bluegreen.test.unset.drain:}").run(context -> {
+            assertThat(context).hasNotFailed();
+            Drain drain = switchToGreen(context);
+            assertThat(Duration.between(drain.startedAt(), drain.deadline())).isEqualTo(Duration.ofSeconds(30));
+        });
     }
 
     private void assertRefused(String setting, String property, String value, String reason) {
