@@ -4,11 +4,12 @@ import dev.bluegreen.examples.Converters;
 import dev.bluegreen.examples.Converters.ListenAddress;
 import dev.bluegreen.proxy.BlueGreenProxyBuilder;
 import dev.bluegreen.proxy.IoTransport;
+import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /**
- * Where the proxy listens, how many event-loop threads it runs and on which I/O transport: {@code --listen},
- * {@code --threads}, {@code --transport}.
+ * Where the proxy listens, how many event-loop threads it runs and on which I/O transport, and how long a client
+ * connection may sit idle: {@code --listen}, {@code --threads}, {@code --transport}, {@code --idle-timeout}.
  */
 public final class ListenerOptions implements ProxyOptionGroup {
 
@@ -26,6 +27,14 @@ public final class ListenerOptions implements ProxyOptionGroup {
                     + " (default: ${DEFAULT-VALUE}).")
     String transport;
 
+    // Here rather than with the other durations in PoolOptions: those wait on the backends, this one on the clients
+    // that connect to the listener.
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "60s",
+            converter = Converters.DurationConverter.class,
+            description = "How long a client keep-alive connection may sit between requests before the proxy closes"
+                    + " it; above 0 (default: ${DEFAULT-VALUE}).")
+    Duration idleTimeout;
+
     /** Creates the group; picocli does this. */
     public ListenerOptions() {
     }
@@ -37,5 +46,6 @@ public final class ListenerOptions implements ProxyOptionGroup {
             errors.check("--threads", () -> proxy.eventLoopThreads(threads));
         }
         errors.check("--transport", () -> proxy.transport(IoTransport.named(transport)));
+        errors.check("--idle-timeout", () -> proxy.idleTimeout(idleTimeout));
     }
 }

@@ -11,6 +11,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 
 /**
@@ -32,13 +33,18 @@ import org.springframework.core.io.ResourceLoader;
 public class BlueGreenAutoConfiguration {
 
     /**
-     * Checks the application's Netty first, so that an old one fails the startup before anything uses it.
+     * Checks the application's Netty first, so that an old one fails the startup before anything uses it, and that
+     * no duration property is set to an empty value, which Boot would otherwise take as unset.
      *
      * @param resourceLoader the application context, for its class loader
+     * @param environment the application's environment, for the properties as written
      * @throws IncompatibleNettyException if the Netty on the classpath is too old
+     * @throws org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException if a
+     *         duration property such as {@code bluegreen.proxy.drain-timeout} is set to an empty value
      */
-    public BlueGreenAutoConfiguration(ResourceLoader resourceLoader) {
+    public BlueGreenAutoConfiguration(ResourceLoader resourceLoader, Environment environment) {
         NettyRequirement.check(resourceLoader.getClassLoader());
+        DurationProperties.refuseEmpty(environment);
     }
 
     /**

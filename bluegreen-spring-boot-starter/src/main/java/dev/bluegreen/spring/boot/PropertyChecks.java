@@ -1,6 +1,7 @@
 package dev.bluegreen.spring.boot;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.function.Supplier;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
@@ -15,7 +16,8 @@ final class PropertyChecks {
     }
 
     /**
-     * Applies a property's value, blaming the property if the library refuses it.
+     * Applies a property's value, blaming the property if the library refuses it. A {@link Duration} is shown as a
+     * user writes it ({@code -5s}, not {@code PT-5S}), in the reason too.
      *
      * @param property the property's name, as in {@code bluegreen.proxy.threads}
      * @param value its value, for the message
@@ -27,6 +29,12 @@ final class PropertyChecks {
         try {
             return apply.get();
         } catch (IllegalArgumentException e) {
+            if (value instanceof Duration duration) {
+                // The library names the value in ISO-8601, as Duration.toString() has it; the user wrote 5s.
+                String text = DurationProperties.text(duration);
+                String reason = e.getMessage() == null ? null : e.getMessage().replace(duration.toString(), text);
+                throw new InvalidConfigurationPropertyValueException(property, text, reason);
+            }
             throw new InvalidConfigurationPropertyValueException(property, value, e.getMessage());
         }
     }

@@ -26,7 +26,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /**
  * {@code bluegreen.proxy.idle-timeout}, {@code .drain-timeout} and {@code .rollback-window}: applied to the running
- * proxy (the builder's defaults when unset), or the startup fails naming the property and the value.
+ * proxy (the builder's defaults when unset), or the startup fails naming the property and the value as written; an
+ * empty duration fails it too.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ProxyTimeoutPropertiesTest {
@@ -121,22 +122,48 @@ class ProxyTimeoutPropertiesTest {
     }
 
     @Test
-    void invalidValues_failTheStartupNamingThePropertyAndTheValue() {
-        assertRefused("bluegreen.proxy.idle-timeout=0s", "bluegreen.proxy.idle-timeout", "PT0S", "expected: > 0");
-        assertRefused("bluegreen.proxy.drain-timeout=-5s", "bluegreen.proxy.drain-timeout", "PT-5S",
-                "expected: > 0");
-        assertRefused("bluegreen.proxy.rollback-window=-1s", "bluegreen.proxy.rollback-window", "PT-1S",
-                "expected: >= 0");
+    void invalidValues_failTheStartupNamingThePropertyAndTheValueAsWritten() {
+        assertRefused("bluegreen.proxy.idle-timeout=0s", "bluegreen.proxy.idle-timeout", "0s",
+                "idleTimeout: 0s (expected: > 0)");
+        assertRefused("bluegreen.proxy.drain-timeout=-5s", "bluegreen.proxy.drain-timeout", "-5s",
+                "drainTimeout: -5s (expected: > 0)");
+        assertRefused("bluegreen.proxy.rollback-window=-1500ms", "bluegreen.proxy.rollback-window", "-1500ms",
+                "rollbackWindow: -1500ms (expected: >= 0)");
+        assertRefused("bluegreen.health.enabled=true", "bluegreen.health.interval=-2m", "bluegreen.health.interval",
+                "-2m", "(expected: > 0)");
         runner.withPropertyValues("bluegreen.proxy.drain-timeout=soon")
                 .run(context -> assertThat(context.getStartupFailure())
                         .hasStackTraceContaining("bluegreen.proxy.drain-timeout").hasStackTraceContaining("soon"));
     }
 
-    private void assertRefused(String setting, String property, String value, String expected) {
-        runner.withPropertyValues(setting).run(context -> assertThat(context.getStartupFailure()).as(setting)
-                .rootCause().isInstanceOf(InvalidConfigurationPropertyValueException.class)
-                .hasMessageContaining(property).hasMessageContaining("'" + value + "'")
-                .hasMessageContaining(expected));
+    @Test
+    void emptyDuration_failsTheStartupNamingTheProperty_insteadOfKeepingTheDefault() {
+        assertRefused("bluegreen.proxy.drain-timeout=", "bluegreen.proxy.drain-timeout", "",
+                "empty (expected: a duration such as 300ms, 30s or 1m; leave the property out for the default, 30s)");
+        assertRefused("bluegreen.proxy.idle-timeout=", "bluegreen.proxy.idle-timeout", "",
+                "leave the property out for the default, 1m");
+        assertRefused("bluegreen.health.timeout=", "bluegreen.health.timeout", "", "the default, 1s");
+    }
+
+    @Test
+    void durationFromAPlaceholderWithAnEmptyDefault_keepsThePropertysDefault() {
+        runner.withPropertyValues("bluegreen.proxy.drain-timeout=${bluegreen.test.unset.drain:}").run(context -> {
+            assertThat(context).hasNotFailed();
+            Drain drain = switchToGreen(context);
+            assertThat(Duration.between(drain.startedAt(), drain.deadline())).isEqualTo(Duration.ofSeconds(30));
+        });
+    }
+
+    private void assertRefused(String setting, String property, String value, String reason) {
+        assertRefused(setting, setting, property, value, reason);
+    }
+
+    private void assertRefused(String setting, String otherSetting, String property, String value, String reason) {
+        runner.withPropertyValues(setting, otherSetting).run(context -> assertThat(context.getStartupFailure())
+                .as(setting).rootCause().isInstanceOf(InvalidConfigurationPropertyValueException.class)
+                .hasMessageContaining("Property " + property + " with value '" + value + "' is invalid")
+                .hasMessageContaining(reason)
+                .hasMessageNotContaining("PT"));
     }
 
     /** One request to blue on {@code client}, whose upstream connection then sits idle; the switch; its drain. */
