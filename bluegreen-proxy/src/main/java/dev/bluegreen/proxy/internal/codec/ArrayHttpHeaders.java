@@ -368,12 +368,23 @@ public final class ArrayHttpHeaders extends HttpHeaders {
     private int indexOf(CharSequence name, int from) {
         Objects.requireNonNull(name, "name");
         Field[] fields = this.fields;
+        int length = name.length();
         for (int i = from; i < size; i++) {
-            if (AsciiString.contentEqualsIgnoreCase(fields[i].name, name)) {
+            if (sameName(fields[i].name, name, length)) {
                 return i;
             }
         }
         return -1;
+    }
+
+    /**
+     * Whether a field's name is {@code name} (of {@code length} characters), ignoring case. Most lookups are for a
+     * name the message does not have, or for the same shared constant the decoder put there: the length and the
+     * reference answer those before any character is compared.
+     */
+    private static boolean sameName(CharSequence fieldName, CharSequence name, int length) {
+        return fieldName == name
+                || fieldName.length() == length && AsciiString.contentEqualsIgnoreCase(fieldName, name);
     }
 
     private void append(CharSequence name, CharSequence value) {
@@ -388,8 +399,9 @@ public final class ArrayHttpHeaders extends HttpHeaders {
         if (kept < 0) {
             return;
         }
+        int length = name.length();
         for (int i = kept + 1; i < size; i++) {
-            if (!AsciiString.contentEqualsIgnoreCase(fields[i].name, name)) {
+            if (!sameName(fields[i].name, name, length)) {
                 fields[kept++] = fields[i];
             }
         }

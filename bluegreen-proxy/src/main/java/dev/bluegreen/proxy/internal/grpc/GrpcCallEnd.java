@@ -25,7 +25,7 @@ import io.netty.handler.codec.http2.Http2ResetFrame;
  * rather than with a bare reset (which grpc-java reports as {@code CANCELLED}) or a hang. Other streams pass through.
  *
  * <pre>
- * client stream:  Http2RequestDecoder → Http2StreamFrameToHttpObjectCodec → GrpcCallEnd → Http2StreamRequests → ...
+ * client stream:  Http2RequestDecoder → Http2ClientStreamCodec → GrpcCallEnd → Http2StreamRequests → ...
  * </pre>
  *
  * A call is cut when the stream is closed before the response's end went out. Then, per gRPC over HTTP/2:
@@ -43,7 +43,8 @@ import io.netty.handler.codec.http2.Http2ResetFrame;
 public final class GrpcCallEnd extends ChannelDuplexHandler {
 
     private final GrpcCallRecorder recorder;
-    private final GrpcMessageFraming framing = new GrpcMessageFraming();
+    /** Where the response body is in its gRPC messages; made for a gRPC call only, as most streams are not. */
+    private GrpcMessageFraming framing;
     private boolean grpc;
     private int httpStatus;
     private boolean headSent;
@@ -59,6 +60,9 @@ public final class GrpcCallEnd extends ChannelDuplexHandler {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest request) {
             grpc = GrpcHeaders.isGrpc(request.headers());
+            if (grpc) {
+                framing = new GrpcMessageFraming();
+            }
         }
         ctx.fireChannelRead(msg);
     }

@@ -12,7 +12,7 @@ import java.util.ArrayDeque;
  * them. The channel's auto-read is off; this is where reads are turned into messages.
  *
  * <pre>
- * client channel:  HttpServerCodec → OneMessagePerRead → Http1ClientConnection
+ * client channel:  Http1ServerCodec → OneMessagePerRead → Http1ClientConnection
  * </pre>
  *
  * <p>Messages still waiting when the channel closes are released. The admin endpoint uses it too, after its
@@ -20,13 +20,17 @@ import java.util.ArrayDeque;
  */
 public final class OneMessagePerRead extends ChannelDuplexHandler {
 
-    private final ArrayDeque<Object> waiting = new ArrayDeque<>(4);
+    /**
+     * Messages decoded before they were asked for; made when the first one comes. Most connections (and every HTTP/2
+     * stream of a GET) never need it: each message arrives after the read that asked for it.
+     */
+    private ArrayDeque<Object> waiting;
     /** The next handler asked for a message that has not arrived yet. */
     private boolean demand;
 
     @Override
     public void read(ChannelHandlerContext ctx) {
-        Object next = waiting.poll();
+        Object next = waiting == null ? null : waiting.poll();
         if (next != null) {
             ctx.fireChannelRead(next);
             return;
@@ -37,10 +41,13 @@ public final class OneMessagePerRead extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (demand && waiting.isEmpty()) {
+        if (demand && (waiting == null || waiting.isEmpty())) {
             demand = false;
             ctx.fireChannelRead(msg);
         } else {
+            if (waiting == null) {
+                waiting = new ArrayDeque<>(4);
+            }
             waiting.add(msg);
         }
     }
@@ -57,6 +64,9 @@ public final class OneMessagePerRead extends ChannelDuplexHandler {
     }
 
     private void releaseWaiting() {
+        if (waiting == null) {
+            return;
+        }
         Object msg;
         while ((msg = waiting.poll()) != null) {
             ReferenceCountUtil.release(msg);
