@@ -2,7 +2,6 @@ package dev.bluegreen.proxy.internal.codec;
 
 import dev.bluegreen.proxy.RequestLimits;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
 
 /** The HTTP/1.1 codecs of both sides, configured in one place. */
 public final class Http1Codecs {
@@ -40,16 +39,16 @@ public final class Http1Codecs {
     }
 
     /** The codec on a client connection. */
-    public static HttpServerCodec client() {
-        return new HttpServerCodec(decoderConfig());
+    public static Http1ServerCodec client() {
+        return new Http1ServerCodec(decoderConfig());
     }
 
     /**
      * The codec on a client connection, with the request line (414) and header section (431) limits of
      * {@code limits}.
      */
-    public static HttpServerCodec client(RequestLimits limits) {
-        return new HttpServerCodec(decoderConfig()
+    public static Http1ServerCodec client(RequestLimits limits) {
+        return new Http1ServerCodec(decoderConfig()
                 .setMaxInitialLineLength(limits.maxRequestLineLength())
                 .setMaxHeaderSize(limits.maxHeaderSize()));
     }

@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * Encodes a 1xx interim response (RFC 9110 §15.2) to bytes. Interim responses are written past the client's
- * {@code HttpServerCodec}: its encoder pairs every response head with one request (to know which answer a HEAD),
- * and an interim head would take the pairing of the final response.
+ * {@code Http1ServerCodec}, as bytes: its encoder pairs every final response head with one request (to know which
+ * answer a HEAD), and an interim head must leave that pairing to the final response.
  */
 public final class InterimResponses {
 

@@ -8,10 +8,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The header names backends send on nearly every response ({@code Server}, {@code Date}, {@code Content-Type}, ...),
- * as constants shared by every decoder in each spelling backends use (as written and lower case), and the lower-case
+ * The header names backends send on nearly every response ({@code Server}, {@code Date}, {@code Content-Type}, ...)
+ * and clients on nearly every request ({@code User-Agent}, {@code Accept-Encoding}, {@code Cookie}, ...), as
+ * constants shared by every decoder in each spelling peers use (as written and lower case), and the lower-case
  * constant of each, for HTTP/2, whose field names are lower case (RFC 9113 §8.2.1). Shared names cost no object per
- * response, where Netty makes a new {@code AsciiString} per field name and, to send it over HTTP/2, another.
+ * message, where Netty makes a new {@code AsciiString} per field name and, to send it over HTTP/2, another.
  */
 final class SharedHeaderNames {
 
@@ -21,7 +22,15 @@ final class SharedHeaderNames {
         "Accept-Ranges", "Expires", "Pragma", "Age", "Via", "X-Backend", "Access-Control-Allow-Origin",
         "Strict-Transport-Security", "X-Content-Type-Options", "X-Frame-Options", "Content-Security-Policy",
         "Referrer-Policy", "X-Request-Id", "Upgrade", "Sec-WebSocket-Accept", "Retry-After", "Trailer",
-        "grpc-status", "grpc-message"};
+        "grpc-status", "grpc-message",
+        // Requests. Host and Accept too: Netty's request decoder shares them only as spelt here, not in lower case.
+        "User-Agent", "Accept-Encoding", "Accept-Language", "Accept-Charset", "Cookie", "Referer", "Origin",
+        "Authorization", "If-None-Match", "If-Modified-Since", "If-Match", "If-Range", "Range", "Expect", "TE",
+        "Upgrade-Insecure-Requests", "DNT", "Priority", "X-Requested-With", "X-Forwarded-For", "X-Forwarded-Proto",
+        "X-Forwarded-Host", "Forwarded", "Sec-Fetch-Site", "Sec-Fetch-Mode", "Sec-Fetch-Dest", "Sec-Fetch-User",
+        "Sec-Ch-Ua", "Sec-Ch-Ua-Mobile", "Sec-Ch-Ua-Platform", "Sec-WebSocket-Key", "Sec-WebSocket-Version",
+        "Sec-WebSocket-Extensions", "Sec-WebSocket-Protocol", "traceparent", "tracestate", "Accept",
+        "Host"};
 
     /** Every spelling of every name, by length. */
     private static final AsciiString[][] BY_LENGTH;

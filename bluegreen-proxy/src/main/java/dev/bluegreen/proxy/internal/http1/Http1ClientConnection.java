@@ -1,5 +1,6 @@
 package dev.bluegreen.proxy.internal.http1;
 
+import dev.bluegreen.proxy.internal.codec.Http1ServerCodec;
 import dev.bluegreen.proxy.RequestLimits;
 import dev.bluegreen.proxy.internal.codec.InterimResponses;
 import dev.bluegreen.proxy.internal.exchange.ClientSideHandler;
@@ -13,7 +14,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * The last handler of an HTTP/1.1 client connection: its requests, one exchange at a time.
  *
  * <pre>
- * client channel:  ReadActivity → HttpServerCodec → RequestValidator → OneMessagePerRead → Http1ClientConnection
+ * client channel:  ReadActivity → Http1ServerCodec → RequestValidator → OneMessagePerRead → Http1ClientConnection
  * </pre>
  *
  * <p>The channel does not read on its own: this handler asks for one message at a time, and asks for the next
@@ -90,7 +90,7 @@ public final class Http1ClientConnection extends ClientSideHandler {
      */
     @Override
     public void writeInterim(HttpResponse interim) {
-        ChannelHandlerContext codec = ctx().pipeline().context(HttpServerCodec.class);
+        ChannelHandlerContext codec = ctx().pipeline().context(Http1ServerCodec.class);
         codec.writeAndFlush(InterimResponses.encode(ctx().alloc(), interim), codec.voidPromise());
     }
 
@@ -99,7 +99,7 @@ public final class Http1ClientConnection extends ClientSideHandler {
     public void startTunnel(HttpResponse switching) {
         writeInterim(switching);
         ctx().pipeline().remove(OneMessagePerRead.class);
-        ctx().pipeline().remove(HttpServerCodec.class);
+        ctx().pipeline().remove(Http1ServerCodec.class);
     }
 
     @Override

@@ -16,7 +16,7 @@ import io.netty.handler.codec.http.LastHttpContent;
  * dropped for any other, which may not expect them after the body. The codec sends trailers only with a chunked body.
  *
  * <pre>
- * client connection:  ... → http: HttpServerCodec → trailers: Http1Trailers → validate: RequestValidator → ...
+ * client connection:  ... → http: Http1ServerCodec → trailers: Http1Trailers → validate: RequestValidator → ...
  * </pre>
  *
  * The client's {@code TE} is read from each request head as it passes; the response written after it is that

@@ -9,7 +9,7 @@ import io.netty.channel.ChannelHandlerContext;
  * validator can't see from behind the codec (a half-sent request head decodes to nothing). Passes everything on.
  *
  * <pre>
- * client channel:  ReadActivity → HttpServerCodec → RequestValidator → ...
+ * client channel:  ReadActivity → Http1ServerCodec → RequestValidator → ...
  * </pre>
  */
 public final class ReadActivity extends ChannelDuplexHandler {

@@ -1,5 +1,6 @@
 package dev.bluegreen.proxy.internal.http1;
 
+import dev.bluegreen.proxy.internal.codec.Http1ServerCodec;
 import dev.bluegreen.proxy.internal.request.RequestRejectedException;
 import dev.bluegreen.proxy.internal.request.ClientProtocol;
 import dev.bluegreen.proxy.internal.request.MessageHeads;
@@ -19,7 +20,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  * can't be resynchronised (RFC 9112 §11.2).
  *
  * <pre>
- * client channel:  ReadActivity → HttpServerCodec → RequestValidator → OneMessagePerRead
+ * client channel:  ReadActivity → Http1ServerCodec → RequestValidator → OneMessagePerRead
  *                  → Http1ClientConnection
  * </pre>
  *
@@ -299,7 +299,7 @@ public final class RequestValidator extends ChannelDuplexHandler {
         if (!ctx.channel().isActive() || phase == Phase.REJECTED || phase == Phase.TUNNEL) {
             return;
         }
-        if (ctx.pipeline().get(HttpServerCodec.class) == null) {
+        if (ctx.pipeline().get(Http1ServerCodec.class) == null) {
             enterTunnel();
             return;
         }

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * HTTP/1.1 for {@code http/1.1} or when the client offered nothing the proxy speaks.
  *
  * <pre>
- * client channel:  SslHandler → AlpnSwitch  →  HttpServerCodec → ...   or   Http2FrameCodec → ...
+ * client channel:  SslHandler → AlpnSwitch  →  Http1ServerCodec → ...   or   Http2FrameCodec → ...
  * </pre>
  */
 public final class AlpnSwitch extends ApplicationProtocolNegotiationHandler {

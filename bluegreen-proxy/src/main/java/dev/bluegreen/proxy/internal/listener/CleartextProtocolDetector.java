@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * connection, with the bytes read so far, to the pipeline of that protocol and removes itself.
  *
  * <pre>
- * client channel:  CleartextProtocolDetector  →  HttpServerCodec → ...   or   Http2FrameCodec → ...
+ * client channel:  CleartextProtocolDetector  →  Http1ServerCodec → ...   or   Http2FrameCodec → ...
  * </pre>
  *
  * <p>An HTTP/1.1 request differs from the preface by its second byte at the latest, so detection waits only for a

@@ -31,7 +31,7 @@ import java.util.function.Supplier;
  * Assembles a client connection's pipeline, and nothing else. The protocol decides its shape:
  *
  * <pre>
- * HTTP/1.1:        [tls →] reads: ReadActivity → http: HttpServerCodec → trailers: Http1Trailers
+ * HTTP/1.1:        [tls →] reads: ReadActivity → http: Http1ServerCodec → trailers: Http1Trailers
  *                                                   → validate: RequestValidator
  *                                                   → flow: OneMessagePerRead [→ mirror: MirrorHandler]
  *                                                   → proxy: Http1ClientConnection

@@ -1,0 +1,158 @@
+package dev.bluegreen.proxy.internal.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.CombinedChannelDuplexHandler;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http.HttpServerUpgradeHandler;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+import java.util.List;
+
+/**
+ * The HTTP/1.1 codec of a client connection: Netty's request decoder and response encoder, paired as Netty's
+ * {@code HttpServerCodec} pairs them, with one thing more: the names of the header fields clients send on nearly every
+ * request ({@code User-Agent}, {@code Accept-Encoding}, {@code Cookie}, ...) are shared constants
+ * ({@link SharedHeaderNames}) rather than new objects per request. Netty's codec cannot do that: its decoder is
+ * private, and Netty's request decoder shares only five names.
+ *
+ * <p>The pairing, exactly as Netty 4.2's {@code HttpServerCodec} does it:
+ * <ul>
+ *   <li>each decoded request's method is queued, and each final response takes the oldest: the response to a HEAD
+ *       has no body, whatever its headers say (RFC 9110 §9.3.2), and a 2xx to a CONNECT loses its
+ *       {@code Transfer-Encoding}; interim (1xx) responses take none;</li>
+ *   <li>at most {@value #MAX_PIPELINE_DEPTH} requests may wait for their responses: the next one is refused (the
+ *       decoder fails with "maxPipelineDepth exceeded"), everything the client sends after it is dropped unread, and
+ *       the connection closes after the next complete response;</li>
+ *   <li>a request with both {@code Transfer-Encoding: chunked} and {@code Content-Length} (when the decoder's
+ *       settings let it through) closes the connection after its response.</li>
+ * </ul>
+ *
+ * <pre>
+ * client channel:  [SslHandler →] ReadActivity → Http1ServerCodec → Http1Trailers → RequestValidator → ...
+ * </pre>
+ */
+public final class Http1ServerCodec
+        extends CombinedChannelDuplexHandler<Http1ServerCodec.RequestDecoder, Http1ServerCodec.ResponseEncoder>
+        implements HttpServerUpgradeHandler.SourceCodec {
+
+    /** Requests that may wait for their responses, as in Netty's {@code HttpServerCodec}. */
+    static final int MAX_PIPELINE_DEPTH = 128;
+
+    /** The methods of the requests decoded whose final responses have not been written yet, oldest first. */
+    private final ArrayDeque<HttpMethod> awaiting = new ArrayDeque<>(2);
+    /** When set, the connection is closed once the next response has been written whole. */
+    private boolean mustCloseAfterResponse;
+
+    /** A codec decoding with {@code config}. */
+    public Http1ServerCodec(HttpDecoderConfig config) {
+        init(new RequestDecoder(config), new ResponseEncoder());
+    }
+
+    /** An upgrade (to a tunnel, say) removes the codec: bytes from then on. */
+    @Override
+    public void upgradeFrom(ChannelHandlerContext ctx) {
+        ctx.pipeline().remove(this);
+    }
+
+    /** Netty's request decoder, queueing each request's method for the encoder and sharing the usual names. */
+    final class RequestDecoder extends HttpRequestDecoder {
+
+        /** Set once the pipeline depth was exceeded: what the client sends after that is dropped unread. */
+        private boolean discard;
+
+        RequestDecoder(HttpDecoderConfig config) {
+            super(config);
+        }
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
+            if (discard) {
+                buffer.skipBytes(buffer.readableBytes());
+                return;
+            }
+            int first = out.size();
+            super.decode(ctx, buffer, out);
+            for (int i = first; i < out.size(); i++) {
+                if (out.get(i) instanceof HttpRequest request) {
+                    if (awaiting.size() >= MAX_PIPELINE_DEPTH) {
+                        refuseBeyondDepth(out, i);
+                    }
+                    awaiting.add(request.method());
+                }
+            }
+        }
+
+        /** Drops the request at {@code index} and what was decoded after it, and fails the decoding. */
+        private void refuseBeyondDepth(List<Object> out, int index) {
+            mustCloseAfterResponse = true;
+            discard = true;
+            for (int i = index; i < out.size(); i++) {
+                ReferenceCountUtil.release(out.get(i));
+            }
+            out.subList(index, out.size()).clear();
+            throw new IllegalStateException("maxPipelineDepth exceeded: " + MAX_PIPELINE_DEPTH);
+        }
+
+        @Override
+        protected AsciiString splitHeaderName(byte[] bytes, int start, int length) {
+            AsciiString shared = SharedHeaderNames.sharedName(bytes, start, length);
+            return shared != null ? shared : super.splitHeaderName(bytes, start, length);
+        }
+
+        @Override
+        protected void handleTransferEncodingChunkedWithContentLength(HttpMessage message) {
+            super.handleTransferEncodingChunkedWithContentLength(message);
+            mustCloseAfterResponse = true;
+        }
+    }
+
+    /** Netty's response encoder, taking each final response's request method from the decoder's queue. */
+    final class ResponseEncoder extends HttpResponseEncoder {
+
+        /** The method of the request the response being encoded answers. */
+        private HttpMethod method;
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+            if (mustCloseAfterResponse && msg instanceof LastHttpContent) {
+                mustCloseAfterResponse = false;
+                promise = promise.unvoid().addListener(ChannelFutureListener.CLOSE);
+            }
+            super.write(ctx, msg, promise);
+        }
+
+        @Override
+        protected boolean isContentAlwaysEmpty(HttpResponse response) {
+            if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+                // An interim response answers no request of its own: the final one still comes.
+                return super.isContentAlwaysEmpty(response);
+            }
+            method = awaiting.poll();
+            return HttpMethod.HEAD.equals(method) || super.isContentAlwaysEmpty(response);
+        }
+
+        @Override
+        protected void sanitizeHeadersBeforeEncode(HttpResponse response, boolean isAlwaysEmpty) {
+            if (!isAlwaysEmpty && HttpMethod.CONNECT.equals(method)
+                    && response.status().codeClass() == HttpStatusClass.SUCCESS) {
+                // RFC 9110 §9.3.6: a 2xx to CONNECT starts a tunnel; it has no framing of its own.
+                response.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
+                return;
+            }
+            super.sanitizeHeadersBeforeEncode(response, isAlwaysEmpty);
+        }
+    }
+}

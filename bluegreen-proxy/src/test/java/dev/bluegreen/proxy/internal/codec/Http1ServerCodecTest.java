@@ -1,0 +1,170 @@
+package dev.bluegreen.proxy.internal.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The client-side codec: requests paired with their responses exactly as Netty's {@code HttpServerCodec} pairs them
+ * (compared side by side), and the usual request header names shared.
+ */
+class Http1ServerCodecTest {
+
+    private static ByteBuf bytes(String text) {
+        return Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII);
+    }
+
+    /** The bytes the codec writes for {@code responses} after reading {@code requests}, and whether it closed. */
+    private static String exchange(Supplier<io.netty.channel.ChannelHandler> codec, String requests,
+                                   List<HttpResponse> responses) {
+        EmbeddedChannel channel = new EmbeddedChannel(codec.get());
+        channel.writeInbound(bytes(requests));
+        Object decoded;
+        while ((decoded = channel.readInbound()) != null) {
+            ReferenceCountUtil.release(decoded);
+        }
+        for (HttpResponse response : responses) {
+            channel.writeOutbound(response);
+            if (!(response instanceof LastHttpContent)) {
+                channel.writeOutbound(new io.netty.handler.codec.http.DefaultLastHttpContent(bytes("body")));
+            }
+        }
+        StringBuilder written = new StringBuilder();
+        ByteBuf out;
+        while ((out = channel.readOutbound()) != null) {
+            written.append(out.toString(StandardCharsets.US_ASCII));
+            out.release();
+        }
+        written.append(channel.isOpen() ? "" : "[closed]");
+        channel.finishAndReleaseAll();
+        return written.toString();
+    }
+
+    private static List<HttpResponse> responses(HttpResponseStatus... statuses) {
+        List<HttpResponse> responses = new ArrayList<>();
+        for (HttpResponseStatus status : statuses) {
+            HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
+            response.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            responses.add(response);
+        }
+        return responses;
+    }
+
+    @Test
+    void responsesArePairedWithTheirRequests_asNettysCodecPairsThem() {
+        List<Map.Entry<String, List<HttpResponse>>> cases = List.of(
+                Map.entry("HEAD / HTTP/1.1\r\nHost: a\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n",
+                        responses(HttpResponseStatus.OK, HttpResponseStatus.OK)),
+                Map.entry("CONNECT a:443 HTTP/1.1\r\nHost: a:443\r\n\r\n", responses(HttpResponseStatus.OK)),
+                Map.entry("CONNECT a:443 HTTP/1.1\r\nHost: a:443\r\n\r\n", responses(HttpResponseStatus.FORBIDDEN)),
+                Map.entry("GET / HTTP/1.1\r\nHost: a\r\n\r\nHEAD / HTTP/1.1\r\nHost: a\r\n\r\n",
+                        responses(HttpResponseStatus.NOT_FOUND, HttpResponseStatus.NO_CONTENT)));
+        for (Map.Entry<String, List<HttpResponse>> each : cases) {
+            String requests = each.getKey();
+            List<HttpResponse> responses = each.getValue();
+            // The same responses, twice: each codec writes (and so changes) its own.
+            List<HttpResponse> again = new ArrayList<>();
+            for (HttpResponse response : responses) {
+                HttpResponse copy = new DefaultHttpResponse(HttpVersion.HTTP_1_1, response.status());
+                copy.headers().set(response.headers());
+                again.add(copy);
+            }
+            assertThat(exchange(() -> Http1Codecs.client(), requests, responses)).as(requests)
+                    .isEqualTo(exchange(() -> new HttpServerCodec(Http1Codecs.decoderConfig()), requests, again));
+        }
+    }
+
+    @Test
+    void interimResponse_takesNoRequest_soTheHeadsFinalResponseStillHasNoBody() {
+        EmbeddedChannel channel = new EmbeddedChannel(Http1Codecs.client());
+        channel.writeInbound(bytes("HEAD / HTTP/1.1\r\nHost: a\r\n\r\n"));
+        ReferenceCountUtil.release(channel.readInbound());
+        ReferenceCountUtil.release(channel.readInbound());
+
+        channel.writeOutbound(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        head.headers().set(HttpHeaderNames.CONTENT_LENGTH, 4);
+        channel.writeOutbound(head, new io.netty.handler.codec.http.DefaultLastHttpContent(bytes("body")));
+
+        StringBuilder written = new StringBuilder();
+        ByteBuf out;
+        while ((out = channel.readOutbound()) != null) {
+            written.append(out.toString(StandardCharsets.US_ASCII));
+            out.release();
+        }
+        assertThat(written.toString()).isEqualTo("HTTP/1.1 100 Continue\r\n\r\n"
+                + "HTTP/1.1 200 OK\r\ncontent-length: 4\r\n\r\n");
+        assertThat(channel.finishAndReleaseAll()).isFalse();
+    }
+
+    @Test
+    void requestBeyondThePipelineDepth_isRefused_theRestDropped_andTheConnectionClosesAfterTheNextResponse() {
+        EmbeddedChannel channel = new EmbeddedChannel(Http1Codecs.client());
+        String request = "GET / HTTP/1.1\r\nHost: a\r\n\r\n";
+        channel.writeInbound(bytes(request.repeat(Http1ServerCodec.MAX_PIPELINE_DEPTH)));
+        int decoded = 0;
+        Object message;
+        while ((message = channel.readInbound()) != null) {
+            decoded += message instanceof HttpRequest ? 1 : 0;
+            ReferenceCountUtil.release(message);
+        }
+        assertThat(decoded).isEqualTo(Http1ServerCodec.MAX_PIPELINE_DEPTH);
+
+        assertThatThrownBy(() -> channel.writeInbound(bytes(request + request)))
+                .isInstanceOf(DecoderException.class).hasMessageContaining("maxPipelineDepth exceeded: 128");
+        channel.writeInbound(bytes(request));
+        assertThat((Object) channel.readInbound()).as("dropped unread").isNull();
+
+        channel.writeOutbound(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK));
+        assertThat(channel.isOpen()).as("closed after the next response").isFalse();
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void usualRequestHeaderNames_areTheSameObjectsInEveryRequest_andKeepTheClientsSpelling() {
+        EmbeddedChannel channel = new EmbeddedChannel(Http1Codecs.client());
+        String request = "GET / HTTP/1.1\r\nHost: a\r\nUser-Agent: x\r\naccept-encoding: gzip\r\nX-Odd-One: 1\r\n\r\n";
+        channel.writeInbound(bytes(request + request));
+        HttpRequest first = channel.readInbound();
+        ReferenceCountUtil.release(channel.readInbound());
+        HttpRequest second = channel.readInbound();
+        ReferenceCountUtil.release(channel.readInbound());
+
+        List<CharSequence> firstNames = names(first);
+        List<CharSequence> secondNames = names(second);
+        assertThat(firstNames).extracting(CharSequence::toString)
+                .containsExactly("Host", "User-Agent", "accept-encoding", "X-Odd-One");
+        for (int i = 0; i < 3; i++) {
+            assertThat((Object) secondNames.get(i)).as(firstNames.get(i).toString()).isSameAs(firstNames.get(i));
+        }
+        assertThat((Object) secondNames.get(3)).as("not a usual name: made per request").isNotSameAs(firstNames.get(3));
+        assertThat(channel.finishAndReleaseAll()).isFalse();
+    }
+
+    private static List<CharSequence> names(HttpRequest request) {
+        List<CharSequence> names = new ArrayList<>();
+        request.headers().iteratorCharSequence().forEachRemaining(field -> names.add(field.getKey()));
+        return names;
+    }
+}
