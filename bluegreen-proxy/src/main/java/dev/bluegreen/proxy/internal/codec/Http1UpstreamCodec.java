@@ -21,8 +21,7 @@ import java.util.List;
  * {@code HttpClientCodec} pairs them (a response to HEAD has no body, whatever its headers say: RFC 9110 §9.3.2), with
  * one thing more: the names of the header fields backends send on nearly every response ({@code Server},
  * {@code Date}, {@code Content-Type}, {@code Content-Length}, {@code Connection}, ...) are shared constants rather
- * than new objects per response ({@link SharedHeaderNames}), as Netty's own request decoder does for {@code Host}
- * and a few others. A name is
+ * than new objects per response ({@link SharedHeaderNames}), as {@link Http1ServerCodec} does for requests. A name is
  * shared only when its bytes are exactly the constant's, so the backend's spelling is what travels on.
  *
  * <pre>

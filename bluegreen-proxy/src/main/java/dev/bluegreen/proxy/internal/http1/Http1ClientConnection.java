@@ -1,7 +1,7 @@
 package dev.bluegreen.proxy.internal.http1;
 
-import dev.bluegreen.proxy.internal.codec.Http1ServerCodec;
 import dev.bluegreen.proxy.RequestLimits;
+import dev.bluegreen.proxy.internal.codec.Http1ServerCodec;
 import dev.bluegreen.proxy.internal.codec.InterimResponses;
 import dev.bluegreen.proxy.internal.exchange.ClientSideHandler;
 import dev.bluegreen.proxy.internal.exchange.LoopContexts;
