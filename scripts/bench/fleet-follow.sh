@@ -34,6 +34,7 @@ environment (defaults in brackets)
   PROBE          [listener] listener: a follower follows when its proxy answers from the new colour (GET / through
                  it); status: when its admin endpoint's GET /status shows the new live colour (the snapshot served,
                  without the data plane's first request to the new colour)
+  ZK_CONFIG      [] more lines for ZooKeeper's zoo.cfg, e.g. 'forceSync=no' (to see what its fsyncs cost)
   OUT            [/tmp/bluegreen-fleet-follow-DATE] where results and logs go
 
 Exit status 1 if a follower did not serve a new colour within 10 s.
@@ -54,6 +55,7 @@ BASE_PORT=${BASE_PORT:-19800}
 PAUSE_MS=${PAUSE_MS:-50}
 PROBE=${PROBE:-listener}
 BACKENDS=${BACKENDS:-java}
+ZK_CONFIG=${ZK_CONFIG:-}
 OUT=${OUT:-/tmp/bluegreen-fleet-follow-$(date +%Y%m%d-%H%M%S)}
 
 while [ $# -gt 0 ]; do
@@ -106,6 +108,7 @@ clientPortAddress=127.0.0.1
 admin.enableServer=false
 maxClientCnxns=0
 4lw.commands.whitelist=ruok
+$ZK_CONFIG
 EOF
 
 wait_for() { # wait_for WHAT COMMAND...: until the command succeeds, at most 60 s
@@ -206,7 +209,7 @@ set -e
     echo "- machine: $(nproc) cores, load average at start $LOAD"
     echo "- bluegreen $BLUEGREEN_REV ($(basename "$BLUEGREEN_JAR"), $(java -version 2>&1 | head -1)),"\
          "JAVA_OPTS='$JAVA_OPTS', PROXY_ARGS='$PROXY_ARGS'"
-    echo "- ZooKeeper $(dpkg-query -W -f '${Version}' zookeeper 2>/dev/null || echo '?') (Debian), one server;"\
+    echo "- ZooKeeper $(dpkg-query -W -f '${Version}' zookeeper 2>/dev/null || echo '?') (Debian), one server${ZK_CONFIG:+ ($ZK_CONFIG)};"\
          "$INSTANCES proxies; backends $BACKENDS; $WARMUP unmeasured then $SWITCHES measured switches, $PAUSE_MS ms apart; probe $PROBE"
     echo
     echo '```'
