@@ -27,8 +27,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One active check of one backend, on one event loop: a new connection, {@code GET <path>} with
- * {@code Connection: close}, and the verdict as soon as the response head arrives (the body is not read). Everything
- * runs on the loop and nothing blocks; the whole check, connect included, is bounded by the settings' timeout.
+ * {@code Connection: close}, and the verdict as soon as the response head arrives (the body is not read); then the
+ * connection is reset (the bootstrap's {@code SO_LINGER} is 0), so that no check leaves a socket in TIME_WAIT on
+ * either side. Everything runs on the loop and nothing blocks; the whole check, connect included, is bounded by the
+ * settings' timeout.
  *
  * <pre>
  * check channel:  [SslHandler →] HttpClientCodec → HealthProbe

@@ -79,7 +79,7 @@ public final class DataPlane {
         Bootstrap upstreamBootstrap = new Bootstrap()
                 .channel(transport.socketChannelType())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.timeouts().connect().toMillis())
-                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.TCP_NODELAY, true).option(ChannelOption.SO_LINGER, 0)
                 // Reads from the backend are requested one at a time, as the client takes the writes.
                 .option(ChannelOption.AUTO_READ, false)
                 // Addresses are resolved asynchronously, on a loop of their own, by BackendAddresses.
@@ -102,8 +102,13 @@ public final class DataPlane {
         }
         this.loops = new LoopContexts(contexts);
         this.mirror = config.mirror() == null ? null : mirror(config, workers, upstreamBootstrap);
+        // A check's connection is closed with a reset once its verdict is in (SO_LINGER 0), as HAProxy closes its
+        // checks: neither side keeps a socket in TIME_WAIT for each check, which on a backend checked at every switch
+        // (the healthy-target guard) and every interval would otherwise pile up by the thousand under frequent
+        // switching. Nothing is lost: the check has read all it wants, and its request asked to close anyway.
         Bootstrap checks = new Bootstrap().channel(transport.socketChannelType())
-                .option(ChannelOption.TCP_NODELAY, true).resolver(NoopAddressResolverGroup.INSTANCE);
+                .option(ChannelOption.TCP_NODELAY, true).option(ChannelOption.SO_LINGER, 0)
+                .resolver(NoopAddressResolverGroup.INSTANCE);
         ProtocolConfig protocols = config.protocols();
         this.healthChecks = config.health().checks() == null ? null : new ActiveHealthChecks(health, workers,
                 new HealthProbes(checks, config.health().checks(), protocols.backends(), protocols.upstreamTls(),
