@@ -21,8 +21,8 @@
 #      proxy while scripts/switch-loop.py POSTs /switch?to=green and /switch?to=blue alternately to the admin
 #      endpoint, one every SWITCH_INTERVAL_MS, until wrk ends.
 #   5. Prints wrk's report, the responses per X-Backend value (both colours should show up) and a summary (with the
-#      sockets left in TIME_WAIT towards the backends), and stops everything it started, also when it fails or is
-#      interrupted.
+#      sockets left in TIME_WAIT between the proxy and the backends, on either side), and stops everything it
+#      started, also when it fails or is interrupted.
 #
 # It exits 0 when every response was 2xx/3xx, wrk saw no socket error, at least MIN_SWITCHES switches answered 200
 # and both colours served requests; 1 when one of these fails; 2 for a bad setting or a set-up that would not start.
@@ -173,8 +173,11 @@ start_java() {
 }
 
 time_wait_towards_backends() {
-    # Sockets in TIME_WAIT whose peer is one of the backends: what a proxy that closes and reopens leaves behind.
-    ss -tan state time-wait "( dport = :$BLUE or dport = :$GREEN )" 2>/dev/null | tail -n +2 | wc -l
+    # Sockets in TIME_WAIT on connections between the proxy and the backends, on either side: the proxy's when it
+    # closes first (an upstream connection closed and reopened), the backend's when the backend does (a health check
+    # answered with Connection: close, unless the proxy resets it).
+    ss -tan state time-wait "( dport = :$BLUE or dport = :$GREEN or sport = :$BLUE or sport = :$GREEN )" 2>/dev/null \
+        | tail -n +2 | wc -l
 }
 
 run_wrk() {
@@ -422,7 +425,7 @@ if [[ -n $baseline_rps ]]; then
     row "requests/s without switching" "$baseline_rps (switching / not: $(awk -v a="$rps" -v b="$baseline_rps" \
         'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'); target: >= 0.8)"
 fi
-row "TIME_WAIT towards the backends" "$time_wait_before before the switching run, $time_wait_after after"
+row "TIME_WAIT proxy <-> backends" "$time_wait_before before the switching run, $time_wait_after after"
 row "proxy log WARN/ERROR lines" "$proxy_warnings ($LOG_DIR/proxy.log)"
 echo
 
