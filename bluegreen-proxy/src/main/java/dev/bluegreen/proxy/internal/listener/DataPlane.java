@@ -79,7 +79,7 @@ public final class DataPlane {
         Bootstrap upstreamBootstrap = new Bootstrap()
                 .channel(transport.socketChannelType())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.timeouts().connect().toMillis())
-                .option(ChannelOption.TCP_NODELAY, true).option(ChannelOption.SO_LINGER, 0)
+                .option(ChannelOption.TCP_NODELAY, true)
                 // Reads from the backend are requested one at a time, as the client takes the writes.
                 .option(ChannelOption.AUTO_READ, false)
                 // Addresses are resolved asynchronously, on a loop of their own, by BackendAddresses.
