@@ -29,8 +29,11 @@ import java.util.function.Function;
  * <p>Netty's {@code DefaultHttpHeaders} hashes its fields into a sixteen-slot table and keeps every field in an entry
  * of five references (≈ 180 bytes per map before the first field, 40 per field). A message has a dozen fields at most
  * in the common case, and the proxy asks for a handful of names per message, so a linear scan over an array is as
- * fast and about half the garbage: ≈ 80 bytes per map (≈ 30 for a trailer section, which takes no array until its
- * first field), 24 per field. The behaviour is {@code DefaultHttpHeaders}'
+ * fast and a fraction of the garbage: each field is two slots of one array, its name and its value, with no object
+ * of its own (≈ 110 bytes per map with room for eight fields, ≈ 30 for a trailer section, which takes no array until
+ * its first field). An entry is made only when the fields are iterated as entries; the proxy's own hot paths read
+ * them by index instead ({@link #nameAt(int)}, {@link #valueAt(int)}; {@link HeaderLines} writes them so). The
+ * behaviour is {@code DefaultHttpHeaders}'
  * (names compared ignoring case, values in insertion order, {@code set} replacing every field of the name and
  * appending the new one last) and so are the checks: names and values are validated by the validators of Netty's
  * own header or trailer factory, so the decoders refuse exactly what they refused before.
@@ -44,7 +47,7 @@ import java.util.function.Function;
  */
 public final class ArrayHttpHeaders extends HttpHeaders {
 
-    private static final Field[] NO_FIELDS = new Field[0];
+    private static final CharSequence[] NO_SLOTS = new CharSequence[0];
     /**
      * Room for the fields of a map before it first grows (then doubles). 8 allocates less per proxied GET than 12
      * did in JMH ProxiedGetBenchmark (-prof gc), for the small head and the browser-like one alike.
@@ -59,13 +62,15 @@ public final class ArrayHttpHeaders extends HttpHeaders {
 
     private final NameValidator<CharSequence> nameValidator;
     private final ValueValidator<CharSequence> valueValidator;
-    private Field[] fields;
+    /** Field {@code i}'s name in slot {@code 2 * i}, its value in slot {@code 2 * i + 1}. */
+    private CharSequence[] slots;
+    /** The number of fields (half the slots in use). */
     private int size;
 
     private ArrayHttpHeaders(DefaultHttpHeadersFactory checks, int capacity) {
         this.nameValidator = checks.getNameValidator();
         this.valueValidator = checks.getValueValidator();
-        this.fields = capacity == 0 ? NO_FIELDS : new Field[capacity];
+        this.slots = capacity == 0 ? NO_SLOTS : new CharSequence[2 * capacity];
     }
 
     /** The factory of validated header sections: what {@code DefaultHttpHeadersFactory.headersFactory()} checks. */
@@ -90,6 +95,40 @@ public final class ArrayHttpHeaders extends HttpHeaders {
         return new ArrayHttpHeaders(NO_CHECKS, FIRST_CAPACITY);
     }
 
+    // --- reading by index ---
+
+    /**
+     * The name of field {@code index} (0 to {@link #size()} - 1, in the order the fields came), as it was added.
+     *
+     * @throws IndexOutOfBoundsException if there is no such field
+     */
+    public CharSequence nameAt(int index) {
+        return slots[2 * Objects.checkIndex(index, size)];
+    }
+
+    /**
+     * The value of field {@code index} (0 to {@link #size()} - 1, in the order the fields came), as it was added.
+     *
+     * @throws IndexOutOfBoundsException if there is no such field
+     */
+    public CharSequence valueAt(int index) {
+        return slots[2 * Objects.checkIndex(index, size) + 1];
+    }
+
+    /** How many fields are named {@code name} (ignoring case): what {@code getAll(name).size()} is, without a list. */
+    public int count(CharSequence name) {
+        int count = 0;
+        for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
+            count++;
+        }
+        return count;
+    }
+
+    /** How many fields of {@code headers} are named {@code name}, without a list when it is an array map. */
+    public static int count(HttpHeaders headers, CharSequence name) {
+        return headers instanceof ArrayHttpHeaders fields ? fields.count(name) : headers.getAll(name).size();
+    }
+
     // --- reading ---
 
     @Override
@@ -100,7 +139,7 @@ public final class ArrayHttpHeaders extends HttpHeaders {
     @Override
     public String get(CharSequence name) {
         int index = indexOf(name, 0);
-        return index < 0 ? null : fields[index].value.toString();
+        return index < 0 ? null : value(index).toString();
     }
 
     @Override
@@ -152,11 +191,11 @@ public final class ArrayHttpHeaders extends HttpHeaders {
         }
         int second = indexOf(name, first + 1);
         if (second < 0) {
-            return Collections.singletonList(fields[first].value.toString());
+            return Collections.singletonList(value(first).toString());
         }
         List<String> values = new ArrayList<>(4);
         for (int i = first; i >= 0; i = indexOf(name, i + 1)) {
-            values.add(fields[i].value.toString());
+            values.add(value(i).toString());
         }
         return values;
     }
@@ -165,7 +204,7 @@ public final class ArrayHttpHeaders extends HttpHeaders {
     public List<Map.Entry<String, String>> entries() {
         List<Map.Entry<String, String>> entries = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
-            entries.add(fields[i].asStrings());
+            entries.add(new AbstractMap.SimpleImmutableEntry<>(name(i).toString(), value(i).toString()));
         }
         return entries;
     }
@@ -188,7 +227,7 @@ public final class ArrayHttpHeaders extends HttpHeaders {
     @Override
     public boolean contains(CharSequence name, CharSequence value, boolean ignoreCase) {
         for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
-            CharSequence candidate = fields[i].value;
+            CharSequence candidate = value(i);
             if (ignoreCase ? AsciiString.contentEqualsIgnoreCase(candidate, value)
                     : AsciiString.contentEquals(candidate, value)) {
                 return true;
@@ -249,7 +288,7 @@ public final class ArrayHttpHeaders extends HttpHeaders {
     public Set<String> names() {
         Set<String> names = new LinkedHashSet<>();
         for (int i = 0; i < size; i++) {
-            names.add(fields[i].name.toString());
+            names.add(name(i).toString());
         }
         return names;
     }
@@ -357,20 +396,28 @@ public final class ArrayHttpHeaders extends HttpHeaders {
 
     @Override
     public HttpHeaders clear() {
-        Arrays.fill(fields, 0, size, null);
+        Arrays.fill(slots, 0, 2 * size, null);
         size = 0;
         return this;
     }
 
     // --- the array ---
 
+    private CharSequence name(int index) {
+        return slots[2 * index];
+    }
+
+    private CharSequence value(int index) {
+        return slots[2 * index + 1];
+    }
+
     /** The index of the first field named {@code name} at or after {@code from}, or -1. */
     private int indexOf(CharSequence name, int from) {
         Objects.requireNonNull(name, "name");
-        Field[] fields = this.fields;
+        CharSequence[] slots = this.slots;
         int length = name.length();
         for (int i = from; i < size; i++) {
-            if (sameName(fields[i].name, name, length)) {
+            if (sameName(slots[2 * i], name, length)) {
                 return i;
             }
         }
@@ -388,10 +435,12 @@ public final class ArrayHttpHeaders extends HttpHeaders {
     }
 
     private void append(CharSequence name, CharSequence value) {
-        if (size == fields.length) {
-            fields = Arrays.copyOf(fields, Math.max(FIRST_CAPACITY, size * 2));
+        if (2 * size == slots.length) {
+            slots = Arrays.copyOf(slots, 2 * Math.max(FIRST_CAPACITY, size * 2));
         }
-        fields[size++] = new Field(name, value);
+        slots[2 * size] = name;
+        slots[2 * size + 1] = value;
+        size++;
     }
 
     private void removeAll(CharSequence name) {
@@ -401,17 +450,21 @@ public final class ArrayHttpHeaders extends HttpHeaders {
         }
         int length = name.length();
         for (int i = kept + 1; i < size; i++) {
-            if (!sameName(fields[i].name, name, length)) {
-                fields[kept++] = fields[i];
+            if (!sameName(slots[2 * i], name, length)) {
+                slots[2 * kept] = slots[2 * i];
+                slots[2 * kept + 1] = slots[2 * i + 1];
+                kept++;
             }
         }
-        Arrays.fill(fields, kept, size, null);
+        Arrays.fill(slots, 2 * kept, 2 * size, null);
         size = kept;
     }
 
     private void removeAt(int index) {
-        System.arraycopy(fields, index + 1, fields, index, size - index - 1);
-        fields[--size] = null;
+        System.arraycopy(slots, 2 * index + 2, slots, 2 * index, 2 * (size - index - 1));
+        size--;
+        slots[2 * size] = null;
+        slots[2 * size + 1] = null;
     }
 
     /** {@code value} as text, checked as {@code DefaultHttpHeaders} checks it (and with its message on failure). */
@@ -435,14 +488,20 @@ public final class ArrayHttpHeaders extends HttpHeaders {
         return text;
     }
 
-    /** One field: its name as received and its value. */
-    private final class Field implements Map.Entry<CharSequence, CharSequence> {
+    /**
+     * Field {@code index} as an entry, made when the fields are iterated. {@code setValue} writes through to the map
+     * while the field is where it was read; once the map has changed around it, the entry refuses rather than write
+     * to another field.
+     */
+    private final class FieldEntry implements Map.Entry<CharSequence, CharSequence> {
+        private final int index;
         private final CharSequence name;
         private CharSequence value;
 
-        Field(CharSequence name, CharSequence value) {
-            this.name = name;
-            this.value = value;
+        FieldEntry(int index) {
+            this.index = index;
+            this.name = name(index);
+            this.value = value(index);
         }
 
         @Override
@@ -457,13 +516,14 @@ public final class ArrayHttpHeaders extends HttpHeaders {
 
         @Override
         public CharSequence setValue(CharSequence newValue) {
+            if (index >= size || slots[2 * index] != name || slots[2 * index + 1] != value) {
+                throw new IllegalStateException(
+                        "the header field '" + name + "' was removed or changed since it was read");
+            }
             CharSequence previous = value;
             value = checkedValue(name, newValue);
+            slots[2 * index + 1] = value;
             return previous;
-        }
-
-        Map.Entry<String, String> asStrings() {
-            return new AbstractMap.SimpleImmutableEntry<>(name.toString(), value.toString());
         }
 
         @Override
@@ -488,7 +548,7 @@ public final class ArrayHttpHeaders extends HttpHeaders {
                 throw new NoSuchElementException();
             }
             last = next++;
-            return fields[last];
+            return new FieldEntry(last);
         }
 
         @Override
@@ -522,7 +582,7 @@ public final class ArrayHttpHeaders extends HttpHeaders {
             if (next < 0) {
                 throw new NoSuchElementException();
             }
-            CharSequence value = fields[next].value;
+            CharSequence value = value(next);
             next = indexOf(name, next + 1);
             return value;
         }

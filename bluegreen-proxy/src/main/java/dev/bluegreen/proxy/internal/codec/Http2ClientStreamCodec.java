@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
@@ -69,15 +70,32 @@ public final class Http2ClientStreamCodec extends Http2StreamFrameToHttpObjectCo
     static Http2Headers plainHead(HttpResponse response) {
         Http2Headers fields = new DefaultHttp2Headers(true, response.headers().size());
         fields.status(response.status().codeAsText());
-        for (Iterator<Map.Entry<CharSequence, CharSequence>> each = response.headers().iteratorCharSequence();
-                each.hasNext(); ) {
+        HttpHeaders head = response.headers();
+        if (head instanceof ArrayHttpHeaders byIndex) {
+            // What the upstream decoder makes: read by index, without an entry per field.
+            for (int i = 0, size = byIndex.size(); i < size; i++) {
+                if (!addPlain(fields, byIndex.nameAt(i), byIndex.valueAt(i))) {
+                    return null;
+                }
+            }
+            return fields;
+        }
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> each = head.iteratorCharSequence(); each.hasNext(); ) {
             Map.Entry<CharSequence, CharSequence> field = each.next();
-            AsciiString name = SharedHeaderNames.lowerCase(field.getKey());
-            if (SPECIAL_NAMES.contains(name)) {
+            if (!addPlain(fields, field.getKey(), field.getValue())) {
                 return null;
             }
-            fields.add(name, field.getValue());
         }
         return fields;
+    }
+
+    /** Adds the field to {@code fields} with its name lower-cased, unless it is a special case. */
+    private static boolean addPlain(Http2Headers fields, CharSequence name, CharSequence value) {
+        AsciiString lowerCase = SharedHeaderNames.lowerCase(name);
+        if (SPECIAL_NAMES.contains(lowerCase)) {
+            return false;
+        }
+        fields.add(lowerCase, value);
+        return true;
     }
 }

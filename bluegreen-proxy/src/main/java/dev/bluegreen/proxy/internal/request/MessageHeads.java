@@ -8,7 +8,9 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -130,13 +132,14 @@ public final class MessageHeads {
      * can't pose as {@code X-Forwarded-For} to a backend that maps both to one variable.
      */
     public static void dropUnderscoreHeaders(HttpHeaders headers) {
-        List<String> names = null;
-        for (Map.Entry<String, String> header : headers) {
-            if (header.getKey().indexOf('_') >= 0) {
+        List<CharSequence> names = null;
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> each = headers.iteratorCharSequence(); each.hasNext(); ) {
+            CharSequence name = each.next().getKey();
+            if (AsciiString.indexOf(name, '_', 0) >= 0) {
                 if (names == null) {
                     names = new ArrayList<>(2);
                 }
-                names.add(header.getKey());
+                names.add(name);
             }
         }
         if (names != null) {

@@ -3,6 +3,7 @@ package dev.bluegreen.proxy.internal.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -89,6 +90,38 @@ class ArrayHttpHeadersTest {
         assertThatThrownBy(() -> field.setValue("x\r\ny")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'A'");
         assertThat(headers.get("a")).isEqualTo("2");
+    }
+
+    @Test
+    void anEntryRefusesToSetAValueOnceItsFieldHasMoved() {
+        HttpHeaders headers = ArrayHttpHeaders.headersFactory().newHeaders().add("A", "1").add("B", "2");
+        Iterator<Map.Entry<CharSequence, CharSequence>> fields = headers.iteratorCharSequence();
+        fields.next();
+        Map.Entry<CharSequence, CharSequence> second = fields.next();
+        headers.remove("A");
+        assertThatThrownBy(() -> second.setValue("3")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'B'");
+        assertThat(headers.get("B")).isEqualTo("2");
+    }
+
+    @Test
+    void theFieldsCanBeReadByIndexInTheOrderTheyCame() {
+        ArrayHttpHeaders headers = (ArrayHttpHeaders) ArrayHttpHeaders.headersFactory().newHeaders();
+        for (int i = 0; i < 20; i++) {
+            headers.add(i % 2 == 0 ? "Even" : "Odd-" + i, "v" + i);
+        }
+        headers.remove("even");
+        assertThat(headers.size()).isEqualTo(10);
+        for (int i = 0; i < 10; i++) {
+            assertThat(headers.nameAt(i)).hasToString("Odd-" + (2 * i + 1));
+            assertThat(headers.valueAt(i)).hasToString("v" + (2 * i + 1));
+        }
+        headers.add("odd-3", "again");
+        assertThat(headers.count("ODD-3")).isEqualTo(2);
+        assertThat(headers.count("Even")).isZero();
+        assertThat(ArrayHttpHeaders.count(new DefaultHttpHeaders().add("A", "1").add("a", "2"), "A")).isEqualTo(2);
+        assertThatThrownBy(() -> headers.nameAt(11)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> headers.valueAt(-1)).isInstanceOf(IndexOutOfBoundsException.class);
     }
 
     /** Applies one random operation to both maps; an exception must be the same on both. Returns what it did. */
