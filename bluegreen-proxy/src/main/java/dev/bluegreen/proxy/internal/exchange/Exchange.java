@@ -77,7 +77,8 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
 
     /** The client has sent the whole request (its end was read). */
     private boolean requestComplete;
-    private final InterimRelay interims;
+    /** Made when the first 1xx comes: most exchanges have none. */
+    private InterimRelay interims;
     private boolean upstreamKeepAlive;
     private boolean closeClient;
     private boolean waitingForUpstreamWritable;
@@ -106,10 +107,14 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         this.head = head;
         this.request = head.message();
         this.connector = new UpstreamConnector(loop, route, environment, this, head);
-        this.interims = new InterimRelay(client, head);
         this.generation = generation;
         MessageHeads.prepareUpstreamRequest(request, client.address(), head.upgrade(), head.chunked(),
                 services.config().requestRules());
+    }
+
+    /** Whether a {@code 100 Continue} went to the client: it sends the body, and the request can't go again. */
+    private boolean continueRelayed() {
+        return interims != null && interims.continueRelayed();
     }
 
     @Override
@@ -268,6 +273,9 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
             return;
         }
         if (code < 200) {
+            if (interims == null) {
+                interims = new InterimRelay(client, head);
+            }
             interims.relay(response);
             return;
         }
@@ -335,7 +343,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
     }
 
     private void onResponseContent(HttpContent content) {
-        if (interims.dropped(content)) {
+        if (interims != null && interims.dropped(content)) {
             return;
         }
         if (state != RESPONDING) {
@@ -368,7 +376,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
      */
     private void onEarlyResponse() {
         releaseUpstream(false);
-        if (head.expectsContinue() && !interims.continueRelayed()) {
+        if (head.expectsContinue() && !continueRelayed()) {
             closeClient = true;
             end();
             return;
@@ -447,7 +455,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
      * @return whether the request is on its way again
      */
     private boolean sendAgain(boolean elsewhere, boolean refused) {
-        if (!head.replayable() || interims.continueRelayed() || !(state == SENDING || state == AWAITING)) {
+        if (!head.replayable() || continueRelayed() || !(state == SENDING || state == AWAITING)) {
             return false;
         }
         boolean again = refused && refusals < MAX_REFUSALS;

@@ -1,5 +1,6 @@
 package dev.bluegreen.proxy.internal.request;
 
+import dev.bluegreen.proxy.internal.codec.ArrayHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -58,9 +59,14 @@ public final class HopByHopHeaders {
      */
     public static void strip(HttpHeaders headers, boolean keepProxyAuthorization) {
         // Fields named by Connection first, while Connection is still there (RFC 9110 §7.6.1). This runs on every
-        // request and response, so the common case allocates nothing: no Connection field, or one that names only
-        // the usual options ("close", "keep-alive", "upgrade"), removed by their constant names.
-        if (headers.contains(HttpHeaderNames.CONNECTION)) {
+        // request and response, so the common case allocates nothing: no Connection field, or one (counted and read
+        // without a list) that names only the usual options ("close", "keep-alive", "upgrade"), removed by their
+        // constant names.
+        int connections = ArrayHttpHeaders.count(headers, HttpHeaderNames.CONNECTION);
+        if (connections == 1) {
+            removeNamedBy(headers, headers.get(HttpHeaderNames.CONNECTION));
+        } else if (connections > 1) {
+            // All of them read before any is acted on: a field may name Connection itself.
             for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
                 removeNamedBy(headers, connection);
             }

@@ -1,12 +1,12 @@
 package dev.bluegreen.proxy.internal.request;
 
+import dev.bluegreen.proxy.internal.codec.ArrayHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 
@@ -136,11 +136,7 @@ public final class RequestChecks {
                     ? malformed("bad request: no Host field") : null;
         }
         // Counted without a list of the values: this runs on every request.
-        int count = 0;
-        for (Iterator<? extends CharSequence> values = headers.valueCharSequenceIterator(HttpHeaderNames.HOST);
-             values.hasNext(); values.next()) {
-            count++;
-        }
+        int count = ArrayHttpHeaders.count(headers, HttpHeaderNames.HOST);
         if (count > 1) {
             return malformed("bad request: " + count + " Host fields");
         }
@@ -178,7 +174,9 @@ public final class RequestChecks {
         if (!codings.isEmpty() && request.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
             return malformed("bad request: both Content-Length and Transfer-Encoding are present");
         }
-        for (String value : codings) {
+        // Indexed: an iterator over the (usually empty) list would be made for every request.
+        for (int i = 0; i < codings.size(); i++) {
+            String value = codings.get(i);
             for (String coding : value.split(",")) {
                 if (!"chunked".equalsIgnoreCase(coding.trim())) {
                     return reject(HttpResponseStatus.NOT_IMPLEMENTED,
