@@ -2,6 +2,7 @@ package dev.bluegreen.proxy.internal.request;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bluegreen.proxy.internal.codec.ArrayHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,22 @@ class HopByHopHeadersTest {
         HopByHopHeaders.strip(headers);
 
         assertThat(headers.names()).containsExactly("X-Four");
+    }
+
+    @Test
+    void strip_readsEveryConnectionFieldBeforeActing_inTheDecodersMaps() {
+        // The decoders' maps take the path without a list when there is one Connection field; with two, the first
+        // names Connection itself, and the second must still be read.
+        HttpHeaders one = ArrayHttpHeaders.headersFactory().newHeaders()
+                .add("Connection", "keep-alive, X-One").add("X-One", "1").add("X-Two", "2");
+        HttpHeaders two = ArrayHttpHeaders.headersFactory().newHeaders()
+                .add("Connection", "connection").add("Connection", "X-Two").add("X-One", "1").add("X-Two", "2");
+
+        HopByHopHeaders.strip(one);
+        HopByHopHeaders.strip(two);
+
+        assertThat(one.names()).containsExactly("X-Two");
+        assertThat(two.names()).containsExactly("X-One");
     }
 
     @Test
