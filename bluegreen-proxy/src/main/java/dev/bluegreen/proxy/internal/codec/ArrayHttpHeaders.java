@@ -61,6 +61,8 @@ public final class ArrayHttpHeaders extends HttpHeaders {
             DefaultHttpHeadersFactory.headersFactory().withValidation(false);
 
     private final NameValidator<CharSequence> nameValidator;
+    /** Whether names and values are checked as {@code add} and {@code set} take them. */
+    private final boolean checked;
     private final ValueValidator<CharSequence> valueValidator;
     /** Field {@code i}'s name in slot {@code 2 * i}, its value in slot {@code 2 * i + 1}. */
     private CharSequence[] slots;
@@ -69,6 +71,7 @@ public final class ArrayHttpHeaders extends HttpHeaders {
 
     private ArrayHttpHeaders(DefaultHttpHeadersFactory checks, int capacity) {
         this.nameValidator = checks.getNameValidator();
+        this.checked = checks != NO_CHECKS;
         this.valueValidator = checks.getValueValidator();
         this.slots = capacity == 0 ? NO_SLOTS : new CharSequence[2 * capacity];
     }
@@ -93,6 +96,15 @@ public final class ArrayHttpHeaders extends HttpHeaders {
      */
     public static HttpHeaders unchecked() {
         return new ArrayHttpHeaders(NO_CHECKS, FIRST_CAPACITY);
+    }
+
+    /**
+     * Whether every field was checked as it was added: its name a token (RFC 9110 §5.1), its value without a
+     * character a field value may not have ({@code HttpHeaderValidationUtil.validateValidHeaderValue}), as the
+     * decoders' maps check them. False for an {@link #unchecked()} map.
+     */
+    public boolean checksFields() {
+        return checked;
     }
 
     // --- reading by index ---

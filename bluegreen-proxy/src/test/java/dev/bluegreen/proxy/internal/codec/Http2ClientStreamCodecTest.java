@@ -7,6 +7,8 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.EncoderException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
@@ -97,6 +99,37 @@ class Http2ClientStreamCodecTest {
 
             assertThat(encoded(ours, response)).as("seed %d: %s", seed, response).isEqualTo(encoded(netty, copy));
         }
+    }
+
+    @Test
+    void aHeadWhoseFieldsWereNotChecked_isCheckedHere_andRefusedAsNettyRefusesIt() {
+        // The decoders' maps check every field as it comes, so the codec does not check them again; a map that
+        // did not check (or one of Netty's without checks) must still be checked here.
+        for (HttpResponse response : List.of(
+                new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, uncheckedHeaders()),
+                new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, false))) {
+            response.headers().add("X-Split", "a\u0000b");
+            HttpResponse copy = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, false);
+            copy.headers().add("X-Split", "a\u0000b");
+
+            List<String> ours = encoded(new Http2ClientStreamCodec(), response);
+            assertThat(ours).singleElement().asString().startsWith("refused: ");
+            assertThat(ours).isEqualTo(encoded(new Http2StreamFrameToHttpObjectCodec(true), copy));
+        }
+    }
+
+    private static HttpHeadersFactory uncheckedHeaders() {
+        return new HttpHeadersFactory() {
+            @Override
+            public HttpHeaders newHeaders() {
+                return ArrayHttpHeaders.unchecked();
+            }
+
+            @Override
+            public HttpHeaders newEmptyHeaders() {
+                return ArrayHttpHeaders.unchecked();
+            }
+        };
     }
 
     @Test
