@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.CharsetUtil;
-import java.util.Map;
 
 /**
  * Encodes a 1xx interim response (RFC 9110 §15.2) to bytes. Interim responses are written past the client's
@@ -24,13 +23,8 @@ public final class InterimResponses {
         out.writeByte(' ');
         out.writeCharSequence(interim.status().reasonPhrase(), CharsetUtil.US_ASCII);
         out.writeByte('\r').writeByte('\n');
-        for (Map.Entry<String, String> header : interim.headers()) {
-            // Header names and values were validated by the upstream decoder: no CR, LF or NUL can reach here.
-            out.writeCharSequence(header.getKey(), CharsetUtil.US_ASCII);
-            out.writeByte(':').writeByte(' ');
-            out.writeCharSequence(header.getValue(), CharsetUtil.ISO_8859_1);
-            out.writeByte('\r').writeByte('\n');
-        }
+        // Header names and values were validated by the upstream decoder: no CR, LF or NUL can reach here.
+        HeaderLines.write(interim.headers(), out);
         out.writeByte('\r').writeByte('\n');
         return out;
     }
