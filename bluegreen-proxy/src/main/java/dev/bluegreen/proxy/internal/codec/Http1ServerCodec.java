@@ -51,6 +51,8 @@ public final class Http1ServerCodec
 
     /** Requests that may wait for their responses, as in Netty's {@code HttpServerCodec}. */
     static final int MAX_PIPELINE_DEPTH = 128;
+    /** The longest request target a connection keeps to share with its next request. */
+    private static final int MAX_SHARED_TARGET_LENGTH = 256;
 
     /** The methods of the requests decoded whose final responses have not been written yet, oldest first. */
     private final ArrayDeque<HttpMethod> awaiting = new ArrayDeque<>(2);
@@ -73,6 +75,11 @@ public final class Http1ServerCodec
 
         /** Set once the pipeline depth was exceeded: what the client sends after that is dropped unread. */
         private boolean discard;
+        /**
+         * The last request target of this connection, if it is short: a client asking for the same one again (a
+         * poller, an API client, a load generator) is given the same {@code String} rather than a new one.
+         */
+        private String lastTarget;
 
         RequestDecoder(HttpDecoderConfig config) {
             super(config);
@@ -105,6 +112,18 @@ public final class Http1ServerCodec
             }
             out.subList(index, out.size()).clear();
             throw new IllegalStateException("maxPipelineDepth exceeded: " + MAX_PIPELINE_DEPTH);
+        }
+
+        @Override
+        protected String splitSecondWordInitialLine(byte[] bytes, int start, int length) {
+            String last = lastTarget;
+            if (last != null && Http1UpstreamCodec.sameAscii(bytes, start, length, last)) {
+                return last;
+            }
+            String target = super.splitSecondWordInitialLine(bytes, start, length);
+            // Kept only when short: a connection holds on to it while it lives.
+            lastTarget = length <= MAX_SHARED_TARGET_LENGTH ? target : null;
+            return target;
         }
 
         @Override

@@ -57,7 +57,7 @@ public final class Http1UpstreamCodec
     }
 
     /** Whether the {@code length} bytes at {@code start} are exactly the characters of {@code text} (ASCII). */
-    private static boolean sameAscii(byte[] bytes, int start, int length, String text) {
+    static boolean sameAscii(byte[] bytes, int start, int length, String text) {
         if (length != text.length()) {
             return false;
         }

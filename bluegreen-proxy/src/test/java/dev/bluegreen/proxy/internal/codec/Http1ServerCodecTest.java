@@ -162,6 +162,34 @@ class Http1ServerCodecTest {
         assertThat(channel.finishAndReleaseAll()).isFalse();
     }
 
+    @Test
+    void aRepeatedShortTarget_isTheSameString_anOtherOrALongOneIsItsOwn() {
+        EmbeddedChannel channel = new EmbeddedChannel(Http1Codecs.client());
+        String longTarget = "/" + "x".repeat(300);
+        for (String target : List.of("/a?b=1", "/a?b=1", "/a?b=2", "/a?b=2", longTarget, longTarget, "/caf\u00e9",
+                "/caf\u00e9")) {
+            channel.writeInbound(Unpooled.copiedBuffer("GET " + target + " HTTP/1.1\r\nHost: a\r\n\r\n",
+                    StandardCharsets.ISO_8859_1));
+        }
+        List<String> uris = new ArrayList<>();
+        Object decoded;
+        while ((decoded = channel.readInbound()) != null) {
+            if (decoded instanceof HttpRequest request) {
+                uris.add(request.uri());
+            }
+            ReferenceCountUtil.release(decoded);
+        }
+
+        assertThat(uris).containsExactly("/a?b=1", "/a?b=1", "/a?b=2", "/a?b=2", longTarget, longTarget, "/caf\u00e9",
+                "/caf\u00e9");
+        assertThat(uris.get(1)).as("the same target again").isSameAs(uris.get(0));
+        assertThat(uris.get(2)).as("another target").isNotSameAs(uris.get(1));
+        assertThat(uris.get(3)).isSameAs(uris.get(2));
+        assertThat(uris.get(5)).as("a target too long to keep").isNotSameAs(uris.get(4));
+        assertThat(uris.get(7)).as("not ASCII: compared as bytes, never shared wrongly").isNotSameAs(uris.get(6));
+        assertThat(channel.finishAndReleaseAll()).isFalse();
+    }
+
     private static List<CharSequence> names(HttpRequest request) {
         List<CharSequence> names = new ArrayList<>();
         request.headers().iteratorCharSequence().forEachRemaining(field -> names.add(field.getKey()));
