@@ -10,9 +10,10 @@ import java.util.Map;
 
 /**
  * Writes a header section's fields as HTTP/1.1 lines ({@code name: value} and CRLF each), byte for byte as Netty's
- * encoders write them (names and values as ASCII, any other character as {@code ?}), for the encoders of both sides
- * ({@link Http1ServerCodec}, {@link Http1UpstreamCodec}). The fields of an {@link ArrayHttpHeaders} are read by index,
- * so that writing a head makes no entry per field as Netty's iteration would.
+ * encoders write them (one byte per character: its Latin-1 byte, or {@code ?} beyond U+00FF), for the encoders of
+ * both sides ({@link Http1ServerCodec}, {@link Http1UpstreamCodec}) and the interim responses. The fields of an
+ * {@link ArrayHttpHeaders} are read by index, so that writing a head makes no entry per field as Netty's iteration
+ * would.
  */
 final class HeaderLines {
 
