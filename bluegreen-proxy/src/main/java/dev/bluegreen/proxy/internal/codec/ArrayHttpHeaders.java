@@ -255,22 +255,6 @@ public final class ArrayHttpHeaders extends HttpHeaders {
     }
 
     @Override
-    public Iterator<String> valueStringIterator(CharSequence name) {
-        Iterator<CharSequence> values = valueCharSequenceIterator(name);
-        return new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return values.hasNext();
-            }
-
-            @Override
-            public String next() {
-                return values.next().toString();
-            }
-        };
-    }
-
-    @Override
     public Iterator<CharSequence> valueCharSequenceIterator(CharSequence name) {
         int first = indexOf(name, 0);
         return first < 0 ? Collections.emptyIterator() : new ValueIterator(name, first);
@@ -601,15 +585,7 @@ public final class ArrayHttpHeaders extends HttpHeaders {
     }
 
     /** Makes maps checked by the validators of one of Netty's factories, with room for {@code capacity} fields. */
-    private static final class Factory implements HttpHeadersFactory {
-        private final DefaultHttpHeadersFactory checks;
-        private final int capacity;
-
-        Factory(DefaultHttpHeadersFactory checks, int capacity) {
-            this.checks = checks;
-            this.capacity = capacity;
-        }
-
+    private record Factory(DefaultHttpHeadersFactory checks, int capacity) implements HttpHeadersFactory {
         @Override
         public HttpHeaders newHeaders() {
             return new ArrayHttpHeaders(checks, capacity);
