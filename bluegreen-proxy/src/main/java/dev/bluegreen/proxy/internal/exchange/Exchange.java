@@ -112,11 +112,6 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
                 services.config().requestRules());
     }
 
-    /** Whether a {@code 100 Continue} went to the client: it sends the body, and the request can't go again. */
-    private boolean continueRelayed() {
-        return interims != null && interims.continueRelayed();
-    }
-
     @Override
     Colour colour() {
         return connector.colour();
@@ -376,7 +371,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
      */
     private void onEarlyResponse() {
         releaseUpstream(false);
-        if (head.expectsContinue() && !continueRelayed()) {
+        if (head.expectsContinue() && !InterimRelay.continueRelayed(interims)) {
             closeClient = true;
             end();
             return;
@@ -455,7 +450,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
      * @return whether the request is on its way again
      */
     private boolean sendAgain(boolean elsewhere, boolean refused) {
-        if (!head.replayable() || continueRelayed() || !(state == SENDING || state == AWAITING)) {
+        if (!head.replayable() || InterimRelay.continueRelayed(interims) || !(state == SENDING || state == AWAITING)) {
             return false;
         }
         boolean again = refused && refusals < MAX_REFUSALS;

@@ -53,8 +53,11 @@ final class InterimRelay {
         return true;
     }
 
-    /** Whether a {@code 100 Continue} went to the client. */
-    boolean continueRelayed() {
-        return continueRelayed;
+    /**
+     * Whether a {@code 100 Continue} went to the client through {@code relay}: the client is sending the body, and the
+     * request can no longer be sent again. An exchange makes its relay at its first 1xx; {@code null} means none came.
+     */
+    static boolean continueRelayed(InterimRelay relay) {
+        return relay != null && relay.continueRelayed;
     }
 }
