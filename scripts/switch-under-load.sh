@@ -172,7 +172,7 @@ start_java() {
     PIDS+=("$!")
 }
 
-time_wait_towards_backends() {
+time_wait_with_backends() {
     # Sockets in TIME_WAIT on connections between the proxy and the backends, on either side: the proxy's when it
     # closes first (an upstream connection closed and reopened), the backend's when the backend does (a health check
     # answered with Connection: close, unless the proxy resets it).
@@ -370,7 +370,7 @@ if ((BASELINE == 1)); then
     read -r _ _ baseline_rps _ < <(parse_wrk "$LOG_DIR/wrk-baseline.txt")
     say "baseline: $baseline_rps requests/s"
 fi
-time_wait_before=$(time_wait_towards_backends)
+time_wait_before=$(time_wait_with_backends)
 
 say "load: wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s --latency -s scripts/count-backends.lua $PROXY_URL," \
     "switching every $SWITCH_INTERVAL_MS ms"
@@ -385,7 +385,7 @@ switch_rc=0
 wait "${HELPER_PIDS[0]}" || switch_rc=$?
 HELPER_PIDS=()
 
-time_wait_after=$(time_wait_towards_backends)
+time_wait_after=$(time_wait_with_backends)
 
 # --- 5. report ----------------------------------------------------------------------------------------------------
 
