@@ -3,6 +3,8 @@ package dev.bluegreen.proxy.internal.codec;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.CombinedChannelDuplexHandler;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
@@ -14,7 +16,9 @@ import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
 
@@ -24,7 +28,9 @@ import java.util.List;
  * one thing more: the names of the header fields backends send on nearly every response ({@code Server},
  * {@code Date}, {@code Content-Type}, {@code Content-Length}, {@code Connection}, ...) are shared constants rather
  * than new objects per response ({@link SharedHeaderNames}), as {@link Http1ServerCodec} does for requests. A name is
- * shared only when its bytes are exactly the constant's, so the backend's spelling is what travels on.
+ * shared only when its bytes are exactly the constant's, so the backend's spelling is what travels on. A plain
+ * response whose body came whole with its head (most responses to most requests) is read at once by
+ * {@link PlainHeads}; Netty's decoder reads every other input as it would alone.
  *
  * <pre>
  * upstream channel:  [SslHandler →] Http1UpstreamCodec → Http1Upstream
@@ -94,9 +100,92 @@ public final class Http1UpstreamCodec
 
         /** The status code of the status line being split, for its reason: the words are split in order. */
         private int code;
+        /** Reads the plain heads of responses whose bodies have come whole with them; Netty reads the others. */
+        private final PlainHeads plain = new PlainHeads(this::splitHeaderName);
+        private final int maxInitialLineLength;
+        private final int maxHeaderSize;
+        private final int maxChunkSize;
+        /** Whether Netty's decoder holds nothing of a message, as in {@link Http1ServerCodec}'s decoder. */
+        private boolean betweenMessages = true;
+        /** Set for good once a 101 came: Netty may have stopped reading HTTP/1.1, and so does this decoder. */
+        private boolean switchedProtocols;
 
         ResponseDecoder(HttpDecoderConfig config) {
             super(config);
+            maxInitialLineLength = config.getMaxInitialLineLength();
+            maxHeaderSize = config.getMaxHeaderSize();
+            maxChunkSize = config.getMaxChunkSize();
+        }
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
+            if (betweenMessages && !switchedProtocols && decodePlain(buffer, out)) {
+                return;
+            }
+            int first = out.size();
+            super.decode(ctx, buffer, out);
+            betweenMessages = PlainHeads.endsMessage(out, first);
+            for (int i = first; i < out.size(); i++) {
+                if (out.get(i) instanceof HttpResponse response
+                        && response.status().code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
+                    switchedProtocols = true;
+                }
+            }
+        }
+
+        /**
+         * Reads a response at the buffer's reader index whose head is plain ({@link PlainHeads}), HTTP/1.1 or 1.0
+         * with a three-digit final status and a reason, framed by a {@code Content-Length} whose body has come whole
+         * (at most one slice of {@link Http1Codecs#MAX_CHUNK_SIZE}) or having no body (204, 304, the answer to a
+         * HEAD); gives it as Netty would (the response, then its body as the last piece) and says so. Says no, having
+         * read and given nothing, for any other input.
+         */
+        private boolean decodePlain(ByteBuf buffer, List<Object> out) {
+            int headLength = plain.copyHead(buffer);
+            if (headLength < 0) {
+                return false;
+            }
+            byte[] bytes = plain.bytes();
+            int lineEnd = plain.lineEnd(0, headLength);
+            // "HTTP/1.1 200 OK": the version, a space, three digits, a space, a reason of at least one character.
+            HttpVersion version = lineEnd < 14 || lineEnd > maxInitialLineLength || bytes[8] != ' ' || bytes[12] != ' '
+                    ? null : plain.version(0, 8);
+            int status = version == null ? -1 : PlainHeads.digit(bytes[9]) * 100 + PlainHeads.digit(bytes[10]) * 10
+                    + PlainHeads.digit(bytes[11]);
+            if (status < 200 || status > 599 || !plain.isReason(13, lineEnd)) {
+                // No version we read, a status that is not three digits, an interim response, no plain reason.
+                return false;
+            }
+            HttpResponse response;
+            long contentLength;
+            try {
+                HttpHeaders headers = headersFactory.newHeaders();
+                if (!plain.addFields(lineEnd + 2, headLength, headers, maxHeaderSize)) {
+                    return false;
+                }
+                contentLength = PlainHeads.contentLength(headers);
+                String reason = HttpResponseStatus.valueOf(status).reasonPhrase();
+                if (!plain.is(13, lineEnd - 13, reason)) {
+                    reason = new String(bytes, 13, lineEnd - 13, StandardCharsets.ISO_8859_1);
+                }
+                response = new DefaultHttpResponse(version, HttpResponseStatus.valueOf(status, reason), headers);
+            } catch (IllegalArgumentException refused) {
+                // A field the checks refuse: Netty reads the response again and refuses it its way.
+                return false;
+            }
+            boolean noBody = status == 204 || status == 304 || HttpMethod.HEAD.equals(awaiting.peek());
+            int bodyLength = noBody || contentLength == 0 ? 0 : (int) Math.min(contentLength, Integer.MAX_VALUE);
+            if (contentLength < -1 || contentLength == -1 && !noBody
+                    // A body longer than one slice, or not all here yet: Netty gives it in pieces as it comes.
+                    || bodyLength > maxChunkSize || buffer.readableBytes() - headLength < bodyLength) {
+                return false;
+            }
+            awaiting.poll();
+            buffer.skipBytes(headLength);
+            out.add(response);
+            out.add(bodyLength == 0 ? LastHttpContent.EMPTY_LAST_CONTENT
+                    : new DefaultLastHttpContent(buffer.readRetainedSlice(bodyLength), trailersFactory));
+            return true;
         }
 
         // Each word is the `length` bytes at `start` (Netty's parameters are start and length, not start and end).
