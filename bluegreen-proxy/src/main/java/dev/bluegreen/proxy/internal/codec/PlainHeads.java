@@ -52,8 +52,11 @@ final class PlainHeads {
 
     private final NameSplitter names;
     private final String[] lastValues = new String[SHARED_VALUES];
-    /** The head being read, from its first byte (the reader index of the buffer it came from). */
-    private byte[] bytes = new byte[256];
+    /**
+     * The head being read, from its first byte (the reader index of the buffer it came from). Empty until the first
+     * head, so that a connection that never sends one (an idle one, a tunnel) holds no copy.
+     */
+    private byte[] bytes = new byte[0];
 
     PlainHeads(NameSplitter names) {
         this.names = names;
@@ -86,7 +89,7 @@ final class PlainHeads {
                 }
                 int length = lf + 1 - from;
                 if (bytes.length < length) {
-                    bytes = new byte[Math.min(Integer.highestOneBit(length - 1) << 1, MAX_HEAD_LENGTH)];
+                    bytes = new byte[Math.max(256, Math.min(Integer.highestOneBit(length - 1) << 1, MAX_HEAD_LENGTH))];
                 }
                 in.getBytes(from, bytes, 0, length);
                 return length;
