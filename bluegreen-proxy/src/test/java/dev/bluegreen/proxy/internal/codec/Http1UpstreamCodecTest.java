@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 /** The upstream codec: responses paired with their requests (HEAD), and the backends' usual header names shared. */
 class Http1UpstreamCodecTest {
 
-    private static ByteBuf bytes(String text) {
+    /** {@code text} as ASCII bytes. Shared with {@link PlainHeadsTest}. */
+    static ByteBuf bytes(String text) {
         return Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII);
     }
 
@@ -31,7 +32,8 @@ class Http1UpstreamCodecTest {
         return SharedHeaderNames.sharedName(bytes, 1, name.length());
     }
 
-    private static void send(EmbeddedChannel channel, HttpMethod method) {
+    /** Sends a request of {@code method} through the codec (so that it expects the response) and drops its bytes. */
+    static void send(EmbeddedChannel channel, HttpMethod method) {
         assertThat(channel.writeOutbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, "/"))).isTrue();
         ByteBuf encoded;
         while ((encoded = channel.readOutbound()) != null) {

@@ -1,16 +1,15 @@
 package dev.bluegreen.proxy.internal.codec;
 
+import static dev.bluegreen.proxy.internal.codec.Http1UpstreamCodecTest.bytes;
+import static dev.bluegreen.proxy.internal.codec.Http1UpstreamCodecTest.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -24,10 +23,6 @@ import org.junit.jupiter.api.Test;
 class PlainHeadsTest {
 
     private static final String GET = "GET /status HTTP/1.1\r\nHost: example.test\r\nUser-Agent: probe/1.0\r\n\r\n";
-
-    private static ByteBuf bytes(String text) {
-        return Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII);
-    }
 
     private static HttpRequest request(EmbeddedChannel channel) {
         HttpRequest request = channel.readInbound();
@@ -46,14 +41,6 @@ class PlainHeadsTest {
             if (piece instanceof LastHttpContent) {
                 return body.toString();
             }
-        }
-    }
-
-    private static void send(EmbeddedChannel channel, HttpMethod method) {
-        assertThat(channel.writeOutbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, "/"))).isTrue();
-        ByteBuf encoded;
-        while ((encoded = channel.readOutbound()) != null) {
-            encoded.release();
         }
     }
 
