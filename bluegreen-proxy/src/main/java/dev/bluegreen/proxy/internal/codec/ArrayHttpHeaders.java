@@ -55,8 +55,9 @@ public final class ArrayHttpHeaders extends HttpHeaders {
     private static final int FIRST_CAPACITY = 8;
 
     private static final HttpHeadersFactory HEADERS =
-            new Factory(DefaultHttpHeadersFactory.headersFactory(), FIRST_CAPACITY);
-    private static final HttpHeadersFactory TRAILERS = new Factory(DefaultHttpHeadersFactory.trailersFactory(), 0);
+            new ArrayHttpHeadersFactory(DefaultHttpHeadersFactory.headersFactory(), FIRST_CAPACITY);
+    private static final HttpHeadersFactory TRAILERS =
+            new ArrayHttpHeadersFactory(DefaultHttpHeadersFactory.trailersFactory(), 0);
     private static final DefaultHttpHeadersFactory NO_CHECKS =
             DefaultHttpHeadersFactory.headersFactory().withValidation(false);
 
@@ -69,7 +70,7 @@ public final class ArrayHttpHeaders extends HttpHeaders {
     /** The number of fields (half the slots in use). */
     private int size;
 
-    private ArrayHttpHeaders(DefaultHttpHeadersFactory checks, int capacity) {
+    ArrayHttpHeaders(DefaultHttpHeadersFactory checks, int capacity) {
         this.nameValidator = checks.getNameValidator();
         this.checked = checks != NO_CHECKS;
         this.valueValidator = checks.getValueValidator();
@@ -250,8 +251,13 @@ public final class ArrayHttpHeaders extends HttpHeaders {
 
     @Override
     public boolean containsValue(CharSequence name, CharSequence value, boolean ignoreCase) {
-        // The list parsing is Netty's; the common answer, "no such field", costs nothing.
-        return indexOf(name, 0) >= 0 && super.containsValue(name, value, ignoreCase);
+        // As HttpHeaders' own reads the values, without the value iterator it makes for that.
+        for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
+            if (FieldLists.hasElement(value(i), value, ignoreCase)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -581,19 +587,6 @@ public final class ArrayHttpHeaders extends HttpHeaders {
             CharSequence value = value(next);
             next = indexOf(name, next + 1);
             return value;
-        }
-    }
-
-    /** Makes maps checked by the validators of one of Netty's factories, with room for {@code capacity} fields. */
-    private record Factory(DefaultHttpHeadersFactory checks, int capacity) implements HttpHeadersFactory {
-        @Override
-        public HttpHeaders newHeaders() {
-            return new ArrayHttpHeaders(checks, capacity);
-        }
-
-        @Override
-        public HttpHeaders newEmptyHeaders() {
-            return new ArrayHttpHeaders(checks, 0);
         }
     }
 }

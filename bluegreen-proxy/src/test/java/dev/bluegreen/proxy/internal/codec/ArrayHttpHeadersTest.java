@@ -33,7 +33,8 @@ class ArrayHttpHeadersTest {
     private static final Object[] VALUES = {
         "a", "b, c", "keep-alive", "close", "chunked", "gzip, chunked", "12", "-3", "70000", "x",
         AsciiString.of("CHUNKED"), "", "Tue, 15 Nov 1994 08:12:31 GMT", new Date(784887151000L), 42,
-        "bad\r\nvalue", "bad\u0000value", " padded ",
+        "bad\r\nvalue", "bad\u0000value", " padded ", "padded", "c", ",a", "a,", "a,,b", " x ,\ty,", "Keep-Alive",
+        AsciiString.of(" gzip , CLOSE "),
     };
 
     @Test
