@@ -57,6 +57,11 @@ public final class Http1ServerCodec
     static final int MAX_PIPELINE_DEPTH = 128;
     /** The longest request target a connection keeps to share with its next request. */
     private static final int MAX_SHARED_TARGET_LENGTH = 256;
+    /**
+     * Room a request read the short way has beyond its own fields: the proxy sets {@code Forwarded},
+     * {@code X-Forwarded-For}, {@code -Proto} and {@code -Host} and adds {@code Via} before sending it on.
+     */
+    private static final int ROOM_FOR_PROXY_FIELDS = 5;
 
     /** The methods of the requests decoded whose final responses have not been written yet, oldest first. */
     private final ArrayDeque<HttpMethod> awaiting = new ArrayDeque<>(2);
@@ -150,7 +155,8 @@ public final class Http1ServerCodec
                 return false;
             }
             try {
-                HttpHeaders headers = headersFactory.newHeaders();
+                HttpHeaders headers = ArrayHttpHeadersFactory.newHeaders(headersFactory,
+                        plain.fieldLines() + ROOM_FOR_PROXY_FIELDS);
                 if (!plain.addFields(lineEnd + 2, headLength, headers, maxHeaderSize)) {
                     return false;
                 }

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
@@ -45,6 +46,11 @@ public final class Http1UpstreamCodec
     /** {@code "100"} to {@code "599"}: the status code of every response, shared rather than made per response. */
     private static final String[] STATUS_CODES = statusCodes();
     private static final String HTTP_1_1 = HttpVersion.HTTP_1_1.text();
+    /**
+     * Room a response read the short way has beyond its own fields: the proxy adds {@code Via}, and a
+     * {@code Connection} for a client whose connection closes or is HTTP/1.0.
+     */
+    private static final int ROOM_FOR_PROXY_FIELDS = 2;
 
     /** The methods of the requests sent whose responses have not come yet, oldest first. */
     private final ArrayDeque<HttpMethod> awaiting = new ArrayDeque<>(2);
@@ -159,7 +165,8 @@ public final class Http1UpstreamCodec
             HttpResponse response;
             long contentLength;
             try {
-                HttpHeaders headers = headersFactory.newHeaders();
+                HttpHeaders headers = ArrayHttpHeadersFactory.newHeaders(headersFactory,
+                        plain.fieldLines() + ROOM_FOR_PROXY_FIELDS);
                 if (!plain.addFields(lineEnd + 2, headLength, headers, maxHeaderSize)) {
                     return false;
                 }
@@ -183,8 +190,10 @@ public final class Http1UpstreamCodec
             awaiting.poll();
             buffer.skipBytes(headLength);
             out.add(response);
+            // A body framed by its length has no trailers: the read-only empty map that EMPTY_LAST_CONTENT has too,
+            // rather than a new one (Netty's way makes one, which no handler of ours writes to).
             out.add(bodyLength == 0 ? LastHttpContent.EMPTY_LAST_CONTENT
-                    : new DefaultLastHttpContent(buffer.readRetainedSlice(bodyLength), trailersFactory));
+                    : new DefaultLastHttpContent(buffer.readRetainedSlice(bodyLength), EmptyHttpHeaders.INSTANCE));
             return true;
         }
 

@@ -57,6 +57,8 @@ final class PlainHeads {
      * head, so that a connection that never sends one (an idle one, a tunnel) holds no copy.
      */
     private byte[] bytes = new byte[0];
+    /** The number of lines between the start line and the empty line of the head copied last. */
+    private int fieldLines;
 
     PlainHeads(NameSplitter names) {
         this.names = names;
@@ -68,6 +70,14 @@ final class PlainHeads {
     }
 
     /**
+     * The number of field lines of the head copied last: the room its map needs, to be made once at its size (there
+     * is one field per line on the short way, which takes no folded line).
+     */
+    int fieldLines() {
+        return fieldLines;
+    }
+
+    /**
      * Copies the head at {@code in}'s reader index (start line to empty line) into {@link #bytes()} and gives its
      * length, or -1 when there is no whole head there ending every line with CRLF within {@value #MAX_HEAD_LENGTH}
      * bytes (then nothing was copied that matters). Reads nothing from {@code in}.
@@ -76,7 +86,7 @@ final class PlainHeads {
         int from = in.readerIndex();
         int limit = from + Math.min(in.readableBytes(), MAX_HEAD_LENGTH);
         int lineStart = from;
-        while (true) {
+        for (int lines = 0; ; lines++) {
             int lf = in.indexOf(lineStart, limit, (byte) '\n');
             if (lf <= lineStart || in.getByte(lf - 1) != '\r') {
                 // No whole line, a bare LF, or a line that is a bare LF: Netty's to read (or refuse).
@@ -92,6 +102,7 @@ final class PlainHeads {
                     bytes = new byte[Math.max(256, Math.min(Integer.highestOneBit(length - 1) << 1, MAX_HEAD_LENGTH))];
                 }
                 in.getBytes(from, bytes, 0, length);
+                fieldLines = lines - 1;
                 return length;
             }
             lineStart = lf + 1;
