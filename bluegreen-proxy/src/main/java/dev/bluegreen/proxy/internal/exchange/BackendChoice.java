@@ -16,7 +16,6 @@ import java.util.List;
 final class BackendChoice {
 
     private final LoopContext loop;
-    private final int maxAttempts;
     private Route route;
     private Environment environment;
     private int attempts;
@@ -25,7 +24,6 @@ final class BackendChoice {
 
     BackendChoice(LoopContext loop, Route route, Environment environment) {
         this.loop = loop;
-        this.maxAttempts = loop.services().config().maxConnectAttempts();
         this.route = route;
         this.environment = environment;
     }
@@ -56,10 +54,10 @@ final class BackendChoice {
     Backend next() {
         noHealthyBackend = false;
         List<Backend> backends = environment.backends();
-        if (attempts >= maxAttempts || attempts >= backends.size()) {
+        ExchangeServices services = loop.services();
+        if (attempts >= services.config().maxConnectAttempts() || attempts >= backends.size()) {
             return null;
         }
-        ExchangeServices services = loop.services();
         long unusable = services.config().health().tracksHealth()
                 ? services.health().unusableMask(route.colour(), backends) : 0;
         int index = RoundRobin.pick(backends, loop.nextRoundRobin(), tried | unusable);

@@ -58,11 +58,8 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
     private static final int MAX_REFUSALS = 3;
 
     private final ClientSide client;
-    private final ChannelHandlerContext clientCtx;
     private final LoopContext loop;
-    private final ExchangeServices services;
     private final RequestHead head;
-    private final HttpRequest request;
     private final UpstreamConnector connector;
     private final long generation;
     private final long startNanos = System.nanoTime();
@@ -101,15 +98,12 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
     Exchange(ClientSide client, LoopContext loop, RequestHead head, Route route, Environment environment,
              long generation) {
         this.client = client;
-        this.clientCtx = client.ctx();
         this.loop = loop;
-        this.services = loop.services();
         this.head = head;
-        this.request = head.message();
         this.connector = new UpstreamConnector(loop, route, environment, this, head);
         this.generation = generation;
-        MessageHeads.prepareUpstreamRequest(request, client.address(), head.upgrade(), head.chunked(),
-                services.config().requestRules());
+        MessageHeads.prepareUpstreamRequest(head.message(), client.address(), head.upgrade(), head.chunked(),
+                services().config().requestRules());
     }
 
     @Override
@@ -117,9 +111,13 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         return connector.colour();
     }
 
+    private ExchangeServices services() {
+        return loop.services();
+    }
+
     /** Starts the exchange: picks a backend of its pool and connects. */
     void start() {
-        services.counters().exchangeStarted(colour());
+        services().counters().exchangeStarted(colour());
         loop.register(this);
         connector.start(startNanos);
     }
@@ -155,12 +153,13 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
     public void colourMoved(Colour from, Colour to) {
         // The loop's lists and the counts are per colour.
         loop.unregister(this, from);
-        services.counters().exchangeEnded(from);
-        services.counters().exchangeStarted(to);
+        services().counters().exchangeEnded(from);
+        services().counters().exchangeStarted(to);
         loop.register(this);
     }
 
     private void sendRequestHead() {
+        HttpRequest request = head.message();
         if (!request.headers().contains(HttpHeaderNames.HOST)) {
             request.headers().set(HttpHeaderNames.HOST, connector.backend().authority());
         }
@@ -181,7 +180,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         }
         upstream.read();
         if (!requestComplete) {
-            clientCtx.read();
+            client.ctx().read();
         }
     }
 
@@ -200,7 +199,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
                     end();
                 }
             } else if (state != ENDED) {
-                clientCtx.read();
+                client.ctx().read();
             }
             return;
         }
@@ -213,7 +212,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
                 moveTo(AWAITING);
             }
         } else if (upstream.isWritable()) {
-            clientCtx.read();
+            client.ctx().read();
         } else {
             waitingForUpstreamWritable = true;
         }
@@ -223,7 +222,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
     public void onUpstreamWritable() {
         if (waitingForUpstreamWritable) {
             waitingForUpstreamWritable = false;
-            clientCtx.read();
+            client.ctx().read();
         }
     }
 
@@ -239,7 +238,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
                 // after a bodiless one): RFC 9112 §9.3.1 lets a proxy retry an idempotent request on a new one.
                 return;
             }
-            services.failures().warn(Kind.BAD_RESPONSE, "502: bad response from {} of the {} pool: {}",
+            services().failures().warn(Kind.BAD_RESPONSE, "502: bad response from {} of the {} pool: {}",
                     connector.backend(), colour().label(), message.decoderResult().cause().toString());
             failUpstream(HttpResponseStatus.BAD_GATEWAY, "the backend sent a malformed response");
             return;
@@ -262,7 +261,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
             }
             // Only a request that asked to upgrade may be answered with 101.
             ReferenceCountUtil.release(response);
-            services.failures().warn(Kind.BAD_RESPONSE, "502: {} of the {} pool switched protocols unasked",
+            services().failures().warn(Kind.BAD_RESPONSE, "502: {} of the {} pool switched protocols unasked",
                     connector.backend(), colour().label());
             failUpstream(HttpResponseStatus.BAD_GATEWAY, "the backend switched protocols unasked");
             return;
@@ -275,14 +274,14 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
             return;
         }
         if (connector.health() != null) {
-            PassiveHealth.responded(services.health(), connector.health(), code);
+            PassiveHealth.responded(services().health(), connector.health(), code);
         }
         upstreamKeepAlive = HttpUtil.isKeepAlive(response);
         closeClient = loop.responseHeads().prepare(response, head, connector.route(), connector.environment(),
                 generation, client.epoch(), closeClient || client.isDraining());
         responseStatus = code;
         moveTo(RESPONDING);
-        clientCtx.write(response, clientCtx.voidPromise());
+        client.ctx().write(response, client.ctx().voidPromise());
     }
 
     /** The backend accepted the upgrade: its 101 goes to the client and both connections become a tunnel. */
@@ -332,7 +331,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         if (state == TUNNEL) {
             tunnel.goAway();
         } else {
-            services.failures().warn(Kind.DRAIN_DEADLINE, "{}: closed at the drain deadline", this);
+            services().failures().warn(Kind.DRAIN_DEADLINE, "{}: closed at the drain deadline", this);
             abort();
         }
     }
@@ -348,14 +347,14 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         boolean last = content instanceof LastHttpContent;
         responseBodyBytes += content.content().readableBytes();
         if (!last) {
-            clientCtx.write(content, clientCtx.voidPromise());
+            client.ctx().write(content, client.ctx().voidPromise());
             return;
         }
         // A real future only when something must follow the write (closing the connection): a promise per
         // response is an allocation the common keep-alive case doesn't need.
         boolean closing = closeClient || !requestComplete;
-        ChannelFuture written = closing ? clientCtx.writeAndFlush(content)
-                : clientCtx.writeAndFlush(content, clientCtx.voidPromise());
+        ChannelFuture written = closing ? client.ctx().writeAndFlush(content)
+                : client.ctx().writeAndFlush(content, client.ctx().voidPromise());
         responseEnd = written;
         if (requestComplete) {
             end();
@@ -379,7 +378,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         moveTo(DISCARDING);
         if (waitingForUpstreamWritable) {
             waitingForUpstreamWritable = false;
-            clientCtx.read();
+            client.ctx().read();
         }
     }
 
@@ -388,11 +387,11 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         if (state == ENDED) {
             return;
         }
-        clientCtx.flush();
+        client.ctx().flush();
         if (!state.waitsForBackend()) {
             return;
         }
-        if (clientCtx.channel().isWritable()) {
+        if (client.ctx().channel().isWritable()) {
             upstream.read();
         } else {
             waitingForClientWritable = true;
@@ -422,7 +421,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
                 // Nothing more was wanted of it (a tunnel's connection tells the tunnel).
             }
             case RESPONDING -> {
-                services.failures().warn(Kind.CLOSED_MID_RESPONSE, "{} of the {} pool closed the connection in "
+                services().failures().warn(Kind.CLOSED_MID_RESPONSE, "{} of the {} pool closed the connection in "
                         + "the middle of a response; closing the client's", connector.backend(), colour().label());
                 abort();
             }
@@ -431,7 +430,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
                     // A pooled connection the backend had closed before our request reached it, or a backend gone.
                     return;
                 }
-                services.failures().warn(Kind.CLOSED_BEFORE_RESPONSE, "502: {} of the {} pool closed the "
+                services().failures().warn(Kind.CLOSED_BEFORE_RESPONSE, "502: {} of the {} pool closed the "
                         + "connection before responding to {}", connector.backend(), colour().label(), head);
                 failBeforeResponse(HttpResponseStatus.BAD_GATEWAY,
                         "the backend closed the connection before responding");
@@ -517,7 +516,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         closeClient |= !head.keepAlive() || client.isDraining() || (head.hasBody() && !requestComplete);
         responseStatus = status.code();
         answeredByProxy = true;
-        responseEnd = clientCtx.writeAndFlush(ErrorResponses.of(clientCtx.alloc(), status, message, closeClient));
+        responseEnd = client.ctx().writeAndFlush(ErrorResponses.of(client.ctx().alloc(), status, message, closeClient));
         end();
     }
 
@@ -545,12 +544,12 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         if (!state.waitsForBackend() || waitingForClientWritable) {
             return;
         }
-        long timeout = services.config().timeouts().response().toNanos();
+        long timeout = services().config().timeouts().response().toNanos();
         if (nowNanos - lastUpstreamActivityNanos < timeout) {
             return;
         }
-        long millis = services.config().timeouts().response().toMillis();
-        services.failures().warn(Kind.SILENT_BACKEND, "504: {} of the {} pool was silent for {} ms on {}",
+        long millis = services().config().timeouts().response().toMillis();
+        services().failures().warn(Kind.SILENT_BACKEND, "504: {} of the {} pool was silent for {} ms on {}",
                 connector.backend(), colour().label(), millis, head);
         failUpstream(HttpResponseStatus.GATEWAY_TIMEOUT, "the backend did not answer within " + millis + " ms");
     }
@@ -579,8 +578,8 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         moveTo(ENDED);
         releaseUpstream(reusable);
         loop.unregister(this, colour());
-        services.counters().exchangeEnded(colour());
-        services.recordEnd(colour(), responseEnd != null || tunnel != null ? responseStatus : 0, answeredByProxy,
+        services().counters().exchangeEnded(colour());
+        services().recordEnd(colour(), responseEnd != null || tunnel != null ? responseStatus : 0, answeredByProxy,
                 startNanos, requestBodyBytes, responseBodyBytes);
     }
 

@@ -41,7 +41,6 @@ final class UpstreamConnector implements AcquireCallback {
     }
 
     private final LoopContext loop;
-    private final ExchangeServices services;
     private final BackendChoice choice;
     private final Listener listener;
     /** What the request is, for log lines: its {@code toString()} is made only when a line is logged. */
@@ -56,7 +55,6 @@ final class UpstreamConnector implements AcquireCallback {
     /** @param request what the request is, for log lines (its {@code toString()}) */
     UpstreamConnector(LoopContext loop, Route route, Environment environment, Listener listener, Object request) {
         this.loop = loop;
-        this.services = loop.services();
         this.choice = new BackendChoice(loop, route, environment);
         this.listener = listener;
         this.request = request;
@@ -64,6 +62,10 @@ final class UpstreamConnector implements AcquireCallback {
 
     Colour colour() {
         return choice.colour();
+    }
+
+    private ExchangeServices services() {
+        return loop.services();
     }
 
     Route route() {
@@ -103,13 +105,13 @@ final class UpstreamConnector implements AcquireCallback {
     /** Takes an idle connection to {@code next} (or opens one; only a new one when {@code fresh}). */
     private void connectTo(Backend next, boolean fresh) {
         backend = next;
-        health = services.config().health().tracksHealth() ? services.health().tracker(colour(), next) : null;
-        InetSocketAddress address = services.addresses().cached(next);
+        health = services().config().health().tracksHealth() ? services().health().tracker(colour(), next) : null;
+        InetSocketAddress address = services().addresses().cached(next);
         if (address != null) {
             acquire(next, address, fresh);
             return;
         }
-        services.addresses().resolve(next).whenComplete((resolved, error) ->
+        services().addresses().resolve(next).whenComplete((resolved, error) ->
                 loop.eventLoop().execute(() -> {
                     if (!listener.wantsConnection()) {
                         return;
@@ -147,7 +149,7 @@ final class UpstreamConnector implements AcquireCallback {
             return false;
         }
         boolean allowed = loop.retryBudget().tryRetry(System.nanoTime());
-        services.recorder().get().upstreamRetried(colour(), allowed);
+        services().recorder().get().upstreamRetried(colour(), allowed);
         if (!allowed) {
             log.debug("not retrying {}: the retry budget of the loop is spent", request);
             return false;
@@ -175,14 +177,14 @@ final class UpstreamConnector implements AcquireCallback {
         }
         if (choice.noHealthyBackend()) {
             // DESIGN.md, invariant 7: no healthy backend is 503.
-            String pool = services.snapshots().get().live() == colour() ? "live" : "idle";
-            services.failures().warn(FailureLog.Kind.NO_HEALTHY_BACKEND,
+            String pool = services().snapshots().get().live() == colour() ? "live" : "idle";
+            services().failures().warn(FailureLog.Kind.NO_HEALTHY_BACKEND,
                     "503: no healthy backend in the {} pool ({}) for {}", pool, colour().label(), request);
             listener.unreachable(HttpResponseStatus.SERVICE_UNAVAILABLE,
                     "no healthy backend in the " + pool + " pool (" + colour().label() + ")");
             return;
         }
-        services.failures().warn(FailureLog.Kind.NO_CONNECTION,
+        services().failures().warn(FailureLog.Kind.NO_CONNECTION,
                 "502: no backend of the {} pool accepted a connection for {} ({} tried)",
                 colour().label(), request, choice.attempts());
         listener.unreachable(HttpResponseStatus.BAD_GATEWAY,
@@ -196,13 +198,13 @@ final class UpstreamConnector implements AcquireCallback {
      * counted and reported, as it feeds the automatic rollback.
      */
     private void fallBack() {
-        services.failures().warn(FailureLog.Kind.SAFETY_NET,
+        services().failures().warn(FailureLog.Kind.SAFETY_NET,
                 "safety net: no backend of the {} pool accepted a connection for {} ({} tried); sending it to {}",
                 colour().label(), request, choice.attempts(), choice.route().fallback().colour().label());
         Colour failed = choice.fallBack();
         backend = null;
         listener.colourMoved(failed, colour());
-        services.recorder().get().safetyNetUsed(failed);
+        services().recorder().get().safetyNetUsed(failed);
         connect();
     }
 
@@ -223,7 +225,7 @@ final class UpstreamConnector implements AcquireCallback {
         }
         log.debug("connect to {} of the {} pool failed: {}", backend, colour().label(), cause.toString());
         if (health != null) {
-            services.health().requestFailed(health, "connect failed: " + cause.getMessage());
+            services().health().requestFailed(health, "connect failed: " + cause.getMessage());
         }
         connect();
     }
