@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -48,8 +49,20 @@ class Http1CodecsTest {
         assertThat(response.headers()).isInstanceOf(ArrayHttpHeaders.class);
         LastHttpContent end = readLast(channel);
         assertThat(end.content().toString(StandardCharsets.US_ASCII)).isEqualTo("ok");
-        assertThat(end.trailingHeaders()).isInstanceOf(ArrayHttpHeaders.class).isEmpty();
+        // A body framed by its length has no trailers: the shared read-only empty map, not a new one each.
+        assertThat(end.trailingHeaders()).isSameAs(EmptyHttpHeaders.INSTANCE);
         end.release();
+
+        channel.writeOutbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/"));
+        channel.releaseOutbound();
+        channel.writeInbound(Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "2\r\nok\r\n0\r\nX-Sum: 1\r\n\r\n", StandardCharsets.US_ASCII));
+        HttpResponse chunked = channel.readInbound();
+        assertThat(chunked.headers()).isInstanceOf(ArrayHttpHeaders.class);
+        LastHttpContent chunkedEnd = readLast(channel);
+        assertThat(chunkedEnd.trailingHeaders()).isInstanceOf(ArrayHttpHeaders.class);
+        assertThat(chunkedEnd.trailingHeaders().get("x-sum")).isEqualTo("1");
+        chunkedEnd.release();
         assertThat(channel.finishAndReleaseAll()).isFalse();
     }
 
