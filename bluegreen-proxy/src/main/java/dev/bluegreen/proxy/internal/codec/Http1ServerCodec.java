@@ -155,9 +155,9 @@ public final class Http1ServerCodec
                 return false;
             }
             try {
-                HttpHeaders headers = ArrayHttpHeadersFactory.newHeaders(headersFactory,
-                        plain.fieldLines() + ROOM_FOR_PROXY_FIELDS);
-                if (!plain.addFields(lineEnd + 2, headLength, headers, maxHeaderSize)) {
+                HttpHeaders headers = plain.fields(lineEnd, headLength, headersFactory, ROOM_FOR_PROXY_FIELDS,
+                        maxHeaderSize);
+                if (headers == null) {
                     return false;
                 }
                 long contentLength = PlainHeads.contentLength(headers);
@@ -190,7 +190,7 @@ public final class Http1ServerCodec
         @Override
         protected String splitSecondWordInitialLine(byte[] bytes, int start, int length) {
             String last = lastTarget;
-            if (last != null && Http1UpstreamCodec.sameAscii(bytes, start, length, last)) {
+            if (last != null && PlainHeads.sameAscii(bytes, start, length, last)) {
                 return last;
             }
             String target = super.splitSecondWordInitialLine(bytes, start, length);

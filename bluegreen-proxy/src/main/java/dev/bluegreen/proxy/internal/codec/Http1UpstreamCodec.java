@@ -19,7 +19,6 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
 
@@ -68,19 +67,6 @@ public final class Http1UpstreamCodec
         return codes;
     }
 
-    /** Whether the {@code length} bytes at {@code start} are exactly the characters of {@code text} (ASCII). */
-    static boolean sameAscii(byte[] bytes, int start, int length, String text) {
-        if (length != text.length()) {
-            return false;
-        }
-        for (int i = 0; i < length; i++) {
-            if (bytes[start + i] != text.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** Netty's request encoder, remembering each request's method for the decoder. */
     final class RequestEncoder extends HttpRequestEncoder {
         @Override
@@ -104,7 +90,10 @@ public final class Http1UpstreamCodec
      */
     final class ResponseDecoder extends HttpResponseDecoder {
 
-        /** The status code of the status line being split, for its reason: the words are split in order. */
+        /**
+         * The status code of the status line being split, for its reason: Netty splits the words in order, and the
+         * short way sets it before it asks for the reason.
+         */
         private int code;
         /** Reads the plain heads of responses whose bodies have come whole with them; Netty reads the others. */
         private final PlainHeads plain = new PlainHeads(this::splitHeaderName);
@@ -165,16 +154,14 @@ public final class Http1UpstreamCodec
             HttpResponse response;
             long contentLength;
             try {
-                HttpHeaders headers = ArrayHttpHeadersFactory.newHeaders(headersFactory,
-                        plain.fieldLines() + ROOM_FOR_PROXY_FIELDS);
-                if (!plain.addFields(lineEnd + 2, headLength, headers, maxHeaderSize)) {
+                HttpHeaders headers = plain.fields(lineEnd, headLength, headersFactory, ROOM_FOR_PROXY_FIELDS,
+                        maxHeaderSize);
+                if (headers == null) {
                     return false;
                 }
                 contentLength = PlainHeads.contentLength(headers);
-                String reason = HttpResponseStatus.valueOf(status).reasonPhrase();
-                if (!plain.is(13, lineEnd - 13, reason)) {
-                    reason = new String(bytes, 13, lineEnd - 13, StandardCharsets.ISO_8859_1);
-                }
+                code = status;
+                String reason = splitThirdWordInitialLine(bytes, 13, lineEnd - 13);
                 response = new DefaultHttpResponse(version, HttpResponseStatus.valueOf(status, reason), headers);
             } catch (IllegalArgumentException refused) {
                 // A field the checks refuse: Netty reads the response again and refuses it its way.
@@ -201,7 +188,7 @@ public final class Http1UpstreamCodec
 
         @Override
         protected String splitFirstWordInitialLine(byte[] bytes, int start, int length) {
-            return sameAscii(bytes, start, length, HTTP_1_1) ? HTTP_1_1
+            return PlainHeads.sameAscii(bytes, start, length, HTTP_1_1) ? HTTP_1_1
                     : super.splitFirstWordInitialLine(bytes, start, length);
         }
 
@@ -226,7 +213,7 @@ public final class Http1UpstreamCodec
         protected String splitThirdWordInitialLine(byte[] bytes, int start, int length) {
             if (code > 0) {
                 String reason = HttpResponseStatus.valueOf(code).reasonPhrase();
-                if (sameAscii(bytes, start, length, reason)) {
+                if (PlainHeads.sameAscii(bytes, start, length, reason)) {
                     return reason;
                 }
             }

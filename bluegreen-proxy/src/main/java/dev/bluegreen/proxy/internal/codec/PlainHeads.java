@@ -3,6 +3,7 @@ package dev.bluegreen.proxy.internal.codec;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -57,7 +58,10 @@ final class PlainHeads {
      * head, so that a connection that never sends one (an idle one, a tunnel) holds no copy.
      */
     private byte[] bytes = new byte[0];
-    /** The number of lines between the start line and the empty line of the head copied last. */
+    /**
+     * The number of lines between the start line and the empty line of the head copied last: the room its map needs,
+     * made once at its size (one field per line: the short way takes no folded line).
+     */
     private int fieldLines;
 
     PlainHeads(NameSplitter names) {
@@ -67,14 +71,6 @@ final class PlainHeads {
     /** The bytes of the head copied by the last {@link #copyHead} that found one. */
     byte[] bytes() {
         return bytes;
-    }
-
-    /**
-     * The number of field lines of the head copied last: the room its map needs, to be made once at its size (there
-     * is one field per line on the short way, which takes no folded line).
-     */
-    int fieldLines() {
-        return fieldLines;
     }
 
     /**
@@ -123,14 +119,25 @@ final class PlainHeads {
     }
 
     /**
-     * Adds the fields of the head, from the line at {@code from} to its empty line, to {@code headers} and says
-     * whether they were all plain and within {@code maxHeaderSize} bytes as Netty counts them (each line without its
-     * CRLF). A field is plain when its name is a token right before the colon, and its value, once the spaces and tabs
-     * around it are dropped, has only visible ASCII, spaces and tabs. When this says no, {@code headers} holds some of
-     * the fields and is to be dropped. The map checks each field as it does on Netty's way, and may refuse one: that
-     * is thrown.
+     * The fields of the head copied last, from the line after its start line (which ends at {@code lineEnd}) to its
+     * empty line, in a new map of {@code factory}'s with room for {@code room} more; or {@code null} when they are not
+     * all plain or not within {@code maxHeaderSize} bytes as Netty counts them (each line without its CRLF). A field
+     * is plain when its name is a token right before the colon, and its value, once the spaces and tabs around it are
+     * dropped, has only visible ASCII, spaces and tabs.
+     *
+     * @throws IllegalArgumentException when the map refuses a field: it checks each as it does on Netty's way
      */
-    boolean addFields(int from, int headLength, HttpHeaders headers, int maxHeaderSize) {
+    HttpHeaders fields(int lineEnd, int headLength, HttpHeadersFactory factory, int room, int maxHeaderSize) {
+        HttpHeaders headers = ArrayHttpHeadersFactory.newHeaders(factory, fieldLines + room);
+        return addFields(lineEnd + 2, headLength, headers, maxHeaderSize) ? headers : null;
+    }
+
+    /**
+     * Adds the fields of the head from the line at {@code from} to {@code headers} and says whether they were all
+     * plain and within {@code maxHeaderSize}, as {@link #fields} tells. When this says no, {@code headers} holds some
+     * of the fields and is to be dropped.
+     */
+    private boolean addFields(int from, int headLength, HttpHeaders headers, int maxHeaderSize) {
         int size = 0;
         int lineStart = from;
         for (int index = 0; ; index++) {
@@ -204,7 +211,7 @@ final class PlainHeads {
     HttpMethod knownMethod(int lineEnd) {
         for (HttpMethod method : KNOWN_METHODS) {
             int length = method.name().length();
-            if (length < lineEnd && bytes[length] == ' ' && is(0, length, method.name())) {
+            if (length < lineEnd && bytes[length] == ' ' && sameAscii(bytes, 0, length, method.name())) {
                 return method;
             }
         }
@@ -216,8 +223,8 @@ final class PlainHeads {
         if (end - start != HTTP_1_1.length()) {
             return null;
         }
-        return is(start, end - start, HTTP_1_1) ? HttpVersion.HTTP_1_1
-                : is(start, end - start, HTTP_1_0) ? HttpVersion.HTTP_1_0 : null;
+        return sameAscii(bytes, start, end - start, HTTP_1_1) ? HttpVersion.HTTP_1_1
+                : sameAscii(bytes, start, end - start, HTTP_1_0) ? HttpVersion.HTTP_1_0 : null;
     }
 
     /**
@@ -229,9 +236,17 @@ final class PlainHeads {
                 && last.decoderResult().isSuccess();
     }
 
-    /** Whether {@code length} bytes of the head at {@code start} are exactly {@code text}'s characters. */
-    boolean is(int start, int length, String text) {
-        return Http1UpstreamCodec.sameAscii(bytes, start, length, text);
+    /** Whether the {@code length} bytes at {@code start} are exactly the characters of {@code text} (ASCII). */
+    static boolean sameAscii(byte[] bytes, int start, int length, String text) {
+        if (length != text.length()) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (bytes[start + i] != text.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The value at {@code [start, end)} of the field at {@code index}: the previous message's when it is the same. */
@@ -244,7 +259,7 @@ final class PlainHeads {
             return new String(bytes, start, length, StandardCharsets.ISO_8859_1);
         }
         String last = lastValues[index];
-        if (last != null && Http1UpstreamCodec.sameAscii(bytes, start, length, last)) {
+        if (last != null && sameAscii(bytes, start, length, last)) {
             return last;
         }
         String value = new String(bytes, start, length, StandardCharsets.ISO_8859_1);
