@@ -33,10 +33,10 @@ import java.util.function.Function;
  * of its own (≈ 110 bytes per map with room for eight fields, ≈ 30 for a trailer section, which takes no array until
  * its first field). An entry is made only when the fields are iterated as entries; the proxy's own hot paths read
  * them by index instead ({@link #nameAt(int)}, {@link #valueAt(int)}; {@link HeaderLines} writes them so). The
- * behaviour is {@code DefaultHttpHeaders}'
- * (names compared ignoring case, values in insertion order, {@code set} replacing every field of the name and
- * appending the new one last) and so are the checks: names and values are validated by the validators of Netty's
- * own header or trailer factory, so the decoders refuse exactly what they refused before.
+ * behaviour is {@code DefaultHttpHeaders}' (names compared ignoring case, values in insertion order, {@code set}
+ * replacing every field of the name and appending the new one last) and so are the checks: names and values are
+ * validated by the validators of Netty's own header or trailer factory, so the decoders refuse exactly what they
+ * refused before ({@link PlainHeads} adds fields its stricter rules have passed without checking them again).
  * {@code ArrayHttpHeadersTest} runs both implementations side by side on random operations. Two differences, on
  * purpose: {@link #getTimeMillis(CharSequence)} answers {@code null} for a value that is not a date, where
  * {@code DefaultHttpHeaders} throws an undeclared {@code ParseException}; and the value iterators give a name's
@@ -320,6 +320,14 @@ public final class ArrayHttpHeaders extends HttpHeaders {
         nameValidator.validateName(name);
         append(name, checkedValue(name, value));
         return this;
+    }
+
+    /**
+     * Adds a header field that its caller checked by rules stricter than this map's ({@link PlainHeads}'), so that no
+     * field is checked twice.
+     */
+    void addValid(CharSequence name, CharSequence value) {
+        append(name, value);
     }
 
     @Override

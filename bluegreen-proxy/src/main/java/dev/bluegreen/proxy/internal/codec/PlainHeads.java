@@ -123,9 +123,10 @@ final class PlainHeads {
      * empty line, in a new map of {@code factory}'s with room for {@code room} more; or {@code null} when they are not
      * all plain or not within {@code maxHeaderSize} bytes as Netty counts them (each line without its CRLF). A field
      * is plain when its name is a token right before the colon, and its value, once the spaces and tabs around it are
-     * dropped, has only visible ASCII, spaces and tabs.
+     * dropped, has only visible ASCII, spaces and tabs: stricter than the checks of Netty's header factory, which an
+     * array map skips for such a field.
      *
-     * @throws IllegalArgumentException when the map refuses a field: it checks each as it does on Netty's way
+     * @throws IllegalArgumentException when a map of another kind refuses a field
      */
     HttpHeaders fields(int lineEnd, int headLength, HttpHeadersFactory factory, int room, int maxHeaderSize) {
         HttpHeaders headers = ArrayHttpHeadersFactory.newHeaders(factory, fieldLines + room);
@@ -170,7 +171,14 @@ final class PlainHeads {
                 return false;
             }
             size += lineEnd - lineStart;
-            headers.add(names.splitName(bytes, lineStart, nameEnd - lineStart), value(index, valueStart, valueEnd));
+            AsciiString name = names.splitName(bytes, lineStart, nameEnd - lineStart);
+            if (headers instanceof ArrayHttpHeaders fields) {
+                // The map's checks (a token for a name; for a value, a visible first character and no control
+                // character but a tab) pass whatever passed here: not checked twice.
+                fields.addValid(name, value(index, valueStart, valueEnd));
+            } else {
+                headers.add(name, value(index, valueStart, valueEnd));
+            }
             lineStart = lineEnd + 2;
         }
     }
