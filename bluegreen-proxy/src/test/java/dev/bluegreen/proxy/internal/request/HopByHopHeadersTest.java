@@ -5,26 +5,43 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bluegreen.proxy.internal.codec.ArrayHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class HopByHopHeadersTest {
 
     @Test
     void strip_removesTheFixedHopByHopFields() {
-        HttpHeaders headers = new DefaultHttpHeaders()
-                .add("Connection", "keep-alive")
-                .add("Keep-Alive", "timeout=5")
-                .add("Proxy-Connection", "keep-alive")
-                .add("Proxy-Authorization", "Basic eA==")
-                .add("TE", "trailers")
-                .add("Trailer", "X-Checksum")
-                .add("Transfer-Encoding", "chunked")
-                .add("Upgrade", "h2c")
-                .add("Content-Type", "text/plain");
+        for (HttpHeaders headers : List.of(new DefaultHttpHeaders(), ArrayHttpHeaders.headersFactory().newHeaders())) {
+            headers.add("Connection", "keep-alive")
+                    .add("Keep-Alive", "timeout=5")
+                    .add("Proxy-Connection", "keep-alive")
+                    .add("Proxy-Authorization", "Basic eA==")
+                    .add("TE", "trailers")
+                    .add("Trailer", "X-Checksum")
+                    .add("Transfer-Encoding", "chunked")
+                    .add("Upgrade", "h2c")
+                    .add("Content-Type", "text/plain");
 
-        HopByHopHeaders.strip(headers);
+            HopByHopHeaders.strip(headers);
 
-        assertThat(headers.names()).containsExactly("Content-Type");
+            assertThat(headers.names()).as(headers.getClass().getSimpleName()).containsExactly("Content-Type");
+        }
+    }
+
+    @Test
+    void strip_removesEachFixedField_alone_andKeepsFieldsOfTheSameLength_inTheDecodersMaps() {
+        // The decoders' maps are scanned only for the names as long as one of the message's fields.
+        List<String> hopByHop = List.of("connection", "KEEP-ALIVE", "Proxy-Connection", "Proxy-Authenticate",
+                "proxy-authorization", "te", "Trailer", "Transfer-Encoding", "upgrade");
+        for (String name : hopByHop) {
+            HttpHeaders headers = ArrayHttpHeaders.headersFactory().newHeaders()
+                    .add("X-Trace-Id", "1").add("Accept", "*/*").add(name, "x").add("Tf", "2").add("Referer", "r");
+
+            HopByHopHeaders.strip(headers);
+
+            assertThat(headers.names()).as(name).containsExactly("X-Trace-Id", "Accept", "Tf", "Referer");
+        }
     }
 
     @Test
