@@ -144,11 +144,24 @@ public final class HopByHopHeaders {
     private static AsciiString usualOption(String value, int from, int to) {
         for (int i = 0; i < USUAL_OPTIONS.size(); i++) {
             AsciiString option = USUAL_OPTIONS.get(i);
-            if (to - from == option.length() && value.regionMatches(true, from, option.toString(), 0, to - from)) {
+            if (to - from == option.length() && spells(value, from, option)) {
                 return option;
             }
         }
         return null;
+    }
+
+    /**
+     * Whether {@code value} from {@code from} spells the lower-case ASCII {@code option}, ignoring ASCII case: what
+     * {@code String.regionMatches(true, ...)} answers for these options, without its Unicode case mapping per char.
+     */
+    private static boolean spells(String value, int from, AsciiString option) {
+        for (int i = 0; i < option.length(); i++) {
+            if (AsciiString.toLowerCase(value.charAt(from + i)) != option.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isProtected(String name) {
