@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Timeout;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.web.server.WebServer;
 import org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -165,7 +166,22 @@ class BlueGreenAutoConfigurationTest {
 
     @Test
     void phase_isTheWebServersGracefulShutdownPhase() {
-        assertThat(BlueGreenLifecycle.PHASE).isEqualTo(WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE);
+        // Asked of the lifecycle itself: its SMART_LIFECYCLE_PHASE constant is deprecated for removal in Boot 4.
+        WebServer server = new WebServer() {
+            @Override
+            public void start() {
+            }
+
+            @Override
+            public void stop() {
+            }
+
+            @Override
+            public int getPort() {
+                return 0;
+            }
+        };
+        assertThat(BlueGreenLifecycle.PHASE).isEqualTo(new WebServerGracefulShutdownLifecycle(server).getPhase());
     }
 
     @Configuration(proxyBeanMethods = false)
