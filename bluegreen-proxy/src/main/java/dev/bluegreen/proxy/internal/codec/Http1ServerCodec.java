@@ -168,7 +168,8 @@ public final class Http1ServerCodec
                 String target = splitSecondWordInitialLine(bytes, targetStart, targetEnd - targetStart);
                 out.add(new DefaultHttpRequest(version, method, target, headers));
             } catch (IllegalArgumentException refused) {
-                // A field or the target the checks refuse: Netty reads the request again and refuses it its way.
+                // The target, or a field that a map of another kind than the array maps refuses, refused by the
+                // checks: Netty reads the request again and refuses it its way.
                 return false;
             }
             buffer.skipBytes(headLength);

@@ -164,7 +164,8 @@ public final class Http1UpstreamCodec
                 String reason = splitThirdWordInitialLine(bytes, 13, lineEnd - 13);
                 response = new DefaultHttpResponse(version, HttpResponseStatus.valueOf(status, reason), headers);
             } catch (IllegalArgumentException refused) {
-                // A field the checks refuse: Netty reads the response again and refuses it its way.
+                // A field that a map of another kind than the array maps refuses (those take the fields PlainHeads
+                // has passed without checking them again): Netty reads the response again and refuses it its way.
                 return false;
             }
             boolean noBody = status == 204 || status == 304 || HttpMethod.HEAD.equals(awaiting.peek());
