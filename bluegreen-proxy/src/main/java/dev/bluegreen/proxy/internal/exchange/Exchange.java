@@ -281,7 +281,8 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
                 generation, client.epoch(), closeClient || client.isDraining());
         responseStatus = code;
         moveTo(RESPONDING);
-        client.ctx().write(response, client.ctx().voidPromise());
+        ChannelHandlerContext clientCtx = client.ctx();
+        clientCtx.write(response, clientCtx.voidPromise());
     }
 
     /** The backend accepted the upgrade: its 101 goes to the client and both connections become a tunnel. */
@@ -346,15 +347,16 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         }
         boolean last = content instanceof LastHttpContent;
         responseBodyBytes += content.content().readableBytes();
+        ChannelHandlerContext clientCtx = client.ctx();
         if (!last) {
-            client.ctx().write(content, client.ctx().voidPromise());
+            clientCtx.write(content, clientCtx.voidPromise());
             return;
         }
         // A real future only when something must follow the write (closing the connection): a promise per
         // response is an allocation the common keep-alive case doesn't need.
         boolean closing = closeClient || !requestComplete;
-        ChannelFuture written = closing ? client.ctx().writeAndFlush(content)
-                : client.ctx().writeAndFlush(content, client.ctx().voidPromise());
+        ChannelFuture written = closing ? clientCtx.writeAndFlush(content)
+                : clientCtx.writeAndFlush(content, clientCtx.voidPromise());
         responseEnd = written;
         if (requestComplete) {
             end();
@@ -516,7 +518,8 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         closeClient |= !head.keepAlive() || client.isDraining() || (head.hasBody() && !requestComplete);
         responseStatus = status.code();
         answeredByProxy = true;
-        responseEnd = client.ctx().writeAndFlush(ErrorResponses.of(client.ctx().alloc(), status, message, closeClient));
+        ChannelHandlerContext clientCtx = client.ctx();
+        responseEnd = clientCtx.writeAndFlush(ErrorResponses.of(clientCtx.alloc(), status, message, closeClient));
         end();
     }
 
