@@ -50,6 +50,8 @@ public final class Http1UpstreamCodec
      * {@code Connection} for a client whose connection closes or is HTTP/1.0.
      */
     private static final int ROOM_FOR_PROXY_FIELDS = 2;
+    /** The longest body read the short way that is copied rather than sliced ({@code ResponseDecoder#body}). */
+    private static final int COPY_BODY_THRESHOLD = 128;
 
     /** The methods of the requests sent whose responses have not come yet, oldest first. */
     private final ArrayDeque<HttpMethod> awaiting = new ArrayDeque<>(2);
@@ -114,7 +116,7 @@ public final class Http1UpstreamCodec
 
         @Override
         protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
-            if (betweenMessages && !switchedProtocols && decodePlain(buffer, out)) {
+            if (betweenMessages && !switchedProtocols && decodePlain(ctx, buffer, out)) {
                 return;
             }
             int first = out.size();
@@ -135,7 +137,7 @@ public final class Http1UpstreamCodec
          * HEAD); gives it as Netty would (the response, then its body as the last piece) and says so. Says no, having
          * read and given nothing, for any other input.
          */
-        private boolean decodePlain(ByteBuf buffer, List<Object> out) {
+        private boolean decodePlain(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) {
             int headLength = plain.copyHead(buffer);
             if (headLength < 0) {
                 return false;
@@ -181,8 +183,24 @@ public final class Http1UpstreamCodec
             // A body framed by its length has no trailers: the read-only empty map that EMPTY_LAST_CONTENT has too,
             // rather than a new one (Netty's way makes one, which no handler of ours writes to).
             out.add(bodyLength == 0 ? LastHttpContent.EMPTY_LAST_CONTENT
-                    : new DefaultLastHttpContent(buffer.readRetainedSlice(bodyLength), EmptyHttpHeaders.INSTANCE));
+                    : new DefaultLastHttpContent(body(ctx, buffer, bodyLength), EmptyHttpHeaders.INSTANCE));
             return true;
+        }
+
+        /**
+         * The next {@code length} bytes of {@code buffer}: a small body copied into a buffer of its own, a larger one
+         * a slice of the received bytes. A slice of the adaptive allocator's buffers is a new object each time (its
+         * buffers are pooled, their slices are not), and it holds the whole received buffer until the client has taken
+         * the body; copying a few bytes costs less than either. The bound is the one under which Netty's encoder copies
+         * a body into its head's buffer.
+         */
+        private static ByteBuf body(ChannelHandlerContext ctx, ByteBuf buffer, int length) {
+            if (length > COPY_BODY_THRESHOLD) {
+                return buffer.readRetainedSlice(length);
+            }
+            ByteBuf body = ctx.alloc().buffer(length, length);
+            body.writeBytes(buffer, length);
+            return body;
         }
 
         // Each word is the `length` bytes at `start` (Netty's parameters are start and length, not start and end).

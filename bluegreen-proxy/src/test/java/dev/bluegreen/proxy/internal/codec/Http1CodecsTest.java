@@ -2,6 +2,7 @@ package dev.bluegreen.proxy.internal.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The decoders' settings: the header and trailer maps are {@link ArrayHttpHeaders} on both sides. (Netty's
  * {@code HttpDecoderConfig.setValidateHeaders} puts its own factories back, so the order of the settings matters: a
- * trailer factory set before it was silently dropped once.)
+ * trailer factory set before it was silently dropped once.) And what a body read with its head is: a copy when small.
  */
 class Http1CodecsTest {
 
@@ -64,6 +65,34 @@ class Http1CodecsTest {
         assertThat(chunkedEnd.trailingHeaders().get("x-sum")).isEqualTo("1");
         chunkedEnd.release();
         assertThat(channel.finishAndReleaseAll()).isFalse();
+    }
+
+    @Test
+    void aSmallBodyReadWithItsHead_isCopied_aLargerOneIsASliceOfTheBytesReceived() {
+        assertThat(bodyAfterTheReceivedBytesChange(128)).as("copied: the received buffer can go")
+                .isEqualTo("b".repeat(128));
+        assertThat(bodyAfterTheReceivedBytesChange(129)).as("a slice: no copy of a larger body")
+                .isEqualTo("z" + "b".repeat(128));
+    }
+
+    /** A response with a body of {@code length} bytes, read; then its first body byte changed in the bytes received. */
+    private static String bodyAfterTheReceivedBytesChange(int length) {
+        EmbeddedChannel channel = new EmbeddedChannel(Http1Codecs.upstream());
+        channel.writeOutbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/"));
+        channel.releaseOutbound();
+        String head = "HTTP/1.1 200 OK\r\nContent-Length: " + length + "\r\n\r\n";
+        ByteBuf received = Unpooled.copiedBuffer(head + "b".repeat(length), StandardCharsets.US_ASCII);
+        channel.writeInbound(received.retain());
+
+        HttpResponse response = channel.readInbound();
+        assertThat(response.status().code()).isEqualTo(200);
+        LastHttpContent end = readLast(channel);
+        received.setByte(head.length(), 'z');
+        String body = end.content().toString(StandardCharsets.US_ASCII);
+        end.release();
+        received.release();
+        assertThat(channel.finishAndReleaseAll()).isFalse();
+        return body;
     }
 
     private static LastHttpContent readLast(EmbeddedChannel channel) {
