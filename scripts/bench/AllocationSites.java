@@ -11,8 +11,10 @@ import jdk.jfr.consumer.RecordingFile;
 /**
  * Where the bytes of one proxied request are allocated: reads a JFR recording made with TLABs off (so that every
  * allocation is a {@code jdk.ObjectAllocationOutsideTLAB} event with its stack: exact counts, not samples) and prints
- * the bytes per exchange of each class and of each allocation site, largest first. Allocations on the JMH threads and
- * the stub backend's are left out: what is left is the proxy's. See scripts/bench/README.md.
+ * the bytes per proxied request of each class and of each allocation site, largest first (requests are counted by
+ * the request heads the proxy's decoder makes: an exchange object serves many requests of a connection).
+ * Allocations on the JMH threads and the stub backend's are left out: what is left is the proxy's. See
+ * scripts/bench/README.md.
  *
  * <pre>
  * java -jar bluegreen-benchmarks/target/benchmarks.jar ProxiedGetBenchmark -f 1 -wi 5 -i 5 -p transport=epoll \
@@ -23,7 +25,8 @@ import jdk.jfr.consumer.RecordingFile;
  */
 public final class AllocationSites {
 
-    private static final String EXCHANGE = "dev.bluegreen.proxy.internal.exchange.Exchange";
+    /** One per request the proxy's client-side decoder reads. */
+    private static final String REQUEST = "io.netty.handler.codec.http.DefaultHttpRequest";
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
@@ -34,7 +37,7 @@ public final class AllocationSites {
         int shown = args.length > 2 ? Integer.parseInt(args[2]) : 40;
         Map<String, long[]> byClass = new HashMap<>();
         Map<String, long[]> bySite = new HashMap<>();
-        long exchanges = 0;
+        long requests = 0;
         try (RecordingFile recording = new RecordingFile(Path.of(args[0]))) {
             while (recording.hasMoreEvents()) {
                 RecordedEvent event = recording.readEvent();
@@ -44,22 +47,22 @@ public final class AllocationSites {
                 }
                 long size = event.getLong("allocationSize");
                 String type = event.getClass("objectClass").getName();
-                if (type.equals(EXCHANGE)) {
-                    exchanges++;
+                if (type.equals(REQUEST)) {
+                    requests++;
                 }
                 add(byClass, type, size);
                 add(bySite, type + " <- " + stack(event.getStackTrace(), depth), size);
             }
         }
-        if (exchanges == 0) {
-            System.err.println("no " + EXCHANGE + " allocated: was the recording made with -XX:-UseTLAB?");
+        if (requests == 0) {
+            System.err.println("no " + REQUEST + " allocated: was the recording made with -XX:-UseTLAB?");
             System.exit(1);
         }
         long total = byClass.values().stream().mapToLong(counts -> counts[0]).sum();
-        System.out.printf("%d exchanges, %d bytes per exchange%n%nby class:%n", exchanges, total / exchanges);
-        print(byClass, exchanges, 30);
+        System.out.printf("%d requests, %d bytes per request%n%nby class:%n", requests, total / requests);
+        print(byClass, requests, 30);
         System.out.printf("%nby site:%n");
-        print(bySite, exchanges, shown);
+        print(bySite, requests, shown);
     }
 
     private static boolean isBenchmarkThread(RecordedThread thread) {
@@ -90,12 +93,12 @@ public final class AllocationSites {
         counts[1]++;
     }
 
-    private static void print(Map<String, long[]> totals, long exchanges, int limit) {
+    private static void print(Map<String, long[]> totals, long requests, int limit) {
         totals.entrySet().stream()
                 .sorted(Comparator.comparingLong((Map.Entry<String, long[]> e) -> e.getValue()[0]).reversed())
                 .limit(limit)
                 .forEach(e -> System.out.printf("%7.1f B (%5.2f × %5d B)  %s%n",
-                        (double) e.getValue()[0] / exchanges, (double) e.getValue()[1] / exchanges,
+                        (double) e.getValue()[0] / requests, (double) e.getValue()[1] / requests,
                         e.getValue()[0] / e.getValue()[1], e.getKey()));
     }
 }

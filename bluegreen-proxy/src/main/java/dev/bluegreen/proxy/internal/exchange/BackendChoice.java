@@ -11,21 +11,32 @@ import java.util.List;
  * Which backend one exchange tries next: round robin over the pool of its colour from the loop's position, skipping
  * the backends it already tried and those unhealthy or ejected, for at most {@code maxConnectAttempts} tries; and,
  * when none took the request, the safety net's move to the previous live colour (once, right after a switch). Holds
- * the colour the exchange is pinned to: only the safety net may change it, before anything was sent.
+ * the colour the exchange is pinned to: only the safety net may change it, before anything was sent. {@link #reset}
+ * readies it for each request its exchange serves.
  */
 final class BackendChoice {
 
     private final LoopContext loop;
+
+    // The request under way's: reset() sets every field below.
+
     private Route route;
     private Environment environment;
     private int attempts;
     private long tried;
     private boolean noHealthyBackend;
 
-    BackendChoice(LoopContext loop, Route route, Environment environment) {
+    BackendChoice(LoopContext loop) {
         this.loop = loop;
+    }
+
+    /** Starts the choice for a new request, routed by {@code route} to {@code environment}, its colour's pool. */
+    void reset(Route route, Environment environment) {
         this.route = route;
         this.environment = environment;
+        attempts = 0;
+        tried = 0;
+        noHealthyBackend = false;
     }
 
     Colour colour() {

@@ -49,6 +49,11 @@ public abstract class ClientSideHandler extends ChannelInboundHandlerAdapter imp
     private ChannelHandlerContext ctx;
     private LoopContext loop;
     private Exchange exchange;
+    /**
+     * The exchange that served the last request, when it {@linkplain Exchange#endedClean() ended clean}: it serves
+     * the next one, rather than a new exchange per request.
+     */
+    private Exchange spare;
     /** The colour of the last exchange (or refusal for want of backends), once there is none under way. */
     private Colour lastColour;
     private long epoch;
@@ -158,18 +163,19 @@ public abstract class ClientSideHandler extends ChannelInboundHandlerAdapter imp
             reject(rejectionOf(result.cause()));
             return;
         }
-        RequestHead head = RequestHead.of(request, protocol);
         ExchangeServices services = loop.services();
         RoutingSnapshot snapshot = services.snapshots().get();
         Route route = services.router().route(request, snapshot, previewListener);
         Environment environment = snapshot.environment(route.colour());
         if (environment.isEmpty()) {
             lastColour = route.colour();
-            answerEmptyPool(head, route);
+            answerEmptyPool(RequestHead.of(request, protocol), route);
             return;
         }
-        exchange = new Exchange(this, loop, head, route, environment, snapshot.generation());
-        exchange.start();
+        Exchange next = spare != null ? spare : new Exchange(this, loop);
+        spare = null;
+        exchange = next;
+        next.start(request, protocol, route, environment, snapshot.generation());
     }
 
     /**
@@ -209,8 +215,12 @@ public abstract class ClientSideHandler extends ChannelInboundHandlerAdapter imp
 
     @Override
     public final void exchangeEnded(ChannelFuture lastWrite, boolean close) {
-        if (exchange != null) {
-            lastColour = exchange.colour();
+        Exchange ended = exchange;
+        if (ended != null) {
+            lastColour = ended.colour();
+            if (ended.endedClean()) {
+                spare = ended;
+            }
         }
         exchange = null;
         afterExchange(lastWrite, close);

@@ -12,6 +12,7 @@ import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.Environment;
 import dev.bluegreen.proxy.internal.health.PassiveHealth;
 import dev.bluegreen.proxy.internal.metrics.FailureLog.Kind;
+import dev.bluegreen.proxy.internal.request.ClientProtocol;
 import dev.bluegreen.proxy.internal.request.ErrorResponses;
 import dev.bluegreen.proxy.internal.request.MessageHeads;
 import dev.bluegreen.proxy.internal.request.RequestHead;
@@ -50,6 +51,12 @@ import org.slf4j.LoggerFactory;
  * replayed once on a new connection, and one whose connection fails before any response byte is retried once on
  * another backend (within the loop's {@link RetryBudget}); no response in time is 504. After the response has
  * started, any failure closes the client connection, so the client never mistakes a cut response for a whole one.
+ *
+ * <p>A client side keeps the exchange that served its last request, if that one {@linkplain #endedClean() ended
+ * clean}, and {@linkplain #start starts} it again for the next: the exchange, its connector and its head are some 230
+ * bytes that a keep-alive connection would otherwise make anew for every request. Only a clean end allows that: then
+ * nothing the exchange started (an address resolution, a connection acquisition, an upstream connection) can still
+ * call it back.
  */
 public final class Exchange extends ActiveExchanges.Node implements UpstreamListener, UpstreamConnector.Listener {
 
@@ -59,11 +66,14 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
 
     private final ClientSide client;
     private final LoopContext loop;
-    private final RequestHead head;
+    /** The request under way's head, read anew by each {@link #start}. */
+    private final RequestHead head = new RequestHead();
     private final UpstreamConnector connector;
-    private final long generation;
-    private final long startNanos = System.nanoTime();
 
+    // Everything below belongs to the request under way: start() sets or clears every field (clear()).
+
+    private long generation;
+    private long startNanos;
     private ExchangeState state = CONNECTING;
     private Upstream upstream;
     /** Whether the connection in use was a pooled one that served a request before (so it may have gone stale). */
@@ -88,22 +98,14 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
     private int responseStatus;
     private long requestBodyBytes;
     private long responseBodyBytes;
+    /** It ended the clean way: see {@link #endedClean()}. */
+    private boolean endedClean;
 
-    /**
-     * @param head        the request, which passed the rules
-     * @param route       where the router sent it
-     * @param environment the pool of the route's colour, and {@code generation} the routing generation, as the
-     *                    snapshot the request read has them
-     */
-    Exchange(ClientSide client, LoopContext loop, RequestHead head, Route route, Environment environment,
-             long generation) {
+    /** An exchange for the requests of {@code client}, one at a time; {@link #start} starts each. */
+    Exchange(ClientSide client, LoopContext loop) {
         this.client = client;
         this.loop = loop;
-        this.head = head;
-        this.connector = new UpstreamConnector(loop, route, environment, this, head);
-        this.generation = generation;
-        MessageHeads.prepareUpstreamRequest(head.message(), client.address(), head.upgrade(), head.chunked(),
-                services().config().requestRules());
+        this.connector = new UpstreamConnector(loop, this, head);
     }
 
     @Override
@@ -115,11 +117,61 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         return loop.services();
     }
 
-    /** Starts the exchange: picks a backend of its pool and connects. */
-    void start() {
+    /**
+     * Starts serving {@code request}, which passed the rules, as it came in on {@code protocol}: picks a backend of
+     * the pool the router sent it to and connects.
+     *
+     * @param route       where the router sent it
+     * @param environment the pool of the route's colour, and {@code generation} the routing generation, as the
+     *                    snapshot the request read has them
+     * @throws IllegalStateException if the exchange served a request before and did not end clean
+     */
+    void start(HttpRequest request, ClientProtocol protocol, Route route, Environment environment, long generation) {
+        if (head.message() != null && !endedClean) {
+            throw new IllegalStateException(this + ": only an exchange that ended clean serves another request");
+        }
+        clear();
+        head.read(request, protocol);
+        connector.reset(route, environment);
+        this.generation = generation;
+        startNanos = System.nanoTime();
+        MessageHeads.prepareUpstreamRequest(request, client.address(), head.upgrade(), head.chunked(),
+                services().config().requestRules());
         services().counters().exchangeStarted(colour());
         loop.register(this);
         connector.start(startNanos);
+    }
+
+    /** Forgets the last request: every field about the request under way as a new exchange has it. */
+    private void clear() {
+        state = CONNECTING;
+        upstream = null;
+        upstreamReused = false;
+        replayed = false;
+        refusals = 0;
+        requestComplete = false;
+        interims = null;
+        upstreamKeepAlive = false;
+        closeClient = false;
+        waitingForUpstreamWritable = false;
+        waitingForClientWritable = false;
+        answeredByProxy = false;
+        responseEnd = null;
+        tunnel = null;
+        lastUpstreamActivityNanos = 0;
+        responseStatus = 0;
+        requestBodyBytes = 0;
+        responseBodyBytes = 0;
+        endedClean = false;
+    }
+
+    /**
+     * Whether the exchange ended the clean way: a whole response to a whole request, its upstream connection back in
+     * the pool. Then nothing it started can call it back any more, and it may {@link #start} again for its client's
+     * next request.
+     */
+    boolean endedClean() {
+        return endedClean;
     }
 
     private void moveTo(ExchangeState next) {
@@ -572,7 +624,9 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
             return;
         }
         // Reusable only after a whole response to a whole request: anything else leaves the connection out of step.
-        finish(upstreamKeepAlive && requestComplete && state == RESPONDING && responseEnd != null);
+        boolean clean = upstreamKeepAlive && requestComplete && state == RESPONDING && responseEnd != null;
+        finish(clean);
+        endedClean = clean;
         client.exchangeEnded(responseEnd, closeClient);
     }
 

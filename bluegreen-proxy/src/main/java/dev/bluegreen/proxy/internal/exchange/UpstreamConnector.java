@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * address off the loop when it is not cached, takes an idle connection or opens one, tries the next backend when a
  * connect fails (bounded), moves to the previous live colour within the safety net's window, opens a fresh
  * connection for a replay after a stale pooled one, and picks another backend for a retry within the loop's
- * {@link RetryBudget}. It tells its {@link Listener} how that ends. Runs on the exchange's event loop.
+ * {@link RetryBudget}. It tells its {@link Listener} how that ends. Runs on the exchange's event loop. Made once
+ * per exchange object and {@linkplain #reset reset} for each request it serves.
  */
 final class UpstreamConnector implements AcquireCallback {
 
@@ -45,6 +46,9 @@ final class UpstreamConnector implements AcquireCallback {
     private final Listener listener;
     /** What the request is, for log lines: its {@code toString()} is made only when a line is logged. */
     private final Object request;
+
+    // The request under way's: reset() clears every field below.
+
     private Backend backend;
     private BackendHealthTracker health;
     /** A retry on another backend was made (at most one per request). */
@@ -52,12 +56,21 @@ final class UpstreamConnector implements AcquireCallback {
     /** The request was sent to a backend before (it is being replayed or retried). */
     private boolean sentBefore;
 
-    /** @param request what the request is, for log lines (its {@code toString()}) */
-    UpstreamConnector(LoopContext loop, Route route, Environment environment, Listener listener, Object request) {
+    /** @param request what the request under way is, for log lines (its {@code toString()}) */
+    UpstreamConnector(LoopContext loop, Listener listener, Object request) {
         this.loop = loop;
-        this.choice = new BackendChoice(loop, route, environment);
+        this.choice = new BackendChoice(loop);
         this.listener = listener;
         this.request = request;
+    }
+
+    /** Gets ready to connect a new request, routed by {@code route} to {@code environment}, its colour's pool. */
+    void reset(Route route, Environment environment) {
+        choice.reset(route, environment);
+        backend = null;
+        health = null;
+        retried = false;
+        sentBefore = false;
     }
 
     Colour colour() {

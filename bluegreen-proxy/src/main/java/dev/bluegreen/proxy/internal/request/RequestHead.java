@@ -12,20 +12,38 @@ import io.netty.handler.codec.http.HttpVersion;
  * client codec and the HTTP/2 stream codec both produce one, and it passed the one {@link RequestChecks rules step}
  * before it is built. It carries the head to forward (Netty's {@link HttpRequest}, rewritten in place on its way
  * upstream) and the facts about it that routing and the exchange need, read once.
+ *
+ * <p>An exchange has one head and {@linkplain #read reads} each request it serves into it: its client's requests
+ * come one at a time, and a head per request would be garbage per request.
  */
 public final class RequestHead {
 
-    private final HttpRequest message;
-    private final ClientProtocol protocol;
-    private final HttpVersion version;
-    private final boolean keepAlive;
-    private final boolean hasBody;
-    private final boolean chunked;
-    private final boolean expectsContinue;
-    private final boolean replayable;
-    private final String upgrade;
+    private HttpRequest message;
+    private ClientProtocol protocol;
+    private HttpVersion version;
+    private boolean keepAlive;
+    private boolean hasBody;
+    private boolean chunked;
+    private boolean expectsContinue;
+    private boolean replayable;
+    private String upgrade;
 
-    private RequestHead(HttpRequest message, ClientProtocol protocol) {
+    /** A head that has read no request yet: {@link #message()} is {@code null} until {@link #read}. */
+    public RequestHead() {
+    }
+
+    /** The head of {@code message}, a request that passed the rules, as it came in on {@code protocol}. */
+    public static RequestHead of(HttpRequest message, ClientProtocol protocol) {
+        RequestHead head = new RequestHead();
+        head.read(message, protocol);
+        return head;
+    }
+
+    /**
+     * Reads the head of {@code message}, a request that passed the rules, as it came in on {@code protocol}, in
+     * place of the request it held (whose exchange has ended).
+     */
+    public void read(HttpRequest message, ClientProtocol protocol) {
         this.message = message;
         this.protocol = protocol;
         this.version = message.protocolVersion();
@@ -38,11 +56,6 @@ public final class RequestHead {
         this.replayable = !hasBody && MessageHeads.isIdempotent(message.method())
                 && !message.headers().contains(HttpHeaderNames.UPGRADE);
         this.upgrade = protocol == ClientProtocol.HTTP_1 ? MessageHeads.requestedUpgrade(message) : null;
-    }
-
-    /** The head of {@code message}, a request that passed the rules, as it came in on {@code protocol}. */
-    public static RequestHead of(HttpRequest message, ClientProtocol protocol) {
-        return new RequestHead(message, protocol);
     }
 
     /** The head to forward; the exchange rewrites it in place for the upstream hop. */

@@ -16,7 +16,6 @@ import dev.bluegreen.proxy.internal.metrics.ProxyCounters;
 import dev.bluegreen.proxy.internal.metrics.ProxyRecorder;
 import dev.bluegreen.proxy.internal.request.ClientAddress;
 import dev.bluegreen.proxy.internal.request.ClientProtocol;
-import dev.bluegreen.proxy.internal.request.RequestHead;
 import dev.bluegreen.proxy.internal.request.RequestRules;
 import dev.bluegreen.proxy.internal.routing.Route;
 import dev.bluegreen.proxy.internal.routing.Router;
@@ -58,6 +57,8 @@ final class ExchangeHarness implements AutoCloseable {
     final FakeUpstreams upstreams = new FakeUpstreams();
     final ProxyCounters counters = new ProxyCounters();
     final List<Integer> recordedStatuses = new ArrayList<>();
+    /** The request and response body bytes recorded for each exchange, as {@code [request, response]}. */
+    final List<List<Long>> recordedBodyBytes = new ArrayList<>();
     /** Each retry the exchanges asked for: whether the budget allowed it. */
     final List<Boolean> retries = new ArrayList<>();
     final LoopContext loop;
@@ -82,6 +83,7 @@ final class ExchangeHarness implements AutoCloseable {
             public void exchangeEnded(Colour colour, int status, boolean fromProxy, long durationNanos,
                                       long requestBytes, long responseBytes) {
                 recordedStatuses.add(status);
+                recordedBodyBytes.add(List.of(requestBytes, responseBytes));
             }
 
             @Override
@@ -102,11 +104,16 @@ final class ExchangeHarness implements AutoCloseable {
 
     /** An exchange for {@code request}, routed to the live colour as the admin's snapshot has it now, started. */
     Exchange start(HttpRequest request) {
+        return startAgain(new Exchange(side, loop), request);
+    }
+
+    /** Starts {@code exchange} (new, or one that ended clean) for {@code request}, as {@link #start} does. */
+    Exchange startAgain(Exchange exchange, HttpRequest request) {
         RoutingSnapshot snapshot = admin.snapshot();
-        Exchange exchange = new Exchange(side, loop, RequestHead.of(request, ClientProtocol.HTTP_1),
-                Route.live(snapshot.live()), snapshot.environment(snapshot.live()), snapshot.generation());
         side.exchange = exchange;
-        exchange.start();
+        side.ended = false;
+        exchange.start(request, ClientProtocol.HTTP_1, Route.live(snapshot.live()),
+                snapshot.environment(snapshot.live()), snapshot.generation());
         return exchange;
     }
 
