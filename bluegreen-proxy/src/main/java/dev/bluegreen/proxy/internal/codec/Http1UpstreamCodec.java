@@ -1,11 +1,12 @@
 package dev.bluegreen.proxy.internal.codec;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.CombinedChannelDuplexHandler;
-import io.netty.handler.codec.http.DefaultHttpResponse;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
@@ -17,7 +18,6 @@ import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -30,7 +30,8 @@ import java.util.List;
  * than new objects per response ({@link SharedHeaderNames}), as {@link Http1ServerCodec} does for requests. A name is
  * shared only when its bytes are exactly the constant's, so the backend's spelling is what travels on. A plain
  * response whose body came whole with its head (most responses to most requests) is read at once by
- * {@link PlainHeads}; Netty's decoder reads every other input as it would alone.
+ * {@link PlainHeads} and given whole, as one {@code FullHttpResponse}; Netty's decoder reads every other input as it
+ * would alone, and gives a head and then body pieces. Whoever reads this codec's messages takes both shapes.
  *
  * <pre>
  * upstream channel:  [SslHandler →] Http1UpstreamCodec → Http1Upstream
@@ -134,8 +135,11 @@ public final class Http1UpstreamCodec
          * Reads a response at the buffer's reader index whose head is plain ({@link PlainHeads}), HTTP/1.1 or 1.0
          * with a three-digit final status and a reason, framed by a {@code Content-Length} whose body has come whole
          * (at most one slice of {@link Http1Codecs#MAX_CHUNK_SIZE}) or having no body (204, 304, the answer to a
-         * HEAD); gives it as Netty would (the response, then its body as the last piece) and says so. Says no, having
-         * read and given nothing, for any other input.
+         * HEAD); gives it whole, as one {@link FullHttpResponse} (where Netty gives the head, then the body as the
+         * last piece), and says so. Says no, having read and given nothing, for any other input.
+         *
+         * <p>Whole, because a response read whole then goes to the client in one write: Netty's encoder puts a small
+         * body in its head's buffer, so the write is one buffer, not two; and it is one object less per response.
          */
         private boolean decodePlain(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) {
             int headLength = plain.copyHead(buffer);
@@ -153,18 +157,18 @@ public final class Http1UpstreamCodec
                 // No version we read, a status that is not three digits, an interim response, no plain reason.
                 return false;
             }
-            HttpResponse response;
+            HttpHeaders headers;
+            HttpResponseStatus responseStatus;
             long contentLength;
             try {
-                HttpHeaders headers = plain.fields(lineEnd, headLength, headersFactory, ROOM_FOR_PROXY_FIELDS,
-                        maxHeaderSize);
+                headers = plain.fields(lineEnd, headLength, headersFactory, ROOM_FOR_PROXY_FIELDS, maxHeaderSize);
                 if (headers == null) {
                     return false;
                 }
                 contentLength = PlainHeads.contentLength(headers);
                 code = status;
                 String reason = splitThirdWordInitialLine(bytes, 13, lineEnd - 13);
-                response = new DefaultHttpResponse(version, HttpResponseStatus.valueOf(status, reason), headers);
+                responseStatus = HttpResponseStatus.valueOf(status, reason);
             } catch (IllegalArgumentException refused) {
                 // A field that a map of another kind than the array maps refuses (those take the fields PlainHeads
                 // has passed without checking them again): Netty reads the response again and refuses it its way.
@@ -179,11 +183,10 @@ public final class Http1UpstreamCodec
             }
             awaiting.poll();
             buffer.skipBytes(headLength);
-            out.add(response);
             // A body framed by its length has no trailers: the read-only empty map that EMPTY_LAST_CONTENT has too,
             // rather than a new one (Netty's way makes one, which no handler of ours writes to).
-            out.add(bodyLength == 0 ? LastHttpContent.EMPTY_LAST_CONTENT
-                    : new DefaultLastHttpContent(body(ctx, buffer, bodyLength), EmptyHttpHeaders.INSTANCE));
+            ByteBuf body = bodyLength == 0 ? Unpooled.EMPTY_BUFFER : body(ctx, buffer, bodyLength);
+            out.add(new DefaultFullHttpResponse(version, responseStatus, body, headers, EmptyHttpHeaders.INSTANCE));
             return true;
         }
 

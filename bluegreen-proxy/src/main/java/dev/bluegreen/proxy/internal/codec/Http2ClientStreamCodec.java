@@ -1,13 +1,16 @@
 package dev.bluegreen.proxy.internal.codec;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2Headers;
@@ -29,8 +32,9 @@ import java.util.Set;
  * <p>The special cases are the fields HTTP/2 forbids or treats apart ({@code Connection} and the fields it names,
  * {@code Keep-Alive}, {@code Proxy-Connection}, {@code Transfer-Encoding}, {@code Host}, {@code Upgrade}, Netty's
  * {@code x-http2-*} fields, {@code TE}, {@code Cookie}): the proxy strips the hop-by-hop ones from every response
- * before it gets here, so in practice a response has none of them. Interim responses and messages with content are
- * Netty's too. For the rest the result is exactly Netty's: the {@code :status}, then each field in order with its
+ * before it gets here, so in practice a response has none of them. Interim responses, body pieces and whole
+ * responses with trailers are Netty's too; a whole response without trailers (the upstream codec gives most
+ * responses so) is its head's frame and one DATA frame, as Netty makes them. For the rest the result is exactly Netty's: the {@code :status}, then each field in order with its
  * name in lower case, in a {@link DefaultHttp2Headers} sized as Netty sizes it, validating unless the fields were
  * checked as they were decoded (see {@link ArrayHttpHeaders#checksFields()}).
  *
@@ -56,15 +60,38 @@ public final class Http2ClientStreamCodec extends Http2StreamFrameToHttpObjectCo
 
     @Override
     protected void encode(ChannelHandlerContext ctx, HttpObject msg, List<Object> out) throws Exception {
-        if (msg instanceof HttpResponse response && !(msg instanceof HttpContent)
-                && response.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
+        if (msg instanceof HttpResponse response && response.status().codeClass() != HttpStatusClass.INFORMATIONAL
+                && (!(msg instanceof HttpContent) || isWholeWithoutTrailers(msg))) {
             Http2Headers headers = plainHead(response);
             if (headers != null) {
-                out.add(new DefaultHttp2HeadersFrame(headers, false));
+                addFrames(headers, msg, out);
                 return;
             }
         }
         super.encode(ctx, msg, out);
+    }
+
+    /** Whether {@code msg} is a whole response without trailers, as the upstream codec gives one read whole. */
+    private static boolean isWholeWithoutTrailers(HttpObject msg) {
+        return msg instanceof FullHttpMessage whole && whole.trailingHeaders().isEmpty();
+    }
+
+    /**
+     * The frames of a response head with {@code headers}; of a whole response, its body too, in the frames Netty's
+     * conversion gives it: the HEADERS frame ends the stream if there is no body, else one DATA frame does.
+     */
+    private static void addFrames(Http2Headers headers, HttpObject msg, List<Object> out) {
+        if (!(msg instanceof FullHttpMessage whole)) {
+            out.add(new DefaultHttp2HeadersFrame(headers, false));
+            return;
+        }
+        ByteBuf body = whole.content();
+        boolean hasBody = body.isReadable();
+        out.add(new DefaultHttp2HeadersFrame(headers, !hasBody));
+        if (hasBody) {
+            // Retained: the encoder releases the message it converted.
+            out.add(new DefaultHttp2DataFrame(body.retain(), true));
+        }
     }
 
     /** The HTTP/2 fields of {@code response}, or {@code null} if one of its fields is a special case. */

@@ -333,6 +333,11 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
                 generation, client.epoch(), closeClient || client.isDraining());
         responseStatus = code;
         moveTo(RESPONDING);
+        if (response instanceof LastHttpContent whole) {
+            // Read whole with its head (the upstream codec's short way): it goes out as one write.
+            endResponse(whole);
+            return;
+        }
         ChannelHandlerContext clientCtx = client.ctx();
         clientCtx.write(response, clientCtx.voidPromise());
     }
@@ -397,18 +402,27 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
             content.release();
             return;
         }
-        boolean last = content instanceof LastHttpContent;
-        responseBodyBytes += content.content().readableBytes();
-        ChannelHandlerContext clientCtx = client.ctx();
-        if (!last) {
-            clientCtx.write(content, clientCtx.voidPromise());
+        if (content instanceof LastHttpContent last) {
+            endResponse(last);
             return;
         }
+        responseBodyBytes += content.content().readableBytes();
+        ChannelHandlerContext clientCtx = client.ctx();
+        clientCtx.write(content, clientCtx.voidPromise());
+    }
+
+    /**
+     * Writes the end of the response, {@code last}: its last piece, or the whole response read with its head. Then
+     * the exchange ends, or, the request not being whole yet, drops the rest of it.
+     */
+    private void endResponse(LastHttpContent last) {
+        responseBodyBytes += last.content().readableBytes();
+        ChannelHandlerContext clientCtx = client.ctx();
         // A real future only when something must follow the write (closing the connection): a promise per
         // response is an allocation the common keep-alive case doesn't need.
         boolean closing = closeClient || !requestComplete;
-        ChannelFuture written = closing ? clientCtx.writeAndFlush(content)
-                : clientCtx.writeAndFlush(content, clientCtx.voidPromise());
+        ChannelFuture written = closing ? clientCtx.writeAndFlush(last)
+                : clientCtx.writeAndFlush(last, clientCtx.voidPromise());
         responseEnd = written;
         if (requestComplete) {
             end();

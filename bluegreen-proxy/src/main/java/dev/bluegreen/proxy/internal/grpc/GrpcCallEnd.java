@@ -1,5 +1,6 @@
 package dev.bluegreen.proxy.internal.grpc;
 
+import dev.bluegreen.proxy.internal.request.ErrorResponses;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -83,8 +84,9 @@ public final class GrpcCallEnd extends ChannelDuplexHandler {
             }
             httpStatus = status;
             headSent = true;
-            if (response instanceof FullHttpResponse) {
-                // Only the proxy writes a whole response at once (its own 502, 503, 504): a backend's comes in pieces.
+            if (ErrorResponses.isProxyAnswer(response)) {
+                // The proxy's own 502, 503 or 504, written whole. (A backend's response may come whole too: its end
+                // is read below, with its body, as a last piece's would be.)
                 ended = true;
                 record(statusOf(response.headers()), GrpcCallSource.PROXY);
                 return;

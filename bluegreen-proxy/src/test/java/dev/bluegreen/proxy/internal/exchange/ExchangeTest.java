@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.proxy.internal.exchange.ExchangeHarness.FakeUpstream;
 import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -89,6 +90,47 @@ class ExchangeTest {
         assertThat(harness.side.ended).isTrue();
         assertThat(harness.side.closeAfter).isFalse();
         assertAllReleasedAndCounted(200);
+    }
+
+    @Test
+    void wholeResponse_goesToTheClientInOneWrite_andEndsTheExchange() {
+        Exchange exchange = harness.start(get());
+        FakeUpstream upstream = harness.upstreams.connect(false);
+        exchange.onClientContent(LastHttpContent.EMPTY_LAST_CONTENT);
+
+        FullHttpResponse whole = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                Unpooled.copiedBuffer("ok", StandardCharsets.US_ASCII));
+        whole.headers().setInt("content-length", 2);
+        upstream.answer(whole);
+
+        List<Object> received = harness.clientReceived();
+        assertThat(received).singleElement().isSameAs(whole);
+        assertThat(whole.headers().get("via")).as("the head rewritten as any").contains("bluegreen");
+        received.forEach(ReferenceCountUtil::release);
+        assertThat(upstream.releasedReusable).isTrue();
+        assertThat(harness.side.ended).isTrue();
+        assertThat(exchange.endedClean()).isTrue();
+        assertThat(harness.recordedBodyBytes).containsExactly(List.of(0L, 2L));
+        assertAllReleasedAndCounted(200);
+    }
+
+    @Test
+    void wholeEarlyResponse_dropsTheRestOfTheBody_andTheConnection_thenEnds() {
+        Exchange exchange = harness.start(post(6));
+        FakeUpstream upstream = harness.upstreams.connect(false);
+        exchange.onClientContent(new DefaultHttpContent(Unpooled.copiedBuffer("abc", StandardCharsets.US_ASCII)));
+
+        upstream.answer(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE));
+        assertThat(upstream.releasedReusable).as("out of step: closed").isFalse();
+        assertThat(harness.side.ended).as("still reading the body").isFalse();
+
+        exchange.onClientContent(body("def"));
+
+        assertThat(harness.side.ended).isTrue();
+        assertThat(exchange.endedClean()).isFalse();
+        harness.clientReceived().forEach(ReferenceCountUtil::release);
+        upstream.releaseSent();
+        assertAllReleasedAndCounted(413);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.bluegreen.proxy.internal.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bluegreen.proxy.internal.request.ErrorResponses;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -107,11 +108,23 @@ class GrpcCallEndTest {
     @Test
     void proxysOwnErrorAnswer_isRecordedAsAGrpcClientReadsIt() {
         request("application/grpc");
-        respond(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SERVICE_UNAVAILABLE));
+        respond(ErrorResponses.of(stream.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE, "no backend", false));
         stream.close();
 
         assertThat((Object) stream.readOutbound()).isNull();
         assertThat(recorded).containsExactly("UNAVAILABLE PROXY");
+        assertThat(stream.finishAndReleaseAll()).isFalse();
+    }
+
+    @Test
+    void backendsResponseReadWhole_isRecordedAsTheBackends() {
+        // An HTTP/1.1 backend's response read whole with its head comes as one message, as the proxy's own do.
+        request("application/grpc");
+        respond(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_FOUND));
+        stream.close();
+
+        assertThat((Object) stream.readOutbound()).as("ended: nothing added").isNull();
+        assertThat(recorded).containsExactly("UNIMPLEMENTED BACKEND");
         assertThat(stream.finishAndReleaseAll()).isFalse();
     }
 
