@@ -48,9 +48,11 @@ public final class Http1UpstreamCodec
     private static final String HTTP_1_1 = HttpVersion.HTTP_1_1.text();
     /**
      * Room a response read the short way has beyond its own fields: the proxy adds {@code Via}, and a
-     * {@code Connection} for a client whose connection closes or is HTTP/1.0.
+     * {@code Connection} for a client whose connection closes or is HTTP/1.0. One: the backend's own
+     * {@code Connection} (most backends send one) goes before the proxy adds its fields, so both fit; without it, a
+     * response that closes the client's connection grows its map once.
      */
-    private static final int ROOM_FOR_PROXY_FIELDS = 2;
+    private static final int ROOM_FOR_PROXY_FIELDS = 1;
     /** The longest body read the short way that is copied rather than sliced ({@code ResponseDecoder#body}). */
     private static final int COPY_BODY_THRESHOLD = 128;
 
