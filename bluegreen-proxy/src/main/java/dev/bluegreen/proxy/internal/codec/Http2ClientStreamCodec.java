@@ -34,9 +34,10 @@ import java.util.Set;
  * {@code x-http2-*} fields, {@code TE}, {@code Cookie}): the proxy strips the hop-by-hop ones from every response
  * before it gets here, so in practice a response has none of them. Interim responses, body pieces and whole
  * responses with trailers are Netty's too; a whole response without trailers (the upstream codec gives most
- * responses so) is its head's frame and one DATA frame, as Netty makes them. For the rest the result is exactly Netty's: the {@code :status}, then each field in order with its
- * name in lower case, in a {@link DefaultHttp2Headers} sized as Netty sizes it, validating unless the fields were
- * checked as they were decoded (see {@link ArrayHttpHeaders#checksFields()}).
+ * responses so) is its head's frame and one DATA frame, as Netty makes them. For the rest the result is exactly
+ * Netty's: the {@code :status}, then each field in order with its name in lower case, in a
+ * {@link DefaultHttp2Headers} sized as Netty sizes it, validating unless the fields were checked as they were decoded
+ * (see {@link ArrayHttpHeaders#checksFields()}).
  *
  * <pre>
  * stream channel:  Http2RequestDecoder → Http2ClientStreamCodec (responses) → ...
