@@ -61,8 +61,6 @@ import org.slf4j.LoggerFactory;
 public final class Exchange extends ActiveExchanges.Node implements UpstreamListener, UpstreamConnector.Listener {
 
     private static final Logger log = LoggerFactory.getLogger(Exchange.class);
-    /** How many times a request a backend declined unprocessed is sent to it again (RFC 9113 §8.7). */
-    private static final int MAX_REFUSALS = 3;
 
     private final ClientSide client;
     private final LoopContext loop;
@@ -76,12 +74,6 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
     private long startNanos;
     private ExchangeState state = CONNECTING;
     private Upstream upstream;
-    /** Whether the connection in use was a pooled one that served a request before (so it may have gone stale). */
-    private boolean upstreamReused;
-    private boolean replayed;
-    /** How many times a backend declined this request unprocessed; see {@link #sendAgain}. */
-    private int refusals;
-
     /** The client has sent the whole request (its end was read). */
     private boolean requestComplete;
     /** Made when the first 1xx comes: most exchanges have none. */
@@ -146,9 +138,6 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
     private void clear() {
         state = CONNECTING;
         upstream = null;
-        upstreamReused = false;
-        replayed = false;
-        refusals = 0;
         requestComplete = false;
         interims = null;
         upstreamKeepAlive = false;
@@ -191,7 +180,6 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
     @Override
     public void connected(Upstream connection) {
         upstream = connection;
-        upstreamReused = connection.reused();
         connection.attach(this);
         sendRequestHead();
     }
@@ -508,32 +496,20 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
 
     /**
      * Sends the request again, if it is safe to (RFC 9110 §9.2.2: idempotent, no body; nothing of the response
-     * relayed): on a new connection to the same backend if it came on a reused one, which may have gone stale without
-     * that saying anything about the backend (at most once); else, when {@code elsewhere}, on another backend of the
-     * pool, within the retry budget ({@link UpstreamConnector#mayRetryElsewhere}, at most once). A request the backend
-     * declined unprocessed ({@code refused}: an HTTP/2 stream left out of a GOAWAY) goes to the same backend on
-     * another connection, up to {@value #MAX_REFUSALS} times: the backend is closing a connection, not failing.
+     * relayed) and its connector has a way to ({@link UpstreamConnector#mayConnectAgain}: a new connection to the same
+     * backend, or, when {@code elsewhere}, another backend; {@code refused}: the backend declined it unprocessed).
      *
      * @return whether the request is on its way again
      */
     private boolean sendAgain(boolean elsewhere, boolean refused) {
-        if (!head.replayable() || InterimRelay.continueRelayed(interims) || !(state == SENDING || state == AWAITING)) {
+        if (!head.replayable() || InterimRelay.continueRelayed(interims) || !(state == SENDING || state == AWAITING)
+                || !connector.mayConnectAgain(elsewhere, refused)) {
             return false;
-        }
-        boolean again = refused && refusals < MAX_REFUSALS;
-        boolean replay = again || upstreamReused && !replayed;
-        if (!replay && !(elsewhere && connector.mayRetryElsewhere())) {
-            return false;
-        }
-        if (again) {
-            refusals++;
-        } else {
-            replayed |= replay;
         }
         log.debug("sending {} again to {}", head, connector.backend());
         releaseUpstream(false);
         moveTo(CONNECTING);
-        connector.connectAgain(replay);
+        connector.connectAgain();
         return true;
     }
 

@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
 final class UpstreamConnector implements AcquireCallback {
 
     private static final Logger log = LoggerFactory.getLogger(UpstreamConnector.class);
+    /** How many times a request a backend declined unprocessed is sent to it again (RFC 9113 §8.7). */
+    private static final int MAX_REFUSALS = 3;
 
     /** What the exchange hears from its connector. */
     interface Listener {
@@ -55,6 +57,14 @@ final class UpstreamConnector implements AcquireCallback {
     private boolean retried;
     /** The request was sent to a backend before (it is being replayed or retried). */
     private boolean sentBefore;
+    /** Whether the connection handed out last was a pooled one that served a request before (it may be stale). */
+    private boolean connectionReused;
+    /** A replay on a new connection to the same backend was made (at most one per request, refusals aside). */
+    private boolean replayed;
+    /** How many times a backend declined this request unprocessed; see {@link #mayConnectAgain}. */
+    private int refusals;
+    /** Whether {@link #connectAgain} is to open a new connection to the same backend (a replay). */
+    private boolean newConnection;
 
     /** @param request what the request under way is, for log lines (its {@code toString()}) */
     UpstreamConnector(LoopContext loop, Listener listener, Object request) {
@@ -71,6 +81,10 @@ final class UpstreamConnector implements AcquireCallback {
         health = null;
         retried = false;
         sentBefore = false;
+        connectionReused = false;
+        replayed = false;
+        refusals = 0;
+        newConnection = false;
     }
 
     Colour colour() {
@@ -146,13 +160,36 @@ final class UpstreamConnector implements AcquireCallback {
     }
 
     /**
+     * Whether a request whose connection failed before any of the response came may be sent again, and where; the
+     * caller has made sure it is safe to (RFC 9110 §9.2.2: idempotent, no body, nothing of the response relayed). A
+     * request the backend declined unprocessed ({@code refused}: an HTTP/2 stream left out of a GOAWAY) goes to the same
+     * backend on a new connection, up to {@value #MAX_REFUSALS} times: the backend is closing a connection, not
+     * failing. One that came on a reused connection, which may have gone stale without that saying anything about the
+     * backend, goes once more to the same backend on a new connection. Else, when {@code elsewhere}, it may go to
+     * another backend of the pool ({@link #mayRetryElsewhere}). {@link #connectAgain} then connects.
+     */
+    boolean mayConnectAgain(boolean elsewhere, boolean refused) {
+        boolean again = refused && refusals < MAX_REFUSALS;
+        boolean replay = again || connectionReused && !replayed;
+        if (!replay && !(elsewhere && mayRetryElsewhere())) {
+            return false;
+        }
+        if (again) {
+            refusals++;
+        } else {
+            replayed |= replay;
+        }
+        newConnection = replay;
+        return true;
+    }
+
+    /**
      * Whether a request whose connection to {@link #backend()} failed before any byte of the response came may be
      * retried on another backend of its pool: once per request, when one is left to try, and within the loop's
      * {@link RetryBudget}, so that an outage can't become a retry storm. Counts the retry (or its refusal) and makes
-     * the chosen backend {@link #backend()}; {@link #connectAgain} then connects to it. The caller has made sure the
-     * request is safe to send again (RFC 9110 §9.2.2: idempotent, no body).
+     * the chosen backend {@link #backend()}.
      */
-    boolean mayRetryElsewhere() {
+    private boolean mayRetryElsewhere() {
         if (retried) {
             return false;
         }
@@ -174,11 +211,10 @@ final class UpstreamConnector implements AcquireCallback {
     }
 
     /**
-     * Sends the request again: on a new connection to the same backend ({@code newConnection}, a replay after a stale
-     * pooled connection), or to the backend {@link #mayRetryElsewhere} chose. A request sent once never falls back to
-     * the other colour.
+     * Sends the request again, as {@link #mayConnectAgain} decided: on a new connection to the same backend, or to the
+     * other backend it chose. A request sent once never falls back to the other colour.
      */
-    void connectAgain(boolean newConnection) {
+    void connectAgain() {
         sentBefore = true;
         connectTo(backend, newConnection);
     }
@@ -228,6 +264,7 @@ final class UpstreamConnector implements AcquireCallback {
             upstream.release(true);
             return;
         }
+        connectionReused = upstream.reused();
         listener.connected(upstream);
     }
 

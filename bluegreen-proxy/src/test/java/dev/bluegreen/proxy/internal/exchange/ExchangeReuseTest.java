@@ -135,7 +135,7 @@ class ExchangeReuseTest {
         assertThat(restarted).hasSize(asNew.size()).isEqualTo(asNew);
         // The reflection reached every object that belongs to the request under way.
         assertThat(restarted.keySet()).contains("connector.choice.attempts", "connector.retried", "head.keepAlive",
-                "interims", "replayed", "refusals", "requestBodyBytes");
+                "connector.replayed", "connector.refusals", "interims", "requestBodyBytes");
     }
 
     @Test
