@@ -27,16 +27,25 @@ import dev.bluegreen.proxy.internal.upstream.UpstreamListener;
 import dev.bluegreen.proxy.internal.upstream.UpstreamPools;
 import dev.bluegreen.proxy.internal.upstream.Upstreams;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -100,6 +109,32 @@ final class ExchangeHarness implements AutoCloseable {
         UpstreamPools pools = new UpstreamPools(client.eventLoop(), new Bootstrap(), null, counters,
                 admin::snapshot, (snapshot, colour) -> false, Duration.ZERO);
         loop = new LoopContext(client.eventLoop(), services, pools, upstreams);
+    }
+
+    /** A GET of {@code /a}, as a client sends it. */
+    static HttpRequest get() {
+        HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/a");
+        request.headers().set("host", "shop.example");
+        return request;
+    }
+
+    /** A POST of {@code /up} announcing a body of {@code length} bytes. */
+    static HttpRequest post(int length) {
+        HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/up");
+        request.headers().set("host", "shop.example").setInt("content-length", length);
+        return request;
+    }
+
+    /** A backend's 200 head announcing a body of {@code length} bytes. */
+    static HttpResponse ok(int length) {
+        HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        response.headers().setInt("content-length", length);
+        return response;
+    }
+
+    /** A last body piece holding {@code text}. */
+    static LastHttpContent body(String text) {
+        return new DefaultLastHttpContent(Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII));
     }
 
     /** An exchange for {@code request}, routed to the live colour as the admin's snapshot has it now, started. */

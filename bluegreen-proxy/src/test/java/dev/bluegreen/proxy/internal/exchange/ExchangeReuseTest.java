@@ -1,24 +1,22 @@
 package dev.bluegreen.proxy.internal.exchange;
 
+import static dev.bluegreen.proxy.internal.exchange.ExchangeHarness.body;
+import static dev.bluegreen.proxy.internal.exchange.ExchangeHarness.get;
+import static dev.bluegreen.proxy.internal.exchange.ExchangeHarness.ok;
+import static dev.bluegreen.proxy.internal.exchange.ExchangeHarness.post;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bluegreen.proxy.internal.exchange.ExchangeHarness.FakeUpstream;
 import dev.bluegreen.proxy.internal.request.RequestHead;
-import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -50,26 +48,10 @@ class ExchangeReuseTest {
         harness.close();
     }
 
-    private static HttpRequest get() {
-        HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/a");
-        request.headers().set("host", "shop.example");
-        return request;
-    }
-
     private static HttpRequest postExpectingContinue(int length) {
-        HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/up");
-        request.headers().set("host", "shop.example").setInt("content-length", length).set("expect", "100-continue");
+        HttpRequest request = post(length);
+        request.headers().set("expect", "100-continue");
         return request;
-    }
-
-    private static HttpResponse ok(int length) {
-        HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-        response.headers().setInt("content-length", length);
-        return response;
-    }
-
-    private static LastHttpContent body(String text) {
-        return new DefaultLastHttpContent(Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII));
     }
 
     /** A POST answered after a 100 Continue: an interim relayed, body bytes both ways. Ends clean. */

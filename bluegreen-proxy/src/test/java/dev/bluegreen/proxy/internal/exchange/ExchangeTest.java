@@ -1,5 +1,9 @@
 package dev.bluegreen.proxy.internal.exchange;
 
+import static dev.bluegreen.proxy.internal.exchange.ExchangeHarness.body;
+import static dev.bluegreen.proxy.internal.exchange.ExchangeHarness.get;
+import static dev.bluegreen.proxy.internal.exchange.ExchangeHarness.ok;
+import static dev.bluegreen.proxy.internal.exchange.ExchangeHarness.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bluegreen.core.Colour;
@@ -7,12 +11,9 @@ import dev.bluegreen.proxy.internal.exchange.ExchangeHarness.FakeUpstream;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -37,28 +38,6 @@ class ExchangeTest {
     @AfterEach
     void close() {
         harness.close();
-    }
-
-    private static HttpRequest get() {
-        HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/a");
-        request.headers().set("host", "shop.example");
-        return request;
-    }
-
-    private static HttpRequest post(int length) {
-        HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/up");
-        request.headers().set("host", "shop.example").setInt("content-length", length);
-        return request;
-    }
-
-    private static HttpResponse ok(int length) {
-        HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-        response.headers().setInt("content-length", length);
-        return response;
-    }
-
-    private static LastHttpContent body(String text) {
-        return new DefaultLastHttpContent(Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII));
     }
 
     private void assertAllReleasedAndCounted(int status) {
