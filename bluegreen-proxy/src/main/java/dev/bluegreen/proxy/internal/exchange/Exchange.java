@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * (invariant 4). All of its methods run on the client's event loop, which is also the upstream connection's, so it
  * holds no locks. Beside it: {@link UpstreamConnector} gets it a connection (backend choice, retries, the safety
  * net), {@link InterimRelay} relays 1xx responses, {@link ResponseHeadPolicy} prepares the response head,
- * {@link Tunnel} relays an upgraded connection.
+ * {@link Tunnel} relays an upgraded connection, {@link ExchangeTally} keeps what the metrics record of the request.
  *
  * <p>Failures, before the response has started: connect failures try another backend of the same pool (bounded),
  * then 502; a request that is safe to replay (idempotent, no body) whose reused connection turns out to be closed is
@@ -53,10 +53,10 @@ import org.slf4j.LoggerFactory;
  * started, any failure closes the client connection, so the client never mistakes a cut response for a whole one.
  *
  * <p>A client side keeps the exchange that served its last request, if that one {@linkplain #endedClean() ended
- * clean}, and {@linkplain #start starts} it again for the next: the exchange, its connector and its head are some 230
- * bytes that a keep-alive connection would otherwise make anew for every request. Only a clean end allows that: then
- * nothing the exchange started (an address resolution, a connection acquisition, an upstream connection) can still
- * call it back.
+ * clean}, and {@linkplain #start starts} it again for the next: the exchange, its connector, head and tally are
+ * some 260 bytes that a keep-alive connection would otherwise make anew for every request. Only a clean end allows
+ * that: then nothing the exchange started (an address resolution, a connection acquisition, an upstream connection)
+ * can still call it back.
  */
 public final class Exchange extends ActiveExchanges.Node implements UpstreamListener, UpstreamConnector.Listener {
 
@@ -67,11 +67,11 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
     /** The request under way's head, read anew by each {@link #start}. */
     private final RequestHead head = new RequestHead();
     private final UpstreamConnector connector;
+    private final ExchangeTally tally = new ExchangeTally();
 
     // Everything below belongs to the request under way: start() sets or clears every field (clear()).
 
     private long generation;
-    private long startNanos;
     private ExchangeState state = CONNECTING;
     private Upstream upstream;
     /** The client has sent the whole request (its end was read). */
@@ -82,14 +82,9 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
     private boolean closeClient;
     private boolean waitingForUpstreamWritable;
     private boolean waitingForClientWritable;
-    /** The proxy answered itself (502, 503, 504) rather than the backend. */
-    private boolean answeredByProxy;
     private ChannelFuture responseEnd;
     private Tunnel tunnel;
     private long lastUpstreamActivityNanos;
-    private int responseStatus;
-    private long requestBodyBytes;
-    private long responseBodyBytes;
     /** It ended the clean way: see {@link #endedClean()}. */
     private boolean endedClean;
 
@@ -126,12 +121,12 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         head.read(request, protocol);
         connector.reset(route, environment);
         this.generation = generation;
-        startNanos = System.nanoTime();
+        tally.begin(System.nanoTime());
         MessageHeads.prepareUpstreamRequest(request, client.address(), head.upgrade(), head.chunked(),
                 services().config().requestRules());
         services().counters().exchangeStarted(colour());
         loop.register(this);
-        connector.start(startNanos);
+        connector.start(tally.startNanos());
     }
 
     /** Forgets the last request: every field about the request under way as a new exchange has it. */
@@ -144,13 +139,9 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         closeClient = false;
         waitingForUpstreamWritable = false;
         waitingForClientWritable = false;
-        answeredByProxy = false;
         responseEnd = null;
         tunnel = null;
         lastUpstreamActivityNanos = 0;
-        responseStatus = 0;
-        requestBodyBytes = 0;
-        responseBodyBytes = 0;
         endedClean = false;
     }
 
@@ -244,7 +235,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
             return;
         }
         lastUpstreamActivityNanos = System.nanoTime();
-        requestBodyBytes += content.content().readableBytes();
+        tally.requestBody(content.content().readableBytes());
         upstream.writeAndFlush(content);
         if (last) {
             requestComplete = true;
@@ -319,7 +310,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         upstreamKeepAlive = HttpUtil.isKeepAlive(response);
         closeClient = loop.responseHeads().prepare(response, head, connector.route(), connector.environment(),
                 generation, client.epoch(), closeClient || client.isDraining());
-        responseStatus = code;
+        tally.status(code, false);
         moveTo(RESPONDING);
         if (response instanceof LastHttpContent whole) {
             // Read whole with its head (the upstream codec's short way): it goes out as one write.
@@ -332,7 +323,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
 
     /** The backend accepted the upgrade: its 101 goes to the client and both connections become a tunnel. */
     private void startTunnel(HttpResponse response) {
-        responseStatus = HttpResponseStatus.SWITCHING_PROTOCOLS.code();
+        tally.status(HttpResponseStatus.SWITCHING_PROTOCOLS.code(), false);
         closeClient = true;
         moveTo(TUNNEL);
         tunnel = Tunnel.open(response, client, upstream, this::tunnelClosed);
@@ -394,7 +385,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
             endResponse(last);
             return;
         }
-        responseBodyBytes += content.content().readableBytes();
+        tally.responseBody(content.content().readableBytes());
         ChannelHandlerContext clientCtx = client.ctx();
         clientCtx.write(content, clientCtx.voidPromise());
     }
@@ -404,7 +395,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
      * the exchange ends, or, the request not being whole yet, drops the rest of it.
      */
     private void endResponse(LastHttpContent last) {
-        responseBodyBytes += last.content().readableBytes();
+        tally.responseBody(last.content().readableBytes());
         ChannelHandlerContext clientCtx = client.ctx();
         // A real future only when something must follow the write (closing the connection): a promise per
         // response is an allocation the common keep-alive case doesn't need.
@@ -558,8 +549,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         releaseUpstream(false);
         // Unread request body can't be skipped reliably without reading it: close instead.
         closeClient |= !head.keepAlive() || client.isDraining() || (head.hasBody() && !requestComplete);
-        responseStatus = status.code();
-        answeredByProxy = true;
+        tally.status(status.code(), true);
         ChannelHandlerContext clientCtx = client.ctx();
         responseEnd = clientCtx.writeAndFlush(ErrorResponses.of(clientCtx.alloc(), status, message, closeClient));
         end();
@@ -572,7 +562,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         }
         closeClient = true;
         responseEnd = null;
-        responseStatus = 0;
+        tally.cutShort();
         releaseUpstream(false);
         end();
     }
@@ -626,8 +616,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         releaseUpstream(reusable);
         loop.unregister(this, colour());
         services().counters().exchangeEnded(colour());
-        services().recordEnd(colour(), responseEnd != null || tunnel != null ? responseStatus : 0, answeredByProxy,
-                startNanos, requestBodyBytes, responseBodyBytes);
+        tally.record(services(), colour(), responseEnd != null || tunnel != null);
     }
 
     /** Asks the exchange to close the client connection after its response (the proxy is shutting down). */

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An {@link Exchange} serving one request after another, as a client side's spare does: one that ended clean starts
- * again as a new exchange would, with nothing of the last request left in it or in its connector, backend choice
- * and head; one that did not end clean refuses to start again.
+ * again as a new exchange would, with nothing of the last request left in it or in its connector, backend choice,
+ * head and tally; one that did not end clean refuses to start again.
  */
 class ExchangeReuseTest {
 
@@ -117,7 +117,8 @@ class ExchangeReuseTest {
         assertThat(restarted).hasSize(asNew.size()).isEqualTo(asNew);
         // The reflection reached every object that belongs to the request under way.
         assertThat(restarted.keySet()).contains("connector.choice.attempts", "connector.retried", "head.keepAlive",
-                "connector.replayed", "connector.refusals", "interims", "requestBodyBytes");
+                "connector.replayed", "connector.refusals", "interims", "tally.requestBodyBytes",
+                "tally.answeredByProxy");
     }
 
     @Test
@@ -142,7 +143,7 @@ class ExchangeReuseTest {
 
     /**
      * The per-request fields of {@code exchange} and of the objects it keeps from one request to the next (its
-     * connector, backend choice and head): primitives, enums and strings by value, other references by whether they
+     * connector, backend choice, head and tally): primitives, enums and strings by value, other references by whether they
      * are set. The connection-wide fields (final references) and those {@link #LEFT_OUT} are left out.
      */
     private static Map<String, Object> fieldsOf(Exchange exchange) throws ReflectiveOperationException {
@@ -165,7 +166,7 @@ class ExchangeReuseTest {
                 Object value = field.get(object);
                 Class<?> kind = field.getType();
                 if (value instanceof UpstreamConnector || value instanceof BackendChoice
-                        || value instanceof RequestHead) {
+                        || value instanceof RequestHead || value instanceof ExchangeTally) {
                     soil(value, seen);
                 } else if (Modifier.isFinal(field.getModifiers())) {
                     continue;
@@ -198,7 +199,7 @@ class ExchangeReuseTest {
                 Object value = field.get(object);
                 String name = prefix + field.getName();
                 if (value instanceof UpstreamConnector || value instanceof BackendChoice
-                        || value instanceof RequestHead) {
+                        || value instanceof RequestHead || value instanceof ExchangeTally) {
                     collect(name + ".", value, into, seen);
                 } else if (Modifier.isFinal(modifiers) && !field.getType().isPrimitive()) {
                     continue;

@@ -1,0 +1,57 @@
+package dev.bluegreen.proxy.internal.exchange;
+
+import dev.bluegreen.core.Colour;
+
+/**
+ * What the metrics record of an exchange's request: when it began, its final status, whether the proxy answered it
+ * rather than a backend, and the body bytes each way. Kept with its exchange and begun again for each request.
+ */
+final class ExchangeTally {
+
+    private long startNanos;
+    private int status;
+    private boolean answeredByProxy;
+    private long requestBodyBytes;
+    private long responseBodyBytes;
+
+    /** Begins the tally of a new request, whose head arrived at {@code nowNanos}: everything else back to zero. */
+    void begin(long nowNanos) {
+        startNanos = nowNanos;
+        status = 0;
+        answeredByProxy = false;
+        requestBodyBytes = 0;
+        responseBodyBytes = 0;
+    }
+
+    long startNanos() {
+        return startNanos;
+    }
+
+    void requestBody(int bytes) {
+        requestBodyBytes += bytes;
+    }
+
+    void responseBody(int bytes) {
+        responseBodyBytes += bytes;
+    }
+
+    /** The response's status: a backend's, or the proxy's own if {@code byProxy}. */
+    void status(int code, boolean byProxy) {
+        status = code;
+        answeredByProxy = byProxy;
+    }
+
+    /** The response was cut short: no status is recorded for it. */
+    void cutShort() {
+        status = 0;
+    }
+
+    /**
+     * Counts and records the request against {@code colour}; with no status unless it was {@code answered} (a
+     * response end written, or a tunnel opened).
+     */
+    void record(ExchangeServices services, Colour colour, boolean answered) {
+        services.recordEnd(colour, answered ? status : 0, answeredByProxy, startNanos, requestBodyBytes,
+                responseBodyBytes);
+    }
+}
