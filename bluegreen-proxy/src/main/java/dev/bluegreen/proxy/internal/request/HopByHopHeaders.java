@@ -30,9 +30,6 @@ public final class HopByHopHeaders {
             HttpHeaderNames.TRANSFER_ENCODING,
             HttpHeaderNames.UPGRADE);
 
-    /** Bit {@code n} set for each length {@code n} of a name in {@link #ALWAYS} (all shorter than 64). */
-    private static final long ALWAYS_LENGTHS = lengthsOf(ALWAYS);
-
     /** The connection options nearly every {@code Connection} field holds, as field names to remove. */
     private static final List<AsciiString> USUAL_OPTIONS = List.of(
             HttpHeaderValues.CLOSE, HttpHeaderValues.KEEP_ALIVE, HttpHeaderValues.UPGRADE);
@@ -75,36 +72,14 @@ public final class HopByHopHeaders {
             }
         }
         String proxyAuthorization = keepProxyAuthorization ? headers.get(HttpHeaderNames.PROXY_AUTHORIZATION) : null;
-        // A scan of the fields per name removed, but only for the names as long as one of the message's: most
-        // messages have no field of the length of most of them (a response's Connection leaves two scans of nine).
-        long present = headers instanceof ArrayHttpHeaders fields ? nameLengths(fields) & ALWAYS_LENGTHS : -1L;
+        // The decoders' maps (ArrayHttpHeaders) scan their fields only for a name as long as one of theirs: most
+        // messages have no field of the length of most of these (a response's Connection leaves two scans of nine).
         for (int i = 0; i < ALWAYS.size(); i++) {
-            AsciiString name = ALWAYS.get(i);
-            if ((present & 1L << name.length()) != 0) {
-                headers.remove(name);
-            }
+            headers.remove(ALWAYS.get(i));
         }
         if (proxyAuthorization != null) {
             headers.set(HttpHeaderNames.PROXY_AUTHORIZATION, proxyAuthorization);
         }
-    }
-
-    /** Bit {@code n} set for each length {@code n} below 64 of a field name in {@code fields}. */
-    private static long nameLengths(ArrayHttpHeaders fields) {
-        long lengths = 0;
-        for (int i = 0; i < fields.size(); i++) {
-            int length = fields.nameAt(i).length();
-            lengths |= length < 64 ? 1L << length : 0;
-        }
-        return lengths;
-    }
-
-    private static long lengthsOf(List<AsciiString> names) {
-        long lengths = 0;
-        for (AsciiString name : names) {
-            lengths |= 1L << name.length();
-        }
-        return lengths;
     }
 
     private static void removeNamedBy(HttpHeaders headers, String connection) {
