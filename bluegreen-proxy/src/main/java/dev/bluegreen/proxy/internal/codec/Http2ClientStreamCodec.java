@@ -59,6 +59,16 @@ public final class Http2ClientStreamCodec extends Http2StreamFrameToHttpObjectCo
         super(true);
     }
 
+    /**
+     * True, as the class's {@code @Sharable} says. Said here because Netty's message decoder asks at every read
+     * complete of every stream, and the inherited answer is a lookup of the annotation in a per-thread
+     * {@code WeakHashMap} (≈ 0.5 % of the proxy's CPU samples on h2c).
+     */
+    @Override
+    public boolean isSharable() {
+        return true;
+    }
+
     @Override
     protected void encode(ChannelHandlerContext ctx, HttpObject msg, List<Object> out) throws Exception {
         if (msg instanceof HttpResponse response && response.status().codeClass() != HttpStatusClass.INFORMATIONAL

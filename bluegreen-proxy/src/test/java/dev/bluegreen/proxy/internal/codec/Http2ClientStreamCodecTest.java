@@ -3,6 +3,7 @@ package dev.bluegreen.proxy.internal.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.EncoderException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -99,6 +100,20 @@ class Http2ClientStreamCodecTest {
             response.headers().add(name, VALUES[random.nextInt(VALUES.length)]);
         }
         return response;
+    }
+
+    @Test
+    void isSharable_asItsAnnotationSays_andOneCodecServesTwoStreams() {
+        Http2ClientStreamCodec codec = new Http2ClientStreamCodec();
+
+        assertThat(codec.isSharable())
+                .isEqualTo(Http2ClientStreamCodec.class.isAnnotationPresent(ChannelHandler.Sharable.class))
+                .isTrue();
+        EmbeddedChannel first = new EmbeddedChannel(codec);
+        EmbeddedChannel second = new EmbeddedChannel(codec);
+        assertThat(second.pipeline().get(Http2ClientStreamCodec.class)).isSameAs(codec);
+        first.finishAndReleaseAll();
+        second.finishAndReleaseAll();
     }
 
     @Test
