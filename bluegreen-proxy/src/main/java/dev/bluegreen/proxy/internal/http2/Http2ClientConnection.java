@@ -87,7 +87,6 @@ public final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** A stream opened on this connection (its child channel is being initialised). */
     /** Who the client is, for the forwarding headers of every stream's request: made on the first stream. */
     public ClientAddress clientAddress() {
         if (clientAddress == null) {
@@ -96,6 +95,7 @@ public final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
         return clientAddress;
     }
 
+    /** A stream opened on this connection (its child channel is being initialised). */
     public void streamOpened(Channel stream) {
         openStreams++;
         stream.closeFuture().addListener(closed -> streamClosed());
