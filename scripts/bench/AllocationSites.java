@@ -2,6 +2,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedStackTrace;
@@ -25,8 +26,12 @@ import jdk.jfr.consumer.RecordingFile;
  */
 public final class AllocationSites {
 
-    /** One per request the proxy's client-side decoder reads. */
-    private static final String REQUEST = "io.netty.handler.codec.http.DefaultHttpRequest";
+    /**
+     * One per request the proxy's client-side decoders read: Netty's request head (HTTP/1.1, and an HTTP/2 stream
+     * whose head does not end it), or the HTTP/2 decoder's head of a stream that its HEADERS frame ends.
+     */
+    private static final Set<String> REQUESTS = Set.of("io.netty.handler.codec.http.DefaultHttpRequest",
+            "dev.bluegreen.proxy.internal.http2.Http2RequestDecoder$HeadEndingStream");
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
@@ -47,7 +52,7 @@ public final class AllocationSites {
                 }
                 long size = event.getLong("allocationSize");
                 String type = event.getClass("objectClass").getName();
-                if (type.equals(REQUEST)) {
+                if (REQUESTS.contains(type)) {
                     requests++;
                 }
                 add(byClass, type, size);
@@ -55,7 +60,7 @@ public final class AllocationSites {
             }
         }
         if (requests == 0) {
-            System.err.println("no " + REQUEST + " allocated: was the recording made with -XX:-UseTLAB?");
+            System.err.println("no request head " + REQUESTS + " allocated: was the recording made with -XX:-UseTLAB?");
             System.exit(1);
         }
         long total = byClass.values().stream().mapToLong(counts -> counts[0]).sum();
