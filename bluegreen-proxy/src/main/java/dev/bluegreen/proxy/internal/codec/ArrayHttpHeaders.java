@@ -69,7 +69,7 @@ public final class ArrayHttpHeaders extends HttpHeaders {
     /** The number of fields (half the slots in use). */
     private int size;
     /**
-     * Bit {@code n} set once a field whose name has {@code n} characters was added (bit 63: 63 or more): most lookups
+     * Bit {@code n} set once a field whose name has {@code n} characters (modulo 64) was added: most lookups
      * are for a name the message does not have (the framing and hop-by-hop fields, the forwarding fields before the
      * proxy sets them), and the length of none of its names answers those without a scan. Not cleared when fields go:
      * a set bit only means "scan". 8 bytes more per map than scanning every time, for a dozen scans per request less.
@@ -462,9 +462,12 @@ public final class ArrayHttpHeaders extends HttpHeaders {
         nameLengths |= lengthBit(name.length());
     }
 
-    /** The bit of {@link #nameLengths} for names of {@code length} characters. */
+    /**
+     * The bit of {@link #nameLengths} for names of {@code length} characters: bit {@code length % 64}, as Java shifts
+     * a long (lengths 64 apart share a bit, which only makes a scan happen that was not needed).
+     */
     private static long lengthBit(int length) {
-        return 1L << Math.min(length, 63);
+        return 1L << length;
     }
 
     private void removeAll(CharSequence name) {
