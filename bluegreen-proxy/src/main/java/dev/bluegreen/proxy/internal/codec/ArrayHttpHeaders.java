@@ -27,9 +27,9 @@ import java.util.function.Function;
  * <p>Netty's {@code DefaultHttpHeaders} hashes its fields into a sixteen-slot table and keeps every field in an entry
  * of five references (≈ 180 bytes per map before the first field, 40 per field). A message has a dozen fields at most
  * in the common case, and the proxy asks for a handful of names per message, so a linear scan over an array is as
- * fast and a fraction of the garbage: each field is two slots of one array, its name and its value, with no object
- * of its own (≈ 105 bytes per map with room for eight fields, ≈ 25 for a trailer section, which takes no array until
- * its first field). An entry is made only when the fields are iterated as entries; the proxy's own hot paths read
+ * fast and a fraction of the garbage (and most lookups need no scan: see {@link #nameLengths}): each field is two
+ * slots of one array, its name and its value, with no object of its own (≈ 112 bytes per map with room for eight
+ * fields, 32 for a trailer section, which takes no array until its first field). An entry is made only when the fields are iterated as entries; the proxy's own hot paths read
  * them by index instead ({@link #nameAt(int)}, {@link #valueAt(int)}; {@link HeaderLines} writes them so). The
  * behaviour is {@code DefaultHttpHeaders}' (names compared ignoring case, values in insertion order, {@code set}
  * replacing every field of the name and appending the new one last) and so are the checks: names and values are
