@@ -1,6 +1,5 @@
 package dev.bluegreen.proxy.internal.codec;
 
-import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeadersFactory;
@@ -8,9 +7,7 @@ import io.netty.util.AsciiString;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Calendar;
 import java.util.Collections;
-import java.util.Date;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,7 +15,6 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * The header fields of one HTTP/1.1 message, in the order they came, in one array: what the decoders build for every
@@ -161,7 +157,7 @@ public final class ArrayHttpHeaders extends HttpHeaders {
 
     @Override
     public Integer getInt(CharSequence name) {
-        return parsed(name, Integer::valueOf);
+        return FieldValues.parsed(get(name), Integer::valueOf);
     }
 
     @Override
@@ -172,7 +168,7 @@ public final class ArrayHttpHeaders extends HttpHeaders {
 
     @Override
     public Short getShort(CharSequence name) {
-        return parsed(name, Short::valueOf);
+        return FieldValues.parsed(get(name), Short::valueOf);
     }
 
     @Override
@@ -183,10 +179,7 @@ public final class ArrayHttpHeaders extends HttpHeaders {
 
     @Override
     public Long getTimeMillis(CharSequence name) {
-        return parsed(name, value -> {
-            Date date = DateFormatter.parseHttpDate(value);
-            return date == null ? null : date.getTime();
-        });
+        return FieldValues.parsed(get(name), FieldValues::timeMillis);
     }
 
     @Override
@@ -297,19 +290,6 @@ public final class ArrayHttpHeaders extends HttpHeaders {
             names.add(name(i).toString());
         }
         return names;
-    }
-
-    /** The first value of {@code name} read by {@code parser}, or {@code null} if absent or not what it reads. */
-    private <T> T parsed(CharSequence name, Function<String, T> parser) {
-        String value = get(name);
-        if (value == null) {
-            return null;
-        }
-        try {
-            return parser.apply(value);
-        } catch (NumberFormatException notANumber) {
-            return null;
-        }
     }
 
     // --- writing ---
@@ -496,17 +476,7 @@ public final class ArrayHttpHeaders extends HttpHeaders {
 
     /** {@code value} as text, checked as {@code DefaultHttpHeaders} checks it (and with its message on failure). */
     private CharSequence checkedValue(CharSequence name, Object value) {
-        Objects.requireNonNull(value, "value");
-        CharSequence text;
-        if (value instanceof CharSequence sequence) {
-            text = sequence;
-        } else if (value instanceof Date date) {
-            text = DateFormatter.format(date);
-        } else if (value instanceof Calendar calendar) {
-            text = DateFormatter.format(calendar.getTime());
-        } else {
-            text = value.toString();
-        }
+        CharSequence text = FieldValues.text(Objects.requireNonNull(value, "value"));
         try {
             checks.getValueValidator().validate(text);
         } catch (IllegalArgumentException invalid) {
