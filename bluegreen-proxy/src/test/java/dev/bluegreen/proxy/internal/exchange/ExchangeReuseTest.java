@@ -143,8 +143,8 @@ class ExchangeReuseTest {
 
     /**
      * The per-request fields of {@code exchange} and of the objects it keeps from one request to the next (its
-     * connector, backend choice, head and tally): primitives, enums and strings by value, other references by whether they
-     * are set. The connection-wide fields (final references) and those {@link #LEFT_OUT} are left out.
+     * connector, backend choice, head and tally): primitives, enums and strings by value, other references by whether
+     * they are set. The connection-wide fields (final references) and those {@link #LEFT_OUT} are left out.
      */
     private static Map<String, Object> fieldsOf(Exchange exchange) throws ReflectiveOperationException {
         Map<String, Object> fields = new LinkedHashMap<>();
