@@ -70,8 +70,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Beyond "the live colour", each opt-in: a gradual shift ({@code admin.shift(GREEN, 10)}) sends a share of new
  * requests to the idle colour; {@link BlueGreenProxyBuilder#preview preview} traffic goes to the idle colour; {@link
- * BlueGreenProxyBuilder#stickySessions sticky sessions} keep each client on the colour it started on; the {@link BlueGreenProxyBuilder#safetyNet
- * safety net} sends a request the new colour can't take, right after a switch, to the old one.
+ * BlueGreenProxyBuilder#stickySessions sticky sessions} keep each client on the colour it started on; the
+ * {@link BlueGreenProxyBuilder#safetyNet safety net} sends a request the new colour can't take, right after a switch,
+ * to the old one.
  *
  * <p>Thread-safe. {@link #start()} and {@link #stop()} return futures and never block the caller; a proxy starts
  * at most once.
@@ -242,8 +243,8 @@ public final class BlueGreenProxy {
     }
 
     /**
-     * The address of the preview listener ({@link BlueGreenProxyBuilder#previewListen}), whose requests all go to the idle
-     * colour; with port 0 in the builder, this tells the port that was picked. Empty if there is none or the proxy
+     * The address of the preview listener ({@link BlueGreenProxyBuilder#previewListen}), whose requests all go to the
+     * idle colour; with port 0 in the builder, this tells the port that was picked. Empty if there is none or the proxy
      * is not running (it stops listening there as soon as {@link #stop()} is called).
      */
     public Optional<InetSocketAddress> previewAddress() {
@@ -477,8 +478,8 @@ public final class BlueGreenProxy {
      *
      * @return the plan's outcome; cancelling it stops the plan where it is (the shift stays; {@code rollback()} or
      *         {@code promote()} from there)
-     * @throws IllegalStateException if the proxy was built without {@link BlueGreenProxyBuilder#autoRollback(AutoRollback)}, is
-     *         not running, or a plan is under way
+     * @throws IllegalStateException if the proxy was built without
+     *         {@link BlueGreenProxyBuilder#autoRollback(AutoRollback)}, is not running, or a plan is under way
      */
     public CompletableFuture<ShiftOutcome> startShift(ShiftPlan plan) {
         requireNonNull(plan, "plan");

@@ -19,8 +19,8 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Builds a {@link BlueGreenProxy}: {@code BlueGreenProxy.builder(admin).listen("0.0.0.0", 8080).build()}. Each option is validated when set; unset options keep the defaults below.
- * Not thread-safe; build once.
+ * Builds a {@link BlueGreenProxy}: {@code BlueGreenProxy.builder(admin).listen("0.0.0.0", 8080).build()}. Each option
+ * is validated when set; unset options keep the defaults below. Not thread-safe; build once.
  */
 public final class BlueGreenProxyBuilder {
 
@@ -216,8 +216,8 @@ public final class BlueGreenProxyBuilder {
 
     /**
      * Keeps each client on the colour it started on, across a switch (until it has been idle for the TTL, the
-     * {@link #drainTimeout drain deadline} passes or the old colour's drain has ended) and during a gradual shift (each new session, not each
-     * request, draws the shift's share). Default: off, each request is routed on its own.
+     * {@link #drainTimeout drain deadline} passes or the old colour's drain has ended) and during a gradual shift (each
+     * new session, not each request, draws the shift's share). Default: off, each request is routed on its own.
      *
      * @param sessions how sessions are named and remembered, or {@code null} for none
      */

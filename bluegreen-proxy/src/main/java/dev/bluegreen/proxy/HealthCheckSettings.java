@@ -11,12 +11,12 @@ import java.time.Duration;
  * {@linkplain BackendProtocols backend protocol}: HTTP/1.1, or one stream of a new HTTP/2 connection.
  *
  * <p>A <em>gRPC check</em> ({@link #grpc()}) calls the standard {@code grpc.health.v1.Health/Check} instead, over
- * HTTP/2: it passes when the call ends with {@code grpc-status 0} and the answer is {@code SERVING}; {@code NOT_SERVING},
- * {@code UNKNOWN}, any other gRPC status (a server without the health service answers {@code UNIMPLEMENTED}) and no
- * answer in time fail. It needs the pools to speak {@link BackendProtocol#H2C h2c} or {@link BackendProtocol#H2 h2}. A backend becomes healthy after {@code rise} passes
- * in a row and unhealthy after {@code fall} failures in a row. A backend not checked yet is healthy at its first
- * pass, and unhealthy only after {@code fall} failures (it takes traffic meanwhile), so one slow first check
- * doesn't take a pool out.
+ * HTTP/2: it passes when the call ends with {@code grpc-status 0} and the answer is {@code SERVING};
+ * {@code NOT_SERVING}, {@code UNKNOWN}, any other gRPC status (a server without the health service answers
+ * {@code UNIMPLEMENTED}) and no answer in time fail. It needs the pools to speak {@link BackendProtocol#H2C h2c} or
+ * {@link BackendProtocol#H2 h2}. A backend becomes healthy after {@code rise} passes in a row and unhealthy after
+ * {@code fall} failures in a row. A backend not checked yet is healthy at its first pass, and unhealthy only after
+ * {@code fall} failures (it takes traffic meanwhile), so one slow first check doesn't take a pool out.
  *
  * <pre>{@code
  * HealthCheckSettings checks = HealthCheckSettings.defaults().withPath("/ready").withInterval(Duration.ofSeconds(5));

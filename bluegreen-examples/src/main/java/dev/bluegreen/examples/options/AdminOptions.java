@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The admin endpoint beside the proxy, with the proxy's meters at {@code /metrics}: {@code --admin},
- * {@code --admin-token}, {@code --admin-allowed-hosts}, {@code --admin-allowed-origins}. Unlike the other groups it builds a server of its own, once the proxy is built.
+ * {@code --admin-token}, {@code --admin-allowed-hosts}, {@code --admin-allowed-origins}. Unlike the other groups it
+ * builds a server of its own, once the proxy is built.
  */
 public final class AdminOptions {
 

@@ -10,8 +10,8 @@ import java.util.Properties;
 
 /**
  * The Netty bluegreen needs, checked against the Netty on the classpath. Spring Boot's dependency management picks
- * its own Netty version for the whole application (Boot 4.0.7: 4.2.15.Final, whose HTTP/1.1 decoder is laxer), which may be older than the one
- * bluegreen was built and tested with; that fails here, at startup, rather than later with a
+ * its own Netty version for the whole application (Boot 4.0.7: 4.2.15.Final, whose HTTP/1.1 decoder is laxer), which
+ * may be older than the one bluegreen was built and tested with; that fails here, at startup, rather than later with a
  * {@link NoSuchMethodError} in the middle of a request. Stateless.
  */
 final class NettyRequirement {

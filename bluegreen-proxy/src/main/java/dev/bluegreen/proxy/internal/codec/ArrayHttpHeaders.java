@@ -25,10 +25,11 @@ import java.util.Set;
  * in the common case, and the proxy asks for a handful of names per message, so a linear scan over an array is as
  * fast and a fraction of the garbage (and most lookups need no scan: see {@link #nameLengths}): each field is two
  * slots of one array, its name and its value, with no object of its own (≈ 112 bytes per map with room for eight
- * fields, 32 for a trailer section, which takes no array until its first field). An entry is made only when the fields are iterated as entries; the proxy's own hot paths read
- * them by index instead ({@link #nameAt(int)}, {@link #valueAt(int)}; {@link HeaderLines} writes them so). The
- * behaviour is {@code DefaultHttpHeaders}' (names compared ignoring case, values in insertion order, {@code set}
- * replacing every field of the name and appending the new one last) and so are the checks: names and values are
+ * fields, 32 for a trailer section, which takes no array until its first field). An entry is made only when the
+ * fields are iterated as entries; the proxy's own hot paths read them by index instead ({@link #nameAt(int)},
+ * {@link #valueAt(int)}; {@link HeaderLines} writes them so). The behaviour is {@code DefaultHttpHeaders}' (names
+ * compared ignoring case, values in insertion order, {@code set} replacing every field of the name and appending the
+ * new one last) and so are the checks: names and values are
  * validated by the validators of Netty's own header or trailer factory, so the decoders refuse exactly what they
  * refused before ({@link PlainHeads} adds fields its stricter rules have passed without checking them again).
  * {@code ArrayHttpHeadersTest} runs both implementations side by side on random operations. Two differences, on

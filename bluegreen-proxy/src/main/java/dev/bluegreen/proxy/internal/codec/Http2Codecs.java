@@ -26,7 +26,8 @@ public final class Http2Codecs {
     /** DATA frames without data in a row before the connection is closed (CVE-2019-9518). */
     static final int MAX_CONSECUTIVE_EMPTY_DATA_FRAMES = 2;
     /**
-     * The largest response header list a backend may send, as on the HTTP/1.1 hop ({@link Http1Codecs#MAX_HEADER_SIZE}).
+     * The largest response header list a backend may send, as on the HTTP/1.1 hop
+     * ({@link Http1Codecs#MAX_HEADER_SIZE}).
      */
     static final int UPSTREAM_MAX_HEADER_LIST_SIZE = Http1Codecs.MAX_HEADER_SIZE;
     /**

@@ -162,8 +162,8 @@ final class UpstreamConnector implements AcquireCallback {
     /**
      * Whether a request whose connection failed before any of the response came may be sent again, and where; the
      * caller has made sure it is safe to (RFC 9110 §9.2.2: idempotent, no body, nothing of the response relayed). A
-     * request the backend declined unprocessed ({@code refused}: an HTTP/2 stream left out of a GOAWAY) goes to the same
-     * backend on a new connection, up to {@value #MAX_REFUSALS} times: the backend is closing a connection, not
+     * request the backend declined unprocessed ({@code refused}: an HTTP/2 stream left out of a GOAWAY) goes to the
+     * same backend on a new connection, up to {@value #MAX_REFUSALS} times: the backend is closing a connection, not
      * failing. One that came on a reused connection, which may have gone stale without that saying anything about the
      * backend, goes once more to the same backend on a new connection. Else, when {@code elsewhere}, it may go to
      * another backend of the pool ({@link #mayRetryElsewhere}). {@link #connectAgain} then connects.

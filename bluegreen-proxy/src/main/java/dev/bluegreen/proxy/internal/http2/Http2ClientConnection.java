@@ -20,8 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What an HTTP/1.1 client connection's {@link dev.bluegreen.proxy.internal.http1.Http1ClientConnection} does for the connection as a whole, for an
- * HTTP/2 connection, whose requests each have a stream (and a handler) of their own:
+ * What an HTTP/1.1 client connection's {@link dev.bluegreen.proxy.internal.http1.Http1ClientConnection} does for the
+ * connection as a whole, for an HTTP/2 connection, whose requests each have a stream (and a handler) of their own:
  *
  * <pre>
  * client channel:  [SslHandler →] Http2FrameCodec → Http2MultiplexHandler → Http2ClientConnection

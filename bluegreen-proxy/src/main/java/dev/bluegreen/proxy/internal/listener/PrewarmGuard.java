@@ -19,8 +19,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The switch guard {@value #NAME}: before traffic moves to a pool, each event loop opens connections to each backend
  * of that pool (HTTP/1.1 or HTTP/2, as the pool speaks) and parks them in its upstream pools, so the first requests
- * after the switch don't pay for connection set-up. It never refuses: a backend that can't be reached is the healthy-target guard's business. It answers once
- * every connect has ended, or after the connect timeout plus a second, whichever comes first.
+ * after the switch don't pay for connection set-up. It never refuses: a backend that can't be reached is the
+ * healthy-target guard's business. It answers once every connect has ended, or after the connect timeout plus a second,
+ * whichever comes first.
  */
 public final class PrewarmGuard implements SwitchGuard {
 

@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * loop, so nothing here is locked. Idle connections are reused most-recently-used first (the warmest, least likely to
  * have been closed by the backend's own idle timer).
  *
- * <p>A connection goes back to the pool only if its owner ({@link PoolOwner}) still keeps connections of this colour and
- * backend; otherwise it is closed as soon as its exchange ends. That is how a colour that stopped being live drains.
+ * <p>A connection goes back to the pool only if its owner ({@link PoolOwner}) still keeps connections of this colour
+ * and backend; otherwise it is closed as soon as its exchange ends. That is how a colour that stopped being live
+ * drains.
  */
 final class BackendPool {
 

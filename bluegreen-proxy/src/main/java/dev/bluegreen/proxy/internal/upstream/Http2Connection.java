@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>It is ready once the backend's first SETTINGS arrive; its room is the backend's
- *       {@code SETTINGS_MAX_CONCURRENT_STREAMS} (RFC 9113 §6.5.2), at most the pool's own cap, less its open streams.</li>
+ *       {@code SETTINGS_MAX_CONCURRENT_STREAMS} (RFC 9113 §6.5.2), at most the pool's own cap, less its open
+ *       streams.</li>
  *   <li>A GOAWAY from the backend (RFC 9113 §6.8) takes it out of the pool's choice at once: the streams the backend
  *       lets finish go on, new requests go to another connection, and it closes when its last stream has.</li>
  * </ul>
