@@ -2,6 +2,7 @@ package dev.bluegreen.core;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.bluegreen.core.internal.Texts;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -211,7 +212,8 @@ abstract class BlueGreenOptions {
     public BlueGreen.Builder guardTimeout(Duration timeout) {
         requireNonNull(timeout, "timeout");
         if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofHours(1)) > 0) {
-            throw new IllegalArgumentException("guardTimeout: " + timeout + " (expected: more than 0, at most 1 h)");
+            throw new IllegalArgumentException("guardTimeout: " + Texts.duration(timeout)
+                    + " (expected: more than 0, at most 1 h)");
         }
         checkUnset(this.guardTimeout, "guardTimeout");
         this.guardTimeout = timeout;

@@ -6,6 +6,7 @@ import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.ChangeRefusedException;
 import dev.bluegreen.core.Colour;
+import dev.bluegreen.core.internal.Texts;
 import dev.bluegreen.drill.internal.DrillLog;
 import dev.bluegreen.drill.internal.DrillSettings;
 import dev.bluegreen.drill.internal.LoadDriver;
@@ -279,7 +280,8 @@ public final class SwitchDrill {
         public Builder duration(Duration duration) {
             requireNonNull(duration, "duration");
             if (duration.compareTo(Duration.ofMillis(100)) < 0 || duration.compareTo(Duration.ofHours(1)) > 0) {
-                throw new IllegalArgumentException("duration: " + duration + " (expected: 100 ms to 1 h)");
+                throw new IllegalArgumentException("duration: " + Texts.duration(duration)
+                        + " (expected: 100 ms to 1 h)");
             }
             this.duration = duration;
             return this;
@@ -294,7 +296,8 @@ public final class SwitchDrill {
         public Builder requestTimeout(Duration timeout) {
             requireNonNull(timeout, "timeout");
             if (timeout.compareTo(Duration.ofMillis(1)) < 0 || timeout.compareTo(Duration.ofMinutes(10)) > 0) {
-                throw new IllegalArgumentException("requestTimeout: " + timeout + " (expected: 1 ms to 10 min)");
+                throw new IllegalArgumentException("requestTimeout: " + Texts.duration(timeout)
+                        + " (expected: 1 ms to 10 min)");
             }
             this.requestTimeout = timeout;
             return this;

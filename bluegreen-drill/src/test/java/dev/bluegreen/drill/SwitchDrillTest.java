@@ -112,7 +112,7 @@ class SwitchDrillTest {
         assertThatThrownBy(() -> builder.connections(0)).hasMessage("connections: 0 (expected: 1-256)");
         assertThatThrownBy(() -> builder.switches(0)).hasMessage("switches: 0 (expected: 1-100000)");
         assertThatThrownBy(() -> builder.duration(Duration.ofMillis(5)))
-                .hasMessage("duration: PT0.005S (expected: 100 ms to 1 h)");
+                .hasMessage("duration: 5ms (expected: 100 ms to 1 h)");
         assertThatThrownBy(() -> builder.get("orders")).hasMessageContaining("path: 'orders' (expected:");
     }
 }

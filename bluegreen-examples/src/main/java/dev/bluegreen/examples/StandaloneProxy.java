@@ -3,6 +3,7 @@ package dev.bluegreen.examples;
 import static java.util.Objects.requireNonNull;
 
 import dev.bluegreen.core.BlueGreen;
+import dev.bluegreen.core.internal.Texts;
 import dev.bluegreen.proxy.AdminEndpoint;
 import dev.bluegreen.proxy.BlueGreenProxy;
 import java.net.InetSocketAddress;
@@ -77,7 +78,8 @@ public final class StandaloneProxy {
             throw new IllegalArgumentException("proxy: follows another BlueGreen (expected: the same admin)");
         }
         if (stopGracePeriod.isNegative()) {
-            throw new IllegalArgumentException("stopGracePeriod: " + stopGracePeriod + " (expected: >= 0)");
+            throw new IllegalArgumentException("stopGracePeriod: " + Texts.duration(stopGracePeriod)
+                    + " (expected: >= 0)");
         }
         return new StandaloneProxy(admin, proxy, endpoint, stopGracePeriod, afterAdmin);
     }

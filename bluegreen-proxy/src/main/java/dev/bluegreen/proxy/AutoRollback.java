@@ -2,6 +2,7 @@ package dev.bluegreen.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.bluegreen.core.internal.Texts;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -184,7 +185,7 @@ public final class AutoRollback {
         public Builder bakeWindow(Duration bakeWindow) {
             requireNonNull(bakeWindow, "bakeWindow");
             if (bakeWindow.isNegative()) {
-                throw new IllegalArgumentException("bakeWindow: " + bakeWindow + " (expected: >= 0)");
+                throw new IllegalArgumentException("bakeWindow: " + Texts.duration(bakeWindow) + " (expected: >= 0)");
             }
             this.bakeWindow = bakeWindow;
             return this;
@@ -243,7 +244,7 @@ public final class AutoRollback {
         public Builder p99VsBaseline(double factor, Duration slack) {
             requireNonNull(slack, "p99Slack");
             if (slack.isNegative()) {
-                throw new IllegalArgumentException("p99Slack: " + slack + " (expected: >= 0)");
+                throw new IllegalArgumentException("p99Slack: " + Texts.duration(slack) + " (expected: >= 0)");
             }
             this.p99Factor = factor("p99Factor", factor);
             this.p99Slack = slack;
@@ -273,14 +274,14 @@ public final class AutoRollback {
          */
         public AutoRollback build() {
             if (evaluationInterval.compareTo(window) > 0) {
-                throw new IllegalArgumentException("evaluationInterval: " + evaluationInterval
-                        + " (expected: at most the window, " + window + ")");
+                throw new IllegalArgumentException("evaluationInterval: " + Texts.duration(evaluationInterval)
+                        + " (expected: at most the window, " + Texts.duration(window) + ")");
             }
             // The watch keeps one sample per interval over the window.
             if (window.dividedBy(evaluationInterval) > MAX_SAMPLES_PER_WINDOW) {
-                throw new IllegalArgumentException("evaluationInterval: " + evaluationInterval + " (expected: at least "
-                        + "the window / " + MAX_SAMPLES_PER_WINDOW + ", " + window.dividedBy(MAX_SAMPLES_PER_WINDOW)
-                        + ")");
+                throw new IllegalArgumentException("evaluationInterval: " + Texts.duration(evaluationInterval)
+                        + " (expected: at least the window / " + MAX_SAMPLES_PER_WINDOW + ", "
+                        + Texts.duration(window.dividedBy(MAX_SAMPLES_PER_WINDOW)) + ")");
             }
             return new AutoRollback(this);
         }
@@ -288,7 +289,7 @@ public final class AutoRollback {
         private static Duration positive(String name, Duration value) {
             requireNonNull(value, name);
             if (value.isZero() || value.isNegative()) {
-                throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
+                throw new IllegalArgumentException(name + ": " + Texts.duration(value) + " (expected: > 0)");
             }
             return value;
         }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.bluegreen.core.BlueGreen;
+import dev.bluegreen.core.internal.Texts;
 import dev.bluegreen.proxy.internal.ProtocolConfig;
 import dev.bluegreen.proxy.internal.ProxyConfig;
 import dev.bluegreen.proxy.internal.health.HealthSettings;
@@ -241,7 +242,8 @@ public final class BlueGreenProxyBuilder {
         if (window != null) {
             positive("safetyNet", window);
             if (window.compareTo(Duration.ofHours(1)) > 0) {
-                throw new IllegalArgumentException("safetyNet: " + window + " (expected: at most 1 hour)");
+                throw new IllegalArgumentException("safetyNet: " + Texts.duration(window)
+                        + " (expected: at most 1 hour)");
             }
         }
         this.safetyNetWindow = window;
@@ -591,7 +593,7 @@ public final class BlueGreenProxyBuilder {
     private static Duration positive(String name, Duration value) {
         requireNonNull(value, name);
         if (value.isZero() || value.isNegative()) {
-            throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
+            throw new IllegalArgumentException(name + ": " + Texts.duration(value) + " (expected: > 0)");
         }
         return value;
     }

@@ -2,6 +2,7 @@ package dev.bluegreen.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.bluegreen.core.internal.Texts;
 import java.time.Duration;
 
 /**
@@ -58,7 +59,7 @@ public record HealthCheckSettings(String path, Duration interval, Duration timeo
         positive("interval", interval);
         positive("timeout", timeout);
         if (timeout.toMillis() > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("timeout: " + timeout + " (expected: at most 24 days)");
+            throw new IllegalArgumentException("timeout: " + Texts.duration(timeout) + " (expected: at most 24 days)");
         }
         range("rise", rise, 1, 100);
         range("fall", fall, 1, 100);
@@ -152,7 +153,7 @@ public record HealthCheckSettings(String path, Duration interval, Duration timeo
     private static void positive(String name, Duration value) {
         requireNonNull(value, name);
         if (value.isZero() || value.isNegative()) {
-            throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
+            throw new IllegalArgumentException(name + ": " + Texts.duration(value) + " (expected: > 0)");
         }
     }
 

@@ -2,6 +2,7 @@ package dev.bluegreen.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.bluegreen.core.internal.Texts;
 import java.time.Duration;
 
 /**
@@ -123,7 +124,8 @@ public final class Http2Options {
             throw new IllegalArgumentException("http2 maxResetStreams: " + streams + " (expected: 1-100000)");
         }
         if (window.getSeconds() < 1 || window.compareTo(Duration.ofHours(1)) > 0) {
-            throw new IllegalArgumentException("http2 reset window: " + window + " (expected: 1 s - 1 h)");
+            throw new IllegalArgumentException("http2 reset window: " + Texts.duration(window)
+                    + " (expected: 1 s - 1 h)");
         }
         return new Http2Options(enabled, cleartext, maxConcurrentStreams, maxHeaderListSize, initialWindowSize,
                 streams, window);

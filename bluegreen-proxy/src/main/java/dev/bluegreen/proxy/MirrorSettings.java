@@ -2,6 +2,7 @@ package dev.bluegreen.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.bluegreen.core.internal.Texts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -156,7 +157,8 @@ public final class MirrorSettings {
     public MirrorSettings withTimeout(Duration timeout) {
         requireNonNull(timeout, "timeout");
         if (timeout.isZero() || timeout.isNegative() || timeout.compareTo(Duration.ofMinutes(10)) > 0) {
-            throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0 and <= 10 minutes)");
+            throw new IllegalArgumentException("timeout: " + Texts.duration(timeout)
+                    + " (expected: > 0 and <= 10 minutes)");
         }
         return copy(d -> d.timeout = timeout);
     }

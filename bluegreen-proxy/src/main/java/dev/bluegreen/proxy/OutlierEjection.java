@@ -2,6 +2,7 @@ package dev.bluegreen.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.bluegreen.core.internal.Texts;
 import java.time.Duration;
 
 /**
@@ -41,11 +42,12 @@ public record OutlierEjection(int consecutiveFailures, Duration baseEjectionTime
         requireNonNull(baseEjectionTime, "baseEjectionTime");
         requireNonNull(maxEjectionTime, "maxEjectionTime");
         if (baseEjectionTime.isZero() || baseEjectionTime.isNegative()) {
-            throw new IllegalArgumentException("baseEjectionTime: " + baseEjectionTime + " (expected: > 0)");
+            throw new IllegalArgumentException("baseEjectionTime: " + Texts.duration(baseEjectionTime)
+                    + " (expected: > 0)");
         }
         if (maxEjectionTime.compareTo(baseEjectionTime) < 0) {
-            throw new IllegalArgumentException("maxEjectionTime: " + maxEjectionTime + " (expected: >= "
-                    + "baseEjectionTime " + baseEjectionTime + ")");
+            throw new IllegalArgumentException("maxEjectionTime: " + Texts.duration(maxEjectionTime)
+                    + " (expected: >= baseEjectionTime " + Texts.duration(baseEjectionTime) + ")");
         }
         if (!(maxEjectedShare > 0 && maxEjectedShare <= 1)) {
             throw new IllegalArgumentException("maxEjectedShare: " + maxEjectedShare + " (expected: > 0 and <= 1)");

@@ -2,6 +2,7 @@ package dev.bluegreen.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.bluegreen.core.internal.Texts;
 import java.time.Duration;
 
 /**
@@ -53,7 +54,8 @@ public record RequestLimits(
         positive("requestBodyTimeout", requestBodyTimeout);
         requireNonNull(lingeringCloseTime, "lingeringCloseTime");
         if (lingeringCloseTime.isNegative()) {
-            throw new IllegalArgumentException("lingeringCloseTime: " + lingeringCloseTime + " (expected: >= 0)");
+            throw new IllegalArgumentException("lingeringCloseTime: " + Texts.duration(lingeringCloseTime)
+                    + " (expected: >= 0)");
         }
         atLeast("lingeringCloseBytes", lingeringCloseBytes, 0);
     }
@@ -197,7 +199,7 @@ public record RequestLimits(
     private static void positive(String name, Duration value) {
         requireNonNull(value, name);
         if (value.isZero() || value.isNegative()) {
-            throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
+            throw new IllegalArgumentException(name + ": " + Texts.duration(value) + " (expected: > 0)");
         }
     }
 }

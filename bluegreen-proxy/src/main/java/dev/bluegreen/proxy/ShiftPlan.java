@@ -3,6 +3,7 @@ package dev.bluegreen.proxy;
 import static java.util.Objects.requireNonNull;
 
 import dev.bluegreen.core.Colour;
+import dev.bluegreen.core.internal.Texts;
 import java.time.Duration;
 
 /**
@@ -31,7 +32,7 @@ public record ShiftPlan(Colour target, int stepPercent, Duration stepInterval) {
             throw new IllegalArgumentException("stepPercent: " + stepPercent + " (expected: 1-100)");
         }
         if (stepInterval.isZero() || stepInterval.isNegative()) {
-            throw new IllegalArgumentException("stepInterval: " + stepInterval + " (expected: > 0)");
+            throw new IllegalArgumentException("stepInterval: " + Texts.duration(stepInterval) + " (expected: > 0)");
         }
     }
 

@@ -6,6 +6,7 @@ import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.GuardContext;
 import dev.bluegreen.core.GuardVerdict;
 import dev.bluegreen.core.SwitchGuard;
+import dev.bluegreen.core.internal.Texts;
 import dev.bluegreen.proxy.internal.Failures;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -105,7 +106,7 @@ public final class SmokeCheck implements SwitchGuard {
     public SmokeCheck timeout(Duration timeout) {
         requireNonNull(timeout, "timeout");
         if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("timeout: " + timeout + " (expected: more than 0)");
+            throw new IllegalArgumentException("timeout: " + Texts.duration(timeout) + " (expected: more than 0)");
         }
         return new SmokeCheck(name, path, expectedStatus, expectedBodyPart, timeout,
                 HttpClient.newBuilder().connectTimeout(timeout).build());

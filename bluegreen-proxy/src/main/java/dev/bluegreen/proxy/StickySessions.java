@@ -2,6 +2,7 @@ package dev.bluegreen.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.bluegreen.core.internal.Texts;
 import java.time.Duration;
 
 /**
@@ -103,7 +104,7 @@ public final class StickySessions {
     public StickySessions idleTtl(Duration ttl) {
         requireNonNull(ttl, "idleTtl");
         if (ttl.isZero() || ttl.isNegative()) {
-            throw new IllegalArgumentException("idleTtl: " + ttl + " (expected: > 0)");
+            throw new IllegalArgumentException("idleTtl: " + Texts.duration(ttl) + " (expected: > 0)");
         }
         return new StickySessions(source, name, ttl, maximumSize, secureCookie);
     }

@@ -2,6 +2,7 @@ package dev.bluegreen.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.bluegreen.core.internal.Texts;
 import java.time.Duration;
 
 /**
@@ -37,19 +38,22 @@ public record Timeouts(
     public Timeouts {
         positive("connectTimeout", connect);
         if (connect.toMillis() > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("connectTimeout: " + connect + " (expected: at most 24 days)");
+            throw new IllegalArgumentException("connectTimeout: " + Texts.duration(connect)
+                    + " (expected: at most 24 days)");
         }
         positive("responseTimeout", response);
         positive("idleTimeout", clientIdle);
         positive("upstreamIdleTimeout", upstreamIdle);
         requireNonNull(shutdownGracePeriod, "shutdownGracePeriod");
         if (shutdownGracePeriod.isNegative()) {
-            throw new IllegalArgumentException("shutdownGracePeriod: " + shutdownGracePeriod + " (expected: >= 0)");
+            throw new IllegalArgumentException("shutdownGracePeriod: " + Texts.duration(shutdownGracePeriod)
+                    + " (expected: >= 0)");
         }
         positive("drainTimeout", drain);
         requireNonNull(rollbackWindow, "rollbackWindow");
         if (rollbackWindow.isNegative()) {
-            throw new IllegalArgumentException("rollbackWindow: " + rollbackWindow + " (expected: >= 0)");
+            throw new IllegalArgumentException("rollbackWindow: " + Texts.duration(rollbackWindow)
+                    + " (expected: >= 0)");
         }
     }
 
@@ -106,7 +110,7 @@ public record Timeouts(
     private static void positive(String name, Duration value) {
         requireNonNull(value, name);
         if (value.isZero() || value.isNegative()) {
-            throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
+            throw new IllegalArgumentException(name + ": " + Texts.duration(value) + " (expected: > 0)");
         }
     }
 }

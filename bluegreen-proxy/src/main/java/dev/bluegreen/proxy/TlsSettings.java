@@ -2,6 +2,7 @@ package dev.bluegreen.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.bluegreen.core.internal.Texts;
 import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
@@ -167,7 +168,7 @@ public final class TlsSettings {
     public TlsSettings withHandshakeTimeout(Duration timeout) {
         requireNonNull(timeout, "handshakeTimeout");
         if (timeout.isZero() || timeout.isNegative()) {
-            throw new IllegalArgumentException("tls handshakeTimeout: " + timeout + " (expected: > 0)");
+            throw new IllegalArgumentException("tls handshakeTimeout: " + Texts.duration(timeout) + " (expected: > 0)");
         }
         return new TlsSettings(keys, description, protocols, ciphers, timeout);
     }

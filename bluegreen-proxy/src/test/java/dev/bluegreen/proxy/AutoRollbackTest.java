@@ -208,15 +208,15 @@ class AutoRollbackTest {
         assertThatThrownBy(() -> AutoRollback.builder().minRequests(0))
                 .hasMessage("minRequests: 0 (expected: >= 1)");
         assertThatThrownBy(() -> AutoRollback.builder().bakeWindow(Duration.ofSeconds(-1)))
-                .hasMessage("bakeWindow: PT-1S (expected: >= 0)");
+                .hasMessage("bakeWindow: -1s (expected: >= 0)");
         assertThatThrownBy(() -> AutoRollback.builder().errorRateVsBaseline(0.5, 0.01))
                 .hasMessage("errorRateFactor: 0.5 (expected: a finite number >= 1)");
         assertThatThrownBy(() -> AutoRollback.builder().window(Duration.ofSeconds(1))
                 .evaluationInterval(Duration.ofSeconds(2)).build())
-                .hasMessage("evaluationInterval: PT2S (expected: at most the window, PT1S)");
+                .hasMessage("evaluationInterval: 2s (expected: at most the window, 1s)");
         assertThatThrownBy(() -> AutoRollback.builder().window(Duration.ofHours(1))
                 .evaluationInterval(Duration.ofMillis(100)).build())
-                .hasMessage("evaluationInterval: PT0.1S (expected: at least the window / 10000, PT0.36S)");
+                .hasMessage("evaluationInterval: 100ms (expected: at least the window / 10000, 360ms)");
         assertThatThrownBy(() -> ShiftPlan.linear(Colour.GREEN, 0, Duration.ofSeconds(1)))
                 .hasMessage("stepPercent: 0 (expected: 1-100)");
         AutoRollback defaults = AutoRollback.defaults();

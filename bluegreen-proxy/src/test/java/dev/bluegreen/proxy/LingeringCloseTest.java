@@ -116,7 +116,7 @@ class LingeringCloseTest {
             BlueGreenProxyBuilder builder = BlueGreenProxy.builder(admin);
             assertThatThrownBy(() -> builder.lingeringCloseTime(Duration.ofSeconds(-1)))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("lingeringCloseTime: PT-1S (expected: >= 0)");
+                    .hasMessage("lingeringCloseTime: -1s (expected: >= 0)");
             assertThatThrownBy(() -> builder.lingeringCloseBytes(-1))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("lingeringCloseBytes: -1 (expected: >= 0)");

@@ -57,7 +57,8 @@ class MirrorSettingsTest {
                 "methods: 'GET POST' (expected: a token, e.g. GET)");
         assertThatThrownBy(() -> settings.withMaxBodySize(-1)).hasMessage("maxBodySize: -1 (expected: 0-16777216)");
         assertThatThrownBy(() -> settings.withMaxInFlightPerLoop(0)).hasMessageContaining("maxInFlightPerLoop: 0");
-        assertThatThrownBy(() -> settings.withTimeout(Duration.ZERO)).hasMessageContaining("timeout: PT0S");
+        assertThatThrownBy(() -> settings.withTimeout(Duration.ZERO))
+                .hasMessage("timeout: 0s (expected: > 0 and <= 10 minutes)");
         assertThatThrownBy(() -> settings.withStrippedHeaders("Bad Header")).hasMessageContaining(
                 "strippedHeaders: 'Bad Header'");
         assertThatThrownBy(() -> settings.withIgnoredBodyTypes("html")).hasMessageContaining(

@@ -42,7 +42,7 @@ class SteeringSettingsTest {
         StickySessions sessions = StickySessions.proxyCookie("bg");
 
         assertThatThrownBy(() -> sessions.idleTtl(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("idleTtl: PT0S (expected: > 0)");
+                .hasMessage("idleTtl: 0s (expected: > 0)");
         assertThatThrownBy(() -> sessions.maximumSize(0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("maximumSize: 0 (expected: 1-100000000)");
         assertThatThrownBy(() -> StickySessions.fromHeader("bad:name")).isInstanceOf(IllegalArgumentException.class);
@@ -68,10 +68,10 @@ class SteeringSettingsTest {
             BlueGreenProxyBuilder builder = BlueGreenProxy.builder(admin);
 
             assertThatThrownBy(() -> builder.safetyNet(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("safetyNet: PT0S (expected: > 0)");
+                    .hasMessage("safetyNet: 0s (expected: > 0)");
             assertThatThrownBy(() -> builder.safetyNet(Duration.ofHours(2)))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("safetyNet: PT2H (expected: at most 1 hour)");
+                    .hasMessage("safetyNet: 2h (expected: at most 1 hour)");
             assertThatThrownBy(() -> builder.previewListen("127.0.0.1", 70_000))
                     .isInstanceOf(IllegalArgumentException.class).hasMessage("port: 70000 (expected: 0-65535)");
         }

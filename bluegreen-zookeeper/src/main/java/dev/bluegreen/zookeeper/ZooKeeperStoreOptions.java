@@ -2,6 +2,7 @@ package dev.bluegreen.zookeeper;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.bluegreen.core.internal.Texts;
 import java.time.Clock;
 import java.time.Duration;
 import org.apache.curator.framework.CuratorFramework;
@@ -84,7 +85,8 @@ abstract class ZooKeeperStoreOptions {
         requireNonNull(timeout, "timeout");
         checkUnset(this.operationTimeout, "operationTimeout");
         if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofMinutes(10)) > 0) {
-            throw new IllegalArgumentException("operationTimeout: " + timeout + " (expected: > 0 and <= 10 min)");
+            throw new IllegalArgumentException("operationTimeout: " + Texts.duration(timeout)
+                    + " (expected: > 0 and <= 10 min)");
         }
         this.operationTimeout = timeout;
         return self();
@@ -104,7 +106,7 @@ abstract class ZooKeeperStoreOptions {
         requireNonNull(retention, "retention");
         checkUnset(this.departedRetention, "departedRetention");
         if (retention.isNegative()) {
-            throw new IllegalArgumentException("departedRetention: " + retention + " (expected: >= 0)");
+            throw new IllegalArgumentException("departedRetention: " + Texts.duration(retention) + " (expected: >= 0)");
         }
         this.departedRetention = retention;
         return self();

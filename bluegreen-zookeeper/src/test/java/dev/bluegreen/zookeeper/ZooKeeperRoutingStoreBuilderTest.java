@@ -60,7 +60,7 @@ class ZooKeeperRoutingStoreBuilderTest {
         ZooKeeperRoutingStore.Builder builder = ZooKeeperRoutingStore.builder(client, "/bg");
 
         assertThatThrownBy(() -> builder.operationTimeout(Duration.ZERO))
-                .hasMessage("operationTimeout: PT0S (expected: > 0 and <= 10 min)");
+                .hasMessage("operationTimeout: 0s (expected: > 0 and <= 10 min)");
         assertThatThrownBy(() -> builder.departedRetention(Duration.ofSeconds(-1)))
                 .isInstanceOf(IllegalArgumentException.class);
         builder.operationTimeout(Duration.ofSeconds(1)).departedRetention(Duration.ZERO);

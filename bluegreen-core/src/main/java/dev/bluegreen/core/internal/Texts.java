@@ -2,6 +2,8 @@ package dev.bluegreen.core.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import java.time.Duration;
+
 /**
  * Text helpers for validation and refusal messages.
  *
@@ -125,5 +127,56 @@ public final class Texts {
      */
     public static String count(int count, String noun) {
         return count + " " + (count == 1 ? noun : noun + "s");
+    }
+
+    /**
+     * A duration for a message, as a user writes one on the command line or in a Spring Boot property: a whole number
+     * in the largest unit that holds it exactly, {@code d}, {@code h}, {@code m}, {@code s}, {@code ms}, {@code us}
+     * or {@code ns} ({@code 0s}, {@code 1500ms}, {@code 1m}, {@code -5s}); ISO-8601 only beyond about 292 years, which
+     * nanoseconds can't count. ({@code Duration.toString()} gives {@code PT1.5S}, which says the same to fewer
+     * readers.)
+     *
+     * @param duration the duration, may be {@code null}
+     * @return the duration as text, or {@code null} unquoted
+     */
+    public static String duration(Duration duration) {
+        if (duration == null) {
+            return "null";
+        }
+        if (duration.isZero()) {
+            return "0s";
+        }
+        try {
+            if (duration.isNegative()) {
+                return "-" + duration(duration.negated());
+            }
+            long nanos = duration.toNanos();
+            for (DurationUnit unit : DurationUnit.values()) {
+                if (nanos % unit.nanos == 0) {
+                    return nanos / unit.nanos + unit.suffix;
+                }
+            }
+            return nanos + "ns";
+        } catch (ArithmeticException e) {
+            return duration.toString();
+        }
+    }
+
+    /** The units {@link #duration} writes, largest first, with their suffixes. */
+    private enum DurationUnit {
+        DAYS(86_400_000_000_000L, "d"),
+        HOURS(3_600_000_000_000L, "h"),
+        MINUTES(60_000_000_000L, "m"),
+        SECONDS(1_000_000_000L, "s"),
+        MILLIS(1_000_000L, "ms"),
+        MICROS(1_000L, "us");
+
+        final long nanos;
+        final String suffix;
+
+        DurationUnit(long nanos, String suffix) {
+            this.nanos = nanos;
+            this.suffix = suffix;
+        }
     }
 }

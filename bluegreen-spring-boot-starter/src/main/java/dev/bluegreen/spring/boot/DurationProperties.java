@@ -1,5 +1,6 @@
 package dev.bluegreen.spring.boot;
 
+import dev.bluegreen.core.internal.Texts;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,8 +12,8 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.core.env.Environment;
 
 /**
- * The {@code bluegreen.*} properties that hold a {@link Duration}: which they are, how a duration is written in a
- * message, and the refusal of one given with an empty value. Stateless.
+ * The {@code bluegreen.*} properties that hold a {@link Duration}: which they are, and the refusal of one given with
+ * an empty value. Stateless.
  */
 final class DurationProperties {
 
@@ -64,56 +65,11 @@ final class DurationProperties {
                 // The first source that has the property is the one Boot binds; the later ones don't matter.
                 if (found.getValue() instanceof CharSequence text && text.toString().isBlank()) {
                     throw new InvalidConfigurationPropertyValueException(property, text.toString(), "empty ("
-                            + EXPECTED + "; leave the property out for the default, " + text(defaultValue) + ")");
+                            + EXPECTED + "; leave the property out for the default, "
+                            + Texts.duration(defaultValue) + ")");
                 }
                 break;
             }
         });
-    }
-
-    /**
-     * A duration as a user writes it in a property, in the largest unit Boot reads that holds it whole: {@code 0s},
-     * {@code -5s}, {@code 1500ms}, {@code 1m}, {@code 2d}; ISO-8601 only for what those units can't hold.
-     *
-     * @param duration the duration
-     * @return its text
-     */
-    static String text(Duration duration) {
-        if (duration.isZero()) {
-            return "0s";
-        }
-        try {
-            if (duration.isNegative()) {
-                return "-" + text(duration.negated());
-            }
-            long nanos = duration.toNanos();
-            for (Unit unit : Unit.values()) {
-                if (nanos % unit.nanos == 0) {
-                    return nanos / unit.nanos + unit.suffix;
-                }
-            }
-            return nanos + "ns";
-        } catch (ArithmeticException e) {
-            // Beyond about 292 years in nanoseconds: no value anyone sets, but the message still shows it.
-            return duration.toString();
-        }
-    }
-
-    /** The units of Boot's simple duration format, largest first. */
-    private enum Unit {
-        DAYS(86_400_000_000_000L, "d"),
-        HOURS(3_600_000_000_000L, "h"),
-        MINUTES(60_000_000_000L, "m"),
-        SECONDS(1_000_000_000L, "s"),
-        MILLIS(1_000_000L, "ms"),
-        MICROS(1_000L, "us");
-
-        final long nanos;
-        final String suffix;
-
-        Unit(long nanos, String suffix) {
-            this.nanos = nanos;
-            this.suffix = suffix;
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.bluegreen.spring.boot;
 
+import dev.bluegreen.core.internal.Texts;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -17,7 +18,7 @@ final class PropertyChecks {
 
     /**
      * Applies a property's value, blaming the property if the library refuses it. A {@link Duration} is shown as a
-     * user writes it ({@code -5s}, not {@code PT-5S}), in the reason too.
+     * user writes it ({@code -5s}, not {@code PT-5S}), as the library's reason shows it ({@link Texts#duration}).
      *
      * @param property the property's name, as in {@code bluegreen.proxy.threads}
      * @param value its value, for the message
@@ -29,13 +30,9 @@ final class PropertyChecks {
         try {
             return apply.get();
         } catch (IllegalArgumentException e) {
-            if (value instanceof Duration duration) {
-                // The library names the value in ISO-8601, as Duration.toString() has it; the user wrote 5s.
-                String text = DurationProperties.text(duration);
-                String reason = e.getMessage() == null ? null : e.getMessage().replace(duration.toString(), text);
-                throw new InvalidConfigurationPropertyValueException(property, text, reason);
-            }
-            throw new InvalidConfigurationPropertyValueException(property, value, e.getMessage());
+            // Boot would show a Duration as ISO-8601 (PT-5S); the user wrote -5s, and the library's reason says so.
+            Object shown = value instanceof Duration duration ? Texts.duration(duration) : value;
+            throw new InvalidConfigurationPropertyValueException(property, shown, e.getMessage());
         }
     }
 

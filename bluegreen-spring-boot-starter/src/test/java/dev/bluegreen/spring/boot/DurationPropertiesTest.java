@@ -2,6 +2,7 @@ package dev.bluegreen.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bluegreen.core.internal.Texts;
 import java.beans.PropertyDescriptor;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,27 +12,14 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.BeanUtils;
 import org.springframework.boot.convert.DurationStyle;
 
-/** How a duration appears in a message, and the list of duration properties that may not be empty. */
+/** How a duration appears in a message, as Boot reads it, and the list of duration properties that may not be empty. */
 class DurationPropertiesTest {
 
     @Test
-    void text_isTheLargestWholeUnit_asAPropertyIsWritten() {
-        assertThat(DurationProperties.text(Duration.ZERO)).isEqualTo("0s");
-        assertThat(DurationProperties.text(Duration.ofSeconds(-5))).isEqualTo("-5s");
-        assertThat(DurationProperties.text(Duration.ofMillis(300))).isEqualTo("300ms");
-        assertThat(DurationProperties.text(Duration.ofMillis(-1500))).isEqualTo("-1500ms");
-        assertThat(DurationProperties.text(Duration.ofSeconds(60))).isEqualTo("1m");
-        assertThat(DurationProperties.text(Duration.ofHours(48))).isEqualTo("2d");
-        assertThat(DurationProperties.text(Duration.ofNanos(1_500))).isEqualTo("1500ns");
-        assertThat(DurationProperties.text(Duration.ofSeconds(Long.MAX_VALUE))).as("beyond nanoseconds")
-                .isEqualTo(Duration.ofSeconds(Long.MAX_VALUE).toString());
-    }
-
-    @Test
-    void text_readsBackAsTheSameDuration() {
+    void durationsInMessages_readBackInBoot_asTheSameDuration() {
         for (Duration duration : List.of(Duration.ofMillis(-1), Duration.ofSeconds(90), Duration.ofMinutes(-61),
-                Duration.ofNanos(2_000), Duration.ofDays(3))) {
-            assertThat(DurationStyle.detectAndParse(DurationProperties.text(duration))).isEqualTo(duration);
+                Duration.ofNanos(2_000), Duration.ofNanos(7), Duration.ofDays(3), Duration.ofMillis(1500))) {
+            assertThat(DurationStyle.detectAndParse(Texts.duration(duration))).isEqualTo(duration);
         }
     }
 

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.bluegreen.core.Fleet;
 import dev.bluegreen.core.FleetStatus;
 import dev.bluegreen.core.FleetStatus.Member;
+import dev.bluegreen.core.internal.Texts;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -150,7 +151,7 @@ public final class FleetTracker implements Fleet {
             throw new IllegalArgumentException("generation: " + generation + " (expected: >= 0)");
         }
         if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0)");
+            throw new IllegalArgumentException("timeout: " + Texts.duration(timeout) + " (expected: > 0)");
         }
         CompletableFuture<FleetStatus> future = new CompletableFuture<>();
         Waiter waiter = new Waiter(generation, future);

@@ -1,0 +1,56 @@
+package dev.bluegreen.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class TextsTest {
+
+    @ParameterizedTest
+    @CsvSource({
+        "PT0S, 0s",
+        "PT1S, 1s",
+        "PT90S, 90s",
+        "PT2M, 2m",
+        "PT1H, 1h",
+        "PT25H, 25h",
+        "PT48H, 2d",
+        "PT61M, 61m",
+        "PT0.5S, 500ms",
+        "PT1.5S, 1500ms",
+        "PT0.36S, 360ms",
+        "PT0.00025S, 250us",
+        "PT0.000000007S, 7ns",
+        "PT1.000000007S, 1000000007ns",
+        "PT0.0000015S, 1500ns",
+        "PT-5S, -5s",
+        "PT-0.001S, -1ms",
+    })
+    void duration_isTheLargestExactUnit(String iso, String expected) {
+        assertThat(Texts.duration(Duration.parse(iso))).isEqualTo(expected);
+    }
+
+    @Test
+    void duration_beyondWhatNanosecondsCount_isIso() {
+        Duration huge = Duration.ofSeconds(Long.MAX_VALUE);
+        assertThat(Texts.duration(huge)).isEqualTo(huge.toString());
+        Duration mostNegative = Duration.ofSeconds(Long.MIN_VALUE);
+        assertThat(Texts.duration(mostNegative)).isEqualTo(mostNegative.toString());
+        assertThat(Texts.duration(Duration.ofDays(100 * 365))).isEqualTo(100 * 365 + "d");
+    }
+
+    @Test
+    void duration_ofNull_isNull() {
+        assertThat(Texts.duration(null)).isEqualTo("null");
+    }
+
+    @Test
+    void count_pluralisesAllButOne() {
+        assertThat(Texts.count(1, "backend")).isEqualTo("1 backend");
+        assertThat(Texts.count(0, "backend")).isEqualTo("0 backends");
+        assertThat(Texts.count(3, "backend")).isEqualTo("3 backends");
+    }
+}
