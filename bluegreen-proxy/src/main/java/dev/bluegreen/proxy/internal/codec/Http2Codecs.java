@@ -39,6 +39,11 @@ public final class Http2Codecs {
      * The protocol's default, which keeps the memory a slow client can pin small.
      */
     public static final int UPSTREAM_STREAM_WINDOW = Http2CodecUtil.DEFAULT_WINDOW_SIZE;
+    /**
+     * SETTINGS_NO_RFC7540_PRIORITIES (RFC 9218 §2.1): sent as 1, it tells a client that the proxy does not act on the
+     * priority signals of RFC 7540 (see {@link WithoutPriorities}), so that it need not send them.
+     */
+    static final char SETTINGS_NO_RFC7540_PRIORITIES = 0x9;
     /** How long closing a connection to a backend waits, after its GOAWAY, for streams still under way. */
     static final long UPSTREAM_CLOSE_GRACE_MILLIS = 5_000;
 
@@ -70,7 +75,8 @@ public final class Http2Codecs {
     /**
      * The server codec. Headers are validated (RFC 9113 §8.2: connection-specific fields, upper-case names and bad
      * pseudo-headers make the request malformed); the header list is limited across CONTINUATION frames, so a
-     * CONTINUATION flood is cut off at the limit rather than buffered.
+     * CONTINUATION flood is cut off at the limit rather than buffered; clients are told that priority signals are
+     * not used ({@link #SETTINGS_NO_RFC7540_PRIORITIES}).
      *
      * @param gracePeriod how long a GOAWAY the codec sends itself with a graceful-shutdown hint lets the streams
      *                    under way finish
@@ -80,6 +86,7 @@ public final class Http2Codecs {
                 .maxConcurrentStreams(options.maxConcurrentStreams())
                 .maxHeaderListSize(options.maxHeaderListSize())
                 .initialWindowSize(options.initialWindowSize());
+        settings.put(SETTINGS_NO_RFC7540_PRIORITIES, Long.valueOf(1L));
         return new WithoutPriorities(true)
                 .initialSettings(settings)
                 .validateHeaders(true)

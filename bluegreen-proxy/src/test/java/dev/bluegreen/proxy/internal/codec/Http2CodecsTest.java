@@ -83,6 +83,31 @@ class Http2CodecsTest {
         }
     }
 
+    /** The server's first SETTINGS frame says it does not use RFC 7540's priority signals (RFC 9218 §2.1). */
+    @Test
+    void server_announcesNoRfc7540Priorities() {
+        EmbeddedChannel channel =
+                new EmbeddedChannel(Http2Codecs.server(Http2Options.defaults(), Duration.ofSeconds(1)));
+        ByteBuf written = Unpooled.buffer();
+        try {
+            for (Object piece; (piece = channel.readOutbound()) != null; ) {
+                written.writeBytes((ByteBuf) piece);
+                ReferenceCountUtil.release(piece);
+            }
+            int length = written.readUnsignedMedium();
+            assertThat((int) written.readUnsignedByte()).as("frame type").isEqualTo(SETTINGS);
+            written.skipBytes(5);
+            Map<Integer, Long> settings = new HashMap<>();
+            for (int i = 0; i < length / 6; i++) {
+                settings.put(written.readUnsignedShort(), written.readUnsignedInt());
+            }
+            assertThat(settings).containsEntry(0x9, 1L).containsEntry(0x3, 100L);
+        } finally {
+            written.release();
+            channel.finishAndReleaseAll();
+        }
+    }
+
     /** The frames of a GET that ends its stream with its head. */
     private static void request(ByteBuf out, int streamId) throws Exception {
         Http2Headers headers = new DefaultHttp2Headers()
