@@ -105,10 +105,10 @@ public final class Http2Codecs {
     /**
      * Netty's builder, with a connection whose outgoing DATA is shared among the streams that have some in equal
      * parts ({@link UniformStreamByteDistributor}) instead of along the peer's priority tree (Netty's default
-     * distributor). RFC 9113 §5.3.2 deprecates that priority scheme; keeping its tree cost ≈ 3 % of the proxy's CPU
-     * samples on h2c (a node per stream, added to and taken out of the tree and its priority queues), and it let a
-     * client's PRIORITY frames make one stream's response wait behind another's.
-     * One builder builds one codec: the connection is made with it.
+     * distributor). RFC 9113 §5.3.2 deprecates that priority scheme; keeping its tree (a node per stream, added to
+     * and taken out of the tree and its priority queues) took 2.8-4.0 % of the proxy's CPU samples on h2c, the uniform
+     * distributor 1.0-1.2 % (docs/performance.md), and it let a client's PRIORITY frames make one stream's response
+     * wait behind another's. One builder builds one codec: the connection is made with it.
      */
     private static final class WithoutPriorities extends Http2FrameCodecBuilder {
 
