@@ -196,13 +196,13 @@ public final class AutoRollback {
          * baseline (the {@code window} before the change). At least the evaluation interval. Default 1 min.
          */
         public Builder window(Duration window) {
-            this.window = positive("window", window);
+            this.window = Texts.requirePositive("window", window);
             return this;
         }
 
         /** How often the figures are sampled and judged; at most the window. Default 1 s. */
         public Builder evaluationInterval(Duration interval) {
-            this.evaluationInterval = positive("evaluationInterval", interval);
+            this.evaluationInterval = Texts.requirePositive("evaluationInterval", interval);
             return this;
         }
 
@@ -223,7 +223,7 @@ public final class AutoRollback {
 
         /** The highest p99 that passes, or {@code null} to judge latency against the baseline only. Default 2 s. */
         public Builder maxP99(Duration p99) {
-            this.maxP99 = p99 == null ? null : positive("maxP99", p99);
+            this.maxP99 = p99 == null ? null : Texts.requirePositive("maxP99", p99);
             return this;
         }
 
@@ -284,14 +284,6 @@ public final class AutoRollback {
                         + Texts.duration(window.dividedBy(MAX_SAMPLES_PER_WINDOW)) + ")");
             }
             return new AutoRollback(this);
-        }
-
-        private static Duration positive(String name, Duration value) {
-            requireNonNull(value, name);
-            if (value.isZero() || value.isNegative()) {
-                throw new IllegalArgumentException(name + ": " + Texts.duration(value) + " (expected: > 0)");
-            }
-            return value;
         }
 
         private static double fraction(String name, double value) {

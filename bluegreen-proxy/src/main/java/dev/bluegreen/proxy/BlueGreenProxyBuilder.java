@@ -240,7 +240,7 @@ public final class BlueGreenProxyBuilder {
      */
     public BlueGreenProxyBuilder safetyNet(Duration window) {
         if (window != null) {
-            positive("safetyNet", window);
+            Texts.requirePositive("safetyNet", window);
             if (window.compareTo(Duration.ofHours(1)) > 0) {
                 throw new IllegalArgumentException("safetyNet: " + Texts.duration(window)
                         + " (expected: at most 1 hour)");
@@ -588,13 +588,5 @@ public final class BlueGreenProxyBuilder {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port: " + port + " (expected: 0-65535)");
         }
-    }
-
-    private static Duration positive(String name, Duration value) {
-        requireNonNull(value, name);
-        if (value.isZero() || value.isNegative()) {
-            throw new IllegalArgumentException(name + ": " + Texts.duration(value) + " (expected: > 0)");
-        }
-        return value;
     }
 }

@@ -56,8 +56,8 @@ public record HealthCheckSettings(String path, Duration interval, Duration timeo
         if (!path.startsWith("/") || !path.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
             throw new IllegalArgumentException("path: '" + path + "' (expected: starts with /, visible ASCII)");
         }
-        positive("interval", interval);
-        positive("timeout", timeout);
+        Texts.requirePositive("interval", interval);
+        Texts.requirePositive("timeout", timeout);
         if (timeout.toMillis() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("timeout: " + Texts.duration(timeout) + " (expected: at most 24 days)");
         }
@@ -148,13 +148,6 @@ public record HealthCheckSettings(String path, Duration interval, Duration timeo
     /** Whether {@code status} passes (an HTTP check). */
     public boolean passes(int status) {
         return status >= minStatus && status <= maxStatus;
-    }
-
-    private static void positive(String name, Duration value) {
-        requireNonNull(value, name);
-        if (value.isZero() || value.isNegative()) {
-            throw new IllegalArgumentException(name + ": " + Texts.duration(value) + " (expected: > 0)");
-        }
     }
 
     private static void range(String name, int value, int min, int max) {

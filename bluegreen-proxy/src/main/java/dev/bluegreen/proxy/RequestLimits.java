@@ -50,8 +50,8 @@ public record RequestLimits(
         }
         atLeast("maxRequestsPerConnection", maxRequestsPerConnection, 0);
         atLeast("maxClientConnections", maxClientConnections, 0);
-        positive("requestHeaderTimeout", requestHeaderTimeout);
-        positive("requestBodyTimeout", requestBodyTimeout);
+        Texts.requirePositive("requestHeaderTimeout", requestHeaderTimeout);
+        Texts.requirePositive("requestBodyTimeout", requestBodyTimeout);
         requireNonNull(lingeringCloseTime, "lingeringCloseTime");
         if (lingeringCloseTime.isNegative()) {
             throw new IllegalArgumentException("lingeringCloseTime: " + Texts.duration(lingeringCloseTime)
@@ -193,13 +193,6 @@ public record RequestLimits(
     private static void atLeast(String name, long value, long min) {
         if (value < min) {
             throw new IllegalArgumentException(name + ": " + value + " (expected: >= " + min + ")");
-        }
-    }
-
-    private static void positive(String name, Duration value) {
-        requireNonNull(value, name);
-        if (value.isZero() || value.isNegative()) {
-            throw new IllegalArgumentException(name + ": " + Texts.duration(value) + " (expected: > 0)");
         }
     }
 }

@@ -1,7 +1,5 @@
 package dev.bluegreen.proxy;
 
-import static java.util.Objects.requireNonNull;
-
 import dev.bluegreen.core.internal.Texts;
 import java.time.Duration;
 
@@ -102,10 +100,7 @@ public final class StickySessions {
      * @throws IllegalArgumentException if {@code ttl} is not positive
      */
     public StickySessions idleTtl(Duration ttl) {
-        requireNonNull(ttl, "idleTtl");
-        if (ttl.isZero() || ttl.isNegative()) {
-            throw new IllegalArgumentException("idleTtl: " + Texts.duration(ttl) + " (expected: > 0)");
-        }
+        Texts.requirePositive("idleTtl", ttl);
         return new StickySessions(source, name, ttl, maximumSize, secureCookie);
     }
 

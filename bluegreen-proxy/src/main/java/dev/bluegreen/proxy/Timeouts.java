@@ -36,20 +36,20 @@ public record Timeouts(
 
     /** Checks every value. @throws IllegalArgumentException naming the value and what was expected */
     public Timeouts {
-        positive("connectTimeout", connect);
+        Texts.requirePositive("connectTimeout", connect);
         if (connect.toMillis() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("connectTimeout: " + Texts.duration(connect)
                     + " (expected: at most 24 days)");
         }
-        positive("responseTimeout", response);
-        positive("idleTimeout", clientIdle);
-        positive("upstreamIdleTimeout", upstreamIdle);
+        Texts.requirePositive("responseTimeout", response);
+        Texts.requirePositive("idleTimeout", clientIdle);
+        Texts.requirePositive("upstreamIdleTimeout", upstreamIdle);
         requireNonNull(shutdownGracePeriod, "shutdownGracePeriod");
         if (shutdownGracePeriod.isNegative()) {
             throw new IllegalArgumentException("shutdownGracePeriod: " + Texts.duration(shutdownGracePeriod)
                     + " (expected: >= 0)");
         }
-        positive("drainTimeout", drain);
+        Texts.requirePositive("drainTimeout", drain);
         requireNonNull(rollbackWindow, "rollbackWindow");
         if (rollbackWindow.isNegative()) {
             throw new IllegalArgumentException("rollbackWindow: " + Texts.duration(rollbackWindow)
@@ -105,12 +105,5 @@ public record Timeouts(
     /** These timeouts with another {@code rollbackWindow}, checked as the constructor checks it. */
     public Timeouts withRollbackWindow(Duration rollbackWindow) {
         return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain, rollbackWindow);
-    }
-
-    private static void positive(String name, Duration value) {
-        requireNonNull(value, name);
-        if (value.isZero() || value.isNegative()) {
-            throw new IllegalArgumentException(name + ": " + Texts.duration(value) + " (expected: > 0)");
-        }
     }
 }

@@ -162,6 +162,24 @@ public final class Texts {
         }
     }
 
+    /**
+     * Checks a duration that must be more than zero, such as a timeout or an interval.
+     *
+     * @param name the setting's name, for the messages
+     * @param value the duration to check
+     * @return {@code value}
+     * @throws NullPointerException naming {@code name} if {@code value} is {@code null}
+     * @throws IllegalArgumentException if {@code value} is zero or negative; the message names the setting and shows
+     *         the value as {@link #duration} writes it
+     */
+    public static Duration requirePositive(String name, Duration value) {
+        requireNonNull(value, name);
+        if (value.isZero() || value.isNegative()) {
+            throw new IllegalArgumentException(name + ": " + duration(value) + " (expected: > 0)");
+        }
+        return value;
+    }
+
     /** The units {@link #duration} writes, largest first, with their suffixes. */
     private enum DurationUnit {
         DAYS(86_400_000_000_000L, "d"),

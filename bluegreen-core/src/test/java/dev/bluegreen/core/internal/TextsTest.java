@@ -1,6 +1,7 @@
 package dev.bluegreen.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -45,6 +46,18 @@ class TextsTest {
     @Test
     void duration_ofNull_isNull() {
         assertThat(Texts.duration(null)).isEqualTo("null");
+    }
+
+    @Test
+    void requirePositive_namesTheSettingAndShowsTheValueAsWritten() {
+        Duration interval = Duration.ofMillis(1);
+        assertThat(Texts.requirePositive("interval", interval)).isSameAs(interval);
+        assertThatThrownBy(() -> Texts.requirePositive("interval", Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("interval: 0s (expected: > 0)");
+        assertThatThrownBy(() -> Texts.requirePositive("drainTimeout", Duration.ofMillis(-1500)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("drainTimeout: -1500ms (expected: > 0)");
+        assertThatThrownBy(() -> Texts.requirePositive("interval", null))
+                .isInstanceOf(NullPointerException.class).hasMessage("interval");
     }
 
     @Test
