@@ -23,7 +23,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The frame codecs of {@link Http2Codecs}, on an embedded channel fed the frames of a client byte by byte. */
+/** The frame codecs of {@link Http2Codecs}, on an embedded channel fed a client's frames as bytes. */
 class Http2CodecsTest {
 
     private static final int HEADERS = 0x1;
