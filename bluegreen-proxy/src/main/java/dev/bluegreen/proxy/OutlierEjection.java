@@ -39,12 +39,8 @@ public record OutlierEjection(int consecutiveFailures, Duration baseEjectionTime
         if (consecutiveFailures < 1 || consecutiveFailures > 1000) {
             throw new IllegalArgumentException("consecutiveFailures: " + consecutiveFailures + " (expected: 1-1000)");
         }
-        requireNonNull(baseEjectionTime, "baseEjectionTime");
+        Texts.requirePositive("baseEjectionTime", baseEjectionTime);
         requireNonNull(maxEjectionTime, "maxEjectionTime");
-        if (baseEjectionTime.isZero() || baseEjectionTime.isNegative()) {
-            throw new IllegalArgumentException("baseEjectionTime: " + Texts.duration(baseEjectionTime)
-                    + " (expected: > 0)");
-        }
         if (maxEjectionTime.compareTo(baseEjectionTime) < 0) {
             throw new IllegalArgumentException("maxEjectionTime: " + Texts.duration(maxEjectionTime)
                     + " (expected: >= baseEjectionTime " + Texts.duration(baseEjectionTime) + ")");

@@ -27,12 +27,9 @@ public record ShiftPlan(Colour target, int stepPercent, Duration stepInterval) {
      */
     public ShiftPlan {
         requireNonNull(target, "target");
-        requireNonNull(stepInterval, "stepInterval");
+        Texts.requirePositive("stepInterval", stepInterval);
         if (stepPercent < 1 || stepPercent > 100) {
             throw new IllegalArgumentException("stepPercent: " + stepPercent + " (expected: 1-100)");
-        }
-        if (stepInterval.isZero() || stepInterval.isNegative()) {
-            throw new IllegalArgumentException("stepInterval: " + Texts.duration(stepInterval) + " (expected: > 0)");
         }
     }
 

@@ -1,7 +1,5 @@
 package dev.bluegreen.zookeeper.internal;
 
-import static java.util.Objects.requireNonNull;
-
 import dev.bluegreen.core.Fleet;
 import dev.bluegreen.core.FleetStatus;
 import dev.bluegreen.core.FleetStatus.Member;
@@ -146,12 +144,9 @@ public final class FleetTracker implements Fleet {
      */
     @Override
     public CompletableFuture<FleetStatus> awaitGeneration(long generation, Duration timeout) {
-        requireNonNull(timeout, "timeout");
+        Texts.requirePositive("timeout", timeout);
         if (generation < 0) {
             throw new IllegalArgumentException("generation: " + generation + " (expected: >= 0)");
-        }
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("timeout: " + Texts.duration(timeout) + " (expected: > 0)");
         }
         CompletableFuture<FleetStatus> future = new CompletableFuture<>();
         Waiter waiter = new Waiter(generation, future);
