@@ -48,6 +48,7 @@ final class SnippetCompiler {
     static final List<String> IMPORTS = List.of(
             "dev.bluegreen.core.*",
             "dev.bluegreen.proxy.*",
+            "dev.bluegreen.proxy.watch.*",
             "dev.bluegreen.zookeeper.*",
             "java.time.*",
             "java.util.*",

@@ -13,6 +13,7 @@ import dev.bluegreen.core.ChangeListener;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.proxy.internal.metrics.BackendHealthGauges;
 import dev.bluegreen.proxy.internal.metrics.MicrometerRecorder;
+import dev.bluegreen.proxy.watch.AutoRollback;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;

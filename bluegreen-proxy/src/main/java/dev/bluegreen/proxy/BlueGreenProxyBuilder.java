@@ -11,6 +11,8 @@ import dev.bluegreen.proxy.internal.health.HealthSettings;
 import dev.bluegreen.proxy.internal.request.RequestRules;
 import dev.bluegreen.proxy.internal.request.TrustedProxies;
 import dev.bluegreen.proxy.internal.routing.SteeringSettings;
+import dev.bluegreen.proxy.watch.AutoRollback;
+import dev.bluegreen.proxy.watch.ShiftPlan;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Collection;

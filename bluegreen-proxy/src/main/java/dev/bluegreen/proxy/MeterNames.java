@@ -1,5 +1,7 @@
 package dev.bluegreen.proxy;
 
+import dev.bluegreen.proxy.watch.AutoRollback;
+
 /**
  * The names and tags of every meter {@link BlueGreenMetrics} registers, in one place (the README lists them too).
  * Names follow Micrometer's dotted convention; each registry renders them its own way (Prometheus:

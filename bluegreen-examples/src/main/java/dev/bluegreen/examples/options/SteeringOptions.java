@@ -2,7 +2,7 @@ package dev.bluegreen.examples.options;
 
 import dev.bluegreen.examples.Converters;
 import dev.bluegreen.examples.Converters.ListenAddress;
-import dev.bluegreen.proxy.AutoRollback;
+import dev.bluegreen.proxy.watch.AutoRollback;
 import dev.bluegreen.proxy.BlueGreenProxyBuilder;
 import dev.bluegreen.proxy.PreviewRule;
 import dev.bluegreen.proxy.StickySessions;

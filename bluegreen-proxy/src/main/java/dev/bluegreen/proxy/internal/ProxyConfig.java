@@ -2,7 +2,7 @@ package dev.bluegreen.proxy.internal;
 
 import dev.bluegreen.proxy.internal.routing.SteeringSettings;
 import dev.bluegreen.proxy.internal.request.RequestRules;
-import dev.bluegreen.proxy.AutoRollback;
+import dev.bluegreen.proxy.watch.AutoRollback;
 import dev.bluegreen.proxy.IoTransport;
 import dev.bluegreen.proxy.MirrorSettings;
 import dev.bluegreen.proxy.Timeouts;

@@ -1,10 +1,10 @@
 package dev.bluegreen.proxy.internal.watch;
 
 import dev.bluegreen.core.Colour;
-import dev.bluegreen.proxy.Breach;
-import dev.bluegreen.proxy.WatchEvent;
-import dev.bluegreen.proxy.WatchFigures;
-import dev.bluegreen.proxy.WatchListener;
+import dev.bluegreen.proxy.watch.Breach;
+import dev.bluegreen.proxy.watch.WatchEvent;
+import dev.bluegreen.proxy.watch.WatchFigures;
+import dev.bluegreen.proxy.watch.WatchListener;
 import java.time.Clock;
 import java.time.Instant;
 import org.slf4j.Logger;

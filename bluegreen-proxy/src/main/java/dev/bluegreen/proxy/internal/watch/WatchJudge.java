@@ -1,9 +1,9 @@
 package dev.bluegreen.proxy.internal.watch;
 
-import dev.bluegreen.proxy.AutoRollback;
-import dev.bluegreen.proxy.Breach;
-import dev.bluegreen.proxy.WatchFigures;
-import dev.bluegreen.proxy.WatchRule;
+import dev.bluegreen.proxy.watch.AutoRollback;
+import dev.bluegreen.proxy.watch.Breach;
+import dev.bluegreen.proxy.watch.WatchFigures;
+import dev.bluegreen.proxy.watch.WatchRule;
 import java.time.Duration;
 
 /**

@@ -1,7 +1,7 @@
 package dev.bluegreen.proxy.internal.watch;
 
 import dev.bluegreen.core.Colour;
-import dev.bluegreen.proxy.WatchFigures;
+import dev.bluegreen.proxy.watch.WatchFigures;
 import java.time.Duration;
 
 /**

@@ -3,9 +3,9 @@ package dev.bluegreen.proxy.internal.watch;
 import static java.util.Objects.requireNonNull;
 
 import dev.bluegreen.core.BlueGreen;
-import dev.bluegreen.proxy.AutoRollback;
-import dev.bluegreen.proxy.ShiftOutcome;
-import dev.bluegreen.proxy.ShiftPlan;
+import dev.bluegreen.proxy.watch.AutoRollback;
+import dev.bluegreen.proxy.watch.ShiftOutcome;
+import dev.bluegreen.proxy.watch.ShiftPlan;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;

@@ -1,4 +1,4 @@
-package dev.bluegreen.proxy;
+package dev.bluegreen.proxy.watch;
 
 import static java.util.Objects.requireNonNull;
 
@@ -10,7 +10,7 @@ import java.util.Optional;
 /**
  * The rules of the watch that follows a switch, and of the steps of a {@link ShiftPlan}: after a change makes a
  * colour live, the proxy judges that colour for a bake window and rolls back on its own when it breaches a rule.
- * Off unless given to {@link BlueGreenProxyBuilder#autoRollback(AutoRollback)}:
+ * Off unless given to {@link dev.bluegreen.proxy.BlueGreenProxyBuilder#autoRollback(AutoRollback)}:
  *
  * <pre>{@code
  * BlueGreenProxy.builder(admin).autoRollback(AutoRollback.defaults()).build();

@@ -1,4 +1,4 @@
-package dev.bluegreen.proxy;
+package dev.bluegreen.proxy.watch;
 
 import static java.util.Objects.requireNonNull;
 

@@ -1,4 +1,4 @@
-package dev.bluegreen.proxy;
+package dev.bluegreen.proxy.watch;
 
 /** The rules of an {@link AutoRollback} watch, in the order they are checked. */
 public enum WatchRule {

@@ -1,4 +1,4 @@
-package dev.bluegreen.proxy;
+package dev.bluegreen.proxy.watch;
 
 import static java.util.Objects.requireNonNull;
 
@@ -7,10 +7,10 @@ import dev.bluegreen.core.internal.Texts;
 import java.time.Duration;
 
 /**
- * A gradual move of new requests to the idle colour, in steps judged by the {@link AutoRollback} rules, started with
- * {@link BlueGreenProxy#startShift(ShiftPlan)}. A linear plan shifts {@code stepPercent} at once, then, each
- * {@code stepInterval} that passes without a breach, {@code stepPercent} more; once 100 % has been held for a step
- * without a breach it promotes the target. On a breach, at any evaluation during any step, it rolls back (the shift
+ * A gradual move of new requests to the idle colour, in steps judged by the {@link AutoRollback} rules, started
+ * with {@link dev.bluegreen.proxy.BlueGreenProxy#startShift(ShiftPlan)}. A linear plan shifts {@code stepPercent} at
+ * once, then, each {@code stepInterval} that passes without a breach, {@code stepPercent} more; once 100 % has been
+ * held for a step without a breach it promotes the target. On a breach, at any evaluation during any step, it rolls back (the shift
  * returns to 0) and stops.
  *
  * @param target       the colour to move to; idle when the plan starts

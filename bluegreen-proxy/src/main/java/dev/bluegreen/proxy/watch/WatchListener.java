@@ -1,4 +1,4 @@
-package dev.bluegreen.proxy;
+package dev.bluegreen.proxy.watch;
 
 /**
  * Hears what the {@link AutoRollback} watch and {@link ShiftPlan}s do. Called on the watch's own thread, one event
