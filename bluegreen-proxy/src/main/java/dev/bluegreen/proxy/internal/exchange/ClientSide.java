@@ -3,17 +3,45 @@ package dev.bluegreen.proxy.internal.exchange;
 import dev.bluegreen.proxy.internal.request.ClientAddress;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
  * What an {@link Exchange} needs of the client side it serves: an HTTP/1.1 connection, or one stream of an HTTP/2
- * connection. The exchange writes the response as HTTP/1.1 messages to {@link #ctx()}; what differs between the
- * protocols is behind the other methods.
+ * connection. The exchange reads the request and writes the response as HTTP/1.1 messages through these methods and
+ * never sees the channel behind them; what differs between the protocols is behind them.
  */
 public interface ClientSide {
 
-    /** Where the response goes and the request body comes from (reads are asked for one message at a time). */
-    ChannelHandlerContext ctx();
+    /** Asks for the next message of the request: the exchange reads one at a time, as the backend takes them. */
+    void read();
+
+    /** Writes a piece of the response (its head, or a piece of its body), not flushed; nothing waits on the write. */
+    void write(HttpObject part);
+
+    /**
+     * Writes the last message of a response (its end, a whole response, or the proxy's own answer) and flushes.
+     *
+     * @param awaited whether the caller needs the write's outcome; if not, the future returned is a void one, which
+     *                can't be listened to: a promise per response is an allocation the keep-alive case does without
+     */
+    ChannelFuture writeLast(HttpObject last, boolean awaited);
+
+    /** Flushes what was written. */
+    void flush();
+
+    /** Whether the client side takes writes without queueing them: when not, the exchange stops reading upstream. */
+    boolean isWritable();
+
+    /**
+     * Answers the request with the proxy's own error response, {@code status} with {@code message} as its body, and
+     * flushes.
+     *
+     * @param close whether the response says the connection closes after it
+     * @return the write, done when the answer is
+     */
+    ChannelFuture answer(HttpResponseStatus status, String message, boolean close);
 
     /** The client's address and whether it connected with TLS, as the forwarding headers give them. */
     ClientAddress address();
@@ -30,8 +58,10 @@ public interface ClientSide {
     /**
      * Relays a {@code 101 Switching Protocols} and stops speaking HTTP on the client side: from now on the client's
      * bytes arrive raw. Only an HTTP/1.1 connection can: an exchange asks only when its request asked to upgrade.
+     *
+     * @return the context the tunnel writes the backend's bytes to and reads the client's from
      */
-    void startTunnel(HttpResponse switching);
+    ChannelHandlerContext startTunnel(HttpResponse switching);
 
     /**
      * The exchange has ended; the next request may be read, or the connection closed.

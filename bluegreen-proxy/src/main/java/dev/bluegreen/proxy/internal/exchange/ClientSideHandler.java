@@ -18,6 +18,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -114,9 +115,10 @@ public abstract class ClientSideHandler extends ChannelInboundHandlerAdapter imp
         if (msg instanceof HttpRequest request) {
             onRequestHead(request);
         } else if (msg instanceof ByteBuf bytes) {
-            Exchange current = exchange;
-            if (current != null) {
-                current.onClientBytes(bytes);
+            // Raw bytes come only once the connection is a tunnel, and go straight to it.
+            Tunnel tunnel = exchange != null ? exchange.tunnel() : null;
+            if (tunnel != null) {
+                tunnel.fromClient(bytes);
             } else {
                 bytes.release();
             }
@@ -191,9 +193,8 @@ public abstract class ClientSideHandler extends ChannelInboundHandlerAdapter imp
         boolean close = isDraining() || !head.keepAlive() || head.hasBody();
         // Counted first: whoever reads the 503 finds it counted.
         services.recordEnd(route.colour(), HttpResponseStatus.SERVICE_UNAVAILABLE.code(), true, startNanos, 0, 0);
-        ChannelFuture written = ctx.writeAndFlush(ErrorResponses.of(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
-                "no backend in the " + pool + " pool (" + route.colour().label() + ")", close));
-        afterExchange(written, close);
+        afterExchange(answer(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                "no backend in the " + pool + " pool (" + route.colour().label() + ")", close), close);
     }
 
     /** What a failed decoding or a refusal means for the client: its status and message. */
@@ -261,9 +262,39 @@ public abstract class ClientSideHandler extends ChannelInboundHandlerAdapter imp
         return loop;
     }
 
-    @Override
-    public final ChannelHandlerContext ctx() {
+    /** This handler's context in the client side's pipeline. */
+    protected final ChannelHandlerContext ctx() {
         return ctx;
+    }
+
+    @Override
+    public final void read() {
+        ctx.read();
+    }
+
+    @Override
+    public final void write(HttpObject part) {
+        ctx.write(part, ctx.voidPromise());
+    }
+
+    @Override
+    public final ChannelFuture writeLast(HttpObject last, boolean awaited) {
+        return awaited ? ctx.writeAndFlush(last) : ctx.writeAndFlush(last, ctx.voidPromise());
+    }
+
+    @Override
+    public final void flush() {
+        ctx.flush();
+    }
+
+    @Override
+    public final boolean isWritable() {
+        return ctx.channel().isWritable();
+    }
+
+    @Override
+    public final ChannelFuture answer(HttpResponseStatus status, String message, boolean close) {
+        return ctx.writeAndFlush(ErrorResponses.of(ctx.alloc(), status, message, close));
     }
 
     @Override
@@ -280,7 +311,11 @@ public abstract class ClientSideHandler extends ChannelInboundHandlerAdapter imp
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         Exchange current = exchange;
         if (current != null && ctx.channel().isWritable()) {
-            current.onClientWritable();
+            if (current.tunnel() != null) {
+                current.tunnel().onClientWritable();
+            } else {
+                current.onClientWritable();
+            }
         }
         ctx.fireChannelWritabilityChanged();
     }

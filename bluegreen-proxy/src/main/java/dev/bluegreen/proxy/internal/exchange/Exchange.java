@@ -13,15 +13,12 @@ import dev.bluegreen.core.Environment;
 import dev.bluegreen.proxy.internal.health.PassiveHealth;
 import dev.bluegreen.proxy.internal.metrics.FailureLog.Kind;
 import dev.bluegreen.proxy.internal.request.ClientProtocol;
-import dev.bluegreen.proxy.internal.request.ErrorResponses;
 import dev.bluegreen.proxy.internal.request.MessageHeads;
 import dev.bluegreen.proxy.internal.request.RequestHead;
 import dev.bluegreen.proxy.internal.routing.Route;
 import dev.bluegreen.proxy.internal.upstream.Upstream;
 import dev.bluegreen.proxy.internal.upstream.UpstreamListener;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObject;
@@ -42,9 +39,7 @@ import org.slf4j.LoggerFactory;
  * that accepted its connection; a switch never moves it (DESIGN.md, invariant 1). It relays the request upstream and
  * the response back, one message at a time, reading from one side only as fast as the other side takes writes
  * (invariant 4). All of its methods run on the client's event loop, which is also the upstream connection's, so it
- * holds no locks. Beside it: {@link UpstreamConnector} gets it a connection (backend choice, retries, the safety
- * net), {@link InterimRelay} relays 1xx responses, {@link ResponseHeadPolicy} prepares the response head,
- * {@link Tunnel} relays an upgraded connection, {@link ExchangeTally} keeps what the metrics record of the request.
+ * holds no locks. The pieces beside it are listed in this package's overview.
  *
  * <p>Failures, before the response has started: connect failures try another backend of the same pool (bounded),
  * then 502; a request that is safe to replay (idempotent, no body) whose reused connection turns out to be closed is
@@ -124,8 +119,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         tally.begin(System.nanoTime());
         MessageHeads.prepareUpstreamRequest(request, client.address(), head.upgrade(), head.chunked(),
                 services().config().requestRules());
-        services().counters().exchangeStarted(colour());
-        loop.register(this);
+        loop.exchangeStarted(this);
         connector.start(tally.startNanos());
     }
 
@@ -183,10 +177,8 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
     @Override
     public void colourMoved(Colour from, Colour to) {
         // The loop's lists and the counts are per colour.
-        loop.unregister(this, from);
-        services().counters().exchangeEnded(from);
-        services().counters().exchangeStarted(to);
-        loop.register(this);
+        loop.exchangeEnded(this, from);
+        loop.exchangeStarted(this);
     }
 
     private void sendRequestHead() {
@@ -211,7 +203,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         }
         upstream.read();
         if (!requestComplete) {
-            client.ctx().read();
+            client.read();
         }
     }
 
@@ -230,7 +222,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
                     end();
                 }
             } else if (state != ENDED) {
-                client.ctx().read();
+                client.read();
             }
             return;
         }
@@ -243,7 +235,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
                 moveTo(AWAITING);
             }
         } else if (upstream.isWritable()) {
-            client.ctx().read();
+            client.read();
         } else {
             waitingForUpstreamWritable = true;
         }
@@ -253,7 +245,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
     public void onUpstreamWritable() {
         if (waitingForUpstreamWritable) {
             waitingForUpstreamWritable = false;
-            client.ctx().read();
+            client.read();
         }
     }
 
@@ -317,8 +309,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
             endResponse(whole);
             return;
         }
-        ChannelHandlerContext clientCtx = client.ctx();
-        clientCtx.write(response, clientCtx.voidPromise());
+        client.write(response);
     }
 
     /** The backend accepted the upgrade: its 101 goes to the client and both connections become a tunnel. */
@@ -329,19 +320,9 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         tunnel = Tunnel.open(response, client, upstream, this::tunnelClosed);
     }
 
-    /** Bytes from the client once the connection is a tunnel; the exchange owns them. */
-    void onClientBytes(ByteBuf bytes) {
-        if (state != TUNNEL) {
-            bytes.release();
-            return;
-        }
-        tunnel.fromClient(bytes);
-    }
-
-    @Override
-    public void onUpstreamBytes(ByteBuf bytes) {
-        // Never: the tunnel, not the exchange, listens to an upgraded connection.
-        bytes.release();
+    /** What the exchange became when its backend accepted an upgrade, else {@code null}: it takes the raw bytes. */
+    Tunnel tunnel() {
+        return tunnel;
     }
 
     /**
@@ -386,8 +367,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
             return;
         }
         tally.responseBody(content.content().readableBytes());
-        ChannelHandlerContext clientCtx = client.ctx();
-        clientCtx.write(content, clientCtx.voidPromise());
+        client.write(content);
     }
 
     /**
@@ -396,13 +376,8 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
      */
     private void endResponse(LastHttpContent last) {
         tally.responseBody(last.content().readableBytes());
-        ChannelHandlerContext clientCtx = client.ctx();
-        // A real future only when something must follow the write (closing the connection): a promise per
-        // response is an allocation the common keep-alive case doesn't need.
-        boolean closing = closeClient || !requestComplete;
-        ChannelFuture written = closing ? clientCtx.writeAndFlush(last)
-                : clientCtx.writeAndFlush(last, clientCtx.voidPromise());
-        responseEnd = written;
+        // A real future only when something must follow the write (closing the connection).
+        responseEnd = client.writeLast(last, closeClient || !requestComplete);
         if (requestComplete) {
             end();
         } else {
@@ -425,7 +400,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         moveTo(DISCARDING);
         if (waitingForUpstreamWritable) {
             waitingForUpstreamWritable = false;
-            client.ctx().read();
+            client.read();
         }
     }
 
@@ -434,11 +409,11 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         if (state == ENDED) {
             return;
         }
-        client.ctx().flush();
+        client.flush();
         if (!state.waitsForBackend()) {
             return;
         }
-        if (client.ctx().channel().isWritable()) {
+        if (client.isWritable()) {
             upstream.read();
         } else {
             waitingForClientWritable = true;
@@ -447,10 +422,6 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
 
     /** The client side can take writes again: read more of the response. */
     void onClientWritable() {
-        if (state == TUNNEL) {
-            tunnel.onClientWritable();
-            return;
-        }
         if (waitingForClientWritable && upstream != null) {
             waitingForClientWritable = false;
             upstream.read();
@@ -550,8 +521,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         // Unread request body can't be skipped reliably without reading it: close instead.
         closeClient |= !head.keepAlive() || client.isDraining() || (head.hasBody() && !requestComplete);
         tally.status(status.code(), true);
-        ChannelHandlerContext clientCtx = client.ctx();
-        responseEnd = clientCtx.writeAndFlush(ErrorResponses.of(clientCtx.alloc(), status, message, closeClient));
+        responseEnd = client.answer(status, message, closeClient);
         end();
     }
 
@@ -614,8 +584,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
     private void finish(boolean reusable) {
         moveTo(ENDED);
         releaseUpstream(reusable);
-        loop.unregister(this, colour());
-        services().counters().exchangeEnded(colour());
+        loop.exchangeEnded(this, colour());
         tally.record(services(), colour(), responseEnd != null || tunnel != null);
     }
 

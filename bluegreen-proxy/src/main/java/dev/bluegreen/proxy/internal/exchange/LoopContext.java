@@ -84,13 +84,19 @@ public final class LoopContext implements DrainParticipant {
         return roundRobin++;
     }
 
-    void register(ActiveExchanges.Node exchange) {
+    /**
+     * Counts {@code exchange} as under way for the colour it is pinned to: in the proxy's counts, and on this loop's
+     * list, which drains and the response-timeout sweep reach.
+     */
+    void exchangeStarted(ActiveExchanges.Node exchange) {
+        services.counters().exchangeStarted(exchange.colour());
         active.add(exchange);
     }
 
-    /** Takes {@code exchange} off the list of {@code colour}, the colour it was registered with. */
-    void unregister(ActiveExchanges.Node exchange, Colour colour) {
+    /** Counts {@code exchange} as no longer under way for {@code colour}, the colour it was counted for. */
+    void exchangeEnded(ActiveExchanges.Node exchange, Colour colour) {
         active.remove(exchange, colour);
+        services.counters().exchangeEnded(colour);
     }
 
     @Override

@@ -56,11 +56,11 @@ final class Tunnel implements UpstreamListener {
     static Tunnel open(HttpResponse switching, ClientSide client, Upstream upstream,
                        Consumer<ChannelFuture> onClosed) {
         String protocol = MessageHeads.prepareSwitchingProtocols(switching);
-        client.startTunnel(switching);
+        ChannelHandlerContext clientContext = client.startTunnel(switching);
         boolean webSocket = protocol != null && protocol.toLowerCase(Locale.ROOT).contains("websocket");
-        Tunnel tunnel = new Tunnel(client.ctx(), upstream.startTunnel(), webSocket, onClosed);
+        Tunnel tunnel = new Tunnel(clientContext, upstream.startTunnel(), webSocket, onClosed);
         upstream.attach(tunnel);
-        log.debug("{}: tunnel open ({})", client.ctx().channel(), protocol);
+        log.debug("{}: tunnel open ({})", clientContext.channel(), protocol);
         tunnel.start();
         return tunnel;
     }

@@ -6,7 +6,6 @@ import dev.bluegreen.proxy.internal.codec.InterimResponses;
 import dev.bluegreen.proxy.internal.exchange.ClientSideHandler;
 import dev.bluegreen.proxy.internal.exchange.LoopContexts;
 import dev.bluegreen.proxy.internal.request.ClientProtocol;
-import dev.bluegreen.proxy.internal.request.ErrorResponses;
 import dev.bluegreen.proxy.internal.request.RequestRejectedException;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -76,8 +75,7 @@ public final class Http1ClientConnection extends ClientSideHandler {
     protected void reject(RequestRejectedException rejection) {
         loop().services().recorder().get().requestRejected(rejection.status().code());
         log.debug("{}: {} {}", ctx().channel(), rejection.status().code(), rejection.getMessage());
-        LingeringClose.after(ctx().writeAndFlush(
-                ErrorResponses.of(ctx().alloc(), rejection.status(), rejection.getMessage(), true)), limits());
+        LingeringClose.after(answer(rejection.status(), rejection.getMessage(), true), limits());
     }
 
     private RequestLimits limits() {
@@ -96,10 +94,11 @@ public final class Http1ClientConnection extends ClientSideHandler {
 
     /** The 101 goes out past the codec (as an interim response would), then the codec leaves: bytes from now on. */
     @Override
-    public void startTunnel(HttpResponse switching) {
+    public ChannelHandlerContext startTunnel(HttpResponse switching) {
         writeInterim(switching);
         ctx().pipeline().remove(OneMessagePerRead.class);
         ctx().pipeline().remove(Http1ServerCodec.class);
+        return ctx();
     }
 
     @Override

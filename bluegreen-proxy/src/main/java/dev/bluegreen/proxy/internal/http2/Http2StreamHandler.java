@@ -7,7 +7,6 @@ import dev.bluegreen.proxy.internal.grpc.GrpcCallRecorder;
 import dev.bluegreen.proxy.internal.grpc.GrpcCallSource;
 import dev.bluegreen.proxy.internal.request.ClientAddress;
 import dev.bluegreen.proxy.internal.request.ClientProtocol;
-import dev.bluegreen.proxy.internal.request.ErrorResponses;
 import dev.bluegreen.proxy.internal.request.RequestRejectedException;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -76,8 +75,7 @@ public final class Http2StreamHandler extends ClientSideHandler implements GrpcC
             reset(Http2Error.PROTOCOL_ERROR);
             return;
         }
-        afterExchange(ctx().writeAndFlush(ErrorResponses.of(ctx().alloc(), rejection.status(),
-                rejection.getMessage(), false)), true);
+        afterExchange(answer(rejection.status(), rejection.getMessage(), false), true);
     }
 
     @Override
@@ -87,7 +85,7 @@ public final class Http2StreamHandler extends ClientSideHandler implements GrpcC
     }
 
     @Override
-    public void startTunnel(HttpResponse switching) {
+    public ChannelHandlerContext startTunnel(HttpResponse switching) {
         throw new IllegalStateException("an HTTP/2 stream does not switch protocols (RFC 9113 §8.6)");
     }
 

@@ -291,11 +291,6 @@ final class MirrorCall implements UpstreamListener, AcquireCallback {
     }
 
     @Override
-    public void onUpstreamBytes(ByteBuf bytes) {
-        bytes.release();
-    }
-
-    @Override
     public void onUpstreamReadComplete() {
         // The answer is only digested, never relayed: read on as fast as it comes.
         if (phase != Phase.ENDED && !shadowEnded && upstream != null) {

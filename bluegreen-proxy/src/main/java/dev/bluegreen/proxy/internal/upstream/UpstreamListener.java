@@ -9,8 +9,13 @@ public interface UpstreamListener {
     /** A response message (head, body piece or end); the listener owns it and must release it. */
     void onUpstreamMessage(HttpObject message);
 
-    /** Bytes from the backend once the connection is a tunnel; the listener owns them. */
-    void onUpstreamBytes(ByteBuf bytes);
+    /**
+     * Bytes from the backend once the connection is a tunnel; the listener owns them. Only a tunnel is attached to
+     * such a connection, so by default they are released.
+     */
+    default void onUpstreamBytes(ByteBuf bytes) {
+        bytes.release();
+    }
 
     /** The backend's batch of reads is done: time to flush what was written to the client. */
     void onUpstreamReadComplete();

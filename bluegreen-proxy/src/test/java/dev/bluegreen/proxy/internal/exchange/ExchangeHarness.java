@@ -16,6 +16,7 @@ import dev.bluegreen.proxy.internal.metrics.ProxyCounters;
 import dev.bluegreen.proxy.internal.metrics.ProxyRecorder;
 import dev.bluegreen.proxy.internal.request.ClientAddress;
 import dev.bluegreen.proxy.internal.request.ClientProtocol;
+import dev.bluegreen.proxy.internal.request.ErrorResponses;
 import dev.bluegreen.proxy.internal.request.RequestRules;
 import dev.bluegreen.proxy.internal.routing.Route;
 import dev.bluegreen.proxy.internal.routing.Router;
@@ -184,8 +185,33 @@ final class ExchangeHarness implements AutoCloseable {
         }
 
         @Override
-        public ChannelHandlerContext ctx() {
-            return ctx;
+        public void read() {
+            ctx.read();
+        }
+
+        @Override
+        public void write(HttpObject part) {
+            ctx.write(part, ctx.voidPromise());
+        }
+
+        @Override
+        public ChannelFuture writeLast(HttpObject last, boolean awaited) {
+            return awaited ? ctx.writeAndFlush(last) : ctx.writeAndFlush(last, ctx.voidPromise());
+        }
+
+        @Override
+        public void flush() {
+            ctx.flush();
+        }
+
+        @Override
+        public boolean isWritable() {
+            return ctx.channel().isWritable();
+        }
+
+        @Override
+        public ChannelFuture answer(HttpResponseStatus status, String message, boolean close) {
+            return ctx.writeAndFlush(ErrorResponses.of(ctx.alloc(), status, message, close));
         }
 
         @Override
@@ -209,7 +235,7 @@ final class ExchangeHarness implements AutoCloseable {
         }
 
         @Override
-        public void startTunnel(HttpResponse switching) {
+        public ChannelHandlerContext startTunnel(HttpResponse switching) {
             throw new UnsupportedOperationException("not in these tests");
         }
 

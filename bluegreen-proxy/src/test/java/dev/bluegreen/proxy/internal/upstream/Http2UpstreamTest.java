@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.Colour;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -36,11 +35,6 @@ class Http2UpstreamTest {
             @Override
             public void onUpstreamMessage(HttpObject message) {
                 received.add(message);
-            }
-
-            @Override
-            public void onUpstreamBytes(ByteBuf bytes) {
-                bytes.release();
             }
 
             @Override
