@@ -22,7 +22,7 @@ import picocli.CommandLine.TypeConversionException;
  */
 public final class Converters {
 
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h)");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ns|us|ms|s|m|h|d)");
 
     private Converters() {
     }
@@ -101,7 +101,8 @@ public final class Converters {
 
     /**
      * Parses a duration written as a whole number and a unit: {@code 500ms}, {@code 2s}, {@code 1m} or
-     * {@code 1h}. ISO-8601 ({@code PT2S}) is accepted too.
+     * {@code 1h}, and {@code ns}, {@code us} and {@code d} as well: the units of Spring Boot's durations, in which
+     * the library's messages show a duration. ISO-8601 ({@code PT2S}) is accepted too.
      *
      * @param text the text to parse
      * @return the duration, which may be zero
@@ -115,10 +116,13 @@ public final class Converters {
         if (matcher.matches()) {
             long amount = Long.parseLong(matcher.group(1));
             return switch (matcher.group(2)) {
+                case "ns" -> Duration.ofNanos(amount);
+                case "us" -> Duration.ofNanos(amount * 1_000);
                 case "ms" -> Duration.ofMillis(amount);
                 case "s" -> Duration.ofSeconds(amount);
                 case "m" -> Duration.ofMinutes(amount);
-                default -> Duration.ofHours(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> Duration.ofDays(amount);
             };
         }
         if (trimmed.startsWith("pt")) {
@@ -132,7 +136,7 @@ public final class Converters {
             }
         }
         throw new IllegalArgumentException("duration: \"" + text
-                + "\" (expected: a whole number and a unit, as in 500ms, 2s, 1m or 1h)");
+                + "\" (expected: a whole number and a unit, as in 500ms, 2s, 1m or 1h; also ns, us and d)");
     }
 
     /** Converts one {@code HOST:PORT} item of a pool with {@link Backend#parse(String)}. */

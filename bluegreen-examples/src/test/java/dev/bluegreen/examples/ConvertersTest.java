@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.Colour;
+import dev.bluegreen.core.internal.Texts;
 import dev.bluegreen.examples.Converters.ListenAddress;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,18 @@ class ConvertersTest {
         assertThat(Converters.parseDuration(" 1m ")).isEqualTo(Duration.ofMinutes(1));
         assertThat(Converters.parseDuration("1H")).isEqualTo(Duration.ofHours(1));
         assertThat(Converters.parseDuration("PT1.5S")).isEqualTo(Duration.ofMillis(1500));
+        assertThat(Converters.parseDuration("250us")).isEqualTo(Duration.ofNanos(250_000));
+        assertThat(Converters.parseDuration("7ns")).isEqualTo(Duration.ofNanos(7));
+        assertThat(Converters.parseDuration("2d")).isEqualTo(Duration.ofDays(2));
+    }
+
+    @Test
+    void parseDuration_readsBackEveryDurationAMessageShows() {
+        for (Duration duration : new Duration[] {Duration.ZERO, Duration.ofMillis(1500), Duration.ofMinutes(1),
+                Duration.ofNanos(250_000), Duration.ofNanos(7), Duration.ofDays(2), Duration.ofHours(36)}) {
+            assertThat(Converters.parseDuration(Texts.duration(duration))).as(Texts.duration(duration))
+                    .isEqualTo(duration);
+        }
     }
 
     @Test
