@@ -7,6 +7,7 @@ import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.Environment;
 import dev.bluegreen.core.FileRoutingStore;
+import dev.bluegreen.core.internal.Texts;
 import dev.bluegreen.proxy.AdminEndpoint;
 import dev.bluegreen.proxy.BackendProtocol;
 import dev.bluegreen.proxy.BlueGreenProxy;
@@ -15,9 +16,12 @@ import dev.bluegreen.proxy.HealthCheckSettings;
 import dev.bluegreen.proxy.MirrorSettings;
 import dev.bluegreen.proxy.PreviewRule;
 import dev.bluegreen.proxy.UpstreamTls;
+import dev.bluegreen.proxy.watch.AutoRollback;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
@@ -74,6 +78,7 @@ final class BlueGreenBuilders {
         preview(proxy, properties.getPreview());
         backend(proxy, properties.getBackend());
         mirror(proxy, properties.getMirror());
+        autoRollback(proxy, properties.getAutoRollback());
         return proxy;
     }
 
@@ -201,6 +206,38 @@ final class BlueGreenBuilders {
                     "given without bluegreen.mirror.guard (expected: both)");
         }
         proxy.mirror(settings);
+    }
+
+    private static void autoRollback(BlueGreenProxyBuilder proxy, AutoRollbackProperties settings) {
+        String prefix = "bluegreen.auto-rollback.";
+        if (!settings.isEnabled()) {
+            // A rule set without the switch that turns it on is more likely a forgotten line than a wish for nothing.
+            Map<String, Object> given = settings.changed();
+            if (!given.isEmpty()) {
+                String name = given.keySet().iterator().next();
+                Object value = given.get(name);
+                throw new InvalidConfigurationPropertyValueException(prefix + name,
+                        value instanceof Duration duration ? Texts.duration(duration) : value,
+                        "given without bluegreen.auto-rollback.enabled=true (expected: both)");
+            }
+            return;
+        }
+        AutoRollback.Builder rules = AutoRollback.builder();
+        check(prefix + "bake-window", settings.getBakeWindow(), () -> rules.bakeWindow(settings.getBakeWindow()));
+        check(prefix + "window", settings.getWindow(), () -> rules.window(settings.getWindow()));
+        check(prefix + "evaluation-interval", settings.getEvaluationInterval(),
+                () -> rules.evaluationInterval(settings.getEvaluationInterval()));
+        check(prefix + "min-requests", settings.getMinRequests(), () -> rules.minRequests(settings.getMinRequests()));
+        check(prefix + "max-error-rate", settings.getMaxErrorRate(),
+                () -> rules.maxErrorRate(settings.getMaxErrorRate()));
+        Duration maxP99 = settings.getMaxP99();
+        if (maxP99.isNegative()) {
+            throw new InvalidConfigurationPropertyValueException(prefix + "max-p99", Texts.duration(maxP99),
+                    "expected: above 0, or 0 to judge latency against the old colour only");
+        }
+        rules.maxP99(maxP99.isZero() ? null : maxP99);
+        // What build() refuses is the interval against the window: blamed on the interval, as its message is.
+        proxy.autoRollback(check(prefix + "evaluation-interval", settings.getEvaluationInterval(), rules::build));
     }
 
     /** Bluegreen's own admin endpoint, from {@code bluegreen.admin.*}; not started. */

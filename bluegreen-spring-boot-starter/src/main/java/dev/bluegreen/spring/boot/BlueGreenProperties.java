@@ -12,7 +12,7 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * The {@code bluegreen.*} properties: the two pools, the proxy's listener, what the backends speak, health checks,
- * limits, preview, shadow traffic, where the routing state is kept and the admin endpoint.
+ * limits, preview, shadow traffic, the automatic rollback, where the routing state is kept and the admin endpoint.
  *
  * <pre>
  * bluegreen.proxy.listen=0.0.0.0:8080
@@ -43,6 +43,8 @@ public class BlueGreenProperties {
     private final Preview preview = new Preview();
     private final Backend backend = new Backend();
     private final Mirror mirror = new Mirror();
+    @NestedConfigurationProperty
+    private final AutoRollbackProperties autoRollback = new AutoRollbackProperties();
     private final State state = new State();
     private final Admin admin = new Admin();
 
@@ -73,6 +75,11 @@ public class BlueGreenProperties {
     /** @return the proxy's listener and timeouts, {@code bluegreen.proxy.*} */
     public BlueGreenProxyProperties getProxy() {
         return proxy;
+    }
+
+    /** @return the watch after a change and its automatic rollback, {@code bluegreen.auto-rollback.*} */
+    public AutoRollbackProperties getAutoRollback() {
+        return autoRollback;
     }
 
     /** @return the blue pool */

@@ -40,6 +40,11 @@ final class DurationProperties {
         all.put("bluegreen.proxy.shutdown-grace-period", proxy.getShutdownGracePeriod());
         all.put("bluegreen.health.interval", defaults.getHealth().getInterval());
         all.put("bluegreen.health.timeout", defaults.getHealth().getTimeout());
+        AutoRollbackProperties autoRollback = defaults.getAutoRollback();
+        all.put("bluegreen.auto-rollback.bake-window", autoRollback.getBakeWindow());
+        all.put("bluegreen.auto-rollback.window", autoRollback.getWindow());
+        all.put("bluegreen.auto-rollback.evaluation-interval", autoRollback.getEvaluationInterval());
+        all.put("bluegreen.auto-rollback.max-p99", autoRollback.getMaxP99());
         return all;
     }
 
