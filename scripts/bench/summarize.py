@@ -12,8 +12,8 @@ import sys
 from collections import OrderedDict
 
 ORDER = ["direct", "bluegreen", "bluegreen-tuned", "haproxy", "nginx"]
-LABELS = {"direct": "no proxy (direct)", "bluegreen": "bluegreen", "bluegreen-tuned": "bluegreen (TUNED_JAVA_OPTS)",
-          "haproxy": "HAProxy", "nginx": "nginx"}
+LABELS = {"direct": "no proxy (direct)", "bluegreen": "bluegreen",
+          "bluegreen-tuned": "bluegreen-tuned (TUNED_JAVA_OPTS, TUNED_JAR)", "haproxy": "HAProxy", "nginx": "nginx"}
 # The rows of the ratio table: (numerator, denominator).
 RATIOS = [("bluegreen", "haproxy"), ("bluegreen", "nginx"), ("bluegreen-tuned", "haproxy"),
           ("bluegreen-tuned", "nginx"), ("bluegreen-tuned", "bluegreen")]
@@ -31,6 +31,23 @@ def fmt(value, digits=1):
 
 def ratio(a, b):
     return "-" if a is None or b is None or b == 0 else f"{a / b:.2f}"
+
+
+def paired(targets, a, b, key):
+    """The median over the rounds of a's figure over b's in the same round: two builds measured round by round
+    against the same moods of the machine, steadier than a ratio of their medians."""
+    theirs = {r["round"]: r for r in targets[b]}
+    values = [float(r[key]) / float(theirs[r["round"]][key]) for r in targets[a]
+              if r["round"] in theirs and r[key] not in ("", "-") and theirs[r["round"]][key] not in ("", "-", "0")]
+    return "-" if not values else f"{statistics.median(values):.2f}"
+
+
+def paired_row(targets, keys):
+    """The row of bluegreen-tuned / bluegreen by rounds, if both ran."""
+    if "bluegreen-tuned" not in targets or "bluegreen" not in targets:
+        return None
+    cells = " | ".join(paired(targets, "bluegreen-tuned", "bluegreen", k) for k in keys)
+    return f"| {LABELS['bluegreen-tuned']} / bluegreen, median of the rounds' ratios | {cells} |"
 
 
 def by_scenario(rows):
@@ -75,6 +92,9 @@ def print_h2(rows):
                       f"| {ratio(x['mean_us'], o['mean_us'])} "
                       f"| {ratio(x['proxy_us_per_req'], o['proxy_us_per_req'])} "
                       f"| {ratio(x['proxy_user_us_per_req'], o['proxy_user_us_per_req'])} |")
+            by_rounds = paired_row(targets, ("rps", "mean_us", "proxy_us_per_req", "proxy_user_us_per_req"))
+            if by_rounds:
+                print(by_rounds)
         print()
 
 
@@ -118,6 +138,9 @@ def main():
                 print(f"| {LABELS[a]} / {LABELS[b]} | {ratio(x['rps'], o['rps'])} | {ratio(x['p99_us'], o['p99_us'])} "
                       f"| {ratio(x['proxy_us_per_req'], o['proxy_us_per_req'])} "
                       f"| {ratio(x['proxy_user_us_per_req'], o['proxy_user_us_per_req'])} |")
+            by_rounds = paired_row(targets, ("rps", "p99_us", "proxy_us_per_req", "proxy_user_us_per_req"))
+            if by_rounds:
+                print(by_rounds)
         print()
 
 
