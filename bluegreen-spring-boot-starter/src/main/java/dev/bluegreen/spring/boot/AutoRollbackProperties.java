@@ -9,8 +9,9 @@ import java.util.Objects;
  * {@code bluegreen.auto-rollback.*}: the watch after a switch or promotion, which rolls back on its own when the
  * colour that just became live breaches a rule, and which judges the steps of shift plans. Off unless
  * {@code enabled}. Bound through {@link BlueGreenProperties#getAutoRollback()}. The values below repeat the
- * library's defaults ({@code AutoRollback.defaults()}); the rules against the old colour's figures keep theirs
- * (set them, or a listener, with a {@link BlueGreenProxyCustomizer}).
+ * library's defaults ({@code AutoRollback.defaults()}); the rules against the old colour's figures keep theirs. A
+ * {@link BlueGreenProxyCustomizer} that sets {@code autoRollback(...)} (for those rules, or a listener) replaces
+ * the whole set these properties made.
  */
 public class AutoRollbackProperties {
     /** Whether to watch each change and roll back on a breach. */
