@@ -6,8 +6,6 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -70,22 +68,13 @@ final class HealthProbe extends SimpleChannelInboundHandler<HttpObject> {
     }
 
     private void start(EventLoop loop, Bootstrap bootstrap, InetSocketAddress address, int timeoutMillis) {
-        verdict.startTimer(loop, timeoutMillis);
-        ChannelFuture connect = bootstrap
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMillis)
-                .option(ChannelOption.AUTO_READ, true)
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        if (tls != null) {
-                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), backend.host(), backend.port()));
-                        }
-                        ch.pipeline().addLast("http", new HttpClientCodec()).addLast("probe", HealthProbe.this);
-                    }
-                })
-                .connect(address);
+        ChannelFuture connect = verdict.connect(loop, bootstrap, address, timeoutMillis, ch -> {
+            if (tls != null) {
+                ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), backend.host(), backend.port()));
+            }
+            ch.pipeline().addLast("http", new HttpClientCodec()).addLast("probe", this);
+        });
         channel = connect.channel();
-        verdict.closes(channel);
         connect.addListener(future -> {
             if (!future.isSuccess()) {
                 verdict.give(false, describe(future.cause()));

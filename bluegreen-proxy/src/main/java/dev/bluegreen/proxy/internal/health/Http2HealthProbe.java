@@ -15,7 +15,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -88,24 +87,15 @@ final class Http2HealthProbe {
     }
 
     private void start(EventLoop loop, Bootstrap bootstrap, InetSocketAddress address, int timeoutMillis) {
-        verdict.startTimer(loop, timeoutMillis);
-        ChannelFuture connect = bootstrap
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMillis)
-                .option(ChannelOption.AUTO_READ, true)
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        if (tls != null) {
-                            // The HTTP/2 handlers come once the handshake has agreed to h2 (nothing written before).
-                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), backend.host(), backend.port()));
-                        } else {
-                            addHttp2Handlers(ch);
-                        }
-                    }
-                })
-                .connect(address);
+        ChannelFuture connect = verdict.connect(loop, bootstrap, address, timeoutMillis, ch -> {
+            if (tls != null) {
+                // The HTTP/2 handlers come once the handshake has agreed to h2 (nothing written before).
+                ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), backend.host(), backend.port()));
+            } else {
+                addHttp2Handlers(ch);
+            }
+        });
         channel = connect.channel();
-        verdict.closes(channel);
         channel.closeFuture().addListener(closed -> verdict.give(false, closedReason()));
         connect.addListener(future -> {
             if (!future.isSuccess()) {

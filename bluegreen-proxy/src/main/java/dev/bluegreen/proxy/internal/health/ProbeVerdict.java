@@ -1,14 +1,21 @@
 package dev.bluegreen.proxy.internal.health;
 
+import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.CompletableFuture;
+import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
- * The verdict of one active check, whatever its protocol: the first verdict given wins, and giving it cancels the
- * check's timeout and closes its connection. Used on the check's event loop only.
+ * The verdict of one active check, whatever its protocol, and the bounds of the check: its timeout and its
+ * connection. The first verdict given wins, and giving it cancels the timeout and closes the connection. Used on the
+ * check's event loop only.
  */
 final class ProbeVerdict {
 
@@ -21,15 +28,30 @@ final class ProbeVerdict {
         return result;
     }
 
-    /** Bounds the whole check, connect included: without a verdict by then, it fails as timed out. */
-    void startTimer(EventLoop loop, int timeoutMillis) {
+    /**
+     * Starts the check on {@code loop}: its timeout, which bounds the whole check, connect included (without a
+     * verdict by then, it fails as timed out), and its connection to {@code address}, which the verdict closes.
+     *
+     * @param bootstrap a bootstrap on {@code loop}, with the channel type set
+     * @param pipeline  sets up the new connection's pipeline
+     * @return the connect
+     */
+    ChannelFuture connect(EventLoop loop, Bootstrap bootstrap, InetSocketAddress address, int timeoutMillis,
+                          Consumer<Channel> pipeline) {
         timer = loop.schedule(() -> give(false, "timed out after " + timeoutMillis + " ms"), timeoutMillis,
                 TimeUnit.MILLISECONDS);
-    }
-
-    /** The check's connection, closed when the verdict is given. */
-    void closes(Channel channel) {
-        this.connection = channel;
+        ChannelFuture connect = bootstrap
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMillis)
+                .option(ChannelOption.AUTO_READ, true)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        pipeline.accept(ch);
+                    }
+                })
+                .connect(address);
+        connection = connect.channel();
+        return connect;
     }
 
     /** Gives the verdict, unless one was given already. */
