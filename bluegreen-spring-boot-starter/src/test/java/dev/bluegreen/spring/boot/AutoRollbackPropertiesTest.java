@@ -19,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /**
@@ -29,18 +28,13 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class AutoRollbackPropertiesTest {
 
-    private final TestBackend blue = TestBackend.start("blue");
-    private final TestBackend green = TestBackend.start("green");
-    private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(BlueGreenAutoConfiguration.class))
-            .withPropertyValues("bluegreen.proxy.listen=127.0.0.1:0", "bluegreen.proxy.threads=1",
-                    "bluegreen.blue.backends=127.0.0.1:" + blue.port(),
-                    "bluegreen.green.backends=127.0.0.1:" + green.port());
+    private final TwoPools pools = new TwoPools();
+    private final TestBackend green = pools.green;
+    private final ApplicationContextRunner runner = pools.runner;
 
     @AfterEach
     void stopBackends() {
-        blue.close();
-        green.close();
+        pools.close();
     }
 
     @Test

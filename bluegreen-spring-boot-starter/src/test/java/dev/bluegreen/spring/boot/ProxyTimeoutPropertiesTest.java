@@ -19,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -34,18 +33,13 @@ class ProxyTimeoutPropertiesTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    private final TestBackend blue = TestBackend.start("blue");
-    private final TestBackend green = TestBackend.start("green");
-    private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(BlueGreenAutoConfiguration.class))
-            .withPropertyValues("bluegreen.proxy.listen=127.0.0.1:0", "bluegreen.proxy.threads=1",
-                    "bluegreen.blue.backends=127.0.0.1:" + blue.port(),
-                    "bluegreen.green.backends=127.0.0.1:" + green.port());
+    private final TwoPools pools = new TwoPools();
+    private final TestBackend blue = pools.blue;
+    private final ApplicationContextRunner runner = pools.runner;
 
     @AfterEach
     void stopBackends() {
-        blue.close();
-        green.close();
+        pools.close();
     }
 
     @Test
