@@ -7,7 +7,6 @@ import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.Environment;
 import dev.bluegreen.core.FileRoutingStore;
-import dev.bluegreen.core.internal.Texts;
 import dev.bluegreen.proxy.AdminEndpoint;
 import dev.bluegreen.proxy.BackendProtocol;
 import dev.bluegreen.proxy.BlueGreenProxy;
@@ -214,10 +213,8 @@ final class BlueGreenBuilders {
             // A rule set without the switch that turns it on is more likely a forgotten line than a wish for nothing.
             Map<String, Object> given = settings.changed();
             if (!given.isEmpty()) {
-                String name = given.keySet().iterator().next();
-                Object value = given.get(name);
-                throw new InvalidConfigurationPropertyValueException(prefix + name,
-                        value instanceof Duration duration ? Texts.duration(duration) : value,
+                Map.Entry<String, Object> first = given.entrySet().iterator().next();
+                throw PropertyChecks.refused(prefix + first.getKey(), first.getValue(),
                         "given without bluegreen.auto-rollback.enabled=true (expected: both)");
             }
             return;
@@ -232,7 +229,7 @@ final class BlueGreenBuilders {
                 () -> rules.maxErrorRate(settings.getMaxErrorRate()));
         Duration maxP99 = settings.getMaxP99();
         if (maxP99.isNegative()) {
-            throw new InvalidConfigurationPropertyValueException(prefix + "max-p99", Texts.duration(maxP99),
+            throw PropertyChecks.refused(prefix + "max-p99", maxP99,
                     "expected: above 0, or 0 to judge latency against the old colour only");
         }
         rules.maxP99(maxP99.isZero() ? null : maxP99);

@@ -30,10 +30,22 @@ final class PropertyChecks {
         try {
             return apply.get();
         } catch (IllegalArgumentException e) {
-            // Boot would show a Duration as ISO-8601 (PT-5S); the user wrote -5s, and the library's reason says so.
-            Object shown = value instanceof Duration duration ? Texts.duration(duration) : value;
-            throw new InvalidConfigurationPropertyValueException(property, shown, e.getMessage());
+            throw refused(property, value, e.getMessage());
         }
+    }
+
+    /**
+     * Boot's refusal of a property's value, the value shown as a user writes it: a {@link Duration} as {@code -5s}
+     * ({@link Texts#duration}), where Boot would show ISO-8601 ({@code PT-5S}), as the library's reasons do too.
+     *
+     * @param property the property's name
+     * @param value its value
+     * @param reason why it is refused, with what was expected
+     * @return the exception, to throw
+     */
+    static InvalidConfigurationPropertyValueException refused(String property, Object value, String reason) {
+        Object shown = value instanceof Duration duration ? Texts.duration(duration) : value;
+        return new InvalidConfigurationPropertyValueException(property, shown, reason);
     }
 
     /**
