@@ -311,8 +311,9 @@ public abstract class ClientSideHandler extends ChannelInboundHandlerAdapter imp
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         Exchange current = exchange;
         if (current != null && ctx.channel().isWritable()) {
-            if (current.tunnel() != null) {
-                current.tunnel().onClientWritable();
+            Tunnel tunnel = current.tunnel();
+            if (tunnel != null) {
+                tunnel.onClientWritable();
             } else {
                 current.onClientWritable();
             }
