@@ -39,9 +39,8 @@ import java.util.Set;
  * {@link DefaultHttp2Headers} sized as Netty sizes it, validating unless the fields were checked as they were decoded
  * (see {@link ArrayHttpHeaders#checksFields()}).
  *
- * <pre>
- * stream channel:  Http2RequestDecoder → Http2ClientStreamCodec (responses) → ...
- * </pre>
+ * <p>One instance serves every stream: a stream has no channel of its own, and turns its response into frames with
+ * {@link #frames}.
  */
 @Sharable
 public final class Http2ClientStreamCodec extends Http2StreamFrameToHttpObjectCodec {
@@ -59,16 +58,6 @@ public final class Http2ClientStreamCodec extends Http2StreamFrameToHttpObjectCo
         super(true);
     }
 
-    /**
-     * True, as the class's {@code @Sharable} says. Said here because Netty's message decoder asks at every read
-     * complete of every stream, and the inherited answer is a lookup of the annotation in a per-thread
-     * {@code WeakHashMap} (≈ 0.5 % of the proxy's CPU samples on h2c).
-     */
-    @Override
-    public boolean isSharable() {
-        return true;
-    }
-
     @Override
     protected void encode(ChannelHandlerContext ctx, HttpObject msg, List<Object> out) throws Exception {
         if (msg instanceof HttpResponse response && response.status().codeClass() != HttpStatusClass.INFORMATIONAL
@@ -80,6 +69,16 @@ public final class Http2ClientStreamCodec extends Http2StreamFrameToHttpObjectCo
             }
         }
         super.encode(ctx, msg, out);
+    }
+
+    /**
+     * The frames of one message of a response, without a stream set: what this codec's encoder gives, for a stream
+     * that has no channel of its own and writes to its connection's frame codec. {@code msg} is not released.
+     *
+     * @param ctx the connection's context (Netty's conversion reads nothing of it for a response)
+     */
+    public void frames(ChannelHandlerContext ctx, HttpObject msg, List<Object> out) throws Exception {
+        encode(ctx, msg, out);
     }
 
     /** Whether {@code msg} is a whole response without trailers, as the upstream codec gives one read whole. */

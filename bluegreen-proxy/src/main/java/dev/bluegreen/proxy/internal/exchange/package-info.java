@@ -3,8 +3,8 @@
  *
  * <p>{@link dev.bluegreen.proxy.internal.exchange.Exchange} is the state machine of one request
  * ({@link dev.bluegreen.proxy.internal.exchange.ExchangeState}); a
- * {@link dev.bluegreen.proxy.internal.exchange.ClientSide} (an HTTP/1.1 connection or an HTTP/2 stream, through
- * {@link dev.bluegreen.proxy.internal.exchange.ClientSideHandler}) starts one per request and gives it the request's
+ * {@link dev.bluegreen.proxy.internal.exchange.ClientSide} (an HTTP/1.1 connection or an HTTP/2 stream, both an
+ * {@link dev.bluegreen.proxy.internal.exchange.AbstractClientSide}) starts one per request and gives it the request's
  * body and the client's writability. Beside it: {@link dev.bluegreen.proxy.internal.exchange.UpstreamConnector} gets
  * it a connection (backend choice, retries, the safety net), {@link dev.bluegreen.proxy.internal.exchange.InterimRelay}
  * relays 1xx responses, {@link dev.bluegreen.proxy.internal.exchange.ResponseHeadPolicy} prepares the response head,

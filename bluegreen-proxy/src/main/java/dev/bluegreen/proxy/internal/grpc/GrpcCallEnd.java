@@ -2,9 +2,6 @@ package dev.bluegreen.proxy.internal.grpc;
 
 import dev.bluegreen.proxy.internal.request.ErrorResponses;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -25,11 +22,10 @@ import io.netty.handler.codec.http2.Http2ResetFrame;
  * proxy cuts (the drain deadline, a backend lost mid-call) as {@code UNAVAILABLE}, which gRPC clients may retry,
  * rather than with a bare reset (which grpc-java reports as {@code CANCELLED}) or a hang. Other streams pass through.
  *
- * <pre>
- * client stream:  Http2RequestDecoder → Http2ClientStreamCodec → GrpcCallEnd → Http2StreamRequests → ...
- * </pre>
+ * <p>One per client stream, told by the stream of its request head, of each message of the response it writes, of a
+ * cut, and of its end.
  *
- * A call is cut when the stream is closed before the response's end went out. Then, per gRPC over HTTP/2:
+ * <p>A call is cut when the stream is closed before the response's end went out. Then, per gRPC over HTTP/2:
  * <ul>
  *   <li>no response head sent yet: a "Trailers-Only" response, {@code :status 200}, {@code grpc-status 14};</li>
  *   <li>the head sent and the body between two messages: trailers with {@code grpc-status 14};</li>
@@ -41,7 +37,7 @@ import io.netty.handler.codec.http2.Http2ResetFrame;
  * status), the proxy's (its own error answers and the cuts above), or {@code CANCELLED} when the client reset the
  * stream.
  */
-public final class GrpcCallEnd extends ChannelDuplexHandler {
+public final class GrpcCallEnd {
 
     private final GrpcCallRecorder recorder;
     /** Where the response body is in its gRPC messages; made for a gRPC call only, as most streams are not. */
@@ -57,23 +53,19 @@ public final class GrpcCallEnd extends ChannelDuplexHandler {
         this.recorder = recorder;
     }
 
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof HttpRequest request) {
-            grpc = GrpcHeaders.isGrpc(request.headers());
-            if (grpc) {
-                framing = new GrpcMessageFraming();
-            }
+    /** The stream's request head: whether this is a gRPC call at all. */
+    public void requestHead(HttpRequest request) {
+        grpc = GrpcHeaders.isGrpc(request.headers());
+        if (grpc) {
+            framing = new GrpcMessageFraming();
         }
-        ctx.fireChannelRead(msg);
     }
 
-    @Override
-    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    /** A message of the response (or a reset) about to be written to the stream. */
+    public void writing(Object msg) {
         if (grpc && !ended) {
             follow(msg);
         }
-        ctx.write(msg, promise);
     }
 
     private void follow(Object msg) {
@@ -113,11 +105,15 @@ public final class GrpcCallEnd extends ChannelDuplexHandler {
         return httpStatus == 200 ? GrpcStatus.UNKNOWN : GrpcStatus.ofHttpStatus(httpStatus);
     }
 
-    @Override
-    public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
-        if (!grpc || ended || !ctx.channel().isActive()) {
-            ctx.close(promise);
-            return;
+    /**
+     * The stream is being cut before the response's end went out (the client side still open).
+     *
+     * @return what to write before the stream is reset, as above; {@code null} when this is no gRPC call, or its end
+     *         went out already
+     */
+    public Object cut() {
+        if (!grpc || ended) {
+            return null;
         }
         ended = true;
         Object end;
@@ -137,7 +133,7 @@ public final class GrpcCallEnd extends ChannelDuplexHandler {
             end = new DefaultHttp2ResetFrame(Http2Error.CANCEL);
         }
         record(status, GrpcCallSource.PROXY);
-        ctx.writeAndFlush(end).addListener(written -> ctx.close(promise));
+        return end;
     }
 
     private static void unavailable(HttpHeaders fields) {
@@ -146,14 +142,13 @@ public final class GrpcCallEnd extends ChannelDuplexHandler {
         fields.set(GrpcHeaders.GRPC_MESSAGE, "the proxy ended the call (drain deadline or backend lost)");
     }
 
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
+    /** The stream is gone. */
+    public void streamClosed() {
         ended = true;
         if (grpc && !recorded) {
             // The stream went away with the call under way: the client reset it, or its connection closed.
             record(GrpcStatus.CANCELLED, GrpcCallSource.CLIENT);
         }
-        ctx.fireChannelInactive();
     }
 
     private void record(int status, GrpcCallSource source) {

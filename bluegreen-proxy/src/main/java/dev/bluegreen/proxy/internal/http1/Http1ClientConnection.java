@@ -3,16 +3,19 @@ package dev.bluegreen.proxy.internal.http1;
 import dev.bluegreen.proxy.RequestLimits;
 import dev.bluegreen.proxy.internal.codec.Http1ServerCodec;
 import dev.bluegreen.proxy.internal.codec.InterimResponses;
-import dev.bluegreen.proxy.internal.exchange.ClientSideHandler;
+import dev.bluegreen.proxy.internal.exchange.AbstractClientSide;
 import dev.bluegreen.proxy.internal.exchange.LoopContexts;
 import dev.bluegreen.proxy.internal.request.ClientProtocol;
+import dev.bluegreen.proxy.internal.request.ErrorResponses;
 import dev.bluegreen.proxy.internal.request.RequestRejectedException;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandler;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -31,11 +34,12 @@ import org.slf4j.LoggerFactory;
  * connection, closes it when idle for the idle timeout, and closes it gracefully (after the exchange under way) when
  * the proxy stops.
  */
-public final class Http1ClientConnection extends ClientSideHandler {
+public final class Http1ClientConnection extends AbstractClientSide implements ChannelInboundHandler {
 
     private static final Logger log = LoggerFactory.getLogger(Http1ClientConnection.class);
 
     private final long idleTimeoutNanos;
+    private ChannelHandlerContext ctx;
     private boolean draining;
     private long idleSinceNanos;
     private ScheduledFuture<?> idleTimer;
@@ -46,16 +50,18 @@ public final class Http1ClientConnection extends ClientSideHandler {
     }
 
     @Override
-    protected Channel connection(ChannelHandlerContext ctx) {
-        return ctx.channel();
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         idleSinceNanos = System.nanoTime();
-        super.channelActive(ctx);
+        opened(ctx.channel());
+        ctx.read();
         loop().services().counters().clientConnected();
         scheduleIdleCheck(idleTimeoutNanos);
+        ctx.fireChannelActive();
     }
 
     @Override
@@ -64,7 +70,56 @@ public final class Http1ClientConnection extends ClientSideHandler {
         if (idleTimer != null) {
             idleTimer.cancel(false);
         }
-        super.channelInactive(ctx);
+        closed();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        received(msg);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            writable();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void read() {
+        ctx.read();
+    }
+
+    @Override
+    public void write(HttpObject part) {
+        ctx.write(part, ctx.voidPromise());
+    }
+
+    @Override
+    public ChannelFuture writeLast(HttpObject last, boolean awaited) {
+        return awaited ? ctx.writeAndFlush(last) : ctx.writeAndFlush(last, ctx.voidPromise());
+    }
+
+    @Override
+    public void flush() {
+        ctx.flush();
+    }
+
+    @Override
+    public boolean isWritable() {
+        return ctx.channel().isWritable();
+    }
+
+    @Override
+    public ChannelFuture answer(HttpResponseStatus status, String message, boolean close) {
+        return ctx.writeAndFlush(ErrorResponses.of(ctx.alloc(), status, message, close));
+    }
+
+    @Override
+    protected void abandon() {
+        ctx.close();
     }
 
     /**
@@ -74,7 +129,7 @@ public final class Http1ClientConnection extends ClientSideHandler {
     @Override
     protected void reject(RequestRejectedException rejection) {
         loop().services().recorder().get().requestRejected(rejection.status().code());
-        log.debug("{}: {} {}", ctx().channel(), rejection.status().code(), rejection.getMessage());
+        log.debug("{}: {} {}", ctx.channel(), rejection.status().code(), rejection.getMessage());
         LingeringClose.after(answer(rejection.status(), rejection.getMessage(), true), limits());
     }
 
@@ -88,17 +143,17 @@ public final class Http1ClientConnection extends ClientSideHandler {
      */
     @Override
     public void writeInterim(HttpResponse interim) {
-        ChannelHandlerContext codec = ctx().pipeline().context(Http1ServerCodec.class);
-        codec.writeAndFlush(InterimResponses.encode(ctx().alloc(), interim), codec.voidPromise());
+        ChannelHandlerContext codec = ctx.pipeline().context(Http1ServerCodec.class);
+        codec.writeAndFlush(InterimResponses.encode(ctx.alloc(), interim), codec.voidPromise());
     }
 
     /** The 101 goes out past the codec (as an interim response would), then the codec leaves: bytes from now on. */
     @Override
     public ChannelHandlerContext startTunnel(HttpResponse switching) {
         writeInterim(switching);
-        ctx().pipeline().remove(OneMessagePerRead.class);
-        ctx().pipeline().remove(Http1ServerCodec.class);
-        return ctx();
+        ctx.pipeline().remove(OneMessagePerRead.class);
+        ctx.pipeline().remove(Http1ServerCodec.class);
+        return ctx;
     }
 
     @Override
@@ -108,15 +163,15 @@ public final class Http1ClientConnection extends ClientSideHandler {
             if (lastWrite == null) {
                 // The response was cut short: close behind whatever is still queued for the client, not in front
                 // of it, and at once, the way a failure should look.
-                ctx().writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             } else {
                 // A whole response, maybe the proxy's own error with the request unread behind it: linger.
-                LingeringClose.after(lastWrite.isVoid() ? ctx().writeAndFlush(Unpooled.EMPTY_BUFFER) : lastWrite,
+                LingeringClose.after(lastWrite.isVoid() ? ctx.writeAndFlush(Unpooled.EMPTY_BUFFER) : lastWrite,
                         limits());
             }
             return;
         }
-        ctx().read();
+        ctx.read();
     }
 
     @Override
@@ -130,7 +185,7 @@ public final class Http1ClientConnection extends ClientSideHandler {
         if (busy()) {
             closeAfterExchange();
         } else {
-            ctx().close();
+            ctx.close();
         }
     }
 
@@ -140,8 +195,39 @@ public final class Http1ClientConnection extends ClientSideHandler {
         ctx.close();
     }
 
+    @Override
+    public String toString() {
+        return ctx == null ? "HTTP/1.1 client connection" : ctx.channel().toString();
+    }
+
+    // The rest of a channel handler's events, passed on: the connection's last handler acts on none of them.
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+    }
+
+    @Override
+    public void channelRegistered(ChannelHandlerContext ctx) {
+        ctx.fireChannelRegistered();
+    }
+
+    @Override
+    public void channelUnregistered(ChannelHandlerContext ctx) {
+        ctx.fireChannelUnregistered();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        ctx.fireUserEventTriggered(evt);
+    }
+
     private void scheduleIdleCheck(long delayNanos) {
-        idleTimer = ctx().executor().schedule(this::checkIdle, delayNanos, TimeUnit.NANOSECONDS);
+        idleTimer = ctx.executor().schedule(this::checkIdle, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -149,7 +235,7 @@ public final class Http1ClientConnection extends ClientSideHandler {
      * re-armed only when it fires, rather than one per request.
      */
     private void checkIdle() {
-        if (!ctx().channel().isActive()) {
+        if (!ctx.channel().isActive()) {
             return;
         }
         if (busy()) {
@@ -158,8 +244,8 @@ public final class Http1ClientConnection extends ClientSideHandler {
         }
         long idleFor = System.nanoTime() - idleSinceNanos;
         if (idleFor >= idleTimeoutNanos) {
-            log.debug("{}: idle for {} ms; closing", ctx().channel(), TimeUnit.NANOSECONDS.toMillis(idleFor));
-            ctx().close();
+            log.debug("{}: idle for {} ms; closing", ctx.channel(), TimeUnit.NANOSECONDS.toMillis(idleFor));
+            ctx.close();
         } else {
             scheduleIdleCheck(idleTimeoutNanos - idleFor);
         }

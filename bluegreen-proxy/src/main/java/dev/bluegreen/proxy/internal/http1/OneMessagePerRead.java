@@ -21,8 +21,8 @@ import java.util.ArrayDeque;
 public final class OneMessagePerRead extends ChannelDuplexHandler {
 
     /**
-     * Messages decoded before they were asked for; made when the first one comes. Most connections (and every HTTP/2
-     * stream of a GET) never need it: each message arrives after the read that asked for it.
+     * Messages decoded before they were asked for; made when the first one comes. Most connections never need it:
+     * each message arrives after the read that asked for it.
      */
     private ArrayDeque<Object> waiting;
     /** The next handler asked for a message that has not arrived yet. */

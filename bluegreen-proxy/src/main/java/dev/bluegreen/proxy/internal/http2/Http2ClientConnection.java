@@ -5,14 +5,23 @@ import dev.bluegreen.proxy.internal.ProxyConfig;
 import dev.bluegreen.proxy.internal.metrics.ProxyCounters;
 import dev.bluegreen.proxy.internal.request.ClientAddress;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameStream;
+import io.netty.handler.codec.http2.Http2FrameStreamEvent;
+import io.netty.handler.codec.http2.Http2FrameStreamException;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.handler.codec.http2.Http2StreamFrame;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.collection.IntObjectMap;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -20,14 +29,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What an HTTP/1.1 client connection's {@link dev.bluegreen.proxy.internal.http1.Http1ClientConnection} does for the
- * connection as a whole, for an HTTP/2 connection, whose requests each have a stream (and a handler) of their own:
+ * The last handler of an HTTP/2 client connection: it hands each stream's frames to the stream's
+ * {@link Http2ServerStream} (a plain object, not a channel: a child channel and pipeline per stream cost a quarter of
+ * the proxy's CPU on h2c), and does for the connection as a whole what an HTTP/1.1 connection's
+ * {@link dev.bluegreen.proxy.internal.http1.Http1ClientConnection} does:
  *
  * <pre>
- * client channel:  [SslHandler →] Http2FrameCodec → Http2MultiplexHandler → Http2ClientConnection
+ * client channel:  [SslHandler →] FlushConsolidationHandler → Http2FrameCodec → Http2ClientConnection
  * </pre>
  *
  * <ul>
+ *   <li>opens a stream at its first HEADERS frame, and forgets it when the codec says it closed (or the connection
+ *       did), telling it so: that is how an exchange learns that its client reset the stream;</li>
+ *   <li>tells a stream when it can be written again (its flow-control window, or the connection's socket);</li>
  *   <li>counts the connection as one client connection;</li>
  *   <li>closes it (GOAWAY, then close once its streams are done) when it has had no stream for the idle timeout;</li>
  *   <li>with {@code closeClientConnectionsAfterSwitch}, closes it the same way at its first new stream after the
@@ -45,8 +59,11 @@ public final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
     private final ProxyConfig config;
     private final ProxyCounters counters;
     private final LongSupplier liveColourChanges;
+    private final Http2StreamServices streamServices;
+    private final Http2FrameCodec codec;
+    /** The open streams, by id. */
+    private final IntObjectMap<Http2ServerStream> streams = new IntObjectHashMap<>();
     private ChannelHandlerContext ctx;
-    private int openStreams;
     private long idleSinceNanos;
     private long epoch;
     private boolean closing;
@@ -54,11 +71,17 @@ public final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> forcedClose;
     private ClientAddress clientAddress;
 
-    /** @param liveColourChanges how many times the live colour changed since the proxy started */
-    public Http2ClientConnection(ProxyConfig config, ProxyCounters counters, LongSupplier liveColourChanges) {
+    /**
+     * @param liveColourChanges how many times the live colour changed since the proxy started
+     * @param codec             the connection's frame codec, just before this handler
+     */
+    public Http2ClientConnection(ProxyConfig config, ProxyCounters counters, LongSupplier liveColourChanges,
+            Http2StreamServices streamServices, Http2FrameCodec codec) {
         this.config = config;
         this.counters = counters;
         this.liveColourChanges = liveColourChanges;
+        this.streamServices = streamServices;
+        this.codec = codec;
     }
 
     @Override
@@ -95,22 +118,76 @@ public final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
         return clientAddress;
     }
 
-    /** A stream opened on this connection (its child channel is being initialised). */
-    public void streamOpened(Channel stream) {
-        openStreams++;
-        stream.closeFuture().addListener(closed -> streamClosed());
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof Http2StreamFrame frame) || frame.stream() == null) {
+            // SETTINGS, PING, GOAWAY and the like: the codec has acted on them.
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        int id = frame.stream().id();
+        Http2ServerStream stream = streams.get(id);
+        if (stream == null) {
+            if (!(frame instanceof Http2HeadersFrame) || frame.stream().state() == Http2Stream.State.CLOSED) {
+                // What comes for a stream this handler no longer has (a reset one's DATA in flight): nothing to do.
+                ReferenceCountUtil.release(frame);
+                return;
+            }
+            stream = streamOpened(frame.stream());
+        }
+        stream.onFrame(frame);
+    }
+
+    /** A stream opened on this connection, at its first HEADERS frame. */
+    private Http2ServerStream streamOpened(Http2FrameStream frameStream) {
+        Http2ServerStream stream = new Http2ServerStream(streamServices, this, ctx, frameStream, codec.connection());
+        streams.put(frameStream.id(), stream);
         if (config.closeClientConnectionsAfterSwitch() && !closing
                 && epoch != liveColourChanges.getAsLong()) {
             // Serve this stream, refuse new ones: the client reconnects for its next requests.
             log.debug("{}: the live colour changed since the connection opened; sending GOAWAY", ctx.channel());
-            // Later on the loop, not from inside the stream's initialisation.
+            // Later on the loop, not from inside the stream's first frame.
             ctx.executor().execute(this::closeGracefully);
+        }
+        return stream;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (!(evt instanceof Http2FrameStreamEvent event)) {
+            ctx.fireUserEventTriggered(evt);
+            return;
+        }
+        int id = event.stream().id();
+        if (event.type() == Http2FrameStreamEvent.Type.State) {
+            if (event.stream().state() == Http2Stream.State.CLOSED) {
+                Http2ServerStream stream = streams.remove(id);
+                if (stream != null) {
+                    stream.ended();
+                    streamClosed();
+                }
+            }
+        } else {
+            Http2ServerStream stream = streams.get(id);
+            if (stream != null) {
+                stream.writabilityChanged();
+            }
         }
     }
 
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && !streams.isEmpty()) {
+            // Copied: a stream told may end, and leave the map, meanwhile.
+            for (Http2ServerStream stream : streams.values().toArray(new Http2ServerStream[0])) {
+                stream.writabilityChanged();
+            }
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
     private void streamClosed() {
-        openStreams--;
-        if (openStreams == 0) {
+        if (streams.isEmpty()) {
             idleSinceNanos = System.nanoTime();
             if (closing) {
                 closeAfterFlush();
@@ -130,7 +207,7 @@ public final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
         }
         closing = true;
         ctx.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR));
-        if (openStreams == 0) {
+        if (streams.isEmpty()) {
             closeAfterFlush();
             return;
         }
@@ -146,6 +223,13 @@ public final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (!streams.isEmpty()) {
+            Http2ServerStream[] open = streams.values().toArray(new Http2ServerStream[0]);
+            streams.clear();
+            for (Http2ServerStream stream : open) {
+                stream.ended();
+            }
+        }
         counters.clientDisconnected();
         if (idleTimer != null) {
             idleTimer.cancel(false);
@@ -158,6 +242,19 @@ public final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof Http2FrameStreamException streamError) {
+            // A stream error the codec found in a request (a bad field, a content-length that can't be right), maybe
+            // before the stream's HEADERS frame came through: the codec leaves the reset to the stream's handler.
+            Http2FrameStream frameStream = streamError.stream();
+            Http2ServerStream stream = streams.get(frameStream.id());
+            if (stream == null && frameStream.state() != Http2Stream.State.CLOSED) {
+                stream = streamOpened(frameStream);
+            }
+            if (stream != null) {
+                stream.malformed(String.valueOf(streamError.getCause()));
+            }
+            return;
+        }
         if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
             // A protocol error or a defence that tripped (rapid reset, CONTINUATION flood): the frame codec tells us
             // before it sends GOAWAY with the error's code and closes. Closing here would send NO_ERROR first.
@@ -178,7 +275,7 @@ public final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         long timeout = config.timeouts().clientIdle().toNanos();
-        if (openStreams > 0) {
+        if (!streams.isEmpty()) {
             scheduleIdleCheck(timeout);
             return;
         }

@@ -1,33 +1,25 @@
 package dev.bluegreen.proxy.internal.http2;
 
 import dev.bluegreen.proxy.internal.codec.ArrayHttpHeaders;
-import dev.bluegreen.proxy.internal.metrics.ProxyRecorder;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
-import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.util.AsciiString;
-import io.netty.util.ReferenceCountUtil;
 import java.util.Map;
-import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Turns the frames of one HTTP/2 stream's request into the HTTP/1.1 messages the rest of the proxy reads: a head, body
@@ -42,58 +34,42 @@ import org.slf4j.LoggerFactory;
  * {@code :authority} becomes {@code Host}; several {@code cookie} fields become one (§8.2.3); a body without a
  * {@code content-length} is announced as chunked, the framing the upstream hop will give it.
  *
- * <pre>
- * stream channel:  Http2RequestDecoder → Http2ClientStreamCodec (responses) → Http2StreamRequests → ...
- * </pre>
+ * One per stream, called by its {@link Http2ServerStream}.
  */
-public final class Http2RequestDecoder extends ChannelInboundHandlerAdapter {
+final class Http2RequestDecoder {
 
-    private static final Logger log = LoggerFactory.getLogger(Http2RequestDecoder.class);
+    /** Where one stream's decoded request goes. */
+    interface Output {
 
-    private final Supplier<ProxyRecorder> recorder;
+        /** The next message of the request. */
+        void message(HttpObject msg);
+
+        /** The request is malformed: nothing more of it is decoded, and the stream is to be reset. */
+        void malformed(String why);
+    }
+
     private boolean headSeen;
-    private boolean reset;
 
-    /** @param recorder where a refused request is recorded */
-    public Http2RequestDecoder(Supplier<ProxyRecorder> recorder) {
-        this.recorder = recorder;
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (reset) {
-            ReferenceCountUtil.release(msg);
-        } else if (msg instanceof Http2HeadersFrame frame) {
-            onHeaders(ctx, frame);
-        } else if (msg instanceof Http2DataFrame data) {
-            // The content goes on, retained; the frame (which owns it too) is released.
-            ctx.fireChannelRead(data.isEndStream() ? new DefaultLastHttpContent(data.content().retain())
-                    : new DefaultHttpContent(data.content().retain()));
-            data.release();
-        } else {
-            ctx.fireChannelRead(msg);
-        }
-    }
-
-    private void onHeaders(ChannelHandlerContext ctx, Http2HeadersFrame frame) {
+    /** Decodes a HEADERS frame: the request's head, or its trailers (which end it). */
+    void headers(Http2HeadersFrame frame, Output out) {
         Http2Headers fields = frame.headers();
         if (headSeen) {
             // Trailers (RFC 9113 §8.1): they end the stream.
             HttpHeaders trailers = new DefaultHttpHeaders(false);
             String wrong = copyFields(fields, trailers, null);
             if (wrong != null) {
-                malformed(ctx, wrong);
+                out.malformed(wrong);
                 return;
             }
             LastHttpContent end = new DefaultLastHttpContent();
             end.trailingHeaders().set(trailers);
-            ctx.fireChannelRead(end);
+            out.message(end);
             return;
         }
         headSeen = true;
         String missing = missingPseudoHeader(fields);
         if (missing != null) {
-            malformed(ctx, "no " + missing);
+            out.malformed("no " + missing);
             return;
         }
         HttpHeaders headers = ArrayHttpHeaders.unchecked();
@@ -103,7 +79,7 @@ public final class Http2RequestDecoder extends ChannelInboundHandlerAdapter {
         }
         String wrong = copyFields(fields, headers, authority);
         if (wrong != null) {
-            malformed(ctx, wrong);
+            out.malformed(wrong);
             return;
         }
         HttpRequest request;
@@ -114,16 +90,24 @@ public final class Http2RequestDecoder extends ChannelInboundHandlerAdapter {
             request = frame.isEndStream() ? new HeadEndingStream(method, target, headers)
                     : new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, target, headers);
         } catch (IllegalArgumentException invalid) {
-            malformed(ctx, invalid.getMessage());
+            out.malformed(invalid.getMessage());
             return;
         }
         if (!frame.isEndStream() && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
             headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
-        ctx.fireChannelRead(request);
+        out.message(request);
         if (frame.isEndStream()) {
-            ctx.fireChannelRead(LastHttpContent.EMPTY_LAST_CONTENT);
+            out.message(LastHttpContent.EMPTY_LAST_CONTENT);
         }
+    }
+
+    /** A DATA frame's bytes as a piece of the body (its end, if the frame ends the stream); the frame is released. */
+    static HttpContent content(Http2DataFrame data) {
+        ByteBuf bytes = data.content().retain();
+        HttpContent content = data.isEndStream() ? new DefaultLastHttpContent(bytes) : new DefaultHttpContent(bytes);
+        data.release();
+        return content;
     }
 
     /**
@@ -194,14 +178,6 @@ public final class Http2RequestDecoder extends ChannelInboundHandlerAdapter {
             return ":scheme";
         }
         return headers.path() == null ? ":path" : null;
-    }
-
-    private void malformed(ChannelHandlerContext ctx, String why) {
-        reset = true;
-        log.debug("{}: malformed request: {}", ctx.channel(), why);
-        recorder.get().requestRejected(HttpResponseStatus.BAD_REQUEST.code());
-        ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.PROTOCOL_ERROR))
-                .addListener(ChannelFutureListener.CLOSE);
     }
 
     /** Whether {@code request} came in a HEADERS frame that ended its stream: no body follows, only its end. */

@@ -1,29 +1,24 @@
 package dev.bluegreen.proxy.internal.listener;
 
 import dev.bluegreen.proxy.internal.ProtocolConfig;
-import dev.bluegreen.proxy.internal.grpc.GrpcCallEnd;
-import dev.bluegreen.proxy.internal.http2.Http2StreamRequests;
 import dev.bluegreen.proxy.internal.codec.Http2ClientStreamCodec;
 import dev.bluegreen.proxy.internal.codec.Http2Codecs;
 import dev.bluegreen.proxy.internal.http2.Http2ClientConnection;
+import dev.bluegreen.proxy.internal.http2.Http2StreamServices;
 import dev.bluegreen.proxy.internal.codec.Http1Codecs;
 import dev.bluegreen.proxy.internal.http1.Http1Trailers;
 import dev.bluegreen.proxy.internal.http1.RequestValidator;
 import dev.bluegreen.proxy.internal.http1.OneMessagePerRead;
 import dev.bluegreen.proxy.internal.request.RequestRules;
 import dev.bluegreen.proxy.internal.ProxyConfig;
-import dev.bluegreen.proxy.internal.exchange.ClientSideHandler;
 import dev.bluegreen.proxy.internal.http1.Http1ClientConnection;
-import dev.bluegreen.proxy.internal.http2.Http2RequestDecoder;
-import dev.bluegreen.proxy.internal.http2.Http2StreamHandler;
 import dev.bluegreen.proxy.internal.metrics.ProxyRecorder;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.flush.FlushConsolidationHandler;
-import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.SslHandler;
 import java.util.function.Supplier;
 
@@ -35,17 +30,15 @@ import java.util.function.Supplier;
  *                                                   → validate: RequestValidator
  *                                                   → flow: OneMessagePerRead [→ mirror: MirrorHandler]
  *                                                   → proxy: Http1ClientConnection
- * HTTP/2:          [tls →] flush: FlushConsolidationHandler → h2: Http2FrameCodec → h2-streams: Http2MultiplexHandler
+ * HTTP/2:          [tls →] flush: FlushConsolidationHandler → h2: Http2FrameCodec
  *                                                   → h2-connection: Http2ClientConnection
- * each h2 stream:  h2-request-decoder: Http2RequestDecoder → http: Http2ClientStreamCodec
- *                  → grpc: GrpcCallEnd → h2-request: Http2StreamRequests
- *                                                   → flow: OneMessagePerRead [→ mirror: MirrorHandler]
- *                                                   → proxy: Http2StreamHandler
+ * each h2 stream:  an Http2ServerStream, no channel: Http2RequestDecoder → Http2StreamRequests
+ *                                                   → one message per read [→ MirrorTap] → the exchange
  * </pre>
  *
  * With TLS, {@link AlpnSwitch} picks the protocol once the handshake is done; on cleartext with HTTP/2 on,
- * {@link CleartextProtocolDetector} picks it from the first bytes. Either way a request reaches
- * {@link #addRequestHandlers} as HTTP/1.1 messages, so a handler added there sees the requests of both protocols.
+ * {@link CleartextProtocolDetector} picks it from the first bytes. Either way a request reaches the exchange as
+ * HTTP/1.1 messages, checked by the same {@link RequestRules}.
  *
  * <p>On HTTP/1.1, {@code reads: ReadActivity} goes before the codec and {@code validate: RequestValidator} after it:
  * the validator refuses what the {@link RequestRules} don't allow before it is routed, and times the request head
@@ -54,7 +47,8 @@ import java.util.function.Supplier;
  *
  * <p>The flow handler hands on one decoded message per read request, which is what lets the connection handler
  * take pipelined requests one at a time and read a body only as fast as the backend takes it. With shadow traffic on,
- * the mirror handler sits just before the client side, where it sees each request go in and its response go out.
+ * the mirror handler sits just before the client side, where it sees each request go in and its response go out; an
+ * HTTP/2 stream does both itself (one message per {@code read()}, its own {@code MirrorTap}).
  */
 public final class ProxyChannelInitializer extends ChannelInitializer<Channel> implements ProtocolPipelines {
 
@@ -63,8 +57,8 @@ public final class ProxyChannelInitializer extends ChannelInitializer<Channel> i
     private final Supplier<ProxyRecorder> recorder;
     private final ChannelGroup clients;
     private final ClientConnectionLimit connectionLimit;
-    /** One for every stream of every connection: it is sharable and holds nothing of a stream's own. */
-    private final Http2ClientStreamCodec streamCodec = new Http2ClientStreamCodec();
+    /** What every HTTP/2 stream uses: one for all. */
+    private final Http2StreamServices streamServices;
 
     /**
      * @param recorder where refused connections are recorded
@@ -76,6 +70,8 @@ public final class ProxyChannelInitializer extends ChannelInitializer<Channel> i
         this.recorder = recorder;
         this.clients = clients;
         this.connectionLimit = new ClientConnectionLimit(config.requestRules().limits());
+        this.streamServices = new Http2StreamServices(plane.loops(), new Http2ClientStreamCodec(),
+                config.requestRules(), plane.mirror());
     }
 
     @Override
@@ -107,15 +103,8 @@ public final class ProxyChannelInitializer extends ChannelInitializer<Channel> i
                 .addLast("http", Http1Codecs.client(rules.limits()))
                 .addLast("trailers", new Http1Trailers())
                 .addLast("validate", validator);
-        addRequestHandlers(pipeline,
-                new Http1ClientConnection(plane.loops(), config.timeouts().clientIdle().toNanos()));
-    }
-
-    /**
-     * The handlers that take a client's requests as HTTP/1.1 messages, after the codec: on an HTTP/1.1 connection,
-     * and on each HTTP/2 stream.
-     */
-    private void addRequestHandlers(ChannelPipeline pipeline, ClientSideHandler clientSide) {
+        Http1ClientConnection clientSide = new Http1ClientConnection(plane.loops(),
+                config.timeouts().clientIdle().toNanos());
         pipeline.addLast("flow", new OneMessagePerRead());
         if (plane.mirror() != null) {
             pipeline.addLast("mirror", plane.mirror().newHandler(clientSide::colourUnderWay));
@@ -123,41 +112,21 @@ public final class ProxyChannelInitializer extends ChannelInitializer<Channel> i
         pipeline.addLast("proxy", clientSide);
     }
 
-    /** The HTTP/2 pipeline of a client connection; each stream gets {@link #addHttp2StreamHandlers}. */
+    /** The HTTP/2 pipeline of a client connection; its streams are {@link Http2ClientConnection}'s. */
     @Override
     public void addHttp2Handlers(ChannelPipeline pipeline) {
-        Http2ClientConnection connection = new Http2ClientConnection(config, plane.counters(),
-                plane::liveColourChanges);
+        Http2FrameCodec codec = Http2Codecs.server(config.protocols().http2(), config.timeouts().shutdownGracePeriod());
         // Each stream's response ends with a flush of the connection, and the streams' responses come from as many
         // upstream connections: outside a read of the client's, flushes are held until the event loop's I/O is done,
         // so that one write to the socket carries the responses of every stream that finished meanwhile.
         pipeline.addLast("flush", new FlushConsolidationHandler(
                         FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true))
-                .addLast("h2", Http2Codecs.server(config.protocols().http2(),
-                        config.timeouts().shutdownGracePeriod()))
-                .addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
-                    @Override
-                    protected void initChannel(Http2StreamChannel stream) {
-                        connection.streamOpened(stream);
-                        addHttp2StreamHandlers(stream, connection);
-                    }
-                }))
-                .addLast("h2-connection", connection);
-        // HTTP/2 has flow control of its own: the connection reads continuously and each stream reads (and so
-        // opens its window) only as fast as its exchange asks, the same backpressure as on HTTP/1.1.
+                .addLast("h2", codec)
+                .addLast("h2-connection", new Http2ClientConnection(config, plane.counters(),
+                        plane::liveColourChanges, streamServices, codec));
+        // HTTP/2 has flow control of its own: the connection reads continuously and each stream takes its DATA from
+        // the window only as fast as its exchange asks, the same backpressure as on HTTP/1.1.
         pipeline.channel().config().setAutoRead(true);
-    }
-
-    /** The pipeline of one HTTP/2 stream: one request, as HTTP/1.1 messages, and its response. */
-    private void addHttp2StreamHandlers(Http2StreamChannel stream, Http2ClientConnection connection) {
-        stream.config().setAutoRead(false);
-        ChannelPipeline pipeline = stream.pipeline();
-        Http2StreamHandler handler = new Http2StreamHandler(plane.loops(), connection);
-        pipeline.addLast("h2-request-decoder", new Http2RequestDecoder(recorder))
-                .addLast("http", streamCodec)
-                .addLast("grpc", new GrpcCallEnd(handler))
-                .addLast("h2-request", new Http2StreamRequests(config.requestRules()));
-        addRequestHandlers(pipeline, handler);
     }
 
     /**

@@ -70,7 +70,16 @@ public final class Mirror {
      * @param routedColour the colour the client side's exchange under way is pinned to, or {@code null}
      */
     public ChannelHandler newHandler(Supplier<Colour> routedColour) {
-        return new MirrorHandler(picker, routedColour);
+        return new MirrorHandler(newTap(routedColour));
+    }
+
+    /**
+     * The tap of one HTTP/2 stream, which calls it itself.
+     *
+     * @param routedColour the colour the stream's exchange under way is pinned to, or {@code null}
+     */
+    public MirrorTap newTap(Supplier<Colour> routedColour) {
+        return new MirrorTap(picker, routedColour);
     }
 
     /** The guard {@code mirror-agreement}, or {@code null} when the settings have none. */

@@ -3,7 +3,7 @@ package dev.bluegreen.proxy.internal.mirror;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.RoutingSnapshot;
 import dev.bluegreen.proxy.MirrorSettings;
-import io.netty.channel.ChannelHandlerContext;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.concurrent.EventExecutor;
@@ -32,7 +32,7 @@ final class MirrorPicker {
      *
      * @return the call, or {@code null} when the request is not picked
      */
-    MirrorCall pick(ChannelHandlerContext ctx, HttpRequest request) {
+    MirrorCall pick(EventExecutor eventLoop, ByteBufAllocator alloc, HttpRequest request) {
         MirrorSettings settings = services.settings();
         if (request.decoderResult().isFailure() || !settings.methods().contains(request.method().name())
                 || request.headers().contains(HttpHeaderNames.UPGRADE)) {
@@ -40,11 +40,11 @@ final class MirrorPicker {
         }
         RoutingSnapshot snapshot = services.targets().snapshot();
         Colour target = services.targets().target(snapshot);
-        MirrorLoop loop = loops.get(ctx.channel().eventLoop());
+        MirrorLoop loop = loops.get(eventLoop);
         if (target == null || loop == null || !loop.draw(settings.percent())) {
             return null;
         }
-        MirrorCall call = new MirrorCall(services, loop, ctx.alloc(), snapshot, target);
+        MirrorCall call = new MirrorCall(services, loop, alloc, snapshot, target);
         call.admit();
         return call;
     }

@@ -3,8 +3,8 @@ package dev.bluegreen.proxy.internal.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bluegreen.proxy.internal.request.ErrorResponses;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.util.ReferenceCountUtil;
@@ -27,21 +28,38 @@ import org.junit.jupiter.api.Test;
 class GrpcCallEndTest {
 
     private final List<String> recorded = new ArrayList<>();
-    private final EmbeddedChannel stream = new EmbeddedChannel(
-            new GrpcCallEnd((status, source) -> recorded.add(GrpcStatus.name(status) + " " + source)));
+    private final GrpcCallEnd call =
+            new GrpcCallEnd((status, source) -> recorded.add(GrpcStatus.name(status) + " " + source));
 
     private void request(String contentType) {
         HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/svc/Method");
         request.headers().set("content-type", contentType);
-        stream.writeInbound(request);
-        assertThat((Object) stream.readInbound()).isSameAs(request);
+        call.requestHead(request);
     }
 
+    /** Writes the messages of a response, as the stream does, then lets them go. */
     private void respond(Object... messages) {
         for (Object message : messages) {
-            stream.writeOutbound(message);
-            ReferenceCountUtil.release(stream.readOutbound());
+            call.writing(message);
+            ReferenceCountUtil.release(message);
         }
+    }
+
+    /** Cuts the call as the stream does: what {@link GrpcCallEnd#cut()} gives is written, then the stream closes. */
+    private Object cutAndClose() {
+        Object end = call.cut();
+        call.writing(end);
+        call.streamClosed();
+        return end;
+    }
+
+    /** Response body bytes from the default (leak-tracked) allocator. */
+    private static ByteBuf bytes(int... values) {
+        ByteBuf bytes = ByteBufAllocator.DEFAULT.buffer(values.length);
+        for (int value : values) {
+            bytes.writeByte(value);
+        }
+        return bytes;
     }
 
     private static DefaultHttpResponse head() {
@@ -53,43 +71,43 @@ class GrpcCallEndTest {
     @Test
     void callCutBeforeItsResponse_endsAsTrailersOnlyWithUnavailable() {
         request("application/grpc");
-        stream.close();
+        Object cut = cutAndClose();
 
-        FullHttpResponse end = stream.readOutbound();
+        assertThat(cut).isInstanceOf(FullHttpResponse.class);
+        FullHttpResponse end = (FullHttpResponse) cut;
         assertThat(end.status().code()).isEqualTo(200);
         assertThat(end.headers().get("content-type")).isEqualTo("application/grpc");
         assertThat(end.headers().get("grpc-status")).isEqualTo("14");
         assertThat(end.headers().get("grpc-message")).contains("the proxy ended the call");
+        assertThat(end.content().readableBytes()).isZero();
         end.release();
-        assertThat(stream.isOpen()).isFalse();
+        assertThat(call.cut()).as("cut once only").isNull();
         assertThat(recorded).containsExactly("UNAVAILABLE PROXY");
-        assertThat(stream.finishAndReleaseAll()).isFalse();
     }
 
     @Test
     void callCutBetweenTwoMessages_endsWithTrailersOfUnavailable() {
         request("application/grpc+proto");
-        respond(head(), new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[] {0, 0, 0, 0, 1, 'a'})));
-        stream.close();
+        respond(head(), new DefaultHttpContent(bytes(0, 0, 0, 0, 1, 'a')));
+        Object cut = cutAndClose();
 
-        LastHttpContent end = stream.readOutbound();
+        assertThat(cut).isInstanceOf(LastHttpContent.class).isNotInstanceOf(FullHttpResponse.class);
+        LastHttpContent end = (LastHttpContent) cut;
         assertThat(end.content().readableBytes()).isZero();
         assertThat(end.trailingHeaders().get("grpc-status")).isEqualTo("14");
         end.release();
         assertThat(recorded).containsExactly("UNAVAILABLE PROXY");
-        assertThat(stream.finishAndReleaseAll()).isFalse();
     }
 
     @Test
     void callCutInsideAMessage_isResetWithCancel() {
         request("application/grpc");
-        respond(head(), new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[] {0, 0, 0, 0, 9, 'a'})));
-        stream.close();
+        respond(head(), new DefaultHttpContent(bytes(0, 0, 0, 0, 9, 'a')));
+        Object cut = cutAndClose();
 
-        Http2ResetFrame end = stream.readOutbound();
-        assertThat(end.errorCode()).isEqualTo(Http2Error.CANCEL.code());
+        assertThat(cut).isInstanceOfSatisfying(Http2ResetFrame.class,
+                end -> assertThat(end.errorCode()).isEqualTo(Http2Error.CANCEL.code()));
         assertThat(recorded).containsExactly("CANCELLED PROXY");
-        assertThat(stream.finishAndReleaseAll()).isFalse();
     }
 
     @Test
@@ -98,22 +116,21 @@ class GrpcCallEndTest {
         LastHttpContent trailers = new DefaultLastHttpContent();
         trailers.trailingHeaders().set("grpc-status", "7");
         respond(head(), trailers);
-        stream.close();
 
-        assertThat((Object) stream.readOutbound()).as("nothing more after the trailers").isNull();
+        assertThat(call.cut()).as("nothing more after the trailers").isNull();
+        call.streamClosed();
         assertThat(recorded).containsExactly("PERMISSION_DENIED BACKEND");
-        assertThat(stream.finishAndReleaseAll()).isFalse();
     }
 
     @Test
     void proxysOwnErrorAnswer_isRecordedAsAGrpcClientReadsIt() {
         request("application/grpc");
-        respond(ErrorResponses.of(stream.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE, "no backend", false));
-        stream.close();
+        respond(ErrorResponses.of(ByteBufAllocator.DEFAULT, HttpResponseStatus.SERVICE_UNAVAILABLE, "no backend",
+                false));
 
-        assertThat((Object) stream.readOutbound()).isNull();
+        assertThat(call.cut()).isNull();
+        call.streamClosed();
         assertThat(recorded).containsExactly("UNAVAILABLE PROXY");
-        assertThat(stream.finishAndReleaseAll()).isFalse();
     }
 
     @Test
@@ -121,31 +138,39 @@ class GrpcCallEndTest {
         // An HTTP/1.1 backend's response read whole with its head comes as one message, as the proxy's own do.
         request("application/grpc");
         respond(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_FOUND));
-        stream.close();
 
-        assertThat((Object) stream.readOutbound()).as("ended: nothing added").isNull();
+        assertThat(call.cut()).as("ended: nothing added").isNull();
+        call.streamClosed();
         assertThat(recorded).containsExactly("UNIMPLEMENTED BACKEND");
-        assertThat(stream.finishAndReleaseAll()).isFalse();
     }
 
     @Test
     void streamThatGoesAwayUnderACall_isRecordedAsCancelledByTheClient() {
         request("application/grpc");
         respond(head());
-        stream.pipeline().fireChannelInactive();
+        call.streamClosed();
 
         assertThat(recorded).containsExactly("CANCELLED CLIENT");
-        assertThat(stream.finishAndReleaseAll()).isFalse();
+        assertThat(call.cut()).as("nothing to write to a stream that is gone").isNull();
+        assertThat(recorded).hasSize(1);
+    }
+
+    @Test
+    void streamResetByItsOwnSide_leavesNothingToCut() {
+        request("application/grpc");
+        respond(new DefaultHttp2ResetFrame(Http2Error.PROTOCOL_ERROR));
+
+        assertThat(call.cut()).isNull();
+        assertThat(recorded).as("no call took place that the proxy cut").isEmpty();
     }
 
     @Test
     void requestThatIsNoGrpcCall_isLeftAlone() {
         request("application/json");
         respond(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK));
-        stream.close();
 
-        assertThat((Object) stream.readOutbound()).isNull();
+        assertThat(call.cut()).isNull();
+        call.streamClosed();
         assertThat(recorded).isEmpty();
-        assertThat(stream.finishAndReleaseAll()).isFalse();
     }
 }

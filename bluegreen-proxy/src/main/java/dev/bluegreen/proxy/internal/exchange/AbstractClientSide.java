@@ -6,19 +6,15 @@ import dev.bluegreen.core.RoutingSnapshot;
 import dev.bluegreen.proxy.internal.metrics.FailureLog;
 import dev.bluegreen.proxy.internal.request.ClientAddress;
 import dev.bluegreen.proxy.internal.request.ClientProtocol;
-import dev.bluegreen.proxy.internal.request.ErrorResponses;
 import dev.bluegreen.proxy.internal.request.RequestHead;
 import dev.bluegreen.proxy.internal.request.RequestRejectedException;
 import dev.bluegreen.proxy.internal.routing.Route;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -29,25 +25,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The last handler of a client side, an HTTP/1.1 connection or an HTTP/2 stream: it turns each request that passed
- * the rules into an {@link Exchange}, one at a time, and hands the exchange what follows (body, writability, the
- * client's close). What differs by protocol — refusals, interim responses, tunnels, what happens after an exchange —
- * is left to the subclass.
+ * A client side, an HTTP/1.1 connection or an HTTP/2 stream: it turns each request that passed the rules into an
+ * {@link Exchange}, one at a time, and hands the exchange what follows (body, writability, the client's close). What
+ * differs by protocol — reading and writing, refusals, interim responses, tunnels, what happens after an exchange —
+ * is left to the subclass: the HTTP/1.1 connection's last handler, or an HTTP/2 stream, which its connection's handler
+ * calls (a stream has no channel of its own).
  *
  * <p>Routing happens here: the routing snapshot is read once, when the request head arrives, and the exchange is
  * pinned to the colour the router picks by it, the live colour unless preview, a shift or a sticky session says
  * otherwise (DESIGN.md, invariant 1). The connection itself belongs to no colour: its next request is routed afresh.
  */
-public abstract class ClientSideHandler extends ChannelInboundHandlerAdapter implements ClientSide {
+public abstract class AbstractClientSide implements ClientSide {
 
     /** Marks the connections of the preview listener: all their requests go to the idle colour. */
     public static final AttributeKey<Boolean> PREVIEW_LISTENER = AttributeKey.valueOf("bluegreen.previewListener");
 
-    private static final Logger log = LoggerFactory.getLogger(ClientSideHandler.class);
+    private static final Logger log = LoggerFactory.getLogger(AbstractClientSide.class);
 
     private final LoopContexts loops;
     private final ClientProtocol protocol;
-    private ChannelHandlerContext ctx;
     private LoopContext loop;
     private Exchange exchange;
     /**
@@ -61,13 +57,10 @@ public abstract class ClientSideHandler extends ChannelInboundHandlerAdapter imp
     private ClientAddress address;
     private boolean previewListener;
 
-    protected ClientSideHandler(LoopContexts loops, ClientProtocol protocol) {
+    protected AbstractClientSide(LoopContexts loops, ClientProtocol protocol) {
         this.loops = loops;
         this.protocol = protocol;
     }
-
-    /** The client's connection: the channel itself, or an HTTP/2 stream's parent. */
-    protected abstract Channel connection(ChannelHandlerContext ctx);
 
     /** Who the client of {@code connection} is, for the forwarding headers; by default made here, once. */
     protected ClientAddress clientAddress(Channel connection) {
@@ -83,35 +76,38 @@ public abstract class ClientSideHandler extends ChannelInboundHandlerAdapter imp
     /** The exchange under way ended (see {@link ClientSide#exchangeEnded}); the next request may be read. */
     protected abstract void afterExchange(ChannelFuture lastWrite, boolean close);
 
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        this.ctx = ctx;
-    }
+    /**
+     * The client side can't go on (a request arrived while one was under way, a body failed with no exchange to tell):
+     * the HTTP/1.1 connection closes, an HTTP/2 stream is reset.
+     */
+    protected abstract void abandon();
 
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        loop = loops.of(ctx.channel().eventLoop());
+    /**
+     * The client side opened, on {@code connection} (an HTTP/2 stream's: its connection's); requests may come.
+     * Called before anything else, on the connection's event loop.
+     */
+    protected final void opened(Channel connection) {
+        loop = loops.of(connection.eventLoop());
         epoch = loop.services().liveColourChanges().getAsLong();
-        Channel connection = connection(ctx);
         previewListener = connection.hasAttr(PREVIEW_LISTENER);
         address = clientAddress(connection);
-        ctx.read();
-        ctx.fireChannelActive();
     }
 
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
+    /** The client side is gone (the connection closed, the stream was reset or ended): so is its exchange. */
+    protected final void closed() {
         Exchange current = exchange;
         exchange = null;
         if (current != null) {
             lastColour = current.colour();
             current.onClientClosed();
         }
-        ctx.fireChannelInactive();
     }
 
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    /**
+     * The next message from the client: a request's head or a piece of its body, as HTTP/1.1 messages; raw bytes once
+     * the connection is a tunnel.
+     */
+    protected final void received(Object msg) {
         if (msg instanceof HttpRequest request) {
             onRequestHead(request);
         } else if (msg instanceof ByteBuf bytes) {
@@ -126,7 +122,7 @@ public abstract class ClientSideHandler extends ChannelInboundHandlerAdapter imp
             onContent(content);
         } else {
             ReferenceCountUtil.release(msg);
-            ctx.read();
+            read();
         }
     }
 
@@ -141,14 +137,14 @@ public abstract class ClientSideHandler extends ChannelInboundHandlerAdapter imp
             if (current != null) {
                 current.onClientFailed(rejection.status(), rejection.getMessage());
             } else {
-                ctx.close();
+                abandon();
             }
         } else if (current != null) {
             current.onClientContent(content);
         } else {
             // The end of a request the proxy already answered itself.
             content.release();
-            ctx.read();
+            read();
         }
     }
 
@@ -156,8 +152,8 @@ public abstract class ClientSideHandler extends ChannelInboundHandlerAdapter imp
         if (exchange != null) {
             // Unreachable while reads are only asked for between exchanges; never serve two at once.
             ReferenceCountUtil.release(request);
-            log.warn("{}: a request arrived while {} was under way; closing", ctx.channel(), exchange);
-            ctx.close();
+            log.warn("{}: a request arrived while {} was under way; closing", this, exchange);
+            abandon();
             return;
         }
         DecoderResult result = request.decoderResult();
@@ -262,41 +258,6 @@ public abstract class ClientSideHandler extends ChannelInboundHandlerAdapter imp
         return loop;
     }
 
-    /** This handler's context in the client side's pipeline. */
-    protected final ChannelHandlerContext ctx() {
-        return ctx;
-    }
-
-    @Override
-    public final void read() {
-        ctx.read();
-    }
-
-    @Override
-    public final void write(HttpObject part) {
-        ctx.write(part, ctx.voidPromise());
-    }
-
-    @Override
-    public final ChannelFuture writeLast(HttpObject last, boolean awaited) {
-        return awaited ? ctx.writeAndFlush(last) : ctx.writeAndFlush(last, ctx.voidPromise());
-    }
-
-    @Override
-    public final void flush() {
-        ctx.flush();
-    }
-
-    @Override
-    public final boolean isWritable() {
-        return ctx.channel().isWritable();
-    }
-
-    @Override
-    public final ChannelFuture answer(HttpResponseStatus status, String message, boolean close) {
-        return ctx.writeAndFlush(ErrorResponses.of(ctx.alloc(), status, message, close));
-    }
-
     @Override
     public final ClientAddress address() {
         return address;
@@ -307,10 +268,10 @@ public abstract class ClientSideHandler extends ChannelInboundHandlerAdapter imp
         return epoch;
     }
 
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    /** The client side takes writes again: the exchange (or its tunnel) may go on relaying. */
+    protected final void writable() {
         Exchange current = exchange;
-        if (current != null && ctx.channel().isWritable()) {
+        if (current != null) {
             Tunnel tunnel = current.tunnel();
             if (tunnel != null) {
                 tunnel.onClientWritable();
@@ -318,6 +279,5 @@ public abstract class ClientSideHandler extends ChannelInboundHandlerAdapter imp
                 current.onClientWritable();
             }
         }
-        ctx.fireChannelWritabilityChanged();
     }
 }
