@@ -18,8 +18,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One proxied GET over HTTP/2 with prior knowledge (h2c), the whole path: one stream of a client connection to the
- * running proxy on 127.0.0.1, the proxy's HTTP/2 pipeline (frame codec, a child channel per stream, the request's
- * conversion to an HTTP/1.1 exchange), a pooled keep-alive HTTP/1.1 connection to the backend, and the response back
+ * running proxy on 127.0.0.1, the proxy's HTTP/2 path (frame codec, the stream's object, the request's conversion
+ * to an HTTP/1.1 exchange), a pooled keep-alive HTTP/1.1 connection to the backend, and the response back
  * as HEADERS and DATA frames. Run it with {@code -prof gc}: the {@link H2cClient} and the {@link StubBackend}
  * allocate nothing per request, so {@code gc.alloc.rate.norm} is the proxy's bytes per request (a stream).
  *

@@ -245,7 +245,7 @@ final class Http2ServerStream extends AbstractClientSide implements Http2Request
         grpc.writing(msg);
         if (ended) {
             ReferenceCountUtil.release(msg);
-            promise.tryFailure(new IllegalStateException("the stream has ended"));
+            fail(promise, new IllegalStateException("the stream has ended"));
             return;
         }
         if (msg instanceof Http2ResetFrame resetFrame) {
@@ -258,7 +258,7 @@ final class Http2ServerStream extends AbstractClientSide implements Http2Request
         } catch (Exception e) {
             // A response head HTTP/2 can't carry: the client must not take what it gets for the response.
             log.debug("{}: response not convertible to HTTP/2", this, e);
-            promise.tryFailure(e);
+            fail(promise, e);
             reset(Http2Error.INTERNAL_ERROR);
             return;
         } finally {
@@ -268,6 +268,16 @@ final class Http2ServerStream extends AbstractClientSide implements Http2Request
         for (int i = 0, last = frames.size() - 1; i <= last; i++) {
             Http2StreamFrame frame = ((Http2StreamFrame) frames.get(i)).stream(frameStream);
             ctx.write(frame, i == last ? promise : ctx.voidPromise());
+        }
+    }
+
+    /**
+     * Fails a write that did not happen. Not a void promise: failing one fires the failure down the connection's
+     * pipeline, whose last handler closes the connection, every other stream with it.
+     */
+    private static void fail(ChannelPromise promise, Throwable cause) {
+        if (!promise.isVoid()) {
+            promise.tryFailure(cause);
         }
     }
 
