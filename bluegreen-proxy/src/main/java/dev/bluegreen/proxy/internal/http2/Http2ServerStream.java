@@ -12,6 +12,7 @@ import dev.bluegreen.proxy.internal.request.ClientProtocol;
 import dev.bluegreen.proxy.internal.request.ErrorResponses;
 import dev.bluegreen.proxy.internal.request.RequestRejectedException;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -105,7 +106,7 @@ final class Http2ServerStream extends AbstractClientSide implements Http2Request
 
     /** The connection's, shared by its streams: not made again (nor its {@code Forwarded} element) per stream. */
     @Override
-    protected ClientAddress clientAddress(io.netty.channel.Channel channel) {
+    protected ClientAddress clientAddress(Channel channel) {
         return connection.clientAddress();
     }
 
@@ -142,11 +143,13 @@ final class Http2ServerStream extends AbstractClientSide implements Http2Request
         }
         int bytes = msg instanceof HttpContent content ? content.content().readableBytes() : 0;
         HttpObject checked = requests.check(msg);
-        if (checked == null) {
+        if (checked != msg) {
+            // Dropped after a refusal, or a failed end in its place: its bytes go back to the window now.
             consume(bytes);
-            return;
         }
-        deliver(checked);
+        if (checked != null) {
+            deliver(checked);
+        }
     }
 
     private void deliver(HttpObject msg) {
@@ -236,16 +239,16 @@ final class Http2ServerStream extends AbstractClientSide implements Http2Request
 
     /**
      * Writes one message of the response as its frames, the last of them with {@code promise}. Nothing is written
-     * once the stream is gone (the promise fails): its frames would only fail in the codec.
+     * once the stream is gone or reset (the promise fails): its frames would only fail in the codec.
      */
     private void writeFrames(Object msg, ChannelPromise promise) {
         if (mirror != null) {
             mirror.writing(msg);
         }
         grpc.writing(msg);
-        if (ended) {
+        if (ended || reset) {
             ReferenceCountUtil.release(msg);
-            fail(promise, new IllegalStateException("the stream has ended"));
+            fail(promise, new IllegalStateException("the stream has ended or was reset"));
             return;
         }
         if (msg instanceof Http2ResetFrame resetFrame) {
@@ -345,12 +348,11 @@ final class Http2ServerStream extends AbstractClientSide implements Http2Request
         }
         reset = true;
         releaseWaiting();
-        grpc.writing(RESET);
-        ctx.writeAndFlush(new DefaultHttp2ResetFrame(error).stream(frameStream), ctx.voidPromise());
+        Http2ResetFrame frame = new DefaultHttp2ResetFrame(error).stream(frameStream);
+        // Told like any write: after a reset of its own no call took place, or its end went out already.
+        grpc.writing(frame);
+        ctx.writeAndFlush(frame, ctx.voidPromise());
     }
-
-    /** A reset, as {@link GrpcCallEnd} is told of one: no call took place, or it was cut. */
-    private static final Http2ResetFrame RESET = new DefaultHttp2ResetFrame(Http2Error.CANCEL);
 
     /** The stream takes writes again. */
     void writabilityChanged() {
