@@ -141,7 +141,7 @@ final class Http2ServerStream extends AbstractClientSide implements Http2Request
         if (msg instanceof HttpRequest request) {
             grpc.requestHead(request);
         }
-        int bytes = msg instanceof HttpContent content ? content.content().readableBytes() : 0;
+        int bytes = bodyBytes(msg);
         HttpObject checked = requests.check(msg);
         if (checked != msg) {
             // Dropped after a refusal, or a failed end in its place: its bytes go back to the window now.
@@ -166,7 +166,7 @@ final class Http2ServerStream extends AbstractClientSide implements Http2Request
 
     /** Hands the exchange its next message (through the mirror's tap), and opens the window by what it took. */
     private void pass(HttpObject msg) {
-        int bytes = msg instanceof HttpContent content ? content.content().readableBytes() : 0;
+        int bytes = bodyBytes(msg);
         if (mirror == null) {
             received(msg);
         } else if (msg instanceof HttpRequest request) {
@@ -178,6 +178,11 @@ final class Http2ServerStream extends AbstractClientSide implements Http2Request
             received(msg);
         }
         consume(bytes);
+    }
+
+    /** The body bytes {@code msg} carries, which the stream's window counts; none for a head. */
+    private static int bodyBytes(HttpObject msg) {
+        return msg instanceof HttpContent content ? content.content().readableBytes() : 0;
     }
 
     @Override
