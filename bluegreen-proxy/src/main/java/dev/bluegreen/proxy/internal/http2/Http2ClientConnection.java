@@ -23,6 +23,8 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -41,7 +43,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>opens a stream at its first HEADERS frame, and forgets it when the codec says it closed (or the connection
  *       did), telling it so: that is how an exchange learns that its client reset the stream;</li>
- *   <li>tells a stream when it can be written again (its flow-control window, or the connection's socket);</li>
+ *   <li>tells a stream that waits to be written when it can be again: after each read of the connection (the
+ *       client's WINDOW_UPDATE and SETTINGS frames are what open a window) and when its socket drains. The frame
+ *       codec's own writability events are off ({@code Http2Codecs.server}): they cost every stream, not the few
+ *       that wait;</li>
  *   <li>counts the connection as one client connection;</li>
  *   <li>closes it (GOAWAY, then close once its streams are done) when it has had no stream for the idle timeout;</li>
  *   <li>with {@code closeClientConnectionsAfterSwitch}, closes it the same way at its first new stream after the
@@ -63,6 +68,8 @@ public final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
     private final Http2FrameCodec codec;
     /** The open streams, by id. */
     private final IntObjectMap<Http2ServerStream> streams = new IntObjectHashMap<>();
+    /** The streams that found they could not be written, to be told when they can. */
+    private final List<Http2ServerStream> awaitingWritable = new ArrayList<>(4);
     private ChannelHandlerContext ctx;
     private long idleSinceNanos;
     private long epoch;
@@ -158,32 +165,46 @@ public final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
             ctx.fireUserEventTriggered(evt);
             return;
         }
-        int id = event.stream().id();
-        if (event.type() == Http2FrameStreamEvent.Type.State) {
-            if (event.stream().state() == Http2Stream.State.CLOSED) {
-                Http2ServerStream stream = streams.remove(id);
-                if (stream != null) {
-                    stream.ended();
-                    streamClosed();
-                }
-            }
-        } else {
-            Http2ServerStream stream = streams.get(id);
+        if (event.type() == Http2FrameStreamEvent.Type.State && event.stream().state() == Http2Stream.State.CLOSED) {
+            Http2ServerStream stream = streams.remove(event.stream().id());
             if (stream != null) {
-                stream.writabilityChanged();
+                stream.ended();
+                streamClosed();
             }
         }
     }
 
+    /** {@code stream} could not be written: it is told at the next chance that it may be writable again. */
+    void awaitWritable(Http2ServerStream stream) {
+        awaitingWritable.add(stream);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        // What was read may have opened windows: a WINDOW_UPDATE, for a stream or for the connection, or SETTINGS.
+        tellAwaitingStreams();
+        ctx.fireChannelReadComplete();
+    }
+
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && !streams.isEmpty()) {
-            // Copied: a stream told may end, and leave the map, meanwhile.
-            for (Http2ServerStream stream : streams.values().toArray(new Http2ServerStream[0])) {
-                stream.writabilityChanged();
-            }
+        if (ctx.channel().isWritable()) {
+            tellAwaitingStreams();
         }
         ctx.fireChannelWritabilityChanged();
+    }
+
+    /** Each stream that waits checks again; one that still can't be written waits again. */
+    private void tellAwaitingStreams() {
+        if (awaitingWritable.isEmpty()) {
+            return;
+        }
+        // Copied: a stream told writes, and may wait again, meanwhile.
+        Http2ServerStream[] waiting = awaitingWritable.toArray(new Http2ServerStream[0]);
+        awaitingWritable.clear();
+        for (Http2ServerStream stream : waiting) {
+            stream.mayBeWritable();
+        }
     }
 
     private void streamClosed() {
@@ -223,6 +244,7 @@ public final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        awaitingWritable.clear();
         if (!streams.isEmpty()) {
             Http2ServerStream[] open = streams.values().toArray(new Http2ServerStream[0]);
             streams.clear();

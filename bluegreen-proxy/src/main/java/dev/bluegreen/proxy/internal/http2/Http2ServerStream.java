@@ -84,6 +84,8 @@ final class Http2ServerStream extends AbstractClientSide implements Http2Request
     private boolean demand;
     private boolean reset;
     private boolean ended;
+    /** The connection will tell this stream when it may be writable again. */
+    private boolean awaitingWritable;
 
     /**
      * @param ctx         the context of the connection's handler, through which the stream writes
@@ -294,10 +296,21 @@ final class Http2ServerStream extends AbstractClientSide implements Http2Request
         ctx.flush();
     }
 
+    /**
+     * Whether the socket and the stream's window take writes now. When they don't, the connection tells the stream
+     * (and so its exchange) at its next chance that they may again.
+     */
     @Override
     public boolean isWritable() {
-        return ctx.channel().isWritable() && !ended
-                && codecConnection.remote().flowController().isWritable(stream);
+        if (ended) {
+            return false;
+        }
+        boolean writable = ctx.channel().isWritable() && codecConnection.remote().flowController().isWritable(stream);
+        if (!writable && !awaitingWritable) {
+            awaitingWritable = true;
+            connection.awaitWritable(this);
+        }
+        return writable;
     }
 
     @Override
@@ -359,8 +372,9 @@ final class Http2ServerStream extends AbstractClientSide implements Http2Request
         ctx.writeAndFlush(frame, ctx.voidPromise());
     }
 
-    /** The stream takes writes again. */
-    void writabilityChanged() {
+    /** The stream, which could not be written, may be now: its exchange goes on if so. */
+    void mayBeWritable() {
+        awaitingWritable = false;
         if (isWritable()) {
             writable();
         }
