@@ -88,7 +88,7 @@ public final class Http1ServerCodec
          * The last request target of this connection, if it is short: a client asking for the same one again (a
          * poller, an API client, a load generator) is given the same {@code String} rather than a new one.
          */
-        private String lastTarget;
+        private final RepeatedText lastTarget = new RepeatedText(MAX_SHARED_TARGET_LENGTH);
 
         /** Reads the plain heads of requests without bodies, which is most requests; Netty reads the others. */
         private final PlainHeads plain = new PlainHeads(this::splitHeaderName);
@@ -190,14 +190,8 @@ public final class Http1ServerCodec
 
         @Override
         protected String splitSecondWordInitialLine(byte[] bytes, int start, int length) {
-            String last = lastTarget;
-            if (last != null && PlainHeads.sameAscii(bytes, start, length, last)) {
-                return last;
-            }
-            String target = super.splitSecondWordInitialLine(bytes, start, length);
-            // Kept only when short: a connection holds on to it while it lives.
-            lastTarget = length <= MAX_SHARED_TARGET_LENGTH ? target : null;
-            return target;
+            // The same string as Netty's (ISO-8859-1 of the bytes), shared with the last request's when it is the same.
+            return lastTarget.of(bytes, start, start + length);
         }
 
         @Override

@@ -52,7 +52,8 @@ final class PlainHeads {
     }
 
     private final NameSplitter names;
-    private final String[] lastValues = new String[SHARED_VALUES];
+    /** The values of the last message's first fields, by position: made when a field first comes there. */
+    private final RepeatedText[] lastValues = new RepeatedText[SHARED_VALUES];
     /**
      * The head being read, from its first byte (the reader index of the buffer it came from). Empty until the first
      * head, so that a connection that never sends one (an idle one, a tunnel) holds no copy.
@@ -266,13 +267,12 @@ final class PlainHeads {
         if (index >= SHARED_VALUES) {
             return new String(bytes, start, length, StandardCharsets.ISO_8859_1);
         }
-        String last = lastValues[index];
-        if (last != null && sameAscii(bytes, start, length, last)) {
-            return last;
+        RepeatedText value = lastValues[index];
+        if (value == null) {
+            value = new RepeatedText(MAX_SHARED_VALUE_LENGTH);
+            lastValues[index] = value;
         }
-        String value = new String(bytes, start, length, StandardCharsets.ISO_8859_1);
-        lastValues[index] = length <= MAX_SHARED_VALUE_LENGTH ? value : null;
-        return value;
+        return value.of(bytes, start, end);
     }
 
     /** The value of a decimal digit, or a negative number large enough to make any sum of three negative. */
