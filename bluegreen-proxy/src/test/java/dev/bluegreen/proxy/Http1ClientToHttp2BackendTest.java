@@ -61,6 +61,31 @@ class Http1ClientToHttp2BackendTest {
     }
 
     @Test
+    void pipelinedRequests_eachGetTheTrailersTheirOwnTeAsksFor() {
+        try (GrpcFixture fixture = GrpcFixture.start(proxy -> proxy);
+             RawHttpClient client = RawHttpClient.connect(fixture.proxy.port())) {
+            // Both requests in one write: the second is read, and waits its turn, before the first is answered.
+            client.send(rawCall(fixture, true) + rawCall(fixture, false));
+
+            RawResponse first = client.readResponse();
+            RawResponse second = client.readResponse();
+
+            assertThat(message(first)).isEqualTo("blue-1");
+            assertThat(first.trailer("grpc-status")).as("asked for by the first request's TE").isEqualTo("0");
+            assertThat(message(second)).isEqualTo("blue-1");
+            assertThat(second.trailers()).as("the second request did not ask").isEmpty();
+        }
+    }
+
+    /** A whole gRPC call on the wire, as {@link #call} sends it. */
+    private static String rawCall(GrpcFixture fixture, boolean takesTrailers) {
+        return "POST /bluegreen.test.Colours/Which HTTP/1.1\r\nHost: 127.0.0.1:" + fixture.proxy.port() + "\r\n"
+                + "Content-Type: application/grpc\r\nContent-Length: " + EMPTY_MESSAGE.length + "\r\n"
+                + (takesTrailers ? "TE: trailers\r\n" : "") + "\r\n"
+                + new String(EMPTY_MESSAGE, StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
     void clientThatDoesNotTakeTrailers_getsTheBody_withoutThem() {
         try (GrpcFixture fixture = GrpcFixture.start(proxy -> proxy);
              RawHttpClient client = RawHttpClient.connect(fixture.proxy.port())) {

@@ -46,7 +46,7 @@ import java.util.List;
  * </ul>
  *
  * <pre>
- * client channel:  [SslHandler →] ReadActivity → Http1ServerCodec → Http1Trailers → RequestValidator → ...
+ * client channel:  [SslHandler →] ReadActivity → Http1ServerCodec → RequestValidator → ...
  * </pre>
  */
 public final class Http1ServerCodec

@@ -14,6 +14,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandler;
 import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -31,14 +32,15 @@ import org.slf4j.LoggerFactory;
  * <p>The channel does not read on its own: this handler asks for one message at a time, and asks for the next
  * request only once the current exchange has ended, so pipelined requests wait their turn in the
  * {@code OneMessagePerRead} handler and their responses go out in order (RFC 9112 §9.3.2). Besides, it counts the
- * connection, closes it when idle for the idle timeout, and closes it gracefully (after the exchange under way) when
- * the proxy stops.
+ * connection, closes it when idle for the idle timeout, closes it gracefully (after the exchange under way) when
+ * the proxy stops, and gives a response's trailers only to a request that asked for them ({@link Http1Trailers}).
  */
 public final class Http1ClientConnection extends AbstractClientSide implements ChannelInboundHandler {
 
     private static final Logger log = LoggerFactory.getLogger(Http1ClientConnection.class);
 
     private final long idleTimeoutNanos;
+    private final Http1Trailers trailers = new Http1Trailers();
     private ChannelHandlerContext ctx;
     private boolean draining;
     private long idleSinceNanos;
@@ -76,6 +78,10 @@ public final class Http1ClientConnection extends AbstractClientSide implements C
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest request) {
+            // Only between exchanges (reads are asked for one at a time): the next response is this request's.
+            trailers.requestHead(request);
+        }
         received(msg);
     }
 
@@ -94,12 +100,13 @@ public final class Http1ClientConnection extends AbstractClientSide implements C
 
     @Override
     public void write(HttpObject part) {
-        ctx.write(part, ctx.voidPromise());
+        ctx.write(trailers.toClient(part), ctx.voidPromise());
     }
 
     @Override
     public ChannelFuture writeLast(HttpObject last, boolean awaited) {
-        return awaited ? ctx.writeAndFlush(last) : ctx.writeAndFlush(last, ctx.voidPromise());
+        HttpObject toClient = trailers.toClient(last);
+        return awaited ? ctx.writeAndFlush(toClient) : ctx.writeAndFlush(toClient, ctx.voidPromise());
     }
 
     @Override

@@ -1,12 +1,10 @@
 package dev.bluegreen.proxy.internal.http1;
 
-import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
 
@@ -15,34 +13,27 @@ import io.netty.handler.codec.http.LastHttpContent;
  * a response's trailers (a gRPC backend's status, a checksum) go out in its last chunk to such a client, and are
  * dropped for any other, which may not expect them after the body. The codec sends trailers only with a chunked body.
  *
- * <pre>
- * client connection:  ... → http: Http1ServerCodec → trailers: Http1Trailers → validate: RequestValidator → ...
- * </pre>
- *
- * The client's {@code TE} is read from each request head as it passes; the response written after it is that
- * request's, as the connection serves one exchange at a time.
+ * <p>{@link Http1ClientConnection} tells it each request as the request's exchange starts, and passes each part of the
+ * response through {@link #toClient}: the response written next is that request's, as the connection serves one
+ * exchange at a time. (A handler in front of the queue of pipelined requests, as this was, saw a later request's
+ * {@code TE} before the response to an earlier one had been written, and applied it to that response.)
  */
-public final class Http1Trailers extends ChannelDuplexHandler {
+final class Http1Trailers {
 
     private boolean clientTakesTrailers;
 
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof HttpRequest request) {
-            clientTakesTrailers = request.headers().containsValue(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS,
-                    true);
-        }
-        ctx.fireChannelRead(msg);
+    /** The head of the request whose response is written next. */
+    void requestHead(HttpRequest request) {
+        clientTakesTrailers = request.headers().containsValue(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS, true);
     }
 
-    @Override
-    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    /** {@code msg} as it goes to the client: a last piece of a body without its trailers, if the client did not ask. */
+    HttpObject toClient(HttpObject msg) {
         if (!clientTakesTrailers && msg instanceof LastHttpContent last && !(msg instanceof FullHttpMessage)
                 && !last.trailingHeaders().isEmpty()) {
             // The same body bytes, passed on to the replacement: nothing to release, nothing copied.
-            ctx.write(new DefaultLastHttpContent(last.content()), promise);
-            return;
+            return new DefaultLastHttpContent(last.content());
         }
-        ctx.write(msg, promise);
+        return msg;
     }
 }

@@ -6,7 +6,6 @@ import dev.bluegreen.proxy.internal.codec.Http2Codecs;
 import dev.bluegreen.proxy.internal.http2.Http2ClientConnection;
 import dev.bluegreen.proxy.internal.http2.Http2StreamServices;
 import dev.bluegreen.proxy.internal.codec.Http1Codecs;
-import dev.bluegreen.proxy.internal.http1.Http1Trailers;
 import dev.bluegreen.proxy.internal.http1.RequestValidator;
 import dev.bluegreen.proxy.internal.http1.OneMessagePerRead;
 import dev.bluegreen.proxy.internal.request.RequestRules;
@@ -26,8 +25,7 @@ import java.util.function.Supplier;
  * Assembles a client connection's pipeline, and nothing else. The protocol decides its shape:
  *
  * <pre>
- * HTTP/1.1:        [tls →] reads: ReadActivity → http: Http1ServerCodec → trailers: Http1Trailers
- *                                                   → validate: RequestValidator
+ * HTTP/1.1:        [tls →] reads: ReadActivity → http: Http1ServerCodec → validate: RequestValidator
  *                                                   → flow: OneMessagePerRead [→ mirror: MirrorHandler]
  *                                                   → proxy: Http1ClientConnection
  * HTTP/2:          [tls →] flush: FlushConsolidationHandler → h2: Http2FrameCodec
@@ -101,7 +99,6 @@ public final class ProxyChannelInitializer extends ChannelInitializer<Channel> i
         RequestValidator validator = new RequestValidator(rules);
         pipeline.addLast("reads", validator.readActivity())
                 .addLast("http", Http1Codecs.client(rules.limits()))
-                .addLast("trailers", new Http1Trailers())
                 .addLast("validate", validator);
         Http1ClientConnection clientSide = new Http1ClientConnection(plane.loops(),
                 config.timeouts().clientIdle().toNanos());

@@ -70,8 +70,7 @@ class RequestHeadDifferentialTest {
     private static EmbeddedChannel proxysPipeline() {
         RequestRules rules = RequestRules.defaults();
         RequestValidator validator = new RequestValidator(rules);
-        return new EmbeddedChannel(validator.readActivity(), Http1Codecs.client(rules.limits()), new Http1Trailers(),
-                validator);
+        return new EmbeddedChannel(validator.readActivity(), Http1Codecs.client(rules.limits()), validator);
     }
 
     private static String headText(HttpMessage head) {
