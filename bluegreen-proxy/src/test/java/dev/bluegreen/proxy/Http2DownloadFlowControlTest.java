@@ -51,39 +51,39 @@ class Http2DownloadFlowControlTest {
     @Test
     void aSmallStreamWindow_holdsTheResponse_untilTheClientOpensIt_thenItArrivesWhole() throws Exception {
         int streamWindow = 16 * 1024;
-        try (RawH2Connection client = RawH2Connection.open(proxy.port())) {
-            client.frame(RawH2Connection.SETTINGS, 0, 0, initialWindowSize(streamWindow));
-            client.get(STREAM);
-            Download download = new Download(client, streamWindow, true);
-
-            // Nothing granted yet: the proxy sends one stream window and stops.
-            await().atMost(TIMEOUT).until(() -> download.received() == streamWindow);
-            download.assertWithinWindows();
-
-            await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(1)).until(download::grantWhatWasTaken);
-            assertThat(download.received()).isEqualTo(BODY);
-            download.assertWithinWindows();
-        }
+        // Nothing granted yet: the proxy sends one stream window and stops.
+        download(streamWindow, true, streamWindow);
     }
 
     @Test
     void aShutConnectionWindow_holdsTheResponse_untilTheClientOpensIt_withoutAnyStreamWindowUpdate() throws Exception {
         // A stream window larger than the body: only the connection's window (65,535 bytes, never widened by SETTINGS)
         // holds the response back, and the client's WINDOW_UPDATE frames for the connection alone let it go on.
-        int streamWindow = (int) (2 * BODY);
+        RawH2Connection client = download((int) (2 * BODY), false, CONNECTION_WINDOW);
+        assertThat(client.received(RawH2Connection.WINDOW_UPDATE)).as("nothing granted to the proxy's streams")
+                .noneMatch(frame -> frame.streamId() == STREAM);
+    }
+
+    /**
+     * Downloads the body on stream 1 with the stream window {@code streamWindow}: waits until the proxy has sent
+     * {@code heldAt} bytes, the most the windows allow before the client grants any, then grants what it takes
+     * (to the connection, and to the stream if {@code grantsTheStream}) until the response ends.
+     *
+     * @return the connection, closed, for what it received
+     */
+    private RawH2Connection download(int streamWindow, boolean grantsTheStream, long heldAt) throws Exception {
         try (RawH2Connection client = RawH2Connection.open(proxy.port())) {
             client.frame(RawH2Connection.SETTINGS, 0, 0, initialWindowSize(streamWindow));
             client.get(STREAM);
-            Download download = new Download(client, streamWindow, false);
+            Download download = new Download(client, streamWindow, grantsTheStream);
 
-            await().atMost(TIMEOUT).until(() -> download.received() == CONNECTION_WINDOW);
+            await().atMost(TIMEOUT).until(() -> download.received() == heldAt);
             download.assertWithinWindows();
 
             await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(1)).until(download::grantWhatWasTaken);
             assertThat(download.received()).isEqualTo(BODY);
-            assertThat(client.received(RawH2Connection.WINDOW_UPDATE)).as("nothing granted to the proxy's streams")
-                    .noneMatch(frame -> frame.streamId() == STREAM);
             download.assertWithinWindows();
+            return client;
         }
     }
 
