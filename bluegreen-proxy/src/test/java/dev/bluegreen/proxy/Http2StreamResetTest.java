@@ -7,7 +7,6 @@ import dev.bluegreen.core.Colour;
 import dev.bluegreen.testing.Gate;
 import io.netty.handler.codec.http2.Http2Error;
 import java.time.Duration;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,24 +34,16 @@ class Http2StreamResetTest {
 
             await().atMost(TIMEOUT).until(() -> fixture.proxy.activeExchanges(Colour.BLUE) == 1);
             gate.release(2);
-            assertThat(awaitStatus(client, 3)).isEqualTo(200);
+            assertThat(client.awaitStatus(3, TIMEOUT)).isEqualTo(200);
             // The connection is still up: a new stream is served.
             client.get(5);
             client.flush();
-            assertThat(awaitStatus(client, 5)).isEqualTo(200);
+            assertThat(client.awaitStatus(5, TIMEOUT)).isEqualTo(200);
             await().atMost(TIMEOUT).until(() -> fixture.proxy.activeExchanges(Colour.BLUE) == 0);
             assertThat(client.received(RawH2Connection.HEADERS)).as("nothing written to the reset stream")
                     .noneMatch(frame -> frame.streamId() == 1);
             assertThat(client.received(RawH2Connection.GOAWAY)).isEmpty();
             assertThat(fixture.proxy.clientConnections()).isEqualTo(1);
         }
-    }
-
-    private static int awaitStatus(RawH2Connection client, int streamId) {
-        RawH2Connection.Frame headers = await().atMost(TIMEOUT)
-                .until(() -> client.received(RawH2Connection.HEADERS).stream()
-                        .filter(frame -> frame.streamId() == streamId).findFirst(), Optional::isPresent)
-                .orElseThrow();
-        return Integer.parseInt(client.decode(headers).status().toString());
     }
 }

@@ -12,7 +12,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -88,7 +87,7 @@ class Http2UploadBackpressureTest {
         private long granted(int streamId) {
             return client.received(RawH2Connection.WINDOW_UPDATE).stream()
                     .filter(frame -> frame.streamId() == streamId)
-                    .mapToLong(frame -> ByteBuffer.wrap(frame.payload()).getInt() & 0x7fffffff)
+                    .mapToLong(RawH2Connection.Frame::windowIncrement)
                     .sum();
         }
 

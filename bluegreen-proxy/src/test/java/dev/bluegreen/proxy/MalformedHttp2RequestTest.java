@@ -112,11 +112,11 @@ class MalformedHttp2RequestTest {
             if (outcome == RESET) {
                 assertThat(awaitReset(client, 1)).as(name + ": RST_STREAM error code").isEqualTo(PROTOCOL_ERROR);
             } else {
-                assertThat(awaitStatus(client, 1)).as(name).isEqualTo(outcome);
+                assertThat(client.awaitStatus(1, TIMEOUT)).as(name).isEqualTo(outcome);
             }
             // The connection goes on: a good request on another stream is served.
             client.headers(3, get(h -> { }), true);
-            assertThat(awaitStatus(client, 3)).as(name + ": the next stream").isEqualTo(200);
+            assertThat(client.awaitStatus(3, TIMEOUT)).as(name + ": the next stream").isEqualTo(200);
         }
         assertThat(fixture.blue().requestCount()).as(name + ": only the good request reached the backend")
                 .isEqualTo(before + 1);
@@ -128,7 +128,7 @@ class MalformedHttp2RequestTest {
         try (RawH2Connection client = RawH2Connection.open(fixture.port())) {
             client.headers(1, get(h -> h.method("POST").add("content-length", "11")), false);
 
-            assertThat(awaitStatus(client, 1)).isEqualTo(413);
+            assertThat(client.awaitStatus(1, TIMEOUT)).isEqualTo(413);
             // The client is still sending as far as the stream knows: it is asked to stop, without error.
             assertThat(awaitReset(client, 1)).isEqualTo(0);
         }
@@ -142,7 +142,7 @@ class MalformedHttp2RequestTest {
             client.frame(RawH2Connection.DATA, RawH2Connection.END_STREAM, 1,
                     "twelve bytes".getBytes(StandardCharsets.US_ASCII));
 
-            assertThat(awaitStatus(client, 1)).isEqualTo(413);
+            assertThat(client.awaitStatus(1, TIMEOUT)).isEqualTo(413);
         }
     }
 
@@ -152,7 +152,7 @@ class MalformedHttp2RequestTest {
             client.headers(1, get(h -> h.method("POST")), false);
             client.frame(RawH2Connection.DATA, 0, 1, "abc".getBytes(StandardCharsets.US_ASCII));
 
-            assertThat(awaitStatus(client, 1)).isEqualTo(408);
+            assertThat(client.awaitStatus(1, TIMEOUT)).isEqualTo(408);
         }
     }
 
@@ -162,7 +162,7 @@ class MalformedHttp2RequestTest {
              RawH2Connection client = RawH2Connection.open(dropping.port())) {
             client.headers(1, get(h -> h.add("x_forwarded_for", "1.2.3.4").add("x-kept", "yes")), true);
 
-            assertThat(awaitStatus(client, 1)).isEqualTo(200);
+            assertThat(client.awaitStatus(1, TIMEOUT)).isEqualTo(200);
             assertThat(dropping.blue().requests().get(0).header("x-kept")).isEqualTo("yes");
             assertThat(dropping.blue().requests().get(0).headers()).doesNotContainKey("x_forwarded_for");
         }
@@ -173,7 +173,7 @@ class MalformedHttp2RequestTest {
         try (RawH2Connection client = RawH2Connection.open(fixture.port())) {
             client.headers(1, get(h -> h.method("OPTIONS").path("*")), true);
 
-            assertThat(awaitStatus(client, 1)).isEqualTo(200);
+            assertThat(client.awaitStatus(1, TIMEOUT)).isEqualTo(200);
             List<dev.bluegreen.testing.SeenRequest> seen = fixture.blue().requests();
             assertThat(seen.get(seen.size() - 1).uri()).isEqualTo("*");
         }
@@ -183,13 +183,6 @@ class MalformedHttp2RequestTest {
     private static int awaitReset(RawH2Connection client, int streamId) {
         return await().atMost(TIMEOUT).until(() -> frame(client, RawH2Connection.RST_STREAM, streamId),
                 Optional::isPresent).map(frame -> ByteBuffer.wrap(frame.payload()).getInt()).orElseThrow();
-    }
-
-    /** The {@code :status} of the server's response on {@code streamId}. */
-    private static int awaitStatus(RawH2Connection client, int streamId) {
-        RawH2Connection.Frame headers = await().atMost(TIMEOUT)
-                .until(() -> frame(client, RawH2Connection.HEADERS, streamId), Optional::isPresent).orElseThrow();
-        return Integer.parseInt(client.decode(headers).status().toString());
     }
 
     private static Optional<RawH2Connection.Frame> frame(RawH2Connection client, int type, int streamId) {

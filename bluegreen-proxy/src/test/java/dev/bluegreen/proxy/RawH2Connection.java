@@ -1,5 +1,7 @@
 package dev.bluegreen.proxy;
 
+import static org.awaitility.Awaitility.await;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -19,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +50,11 @@ final class RawH2Connection implements AutoCloseable {
         int errorCode() {
             // RST_STREAM: the whole payload; GOAWAY: after the last stream id.
             return ByteBuffer.wrap(payload, type == GOAWAY ? 4 : 0, 4).getInt();
+        }
+
+        /** A WINDOW_UPDATE's increment (its reserved bit cleared). */
+        int windowIncrement() {
+            return ByteBuffer.wrap(payload).getInt() & 0x7fffffff;
         }
     }
 
@@ -266,6 +274,15 @@ final class RawH2Connection implements AutoCloseable {
         } catch (Exception e) {
             return false;
         }
+    }
+
+    /** The {@code :status} of the server's response on {@code streamId}, waited for. */
+    int awaitStatus(int streamId, Duration timeout) {
+        Frame headers = await().atMost(timeout)
+                .until(() -> received(HEADERS).stream().filter(frame -> frame.streamId() == streamId).findFirst(),
+                        Optional::isPresent)
+                .orElseThrow();
+        return Integer.parseInt(decode(headers).status().toString());
     }
 
     /** Every frame received so far of {@code type}. */
