@@ -425,12 +425,23 @@ public final class ArrayHttpHeaders extends HttpHeaders {
 
     /**
      * Whether a field's name is {@code name} (of {@code length} characters), ignoring case. Most lookups are for a
-     * name the message does not have, or for the same shared constant the decoder put there: the length and the
-     * reference answer those before any character is compared.
+     * name the message does not have, or for a name the decoder shared: answered without comparing characters. The
+     * reference or the length answer most; then {@code AsciiString}'s hash, which ignores case and is kept once
+     * computed (names whose hashes differ differ); then, for a shared spelling ({@code Content-Length} from the
+     * backend, looked up by Netty's {@code content-length}), its lower-case constant ({@link SharedHeaderNames}).
      */
     private static boolean sameName(CharSequence fieldName, CharSequence name, int length) {
-        return fieldName == name
-                || fieldName.length() == length && AsciiString.contentEqualsIgnoreCase(fieldName, name);
+        if (fieldName == name) {
+            return true;
+        }
+        if (fieldName.length() != length) {
+            return false;
+        }
+        if (fieldName instanceof AsciiString field && name instanceof AsciiString wanted) {
+            return field.hashCode() == wanted.hashCode()
+                    && (SharedHeaderNames.lowerCaseConstant(field) == wanted || field.contentEqualsIgnoreCase(wanted));
+        }
+        return AsciiString.contentEqualsIgnoreCase(fieldName, name);
     }
 
     private void append(CharSequence name, CharSequence value) {

@@ -1,7 +1,11 @@
 package dev.bluegreen.proxy.internal.codec;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.util.AsciiString;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -13,6 +17,10 @@ import java.util.Map;
  * constants shared by every decoder in each spelling peers use (as written and lower case), and the lower-case
  * constant of each, for HTTP/2, whose field names are lower case (RFC 9113 §8.2.1). Shared names cost no object per
  * message, where Netty makes a new {@code AsciiString} per field name and, to send it over HTTP/2, another.
+ *
+ * <p>The lower-case constant of a name Netty knows is Netty's own ({@code HttpHeaderNames.CONTENT_LENGTH} for
+ * {@code Content-Length}): the proxy looks fields up by Netty's constants, and {@link #lowerCaseConstant} lets a map
+ * find a field by that constant without comparing characters.
  */
 final class SharedHeaderNames {
 
@@ -34,10 +42,16 @@ final class SharedHeaderNames {
 
     /** Every spelling of every name, by length. */
     private static final AsciiString[][] BY_LENGTH;
-    /** The lower-case constant of each shared spelling, by identity: the decoders hand out these very objects. */
-    private static final Map<AsciiString, AsciiString> LOWER_CASE = new IdentityHashMap<>();
+    /**
+     * Every shared spelling ({@link #SPELLINGS}) and, at the same index, its lower-case constant: an open-addressed
+     * table by identity, indexed by the name's hash (which {@code AsciiString} keeps once computed), so that a lookup
+     * costs a few array reads, not a hash map's.
+     */
+    private static final AsciiString[] SPELLINGS;
+    private static final AsciiString[] LOWER_CASE;
 
     static {
+        Map<String, AsciiString> netty = nettyConstants();
         int longest = 0;
         for (String name : NAMES) {
             longest = Math.max(longest, name.length());
@@ -46,20 +60,33 @@ final class SharedHeaderNames {
         for (int length = 0; length <= longest; length++) {
             byLength.add(new ArrayList<>());
         }
+        Map<AsciiString, AsciiString> lowerCase = new IdentityHashMap<>();
         for (String name : NAMES) {
-            AsciiString asWritten = AsciiString.cached(name);
-            AsciiString lower = AsciiString.cached(name.toLowerCase(Locale.ROOT));
+            String lowerText = name.toLowerCase(Locale.ROOT);
+            AsciiString lower = netty.getOrDefault(lowerText, AsciiString.cached(lowerText));
+            AsciiString asWritten = lowerText.equals(name) ? lower : AsciiString.cached(name);
             byLength.get(name.length()).add(asWritten);
-            LOWER_CASE.put(asWritten, lower);
-            if (!lower.contentEquals(asWritten)) {
+            lowerCase.put(asWritten, lower);
+            if (lower != asWritten) {
                 byLength.get(name.length()).add(lower);
-                LOWER_CASE.put(lower, lower);
+                lowerCase.put(lower, lower);
             }
         }
         BY_LENGTH = new AsciiString[longest + 1][];
         for (int length = 0; length <= longest; length++) {
             BY_LENGTH[length] = byLength.get(length).toArray(new AsciiString[0]);
         }
+        // At most a quarter full: a spelling is found at its slot or a few after it.
+        SPELLINGS = new AsciiString[Integer.highestOneBit(lowerCase.size()) * 8];
+        LOWER_CASE = new AsciiString[SPELLINGS.length];
+        lowerCase.forEach((spelling, lower) -> {
+            int slot = slot(spelling);
+            while (SPELLINGS[slot] != null) {
+                slot = (slot + 1) & (SPELLINGS.length - 1);
+            }
+            SPELLINGS[slot] = spelling;
+            LOWER_CASE[slot] = lower;
+        });
     }
 
     private SharedHeaderNames() {
@@ -89,7 +116,46 @@ final class SharedHeaderNames {
      * letter, else a new {@code AsciiString}.
      */
     static AsciiString lowerCase(CharSequence name) {
-        AsciiString shared = LOWER_CASE.get(name);
+        AsciiString shared = name instanceof AsciiString ascii ? lowerCaseConstant(ascii) : null;
         return shared != null ? shared : AsciiString.of(name).toLowerCase();
+    }
+
+    /**
+     * The lower-case constant of {@code name} if {@code name} is one of the shared spellings (this very object, as a
+     * decoder handed it out), else {@code null}: Netty's {@code HttpHeaderNames} constant for the names Netty has.
+     */
+    static AsciiString lowerCaseConstant(AsciiString name) {
+        AsciiString[] spellings = SPELLINGS;
+        for (int slot = slot(name); ; slot = (slot + 1) & (spellings.length - 1)) {
+            AsciiString spelling = spellings[slot];
+            if (spelling == name) {
+                return LOWER_CASE[slot];
+            }
+            if (spelling == null) {
+                return null;
+            }
+        }
+    }
+
+    /** Where the search for {@code name} starts: its hash, ignoring case (so every spelling of a name starts there). */
+    private static int slot(AsciiString name) {
+        int hash = name.hashCode();
+        return (hash ^ hash >>> 16) & (SPELLINGS.length - 1);
+    }
+
+    /** Netty's {@code HttpHeaderNames} constants, by their text. */
+    private static Map<String, AsciiString> nettyConstants() {
+        Map<String, AsciiString> constants = new HashMap<>();
+        for (Field field : HttpHeaderNames.class.getFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == AsciiString.class) {
+                try {
+                    AsciiString constant = (AsciiString) field.get(null);
+                    constants.put(constant.toString(), constant);
+                } catch (IllegalAccessException cannotHappen) {
+                    throw new AssertionError(field + " is public", cannotHappen);
+                }
+            }
+        }
+        return constants;
     }
 }

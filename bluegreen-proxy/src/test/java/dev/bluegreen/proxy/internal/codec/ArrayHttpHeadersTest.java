@@ -9,12 +9,14 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.util.AsciiString;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -27,13 +29,17 @@ class ArrayHttpHeadersTest {
     /**
      * Names in several spellings, so that case-insensitive matching is exercised; some refused by the checks; some of
      * the same length ("Host", "Date"; "Connection", "Keep-Alive"); and two longer than 64 characters, which share the
-     * map's filter bit of name lengths with shorter ones (66 characters with "TE"'s 2).
+     * map's filter bit of name lengths with shorter ones (66 characters with "TE"'s 2). Some as a decoder hands them
+     * out: shared spellings ({@link SharedHeaderNames}), found by Netty's constants without a comparison of
+     * characters, and names of one length as {@code AsciiString}s in other cases, told apart by their hashes.
      */
     private static final CharSequence[] NAMES = {
         "Host", "host", HttpHeaderNames.HOST, "Content-Length", HttpHeaderNames.CONTENT_LENGTH, "X-Trace",
         AsciiString.of("x-trace"), "Connection", "Via", "Set-Cookie", "Transfer-Encoding", "Trailer", "Date",
         "Keep-Alive", "TE", "Bad Name", "", "a\u0000b", "Tab\tName", "X-" + "Long".repeat(16),
-        "x-" + "LONG".repeat(20),
+        "x-" + "LONG".repeat(20), shared("Content-Length"), shared("Connection"), shared("connection"),
+        HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, AsciiString.of("KEEP-ALIVE"), shared("User-Agent"),
+        AsciiString.of("x-TRACE"),
     };
     private static final Object[] VALUES = {
         "a", "b, c", "keep-alive", "close", "chunked", "gzip, chunked", "12", "-3", "70000", "x",
@@ -255,5 +261,11 @@ class ArrayHttpHeadersTest {
         List<String> list = new ArrayList<>();
         values.forEachRemaining(value -> list.add(value.toString()));
         return list;
+    }
+
+    /** The name a decoder hands out for {@code spelling}: the shared constant. */
+    private static AsciiString shared(String spelling) {
+        byte[] bytes = spelling.getBytes(StandardCharsets.US_ASCII);
+        return Objects.requireNonNull(SharedHeaderNames.sharedName(bytes, 0, bytes.length), spelling);
     }
 }
