@@ -57,7 +57,7 @@ class SharedHeaderNamesTest {
     void aNameNotSharedIsLowerCasedIntoANewString() {
         assertThatName(SharedHeaderNames.lowerCase("X-Custom")).hasToString("x-custom");
         assertThatName(SharedHeaderNames.lowerCase(AsciiString.of("Content-Length")))
-                .isEqualTo(HttpHeaderNames.CONTENT_LENGTH);
+                .isEqualTo(HttpHeaderNames.CONTENT_LENGTH).isNotSameAs(HttpHeaderNames.CONTENT_LENGTH);
     }
 
     /** A text's assertions: {@code AsciiString} is a {@code Comparable} too, which makes plain assertThat ambiguous. */
