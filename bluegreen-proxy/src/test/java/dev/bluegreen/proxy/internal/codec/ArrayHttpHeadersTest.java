@@ -9,7 +9,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.util.AsciiString;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.Iterator;
@@ -263,9 +262,8 @@ class ArrayHttpHeadersTest {
         return list;
     }
 
-    /** The name a decoder hands out for {@code spelling}: the shared constant. */
+    /** The name a decoder hands out for {@code spelling}, which must be a shared one. */
     private static AsciiString shared(String spelling) {
-        byte[] bytes = spelling.getBytes(StandardCharsets.US_ASCII);
-        return Objects.requireNonNull(SharedHeaderNames.sharedName(bytes, 0, bytes.length), spelling);
+        return Objects.requireNonNull(SharedHeaderNamesTest.shared(spelling), spelling);
     }
 }

@@ -14,7 +14,6 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,11 +25,6 @@ class Http1UpstreamCodecTest {
     /** {@code text} as ASCII bytes. Shared with {@link PlainHeadsTest}. */
     static ByteBuf bytes(String text) {
         return Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII);
-    }
-
-    private static AsciiString shared(String name) {
-        byte[] bytes = ("x" + name).getBytes(StandardCharsets.US_ASCII);
-        return SharedHeaderNames.sharedName(bytes, 1, name.length());
     }
 
     /** Sends a request of {@code method} through the codec (so that it expects the response) and drops its bytes. */
@@ -94,10 +88,10 @@ class Http1UpstreamCodecTest {
         CharSequence[] keys = names.keySet().toArray(new CharSequence[0]);
         assertThat(keys).extracting(CharSequence::toString)
                 .containsExactly("Server", "date", "SERVER-TIMING", "X-Custom", "Content-Length");
-        assertThat((Object) keys[0]).isSameAs(shared("Server")).isNotNull();
-        assertThat((Object) keys[1]).isSameAs(shared("date")).isNotNull();
-        assertThat((Object) shared("SERVER-TIMING")).isNull();
-        assertThat((Object) keys[4]).isSameAs(shared("Content-Length")).isNotNull();
+        assertThat((Object) keys[0]).isSameAs(SharedHeaderNamesTest.shared("Server")).isNotNull();
+        assertThat((Object) keys[1]).isSameAs(SharedHeaderNamesTest.shared("date")).isNotNull();
+        assertThat((Object) SharedHeaderNamesTest.shared("SERVER-TIMING")).isNull();
+        assertThat((Object) keys[4]).isSameAs(SharedHeaderNamesTest.shared("Content-Length")).isNotNull();
         assertThat(response.content().isReadable()).isFalse();
         response.release();
         assertThat(channel.finishAndReleaseAll()).isFalse();

@@ -65,7 +65,11 @@ class SharedHeaderNamesTest {
         return assertThat((CharSequence) name);
     }
 
-    private static AsciiString shared(String spelling) {
+    /**
+     * The name a decoder hands out for {@code spelling} (read from within a longer buffer, as a decoder reads it), or
+     * {@code null} if it is not shared. Shared with {@link ArrayHttpHeadersTest} and {@link Http1UpstreamCodecTest}.
+     */
+    static AsciiString shared(String spelling) {
         byte[] bytes = ("[" + spelling + "]").getBytes(StandardCharsets.US_ASCII);
         return SharedHeaderNames.sharedName(bytes, 1, bytes.length - 2);
     }
