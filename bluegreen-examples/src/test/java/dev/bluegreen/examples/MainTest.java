@@ -172,7 +172,7 @@ class MainTest {
             CommandLine proxyLine = Main.commandLine();
             proxyLine.parseArgs("proxy", "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0",
                     "--blue", "127.0.0.1:" + backend.port(), "--blue-version", "b-1", "--threads", "1",
-                    "--connect-timeout", "500ms", "--response-timeout", "5s");
+                    "--connect-timeout", "500ms", "--response-timeout", "5s", "--yield-after-io");
             ProxyCommand proxyCommand = proxyLine.getSubcommands().get("proxy").getCommand();
             StandaloneProxy proxy = proxyCommand.start().get(10, TimeUnit.SECONDS);
             try {

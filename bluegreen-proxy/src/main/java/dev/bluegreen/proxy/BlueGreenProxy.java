@@ -136,7 +136,9 @@ public final class BlueGreenProxy {
         }
         transportInUse = transport.setting();
         EventLoopGroup boss = transport.newEventLoopGroup(1, "bluegreen-accept");
-        EventLoopGroup workers = transport.newEventLoopGroup(config.eventLoopThreads(), "bluegreen-io");
+        EventLoopGroup workers = config.yieldAfterIo()
+                ? transport.newYieldingEventLoopGroup(config.eventLoopThreads(), "bluegreen-io")
+                : transport.newEventLoopGroup(config.eventLoopThreads(), "bluegreen-io");
         // The DNS resolver's loop: its datagram channel is NIO whatever the transport, and no worker waits on it.
         EventLoopGroup dns = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("bluegreen-dns", true),
                 NioIoHandler.newFactory());
@@ -169,8 +171,9 @@ public final class BlueGreenProxy {
             startHealth(proxy);
             running = new Runtime(boss, workers, dns, server, clients, proxy, listener, bound.previewServer());
             state.set(State.RUNNING);
-            log.info("bluegreen proxy listening on {} ({} transport, {} event loops); live colour {} (generation {})",
-                    server.localAddress(), transport, config.eventLoopThreads(), admin.snapshot().live(),
+            log.info("bluegreen proxy listening on {} ({} transport, {} event loops{}); live colour {} (generation {})",
+                    server.localAddress(), transport, config.eventLoopThreads(),
+                    config.yieldAfterIo() ? " that yield after I/O" : "", admin.snapshot().live(),
                     admin.snapshot().generation());
             if (bound.previewServer() != null) {
                 log.info("bluegreen preview listener on {}: its requests go to the idle colour",

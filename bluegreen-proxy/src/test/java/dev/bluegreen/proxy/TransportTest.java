@@ -46,6 +46,21 @@ class TransportTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("availableTransports")
+    void proxy_withLoopsThatYieldAfterIo_servesAndSwitches(IoTransport transport) {
+        try (ProxyFixture fixture = ProxyFixture.start(builder -> builder.transport(transport).yieldAfterIo(true));
+             RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+            for (int i = 0; i < 20; i++) {
+                assertThat(client.get("/" + i).header("X-Backend")).isEqualTo("blue-1");
+            }
+
+            fixture.admin.switchTo(Colour.GREEN);
+
+            assertThat(client.get("/after").header("X-Backend")).isEqualTo("green-1");
+        }
+    }
+
     @Test
     void auto_picksIoUringWhereItLoads_elseEpoll_elseNio_unlessThePropertyNamesOne() {
         try (ProxyFixture fixture = ProxyFixture.start()) {

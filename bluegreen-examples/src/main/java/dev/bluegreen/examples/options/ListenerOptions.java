@@ -8,8 +8,9 @@ import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /**
- * Where the proxy listens, how many event-loop threads it runs and on which I/O transport, and how long a client
- * connection may sit idle: {@code --listen}, {@code --threads}, {@code --transport}, {@code --idle-timeout}.
+ * Where the proxy listens, how many event-loop threads it runs, on which I/O transport and whether they yield, and
+ * how long a client connection may sit idle: {@code --listen}, {@code --threads}, {@code --transport}, {@code
+ * --yield-after-io}, {@code --idle-timeout}.
  */
 public final class ListenerOptions implements ProxyOptionGroup {
 
@@ -26,6 +27,11 @@ public final class ListenerOptions implements ProxyOptionGroup {
             description = "The I/O transport: auto (io_uring, else epoll, else NIO), io_uring, epoll or nio"
                     + " (default: ${DEFAULT-VALUE}).")
     String transport;
+
+    @Option(names = "--yield-after-io",
+            description = "Event loops give up their core after every round of I/O that handled something: for a"
+                    + " proxy sharing few cores with its clients or backends (default: off).")
+    boolean yieldAfterIo;
 
     // Here rather than with the other durations in PoolOptions: those wait on the backends, this one on the clients
     // that connect to the listener.
@@ -46,6 +52,7 @@ public final class ListenerOptions implements ProxyOptionGroup {
             errors.check("--threads", () -> proxy.eventLoopThreads(threads));
         }
         errors.check("--transport", () -> proxy.transport(IoTransport.named(transport)));
+        proxy.yieldAfterIo(yieldAfterIo);
         errors.check("--idle-timeout", () -> proxy.idleTimeout(idleTimeout));
     }
 }

@@ -16,6 +16,8 @@ import java.util.List;
  * @param listenAddress       where the proxy accepts client connections (port 0: any free port)
  * @param eventLoopThreads    event-loop threads shared by client and upstream connections
  * @param transport           the I/O transport of those event loops ({@link IoTransport#AUTO}: the best available)
+ * @param yieldAfterIo        whether those event loops give up their core after every round of I/O that handled
+ *                            something
  * @param timeouts            connect, response, idle, shutdown and drain timeouts
  * @param maxConnectAttempts  how many backends of the pool one request may try to connect to
  * @param closeClientConnectionsAfterSwitch whether a client connection opened before a switch gets
@@ -35,6 +37,7 @@ public record ProxyConfig(
         InetSocketAddress listenAddress,
         int eventLoopThreads,
         IoTransport transport,
+        boolean yieldAfterIo,
         Timeouts timeouts,
         int maxConnectAttempts,
         boolean closeClientConnectionsAfterSwitch,

@@ -84,12 +84,24 @@ public enum Transport {
 
     /** A new event-loop group of {@code threads} threads named {@code name-N}. */
     public EventLoopGroup newEventLoopGroup(int threads, String name) {
-        IoHandlerFactory factory = switch (this) {
+        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), ioHandlerFactory());
+    }
+
+    /**
+     * A new event-loop group of {@code threads} threads named {@code name-N} whose loops give up their core after
+     * every round of I/O that handled something ({@link YieldingEventLoopGroup}).
+     */
+    public EventLoopGroup newYieldingEventLoopGroup(int threads, String name) {
+        return new YieldingEventLoopGroup(threads, new DefaultThreadFactory(name, true), ioHandlerFactory(),
+                Thread::yield);
+    }
+
+    IoHandlerFactory ioHandlerFactory() {
+        return switch (this) {
             case IO_URING -> IoUringIoHandler.newFactory();
             case EPOLL -> EpollIoHandler.newFactory();
             case NIO -> NioIoHandler.newFactory();
         };
-        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), factory);
     }
 
     /** The listening channel type. */

@@ -79,7 +79,7 @@ final class ExchangeHarness implements AutoCloseable {
             blue.add(Backend.of("127.0.0.1", 10_000 + i));
         }
         admin = BlueGreen.builder().blue("v1", blue).green("v2", Backend.of("127.0.0.1", 20_001)).build();
-        ProxyConfig config = new ProxyConfig(new InetSocketAddress("127.0.0.1", 0), 1, IoTransport.AUTO,
+        ProxyConfig config = new ProxyConfig(new InetSocketAddress("127.0.0.1", 0), 1, IoTransport.AUTO, false,
                 Timeouts.defaults().withResponse(responseTimeout), 3, false, null, SteeringSettings.NONE, null,
                 HealthSettings.OFF, ProtocolConfig.defaults(), RequestRules.defaults(), List.of(), null);
         // IP addresses only: nothing is ever resolved.
