@@ -47,6 +47,9 @@ environment (defaults in brackets)
                       HTTP/2 upstream and stays on HTTP/1.1
   TUNED_JAVA_OPTS     [] when set, a second bluegreen target, "bluegreen-tuned", runs with these options instead,
                       in the same rounds: the effect of JVM settings, as a ratio within one run
+  BLUEGREEN_ARGS      [] extra arguments of the bluegreen proxy command (both bluegreen targets)
+  TUNED_ARGS          [] extra arguments of "bluegreen-tuned"'s proxy command only, e.g. --yield-after-io; when set,
+                      that target runs too
   TUNED_JAVA          [java] the java command of "bluegreen-tuned" (another JDK, say); when set, that target runs too
   TUNED_JAR           [BLUEGREEN_JAR] the jar of "bluegreen-tuned"; when set, that target runs too: two builds in
                       the same rounds (an A/B of a change, against the same machine's moods), as a ratio
@@ -78,7 +81,7 @@ NATIVE_WARMUP=${NATIVE_WARMUP:-5}
 SCENARIO_WARMUP=${SCENARIO_WARMUP:-3}
 SCENARIO_WARMUP_JVM=${SCENARIO_WARMUP_JVM:-10}
 CONNECTIONS=${CONNECTIONS:-64}
-TARGETS=${TARGETS:-direct bluegreen $([ -z "${TUNED_JAVA_OPTS:-}${TUNED_JAR:-}${TUNED_JAVA:-}" ] || echo bluegreen-tuned) haproxy nginx}
+TARGETS=${TARGETS:-direct bluegreen $([ -z "${TUNED_JAVA_OPTS:-}${TUNED_JAR:-}${TUNED_JAVA:-}${TUNED_ARGS:-}" ] || echo bluegreen-tuned) haproxy nginx}
 PROXY_THREADS=${PROXY_THREADS:-$(nproc)}
 BACKEND_WORKERS=${BACKEND_WORKERS:-1}
 WRK_THREADS=${WRK_THREADS:-2}
@@ -87,6 +90,8 @@ H2_STREAMS=${H2_STREAMS:-10}
 H2LOAD_THREADS=${H2LOAD_THREADS:-2}
 JAVA_OPTS=${JAVA_OPTS:-}
 TUNED_JAVA_OPTS=${TUNED_JAVA_OPTS:-}
+BLUEGREEN_ARGS=${BLUEGREEN_ARGS:-}
+TUNED_ARGS=${TUNED_ARGS:-}
 BLUEGREEN_JAR=${BLUEGREEN_JAR:-$ROOT/bluegreen-examples/target/bluegreen-examples.jar}
 TUNED_JAR=${TUNED_JAR:-$BLUEGREEN_JAR}
 TUNED_JAVA=${TUNED_JAVA:-java}
@@ -319,19 +324,20 @@ start_proxy() {
     case "$target" in
         bluegreen|bluegreen-tuned)
             local opts=$JAVA_OPTS
-            local jar=$BLUEGREEN_JAR java=java
+            local jar=$BLUEGREEN_JAR java=java args=$BLUEGREEN_ARGS
             if [ "$target" = bluegreen-tuned ]; then
                 opts=$TUNED_JAVA_OPTS
+                args="$args $TUNED_ARGS"
                 jar=$TUNED_JAR
                 java=$TUNED_JAVA
             fi
             [ "$streaming" = 1 ] && opts="$opts $BIG_JAVA_OPTS"
-            # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
+            # shellcheck disable=SC2086 # JAVA_OPTS and the ARGS are lists
             # Health checks on "/" (the backend's only 200); no per-connection request or connection limit, as
             # the other targets' keep-alive limits are raised and the idle scenario holds 10,000 connections.
             spawn "$name" "$java" $opts -jar "$jar" proxy --listen "127.0.0.1:$port" \
                 --blue "127.0.0.1:$upstream" --threads "$PROXY_THREADS" --health-path / \
-                --max-requests-per-connection 0 --max-connections 0 --backend-protocol "$backend_protocol"
+                --max-requests-per-connection 0 --max-connections 0 --backend-protocol "$backend_protocol" $args
             ;;
         haproxy)
             cat >"$dir/haproxy.cfg" <<EOF
@@ -782,7 +788,7 @@ report() {
             "$(awk '/MemTotal/ {printf "%.0f GB", $2 / 1048576}' /proc/meminfo), Linux $(uname -r)," \
             "load average at start $LOAD_AT_START"
         echo "- bluegreen $BLUEGREEN_REV ($(basename "$BLUEGREEN_JAR")," \
-            "$(java -version 2>&1 | head -1)), JAVA_OPTS='$JAVA_OPTS'$([ -n "$TUNED_JAVA_OPTS" ] && echo ", TUNED_JAVA_OPTS='$TUNED_JAVA_OPTS'")$([ "$TUNED_JAR" != "$BLUEGREEN_JAR" ] && echo ", TUNED_JAR=$(basename "$TUNED_JAR")")$([ "$TUNED_JAVA" != java ] && echo ", TUNED_JAVA: $("$TUNED_JAVA" -version 2>&1 | head -1)"); $(haproxy -v 2>/dev/null | head -1 | cut -d' ' -f1-3);" \
+            "$(java -version 2>&1 | head -1)), JAVA_OPTS='$JAVA_OPTS'$([ -n "$TUNED_JAVA_OPTS" ] && echo ", TUNED_JAVA_OPTS='$TUNED_JAVA_OPTS'")$([ -n "$BLUEGREEN_ARGS" ] && echo ", BLUEGREEN_ARGS='$BLUEGREEN_ARGS'")$([ -n "$TUNED_ARGS" ] && echo ", TUNED_ARGS='$TUNED_ARGS'")$([ "$TUNED_JAR" != "$BLUEGREEN_JAR" ] && echo ", TUNED_JAR=$(basename "$TUNED_JAR")")$([ "$TUNED_JAVA" != java ] && echo ", TUNED_JAVA: $("$TUNED_JAVA" -version 2>&1 | head -1)"); $(haproxy -v 2>/dev/null | head -1 | cut -d' ' -f1-3);" \
             "$(nginx -v 2>&1 | sed 's/.*: //'); $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
         echo "- wrk -t$WRK_THREADS -cN -d${DURATION}s --latency, $ROUNDS rounds, warm-up ${WARMUP}s (JVM) /" \
             "${NATIVE_WARMUP}s (others); $PROXY_THREADS threads or workers per proxy, backend nginx with" \
