@@ -96,6 +96,7 @@ public enum Transport {
                 Thread::yield);
     }
 
+    /** What makes this transport's I/O handler, one per event loop. */
     IoHandlerFactory ioHandlerFactory() {
         return switch (this) {
             case IO_URING -> IoUringIoHandler.newFactory();
