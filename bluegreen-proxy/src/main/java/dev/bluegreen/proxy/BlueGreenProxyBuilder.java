@@ -100,8 +100,8 @@ public final class BlueGreenProxyBuilder {
      * <p>For a proxy that shares few cores with the processes it works with, its clients or backends on the same
      * host: a busy loop otherwise keeps its core for as long as it finds more to do, and they wait for it. On a
      * 2-core machine shared with the load generator and the backend it gave a p99 0.86-0.95 of the default's (the
-     * median of the rounds' ratios, three comparison runs), at the same throughput and 2-3 % less CPU per request: a
-     * small gain, measured ({@code docs/performance.md}). When nothing else wants the core a yield is one system
+     * median of the rounds' ratios, four comparison runs), at the same or a little more throughput and 2-7 % less CPU
+     * per request: a small gain, measured ({@code docs/performance.md}). When nothing else wants the core a yield is one system
      * call that returns at once; but next to a process that wants whole cores for itself a loop that yields waits
      * behind it, which is why this is not the default.
      */
