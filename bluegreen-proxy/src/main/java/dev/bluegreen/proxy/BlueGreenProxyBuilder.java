@@ -16,9 +16,7 @@ import dev.bluegreen.proxy.watch.ShiftPlan;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -94,16 +92,10 @@ public final class BlueGreenProxyBuilder {
     }
 
     /**
-     * Whether each event loop gives up its core for a moment ({@link Thread#yield()}) after every round of I/O that
-     * handled something. Default off.
-     *
-     * <p>For a proxy that shares few cores with the processes it works with, its clients or backends on the same
-     * host: a busy loop otherwise keeps its core for as long as it finds more to do, and they wait for it. On a
-     * 2-core machine shared with the load generator and the backend it gave a p99 0.86-0.95 of the default's (the
-     * median of the rounds' ratios, four comparison runs), at the same or a little more throughput and 2-7 % less CPU
-     * per request: a small gain, measured ({@code docs/performance.md}). When nothing else wants the core a yield is one system
-     * call that returns at once; but next to a process that wants whole cores for itself a loop that yields waits
-     * behind it, which is why this is not the default.
+     * Whether each event loop gives up its core ({@link Thread#yield()}) after every round of I/O that handled
+     * something, for a proxy that shares few cores with its clients or backends. Measured on 2 shared cores: a p99
+     * 0.86-0.95 of the default's, 2-7 % less CPU per request ({@code docs/performance.md}). Default off: next to a
+     * process that wants whole cores, a loop that yields waits behind it.
      */
     public BlueGreenProxyBuilder yieldAfterIo(boolean yield) {
         this.yieldAfterIo = yield;
@@ -559,17 +551,7 @@ public final class BlueGreenProxyBuilder {
      * Default: empty, any host.
      */
     public BlueGreenProxyBuilder allowedHosts(Collection<String> hosts) {
-        requireNonNull(hosts, "allowedHosts");
-        Set<String> names = new LinkedHashSet<>();
-        for (String host : hosts) {
-            if (host == null || host.isEmpty() || host.indexOf(':') >= 0 && !host.startsWith("[")
-                    || !host.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-                throw new IllegalArgumentException("allowedHosts: '" + host
-                        + "' (expected: a host name or IP address without port)");
-            }
-            names.add(host.toLowerCase(Locale.ROOT));
-        }
-        this.allowedHosts = Set.copyOf(names);
+        this.allowedHosts = RequestRules.allowedHosts(requireNonNull(hosts, "allowedHosts"));
         return this;
     }
 

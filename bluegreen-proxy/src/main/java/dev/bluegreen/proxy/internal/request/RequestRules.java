@@ -1,11 +1,15 @@
 package dev.bluegreen.proxy.internal.request;
 
 import dev.bluegreen.proxy.RequestLimits;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.Set;
 
 /**
  * What the proxy accepts from clients and how it forwards their requests: the limits, the {@code Host} allow-list,
- * and the header policy. Validated by {@code BlueGreenProxyBuilder}; immutable.
+ * and the header policy. Validated by {@code BlueGreenProxyBuilder} (the allow-list by {@link #allowedHosts});
+ * immutable.
  *
  * @param limits                    sizes, counts and timeouts
  * @param allowedHosts              host names (lower case, without port) a request may name; empty for any
@@ -22,5 +26,23 @@ public record RequestRules(RequestLimits limits, Set<String> allowedHosts, Trust
     /** The rules when nothing is configured. */
     public static RequestRules defaults() {
         return new RequestRules(RequestLimits.defaults(), Set.of(), TrustedProxies.NONE, false, false);
+    }
+
+    /**
+     * The {@code Host} allow-list as the rules keep it: each name in lower case, once.
+     *
+     * @throws IllegalArgumentException naming an entry that is not a host name or IP address without port
+     */
+    public static Set<String> allowedHosts(Collection<String> hosts) {
+        Set<String> names = new LinkedHashSet<>();
+        for (String host : hosts) {
+            if (host == null || host.isEmpty() || host.indexOf(':') >= 0 && !host.startsWith("[")
+                    || !host.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+                throw new IllegalArgumentException("allowedHosts: '" + host
+                        + "' (expected: a host name or IP address without port)");
+            }
+            names.add(host.toLowerCase(Locale.ROOT));
+        }
+        return Set.copyOf(names);
     }
 }
