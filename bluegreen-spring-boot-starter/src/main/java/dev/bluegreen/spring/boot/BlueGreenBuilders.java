@@ -12,6 +12,7 @@ import dev.bluegreen.proxy.BackendProtocol;
 import dev.bluegreen.proxy.BlueGreenProxy;
 import dev.bluegreen.proxy.BlueGreenProxyBuilder;
 import dev.bluegreen.proxy.HealthCheckSettings;
+import dev.bluegreen.proxy.IoTransport;
 import dev.bluegreen.proxy.MirrorSettings;
 import dev.bluegreen.proxy.PreviewRule;
 import dev.bluegreen.proxy.UpstreamTls;
@@ -87,6 +88,9 @@ final class BlueGreenBuilders {
         if (settings.getThreads() != null) {
             check("bluegreen.proxy.threads", settings.getThreads(), () -> proxy.eventLoopThreads(settings.getThreads()));
         }
+        check("bluegreen.proxy.transport", settings.getTransport(),
+                () -> proxy.transport(IoTransport.named(settings.getTransport())));
+        proxy.yieldAfterIo(settings.isYieldAfterIo());
         check("bluegreen.proxy.connect-timeout", settings.getConnectTimeout(),
                 () -> proxy.connectTimeout(settings.getConnectTimeout()));
         check("bluegreen.proxy.response-timeout", settings.getResponseTimeout(),

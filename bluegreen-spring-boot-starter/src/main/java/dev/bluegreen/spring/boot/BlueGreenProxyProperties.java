@@ -12,6 +12,16 @@ public class BlueGreenProxyProperties {
     private String listen = "127.0.0.1:8080";
     /** Event-loop threads; default: the number of cores. */
     private Integer threads;
+    /**
+     * The event loops' I/O transport: auto (io_uring, else epoll, else NIO), io_uring, epoll or nio. A transport named
+     * here that the machine can't load fails the startup with the reason.
+     */
+    private String transport = "auto";
+    /**
+     * Whether each event loop gives up its core after every round of I/O that handled something: for a proxy sharing
+     * few cores with its clients or backends (docs/performance.md has the figures). Default off.
+     */
+    private boolean yieldAfterIo;
     /** How long one upstream connect may take. */
     private Duration connectTimeout = Duration.ofSeconds(2);
     /** How long a backend may stay silent before the client gets 504. */
@@ -62,6 +72,26 @@ public class BlueGreenProxyProperties {
     /** @param threads the event-loop threads */
     public void setThreads(Integer threads) {
         this.threads = threads;
+    }
+
+    /** @return the transport's name: auto unless set */
+    public String getTransport() {
+        return transport;
+    }
+
+    /** @param transport auto, io_uring, epoll or nio */
+    public void setTransport(String transport) {
+        this.transport = transport;
+    }
+
+    /** @return whether the event loops yield their core after a round of I/O; false unless set */
+    public boolean isYieldAfterIo() {
+        return yieldAfterIo;
+    }
+
+    /** @param yieldAfterIo whether the event loops yield their core after a round of I/O */
+    public void setYieldAfterIo(boolean yieldAfterIo) {
+        this.yieldAfterIo = yieldAfterIo;
     }
 
     /** @return the connect timeout */

@@ -1,0 +1,93 @@
+package dev.bluegreen.spring.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.bluegreen.core.Colour;
+import dev.bluegreen.proxy.BlueGreenProxy;
+import dev.bluegreen.proxy.IoTransport;
+import dev.bluegreen.testing.RawHttpClient;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+/**
+ * {@code bluegreen.proxy.transport} and {@code bluegreen.proxy.yield-after-io}: applied to the running proxy, or the
+ * startup fails naming the property, the value and what was expected.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class TransportPropertiesTest {
+
+    private final TwoPools pools = new TwoPools();
+    private final ApplicationContextRunner runner = pools.runner;
+
+    @AfterEach
+    void stopBackends() {
+        pools.close();
+    }
+
+    @Test
+    void transport_namedByTheProperty_isTheOneTheProxyRunsOn_inAnySpelling() {
+        runner.withPropertyValues("bluegreen.proxy.transport=NIO").run(context -> {
+            assertThat(context).hasNotFailed();
+            BlueGreenProxy proxy = context.getBean(BlueGreenProxy.class);
+            assertThat(proxy.transport()).isEqualTo(IoTransport.NIO);
+            try (RawHttpClient client = RawHttpClient.connect(proxy.port())) {
+                assertThat(client.get("/").header("X-Backend")).isEqualTo("blue");
+            }
+        });
+    }
+
+    @Test
+    void transport_unset_isTheProxysOwnAutomaticChoice() {
+        runner.run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(BlueGreenProxy.class).transport()).as("picked at start, not left AUTO")
+                    .isNotEqualTo(IoTransport.AUTO);
+        });
+    }
+
+    @Test
+    void transport_unknown_failsTheStartupNamingThePropertyAndWhatIsExpected() {
+        runner.withPropertyValues("bluegreen.proxy.transport=kqueue")
+                .run(context -> assertThat(context.getStartupFailure()).rootCause()
+                        .isInstanceOf(InvalidConfigurationPropertyValueException.class)
+                        .hasMessageContaining("bluegreen.proxy.transport")
+                        .hasMessageContaining("kqueue")
+                        .hasMessageContaining("expected: auto, io_uring, epoll or nio"));
+    }
+
+    @Test
+    void yieldAfterIo_startsLoopsThatYield_andTheProxyServesAndSwitches() {
+        Logger logger = (Logger) LoggerFactory.getLogger(BlueGreenProxy.class);
+        ListAppender<ILoggingEvent> started = new ListAppender<>();
+        started.start();
+        logger.addAppender(started);
+        try {
+            runner.withPropertyValues("bluegreen.proxy.yield-after-io=true").run(context -> {
+                assertThat(context).hasNotFailed();
+                BlueGreenProxy proxy = context.getBean(BlueGreenProxy.class);
+                try (RawHttpClient client = RawHttpClient.connect(proxy.port())) {
+                    assertThat(client.get("/1").header("X-Backend")).isEqualTo("blue");
+                    proxy.admin().switchTo(Colour.GREEN);
+                    assertThat(client.get("/2").header("X-Backend")).isEqualTo("green");
+                }
+            });
+            runner.run(context -> assertThat(context).hasNotFailed());
+        } finally {
+            logger.detachAppender(started);
+        }
+
+        assertThat(started.list).map(ILoggingEvent::getFormattedMessage)
+                .filteredOn(line -> line.startsWith("bluegreen proxy listening on"))
+                .satisfiesExactly(
+                        withYield -> assertThat(withYield).contains("1 event loops that yield after I/O"),
+                        byDefault -> assertThat(byDefault).contains("1 event loops)").doesNotContain("yield"));
+    }
+}
