@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.proxy.internal.admin.AdminHttpHandler;
-import dev.bluegreen.proxy.internal.admin.Authority;
+import dev.bluegreen.proxy.internal.request.Authority;
 import dev.bluegreen.proxy.internal.admin.BearerTokenCheck;
 import dev.bluegreen.proxy.internal.admin.BrowserRequestCheck;
 import dev.bluegreen.proxy.internal.admin.HostAllowList;
@@ -257,30 +257,9 @@ public final class AdminEndpoint {
          * @throws IllegalArgumentException naming an entry that is not a host name or IP address without port
          */
         public Builder allowedHosts(Collection<String> hosts) {
-            requireNonNull(hosts, "allowedHosts");
-            Set<String> names = new LinkedHashSet<>();
-            for (String host : hosts) {
-                names.add(allowedHost(host));
-            }
-            this.allowedHosts = Set.copyOf(names);
+            this.allowedHosts = Set.copyOf(Authority.hostsWithoutPort("allowedHosts",
+                    requireNonNull(hosts, "allowedHosts")));
             return this;
-        }
-
-        private static String allowedHost(String host) {
-            try {
-                Authority parsed = Authority.parse(host);
-                if (parsed.port() == Authority.NO_PORT) {
-                    return parsed.host();
-                }
-            } catch (IllegalArgumentException e) {
-                throw notAHost(host, e);
-            }
-            throw notAHost(host, null);
-        }
-
-        private static IllegalArgumentException notAHost(String host, Throwable cause) {
-            return new IllegalArgumentException("allowedHosts: '" + host + "' (expected: a host name or IP address"
-                    + " without port, IPv6 bracketed as in [::1])", cause);
         }
 
         /**

@@ -549,6 +549,8 @@ public final class BlueGreenProxyBuilder {
     /**
      * The host names requests may name in {@code Host} (port ignored, case-insensitive); any other → 421.
      * Default: empty, any host.
+     *
+     * @throws IllegalArgumentException naming an entry that is not a name or IP address without port, IPv6 bracketed
      */
     public BlueGreenProxyBuilder allowedHosts(Collection<String> hosts) {
         this.allowedHosts = RequestRules.allowedHosts(requireNonNull(hosts, "allowedHosts"));

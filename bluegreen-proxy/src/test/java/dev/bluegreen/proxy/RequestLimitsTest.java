@@ -132,6 +132,26 @@ class RequestLimitsTest {
     }
 
     @Test
+    void allowList_comparesCanonicalHosts_anIpv6AddressInAnySpelling_aNameWithOrWithoutItsTrailingDot() {
+        try (ProxyFixture fixture = ProxyFixture.start(b -> b.allowedHosts(List.of("[0:0:0:0:0:0:0:1]",
+                "Shop.Example.")))) {
+            for (String host : List.of("[::1]", "[0::1]:8080", "shop.example", "SHOP.EXAMPLE.:80")) {
+                try (RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+                    client.request("GET", "/", Map.of("Host", host));
+                    assertThat(client.readResponse().status()).as(host).isEqualTo(200);
+                }
+            }
+            try (RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+                client.request("GET", "/", Map.of("Host", "[::2]"));
+                RawResponse response = client.readResponse();
+                assertThat(response.status()).isEqualTo(421);
+                assertThat(response.bodyText()).contains("'[::2]'");
+            }
+            assertThat(fixture.blue().requestCount()).isEqualTo(4);
+        }
+    }
+
+    @Test
     void absoluteFormTarget_isForwardedInOriginForm_withItsAuthorityAsHost() {
         try (ProxyFixture fixture = ProxyFixture.start();
              RawHttpClient client = RawHttpClient.connect(fixture.port())) {
@@ -168,6 +188,11 @@ class RequestLimitsTest {
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("proxy.example");
             assertThatThrownBy(() -> builder.allowedHosts(List.of("shop.example:80")))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("without port");
+            for (String entry : List.of("[::1", "::1", "shop/example", "sh%6Fp.example", "", "[::g]")) {
+                assertThatThrownBy(() -> builder.allowedHosts(List.of("shop.example", entry))).as(entry)
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageStartingWith("allowedHosts: '" + entry + "' (expected: a host name or IP address");
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.bluegreen.proxy.internal.admin;
 
+import dev.bluegreen.proxy.internal.request.Authority;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;

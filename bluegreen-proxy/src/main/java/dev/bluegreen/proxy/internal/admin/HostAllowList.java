@@ -1,5 +1,6 @@
 package dev.bluegreen.proxy.internal.admin;
 
+import dev.bluegreen.proxy.internal.request.Authority;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.util.ArrayList;

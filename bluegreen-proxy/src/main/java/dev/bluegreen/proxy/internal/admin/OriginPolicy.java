@@ -1,5 +1,6 @@
 package dev.bluegreen.proxy.internal.admin;
 
+import dev.bluegreen.proxy.internal.request.Authority;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;

@@ -247,11 +247,20 @@ public final class RequestChecks {
         return port <= 65535;
     }
 
-    /** The host part of a valid {@code Host} value, lower case, without port or trailing dot. */
+    /**
+     * The host part of a valid {@code Host} value, as {@link RequestRules#allowedHosts} keeps the allow-list: lower
+     * case, without port or trailing dot, an IPv6 address compressed ({@code [0:0::1]} is {@code [::1]}).
+     */
     static String hostName(String host) {
         String name;
         if (host.charAt(0) == '[') {
             name = host.substring(0, host.indexOf(']') + 1);
+            try {
+                return Authority.parse(name).host();
+            } catch (IllegalArgumentException e) {
+                // An IPvFuture literal ([v1.x]): valid in a Host, never in the allow-list; compared as written.
+                return name.toLowerCase(Locale.ROOT);
+            }
         } else {
             int colon = host.indexOf(':');
             name = colon < 0 ? host : host.substring(0, colon);

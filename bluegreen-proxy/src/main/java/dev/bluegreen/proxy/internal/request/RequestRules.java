@@ -3,7 +3,6 @@ package dev.bluegreen.proxy.internal.request;
 import dev.bluegreen.proxy.RequestLimits;
 import java.util.Collection;
 import java.util.LinkedHashSet;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -29,19 +28,17 @@ public record RequestRules(RequestLimits limits, Set<String> allowedHosts, Trust
     }
 
     /**
-     * The {@code Host} allow-list as the rules keep it: each name in lower case, once.
+     * The {@code Host} allow-list as the rules keep it, in the form {@link RequestChecks} compares a request's host
+     * in: each entry parsed as the admin endpoint's are ({@link Authority#hostsWithoutPort}), so a name in lower case
+     * and an IPv6 address compressed, then a name's trailing dot dropped ({@code shop.example.} is
+     * {@code shop.example}); each once.
      *
      * @throws IllegalArgumentException naming an entry that is not a host name or IP address without port
      */
     public static Set<String> allowedHosts(Collection<String> hosts) {
         Set<String> names = new LinkedHashSet<>();
-        for (String host : hosts) {
-            if (host == null || host.isEmpty() || host.indexOf(':') >= 0 && !host.startsWith("[")
-                    || !host.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-                throw new IllegalArgumentException("allowedHosts: '" + host
-                        + "' (expected: a host name or IP address without port)");
-            }
-            names.add(host.toLowerCase(Locale.ROOT));
+        for (String host : Authority.hostsWithoutPort("allowedHosts", hosts)) {
+            names.add(host.endsWith(".") && host.length() > 1 ? host.substring(0, host.length() - 1) : host);
         }
         return Set.copyOf(names);
     }

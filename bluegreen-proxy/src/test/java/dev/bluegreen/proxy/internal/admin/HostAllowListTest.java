@@ -2,6 +2,7 @@ package dev.bluegreen.proxy.internal.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bluegreen.proxy.internal.request.Authority;
 import java.net.InetAddress;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

@@ -2,6 +2,8 @@ package dev.bluegreen.proxy.internal.request;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,5 +28,17 @@ class RequestChecksTest {
     @ValueSource(strings = {"Shop.Example", "shop.example:8080", "shop.example.", "SHOP.EXAMPLE.:1"})
     void hostName_isLowerCaseWithoutPortOrTrailingDot(String host) {
         assertThat(RequestChecks.hostName(host)).isEqualTo("shop.example");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[::1]", "[0:0:0:0:0:0:0:1]", "[0::1]:8080"})
+    void hostName_ofAnIpv6Literal_isCompressed(String host) {
+        assertThat(RequestChecks.hostName(host)).isEqualTo("[::1]");
+    }
+
+    @Test
+    void allowList_isKeptInTheFormHostNameGives() {
+        assertThat(RequestRules.allowedHosts(List.of("Shop.Example.", "[0:0::1]", "10.0.0.1", "shop.example")))
+                .containsExactlyInAnyOrder("shop.example", "[::1]", "10.0.0.1");
     }
 }

@@ -1,4 +1,4 @@
-package dev.bluegreen.proxy.internal.admin;
+package dev.bluegreen.proxy.internal.request;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

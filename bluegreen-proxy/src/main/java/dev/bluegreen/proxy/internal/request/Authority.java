@@ -1,7 +1,10 @@
-package dev.bluegreen.proxy.internal.admin;
+package dev.bluegreen.proxy.internal.request;
 
 import io.netty.util.NetUtil;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * A {@code host[:port]} as a {@code Host} field or the authority of an {@code Origin} carries it (RFC 3986 §3.2.2,
@@ -54,6 +57,36 @@ public record Authority(String host, int port) {
         return new Authority(host, port(text, rest));
     }
 
+    /**
+     * Parses an allow-list of hosts without port, as the proxy's and the admin endpoint's {@code allowedHosts} take
+     * it: each a name or an IP address (IPv6 bracketed), in its canonical {@link #host()} text, once, in the order
+     * given.
+     *
+     * @param setting the setting's name, for the message, as in {@code allowedHosts}
+     * @throws IllegalArgumentException naming the setting, the entry and the form expected
+     */
+    public static Set<String> hostsWithoutPort(String setting, Collection<String> hosts) {
+        Set<String> names = new LinkedHashSet<>();
+        for (String host : hosts) {
+            Authority parsed;
+            try {
+                parsed = parse(host);
+            } catch (IllegalArgumentException e) {
+                throw notAHost(setting, host, e);
+            }
+            if (parsed.port() != NO_PORT) {
+                throw notAHost(setting, host, null);
+            }
+            names.add(parsed.host());
+        }
+        return names;
+    }
+
+    private static IllegalArgumentException notAHost(String setting, String host, Throwable cause) {
+        return new IllegalArgumentException(setting + ": '" + printable(host) + "' (expected: a host name or IP address"
+                + " without port, IPv6 bracketed as in [::1])", cause);
+    }
+
     private static int port(String text, String rest) {
         if (rest.isEmpty()) {
             return NO_PORT;
@@ -99,7 +132,7 @@ public record Authority(String host, int port) {
      * The text as it may be shown in a response or a log line: at most 100 characters, anything but visible ASCII
      * replaced by {@code ?}, so that a hostile value can't forge lines or flood the answer.
      */
-    static String printable(String text) {
+    public static String printable(String text) {
         if (text == null) {
             return "null";
         }
