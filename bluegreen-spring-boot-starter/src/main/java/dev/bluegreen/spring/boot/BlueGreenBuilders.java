@@ -138,7 +138,18 @@ final class BlueGreenBuilders {
         check("bluegreen.limits.max-requests-per-connection", limits.getMaxRequestsPerConnection(),
                 () -> proxy.maxRequestsPerConnection(limits.getMaxRequestsPerConnection()));
         check("bluegreen.limits.max-body-size", limits.getMaxBodySize(),
-                () -> proxy.maxRequestBodySize(limits.getMaxBodySize().toBytes()));
+                () -> proxy.maxRequestBodySize(PropertyChecks.bytes("bluegreen.limits.max-body-size",
+                        limits.getMaxBodySize(), Long.MAX_VALUE)));
+        check("bluegreen.limits.max-header-size", limits.getMaxHeaderSize(),
+                () -> proxy.maxHeaderSize((int) PropertyChecks.bytes("bluegreen.limits.max-header-size",
+                        limits.getMaxHeaderSize(), Integer.MAX_VALUE)));
+        check("bluegreen.limits.max-header-count", limits.getMaxHeaderCount(),
+                () -> proxy.maxHeaderCount(limits.getMaxHeaderCount()));
+        check("bluegreen.limits.request-header-timeout", limits.getRequestHeaderTimeout(),
+                () -> proxy.requestHeaderTimeout(limits.getRequestHeaderTimeout()));
+        check("bluegreen.limits.request-body-timeout", limits.getRequestBodyTimeout(),
+                () -> proxy.requestBodyTimeout(limits.getRequestBodyTimeout()));
+        proxy.dropUnderscoreHeaders(limits.isDropUnderscoreHeaders());
         if (!limits.getAllowedHosts().isEmpty()) {
             check("bluegreen.limits.allowed-hosts", limits.getAllowedHosts(),
                     () -> proxy.allowedHosts(limits.getAllowedHosts()));

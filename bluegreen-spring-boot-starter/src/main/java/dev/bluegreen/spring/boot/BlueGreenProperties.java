@@ -259,6 +259,16 @@ public class BlueGreenProperties {
         private List<String> allowedHosts = new ArrayList<>();
         /** Peers (addresses or CIDRs) whose X-Forwarded-* and Forwarded headers are kept. */
         private List<String> trustedProxies = new ArrayList<>();
+        /** Largest request header section (larger gets 431); at least 256 bytes. */
+        private DataSize maxHeaderSize = DataSize.ofKilobytes(16);
+        /** Most header fields in one request (more gets 431); at least 1. */
+        private int maxHeaderCount = 100;
+        /** How long a request head may take, however slowly its bytes come (slower gets 408): the slowloris defence. */
+        private Duration requestHeaderTimeout = Duration.ofSeconds(10);
+        /** How long the client may leave a read of its request body unanswered (longer gets 408). */
+        private Duration requestBodyTimeout = Duration.ofSeconds(30);
+        /** Whether header fields whose name holds an underscore are dropped before forwarding, as nginx does. */
+        private boolean dropUnderscoreHeaders;
 
         /** @return the connection limit */
         public int getMaxConnections() {
@@ -308,6 +318,56 @@ public class BlueGreenProperties {
         /** @param trustedProxies the trusted proxies */
         public void setTrustedProxies(List<String> trustedProxies) {
             this.trustedProxies = trustedProxies;
+        }
+
+        /** @return the largest request header section; 16 KB unless set */
+        public DataSize getMaxHeaderSize() {
+            return maxHeaderSize;
+        }
+
+        /** @param maxHeaderSize the largest request header section */
+        public void setMaxHeaderSize(DataSize maxHeaderSize) {
+            this.maxHeaderSize = maxHeaderSize;
+        }
+
+        /** @return the most header fields in one request; 100 unless set */
+        public int getMaxHeaderCount() {
+            return maxHeaderCount;
+        }
+
+        /** @param maxHeaderCount the most header fields in one request */
+        public void setMaxHeaderCount(int maxHeaderCount) {
+            this.maxHeaderCount = maxHeaderCount;
+        }
+
+        /** @return how long a request head may take; 10 s unless set */
+        public Duration getRequestHeaderTimeout() {
+            return requestHeaderTimeout;
+        }
+
+        /** @param requestHeaderTimeout how long a request head may take, above 0 */
+        public void setRequestHeaderTimeout(Duration requestHeaderTimeout) {
+            this.requestHeaderTimeout = requestHeaderTimeout;
+        }
+
+        /** @return how long a read of the request body may wait; 30 s unless set */
+        public Duration getRequestBodyTimeout() {
+            return requestBodyTimeout;
+        }
+
+        /** @param requestBodyTimeout how long a read of the request body may wait, above 0 */
+        public void setRequestBodyTimeout(Duration requestBodyTimeout) {
+            this.requestBodyTimeout = requestBodyTimeout;
+        }
+
+        /** @return whether header fields with an underscore in their name are dropped; false unless set */
+        public boolean isDropUnderscoreHeaders() {
+            return dropUnderscoreHeaders;
+        }
+
+        /** @param dropUnderscoreHeaders whether header fields with an underscore in their name are dropped */
+        public void setDropUnderscoreHeaders(boolean dropUnderscoreHeaders) {
+            this.dropUnderscoreHeaders = dropUnderscoreHeaders;
         }
     }
 

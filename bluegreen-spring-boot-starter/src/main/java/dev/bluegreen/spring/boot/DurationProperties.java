@@ -40,6 +40,8 @@ final class DurationProperties {
         all.put("bluegreen.proxy.shutdown-grace-period", proxy.getShutdownGracePeriod());
         all.put("bluegreen.health.interval", defaults.getHealth().getInterval());
         all.put("bluegreen.health.timeout", defaults.getHealth().getTimeout());
+        all.put("bluegreen.limits.request-header-timeout", defaults.getLimits().getRequestHeaderTimeout());
+        all.put("bluegreen.limits.request-body-timeout", defaults.getLimits().getRequestBodyTimeout());
         AutoRollbackProperties autoRollback = defaults.getAutoRollback();
         all.put("bluegreen.auto-rollback.bake-window", autoRollback.getBakeWindow());
         all.put("bluegreen.auto-rollback.window", autoRollback.getWindow());

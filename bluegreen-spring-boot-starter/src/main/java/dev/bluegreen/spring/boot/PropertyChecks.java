@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.function.Supplier;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Turns the library's refusal of a value into Boot's {@link InvalidConfigurationPropertyValueException}, which Boot
@@ -46,6 +47,21 @@ final class PropertyChecks {
     static InvalidConfigurationPropertyValueException refused(String property, Object value, String reason) {
         Object shown = value instanceof Duration duration ? Texts.duration(duration) : value;
         return new InvalidConfigurationPropertyValueException(property, shown, reason);
+    }
+
+    /**
+     * A size property's bytes, refused above what the setting holds (the proxy's header limit is an {@code int}).
+     *
+     * @param property the property's name, for the message
+     * @param size its value
+     * @param max the most bytes the setting holds
+     * @throws InvalidConfigurationPropertyValueException if the size is larger
+     */
+    static long bytes(String property, DataSize size, long max) {
+        if (size.toBytes() > max) {
+            throw new InvalidConfigurationPropertyValueException(property, size, "expected: at most " + max + " bytes");
+        }
+        return size.toBytes();
     }
 
     /**
