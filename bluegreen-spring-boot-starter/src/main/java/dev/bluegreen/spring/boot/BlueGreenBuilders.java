@@ -86,7 +86,8 @@ final class BlueGreenBuilders {
         InetSocketAddress listen = PropertyChecks.listenAddress("bluegreen.proxy.listen", settings.getListen());
         proxy.listen(listen.getHostString(), listen.getPort());
         if (settings.getThreads() != null) {
-            check("bluegreen.proxy.threads", settings.getThreads(), () -> proxy.eventLoopThreads(settings.getThreads()));
+            check("bluegreen.proxy.threads", settings.getThreads(),
+                    () -> proxy.eventLoopThreads(settings.getThreads()));
         }
         check("bluegreen.proxy.transport", settings.getTransport(),
                 () -> proxy.transport(IoTransport.named(settings.getTransport())));
