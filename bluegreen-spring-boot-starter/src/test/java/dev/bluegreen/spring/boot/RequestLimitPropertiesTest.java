@@ -14,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /**
@@ -90,25 +89,19 @@ class RequestLimitPropertiesTest {
 
     @Test
     void invalidValues_failTheStartupNamingThePropertyAndTheValueAsWritten() {
-        assertRefused("bluegreen.limits.max-header-count=0", "bluegreen.limits.max-header-count", "0",
-                "maxHeaderCount: 0 (expected: >= 1)");
-        assertRefused("bluegreen.limits.max-header-size=100B", "bluegreen.limits.max-header-size", "100B",
-                "maxHeaderSize: 100 (expected: >= 256)");
+        pools.assertRefused("bluegreen.limits.max-header-count", "0", "maxHeaderCount: 0 (expected: >= 1)",
+                "bluegreen.limits.max-header-count=0");
+        pools.assertRefused("bluegreen.limits.max-header-size", "100B", "maxHeaderSize: 100 (expected: >= 256)",
+                "bluegreen.limits.max-header-size=100B");
         // A size is shown in bytes, as Boot's DataSize prints it.
-        assertRefused("bluegreen.limits.max-header-size=3GB", "bluegreen.limits.max-header-size", "3221225472B",
-                "expected: at most 2147483647 bytes");
-        assertRefused("bluegreen.limits.request-header-timeout=0s", "bluegreen.limits.request-header-timeout", "0s",
-                "requestHeaderTimeout: 0s (expected: > 0)");
-        assertRefused("bluegreen.limits.request-body-timeout=", "bluegreen.limits.request-body-timeout", "",
-                "expected: a duration");
+        pools.assertRefused("bluegreen.limits.max-header-size", "3221225472B", "expected: at most 2147483647 bytes",
+                "bluegreen.limits.max-header-size=3GB");
+        pools.assertRefused("bluegreen.limits.request-header-timeout", "0s", "requestHeaderTimeout: 0s (expected: > 0)",
+                "bluegreen.limits.request-header-timeout=0s");
+        pools.assertRefused("bluegreen.limits.request-body-timeout", "", "expected: a duration",
+                "bluegreen.limits.request-body-timeout=");
     }
 
-    private void assertRefused(String setting, String property, String value, String reason) {
-        runner.withPropertyValues(setting).run(context -> assertThat(context.getStartupFailure())
-                .as(setting).rootCause().isInstanceOf(InvalidConfigurationPropertyValueException.class)
-                .hasMessageContaining("Property " + property + " with value '" + value + "' is invalid")
-                .hasMessageContaining(reason));
-    }
 
     /** {@code Host} and {@code fields} more header fields of {@code valueLength} characters each. */
     private static Map<String, String> headers(int fields, int valueLength) {
