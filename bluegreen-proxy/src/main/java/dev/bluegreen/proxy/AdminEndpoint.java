@@ -4,13 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.proxy.internal.admin.AdminHttpHandler;
-import dev.bluegreen.proxy.internal.request.Authority;
 import dev.bluegreen.proxy.internal.admin.BearerTokenCheck;
 import dev.bluegreen.proxy.internal.admin.BrowserRequestCheck;
 import dev.bluegreen.proxy.internal.admin.HostAllowList;
 import dev.bluegreen.proxy.internal.admin.OriginPolicy;
 import dev.bluegreen.proxy.internal.http1.OneMessagePerRead;
 import dev.bluegreen.proxy.internal.listener.Transport;
+import dev.bluegreen.proxy.internal.request.Authority;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;

@@ -139,8 +139,7 @@ final class BlueGreenBuilders {
         check("bluegreen.limits.max-requests-per-connection", limits.getMaxRequestsPerConnection(),
                 () -> proxy.maxRequestsPerConnection(limits.getMaxRequestsPerConnection()));
         check("bluegreen.limits.max-body-size", limits.getMaxBodySize(),
-                () -> proxy.maxRequestBodySize(PropertyChecks.bytes("bluegreen.limits.max-body-size",
-                        limits.getMaxBodySize(), Long.MAX_VALUE)));
+                () -> proxy.maxRequestBodySize(limits.getMaxBodySize().toBytes()));
         check("bluegreen.limits.max-header-size", limits.getMaxHeaderSize(),
                 () -> proxy.maxHeaderSize((int) PropertyChecks.bytes("bluegreen.limits.max-header-size",
                         limits.getMaxHeaderSize(), Integer.MAX_VALUE)));
