@@ -140,6 +140,9 @@ final class BlueGreenBuilders {
                 () -> proxy.maxRequestsPerConnection(limits.getMaxRequestsPerConnection()));
         check("bluegreen.limits.max-body-size", limits.getMaxBodySize(),
                 () -> proxy.maxRequestBodySize(limits.getMaxBodySize().toBytes()));
+        check("bluegreen.limits.max-request-line-length", limits.getMaxRequestLineLength(),
+                () -> proxy.maxRequestLineLength((int) PropertyChecks.bytes("bluegreen.limits.max-request-line-length",
+                        limits.getMaxRequestLineLength(), Integer.MAX_VALUE)));
         check("bluegreen.limits.max-header-size", limits.getMaxHeaderSize(),
                 () -> proxy.maxHeaderSize((int) PropertyChecks.bytes("bluegreen.limits.max-header-size",
                         limits.getMaxHeaderSize(), Integer.MAX_VALUE)));

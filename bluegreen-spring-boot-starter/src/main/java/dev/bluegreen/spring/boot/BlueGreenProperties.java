@@ -259,6 +259,8 @@ public class BlueGreenProperties {
         private List<String> allowedHosts = new ArrayList<>();
         /** Peers (addresses or CIDRs) whose X-Forwarded-* and Forwarded headers are kept. */
         private List<String> trustedProxies = new ArrayList<>();
+        /** Longest request line (longer gets 414); at least 64 bytes. */
+        private DataSize maxRequestLineLength = DataSize.ofKilobytes(8);
         /** Largest request header section (larger gets 431); at least 256 bytes. */
         private DataSize maxHeaderSize = DataSize.ofKilobytes(16);
         /** Most header fields in one request (more gets 431); at least 1. */
@@ -318,6 +320,16 @@ public class BlueGreenProperties {
         /** @param trustedProxies the trusted proxies */
         public void setTrustedProxies(List<String> trustedProxies) {
             this.trustedProxies = trustedProxies;
+        }
+
+        /** @return the longest request line; 8 KB unless set */
+        public DataSize getMaxRequestLineLength() {
+            return maxRequestLineLength;
+        }
+
+        /** @param maxRequestLineLength the longest request line */
+        public void setMaxRequestLineLength(DataSize maxRequestLineLength) {
+            this.maxRequestLineLength = maxRequestLineLength;
         }
 
         /** @return the largest request header section; 16 KB unless set */

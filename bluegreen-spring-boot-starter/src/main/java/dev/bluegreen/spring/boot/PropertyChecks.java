@@ -50,7 +50,7 @@ final class PropertyChecks {
     }
 
     /**
-     * A size property's bytes, refused above what the setting holds (the proxy's header limit is an {@code int}).
+     * A size property's bytes, refused above what the setting holds (the proxy's head limits are {@code int}s).
      *
      * @param property the property's name, for the message
      * @param size its value

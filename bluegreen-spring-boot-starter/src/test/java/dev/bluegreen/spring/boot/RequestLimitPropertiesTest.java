@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Timeout;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /**
- * {@code bluegreen.limits.max-header-size}, {@code .max-header-count}, {@code .request-header-timeout},
- * {@code .request-body-timeout} and {@code .drop-underscore-headers}: applied to the running proxy, or the startup
- * fails naming the property, the value as written and what was expected.
+ * {@code bluegreen.limits.max-request-line-length}, {@code .max-header-size}, {@code .max-header-count},
+ * {@code .request-header-timeout}, {@code .request-body-timeout} and {@code .drop-underscore-headers}: applied to the
+ * running proxy, or the startup fails naming the property, the value as written and what was expected.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RequestLimitPropertiesTest {
@@ -46,6 +46,21 @@ class RequestLimitPropertiesTest {
                     assertThat(get(port, headers(1, 1500)).status()).as("a 1.5 kB field").isEqualTo(431);
                     assertThat(blue.requestCount()).isOne();
                 });
+    }
+
+    @Test
+    void requestLine_longerThanItsLimit_gets414() {
+        runner.withPropertyValues("bluegreen.limits.max-request-line-length=100B").run(context -> {
+            assertThat(context).hasNotFailed();
+            int port = context.getBean(BlueGreenProxy.class).port();
+            try (RawHttpClient client = RawHttpClient.connect(port)) {
+                assertThat(client.get("/" + "a".repeat(60)).status()).isEqualTo(200);
+            }
+            try (RawHttpClient client = RawHttpClient.connect(port)) {
+                assertThat(client.get("/" + "a".repeat(120)).status()).isEqualTo(414);
+            }
+            assertThat(blue.requestCount()).isOne();
+        });
     }
 
     @Test
@@ -91,6 +106,8 @@ class RequestLimitPropertiesTest {
     void invalidValues_failTheStartupNamingThePropertyAndTheValueAsWritten() {
         pools.assertRefused("bluegreen.limits.max-header-count", "0", "maxHeaderCount: 0 (expected: >= 1)",
                 "bluegreen.limits.max-header-count=0");
+        pools.assertRefused("bluegreen.limits.max-request-line-length", "10B",
+                "maxRequestLineLength: 10 (expected: >= 64)", "bluegreen.limits.max-request-line-length=10B");
         pools.assertRefused("bluegreen.limits.max-header-size", "100B", "maxHeaderSize: 100 (expected: >= 256)",
                 "bluegreen.limits.max-header-size=100B");
         // A size is shown in bytes, as Boot's DataSize prints it.
