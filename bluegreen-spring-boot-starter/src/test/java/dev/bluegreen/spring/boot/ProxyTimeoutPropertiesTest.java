@@ -148,8 +148,6 @@ class ProxyTimeoutPropertiesTest {
         });
     }
 
-
-
     /** One request to blue on {@code client}, whose upstream connection then sits idle; the switch; its drain. */
     private Drain warmBlueThenSwitch(AssertableApplicationContext context, RawHttpClient client) {
         BlueGreenProxy proxy = context.getBean(BlueGreenProxy.class);

@@ -119,7 +119,6 @@ class RequestLimitPropertiesTest {
                 "bluegreen.limits.request-body-timeout=");
     }
 
-
     /** {@code Host} and {@code fields} more header fields of {@code valueLength} characters each. */
     private static Map<String, String> headers(int fields, int valueLength) {
         Map<String, String> headers = new LinkedHashMap<>();
