@@ -188,7 +188,8 @@ class RequestLimitsTest {
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("proxy.example");
             assertThatThrownBy(() -> builder.allowedHosts(List.of("shop.example:80")))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("without port");
-            for (String entry : List.of("[::1", "::1", "shop/example", "*.shop.example", "sh%6Fp.example", "", "[::g]")) {
+            for (String entry : List.of("[::1", "::1", "shop/example", "*.shop.example", "sh%6Fp.example", "",
+                    "[::g]")) {
                 assertThatThrownBy(() -> builder.allowedHosts(List.of("shop.example", entry))).as(entry)
                         .isInstanceOf(IllegalArgumentException.class)
                         .hasMessageStartingWith("allowedHosts: '" + entry + "' (expected: a host name or IP address");

@@ -252,23 +252,22 @@ public final class RequestChecks {
      * case, without port or trailing dot, an IPv6 address compressed ({@code [0:0::1]} is {@code [::1]}).
      */
     static String hostName(String host) {
-        String name;
         if (host.charAt(0) == '[') {
-            name = host.substring(0, host.indexOf(']') + 1);
+            String literal = host.substring(0, host.indexOf(']') + 1);
             try {
-                return Authority.parse(name).host();
+                return Authority.parse(literal).host();
             } catch (IllegalArgumentException e) {
                 // An IPvFuture literal ([v1.x]): valid in a Host, never in the allow-list; compared as written.
-                return name.toLowerCase(Locale.ROOT);
+                return literal.toLowerCase(Locale.ROOT);
             }
-        } else {
-            int colon = host.indexOf(':');
-            name = colon < 0 ? host : host.substring(0, colon);
         }
-        if (name.endsWith(".")) {
-            name = name.substring(0, name.length() - 1);
-        }
-        return name.toLowerCase(Locale.ROOT);
+        int colon = host.indexOf(':');
+        return withoutTrailingDot(colon < 0 ? host : host.substring(0, colon)).toLowerCase(Locale.ROOT);
+    }
+
+    /** A name without its trailing dot: {@code shop.example.} (the absolute form) names {@code shop.example}. */
+    static String withoutTrailingDot(String name) {
+        return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
     }
 
     private static boolean isHexDigit(char c) {

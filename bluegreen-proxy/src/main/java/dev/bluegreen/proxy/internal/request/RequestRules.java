@@ -38,7 +38,7 @@ public record RequestRules(RequestLimits limits, Set<String> allowedHosts, Trust
     public static Set<String> allowedHosts(Collection<String> hosts) {
         Set<String> names = new LinkedHashSet<>();
         for (String host : Authority.hostsWithoutPort("allowedHosts", hosts)) {
-            names.add(host.endsWith(".") && host.length() > 1 ? host.substring(0, host.length() - 1) : host);
+            names.add(RequestChecks.withoutTrailingDot(host));
         }
         return Set.copyOf(names);
     }
