@@ -140,12 +140,12 @@ final class BlueGreenBuilders {
                 () -> proxy.maxRequestsPerConnection(limits.getMaxRequestsPerConnection()));
         check("bluegreen.limits.max-body-size", limits.getMaxBodySize(),
                 () -> proxy.maxRequestBodySize(limits.getMaxBodySize().toBytes()));
-        check("bluegreen.limits.max-request-line-length", limits.getMaxRequestLineLength(),
-                () -> proxy.maxRequestLineLength((int) PropertyChecks.bytes("bluegreen.limits.max-request-line-length",
-                        limits.getMaxRequestLineLength(), Integer.MAX_VALUE)));
-        check("bluegreen.limits.max-header-size", limits.getMaxHeaderSize(),
-                () -> proxy.maxHeaderSize((int) PropertyChecks.bytes("bluegreen.limits.max-header-size",
-                        limits.getMaxHeaderSize(), Integer.MAX_VALUE)));
+        String lineLength = "bluegreen.limits.max-request-line-length";
+        check(lineLength, limits.getMaxRequestLineLength(), () -> proxy.maxRequestLineLength(
+                PropertyChecks.intBytes(lineLength, limits.getMaxRequestLineLength())));
+        String headerSize = "bluegreen.limits.max-header-size";
+        check(headerSize, limits.getMaxHeaderSize(),
+                () -> proxy.maxHeaderSize(PropertyChecks.intBytes(headerSize, limits.getMaxHeaderSize())));
         check("bluegreen.limits.max-header-count", limits.getMaxHeaderCount(),
                 () -> proxy.maxHeaderCount(limits.getMaxHeaderCount()));
         check("bluegreen.limits.request-header-timeout", limits.getRequestHeaderTimeout(),

@@ -50,18 +50,18 @@ final class PropertyChecks {
     }
 
     /**
-     * A size property's bytes, refused above what the setting holds (the proxy's head limits are {@code int}s).
+     * A size property's bytes for a limit the proxy holds in an {@code int} (the request line, the header section).
      *
      * @param property the property's name, for the message
      * @param size its value
-     * @param max the most bytes the setting holds
-     * @throws InvalidConfigurationPropertyValueException if the size is larger
+     * @throws InvalidConfigurationPropertyValueException if the size is above {@link Integer#MAX_VALUE} bytes
      */
-    static long bytes(String property, DataSize size, long max) {
-        if (size.toBytes() > max) {
-            throw new InvalidConfigurationPropertyValueException(property, size, "expected: at most " + max + " bytes");
+    static int intBytes(String property, DataSize size) {
+        if (size.toBytes() > Integer.MAX_VALUE) {
+            throw new InvalidConfigurationPropertyValueException(property, size,
+                    "expected: at most " + Integer.MAX_VALUE + " bytes");
         }
-        return size.toBytes();
+        return (int) size.toBytes();
     }
 
     /**
