@@ -98,12 +98,17 @@ final class BlueGreenBuilders {
                 () -> proxy.responseTimeout(settings.getResponseTimeout()));
         check("bluegreen.proxy.idle-timeout", settings.getIdleTimeout(),
                 () -> proxy.idleTimeout(settings.getIdleTimeout()));
+        check("bluegreen.proxy.upstream-idle-timeout", settings.getUpstreamIdleTimeout(),
+                () -> proxy.upstreamIdleTimeout(settings.getUpstreamIdleTimeout()));
+        check("bluegreen.proxy.max-connect-attempts", settings.getMaxConnectAttempts(),
+                () -> proxy.maxConnectAttempts(settings.getMaxConnectAttempts()));
         check("bluegreen.proxy.drain-timeout", settings.getDrainTimeout(),
                 () -> proxy.drainTimeout(settings.getDrainTimeout()));
         check("bluegreen.proxy.rollback-window", settings.getRollbackWindow(),
                 () -> proxy.rollbackWindow(settings.getRollbackWindow()));
         check("bluegreen.proxy.shutdown-grace-period", settings.getShutdownGracePeriod(),
                 () -> proxy.shutdownGracePeriod(settings.getShutdownGracePeriod()));
+        proxy.closeClientConnectionsAfterSwitch(settings.isCloseClientConnectionsAfterSwitch());
         if (settings.getRoutingHeader() != null) {
             check("bluegreen.proxy.routing-header", settings.getRoutingHeader(),
                     () -> proxy.routingHeader(settings.getRoutingHeader()));
@@ -133,7 +138,7 @@ final class BlueGreenBuilders {
         }
     }
 
-    private static void limits(BlueGreenProxyBuilder proxy, BlueGreenProperties.Limits limits) {
+    private static void limits(BlueGreenProxyBuilder proxy, BlueGreenLimitsProperties limits) {
         check("bluegreen.limits.max-connections", limits.getMaxConnections(),
                 () -> proxy.maxClientConnections(limits.getMaxConnections()));
         check("bluegreen.limits.max-requests-per-connection", limits.getMaxRequestsPerConnection(),
@@ -153,6 +158,10 @@ final class BlueGreenBuilders {
         check("bluegreen.limits.request-body-timeout", limits.getRequestBodyTimeout(),
                 () -> proxy.requestBodyTimeout(limits.getRequestBodyTimeout()));
         proxy.dropUnderscoreHeaders(limits.isDropUnderscoreHeaders());
+        check("bluegreen.limits.lingering-close-time", limits.getLingeringCloseTime(),
+                () -> proxy.lingeringCloseTime(limits.getLingeringCloseTime()));
+        check("bluegreen.limits.lingering-close-bytes", limits.getLingeringCloseBytes(),
+                () -> proxy.lingeringCloseBytes(limits.getLingeringCloseBytes().toBytes()));
         if (!limits.getAllowedHosts().isEmpty()) {
             check("bluegreen.limits.allowed-hosts", limits.getAllowedHosts(),
                     () -> proxy.allowedHosts(limits.getAllowedHosts()));

@@ -3,7 +3,8 @@ package dev.bluegreen.spring.boot;
 import java.time.Duration;
 
 /**
- * {@code bluegreen.proxy.*}: where the proxy listens, and how long it waits. Bound through
+ * {@code bluegreen.proxy.*}: where the proxy listens, its event loops, how long it waits, and what it does with
+ * connections at a switch. Bound through
  * {@link BlueGreenProperties#getProxy()}. The durations left unset keep the proxy builder's defaults, which the
  * values below repeat.
  */
@@ -26,6 +27,10 @@ public class BlueGreenProxyProperties {
     private Duration connectTimeout = Duration.ofSeconds(2);
     /** How long a backend may stay silent before the client gets 504. */
     private Duration responseTimeout = Duration.ofSeconds(30);
+    /** How long a pooled upstream connection may sit unused before it is closed; above 0. Default 30 s. */
+    private Duration upstreamIdleTimeout = Duration.ofSeconds(30);
+    /** How many backends of the pool one request may try to connect to before 502; 1-64. Default 3. */
+    private int maxConnectAttempts = 3;
     /**
      * How long a client keep-alive connection may sit between requests before the proxy closes it; above 0.
      * Default 60 s, the proxy builder's.
@@ -47,6 +52,12 @@ public class BlueGreenProxyProperties {
      * spring.lifecycle.timeout-per-shutdown-phase (30 s by default), which bounds the wait.
      */
     private Duration shutdownGracePeriod = Duration.ofSeconds(30);
+    /**
+     * Whether a client connection opened before a switch is closed after its next response (which says
+     * {@code Connection: close}): for clients that must reconnect to notice a switch, such as connection-level load
+     * balancers. Each request is routed on its own either way. Default off.
+     */
+    private boolean closeClientConnectionsAfterSwitch;
     /** A response header naming the colour that served each request, or none. */
     private String routingHeader;
 
@@ -124,6 +135,26 @@ public class BlueGreenProxyProperties {
         this.idleTimeout = idleTimeout;
     }
 
+    /** @return how long a pooled upstream connection may sit unused; 30 s unless set */
+    public Duration getUpstreamIdleTimeout() {
+        return upstreamIdleTimeout;
+    }
+
+    /** @param upstreamIdleTimeout how long a pooled upstream connection may sit unused, above 0 */
+    public void setUpstreamIdleTimeout(Duration upstreamIdleTimeout) {
+        this.upstreamIdleTimeout = upstreamIdleTimeout;
+    }
+
+    /** @return how many backends one request may try to connect to; 3 unless set */
+    public int getMaxConnectAttempts() {
+        return maxConnectAttempts;
+    }
+
+    /** @param maxConnectAttempts how many backends one request may try to connect to, 1-64 */
+    public void setMaxConnectAttempts(int maxConnectAttempts) {
+        this.maxConnectAttempts = maxConnectAttempts;
+    }
+
     /** @return the drain timeout of a colour that stopped being live; 30 s unless set */
     public Duration getDrainTimeout() {
         return drainTimeout;
@@ -152,6 +183,16 @@ public class BlueGreenProxyProperties {
     /** @param shutdownGracePeriod the shutdown grace period */
     public void setShutdownGracePeriod(Duration shutdownGracePeriod) {
         this.shutdownGracePeriod = shutdownGracePeriod;
+    }
+
+    /** @return whether connections from before a switch close after their next response; false unless set */
+    public boolean isCloseClientConnectionsAfterSwitch() {
+        return closeClientConnectionsAfterSwitch;
+    }
+
+    /** @param closeClientConnectionsAfterSwitch whether connections from before a switch close after a response */
+    public void setCloseClientConnectionsAfterSwitch(boolean closeClientConnectionsAfterSwitch) {
+        this.closeClientConnectionsAfterSwitch = closeClientConnectionsAfterSwitch;
     }
 
     /** @return the routing header's name, or {@code null} */

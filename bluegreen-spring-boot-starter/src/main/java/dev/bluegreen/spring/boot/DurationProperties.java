@@ -35,6 +35,7 @@ final class DurationProperties {
         all.put("bluegreen.proxy.connect-timeout", proxy.getConnectTimeout());
         all.put("bluegreen.proxy.response-timeout", proxy.getResponseTimeout());
         all.put("bluegreen.proxy.idle-timeout", proxy.getIdleTimeout());
+        all.put("bluegreen.proxy.upstream-idle-timeout", proxy.getUpstreamIdleTimeout());
         all.put("bluegreen.proxy.drain-timeout", proxy.getDrainTimeout());
         all.put("bluegreen.proxy.rollback-window", proxy.getRollbackWindow());
         all.put("bluegreen.proxy.shutdown-grace-period", proxy.getShutdownGracePeriod());
@@ -42,6 +43,7 @@ final class DurationProperties {
         all.put("bluegreen.health.timeout", defaults.getHealth().getTimeout());
         all.put("bluegreen.limits.request-header-timeout", defaults.getLimits().getRequestHeaderTimeout());
         all.put("bluegreen.limits.request-body-timeout", defaults.getLimits().getRequestBodyTimeout());
+        all.put("bluegreen.limits.lingering-close-time", defaults.getLimits().getLingeringCloseTime());
         AutoRollbackProperties autoRollback = defaults.getAutoRollback();
         all.put("bluegreen.auto-rollback.bake-window", autoRollback.getBakeWindow());
         all.put("bluegreen.auto-rollback.window", autoRollback.getWindow());

@@ -1,6 +1,7 @@
 package dev.bluegreen.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.bluegreen.proxy.BlueGreenProxy;
 import dev.bluegreen.testing.RawHttpClient;
@@ -18,13 +19,17 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /**
  * {@code bluegreen.limits.max-request-line-length}, {@code .max-header-size}, {@code .max-header-count},
- * {@code .request-header-timeout}, {@code .request-body-timeout} and {@code .drop-underscore-headers}: applied to the
- * running proxy, or the startup fails naming the property, the value as written and what was expected.
+ * {@code .request-header-timeout}, {@code .request-body-timeout}, {@code .drop-underscore-headers},
+ * {@code .lingering-close-time} and {@code .lingering-close-bytes}: applied to the running proxy, or the startup fails
+ * naming the property, the value as written and what was expected.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RequestLimitPropertiesTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** A head of some 20 kB, past the default 16 kB limit: refused with 431 after its first 16 kB. */
+    private static final String OVERSIZED_HEAD = "GET / HTTP/1.1\r\nHost: shop.example\r\nX-Big: "
+            + "a".repeat(20 * 1024) + "\r\n\r\n";
 
     private final TwoPools pools = new TwoPools();
     private final TestBackend blue = pools.blue;
@@ -103,6 +108,40 @@ class RequestLimitPropertiesTest {
     }
 
     @Test
+    void lingeringCloseTime_keepsARefusedConnectionReadingForAsLongAsSet() {
+        runner.withPropertyValues("bluegreen.limits.lingering-close-time=30s").run(context -> {
+            assertThat(context).hasNotFailed();
+            BlueGreenProxy proxy = context.getBean(BlueGreenProxy.class);
+            try (RawHttpClient client = RawHttpClient.connect(proxy.port())) {
+                client.soTimeout(TIMEOUT).send(OVERSIZED_HEAD);
+                assertThat(client.readResponse().status()).isEqualTo(431);
+
+                // The default, 2 s, would have closed it within this wait.
+                await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6))
+                        .until(() -> proxy.clientConnections() == 1);
+            }
+        });
+    }
+
+    @Test
+    void lingeringCloseBytes_closesARefusedConnectionThatSendsPastThem() {
+        runner.withPropertyValues("bluegreen.limits.lingering-close-time=30s", "bluegreen.limits.lingering-close-bytes=1KB")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    BlueGreenProxy proxy = context.getBean(BlueGreenProxy.class);
+                    try (RawHttpClient client = RawHttpClient.connect(proxy.port())) {
+                        client.soTimeout(TIMEOUT).send(OVERSIZED_HEAD);
+                        assertThat(client.readResponse().status()).isEqualTo(431);
+                        // The client, unaware, sends on: the lingering close reads and drops it.
+                        client.send("x".repeat(8 * 1024));
+
+                        // Only the byte limit can close it before the 30 s are up.
+                        await().atMost(TIMEOUT).until(() -> proxy.clientConnections() == 0);
+                    }
+                });
+    }
+
+    @Test
     void invalidValues_failTheStartupNamingThePropertyAndTheValueAsWritten() {
         pools.assertRefused("bluegreen.limits.max-header-count", "0", "maxHeaderCount: 0 (expected: >= 1)",
                 "bluegreen.limits.max-header-count=0");
@@ -117,6 +156,10 @@ class RequestLimitPropertiesTest {
                 "bluegreen.limits.request-header-timeout=0s");
         pools.assertRefused("bluegreen.limits.request-body-timeout", "", "expected: a duration",
                 "bluegreen.limits.request-body-timeout=");
+        pools.assertRefused("bluegreen.limits.lingering-close-time", "-1s", "lingeringCloseTime: -1s (expected: >= 0)",
+                "bluegreen.limits.lingering-close-time=-1s");
+        pools.assertRefused("bluegreen.limits.lingering-close-bytes", "-1B", "lingeringCloseBytes: -1 (expected: >= 0)",
+                "bluegreen.limits.lingering-close-bytes=-1B");
     }
 
     /** {@code Host} and {@code fields} more header fields of {@code valueLength} characters each. */
