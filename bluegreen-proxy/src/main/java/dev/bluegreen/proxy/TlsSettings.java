@@ -15,9 +15,12 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.X509KeyManager;
 
 /**
  * TLS on the proxy's listener: the certificate chain and private key it presents, the protocol versions and cipher
@@ -121,6 +124,32 @@ public final class TlsSettings {
         }
         return new TlsSettings(() -> SslContextBuilder.forServer(factory), "key store " + keyStore.getType(),
                 DEFAULT_PROTOCOLS, Http2SecurityUtil.CIPHERS, Duration.ofSeconds(10));
+    }
+
+    /**
+     * The keys of a {@link KeyManagerFactory} the caller has initialised: one that picks a key entry by alias, a
+     * hardware module's, or a Spring Boot SSL bundle's ({@code bundle.getManagers().getKeyManagerFactory()}).
+     *
+     * @param description what the keys are, for error messages and {@link #toString()}, as in {@code "bundle web"}
+     * @throws IllegalArgumentException if the factory is not initialised or has no key manager for X.509
+     *                                  certificates
+     */
+    public static TlsSettings fromKeyManagerFactory(KeyManagerFactory keyManagers, String description) {
+        requireNonNull(keyManagers, "keyManagers");
+        requireNonNull(description, "description");
+        KeyManager[] managers;
+        try {
+            managers = keyManagers.getKeyManagers();
+        } catch (IllegalStateException notInitialised) {
+            throw new IllegalArgumentException("tls: " + description + ": the key manager factory is not initialised"
+                    + " (expected: one initialised with a private key and its certificate chain)", notInitialised);
+        }
+        if (Arrays.stream(managers).noneMatch(manager -> manager instanceof X509KeyManager)) {
+            throw new IllegalArgumentException("tls: " + description + " has no X.509 key manager (expected: a"
+                    + " factory initialised with a private key and its certificate chain)");
+        }
+        return new TlsSettings(() -> SslContextBuilder.forServer(keyManagers), description, DEFAULT_PROTOCOLS,
+                Http2SecurityUtil.CIPHERS, Duration.ofSeconds(10));
     }
 
     private static boolean hasKeyEntry(KeyStore keyStore) throws GeneralSecurityException {

@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
@@ -176,6 +177,26 @@ class TlsTest {
         }
         try (ProxyFixture fixture = ProxyFixture.start(b -> b.tls(
                 TlsSettings.fromKeyStore(keyStore, "changeit".toCharArray())))) {
+            TlsExchange exchange = http11OverTls(fixture.port(), "http/1.1");
+
+            assertThat(exchange.response()).startsWith("HTTP/1.1 200").endsWith("blue-1");
+        }
+    }
+
+    @Test
+    void keyManagerFactory_servesTheCertificateOfItsKeys_andAnUninitialisedOneIsRefused() throws Exception {
+        KeyStore keyStore = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(TlsFixtures.resource("proxy.p12"))) {
+            keyStore.load(in, "changeit".toCharArray());
+        }
+        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        assertThatThrownBy(() -> TlsSettings.fromKeyManagerFactory(keyManagers, "bundle web"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("tls: bundle web: the key manager factory is not initialised");
+        keyManagers.init(keyStore, "changeit".toCharArray());
+
+        try (ProxyFixture fixture = ProxyFixture.start(b -> b.tls(
+                TlsSettings.fromKeyManagerFactory(keyManagers, "bundle web")))) {
             TlsExchange exchange = http11OverTls(fixture.port(), "http/1.1");
 
             assertThat(exchange.response()).startsWith("HTTP/1.1 200").endsWith("blue-1");
