@@ -10,6 +10,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
@@ -61,19 +62,23 @@ public class BlueGreenAutoConfiguration {
     }
 
     /**
-     * The proxy, from {@code bluegreen.proxy.*}, {@code bluegreen.health.*}, {@code bluegreen.limits.*} and
-     * {@code bluegreen.preview.*}, then the customizers. Not started: {@link BlueGreenLifecycle} starts it.
+     * The proxy, from {@code bluegreen.proxy.*}, {@code bluegreen.tls.*}, {@code bluegreen.health.*},
+     * {@code bluegreen.limits.*} and the other groups, then the customizers. Not started: {@link BlueGreenLifecycle}
+     * starts it.
      *
      * @param admin the admin object it follows
      * @param properties the properties
+     * @param sslBundles the application's SSL bundles, which {@code bluegreen.tls.bundle} names one of
      * @param customizers the application's adjustments
      * @return the proxy
      */
     @Bean
     @ConditionalOnMissingBean
     public BlueGreenProxy blueGreenProxy(BlueGreen admin, BlueGreenProperties properties,
+                                         ObjectProvider<SslBundles> sslBundles,
                                          ObjectProvider<BlueGreenProxyCustomizer> customizers) {
         BlueGreenProxyBuilder builder = BlueGreenBuilders.proxy(admin, properties);
+        ListenerTls.settings(properties.getTls(), sslBundles::getIfAvailable).ifPresent(builder::tls);
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
         return builder.build();
     }

@@ -10,8 +10,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 /**
- * The {@code bluegreen.*} properties: the two pools, the proxy's listener, what the backends speak, health checks,
- * limits, preview, shadow traffic, the automatic rollback, where the routing state is kept and the admin endpoint.
+ * The {@code bluegreen.*} properties: the two pools, the proxy's listener and its TLS, what the backends speak,
+ * health checks, limits, preview, shadow traffic, the automatic rollback, where the routing state is kept and the
+ * admin endpoint.
  *
  * <pre>
  * bluegreen.proxy.listen=0.0.0.0:8080
@@ -38,6 +39,8 @@ public class BlueGreenProperties {
     private final Pool blue = new Pool("blue");
     private final Pool green = new Pool("green");
     private final Health health = new Health();
+    @NestedConfigurationProperty
+    private final BlueGreenTlsProperties tls = new BlueGreenTlsProperties();
     @NestedConfigurationProperty
     private final BlueGreenLimitsProperties limits = new BlueGreenLimitsProperties();
     private final Preview preview = new Preview();
@@ -95,6 +98,11 @@ public class BlueGreenProperties {
     /** @return the health checks and switch guard */
     public Health getHealth() {
         return health;
+    }
+
+    /** @return TLS on the proxy's listener */
+    public BlueGreenTlsProperties getTls() {
+        return tls;
     }
 
     /** @return the limits on clients and requests */

@@ -4,8 +4,8 @@ import dev.bluegreen.proxy.BlueGreenProxyBuilder;
 
 /**
  * Adjusts the auto-configured proxy beyond what the {@code bluegreen.*} properties offer (sticky sessions, the
- * safety net, TLS, guards...). Every bean of this type is called, in {@code @Order}, after the properties have been
- * applied and before the proxy is built.
+ * safety net, HTTP/2 settings, guards...). Every bean of this type is called, in {@code @Order}, after the properties
+ * have been applied and before the proxy is built.
  */
 @FunctionalInterface
 public interface BlueGreenProxyCustomizer {

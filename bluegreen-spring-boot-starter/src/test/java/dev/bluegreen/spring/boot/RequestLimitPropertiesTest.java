@@ -125,7 +125,8 @@ class RequestLimitPropertiesTest {
 
     @Test
     void lingeringCloseBytes_closesARefusedConnectionThatSendsPastThem() {
-        runner.withPropertyValues("bluegreen.limits.lingering-close-time=30s", "bluegreen.limits.lingering-close-bytes=1KB")
+        runner.withPropertyValues("bluegreen.limits.lingering-close-time=30s",
+                        "bluegreen.limits.lingering-close-bytes=1KB")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     BlueGreenProxy proxy = context.getBean(BlueGreenProxy.class);

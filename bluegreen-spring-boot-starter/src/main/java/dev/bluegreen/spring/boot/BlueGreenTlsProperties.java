@@ -1,0 +1,71 @@
+package dev.bluegreen.spring.boot;
+
+/**
+ * {@code bluegreen.tls.*}: TLS on the proxy's listener, from a Spring Boot SSL bundle or from PEM files; neither set,
+ * the listener speaks cleartext. Bound through {@link BlueGreenProperties#getTls()}.
+ *
+ * <pre>
+ * spring.ssl.bundle.pem.web.keystore.certificate=file:/etc/bluegreen/cert.pem
+ * spring.ssl.bundle.pem.web.keystore.private-key=file:/etc/bluegreen/key.pem
+ * bluegreen.tls.bundle=web
+ * </pre>
+ */
+public class BlueGreenTlsProperties {
+    /**
+     * The name of a Spring Boot SSL bundle ({@code spring.ssl.bundle.pem.NAME.*} or
+     * {@code spring.ssl.bundle.jks.NAME.*}) whose key store holds the proxy's private key and certificate chain; the
+     * bundle's protocols and ciphers, when it sets them, replace the proxy's defaults (TLS 1.3 and 1.2, AEAD suites
+     * with forward secrecy).
+     */
+    private String bundle;
+    /** A PEM file: the proxy's certificate, then its intermediates; with private-key, instead of a bundle. */
+    private String certificate;
+    /** A PEM file: the certificate's PKCS#8 private key. */
+    private String privateKey;
+    /** The private key's password, if the PEM key is encrypted. */
+    private String keyPassword;
+
+    /** Creates the properties, all unset; Spring does this. */
+    public BlueGreenTlsProperties() {
+    }
+
+    /** @return the SSL bundle's name, or {@code null} */
+    public String getBundle() {
+        return bundle;
+    }
+
+    /** @param bundle the SSL bundle's name */
+    public void setBundle(String bundle) {
+        this.bundle = bundle;
+    }
+
+    /** @return the certificate chain's PEM file, or {@code null} */
+    public String getCertificate() {
+        return certificate;
+    }
+
+    /** @param certificate the certificate chain's PEM file */
+    public void setCertificate(String certificate) {
+        this.certificate = certificate;
+    }
+
+    /** @return the private key's PEM file, or {@code null} */
+    public String getPrivateKey() {
+        return privateKey;
+    }
+
+    /** @param privateKey the private key's PEM file */
+    public void setPrivateKey(String privateKey) {
+        this.privateKey = privateKey;
+    }
+
+    /** @return the private key's password, or {@code null} */
+    public String getKeyPassword() {
+        return keyPassword;
+    }
+
+    /** @param keyPassword the private key's password */
+    public void setKeyPassword(String keyPassword) {
+        this.keyPassword = keyPassword;
+    }
+}

@@ -1,0 +1,99 @@
+package dev.bluegreen.spring.boot;
+
+import static dev.bluegreen.spring.boot.PropertyChecks.check;
+import static dev.bluegreen.spring.boot.PropertyChecks.refused;
+
+import dev.bluegreen.proxy.TlsSettings;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.ssl.SslOptions;
+
+/**
+ * The proxy listener's {@link TlsSettings} from {@code bluegreen.tls.*}: a Spring Boot SSL bundle's keys (and its
+ * protocols and ciphers, if it sets them), or a PEM certificate chain and private key. Stateless.
+ */
+final class ListenerTls {
+
+    private static final String BUNDLE = "bluegreen.tls.bundle";
+    private static final String CERTIFICATE = "bluegreen.tls.certificate";
+    private static final String PRIVATE_KEY = "bluegreen.tls.private-key";
+    private static final String KEY_PASSWORD = "bluegreen.tls.key-password";
+
+    private ListenerTls() {
+    }
+
+    /**
+     * The listener's TLS, if {@code tls} asks for it.
+     *
+     * @param bundles the application's SSL bundles, or {@code null} when the context has none; read only for a bundle
+     * @throws org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException naming the
+     *         property at fault: a bundle and PEM files both set, a certificate without its key or the other way round,
+     *         a bundle that does not exist or holds no key, a file that can't be read, a protocol the proxy refuses
+     */
+    static Optional<TlsSettings> settings(BlueGreenTlsProperties tls, Supplier<SslBundles> bundles) {
+        String bundle = blankToNull(tls.getBundle());
+        String certificate = blankToNull(tls.getCertificate());
+        String privateKey = blankToNull(tls.getPrivateKey());
+        if (bundle != null && (certificate != null || privateKey != null)) {
+            throw refused(BUNDLE, bundle, "bluegreen.tls.certificate or .private-key is set too (expected: a bundle"
+                    + " or PEM files, not both)");
+        }
+        if (bundle != null) {
+            return Optional.of(fromBundle(bundle, bundles.get()));
+        }
+        if (certificate == null && privateKey == null) {
+            if (blankToNull(tls.getKeyPassword()) != null) {
+                throw refused(KEY_PASSWORD, "******", "no bluegreen.tls.private-key is set (expected: the password"
+                        + " of an encrypted PEM private key)");
+            }
+            return Optional.empty();
+        }
+        if (certificate == null) {
+            throw refused(CERTIFICATE, "", "expected: the PEM certificate chain that goes with " + PRIVATE_KEY);
+        }
+        if (privateKey == null) {
+            throw refused(PRIVATE_KEY, "", "expected: the PEM private key that goes with " + CERTIFICATE);
+        }
+        return Optional.of(check(CERTIFICATE, certificate,
+                () -> TlsSettings.fromPem(Path.of(certificate), Path.of(privateKey), tls.getKeyPassword())));
+    }
+
+    private static TlsSettings fromBundle(String name, SslBundles bundles) {
+        if (bundles == null) {
+            throw refused(BUNDLE, name, "the application context has no SSL bundles (expected: Spring Boot's"
+                    + " SslAutoConfiguration, which spring.ssl.bundle.* configures)");
+        }
+        SslBundle bundle;
+        try {
+            bundle = bundles.getBundle(name);
+        } catch (NoSuchSslBundleException e) {
+            throw refused(BUNDLE, name, e.getMessage() + " (expected: the name of a spring.ssl.bundle.pem.* or"
+                    + " .jks.* bundle)");
+        }
+        if (bundle.getStores().getKeyStore() == null) {
+            throw refused(BUNDLE, name, "the bundle has no key store (expected: one with the proxy's private key"
+                    + " and certificate chain)");
+        }
+        TlsSettings settings = check(BUNDLE, name, () -> TlsSettings.fromKeyManagerFactory(
+                bundle.getManagers().getKeyManagerFactory(), "SSL bundle " + name));
+        SslOptions options = bundle.getOptions();
+        if (options.getEnabledProtocols() != null) {
+            TlsSettings base = settings;
+            settings = check(BUNDLE, name, () -> base.withProtocols(options.getEnabledProtocols()));
+        }
+        if (options.getCiphers() != null) {
+            TlsSettings base = settings;
+            settings = check(BUNDLE, name, () -> base.withCiphers(List.of(options.getCiphers())));
+        }
+        return settings;
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+}

@@ -1,0 +1,157 @@
+package dev.bluegreen.spring.boot;
+
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.bluegreen.proxy.BlueGreenProxy;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+/**
+ * {@code bluegreen.tls.*}: the listener serves TLS with a Spring Boot SSL bundle's keys (PEM or key store, and the
+ * bundle's protocols) or with PEM files, or the startup fails naming the property at fault. The certificate under
+ * {@code src/test/resources/tls} is self-signed for {@code localhost} and {@code 127.0.0.1}.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class TlsPropertiesTest {
+
+    private final TwoPools pools = new TwoPools();
+    private final ApplicationContextRunner runner = pools.runner
+            .withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class));
+
+    @AfterEach
+    void stopBackends() {
+        pools.close();
+    }
+
+    @Test
+    void pemFiles_serveTls() {
+        runner.withPropertyValues("bluegreen.tls.certificate=" + resource("proxy.crt"),
+                "bluegreen.tls.private-key=" + resource("proxy.key")).run(context -> {
+                    assertThat(context).hasNotFailed();
+                    int port = context.getBean(BlueGreenProxy.class).port();
+                    assertThat(getOverTls(port, "TLSv1.3", "TLSv1.2")).startsWith("HTTP/1.1 200").endsWith("blue");
+                });
+    }
+
+    @Test
+    void pemBundle_servesTls() {
+        runner.withPropertyValues("spring.ssl.bundle.pem.web.keystore.certificate=classpath:tls/proxy.crt",
+                "spring.ssl.bundle.pem.web.keystore.private-key=classpath:tls/proxy.key",
+                "bluegreen.tls.bundle=web").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    int port = context.getBean(BlueGreenProxy.class).port();
+                    assertThat(getOverTls(port, "TLSv1.3", "TLSv1.2")).startsWith("HTTP/1.1 200").endsWith("blue");
+                });
+    }
+
+    @Test
+    void keyStoreBundle_servesTls_withTheBundlesProtocolsOnly() {
+        runner.withPropertyValues("spring.ssl.bundle.jks.store.keystore.location=classpath:tls/proxy.p12",
+                "spring.ssl.bundle.jks.store.keystore.password=changeit",
+                "spring.ssl.bundle.jks.store.keystore.type=PKCS12",
+                "spring.ssl.bundle.jks.store.options.enabled-protocols=TLSv1.3",
+                "bluegreen.tls.bundle=store").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    int port = context.getBean(BlueGreenProxy.class).port();
+                    assertThat(getOverTls(port, "TLSv1.3")).startsWith("HTTP/1.1 200").endsWith("blue");
+                    // The proxy's default would take TLS 1.2; the bundle's options leave only 1.3.
+                    assertThatThrownBy(() -> getOverTls(port, "TLSv1.2")).hasRootCauseInstanceOf(SSLException.class);
+                });
+    }
+
+    @Test
+    void invalidSettings_failTheStartupNamingTheProperty() {
+        String certificate = "bluegreen.tls.certificate=" + resource("proxy.crt");
+        String privateKey = "bluegreen.tls.private-key=" + resource("proxy.key");
+        // The context of TwoPools has no SslAutoConfiguration.
+        pools.assertRefused("bluegreen.tls.bundle", "web", "the application context has no SSL bundles",
+                "bluegreen.tls.bundle=web");
+        pools.assertRefused("bluegreen.tls.bundle", "web", "not both", "bluegreen.tls.bundle=web", certificate,
+                privateKey);
+        pools.assertRefused("bluegreen.tls.private-key", "", "the PEM private key that goes with", certificate);
+        pools.assertRefused("bluegreen.tls.certificate", "", "the PEM certificate chain that goes with", privateKey);
+        pools.assertRefused("bluegreen.tls.key-password", "******", "no bluegreen.tls.private-key is set",
+                "bluegreen.tls.key-password=secret");
+        pools.assertRefused("bluegreen.tls.certificate", "/nowhere/cert.pem", "expected: a readable PEM file",
+                "bluegreen.tls.certificate=/nowhere/cert.pem", privateKey);
+        pools.assertRefused("bluegreen.tls.certificate", resource("proxy.key").toString(), "tls: ",
+                "bluegreen.tls.certificate=" + resource("proxy.key"), privateKey);
+    }
+
+    @Test
+    void bundles_thatCantServe_failTheStartupNamingTheBundle() {
+        assertRefusedWithSslBundles("expected: the name of a spring.ssl.bundle", "bluegreen.tls.bundle=nowhere");
+        assertRefusedWithSslBundles("the bundle has no key store",
+                "spring.ssl.bundle.pem.trust.truststore.certificate=classpath:tls/proxy.crt",
+                "bluegreen.tls.bundle=trust");
+        assertRefusedWithSslBundles("tls protocols: [TLSv1.1]",
+                "spring.ssl.bundle.pem.old.keystore.certificate=classpath:tls/proxy.crt",
+                "spring.ssl.bundle.pem.old.keystore.private-key=classpath:tls/proxy.key",
+                "spring.ssl.bundle.pem.old.options.enabled-protocols=TLSv1.1",
+                "bluegreen.tls.bundle=old");
+    }
+
+    /** Like {@link TwoPools#assertRefused}, in a context with Spring Boot's SSL bundles. */
+    private void assertRefusedWithSslBundles(String reason, String... settings) {
+        runner.withPropertyValues(settings).run(context -> assertThat(context.getStartupFailure())
+                .as(String.join(", ", settings)).rootCause()
+                .hasMessageContaining("Property bluegreen.tls.bundle with value")
+                .hasMessageContaining(reason));
+    }
+
+    /** A GET over TLS, offering only {@code protocols} and trusting the test certificate; the whole answer. */
+    private static String getOverTls(int port, String... protocols) {
+        try (SSLSocket socket = (SSLSocket) trustingTheTestCertificate().getSocketFactory()
+                .createSocket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.setEnabledProtocols(protocols);
+            socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                    .getBytes(ISO_8859_1));
+            return new String(socket.getInputStream().readAllBytes(), ISO_8859_1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static SSLContext trustingTheTestCertificate() {
+        try (InputStream in = TlsPropertiesTest.class.getResourceAsStream("/tls/proxy.crt")) {
+            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+            trust.load(null, null);
+            trust.setCertificateEntry("proxy", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(trust);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, factory.getTrustManagers(), null);
+            return context;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Path resource(String name) {
+        try {
+            return Path.of(TlsPropertiesTest.class.getResource("/tls/" + name).toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
