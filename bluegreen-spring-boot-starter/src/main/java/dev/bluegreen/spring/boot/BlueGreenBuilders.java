@@ -12,6 +12,7 @@ import dev.bluegreen.proxy.BackendProtocol;
 import dev.bluegreen.proxy.BlueGreenProxy;
 import dev.bluegreen.proxy.BlueGreenProxyBuilder;
 import dev.bluegreen.proxy.HealthCheckSettings;
+import dev.bluegreen.proxy.Http2Options;
 import dev.bluegreen.proxy.IoTransport;
 import dev.bluegreen.proxy.MirrorSettings;
 import dev.bluegreen.proxy.PreviewRule;
@@ -74,6 +75,7 @@ final class BlueGreenBuilders {
         BlueGreenProxyBuilder proxy = BlueGreenProxy.builder(admin);
         listener(proxy, properties.getProxy());
         health(proxy, properties.getHealth());
+        http2(proxy, properties.getHttp2());
         limits(proxy, properties.getLimits());
         preview(proxy, properties.getPreview());
         backend(proxy, properties.getBackend());
@@ -136,6 +138,26 @@ final class BlueGreenBuilders {
             check("bluegreen.health.min-healthy", health.getMinHealthy(),
                     () -> proxy.targetGuard(health.getMinHealthy()));
         }
+    }
+
+    private static void http2(BlueGreenProxyBuilder proxy, BlueGreenHttp2Properties http2) {
+        if (!http2.isEnabled()) {
+            proxy.http2(Http2Options.disabled());
+            return;
+        }
+        Http2Options cleartext = Http2Options.defaults().withCleartext(http2.isCleartext());
+        Http2Options streams = check("bluegreen.http2.max-concurrent-streams", http2.getMaxConcurrentStreams(),
+                () -> cleartext.withMaxConcurrentStreams(http2.getMaxConcurrentStreams()));
+        String headerList = "bluegreen.http2.max-header-list-size";
+        Http2Options headers = check(headerList, http2.getMaxHeaderListSize(), () -> streams.withMaxHeaderListSize(
+                PropertyChecks.intBytes(headerList, http2.getMaxHeaderListSize())));
+        String window = "bluegreen.http2.initial-window-size";
+        Http2Options windows = check(window, http2.getInitialWindowSize(), () -> headers.withInitialWindowSize(
+                PropertyChecks.intBytes(window, http2.getInitialWindowSize())));
+        Http2Options resets = check("bluegreen.http2.max-reset-streams", http2.getMaxResetStreams(),
+                () -> windows.withMaxResetStreams(http2.getMaxResetStreams(), windows.resetWindow()));
+        proxy.http2(check("bluegreen.http2.reset-window", http2.getResetWindow(),
+                () -> resets.withMaxResetStreams(resets.maxResetStreams(), http2.getResetWindow())));
     }
 
     private static void limits(BlueGreenProxyBuilder proxy, BlueGreenLimitsProperties limits) {

@@ -10,9 +10,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 /**
- * The {@code bluegreen.*} properties: the two pools, the proxy's listener and its TLS, what the backends speak,
- * health checks, limits, preview, shadow traffic, the automatic rollback, where the routing state is kept and the
- * admin endpoint.
+ * The {@code bluegreen.*} properties: the two pools, the proxy's listener, its TLS and HTTP/2, what the backends
+ * speak, health checks, limits, preview, shadow traffic, the automatic rollback, where the routing state is kept and
+ * the admin endpoint.
  *
  * <pre>
  * bluegreen.proxy.listen=0.0.0.0:8080
@@ -41,6 +41,8 @@ public class BlueGreenProperties {
     private final Health health = new Health();
     @NestedConfigurationProperty
     private final BlueGreenTlsProperties tls = new BlueGreenTlsProperties();
+    @NestedConfigurationProperty
+    private final BlueGreenHttp2Properties http2 = new BlueGreenHttp2Properties();
     @NestedConfigurationProperty
     private final BlueGreenLimitsProperties limits = new BlueGreenLimitsProperties();
     private final Preview preview = new Preview();
@@ -103,6 +105,11 @@ public class BlueGreenProperties {
     /** @return TLS on the proxy's listener */
     public BlueGreenTlsProperties getTls() {
         return tls;
+    }
+
+    /** @return HTTP/2 towards clients */
+    public BlueGreenHttp2Properties getHttp2() {
+        return http2;
     }
 
     /** @return the limits on clients and requests */

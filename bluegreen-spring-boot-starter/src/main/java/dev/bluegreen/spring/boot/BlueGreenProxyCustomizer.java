@@ -4,7 +4,7 @@ import dev.bluegreen.proxy.BlueGreenProxyBuilder;
 
 /**
  * Adjusts the auto-configured proxy beyond what the {@code bluegreen.*} properties offer (sticky sessions, the
- * safety net, HTTP/2 settings, guards...). Every bean of this type is called, in {@code @Order}, after the properties
+ * safety net, guards of your own...). Every bean of this type is called, in {@code @Order}, after the properties
  * have been applied and before the proxy is built.
  */
 @FunctionalInterface
