@@ -180,6 +180,7 @@ final class BlueGreenBuilders {
         check("bluegreen.limits.request-body-timeout", limits.getRequestBodyTimeout(),
                 () -> proxy.requestBodyTimeout(limits.getRequestBodyTimeout()));
         proxy.dropUnderscoreHeaders(limits.isDropUnderscoreHeaders());
+        proxy.forwardProxyAuthorization(limits.isForwardProxyAuthorization());
         check("bluegreen.limits.lingering-close-time", limits.getLingeringCloseTime(),
                 () -> proxy.lingeringCloseTime(limits.getLingeringCloseTime()));
         check("bluegreen.limits.lingering-close-bytes", limits.getLingeringCloseBytes(),

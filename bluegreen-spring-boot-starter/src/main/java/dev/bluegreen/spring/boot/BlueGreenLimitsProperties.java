@@ -34,6 +34,11 @@ public class BlueGreenLimitsProperties {
     /** Whether header fields whose name holds an underscore are dropped before forwarding, as nginx does. */
     private boolean dropUnderscoreHeaders;
     /**
+     * Whether Proxy-Authorization is passed on to the backends; by default it is stripped, as a field meant for this
+     * hop. For backends that check proxy credentials themselves.
+     */
+    private boolean forwardProxyAuthorization;
+    /**
      * After the last response on an HTTP/1.1 connection the proxy ends (a refusal such as 431, {@code Connection:
      * close}), how long it keeps reading and dropping what the client still sends before it closes, so that the
      * client reads the response rather than a reset; 0 closes at once.
@@ -150,6 +155,16 @@ public class BlueGreenLimitsProperties {
     /** @param dropUnderscoreHeaders whether header fields with an underscore in their name are dropped */
     public void setDropUnderscoreHeaders(boolean dropUnderscoreHeaders) {
         this.dropUnderscoreHeaders = dropUnderscoreHeaders;
+    }
+
+    /** @return whether Proxy-Authorization reaches the backends; false unless set */
+    public boolean isForwardProxyAuthorization() {
+        return forwardProxyAuthorization;
+    }
+
+    /** @param forwardProxyAuthorization whether Proxy-Authorization reaches the backends */
+    public void setForwardProxyAuthorization(boolean forwardProxyAuthorization) {
+        this.forwardProxyAuthorization = forwardProxyAuthorization;
     }
 
     /** @return how long a lingering close reads before it closes; 2 s unless set */

@@ -20,8 +20,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 /**
  * {@code bluegreen.limits.max-request-line-length}, {@code .max-header-size}, {@code .max-header-count},
  * {@code .request-header-timeout}, {@code .request-body-timeout}, {@code .drop-underscore-headers},
- * {@code .lingering-close-time} and {@code .lingering-close-bytes}: applied to the running proxy, or the startup fails
- * naming the property, the value as written and what was expected.
+ * {@code .forward-proxy-authorization}, {@code .lingering-close-time} and {@code .lingering-close-bytes}: applied to
+ * the running proxy, or the startup fails naming the property, the value as written and what was expected.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RequestLimitPropertiesTest {
@@ -105,6 +105,19 @@ class RequestLimitPropertiesTest {
 
         assertThat(blue.requests()).map(seen -> seen.header("X_Forwarded_For")).containsExactly(null, "10.9.9.9");
         assertThat(blue.requests()).map(SeenRequest::method).containsExactly("GET", "GET");
+    }
+
+    @Test
+    void forwardProxyAuthorization_passesItToTheBackend_unsetStripsIt() {
+        Map<String, String> withCredentials = Map.of("Host", "shop.example", "Proxy-Authorization", "Basic dTpw");
+        runner.withPropertyValues("bluegreen.limits.forward-proxy-authorization=true").run(context -> {
+            assertThat(get(context.getBean(BlueGreenProxy.class).port(), withCredentials).status()).isEqualTo(200);
+        });
+        runner.run(context -> {
+            assertThat(get(context.getBean(BlueGreenProxy.class).port(), withCredentials).status()).isEqualTo(200);
+        });
+
+        assertThat(blue.requests()).map(seen -> seen.header("Proxy-Authorization")).containsExactly("Basic dTpw", null);
     }
 
     @Test
