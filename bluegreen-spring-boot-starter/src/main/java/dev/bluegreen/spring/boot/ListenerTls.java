@@ -43,14 +43,15 @@ final class ListenerTls {
             throw refused(BUNDLE, bundle, "bluegreen.tls.certificate or .private-key is set too (expected: a bundle"
                     + " or PEM files, not both)");
         }
+        if (privateKey == null && blankToNull(tls.getKeyPassword()) != null) {
+            // The value is a secret: not shown.
+            throw refused(KEY_PASSWORD, "******", "no bluegreen.tls.private-key is set (expected: the password of an"
+                    + " encrypted PEM private key; a bundle has its own, spring.ssl.bundle.*.key.password)");
+        }
         if (bundle != null) {
             return Optional.of(fromBundle(bundle, bundles.get()));
         }
         if (certificate == null && privateKey == null) {
-            if (blankToNull(tls.getKeyPassword()) != null) {
-                throw refused(KEY_PASSWORD, "******", "no bluegreen.tls.private-key is set (expected: the password"
-                        + " of an encrypted PEM private key)");
-            }
             return Optional.empty();
         }
         if (certificate == null) {

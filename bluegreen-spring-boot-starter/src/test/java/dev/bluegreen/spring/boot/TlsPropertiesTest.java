@@ -91,6 +91,8 @@ class TlsPropertiesTest {
         pools.assertRefused("bluegreen.tls.certificate", "", "the PEM certificate chain that goes with", privateKey);
         pools.assertRefused("bluegreen.tls.key-password", "******", "no bluegreen.tls.private-key is set",
                 "bluegreen.tls.key-password=secret");
+        pools.assertRefused("bluegreen.tls.key-password", "******", "a bundle has its own",
+                "bluegreen.tls.key-password=secret", "bluegreen.tls.bundle=web");
         pools.assertRefused("bluegreen.tls.certificate", "/nowhere/cert.pem", "expected: a readable PEM file",
                 "bluegreen.tls.certificate=/nowhere/cert.pem", privateKey);
         pools.assertRefused("bluegreen.tls.certificate", resource("proxy.key").toString(), "tls: ",
