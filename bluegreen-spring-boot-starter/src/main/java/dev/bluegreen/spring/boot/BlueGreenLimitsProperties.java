@@ -47,6 +47,10 @@ public class BlueGreenLimitsProperties {
     /** How much a lingering close reads and drops at most before it closes anyway; 0 or more. */
     private DataSize lingeringCloseBytes = DataSize.ofMegabytes(1);
 
+    /** Creates the properties with their defaults; Spring does this. */
+    public BlueGreenLimitsProperties() {
+    }
+
     /** @return the connection limit */
     public int getMaxConnections() {
         return maxConnections;
