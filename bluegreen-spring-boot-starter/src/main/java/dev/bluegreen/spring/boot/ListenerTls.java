@@ -30,10 +30,13 @@ final class ListenerTls {
     /**
      * The listener's TLS, if {@code tls} asks for it.
      *
-     * @param bundles the application's SSL bundles, or {@code null} when the context has none; read only for a bundle
+     * @param tls the {@code bluegreen.tls.*} properties
+     * @param bundles gives the application's SSL bundles, or {@code null} when the context has none; asked only when
+     *                {@code bluegreen.tls.bundle} is set
      * @throws org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException naming the
      *         property at fault: a bundle and PEM files both set, a certificate without its key or the other way round,
-     *         a bundle that does not exist or holds no key, a file that can't be read, a protocol the proxy refuses
+     *         a bundle that does not exist or holds no key, a file that can't be read (blamed on the certificate,
+     *         the message naming the file), a protocol the proxy refuses
      */
     static Optional<TlsSettings> settings(BlueGreenTlsProperties tls, Supplier<SslBundles> bundles) {
         String bundle = blankToNull(tls.getBundle());
