@@ -97,8 +97,7 @@ public final class TlsSettings {
             throw new IllegalArgumentException("tls: " + e.getMessage()
                     + " (expected: a PEM certificate chain and a PKCS#8 PEM private key)", e);
         }
-        return new TlsSettings(keys, "PEM " + certificateChain, DEFAULT_PROTOCOLS, Http2SecurityUtil.CIPHERS,
-                Duration.ofSeconds(10));
+        return withDefaults(keys, "PEM " + certificateChain);
     }
 
     /**
@@ -122,8 +121,7 @@ public final class TlsSettings {
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("tls: cannot use the key store: " + e.getMessage(), e);
         }
-        return new TlsSettings(() -> SslContextBuilder.forServer(factory), "key store " + keyStore.getType(),
-                DEFAULT_PROTOCOLS, Http2SecurityUtil.CIPHERS, Duration.ofSeconds(10));
+        return fromKeyManagerFactory(factory, "key store " + keyStore.getType());
     }
 
     /**
@@ -148,8 +146,13 @@ public final class TlsSettings {
             throw new IllegalArgumentException("tls: " + description + " has no X.509 key manager (expected: a"
                     + " factory initialised with a private key and its certificate chain)");
         }
-        return new TlsSettings(() -> SslContextBuilder.forServer(keyManagers), description, DEFAULT_PROTOCOLS,
-                Http2SecurityUtil.CIPHERS, Duration.ofSeconds(10));
+        return withDefaults(() -> SslContextBuilder.forServer(keyManagers), description);
+    }
+
+    /** Settings for {@code keys} with the defaults the class overview lists. */
+    private static TlsSettings withDefaults(KeySource keys, String description) {
+        return new TlsSettings(keys, description, DEFAULT_PROTOCOLS, Http2SecurityUtil.CIPHERS,
+                Duration.ofSeconds(10));
     }
 
     private static boolean hasKeyEntry(KeyStore keyStore) throws GeneralSecurityException {
