@@ -171,10 +171,7 @@ class TlsTest {
 
     @Test
     void keyStore_servesTheSameCertificate() throws Exception {
-        KeyStore keyStore = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(TlsFixtures.resource("proxy.p12"))) {
-            keyStore.load(in, "changeit".toCharArray());
-        }
+        KeyStore keyStore = proxyKeyStore();
         try (ProxyFixture fixture = ProxyFixture.start(b -> b.tls(
                 TlsSettings.fromKeyStore(keyStore, "changeit".toCharArray())))) {
             TlsExchange exchange = http11OverTls(fixture.port(), "http/1.1");
@@ -185,10 +182,7 @@ class TlsTest {
 
     @Test
     void keyManagerFactory_servesTheCertificateOfItsKeys_andAnUninitialisedOneIsRefused() throws Exception {
-        KeyStore keyStore = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(TlsFixtures.resource("proxy.p12"))) {
-            keyStore.load(in, "changeit".toCharArray());
-        }
+        KeyStore keyStore = proxyKeyStore();
         KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         assertThatThrownBy(() -> TlsSettings.fromKeyManagerFactory(keyManagers, "bundle web"))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -201,6 +195,15 @@ class TlsTest {
 
             assertThat(exchange.response()).startsWith("HTTP/1.1 200").endsWith("blue-1");
         }
+    }
+
+    /** The proxy's test certificate and key as a PKCS#12 key store, password {@code changeit}. */
+    private static KeyStore proxyKeyStore() throws Exception {
+        KeyStore keyStore = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(TlsFixtures.resource("proxy.p12"))) {
+            keyStore.load(in, "changeit".toCharArray());
+        }
+        return keyStore;
     }
 
     @Test
