@@ -6,6 +6,7 @@ import dev.bluegreen.proxy.HealthCheckSettings;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +19,18 @@ import java.util.function.Function;
  * Runs the periodic checks of every backend of both pools, and checks on demand (for the switch guard). Each
  * backend's periodic checks run on one event loop, one at a time: the next starts an interval after the previous
  * ended, so a slow backend is never checked twice at once. Results go to the {@link HealthRegistry}.
+ *
+ * <p>An on-demand check that started less than {@link #ON_DEMAND_REUSE} ago, or is still under way, answers for the
+ * next on-demand check of the same backend: switches in quick succession (an automated storm, or an admin retrying)
+ * share one check instead of each opening a connection to every backend of the target pool. The verdict is then at
+ * most a quarter second older than a check of its own would give; what it saves was most of the cost of a switch
+ * under load (a connection opened, answered and reset per switch and backend: docs/performance.md, "Switching under
+ * load"). A change after a pause is always checked anew.
  */
 public final class ActiveHealthChecks {
+
+    /** How long after it started an on-demand check answers for its backend (one still under way always does). */
+    public static final Duration ON_DEMAND_REUSE = Duration.ofMillis(250);
 
     /** One backend's periodic checks. */
     private static final class Schedule {
@@ -49,7 +60,17 @@ public final class ActiveHealthChecks {
     private final HealthProbes probes;
     private final Function<Backend, CompletableFuture<InetSocketAddress>> addresses;
     private final Map<BackendHealthTracker, Schedule> schedules = new ConcurrentHashMap<>();
+    /** Each backend's last on-demand check, for the next one to share while it is recent. */
+    private final Map<BackendHealthTracker, OnDemandCheck> lastOnDemand = new ConcurrentHashMap<>();
     private volatile boolean stopped;
+
+    /** An on-demand check of one backend, started at {@code startedNanos} (the registry's ticker). */
+    private record OnDemandCheck(long startedNanos, CompletableFuture<Outcome> outcome) {
+
+        boolean answersAt(long nowNanos) {
+            return !outcome.isDone() || nowNanos - startedNanos < ON_DEMAND_REUSE.toNanos();
+        }
+    }
 
     /**
      * @param probes    how a check connects and what it asks, by the pool's protocol
@@ -67,6 +88,7 @@ public final class ActiveHealthChecks {
     /** Starts checking the backends added and stops checking the ones removed. */
     public void apply(HealthRegistry.Delta delta) {
         for (BackendHealthTracker removed : delta.removed()) {
+            lastOnDemand.remove(removed);
             Schedule schedule = schedules.remove(removed);
             if (schedule != null) {
                 schedule.cancelled = true;
@@ -116,7 +138,7 @@ public final class ActiveHealthChecks {
 
     /**
      * Checks every backend of {@code colour}'s pool now, on the event loops, and records each result like a periodic
-     * check.
+     * check; a backend whose last on-demand check is recent or under way ({@link #ON_DEMAND_REUSE}) shares it.
      *
      * @param backends the pool to check (the target of a switch)
      * @return each backend's answer, in pool order; completes on an event loop
@@ -125,22 +147,39 @@ public final class ActiveHealthChecks {
         List<CompletableFuture<Outcome>> checks = new ArrayList<>();
         for (Backend backend : backends) {
             BackendHealthTracker tracker = registry.tracker(colour, backend);
-            Schedule schedule = tracker == null ? null : schedules.get(tracker);
-            EventLoop loop = schedule != null ? schedule.loop : (EventLoop) loops.next();
-            checks.add(check(colour, backend, loop).thenApply(result -> {
-                if (tracker == null) {
-                    return new Outcome(backend, result.passed(), result.reason());
-                }
-                registry.recordCheck(tracker, result.passed(), result.reason());
-                BackendHealthTracker.Status status = tracker.status();
-                if (result.passed() && status.state() != dev.bluegreen.proxy.HealthState.HEALTHY) {
-                    return new Outcome(backend, false, "passed " + status.passes() + " check(s) in a row of the "
-                            + settings.rise() + " that make it healthy");
-                }
-                return new Outcome(backend, result.passed(), result.reason());
-            }));
+            checks.add(tracker == null ? checkOnDemand(colour, backend, null) : sharedCheck(colour, backend, tracker));
         }
         return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new))
                 .thenApply(all -> checks.stream().map(CompletableFuture::join).toList());
+    }
+
+    /** The backend's last on-demand check if it still answers, else a new one, which the next may share. */
+    private CompletableFuture<Outcome> sharedCheck(Colour colour, Backend backend, BackendHealthTracker tracker) {
+        long now = registry.now();
+        OnDemandCheck last = lastOnDemand.get(tracker);
+        if (last != null && last.answersAt(now)) {
+            return last.outcome();
+        }
+        CompletableFuture<Outcome> outcome = checkOnDemand(colour, backend, tracker);
+        // Two guards racing may both check: harmless, and the later one is kept.
+        lastOnDemand.put(tracker, new OnDemandCheck(now, outcome));
+        return outcome;
+    }
+
+    private CompletableFuture<Outcome> checkOnDemand(Colour colour, Backend backend, BackendHealthTracker tracker) {
+        Schedule schedule = tracker == null ? null : schedules.get(tracker);
+        EventLoop loop = schedule != null ? schedule.loop : (EventLoop) loops.next();
+        return check(colour, backend, loop).thenApply(result -> {
+            if (tracker == null) {
+                return new Outcome(backend, result.passed(), result.reason());
+            }
+            registry.recordCheck(tracker, result.passed(), result.reason());
+            BackendHealthTracker.Status status = tracker.status();
+            if (result.passed() && status.state() != dev.bluegreen.proxy.HealthState.HEALTHY) {
+                return new Outcome(backend, false, "passed " + status.passes() + " check(s) in a row of the "
+                        + settings.rise() + " that make it healthy");
+            }
+            return new Outcome(backend, result.passed(), result.reason());
+        });
     }
 }
