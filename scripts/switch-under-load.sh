@@ -21,8 +21,9 @@
 #      proxy while scripts/switch-loop.py POSTs /switch?to=green and /switch?to=blue alternately to the admin
 #      endpoint, one every SWITCH_INTERVAL_MS, until wrk ends.
 #   5. Prints wrk's report, the responses per X-Backend value (both colours should show up) and a summary (with the
-#      sockets left in TIME_WAIT between the proxy and the backends, on either side), and stops everything it
-#      started, also when it fails or is interrupted.
+#      sockets left in TIME_WAIT between the proxy and the backends, on either side, and the CPU time per request of
+#      the proxy and of the backends, from /proc, in each run), and stops everything it started, also when it fails
+#      or is interrupted.
 #
 # It exits 0 when every response was 2xx/3xx, wrk saw no socket error, at least MIN_SWITCHES switches answered 200
 # and both colours served requests; 1 when one of these fails; 2 for a bad setting or a set-up that would not start.
@@ -178,6 +179,22 @@ time_wait_with_backends() {
     # answered with Connection: close, unless the proxy resets it).
     ss -tan state time-wait "( dport = :$BLUE or dport = :$GREEN or sport = :$BLUE or sport = :$GREEN )" 2>/dev/null \
         | tail -n +2 | wc -l
+}
+
+CLK_TCK=$(getconf CLK_TCK)
+
+cpu_ticks() {
+    # cpu_ticks PID...: the user and system CPU time these processes have used so far, in clock ticks.
+    local total=0 pid
+    for pid in "$@"; do
+        total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat")))
+    done
+    echo "$total"
+}
+
+per_request_us() {
+    # per_request_us TICKS REQUESTS: CPU microseconds per request.
+    awk -v t="$1" -v n="$2" -v hz="$CLK_TCK" 'BEGIN { printf "%.1f", (n > 0 ? t * 1e6 / hz / n : 0) }'
 }
 
 run_wrk() {
@@ -365,9 +382,14 @@ baseline_rps=""
 if ((BASELINE == 1)); then
     say "baseline: wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s --latency -s scripts/count-backends.lua" \
         "$PROXY_URL, no switching"
+    proxy_ticks=$(cpu_ticks "$PROXY_PID")
+    backend_ticks=$(cpu_ticks "$BLUE_PID" "$GREEN_PID")
     run_wrk "$LOG_DIR/wrk-baseline.txt" -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency \
         -s "$LUA_SCRIPT" "$PROXY_URL" || die 1 "the baseline wrk failed: $(cat "$LOG_DIR/wrk-baseline.txt")"
-    read -r _ _ baseline_rps _ < <(parse_wrk "$LOG_DIR/wrk-baseline.txt")
+    read -r baseline_requests _ baseline_rps _ < <(parse_wrk "$LOG_DIR/wrk-baseline.txt")
+    baseline_proxy_us=$(per_request_us $(($(cpu_ticks "$PROXY_PID") - proxy_ticks)) "$baseline_requests")
+    baseline_backend_us=$(per_request_us $(($(cpu_ticks "$BLUE_PID" "$GREEN_PID") - backend_ticks)) \
+        "$baseline_requests")
     say "baseline: $baseline_rps requests/s"
 fi
 time_wait_before=$(time_wait_with_backends)
@@ -376,9 +398,13 @@ say "load: wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s --latency -s scripts
     "switching every $SWITCH_INTERVAL_MS ms"
 python3 "$SWITCH_LOOP" "$HOST:$ADMIN" "$SWITCH_INTERVAL_MS" >"$LOG_DIR/switches.txt" 2>&1 &
 HELPER_PIDS=("$!")
+proxy_ticks=$(cpu_ticks "$PROXY_PID")
+backend_ticks=$(cpu_ticks "$BLUE_PID" "$GREEN_PID")
 wrk_rc=0
 run_wrk "$LOG_DIR/wrk.txt" -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$LUA_SCRIPT" \
     "$PROXY_URL" || wrk_rc=$?
+proxy_ticks=$(($(cpu_ticks "$PROXY_PID") - proxy_ticks))
+backend_ticks=$(($(cpu_ticks "$BLUE_PID" "$GREEN_PID") - backend_ticks))
 # The loop finishes the switch under way, prints its counts and exits.
 kill -TERM "${HELPER_PIDS[0]}" 2>/dev/null || true
 switch_rc=0
@@ -421,10 +447,13 @@ row "switches done (HTTP 200)" "${switches_ok:-?} (about $switch_rate/s; minimum
     "one every $SWITCH_INTERVAL_MS ms asked)"
 row "failed switches" "${switches_failed:-?}${first_failure:+ (first: $first_failure)}"
 row "latency p50 / p99" "$p50 / $p99"
+cpu_line="$(per_request_us "$proxy_ticks" "$requests") / $(per_request_us "$backend_ticks" "$requests") µs switching"
 if [[ -n $baseline_rps ]]; then
     row "requests/s without switching" "$baseline_rps (switching / not: $(awk -v a="$rps" -v b="$baseline_rps" \
         'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'); target: >= 0.8)"
+    cpu_line="$cpu_line, $baseline_proxy_us / $baseline_backend_us µs not"
 fi
+row "CPU per request, proxy / backends" "$cpu_line (from /proc; the switches' own work included)"
 row "TIME_WAIT proxy <-> backends" "$time_wait_before before the switching run, $time_wait_after after"
 row "proxy log WARN/ERROR lines" "$proxy_warnings ($LOG_DIR/proxy.log)"
 echo
