@@ -78,6 +78,7 @@ class ActiveHealthChecksTest {
         nanos.addAndGet(REUSE_NANOS - 1);
         assertThat(checkGreen().healthy()).isTrue();
         assertThat(green.requestCount()).as("answered by the check before").isEqualTo(1);
+        assertThat(registry.tracker(Colour.GREEN, greenBackend).status().passes()).as("recorded once").isEqualTo(1);
 
         nanos.addAndGet(1);
         green.status(503, "down");
@@ -85,8 +86,9 @@ class ActiveHealthChecksTest {
         assertThat(green.requestCount()).as("checked again").isEqualTo(2);
         assertThat(afterWindow.healthy()).isFalse();
         assertThat(afterWindow.reason()).contains("503");
-        assertThat(registry.health(Colour.GREEN, greenBackend).state())
-                .as("each check recorded once: one failure is not a fall of three").isEqualTo(HealthState.HEALTHY);
+        assertThat(registry.tracker(Colour.GREEN, greenBackend).status().failures()).isEqualTo(1);
+        assertThat(registry.health(Colour.GREEN, greenBackend).state()).as("one failure is not a fall of three")
+                .isEqualTo(HealthState.HEALTHY);
     }
 
     @Test
