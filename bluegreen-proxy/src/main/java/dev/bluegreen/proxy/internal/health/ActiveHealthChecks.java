@@ -112,6 +112,7 @@ public final class ActiveHealthChecks {
             schedule.cancelled = true;
         }
         schedules.clear();
+        lastOnDemand.clear();
     }
 
     private void runCheck(Schedule schedule) {
