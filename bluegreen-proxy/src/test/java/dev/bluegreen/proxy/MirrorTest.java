@@ -121,7 +121,12 @@ class MirrorTest {
                     assertThat(sample.mirror().body()).contains("\"total\":11");
                     assertThat(sample.live().headers()).containsEntry("content-type", "application/json");
                 });
-                assertThat(report.samples().get(0).target()).isEqualTo("/orders/49");
+                // Newest first: the last pairs compared lead, the oldest kept close the list. Not exactly /orders/49
+                // first: a pair is compared when its mirror answers, and mirrors may answer out of order.
+                int newest = orderNumber(report.samples().get(0));
+                assertThat(newest).as("one of the last pairs").isGreaterThanOrEqualTo(45);
+                assertThat(orderNumber(report.samples().get(19))).isLessThan(newest);
+                assertThat(report.samples()).extracting(MirrorReport.Sample::target).doesNotHaveDuplicates();
                 assertThatThrownBy(() -> admin.switchTo(Colour.GREEN))
                         .isInstanceOfSatisfying(ChangeRefusedException.class, refused -> {
                             assertThat(refused.guard()).contains("mirror-agreement");
@@ -154,6 +159,12 @@ class MirrorTest {
             assertThat(report.matched() + report.mismatched()).isZero();
             assertThat(fixture.proxy.failedExchanges(Colour.BLUE)).isZero();
         }
+    }
+
+    /** N of a sample for {@code /orders/N}. */
+    private static int orderNumber(MirrorReport.Sample sample) {
+        assertThat(sample.target()).startsWith("/orders/");
+        return Integer.parseInt(sample.target().substring("/orders/".length()));
     }
 
     private static String answer(String path, String colour, int total) {
