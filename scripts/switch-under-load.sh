@@ -184,10 +184,13 @@ time_wait_with_backends() {
 CLK_TCK=$(getconf CLK_TCK)
 
 cpu_ticks() {
-    # cpu_ticks PID...: the user and system CPU time these processes have used so far, in clock ticks.
-    local total=0 pid
+    # cpu_ticks PID...: the user and system CPU time these processes have used so far, in clock ticks, read as
+    # scripts/bench/compare-proxies.sh reads it: the fields after the command name (which may hold spaces), and 0 for
+    # a process gone, so that a proxy that died is reported by the checks below rather than by an arithmetic error.
+    local total=0 pid t
     for pid in "$@"; do
-        total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat")))
+        t=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{ print $12 + $13 }') || t=0
+        total=$((total + ${t:-0}))
     done
     echo "$total"
 }
