@@ -22,10 +22,10 @@ import java.util.function.Function;
  *
  * <p>An on-demand check that started less than {@link #ON_DEMAND_REUSE} ago, or is still under way, answers for the
  * next on-demand check of the same backend: switches in quick succession (an automated storm, or an admin retrying)
- * share one check instead of each opening a connection to every backend of the target pool. The verdict is then at
- * most a quarter second older than a check of its own would give; what it saves was most of the cost of a switch
- * under load (a connection opened, answered and reset per switch and backend: docs/performance.md, "Switching under
- * load"). A change after a pause is always checked anew.
+ * share one check instead of each opening a connection to every backend of the target pool. The verdict then comes
+ * from a check that started at most a quarter second before, or is still being made; what it saves was most of the
+ * cost of a switch under load (a connection opened, answered and reset per switch and backend: docs/performance.md,
+ * "Switching under load"). A change after a pause is always checked anew.
  */
 public final class ActiveHealthChecks {
 
