@@ -30,6 +30,10 @@ options
   --rounds N          rounds (default: 3)
   --duration S        seconds per measurement (default: 10)
   --warmup S          seconds of load that warm the JVM before its first measurement (default: 40)
+  --warmup-rounds N   unmeasured rounds, shaped as the measured ones, after the warm-ups (default: 0): each target
+                      has then also been through a pause and a new load, as every measured round after the first
+                      has (the JVM's first-round swing, docs/performance.md); a deviation from the issue's method,
+                      which the report states
   -h, --help          this text
 
 environment (defaults in brackets)
@@ -77,6 +81,7 @@ ROOT=$(cd "$HERE/../.." && pwd)
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-40}
+WARMUP_ROUNDS=${WARMUP_ROUNDS:-0}
 NATIVE_WARMUP=${NATIVE_WARMUP:-5}
 SCENARIO_WARMUP=${SCENARIO_WARMUP:-3}
 SCENARIO_WARMUP_JVM=${SCENARIO_WARMUP_JVM:-10}
@@ -124,6 +129,7 @@ while [ $# -gt 0 ]; do
         --rounds) ROUNDS=$2; shift ;;
         --duration) DURATION=$2; shift ;;
         --warmup) WARMUP=$2; shift ;;
+        --warmup-rounds) WARMUP_ROUNDS=$2; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
     esac
@@ -608,6 +614,11 @@ h2_scenario() {
             warm_h2 "$target" "$([ "$first" = 1 ] && echo "$NATIVE_WARMUP" || echo "$SCENARIO_WARMUP")"
         fi
     done
+    for round in $(seq 1 "$WARMUP_ROUNDS"); do
+        for i in "${!targets[@]}"; do
+            warm_h2 "${targets[$(((i + round - 1) % ${#targets[@]}))]}" "$DURATION"
+        done
+    done
     for round in $(seq 1 "$ROUNDS"); do
         for i in "${!targets[@]}"; do
             target=${targets[$(((i + round - 1) % ${#targets[@]}))]}
@@ -628,6 +639,11 @@ scenario() {
         else
             warm "$target" "$connections" "$path" "$([ "$first" = 1 ] && echo "$NATIVE_WARMUP" || echo "$SCENARIO_WARMUP")"
         fi
+    done
+    for round in $(seq 1 "$WARMUP_ROUNDS"); do
+        for i in "${!targets[@]}"; do
+            warm "${targets[$(((i + round - 1) % ${#targets[@]}))]}" "$connections" "$path" "$DURATION"
+        done
     done
     for round in $(seq 1 "$ROUNDS"); do
         for i in "${!targets[@]}"; do
@@ -791,7 +807,8 @@ report() {
             "$(java -version 2>&1 | head -1)), JAVA_OPTS='$JAVA_OPTS'$([ -n "$TUNED_JAVA_OPTS" ] && echo ", TUNED_JAVA_OPTS='$TUNED_JAVA_OPTS'")$([ -n "$BLUEGREEN_ARGS" ] && echo ", BLUEGREEN_ARGS='$BLUEGREEN_ARGS'")$([ -n "$TUNED_ARGS" ] && echo ", TUNED_ARGS='$TUNED_ARGS'")$([ "$TUNED_JAR" != "$BLUEGREEN_JAR" ] && echo ", TUNED_JAR=$(basename "$TUNED_JAR")")$([ "$TUNED_JAVA" != java ] && echo ", TUNED_JAVA: $("$TUNED_JAVA" -version 2>&1 | head -1)"); $(haproxy -v 2>/dev/null | head -1 | cut -d' ' -f1-3);" \
             "$(nginx -v 2>&1 | sed 's/.*: //'); $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
         echo "- wrk -t$WRK_THREADS -cN -d${DURATION}s --latency, $ROUNDS rounds, warm-up ${WARMUP}s (JVM) /" \
-            "${NATIVE_WARMUP}s (others); $PROXY_THREADS threads or workers per proxy, backend nginx with" \
+            "${NATIVE_WARMUP}s (others)$([ "$WARMUP_ROUNDS" -gt 0 ] && echo " and $WARMUP_ROUNDS unmeasured round(s) of the rounds' shape (--warmup-rounds)");" \
+            "$PROXY_THREADS threads or workers per proxy, backend nginx with" \
             "$BACKEND_WORKERS worker(s)"
         [ "$H2" = 1 ] && echo "- h2load -t$H2LOAD_THREADS -c$H2_CONNECTIONS -m$H2_STREAMS -D$DURATION (HTTP/2 with prior" \
             "knowledge; $(h2load --version 2>/dev/null | head -1))"
