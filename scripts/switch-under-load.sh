@@ -132,7 +132,7 @@ cleanup() {
 
 require_int() {
     # require_int NAME VALUE MIN
-    if ! [[ $2 =~ ^[0-9]+$ ]] || (($2 < $3)); then
+    if ! [[ $2 =~ ^[0-9]+$ ]] || ((10#$2 < $3)); then
         die 2 "$1=$2 (expected: a whole number >= $3)"
     fi
 }

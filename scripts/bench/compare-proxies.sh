@@ -135,11 +135,18 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
-for setting in "--rounds $ROUNDS" "--duration $DURATION" "--warmup $WARMUP" "--warmup-rounds $WARMUP_ROUNDS"; do
-    case ${setting#* } in
-        '' | *[!0-9]*) echo "${setting% *}: expected a whole number of rounds or seconds, got '${setting#* }'" >&2; exit 2 ;;
-    esac
-done
+# require_int OPTION VALUE MIN: stops the script unless VALUE is a whole number >= MIN (scripts/switch-under-load.sh
+# has its twin; the two scripts share no library).
+require_int() {
+    if ! [[ $2 =~ ^[0-9]+$ ]] || ((10#$2 < $3)); then
+        echo "$1 $2: expected a whole number >= $3" >&2
+        exit 2
+    fi
+}
+require_int --rounds "$ROUNDS" 1
+require_int --duration "$DURATION" 1
+require_int --warmup "$WARMUP" 0
+require_int --warmup-rounds "$WARMUP_ROUNDS" 0
 if [ "$SMOKE" = 1 ]; then
     ROUNDS=1 DURATION=2 WARMUP=3 NATIVE_WARMUP=1 SCENARIO_WARMUP=1 SCENARIO_WARMUP_JVM=1
     CONNECTIONS="64" BODY_1M=1 H2=1 IDLE=1 BIG=1 IDLE_CONNECTIONS=200 BIG_BYTES=$((32 * 1024 * 1024))
