@@ -24,7 +24,10 @@ options
                       `listen ... http2` port, HAProxy on a second `bind ... proto h2` port, bluegreen on its one
                       port (it detects the HTTP/2 preface); the backend nginx over h2c as "no proxy"
   --h2-only           --h2 without the HTTP/1.1 scenarios (a profiling run of the HTTP/2 path)
-  --all               --connections 1,16,64,256 --body-1m --h2 --idle --big
+  --paced MS          also compare at a set pace below saturation: 64 connections, each waiting MS ms (a whole
+                      number, wrk's Lua delay()) after every response before its next request, so every target
+                      gets about the same offered load and the latencies compare at equal throughput
+  --all               --connections 1,16,64,256 --body-1m --paced 1 --h2 --idle --big
   --smoke             everything, very briefly (seconds each, 200 idle connections, 32 MiB bodies, h2 included):
                       a check that it all works, not a measurement
   --rounds N          rounds (default: 3)
@@ -115,6 +118,7 @@ H2=0
 H2_UPSTREAM=${H2_UPSTREAM:-0}
 H1=1
 SMOKE=0
+PACED_MS=0
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -124,7 +128,8 @@ while [ $# -gt 0 ]; do
         --big) BIG=1 ;;
         --h2) H2=1 ;;
         --h2-only) H2=1; H1=0 ;;
-        --all) CONNECTIONS="64 1 16 256"; BODY_1M=1; H2=1; IDLE=1; BIG=1 ;;
+        --paced) PACED_MS=$2; shift ;;
+        --all) CONNECTIONS="64 1 16 256"; BODY_1M=1; PACED_MS=1; H2=1; IDLE=1; BIG=1 ;;
         --smoke) SMOKE=1 ;;
         --rounds) ROUNDS=$2; shift ;;
         --duration) DURATION=$2; shift ;;
@@ -147,9 +152,11 @@ require_int --rounds "$ROUNDS" 1
 require_int --duration "$DURATION" 1
 require_int --warmup "$WARMUP" 0
 require_int --warmup-rounds "$WARMUP_ROUNDS" 0
+require_int --paced "$PACED_MS" 0
+PACED_MS=$((10#$PACED_MS))
 if [ "$SMOKE" = 1 ]; then
     ROUNDS=1 DURATION=2 WARMUP=3 NATIVE_WARMUP=1 SCENARIO_WARMUP=1 SCENARIO_WARMUP_JVM=1
-    CONNECTIONS="64" BODY_1M=1 H2=1 IDLE=1 BIG=1 IDLE_CONNECTIONS=200 BIG_BYTES=$((32 * 1024 * 1024))
+    CONNECTIONS="64" BODY_1M=1 PACED_MS=1 H2=1 IDLE=1 BIG=1 IDLE_CONNECTIONS=200 BIG_BYTES=$((32 * 1024 * 1024))
 fi
 
 BACKEND_PORT=$BASE_PORT
@@ -487,11 +494,13 @@ heap_used_kb() {
 
 # ---- load scenarios -------------------------------------------------------------------------------------------
 
-# run_wrk URL CONNECTIONS SECONDS FILE: one wrk run, its output in FILE.
+# run_wrk URL CONNECTIONS SECONDS FILE [PACE_MS]: one wrk run, its output in FILE; with PACE_MS > 0 each connection
+# waits that long after a response before it sends its next request (wrk-report.lua reads WRK_PACE_MS).
 run_wrk() {
-    local url=$1 connections=$2 seconds=$3 file=$4 threads=$WRK_THREADS
+    local url=$1 connections=$2 seconds=$3 file=$4 pace=${5:-0} threads=$WRK_THREADS
     [ "$connections" -lt "$threads" ] && threads=$connections
-    wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency -s "$HERE/wrk-report.lua" "$url" >"$file" 2>&1 || true
+    WRK_PACE_MS=$pace wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency -s "$HERE/wrk-report.lua" "$url" \
+        >"$file" 2>&1 || true
 }
 
 field() {
@@ -502,23 +511,25 @@ target_pids() {
     [ "$1" = direct ] || echo "${PIDOF[$1]}"
 }
 
+# warm TARGET CONNECTIONS PATH SECONDS [PACE_MS]
 warm() {
-    local target=$1 connections=$2 path=$3 seconds=$4
+    local target=$1 connections=$2 path=$3 seconds=$4 pace=${5:-0}
     [ "$seconds" -gt 0 ] || return 0
-    log "warming $target for ${seconds}s ($connections connections, $path)"
-    run_wrk "http://127.0.0.1:${PORT[$target]}$path" "$connections" "$seconds" "$OUT/run/warmup-$target.txt"
+    log "warming $target for ${seconds}s ($connections connections, $path$([ "$pace" = 0 ] || echo ", paced ${pace} ms"))"
+    run_wrk "http://127.0.0.1:${PORT[$target]}$path" "$connections" "$seconds" "$OUT/run/warmup-$target.txt" "$pace"
 }
 
+# measure SCENARIO TARGET ROUND CONNECTIONS PATH [PACE_MS]: one measured wrk run, a line of results.tsv.
 measure() {
-    local scenario=$1 target=$2 round=$3 connections=$4 path=$5
-    local file=$OUT/run/wrk-${target}-c${connections}${path//\//_}-r$round.txt
+    local scenario=$1 target=$2 round=$3 connections=$4 path=$5 pace=${6:-0}
+    local file=$OUT/run/wrk-${target}-c${connections}${path//\//_}-p$pace-r$round.txt
     local proxy
     proxy=$(target_pids "$target")
     local p0 u0 b0 p1 u1 b1
     p0=$([ -n "$proxy" ] && ticks "$proxy" || echo 0)
     u0=$([ -n "$proxy" ] && user_ticks "$proxy" || echo 0)
     b0=$(ticks "${PIDOF[backend]}")
-    run_wrk "http://127.0.0.1:${PORT[$target]}$path" "$connections" "$DURATION" "$file"
+    run_wrk "http://127.0.0.1:${PORT[$target]}$path" "$connections" "$DURATION" "$file" "$pace"
     p1=$([ -n "$proxy" ] && ticks "$proxy" || echo 0)
     u1=$([ -n "$proxy" ] && user_ticks "$proxy" || echo 0)
     b1=$(ticks "${PIDOF[backend]}")
@@ -639,28 +650,30 @@ h2_scenario() {
     done
 }
 
-# scenario NAME CONNECTIONS PATH FIRST: warm every target, then ROUNDS rounds over them in a rotating order.
+# scenario NAME CONNECTIONS PATH FIRST [PACE_MS]: warm every target, then ROUNDS rounds over them in a rotating order.
 scenario() {
-    local name=$1 connections=$2 path=$3 first=$4 target round i
+    local name=$1 connections=$2 path=$3 first=$4 pace=${5:-0} target round i
     local -a targets
     read -r -a targets <<<"$TARGETS"
     log "scenario: $name"
     for target in "${targets[@]}"; do
         if is_jvm "$target"; then
-            warm "$target" "$connections" "$path" "$([ "$first" = 1 ] && echo "$WARMUP" || echo "$SCENARIO_WARMUP_JVM")"
+            warm "$target" "$connections" "$path" \
+                "$([ "$first" = 1 ] && echo "$WARMUP" || echo "$SCENARIO_WARMUP_JVM")" "$pace"
         else
-            warm "$target" "$connections" "$path" "$([ "$first" = 1 ] && echo "$NATIVE_WARMUP" || echo "$SCENARIO_WARMUP")"
+            warm "$target" "$connections" "$path" \
+                "$([ "$first" = 1 ] && echo "$NATIVE_WARMUP" || echo "$SCENARIO_WARMUP")" "$pace"
         fi
     done
     for round in $(seq 1 "$WARMUP_ROUNDS"); do
         for i in "${!targets[@]}"; do
-            warm "${targets[$(((i + round - 1) % ${#targets[@]}))]}" "$connections" "$path" "$DURATION"
+            warm "${targets[$(((i + round - 1) % ${#targets[@]}))]}" "$connections" "$path" "$DURATION" "$pace"
         done
     done
     for round in $(seq 1 "$ROUNDS"); do
         for i in "${!targets[@]}"; do
             target=${targets[$(((i + round - 1) % ${#targets[@]}))]}
-            measure "$name" "$target" "$round" "$connections" "$path"
+            measure "$name" "$target" "$round" "$connections" "$path" "$pace"
         done
     done
 }
@@ -681,6 +694,11 @@ load_scenarios() {
         done
         if [ "$BODY_1M" = 1 ]; then
             scenario "GET 1 MiB file, 64 connections" 64 /1m.bin "$first"
+            first=0
+        fi
+        if [ "$PACED_MS" -gt 0 ]; then
+            scenario "GET / (2-byte body), 64 connections, each pausing ${PACED_MS} ms between requests" 64 / \
+                "$first" "$PACED_MS"
             first=0
         fi
     fi

@@ -1,5 +1,13 @@
 -- Prints one machine-readable line at the end of a wrk run; compare-proxies.sh parses it.
--- Only done() is defined, so wrk keeps its fast path (no per-request Lua).
+-- Without WRK_PACE_MS only done() is defined, so wrk keeps its fast path (no per-request Lua). With WRK_PACE_MS=N
+-- (N > 0) each connection waits N ms after every response before it sends its next request: a set pace.
+local pace = tonumber(os.getenv("WRK_PACE_MS") or "") or 0
+if pace > 0 then
+  delay = function()
+    return pace
+  end
+end
+
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
