@@ -515,7 +515,9 @@ target_pids() {
 warm() {
     local target=$1 connections=$2 path=$3 seconds=$4 pace=${5:-0}
     [ "$seconds" -gt 0 ] || return 0
-    log "warming $target for ${seconds}s ($connections connections, $path$([ "$pace" = 0 ] || echo ", paced ${pace} ms"))"
+    local paced=""
+    [ "$pace" = 0 ] || paced=", paced $pace ms"
+    log "warming $target for ${seconds}s ($connections connections, $path$paced)"
     run_wrk "http://127.0.0.1:${PORT[$target]}$path" "$connections" "$seconds" "$OUT/run/warmup-$target.txt" "$pace"
 }
 
