@@ -623,16 +623,25 @@ measure_h2() {
     [ "$((failed + errored + timeout))" = 0 ] || fail "$target: $((failed + errored + timeout)) failed h2 requests ($file)"
 }
 
-# h2_scenario FIRST: HTTP/2 with prior knowledge from h2load, HTTP/1.1 to the backend; warm, then rounds.
-h2_scenario() {
-    local first=$1 name target round i
+# in_round ROUND: TARGETS in the order they take their turns in round ROUND, one per line. The order rotates by one
+# each round, so that no target always runs right after the same other one.
+in_round() {
+    local round=$1 i
     local -a targets
     read -r -a targets <<<"$TARGETS"
+    for i in "${!targets[@]}"; do
+        echo "${targets[$(((i + round - 1) % ${#targets[@]}))]}"
+    done
+}
+
+# h2_scenario FIRST: HTTP/2 with prior knowledge from h2load, HTTP/1.1 to the backend; warm, then rounds.
+h2_scenario() {
+    local first=$1 name target round
     name="h2c GET / (2-byte body), $H2_CONNECTIONS connections x $H2_STREAMS streams"
     log "scenario: $name"
     printf 'scenario\ttarget\tround\trequests\trps\tmean_us\tproxy_us_per_req\tproxy_user_us_per_req\tbackend_us_per_req\tnon2xx\tfailed\n' \
         >"$OUT/h2-results.tsv"
-    for target in "${targets[@]}"; do
+    for target in $TARGETS; do
         if is_jvm "$target"; then
             warm_h2 "$target" "$([ "$first" = 1 ] && echo "$WARMUP" || echo "$SCENARIO_WARMUP_JVM")"
         else
@@ -640,13 +649,12 @@ h2_scenario() {
         fi
     done
     for round in $(seq 1 "$WARMUP_ROUNDS"); do
-        for i in "${!targets[@]}"; do
-            warm_h2 "${targets[$(((i + round - 1) % ${#targets[@]}))]}" "$DURATION"
+        for target in $(in_round "$round"); do
+            warm_h2 "$target" "$DURATION"
         done
     done
     for round in $(seq 1 "$ROUNDS"); do
-        for i in "${!targets[@]}"; do
-            target=${targets[$(((i + round - 1) % ${#targets[@]}))]}
+        for target in $(in_round "$round"); do
             measure_h2 "$name" "$target" "$round"
         done
     done
@@ -654,11 +662,9 @@ h2_scenario() {
 
 # scenario NAME CONNECTIONS PATH FIRST [PACE_MS]: warm every target, then ROUNDS rounds over them in a rotating order.
 scenario() {
-    local name=$1 connections=$2 path=$3 first=$4 pace=${5:-0} target round i
-    local -a targets
-    read -r -a targets <<<"$TARGETS"
+    local name=$1 connections=$2 path=$3 first=$4 pace=${5:-0} target round
     log "scenario: $name"
-    for target in "${targets[@]}"; do
+    for target in $TARGETS; do
         if is_jvm "$target"; then
             warm "$target" "$connections" "$path" \
                 "$([ "$first" = 1 ] && echo "$WARMUP" || echo "$SCENARIO_WARMUP_JVM")" "$pace"
@@ -668,13 +674,12 @@ scenario() {
         fi
     done
     for round in $(seq 1 "$WARMUP_ROUNDS"); do
-        for i in "${!targets[@]}"; do
-            warm "${targets[$(((i + round - 1) % ${#targets[@]}))]}" "$connections" "$path" "$DURATION" "$pace"
+        for target in $(in_round "$round"); do
+            warm "$target" "$connections" "$path" "$DURATION" "$pace"
         done
     done
     for round in $(seq 1 "$ROUNDS"); do
-        for i in "${!targets[@]}"; do
-            target=${targets[$(((i + round - 1) % ${#targets[@]}))]}
+        for target in $(in_round "$round"); do
             measure "$name" "$target" "$round" "$connections" "$path" "$pace"
         done
     done
