@@ -8,6 +8,7 @@ import dev.bluegreen.core.Change;
 import dev.bluegreen.core.ChangeRefusedException;
 import dev.bluegreen.core.RoutingSnapshot;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.CuratorEvent;
@@ -125,9 +126,48 @@ public final class SnapshotWriter {
              * in fact been applied, and the retry failed on the version it had itself moved on. The stored snapshot
              * is then ours. (Had another writer already replaced it, the caller would recompute from that state.)
              */
-            return next.equals(served.stored().snapshot());
+            return storedIsOurs(next);
         }
         throw failure(code, next);
+    }
+
+    /**
+     * Whether the snapshot stored now, read after a lost race, is {@code next} as this instance wrote it. Equality
+     * alone can't say: two instances that make the same change at the same instant compute equal snapshots, and
+     * only one of them wrote it. The trail's entry, written in the same transaction, names the instance: the newest
+     * entry must be this instance's, for this change.
+     */
+    private boolean storedIsOurs(RoutingSnapshot next) {
+        if (!next.equals(served.stored().snapshot())) {
+            return false;
+        }
+        Change newest = newestEntry();
+        return newest != null && newest.instance().equals(instanceId) && newest.current().equals(next);
+    }
+
+    /** The trail's newest entry, or {@code null} if it has none this version can read. */
+    private Change newestEntry() {
+        CuratorEvent listed = await(Background.call(callback -> client.getChildren().inBackground(callback)
+                .forPath(historyPath)), "list the trail after a lost race", timeout);
+        if (Code.get(listed.getResultCode()) != Code.OK) {
+            return null;
+        }
+        // Zero-padded sequence numbers: the greatest name is the newest entry.
+        String newest = listed.getChildren().stream().filter(name -> name.startsWith(HistoryEntry.PREFIX))
+                .max(Comparator.naturalOrder()).orElse(null);
+        if (newest == null) {
+            return null;
+        }
+        CuratorEvent read = await(Background.call(callback -> client.getData().inBackground(callback)
+                .forPath(ZKPaths.makePath(historyPath, newest))), "read the trail's entry " + newest, timeout);
+        if (Code.get(read.getResultCode()) != Code.OK) {
+            return null;
+        }
+        try {
+            return HistoryEntry.decode(read.getData());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** The versioned write of the snapshot and the creation of its trail entry, in one transaction. */
@@ -162,6 +202,9 @@ public final class SnapshotWriter {
         }
         if (code == Code.NODEEXISTS) {
             refresh();
+            // Equality only: the entry follows the creation in a second step, so the trail can't tell yet whose
+            // creation it was. Two instances re-creating a deleted znode with equal snapshots at the same instant
+            // would both be told they wrote it.
             return next.equals(served.stored().snapshot());
         }
         throw failure(code, next);
