@@ -28,9 +28,13 @@ def thread_ids(pid, name_pattern):
     """The ids of PID's threads whose name matches name_pattern."""
     ids = []
     for tid in sorted(os.listdir(f"/proc/{pid}/task"), key=int):
-        with open(f"/proc/{pid}/task/{tid}/comm") as comm:
-            if name_pattern.match(comm.read().strip()):
-                ids.append((pid, tid))
+        try:
+            with open(f"/proc/{pid}/task/{tid}/comm") as comm:
+                name = comm.read().strip()
+        except FileNotFoundError:
+            continue  # a thread that ended meanwhile (a JVM starts and ends some)
+        if name_pattern.fullmatch(name):
+            ids.append((pid, tid))
     return ids
 
 
@@ -42,6 +46,7 @@ def schedstat(pid, tid):
 
 
 def p99_ms(wrk_output):
+    """The p99 of wrk's --latency report, in milliseconds."""
     for line in wrk_output.splitlines():
         fields = line.split()
         if len(fields) == 2 and fields[0] == "99%":
