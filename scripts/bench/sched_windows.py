@@ -22,6 +22,8 @@ import time
 # wrk's connections are opened in its first milliseconds; the counters are read this long after it starts and this
 # long before it ends, so that they cover load only.
 MARGIN_S = 0.3
+# compare-proxies.sh's report script: one machine-readable line with the percentiles in microseconds.
+REPORT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "wrk-report.lua")
 
 
 def thread_ids(pid, name_pattern):
@@ -46,21 +48,20 @@ def schedstat(pid, tid):
 
 
 def p99_ms(wrk_output):
-    """The p99 of wrk's --latency report, in milliseconds."""
-    for line in wrk_output.splitlines():
-        fields = line.split()
-        if len(fields) == 2 and fields[0] == "99%":
-            value = fields[1]
-            for unit, factor in (("us", 0.001), ("ms", 1.0), ("s", 1000.0)):
-                if value.endswith(unit):
-                    return float(value[:-len(unit)]) * factor
-    raise ValueError(f"no 99% line in wrk's output:\n{wrk_output}")
+    """The p99 of a wrk run, in milliseconds, from the RESULT line wrk-report.lua prints (as compare-proxies.sh reads
+    it)."""
+    match = re.search(r"^RESULT .*\bp99_us=(\d+)", wrk_output, re.MULTILINE)
+    if match is None:
+        raise ValueError(f"no RESULT line in wrk's output:\n{wrk_output}")
+    return int(match.group(1)) / 1000
 
 
 def window(url, seconds, proxy_threads, backend_threads):
     """One wrk window; returns its p99 and, per thread group, (runs/s, µs per run, µs waited per run)."""
-    wrk = subprocess.Popen(["wrk", "-t2", "-c64", f"-d{seconds}s", "--latency", url],
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # Full load: the report script paces its connections only if WRK_PACE_MS is set.
+    unpaced = {name: value for name, value in os.environ.items() if name != "WRK_PACE_MS"}
+    wrk = subprocess.Popen(["wrk", "-t2", "-c64", f"-d{seconds}s", "-s", REPORT, url],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=unpaced)
     time.sleep(MARGIN_S)
     wrk_threads = [(wrk.pid, tid) for tid in sorted(os.listdir(f"/proc/{wrk.pid}/task"), key=int)
                    if tid != str(wrk.pid)]
