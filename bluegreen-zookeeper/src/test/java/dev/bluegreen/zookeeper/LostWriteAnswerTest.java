@@ -40,6 +40,8 @@ import org.junit.jupiter.api.TestInfo;
  */
 class LostWriteAnswerTest {
 
+    private static final String THIS_INSTANCE = "a";
+    private static final String ANOTHER_INSTANCE = "b";
     private static final Instant AT = Instant.parse("2026-12-04T23:13:36.243213676Z");
     private static final RoutingSnapshot GENERATION_0 = RoutingSnapshot.initial(Colour.BLUE,
             Environment.of(Colour.BLUE, "v1", List.of(Backend.of("127.0.0.1", 9101))),
@@ -78,7 +80,7 @@ class LostWriteAnswerTest {
         Stat stat = new Stat();
         byte[] data = client.getData().storingStatIn(stat).forPath(path);
         served = new ServedState(path, StoredNode.read(stat, data), Runnable::run, () -> { });
-        connection = new ConnectionWatch(path, "a", Clock.systemUTC(), Runnable::run, served::current,
+        connection = new ConnectionWatch(path, THIS_INSTANCE, Clock.systemUTC(), Runnable::run, served::current,
                 () -> { }, () -> { });
         connection.start(client);
     }
@@ -90,21 +92,21 @@ class LostWriteAnswerTest {
 
     @Test
     void theChangeStoredWithThisInstancesEntry_isThisInstancesWrite() throws Exception {
-        storeBehindTheWritersBack(new Change(GENERATION_0, SWITCHED, "a"));
+        storeBehindTheWritersBack(new Change(GENERATION_0, SWITCHED, THIS_INSTANCE));
 
-        assertThat(writer("a").compareAndSet(GENERATION_0, SWITCHED)).isTrue();
+        assertThat(writer().compareAndSet(GENERATION_0, SWITCHED)).isTrue();
     }
 
     @Test
     void theSameChangeStoredWithAnotherInstancesEntry_isNotThisInstancesWrite() throws Exception {
-        storeBehindTheWritersBack(new Change(GENERATION_0, SWITCHED, "b"));
+        storeBehindTheWritersBack(new Change(GENERATION_0, SWITCHED, ANOTHER_INSTANCE));
 
-        assertThat(writer("a").compareAndSet(GENERATION_0, SWITCHED)).isFalse();
+        assertThat(writer().compareAndSet(GENERATION_0, SWITCHED)).isFalse();
         assertThat(served.current()).as("learned, so that the caller recomputes from it").isEqualTo(SWITCHED);
     }
 
-    private SnapshotWriter writer(String instanceId) {
-        return new SnapshotWriter(client, path, Zk.OPERATION_TIMEOUT, historyPath, instanceId, served, connection,
+    private SnapshotWriter writer() {
+        return new SnapshotWriter(client, path, Zk.OPERATION_TIMEOUT, historyPath, THIS_INSTANCE, served, connection,
                 new FleetHistory(10), () -> { });
     }
 
