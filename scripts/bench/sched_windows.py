@@ -86,7 +86,8 @@ def main():
     parser.add_argument("url")
     parser.add_argument("backend_pid")
     parser.add_argument("--windows", type=int, default=10)
-    parser.add_argument("--seconds", type=float, default=4)
+    # An integer: wrk takes its duration as "4s", not "4.0s".
+    parser.add_argument("--seconds", type=int, default=4)
     parser.add_argument("--threads", default=r"bluegreen-io.*|haproxy|nginx")
     parser.add_argument("--idle", type=float, default=0)
     args = parser.parse_args()
