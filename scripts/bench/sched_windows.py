@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Short wrk windows against a running proxy, each with what the scheduler did to the threads that serve it.
 
-For every window: wrk's p99, and for the proxy's threads, the backend's worker and wrk's own threads their runs on a
+For every window: wrk's requests per second and p99, and for the proxy's threads, the backend's worker and wrk's own threads their runs on a
 core per second, the mean length of a run and the mean wait on the run queue before a run, from
 /proc/PID/task/TID/schedstat (time on the core, time waiting, runs) read inside the window. Made to see what goes
 with a window whose p99 is long: one number per thread, no recorder running beside it.
@@ -47,17 +47,18 @@ def schedstat(pid, tid):
     return on_core, waiting, runs
 
 
-def p99_ms(wrk_output):
-    """The p99 of a wrk run, in milliseconds, from the RESULT line wrk-report.lua prints (as compare-proxies.sh reads
-    it)."""
-    match = re.search(r"^RESULT .*\bp99_us=(\d+)", wrk_output, re.MULTILINE)
+def rate_and_p99(wrk_output):
+    """Requests per second and the p99 in milliseconds of a wrk run, from the RESULT line wrk-report.lua prints (as
+    compare-proxies.sh reads it)."""
+    match = re.search(r"^RESULT requests=(\d+) duration_us=(\d+) .*\bp99_us=(\d+)", wrk_output, re.MULTILINE)
     if match is None:
         raise ValueError(f"no RESULT line in wrk's output:\n{wrk_output}")
-    return int(match.group(1)) / 1000
+    requests, duration_us, p99_us = (int(group) for group in match.groups())
+    return requests * 1_000_000 / duration_us, p99_us / 1000
 
 
 def window(url, seconds, proxy_threads, backend_threads):
-    """One wrk window; returns its p99 and, per thread group, (runs/s, µs per run, µs waited per run)."""
+    """One wrk window; returns its requests per second, its p99 and, per thread group, (runs/s, µs per run, µs waited per run)."""
     # Full load: the report script paces its connections only if WRK_PACE_MS is set.
     unpaced = {name: value for name, value in os.environ.items() if name != "WRK_PACE_MS"}
     wrk = subprocess.Popen(["wrk", "-t2", "-c64", f"-d{seconds}s", "-s", REPORT, url],
@@ -77,7 +78,7 @@ def window(url, seconds, proxy_threads, backend_threads):
         for (core0, wait0, runs0), (core1, wait1, runs1) in zip(before[name], after[name]):
             runs = max(1, runs1 - runs0)
             figures[name].append(((runs1 - runs0) / span, (core1 - core0) / runs / 1000, (wait1 - wait0) / runs / 1000))
-    return p99_ms(output), figures
+    return (*rate_and_p99(output), figures)
 
 
 def main():
@@ -97,14 +98,14 @@ def main():
     if not proxy_threads:
         sys.exit(f"no thread of {args.proxy_pid} is named like {args.threads!r}")
     backend_threads = thread_ids(args.backend_pid, re.compile(".*"))
-    print("p99 ms | per thread: runs/s, µs per run, µs waited per run | proxy's threads ; backend ; wrk's threads")
+    print("req/s p99 ms | per thread: runs/s, µs per run, µs waited per run | proxy's threads ; backend ; wrk's threads")
     for _ in range(args.windows):
         if args.idle:
             time.sleep(args.idle)
-        p99, figures = window(args.url, args.seconds, proxy_threads, backend_threads)
+        rate, p99, figures = window(args.url, args.seconds, proxy_threads, backend_threads)
         cells = " ; ".join(", ".join(f"{r:5.0f} {run:5.0f} {wait:4.0f}" for r, run, wait in figures[name])
                            for name in ("proxy", "backend", "wrk"))
-        print(f"{p99:6.2f} | {cells}", flush=True)
+        print(f"{rate:6.0f} {p99:6.2f} | {cells}", flush=True)
 
 
 if __name__ == "__main__":
