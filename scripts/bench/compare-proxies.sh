@@ -55,7 +55,7 @@ environment (defaults in brackets)
   TUNED_JAVA_OPTS     [] when set, a second bluegreen target, "bluegreen-tuned", runs with these options instead,
                       in the same rounds: the effect of JVM settings, as a ratio within one run
   BLUEGREEN_ARGS      [] extra arguments of the bluegreen proxy command (both bluegreen targets)
-  TUNED_ARGS          [] extra arguments of "bluegreen-tuned"'s proxy command only, e.g. --yield-after-io; when set,
+  TUNED_ARGS          [] extra arguments of "bluegreen-tuned"'s proxy command only, e.g. --no-yield-after-io; when set,
                       that target runs too
   TUNED_JAVA          [java] the java command of "bluegreen-tuned" (another JDK, say); when set, that target runs too
   TUNED_JAR           [BLUEGREEN_JAR] the jar of "bluegreen-tuned"; when set, that target runs too: two builds in

@@ -2,14 +2,21 @@ package dev.bluegreen.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.bluegreen.proxy.BlueGreenProxy;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -172,7 +179,7 @@ class MainTest {
             CommandLine proxyLine = Main.commandLine();
             proxyLine.parseArgs("proxy", "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0",
                     "--blue", "127.0.0.1:" + backend.port(), "--blue-version", "b-1", "--threads", "1",
-                    "--connect-timeout", "500ms", "--response-timeout", "5s", "--yield-after-io");
+                    "--connect-timeout", "500ms", "--response-timeout", "5s");
             ProxyCommand proxyCommand = proxyLine.getSubcommands().get("proxy").getCommand();
             StandaloneProxy proxy = proxyCommand.start().get(10, TimeUnit.SECONDS);
             try {
@@ -190,5 +197,37 @@ class MainTest {
         } finally {
             backend.stop().get(10, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void proxyCommand_startsLoopsThatYieldAfterIo_unlessToldNot() throws Exception {
+        Logger logger = (Logger) LoggerFactory.getLogger(BlueGreenProxy.class);
+        ListAppender<ILoggingEvent> started = new ListAppender<>();
+        started.start();
+        logger.addAppender(started);
+        try {
+            startAndStopProxy();
+            startAndStopProxy("--no-yield-after-io");
+            startAndStopProxy("--yield-after-io");
+        } finally {
+            logger.detachAppender(started);
+        }
+
+        assertThat(started.list).map(ILoggingEvent::getFormattedMessage)
+                .filteredOn(line -> line.startsWith("bluegreen proxy listening on"))
+                .satisfiesExactly(
+                        byDefault -> assertThat(byDefault).contains("1 event loops that yield after I/O)"),
+                        toldNot -> assertThat(toldNot).contains("1 event loops)").doesNotContain("yield"),
+                        toldTo -> assertThat(toldTo).contains("1 event loops that yield after I/O)"));
+    }
+
+    private static void startAndStopProxy(String... extraArgs) throws Exception {
+        List<String> args = new ArrayList<>(List.of("proxy", "--listen", "127.0.0.1:0", "--blue", "127.0.0.1:1",
+                "--threads", "1", "--no-health-checks"));
+        args.addAll(List.of(extraArgs));
+        CommandLine proxyLine = Main.commandLine();
+        proxyLine.parseArgs(args.toArray(String[]::new));
+        ProxyCommand proxyCommand = proxyLine.getSubcommands().get("proxy").getCommand();
+        proxyCommand.start().get(10, TimeUnit.SECONDS).stop().get(20, TimeUnit.SECONDS);
     }
 }

@@ -3,6 +3,9 @@ package dev.bluegreen.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.testing.RawHttpClient;
 import io.netty.channel.epoll.Epoll;
@@ -12,10 +15,11 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
- * The proxy on each I/O transport this machine can load, chosen through the builder: it serves, switches and reports
- * the transport it runs on. (The whole suite runs on the default transport and a subset of it on the others: see the
+ * The proxy on each I/O transport this machine can load, chosen through the builder, with loops that yield after I/O
+ * (the default) and with Netty's plain ones: it serves, switches and reports the transport it runs on. (The whole suite runs on the default transport and a subset of it on the others: see the
  * surefire executions in this module's POM.)
  */
 class TransportTest {
@@ -48,8 +52,8 @@ class TransportTest {
 
     @ParameterizedTest
     @MethodSource("availableTransports")
-    void proxy_withLoopsThatYieldAfterIo_servesAndSwitches(IoTransport transport) {
-        try (ProxyFixture fixture = ProxyFixture.start(builder -> builder.transport(transport).yieldAfterIo(true));
+    void proxy_withLoopsThatDoNotYield_servesAndSwitches(IoTransport transport) {
+        try (ProxyFixture fixture = ProxyFixture.start(builder -> builder.transport(transport).yieldAfterIo(false));
              RawHttpClient client = RawHttpClient.connect(fixture.port())) {
             for (int i = 0; i < 20; i++) {
                 assertThat(client.get("/" + i).header("X-Backend")).isEqualTo("blue-1");
@@ -59,6 +63,30 @@ class TransportTest {
 
             assertThat(client.get("/after").header("X-Backend")).isEqualTo("green-1");
         }
+    }
+
+    @Test
+    void loopsYieldAfterIo_byDefault_andNotWhenToldNot() {
+        Logger logger = (Logger) LoggerFactory.getLogger(BlueGreenProxy.class);
+        ListAppender<ILoggingEvent> started = new ListAppender<>();
+        started.start();
+        logger.addAppender(started);
+        try {
+            try (ProxyFixture byDefault = ProxyFixture.start()) {
+                assertThat(byDefault.port()).isPositive();
+            }
+            try (ProxyFixture plain = ProxyFixture.start(builder -> builder.yieldAfterIo(false))) {
+                assertThat(plain.port()).isPositive();
+            }
+        } finally {
+            logger.detachAppender(started);
+        }
+
+        assertThat(started.list).map(ILoggingEvent::getFormattedMessage)
+                .filteredOn(line -> line.startsWith("bluegreen proxy listening on"))
+                .satisfiesExactly(
+                        byDefault -> assertThat(byDefault).contains("event loops that yield after I/O)"),
+                        plain -> assertThat(plain).contains("event loops)").doesNotContain("yield"));
     }
 
     @Test

@@ -28,9 +28,10 @@ public final class ListenerOptions implements ProxyOptionGroup {
                     + " (default: ${DEFAULT-VALUE}).")
     String transport;
 
-    @Option(names = "--yield-after-io",
-            description = "Event loops give up their core after every round of I/O that handled something: for a"
-                    + " proxy sharing few cores with its clients or backends (default: off).")
+    @Option(names = "--yield-after-io", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Event loops give up their core after every round of I/O that handled something, so that"
+                    + " clients, backends or other work sharing the cores get their turn sooner (default: on;"
+                    + " --no-yield-after-io for Netty's plain loops).")
     boolean yieldAfterIo;
 
     // Here rather than with the other durations in PoolOptions: those wait on the backends, this one on the clients

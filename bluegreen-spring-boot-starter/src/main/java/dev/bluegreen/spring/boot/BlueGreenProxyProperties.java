@@ -20,9 +20,9 @@ public class BlueGreenProxyProperties {
     private String transport = "auto";
     /**
      * Whether each event loop gives up its core after every round of I/O that handled something: for a proxy sharing
-     * few cores with its clients or backends (docs/performance.md has the figures). Default off.
+     * few cores with its clients, backends or other work (docs/performance.md has the figures). Default on.
      */
-    private boolean yieldAfterIo;
+    private boolean yieldAfterIo = true;
     /** How long one upstream connect may take. */
     private Duration connectTimeout = Duration.ofSeconds(2);
     /** How long a backend may stay silent before the client gets 504. */
@@ -95,7 +95,7 @@ public class BlueGreenProxyProperties {
         this.transport = transport;
     }
 
-    /** @return whether the event loops yield their core after a round of I/O; false unless set */
+    /** @return whether the event loops yield their core after a round of I/O; true unless set */
     public boolean isYieldAfterIo() {
         return yieldAfterIo;
     }
