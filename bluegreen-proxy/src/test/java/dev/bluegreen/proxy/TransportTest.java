@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The proxy on each I/O transport this machine can load, chosen through the builder, with loops that yield after I/O
- * (the default) and with Netty's plain ones: it serves, switches and reports the transport it runs on. (The whole suite runs on the default transport and a subset of it on the others: see the
- * surefire executions in this module's POM.)
+ * (the default) and with Netty's plain ones: it serves, switches and reports the transport it runs on. (The whole suite
+ * runs on the default transport and a subset of it on the others: see the surefire executions in this module's POM.)
  */
 class TransportTest {
 

@@ -19,8 +19,9 @@ public class BlueGreenProxyProperties {
      */
     private String transport = "auto";
     /**
-     * Whether each event loop gives up its core after every round of I/O that handled something: for a proxy sharing
-     * few cores with its clients, backends or other work (docs/performance.md has the figures). Default on.
+     * Whether each event loop gives up its core after every round of I/O that handled something, so that clients,
+     * backends or other work sharing the cores get their turn sooner (docs/performance.md has the figures). Default
+     * on; {@code false} for Netty's plain loops.
      */
     private boolean yieldAfterIo = true;
     /** How long one upstream connect may take. */

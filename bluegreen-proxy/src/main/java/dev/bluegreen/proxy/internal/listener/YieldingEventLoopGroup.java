@@ -13,7 +13,7 @@ import java.util.concurrent.ThreadFactory;
  *
  * <p>Why: a busy loop that always finds more completions keeps its core for milliseconds at a time, and the processes
  * it works with (the clients, the backends, when they share the proxy's cores) wait for it, then answer in bursts. On
- * a 2-core machine shared with the load generator and the backend, Linux's scheduler let the default loops run for
+ * a 2-core machine shared with the load generator and the backend, Linux's scheduler let Netty's plain loops run for
  * 0.15 ms at a median and up to 4.6 ms, where HAProxy's threads ran for 0.02 ms at a median ({@code perf sched
  * timehist}); yielding after each round gives the others their turn sooner. When nothing else wants the core, the
  * yield is one system call that returns at once (measured: the same CPU per request on a core of its own). Beside
