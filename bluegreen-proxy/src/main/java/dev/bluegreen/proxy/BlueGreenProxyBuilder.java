@@ -95,8 +95,8 @@ public final class BlueGreenProxyBuilder {
      * Whether each event loop gives up its core ({@link Thread#yield()}) after every round of I/O that handled
      * something. Default on: where the proxy shares its cores with its clients, backends or other work, the others get
      * their turn at the end of a round instead of when the scheduler takes the core. Measured on 2 shared cores
-     * against loops that do not yield: an HTTP/1.1 p99 0.71-0.95 of theirs, h2c 1.0-1.2× the requests per second,
-     * 2-14 % less CPU per request; beside processes that keep the cores busy the same or a lower p99; alone on a core
+     * against loops that do not yield: an HTTP/1.1 p99 0.71-0.99 of theirs, h2c 1.0-1.2× the requests per second,
+     * 2-15 % less CPU per request; beside processes that keep the cores busy the same or a lower p99; alone on a core
      * the same CPU per request ({@code docs/performance.md}). Off gives Netty's plain loops.
      */
     public BlueGreenProxyBuilder yieldAfterIo(boolean yield) {
