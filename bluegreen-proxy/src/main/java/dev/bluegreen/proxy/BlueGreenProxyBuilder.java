@@ -97,7 +97,8 @@ public final class BlueGreenProxyBuilder {
      * their turn at the end of a round instead of when the scheduler takes the core. Measured on 2 shared cores
      * against loops that do not yield: an HTTP/1.1 p99 0.71-0.99 of theirs, h2c 1.0-1.2× the requests per second,
      * 2-15 % less CPU per request; beside processes that keep the cores busy the same or a lower p99; alone on a core
-     * the same CPU per request ({@code docs/performance.md}). Off gives Netty's plain loops.
+     * the same CPU per request. Its cost: with one request at a time, where every round yields and nobody waits, 5-9 %
+     * more CPU per request ({@code docs/performance.md}). Off gives Netty's plain loops.
      */
     public BlueGreenProxyBuilder yieldAfterIo(boolean yield) {
         this.yieldAfterIo = yield;
