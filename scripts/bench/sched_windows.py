@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Short wrk windows against a running proxy, each with what the scheduler did to the threads that serve it.
 
-For every window: wrk's requests per second and p99, and for the proxy's threads, the backend's worker and wrk's own threads their runs on a
-core per second, the mean length of a run and the mean wait on the run queue before a run, from
+For every window: wrk's requests per second and p99, and for the proxy's threads, the backend's worker and wrk's own
+threads their runs on a core per second, the mean length of a run and the mean wait on the run queue before a run, from
 /proc/PID/task/TID/schedstat (time on the core, time waiting, runs) read inside the window. Made to see what goes
 with a window whose p99 is long: one number per thread, no recorder running beside it.
 
@@ -58,7 +58,8 @@ def rate_and_p99(wrk_output):
 
 
 def window(url, seconds, proxy_threads, backend_threads):
-    """One wrk window; returns its requests per second, its p99 and, per thread group, (runs/s, µs per run, µs waited per run)."""
+    """One wrk window; returns its requests per second, its p99 and, per thread group, (runs/s, µs per run, µs waited
+    per run)."""
     # Full load: the report script paces its connections only if WRK_PACE_MS is set.
     unpaced = {name: value for name, value in os.environ.items() if name != "WRK_PACE_MS"}
     wrk = subprocess.Popen(["wrk", "-t2", "-c64", f"-d{seconds}s", "-s", REPORT, url],
