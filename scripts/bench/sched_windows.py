@@ -99,7 +99,8 @@ def main():
     if not proxy_threads:
         sys.exit(f"no thread of {args.proxy_pid} is named like {args.threads!r}")
     backend_threads = thread_ids(args.backend_pid, re.compile(".*"))
-    print("req/s p99 ms | per thread: runs/s, µs per run, µs waited per run | proxy's threads ; backend ; wrk's threads")
+    print("req/s  p99 ms | per thread: runs/s, µs per run, µs waited per run"
+          " | proxy's threads ; backend ; wrk's threads")
     for _ in range(args.windows):
         if args.idle:
             time.sleep(args.idle)
