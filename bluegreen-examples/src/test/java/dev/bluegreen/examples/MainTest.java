@@ -2,10 +2,8 @@ package dev.bluegreen.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.bluegreen.proxy.BlueGreenProxy;
+import dev.bluegreen.testing.CapturedLog;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
@@ -16,7 +14,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -201,19 +198,15 @@ class MainTest {
 
     @Test
     void proxyCommand_startsLoopsThatYieldAfterIo_unlessToldNot() throws Exception {
-        Logger logger = (Logger) LoggerFactory.getLogger(BlueGreenProxy.class);
-        ListAppender<ILoggingEvent> started = new ListAppender<>();
-        started.start();
-        logger.addAppender(started);
-        try {
+        List<String> logged;
+        try (CapturedLog log = CapturedLog.of(BlueGreenProxy.class)) {
             startAndStopProxy();
             startAndStopProxy("--no-yield-after-io");
             startAndStopProxy("--yield-after-io");
-        } finally {
-            logger.detachAppender(started);
+            logged = log.messages();
         }
 
-        assertThat(started.list).map(ILoggingEvent::getFormattedMessage)
+        assertThat(logged)
                 .filteredOn(line -> line.startsWith("bluegreen proxy listening on"))
                 .satisfiesExactly(
                         byDefault -> assertThat(byDefault).contains("1 event loops that yield after I/O)"),

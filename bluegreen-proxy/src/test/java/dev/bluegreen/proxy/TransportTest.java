@@ -3,10 +3,8 @@ package dev.bluegreen.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.bluegreen.core.Colour;
+import dev.bluegreen.testing.CapturedLog;
 import dev.bluegreen.testing.RawHttpClient;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.uring.IoUring;
@@ -15,7 +13,6 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /**
  * The proxy on each I/O transport this machine can load, chosen through the builder, with loops that yield after I/O
@@ -67,22 +64,18 @@ class TransportTest {
 
     @Test
     void loopsYieldAfterIo_byDefault_andNotWhenToldNot() {
-        Logger logger = (Logger) LoggerFactory.getLogger(BlueGreenProxy.class);
-        ListAppender<ILoggingEvent> started = new ListAppender<>();
-        started.start();
-        logger.addAppender(started);
-        try {
+        List<String> logged;
+        try (CapturedLog log = CapturedLog.of(BlueGreenProxy.class)) {
             try (ProxyFixture byDefault = ProxyFixture.start()) {
                 assertThat(byDefault.port()).isPositive();
             }
             try (ProxyFixture plain = ProxyFixture.start(builder -> builder.yieldAfterIo(false))) {
                 assertThat(plain.port()).isPositive();
             }
-        } finally {
-            logger.detachAppender(started);
+            logged = log.messages();
         }
 
-        assertThat(started.list).map(ILoggingEvent::getFormattedMessage)
+        assertThat(logged)
                 .filteredOn(line -> line.startsWith("bluegreen proxy listening on"))
                 .satisfiesExactly(
                         byDefault -> assertThat(byDefault).contains("event loops that yield after I/O)"),

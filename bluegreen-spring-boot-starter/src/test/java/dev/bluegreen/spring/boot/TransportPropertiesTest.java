@@ -2,18 +2,16 @@ package dev.bluegreen.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.proxy.BlueGreenProxy;
 import dev.bluegreen.proxy.IoTransport;
+import dev.bluegreen.testing.CapturedLog;
 import dev.bluegreen.testing.RawHttpClient;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
@@ -65,11 +63,8 @@ class TransportPropertiesTest {
 
     @Test
     void yieldAfterIoFalse_startsNettysPlainLoops_andTheProxyServesAndSwitches() {
-        Logger logger = (Logger) LoggerFactory.getLogger(BlueGreenProxy.class);
-        ListAppender<ILoggingEvent> started = new ListAppender<>();
-        started.start();
-        logger.addAppender(started);
-        try {
+        List<String> logged;
+        try (CapturedLog log = CapturedLog.of(BlueGreenProxy.class)) {
             runner.withPropertyValues("bluegreen.proxy.yield-after-io=false").run(context -> {
                 assertThat(context).hasNotFailed();
                 BlueGreenProxy proxy = context.getBean(BlueGreenProxy.class);
@@ -80,11 +75,10 @@ class TransportPropertiesTest {
                 }
             });
             runner.run(context -> assertThat(context).hasNotFailed());
-        } finally {
-            logger.detachAppender(started);
+            logged = log.messages();
         }
 
-        assertThat(started.list).map(ILoggingEvent::getFormattedMessage)
+        assertThat(logged)
                 .filteredOn(line -> line.startsWith("bluegreen proxy listening on"))
                 .satisfiesExactly(
                         plain -> assertThat(plain).contains("1 event loops)").doesNotContain("yield"),
