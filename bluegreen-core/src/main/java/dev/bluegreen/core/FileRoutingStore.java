@@ -70,6 +70,8 @@ public final class FileRoutingStore implements RoutingStore {
     private static final Logger log = LoggerFactory.getLogger(FileRoutingStore.class);
 
     private final Path file;
+    /** {@link #file} with its links followed: what is locked, read and replaced. */
+    private final Path target;
     private final int historySize;
     private final StateFileLock lock;
     private final ReentrantLock writes = new ReentrantLock();
@@ -86,8 +88,9 @@ public final class FileRoutingStore implements RoutingStore {
     private volatile StateDocument state;
     private volatile boolean closed;
 
-    private FileRoutingStore(Path file, int historySize, StateFileLock lock, StateDocument state) {
+    private FileRoutingStore(Path file, Path target, int historySize, StateFileLock lock, StateDocument state) {
         this.file = file;
+        this.target = target;
         this.historySize = historySize;
         this.lock = lock;
         this.refusals = new RecentItems<>(historySize);
@@ -103,12 +106,19 @@ public final class FileRoutingStore implements RoutingStore {
      * A factory of stores keeping their state in {@code file}; pass it to {@link BlueGreen.Builder#store}.
      *
      * @param file the state file; its directory is created if missing. Keep it on a local disk: the file lock and
-     *        the atomic rename are only as good as the file system's
+     *        the atomic rename are only as good as the file system's. It may be a symbolic link: the store locks,
+     *        reads and replaces the file the link points to, and leaves the link in place
      * @return the factory, with the defaults
      * @throws NullPointerException if {@code file} is {@code null}
+     * @throws IllegalArgumentException if {@code file} names no file (the empty path, or a root such as {@code /})
      */
     public static Factory at(Path file) {
-        return new Factory(requireNonNull(file, "file"), false, DEFAULT_HISTORY_SIZE);
+        requireNonNull(file, "file");
+        if (file.getFileName() == null || file.getFileName().toString().isEmpty()) {
+            throw new IllegalArgumentException("file: '" + file + "' (expected: the path of a file, such as"
+                    + " /var/lib/shop/routing.json)");
+        }
+        return new Factory(file, false, DEFAULT_HISTORY_SIZE);
     }
 
     /**
@@ -143,7 +153,7 @@ public final class FileRoutingStore implements RoutingStore {
                 return false;
             }
             StateDocument changed = current.changedTo(next, historySize);
-            write(changed, "generation " + next.generation());
+            writeChange(changed);
             state = changed;
         } finally {
             writes.unlock();
@@ -194,7 +204,7 @@ public final class FileRoutingStore implements RoutingStore {
             }
             closed = true;
             if (refusalsPending.getAndSet(false)) {
-                tryWrite("refused attempts");
+                writePendingRefusals();
             }
         } finally {
             writes.unlock();
@@ -209,20 +219,38 @@ public final class FileRoutingStore implements RoutingStore {
         return "FileRoutingStore[" + file + ", generation " + current().generation() + "]";
     }
 
-    /** Writes the state durably; on failure the file keeps its old content and the change is refused. */
-    private void write(StateDocument document, String what) {
+    /** Writes a change durably; on failure the file keeps its old content and the change is refused. */
+    private void writeChange(StateDocument document) {
         try {
-            DurableFiles.replace(file, new StateDocument(document.snapshot(), document.history(), refusals.items())
-                    .encode());
+            write(document, "generation " + document.snapshot().generation());
+        } catch (IOException e) {
+            throw new ChangeRefusedException(Refusal.STORE_REJECTED, "could not write generation "
+                    + document.snapshot().generation() + " to the routing state file " + file + " (" + e
+                    + "): the change is not applied; the file keeps generation " + state.snapshot().generation());
+        }
+    }
+
+    /** Writes the refused attempts not yet written; on failure they stay in memory for the next write. */
+    private void writePendingRefusals() {
+        try {
+            write(state, "refused attempts");
+        } catch (IOException e) {
+            log.warn("could not write the refused attempts to the routing state file {} ({}); they stay in memory and"
+                    + " go to the file with the next change", file, e.toString());
+        }
+    }
+
+    /** Writes {@code document} with the refused attempts, durably, while this process still holds the lock. */
+    private void write(StateDocument document, String what) throws IOException {
+        lock.checkHeld();
+        try {
+            DurableFiles.replace(target, new StateDocument(document.snapshot(), document.history(),
+                    refusals.items()).encode());
         } catch (DurableFiles.DirectorySyncException e) {
             // The file holds the new state already; refusing now would tell the caller the opposite of what a
             // restart will find.
             log.warn("wrote {} of {}, but its directory could not be forced to the disk: a power loss now may undo it",
                     what, file, e);
-        } catch (IOException e) {
-            throw new ChangeRefusedException(Refusal.STORE_REJECTED, "could not write " + what + " to the routing"
-                    + " state file " + file + " (" + e + "): the change is not applied; the file keeps generation "
-                    + state.snapshot().generation());
         }
     }
 
@@ -242,18 +270,10 @@ public final class FileRoutingStore implements RoutingStore {
         writes.lock();
         try {
             if (!closed && refusalsPending.getAndSet(false)) {
-                tryWrite("refused attempts");
+                writePendingRefusals();
             }
         } finally {
             writes.unlock();
-        }
-    }
-
-    private void tryWrite(String what) {
-        try {
-            write(state, what);
-        } catch (ChangeRefusedException e) {
-            log.warn("{}; they stay in memory and go to the file with the next change", e.getMessage());
         }
     }
 
@@ -347,22 +367,33 @@ public final class FileRoutingStore implements RoutingStore {
             } catch (IOException e) {
                 throw refused("can't create the directory of the routing state file " + file + ": " + e);
             }
-            StateFileLock lock = StateFileLock.acquire(file);
+            Path target;
             try {
-                StateDocument state = fresh ? startOver(initialIfAbsent) : readOrCreate(initialIfAbsent);
-                return new FileRoutingStore(file, historySize, lock, state);
+                target = DurableFiles.followLinks(file);
+            } catch (IOException e) {
+                throw refused("can't follow the routing state file " + file + " to the file it names: " + e);
+            }
+            if (!target.equals(file.toAbsolutePath().normalize())) {
+                log.info("the routing state file {} is {} once links are followed: that file is locked, read and"
+                        + " replaced", file, target);
+            }
+            StateFileLock lock = StateFileLock.acquire(target);
+            try {
+                StateDocument state = fresh ? startOver(target, initialIfAbsent)
+                        : readOrCreate(target, initialIfAbsent);
+                return new FileRoutingStore(file, target, historySize, lock, state);
             } catch (RuntimeException e) {
                 lock.close();
                 throw e;
             }
         }
 
-        private StateDocument readOrCreate(RoutingSnapshot initial) {
+        private StateDocument readOrCreate(Path target, RoutingSnapshot initial) {
             byte[] data;
             try {
-                data = Files.readAllBytes(file);
+                data = Files.readAllBytes(target);
             } catch (NoSuchFileException e) {
-                return create(initial, "created the routing state file {} at generation 0: {} live");
+                return create(target, initial, "created the routing state file {} at generation 0: {} live");
             } catch (IOException e) {
                 throw refused("can't read the routing state file " + file + ": " + e);
             }
@@ -381,25 +412,25 @@ public final class FileRoutingStore implements RoutingStore {
             return state;
         }
 
-        private StateDocument startOver(RoutingSnapshot initial) {
-            if (Files.exists(file)) {
+        private StateDocument startOver(Path target, RoutingSnapshot initial) {
+            if (Files.exists(target)) {
                 String stamp = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC)
                         .format(Instant.now());
-                Path aside = file.resolveSibling(file.getFileName() + ".replaced-" + stamp);
+                Path aside = target.resolveSibling(target.getFileName() + ".replaced-" + stamp);
                 try {
-                    Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
+                    Files.move(target, aside, StandardCopyOption.ATOMIC_MOVE);
                 } catch (IOException e) {
                     throw refused("can't move the routing state file " + file + " aside to start fresh: " + e);
                 }
                 log.warn("starting fresh: the routing state file {} was moved to {}", file, aside);
             }
-            return create(initial, "started the routing state file {} afresh at generation 0: {} live");
+            return create(target, initial, "started the routing state file {} afresh at generation 0: {} live");
         }
 
-        private StateDocument create(RoutingSnapshot initial, String message) {
+        private StateDocument create(Path target, RoutingSnapshot initial, String message) {
             StateDocument state = StateDocument.of(initial);
             try {
-                DurableFiles.replace(file, state.encode());
+                DurableFiles.replace(target, state.encode());
             } catch (DurableFiles.DirectorySyncException e) {
                 log.warn("created {}, but its directory could not be forced to the disk", file, e);
             } catch (IOException e) {

@@ -238,6 +238,81 @@ class FileRoutingStoreTest {
     }
 
     @Test
+    void fileBehindASymbolicLink_isReplacedThroughIt_andTheLinkStays() throws IOException {
+        Path volume = Files.createDirectories(directory.resolve("volume"));
+        Path real = volume.resolve("routing.json");
+        Path link = Files.createDirectories(directory.resolve("etc")).resolve("routing.json");
+        Files.createSymbolicLink(link, Path.of("../volume/routing.json"));
+
+        try (BlueGreen admin = open(link, "v1")) {
+            admin.switchTo(Colour.GREEN);
+            admin.switchTo(Colour.BLUE);
+        }
+
+        assertThat(link).isSymbolicLink();
+        assertThat(Files.readString(real)).contains("\"generation\":2,");
+        try (Stream<Path> files = Files.list(link.getParent())) {
+            assertThat(files).containsExactly(link);
+        }
+        try (BlueGreen restarted = open(real, "v1")) {
+            assertThat(restarted.snapshot().generation()).isEqualTo(2);
+            assertThat(restarted.snapshot().live()).isEqualTo(Colour.BLUE);
+        }
+    }
+
+    @Test
+    void secondStore_throughALinkToAnOpenFile_isRefused() throws IOException {
+        Path file = directory.resolve("routing.json");
+        Path link = directory.resolve("link.json");
+        Files.createSymbolicLink(link, file.getFileName());
+        try (BlueGreen first = open(file, "v1")) {
+            assertThatThrownBy(() -> open(link, "v1"))
+                    .isInstanceOf(ChangeRefusedException.class)
+                    .hasMessageContaining("already open");
+            assertThat(first.switchTo(Colour.GREEN).generation()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void lockFileRemovedWhileOpen_theNextChangeIsRefused_namingIt() throws IOException {
+        Path file = directory.resolve("routing.json");
+        try (BlueGreen admin = open(file, "v1")) {
+            Files.delete(directory.resolve("routing.json.lock"));
+
+            ChangeRefusedException refused = Fixtures.assertRefusedAndUnchanged(admin, Refusal.STORE_REJECTED,
+                    "could not write generation 1 to the routing state file " + file,
+                    () -> admin.switchTo(Colour.GREEN));
+
+            assertThat(refused).hasMessageContaining("the lock file " + directory.resolve("routing.json.lock")
+                    + " was removed while this process held it");
+        }
+        assertThat(Files.readString(file)).contains("\"generation\":0,");
+    }
+
+    @Test
+    void pathThatNamesNoFile_isRefused_namingIt() {
+        assertThatThrownBy(() -> FileRoutingStore.at(Path.of("/")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("file: '/' (expected: the path of a file, such as /var/lib/shop/routing.json)");
+        assertThatThrownBy(() -> FileRoutingStore.at(Path.of("")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("file: '' (expected: the path of a file");
+    }
+
+    @Test
+    void lastPossibleGeneration_isRefused_sinceNoChangeCouldFollowIt() throws IOException {
+        Path file = directory.resolve("routing.json");
+        open(file, "v1").close();
+        Files.writeString(file, Files.readString(file).replace("\"generation\":0,",
+                "\"generation\":" + Long.MAX_VALUE + ","));
+
+        assertThatThrownBy(() -> open(file, "v1"))
+                .isInstanceOf(ChangeRefusedException.class)
+                .hasMessageContaining("snapshot.generation: 9223372036854775807 (expected: 0-9223372036854775806,"
+                        + " so that a change can follow it)");
+    }
+
+    @Test
     void historySize_outOfRange_namesTheValue() {
         assertThatThrownBy(() -> FileRoutingStore.at(directory.resolve("x.json")).historySize(0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("historySize: 0 (expected: 1-100000)");

@@ -105,6 +105,14 @@ class ProxyCommandStateTest {
                 "127.0.0.1:1")).contains("--state", "given with --zookeeper");
     }
 
+    @Test
+    void stateThatNamesNoFile_exits2_namingTheOption_andCreatesNothing() {
+        assertThat(RunnerUsage.refused("--state", "/")).contains("Invalid value for option '--state': file: '/'"
+                + " (expected: the path of a file");
+        assertThat(RunnerUsage.refused("--state", "")).contains("Invalid value for option '--state': file: ''");
+        assertThat(Path.of(".lock")).doesNotExist();
+    }
+
     private DemoBackend backend(String name) throws Exception {
         CommandLine line = Main.commandLine();
         line.parseArgs("backend", "--listen", "127.0.0.1:0", "--name", name);

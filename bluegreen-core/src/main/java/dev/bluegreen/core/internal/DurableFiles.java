@@ -19,6 +19,9 @@ import java.nio.file.StandardOpenOption;
  */
 public final class DurableFiles {
 
+    /** As many links in a row as Linux follows before giving up ({@code ELOOP}). */
+    private static final int MAX_LINKS = 40;
+
     private DurableFiles() {
     }
 
@@ -30,6 +33,32 @@ public final class DurableFiles {
      */
     public static Path temporaryFor(Path file) {
         return file.resolveSibling("." + file.getFileName() + ".tmp");
+    }
+
+    /**
+     * The file that {@code file} names once symbolic links are followed, in the real path of its directory: a rename
+     * over a link would replace the link and leave its target behind, and two spellings of one file would take two
+     * locks.
+     *
+     * @param file the file; its directory must exist, the file need not
+     * @return the absolute, real path of the file, or of the file a link (or a chain of them) points to
+     * @throws IOException if a directory on the way does not exist or can't be read, or the links go round
+     */
+    public static Path followLinks(Path file) throws IOException {
+        Path current = file.toAbsolutePath();
+        for (int links = 0; links <= MAX_LINKS; links++) {
+            Path directory = current.getParent().toRealPath();
+            current = directory.resolve(current.getFileName());
+            if (!Files.isSymbolicLink(current)) {
+                return current;
+            }
+            // A relative link is relative to the directory it is in.
+            current = directory.resolve(Files.readSymbolicLink(current)).normalize();
+            if (current.getFileName() == null) {
+                throw new IOException(file + ": a symbolic link to " + current + ", which is not a file");
+            }
+        }
+        throw new IOException(file + ": more than " + MAX_LINKS + " symbolic links in a row");
     }
 
     /**

@@ -139,7 +139,7 @@ public final class RoutingJson {
             }
             // The record validates what JSON can't: a negative generation, the rollback target being live, text rules.
             RoutingSnapshot snapshot = new RoutingSnapshot(
-                    object.integer("generation"),
+                    generation(object),
                     colour(object, "live"),
                     environment(object, Colour.BLUE),
                     environment(object, Colour.GREEN),
@@ -155,6 +155,19 @@ public final class RoutingJson {
         } catch (IllegalArgumentException e) {
             throw located(object, e);
         }
+    }
+
+    /**
+     * A stored snapshot's generation: the record takes any that is not negative, but the last {@code long} would
+     * leave no generation for the next change, whose refusal would then read as a bad request.
+     */
+    private static long generation(JsonObject object) {
+        long generation = object.integer("generation");
+        if (generation == Long.MAX_VALUE) {
+            throw new IllegalArgumentException(object.path("generation") + ": " + generation + " (expected: 0-"
+                    + (Long.MAX_VALUE - 1) + ", so that a change can follow it)");
+        }
+        return generation;
     }
 
     /**

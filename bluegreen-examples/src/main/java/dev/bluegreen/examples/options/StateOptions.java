@@ -43,8 +43,9 @@ public final class StateOptions implements ProxyOptionGroup {
         if (state == null) {
             return null;
         }
+        FileRoutingStore.Factory store = errors.check("--state", () -> FileRoutingStore.at(state));
         try {
-            admin.store(FileRoutingStore.at(state));
+            admin.store(store);
         } catch (IllegalStateException e) {
             // The ZooKeeper group, applied first, set the store already.
             throw errors.usage("--state", "given with --zookeeper (expected: one of them: --state for a proxy that"
