@@ -95,6 +95,15 @@ class ProxyCommandZooKeeperTest {
         assertThat(err.toString()).contains("--zk-path", "relative");
     }
 
+    @Test
+    void malformedConnectString_exits2_namingTheOptionAndWhatIsWrong() {
+        assertThat(run("proxy", "--blue", "127.0.0.1:9001", "--listen", "127.0.0.1:0",
+                "--zookeeper", "127.0.0.1:abc")).isEqualTo(2);
+        assertThat(err.toString()).contains("Invalid value for option '--zookeeper': '127.0.0.1:abc': port 'abc'"
+                + " of server '127.0.0.1:abc' is not a number 1-65535 (expected: HOST[:PORT][,HOST[:PORT]...]"
+                + "[/CHROOT]");
+    }
+
     private int run(String... args) {
         return Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
     }

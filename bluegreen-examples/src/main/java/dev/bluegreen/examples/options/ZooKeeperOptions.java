@@ -22,7 +22,7 @@ public final class ZooKeeperOptions implements ProxyOptionGroup {
     private static final int ZK_SESSION_TIMEOUT_MS = 15_000;
     private static final int ZK_CONNECTION_TIMEOUT_MS = 5_000;
 
-    @Option(names = "--zookeeper", paramLabel = "HOST:PORT[,HOST:PORT...]",
+    @Option(names = "--zookeeper", paramLabel = "HOST:PORT[,HOST:PORT...][/CHROOT]",
             description = "Share the routing state with a fleet of proxies through these ZooKeeper servers: a change"
                     + " made through any instance's admin endpoint moves them all. The pools and --live given here"
                     + " only start the fleet when its znode does not exist yet. Without it, the state lives in this"
@@ -57,10 +57,10 @@ public final class ZooKeeperOptions implements ProxyOptionGroup {
             }
             return null;
         }
-        if (zookeeper.isBlank() || zookeeper.chars().anyMatch(Character::isWhitespace)) {
-            throw errors.usage("--zookeeper", "'" + zookeeper + "' (expected: HOST:PORT[,HOST:PORT...] without"
-                    + " spaces)");
-        }
+        errors.check("--zookeeper", () -> {
+            ZooKeeperConnectString.check(zookeeper);
+            return zookeeper;
+        });
         CuratorFramework client = CuratorFrameworkFactory.builder()
                 .connectString(zookeeper)
                 .sessionTimeoutMs(ZK_SESSION_TIMEOUT_MS)
