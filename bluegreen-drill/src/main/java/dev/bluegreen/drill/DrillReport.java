@@ -135,8 +135,9 @@ public final class DrillReport {
         if (!failures.isEmpty()) {
             lines.add("  failures:");
             for (FailureGroup group : failures) {
-                lines.add(String.format(Locale.ROOT, "    %s %s: %s, %,d times, e.g.", group.colour().label(),
-                        group.request(), group.reason(), group.count()));
+                lines.add(String.format(Locale.ROOT, "    %s %s: %s, %s, e.g.", group.colour().label(),
+                        group.request(), group.reason(), group.count() == 1 ? "once"
+                                : String.format(Locale.ROOT, "%,d times", group.count())));
                 group.examples().forEach(example -> lines.add("      " + example));
             }
         }
@@ -147,13 +148,26 @@ public final class DrillReport {
         return String.join(System.lineSeparator(), lines);
     }
 
+    /**
+     * The closing line. A colour is named only for the failures it is known to have served: one whose colour is a
+     * guess a switch may have made wrong is counted apart, so that a healthy colour is not blamed for the other's
+     * failures (the proxy's own error responses name no colour).
+     */
     private Optional<String> verdict() {
         List<String> why = new ArrayList<>();
+        long uncertain = 0;
         for (Colour colour : Colour.values()) {
-            if (failed(colour) > 0) {
-                why.add(String.format(Locale.ROOT, "%s failed %,d of %,d requests", colour.label(), failed(colour),
-                        requests(colour)));
+            long guessed = failures.stream().filter(group -> group.colour() == colour && group.colourUncertain())
+                    .mapToLong(FailureGroup::count).sum();
+            uncertain += guessed;
+            if (failed(colour) > guessed) {
+                why.add(String.format(Locale.ROOT, "%s failed %,d of %,d requests", colour.label(),
+                        failed(colour) - guessed, requests(colour)));
             }
+        }
+        if (uncertain > 0) {
+            why.add(String.format(Locale.ROOT, "%,d failed while a switch was under way, colour uncertain",
+                    uncertain));
         }
         if (!refusedSwitches.isEmpty()) {
             why.add(refusedSwitches.size() + " switches refused");

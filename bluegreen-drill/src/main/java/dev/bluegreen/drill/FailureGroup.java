@@ -21,6 +21,12 @@ public record FailureGroup(Colour colour, String request, String reason, long co
     public static final int MAX_EXAMPLES = 3;
 
     /**
+     * The end of a {@link #reason()} whose {@link #colour()} is a guess a switch may have made wrong: the response
+     * (the proxy's own error, or none) did not name the colour, and the routing changed while it was under way.
+     */
+    public static final String COLOUR_UNCERTAIN = " (colour uncertain: a switch happened while it was under way)";
+
+    /**
      * Validates the parts.
      *
      * @throws NullPointerException if any part is {@code null}
@@ -34,5 +40,15 @@ public record FailureGroup(Colour colour, String request, String reason, long co
         if (count < 1) {
             throw new IllegalArgumentException("count: " + count + " (expected: >= 1)");
         }
+    }
+
+    /**
+     * Whether {@link #colour()} is a guess that a switch may have made wrong (the reason ends with
+     * {@link #COLOUR_UNCERTAIN}).
+     *
+     * @return {@code true} if the colour is uncertain
+     */
+    public boolean colourUncertain() {
+        return reason.endsWith(COLOUR_UNCERTAIN);
     }
 }

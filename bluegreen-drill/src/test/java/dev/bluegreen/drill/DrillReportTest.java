@@ -47,6 +47,26 @@ class DrillReportTest {
     }
 
     @Test
+    void failureOfUncertainColour_isCountedApart_andDoesNotBlameTheColourItWasPutOn() {
+        FailureGroup guessed = new FailureGroup(Colour.BLUE, "GET /", "status 502" + FailureGroup.COLOUR_UNCERTAIN,
+                1, List.of("at 1.211 s on connection 2: 502 \"no backend of the green pool accepted a connection\""));
+        FailureGroup green = new FailureGroup(Colour.GREEN, "GET /", "status 502", 1895,
+                List.of("at 1.300 s on connection 1: 502 \"no backend of the green pool accepted a connection\""));
+        DrillReport report = new DrillReport(TARGETS, Duration.ofMillis(3000), 4,
+                Map.of(Colour.BLUE, 5542L, Colour.GREEN, 1895L), Map.of(Colour.BLUE, 1L, Colour.GREEN, 1895L),
+                List.of(green, guessed), 10, List.of(), Latency.NONE);
+
+        assertThat(guessed.colourUncertain()).isTrue();
+        assertThat(green.colourUncertain()).isFalse();
+        assertThat(report.passed()).isFalse();
+        assertThat(report.summary())
+                .contains("    blue GET /: status 502 (colour uncertain: a switch happened while it was under way),"
+                        + " once, e.g.")
+                .endsWith("FAILED: green failed 1,895 of 1,895 requests; 1 failed while a switch was under way,"
+                        + " colour uncertain");
+    }
+
+    @Test
     void noRequestAtAll_orARefusedSwitch_fails() {
         DrillReport empty = new DrillReport(TARGETS, Duration.ofMillis(1000), 1, Map.of(), Map.of(), List.of(), 1,
                 List.of("refused by guard healthy-target: no healthy backend"), Latency.NONE);

@@ -3,6 +3,7 @@ package dev.bluegreen.drill.internal;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.RoutingSnapshot;
 import dev.bluegreen.drill.DrillRequest;
+import dev.bluegreen.drill.FailureGroup;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -279,7 +280,7 @@ final class ConnectionSlot extends ChannelInboundHandlerAdapter {
     private String reason(InFlight request, String reason) {
         boolean guessed = request.servedBy == null
                 && settings.routing().get().generation() != request.routingWhenSent.generation();
-        return guessed ? reason + " (colour uncertain: a switch happened while it was under way)" : reason;
+        return guessed ? reason + FailureGroup.COLOUR_UNCERTAIN : reason;
     }
 
     private String example(long sentAt, String what) {
