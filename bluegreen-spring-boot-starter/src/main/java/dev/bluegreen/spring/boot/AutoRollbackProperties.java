@@ -3,7 +3,6 @@ package dev.bluegreen.spring.boot;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * {@code bluegreen.auto-rollback.*}: the watch after a switch or promotion, which rolls back on its own when the
@@ -101,19 +100,13 @@ public class AutoRollbackProperties {
     Map<String, Object> changed() {
         AutoRollbackProperties defaults = new AutoRollbackProperties();
         Map<String, Object> changed = new LinkedHashMap<>();
-        putIfChanged(changed, "bake-window", bakeWindow, defaults.bakeWindow);
-        putIfChanged(changed, "window", window, defaults.window);
-        putIfChanged(changed, "evaluation-interval", evaluationInterval, defaults.evaluationInterval);
-        putIfChanged(changed, "min-requests", minRequests, defaults.minRequests);
-        putIfChanged(changed, "max-error-rate", maxErrorRate, defaults.maxErrorRate);
-        putIfChanged(changed, "max-p99", maxP99, defaults.maxP99);
+        PropertyChecks.putIfChanged(changed, "bake-window", bakeWindow, defaults.bakeWindow);
+        PropertyChecks.putIfChanged(changed, "window", window, defaults.window);
+        PropertyChecks.putIfChanged(changed, "evaluation-interval", evaluationInterval, defaults.evaluationInterval);
+        PropertyChecks.putIfChanged(changed, "min-requests", minRequests, defaults.minRequests);
+        PropertyChecks.putIfChanged(changed, "max-error-rate", maxErrorRate, defaults.maxErrorRate);
+        PropertyChecks.putIfChanged(changed, "max-p99", maxP99, defaults.maxP99);
         return changed;
-    }
-
-    private static void putIfChanged(Map<String, Object> changed, String name, Object value, Object defaultValue) {
-        if (!Objects.equals(value, defaultValue)) {
-            changed.put(name, value);
-        }
     }
 
     /** @return the highest p99 that passes, 0 for none */

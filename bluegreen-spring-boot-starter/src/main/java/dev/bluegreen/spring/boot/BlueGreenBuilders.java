@@ -119,6 +119,13 @@ final class BlueGreenBuilders {
 
     private static void health(BlueGreenProxyBuilder proxy, BlueGreenProperties.Health health) {
         if (!health.isEnabled()) {
+            // As for the auto-rollback: settings without the switch that turns them on are a forgotten line.
+            Map<String, Object> given = health.changed();
+            if (!given.isEmpty()) {
+                Map.Entry<String, Object> first = given.entrySet().iterator().next();
+                throw PropertyChecks.refused("bluegreen.health." + first.getKey(), first.getValue(),
+                        "given without bluegreen.health.enabled=true (expected: both)");
+            }
             return;
         }
         HealthCheckSettings path = check("bluegreen.health.path", health.getPath(),

@@ -5,7 +5,9 @@ import dev.bluegreen.proxy.BackendProtocol;
 import dev.bluegreen.proxy.HealthCheckSettings;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
@@ -259,6 +261,23 @@ public class BlueGreenProperties {
         /** @param minHealthy the guard's minimum, 0 for no guard */
         public void setMinHealthy(int minHealthy) {
             this.minHealthy = minHealthy;
+        }
+
+        /**
+         * The settings given other than their defaults, for the refusal of settings given while the checks are off.
+         *
+         * @return each such property's name below {@code bluegreen.health.} with its value, in the order above
+         */
+        Map<String, Object> changed() {
+            Health defaults = new Health();
+            Map<String, Object> changed = new LinkedHashMap<>();
+            PropertyChecks.putIfChanged(changed, "path", path, defaults.path);
+            PropertyChecks.putIfChanged(changed, "interval", interval, defaults.interval);
+            PropertyChecks.putIfChanged(changed, "timeout", timeout, defaults.timeout);
+            PropertyChecks.putIfChanged(changed, "rise", rise, defaults.rise);
+            PropertyChecks.putIfChanged(changed, "fall", fall, defaults.fall);
+            PropertyChecks.putIfChanged(changed, "min-healthy", minHealthy, defaults.minHealthy);
+            return changed;
         }
     }
 

@@ -3,6 +3,8 @@ package dev.bluegreen.spring.boot;
 import dev.bluegreen.core.internal.Texts;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
 import java.util.function.Supplier;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.util.unit.DataSize;
@@ -91,5 +93,20 @@ final class PropertyChecks {
             throw new InvalidConfigurationPropertyValueException(property, text, expected);
         }
         return InetSocketAddress.createUnresolved(host, Integer.parseInt(port));
+    }
+
+    /**
+     * Adds a property to {@code changed} if its value is not its default: for the refusal of settings given while
+     * the switch that turns them on is off.
+     *
+     * @param changed the properties found changed so far, by name
+     * @param name the property's name
+     * @param value its value
+     * @param defaultValue its default
+     */
+    static void putIfChanged(Map<String, Object> changed, String name, Object value, Object defaultValue) {
+        if (!Objects.equals(value, defaultValue)) {
+            changed.put(name, value);
+        }
     }
 }

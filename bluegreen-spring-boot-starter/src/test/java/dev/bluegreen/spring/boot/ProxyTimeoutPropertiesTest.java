@@ -124,6 +124,10 @@ class ProxyTimeoutPropertiesTest {
                 "bluegreen.proxy.rollback-window=-1500ms");
         pools.assertRefused("bluegreen.health.interval", "-2m", "(expected: > 0)", "bluegreen.health.enabled=true",
                 "bluegreen.health.interval=-2m");
+        pools.assertRefused("bluegreen.health.rise", "0", "given without bluegreen.health.enabled=true",
+                "bluegreen.health.rise=0");
+        pools.assertRefused("bluegreen.health.path", "/ready", "given without bluegreen.health.enabled=true",
+                "bluegreen.health.enabled=false", "bluegreen.health.path=/ready");
         runner.withPropertyValues("bluegreen.proxy.drain-timeout=soon")
                 .run(context -> assertThat(context.getStartupFailure())
                         .hasStackTraceContaining("bluegreen.proxy.drain-timeout").hasStackTraceContaining("soon"));

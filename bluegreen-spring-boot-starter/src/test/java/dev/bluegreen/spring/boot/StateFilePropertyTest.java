@@ -58,4 +58,11 @@ class StateFilePropertyTest {
         runner(file).run(context -> assertThat(context.getStartupFailure()).rootCause()
                 .isInstanceOf(ChangeRefusedException.class).hasMessageContaining(file.toString()));
     }
+
+    @Test
+    void aPathThatNamesNoFile_failsTheStartupNamingTheProperty() {
+        runner(Path.of("/")).run(context -> assertThat(context.getStartupFailure()).rootCause()
+                .hasMessageContaining("bluegreen.state.file")
+                .hasMessageContaining("file: '/' (expected: the path of a file"));
+    }
 }
