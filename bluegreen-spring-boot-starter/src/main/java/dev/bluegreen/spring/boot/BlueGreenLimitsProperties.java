@@ -39,8 +39,8 @@ public class BlueGreenLimitsProperties {
      */
     private boolean forwardProxyAuthorization;
     /**
-     * After the last response on an HTTP/1.1 connection the proxy ends (a refusal such as 431, {@code Connection:
-     * close}), how long it keeps reading and dropping what the client still sends before it closes, so that the
+     * After the last response on an HTTP/1.1 connection the proxy ends (a refusal such as 431, "Connection:
+     * close"), how long it keeps reading and dropping what the client still sends before it closes, so that the
      * client reads the response rather than a reset; 0 closes at once.
      */
     private Duration lingeringCloseTime = Duration.ofSeconds(2);

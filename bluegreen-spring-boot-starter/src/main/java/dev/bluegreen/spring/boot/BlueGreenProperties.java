@@ -151,6 +151,15 @@ public class BlueGreenProperties {
         /** The backends, HOST:PORT each. */
         private List<String> backends = new ArrayList<>();
 
+        /**
+         * An empty pool without a version label. With a second constructor, Boot's metadata processor reads the pool
+         * as a JavaBean (as the binder does, through the parent's getters) rather than as bound through its one
+         * constructor, which would leave {@code backends} out of the metadata.
+         */
+        public Pool() {
+        }
+
+        /** An empty pool with a version label: the parent's defaults. */
         Pool(String version) {
             this.version = version;
         }

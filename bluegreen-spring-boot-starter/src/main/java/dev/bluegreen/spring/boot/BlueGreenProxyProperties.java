@@ -21,7 +21,7 @@ public class BlueGreenProxyProperties {
     /**
      * Whether each event loop gives up its core after every round of I/O that handled something, so that clients,
      * backends or other work sharing the cores get their turn sooner (docs/performance.md has the figures). Default
-     * on; {@code false} for Netty's plain loops.
+     * on; false for Netty's plain loops.
      */
     private boolean yieldAfterIo = true;
     /** How long one upstream connect may take. */
@@ -55,7 +55,7 @@ public class BlueGreenProxyProperties {
     private Duration shutdownGracePeriod = Duration.ofSeconds(30);
     /**
      * Whether a client connection opened before a switch is closed after its next response (which says
-     * {@code Connection: close}): for clients that must reconnect to notice a switch, such as connection-level load
+     * "Connection: close"): for clients that must reconnect to notice a switch, such as connection-level load
      * balancers. Each request is routed on its own either way. Default off.
      */
     private boolean closeClientConnectionsAfterSwitch;
