@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.bluegreen.core.internal.Texts;
 import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
  * One change attempt that {@link BlueGreen} refused: who asked for what and why, when, the state it was refused
@@ -16,8 +18,8 @@ import java.time.Instant;
  * @param actor who asked, as for {@link RoutingSnapshot#actor()}
  * @param reason why they asked: the caller's reason, or the {@code attempt} itself when none was given (there is
  *        no generated description of a change that did not happen); validated as {@link RoutingSnapshot#reason()}
- * @param attempt what was asked, in words: {@code "switch to GREEN"}, {@code "promote"}, {@code "rollback"} or
- *        {@code "deploy to GREEN"}
+ * @param attempt what was asked, in words: {@code "switch to GREEN"}, {@code "promote"}, {@code "rollback"},
+ *        {@code "shift 20% to GREEN"} or {@code "deploy to GREEN"} ({@link ChangeRequest#attempt()})
  * @param refusal the rule that refused it, as {@link ChangeRefusedException#refusal()}
  * @param message why it was refused, as the {@link ChangeRefusedException}'s message
  * @param generation the generation of the state the attempt was refused against
@@ -52,5 +54,22 @@ public record RefusedChange(Instant at, String actor, String reason, String atte
         if (generation < 0) {
             throw new IllegalArgumentException("generation: " + generation + " (expected: >= 0)");
         }
+    }
+
+    /**
+     * The kind of change that was attempted, read from {@link #attempt()}, whose first word names it.
+     *
+     * @return the kind, such as {@link ChangeKind#SWITCH}; empty for an attempt in words of another form (one
+     *         recorded by hand in a store, say)
+     */
+    public Optional<ChangeKind> kind() {
+        int space = attempt.indexOf(' ');
+        String verb = (space < 0 ? attempt : attempt.substring(0, space)).toUpperCase(Locale.ROOT);
+        for (ChangeKind kind : ChangeKind.values()) {
+            if (kind != ChangeKind.INITIAL && kind.name().equals(verb)) {
+                return Optional.of(kind);
+            }
+        }
+        return Optional.empty();
     }
 }

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -235,6 +236,15 @@ class BlueGreenRefusalTest {
                 .isThrownBy(() -> new RefusedChange(T0, "al\0ice", "release", "rollback",
                         Refusal.NO_ROLLBACK_TARGET, "rollback refused", 0, Colour.BLUE))
                 .withMessageStartingWith("actor: 'al\\u0000ice'");
+    }
+
+    @Test
+    void refusedChange_namesTheKindItsAttemptWordsSay() {
+        assertThat(Stream.of("switch to GREEN", "promote", "rollback", "shift 20% to GREEN", "deploy to BLUE",
+                "restart everything").map(attempt -> new RefusedChange(T0, "alice", "release", attempt,
+                Refusal.STORE_REJECTED, "refused", 0, Colour.BLUE).kind().orElse(null)))
+                .containsExactly(ChangeKind.SWITCH, ChangeKind.PROMOTE, ChangeKind.ROLLBACK, ChangeKind.SHIFT,
+                        ChangeKind.DEPLOY, null);
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.bluegreen.core.Change;
 import dev.bluegreen.core.ChangeKind;
 import dev.bluegreen.core.ChangeListener;
 import dev.bluegreen.core.Colour;
+import dev.bluegreen.core.RefusedChange;
 import dev.bluegreen.proxy.internal.metrics.BackendHealthGauges;
 import dev.bluegreen.proxy.internal.metrics.MicrometerRecorder;
 import dev.bluegreen.proxy.watch.AutoRollback;
@@ -173,6 +174,11 @@ public final class BlueGreenMetrics implements MeterBinder {
                 // to 0 breached on the idle colour the shift was sending requests to.
                 autoRollbacks.get(change.liveColourChanged() ? change.from() : change.from().other()).increment();
             }
+        }
+
+        @Override
+        public void onRefused(RefusedChange attempt) {
+            attempt.kind().map(refused::get).ifPresent(Counter::increment);
         }
     }
 }

@@ -67,6 +67,18 @@ class AdminBrowserDefenceTest {
     }
 
     @Test
+    void noPageMayFrameTheStatusPageOrAnyAnswer_againstClickjacking() {
+        start();
+
+        for (String path : List.of("/", "/status")) {
+            RawResponse answer = request("GET", path, Map.of(), null);
+            assertThat(answer.status()).as(path).isEqualTo(200);
+            assertThat(answer.header("Content-Security-Policy")).as(path).isEqualTo("frame-ancestors 'none'");
+            assertThat(answer.header("X-Frame-Options")).as(path).isEqualTo("DENY");
+        }
+    }
+
+    @Test
     void rebindingHost_isRefusedWith421_forAChangeAndForAReadAlike() {
         start();
         String evilHost = "evil.example:" + endpoint.port();

@@ -1,8 +1,10 @@
 package dev.bluegreen.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.bluegreen.core.ChangeRefusedException;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.proxy.internal.metrics.MicrometerRecorder;
 import dev.bluegreen.testing.RawHttpClient;
@@ -94,6 +96,25 @@ class MetricsTest {
             assertThat(gauge(registry, MeterNames.ACTIVE_EXCHANGES, "colour", "blue")).isZero();
             await().atMost(Duration.ofSeconds(5)).until(() ->
                     gauge(registry, MeterNames.CLIENT_CONNECTIONS) == 0);
+        }
+    }
+
+    @Test
+    void refusedChanges_areCountedByKind() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (ProxyFixture fixture = ProxyFixture.start()) {
+            BlueGreenMetrics.of(fixture.proxy).bindTo(registry);
+
+            assertThatThrownBy(() -> fixture.admin.switchTo(Colour.BLUE)).isInstanceOf(ChangeRefusedException.class);
+            assertThatThrownBy(() -> fixture.admin.switchTo(Colour.BLUE)).isInstanceOf(ChangeRefusedException.class);
+            assertThatThrownBy(() -> fixture.admin.rollback()).isInstanceOf(ChangeRefusedException.class);
+
+            assertThat(registry.get(MeterNames.CHANGES).tags("kind", "switch", "outcome", "refused").counter()
+                    .count()).isEqualTo(2);
+            assertThat(registry.get(MeterNames.CHANGES).tags("kind", "rollback", "outcome", "refused").counter()
+                    .count()).isEqualTo(1);
+            assertThat(registry.get(MeterNames.CHANGES).tags("kind", "switch", "outcome", "applied").counter()
+                    .count()).isZero();
         }
     }
 

@@ -277,10 +277,14 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
 
     private static FullHttpResponse response(HttpResponseStatus status, String contentType, ByteBuf body) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
+        // No page of any origin may frame the endpoint: framed under a decoy, the status page's own buttons would
+        // send same-origin switches that the Origin checks rightly let through (clickjacking).
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, contentType)
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
                 .set("X-Content-Type-Options", "nosniff")
+                .set(HttpHeaderNames.CONTENT_SECURITY_POLICY, "frame-ancestors 'none'")
+                .set("X-Frame-Options", "DENY")
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
         return response;
     }
