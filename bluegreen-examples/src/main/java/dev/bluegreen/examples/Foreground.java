@@ -33,7 +33,7 @@ final class Foreground {
      * @param lines what to print for the user
      * @param out where to print them
      * @param stop stops the service
-     * @return the exit code, 0
+     * @return the exit code, 0 (the JVM, exiting on a signal, exits with the signal's own, 130 or 143)
      */
     static int runUntilShutdown(String what, List<String> lines, PrintWriter out,
                                 Supplier<CompletableFuture<Void>> stop) {

@@ -65,6 +65,16 @@ class MainTest {
     }
 
     @Test
+    void proxy_durationOverAYear_exits2_namingTheOption() {
+        assertThat(RunnerUsage.refused("--idle-timeout", "999999999d")).contains("--idle-timeout",
+                "idleTimeout: 999999999d (expected: at most 365d)");
+        assertThat(RunnerUsage.refused("--drain-timeout", "106752d")).contains("--drain-timeout",
+                "drainTimeout: 106752d (expected: at most 365d)");
+        assertThat(RunnerUsage.refused("--rollback-window", "400d")).contains("--rollback-window",
+                "rollbackWindow: 400d (expected: at most 365d)");
+    }
+
+    @Test
     void proxy_adminBeyondLoopbackWithoutAToken_exits2() {
         assertThat(run("proxy", "--blue", "127.0.0.1:9001", "--listen", "127.0.0.1:0", "--admin", "0.0.0.0:0"))
                 .isEqualTo(2);

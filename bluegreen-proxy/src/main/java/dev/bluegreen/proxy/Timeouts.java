@@ -6,7 +6,7 @@ import dev.bluegreen.core.internal.Texts;
 import java.time.Duration;
 
 /**
- * How long the proxy waits, for each thing it waits on. Set through {@link BlueGreenProxyBuilder}, one at a time or
+ * How long the proxy waits, for each thing it waits on; each at most 365 days. Set through {@link BlueGreenProxyBuilder}, one at a time or
  * all at once from {@link #defaults()} and the {@code with} methods, such as
  * {@code Timeouts.defaults().withDrain(Duration.ofMinutes(2))}.
  *
@@ -49,12 +49,14 @@ public record Timeouts(
             throw new IllegalArgumentException("shutdownGracePeriod: " + Texts.duration(shutdownGracePeriod)
                     + " (expected: >= 0)");
         }
+        Texts.requireAtMostAYear("shutdownGracePeriod", shutdownGracePeriod);
         Texts.requirePositive("drainTimeout", drain);
         requireNonNull(rollbackWindow, "rollbackWindow");
         if (rollbackWindow.isNegative()) {
             throw new IllegalArgumentException("rollbackWindow: " + Texts.duration(rollbackWindow)
                     + " (expected: >= 0)");
         }
+        Texts.requireAtMostAYear("rollbackWindow", rollbackWindow);
     }
 
     /** These timeouts with the default rollback window (30 s); the form before the window existed. */

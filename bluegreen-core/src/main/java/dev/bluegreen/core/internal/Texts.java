@@ -11,6 +11,9 @@ import java.time.Duration;
  */
 public final class Texts {
 
+    /** The longest duration a setting may have ({@link #requireAtMostAYear}): 365 days. */
+    public static final Duration MAX_DURATION = Duration.ofDays(365);
+
     /** How much of an over-long value an error message shows. */
     private static final int SHOWN_PREFIX = 40;
 
@@ -158,8 +161,19 @@ public final class Texts {
             }
             return nanos + "ns";
         } catch (ArithmeticException e) {
-            return duration.toString();
+            // Beyond 292 years in nanoseconds: whole seconds at least, as one writes such a value ("999999999d").
+            return duration.getNano() == 0 ? wholeSeconds(duration.getSeconds()) : duration.toString();
         }
+    }
+
+    private static String wholeSeconds(long seconds) {
+        for (DurationUnit unit : DurationUnit.values()) {
+            long unitSeconds = unit.nanos / 1_000_000_000L;
+            if (unitSeconds > 0 && seconds % unitSeconds == 0) {
+                return seconds / unitSeconds + unit.suffix;
+            }
+        }
+        return seconds + "s";
     }
 
     /**
@@ -169,13 +183,31 @@ public final class Texts {
      * @param value the duration to check
      * @return {@code value}
      * @throws NullPointerException naming {@code name} if {@code value} is {@code null}
-     * @throws IllegalArgumentException if {@code value} is zero or negative; the message names the setting and shows
-     *         the value as {@link #duration} writes it
+     * @throws IllegalArgumentException if {@code value} is zero or negative, or longer than {@link #MAX_DURATION}; the
+     *         message names the setting and shows the value as {@link #duration} writes it
      */
     public static Duration requirePositive(String name, Duration value) {
         requireNonNull(value, name);
         if (value.isZero() || value.isNegative()) {
             throw new IllegalArgumentException(name + ": " + duration(value) + " (expected: > 0)");
+        }
+        return requireAtMostAYear(name, value);
+    }
+
+    /**
+     * Checks that a setting's duration is at most {@link #MAX_DURATION}: any wait the proxy or the admin object
+     * makes is far shorter, and one of a few hundred years would overflow a deadline in nanoseconds, failing later
+     * and far from the setting (every connection closed, or a switch refused, with "long overflow").
+     *
+     * @param name the setting's name, for the message
+     * @param value its value
+     * @return {@code value}
+     * @throws IllegalArgumentException if it is longer, naming the setting, the value and the limit
+     */
+    public static Duration requireAtMostAYear(String name, Duration value) {
+        if (value.compareTo(MAX_DURATION) > 0) {
+            throw new IllegalArgumentException(name + ": " + duration(value) + " (expected: at most "
+                    + duration(MAX_DURATION) + ")");
         }
         return value;
     }

@@ -35,11 +35,12 @@ class TextsTest {
     }
 
     @Test
-    void duration_beyondWhatNanosecondsCount_isIso() {
-        Duration huge = Duration.ofSeconds(Long.MAX_VALUE);
-        assertThat(Texts.duration(huge)).isEqualTo(huge.toString());
-        Duration mostNegative = Duration.ofSeconds(Long.MIN_VALUE);
-        assertThat(Texts.duration(mostNegative)).isEqualTo(mostNegative.toString());
+    void duration_beyondWhatNanosecondsCount_isInTheLargestWholeUnit_orIsoWithAFraction() {
+        assertThat(Texts.duration(Duration.ofDays(999_999_999))).isEqualTo("999999999d");
+        assertThat(Texts.duration(Duration.ofSeconds(Long.MAX_VALUE))).isEqualTo(Long.MAX_VALUE + "s");
+        assertThat(Texts.duration(Duration.ofSeconds(Long.MIN_VALUE))).isEqualTo(Long.MIN_VALUE + "s");
+        Duration withFraction = Duration.ofDays(999_999_999).plusNanos(1);
+        assertThat(Texts.duration(withFraction)).isEqualTo(withFraction.toString());
         assertThat(Texts.duration(Duration.ofDays(100 * 365))).isEqualTo(100 * 365 + "d");
     }
 
@@ -58,6 +59,17 @@ class TextsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("drainTimeout: -1500ms (expected: > 0)");
         assertThatThrownBy(() -> Texts.requirePositive("interval", null))
                 .isInstanceOf(NullPointerException.class).hasMessage("interval");
+    }
+
+    @Test
+    void requirePositive_refusesMoreThanAYear_whichWouldOverflowADeadlineLater() {
+        assertThat(Texts.requirePositive("idleTimeout", Duration.ofDays(365))).isEqualTo(Duration.ofDays(365));
+        assertThatThrownBy(() -> Texts.requirePositive("idleTimeout", Duration.ofDays(999_999_999)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("idleTimeout: 999999999d (expected: at most 365d)");
+        assertThatThrownBy(() -> Texts.requireAtMostAYear("rollbackWindow", Duration.ofDays(365).plusNanos(1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("rollbackWindow: ").hasMessageEndingWith(" (expected: at most 365d)");
     }
 
     @Test
