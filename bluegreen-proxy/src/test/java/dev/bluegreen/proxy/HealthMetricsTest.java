@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The per-backend health gauge, including backends deployed after the binding. */
+/** The per-backend health gauge, including backends deployed after the binding and removed by a deployment. */
 class HealthMetricsTest {
 
     private static double health(SimpleMeterRegistry registry, String colour, Backend backend) {
@@ -34,7 +34,10 @@ class HealthMetricsTest {
             Backend added = Backend.of("127.0.0.1", deployed.port());
             fixture.admin.deploy(Colour.GREEN, "v3", List.of(added));
             await().atMost(Duration.ofSeconds(20)).until(() -> health(registry, "green", added) == 1);
-            assertThat(health(registry, "green", green)).as("no longer in the pool").isEqualTo(-1);
+            assertThat(registry.find(MeterNames.BACKEND_HEALTH).tags(MeterNames.COLOUR, "green",
+                    MeterNames.BACKEND, green.id()).gauge()).as("the gauge of a backend no longer in the pool")
+                    .isNull();
+            assertThat(health(registry, "blue", blue)).as("the other colour's").isEqualTo(1);
         }
     }
 }

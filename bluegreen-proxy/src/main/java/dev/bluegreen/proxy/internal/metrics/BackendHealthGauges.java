@@ -11,20 +11,24 @@ import dev.bluegreen.proxy.HealthState;
 import dev.bluegreen.proxy.MeterNames;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One {@value MeterNames#BACKEND_HEALTH} gauge per backend per colour: 1 healthy, 0 unhealthy or ejected, -1 not
- * checked (or no longer in the pool). Pools change with deployments, so the gauges of new backends are registered
- * as the changes come; each one once (registering a gauge the registry has already makes Micrometer log a warning,
- * and most changes are switches that bring no new backend).
+ * checked. Pools change with deployments, so the gauges follow the changes: a new backend's is registered once
+ * (registering a gauge the registry has already makes Micrometer log a warning, and most changes are switches that
+ * bring no new backend), and a backend's that left its colour's pool is removed, so that deployments don't pile up
+ * series of backends that are gone.
  */
 public final class BackendHealthGauges implements ChangeListener {
 
     private final BlueGreenProxy proxy;
     private final MeterRegistry registry;
-    private final Set<String> registered = ConcurrentHashMap.newKeySet();
+    /** The gauges registered, by colour and backend id. */
+    private final Map<String, Gauge> registered = new ConcurrentHashMap<>();
 
     /** Registers the gauges of the pools of {@code proxy}'s admin object now; add it as a listener for the rest. */
     public BackendHealthGauges(BlueGreenProxy proxy, MeterRegistry registry) {
@@ -39,17 +43,25 @@ public final class BackendHealthGauges implements ChangeListener {
     }
 
     private void register(RoutingSnapshot snapshot) {
+        Set<String> current = new HashSet<>();
         for (Colour colour : Colour.values()) {
             for (Backend backend : snapshot.environment(colour).backends()) {
-                if (!registered.add(colour.label() + ' ' + backend.id())) {
-                    continue;
-                }
-                Gauge.builder(MeterNames.BACKEND_HEALTH, proxy, p -> value(p.health(colour, backend)))
+                String key = colour.label() + ' ' + backend.id();
+                current.add(key);
+                registered.computeIfAbsent(key, k -> Gauge.builder(MeterNames.BACKEND_HEALTH, proxy,
+                                p -> value(p.health(colour, backend)))
                         .description("Backend health: 1 healthy, 0 unhealthy or ejected, -1 not checked")
                         .tags(MeterNames.COLOUR, colour.label(), MeterNames.BACKEND, backend.id())
-                        .register(registry);
+                        .register(registry));
             }
         }
+        registered.entrySet().removeIf(entry -> {
+            if (current.contains(entry.getKey())) {
+                return false;
+            }
+            registry.remove(entry.getValue());
+            return true;
+        });
     }
 
     private static double value(BackendHealth health) {
