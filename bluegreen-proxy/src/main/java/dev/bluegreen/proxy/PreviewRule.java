@@ -2,7 +2,9 @@ package dev.bluegreen.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Which requests are preview traffic: those carrying a configured header or cookie, optionally only with a shared
@@ -26,6 +28,13 @@ public final class PreviewRule {
 
     private static final int MAX_SECRET_LENGTH = 256;
 
+    /** Fields a preview header must not be: in nearly every request, or relied on by the proxy or the backends. */
+    private static final Set<String> TAKEN_HEADERS = Set.of("host", "authorization", "proxy-authorization", "cookie",
+            "content-length", "content-type", "content-encoding", "transfer-encoding", "te", "trailer", "connection",
+            "keep-alive", "proxy-connection", "upgrade", "expect", "forwarded", "x-forwarded-for",
+            "x-forwarded-proto", "x-forwarded-host", "x-real-ip", "via", "user-agent", "accept", "accept-encoding",
+            "accept-language", "origin", "referer");
+
     private final String name;
     private final boolean cookie;
     private final String secret;
@@ -39,10 +48,19 @@ public final class PreviewRule {
     /**
      * Preview traffic is any request with the header {@code name} (case-insensitive).
      *
-     * @throws IllegalArgumentException if {@code name} is not a header name token
+     * @throws IllegalArgumentException if {@code name} is not a header name token, or is a field that nearly every
+     *         request carries or that the proxy or the backends rely on ({@code Host}, {@code Authorization},
+     *         {@code Cookie}, {@code Content-Type}, the framing and forwarding fields...), which would send all
+     *         traffic to the idle colour, or have its secret strip it from every request
      */
     public static PreviewRule header(String name) {
-        return new PreviewRule(token("header", name), false, null);
+        String header = token("header", name);
+        if (TAKEN_HEADERS.contains(header.toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("header: '" + name + "' (expected: a header of its own, such as"
+                    + " X-Preview: this one is in nearly every request, or the proxy or the backends rely on it, and"
+                    + " a secret would strip it from every request)");
+        }
+        return new PreviewRule(header, false, null);
     }
 
     /**

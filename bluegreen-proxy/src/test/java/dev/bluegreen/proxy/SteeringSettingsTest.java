@@ -20,6 +20,17 @@ class SteeringSettingsTest {
     }
 
     @Test
+    void previewRule_headerEveryRequestCarriesOrTheBackendsNeed_isRefused() {
+        for (String taken : new String[] {"Host", "authorization", "Cookie", "Content-Type", "X-Forwarded-For"}) {
+            assertThatThrownBy(() -> PreviewRule.header(taken)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("header: '" + taken + "' (expected: a header of its own, such as"
+                            + " X-Preview");
+        }
+        assertThat(PreviewRule.header("X-Preview").name()).isEqualTo("X-Preview");
+        assertThat(PreviewRule.cookie("session").name()).as("a cookie's name is its own").isEqualTo("session");
+    }
+
+    @Test
     void previewRule_badSecret_isRefused_withoutShowingIt() {
         assertThatThrownBy(() -> PreviewRule.header("X-Preview").withSecret("")).hasMessageStartingWith("secret: 0");
         assertThatThrownBy(() -> PreviewRule.header("X-Preview").withSecret("a;b"))
