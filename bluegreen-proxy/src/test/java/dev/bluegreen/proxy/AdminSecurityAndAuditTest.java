@@ -106,6 +106,14 @@ class AdminSecurityAndAuditTest {
         HttpResponse<String> live = send("POST", "/deploy?version=v4&colour=blue&backends=127.0.0.1:1", null);
         assertThat(live.statusCode()).isEqualTo(409);
         assertThat(live.body()).contains("LIVE_POOL_NOT_FORCED");
+        assertThat(fixture.admin.snapshot().blue().version()).isNotEqualTo("v4");
+
+        int bluePort = fixture.blue.get(0).port();
+        HttpResponse<String> forced = send("POST", "/deploy?version=v4&colour=blue&force=true&backends=127.0.0.1:"
+                + bluePort, null);
+        assertThat(forced.statusCode()).as("the live pool, forced, as the refusal says").isEqualTo(200);
+        assertThat(fixture.admin.snapshot().blue().version()).isEqualTo("v4");
+        assertThat(fixture.admin.snapshot().live()).isEqualTo(Colour.BLUE);
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.ChangeRefusedException;
 import dev.bluegreen.core.Colour;
+import dev.bluegreen.core.Deployment;
 import dev.bluegreen.core.Fleet;
 import dev.bluegreen.core.RoutingSnapshot;
 import dev.bluegreen.proxy.BlueGreenProxy;
@@ -213,7 +214,8 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
             String actor = parameters.optional("actor");
             attributed = admin.as(actor != null ? actor : defaultActor(ctx), parameters.optional("reason"));
             if (parameters.force()) {
-                // Skips the guards of a switch, promotion or shift; the snapshot and the history say so.
+                // Skips the guards of a switch, promotion or shift, and lets a deployment replace the live pool;
+                // the snapshot and the history say so.
                 attributed = attributed.forced();
             }
             verb = switch (path) {
@@ -255,16 +257,20 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
         });
     }
 
-    /** {@code POST /deploy?version=v3&backends=h:p,h:p[&colour=green]}: the idle pool unless a colour is named. */
+    /**
+     * {@code POST /deploy?version=v3&backends=h:p,h:p[&colour=green][&force=true]}: the idle pool unless a colour is
+     * named; the live pool only with {@code force=true}.
+     */
     private Function<BlueGreen.Attributed, RoutingSnapshot> deployment(AdminParameters parameters, long generation) {
         String colourText = parameters.optional("colour");
         String version = parameters.required("version");
         List<Backend> backends = Backend.parseList(parameters.required("backends"));
+        boolean forceLive = parameters.force();
         return a -> {
             // Without a colour, "the idle pool" is decided when the change runs, against the state it changes.
             Colour colour = colourText != null ? Colour.parse(colourText) : admin.snapshot().idle();
-            return a.deploy(dev.bluegreen.core.Deployment.of(colour, version, backends)
-                    .expectingGeneration(generation));
+            Deployment deployment = Deployment.of(colour, version, backends).expectingGeneration(generation);
+            return a.deploy(forceLive ? deployment.forced() : deployment);
         };
     }
 
