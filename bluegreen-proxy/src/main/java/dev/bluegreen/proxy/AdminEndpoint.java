@@ -3,6 +3,7 @@ package dev.bluegreen.proxy;
 import static java.util.Objects.requireNonNull;
 
 import dev.bluegreen.core.BlueGreen;
+import dev.bluegreen.proxy.internal.ListenAddresses;
 import dev.bluegreen.proxy.internal.admin.AdminHttpHandler;
 import dev.bluegreen.proxy.internal.admin.BearerTokenCheck;
 import dev.bluegreen.proxy.internal.admin.BrowserRequestCheck;
@@ -150,19 +151,15 @@ public final class AdminEndpoint {
         bootstrap.bind(listenAddress).addListener(future -> {
             if (future.isSuccess()) {
                 server = ((ChannelFuture) future).channel();
-                log.info("bluegreen admin endpoint on http://{}", hostAndPort(localAddress()));
+                log.info("bluegreen admin endpoint on http://{}", ListenAddresses.hostAndPort(localAddress()));
                 result.complete(this);
             } else {
                 release();
-                result.completeExceptionally(new IllegalStateException("admin endpoint: cannot listen on "
-                        + hostAndPort(listenAddress) + ": " + future.cause().getMessage(), future.cause()));
+                result.completeExceptionally(ListenAddresses.cannotListen("admin endpoint", listenAddress,
+                        future.cause()));
             }
         });
         return result;
-    }
-
-    private static String hostAndPort(InetSocketAddress address) {
-        return address.getHostString() + ":" + address.getPort();
     }
 
     /** The bound address. @throws IllegalStateException if the endpoint is not listening */

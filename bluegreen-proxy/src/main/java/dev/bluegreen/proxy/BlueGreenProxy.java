@@ -7,6 +7,7 @@ import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.proxy.internal.Failures;
+import dev.bluegreen.proxy.internal.ListenAddresses;
 import dev.bluegreen.proxy.internal.ProtocolConfig;
 import dev.bluegreen.proxy.internal.ProxyConfig;
 import dev.bluegreen.proxy.internal.health.HealthSettings;
@@ -214,8 +215,7 @@ public final class BlueGreenProxy {
             if (future.isSuccess()) {
                 bound.complete(bind.channel());
             } else {
-                bound.completeExceptionally(new IllegalStateException("proxy: cannot listen on "
-                        + hostAndPort(address) + ": " + future.cause().getMessage(), future.cause()));
+                bound.completeExceptionally(ListenAddresses.cannotListen("proxy", address, future.cause()));
             }
         });
         return bound;
@@ -228,10 +228,6 @@ public final class BlueGreenProxy {
                     protocols.serverTls() == null ? "cleartext" : "TLS",
                     protocols.upstreamTls() == null ? "cleartext" : "TLS", SslEngines.preferred(), protocols.http2());
         }
-    }
-
-    private static String hostAndPort(InetSocketAddress address) {
-        return address.getHostString() + ":" + address.getPort();
     }
 
     /**
