@@ -103,7 +103,7 @@ public final class ProxyCommand implements Callable<Integer> {
      * errors are found).
      */
     private List<ProxyOptionGroup> groups() {
-        return List.of(pools, listener, zooKeeper, state, backends, health, limits, tls, steering, mirror);
+        return List.of(pools, listener, state, zooKeeper, backends, health, limits, tls, steering, mirror);
     }
 
     /**

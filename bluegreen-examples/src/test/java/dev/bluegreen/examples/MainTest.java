@@ -75,6 +75,18 @@ class MainTest {
     }
 
     @Test
+    void proxy_settingsOfSomethingThatIsOff_exit2_ratherThanBeIgnored() {
+        assertThat(RunnerUsage.refused("--admin-allowed-hosts", "admin.internal")).contains(
+                "Invalid value for option '--admin-allowed-hosts': given without --admin");
+        assertThat(RunnerUsage.refused("--admin-token", "not-the-environments-token")).contains(
+                "Invalid value for option '--admin-token': given without --admin");
+        assertThat(RunnerUsage.refused("--no-health-checks", "--health-grpc")).contains(
+                "Invalid value for option '--health-grpc': given with --no-health-checks");
+        assertThat(RunnerUsage.refused("--no-health-checks", "--health-interval", "5s")).contains(
+                "Invalid value for option '--health-interval': given with --no-health-checks");
+    }
+
+    @Test
     void proxy_adminBeyondLoopbackWithoutAToken_exits2() {
         assertThat(run("proxy", "--blue", "127.0.0.1:9001", "--listen", "127.0.0.1:0", "--admin", "0.0.0.0:0"))
                 .isEqualTo(2);

@@ -18,6 +18,9 @@ import picocli.CommandLine.Option;
  */
 public final class AdminOptions {
 
+    /** The environment variable {@code --admin-token} defaults to. */
+    static final String TOKEN_VARIABLE = "BLUEGREEN_ADMIN_TOKEN";
+
     @Option(names = "--admin", paramLabel = "HOST:PORT", converter = Converters.ListenAddressConverter.class,
             description = "Also run the admin endpoint there: the status page at /, GET /status, /history,"
                     + " /mirror, /metrics, POST /switch?to=green, /promote, /rollback, /deploy. Beyond loopback it needs"
@@ -26,8 +29,8 @@ public final class AdminOptions {
 
     @Option(names = "--admin-token", paramLabel = "TOKEN",
             description = "A bearer token every admin request but the page must carry (at least 16 characters);"
-                    + " defaults to the environment variable BLUEGREEN_ADMIN_TOKEN.",
-            defaultValue = "${env:BLUEGREEN_ADMIN_TOKEN}")
+                    + " defaults to the environment variable " + TOKEN_VARIABLE + ".",
+            defaultValue = "${env:" + TOKEN_VARIABLE + "}")
     String adminToken;
 
     @Option(names = "--admin-allowed-hosts", paramLabel = "HOST", split = ",",
@@ -55,6 +58,7 @@ public final class AdminOptions {
      */
     public AdminEndpoint endpoint(BlueGreen blueGreen, BlueGreenProxy proxy, OptionErrors errors) {
         if (admin == null) {
+            refuseEndpointSettingsWithoutIt(errors);
             return null;
         }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -76,6 +80,22 @@ public final class AdminOptions {
             return endpoint.build();
         } catch (IllegalStateException e) {
             throw errors.usage("--admin", e.getMessage());
+        }
+    }
+
+    /**
+     * The endpoint's settings without {@code --admin} would be ignored, unchecked: refused instead, as
+     * {@code --zk-path} is without {@code --zookeeper}. A token equal to {@code BLUEGREEN_ADMIN_TOKEN} is the
+     * option's default (an environment shared with other commands), not a setting given here.
+     */
+    private void refuseEndpointSettingsWithoutIt(OptionErrors errors) {
+        String given = adminAllowedHosts != null ? "--admin-allowed-hosts"
+                : adminAllowedOrigins != null ? "--admin-allowed-origins"
+                : adminToken != null && !adminToken.equals(System.getenv(TOKEN_VARIABLE)) ? "--admin-token"
+                : null;
+        if (given != null) {
+            throw errors.usage(given, "given without --admin (expected: --admin HOST:PORT to run the admin"
+                    + " endpoint)");
         }
     }
 }

@@ -14,6 +14,11 @@ import picocli.CommandLine.Option;
  */
 public final class HealthOptions implements ProxyOptionGroup {
 
+    private static final String DEFAULT_INTERVAL = "2s";
+    private static final String DEFAULT_TIMEOUT = "1s";
+    private static final String DEFAULT_RISE = "2";
+    private static final String DEFAULT_FALL = "3";
+
     @Option(names = "--health-checks", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Check every backend of both pools with GET --health-path: unhealthy backends get no"
                     + " traffic, and a switch to a pool without a healthy backend is refused (default: on;"
@@ -32,21 +37,21 @@ public final class HealthOptions implements ProxyOptionGroup {
                     + " Needs --backend-protocol h2c or h2.")
     String grpcService;
 
-    @Option(names = "--health-interval", paramLabel = "DURATION", defaultValue = "2s",
+    @Option(names = "--health-interval", paramLabel = "DURATION", defaultValue = DEFAULT_INTERVAL,
             converter = Converters.DurationConverter.class,
             description = "Time between two checks of a backend (default: ${DEFAULT-VALUE}).")
     Duration healthInterval;
 
-    @Option(names = "--health-timeout", paramLabel = "DURATION", defaultValue = "1s",
+    @Option(names = "--health-timeout", paramLabel = "DURATION", defaultValue = DEFAULT_TIMEOUT,
             converter = Converters.DurationConverter.class,
             description = "How long one check may take, connect included (default: ${DEFAULT-VALUE}).")
     Duration healthTimeout;
 
-    @Option(names = "--health-rise", paramLabel = "N", defaultValue = "2",
+    @Option(names = "--health-rise", paramLabel = "N", defaultValue = DEFAULT_RISE,
             description = "Passes in a row that make an unhealthy backend healthy (default: ${DEFAULT-VALUE}).")
     int healthRise;
 
-    @Option(names = "--health-fall", paramLabel = "N", defaultValue = "3",
+    @Option(names = "--health-fall", paramLabel = "N", defaultValue = DEFAULT_FALL,
             description = "Failures in a row that make a healthy backend unhealthy (default: ${DEFAULT-VALUE}).")
     int healthFall;
 
@@ -97,11 +102,31 @@ public final class HealthOptions implements ProxyOptionGroup {
         } else if (minHealthy > 1) {
             throw errors.usage("--min-healthy", minHealthy + " with --no-health-checks (expected: health checks on,"
                     + " the guard judges by them)");
+        } else {
+            refuseChecksGivenWithout(errors);
         }
         if (ejectAfter != 0) {
             errors.check("--eject-after", () -> proxy.outlierEjection(OutlierEjection.defaults()
                     .withConsecutiveFailures(ejectAfter)));
         }
         errors.check("--prewarm", () -> proxy.prewarm(prewarm));
+    }
+
+    /**
+     * A check's setting given with {@code --no-health-checks} would be ignored: more likely a line left over than a
+     * wish for nothing, so it is refused (compared with the defaults, which picocli fills in for options left out).
+     */
+    private void refuseChecksGivenWithout(OptionErrors errors) {
+        String given = grpcService != null ? "--health-grpc"
+                : !HealthCheckSettings.DEFAULT_PATH.equals(healthPath) ? "--health-path"
+                : !Converters.parseDuration(DEFAULT_INTERVAL).equals(healthInterval) ? "--health-interval"
+                : !Converters.parseDuration(DEFAULT_TIMEOUT).equals(healthTimeout) ? "--health-timeout"
+                : healthRise != Integer.parseInt(DEFAULT_RISE) ? "--health-rise"
+                : healthFall != Integer.parseInt(DEFAULT_FALL) ? "--health-fall"
+                : null;
+        if (given != null) {
+            throw errors.usage(given, "given with --no-health-checks (expected: health checks on, or leave it"
+                    + " out)");
+        }
     }
 }

@@ -43,14 +43,8 @@ public final class StateOptions implements ProxyOptionGroup {
         if (state == null) {
             return null;
         }
-        FileRoutingStore.Factory store = errors.check("--state", () -> FileRoutingStore.at(state));
-        try {
-            admin.store(store);
-        } catch (IllegalStateException e) {
-            // The ZooKeeper group, applied first, set the store already.
-            throw errors.usage("--state", "given with --zookeeper (expected: one of them: --state for a proxy that"
-                    + " runs alone, --zookeeper for a fleet)");
-        }
+        // Applied before the ZooKeeper group, which refuses to be given with this one.
+        admin.store(errors.check("--state", () -> FileRoutingStore.at(state)));
         return null;
     }
 }

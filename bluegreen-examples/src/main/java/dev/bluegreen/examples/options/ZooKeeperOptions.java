@@ -72,7 +72,13 @@ public final class ZooKeeperOptions implements ProxyOptionGroup {
                     client, zkPath != null ? zkPath : DEFAULT_ZK_PATH));
             String id = zkInstance != null ? zkInstance : defaultInstanceId();
             errors.check("--zk-instance", () -> store.instanceId(id));
-            admin.store(store.build());
+            try {
+                admin.store(store.build());
+            } catch (IllegalStateException e) {
+                // The state group, applied first, set the store already; the client has not connected yet.
+                throw errors.usage("--state", "given with --zookeeper (expected: one of them: --state for a proxy"
+                        + " that runs alone, --zookeeper for a fleet)");
+            }
         } catch (RuntimeException e) {
             client.close();
             throw e;
