@@ -211,6 +211,36 @@ class AdminEndpointTest {
     }
 
     @Test
+    void headWhereGetIs_answersTheHeadWithoutTheBody_andAVerbAllowsOnlyPost() {
+        try (RawHttpClient client = RawHttpClient.connect(endpoint.port())) {
+            for (String path : new String[] {"/", "/status"}) {
+                client.request("HEAD", path, Map.of());
+                RawResponse head = client.readResponse(true);
+                assertThat(head.status()).as(path).isEqualTo(200);
+                assertThat(Integer.parseInt(head.header("Content-Length"))).as(path).isPositive();
+                assertThat(head.bodyText()).as(path).isEmpty();
+            }
+            RawResponse after = client.get("/status");
+            assertThat(after.bodyText()).as("the next answer on the connection, after no body").contains("\"live\"");
+
+            client.request("HEAD", "/switch?to=green", Map.of());
+            RawResponse verb = client.readResponse(true);
+            assertThat(verb.status()).isEqualTo(405);
+            assertThat(verb.header("Allow")).isEqualTo("POST");
+        }
+        assertThat(fixture.admin.snapshot().live()).isEqualTo(Colour.BLUE);
+    }
+
+    @Test
+    void requestLineTooLong_isA400ThatSaysSo() {
+        try (RawHttpClient client = RawHttpClient.connect(endpoint.port())) {
+            RawResponse response = client.get("/status?actor=" + "a".repeat(5000));
+            assertThat(response.status()).isEqualTo(400);
+            assertThat(response.bodyText()).contains("malformed request: An HTTP line is larger than 4096 bytes.");
+        }
+    }
+
+    @Test
     void unknownPath_answers404() throws Exception {
         HttpResponse<String> response = get("/nope");
 

@@ -99,7 +99,10 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         if (request.decoderResult().isFailure()) {
-            json(ctx, HttpResponseStatus.BAD_REQUEST, StatusDocument.error("malformed request"), false);
+            // The decoder's reason says what was wrong, such as "An HTTP line is larger than 4096 bytes."
+            Throwable cause = request.decoderResult().cause();
+            json(ctx, HttpResponseStatus.BAD_REQUEST, StatusDocument.error("malformed request"
+                    + (cause != null && cause.getMessage() != null ? ": " + cause.getMessage() : "")), false);
             return;
         }
         String path = new QueryStringDecoder(request.uri()).path();
@@ -156,12 +159,14 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
 
     private boolean requireMethod(ChannelHandlerContext ctx, HttpMethod actual, HttpMethod expected,
                                   boolean keepAlive) {
-        if (expected.equals(actual)) {
+        // HEAD wherever GET is (RFC 9110 §9.3.2): the codec sends the GET answer's head without its body.
+        boolean read = HttpMethod.GET.equals(expected);
+        if (expected.equals(actual) || read && HttpMethod.HEAD.equals(actual)) {
             return true;
         }
         FullHttpResponse response = jsonResponse(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED,
                 StatusDocument.error("method " + actual + " not allowed here (expected: " + expected + ")"));
-        response.headers().set(HttpHeaderNames.ALLOW, expected.name());
+        response.headers().set(HttpHeaderNames.ALLOW, read ? "GET, HEAD" : expected.name());
         write(ctx, response, keepAlive);
         return false;
     }
