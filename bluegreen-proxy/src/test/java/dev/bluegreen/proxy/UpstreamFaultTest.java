@@ -56,7 +56,8 @@ class UpstreamFaultTest {
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Fault.class, names = {"GARBAGE", "BAD_FRAMING", "INVALID_CONTENT_LENGTH",
-            "CLOSE_BEFORE_RESPONSE", "RESET_BEFORE_RESPONSE", "UNASKED_SWITCH"})
+            "CLOSE_BEFORE_RESPONSE", "RESET_BEFORE_RESPONSE", "UNASKED_SWITCH", "STATUS_099", "STATUS_000",
+            "STATUS_1000"})
     void faultBeforeTheResponse_is502_andTheBackendConnectionIsDiscarded(Fault fault) {
         try (RawHttpClient client = RawHttpClient.connect(startProxy(fault))) {
             RawResponse response = client.get("/");

@@ -70,7 +70,13 @@ public final class ChaosBackend implements AutoCloseable {
         /** Answers {@code 101 Switching Protocols} to a request that asked for no upgrade. */
         UNASKED_SWITCH,
         /** Answers {@code 200} (keep-alive) and closes the connection at once: it goes stale in a pool. */
-        CLOSE_AFTER_RESPONSE
+        CLOSE_AFTER_RESPONSE,
+        /** Answers with status code {@code 099}: three digits, but no status (RFC 9110 §15 starts at 100). */
+        STATUS_099,
+        /** Answers with status code {@code 000}. */
+        STATUS_000,
+        /** Answers with status code {@code 1000}: four digits where RFC 9112 §4 has three. */
+        STATUS_1000
     }
 
     private static final String OK = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Chaos: ok\r\n\r\nok";
@@ -194,6 +200,9 @@ public final class ChaosBackend implements AutoCloseable {
                 case UNASKED_SWITCH -> write(ctx, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
                         + "Connection: Upgrade\r\n\r\n");
                 case CLOSE_AFTER_RESPONSE -> write(ctx, OK).addListener(ChannelFutureListener.CLOSE);
+                case STATUS_099 -> write(ctx, "HTTP/1.1 099 Weird\r\nContent-Length: 2\r\n\r\nok");
+                case STATUS_000 -> write(ctx, "HTTP/1.1 000 X\r\nContent-Length: 2\r\n\r\nok");
+                case STATUS_1000 -> write(ctx, "HTTP/1.1 1000 X\r\nContent-Length: 2\r\n\r\nok");
                 default -> throw new IllegalStateException("fault: " + fault);
             }
         }

@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
 
@@ -216,19 +217,31 @@ public final class Http1UpstreamCodec
                     : super.splitFirstWordInitialLine(bytes, start, length);
         }
 
+        /**
+         * The status code: three digits, 100 or more (RFC 9112 §4, {@code status-code = 3DIGIT}; RFC 9110 §15 gives
+         * no meaning to a first digit of 0). Netty would take any integer, and a code such as {@code 99} or
+         * {@code 1000} would then be relayed as a status line no client can read, or taken for an interim
+         * response: refusing it here makes it what other garbage from a backend is, a malformed response (502).
+         *
+         * @throws IllegalArgumentException if the word is not such a code; Netty's decoder turns it into a failed
+         *                                  {@code decoderResult()}
+         */
         @Override
         protected String splitSecondWordInitialLine(byte[] bytes, int start, int length) {
             code = -1;
-            if (length == 3) {
-                int value = 0;
-                for (int i = start; i < start + length && value >= 0; i++) {
-                    int digit = bytes[i] - '0';
-                    value = digit >= 0 && digit <= 9 ? value * 10 + digit : -1;
-                }
-                if (value >= 100 && value < STATUS_CODES.length) {
-                    code = value;
-                    return STATUS_CODES[value];
-                }
+            int value = length == 3 ? 0 : -1;
+            for (int i = start; i < start + length && value >= 0; i++) {
+                int digit = bytes[i] - '0';
+                value = digit >= 0 && digit <= 9 ? value * 10 + digit : -1;
+            }
+            if (value < 100) {
+                throw new IllegalArgumentException("status code: '"
+                        + new String(bytes, start, Math.min(length, 16), StandardCharsets.ISO_8859_1)
+                        + "' (expected: three digits, 100-999)");
+            }
+            if (value < STATUS_CODES.length) {
+                code = value;
+                return STATUS_CODES[value];
             }
             return super.splitSecondWordInitialLine(bytes, start, length);
         }

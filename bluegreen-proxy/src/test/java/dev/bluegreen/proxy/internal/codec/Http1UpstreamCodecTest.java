@@ -14,10 +14,13 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The upstream codec: responses paired with their requests (HEAD), and the backends' usual header names shared. */
 class Http1UpstreamCodecTest {
@@ -138,8 +141,24 @@ class Http1UpstreamCodecTest {
         assertThat(decoder.splitSecondWordInitialLine(second, 11, 3)).isSameAs(code);
         assertThat(decoder.splitThirdWordInitialLine("HTTP/1.1 200 Fine".getBytes(StandardCharsets.US_ASCII), 13, 4))
                 .isEqualTo("Fine");
-        assertThat(decoder.splitSecondWordInitialLine("HTTP/1.1 2000".getBytes(StandardCharsets.US_ASCII), 9, 4))
-                .isEqualTo("2000");
+        assertThat(decoder.splitSecondWordInitialLine("HTTP/1.1 700".getBytes(StandardCharsets.US_ASCII), 9, 3))
+                .isEqualTo("700");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"HTTP/1.1 099 Weird", "HTTP/1.1 000 X", "HTTP/1.1 1000 X", "HTTP/1.1 99 X",
+        "HTTP/1.1 2x0 X", "HTTP/1.1 0200 OK", "HTTP/1.1 -200 X"})
+    void statusCodeThatIsNotThreeDigitsFrom100_isAMalformedResponse(String statusLine) {
+        EmbeddedChannel channel = new EmbeddedChannel(Http1Codecs.upstream());
+        send(channel, HttpMethod.GET);
+
+        channel.writeInbound(bytes(statusLine + "\r\nContent-Length: 2\r\n\r\nok"));
+
+        HttpResponse response = channel.readInbound();
+        assertThat(response.decoderResult().isFailure()).as("decoder result of %s", statusLine).isTrue();
+        assertThat(response.decoderResult().cause()).hasMessageContaining("expected: three digits, 100-999");
+        ReferenceCountUtil.release(response);
+        assertThat(channel.finishAndReleaseAll()).isFalse();
     }
 
     /** The next response, read whole (its body empty): released, its head still readable. */
