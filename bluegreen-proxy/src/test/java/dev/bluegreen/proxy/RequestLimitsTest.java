@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.testing.RawHttpClient;
 import dev.bluegreen.testing.RawResponse;
+import dev.bluegreen.testing.SeenRequest;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,6 +81,34 @@ class RequestLimitsTest {
             assertThat(third.header("Connection")).isEqualToIgnoringCase("close");
             assertThat(client.isClosedByPeer()).isTrue();
             assertThat(fixture.blue().requestCount()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void requestsPipelinedBeyond128InOneWrite_theFirst128AreAnswered_theNextIs503_andTheConnectionCloses() {
+        int depth = 128;
+        try (ProxyFixture fixture = ProxyFixture.start();
+             RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+            StringBuilder requests = new StringBuilder();
+            for (int i = 1; i <= depth + 2; i++) {
+                requests.append("GET /").append(i).append(" HTTP/1.1\r\nHost: shop.example\r\n\r\n");
+            }
+            client.send(requests.toString());
+
+            for (int i = 1; i <= depth; i++) {
+                RawResponse response = client.readResponse();
+                assertThat(response.status()).as("response %d", i).isEqualTo(200);
+                assertThat(response.header("Connection")).as("response %d", i).isNull();
+            }
+            RawResponse refused = client.readResponse();
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.bodyText()).contains("too many pipelined requests: at most 128");
+            assertThat(refused.header("Connection")).isEqualToIgnoringCase("close");
+            assertThat(refused.header("Retry-After")).isEqualTo("1");
+            assertThat(client.isClosedByPeer()).as("nothing after the refusal is answered").isTrue();
+            assertThat(fixture.blue().requests()).extracting(SeenRequest::uri)
+                    .as("the refused request and the one after it never reach a backend")
+                    .hasSize(depth).doesNotContain("/" + (depth + 1), "/" + (depth + 2));
         }
     }
 

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.CombinedChannelDuplexHandler;
+import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -38,9 +39,10 @@ import java.util.List;
  *   <li>each decoded request's method is queued, and each final response takes the oldest: the response to a HEAD
  *       has no body, whatever its headers say (RFC 9110 §9.3.2), and a 2xx to a CONNECT loses its
  *       {@code Transfer-Encoding}; interim (1xx) responses take none;</li>
- *   <li>at most {@value #MAX_PIPELINE_DEPTH} requests may wait for their responses: the next one is refused (the
- *       decoder fails with "maxPipelineDepth exceeded"), everything the client sends after it is dropped unread, and
- *       the connection closes after the next complete response;</li>
+ *   <li>at most {@value #MAX_PIPELINE_DEPTH} requests may wait for their responses: the next one goes on with a
+ *       failed {@code decoderResult()} ({@link PipelineDepthExceededException}), so that it is refused in its turn,
+ *       once the requests before it have been answered, and the connection closes after that refusal; its body and
+ *       everything the client sends after it are dropped unread;</li>
  *   <li>a request with both {@code Transfer-Encoding: chunked} and {@code Content-Length} (when the decoder's
  *       settings let it through) closes the connection after its response.</li>
  * </ul>
@@ -119,10 +121,11 @@ public final class Http1ServerCodec
             }
             for (int i = first; i < out.size(); i++) {
                 if (out.get(i) instanceof HttpRequest request) {
-                    if (awaiting.size() >= MAX_PIPELINE_DEPTH) {
-                        refuseBeyondDepth(out, i);
-                    }
                     awaiting.add(request.method());
+                    if (awaiting.size() > MAX_PIPELINE_DEPTH) {
+                        refuseBeyondDepth(buffer, out, i);
+                        return;
+                    }
                 }
             }
         }
@@ -177,15 +180,20 @@ public final class Http1ServerCodec
             return true;
         }
 
-        /** Drops the request at {@code index} and what was decoded after it, and fails the decoding. */
-        private void refuseBeyondDepth(List<Object> out, int index) {
-            mustCloseAfterResponse = true;
+        /**
+         * Gives the request at {@code index} on with a failed {@code decoderResult()}, to be answered in its turn,
+         * after the responses of the requests before it; drops its body and everything the client sent after it. Its
+         * method stays queued for the encoder: the refusal is its response.
+         */
+        private void refuseBeyondDepth(ByteBuf buffer, List<Object> out, int index) {
             discard = true;
-            for (int i = index; i < out.size(); i++) {
+            buffer.skipBytes(buffer.readableBytes());
+            HttpRequest refused = (HttpRequest) out.get(index);
+            refused.setDecoderResult(DecoderResult.failure(new PipelineDepthExceededException(MAX_PIPELINE_DEPTH)));
+            for (int i = index + 1; i < out.size(); i++) {
                 ReferenceCountUtil.release(out.get(i));
             }
-            out.subList(index, out.size()).clear();
-            throw new IllegalStateException("maxPipelineDepth exceeded: " + MAX_PIPELINE_DEPTH);
+            out.subList(index + 1, out.size()).clear();
         }
 
         @Override

@@ -1,6 +1,7 @@
 package dev.bluegreen.proxy.internal.http1;
 
 import dev.bluegreen.proxy.internal.codec.Http1ServerCodec;
+import dev.bluegreen.proxy.internal.codec.PipelineDepthExceededException;
 import dev.bluegreen.proxy.internal.request.RequestRejectedException;
 import dev.bluegreen.proxy.internal.request.ClientProtocol;
 import dev.bluegreen.proxy.internal.request.MessageHeads;
@@ -139,6 +140,11 @@ public final class RequestValidator extends ChannelDuplexHandler {
         nextHeadStarted = false;
         if (request.decoderResult().isFailure()) {
             phase = Phase.REJECTED;
+            if (request.decoderResult().cause() instanceof PipelineDepthExceededException tooDeep) {
+                // Well formed, refused for the proxy's capacity: 503, which a client may retry (RFC 9110 §15.6.4).
+                request.setDecoderResult(DecoderResult.failure(
+                        new RequestRejectedException(HttpResponseStatus.SERVICE_UNAVAILABLE, tooDeep.getMessage())));
+            }
             batch.add(request);
             return;
         }
