@@ -7,6 +7,7 @@ import dev.bluegreen.testing.RawResponse;
 import dev.bluegreen.testing.SeenRequest;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +59,53 @@ class ForwardingHeadersTest {
             assertThat(seen.headers("X-Forwarded-Host")).containsExactly("www.example");
             assertThat(seen.headers("Forwarded")).containsExactly(
                     "for=203.0.113.9;proto=https, for=127.0.0.1;host=\"shop.example\";proto=http");
+        }
+    }
+
+    @Test
+    void untrustedPeer_hasEveryOtherXForwardedFieldAndXRealIpRemoved_otherFieldsKept() {
+        try (ProxyFixture fixture = ProxyFixture.start();
+             RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+            client.send("GET / HTTP/1.1\r\nHost: shop.example\r\nX-Forwarded-Port: 443\r\n"
+                    + "x-forwarded-prefix: /admin\r\nX-Forwarded-Ssl: on\r\nX-FORWARDED-SERVER: evil\r\n"
+                    + "X-Real-IP: 6.6.6.6\r\nX-Forwarded-Port: 8443\r\nX-Forwarded: for=6.6.6.6\r\n"
+                    + "X-Forwardedness: kept\r\nX-Real-IP-Note: kept\r\nX-App: kept\r\n\r\n");
+            assertThat(client.readResponse().status()).isEqualTo(200);
+
+            SeenRequest seen = fixture.blue().requests().get(0);
+            assertThat(seen.headers().keySet()).as("what the backend received")
+                    .noneMatch(name -> name.toLowerCase(Locale.ROOT).startsWith("x-forwarded-")
+                            && !List.of("x-forwarded-for", "x-forwarded-proto", "x-forwarded-host")
+                            .contains(name.toLowerCase(Locale.ROOT)));
+            for (String removed : List.of("X-Forwarded-Port", "X-Forwarded-Prefix", "X-Forwarded-Ssl",
+                    "X-Forwarded-Server", "X-Real-IP")) {
+                assertThat(seen.headers(removed)).as(removed).isEmpty();
+            }
+            assertThat(seen.headers("X-Forwarded-For")).containsExactly("127.0.0.1");
+            assertThat(seen.headers("X-Forwarded-Proto")).containsExactly("http");
+            assertThat(seen.headers("X-Forwarded-Host")).containsExactly("shop.example");
+            // Not of the family: X-Forwarded without the dash (no framework reads it) and look-alike names stay.
+            assertThat(seen.headers("X-Forwarded")).containsExactly("for=6.6.6.6");
+            assertThat(seen.headers("X-Forwardedness")).containsExactly("kept");
+            assertThat(seen.headers("X-Real-IP-Note")).containsExactly("kept");
+            assertThat(seen.headers("X-App")).containsExactly("kept");
+        }
+    }
+
+    @Test
+    void trustedPeer_keepsItsOtherXForwardedFieldsAndXRealIp() {
+        try (ProxyFixture fixture = ProxyFixture.start(b -> b.trustedProxies(List.of("127.0.0.0/8")));
+             RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+            client.send("GET / HTTP/1.1\r\nHost: shop.example\r\nX-Forwarded-Port: 443\r\n"
+                    + "X-Forwarded-Prefix: /shop\r\nX-Forwarded-Ssl: on\r\nX-Real-IP: 203.0.113.9\r\n\r\n");
+            assertThat(client.readResponse().status()).isEqualTo(200);
+
+            SeenRequest seen = fixture.blue().requests().get(0);
+            assertThat(seen.headers("X-Forwarded-Port")).containsExactly("443");
+            assertThat(seen.headers("X-Forwarded-Prefix")).containsExactly("/shop");
+            assertThat(seen.headers("X-Forwarded-Ssl")).containsExactly("on");
+            assertThat(seen.headers("X-Real-IP")).containsExactly("203.0.113.9");
+            assertThat(seen.headers("X-Forwarded-For")).containsExactly("127.0.0.1");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.bluegreen.proxy.internal.request;
 
+import dev.bluegreen.proxy.internal.codec.ArrayHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpVersion;
@@ -15,8 +16,12 @@ import java.util.List;
  * (RFC 9110 §7.6.3).
  *
  * <p>Values sent by a peer that is not a {@linkplain TrustedProxies trusted proxy} are replaced, never appended to:
- * a client must not be able to claim another address. A trusted peer's values are kept, and the peer's address is
- * appended to the chain (RFC 7239 §4; the de-facto {@code X-Forwarded-For} list).
+ * a client must not be able to claim another address. The other fields of the same family that such a peer sends
+ * ({@code X-Forwarded-Port}, {@code -Prefix}, {@code -Ssl}, {@code -Server}, any {@code X-Forwarded-*}, and
+ * {@code X-Real-IP}) are removed: the proxy does not set them, and frameworks behind it (Spring's
+ * {@code ForwardedHeaderFilter}, Tomcat's {@code RemoteIpValve}) trust them from the proxy in front, so a client must
+ * not be able to claim another port, path prefix or scheme either. A trusted peer's values are kept, all of them,
+ * and the peer's address is appended to the chain (RFC 7239 §4; the de-facto {@code X-Forwarded-For} list).
  */
 public final class ForwardedHeaders {
 
@@ -24,6 +29,9 @@ public final class ForwardedHeaders {
     static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
     static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
     static final AsciiString FORWARDED = AsciiString.cached("forwarded");
+    /** The prefix of the de-facto forwarding fields; those not set here are removed from an untrusted peer. */
+    private static final AsciiString X_FORWARDED_PREFIX = AsciiString.cached("x-forwarded-");
+    private static final AsciiString X_REAL_IP = AsciiString.cached("x-real-ip");
     private static final AsciiString HTTP = AsciiString.cached("http");
     private static final AsciiString HTTPS = AsciiString.cached("https");
     /** The name this proxy gives itself in {@code Via} (RFC 9110 §7.6.3 allows a pseudonym for the host). */
@@ -51,6 +59,7 @@ public final class ForwardedHeaders {
             appendTrusted(headers, clientIp, proto, originalHost);
             return;
         }
+        removeUntrustedClaims(headers);
         headers.set(FORWARDED, client.forwardedElement(originalHost));
         headers.set(X_FORWARDED_FOR, clientIp);
         headers.set(X_FORWARDED_PROTO, proto);
@@ -59,6 +68,38 @@ public final class ForwardedHeaders {
         } else {
             headers.remove(X_FORWARDED_HOST);
         }
+    }
+
+    /**
+     * Removes every {@code X-Forwarded-*} field and {@code X-Real-IP}; those the proxy sets are set again after. Reads
+     * the names by index, without an iterator: this runs on every request of an untrusted client, and most have no
+     * such field.
+     */
+    private static void removeUntrustedClaims(HttpHeaders headers) {
+        if (!(headers instanceof ArrayHttpHeaders fields)) {
+            for (String name : List.copyOf(headers.names())) {
+                if (isUntrustedClaim(name)) {
+                    headers.remove(name);
+                }
+            }
+            return;
+        }
+        int i = 0;
+        while (i < fields.size()) {
+            CharSequence name = fields.nameAt(i);
+            if (isUntrustedClaim(name)) {
+                // Every field of the name goes; the ones before i had other names, so i is the next field now.
+                fields.remove(name);
+            } else {
+                i++;
+            }
+        }
+    }
+
+    private static boolean isUntrustedClaim(CharSequence name) {
+        return name.length() >= X_REAL_IP.length() && (name.charAt(0) | 0x20) == 'x'
+                && (X_REAL_IP.contentEqualsIgnoreCase(name) || name.length() >= X_FORWARDED_PREFIX.length()
+                && AsciiString.regionMatches(name, true, 0, X_FORWARDED_PREFIX, 0, X_FORWARDED_PREFIX.length()));
     }
 
     private static void appendTrusted(HttpHeaders headers, String clientIp, AsciiString proto, String originalHost) {
