@@ -140,6 +140,36 @@ class MalformedRequestTest {
         assertThat(fixture.blue().requestCount()).as(name + ": the backend saw nothing").isZero();
     }
 
+    /**
+     * A malformed head is refused wherever it comes in a read: here behind a whole request, or behind a request's
+     * body, in the same write. The request before it is answered; the malformed one never reaches the backend.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("pipelinedBehind")
+    void foldedHeadPipelinedBehindAnotherRequest_is400_andNeverForwarded(String name, String first) {
+        try (ProxyFixture other = ProxyFixture.start();
+             RawHttpClient client = RawHttpClient.connect(other.port())) {
+            client.send(first + "GET /folded HTTP/1.1\r\n" + H + "X-A: 1\r\n folded\r\n\r\n");
+
+            assertThat(client.readResponse().status()).as("the request before it").isEqualTo(200);
+            RawResponse refused = client.readResponse();
+            assertThat(refused.status()).isEqualTo(400);
+            assertThat(refused.bodyText()).contains("folded header line");
+            assertThat(refused.header("Connection")).isEqualToIgnoringCase("close");
+            assertThat(client.isClosedByPeer(Duration.ofSeconds(10))).isTrue();
+            assertThat(other.blue().requests()).hasSize(1)
+                    .allSatisfy(seen -> assertThat(seen.uri()).isEqualTo("/first"));
+        }
+    }
+
+    static Stream<Arguments> pipelinedBehind() {
+        return Stream.of(
+                Arguments.of("behind a GET", "GET /first HTTP/1.1\r\n" + H + "\r\n"),
+                Arguments.of("behind a body", "POST /first HTTP/1.1\r\n" + H + "Content-Length: 3\r\n\r\nabc"),
+                Arguments.of("behind a chunked body",
+                        "POST /first HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"));
+    }
+
     /** The control: the same kind of proxy forwards a well-formed request, so "nothing reached it" means something. */
     @org.junit.jupiter.api.Test
     void wellFormedRequests_reachTheBackend() {

@@ -102,6 +102,11 @@ public final class Http1ServerCodec
          */
         private boolean betweenMessages = true;
 
+        /** Finds obs-fold in the bytes of the head Netty's decoder is reading, which it would join silently. */
+        private final ObsFoldScanner obsFold = new ObsFoldScanner();
+        /** Netty's decoder has begun a request head and not given the request yet: what it reads is that head. */
+        private boolean inHead;
+
         RequestDecoder(HttpDecoderConfig config) {
             super(config);
             maxInitialLineLength = config.getMaxInitialLineLength();
@@ -116,7 +121,17 @@ public final class Http1ServerCodec
             }
             int first = out.size();
             if (!betweenMessages || !decodePlain(buffer, out)) {
+                if (betweenMessages) {
+                    obsFold.startOfHead();
+                    inHead = true;
+                }
+                int start = buffer.readerIndex();
                 super.decode(ctx, buffer, out);
+                if (inHead) {
+                    // Netty consumes whole lines only: the bytes it read since the last call, scanned once each.
+                    obsFold.scan(buffer, start, buffer.readerIndex());
+                    refuseFolded(out, first);
+                }
                 betweenMessages = PlainHeads.endsMessage(out, first);
             }
             for (int i = first; i < out.size(); i++) {
@@ -126,6 +141,24 @@ public final class Http1ServerCodec
                         refuseBeyondDepth(buffer, out, i);
                         return;
                     }
+                }
+            }
+        }
+
+        /**
+         * Refuses the request Netty gave in {@code out} from {@code first}, if any, when its head had a folded line:
+         * RFC 9112 §5.2 lets a server refuse obs-fold with 400 or join it, and the proxy refuses it, wherever the head
+         * came (alone in a read, or behind another request or a body). The short way never reads a folded head.
+         */
+        private void refuseFolded(List<Object> out, int first) {
+            for (int i = first; i < out.size(); i++) {
+                if (out.get(i) instanceof HttpRequest request) {
+                    inHead = false;
+                    if (obsFold.found() && request.decoderResult().isSuccess()) {
+                        request.setDecoderResult(DecoderResult.failure(
+                                new IllegalArgumentException("folded header line")));
+                    }
+                    return;
                 }
             }
         }

@@ -26,7 +26,7 @@ public final class ReadActivity extends ChannelDuplexHandler {
             ctx.fireChannelRead(msg);
             return;
         }
-        validator.bytesArrived(bytes);
+        validator.bytesArrived();
         ctx.fireChannelRead(bytes);
         // The codec releases a buffer it decoded to the end and keeps one it could not (as its cumulation): then
         // what is left is the start of the next message. Best effort: should the codec copy instead, this reports

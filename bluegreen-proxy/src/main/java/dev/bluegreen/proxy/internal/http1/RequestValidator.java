@@ -60,7 +60,6 @@ public final class RequestValidator extends ChannelDuplexHandler {
 
     private final RequestRules rules;
     private final ReadActivity readActivity = new ReadActivity(this);
-    private final ObsFoldScanner obsFold = new ObsFoldScanner();
     private ChannelHandlerContext ctx;
     private Phase phase = Phase.HEAD;
     private long bodyBytes;
@@ -85,7 +84,6 @@ public final class RequestValidator extends ChannelDuplexHandler {
 
     public RequestValidator(RequestRules rules) {
         this.rules = rules;
-        obsFold.startOfHead();
     }
 
     /** The handler to place in front of the codec, which tells this one when bytes arrive and reads are asked. */
@@ -148,12 +146,7 @@ public final class RequestValidator extends ChannelDuplexHandler {
             batch.add(request);
             return;
         }
-        boolean folded = obsFold.found();
-        obsFold.reset();
-        // RFC 9112 §5.2: obs-fold is refused, not joined.
-        RequestRejectedException rejected = folded
-                ? new RequestRejectedException(HttpResponseStatus.BAD_REQUEST, "bad request: folded header line", true)
-                : RequestChecks.check(request, rules, ClientProtocol.HTTP_1);
+        RequestRejectedException rejected = RequestChecks.check(request, rules, ClientProtocol.HTTP_1);
         if (rejected != null) {
             phase = Phase.REJECTED;
             request.setDecoderResult(DecoderResult.failure(rejected));
@@ -229,7 +222,7 @@ public final class RequestValidator extends ChannelDuplexHandler {
     // ---- timing, fed by ReadActivity -------------------------------------------------------------------------
 
     /** Bytes arrived from the client (before decoding). */
-    void bytesArrived(ByteBuf bytes) {
+    void bytesArrived() {
         bodyReadSinceNanos = 0;
         if (phase == Phase.BODY) {
             awaitingContinue = false;
@@ -237,10 +230,6 @@ public final class RequestValidator extends ChannelDuplexHandler {
         if (phase == Phase.REQUEST_DONE) {
             // Bytes after a complete request are the next one's.
             phase = Phase.HEAD;
-            obsFold.startOfHead();
-        }
-        if (phase == Phase.HEAD) {
-            obsFold.scan(bytes);
         }
         if (phase == Phase.HEAD && headStartNanos == 0) {
             headStartNanos = System.nanoTime();
@@ -266,7 +255,6 @@ public final class RequestValidator extends ChannelDuplexHandler {
             // The proxy waits for the rest of a head it has part of: from now on the client is the one to blame.
             nextHeadStarted = false;
             phase = Phase.HEAD;
-            obsFold.reset();
             headStartNanos = System.nanoTime();
             armTimer(rules.limits().requestHeaderTimeout().toNanos());
             return;

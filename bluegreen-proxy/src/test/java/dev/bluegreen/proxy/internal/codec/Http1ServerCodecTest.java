@@ -155,6 +155,54 @@ class Http1ServerCodecTest {
     }
 
     @Test
+    void foldedHead_isRefused_aloneBehindARequestBehindABody_orSplitAcrossReads() {
+        String folded = "GET /f HTTP/1.1\r\nHost: a\r\nX-A: 1\r\n\tfolded\r\n\r\n";
+        String get = "GET / HTTP/1.1\r\nHost: a\r\n\r\n";
+        String post = "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc";
+        for (List<String> reads : List.of(List.of(folded), List.of(get + folded), List.of(post + folded),
+                List.of(get + folded.substring(0, 30), folded.substring(30)),
+                List.of(get + "GET /f HTTP/1.1\r\nX-A: 1\r\n", " folded\r\n\r\n"))) {
+            EmbeddedChannel channel = new EmbeddedChannel(Http1Codecs.client());
+            for (String read : reads) {
+                channel.writeInbound(bytes(read));
+            }
+            List<HttpRequest> heads = new ArrayList<>();
+            Object message;
+            while ((message = channel.readInbound()) != null) {
+                if (message instanceof HttpRequest head) {
+                    heads.add(head);
+                }
+                ReferenceCountUtil.release(message);
+            }
+            HttpRequest last = heads.get(heads.size() - 1);
+            assertThat(last.uri()).as("%s", reads).isEqualTo("/f");
+            assertThat(last.decoderResult().isFailure()).as("%s", reads).isTrue();
+            assertThat(last.decoderResult().cause()).hasMessage("folded header line");
+            assertThat(heads.subList(0, heads.size() - 1)).as("%s: the requests before it", reads)
+                    .allSatisfy(head -> assertThat(head.decoderResult().isSuccess()).isTrue());
+            channel.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void aBodyThatLooksFolded_andAFoldInTheNextHeadsBody_areNotTakenForAFold() {
+        EmbeddedChannel channel = new EmbeddedChannel(Http1Codecs.client());
+        channel.writeInbound(bytes("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 12\r\n\r\nx\r\n folded\r\n"
+                + "GET / HTTP/1.1\r\nHost: a\r\n\r\n"));
+        Object message;
+        int heads = 0;
+        while ((message = channel.readInbound()) != null) {
+            if (message instanceof HttpRequest head) {
+                assertThat(head.decoderResult().isSuccess()).as(head.uri()).isTrue();
+                heads++;
+            }
+            ReferenceCountUtil.release(message);
+        }
+        assertThat(heads).isEqualTo(2);
+        assertThat(channel.finishAndReleaseAll()).isFalse();
+    }
+
+    @Test
     void usualRequestHeaderNames_areTheSameObjectsInEveryRequest_andKeepTheClientsSpelling() {
         EmbeddedChannel channel = new EmbeddedChannel(Http1Codecs.client());
         String request = "GET / HTTP/1.1\r\nHost: a\r\nUser-Agent: x\r\naccept-encoding: gzip\r\nX-Odd-One: 1\r\n\r\n";

@@ -100,12 +100,13 @@ class RequestValidatorTest {
     }
 
     @Test
-    void foldedHeader_isRejected() {
+    void foldedHeader_refusedByTheCodec_goesOnFailed_andNothingAfterIt() {
         EmbeddedChannel channel = channel(RequestRules.defaults());
-        write(channel, "GET / HTTP/1.1\r\nHost: x\r\nX: a\r\n b\r\n\r\n");
+        write(channel, "GET / HTTP/1.1\r\nHost: x\r\nX: a\r\n b\r\n\r\nGET /after HTTP/1.1\r\nHost: x\r\n\r\n");
 
         HttpRequest head = channel.readInbound();
-        assertThat(rejection(head)).isEqualTo(HttpResponseStatus.BAD_REQUEST);
+        assertThat(head.decoderResult().cause()).hasMessage("folded header line");
+        assertThat((Object) channel.readInbound()).as("nothing after a rejection").isNull();
         assertThat(channel.finishAndReleaseAll()).isFalse();
     }
 }

@@ -1,4 +1,4 @@
-package dev.bluegreen.proxy.internal.http1;
+package dev.bluegreen.proxy.internal.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

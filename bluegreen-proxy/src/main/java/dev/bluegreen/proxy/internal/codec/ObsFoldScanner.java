@@ -1,4 +1,4 @@
-package dev.bluegreen.proxy.internal.http1;
+package dev.bluegreen.proxy.internal.codec;
 
 import io.netty.buffer.ByteBuf;
 
@@ -6,10 +6,11 @@ import io.netty.buffer.ByteBuf;
  * Finds obs-fold (a header line continued on the next line, which starts with a space or tab) in the raw bytes of a
  * request head. Netty's decoder joins folded lines silently; RFC 9112 §5.2 lets a server either do that or refuse
  * the message with 400, and the proxy refuses: a folded header is how requests get read differently by two
- * parsers. Fed the bytes of one head at a time, across reads; it stops at the empty line that ends the head, so
- * the body is never scanned. Not thread-safe (one per connection, on its event loop).
+ * parsers. Fed the bytes of one head at a time, across reads, as {@link Http1ServerCodec}'s decoder consumes them;
+ * it stops at the empty line that ends the head, so the body is never scanned. Not thread-safe (one per connection,
+ * on its event loop).
  */
-public final class ObsFoldScanner {
+final class ObsFoldScanner {
 
     private boolean atLineStart;
     /** The line under way has a byte other than CR: it is not the empty line that ends the head. */
@@ -36,14 +37,18 @@ public final class ObsFoldScanner {
         atLineStart = true;
     }
 
-    /**
-     * Scans the readable bytes of {@code bytes} without consuming them. Jumps from line feed to line feed
-     * ({@link ByteBuf#indexOf} looks at several bytes at a time), looking only at the first byte of each line: this
-     * runs on every request head.
-     */
+    /** Scans the readable bytes of {@code bytes} without consuming them. */
     void scan(ByteBuf bytes) {
-        int i = bytes.readerIndex();
-        int end = bytes.writerIndex();
+        scan(bytes, bytes.readerIndex(), bytes.writerIndex());
+    }
+
+    /**
+     * Scans the bytes of {@code bytes} from index {@code from} to {@code end} (exclusive) without consuming them.
+     * Jumps from line feed to line feed ({@link ByteBuf#indexOf} looks at several bytes at a time), looking only at
+     * the first byte of each line: this runs on every request head Netty's decoder reads.
+     */
+    void scan(ByteBuf bytes, int from, int end) {
+        int i = from;
         while (i < end && !headEnded && !found) {
             if (atLineStart) {
                 byte first = bytes.getByte(i);
