@@ -88,6 +88,9 @@ class MalformedRequestTest {
                 row("CR in the request target", 400, "GET /a\rb HTTP/1.1\r\n" + H + "\r\n"),
                 row("request target not in origin or absolute form", 400, "GET foo HTTP/1.1\r\n" + H + "\r\n"),
                 row("asterisk target for GET", 400, "GET * HTTP/1.1\r\n" + H + "\r\n"),
+                row("a fragment in the request target", 400, "GET /a#frag HTTP/1.1\r\n" + H + "\r\n"),
+                row("a fragment in an absolute-form target", 400, "GET http://shop.example#frag HTTP/1.1\r\n" + H
+                        + "\r\n"),
                 row("absolute-form without Host", 400, "GET http://shop.example/ HTTP/1.1\r\n\r\n"),
                 row("absolute-form with userinfo", 400, "GET http://u@shop.example/ HTTP/1.1\r\n" + H + "\r\n"),
                 row("invalid method character", 400, "G(T / HTTP/1.1\r\n" + H + "\r\n"),

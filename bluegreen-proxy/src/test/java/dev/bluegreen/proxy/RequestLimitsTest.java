@@ -193,6 +193,20 @@ class RequestLimitsTest {
     }
 
     @Test
+    void optionsInAbsoluteFormWithoutPathOrQuery_isForwardedAsAsterisk() {
+        try (ProxyFixture fixture = ProxyFixture.start();
+             RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+            client.send("OPTIONS http://shop.example:8001 HTTP/1.1\r\nHost: shop.example:8001\r\n\r\n");
+            assertThat(client.readResponse().status()).isEqualTo(200);
+
+            SeenRequest seen = fixture.blue().requests().get(0);
+            assertThat(seen.method()).isEqualTo("OPTIONS");
+            assertThat(seen.uri()).as("RFC 9112 §3.2.4").isEqualTo("*");
+            assertThat(seen.header("Host")).isEqualTo("shop.example:8001");
+        }
+    }
+
+    @Test
     void http10WithoutHost_isServed() {
         try (ProxyFixture fixture = ProxyFixture.start();
              RawHttpClient client = RawHttpClient.connect(fixture.port())) {

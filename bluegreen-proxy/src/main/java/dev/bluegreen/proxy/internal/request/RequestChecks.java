@@ -77,7 +77,10 @@ public final class RequestChecks {
      * RFC 9112 §3.2: origin-form ({@code /path?query}), absolute-form ({@code http://host/path}, turned into origin
      * form with its authority as {@code Host}, §3.2.2) or asterisk-form for OPTIONS; on HTTP/2, {@code :path} is
      * origin-form or {@code *} for OPTIONS (RFC 9113 §8.3.1), nothing else. Only visible ASCII: nothing that could
-     * end or split the request line on the next hop (RFC 3986 §2).
+     * end or split the request line on the next hop (RFC 3986 §2). No fragment: none of the forms has one (a client
+     * strips it, RFC 9110 §4.2.5), and a backend could read the rest of the path differently from the proxy. An
+     * OPTIONS in absolute-form with an empty path and no query asks about the server itself: it goes on as
+     * {@code OPTIONS *} (§3.2.4).
      */
     private static RequestRejectedException checkTarget(HttpRequest request, ClientProtocol protocol) {
         String uri = request.uri();
@@ -89,6 +92,9 @@ public final class RequestChecks {
             if (c <= 0x20 || c >= 0x7f) {
                 return malformed("bad request: invalid character 0x" + Integer.toHexString(c)
                         + " in the request target");
+            }
+            if (c == '#') {
+                return malformed("bad request: a fragment ('#') in the request target");
             }
         }
         if (uri.charAt(0) == '/') {
@@ -106,15 +112,16 @@ public final class RequestChecks {
                     : "' (expected: /path or http://host/path)"));
         }
         int pathStart = schemeEnd;
-        while (pathStart < uri.length() && "/?#".indexOf(uri.charAt(pathStart)) < 0) {
+        while (pathStart < uri.length() && "/?".indexOf(uri.charAt(pathStart)) < 0) {
             pathStart++;
         }
         String authority = uri.substring(schemeEnd, pathStart);
         if (authority.indexOf('@') >= 0 || !isValidHost(authority)) {
             return malformed("bad request: invalid authority in '" + printable(uri) + "'");
         }
-        String path = pathStart == uri.length() ? "/" : uri.substring(pathStart);
-        if (path.charAt(0) != '/') {
+        String path = pathStart < uri.length() ? uri.substring(pathStart)
+                : HttpMethod.OPTIONS.equals(request.method()) ? "*" : "/";
+        if (path.charAt(0) == '?') {
             path = "/" + path;
         }
         request.setUri(path);

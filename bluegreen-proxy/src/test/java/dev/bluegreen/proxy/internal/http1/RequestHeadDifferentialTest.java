@@ -14,6 +14,7 @@ import dev.bluegreen.proxy.internal.request.RequestRules;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import java.io.ByteArrayOutputStream;
@@ -81,7 +82,8 @@ class RequestHeadDifferentialTest {
 
     /**
      * Rewrites an absolute-form target ({@code http://authority/path}) as the rules do: its path becomes the target and
-     * its authority the {@code Host}.
+     * its authority the {@code Host}; an OPTIONS with an empty path and no query becomes {@code OPTIONS *} (RFC 9112
+     * §3.2.4).
      */
     private static HttpRequest toOriginForm(HttpRequest request) {
         String uri = request.uri();
@@ -94,14 +96,15 @@ class RequestHeadDifferentialTest {
         while (pathStart < uri.length() && "/?#".indexOf(uri.charAt(pathStart)) < 0) {
             pathStart++;
         }
-        String path = pathStart == uri.length() ? "/" : uri.substring(pathStart);
+        String path = pathStart < uri.length() ? uri.substring(pathStart)
+                : HttpMethod.OPTIONS.equals(request.method()) ? "*" : "/";
         try {
             request.headers().set(HttpHeaderNames.HOST, uri.substring(schemeEnd, pathStart));
         } catch (IllegalArgumentException notAFieldValue) {
             // An authority no Host field could carry: the proxy refuses it, so this request is never compared.
             return request;
         }
-        request.setUri(path.charAt(0) == '/' ? path : "/" + path);
+        request.setUri(path.charAt(0) == '/' || path.equals("*") ? path : "/" + path);
         return request;
     }
 
