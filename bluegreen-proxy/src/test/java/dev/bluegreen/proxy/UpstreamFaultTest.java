@@ -119,6 +119,21 @@ class UpstreamFaultTest {
     }
 
     @Test
+    void answerBeforeTheBody_toAClientWaitingFor100Continue_saysConnectionClose_andTheConnectionCloses() {
+        // The chaos backend answers every request head at once, body or not, and never sends 100 Continue.
+        try (RawHttpClient client = RawHttpClient.connect(startProxy(Fault.NONE))) {
+            client.send("POST /upload HTTP/1.1\r\nHost: shop.example\r\nExpect: 100-continue\r\n"
+                    + "Content-Length: 3\r\n\r\n");
+            RawResponse response = client.readResponse();
+
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.bodyText()).isEqualTo("ok");
+            assertThat(response.header("Connection")).as("RFC 9112 §9.6").isEqualToIgnoringCase("close");
+            assertThat(client.isClosedByPeer()).isTrue();
+        }
+    }
+
+    @Test
     void noContentFollowedByStrayBytes_doesNotMisframeTheNextResponse() {
         try (RawHttpClient client = RawHttpClient.connect(startProxy(Fault.NO_CONTENT_WITH_STRAY_BYTES))) {
             RawResponse noContent = client.get("/");

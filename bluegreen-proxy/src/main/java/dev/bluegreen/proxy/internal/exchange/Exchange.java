@@ -301,7 +301,8 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         }
         upstreamKeepAlive = HttpUtil.isKeepAlive(response);
         closeClient = loop.responseHeads().prepare(response, head, connector.route(), connector.environment(),
-                generation, client.epoch(), closeClient || client.isDraining());
+                generation, client.epoch(), closeClient || client.isDraining()
+                || !requestComplete && InterimRelay.leftWaitingForContinue(interims, head));
         tally.status(code, false);
         moveTo(RESPONDING);
         if (response instanceof LastHttpContent whole) {
@@ -392,9 +393,8 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
      */
     private void onEarlyResponse() {
         releaseUpstream(false);
-        if (head.expectsContinue() && !InterimRelay.continueRelayed(interims)) {
-            closeClient = true;
-            end();
+        if (InterimRelay.leftWaitingForContinue(interims, head)) {
+            end(); // closeClient was set with the response head, which said Connection: close (onResponseHead)
             return;
         }
         moveTo(DISCARDING);

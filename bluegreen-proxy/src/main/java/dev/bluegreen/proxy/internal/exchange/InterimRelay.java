@@ -60,4 +60,13 @@ final class InterimRelay {
     static boolean continueRelayed(InterimRelay relay) {
         return relay != null && relay.continueRelayed;
     }
+
+    /**
+     * Whether the client of {@code head} asked for {@code 100 Continue} and {@code relay} (or {@code null}) relayed
+     * none: a final response that comes before the whole request then leaves the client's body unsent, and the client
+     * connection closes after that response (RFC 9110 §10.1.1), which its head must say (RFC 9112 §9.6).
+     */
+    static boolean leftWaitingForContinue(InterimRelay relay, RequestHead head) {
+        return head.expectsContinue() && !continueRelayed(relay);
+    }
 }

@@ -310,6 +310,48 @@ class ExchangeTest {
     }
 
     @Test
+    void earlyResponseToAClientStillWaitingFor100Continue_saysConnectionClose_andClosesAfterIt() {
+        HttpRequest request = post(3);
+        request.headers().set("expect", "100-continue");
+        Exchange exchange = harness.start(request);
+        FakeUpstream upstream = harness.upstreams.connect(false);
+
+        upstream.answer(ok(2));
+        List<Object> head = harness.clientReceived();
+        assertThat(((HttpResponse) head.get(0)).headers().get("connection")).as("said in the head")
+                .isEqualToIgnoringCase("close");
+        upstream.answer(body("ok"));
+
+        assertThat(harness.side.ended).as("not waiting for a body the client won't send").isTrue();
+        assertThat(harness.side.closeAfter).isTrue();
+        harness.clientReceived().forEach(ReferenceCountUtil::release);
+        upstream.releaseSent();
+        assertAllReleasedAndCounted(200);
+    }
+
+    @Test
+    void earlyResponseAfterA100Continue_keepsTheConnection_andDropsTheRestOfTheBody() {
+        HttpRequest request = post(3);
+        request.headers().set("expect", "100-continue");
+        Exchange exchange = harness.start(request);
+        FakeUpstream upstream = harness.upstreams.connect(false);
+        upstream.answer(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+        upstream.answer(LastHttpContent.EMPTY_LAST_CONTENT);
+
+        upstream.answer(ok(0));
+        upstream.answer(LastHttpContent.EMPTY_LAST_CONTENT);
+        List<Object> received = harness.clientReceived();
+        assertThat(((HttpResponse) received.get(0)).headers().contains("connection")).isFalse();
+        exchange.onClientContent(body("abc"));
+
+        assertThat(harness.side.ended).isTrue();
+        assertThat(harness.side.closeAfter).as("the body was read and dropped: in step").isFalse();
+        received.forEach(ReferenceCountUtil::release);
+        upstream.releaseSent();
+        assertAllReleasedAndCounted(200);
+    }
+
+    @Test
     void continue100_goesToTheClient_beforeTheBody() {
         HttpRequest request = post(3);
         request.headers().set("expect", "100-continue");
