@@ -1,6 +1,7 @@
 package dev.bluegreen.proxy.internal.codec;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -9,6 +10,7 @@ import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
@@ -47,6 +49,12 @@ import java.util.List;
  *       settings let it through) closes the connection after its response.</li>
  * </ul>
  *
+ * <p>A request that asks to upgrade (RFC 9110 §7.8) is the last one decoded until its fate is known: what the client
+ * sends behind it may already be the new protocol's (an optimistic client, or one whose first bytes shared a write
+ * with the handshake), so it is held undecoded. If the backend switches, the bytes are taken for the tunnel
+ * ({@link #takeBytesAfterUpgrade()}) before the codec leaves; if not, the connection stays HTTP/1.1 and they are
+ * decoded as the requests that follow ({@link #readOnAfterUpgrade()}).
+ *
  * <pre>
  * client channel:  [SslHandler →] ReadActivity → Http1ServerCodec → RequestValidator → ...
  * </pre>
@@ -69,6 +77,7 @@ public final class Http1ServerCodec
     private final ArrayDeque<HttpMethod> awaiting = new ArrayDeque<>(2);
     /** When set, the connection is closed once the next response has been written whole. */
     private boolean mustCloseAfterResponse;
+    private ChannelHandlerContext ctx;
 
     /** A codec decoding with {@code config}. */
     public Http1ServerCodec(HttpDecoderConfig config) {
@@ -79,6 +88,44 @@ public final class Http1ServerCodec
     @Override
     public void upgradeFrom(ChannelHandlerContext ctx) {
         ctx.pipeline().remove(this);
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+        this.ctx = ctx;
+        super.handlerAdded(ctx);
+    }
+
+    /**
+     * The bytes the client sent after a request that asked to upgrade, held undecoded since (see the class comment),
+     * or {@code null} if none: once the backend has switched protocols, the first bytes of the new one. Taken, they
+     * are no longer the codec's, which then has nothing to pass on when it leaves the pipeline.
+     */
+    public ByteBuf takeBytesAfterUpgrade() {
+        RequestDecoder decoder = inboundHandler();
+        ByteBuf held = decoder.heldForUpgrade ? decoder.held() : null;
+        decoder.heldForUpgrade = false;
+        return held == null || !held.isReadable() ? null : held.readRetainedSlice(held.readableBytes());
+    }
+
+    /**
+     * The request that asked to upgrade has ended without a switch of protocols: the connection stays HTTP/1.1
+     * (RFC 9110 §7.8), and the bytes held since are decoded now, as a read of them would be. Runs on the channel's
+     * event loop; does nothing if no request asked to upgrade.
+     */
+    public void readOnAfterUpgrade() {
+        RequestDecoder decoder = inboundHandler();
+        if (!decoder.heldForUpgrade) {
+            return;
+        }
+        decoder.heldForUpgrade = false;
+        try {
+            // An empty read: the decoder adds nothing to the bytes it holds and decodes them.
+            channelRead(ctx, Unpooled.EMPTY_BUFFER);
+            channelReadComplete(ctx);
+        } catch (Exception e) {
+            ctx.fireExceptionCaught(e);
+        }
     }
 
     /** Netty's request decoder, queueing each request's method for the encoder and sharing the usual names. */
@@ -106,6 +153,10 @@ public final class Http1ServerCodec
         private final ObsFoldScanner obsFold = new ObsFoldScanner();
         /** Netty's decoder has begun a request head and not given the request yet: what it reads is that head. */
         private boolean inHead;
+        /** The request under way asks to upgrade: once it ends, what follows is held. */
+        private boolean upgradeUnderWay;
+        /** A request that asked to upgrade has ended: what the client sent after it is held undecoded. */
+        private boolean heldForUpgrade;
 
         RequestDecoder(HttpDecoderConfig config) {
             super(config);
@@ -117,6 +168,9 @@ public final class Http1ServerCodec
         protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
             if (discard) {
                 buffer.skipBytes(buffer.readableBytes());
+                return;
+            }
+            if (heldForUpgrade) {
                 return;
             }
             int first = out.size();
@@ -135,14 +189,35 @@ public final class Http1ServerCodec
                 betweenMessages = PlainHeads.endsMessage(out, first);
             }
             for (int i = first; i < out.size(); i++) {
-                if (out.get(i) instanceof HttpRequest request) {
+                Object message = out.get(i);
+                if (message instanceof HttpRequest request) {
                     awaiting.add(request.method());
                     if (awaiting.size() > MAX_PIPELINE_DEPTH) {
                         refuseBeyondDepth(buffer, out, i);
                         return;
                     }
+                    upgradeUnderWay = asksToUpgrade(request);
+                } else if (upgradeUnderWay && message instanceof LastHttpContent) {
+                    upgradeUnderWay = false;
+                    heldForUpgrade = true;
                 }
             }
+        }
+
+        /** What the decoder holds undecoded (the bytes it has been given and not read yet). */
+        ByteBuf held() {
+            return internalBuffer();
+        }
+
+        /**
+         * Whether {@code request} asks to upgrade: an {@code Upgrade} field and the {@code upgrade} option in
+         * {@code Connection} (RFC 9110 §7.8). Whether the upgrade is passed on is the exchange's to decide; a request
+         * that asks is enough to hold what follows until then.
+         */
+        private static boolean asksToUpgrade(HttpRequest request) {
+            HttpHeaders headers = request.headers();
+            return headers.contains(HttpHeaderNames.UPGRADE)
+                    && headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
         }
 
         /**

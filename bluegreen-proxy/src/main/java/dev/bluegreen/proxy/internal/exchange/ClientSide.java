@@ -1,6 +1,7 @@
 package dev.bluegreen.proxy.internal.exchange;
 
 import dev.bluegreen.proxy.internal.request.ClientAddress;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpObject;
@@ -62,6 +63,15 @@ public interface ClientSide {
      * @return the context the tunnel writes the backend's bytes to and reads the client's from
      */
     ChannelHandlerContext startTunnel(HttpResponse switching);
+
+    /**
+     * The bytes the client sent right behind its request to upgrade, read before the backend's 101 came, or
+     * {@code null}: the new protocol's first bytes, which the tunnel sends on before any it reads. Taken once, before
+     * {@link #startTunnel}.
+     */
+    default ByteBuf takeBytesAfterUpgrade() {
+        return null;
+    }
 
     /**
      * The exchange has ended; the next request may be read, or the connection closed.

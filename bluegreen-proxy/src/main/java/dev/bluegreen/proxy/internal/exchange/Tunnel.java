@@ -56,12 +56,14 @@ final class Tunnel implements UpstreamListener {
     static Tunnel open(HttpResponse switching, ClientSide client, Upstream upstream,
                        Consumer<ChannelFuture> onClosed) {
         String protocol = MessageHeads.prepareSwitchingProtocols(switching);
+        // Taken while the client side still speaks HTTP: the bytes it read past the request are the tunnel's.
+        ByteBuf early = client.takeBytesAfterUpgrade();
         ChannelHandlerContext clientContext = client.startTunnel(switching);
         boolean webSocket = protocol != null && protocol.toLowerCase(Locale.ROOT).contains("websocket");
         Tunnel tunnel = new Tunnel(clientContext, upstream.startTunnel(), webSocket, onClosed);
         upstream.attach(tunnel);
         log.debug("{}: tunnel open ({})", clientContext.channel(), protocol);
-        tunnel.start();
+        tunnel.start(early);
         return tunnel;
     }
 
@@ -74,9 +76,15 @@ final class Tunnel implements UpstreamListener {
         this.upstreamFrames = webSocket ? new WebSocketFrames() : null;
     }
 
-    void start() {
-        client.read();
+    /** Starts relaying: {@code early}, the client's bytes read already (or {@code null}), go first. */
+    void start(ByteBuf early) {
         upstream.read();
+        if (early != null) {
+            // Relayed as bytes just read would be: the client is read on once the backend takes them.
+            fromClient(early);
+        } else {
+            client.read();
+        }
     }
 
     /** Bytes from the client, bound for the backend. */

@@ -8,6 +8,7 @@ import dev.bluegreen.proxy.internal.exchange.LoopContexts;
 import dev.bluegreen.proxy.internal.request.ClientProtocol;
 import dev.bluegreen.proxy.internal.request.ErrorResponses;
 import dev.bluegreen.proxy.internal.request.RequestRejectedException;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -42,6 +43,8 @@ public final class Http1ClientConnection extends AbstractClientSide implements C
     private final long idleTimeoutNanos;
     private final Http1Trailers trailers = new Http1Trailers();
     private ChannelHandlerContext ctx;
+    /** The connection's codec, or {@code null} in a pipeline without one (a test's). */
+    private Http1ServerCodec codec;
     private boolean draining;
     private long idleSinceNanos;
     private ScheduledFuture<?> idleTimer;
@@ -54,6 +57,7 @@ public final class Http1ClientConnection extends AbstractClientSide implements C
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.codec = ctx.pipeline().get(Http1ServerCodec.class);
     }
 
     @Override
@@ -154,6 +158,11 @@ public final class Http1ClientConnection extends AbstractClientSide implements C
         codec.writeAndFlush(InterimResponses.encode(ctx.alloc(), interim), codec.voidPromise());
     }
 
+    @Override
+    public ByteBuf takeBytesAfterUpgrade() {
+        return codec == null ? null : codec.takeBytesAfterUpgrade();
+    }
+
     /** The 101 goes out past the codec (as an interim response would), then the codec leaves: bytes from now on. */
     @Override
     public ChannelHandlerContext startTunnel(HttpResponse switching) {
@@ -177,6 +186,10 @@ public final class Http1ClientConnection extends AbstractClientSide implements C
                         limits());
             }
             return;
+        }
+        if (codec != null) {
+            // After a request that asked to upgrade and got no 101, the bytes behind it are HTTP/1.1 again.
+            codec.readOnAfterUpgrade();
         }
         ctx.read();
     }

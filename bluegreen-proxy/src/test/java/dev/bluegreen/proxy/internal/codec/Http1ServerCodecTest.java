@@ -203,6 +203,44 @@ class Http1ServerCodecTest {
     }
 
     @Test
+    void bytesBehindARequestToUpgrade_areHeld_thenTakenForATunnelOrDecodedIfRefused() {
+        String upgrade = "GET /ws HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n";
+        String next = "GET /next HTTP/1.1\r\nHost: a\r\n\r\n";
+
+        Http1ServerCodec switched = Http1Codecs.client();
+        EmbeddedChannel tunnel = new EmbeddedChannel(switched);
+        tunnel.writeInbound(bytes(upgrade + "raw"));
+        tunnel.writeInbound(bytes(" bytes"));
+        assertThat(requestUris(tunnel)).containsExactly("/ws");
+        ByteBuf early = switched.takeBytesAfterUpgrade();
+        assertThat(early.toString(StandardCharsets.US_ASCII)).isEqualTo("raw bytes");
+        early.release();
+        assertThat(switched.takeBytesAfterUpgrade()).as("taken once").isNull();
+        assertThat(tunnel.finishAndReleaseAll()).isFalse();
+
+        Http1ServerCodec refused = Http1Codecs.client();
+        EmbeddedChannel http = new EmbeddedChannel(refused);
+        http.writeInbound(bytes(upgrade + next));
+        assertThat(requestUris(http)).containsExactly("/ws");
+        refused.readOnAfterUpgrade();
+        assertThat(requestUris(http)).containsExactly("/next");
+        assertThat(http.finishAndReleaseAll()).isFalse();
+    }
+
+    /** The targets of the requests decoded so far, every message read and released. */
+    private static List<String> requestUris(EmbeddedChannel channel) {
+        List<String> uris = new ArrayList<>();
+        Object message;
+        while ((message = channel.readInbound()) != null) {
+            if (message instanceof HttpRequest request) {
+                uris.add(request.uri());
+            }
+            ReferenceCountUtil.release(message);
+        }
+        return uris;
+    }
+
+    @Test
     void usualRequestHeaderNames_areTheSameObjectsInEveryRequest_andKeepTheClientsSpelling() {
         EmbeddedChannel channel = new EmbeddedChannel(Http1Codecs.client());
         String request = "GET / HTTP/1.1\r\nHost: a\r\nUser-Agent: x\r\naccept-encoding: gzip\r\nX-Odd-One: 1\r\n\r\n";
