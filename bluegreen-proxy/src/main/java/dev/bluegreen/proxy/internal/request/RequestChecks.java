@@ -182,14 +182,20 @@ public final class RequestChecks {
             return malformed("bad request: both Content-Length and Transfer-Encoding are present");
         }
         // Indexed: an iterator over the (usually empty) list would be made for every request.
+        boolean chunked = codings.isEmpty();
         for (int i = 0; i < codings.size(); i++) {
             String value = codings.get(i);
             for (String coding : value.split(",")) {
-                if (!"chunked".equalsIgnoreCase(coding.trim())) {
+                // RFC 9110 §5.6.1: empty list elements are ignored (",chunked" is "chunked").
+                if (!coding.isBlank() && !"chunked".equalsIgnoreCase(coding.trim())) {
                     return reject(HttpResponseStatus.NOT_IMPLEMENTED,
                             "not implemented: transfer coding '" + printable(coding.trim()) + "'");
                 }
+                chunked |= !coding.isBlank();
             }
+        }
+        if (!chunked) {
+            return malformed("bad request: Transfer-Encoding names no coding");
         }
         long limit = rules.limits().maxBodySize();
         if (limit > 0 && codings.isEmpty() && HttpUtil.getContentLength(request, 0L) > limit) {
