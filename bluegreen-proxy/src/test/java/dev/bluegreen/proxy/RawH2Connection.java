@@ -19,9 +19,10 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +69,8 @@ final class RawH2Connection implements AutoCloseable {
     private final DefaultHttp2HeadersEncoder encoder =
             new DefaultHttp2HeadersEncoder(Http2HeadersEncoder.NEVER_SENSITIVE, true);
     private final DefaultHttp2HeadersDecoder decoder = new DefaultHttp2HeadersDecoder(false);
+    /** Every HEADERS frame received and decoded so far, in order, by stream id. */
+    private final List<Map.Entry<Integer, Http2Headers>> decoded = new ArrayList<>();
 
     private RawH2Connection(int port) throws IOException {
         socket = new Socket("127.0.0.1", port);
@@ -236,16 +239,25 @@ final class RawH2Connection implements AutoCloseable {
         }
     }
 
-    /** The header fields of a HEADERS frame the server sent, decoded by this connection's HPACK decoder. */
-    synchronized Http2Headers decode(Frame headersFrame) {
-        ByteBuf block = Unpooled.wrappedBuffer(headersFrame.payload());
-        try {
-            return decoder.decodeHeaders(headersFrame.streamId(), block);
-        } catch (Http2Exception e) {
-            throw new IllegalStateException(e);
-        } finally {
-            block.release();
+    /**
+     * The header fields of the HEADERS frames the server sent on {@code streamId} so far, in order. Every HEADERS frame
+     * received is decoded once, in the order it came: HPACK's dynamic table is the connection's, so a block decoded
+     * twice, or out of order, would make the decoder's table differ from the server's.
+     */
+    synchronized List<Http2Headers> headersOf(int streamId) {
+        List<Frame> all = received(HEADERS);
+        for (int i = decoded.size(); i < all.size(); i++) {
+            Frame frame = all.get(i);
+            ByteBuf block = Unpooled.wrappedBuffer(frame.payload());
+            try {
+                decoded.add(Map.entry(frame.streamId(), decoder.decodeHeaders(frame.streamId(), block)));
+            } catch (Http2Exception e) {
+                throw new IllegalStateException(e);
+            } finally {
+                block.release();
+            }
         }
+        return decoded.stream().filter(entry -> entry.getKey() == streamId).map(Map.Entry::getValue).toList();
     }
 
     /** A complete GET on stream {@code streamId}: one HEADERS frame with END_STREAM and END_HEADERS. */
@@ -278,11 +290,14 @@ final class RawH2Connection implements AutoCloseable {
 
     /** The {@code :status} of the server's response on {@code streamId}, waited for. */
     int awaitStatus(int streamId, Duration timeout) {
-        Frame headers = await().atMost(timeout)
-                .until(() -> received(HEADERS).stream().filter(frame -> frame.streamId() == streamId).findFirst(),
-                        Optional::isPresent)
-                .orElseThrow();
-        return Integer.parseInt(decode(headers).status().toString());
+        Http2Headers headers = await().atMost(timeout).until(() -> headersOf(streamId), blocks -> !blocks.isEmpty())
+                .get(0);
+        return Integer.parseInt(headers.status().toString());
+    }
+
+    /** The fields of the second HEADERS frame on {@code streamId}, which follows its head: its trailers, waited for. */
+    Http2Headers awaitTrailers(int streamId, Duration timeout) {
+        return await().atMost(timeout).until(() -> headersOf(streamId), blocks -> blocks.size() >= 2).get(1);
     }
 
     /** Every frame received so far of {@code type}. */

@@ -142,7 +142,15 @@ public final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
             }
             stream = streamOpened(frame.stream());
         }
-        stream.onFrame(frame);
+        try {
+            stream.onFrame(frame);
+        } catch (RuntimeException bug) {
+            // A failure in one stream's request is that stream's: reset it, and let the connection's other streams
+            // go on, rather than let the exception reach exceptionCaught, which closes them all. The frame is not
+            // released here: how much of it was taken before the failure is not known, and a second release is worse
+            // than a leak the detector reports.
+            stream.failed(bug);
+        }
     }
 
     /** A stream opened on this connection, at its first HEADERS frame. */

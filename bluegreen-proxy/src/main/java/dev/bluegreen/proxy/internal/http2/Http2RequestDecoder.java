@@ -2,8 +2,8 @@ package dev.bluegreen.proxy.internal.http2;
 
 import dev.bluegreen.proxy.internal.codec.ArrayHttpHeaders;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
@@ -54,16 +54,15 @@ final class Http2RequestDecoder {
     void headers(Http2HeadersFrame frame, Output out) {
         Http2Headers fields = frame.headers();
         if (headSeen) {
-            // Trailers (RFC 9113 §8.1): they end the stream.
-            HttpHeaders trailers = new DefaultHttpHeaders(false);
+            // Trailers (RFC 9113 §8.1): they end the stream. Not in Netty's own trailers map, which throws at a field
+            // that may not be a trailer (Content-Length, Trailer), and the exception took the whole connection down.
+            HttpHeaders trailers = ArrayHttpHeaders.unchecked();
             String wrong = copyFields(fields, trailers, null);
             if (wrong != null) {
                 out.malformed(wrong);
                 return;
             }
-            LastHttpContent end = new DefaultLastHttpContent();
-            end.trailingHeaders().set(trailers);
-            out.message(end);
+            out.message(new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, trailers));
             return;
         }
         headSeen = true;

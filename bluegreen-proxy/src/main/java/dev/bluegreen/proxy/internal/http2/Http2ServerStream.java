@@ -220,6 +220,12 @@ final class Http2ServerStream extends AbstractClientSide implements Http2Request
         reset(Http2Error.PROTOCOL_ERROR);
     }
 
+    /** Handling a frame of this stream failed unexpectedly (a bug): the stream is reset, the connection goes on. */
+    void failed(RuntimeException cause) {
+        log.warn("{}: failed on a frame from the client; resetting the stream", this, cause);
+        reset(Http2Error.INTERNAL_ERROR);
+    }
+
     @Override
     protected void reject(RequestRejectedException rejection) {
         loop().services().recorder().get().requestRejected(rejection.status().code());

@@ -143,6 +143,21 @@ class Http2RequestDecoderTest {
     }
 
     @Test
+    void trailersWithFramingFields_areDecodedAsTheyCame_forTrailerFieldsToDrop() {
+        // Netty's own trailers map throws at content-length, transfer-encoding and trailer: that exception closed
+        // the client's whole connection.
+        decoder.headers(new DefaultHttp2HeadersFrame(get().method("POST"), false), out);
+        decoder.headers(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers(false).add("content-length", "3")
+                .add("trailer", "x").add("transfer-encoding", "chunked").add("x-t", "t"), true), out);
+
+        assertThat(malformed).isEmpty();
+        assertThat(messages).hasSize(2);
+        LastHttpContent end = (LastHttpContent) messages.get(1);
+        assertThat(end.trailingHeaders().names())
+                .containsExactly("content-length", "trailer", "transfer-encoding", "x-t");
+    }
+
+    @Test
     void trailersWithAnInvalidValue_areMalformed_andNoEndIsDecoded() {
         decoder.headers(new DefaultHttp2HeadersFrame(get().method("POST"), false), out);
         decoder.headers(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers(false).add("x-t", " t"), true), out);
