@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.BlueGreen;
+import dev.bluegreen.testing.RawHttpClient;
+import dev.bluegreen.testing.RawResponse;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -33,10 +35,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Trailer fields through the proxy. The backend echoes the request's trailers back as trailers of its own
- * ({@code x-request-<name>}), and adds some of its own.
+ * Trailer fields through the proxy, both ways, for HTTP/1.1 and HTTP/2 clients and backends: a field that may not be
+ * a trailer (RFC 9110 §6.5.1: framing, connection, routing and forwarding fields, request controls) is dropped, every
+ * other field passes, and the message goes on. The backend echoes the request's trailers back as trailers of its own
+ * ({@code x-request-<name>}), and adds some of its own that must not reach the client.
  */
 class TrailerFilteringTest {
 
@@ -130,6 +136,58 @@ class TrailerFilteringTest {
     @FunctionalInterface
     private interface ProxyTest {
         void run(int port) throws Exception;
+    }
+
+    /** What the client got back as trailers: the backend's that pass, and the echo of the request's that passed. */
+    private static void assertFiltered(Map<String, String> trailers) {
+        assertThat(trailers).containsEntry("grpc-status", "0").containsEntry("x-checksum", "abc")
+                .containsEntry("x-request-x-digest", "sha-256=x");
+        assertThat(trailers.keySet()).as("response trailers that may not pass")
+                .doesNotContain("content-length", "x-forwarded-for", "host", "expect");
+        assertThat(trailers.keySet()).as("request trailers that may not pass, as the backend saw them")
+                .noneMatch(name -> name.startsWith("x-request-") && !name.equals("x-request-x-digest"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(BackendKind.class)
+    void http1ChunkedTrailers_dropTheFieldsThatMayNotPass_bothWays(BackendKind backend) throws Exception {
+        withProxy(backend, port -> {
+            try (RawHttpClient client = RawHttpClient.connect(port)) {
+                client.request("POST", "/echo", Map.of("Transfer-Encoding", "chunked", "TE", "trailers"))
+                        .send("3\r\nabc\r\n0\r\nX-Digest: sha-256=x\r\nX-Forwarded-For: 6.6.6.6\r\n"
+                                + "Forwarded: for=6.6.6.6\r\nHost: evil.example\r\nConnection: x-hop\r\nx-hop: 1\r\n"
+                                + "Via: 1.1 evil\r\nAuthorization: Basic eA==\r\n\r\n");
+                RawResponse response = client.readResponse();
+
+                assertThat(response.status()).isEqualTo(200);
+                assertThat(response.bodyText()).isEqualTo("abc");
+                Map<String, String> trailers = new HashMap<>();
+                response.trailers().forEach((name, values) -> trailers.put(name.toLowerCase(), values.get(0)));
+                assertFiltered(trailers);
+                assertThat(client.get("/next").status()).as("the connection goes on").isEqualTo(200);
+            }
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(BackendKind.class)
+    void http2Trailers_dropTheFieldsThatMayNotPass_bothWays(BackendKind backend) throws Exception {
+        withProxy(backend, port -> {
+            try (RawH2Connection client = RawH2Connection.open(port)) {
+                client.headers(1, post(port), false);
+                client.frame(RawH2Connection.DATA, 0, 1, "abc".getBytes(StandardCharsets.US_ASCII));
+                client.headers(1, new DefaultHttp2Headers(false).add("x-digest", "sha-256=x")
+                        .add("x-forwarded-for", "6.6.6.6").add("forwarded", "for=6.6.6.6").add("host", "evil.example")
+                        .add("via", "1.1 evil").add("authorization", "Basic eA=="), true);
+
+                assertThat(client.awaitStatus(1, TIMEOUT)).isEqualTo(200);
+                Map<String, String> trailers = new HashMap<>();
+                client.awaitTrailers(1, TIMEOUT).forEach(field -> trailers.put(field.getKey().toString(),
+                        field.getValue().toString()));
+                assertFiltered(trailers);
+                assertThat(client.received(RawH2Connection.RST_STREAM)).as("no stream reset").isEmpty();
+            }
+        });
     }
 
     /**

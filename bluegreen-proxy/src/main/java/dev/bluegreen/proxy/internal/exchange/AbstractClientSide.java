@@ -8,6 +8,7 @@ import dev.bluegreen.proxy.internal.request.ClientAddress;
 import dev.bluegreen.proxy.internal.request.ClientProtocol;
 import dev.bluegreen.proxy.internal.request.RequestHead;
 import dev.bluegreen.proxy.internal.request.RequestRejectedException;
+import dev.bluegreen.proxy.internal.request.TrailerFields;
 import dev.bluegreen.proxy.internal.routing.Route;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -17,6 +18,7 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.AttributeKey;
@@ -140,6 +142,10 @@ public abstract class AbstractClientSide implements ClientSide {
                 abandon();
             }
         } else if (current != null) {
+            if (content instanceof LastHttpContent last) {
+                // The one place a request's trailers pass on their way to the backend, whatever the protocol.
+                TrailerFields.strip(last.trailingHeaders(), this);
+            }
             current.onClientContent(content);
         } else {
             // The end of a request the proxy already answered itself.

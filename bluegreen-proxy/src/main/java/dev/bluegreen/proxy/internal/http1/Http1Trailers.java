@@ -1,5 +1,6 @@
 package dev.bluegreen.proxy.internal.http1;
 
+import dev.bluegreen.proxy.internal.request.TrailerFields;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -12,6 +13,7 @@ import io.netty.handler.codec.http.LastHttpContent;
  * Trailer fields reach an HTTP/1.1 client only if it said it takes them, with {@code TE: trailers} (RFC 9110 §10.1.4):
  * a response's trailers (a gRPC backend's status, a checksum) go out in its last chunk to such a client, and are
  * dropped for any other, which may not expect them after the body. The codec sends trailers only with a chunked body.
+ * Of the trailers a client takes, the fields that may not be trailers ({@link TrailerFields}) are dropped.
  *
  * <p>{@link Http1ClientConnection} tells it each request as the request's exchange starts, and passes each part of the
  * response through {@link #toClient}: the response written next is that request's, as the connection serves one
@@ -27,10 +29,17 @@ final class Http1Trailers {
         clientTakesTrailers = request.headers().containsValue(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS, true);
     }
 
-    /** {@code msg} as it goes to the client: a last piece of a body without its trailers, if the client did not ask. */
+    /**
+     * {@code msg} as it goes to the client: a last piece of a body without its trailers, if the client did not ask;
+     * else with only the trailer fields that {@link TrailerFields} lets pass.
+     */
     HttpObject toClient(HttpObject msg) {
-        if (!clientTakesTrailers && msg instanceof LastHttpContent last && !(msg instanceof FullHttpMessage)
-                && !last.trailingHeaders().isEmpty()) {
+        if (!(msg instanceof LastHttpContent last) || last.trailingHeaders().isEmpty()) {
+            return msg;
+        }
+        if (clientTakesTrailers) {
+            TrailerFields.strip(last.trailingHeaders(), "a response to an HTTP/1.1 client");
+        } else if (!(msg instanceof FullHttpMessage)) {
             // The same body bytes, passed on to the replacement: nothing to release, nothing copied.
             return new DefaultLastHttpContent(last.content());
         }

@@ -54,8 +54,9 @@ final class Http2RequestDecoder {
     void headers(Http2HeadersFrame frame, Output out) {
         Http2Headers fields = frame.headers();
         if (headSeen) {
-            // Trailers (RFC 9113 §8.1): they end the stream. Not in Netty's own trailers map, which throws at a field
-            // that may not be a trailer (Content-Length, Trailer), and the exception took the whole connection down.
+            // Trailers (RFC 9113 §8.1): they end the stream. In a map that refuses nothing: a field that may not be a
+            // trailer (Content-Length, Trailer) is dropped by TrailerFields on its way on, not refused here, which
+            // Netty's own trailers map does by throwing (and the exception took the whole connection down).
             HttpHeaders trailers = ArrayHttpHeaders.unchecked();
             String wrong = copyFields(fields, trailers, null);
             if (wrong != null) {

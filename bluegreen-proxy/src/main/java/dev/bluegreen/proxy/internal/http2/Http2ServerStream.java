@@ -11,6 +11,7 @@ import dev.bluegreen.proxy.internal.request.ClientAddress;
 import dev.bluegreen.proxy.internal.request.ClientProtocol;
 import dev.bluegreen.proxy.internal.request.ErrorResponses;
 import dev.bluegreen.proxy.internal.request.RequestRejectedException;
+import dev.bluegreen.proxy.internal.request.TrailerFields;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -24,6 +25,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2DataFrame;
@@ -244,6 +246,10 @@ final class Http2ServerStream extends AbstractClientSide implements Http2Request
 
     @Override
     public ChannelFuture writeLast(HttpObject last, boolean awaited) {
+        if (last instanceof LastHttpContent end) {
+            // The one place a response's trailers pass on their way to an HTTP/2 client.
+            TrailerFields.strip(end.trailingHeaders(), this);
+        }
         ChannelPromise promise = awaited ? ctx.newPromise() : ctx.voidPromise();
         writeFrames(last, promise);
         ctx.flush();

@@ -3,6 +3,7 @@ package dev.bluegreen.proxy.internal.http1;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpMethod;
@@ -38,6 +39,19 @@ class Http1TrailersTest {
         assertThat(end.trailingHeaders().get("grpc-status")).isEqualTo("0");
         assertThat(end.content().toString(StandardCharsets.US_ASCII)).isEqualTo("tail");
         assertThat(end.release()).as("the body's one reference, passed on").isTrue();
+    }
+
+    @Test
+    void clientThatTakesTrailers_getsOnlyTheFieldsThatMayBeTrailers() {
+        request("trailers");
+        LastHttpContent end = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, new DefaultHttpHeaders(false)
+                .add("grpc-status", "0").add("content-length", "99").add("connection", "close")
+                .add("x-forwarded-for", "6.6.6.6"));
+
+        LastHttpContent sent = (LastHttpContent) trailers.toClient(end);
+
+        assertThat(sent.trailingHeaders().names()).containsExactly("grpc-status");
+        sent.release();
     }
 
     @Test
