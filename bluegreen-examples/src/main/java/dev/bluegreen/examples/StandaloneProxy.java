@@ -171,13 +171,13 @@ public final class StandaloneProxy {
     }
 
     /**
-     * The proxy's address as a URL.
+     * The proxy's address as a URL: {@code https://} when its listener serves TLS.
      *
      * @return for example {@code http://127.0.0.1:8080}
      * @throws IllegalStateException if the proxy is not running
      */
     public String proxyUrl() {
-        return url(proxy.localAddress());
+        return url(proxy.localAddress(), proxy.servesTls());
     }
 
     /**
@@ -197,7 +197,19 @@ public final class StandaloneProxy {
      * @return {@code http://host:port}
      */
     static String url(InetSocketAddress address) {
+        return url(address, false);
+    }
+
+    /**
+     * As {@link #url(InetSocketAddress)}, with the scheme of a listener that serves TLS if {@code tls}.
+     *
+     * @param address a bound address
+     * @param tls whether the listener serves TLS
+     * @return {@code https://host:port} or {@code http://host:port}
+     */
+    static String url(InetSocketAddress address, boolean tls) {
         String host = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
-        return "http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+        return (tls ? "https://" : "http://") + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":"
+                + address.getPort();
     }
 }

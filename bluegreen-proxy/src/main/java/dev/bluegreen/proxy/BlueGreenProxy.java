@@ -254,6 +254,14 @@ public final class BlueGreenProxy {
                 : Optional.of((InetSocketAddress) runtime.previewServer().localAddress());
     }
 
+    /**
+     * Whether the listener serves TLS ({@link BlueGreenProxyBuilder#tls}): its URLs are {@code https://}. Set when the
+     * proxy is built; the preview listener serves the same.
+     */
+    public boolean servesTls() {
+        return config.protocols().serverTls() != null;
+    }
+
     /** The port the proxy listens on. @throws IllegalStateException if the proxy is not running */
     public int port() {
         return localAddress().getPort();

@@ -67,29 +67,36 @@ public final class TlsSettings {
 
     /**
      * A certificate chain and an unencrypted PKCS#8 private key, both PEM files. The files are read now, so a
-     * missing or malformed file fails here rather than at start.
+     * missing or malformed file, or a key that is not the certificate's, fails here rather than at every handshake.
      *
      * @param certificateChain the server certificate first, then its intermediates
-     * @throws IllegalArgumentException if a file can't be read or doesn't hold what it should
+     * @throws TlsFileException (an {@link IllegalArgumentException}) naming the file at fault, if a file can't be
+     *                          read or doesn't hold what it should, or the key does not match the first certificate
      */
     public static TlsSettings fromPem(Path certificateChain, Path privateKey) {
         return fromPem(certificateChain, privateKey, null);
+    }
+
+    private static void requireReadable(Path file, boolean privateKey) {
+        if (!Files.isReadable(file)) {
+            throw new TlsFileException(file, privateKey, "tls: " + file + " (expected: a readable PEM file)", null);
+        }
     }
 
     /**
      * Like {@link #fromPem(Path, Path)}, for an encrypted PKCS#8 private key.
      *
      * @param keyPassword the key's password, or {@code null} if it is not encrypted
-     * @throws IllegalArgumentException if a file can't be read, doesn't hold what it should, or the password is wrong
+     * @throws TlsFileException (an {@link IllegalArgumentException}) naming the file at fault, if a file can't be
+     *                          read, doesn't hold what it should, the password is wrong, or the key does not match
+     *                          the first certificate
      */
     public static TlsSettings fromPem(Path certificateChain, Path privateKey, String keyPassword) {
         requireNonNull(certificateChain, "certificateChain");
         requireNonNull(privateKey, "privateKey");
-        for (Path file : List.of(certificateChain, privateKey)) {
-            if (!Files.isReadable(file)) {
-                throw new IllegalArgumentException("tls: " + file + " (expected: a readable PEM file)");
-            }
-        }
+        requireReadable(certificateChain, false);
+        requireReadable(privateKey, true);
+        PemKeyPair.check(certificateChain, privateKey, keyPassword);
         KeySource keys = () -> SslContextBuilder.forServer(certificateChain.toFile(), privateKey.toFile(), keyPassword);
         try {
             keys.newBuilder();

@@ -223,4 +223,38 @@ class TlsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no key entry");
         assertThat(TlsFixtures.proxyTls().protocols()).containsExactly("TLSv1.3", "TLSv1.2");
     }
+
+    @Test
+    void tlsSettings_refuseAKeyThatIsNotTheCertificates_namingBothFiles() {
+        // Both parse, and both engines build a context from them: every handshake then failed with an alert.
+        Path certificate = TlsFixtures.resource("proxy.crt");
+        Path otherKey = TlsFixtures.resource("backend.key");
+
+        assertThatThrownBy(() -> TlsSettings.fromPem(certificate, otherKey))
+                .isInstanceOfSatisfying(TlsFileException.class, refused -> {
+                    assertThat(refused.isPrivateKey()).isTrue();
+                    assertThat(refused.file()).isEqualTo(otherKey);
+                })
+                .hasMessageContaining("does not match").hasMessageContaining("backend.key")
+                .hasMessageContaining("proxy.crt");
+    }
+
+    @Test
+    void tlsSettings_sayWhichFileIsAtFault(@TempDir Path dir) throws Exception {
+        Path garbage = Files.writeString(dir.resolve("garbage.pem"), "hello");
+        Path certificate = TlsFixtures.resource("proxy.crt");
+        Path key = TlsFixtures.resource("proxy.key");
+
+        assertThatThrownBy(() -> TlsSettings.fromPem(garbage, key))
+                .isInstanceOfSatisfying(TlsFileException.class, refused -> assertThat(refused.isPrivateKey()).isFalse())
+                .hasMessageContaining("garbage.pem");
+        assertThatThrownBy(() -> TlsSettings.fromPem(certificate, garbage))
+                .isInstanceOfSatisfying(TlsFileException.class, refused -> assertThat(refused.isPrivateKey()).isTrue())
+                .hasMessageContaining("garbage.pem");
+        assertThatThrownBy(() -> TlsSettings.fromPem(certificate, dir.resolve("missing.pem")))
+                .isInstanceOfSatisfying(TlsFileException.class, refused -> assertThat(refused.isPrivateKey()).isTrue());
+        // A certificate and its key in one file: the same path for both, and it serves.
+        Path both = Files.writeString(dir.resolve("both.pem"), Files.readString(certificate) + Files.readString(key));
+        assertThat(TlsSettings.fromPem(both, both).protocols()).isNotEmpty();
+    }
 }

@@ -1,6 +1,7 @@
 package dev.bluegreen.examples.options;
 
 import dev.bluegreen.proxy.BlueGreenProxyBuilder;
+import dev.bluegreen.proxy.TlsFileException;
 import dev.bluegreen.proxy.TlsSettings;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -28,6 +29,11 @@ public final class TlsOptions implements ProxyOptionGroup {
             throw errors.usage(tlsCertificate == null ? "--tls-key" : "--tls-cert", "given alone (expected: both"
                     + " --tls-cert and --tls-key)");
         }
-        errors.check("--tls-cert", () -> proxy.tls(TlsSettings.fromPem(tlsCertificate, tlsKey)));
+        try {
+            proxy.tls(TlsSettings.fromPem(tlsCertificate, tlsKey));
+        } catch (TlsFileException refused) {
+            // The option that names the file at fault; a key that is not the certificate's is the key's.
+            throw errors.usage(refused.isPrivateKey() ? "--tls-key" : "--tls-cert", refused.getMessage());
+        }
     }
 }
