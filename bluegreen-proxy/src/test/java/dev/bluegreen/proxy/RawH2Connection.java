@@ -228,10 +228,18 @@ final class RawH2Connection implements AutoCloseable {
      * on {@code streamId}, HPACK-encoded by this connection's encoder (so several blocks share its dynamic table).
      */
     synchronized void headers(int streamId, Http2Headers headers, boolean endStream) throws IOException {
+        writeRaw(headersFrame(streamId, headers, endStream));
+    }
+
+    /**
+     * The bytes of the HEADERS frame {@link #headers} sends, for a test that writes it with other frames at once. The
+     * block is encoded now: the frame must be sent, and before any block encoded after it.
+     */
+    synchronized byte[] headersFrame(int streamId, Http2Headers headers, boolean endStream) throws IOException {
         ByteBuf block = Unpooled.buffer();
         try {
             encoder.encodeHeaders(streamId, headers, block);
-            frame(HEADERS, (endStream ? END_STREAM : 0) | END_HEADERS, streamId, ByteBufUtil.getBytes(block));
+            return encode(HEADERS, (endStream ? END_STREAM : 0) | END_HEADERS, streamId, ByteBufUtil.getBytes(block));
         } catch (Http2Exception e) {
             throw new IOException(e);
         } finally {

@@ -273,15 +273,15 @@ public final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof Http2FrameStreamException streamError) {
-            // A stream error the codec found in a request (a bad field, a content-length that can't be right), maybe
-            // before the stream's HEADERS frame came through: the codec leaves the reset to the stream's handler.
+            // A stream error the codec found (a bad field, a content-length that can't be right, a window overflowed),
+            // maybe before the stream's HEADERS frame came through: the codec leaves the reset to the stream's handler.
             Http2FrameStream frameStream = streamError.stream();
             Http2ServerStream stream = streams.get(frameStream.id());
             if (stream == null && frameStream.state() != Http2Stream.State.CLOSED) {
                 stream = streamOpened(frameStream);
             }
             if (stream != null) {
-                stream.malformed(String.valueOf(streamError.getCause()));
+                stream.streamError(streamError.error(), String.valueOf(streamError.getCause()));
             }
             return;
         }

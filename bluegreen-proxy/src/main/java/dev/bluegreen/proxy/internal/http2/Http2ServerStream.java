@@ -222,6 +222,21 @@ final class Http2ServerStream extends AbstractClientSide implements Http2Request
         reset(Http2Error.PROTOCOL_ERROR);
     }
 
+    /**
+     * The frame codec found a stream error (RFC 9113 §5.4.2): the stream is reset with the error's own code. Only a
+     * {@code PROTOCOL_ERROR} means a malformed request (counted as refused, 400); another code is the client breaking
+     * the protocol's flow control (a {@code FLOW_CONTROL_ERROR}: DATA beyond the stream's window, a WINDOW_UPDATE
+     * that overflows it, RFC 9113 §6.9, §6.9.1) or the like, which is no request to count.
+     */
+    void streamError(Http2Error error, String why) {
+        if (error == Http2Error.PROTOCOL_ERROR) {
+            malformed(why);
+            return;
+        }
+        log.debug("{}: stream error {}: {}", this, error, why);
+        reset(error);
+    }
+
     /** Handling a frame of this stream failed unexpectedly (a bug): the stream is reset, the connection goes on. */
     void failed(RuntimeException cause) {
         log.warn("{}: failed on a frame from the client; resetting the stream", this, cause);
