@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.bluegreen.core.Colour;
+import dev.bluegreen.testing.CapturedLog;
 import dev.bluegreen.testing.GrpcTestServer;
 import io.grpc.CallOptions;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
+import io.netty.channel.DefaultChannelPipeline;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -63,6 +66,43 @@ class GrpcOverTlsTest {
             assertThat(fixture.blue.activeCalls()).isZero();
             assertThat(fixture.blue.connectionsAccepted()).as("no HTTP/2 connection came up").isZero();
         }
+    }
+
+    @Test
+    void untrustedOrCleartextBackend_failsItsHealthChecks_withTheRootCause_andNoStackTraceEachTime() {
+        try (CapturedLog pipelineLog = CapturedLog.of(DefaultChannelPipeline.class);
+             GrpcTestServer cleartext = GrpcTestServer.start("cleartext");
+             GrpcFixture fixture = GrpcFixture.start(tlsServer("blue-1", "backend"), tlsServer("green-1", "other-host"),
+                     proxy -> h2(proxy).withoutTargetGuard()
+                             .healthChecks(HealthCheckSettings.grpc().withInterval(Duration.ofMillis(100))))) {
+            // other-host's certificate is signed by no authority the proxy trusts: the engine's own error is
+            // "General OpenSslEngine problem" (or the JDK's wrapper), the reason is the chain.
+            BackendHealth untrusted = awaitFailedCheckAfter(fixture, Colour.GREEN, null);
+            assertThat(untrusted.lastReason()).startsWith("TLS handshake failed: ")
+                    .contains("certification path").doesNotContain("General OpenSslEngine problem");
+            awaitFailedCheckAfter(fixture, Colour.GREEN, untrusted.lastChecked());
+
+            fixture.admin.deploy(Colour.GREEN, "v3",
+                    List.of(dev.bluegreen.core.Backend.of("127.0.0.1", cleartext.port())));
+            BackendHealth plain = await().atMost(WAIT).until(() -> health(fixture, Colour.GREEN),
+                    health -> health.backend().port() == cleartext.port() && health.lastReason() != null);
+            assertThat(plain.lastReason()).startsWith("TLS handshake failed: ").contains("not an SSL/TLS record");
+            awaitFailedCheckAfter(fixture, Colour.GREEN, plain.lastChecked());
+
+            assertThat(pipelineLog.messages()).as("Netty's WARN for an exception no handler took, at each check")
+                    .noneMatch(line -> line.contains("reached at the tail of the pipeline"));
+        }
+    }
+
+    private static BackendHealth health(GrpcFixture fixture, Colour colour) {
+        return fixture.proxy.health().stream().filter(health -> health.colour() == colour).findFirst().orElseThrow();
+    }
+
+    /** The colour's first backend's health once a check that failed has come after {@code after} (if not null). */
+    private static BackendHealth awaitFailedCheckAfter(GrpcFixture fixture, Colour colour, Instant after) {
+        return await().atMost(WAIT).until(() -> health(fixture, colour), health -> health.lastChecked() != null
+                && health.lastReason() != null && health.state() != HealthState.HEALTHY
+                && (after == null || health.lastChecked().isAfter(after)));
     }
 
     @Test

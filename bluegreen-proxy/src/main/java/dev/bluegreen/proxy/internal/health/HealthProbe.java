@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
@@ -35,6 +36,9 @@ import java.util.concurrent.CompletableFuture;
  * </pre>
  */
 final class HealthProbe extends SimpleChannelInboundHandler<HttpObject> {
+
+    /** The most characters of a failure's message a health reason quotes. */
+    private static final int MAX_REASON = 160;
 
     /** A check's verdict: passed or not, and why in a few words ("status 200", "connection refused"). */
     record Result(boolean passed, String reason) {
@@ -105,6 +109,27 @@ final class HealthProbe extends SimpleChannelInboundHandler<HttpObject> {
         return "connect failed: " + (cause.getMessage() != null ? cause.getMessage() : cause.toString());
     }
 
+    /**
+     * Why the handshake failed, by its innermost cause: the engines wrap the reason ({@code unable to find valid
+     * certification path}, {@code not an SSL/TLS record}) in a generic one ({@code General OpenSslEngine problem}).
+     */
+    static String handshakeFailed(Throwable cause) {
+        Throwable root = rootCause(cause);
+        String reason = root.getMessage() != null ? root.getMessage() : root.toString();
+        // A cleartext backend's bytes come as a hex dump in the reason: the start of it says enough.
+        return "TLS handshake failed: " + (reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "..."
+                : reason);
+    }
+
+    /** The innermost cause of {@code failure}, itself if it has none. */
+    static Throwable rootCause(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
         // SimpleChannelInboundHandler releases every message; only the head matters.
@@ -126,6 +151,12 @@ final class HealthProbe extends SimpleChannelInboundHandler<HttpObject> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        SslHandler handshaking = ctx.pipeline().get(SslHandler.class);
+        if (handshaking != null && !handshaking.handshakeFuture().isSuccess()) {
+            // The reason, not the engine's wrapper of it ("General OpenSslEngine problem").
+            verdict.give(false, handshakeFailed(cause));
+            return;
+        }
         verdict.give(false, "failed: " + cause.getMessage());
     }
 }

@@ -48,13 +48,15 @@ import java.util.concurrent.CompletableFuture;
  * bounded by the settings' timeout.
  *
  * <pre>
- * check connection:  [SslHandler →] Http2FrameCodec → Http2MultiplexHandler → (connection frames released)
+ * check connection:  [SslHandler →] Http2FrameCodec → Http2MultiplexHandler → End (frames released, failures)
  * its one stream:    Http2StreamFrameToHttpObjectCodec → Http2HealthProbe.Answer
  * </pre>
  */
 final class Http2HealthProbe {
 
     private static final String NO_H2 = "the backend did not agree to h2 through ALPN";
+    /** The name of the connection's last handler, which the HTTP/2 handlers go before. */
+    private static final String END = "end";
     /** The most body bytes a gRPC check reads: a health answer is a few bytes. */
     private static final int MAX_ANSWER_BYTES = 1024;
 
@@ -89,9 +91,14 @@ final class Http2HealthProbe {
     private void start(EventLoop loop, Bootstrap bootstrap, InetSocketAddress address, int timeoutMillis) {
         ChannelFuture connect = verdict.connect(loop, bootstrap, address, timeoutMillis, ch -> {
             if (tls != null) {
-                // The HTTP/2 handlers come once the handshake has agreed to h2 (nothing written before).
-                ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), backend.host(), backend.port()));
+                // The HTTP/2 handlers come once the handshake has agreed to h2 (nothing written before), between the
+                // TLS handler and the end of the pipeline, which is there from the start: a failed handshake's
+                // exception (an untrusted chain, a cleartext backend's bytes) ends there, not at Netty's tail, which
+                // logs a WARN with its stack trace at every check.
+                ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), backend.host(), backend.port()))
+                        .addLast(END, new End());
             } else {
+                ch.pipeline().addLast(END, new End());
                 addHttp2Handlers(ch);
             }
         });
@@ -109,7 +116,7 @@ final class Http2HealthProbe {
             }
             handshaking.handshakeFuture().addListener(handshake -> {
                 if (!handshake.isSuccess()) {
-                    verdict.give(false, "TLS handshake failed: " + handshake.cause().getMessage());
+                    verdict.give(false, HealthProbe.handshakeFailed(handshake.cause()));
                 } else if (!ApplicationProtocolNames.HTTP_2.equals(handshaking.applicationProtocol())) {
                     verdict.give(false, NO_H2);
                 } else if (channel.isActive()) {
@@ -129,7 +136,7 @@ final class Http2HealthProbe {
                 return "closed during the TLS handshake";
             }
             if (!handshake.isSuccess()) {
-                return "TLS handshake failed: " + handshake.cause().getMessage();
+                return HealthProbe.handshakeFailed(handshake.cause());
             }
             if (!ApplicationProtocolNames.HTTP_2.equals(handshaking.applicationProtocol())) {
                 return NO_H2;
@@ -139,15 +146,32 @@ final class Http2HealthProbe {
     }
 
     private static void addHttp2Handlers(Channel channel) {
-        channel.pipeline().addLast("h2", Http2Codecs.upstream())
-                .addLast("h2-streams", new Http2MultiplexHandler(RefusedPush.INSTANCE))
-                .addLast("connection-frames", new ChannelInboundHandlerAdapter() {
-                    @Override
-                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                        // SETTINGS, PING, GOAWAY: the frame codec has acted on them; nothing more to do here.
-                        ReferenceCountUtil.release(msg);
-                    }
-                });
+        channel.pipeline().addBefore(END, "h2", Http2Codecs.upstream())
+                .addBefore(END, "h2-streams", new Http2MultiplexHandler(RefusedPush.INSTANCE));
+    }
+
+    /**
+     * The last handler of the check's connection: releases the connection frames that reach it (SETTINGS, PING,
+     * GOAWAY, which the frame codec has acted on), and takes the connection's failure as the verdict, then closes.
+     */
+    private final class End extends ChannelInboundHandlerAdapter {
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            SslHandler handshaking = ctx.pipeline().get(SslHandler.class);
+            if (handshaking != null && !handshaking.handshakeFuture().isSuccess()) {
+                verdict.give(false, HealthProbe.handshakeFailed(cause));
+            } else {
+                Throwable root = HealthProbe.rootCause(cause);
+                verdict.give(false, "failed: " + (root.getMessage() != null ? root.getMessage() : root));
+            }
+            ctx.close();
+        }
     }
 
     private void openStream() {
