@@ -507,7 +507,7 @@ public final class BlueGreenProxyBuilder {
         return requestLimits(requestLimits.withMaxBodySize(bytes));
     }
 
-    /** Requests served on one client connection; the last one's response closes it. Default 10,000; 0: none. */
+    /** Requests on one HTTP/1.1 connection (not HTTP/2); the last one's response closes it. Default 10,000; 0: none. */
     public BlueGreenProxyBuilder maxRequestsPerConnection(int requests) {
         return requestLimits(requestLimits.withMaxRequestsPerConnection(requests));
     }

@@ -17,8 +17,8 @@ public final class LimitOptions implements ProxyOptionGroup {
     int maxConnections;
 
     @Option(names = "--max-requests-per-connection", paramLabel = "N", defaultValue = "10000",
-            description = "Requests on one client connection before the proxy closes it; 0: no limit"
-                    + " (default: ${DEFAULT-VALUE}).")
+            description = "Requests on one HTTP/1.1 client connection before the proxy closes it (HTTP/2"
+                    + " connections are not limited by count); 0: no limit (default: ${DEFAULT-VALUE}).")
     int maxRequestsPerConnection;
 
     @Option(names = "--max-body-size", paramLabel = "BYTES", defaultValue = "0",
