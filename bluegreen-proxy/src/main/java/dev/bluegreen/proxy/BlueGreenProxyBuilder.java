@@ -124,6 +124,14 @@ public final class BlueGreenProxyBuilder {
         return timeouts(timeouts.withResponse(timeout));
     }
 
+    /**
+     * How long a client may take none of a response before it is cut (the HTTP/2 stream reset, the HTTP/1.1
+     * connection closed) and the backend's side released ({@link Timeouts#send()}). Default 60 s.
+     */
+    public BlueGreenProxyBuilder sendTimeout(Duration timeout) {
+        return timeouts(timeouts.withSend(timeout));
+    }
+
     /** How long a client keep-alive connection may sit between requests before it is closed. Default 60 s. */
     public BlueGreenProxyBuilder idleTimeout(Duration timeout) {
         return timeouts(timeouts.withClientIdle(timeout));
@@ -185,15 +193,8 @@ public final class BlueGreenProxyBuilder {
      * @param name a header name (RFC 9110 token), or {@code null} for none
      */
     public BlueGreenProxyBuilder routingHeader(String name) {
-        if (name != null && (name.isEmpty() || !name.chars().allMatch(BlueGreenProxyBuilder::isTokenChar))) {
-            throw new IllegalArgumentException("routingHeader: '" + name + "' (expected: a header name token)");
-        }
-        this.routingHeader = name;
+        this.routingHeader = name == null ? null : PreviewRule.token("routingHeader", name);
         return this;
-    }
-
-    private static boolean isTokenChar(int c) {
-        return c > 0x20 && c < 0x7f && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0;
     }
 
     // ---- beyond the live colour: preview, sticky sessions, the safety net ----------------------------------

@@ -22,6 +22,10 @@ import java.time.Duration;
  *                            so that a rollback within it opens no connection (0: closed at once). They are closed
  *                            when the window ends, when the colour's pool is redeployed, or when they have been
  *                            idle for {@code upstreamIdle}; a drain never waits for them
+ * @param send                how long the client may take none of a response the proxy has for it (an HTTP/2 client
+ *                            that keeps its flow-control window shut, an HTTP/1.1 client that stops reading) before
+ *                            the response is cut: the stream reset ({@code CANCEL}), or the HTTP/1.1 connection
+ *                            closed, and the backend's side released. As nginx's {@code send_timeout}
  */
 public record Timeouts(
         Duration connect,
@@ -30,9 +34,11 @@ public record Timeouts(
         Duration upstreamIdle,
         Duration shutdownGracePeriod,
         Duration drain,
-        Duration rollbackWindow) {
+        Duration rollbackWindow,
+        Duration send) {
 
     private static final Duration DEFAULT_ROLLBACK_WINDOW = Duration.ofSeconds(30);
+    private static final Duration DEFAULT_SEND = Duration.ofSeconds(60);
 
     /** Checks every value. @throws IllegalArgumentException naming the value and what was expected */
     public Timeouts {
@@ -57,6 +63,7 @@ public record Timeouts(
                     + " (expected: >= 0)");
         }
         Texts.requireAtMostAYear("rollbackWindow", rollbackWindow);
+        Texts.requirePositive("sendTimeout", send);
     }
 
     /** These timeouts with the default rollback window (30 s); the form before the window existed. */
@@ -65,47 +72,67 @@ public record Timeouts(
         this(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain, DEFAULT_ROLLBACK_WINDOW);
     }
 
+    /** These timeouts with the default send timeout (60 s); the form before the send timeout existed. */
+    public Timeouts(Duration connect, Duration response, Duration clientIdle, Duration upstreamIdle,
+                    Duration shutdownGracePeriod, Duration drain, Duration rollbackWindow) {
+        this(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain, rollbackWindow, DEFAULT_SEND);
+    }
+
     /**
      * The defaults: connect 2 s, response 30 s, client idle 60 s, upstream idle 30 s, shutdown 30 s, drain 30 s,
-     * rollback window 30 s.
+     * rollback window 30 s, send 60 s.
      */
     public static Timeouts defaults() {
         return new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(60),
-                Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(30), DEFAULT_ROLLBACK_WINDOW);
+                Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(30), DEFAULT_ROLLBACK_WINDOW,
+                DEFAULT_SEND);
     }
 
     /** These timeouts with another {@code connect}, checked as the constructor checks it. */
     public Timeouts withConnect(Duration connect) {
-        return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain, rollbackWindow);
+        return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain, rollbackWindow,
+                send);
     }
 
     /** These timeouts with another {@code response}, checked as the constructor checks it. */
     public Timeouts withResponse(Duration response) {
-        return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain, rollbackWindow);
+        return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain, rollbackWindow,
+                send);
     }
 
     /** These timeouts with another {@code clientIdle}, checked as the constructor checks it. */
     public Timeouts withClientIdle(Duration clientIdle) {
-        return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain, rollbackWindow);
+        return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain, rollbackWindow,
+                send);
     }
 
     /** These timeouts with another {@code upstreamIdle}, checked as the constructor checks it. */
     public Timeouts withUpstreamIdle(Duration upstreamIdle) {
-        return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain, rollbackWindow);
+        return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain, rollbackWindow,
+                send);
     }
 
     /** These timeouts with another {@code shutdownGracePeriod}, checked as the constructor checks it. */
     public Timeouts withShutdownGracePeriod(Duration shutdownGracePeriod) {
-        return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain, rollbackWindow);
+        return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain, rollbackWindow,
+                send);
     }
 
     /** These timeouts with another {@code drain}, checked as the constructor checks it. */
     public Timeouts withDrain(Duration drain) {
-        return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain, rollbackWindow);
+        return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain, rollbackWindow,
+                send);
     }
 
     /** These timeouts with another {@code rollbackWindow}, checked as the constructor checks it. */
     public Timeouts withRollbackWindow(Duration rollbackWindow) {
-        return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain, rollbackWindow);
+        return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain, rollbackWindow,
+                send);
+    }
+
+    /** These timeouts with another {@code send}, checked as the constructor checks it. */
+    public Timeouts withSend(Duration send) {
+        return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain, rollbackWindow,
+                send);
     }
 }

@@ -93,9 +93,20 @@ final class RawH2Connection implements AutoCloseable {
      * as they do for a client that floods the server without reading the answers.
      */
     static RawH2Connection openWithoutReading(int port) throws IOException {
+        return openWithoutReading(port, new byte[0]);
+    }
+
+    /** Like {@link #open(int)}, with {@code settings} (the SETTINGS payload: 6 bytes per setting) sent. */
+    static RawH2Connection open(int port, byte[] settings) throws IOException {
+        RawH2Connection connection = openWithoutReading(port, settings);
+        connection.startReading();
+        return connection;
+    }
+
+    private static RawH2Connection openWithoutReading(int port, byte[] settings) throws IOException {
         RawH2Connection connection = new RawH2Connection(port);
         connection.out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        connection.frame(SETTINGS, 0, 0, new byte[0]);
+        connection.frame(SETTINGS, 0, 0, settings);
         Frame frame;
         do {
             frame = connection.readFrame();

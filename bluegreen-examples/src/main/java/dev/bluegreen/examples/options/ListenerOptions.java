@@ -9,8 +9,8 @@ import picocli.CommandLine.Option;
 
 /**
  * Where the proxy listens, how many event-loop threads it runs, on which I/O transport and whether they yield, and
- * how long a client connection may sit idle: {@code --listen}, {@code --threads}, {@code --transport}, {@code
- * --yield-after-io}, {@code --idle-timeout}.
+ * how long a client connection may sit idle or take none of a response: {@code --listen}, {@code --threads},
+ * {@code --transport}, {@code --yield-after-io}, {@code --idle-timeout}, {@code --send-timeout}.
  */
 public final class ListenerOptions implements ProxyOptionGroup {
 
@@ -34,13 +34,20 @@ public final class ListenerOptions implements ProxyOptionGroup {
                     + " --no-yield-after-io for Netty's plain loops).")
     boolean yieldAfterIo;
 
-    // Here rather than with the other durations in PoolOptions: those wait on the backends, this one on the clients
+    // Here rather than with the other durations in PoolOptions: those wait on the backends, these on the clients
     // that connect to the listener.
     @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "60s",
             converter = Converters.DurationConverter.class,
             description = "How long a client keep-alive connection may sit between requests before the proxy closes"
                     + " it; above 0 (default: ${DEFAULT-VALUE}).")
     Duration idleTimeout;
+
+    @Option(names = "--send-timeout", paramLabel = "DURATION", defaultValue = "60s",
+            converter = Converters.DurationConverter.class,
+            description = "How long a client may take none of a response before the proxy cuts it (resets the HTTP/2"
+                    + " stream, closes the HTTP/1.1 connection) and releases the backend's side; above 0"
+                    + " (default: ${DEFAULT-VALUE}).")
+    Duration sendTimeout;
 
     /** Creates the group; picocli does this. */
     public ListenerOptions() {
@@ -55,5 +62,6 @@ public final class ListenerOptions implements ProxyOptionGroup {
         errors.check("--transport", () -> proxy.transport(IoTransport.named(transport)));
         proxy.yieldAfterIo(yieldAfterIo);
         errors.check("--idle-timeout", () -> proxy.idleTimeout(idleTimeout));
+        errors.check("--send-timeout", () -> proxy.sendTimeout(sendTimeout));
     }
 }

@@ -79,12 +79,6 @@ public abstract class AbstractClientSide implements ClientSide {
     protected abstract void afterExchange(ChannelFuture lastWrite, boolean close);
 
     /**
-     * The client side can't go on (a request arrived while one was under way, a body failed with no exchange to tell):
-     * the HTTP/1.1 connection closes, an HTTP/2 stream is reset.
-     */
-    protected abstract void abandon();
-
-    /**
      * The client side opened, on {@code connection} (an HTTP/2 stream's: its connection's); requests may come.
      * Called before anything else, on the connection's event loop.
      */

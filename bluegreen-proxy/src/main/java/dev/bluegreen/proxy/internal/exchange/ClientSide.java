@@ -74,6 +74,14 @@ public interface ClientSide {
     }
 
     /**
+     * Gives up on the client side at once, without waiting for what is queued for it: the HTTP/1.1 connection closes,
+     * an HTTP/2 stream is reset. For when it can't go on (a request arrived while one was under way, a body failed
+     * with no exchange to tell), and for a client that takes none of what is queued (the send timeout), behind which
+     * a close would wait for ever.
+     */
+    void abandon();
+
+    /**
      * The exchange has ended; the next request may be read, or the connection closed.
      *
      * @param lastWrite the write of the response's end, or {@code null} if none (the response was cut short)

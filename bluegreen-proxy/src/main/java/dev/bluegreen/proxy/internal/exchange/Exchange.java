@@ -63,6 +63,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
     private final RequestHead head = new RequestHead();
     private final UpstreamConnector connector;
     private final ExchangeTally tally = new ExchangeTally();
+    private final Progress progress = new Progress();
 
     // Everything below belongs to the request under way: start() sets or clears every field (clear()).
 
@@ -76,10 +77,8 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
     private boolean upstreamKeepAlive;
     private boolean closeClient;
     private boolean waitingForUpstreamWritable;
-    private boolean waitingForClientWritable;
     private ChannelFuture responseEnd;
     private Tunnel tunnel;
-    private long lastUpstreamActivityNanos;
     /** It ended the clean way: see {@link #endedClean()}. */
     private boolean endedClean;
 
@@ -132,10 +131,9 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         upstreamKeepAlive = false;
         closeClient = false;
         waitingForUpstreamWritable = false;
-        waitingForClientWritable = false;
         responseEnd = null;
         tunnel = null;
-        lastUpstreamActivityNanos = 0;
+        progress.clear();
         endedClean = false;
     }
 
@@ -186,7 +184,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         if (!request.headers().contains(HttpHeaderNames.HOST)) {
             request.headers().set(HttpHeaderNames.HOST, connector.backend().authority());
         }
-        lastUpstreamActivityNanos = System.nanoTime();
+        progress.upstreamActive();
         if (requestComplete) {
             // A replay: the request had no body and has been read whole already.
             upstream.write(request);
@@ -226,7 +224,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
             }
             return;
         }
-        lastUpstreamActivityNanos = System.nanoTime();
+        progress.upstreamActive();
         tally.requestBody(content.content().readableBytes());
         upstream.writeAndFlush(content);
         if (last) {
@@ -253,7 +251,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
 
     @Override
     public void onUpstreamMessage(HttpObject message) {
-        lastUpstreamActivityNanos = System.nanoTime();
+        progress.upstreamActive();
         if (message.decoderResult().isFailure()) {
             ReferenceCountUtil.release(message);
             if (sendAgain(false, false)) {
@@ -416,14 +414,13 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         if (client.isWritable()) {
             upstream.read();
         } else {
-            waitingForClientWritable = true;
+            progress.clientStalled();
         }
     }
 
     /** The client side can take writes again: read more of the response. */
     void onClientWritable() {
-        if (waitingForClientWritable && upstream != null) {
-            waitingForClientWritable = false;
+        if (progress.clientResumed() && upstream != null) {
             upstream.read();
         }
     }
@@ -539,24 +536,25 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
 
     /**
      * Called by the loop's periodic sweep (one timer per event loop, not one per exchange: scheduling and cancelling
-     * a timer per request cost a few per cent of the proxy's CPU). The exchange times out only if the backend was
-     * silent for the whole response timeout.
+     * a timer per request cost a few per cent of the proxy's CPU): 504 if the backend was silent for the response
+     * timeout; the response cut if the client took none of it for the send timeout ({@link Progress}).
      */
     @Override
     void checkResponseTimeout(long nowNanos) {
-        // Silence in both directions counts (request body pieces moving upstream are activity too), but not while
-        // the proxy itself holds back reads because the client is slow to take the response.
-        if (!state.waitsForBackend() || waitingForClientWritable) {
-            return;
+        Progress.Overdue overdue = state.waitsForBackend() ? progress.overdue(nowNanos, services().config().timeouts())
+                : Progress.Overdue.NONE;
+        if (overdue == Progress.Overdue.CLIENT_STALLED) {
+            services().failures().warn(Kind.STALLED_CLIENT, "{}: the client took none of the response for the send"
+                    + " timeout; cut", this);
+            abort();
+            // Not behind what is queued for the client: it takes none of it.
+            client.abandon();
+        } else if (overdue == Progress.Overdue.BACKEND_SILENT) {
+            long millis = services().config().timeouts().response().toMillis();
+            services().failures().warn(Kind.SILENT_BACKEND, "504: {} of the {} pool was silent for {} ms on {}",
+                    connector.backend(), colour().label(), millis, head);
+            failUpstream(HttpResponseStatus.GATEWAY_TIMEOUT, "the backend did not answer within " + millis + " ms");
         }
-        long timeout = services().config().timeouts().response().toNanos();
-        if (nowNanos - lastUpstreamActivityNanos < timeout) {
-            return;
-        }
-        long millis = services().config().timeouts().response().toMillis();
-        services().failures().warn(Kind.SILENT_BACKEND, "504: {} of the {} pool was silent for {} ms on {}",
-                connector.backend(), colour().label(), millis, head);
-        failUpstream(HttpResponseStatus.GATEWAY_TIMEOUT, "the backend did not answer within " + millis + " ms");
     }
 
     // ---- the end ---------------------------------------------------------------------------------------------

@@ -129,7 +129,7 @@ public final class Http1ClientConnection extends AbstractClientSide implements C
     }
 
     @Override
-    protected void abandon() {
+    public void abandon() {
         ctx.close();
     }
 

@@ -382,7 +382,7 @@ final class Http2ServerStream extends AbstractClientSide implements Http2Request
     }
 
     @Override
-    protected void abandon() {
+    public void abandon() {
         reset(Http2Error.CANCEL);
     }
 

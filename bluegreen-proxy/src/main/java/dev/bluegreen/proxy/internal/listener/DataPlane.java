@@ -255,13 +255,15 @@ public final class DataPlane {
     }
 
     /**
-     * Starts each loop's periodic tasks: eviction of upstream connections idle for too long, and the response
-     * timeout sweep (every quarter of the timeout, between 10 ms and 1 s, so a timeout fires at most a quarter late);
+     * Starts each loop's periodic tasks: eviction of upstream connections idle for too long, and the response and
+     * send timeouts' sweep (every quarter of the shorter, between 10 ms and 1 s, so a timeout fires at most a quarter
+     * late);
      * and, on one loop, the failure log's summaries.
      */
     public void scheduleIdleEviction() {
         long periodMillis = Math.max(100, config.timeouts().upstreamIdle().toMillis() / 2);
-        long sweepMillis = Math.min(1_000, Math.max(10, config.timeouts().response().toMillis() / 4));
+        long shortest = Math.min(config.timeouts().response().toMillis(), config.timeouts().send().toMillis());
+        long sweepMillis = Math.min(1_000, Math.max(10, shortest / 4));
         long failureLogMillis = FAILURE_LOG_PERIOD.toMillis();
         loops.all().get(0).eventLoop().scheduleWithFixedDelay(failures::flush, failureLogMillis, failureLogMillis,
                 TimeUnit.MILLISECONDS);

@@ -31,6 +31,7 @@ public final class FailureLog {
         CLOSED_BEFORE_RESPONSE("502s: the backend closed the connection before responding"),
         CLOSED_MID_RESPONSE("responses cut short by the backend closing the connection"),
         SILENT_BACKEND("504s: the backend was silent past the response timeout"),
+        STALLED_CLIENT("responses cut: the client took none of them for the send timeout"),
         DRAIN_DEADLINE("exchanges closed at a drain deadline");
 
         private final String summary;

@@ -177,6 +177,7 @@ final class ExchangeHarness implements AutoCloseable {
         Exchange exchange;
         boolean ended;
         boolean closeAfter;
+        boolean abandoned;
         ChannelFuture lastWrite;
         final List<HttpResponse> interims = new ArrayList<>();
 
@@ -244,6 +245,11 @@ final class ExchangeHarness implements AutoCloseable {
             this.ended = true;
             this.lastWrite = lastWrite;
             this.closeAfter = close;
+        }
+
+        @Override
+        public void abandon() {
+            abandoned = true;
         }
     }
 
