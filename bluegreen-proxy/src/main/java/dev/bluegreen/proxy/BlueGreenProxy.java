@@ -33,6 +33,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.ChannelGroupFuture;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -456,7 +457,7 @@ public final class BlueGreenProxy {
         closeQuietly(runtime.listener());
         registrations.forEach(BlueGreenProxy::closeQuietly);
         registrations.clear();
-        runtime.proxy().stopHealth();
+        ChannelGroupFuture checksClosed = runtime.proxy().stopHealth();
         runtime.proxy().stopDrains();
         if (runtime.previewServer() != null) {
             runtime.previewServer().close();
@@ -468,7 +469,7 @@ public final class BlueGreenProxy {
             CompletableFuture<Void> drained = new CompletableFuture<>();
             runtime.clients().newCloseFuture().addListener(all -> drained.complete(null));
             drained.completeOnTimeout(null, gracePeriod.toMillis(), TimeUnit.MILLISECONDS)
-                    .thenRun(() -> shutDown(runtime));
+                    .thenRun(() -> checksClosed.addListener(checks -> shutDown(runtime)));
         });
         return stopped;
     }

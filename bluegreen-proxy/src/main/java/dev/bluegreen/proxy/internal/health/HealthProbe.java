@@ -9,6 +9,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -61,18 +62,21 @@ final class HealthProbe extends SimpleChannelInboundHandler<HttpObject> {
      *
      * @param bootstrap a bootstrap with the channel type set; it is cloned onto {@code loop}
      * @param tls       TLS towards the backend (verified as requests verify it), or {@code null} for cleartext
+     * @param open      where the check's connection is kept while open
      * @return the verdict; completes on {@code loop}, never exceptionally
      */
     static CompletableFuture<Result> run(Bootstrap bootstrap, EventLoop loop, Backend backend,
-                                         InetSocketAddress address, HealthCheckSettings settings, SslContext tls) {
+                                         InetSocketAddress address, HealthCheckSettings settings, SslContext tls,
+                                         ChannelGroup open) {
         HealthProbe probe = new HealthProbe(backend, settings, tls);
         int timeoutMillis = (int) Math.max(1, settings.timeout().toMillis());
-        loop.execute(() -> probe.start(loop, bootstrap.clone(loop), address, timeoutMillis));
+        loop.execute(() -> probe.start(loop, bootstrap.clone(loop), address, timeoutMillis, open));
         return probe.verdict.future();
     }
 
-    private void start(EventLoop loop, Bootstrap bootstrap, InetSocketAddress address, int timeoutMillis) {
-        ChannelFuture connect = verdict.connect(loop, bootstrap, address, timeoutMillis, ch -> {
+    private void start(EventLoop loop, Bootstrap bootstrap, InetSocketAddress address, int timeoutMillis,
+                       ChannelGroup open) {
+        ChannelFuture connect = verdict.connect(loop, bootstrap, address, timeoutMillis, open, ch -> {
             if (tls != null) {
                 ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), backend.host(), backend.port()));
             }

@@ -7,6 +7,7 @@ import dev.bluegreen.proxy.BackendProtocols;
 import dev.bluegreen.proxy.HealthCheckSettings;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.EventLoop;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
@@ -21,9 +22,11 @@ import java.util.concurrent.CompletableFuture;
  * @param protocols  what each pool speaks
  * @param http1Tls   TLS towards HTTP/1.1 backends, or {@code null} for cleartext
  * @param h2Tls      TLS towards h2 backends (ALPN offering h2), or {@code null} when no pool speaks h2
+ * @param open       the checks' connections while they are open: closed by the proxy's stop before its event loops
+ *                   end, since a TLS record half read by a loop that is ending would never be released
  */
 public record HealthProbes(Bootstrap bootstrap, HealthCheckSettings settings, BackendProtocols protocols,
-                           SslContext http1Tls, SslContext h2Tls) {
+                           SslContext http1Tls, SslContext h2Tls, ChannelGroup open) {
 
     /** Checks {@code backend} of {@code colour} at {@code address}; completes on {@code loop}, never exceptionally. */
     CompletableFuture<HealthProbe.Result> run(Colour colour, EventLoop loop, Backend backend,
@@ -31,8 +34,8 @@ public record HealthProbes(Bootstrap bootstrap, HealthCheckSettings settings, Ba
         BackendProtocol protocol = protocols.protocol(colour);
         if (protocol.http2()) {
             return Http2HealthProbe.run(bootstrap, loop, backend, address, settings,
-                    protocol == BackendProtocol.H2 ? h2Tls : null);
+                    protocol == BackendProtocol.H2 ? h2Tls : null, open);
         }
-        return HealthProbe.run(bootstrap, loop, backend, address, settings, http1Tls);
+        return HealthProbe.run(bootstrap, loop, backend, address, settings, http1Tls, open);
     }
 }

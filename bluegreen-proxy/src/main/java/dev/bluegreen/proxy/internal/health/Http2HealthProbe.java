@@ -17,6 +17,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
@@ -77,19 +78,21 @@ final class Http2HealthProbe {
      *
      * @param bootstrap a bootstrap with the channel type set; it is cloned onto {@code loop}
      * @param tls       TLS offering h2 through ALPN, or {@code null} for h2c
+     * @param open      where the check's connection is kept while open
      * @return the verdict; completes on {@code loop}, never exceptionally
      */
     static CompletableFuture<HealthProbe.Result> run(Bootstrap bootstrap, EventLoop loop, Backend backend,
                                                      InetSocketAddress address, HealthCheckSettings settings,
-                                                     SslContext tls) {
+                                                     SslContext tls, ChannelGroup open) {
         Http2HealthProbe probe = new Http2HealthProbe(backend, settings, tls);
         int timeoutMillis = (int) Math.max(1, settings.timeout().toMillis());
-        loop.execute(() -> probe.start(loop, bootstrap.clone(loop), address, timeoutMillis));
+        loop.execute(() -> probe.start(loop, bootstrap.clone(loop), address, timeoutMillis, open));
         return probe.verdict.future();
     }
 
-    private void start(EventLoop loop, Bootstrap bootstrap, InetSocketAddress address, int timeoutMillis) {
-        ChannelFuture connect = verdict.connect(loop, bootstrap, address, timeoutMillis, ch -> {
+    private void start(EventLoop loop, Bootstrap bootstrap, InetSocketAddress address, int timeoutMillis,
+                       ChannelGroup open) {
+        ChannelFuture connect = verdict.connect(loop, bootstrap, address, timeoutMillis, open, ch -> {
             if (tls != null) {
                 // The HTTP/2 handlers come once the handshake has agreed to h2 (nothing written before), between the
                 // TLS handler and the end of the pipeline, which is there from the start: a failed handshake's

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.CompletableFuture;
 import java.net.InetSocketAddress;
@@ -33,11 +34,12 @@ final class ProbeVerdict {
      * verdict by then, it fails as timed out), and its connection to {@code address}, which the verdict closes.
      *
      * @param bootstrap a bootstrap on {@code loop}, with the channel type set
+     * @param open      where the connection is kept while open (it leaves the group when it closes)
      * @param pipeline  sets up the new connection's pipeline
      * @return the connect
      */
     ChannelFuture connect(EventLoop loop, Bootstrap bootstrap, InetSocketAddress address, int timeoutMillis,
-                          Consumer<Channel> pipeline) {
+                          ChannelGroup open, Consumer<Channel> pipeline) {
         timer = loop.schedule(() -> give(false, "timed out after " + timeoutMillis + " ms"), timeoutMillis,
                 TimeUnit.MILLISECONDS);
         ChannelFuture connect = bootstrap
@@ -51,6 +53,7 @@ final class ProbeVerdict {
                 })
                 .connect(address);
         connection = connect.channel();
+        open.add(connection);
         return connect;
     }
 

@@ -31,8 +31,12 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.ChannelGroupFuture;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,6 +67,9 @@ public final class DataPlane {
     private final Router router;
     private final HealthRegistry health;
     private final ActiveHealthChecks healthChecks;
+    /** The health checks' open connections, closed at {@link #stopHealth()}. */
+    private final ChannelGroup checkConnections = new DefaultChannelGroup("health-checks",
+            ImmediateEventExecutor.INSTANCE);
     private final LoopContexts loops;
     private final Mirror mirror;
 
@@ -112,7 +119,7 @@ public final class DataPlane {
         ProtocolConfig protocols = config.protocols();
         this.healthChecks = config.health().checks() == null ? null : new ActiveHealthChecks(health, workers,
                 new HealthProbes(checks, config.health().checks(), protocols.backends(), protocols.upstreamTls(),
-                        protocols.upstreamH2Tls()), this::address);
+                        protocols.upstreamH2Tls(), checkConnections), this::address);
     }
 
     /**
@@ -205,11 +212,18 @@ public final class DataPlane {
         }
     }
 
-    /** Stops the periodic checks (the proxy is stopping). */
-    public void stopHealth() {
+    /**
+     * Stops the periodic checks and closes the connections of the checks under way (the proxy is stopping): they
+     * must be closed before the event loops end, or a loop ending while it reads a check's TLS record leaves that
+     * record's buffer unreleased.
+     *
+     * @return done when those connections are closed
+     */
+    public ChannelGroupFuture stopHealth() {
         if (healthChecks != null) {
             healthChecks.stop();
         }
+        return checkConnections.close();
     }
 
     /** The live counters of this proxy. */

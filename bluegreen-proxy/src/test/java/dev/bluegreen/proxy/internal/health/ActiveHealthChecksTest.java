@@ -14,8 +14,10 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,7 +53,8 @@ class ActiveHealthChecksTest {
         }
         Bootstrap bootstrap = new Bootstrap().channel(NioSocketChannel.class).option(ChannelOption.SO_LINGER, 0);
         checks = new ActiveHealthChecks(registry, loops, new HealthProbes(bootstrap, HealthCheckSettings.defaults(),
-                BackendProtocols.defaults(), null, null),
+                BackendProtocols.defaults(), null, null,
+                new DefaultChannelGroup("health-checks", ImmediateEventExecutor.INSTANCE)),
                 backend -> CompletableFuture.completedFuture(new InetSocketAddress(backend.host(), backend.port())));
     }
 
