@@ -95,7 +95,8 @@ class TlsPropertiesTest {
                 "bluegreen.tls.key-password=secret", "bluegreen.tls.bundle=web");
         pools.assertRefused("bluegreen.tls.certificate", "/nowhere/cert.pem", "expected: a readable PEM file",
                 "bluegreen.tls.certificate=/nowhere/cert.pem", privateKey);
-        pools.assertRefused("bluegreen.tls.certificate", resource("proxy.key").toString(), "tls: ",
+        pools.assertRefused("bluegreen.tls.certificate", resource("proxy.key").toString(),
+                "tls certificate chain " + resource("proxy.key") + ": not usable: ",
                 "bluegreen.tls.certificate=" + resource("proxy.key"), privateKey);
     }
 
