@@ -98,6 +98,8 @@ final class BlueGreenBuilders {
                 () -> proxy.connectTimeout(settings.getConnectTimeout()));
         check("bluegreen.proxy.response-timeout", settings.getResponseTimeout(),
                 () -> proxy.responseTimeout(settings.getResponseTimeout()));
+        check("bluegreen.proxy.send-timeout", settings.getSendTimeout(),
+                () -> proxy.sendTimeout(settings.getSendTimeout()));
         check("bluegreen.proxy.idle-timeout", settings.getIdleTimeout(),
                 () -> proxy.idleTimeout(settings.getIdleTimeout()));
         check("bluegreen.proxy.upstream-idle-timeout", settings.getUpstreamIdleTimeout(),

@@ -28,6 +28,11 @@ public class BlueGreenProxyProperties {
     private Duration connectTimeout = Duration.ofSeconds(2);
     /** How long a backend may stay silent before the client gets 504. */
     private Duration responseTimeout = Duration.ofSeconds(30);
+    /**
+     * How long a client may take none of a response before the proxy cuts it (resets the HTTP/2 stream, closes the
+     * HTTP/1.1 connection) and releases the backend's side; above 0. Default 60 s, the proxy builder's.
+     */
+    private Duration sendTimeout = Duration.ofSeconds(60);
     /** How long a pooled upstream connection may sit unused before it is closed; above 0. Default 30 s. */
     private Duration upstreamIdleTimeout = Duration.ofSeconds(30);
     /** How many backends of the pool one request may try to connect to before 502; 1-64. Default 3. */
@@ -124,6 +129,16 @@ public class BlueGreenProxyProperties {
     /** @param responseTimeout the response timeout */
     public void setResponseTimeout(Duration responseTimeout) {
         this.responseTimeout = responseTimeout;
+    }
+
+    /** @return the send timeout; 60 s unless set */
+    public Duration getSendTimeout() {
+        return sendTimeout;
+    }
+
+    /** @param sendTimeout how long a client may take none of a response */
+    public void setSendTimeout(Duration sendTimeout) {
+        this.sendTimeout = sendTimeout;
     }
 
     /** @return the client keep-alive idle timeout; 60 s unless set */

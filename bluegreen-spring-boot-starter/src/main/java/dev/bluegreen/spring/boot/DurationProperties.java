@@ -34,6 +34,7 @@ final class DurationProperties {
         Map<String, Duration> all = new LinkedHashMap<>();
         all.put("bluegreen.proxy.connect-timeout", proxy.getConnectTimeout());
         all.put("bluegreen.proxy.response-timeout", proxy.getResponseTimeout());
+        all.put("bluegreen.proxy.send-timeout", proxy.getSendTimeout());
         all.put("bluegreen.proxy.idle-timeout", proxy.getIdleTimeout());
         all.put("bluegreen.proxy.upstream-idle-timeout", proxy.getUpstreamIdleTimeout());
         all.put("bluegreen.proxy.drain-timeout", proxy.getDrainTimeout());

@@ -3,6 +3,7 @@ package dev.bluegreen.spring.boot;
 import static dev.bluegreen.spring.boot.PropertyChecks.check;
 import static dev.bluegreen.spring.boot.PropertyChecks.refused;
 
+import dev.bluegreen.proxy.TlsFileException;
 import dev.bluegreen.proxy.TlsSettings;
 import java.nio.file.Path;
 import java.util.List;
@@ -63,8 +64,15 @@ final class ListenerTls {
         if (privateKey == null) {
             throw refused(PRIVATE_KEY, "", "expected: the PEM private key that goes with " + CERTIFICATE);
         }
-        return Optional.of(check(CERTIFICATE, certificate,
-                () -> TlsSettings.fromPem(Path.of(certificate), Path.of(privateKey), tls.getKeyPassword())));
+        try {
+            return Optional.of(TlsSettings.fromPem(Path.of(certificate), Path.of(privateKey), tls.getKeyPassword()));
+        } catch (TlsFileException e) {
+            // The library says which file is at fault (a key that is not the certificate's is the key's): blame it.
+            throw e.isPrivateKey() ? refused(PRIVATE_KEY, privateKey, e.getMessage())
+                    : refused(CERTIFICATE, certificate, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw refused(CERTIFICATE, certificate, e.getMessage());
+        }
     }
 
     private static TlsSettings fromBundle(String name, SslBundles bundles) {

@@ -122,6 +122,8 @@ class ProxyTimeoutPropertiesTest {
                 "bluegreen.proxy.drain-timeout=-5s");
         pools.assertRefused("bluegreen.proxy.rollback-window", "-1500ms", "rollbackWindow: -1500ms (expected: >= 0)",
                 "bluegreen.proxy.rollback-window=-1500ms");
+        pools.assertRefused("bluegreen.proxy.send-timeout", "0s", "sendTimeout: 0s (expected: > 0)",
+                "bluegreen.proxy.send-timeout=0s");
         pools.assertRefused("bluegreen.health.interval", "-2m", "(expected: > 0)", "bluegreen.health.enabled=true",
                 "bluegreen.health.interval=-2m");
         pools.assertRefused("bluegreen.health.rise", "0", "given without bluegreen.health.enabled=true",

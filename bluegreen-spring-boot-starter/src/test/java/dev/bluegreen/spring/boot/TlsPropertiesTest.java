@@ -98,6 +98,12 @@ class TlsPropertiesTest {
         pools.assertRefused("bluegreen.tls.certificate", resource("proxy.key").toString(),
                 "tls certificate chain " + resource("proxy.key") + ": not usable: ",
                 "bluegreen.tls.certificate=" + resource("proxy.key"), privateKey);
+        // The key file at fault is blamed on the key's property, a key of another certificate among them.
+        pools.assertRefused("bluegreen.tls.private-key", resource("backend.key").toString(),
+                "does not match the certificate", certificate, "bluegreen.tls.private-key=" + resource("backend.key"));
+        pools.assertRefused("bluegreen.tls.private-key", resource("proxy.crt").toString(),
+                "tls private key " + resource("proxy.crt") + ": not usable: ", certificate,
+                "bluegreen.tls.private-key=" + resource("proxy.crt"));
     }
 
     @Test
