@@ -6,9 +6,9 @@ import dev.bluegreen.core.internal.Texts;
 import java.time.Duration;
 
 /**
- * How long the proxy waits, for each thing it waits on; each at most 365 days. Set through {@link BlueGreenProxyBuilder}, one at a time or
- * all at once from {@link #defaults()} and the {@code with} methods, such as
- * {@code Timeouts.defaults().withDrain(Duration.ofMinutes(2))}.
+ * How long the proxy waits, for each thing it waits on; each at most 365 days. Set through
+ * {@link BlueGreenProxyBuilder}, one at a time or all at once from {@link #defaults()} and the {@code with} methods,
+ * such as {@code Timeouts.defaults().withDrain(Duration.ofMinutes(2))}.
  *
  * @param connect             how long one upstream connect may take before the next backend is tried
  * @param response            how long the backend may stay silent, once the request is on its way, before the

@@ -12,9 +12,9 @@ package dev.bluegreen.spring.boot;
  */
 public class BlueGreenTlsProperties {
     /**
-     * The name of a Spring Boot SSL bundle (spring.ssl.bundle.pem.NAME.* or spring.ssl.bundle.jks.NAME.*) whose key store holds the proxy's private key and certificate chain; the
-     * bundle's protocols and ciphers, when it sets them, replace the proxy's defaults (TLS 1.3 and 1.2, AEAD suites
-     * with forward secrecy).
+     * The name of a Spring Boot SSL bundle (spring.ssl.bundle.pem.NAME.* or spring.ssl.bundle.jks.NAME.*) whose key
+     * store holds the proxy's private key and certificate chain; the bundle's protocols and ciphers, when it sets
+     * them, replace the proxy's defaults (TLS 1.3 and 1.2, AEAD suites with forward secrecy).
      */
     private String bundle;
     /** A PEM file: the proxy's certificate, then its intermediates; with private-key, instead of a bundle. */
