@@ -96,7 +96,11 @@ public final class ForwardedHeaders {
         }
     }
 
-    private static boolean isUntrustedClaim(CharSequence name) {
+    /**
+     * Whether {@code name} (any case) is an {@code X-Forwarded-*} field or {@code X-Real-IP}: what an untrusted peer
+     * may not send, and what never passes as a trailer ({@link TrailerFields}).
+     */
+    static boolean isUntrustedClaim(CharSequence name) {
         return name.length() >= X_REAL_IP.length() && (name.charAt(0) | 0x20) == 'x'
                 && (X_REAL_IP.contentEqualsIgnoreCase(name) || name.length() >= X_FORWARDED_PREFIX.length()
                 && AsciiString.regionMatches(name, true, 0, X_FORWARDED_PREFIX, 0, X_FORWARDED_PREFIX.length()));

@@ -42,9 +42,10 @@ public final class TrailerFields {
 
     private static final Logger log = LoggerFactory.getLogger(TrailerFields.class);
 
-    private static final AsciiString X_FORWARDED_PREFIX = AsciiString.cached("x-forwarded-");
-
-    /** The names that never pass as trailers, lower case; the {@code X-Forwarded-} prefix is checked apart. */
+    /**
+     * The names that never pass as trailers, lower case; {@code X-Forwarded-*} and {@code X-Real-IP} are
+     * {@link ForwardedHeaders#isUntrustedClaim}'s.
+     */
     @SuppressWarnings("deprecation") // Keep-Alive and Proxy-Connection: deprecated as names to send, not to refuse
     private static final Set<AsciiString> NEVER = Set.of(
             // framing
@@ -54,8 +55,7 @@ public final class TrailerFields {
             HttpHeaderNames.UPGRADE, HttpHeaderNames.TE, AsciiString.cached("http2-settings"),
             HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.PROXY_AUTHORIZATION,
             // routing and forwarding
-            HttpHeaderNames.HOST, ForwardedHeaders.FORWARDED, AsciiString.cached("x-real-ip"), HttpHeaderNames.VIA,
-            HttpHeaderNames.MAX_FORWARDS,
+            HttpHeaderNames.HOST, ForwardedHeaders.FORWARDED, HttpHeaderNames.VIA, HttpHeaderNames.MAX_FORWARDS,
             // request controls and modifiers
             HttpHeaderNames.EXPECT, HttpHeaderNames.RANGE, HttpHeaderNames.IF_MATCH, HttpHeaderNames.IF_NONE_MATCH,
             HttpHeaderNames.IF_MODIFIED_SINCE, HttpHeaderNames.IF_UNMODIFIED_SINCE, HttpHeaderNames.IF_RANGE,
@@ -73,8 +73,7 @@ public final class TrailerFields {
             // A pseudo-header field is never a trailer (RFC 9113 §8.1); the HTTP/2 codecs refuse one already.
             return false;
         }
-        AsciiString lowerCase = AsciiString.of(name).toLowerCase();
-        return !NEVER.contains(lowerCase) && !lowerCase.startsWith(X_FORWARDED_PREFIX);
+        return !ForwardedHeaders.isUntrustedClaim(name) && !NEVER.contains(AsciiString.of(name).toLowerCase());
     }
 
     /**
