@@ -22,7 +22,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
@@ -121,13 +120,7 @@ final class BlueGreenBuilders {
 
     private static void health(BlueGreenProxyBuilder proxy, BlueGreenProperties.Health health) {
         if (!health.isEnabled()) {
-            // As for the auto-rollback: settings without the switch that turns them on are a forgotten line.
-            Map<String, Object> given = health.changed();
-            if (!given.isEmpty()) {
-                Map.Entry<String, Object> first = given.entrySet().iterator().next();
-                throw PropertyChecks.refused("bluegreen.health." + first.getKey(), first.getValue(),
-                        "given without bluegreen.health.enabled=true (expected: both)");
-            }
+            PropertyChecks.refuseGivenWhileOff("bluegreen.health.", health.changed());
             return;
         }
         HealthCheckSettings path = check("bluegreen.health.path", health.getPath(),
@@ -269,13 +262,7 @@ final class BlueGreenBuilders {
     private static void autoRollback(BlueGreenProxyBuilder proxy, AutoRollbackProperties settings) {
         String prefix = "bluegreen.auto-rollback.";
         if (!settings.isEnabled()) {
-            // A rule set without the switch that turns it on is more likely a forgotten line than a wish for nothing.
-            Map<String, Object> given = settings.changed();
-            if (!given.isEmpty()) {
-                Map.Entry<String, Object> first = given.entrySet().iterator().next();
-                throw PropertyChecks.refused(prefix + first.getKey(), first.getValue(),
-                        "given without bluegreen.auto-rollback.enabled=true (expected: both)");
-            }
+            PropertyChecks.refuseGivenWhileOff(prefix, settings.changed());
             return;
         }
         AutoRollback.Builder rules = AutoRollback.builder();

@@ -96,6 +96,23 @@ final class PropertyChecks {
     }
 
     /**
+     * Refuses settings given while the switch that turns them on is off: more likely a forgotten line than a wish for
+     * nothing.
+     *
+     * @param prefix  the settings' prefix, ending in a dot, as in {@code bluegreen.health.}; its switch is
+     *                {@code PREFIXenabled}
+     * @param changed the settings set to other than their defaults, by name below the prefix, in order
+     * @throws InvalidConfigurationPropertyValueException naming the first of them, if any
+     */
+    static void refuseGivenWhileOff(String prefix, Map<String, Object> changed) {
+        if (!changed.isEmpty()) {
+            Map.Entry<String, Object> first = changed.entrySet().iterator().next();
+            throw refused(prefix + first.getKey(), first.getValue(), "given without " + prefix
+                    + "enabled=true (expected: both)");
+        }
+    }
+
+    /**
      * Adds a property to {@code changed} if its value is not its default: for the refusal of settings given while
      * the switch that turns them on is off.
      *
