@@ -20,6 +20,11 @@ public final class ChangeRefusedException extends RuntimeException {
         STALE_GENERATION,
         /** A switch to the colour that is already live. */
         ALREADY_LIVE,
+        /**
+         * A change that would leave the routing state as it is: a shift to the share already in effect. Refused
+         * rather than recorded, so that it neither fills the history nor makes other callers' generations stale.
+         */
+        NO_CHANGE,
         /** The change would send traffic to, or leave traffic on, a pool with no backends. */
         EMPTY_POOL,
         /** A rollback with nothing to roll back to. */

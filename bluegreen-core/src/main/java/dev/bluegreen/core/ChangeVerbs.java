@@ -215,6 +215,7 @@ abstract class ChangeVerbs {
      * @throws NullPointerException if {@code target} is {@code null}
      * @throws IllegalArgumentException if {@code percent} is outside 0 to 100
      * @throws ChangeRefusedException {@link ChangeRefusedException.Refusal#ALREADY_LIVE} if {@code target} is live,
+     *         {@link ChangeRefusedException.Refusal#NO_CHANGE} if the share is already {@code percent},
      *         {@link ChangeRefusedException.Refusal#EMPTY_POOL} if its pool has no backends,
      *         {@link ChangeRefusedException.Refusal#GUARD_FAILED} if a guard failed, or
      *         {@link ChangeRefusedException.Refusal#STORE_REJECTED} from the store

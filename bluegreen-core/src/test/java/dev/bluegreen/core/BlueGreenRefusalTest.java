@@ -42,6 +42,8 @@ class BlueGreenRefusalTest {
                     "switch to BLUE", verbs -> verbs.switchTo(Colour.BLUE, 0));
             case ALREADY_LIVE -> new Scenario(bothPools(clock), admin -> { }, "switch to BLUE",
                     verbs -> verbs.switchTo(Colour.BLUE));
+            case NO_CHANGE -> new Scenario(bothPools(clock), admin -> admin.shift(Colour.GREEN, 10),
+                    "shift 10% to GREEN", verbs -> verbs.shift(Colour.GREEN, 10));
             case EMPTY_POOL -> new Scenario(BlueGreen.builder().blue("v1", BLUE_1).clock(clock), admin -> { },
                     "promote", BlueGreen.Attributed::promote);
             case NO_ROLLBACK_TARGET -> new Scenario(bothPools(clock), admin -> { }, "rollback",

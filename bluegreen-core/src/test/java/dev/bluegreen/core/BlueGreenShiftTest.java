@@ -78,12 +78,24 @@ class BlueGreenShiftTest {
         blueGreen.deploy(Colour.GREEN, "none", List.of());
         assertRefusedAndUnchanged(blueGreen, Refusal.EMPTY_POOL, "the GREEN pool has no backends",
                 () -> blueGreen.shift(Colour.GREEN, 10));
-        assertThat(blueGreen.shift(Colour.GREEN, 0).shiftPercent()).isZero();
+        assertRefusedAndUnchanged(blueGreen, Refusal.NO_CHANGE, "GREEN already has 0% of new requests",
+                () -> blueGreen.shift(Colour.GREEN, 0));
 
         assertThatIllegalArgumentException().isThrownBy(() -> blueGreen.shift(Colour.GREEN, 101))
                 .withMessage("percent: 101 (expected: 0-100)");
         assertThatIllegalArgumentException().isThrownBy(() -> blueGreen.shiftAsync(Colour.GREEN, -1))
                 .withMessage("percent: -1 (expected: 0-100)");
+    }
+
+    @Test
+    void aShiftToTheShareInEffect_isRefused_andMakesNoGeneration() {
+        RoutingSnapshot shifted = blueGreen.shift(Colour.GREEN, 30);
+
+        assertRefusedAndUnchanged(blueGreen, Refusal.NO_CHANGE,
+                "shift 30% to GREEN refused: GREEN already has 30% of new requests",
+                () -> blueGreen.shift(Colour.GREEN, 30));
+        assertThat(blueGreen.snapshot()).isEqualTo(shifted);
+        assertThat(blueGreen.shift(Colour.GREEN, 0).generation()).isEqualTo(shifted.generation() + 1);
     }
 
     @Test

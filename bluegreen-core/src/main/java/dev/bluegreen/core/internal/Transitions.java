@@ -90,6 +90,7 @@ public final class Transitions {
      * @return the next snapshot, of kind {@link ChangeKind#SHIFT}
      * @throws IllegalArgumentException if {@code percent} is outside 0 to 100
      * @throws ChangeRefusedException {@link Refusal#ALREADY_LIVE} if {@code target} is live,
+     *         {@link Refusal#NO_CHANGE} if the share is already {@code percent},
      *         {@link Refusal#EMPTY_POOL} if {@code percent > 0} and its pool has no backends
      */
     public static RoutingSnapshot shift(RoutingSnapshot current, Colour target, int percent, Instant at,
@@ -100,6 +101,10 @@ public final class Transitions {
         if (current.live() == target) {
             throw new ChangeRefusedException(Refusal.ALREADY_LIVE, attempt + " refused: " + target
                     + " is live (a shift sends a share of new requests to the idle colour)");
+        }
+        if (current.shiftPercent() == percent) {
+            throw new ChangeRefusedException(Refusal.NO_CHANGE, attempt + " refused: " + target + " already has "
+                    + percent + "% of new requests");
         }
         if (percent > 0) {
             refuseIfEmpty(current.environment(target), attempt);
