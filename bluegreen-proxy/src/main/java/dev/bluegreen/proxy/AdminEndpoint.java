@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.proxy.internal.ListenAddresses;
+import dev.bluegreen.proxy.internal.admin.AdminBodyLimit;
 import dev.bluegreen.proxy.internal.admin.AdminHttpHandler;
 import dev.bluegreen.proxy.internal.admin.BearerTokenCheck;
 import dev.bluegreen.proxy.internal.admin.BrowserRequestCheck;
@@ -18,7 +19,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -137,7 +137,7 @@ public final class AdminEndpoint {
                     protected void initChannel(Channel ch) {
                         ch.pipeline()
                                 .addLast("http", new HttpServerCodec())
-                                .addLast("aggregate", new HttpObjectAggregator(64 * 1024))
+                                .addLast("aggregate", new AdminBodyLimit())
                                 .addLast("one-at-a-time", new OneMessagePerRead())
                                 .addLast("browser-check", browserCheck);
                         if (bearerToken != null) {

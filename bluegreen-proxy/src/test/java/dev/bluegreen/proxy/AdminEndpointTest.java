@@ -241,6 +241,51 @@ class AdminEndpointTest {
     }
 
     @Test
+    void bodyOverTheLimit_isA413WithAJsonErrorNamingTheLimit_theBodyIsDropped_andTheConnectionGoesOn() {
+        try (RawHttpClient client = RawHttpClient.connect(endpoint.port())) {
+            client.send("POST /switch?to=green HTTP/1.1\r\nHost: x\r\nContent-Length: 70000\r\n\r\n");
+            client.sendPattern(70_000);
+            RawResponse response = client.readResponse();
+            assertThat(response.status()).isEqualTo(413);
+            assertThat(response.header("Content-Type")).startsWith("application/json");
+            assertThat(response.bodyText()).contains("{\"error\":\"request body larger than 65536 bytes");
+            assertThat(response.header("X-Frame-Options")).isEqualTo("DENY");
+
+            client.send("POST /switch?to=green HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+            client.sendPatternChunked(70_000, 8192);
+            assertThat(client.readResponse().bodyText()).contains("request body larger than 65536 bytes");
+
+            assertThat(client.get("/status").status()).as("the next request on the same connection").isEqualTo(200);
+        }
+        assertThat(fixture.admin.snapshot().live()).isEqualTo(Colour.BLUE);
+    }
+
+    @Test
+    void bodyOverTheLimit_withConnectionClose_isRefused_thenTheConnectionEndsAfterTheBody() {
+        try (RawHttpClient client = RawHttpClient.connect(endpoint.port())) {
+            client.send("POST /switch?to=green HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                    + "Content-Length: 70000\r\n\r\n");
+            client.sendPattern(70_000);
+            RawResponse response = client.readResponse();
+            assertThat(response.status()).isEqualTo(413);
+            assertThat(response.header("Connection")).isEqualTo("close");
+            assertThat(client.isClosedByPeer()).isTrue();
+        }
+    }
+
+    @Test
+    void expectContinueForABodyOverTheLimit_isA413BeforeTheBody() {
+        try (RawHttpClient client = RawHttpClient.connect(endpoint.port())) {
+            client.send("POST /switch?to=green HTTP/1.1\r\nHost: x\r\nContent-Length: 70000\r\n"
+                    + "Expect: 100-continue\r\n\r\n");
+            RawResponse response = client.readResponse();
+            assertThat(response.status()).isEqualTo(413);
+            assertThat(response.bodyText()).contains("request body larger than 65536 bytes");
+            assertThat(client.isClosedByPeer()).isTrue();
+        }
+    }
+
+    @Test
     void unknownPath_answers404() throws Exception {
         HttpResponse<String> response = get("/nope");
 

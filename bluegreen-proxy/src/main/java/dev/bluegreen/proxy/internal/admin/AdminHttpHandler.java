@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * Serves the admin API and the status page; the README documents each resource and its JSON.
  *
  * <pre>
- * admin channel:  HttpServerCodec → HttpObjectAggregator → OneMessagePerRead → BrowserRequestCheck
+ * admin channel:  HttpServerCodec → AdminBodyLimit → OneMessagePerRead → BrowserRequestCheck
  *                 → [BearerTokenCheck] → AdminHttpHandler
  * </pre>
  *

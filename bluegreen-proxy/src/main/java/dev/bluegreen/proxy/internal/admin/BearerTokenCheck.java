@@ -19,7 +19,7 @@ import java.security.MessageDigest;
  * token before it calls the API.
  *
  * <pre>
- * admin channel:  HttpServerCodec → HttpObjectAggregator → OneMessagePerRead → BrowserRequestCheck
+ * admin channel:  HttpServerCodec → AdminBodyLimit → OneMessagePerRead → BrowserRequestCheck
  *                 → BearerTokenCheck → AdminHttpHandler
  * </pre>
  */
