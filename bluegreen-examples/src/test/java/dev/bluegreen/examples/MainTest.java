@@ -9,6 +9,8 @@ import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -100,6 +102,31 @@ class MainTest {
                 "--admin-token", "short")).isEqualTo(2);
 
         assertThat(err.toString()).contains("--admin-token", "at least 16");
+    }
+
+    @Test
+    void proxy_adminTokenWithAControlCharacter_exits2_namingItsPosition_notTheToken() {
+        assertThat(run("proxy", "--blue", "127.0.0.1:9001", "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0",
+                "--admin-token", "0123456789abcdef\u0007")).isEqualTo(2);
+
+        assertThat(err.toString()).contains("--admin-token", "character 17 is U+0007").doesNotContain("0123456789");
+    }
+
+    @Test
+    void proxy_badAdminTokenFromTheEnvironment_isBlamedOnTheVariable() throws Exception {
+        // The variable is read by picocli from the process environment: a child process carries it.
+        ProcessBuilder child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "proxy", "--blue", "127.0.0.1:9001", "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0")
+                .redirectErrorStream(true);
+        child.environment().put("BLUEGREEN_ADMIN_TOKEN", "short");
+        Process process = child.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isEqualTo(2);
+        assertThat(output).contains("Invalid value for option '--admin-token': its default, the environment variable"
+                + " BLUEGREEN_ADMIN_TOKEN: bearerToken: 5 characters (expected: at least 16");
     }
 
     @Test

@@ -223,12 +223,22 @@ public final class AdminEndpoint {
          * for the token). Required when the endpoint listens on anything but loopback.
          *
          * @param token at least 16 characters, no whitespace or control characters
+         * @return this builder
+         * @throws IllegalArgumentException if the token is shorter, or has another character (the message names
+         *         its length or the character's position, never the token)
          */
         public Builder bearerToken(String token) {
             requireNonNull(token, "token");
-            if (token.length() < 16 || !token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-                throw new IllegalArgumentException("bearerToken: " + token.length() + " characters (expected: at "
-                        + "least 16 visible ASCII characters, no spaces)");
+            String expected = " (expected: at least 16 visible ASCII characters, no spaces)";
+            for (int i = 0; i < token.length(); i++) {
+                char c = token.charAt(i);
+                if (c <= 0x20 || c >= 0x7f) {
+                    throw new IllegalArgumentException("bearerToken: character " + (i + 1) + " is "
+                            + (c == ' ' ? "a space" : String.format("U+%04X", (int) c)) + expected);
+                }
+            }
+            if (token.length() < 16) {
+                throw new IllegalArgumentException("bearerToken: " + token.length() + " characters" + expected);
             }
             this.bearerToken = token;
             return this;

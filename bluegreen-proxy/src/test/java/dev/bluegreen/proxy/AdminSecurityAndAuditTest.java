@@ -60,6 +60,10 @@ class AdminSecurityAndAuditTest {
                     .hasMessageContaining("0.0.0.0").hasMessageContaining("bearerToken");
             assertThatThrownBy(() -> AdminEndpoint.builder(fixture.admin).bearerToken("short"))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 16");
+            assertThatThrownBy(() -> AdminEndpoint.builder(fixture.admin).bearerToken("0123456789 abcdef"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("bearerToken: character 11 is a space (expected: at least 16 visible ASCII characters,"
+                            + " no spaces)");
         }
     }
 

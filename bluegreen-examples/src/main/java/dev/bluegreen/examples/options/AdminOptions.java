@@ -68,7 +68,13 @@ public final class AdminOptions {
                 .proxy(proxy)
                 .metrics(registry::scrape);
         if (adminToken != null && !adminToken.isEmpty()) {
-            errors.check("--admin-token", () -> endpoint.bearerToken(adminToken));
+            try {
+                endpoint.bearerToken(adminToken);
+            } catch (IllegalArgumentException e) {
+                // A token from the environment was not on the command line: say where the value came from.
+                throw errors.usage("--admin-token", (adminToken.equals(System.getenv(TOKEN_VARIABLE))
+                        ? "its default, the environment variable " + TOKEN_VARIABLE + ": " : "") + e.getMessage());
+            }
         }
         if (adminAllowedHosts != null) {
             errors.check("--admin-allowed-hosts", () -> endpoint.allowedHosts(adminAllowedHosts));
