@@ -108,6 +108,8 @@ class MalformedRequestTest {
                 row("Host with userinfo", 400, "GET / HTTP/1.1\r\nHost: u@shop.example\r\n\r\n"),
                 row("Host with a port out of range", 400, "GET / HTTP/1.1\r\nHost: shop.example:99999\r\n\r\n"),
                 row("Host with a bad IPv6 literal", 400, "GET / HTTP/1.1\r\nHost: [::g]\r\n\r\n"),
+                row("Host with an IPv6 literal that is no address", 400, "GET / HTTP/1.1\r\nHost: [:::::]\r\n\r\n"),
+                row("Host with a bad percent-encoding", 400, "GET / HTTP/1.1\r\nHost: %zz\r\n\r\n"),
                 row("empty Host", 400, "GET / HTTP/1.1\r\nHost:\r\n\r\n"),
                 // limits, RFC 6585 §5
                 row("header section over 16 KiB", 431,
@@ -139,6 +141,14 @@ class MalformedRequestTest {
             assertThat(response.status()).as(name).isEqualTo(status);
             assertThat(response.header("Connection")).as(name).isEqualToIgnoringCase("close");
             assertThat(response.bodyText()).as("a short body that says why").isNotBlank();
+            assertThat(response.bodyText()).as(name + ": the body starts with what the status means").startsWith(
+                    switch (status) {
+                        case 414 -> "request line too long: ";
+                        case 431 -> "request header fields too large: ";
+                        case 501 -> "not implemented: ";
+                        case 505 -> "HTTP version not supported: ";
+                        default -> "";
+                    });
             assertThat(client.isClosedByPeer(Duration.ofSeconds(10))).as(name + ": connection closed").isTrue();
         }
         assertThat(fixture.blue().connectionsAccepted()).as(name + ": the backend saw nothing").isZero();

@@ -198,15 +198,20 @@ public abstract class AbstractClientSide implements ClientSide {
         if (cause instanceof RequestRejectedException rejected) {
             return rejected;
         }
+        // The body starts with what the status means, as the other refusals' do ("content too large: ...").
         HttpResponseStatus status = HttpResponseStatus.BAD_REQUEST;
+        String what = "bad request";
         if (cause instanceof TooLongHttpLineException) {
             status = HttpResponseStatus.REQUEST_URI_TOO_LONG;
+            what = "request line too long";
         } else if (cause instanceof TooLongHttpHeaderException) {
             status = HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+            what = "request header fields too large";
         } else if (cause instanceof TooLongFrameException) {
             status = HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
+            what = "content too large";
         }
-        return new RequestRejectedException(status, "bad request: " + cause.getMessage(),
+        return new RequestRejectedException(status, what + ": " + cause.getMessage(),
                 status == HttpResponseStatus.BAD_REQUEST);
     }
 

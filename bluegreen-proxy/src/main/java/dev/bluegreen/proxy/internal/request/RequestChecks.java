@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.util.NetUtil;
 import java.util.List;
 import java.util.Locale;
 
@@ -225,6 +226,10 @@ public final class RequestChecks {
                     return false;
                 }
             }
+            // RFC 3986 §3.2.2: the literal must be an IPv6address ("[:::::]" has only the right characters).
+            if (!NetUtil.isValidIpV6Address(host.substring(1, close))) {
+                return false;
+            }
             portStart = close + 1;
             if (portStart < host.length() && host.charAt(portStart) != ':') {
                 return false;
@@ -237,7 +242,13 @@ public final class RequestChecks {
             }
             for (int i = 0; i < portStart; i++) {
                 char c = host.charAt(i);
-                if (!(Character.isLetterOrDigit(c) && c < 0x80) && "-._~%!$&'()*+,;=".indexOf(c) < 0) {
+                if (c == '%') {
+                    // pct-encoded: "%" and two hex digits.
+                    if (i + 2 >= portStart || !isHexDigit(host.charAt(i + 1)) || !isHexDigit(host.charAt(i + 2))) {
+                        return false;
+                    }
+                    i += 2;
+                } else if (!(Character.isLetterOrDigit(c) && c < 0x80) && "-._~!$&'()*+,;=".indexOf(c) < 0) {
                     return false;
                 }
             }

@@ -18,7 +18,8 @@ class RequestChecksTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"shop.example", "shop.example:8080", "SHOP.Example.", "127.0.0.1", "127.0.0.1:1",
-            "[::1]", "[::1]:8080", "[2001:db8::7]", "xn--bcher-kva.example", "a_b.example", "shop.example:"})
+            "[::1]", "[::1]:8080", "[2001:db8::7]", "xn--bcher-kva.example", "a_b.example", "shop.example:",
+            "[::ffff:192.0.2.1]", "[2001:db8:0:0:0:0:0:7]:443", "caf%C3%A9.example"})
     void isValidHost_acceptsRfc3986Hosts(String host) {
         assertThat(RequestChecks.isValidHost(host)).isTrue();
     }
@@ -26,7 +27,8 @@ class RequestChecksTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "shop example", "u@shop.example", "shop.example:99999", "shop.example:8o",
             "shop.example:123456", ":80", "[::g]", "[::1", "[::1]x", "[]", "shop/example", "shop\texample",
-            "b\u00fccher.example", "\"quoted\""})
+            "b\u00fccher.example", "\"quoted\"", "[:::::]", "[1:2:3:4:5:6:7:8:9]", "[::1.2.3]", "%zz.example",
+            "shop%4", "shop%"})
     void isValidHost_rejectsAnythingElse(String host) {
         assertThat(RequestChecks.isValidHost(host)).isFalse();
     }
