@@ -14,8 +14,9 @@ import java.time.Duration;
  * @param maxHeaderSize            bytes of the header section; larger → 431
  * @param maxHeaderCount           header fields in one request; more → 431
  * @param maxBodySize              bytes of one request body; larger → 413 (0: no limit)
- * @param maxRequestsPerConnection requests served on one client connection, the last answered with
- *                                 {@code Connection: close} (0: no limit)
+ * @param maxRequestsPerConnection requests served on one HTTP/1.1 client connection, the last answered with
+ *                                 {@code Connection: close} (0: no limit); HTTP/2 connections are not limited by
+ *                                 count
  * @param maxClientConnections     client connections open at once; a connection above it is answered 503 and
  *                                 closed (0: no limit)
  * @param requestHeaderTimeout     how long a request head may take to arrive, from its first byte (or from the end
