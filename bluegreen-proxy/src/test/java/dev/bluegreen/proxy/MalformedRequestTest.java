@@ -97,6 +97,8 @@ class MalformedRequestTest {
                 row("absolute-form with userinfo", 400, "GET http://u@shop.example/ HTTP/1.1\r\n" + H + "\r\n"),
                 row("invalid method character", 400, "G(T / HTTP/1.1\r\n" + H + "\r\n"),
                 row("unknown protocol", 400, "GET / FOO/1.1\r\n" + H + "\r\n"),
+                row("protocol name in lower case", 400, "GET / http/1.1\r\n" + H + "\r\n"),
+                row("protocol name in mixed case", 400, "GET / Http/1.1\r\n" + H + "X: y\r\n\r\n"),
                 row("HTTP/0.9 request", 400, "GET /\r\n\r\n"),
                 row("HTTP/2.0 in an HTTP/1 request line", 505, "GET / HTTP/2.0\r\n" + H + "\r\n"),
                 row("CONNECT", 501, "CONNECT shop.example:443 HTTP/1.1\r\n" + H + "\r\n"),

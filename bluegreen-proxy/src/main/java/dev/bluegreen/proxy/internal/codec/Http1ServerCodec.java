@@ -151,6 +151,8 @@ public final class Http1ServerCodec
 
         /** Finds obs-fold in the bytes of the head Netty's decoder is reading, which it would join silently. */
         private final ObsFoldScanner obsFold = new ObsFoldScanner();
+        /** Finds a protocol name that is not upper-case HTTP, which Netty's decoder would upper-case silently. */
+        private final ProtocolNameCheck protocolName = new ProtocolNameCheck();
         /** Netty's decoder has begun a request head and not given the request yet: what it reads is that head. */
         private boolean inHead;
         /** The request under way asks to upgrade: once it ends, what follows is held. */
@@ -177,6 +179,7 @@ public final class Http1ServerCodec
             if (!betweenMessages || !decodePlain(buffer, out)) {
                 if (betweenMessages) {
                     obsFold.startOfHead();
+                    protocolName.startOfHead();
                     inHead = true;
                 }
                 int start = buffer.readerIndex();
@@ -184,7 +187,8 @@ public final class Http1ServerCodec
                 if (inHead) {
                     // Netty consumes whole lines only: the bytes it read since the last call, scanned once each.
                     obsFold.scan(buffer, start, buffer.readerIndex());
-                    refuseFolded(out, first);
+                    protocolName.scan(buffer, start, buffer.readerIndex());
+                    refuseMalformedHead(out, first);
                 }
                 betweenMessages = PlainHeads.endsMessage(out, first);
             }
@@ -221,17 +225,24 @@ public final class Http1ServerCodec
         }
 
         /**
-         * Refuses the request Netty gave in {@code out} from {@code first}, if any, when its head had a folded line:
-         * RFC 9112 §5.2 lets a server refuse obs-fold with 400 or join it, and the proxy refuses it, wherever the head
-         * came (alone in a read, or behind another request or a body). The short way never reads a folded head.
+         * Refuses the request Netty gave in {@code out} from {@code first}, if any, when its head had a folded line
+         * or a protocol name other than upper-case {@code HTTP}: RFC 9112 §5.2 lets a server refuse obs-fold with 400
+         * or join it, and the proxy refuses it, wherever the head came (alone in a read, or behind another request or
+         * a body); §2.3 makes the protocol name case-sensitive. The short way reads neither.
          */
-        private void refuseFolded(List<Object> out, int first) {
+        private void refuseMalformedHead(List<Object> out, int first) {
             for (int i = first; i < out.size(); i++) {
                 if (out.get(i) instanceof HttpRequest request) {
                     inHead = false;
-                    if (obsFold.found() && request.decoderResult().isSuccess()) {
+                    if (!request.decoderResult().isSuccess()) {
+                        return;
+                    }
+                    if (obsFold.found()) {
                         request.setDecoderResult(DecoderResult.failure(
                                 new IllegalArgumentException("folded header line")));
+                    } else if (protocolName.refused()) {
+                        request.setDecoderResult(DecoderResult.failure(new IllegalArgumentException(
+                                "invalid version format: the protocol name is not HTTP in upper case")));
                     }
                     return;
                 }
