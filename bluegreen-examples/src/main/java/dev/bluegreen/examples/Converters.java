@@ -24,6 +24,13 @@ public final class Converters {
 
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ns|us|ms|s|m|h|d)");
 
+    /**
+     * How the list options split their value: at each comma but a last one. picocli splits as
+     * {@link String#split(String)} does, which drops an empty last item silently ({@code --blue a:1,} would be one
+     * backend); a trailing comma left on the last item is refused by that item's converter instead.
+     */
+    public static final String LIST_SPLIT = ",(?!$)";
+
     private Converters() {
     }
 

@@ -53,6 +53,16 @@ class MainTest {
     }
 
     @Test
+    void proxy_aListWithATrailingComma_exits2_namingTheItem() {
+        assertThat(run("proxy", "--blue", "127.0.0.1:9001,", "--listen", "127.0.0.1:0")).isEqualTo(2);
+        assertThat(err.toString()).contains("--blue", "'127.0.0.1:9001,'");
+
+        assertThat(run("proxy", "--blue", "127.0.0.1:9001,127.0.0.1:9002", "--allowed-hosts", "shop.example,",
+                "--listen", "127.0.0.1:0")).isEqualTo(2);
+        assertThat(err.toString()).contains("--allowed-hosts", "'shop.example,'");
+    }
+
+    @Test
     void proxy_withoutBlue_exits2() {
         assertThat(run("proxy", "--green", "127.0.0.1:9001")).isEqualTo(2);
 

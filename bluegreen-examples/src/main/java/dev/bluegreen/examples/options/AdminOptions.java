@@ -33,12 +33,14 @@ public final class AdminOptions {
             defaultValue = "${env:" + TOKEN_VARIABLE + "}")
     String adminToken;
 
-    @Option(names = "--admin-allowed-hosts", paramLabel = "HOST", split = ",",
+    @Option(names = "--admin-allowed-hosts", paramLabel = "HOST",
+            split = Converters.LIST_SPLIT, splitSynopsisLabel = ",",
             description = "Names (without port) the admin endpoint also answers in Host, besides its address and,"
                     + " on loopback, localhost; any other gets 421 (keeps DNS-rebinding pages out).")
     List<String> adminAllowedHosts;
 
-    @Option(names = "--admin-allowed-origins", paramLabel = "ORIGIN", split = ",",
+    @Option(names = "--admin-allowed-origins", paramLabel = "ORIGIN",
+            split = Converters.LIST_SPLIT, splitSynopsisLabel = ",",
             description = "Origins (scheme://host[:port]) whose pages may change state through the admin endpoint,"
                     + " e.g. a reverse proxy's https://admin.example.com; other web pages get 403.")
     List<String> adminAllowedOrigins;

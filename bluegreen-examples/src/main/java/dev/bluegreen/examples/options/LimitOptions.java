@@ -1,5 +1,6 @@
 package dev.bluegreen.examples.options;
 
+import dev.bluegreen.examples.Converters;
 import dev.bluegreen.proxy.BlueGreenProxyBuilder;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -25,12 +26,14 @@ public final class LimitOptions implements ProxyOptionGroup {
             description = "Largest request body; larger gets 413; 0: no limit (default: ${DEFAULT-VALUE}).")
     long maxBodySize;
 
-    @Option(names = "--trusted-proxies", paramLabel = "ADDRESS|CIDR", split = ",",
+    @Option(names = "--trusted-proxies", paramLabel = "ADDRESS|CIDR",
+            split = Converters.LIST_SPLIT, splitSynopsisLabel = ",",
             description = "Peers whose X-Forwarded-* and Forwarded headers are kept and appended to; from any other"
                     + " peer they are replaced.")
     List<String> trustedProxies;
 
-    @Option(names = "--allowed-hosts", paramLabel = "HOST", split = ",",
+    @Option(names = "--allowed-hosts", paramLabel = "HOST",
+            split = Converters.LIST_SPLIT, splitSynopsisLabel = ",",
             description = "The Host values served; any other gets 421 (default: any).")
     List<String> allowedHosts;
 

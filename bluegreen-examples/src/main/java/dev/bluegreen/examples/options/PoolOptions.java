@@ -17,12 +17,15 @@ import picocli.CommandLine.Option;
  */
 public final class PoolOptions implements ProxyOptionGroup {
 
-    @Option(names = "--blue", paramLabel = "HOST:PORT", required = true, split = ",",
+    @Option(names = "--blue", paramLabel = "HOST:PORT", required = true,
+            split = Converters.LIST_SPLIT, splitSynopsisLabel = ",",
             converter = Converters.BackendConverter.class,
             description = "The blue pool: backends separated by commas, as in 10.0.0.1:8080,10.0.0.2:8080.")
     List<Backend> blue;
 
-    @Option(names = "--green", paramLabel = "HOST:PORT", split = ",", converter = Converters.BackendConverter.class,
+    @Option(names = "--green", paramLabel = "HOST:PORT",
+            split = Converters.LIST_SPLIT, splitSynopsisLabel = ",",
+            converter = Converters.BackendConverter.class,
             description = "The green pool, as --blue; empty when left out.")
     List<Backend> green;
 
