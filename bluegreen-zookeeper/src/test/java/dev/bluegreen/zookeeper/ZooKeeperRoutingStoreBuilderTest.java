@@ -12,6 +12,7 @@ import java.time.Duration;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
+import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -100,6 +101,29 @@ class ZooKeeperRoutingStoreBuilderTest {
                     .hasMessage("can't open the routing store /bg: ZooKeeper unreachable at 127.0.0.1:" + closedPort
                             + " for 500 ms");
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+        }
+    }
+
+    @Test
+    void opening_underAChrootThatDoesNotExist_isRefusedAtOnce_namingTheChroot() throws Exception {
+        try (TestingServer server = Zk.server();
+             CuratorFramework chrooted = CuratorFrameworkFactory.builder()
+                     .connectString(server.getConnectString() + "/missing")
+                     .sessionTimeoutMs(3000).connectionTimeoutMs(2000)
+                     .retryPolicy(new RetryOneTime(10))
+                     .build()) {
+            chrooted.start();
+            ZooKeeperRoutingStore.Factory factory = ZooKeeperRoutingStore.builder(chrooted, "/bg")
+                    .instanceId("a").operationTimeout(Duration.ofSeconds(20)).build();
+            long started = System.nanoTime();
+
+            assertThatThrownBy(() -> BlueGreen.builder().store(factory).build())
+                    .isInstanceOfSatisfying(ChangeRefusedException.class,
+                            e -> assertThat(e.refusal()).isEqualTo(Refusal.STORE_REJECTED))
+                    .hasMessageContaining("the chroot of the connect string " + server.getConnectString()
+                            + "/missing does not exist");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("well within the operation timeout")
+                    .isLessThan(Duration.ofSeconds(10));
         }
     }
 }

@@ -56,6 +56,23 @@ public final class Bootstrap {
             Thread.currentThread().interrupt();
             throw rejected("can't open the routing store " + path + ": interrupted while connecting");
         }
+        requireChroot(client, path, timeout);
+    }
+
+    /**
+     * Refuses a connect string whose chroot ({@code host:port/chroot}) does not exist. ZooKeeper does not create a
+     * chroot, and Curator's {@code creatingParentsIfNeeded} cannot either: it retries the create under the missing
+     * chroot until the operation timeout, which would read as "ZooKeeper did not answer" while it answers at once.
+     * Without a chroot the root always exists; a Curator namespace is not looked at (Curator creates that itself).
+     */
+    private static void requireChroot(CuratorFramework client, String path, Duration timeout) {
+        CuratorEvent root = await(Background.call(callback -> client.usingNamespace(null).checkExists()
+                .inBackground(callback).forPath("/")), "look for the connect string's chroot", timeout);
+        if (Code.get(root.getResultCode()) == Code.NONODE) {
+            throw rejected("can't open the routing store " + path + ": the chroot of the connect string "
+                    + client.getZookeeperClient().getCurrentConnectionString() + " does not exist (ZooKeeper does"
+                    + " not create a chroot: create its znode first, or leave the chroot out)");
+        }
     }
 
     /**
