@@ -41,7 +41,9 @@ class UpgradeTest {
                 try (RawHttpClient client = RawHttpClient.connect(proxy.port())) {
                     client.send(UPGRADE_REQUEST + inTunnel);
 
-                    assertThat(client.readResponse().status()).isEqualTo(101);
+                    RawResponse switching = client.readResponse();
+                    assertThat(switching.status()).isEqualTo(101);
+                    assertThat(switching.header("Via")).isEqualTo("1.1 bluegreen");
                     assertThat(tunnelled.get(WAIT_SECONDS, TimeUnit.SECONDS)).as("what the backend read after its 101")
                             .isEqualTo(inTunnel);
                     RawResponse answer = client.readResponse();

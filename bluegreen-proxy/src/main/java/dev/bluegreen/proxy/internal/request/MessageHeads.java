@@ -147,9 +147,13 @@ public final class MessageHeads {
         }
     }
 
-    /** Turns a 1xx interim response from the backend into the client's: hop-by-hop headers stripped. */
+    /**
+     * Turns a 1xx interim response from the backend into the client's: hop-by-hop headers stripped, and {@code Via}
+     * added, as to every message the proxy forwards (RFC 9110 §7.6.3).
+     */
     public static void prepareInterim(HttpResponse interim) {
         HopByHopHeaders.strip(interim.headers());
+        ForwardedHeaders.addVia(interim.headers(), interim.protocolVersion());
     }
 
     /**
@@ -164,6 +168,7 @@ public final class MessageHeads {
             response.headers().set(HttpHeaderNames.UPGRADE, protocol);
         }
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        ForwardedHeaders.addVia(response.headers(), response.protocolVersion());
         return protocol;
     }
 }
