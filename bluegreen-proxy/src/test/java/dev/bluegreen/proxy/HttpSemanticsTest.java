@@ -108,7 +108,8 @@ class HttpSemanticsTest {
             client.request("POST", "/upload", Map.of("Content-Length", "1000", "Expect", "100-continue"));
             RawResponse interim = client.readResponse();
             assertThat(interim.status()).isEqualTo(100);
-            assertThat(interim.header("Via")).as("RFC 9110 §7.6.3: in each message forwarded").isEqualTo("1.1 bluegreen");
+            assertThat(interim.header("Via")).as("RFC 9110 §7.6.3: in each message forwarded")
+                    .isEqualTo("1.1 bluegreen");
 
             client.sendPattern(1000);
             RawResponse response = client.readResponse();

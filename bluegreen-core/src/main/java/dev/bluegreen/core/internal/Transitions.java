@@ -74,8 +74,8 @@ public final class Transitions {
         }
         refuseIfEmpty(current.environment(target), attempt);
         return new RoutingSnapshot(current.generation() + 1, target, current.blue(), current.green(),
-                current.live(), kind, at, by.reasonOr(verb + " " + current.live() + " -> " + target + forcedNote(forced)),
-                by.actor(), 0, forced);
+                current.live(), kind, at,
+                by.reasonOr(verb + " " + current.live() + " -> " + target + forcedNote(forced)), by.actor(), 0, forced);
     }
 
     /**

@@ -23,8 +23,8 @@ public final class AdminOptions {
 
     @Option(names = "--admin", paramLabel = "HOST:PORT", converter = Converters.ListenAddressConverter.class,
             description = "Also run the admin endpoint there: the status page at /, GET /status, /history,"
-                    + " /mirror, /metrics, POST /switch?to=green, /promote, /rollback, /deploy. Beyond loopback it needs"
-                    + " --admin-token.")
+                    + " /mirror, /metrics, POST /switch?to=green, /promote, /rollback, /deploy. Beyond loopback it"
+                    + " needs --admin-token.")
     ListenAddress admin;
 
     @Option(names = "--admin-token", paramLabel = "TOKEN",

@@ -20,8 +20,8 @@ import io.netty.util.ReferenceCountUtil;
  * that (a keep-alive connection goes on): closing while the client still sends would reset the connection, and a
  * reset can destroy the {@code 413} before the client reads it. Since the endpoint reads only when asked
  * ({@code AUTO_READ} off) and no message comes out of a discarded body, this handler asks for the reads itself until
- * the body has ended, and once more for the request after it. A client that announced the body with {@code Expect: 100-continue} has not sent it: its
- * connection is closed after the refusal.
+ * the body has ended, and once more for the request after it. A client that announced the body with
+ * {@code Expect: 100-continue} has not sent it: its connection is closed after the refusal.
  */
 public final class AdminBodyLimit extends HttpObjectAggregator {
 

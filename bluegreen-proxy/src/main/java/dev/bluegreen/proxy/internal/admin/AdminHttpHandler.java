@@ -151,8 +151,8 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
                 }
             }
             default -> json(ctx, HttpResponseStatus.NOT_FOUND, StatusDocument.error("no such resource: " + path
-                    + " (expected: /, /status, /history, /mirror, /fleet, /metrics, /switch, /promote, /shift, /rollback or"
-                    + " /deploy)"),
+                    + " (expected: /, /status, /history, /mirror, /fleet, /metrics, /switch, /promote, /shift,"
+                    + " /rollback or /deploy)"),
                     keepAlive);
         }
     }
