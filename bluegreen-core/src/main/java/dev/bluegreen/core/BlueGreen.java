@@ -245,6 +245,15 @@ public final class BlueGreen extends ChangeVerbs implements AutoCloseable {
      * told to listeners). {@link #snapshot()}, {@link #history()} and {@link #refusals()} keep returning the last
      * state. Idempotent.
      */
+    /**
+     * Whether {@link #close()} was called: changes are refused from then on, and a proxy refuses to start on it.
+     *
+     * @return {@code true} once closed
+     */
+    public boolean isClosed() {
+        return applier.isClosed();
+    }
+
     @Override
     public void close() {
         if (applier.close()) {

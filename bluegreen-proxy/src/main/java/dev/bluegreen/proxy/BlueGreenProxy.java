@@ -121,9 +121,13 @@ public final class BlueGreenProxy {
      *
      * @return a future that completes with this proxy once it accepts connections, or exceptionally if the address
      *         can't be bound or the {@linkplain BlueGreenProxyBuilder#transport transport} asked for can't be loaded
-     * @throws IllegalStateException if the proxy was started before
+     * @throws IllegalStateException if the proxy was started before, or its {@link BlueGreen} is closed (the proxy
+     *         would serve a routing state nothing can change any more)
      */
     public CompletableFuture<BlueGreenProxy> start() {
+        if (admin.isClosed()) {
+            throw new IllegalStateException("admin: closed (expected: an open BlueGreen; a proxy follows its changes)");
+        }
         if (!state.compareAndSet(State.NEW, State.STARTING)) {
             throw new IllegalStateException("proxy: " + state.get() + " (expected: NEW; a proxy starts once)");
         }

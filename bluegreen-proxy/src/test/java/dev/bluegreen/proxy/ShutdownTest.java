@@ -130,6 +130,18 @@ class ShutdownTest {
         }
     }
 
+    @Test
+    void start_onAClosedBlueGreen_throwsIllegalStateException() {
+        BlueGreen closed = BlueGreen.builder().blue("v1", Backend.of("127.0.0.1", 9)).build();
+        closed.close();
+        assertThat(closed.isClosed()).isTrue();
+        BlueGreenProxy proxy = BlueGreenProxy.builder(closed).listen("127.0.0.1", 0).build();
+
+        assertThatThrownBy(proxy::start)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("admin: closed (expected: an open BlueGreen; a proxy follows its changes)");
+    }
+
     /** True if a connection attempt to 127.0.0.1:port is refused; an accepted one is closed at once. */
     private static boolean connectionRefused(int port) throws IOException {
         try (Socket socket = new Socket()) {

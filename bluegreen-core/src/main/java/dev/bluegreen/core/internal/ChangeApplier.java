@@ -100,6 +100,11 @@ public final class ChangeApplier {
         return result;
     }
 
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return closed.get();
+    }
+
     /**
      * Refuses every later request. Idempotent.
      *
