@@ -161,7 +161,7 @@ class AdminEndpointTest {
         HttpResponse<String> response = post("/switch");
 
         assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(response.body()).contains("missing parameter 'to'");
+        assertThat(response.body()).contains("missing parameter 'to' (expected: to=blue or to=green)");
         assertThat(fixture.admin.snapshot().generation()).isZero();
     }
 

@@ -55,6 +55,8 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
     private static final String PAGE = "/dev/bluegreen/proxy/admin/status.html";
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     private static final Duration MAX_FLEET_WAIT = Duration.ofSeconds(60);
+    /** What a missing {@code to} of a switch or shift should have been. */
+    private static final String TO = "to=blue or to=green";
 
     private final BlueGreen admin;
     private final BlueGreenProxy proxy;
@@ -225,11 +227,11 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
             }
             verb = switch (path) {
                 case "/switch" -> {
-                    Colour target = Colour.parse(parameters.required("to"));
+                    Colour target = Colour.parse(parameters.required("to", TO));
                     yield a -> a.switchTo(target, generation);
                 }
                 case "/shift" -> {
-                    Colour target = Colour.parse(parameters.required("to"));
+                    Colour target = Colour.parse(parameters.required("to", TO));
                     int percent = parameters.percent();
                     yield a -> a.shift(target, percent, generation);
                 }
@@ -268,8 +270,9 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
      */
     private Function<BlueGreen.Attributed, RoutingSnapshot> deployment(AdminParameters parameters, long generation) {
         String colourText = parameters.optional("colour");
-        String version = parameters.required("version");
-        List<Backend> backends = Backend.parseList(parameters.required("backends"));
+        String version = parameters.required("version", "version=LABEL, as in version=v2");
+        List<Backend> backends = Backend.parseList(parameters.required("backends",
+                "backends=HOST:PORT[,HOST:PORT...]"));
         boolean forceLive = parameters.force();
         return a -> {
             // Without a colour, "the idle pool" is decided when the change runs, against the state it changes.

@@ -53,11 +53,14 @@ final class AdminParameters {
         return list.get(0);
     }
 
-    /** The single value of {@code name}. */
-    String required(String name) {
+    /**
+     * The single value of {@code name}; when it is missing, the error says {@code expected}, as in
+     * {@code "to=blue or to=green"}.
+     */
+    String required(String name, String expected) {
         String value = optional(name);
         if (value == null) {
-            throw new IllegalArgumentException("missing parameter '" + name + "'");
+            throw new IllegalArgumentException("missing parameter '" + name + "' (expected: " + expected + ")");
         }
         return value;
     }
@@ -121,7 +124,7 @@ final class AdminParameters {
 
     /** {@code percent=N} with N from 0 to 100. */
     int percent() {
-        String text = required("percent");
+        String text = required("percent", "percent=N, N from 0 to 100");
         try {
             int percent = Integer.parseInt(text);
             if (percent < 0 || percent > 100) {
