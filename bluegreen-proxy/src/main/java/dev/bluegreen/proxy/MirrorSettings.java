@@ -174,7 +174,8 @@ public final class MirrorSettings {
 
     /**
      * A copy that marks each mirrored request with the header {@code name: 1}, so the idle colour can tell it from a
-     * real one, or with nothing when {@code name} is {@code null}. Default {@value #DEFAULT_MARKER_HEADER}.
+     * real one, or with nothing when {@code name} is {@code null}. Default {@value #DEFAULT_MARKER_HEADER}. The proxy
+     * removes a header of that name from every request a client sends, so that only mirrors carry it.
      */
     public MirrorSettings withMarkerHeader(String name) {
         String checked = name == null ? null : token("markerHeader", name);

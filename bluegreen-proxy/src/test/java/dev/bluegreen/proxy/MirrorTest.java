@@ -12,6 +12,7 @@ import dev.bluegreen.testing.RawHttpClient;
 import dev.bluegreen.testing.RawResponse;
 import dev.bluegreen.testing.SeenRequest;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -85,6 +86,26 @@ class MirrorTest {
             assertThat(live.header("Authorization")).isEqualTo("Bearer secret");
             assertThat(mirrored.header("X-Bluegreen-Mirror")).isEqualTo("1");
             assertThat(live.header("X-Bluegreen-Mirror")).isNull();
+        }
+    }
+
+    @Test
+    void aMarkerTheClientSent_isRemoved_fromLiveAndPreviewRequests_soOnlyTheCopiesCarryIt() {
+        try (ProxyFixture fixture = ProxyFixture.start(builder -> builder.mirror(MirrorSettings.percent(100))
+                .preview(PreviewRule.header("X-Preview")))) {
+            try (RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+                client.request("GET", "/live", Map.of("X-Bluegreen-Mirror", "1"));
+                assertThat(client.readResponse().header("X-Backend")).isEqualTo("blue-1");
+                client.request("GET", "/preview", Map.of("x-bluegreen-mirror", "1", "X-Preview", "1"));
+                assertThat(client.readResponse().header("X-Backend")).isEqualTo("green-1");
+            }
+            assertThat(settled(fixture.proxy).mirrored()).isEqualTo(1);
+
+            assertThat(fixture.blue().requests()).singleElement().satisfies(live ->
+                    assertThat(live.headers("X-Bluegreen-Mirror")).as("a real request").isEmpty());
+            assertThat(fixture.green().requests()).hasSize(2).allSatisfy(seen -> assertThat(
+                    seen.headers("X-Bluegreen-Mirror")).as(seen.uri()).isEqualTo(
+                    seen.uri().equals("/live") ? List.of("1") : List.of()));
         }
     }
 

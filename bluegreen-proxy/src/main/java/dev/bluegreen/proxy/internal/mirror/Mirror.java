@@ -79,7 +79,7 @@ public final class Mirror {
      * @param routedColour the colour the stream's exchange under way is pinned to, or {@code null}
      */
     public MirrorTap newTap(Supplier<Colour> routedColour) {
-        return new MirrorTap(picker, routedColour);
+        return new MirrorTap(picker, routedColour, settings.markerHeader());
     }
 
     /** The guard {@code mirror-agreement}, or {@code null} when the settings have none. */

@@ -8,7 +8,8 @@ import io.netty.handler.codec.http.HttpRequest;
 
 /**
  * The {@link MirrorTap} of an HTTP/1.1 client connection, as a handler just before its client side: it sees each
- * request go in and its response go out, and forwards every message as it came, at once.
+ * request go in and its response go out, and forwards every message as it came, at once (less a client's own mirror
+ * marker, which the tap removes).
  *
  * <pre>
  * HTTP/1.1 connection:  ... → RequestValidator → OneMessagePerRead → mirror: MirrorHandler → proxy: Http1ClientConnection

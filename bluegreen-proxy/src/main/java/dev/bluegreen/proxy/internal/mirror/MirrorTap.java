@@ -17,6 +17,9 @@ import java.util.function.Supplier;
  * side has routed and rewritten it, a copy of the body, and what the live answer was. It never writes, delays or fails
  * anything itself. An HTTP/1.1 connection has one in its {@link MirrorHandler}; an HTTP/2 stream calls its own.
  *
+ * <p>The one thing it changes: a client's own marker header ({@link dev.bluegreen.proxy.MirrorSettings#markerHeader})
+ * is removed from every request head, so that only the proxy's copies carry it.
+ *
  * <p>The call is picked before the head goes on ({@link #headArriving}), so that body pieces handed on within that
  * same call (the client side asks for the next read at once) are not missed; the head is copied after it went on
  * ({@link #headPassed}), as rewritten.
@@ -25,14 +28,17 @@ public final class MirrorTap {
 
     private final MirrorPicker picker;
     private final Supplier<Colour> routedColour;
+    /** The header that marks mirrors, or {@code null} when they carry none. */
+    private final String marker;
     /** The call whose live side this client side is carrying, until the live response ends. */
     private MirrorCall call;
     /** The call picked for the head on its way to the client side, until {@link #headPassed}. */
     private MirrorCall picked;
 
-    MirrorTap(MirrorPicker picker, Supplier<Colour> routedColour) {
+    MirrorTap(MirrorPicker picker, Supplier<Colour> routedColour, String marker) {
         this.picker = picker;
         this.routedColour = routedColour;
+        this.marker = marker;
     }
 
     /**
@@ -42,6 +48,11 @@ public final class MirrorTap {
      */
     public void headArriving(HttpRequest request, EventExecutor eventLoop, ByteBufAllocator alloc) {
         abandonLive();
+        if (marker != null) {
+            // The application trusts the marker to tell a mirror from real traffic (and skips side effects for it):
+            // a client's own would pass a real request, live or preview, off as a mirror.
+            request.headers().remove(marker);
+        }
         picked = picker.pick(eventLoop, alloc, request);
         call = picked;
     }
