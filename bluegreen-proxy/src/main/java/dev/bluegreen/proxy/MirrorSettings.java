@@ -94,8 +94,8 @@ public final class MirrorSettings {
      * Mirrors {@code percent} of the eligible requests served by the live colour, with every other setting at its
      * default.
      *
-     * @param percent above 0 and at most 100; a share below 100 is drawn evenly (every n-th eligible request on each
-     *                event loop), not at random
+     * @param percent above 0 and at most 100; each eligible request is mirrored with this probability (drawn at
+     *                random: every n-th would keep picking the same request of a page loaded in a fixed order)
      * @throws IllegalArgumentException if {@code percent} is out of range
      */
     public static MirrorSettings percent(double percent) {

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -55,7 +56,8 @@ public final class Mirror {
         Map<EventExecutor, MirrorLoop> loops = new IdentityHashMap<>();
         for (EventExecutor executor : workers) {
             EventLoop loop = (EventLoop) executor;
-            MirrorLoop mirrorLoop = new MirrorLoop(loop, pools.apply(loop), settings.maxInFlightPerLoop());
+            MirrorLoop mirrorLoop = new MirrorLoop(loop, pools.apply(loop), settings.maxInFlightPerLoop(),
+                    () -> ThreadLocalRandom.current().nextDouble());
             loops.put(loop, mirrorLoop);
             all.add(mirrorLoop);
         }

@@ -8,10 +8,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
 
 /**
  * What one event loop owns of mirroring: its mirrors in flight (at most the bound), the bytes of request bodies they
- * hold, its draw of the share to mirror, its round-robin position and its own pools of connections to the idle colour
+ * hold, its draws of the share to mirror, its round-robin position and its own pools of connections to the idle colour
  * (apart from the exchanges' pools, so a mirror never counts in a drain nor keeps a drained colour's connections). Only
  * its loop touches it, except the two figures other threads read for reports.
  */
@@ -28,16 +29,19 @@ final class MirrorLoop {
     private final int maxInFlight;
     private final List<MirrorCall> inFlight = new ArrayList<>();
     private final Map<Backend, Long> downUntilNanos = new HashMap<>();
-    private double credit;
+    /** Uniform draws in [0, 1), one per eligible request. */
+    private final DoubleSupplier draws;
     private int roundRobin;
     /** Read by reports on other threads; written here only. */
     private volatile int inFlightCount;
     private volatile long bufferedBytes;
 
-    MirrorLoop(EventLoop eventLoop, LoopUpstreams pools, int maxInFlight) {
+    /** @param draws uniform draws in [0, 1), called on the loop only ({@code ThreadLocalRandom} in production) */
+    MirrorLoop(EventLoop eventLoop, LoopUpstreams pools, int maxInFlight, DoubleSupplier draws) {
         this.eventLoop = eventLoop;
         this.pools = pools;
         this.maxInFlight = maxInFlight;
+        this.draws = draws;
     }
 
     EventLoop eventLoop() {
@@ -50,16 +54,13 @@ final class MirrorLoop {
     }
 
     /**
-     * Whether the next eligible request is mirrored: {@code percent} of them, evenly (every n-th), not at random, so
-     * that a small share is still spread over time.
+     * Whether the next eligible request is mirrored: each with the probability {@code percent}. At random rather than
+     * every n-th: a counter is periodic, so a client whose page always loads the same five resources in order would,
+     * at 20 %, have the same one of them mirrored every time and the other four never compared (as the router draws a
+     * shift, for the same reason).
      */
     boolean draw(double percent) {
-        credit += percent;
-        if (credit >= 100) {
-            credit -= 100;
-            return true;
-        }
-        return false;
+        return percent >= 100 || draws.getAsDouble() * 100 < percent;
     }
 
     /** Takes {@code call} in flight, unless the loop has as many as allowed. @return whether it was taken */
