@@ -12,7 +12,7 @@ enum DropReason {
     IDLE_SLOW("idle-slow"),
     /** The live answer was the proxy's own error, or was cut short, or the client left. */
     LIVE_FAILED("live-failed"),
-    /** The idle colour had answered, but the live answer had not ended within the timeout. */
+    /** The live answer (the idle colour had answered) or the client's request body had not ended within the timeout. */
     LIVE_SLOW("live-slow"),
     /** The live colour changed while it was under way: the colour it went to is live now, or was just drained. */
     SWITCHED("switched");

@@ -341,7 +341,10 @@ final class MirrorCall implements UpstreamListener, AcquireCallback {
         }
     }
 
-    /** The live response ended whole. */
+    /**
+     * The live response ended whole; the request's body may still be coming (the backend answered early), and the
+     * pair is compared once the mirror, sent when the request is whole, has its answer too.
+     */
     void liveEnded() {
         if (phase == Phase.ENDED || live == null) {
             // Still PICKED: the proxy answered at once, so the call is not mirrored (see routed).
@@ -358,7 +361,7 @@ final class MirrorCall implements UpstreamListener, AcquireCallback {
         }
     }
 
-    /** The live response will not end whole: cut short, or the client went away. */
+    /** The live response, or the request's body, will not end whole: cut short, or the client went away. */
     void liveAbandoned() {
         drop(DropReason.LIVE_FAILED);
     }

@@ -32,6 +32,11 @@ public final class MirrorTap {
     private final String marker;
     /** The call whose live side this client side is carrying, until the live response ends. */
     private MirrorCall call;
+    /**
+     * The call whose request body is still coming, until its last piece: past the end of the live response when the
+     * backend answered before the body ended (a 401 to an upload), since the mirror goes out once the request is whole.
+     */
+    private MirrorCall receiving;
     /** The call picked for the head on its way to the client side, until {@link #headPassed}. */
     private MirrorCall picked;
 
@@ -55,6 +60,7 @@ public final class MirrorTap {
         }
         picked = picker.pick(eventLoop, alloc, request);
         call = picked;
+        receiving = picked;
     }
 
     /** The head went to the client side, which routed and rewrote it (and may be done with it already). */
@@ -69,8 +75,11 @@ public final class MirrorTap {
 
     /** A piece of the request's body is about to go to the client side. */
     public void requestContent(HttpObject msg) {
-        MirrorCall current = call;
+        MirrorCall current = receiving;
         if (current != null && msg instanceof HttpContent content) {
+            if (content instanceof LastHttpContent) {
+                receiving = null;
+            }
             current.requestContent(content);
         }
     }
@@ -97,12 +106,20 @@ public final class MirrorTap {
         }
     }
 
-    /** The live response of the current call will not end whole: the client side is gone. */
+    /**
+     * The live response of the current call will not end whole, nor the request whose body is still coming: the
+     * client side is gone.
+     */
     public void abandonLive() {
         MirrorCall current = call;
+        MirrorCall incomplete = receiving;
+        call = null;
+        receiving = null;
         if (current != null) {
-            call = null;
             current.liveAbandoned();
+        }
+        if (incomplete != null && incomplete != current) {
+            incomplete.liveAbandoned();
         }
     }
 }

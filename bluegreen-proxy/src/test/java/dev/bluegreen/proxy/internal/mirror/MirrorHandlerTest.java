@@ -167,6 +167,49 @@ class MirrorHandlerTest {
     }
 
     @Test
+    void aLiveAnswerBeforeTheRequestBodyEnded_leavesTheMirrorToGoOnceTheBodyEnds() {
+        start(MirrorSettings.percent(100).withMethods(List.of("POST")));
+        channel.writeInbound(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/upload"),
+                new DefaultHttpContent(text("part one")));
+        // The backend turns the upload down before reading it all (a 401), and the client sends the rest anyway.
+        answerEarly();
+        assertThat(mirror.report().inFlight()).isOne();
+
+        channel.writeInbound(new DefaultLastHttpContent(text(", part two")));
+        channel.runPendingTasks();
+
+        MirrorReport report = mirror.report();
+        assertThat(report.mirrored()).as("sent once the request was whole").isOne();
+        // It can't connect from an embedded loop; what matters is that it went at once, not after the timeout.
+        assertThat(report.droppedBy()).containsEntry("idle-down", 1L).containsEntry("live-slow", 0L);
+        assertThat(report.inFlight()).isZero();
+        assertThat(report.bufferedBytes()).isZero();
+    }
+
+    @Test
+    void theClientLeavingAfterAnEarlyLiveAnswer_beforeItsBodyEnded_dropsTheMirror() {
+        start(MirrorSettings.percent(100).withMethods(List.of("POST")));
+        channel.writeInbound(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/upload"),
+                new DefaultHttpContent(text("part one")));
+        answerEarly();
+        channel.close();
+
+        MirrorReport report = mirror.report();
+        assertThat(report.mirrored()).isZero();
+        assertThat(report.droppedBy()).containsEntry("live-failed", 1L);
+        assertThat(report.inFlight()).isZero();
+        assertThat(report.bufferedBytes()).isZero();
+    }
+
+    private void answerEarly() {
+        DefaultFullHttpResponse early = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.UNAUTHORIZED);
+        channel.writeOutbound(early);
+        assertThat((Object) channel.readOutbound()).isSameAs(early);
+        early.release();
+    }
+
+    @Test
     void theClientLeavingMidResponse_dropsThePair_andNothingLeaks() {
         start(MirrorSettings.percent(100).withMethods(List.of("POST")));
         channel.writeInbound(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/p"),
