@@ -372,7 +372,8 @@ final class MirrorCall implements UpstreamListener, AcquireCallback {
         }
         List<String> differences = services.comparator().differences(live, shadow);
         services.statistics().compared(route, target, snapshot.environment(snapshot.live()),
-                snapshot.environment(target), differences.isEmpty() ? null : () -> sample(differences));
+                snapshot.environment(target), services.targets().snapshot(),
+                differences.isEmpty() ? null : () -> sample(differences));
         end();
     }
 

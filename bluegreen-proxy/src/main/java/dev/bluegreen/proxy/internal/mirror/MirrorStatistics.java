@@ -79,14 +79,20 @@ final class MirrorStatistics {
      * A pair was compared: {@code colour} (pool {@code target}) answered like the live pool {@code baseline} did,
      * or, with {@code sample} given, did not.
      *
+     * @param now    the routing snapshot now: the pair counts towards {@code colour}'s agreement only if its pools are
+     *               still those of {@code now}
      * @param sample the mismatch, made only when samples are kept; {@code null} for a match
      */
-    void compared(RouteCounts route, Colour colour, Environment baseline, Environment target,
+    void compared(RouteCounts route, Colour colour, Environment baseline, Environment target, RoutingSnapshot now,
                   Supplier<MirrorReport.Sample> sample) {
         boolean pairMatched = sample == null;
         (pairMatched ? matched : mismatched).increment();
         (pairMatched ? route.matched : route.mismatched).increment();
-        window(colour, baseline, target).record(pairMatched);
+        if (now.environment(colour.other()).equals(baseline) && now.environment(colour).equals(target)) {
+            // A pair of a pool deployed away since its mirror went out (a late answer) says nothing about the new
+            // one, and would replace the new pool's window with a fresh one of its own.
+            window(colour, baseline, target).record(pairMatched);
+        }
         if (!pairMatched && samples.length() > 0) {
             samples.set((int) Math.floorMod(nextSample.getAndIncrement(), (long) samples.length()), sample.get());
         }

@@ -33,7 +33,7 @@ class MirrorStatisticsTest {
         MirrorStatistics.RouteCounts route = statistics.route("GET", target);
         statistics.mirrored(route);
         statistics.compared(route, snapshot.idle(), snapshot.environment(snapshot.live()),
-                snapshot.environment(snapshot.idle()), matched ? null : () -> sample(target));
+                snapshot.environment(snapshot.idle()), admin.snapshot(), matched ? null : () -> sample(target));
     }
 
     private static MirrorReport.Sample sample(String target) {
@@ -102,6 +102,23 @@ class MirrorStatisticsTest {
         assertThat(statistics.agreement(Colour.GREEN, deployed)).isEqualTo(new MirrorReport.Agreement(1, 1));
         assertThat(statistics.agreement(Colour.GREEN, snapshot)).as("the old pool's pairs are gone")
                 .isEqualTo(new MirrorReport.Agreement(0, 0));
+    }
+
+    @Test
+    void aLatePairOfAPoolDeployedAway_isCounted_butLeavesTheNewPoolsAgreementAlone() {
+        MirrorStatistics statistics = new MirrorStatistics(MirrorSettings.percent(100));
+        RoutingSnapshot before = admin.snapshot();
+        RoutingSnapshot deployed = admin.deploy(Deployment.of(Colour.GREEN, "v3", List.of(Backend.of("127.0.0.1", 3))));
+        compare(statistics, deployed, "/", true);
+        compare(statistics, deployed, "/", true);
+
+        // The answer to a mirror that went to v2 before the deploy comes last.
+        compare(statistics, before, "/", false);
+
+        assertThat(statistics.agreement(Colour.GREEN, deployed)).isEqualTo(new MirrorReport.Agreement(2, 2));
+        MirrorReport report = statistics.report(deployed, 0, 0, Colour.GREEN, null);
+        assertThat(report.matched()).isEqualTo(2);
+        assertThat(report.mismatched()).isOne();
     }
 
     @Test
