@@ -61,7 +61,8 @@ public record MirrorReport(MirrorSettings settings, long mirrored, long matched,
 
     /**
      * One colour's agreement, over its last compared pairs (at most {@link MirrorSettings#agreementWindow()}) since
-     * its pool (or the live one) last changed.
+     * its pool (or the live one) last changed. A mirror the colour took and failed (closed before answering whole, a
+     * malformed answer, none within the timeout) while the live colour answered counts as a pair that did not match.
      *
      * @param pairs   the compared pairs counted
      * @param matched how many of them matched

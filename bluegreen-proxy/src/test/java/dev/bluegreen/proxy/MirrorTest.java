@@ -178,7 +178,34 @@ class MirrorTest {
             assertThat(report.dropped()).isEqualTo(30);
             assertThat(report.droppedBy()).containsEntry("idle-down", 30L);
             assertThat(report.matched() + report.mismatched()).isZero();
+            assertThat(report.agreement().get(Colour.GREEN).pairs()).as("no mirror reached it: no pair").isZero();
             assertThat(fixture.proxy.failedExchanges(Colour.BLUE)).isZero();
+        }
+    }
+
+    @Test
+    void anIdleColourThatTakesRequestsAndFailsThem_losesAgreement_andTheGuardRefuses() {
+        try (ProxyFixture fixture = ProxyFixture.start(mirroring(MirrorSettings.percent(100)
+                .withTimeout(Duration.ofMillis(500)).withAgreementGuard(0.99, 10)))) {
+            fixture.green().closeOnRequest();
+            try (RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+                for (int i = 0; i < 6; i++) {
+                    assertThat(client.get("/closed/" + i).bodyText()).isEqualTo("blue-1");
+                }
+                await().atMost(WAIT).until(() -> fixture.proxy.mirror().orElseThrow().dropped() == 6);
+                fixture.green().neverRespond();
+                for (int i = 0; i < 4; i++) {
+                    assertThat(client.get("/hangs/" + i).bodyText()).isEqualTo("blue-1");
+                }
+            }
+            MirrorReport report = settled(fixture.proxy);
+
+            assertThat(report.droppedBy()).containsEntry("idle-down", 6L).containsEntry("idle-slow", 4L);
+            assertThat(report.matched() + report.mismatched()).isZero();
+            assertThat(report.agreement().get(Colour.GREEN)).as("each a pair that did not match")
+                    .isEqualTo(new MirrorReport.Agreement(10, 0));
+            assertThatThrownBy(() -> fixture.admin.switchTo(Colour.GREEN)).hasMessageContaining(
+                    "green agreed on 0 of its last 10 compared pairs");
         }
     }
 

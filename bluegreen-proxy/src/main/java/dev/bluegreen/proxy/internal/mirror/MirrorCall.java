@@ -80,6 +80,11 @@ final class MirrorCall implements UpstreamListener, AcquireCallback {
     private boolean skipInterimEnd;
     private boolean shadowKeepAlive;
     private boolean shadowEnded;
+    /**
+     * Why the idle colour failed the request it took (closed before answering whole, answered with something that is
+     * not HTTP), while the live answer is still coming: whether that is a disagreement depends on the live answer.
+     */
+    private DropReason idleFailure;
     private boolean liveEnded;
     private boolean liveByProxy;
 
@@ -247,11 +252,11 @@ final class MirrorCall implements UpstreamListener, AcquireCallback {
     @Override
     public void onUpstreamMessage(HttpObject message) {
         try {
-            if (phase == Phase.ENDED || shadowEnded) {
+            if (phase == Phase.ENDED || shadowEnded || idleFailure != null) {
                 return;
             }
             if (message.decoderResult().isFailure()) {
-                drop(DropReason.IDLE_DOWN);
+                idleFailed(DropReason.IDLE_DOWN);
                 return;
             }
             if (message instanceof HttpResponse response) {
@@ -306,7 +311,7 @@ final class MirrorCall implements UpstreamListener, AcquireCallback {
     @Override
     public void onUpstreamClosed() {
         upstream = null;
-        if (phase == Phase.ENDED || shadowEnded) {
+        if (phase == Phase.ENDED || shadowEnded || idleFailure != null) {
             return;
         }
         if (reused && !replayed && !responseStarted && replayable) {
@@ -315,7 +320,33 @@ final class MirrorCall implements UpstreamListener, AcquireCallback {
             loop.pools().connectNew(target, backend, address, this);
             return;
         }
-        drop(DropReason.IDLE_DOWN);
+        idleFailed(DropReason.IDLE_DOWN);
+    }
+
+    /**
+     * The idle colour took the request and failed it. Once the live colour has answered the same request whole, that
+     * is a disagreement and counts against the idle colour's agreement: a version that crashes on some requests must
+     * not pass for one that agrees because only its good answers were compared. If the live answer fails too, there
+     * is nothing to tell the versions apart by ({@code live-failed}).
+     */
+    private void idleFailed(DropReason reason) {
+        idleFailure = reason;
+        Upstream connection = upstream;
+        upstream = null;
+        if (connection != null) {
+            connection.release(false);
+        }
+        if (liveEnded) {
+            disagree(reason);
+        }
+    }
+
+    private void disagree(DropReason reason) {
+        log.debug("mirror of {} {} to {} failed by the idle colour: {}", method, requestTarget, target.label(),
+                reason.label());
+        services.statistics().idleFailed(route, reason, target, snapshot.environment(snapshot.live()),
+                snapshot.environment(target), services.targets().snapshot());
+        end();
     }
 
     @Override
@@ -356,6 +387,8 @@ final class MirrorCall implements UpstreamListener, AcquireCallback {
         if (liveByProxy) {
             // The live colour did not answer (502, 503, 504 from the proxy): nothing to compare the versions by.
             drop(DropReason.LIVE_FAILED);
+        } else if (idleFailure != null) {
+            disagree(idleFailure);
         } else {
             compareIfBothEnded();
         }
@@ -391,10 +424,20 @@ final class MirrorCall implements UpstreamListener, AcquireCallback {
         drop(reason);
     }
 
-    /** Drops the timed-out: the idle colour had not answered within the timeout, or the live side had not. */
+    /**
+     * Drops the timed-out: the idle colour had not answered within the timeout (a disagreement if it had the request
+     * and the live colour answered in time), or the live side had not.
+     */
     void checkTimeout(long nowNanos) {
-        if (phase != Phase.ENDED && nowNanos - startNanos >= services.settings().timeout().toNanos()) {
-            drop(phase == Phase.SENT && !shadowEnded ? DropReason.IDLE_SLOW : DropReason.LIVE_SLOW);
+        if (phase == Phase.ENDED || nowNanos - startNanos < services.settings().timeout().toNanos()) {
+            return;
+        }
+        if (phase != Phase.SENT || shadowEnded || idleFailure != null) {
+            drop(DropReason.LIVE_SLOW);
+        } else if (liveEnded && upstream != null) {
+            disagree(DropReason.IDLE_SLOW);
+        } else {
+            drop(DropReason.IDLE_SLOW);
         }
     }
 

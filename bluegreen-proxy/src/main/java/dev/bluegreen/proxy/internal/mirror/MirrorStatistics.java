@@ -88,17 +88,34 @@ final class MirrorStatistics {
         boolean pairMatched = sample == null;
         (pairMatched ? matched : mismatched).increment();
         (pairMatched ? route.matched : route.mismatched).increment();
-        if (now.environment(colour.other()).equals(baseline) && now.environment(colour).equals(target)) {
-            // A pair of a pool deployed away since its mirror went out (a late answer) says nothing about the new
-            // one, and would replace the new pool's window with a fresh one of its own.
-            window(colour, baseline, target).record(pairMatched);
-        }
+        agreed(colour, baseline, target, now, pairMatched);
         if (!pairMatched && samples.length() > 0) {
             samples.set((int) Math.floorMod(nextSample.getAndIncrement(), (long) samples.length()), sample.get());
         }
     }
 
-    /** The window of {@code colour} measuring {@code target} against {@code baseline}; a new one if it measured others. */
+    /**
+     * The idle colour failed a mirror it took ({@code reason}) while the live colour answered the request whole:
+     * dropped, and in {@code colour}'s agreement a pair that did not match (same parameters as {@link #compared}).
+     */
+    void idleFailed(RouteCounts route, DropReason reason, Colour colour, Environment baseline, Environment target,
+                    RoutingSnapshot now) {
+        dropped(route, reason);
+        agreed(colour, baseline, target, now, false);
+    }
+
+    private void agreed(Colour colour, Environment baseline, Environment target, RoutingSnapshot now, boolean agreed) {
+        if (now.environment(colour.other()).equals(baseline) && now.environment(colour).equals(target)) {
+            // A pair of a pool deployed away since its mirror went out (a late answer) says nothing about the new
+            // one, and would replace the new pool's window with a fresh one of its own.
+            window(colour, baseline, target).record(agreed);
+        }
+    }
+
+    /**
+     * The window of {@code colour} measuring {@code target} against {@code baseline}; a new one if it measured
+     * others.
+     */
     private AgreementWindow window(Colour colour, Environment baseline, Environment target) {
         int index = colour.ordinal();
         AgreementWindow window = windows.get(index);
