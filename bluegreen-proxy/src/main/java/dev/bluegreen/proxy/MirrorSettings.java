@@ -49,6 +49,10 @@ public final class MirrorSettings {
     public static final String DEFAULT_MARKER_HEADER = "X-Bluegreen-Mirror";
     /** The default {@link #agreementGuardMinPairs()}. */
     public static final int DEFAULT_GUARD_MIN_PAIRS = 100;
+    /** Headers the proxy frames, routes or forwards requests by: no marker header (lower case). */
+    private static final Set<String> PROXY_MANAGED_HEADERS = Set.of("host", "content-length", "transfer-encoding",
+            "connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade", "expect", "forwarded", "via",
+            "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host");
 
     private final double percent;
     private final Set<String> methods;
@@ -176,9 +180,19 @@ public final class MirrorSettings {
      * A copy that marks each mirrored request with the header {@code name: 1}, so the idle colour can tell it from a
      * real one, or with nothing when {@code name} is {@code null}. Default {@value #DEFAULT_MARKER_HEADER}. The proxy
      * removes a header of that name from every request a client sends, so that only mirrors carry it.
+     *
+     * @throws IllegalArgumentException if {@code name} is not a token, or names a header that frames, routes or
+     *                                  forwards requests ({@code Host}, {@code Content-Length}, {@code Connection},
+     *                                  {@code Via}, ...)
      */
     public MirrorSettings withMarkerHeader(String name) {
         String checked = name == null ? null : token("markerHeader", name);
+        if (checked != null && PROXY_MANAGED_HEADERS.contains(checked.toLowerCase(Locale.ROOT))) {
+            // Set to "1" on every mirror, such a header would frame or route the copy wrongly (a Content-Length: 1
+            // that no body follows leaves the idle colour waiting), and the proxy removes it from client requests.
+            throw new IllegalArgumentException("markerHeader: '" + name + "' (expected: a header of its own, e.g."
+                    + " X-Shadow, not one that frames, routes or forwards the request)");
+        }
         return copy(d -> d.markerHeader = checked);
     }
 

@@ -61,6 +61,10 @@ class MirrorSettingsTest {
                 .hasMessage("timeout: 0s (expected: > 0 and <= 10 minutes)");
         assertThatThrownBy(() -> settings.withStrippedHeaders("Bad Header")).hasMessageContaining(
                 "strippedHeaders: 'Bad Header'");
+        assertThatThrownBy(() -> settings.withMarkerHeader("Content-Length")).hasMessage("markerHeader:"
+                + " 'Content-Length' (expected: a header of its own, e.g. X-Shadow, not one that frames, routes or"
+                + " forwards the request)");
+        assertThatThrownBy(() -> settings.withMarkerHeader("host")).hasMessageContaining("markerHeader: 'host'");
         assertThatThrownBy(() -> settings.withIgnoredBodyTypes("html")).hasMessageContaining(
                 "ignoredBodyTypes: 'html' (expected: a media type");
         assertThatThrownBy(() -> settings.withIgnoredJsonMembers("")).hasMessageContaining("ignoredJsonMembers");
