@@ -29,7 +29,8 @@ class MirrorTest {
 
     @Test
     void identicalColours_allPairsMatch_andTheGuardLetsTheSwitchThrough() {
-        try (ProxyFixture fixture = ProxyFixture.start(mirroring(MirrorSettings.percent(100).withAgreementGuard(0.99)))) {
+        try (ProxyFixture fixture = ProxyFixture.start(mirroring(MirrorSettings.percent(100)
+                .withAgreementGuard(0.99)))) {
             fixture.blue().status(200, "same answer");
             fixture.green().status(200, "same answer");
             assertThatThrownBy(() -> fixture.admin.switchTo(Colour.GREEN))

@@ -12,7 +12,8 @@ import io.netty.handler.codec.http.HttpRequest;
  * marker, which the tap removes).
  *
  * <pre>
- * HTTP/1.1 connection:  ... → RequestValidator → OneMessagePerRead → mirror: MirrorHandler → proxy: Http1ClientConnection
+ * HTTP/1.1 connection:  ... → RequestValidator → OneMessagePerRead → mirror: MirrorHandler
+ *                          → proxy: Http1ClientConnection
  * </pre>
  */
 final class MirrorHandler extends ChannelDuplexHandler {
