@@ -117,8 +117,9 @@ public final class StickySessions {
     }
 
     /**
-     * Whether the proxy's cookie carries {@code Secure} (send it over HTTPS only); for {@link #proxyCookie} when
-     * clients reach the proxy through TLS. Default off.
+     * Whether the proxy's cookie always carries {@code Secure} (send it over HTTPS only), for {@link #proxyCookie}.
+     * A cookie set on a connection that came over the proxy's TLS is {@code Secure} anyway; this is for clients that
+     * reach the proxy in clear through a load balancer that speaks HTTPS to them. Default off.
      */
     public StickySessions secureCookie(boolean secure) {
         return new StickySessions(source, name, idleTtl, maximumSize, secure);

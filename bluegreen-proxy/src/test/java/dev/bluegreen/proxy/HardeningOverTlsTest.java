@@ -2,6 +2,7 @@ package dev.bluegreen.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bluegreen.testing.RawHttpClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,6 +56,23 @@ class HardeningOverTlsTest {
             assertThat(fixture.blue().requests().get(0).header("X-Forwarded-Proto")).isEqualTo("https");
             assertThat(fixture.blue().requests().get(0).header("Forwarded"))
                     .isEqualTo("for=127.0.0.1;host=\"localhost\";proto=https");
+        }
+    }
+
+    @Test
+    void stickySessionCookieSetOverTls_isSecure_andOverCleartextIsNot() throws Exception {
+        try (ProxyFixture fixture = ProxyFixture.start(b -> b.tls(TlsFixtures.proxyTls())
+                .stickySessions(StickySessions.proxyCookie("bg")))) {
+            String response = overTls(fixture.port(),
+                    "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+
+            assertThat(response).startsWith("HTTP/1.1 200")
+                    .containsPattern("(?i)set-cookie: bg=[^\r]*; HttpOnly; SameSite=Lax; Secure\r\n");
+        }
+        try (ProxyFixture fixture = ProxyFixture.start(b -> b.stickySessions(StickySessions.proxyCookie("bg")));
+             RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+            assertThat(client.get("/").header("Set-Cookie")).as("no TLS, secureCookie not asked for")
+                    .endsWith("; SameSite=Lax");
         }
     }
 }

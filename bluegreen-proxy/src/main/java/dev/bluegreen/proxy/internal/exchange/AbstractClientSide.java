@@ -163,7 +163,7 @@ public abstract class AbstractClientSide implements ClientSide {
         }
         ExchangeServices services = loop.services();
         RoutingSnapshot snapshot = services.snapshots().get();
-        Route route = services.router().route(request, snapshot, previewListener);
+        Route route = services.router().route(request, snapshot, previewListener, address().isSecure());
         Environment environment = snapshot.environment(route.colour());
         if (environment.isEmpty()) {
             lastColour = route.colour();

@@ -99,6 +99,15 @@ public final class Router {
      * @param previewListener whether the request came through the preview listener
      */
     public Route route(HttpRequest request, RoutingSnapshot snapshot, boolean previewListener) {
+        return route(request, snapshot, previewListener, false);
+    }
+
+    /**
+     * As {@link #route(HttpRequest, RoutingSnapshot, boolean)}, for a request that came over TLS when
+     * {@code overTls}: a new session's cookie is then {@code Secure} whatever the settings say (a cookie set over
+     * HTTPS must not travel in clear on a later plain request).
+     */
+    public Route route(HttpRequest request, RoutingSnapshot snapshot, boolean previewListener, boolean overTls) {
         if (preview == null && sticky == null && !previewListener) {
             // The plain case: nothing to read in the head, nothing allocated unless a shift or the safety net acts.
             return routeRequest(snapshot, snapshot.shiftPercent());
@@ -115,7 +124,7 @@ public final class Router {
             return Route.of(snapshot.idle(), Route.Kind.PREVIEW);
         }
         int shift = snapshot.shiftPercent();
-        return sticky == null ? routeRequest(snapshot, shift) : routeSession(headers, snapshot, shift);
+        return sticky == null ? routeRequest(snapshot, shift) : routeSession(headers, snapshot, shift, overTls);
     }
 
     // ---- preview ---------------------------------------------------------------------------------------------
@@ -184,7 +193,7 @@ public final class Router {
 
     // ---- sticky sessions -------------------------------------------------------------------------------------
 
-    private Route routeSession(HttpHeaders headers, RoutingSnapshot snapshot, int shift) {
+    private Route routeSession(HttpHeaders headers, RoutingSnapshot snapshot, int shift, boolean overTls) {
         String name;
         String setCookie = null;
         switch (sticky.source()) {
@@ -196,7 +205,7 @@ public final class Router {
                 if (!SessionIds.isValid(name)) {
                     name = SessionIds.next();
                     setCookie = sticky.name() + "=" + name + "; Path=/; HttpOnly; SameSite=Lax"
-                            + (sticky.secureCookie() ? "; Secure" : "");
+                            + (sticky.secureCookie() || overTls ? "; Secure" : "");
                 }
             }
             case COOKIE -> name = Cookies.value(headers, sticky.name());
