@@ -3,6 +3,7 @@ package dev.bluegreen.drill;
 import dev.bluegreen.core.Colour;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -99,16 +100,29 @@ public final class DrillReport {
         return elapsed;
     }
 
-    /** Whether every request succeeded, every switch was made, and at least one request was sent. */
+    /**
+     * Whether every request succeeded, every switch was made, at least one request was sent, and, once a switch was
+     * made, each colour served requests: a drill in which one colour served none proves nothing about switching to
+     * it (too little traffic for its switch interval).
+     */
     public boolean passed() {
-        return failed() == 0 && refusedSwitches.isEmpty() && requests() > 0;
+        return failed() == 0 && refusedSwitches.isEmpty() && requests() > 0 && idleColour().isEmpty();
+    }
+
+    /** A colour that served no request although a switch was made, if any. */
+    private Optional<Colour> idleColour() {
+        if (switches == 0 || requests() == 0) {
+            return Optional.empty();
+        }
+        return Arrays.stream(Colour.values()).filter(colour -> requests(colour) == 0).findFirst();
     }
 
     /**
      * Throws unless {@link #passed()}, with {@link #summary()} as the message: which colour failed, on which
      * requests, how, with examples.
      *
-     * @throws AssertionError if a request failed, a switch was refused, or no request was sent
+     * @throws AssertionError if a request failed, a switch was refused, no request was sent, or a colour served
+     *         none across the switches
      */
     public void assertNoFailures() {
         if (!passed()) {
@@ -175,6 +189,8 @@ public final class DrillReport {
         if (requests() == 0) {
             why.add("no request was sent");
         }
+        idleColour().ifPresent(colour -> why.add(colour.label() + " served no request across " + switches
+                + " switches (expected: both; a longer drill, or more connections)"));
         return why.isEmpty() ? Optional.empty() : Optional.of("FAILED: " + String.join("; ", why));
     }
 

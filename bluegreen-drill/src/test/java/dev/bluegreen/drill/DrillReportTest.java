@@ -75,4 +75,18 @@ class DrillReportTest {
         assertThat(empty.summary()).endsWith("FAILED: 1 switches refused; no request was sent")
                 .contains("refused switches: 1, first: refused by guard healthy-target");
     }
+
+    @Test
+    void aColourThatServedNothingAcrossSwitches_fails_butWithoutSwitchesOneColourIsEnough() {
+        DrillReport oneSided = new DrillReport(TARGETS, Duration.ofMillis(1300), 4, Map.of(Colour.BLUE, 4L),
+                Map.of(), List.of(), 4, List.of(), Latency.NONE);
+
+        assertThat(oneSided.passed()).isFalse();
+        assertThat(oneSided.summary()).endsWith("FAILED: green served no request across 4 switches (expected: both;"
+                + " a longer drill, or more connections)");
+
+        DrillReport noSwitch = new DrillReport(TARGETS, Duration.ofMillis(1300), 4, Map.of(Colour.BLUE, 400L),
+                Map.of(), List.of(), 0, List.of(), Latency.NONE);
+        assertThat(noSwitch.passed()).isTrue();
+    }
 }
