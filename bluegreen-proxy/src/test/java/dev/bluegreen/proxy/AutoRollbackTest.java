@@ -12,6 +12,7 @@ import dev.bluegreen.proxy.watch.ShiftOutcome;
 import dev.bluegreen.proxy.watch.ShiftPlan;
 import dev.bluegreen.proxy.watch.WatchEvent;
 import dev.bluegreen.proxy.watch.WatchRule;
+import dev.bluegreen.testing.Gate;
 import dev.bluegreen.testing.RawHttpClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -147,6 +148,55 @@ class AutoRollbackTest {
             assertThat(fixture.admin.snapshot().live()).isEqualTo(Colour.GREEN);
             assertThat(events).extracting(WatchEvent::kind)
                     .containsExactly(WatchEvent.Kind.STARTED, WatchEvent.Kind.PASSED);
+        }
+    }
+
+    @Test
+    void clientsThatDropTheirRequests_doNotRollAGoodReleaseBack() throws Exception {
+        List<WatchEvent> events = new CopyOnWriteArrayList<>();
+        AutoRollback rules = AutoRollback.builder()
+                .minRequests(10)
+                .bakeWindow(Duration.ofSeconds(5))
+                .evaluationInterval(Duration.ofMillis(20))
+                .listener(events::add)
+                .build();
+        try (ProxyFixture fixture = ProxyFixture.start(b -> b.autoRollback(rules))) {
+            Gate gate = fixture.green().hold();
+            fixture.admin.switchTo(Colour.GREEN);
+            // Any client can do this: send requests and go away before the answer, with a reset or a plain close.
+            for (int i = 0; i < 20; i++) {
+                RawHttpClient dropped = RawHttpClient.connect(fixture.port());
+                dropped.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+                int sent = i + 1;
+                await().atMost(Duration.ofSeconds(10)).until(() ->
+                        gate.arrived() == sent || fixture.admin.snapshot().live() != Colour.GREEN);
+                assertThat(fixture.admin.snapshot().live()).as("rolled back for requests their clients dropped")
+                        .isEqualTo(Colour.GREEN);
+                if (i % 2 == 0) {
+                    dropped.abort();
+                } else {
+                    dropped.close();
+                }
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> fixture.proxy.exchangesEnded(Colour.GREEN) == 20);
+            fixture.green().reply();
+            try (RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+                for (int i = 0; i < 20; i++) {
+                    assertThat(client.get("/good").header("X-Backend")).isEqualTo("green-1");
+                }
+            }
+            assertThat(events).as("judged before the bake window ended").extracting(WatchEvent::kind)
+                    .doesNotContain(WatchEvent.Kind.PASSED);
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> events.stream().anyMatch(e ->
+                    e.kind() == WatchEvent.Kind.PASSED || e.kind() == WatchEvent.Kind.BREACHED));
+
+            assertThat(events).extracting(WatchEvent::kind)
+                    .containsExactly(WatchEvent.Kind.STARTED, WatchEvent.Kind.PASSED);
+            assertThat(events.get(1).figures().requests()).as("the dropped requests are not judged").isEqualTo(20);
+            assertThat(fixture.admin.snapshot().live()).isEqualTo(Colour.GREEN);
+            assertThat(fixture.proxy.failedExchanges(Colour.GREEN)).as("still cut short in the proxy's counts")
+                    .isEqualTo(20);
         }
     }
 

@@ -188,7 +188,8 @@ public abstract class AbstractClientSide implements ClientSide {
                 route.colour().label(), head);
         boolean close = isDraining() || !head.keepAlive() || head.hasBody();
         // Counted first: whoever reads the 503 finds it counted.
-        services.recordEnd(route.colour(), HttpResponseStatus.SERVICE_UNAVAILABLE.code(), true, startNanos, 0, 0);
+        services.recordEnd(route.colour(), HttpResponseStatus.SERVICE_UNAVAILABLE.code(), true, startNanos, 0, 0,
+                false);
         afterExchange(answer(HttpResponseStatus.SERVICE_UNAVAILABLE,
                 "no backend in the " + pool + " pool (" + route.colour().label() + ")", close), close);
     }

@@ -38,8 +38,7 @@ import org.slf4j.LoggerFactory;
  * <p>The exchange is pinned at birth to the colour (and generation) its request was routed to, and to the backend
  * that accepted its connection; a switch never moves it (DESIGN.md, invariant 1). It relays the request upstream and
  * the response back, one message at a time, reading from one side only as fast as the other side takes writes
- * (invariant 4). All of its methods run on the client's event loop, which is also the upstream connection's, so it
- * holds no locks. The pieces beside it are listed in this package's overview.
+ * (invariant 4). All of its methods run on the client's event loop, which is also the upstream connection's: no locks.
  *
  * <p>Failures, before the response has started: connect failures try another backend of the same pool (bounded),
  * then 502; a request that is safe to replay (idempotent, no body) whose reused connection turns out to be closed is
@@ -480,6 +479,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
 
     /** The client side closed under this exchange: drop the upstream side, it can't be reused. */
     void onClientClosed() {
+        tally.clientGone();
         if (state == TUNNEL) {
             tunnel.close();
         } else if (state != ENDED) {
@@ -497,6 +497,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
             return;
         }
         log.debug("{}: the client's request failed: {}", this, message);
+        tally.clientGone();
         closeClient = true;
         failUpstream(status, message);
     }
@@ -546,6 +547,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         if (overdue == Progress.Overdue.CLIENT_STALLED) {
             services().failures().warn(Kind.STALLED_CLIENT, "{}: the client took none of the response for the send"
                     + " timeout; cut", this);
+            tally.clientGone();
             abort();
             // Not behind what is queued for the client: it takes none of it.
             client.abandon();

@@ -43,11 +43,16 @@ public record ExchangeServices(
      * @param status     its final status, 0 if it was cut short
      * @param fromProxy  whether the proxy answered (502, 503, 504) rather than a backend
      * @param startNanos when its request head arrived ({@link System#nanoTime()})
+     * @param byClient   whether it was cut short by its client ({@link ProxyRecorder#exchangeAbandoned})
      */
     void recordEnd(Colour colour, int status, boolean fromProxy, long startNanos, long requestBytes,
-                   long responseBytes) {
+                   long responseBytes, boolean byClient) {
         counters.exchangeCounted(colour, status);
-        recorder.get().exchangeEnded(colour, status, fromProxy, System.nanoTime() - startNanos, requestBytes,
-                responseBytes);
+        long durationNanos = System.nanoTime() - startNanos;
+        if (byClient) {
+            recorder.get().exchangeAbandoned(colour, durationNanos, requestBytes, responseBytes);
+        } else {
+            recorder.get().exchangeEnded(colour, status, fromProxy, durationNanos, requestBytes, responseBytes);
+        }
     }
 }

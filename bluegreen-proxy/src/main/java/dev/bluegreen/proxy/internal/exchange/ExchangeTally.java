@@ -1,6 +1,7 @@
 package dev.bluegreen.proxy.internal.exchange;
 
 import dev.bluegreen.core.Colour;
+import dev.bluegreen.proxy.internal.metrics.ProxyRecorder;
 
 /**
  * What the metrics record of an exchange's request: when it began, its final status, whether the proxy answered it
@@ -11,6 +12,8 @@ final class ExchangeTally {
     private long startNanos;
     private int status;
     private boolean answeredByProxy;
+    /** The client went away (closed, reset its stream, stopped reading or sent a broken body) before the end. */
+    private boolean clientGone;
     private long requestBodyBytes;
     private long responseBodyBytes;
 
@@ -19,6 +22,7 @@ final class ExchangeTally {
         startNanos = nowNanos;
         status = 0;
         answeredByProxy = false;
+        clientGone = false;
         requestBodyBytes = 0;
         responseBodyBytes = 0;
     }
@@ -47,11 +51,20 @@ final class ExchangeTally {
     }
 
     /**
+     * The client's doing ended the exchange, if it ends unanswered: it went away or stopped reading before the end of
+     * the response, or its body failed. Counted as cut short, but not held against the colour by the automatic
+     * rollback's watch (see {@link ProxyRecorder#exchangeAbandoned}).
+     */
+    void clientGone() {
+        clientGone = true;
+    }
+
+    /**
      * Counts and records the request against {@code colour}; with no status unless it was {@code answered} (a
-     * response end written, or a tunnel opened).
+     * response end written, or a tunnel opened), and as abandoned when that was the client's doing.
      */
     void record(ExchangeServices services, Colour colour, boolean answered) {
         services.recordEnd(colour, answered ? status : 0, answeredByProxy, startNanos, requestBodyBytes,
-                responseBodyBytes);
+                responseBodyBytes, !answered && clientGone);
     }
 }

@@ -18,7 +18,8 @@ public interface ProxyRecorder {
      * An exchange ended.
      *
      * @param colour        the colour it was pinned to
-     * @param status        the status of its final response, or 0 if it was cut short (client gone, aborted)
+     * @param status        the status of its final response, or 0 if it was cut short (aborted by the proxy or the
+     *                      backend; see {@link #exchangeAbandoned} for the client's doing)
      * @param fromProxy     whether the proxy answered itself (502, 503, 504) rather than the backend
      * @param durationNanos from its request head to its end
      * @param requestBytes  request body bytes relayed upstream
@@ -26,6 +27,21 @@ public interface ProxyRecorder {
      */
     default void exchangeEnded(Colour colour, int status, boolean fromProxy, long durationNanos, long requestBytes,
                                long responseBytes) {
+    }
+
+    /**
+     * An exchange ended unanswered by its client's doing: the client closed its connection or reset its stream, took
+     * none of the response for the send timeout, or sent a body that failed, before the end of the response. It tells
+     * nothing about the colour's backends, and any client can do it at will. By default recorded as cut short, as
+     * {@link #exchangeEnded} with status 0.
+     *
+     * @param colour        the colour it was pinned to
+     * @param durationNanos from its request head to its end
+     * @param requestBytes  request body bytes relayed upstream
+     * @param responseBytes response body bytes relayed to the client
+     */
+    default void exchangeAbandoned(Colour colour, long durationNanos, long requestBytes, long responseBytes) {
+        exchangeEnded(colour, 0, false, durationNanos, requestBytes, responseBytes);
     }
 
     /** A drain ended. */
@@ -80,6 +96,12 @@ public interface ProxyRecorder {
                                       long requestBytes, long responseBytes) {
                 first.exchangeEnded(colour, status, fromProxy, durationNanos, requestBytes, responseBytes);
                 second.exchangeEnded(colour, status, fromProxy, durationNanos, requestBytes, responseBytes);
+            }
+
+            @Override
+            public void exchangeAbandoned(Colour colour, long durationNanos, long requestBytes, long responseBytes) {
+                first.exchangeAbandoned(colour, durationNanos, requestBytes, responseBytes);
+                second.exchangeAbandoned(colour, durationNanos, requestBytes, responseBytes);
             }
 
             @Override

@@ -32,9 +32,9 @@ public final class WatchStatistics implements ProxyRecorder {
     }
 
     /**
-     * Counts the exchange. An error is a 5xx (the backend's or the proxy's own) or an exchange cut short (status 0),
-     * as the proxy's failure counts have it. Only exchanges with a final status are timed: an upgrade's duration is
-     * how long its tunnel stayed open, not how long the backend took.
+     * Counts the exchange. An error is a 5xx (the backend's or the proxy's own) or an exchange cut short by the proxy
+     * or the backend (status 0), as the proxy's failure counts have it. Only exchanges with a final status are timed:
+     * an upgrade's duration is how long its tunnel stayed open, not how long the backend took.
      */
     @Override
     public void exchangeEnded(Colour colour, int status, boolean fromProxy, long durationNanos, long requestBytes,
@@ -47,6 +47,14 @@ public final class WatchStatistics implements ProxyRecorder {
         if (status >= 200) {
             latency[c][LatencyBuckets.index(durationNanos)].increment();
         }
+    }
+
+    /**
+     * Not counted at all: a client that goes away tells nothing about the colour, and if it counted as an error any
+     * client could have a good release rolled back by dropping its requests; as a success, it could hide a bad one.
+     */
+    @Override
+    public void exchangeAbandoned(Colour colour, long durationNanos, long requestBytes, long responseBytes) {
     }
 
     /** A request that failed on {@code failedColour} and was moved to the other colour: an error of the first. */
