@@ -13,9 +13,12 @@ import java.util.concurrent.CompletionStage;
  * changes. Rollbacks and deployments run no guards: a rollback must always be fast. A {@link BlueGreen#forced()
  * forced} change skips them and says so in its snapshot.
  *
- * <p>{@link #check} may be called on any thread, must return at once without blocking it, and should complete
- * within the guard timeout ({@link BlueGreen.Builder#guardTimeout(java.time.Duration)}); a guard that doesn't, or
- * whose stage fails, fails. Implementations must be thread-safe.
+ * <p>{@link #check} is called on the admin object's guard thread ({@code bluegreen-guards}), never on the caller's
+ * thread nor on the thread the previous guard answered on (which may be a proxy's event loop). It must return at once
+ * without blocking that thread, and should complete within the guard timeout
+ * ({@link BlueGreen.Builder#guardTimeout(java.time.Duration)}), which runs from the moment the guard is asked; a guard
+ * that doesn't, or whose stage fails, fails. One that blocks anyway fails at the timeout and holds up the guards of
+ * later changes while it blocks. Implementations must be thread-safe.
  */
 public interface SwitchGuard {
 

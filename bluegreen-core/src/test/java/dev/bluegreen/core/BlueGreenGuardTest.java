@@ -12,7 +12,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
@@ -114,6 +117,53 @@ class BlueGreenGuardTest {
                 .guard(new RecordingGuard("silent", context -> new CompletableFuture<>())).build()) {
             assertRefusedAndUnchanged(impatient, Refusal.GUARD_FAILED, "guard silent: no verdict within 300 ms",
                     () -> impatient.switchTo(Colour.GREEN));
+        }
+    }
+
+    @Test
+    void aGuardThatBlocksInCheck_isRefusedAtTheGuardTimeout_withoutBlockingTheCaller() throws Exception {
+        CountDownLatch unblock = new CountDownLatch(1);
+        RecordingGuard blocker = new RecordingGuard("blocker", context -> {
+            try {
+                // Against the contract, as a guard doing blocking I/O would; bounded so a regression fails, not hangs.
+                unblock.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return CompletableFuture.completedFuture(GuardVerdict.pass());
+        });
+        try (BlueGreen impatient = bothPools(clock).guardTimeout(Duration.ofMillis(300)).guard(blocker).build()) {
+            long before = System.nanoTime();
+            CompletableFuture<RoutingSnapshot> switched = impatient.switchToAsync(Colour.GREEN);
+            long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before);
+
+            assertThatThrownBy(() -> switched.get(30, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(ChangeRefusedException.class)
+                    .hasMessageContaining("refused by guard blocker: no verdict within 300 ms");
+            assertThat(tookMillis).as("switchToAsync returned while the guard blocked").isLessThan(300);
+            assertThat(impatient.snapshot().live()).isEqualTo(Colour.BLUE);
+        } finally {
+            unblock.countDown();
+        }
+    }
+
+    @Test
+    void aGuard_isNeverAskedOnTheThreadThePreviousGuardAnsweredOn() {
+        ExecutorService loop = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "event-loop"));
+        List<String> askedOn = new CopyOnWriteArrayList<>();
+        try {
+            blueGreen.addGuard(new RecordingGuard("answers-on-a-loop", context ->
+                    CompletableFuture.supplyAsync(GuardVerdict::pass, loop)));
+            blueGreen.addGuard(new RecordingGuard("second", context -> {
+                askedOn.add(Thread.currentThread().getName());
+                return CompletableFuture.completedFuture(GuardVerdict.pass());
+            }));
+
+            assertThat(blueGreen.switchTo(Colour.GREEN).live()).isEqualTo(Colour.GREEN);
+
+            assertThat(askedOn).containsExactly("bluegreen-guards");
+        } finally {
+            loop.shutdown();
         }
     }
 

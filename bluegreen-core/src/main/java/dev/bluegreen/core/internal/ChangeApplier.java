@@ -41,6 +41,8 @@ public final class ChangeApplier {
     private final AuditLog audit;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ExecutorService changeThread;
+    /** Where guards are asked: never a caller's thread or the thread the previous guard answered on (GuardChain). */
+    private final ExecutorService guardThread;
 
     /**
      * An applier.
@@ -59,6 +61,7 @@ public final class ChangeApplier {
         this.guardTimeout = requireNonNull(guardTimeout, "guardTimeout");
         this.audit = requireNonNull(audit, "audit");
         this.changeThread = OnDemandThread.named("bluegreen-changes");
+        this.guardThread = OnDemandThread.named("bluegreen-guards");
     }
 
     /**
@@ -116,6 +119,7 @@ public final class ChangeApplier {
         }
         // Changes already handed to the thread still run; the thread ends when they have.
         changeThread.shutdown();
+        guardThread.shutdown();
         return true;
     }
 
@@ -192,7 +196,7 @@ public final class ChangeApplier {
         }
         CompletableFuture<ChangeRefusedException> verdict = runsGuards(request) && !guards.isEmpty()
                 ? GuardChain.run(guards.items(), new GuardContext(asked, request.kind(), target,
-                        asked.environment(target)), attempt, guardTimeout)
+                        asked.environment(target)), attempt, guardTimeout, guardThread)
                 : CompletableFuture.completedFuture(null);
         return new Judged(request, asked, target, verdict);
     }
