@@ -15,8 +15,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A {@link SwitchGuard} that sends a real request to every backend of the target pool before traffic moves there,
@@ -27,8 +29,9 @@ import java.util.concurrent.CompletionStage;
  * }</pre>
  *
  * <p>The requests go straight to the backends (not through the proxy), one per backend, all at once, each bounded by
- * {@link #timeout(Duration)}; they run on the JDK's HTTP client, never on the proxy's event loops. A failure names
- * every backend that failed and how. Immutable; each {@code with}-style method returns a new check.
+ * {@link #timeout(Duration)}, whole answer included (one still coming then is cut off and fails); they run on the
+ * JDK's HTTP client, never on the proxy's event loops. A failure names every backend that failed and how. Immutable;
+ * each {@code with}-style method returns a new check.
  */
 public final class SmokeCheck implements SwitchGuard {
 
@@ -159,14 +162,19 @@ public final class SmokeCheck implements SwitchGuard {
     private CompletableFuture<String> probe(Backend backend) {
         HttpRequest request;
         try {
-            request = HttpRequest.newBuilder(URI.create("http://" + backend.authority() + path))
-                    .timeout(timeout)
-                    .GET()
-                    .build();
+            request = HttpRequest.newBuilder(URI.create("http://" + backend.authority() + path)).GET().build();
         } catch (IllegalArgumentException e) {
             return CompletableFuture.completedFuture(backend.id() + " " + e.getMessage());
         }
-        return client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, error) -> {
+        CompletableFuture<HttpResponse<String>> sent = client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+        // Not HttpRequest.timeout, which bounds the wait for the response head only: a body that never ends (a
+        // stream, a backend stuck mid-answer) would hold the check until the guard timeout, and its connection for
+        // good. Cancelling the future aborts the exchange and closes its connection (JDK 16+), head or body.
+        CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS).execute(() -> sent.cancel(true));
+        return sent.handle((response, error) -> {
+            if (error != null && Failures.cause(error) instanceof CancellationException) {
+                return backend.id() + " sent no whole answer within " + Texts.duration(timeout);
+            }
             if (error != null) {
                 Throwable cause = Failures.cause(error);
                 return backend.id() + " " + cause.getClass().getSimpleName()

@@ -9,8 +9,17 @@ import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.ChangeRefusedException;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.testing.TestBackend;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -74,10 +83,61 @@ class SmokeCheckTest {
             green1.neverRespond();
             ChangeRefusedException silent = catchThrowableOfType(ChangeRefusedException.class,
                     () -> other.switchTo(Colour.GREEN));
-            assertThat(silent).hasMessageContaining("HttpTimeoutException");
+            assertThat(silent).hasMessageContaining("sent no whole answer within 300ms");
             assertThat(other.snapshot().live()).isEqualTo(Colour.BLUE);
         } finally {
             other.close();
+        }
+    }
+
+    @Test
+    void aBackendWhoseAnswerNeverEnds_failsAtTheSmokeTimeout_andItsConnectionIsClosed() throws Exception {
+        CountDownLatch closedByTheCheck = new CountDownLatch(1);
+        try (ServerSocket endless = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread server = new Thread(() -> serveAnAnswerThatNeverEnds(endless, closedByTheCheck), "endless-backend");
+            server.setDaemon(true);
+            server.start();
+            try (BlueGreen other = BlueGreen.builder()
+                    .blue("v1", Backend.of("127.0.0.1", blue.port()))
+                    .green("v2", Backend.of("127.0.0.1", endless.getLocalPort()))
+                    .guardTimeout(Duration.ofSeconds(30))
+                    .guard(SmokeCheck.get("/events").timeout(Duration.ofMillis(300)))
+                    .build()) {
+                ChangeRefusedException refused = catchThrowableOfType(ChangeRefusedException.class,
+                        () -> other.switchTo(Colour.GREEN));
+
+                assertThat(refused).hasMessageContaining("refused by guard smoke GET /events")
+                        .hasMessageContaining("127.0.0.1:" + endless.getLocalPort() + " sent no whole answer within");
+                assertThat(other.snapshot().live()).isEqualTo(Colour.BLUE);
+                assertThat(closedByTheCheck.await(10, TimeUnit.SECONDS)).as("the check's connection closed").isTrue();
+            }
+        }
+    }
+
+    /** Accepts one connection, answers its request with a head and the start of a body that never ends. */
+    private static void serveAnAnswerThatNeverEnds(ServerSocket server, CountDownLatch closed) {
+        try (Socket socket = server.accept()) {
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[4096];
+            String request = "";
+            while (!request.contains("\r\n\r\n")) {
+                int read = in.read(buffer);
+                if (read < 0) {
+                    return;
+                }
+                request += new String(buffer, 0, read, StandardCharsets.ISO_8859_1);
+            }
+            OutputStream out = socket.getOutputStream();
+            out.write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: 1000000\r\n\r\ndata: 1\n\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            // Nothing more: the client's close (end of stream or a reset) is what the test waits for.
+            while (in.read(buffer) >= 0) {
+                // a check sends nothing more; read on until it goes
+            }
+            closed.countDown();
+        } catch (IOException e) {
+            closed.countDown();
         }
     }
 
