@@ -23,10 +23,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * <ol>
  *   <li>preview traffic (the preview listener, or a request matching the {@link PreviewRule}) goes to the idle
  *       colour, with no fallback;</li>
- *   <li>a sticky session goes where it is pinned, while that pin is honoured: its colour is live, or idle during a
- *       gradual shift, or was live until the last switch, the pin is older than that switch and the drain deadline
- *       has not passed (and the pool still holds the version it was pinned to); otherwise it is pinned afresh by the
- *       next step;</li>
+ *   <li>a sticky session goes where it is pinned, while that pin is honoured: its colour is live, or idle during the
+ *       gradual shift that pinned it there, or was live until the last switch, the pin is older than that switch and
+ *       the drain deadline has not passed (and the pool still holds the version it was pinned to); otherwise it is
+ *       pinned afresh by the next step;</li>
  *   <li>during a gradual shift, {@code shiftPercent} of new requests (of new sessions, when sticky) go to the idle
  *       colour, drawn with {@link ThreadLocalRandom};</li>
  *   <li>everything else goes to the live colour, with the safety net's fallback to the previous live colour for a
@@ -241,8 +241,10 @@ public final class Router {
 
     /**
      * The route of a session pinned by {@code pin}, or {@code null} if the pin is no longer honoured: it is while
-     * its pool (same version) is live, or idle during a shift, or was live until the last switch, made before that
-     * switch and within its drain deadline. A pin to the idle colour made by a shift that was rolled back is not.
+     * its pool (same version) is live, or idle during a shift that pinned it there, or was live until the last
+     * switch, made before that switch and within its drain deadline. A pin to the idle colour made by a shift that was
+     * rolled back is not; nor is one made while the idle colour was live, once its drain deadline has passed, even if
+     * a shift to that colour starts later: the session draws again, as a new one would.
      */
     private Route honoured(SessionTable.Pin pin, RoutingSnapshot snapshot, int shift) {
         Colour colour = pin.pool().colour();
@@ -253,10 +255,10 @@ public final class Router {
         if (colour == snapshot.live()) {
             return liveRoute(snapshot);
         }
-        if (shift > 0) {
+        boolean beforeTheSwitch = pin.epoch() < lastChange(snapshot).generation();
+        if (shift > 0 && !beforeTheSwitch) {
             return Route.of(colour, Route.Kind.SHIFT);
         }
-        boolean beforeTheSwitch = pin.epoch() < lastChange(snapshot).generation();
         return beforeTheSwitch && oldColourInUse(snapshot, colour) ? Route.of(colour, Route.Kind.STICKY) : null;
     }
 
