@@ -12,6 +12,7 @@ import dev.bluegreen.core.RoutingSnapshot;
 import dev.bluegreen.testing.RawHttpClient;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -100,6 +101,35 @@ class GuardedSwitchTest {
                 .targetGuard(1))) {
             fixture.green.get(1).status(500, "broken");
             assertThat(fixture.admin.switchTo(Colour.GREEN).live()).isEqualTo(Colour.GREEN);
+        }
+    }
+
+    @Test
+    void aBackendEjectedForFailedRequests_doesNotCount_thoughItsHealthEndpointAnswers() {
+        OutlierEjection twoInARow = OutlierEjection.defaults().withConsecutiveFailures(2)
+                .withEjectionTime(Duration.ofMinutes(5), Duration.ofMinutes(10)).withMaxEjectedShare(0.5);
+        try (ProxyFixture fixture = ProxyFixture.start(1, 2, builder -> builder
+                .healthChecks(HealthCheckTest.FAST.withInterval(Duration.ofHours(1)))
+                .outlierEjection(twoInARow)
+                .preview(PreviewRule.header("X-Preview"))
+                .targetGuard(2))) {
+            Backend sick = ProxyFixture.backends(fixture.green).get(1);
+            await().atMost(WAIT).until(() -> fixture.proxy.health(Colour.GREEN, sick).state() == HealthState.HEALTHY);
+            // Its requests fail (testers preview green), then its health endpoint answers again: ejected for 5 min.
+            fixture.green.get(1).status(503, "overloaded");
+            try (RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+                for (int i = 0; i < 4; i++) {
+                    client.request("GET", "/" + i, Map.of("X-Preview", "1")).readResponse();
+                }
+            }
+            assertThat(fixture.proxy.health(Colour.GREEN, sick).ejected()).isTrue();
+            fixture.green.get(1).reply();
+
+            assertThatThrownBy(() -> fixture.admin.switchTo(Colour.GREEN))
+                    .isInstanceOf(ChangeRefusedException.class)
+                    .hasMessageContaining("green has 1 healthy backend of 2 (need 2)")
+                    .hasMessageContaining(sick.id() + " passed, but ejected for failed requests");
+            assertThat(fixture.admin.snapshot().live()).isEqualTo(Colour.BLUE);
         }
     }
 

@@ -180,6 +180,12 @@ public final class ActiveHealthChecks {
                 return new Outcome(backend, false, "passed " + status.passes() + " check(s) in a row of the "
                         + settings.rise() + " that make it healthy");
             }
+            long now = registry.now();
+            if (result.passed() && tracker.ejected(now)) {
+                // Its health endpoint answers, its requests failed: load balancing skips it until the ejection ends.
+                return new Outcome(backend, false, "passed, but ejected for failed requests ("
+                        + TimeUnit.NANOSECONDS.toMillis(status.ejectedUntilNanos() - now) + " ms left)");
+            }
             return new Outcome(backend, result.passed(), result.reason());
         });
     }
