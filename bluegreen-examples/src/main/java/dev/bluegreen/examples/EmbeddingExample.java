@@ -34,16 +34,6 @@ public final class EmbeddingExample {
     }
 
     /**
-     * The proxy, the admin endpoint and the admin object that {@link #start} returns.
-     *
-     * @param admin the admin object: switch, promote, roll back and deploy through it
-     * @param proxy the running proxy
-     * @param endpoint the running admin endpoint
-     */
-    public record Running(BlueGreen admin, BlueGreenProxy proxy, AdminEndpoint endpoint) {
-    }
-
-    /**
      * Starts two demo backends, runs the example against them (the smoke test fetches a page through the proxy and
      * logs it) and stops everything.
      *
@@ -76,6 +66,10 @@ public final class EmbeddingExample {
     }
 
     // tag::embed[]
+    /** What {@link #start} returns: stop it with {@link #stop}. */
+    public record Running(BlueGreen admin, BlueGreenProxy proxy, AdminEndpoint endpoint) {
+    }
+
     /** Starts the proxy in front of the blue pool (v1), with green (v2) ready to take over. */
     static Running start(List<Backend> blue, List<Backend> green, int port, int adminPort) {
         BlueGreen admin = BlueGreen.builder()

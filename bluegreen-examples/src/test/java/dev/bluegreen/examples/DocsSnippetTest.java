@@ -53,6 +53,18 @@ class DocsSnippetTest {
     }
 
     @Test
+    void theReadmesEmbeddingBlock_compilesOnItsOwnWhenPastedIntoAClass() {
+        CodeBlock quote = javaBlocks(List.of(Page.read(ROOT.resolve("README.md")))).stream()
+                .filter(block -> block.directives().stream().anyMatch(d -> d.endsWith("EmbeddingExample.java#embed")))
+                .findFirst().orElseThrow();
+        // A newcomer pastes the block into a class of their own: every type it names must be in it or imported.
+        Page pasted = Page.of(ROOT.resolve("docs/pasted.md"), "<!-- java: members -->\n```java\n" + quote.code()
+                + "\n```\n");
+
+        assertThat(problems(pasted)).isEmpty();
+    }
+
+    @Test
     void aBlockThatDoesNotCompile_isReportedAtItsLineOnThePage() {
         Page page = Page.of(ROOT.resolve("docs/broken.md"), """
                 # Broken
