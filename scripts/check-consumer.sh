@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Publishing check: installs the reactor into a private local repository (never ~/.m2), checks what a release would
-# publish (each library module's jar, -sources and -javadoc jars, its Automatic-Module-Name, the BOM's entries and
-# metadata), then builds and runs a fresh Maven project that imports bluegreen-bom and depends on bluegreen-proxy
+# publish (each library module's jar, -sources and -javadoc jars, their LICENSE, its Automatic-Module-Name, the BOM's
+# entries and metadata), then builds and runs a fresh Maven project that imports bluegreen-bom and depends on bluegreen-proxy
 # without a version: it starts a proxy in front of two JDK HTTP servers, switches, and checks both answers.
 #
 # Usage: scripts/check-consumer.sh            (repository: $BLUEGREEN_CHECK_REPO, default /tmp/bluegreen-check-m2)
@@ -35,12 +35,16 @@ for module in $LIBRARIES; do
     for suffix in "" -sources -javadoc; do
         [ -f "$dir/$module-$VERSION$suffix.jar" ] || fail "$module: no $module-$VERSION$suffix.jar installed"
     done
+    for suffix in "" -sources; do
+        unzip -p "$dir/$module-$VERSION$suffix.jar" META-INF/LICENSE | cmp -s - LICENSE \
+            || fail "$module: $module-$VERSION$suffix.jar has no META-INF/LICENSE equal to LICENSE"
+    done
     expected=$(sed -n 's:.*<module.name>\(.*\)</module.name>.*:\1:p' "$module/pom.xml")
     actual=$(unzip -p "$dir/$module-$VERSION.jar" META-INF/MANIFEST.MF | tr -d '\r' \
         | sed -n 's/^Automatic-Module-Name: //p')
     [ -n "$expected" ] && [ "$actual" = "$expected" ] \
         || fail "$module: Automatic-Module-Name '$actual' (expected: '$expected')"
-    echo "check-consumer: $module: jar, sources, javadoc; module $actual"
+    echo "check-consumer: $module: jar, sources, javadoc, LICENSE; module $actual"
 done
 
 python3 - "$LIBRARIES" <<'PY' || fail "bluegreen-bom does not match the parent POM (see above)"
