@@ -20,6 +20,8 @@ public interface RoutingStore extends AutoCloseable {
      * Checks the arguments of {@link #compareAndSet} as every store must: both present, and {@code next} exactly one
      * generation after {@code expected}. For implementations.
      *
+     * @param expected the snapshot the change was computed from
+     * @param next the snapshot to store
      * @throws NullPointerException if either is {@code null}
      * @throws IllegalArgumentException if {@code next} is not {@code expected}'s generation plus one
      */

@@ -102,7 +102,12 @@ public final class AdminEndpoint {
                 new OriginPolicy(builder.allowedOrigins));
     }
 
-    /** A builder for an endpoint that steers {@code admin}. */
+    /**
+     * A builder for an endpoint that steers {@code admin}.
+     *
+     * @param admin the admin object whose verbs the endpoint serves
+     * @return a builder with the defaults: 127.0.0.1:8081, no token, no proxy, no metrics
+     */
     public static Builder builder(BlueGreen admin) {
         return new Builder(requireNonNull(admin, "admin"));
     }
@@ -162,7 +167,12 @@ public final class AdminEndpoint {
         return result;
     }
 
-    /** The bound address. @throws IllegalStateException if the endpoint is not listening */
+    /**
+     * The bound address.
+     *
+     * @return where the endpoint listens (with the port picked, if it was given 0)
+     * @throws IllegalStateException if the endpoint is not listening
+     */
     public InetSocketAddress localAddress() {
         Channel channel = server;
         if (channel == null) {
@@ -171,12 +181,21 @@ public final class AdminEndpoint {
         return (InetSocketAddress) channel.localAddress();
     }
 
-    /** The bound port. @throws IllegalStateException if the endpoint is not listening */
+    /**
+     * The bound port.
+     *
+     * @return the port of {@link #localAddress()}
+     * @throws IllegalStateException if the endpoint is not listening
+     */
     public int port() {
         return localAddress().getPort();
     }
 
-    /** Stops listening and closes its connections; the future completes when its threads are gone. */
+    /**
+     * Stops listening and closes its connections. Calling it again, or on an endpoint never started, is harmless.
+     *
+     * @return a future that completes when the endpoint's threads are gone
+     */
     public CompletableFuture<Void> stop() {
         if (started.get() && !bound.isDone()) {
             // Stop once the bind has settled.
@@ -247,6 +266,9 @@ public final class AdminEndpoint {
         /**
          * What {@code GET /metrics} answers: a Prometheus text scrape, typically
          * {@code prometheusRegistry::scrape} (micrometer-registry-prometheus). Without it, {@code /metrics} is 404.
+         *
+         * @param prometheusScrape called for each {@code GET /metrics}, on the endpoint's own thread
+         * @return this builder
          */
         public Builder metrics(Supplier<String> prometheusScrape) {
             this.metrics = requireNonNull(prometheusScrape, "prometheusScrape");
@@ -261,6 +283,7 @@ public final class AdminEndpoint {
          * Replaces what an earlier call gave. Default: none.
          *
          * @param hosts names or IP addresses without port, IPv6 bracketed ({@code [fd00::1]}); case-insensitive
+         * @return this builder
          * @throws IllegalArgumentException naming an entry that is not a host name or IP address without port
          */
         public Builder allowedHosts(Collection<String> hosts) {
@@ -278,6 +301,7 @@ public final class AdminEndpoint {
          *
          * @param origins {@code scheme://host[:port]}, scheme {@code http} or {@code https}, no path, exactly as a
          *                browser sends {@code Origin}; compared case-insensitively, the default port left out
+         * @return this builder
          * @throws IllegalArgumentException naming an entry that is not such an origin ({@code null} and
          *                                  {@code *} included)
          */
@@ -298,7 +322,15 @@ public final class AdminEndpoint {
             return this;
         }
 
-        /** Where to listen; port 0 picks a free port. Default 127.0.0.1:8081 (loopback only). */
+        /**
+         * Where to listen; port 0 picks a free port. Default 127.0.0.1:8081 (loopback only); any other address needs
+         * a {@link #bearerToken bearer token}, which {@link #build()} checks.
+         *
+         * @param host a host name or IP address
+         * @param port 0-65535
+         * @return this builder
+         * @throws IllegalArgumentException if the port is out of range
+         */
         public Builder listen(String host, int port) {
             requireNonNull(host, "host");
             if (port < 0 || port > 65535) {
@@ -308,7 +340,13 @@ public final class AdminEndpoint {
             return this;
         }
 
-        /** The proxy whose live counts {@code /status} shows (optional). */
+        /**
+         * The proxy whose live counts, drains and health {@code /status} shows (optional).
+         *
+         * @param proxy a proxy built on the same {@link BlueGreen} as this endpoint
+         * @return this builder
+         * @throws IllegalArgumentException if the proxy follows another {@link BlueGreen}
+         */
         public Builder proxy(BlueGreenProxy proxy) {
             this.proxy = requireNonNull(proxy, "proxy");
             if (proxy.admin() != admin) {
@@ -320,6 +358,7 @@ public final class AdminEndpoint {
         /**
          * The endpoint, not yet started.
          *
+         * @return the endpoint; {@link AdminEndpoint#start()} binds it
          * @throws IllegalStateException if it would listen beyond loopback without a bearer token
          */
         public AdminEndpoint build() {

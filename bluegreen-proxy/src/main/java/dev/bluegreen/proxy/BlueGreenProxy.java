@@ -267,7 +267,12 @@ public final class BlueGreenProxy {
         return config.protocols().serverTls() != null;
     }
 
-    /** The port the proxy listens on. @throws IllegalStateException if the proxy is not running */
+    /**
+     * The port the proxy listens on.
+     *
+     * @return the port, as {@link #localAddress()} has it
+     * @throws IllegalStateException if the proxy is not running
+     */
     public int port() {
         return localAddress().getPort();
     }

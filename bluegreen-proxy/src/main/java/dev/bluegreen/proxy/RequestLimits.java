@@ -41,7 +41,11 @@ public record RequestLimits(
         Duration lingeringCloseTime,
         long lingeringCloseBytes) {
 
-    /** Checks every value. @throws IllegalArgumentException naming the value and what was expected */
+    /**
+     * Checks every value.
+     *
+     * @throws IllegalArgumentException naming the value and what was expected
+     */
     public RequestLimits {
         atLeast("maxRequestLineLength", maxRequestLineLength, 64);
         atLeast("maxHeaderSize", maxHeaderSize, 256);

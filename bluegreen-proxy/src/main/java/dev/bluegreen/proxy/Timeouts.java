@@ -40,7 +40,11 @@ public record Timeouts(
     private static final Duration DEFAULT_ROLLBACK_WINDOW = Duration.ofSeconds(30);
     private static final Duration DEFAULT_SEND = Duration.ofSeconds(60);
 
-    /** Checks every value. @throws IllegalArgumentException naming the value and what was expected */
+    /**
+     * Checks every value.
+     *
+     * @throws IllegalArgumentException naming the value and what was expected
+     */
     public Timeouts {
         Texts.requirePositive("connectTimeout", connect);
         if (connect.toMillis() > Integer.MAX_VALUE) {
