@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Publishing check: installs the reactor into a private local repository (never ~/.m2), checks what a release would
-# publish (each library module's jar, -sources and -javadoc jars, their LICENSE, its Automatic-Module-Name, the BOM's
-# entries and metadata), then builds and runs a fresh Maven project that imports bluegreen-bom and depends on bluegreen-proxy
-# without a version: it starts a proxy in front of two JDK HTTP servers, switches, and checks both answers.
+# publish (each library module's jar, -sources and -javadoc jars, their LICENSE, its Automatic-Module-Name, the
+# BOM's entries and metadata), then builds and runs a fresh Maven project that imports bluegreen-bom and depends on
+# bluegreen-proxy without a version: it starts a proxy in front of two JDK HTTP servers, switches, and checks both
+# answers; then adds bluegreen-zookeeper and checks which ZooKeeper it brings, and that it brings no netty-tcnative.
 #
 # Usage: scripts/check-consumer.sh            (repository: $BLUEGREEN_CHECK_REPO, default /tmp/bluegreen-check-m2)
 # Needs Maven Central for whatever the private repository lacks; not part of `mvn verify`.
@@ -184,4 +185,26 @@ if grep -q "netty-tcnative" "$WORK/classpath.txt"; then
 fi
 java -cp "$WORK/target/classes:$(cat "$WORK/classpath.txt")" consumer.Main | tee "$WORK/out.txt"
 grep -q "proxied to v1, switched, proxied to v2" "$WORK/out.txt" || fail "the consumer did not switch"
+
+# A fleet's proxy: bluegreen-zookeeper beside bluegreen-proxy. What Curator and ZooKeeper bring is decided by
+# bluegreen-zookeeper's own POM (the parent's dependencyManagement does not reach a consumer's transitive
+# dependencies): the ZooKeeper the build tests, and no netty-tcnative.
+echo "check-consumer: adding bluegreen-zookeeper to the fresh project"
+python3 - "$WORK/pom.xml" <<'PY'
+import sys
+path = sys.argv[1]
+head, tail = open(path).read().rsplit('</dependencies>', 1)   # the last one: the project's own dependencies
+zookeeper = ('  <dependency>\n      <groupId>dev.bluegreen</groupId>\n'
+             '      <artifactId>bluegreen-zookeeper</artifactId>\n    </dependency>\n  ')
+open(path, 'w').write(head + zookeeper + '</dependencies>' + tail)
+PY
+grep -q "bluegreen-zookeeper" "$WORK/pom.xml" || fail "could not add bluegreen-zookeeper to the consumer's POM"
+(cd "$WORK" && mvn -B -q -Dmaven.repo.local="$REPO" dependency:build-classpath -Dmdep.outputFile="$WORK/fleet.txt")
+ZOOKEEPER=$(sed -n 's:.*<zookeeper.version>\(.*\)</zookeeper.version>.*:\1:p' pom.xml)
+tr ':' '\n' < "$WORK/fleet.txt" | grep -q "/zookeeper-$ZOOKEEPER.jar$" \
+    || fail "bluegreen-zookeeper: the consumer's ZooKeeper is not $ZOOKEEPER"
+if grep -q "netty-tcnative" "$WORK/fleet.txt"; then
+    fail "bluegreen-zookeeper: netty-tcnative reached the consumer's classpath (through ZooKeeper)"
+fi
+echo "check-consumer: bluegreen-zookeeper brings ZooKeeper $ZOOKEEPER, no netty-tcnative"
 echo "check-consumer: OK"
