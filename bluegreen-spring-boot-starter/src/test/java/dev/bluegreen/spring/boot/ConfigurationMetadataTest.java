@@ -4,10 +4,13 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jayway.jsonpath.JsonPath;
+import dev.bluegreen.proxy.HealthCheckSettings;
+import dev.bluegreen.proxy.MirrorSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,6 +46,22 @@ class ConfigurationMetadataTest {
                     .doesNotContain("{@");
         }
         assertThat(inMetadata).isEqualTo(documented());
+    }
+
+    @Test
+    void defaultsTheProcessorCannotSee_areGivenByHand_andMatchTheLibrary() throws IOException {
+        // Set per pool by a constructor, or by a constant of another class: the processor writes no default for
+        // them, so META-INF/additional-spring-configuration-metadata.json gives it (docs/spring-boot.md states it).
+        Map<String, Object> defaults = new HashMap<>();
+        for (Map<String, Object> property : metadataProperties()) {
+            defaults.put((String) property.get("name"), property.get("defaultValue"));
+        }
+
+        assertThat(defaults.get("bluegreen.blue.version")).isEqualTo(new BlueGreenProperties().getBlue().getVersion());
+        assertThat(defaults.get("bluegreen.green.version"))
+                .isEqualTo(new BlueGreenProperties().getGreen().getVersion());
+        assertThat(defaults.get("bluegreen.health.path")).isEqualTo(HealthCheckSettings.DEFAULT_PATH);
+        assertThat(defaults.get("bluegreen.mirror.guard-min")).isEqualTo(MirrorSettings.DEFAULT_GUARD_MIN_PAIRS);
     }
 
     private static List<Map<String, Object>> metadataProperties() throws IOException {
