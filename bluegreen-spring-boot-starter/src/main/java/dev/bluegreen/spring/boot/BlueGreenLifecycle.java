@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.bluegreen.proxy.AdminEndpoint;
 import dev.bluegreen.proxy.BlueGreenProxy;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -62,17 +63,29 @@ public final class BlueGreenLifecycle implements SmartLifecycle {
      */
     @Override
     public void start() {
-        try {
-            proxy.start().join();
-            if (endpoint != null) {
-                endpoint.start().join();
-            }
-        } catch (CompletionException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new IllegalStateException(cause.getMessage(), cause);
+        await(proxy.start(), "bluegreen.proxy.listen");
+        if (endpoint != null) {
+            await(endpoint.start(), "bluegreen.admin.listen");
         }
         running.set(true);
         log.info("bluegreen proxy listening on {}", proxy.localAddress());
+    }
+
+    /**
+     * Waits for a start. A failure to bind (an I/O error under the start's failure) becomes a
+     * {@link ListenFailedException} naming {@code listenProperty}, for Boot's failure report; any other stays an
+     * {@link IllegalStateException} with the reason.
+     */
+    private static void await(CompletableFuture<?> start, String listenProperty) {
+        try {
+            start.join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            if (cause.getCause() instanceof IOException) {
+                throw new ListenFailedException(listenProperty, cause);
+            }
+            throw new IllegalStateException(cause.getMessage(), cause);
+        }
     }
 
     /** Use {@link #stop(Runnable)}; this blocks until both are stopped. */
