@@ -152,6 +152,41 @@ class AutoRollbackTest {
     }
 
     @Test
+    void clientsThatGiveUpOnAHangingRelease_rollItBackByItsP99() throws Exception {
+        List<WatchEvent> events = new CopyOnWriteArrayList<>();
+        AutoRollback rules = AutoRollback.builder()
+                .minRequests(10)
+                .maxP99(Duration.ofMillis(50))
+                .bakeWindow(Duration.ofSeconds(30))
+                .evaluationInterval(Duration.ofMillis(20))
+                .listener(events::add)
+                .build();
+        try (ProxyFixture fixture = ProxyFixture.start(b -> b.autoRollback(rules))) {
+            Gate gate = fixture.green().hold();
+            fixture.admin.switchTo(Colour.GREEN);
+            // Green takes every request and never answers; each client gives up after 100 ms, long before the
+            // proxy's response timeout would have answered 504: no error is ever seen, only how long they waited.
+            for (int i = 0; i < 10; i++) {
+                try (RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+                    client.send("GET /hangs HTTP/1.1\r\nHost: x\r\n\r\n");
+                    long sent = System.nanoTime();
+                    gate.awaitArrived(i + 1, Duration.ofSeconds(10));
+                    await().atMost(Duration.ofSeconds(10))
+                            .until(() -> System.nanoTime() - sent >= Duration.ofMillis(100).toNanos());
+                }
+            }
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> fixture.admin.snapshot().live() == Colour.BLUE);
+            WatchEvent breached = events.stream().filter(e -> e.kind() == WatchEvent.Kind.BREACHED).findFirst()
+                    .orElseThrow();
+            assertThat(breached.breach().rule()).isEqualTo(WatchRule.P99);
+            assertThat(breached.figures().errors()).as("giving up is never an error").isZero();
+            assertThat(breached.figures().p99()).isGreaterThanOrEqualTo(Duration.ofMillis(100));
+            gate.release();
+        }
+    }
+
+    @Test
     void clientsThatDropTheirRequests_doNotRollAGoodReleaseBack() throws Exception {
         List<WatchEvent> events = new CopyOnWriteArrayList<>();
         AutoRollback rules = AutoRollback.builder()
@@ -193,7 +228,9 @@ class AutoRollbackTest {
 
             assertThat(events).extracting(WatchEvent::kind)
                     .containsExactly(WatchEvent.Kind.STARTED, WatchEvent.Kind.PASSED);
-            assertThat(events.get(1).figures().requests()).as("the dropped requests are not judged").isEqualTo(20);
+            assertThat(events.get(1).figures().requests())
+                    .as("the dropped requests count as requests timed at their wait, never as errors").isEqualTo(40);
+            assertThat(events.get(1).figures().errors()).isZero();
             assertThat(fixture.admin.snapshot().live()).isEqualTo(Colour.GREEN);
             assertThat(fixture.proxy.failedExchanges(Colour.GREEN)).as("still cut short in the proxy's counts")
                     .isEqualTo(20);

@@ -189,7 +189,7 @@ public abstract class AbstractClientSide implements ClientSide {
         boolean close = isDraining() || !head.keepAlive() || head.hasBody();
         // Counted first: whoever reads the 503 finds it counted.
         services.recordEnd(route.colour(), HttpResponseStatus.SERVICE_UNAVAILABLE.code(), true, startNanos, 0, 0,
-                false);
+                false, false);
         afterExchange(answer(HttpResponseStatus.SERVICE_UNAVAILABLE,
                 "no backend in the " + pool + " pool (" + route.colour().label() + ")", close), close);
     }

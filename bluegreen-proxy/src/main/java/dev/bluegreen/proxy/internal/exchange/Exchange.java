@@ -479,7 +479,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
 
     /** The client side closed under this exchange: drop the upstream side, it can't be reused. */
     void onClientClosed() {
-        tally.clientGone();
+        tally.clientGone(state == AWAITING && requestComplete);
         if (state == TUNNEL) {
             tunnel.close();
         } else if (state != ENDED) {
@@ -497,7 +497,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
             return;
         }
         log.debug("{}: the client's request failed: {}", this, message);
-        tally.clientGone();
+        tally.clientGone(false);
         closeClient = true;
         failUpstream(status, message);
     }
@@ -547,7 +547,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         if (overdue == Progress.Overdue.CLIENT_STALLED) {
             services().failures().warn(Kind.STALLED_CLIENT, "{}: the client took none of the response for the send"
                     + " timeout; cut", this);
-            tally.clientGone();
+            tally.clientGone(false);
             abort();
             // Not behind what is queued for the client: it takes none of it.
             client.abandon();

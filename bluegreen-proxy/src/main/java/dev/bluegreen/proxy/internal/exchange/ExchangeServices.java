@@ -44,13 +44,14 @@ public record ExchangeServices(
      * @param fromProxy  whether the proxy answered (502, 503, 504) rather than a backend
      * @param startNanos when its request head arrived ({@link System#nanoTime()})
      * @param byClient   whether it was cut short by its client ({@link ProxyRecorder#exchangeAbandoned})
+     * @param awaitingBackend whether the client went while the backend had the whole request and had not answered
      */
     void recordEnd(Colour colour, int status, boolean fromProxy, long startNanos, long requestBytes,
-                   long responseBytes, boolean byClient) {
+                   long responseBytes, boolean byClient, boolean awaitingBackend) {
         counters.exchangeCounted(colour, status);
         long durationNanos = System.nanoTime() - startNanos;
         if (byClient) {
-            recorder.get().exchangeAbandoned(colour, durationNanos, requestBytes, responseBytes);
+            recorder.get().exchangeAbandoned(colour, durationNanos, awaitingBackend, requestBytes, responseBytes);
         } else {
             recorder.get().exchangeEnded(colour, status, fromProxy, durationNanos, requestBytes, responseBytes);
         }

@@ -14,6 +14,8 @@ final class ExchangeTally {
     private boolean answeredByProxy;
     /** The client went away (closed, reset its stream, stopped reading or sent a broken body) before the end. */
     private boolean clientGone;
+    /** It went away while the backend had the whole request and had not begun to answer. */
+    private boolean goneAwaitingBackend;
     private long requestBodyBytes;
     private long responseBodyBytes;
 
@@ -23,6 +25,7 @@ final class ExchangeTally {
         status = 0;
         answeredByProxy = false;
         clientGone = false;
+        goneAwaitingBackend = false;
         requestBodyBytes = 0;
         responseBodyBytes = 0;
     }
@@ -54,9 +57,13 @@ final class ExchangeTally {
      * The client's doing ended the exchange, if it ends unanswered: it went away or stopped reading before the end of
      * the response, or its body failed. Counted as cut short, but not held against the colour by the automatic
      * rollback's watch (see {@link ProxyRecorder#exchangeAbandoned}).
+     *
+     * @param awaitingBackend whether the backend had the whole request and had not begun to answer: it was at least
+     *                        as slow as the client was patient
      */
-    void clientGone() {
+    void clientGone(boolean awaitingBackend) {
         clientGone = true;
+        goneAwaitingBackend = awaitingBackend;
     }
 
     /**
@@ -65,6 +72,6 @@ final class ExchangeTally {
      */
     void record(ExchangeServices services, Colour colour, boolean answered) {
         services.recordEnd(colour, answered ? status : 0, answeredByProxy, startNanos, requestBodyBytes,
-                responseBodyBytes, !answered && clientGone);
+                responseBodyBytes, !answered && clientGone, goneAwaitingBackend);
     }
 }

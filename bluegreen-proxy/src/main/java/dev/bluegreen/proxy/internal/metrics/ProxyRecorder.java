@@ -35,12 +35,16 @@ public interface ProxyRecorder {
      * nothing about the colour's backends, and any client can do it at will. By default recorded as cut short, as
      * {@link #exchangeEnded} with status 0.
      *
-     * @param colour        the colour it was pinned to
-     * @param durationNanos from its request head to its end
-     * @param requestBytes  request body bytes relayed upstream
-     * @param responseBytes response body bytes relayed to the client
+     * @param colour          the colour it was pinned to
+     * @param durationNanos   from its request head to its end
+     * @param awaitingBackend whether the backend had the whole request and had not begun to answer when the client
+     *                        went: then the backend took at least {@code durationNanos} (a client can't make a
+     *                        backend slow, only leave early)
+     * @param requestBytes    request body bytes relayed upstream
+     * @param responseBytes   response body bytes relayed to the client
      */
-    default void exchangeAbandoned(Colour colour, long durationNanos, long requestBytes, long responseBytes) {
+    default void exchangeAbandoned(Colour colour, long durationNanos, boolean awaitingBackend, long requestBytes,
+                                   long responseBytes) {
         exchangeEnded(colour, 0, false, durationNanos, requestBytes, responseBytes);
     }
 
@@ -99,9 +103,10 @@ public interface ProxyRecorder {
             }
 
             @Override
-            public void exchangeAbandoned(Colour colour, long durationNanos, long requestBytes, long responseBytes) {
-                first.exchangeAbandoned(colour, durationNanos, requestBytes, responseBytes);
-                second.exchangeAbandoned(colour, durationNanos, requestBytes, responseBytes);
+            public void exchangeAbandoned(Colour colour, long durationNanos, boolean awaitingBackend,
+                                          long requestBytes, long responseBytes) {
+                first.exchangeAbandoned(colour, durationNanos, awaitingBackend, requestBytes, responseBytes);
+                second.exchangeAbandoned(colour, durationNanos, awaitingBackend, requestBytes, responseBytes);
             }
 
             @Override

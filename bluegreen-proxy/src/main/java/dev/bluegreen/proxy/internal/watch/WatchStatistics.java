@@ -50,11 +50,21 @@ public final class WatchStatistics implements ProxyRecorder {
     }
 
     /**
-     * Not counted at all: a client that goes away tells nothing about the colour, and if it counted as an error any
-     * client could have a good release rolled back by dropping its requests; as a success, it could hide a bad one.
+     * Never an error: a client that goes away tells nothing about the colour, and if it counted as an error any
+     * client could have a good release rolled back by dropping its requests. But a client that went while the backend
+     * had its whole request and had not begun to answer has measured the backend: it took at least that long, which
+     * no client can make longer. That exchange is a request, timed at how long it waited; without it, a release that
+     * hangs while its clients give up before the response timeout would never be judged. Any other abandoned
+     * exchange is not counted at all.
      */
     @Override
-    public void exchangeAbandoned(Colour colour, long durationNanos, long requestBytes, long responseBytes) {
+    public void exchangeAbandoned(Colour colour, long durationNanos, boolean awaitingBackend, long requestBytes,
+                                  long responseBytes) {
+        if (awaitingBackend) {
+            int c = colour.ordinal();
+            requests[c].increment();
+            latency[c][LatencyBuckets.index(durationNanos)].increment();
+        }
     }
 
     /** A request that failed on {@code failedColour} and was moved to the other colour: an error of the first. */
