@@ -12,7 +12,7 @@ import io.netty.buffer.ByteBuf;
  */
 final class ProtocolNameCheck {
 
-    private static final byte[] HTTP_NAME = {'H', 'T', 'T', 'P', '/'};
+    private static final String HTTP_NAME = "HTTP/";
 
     private boolean checked;
     private boolean refused;
@@ -46,11 +46,11 @@ final class ProtocolNameCheck {
      */
     private static boolean namesHttp(ByteBuf bytes, int lineStart, int lineEnd) {
         int space = bytes.forEachByteDesc(lineStart, lineEnd - lineStart, b -> b != ' ');
-        if (space < 0 || lineEnd - (space + 1) < HTTP_NAME.length) {
+        if (space < 0 || lineEnd - (space + 1) < HTTP_NAME.length()) {
             return true;
         }
-        for (int i = 0; i < HTTP_NAME.length; i++) {
-            if (bytes.getByte(space + 1 + i) != HTTP_NAME[i]) {
+        for (int i = 0; i < HTTP_NAME.length(); i++) {
+            if (bytes.getByte(space + 1 + i) != HTTP_NAME.charAt(i)) {
                 return false;
             }
         }
