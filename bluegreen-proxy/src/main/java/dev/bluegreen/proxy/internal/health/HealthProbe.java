@@ -125,7 +125,10 @@ final class HealthProbe extends SimpleChannelInboundHandler<HttpObject> {
                 : reason);
     }
 
-    /** The innermost cause of {@code failure}, itself if it has none. */
+    /**
+     * The innermost cause of {@code failure}, itself if it has none: {@code Failures.rootCause}'s twin, since this
+     * package may not depend on {@code internal}, which depends on it (a package cycle).
+     */
     static Throwable rootCause(Throwable failure) {
         Throwable cause = failure;
         while (cause.getCause() != null && cause.getCause() != cause) {

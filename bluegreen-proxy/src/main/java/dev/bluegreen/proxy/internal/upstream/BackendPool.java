@@ -2,6 +2,7 @@ package dev.bluegreen.proxy.internal.upstream;
 
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.Colour;
+import dev.bluegreen.proxy.internal.Failures;
 import dev.bluegreen.proxy.internal.codec.Http1Codecs;
 import dev.bluegreen.proxy.internal.metrics.ProxyCounters;
 import io.netty.bootstrap.Bootstrap;
@@ -125,22 +126,16 @@ final class BackendPool {
                 if (handshake.isSuccess()) {
                     callback.acquired(connection);
                 } else {
-                    log.warn("TLS handshake with {} ({}) failed: {}", this, address, rootCause(handshake.cause()));
+                    // The innermost cause, as a string: TLS engines wrap the reason (an untrusted chain, a wrong
+                    // name) in generic errors, and a Throwable as the last argument would log a stack trace.
+                    log.warn("TLS handshake with {} ({}) failed: {}", this, address,
+                            Failures.rootCause(handshake.cause()).toString());
                     callback.failed(handshake.cause());
                 }
             });
             // Auto-read is off: the handshake needs reads to make progress.
             connect.channel().read();
         });
-    }
-
-    /** The innermost cause: TLS engines wrap the reason (an untrusted chain, a wrong name) in generic errors. */
-    private static String rootCause(Throwable failure) {
-        Throwable cause = failure;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        return cause.toString();
     }
 
     /**

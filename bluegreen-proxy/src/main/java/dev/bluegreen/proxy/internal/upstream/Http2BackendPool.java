@@ -2,6 +2,7 @@ package dev.bluegreen.proxy.internal.upstream;
 
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.Colour;
+import dev.bluegreen.proxy.internal.Failures;
 import dev.bluegreen.proxy.internal.codec.Http2Codecs;
 import dev.bluegreen.proxy.internal.codec.RefusedPush;
 import io.netty.bootstrap.Bootstrap;
@@ -234,16 +235,8 @@ final class Http2BackendPool {
                     + (handshaking.applicationProtocol() == null ? "nothing" : handshaking.applicationProtocol())
                     + ")");
         }
-        log.warn("TLS handshake with {} ({}) failed: {}", this, address, rootCause(failure));
+        log.warn("TLS handshake with {} ({}) failed: {}", this, address, Failures.rootCause(failure).toString());
         connectFailed(connection, failure);
-    }
-
-    private static String rootCause(Throwable failure) {
-        Throwable cause = failure;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        return cause.toString();
     }
 
     /** The connection never became ready: the requests that waited for it fail if nothing else can serve them. */
