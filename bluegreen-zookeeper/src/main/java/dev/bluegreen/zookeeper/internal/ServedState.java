@@ -143,14 +143,18 @@ public final class ServedState {
 
     /**
      * Applies {@code snapshot} if it is newer than the one served, and tells the subscribers on the calling thread:
-     * for the writer, whose own change is told before its verb returns.
+     * for the writer, whose own change is told before its verb returns (unless another thread is telling the
+     * subscribers of an earlier snapshot at that moment; that thread then tells this one too).
+     *
+     * <p>Published even when a notification applied it first: that read's telling waits on the store's thread, and
+     * the writer's verb must not return before the subscribers (the proxy's drain among them) have heard of its own
+     * change. The publisher delivers each generation once, whichever thread gets there first.
      *
      * @param snapshot a snapshot written, or read by the writer
      */
     public void offer(RoutingSnapshot snapshot) {
-        if (apply(snapshot)) {
-            publisher.publish(snapshot);
-        }
+        apply(snapshot);
+        publisher.publish(snapshot);
     }
 
     /** Serves {@code snapshot} if it is newer; returns whether it was. */
