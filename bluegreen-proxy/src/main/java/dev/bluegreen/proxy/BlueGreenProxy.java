@@ -10,6 +10,7 @@ import dev.bluegreen.proxy.internal.Failures;
 import dev.bluegreen.proxy.internal.ListenAddresses;
 import dev.bluegreen.proxy.internal.ProtocolConfig;
 import dev.bluegreen.proxy.internal.ProxyConfig;
+import dev.bluegreen.proxy.internal.ServerTls;
 import dev.bluegreen.proxy.internal.health.HealthSettings;
 import dev.bluegreen.proxy.internal.health.HealthyTargetGuard;
 import dev.bluegreen.proxy.internal.listener.DataPlane;
@@ -265,6 +266,43 @@ public final class BlueGreenProxy {
      */
     public boolean servesTls() {
         return config.protocols().serverTls() != null;
+    }
+
+    /**
+     * Reads the listener's certificate and key again and serves them from the next connection on, without a restart:
+     * for a certificate renewed in place. Connections already open keep the one they were accepted with. PEM files are
+     * read and checked as {@link TlsSettings#fromPem(java.nio.file.Path, java.nio.file.Path, String)} checks them; a
+     * key store or key manager factory is asked again (reload the store first, or use {@link #replaceTls}). If the
+     * files can't be used (a renewal half done: the new certificate beside the old key), this throws and the proxy
+     * goes on serving what it served. Works whether the proxy is running or not; the preview listener serves the same.
+     *
+     * @throws IllegalStateException if the proxy was built without {@link BlueGreenProxyBuilder#tls TLS}
+     * @throws TlsFileException (an {@link IllegalArgumentException}) naming the file at fault
+     */
+    public void reloadTls() {
+        ServerTls tls = serverTls();
+        tls.replace(tls.settings().reread());
+        log.info("bluegreen proxy TLS reloaded: {}", tls.settings());
+    }
+
+    /**
+     * Serves {@code settings} from the next connection on, as {@link #reloadTls()} does with the settings read again.
+     * ALPN stays as the proxy was built ({@code h2} offered when HTTP/2 is on).
+     *
+     * @throws IllegalStateException if the proxy was built without {@link BlueGreenProxyBuilder#tls TLS}
+     * @throws IllegalArgumentException if {@code settings} can't make a server context; nothing changes then
+     */
+    public void replaceTls(TlsSettings settings) {
+        serverTls().replace(requireNonNull(settings, "settings"));
+        log.info("bluegreen proxy TLS replaced: {}", settings);
+    }
+
+    private ServerTls serverTls() {
+        ServerTls tls = config.protocols().serverTls();
+        if (tls == null) {
+            throw new IllegalStateException("proxy: serves cleartext (expected: a proxy built with tls(...))");
+        }
+        return tls;
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.internal.Texts;
 import dev.bluegreen.proxy.internal.ProtocolConfig;
 import dev.bluegreen.proxy.internal.ProxyConfig;
+import dev.bluegreen.proxy.internal.ServerTls;
 import dev.bluegreen.proxy.internal.health.HealthSettings;
 import dev.bluegreen.proxy.internal.request.RequestRules;
 import dev.bluegreen.proxy.internal.request.TrustedProxies;
@@ -455,10 +456,9 @@ public final class BlueGreenProxyBuilder {
     public BlueGreenProxy build() {
         backendProtocols.checkFits(upstreamTls != null, healthChecks);
         ProtocolConfig protocols = new ProtocolConfig(
-                tls == null ? null : tls.newServerContext(http2.enabled()),
+                tls == null ? null : new ServerTls(tls, settings -> settings.newServerContext(http2.enabled())),
                 upstreamTls == null ? null : upstreamTls.newClientContext(),
                 http2,
-                tls == null ? Duration.ofSeconds(10) : tls.handshakeTimeout(),
                 backendProtocols,
                 upstreamTls != null && backendProtocols.uses(BackendProtocol.H2)
                         ? upstreamTls.newClientContext(true) : null);

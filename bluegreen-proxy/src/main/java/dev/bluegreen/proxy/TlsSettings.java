@@ -48,6 +48,46 @@ public final class TlsSettings {
     /** Where the key and certificate come from. */
     private interface KeySource {
         SslContextBuilder newBuilder();
+
+        /** The same source, read again and checked as when it was given; itself for keys held in memory. */
+        default KeySource reread() {
+            return this;
+        }
+    }
+
+    /** A PEM certificate chain and private key, read from their files for every context built. */
+    private record PemFiles(Path certificateChain, Path privateKey, String keyPassword) implements KeySource {
+
+        /** The files, checked: readable, PEM, and the key the first certificate's. */
+        static PemFiles checked(Path certificateChain, Path privateKey, String keyPassword) {
+            requireReadable(certificateChain, false);
+            requireReadable(privateKey, true);
+            PemKeyPair.check(certificateChain, privateKey, keyPassword);
+            PemFiles files = new PemFiles(certificateChain, privateKey, keyPassword);
+            try {
+                files.newBuilder();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("tls: " + e.getMessage()
+                        + " (expected: a PEM certificate chain and a PKCS#8 PEM private key)", e);
+            }
+            return files;
+        }
+
+        @Override
+        public SslContextBuilder newBuilder() {
+            return SslContextBuilder.forServer(certificateChain.toFile(), privateKey.toFile(), keyPassword);
+        }
+
+        @Override
+        public KeySource reread() {
+            return checked(certificateChain, privateKey, keyPassword);
+        }
+
+        @Override
+        public String toString() {
+            // Not the record's own: that would print the key's password.
+            return "PEM " + certificateChain + ", " + privateKey;
+        }
     }
 
     private final KeySource keys;
@@ -94,17 +134,7 @@ public final class TlsSettings {
     public static TlsSettings fromPem(Path certificateChain, Path privateKey, String keyPassword) {
         requireNonNull(certificateChain, "certificateChain");
         requireNonNull(privateKey, "privateKey");
-        requireReadable(certificateChain, false);
-        requireReadable(privateKey, true);
-        PemKeyPair.check(certificateChain, privateKey, keyPassword);
-        KeySource keys = () -> SslContextBuilder.forServer(certificateChain.toFile(), privateKey.toFile(), keyPassword);
-        try {
-            keys.newBuilder();
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("tls: " + e.getMessage()
-                    + " (expected: a PEM certificate chain and a PKCS#8 PEM private key)", e);
-        }
-        return withDefaults(keys, "PEM " + certificateChain);
+        return withDefaults(PemFiles.checked(certificateChain, privateKey, keyPassword), "PEM " + certificateChain);
     }
 
     /**
@@ -225,6 +255,17 @@ public final class TlsSettings {
     /** How long a handshake may take. */
     public Duration handshakeTimeout() {
         return handshakeTimeout;
+    }
+
+    /**
+     * These settings with their keys read again, checked as when they were first given: a PEM certificate and key
+     * are read from their files anew (a certificate renewed in place); keys given as a key store or key manager
+     * factory are the same objects.
+     *
+     * @throws TlsFileException (an {@link IllegalArgumentException}) as {@link #fromPem(Path, Path, String)} does
+     */
+    TlsSettings reread() {
+        return new TlsSettings(keys.reread(), description, protocols, ciphers, handshakeTimeout);
     }
 
     /**

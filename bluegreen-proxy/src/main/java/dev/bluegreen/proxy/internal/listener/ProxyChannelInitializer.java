@@ -82,7 +82,6 @@ public final class ProxyChannelInitializer extends ChannelInitializer<Channel> i
         ProtocolConfig protocols = config.protocols();
         if (protocols.serverTls() != null) {
             SslHandler tls = protocols.serverTls().newHandler(ch.alloc());
-            tls.setHandshakeTimeoutMillis(protocols.handshakeTimeout().toMillis());
             ch.pipeline().addLast("tls", tls).addLast("alpn", new AlpnSwitch(this));
         } else if (protocols.http2().cleartext()) {
             ch.pipeline().addLast("detect",

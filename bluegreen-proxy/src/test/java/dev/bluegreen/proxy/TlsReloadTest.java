@@ -1,0 +1,128 @@
+package dev.bluegreen.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.bluegreen.testing.RawHttpClient;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A certificate renewed while the proxy runs: served from the next connection on, never half of one. */
+class TlsReloadTest {
+
+    /** The files the proxy is configured with, which a renewal overwrites in place. */
+    private static Path live(Path dir, String file, String from) throws IOException {
+        return Files.copy(TlsFixtures.resource(from), dir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static void renew(Path dir, String from) throws IOException {
+        live(dir, "cert.pem", from + ".crt");
+        live(dir, "key.pem", from + ".key");
+    }
+
+    /** A TLS connection that takes any certificate, so that the test can see which one the proxy presents. */
+    private static SSLSocket connect(int port) throws Exception {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
+        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
+        socket.setSoTimeout(15_000);
+        socket.startHandshake();
+        return socket;
+    }
+
+    private static String presented(SSLSocket socket) throws Exception {
+        X509Certificate certificate = (X509Certificate) socket.getSession().getPeerCertificates()[0];
+        return certificate.getSubjectX500Principal().getName();
+    }
+
+    private static String presentedToANewConnection(int port) throws Exception {
+        try (SSLSocket socket = connect(port)) {
+            return presented(socket);
+        }
+    }
+
+    /** One GET with {@code Connection: close} on {@code socket}; the whole response. */
+    private static String get(SSLSocket socket) throws IOException {
+        socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
+        ByteArrayOutputStream response = new ByteArrayOutputStream();
+        InputStream in = socket.getInputStream();
+        in.transferTo(response);
+        return response.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aCertificateRenewedInPlace_isServedToNewConnections_andOpenOnesKeepTheirs(@TempDir Path dir)
+            throws Exception {
+        renew(dir, "proxy");
+        try (ProxyFixture fixture = ProxyFixture.start(b -> b.tls(
+                TlsSettings.fromPem(dir.resolve("cert.pem"), dir.resolve("key.pem"))))) {
+            String before = presentedToANewConnection(fixture.port());
+            try (SSLSocket opened = connect(fixture.port())) {
+                renew(dir, "other-host");
+                assertThat(presentedToANewConnection(fixture.port())).as("not served before the reload")
+                        .isEqualTo(before);
+
+                fixture.proxy.reloadTls();
+
+                String after = presentedToANewConnection(fixture.port());
+                assertThat(after).isNotEqualTo(before).contains("other.example");
+                assertThat(presented(opened)).isEqualTo(before);
+                assertThat(get(opened)).startsWith("HTTP/1.1 200").endsWith("blue-1");
+            }
+        }
+    }
+
+    @Test
+    void aRenewalHalfDone_isRefusedNamingTheFile_andTheCertificateServedStays(@TempDir Path dir) throws Exception {
+        renew(dir, "proxy");
+        try (ProxyFixture fixture = ProxyFixture.start(b -> b.tls(
+                TlsSettings.fromPem(dir.resolve("cert.pem"), dir.resolve("key.pem"))))) {
+            String before = presentedToANewConnection(fixture.port());
+            // The new certificate is in place, its key not yet.
+            live(dir, "cert.pem", "other-host.crt");
+
+            assertThatThrownBy(fixture.proxy::reloadTls).isInstanceOf(TlsFileException.class)
+                    .hasMessageContaining("does not match").hasMessageContaining("key.pem");
+
+            try (SSLSocket socket = connect(fixture.port())) {
+                assertThat(presented(socket)).isEqualTo(before);
+                assertThat(get(socket)).startsWith("HTTP/1.1 200").endsWith("blue-1");
+            }
+        }
+    }
+
+    @Test
+    void replacedSettings_bringTheirHandshakeTimeoutToo() throws Exception {
+        try (ProxyFixture fixture = ProxyFixture.start(b -> b.tls(TlsFixtures.proxyTls()))) {
+            fixture.proxy.replaceTls(TlsFixtures.proxyTls().withHandshakeTimeout(Duration.ofMillis(300)));
+
+            try (RawHttpClient silent = RawHttpClient.connect(fixture.port())) {
+                // No ClientHello: only the replaced settings' handshake timeout ends this before the 10 s default.
+                assertThat(silent.isClosedByPeer(Duration.ofSeconds(5))).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void aCleartextProxy_hasNoTlsToReload() {
+        try (ProxyFixture fixture = ProxyFixture.start()) {
+            assertThatThrownBy(fixture.proxy::reloadTls).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("proxy: serves cleartext (expected: a proxy built with tls(...))");
+            assertThatThrownBy(() -> fixture.proxy.replaceTls(TlsFixtures.proxyTls()))
+                    .isInstanceOf(IllegalStateException.class);
+        }
+    }
+}
