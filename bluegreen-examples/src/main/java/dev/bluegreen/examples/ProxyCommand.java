@@ -134,6 +134,10 @@ public final class ProxyCommand implements Callable<Integer> {
                 group.configureProxy(proxy, errors);
             }
             BlueGreenProxy built = proxy.build();
+            AutoCloseable tlsWatch = tls.watch(built);
+            if (tlsWatch != null) {
+                afterAdmin.add(tlsWatch);
+            }
             AdminEndpoint endpoint = admin.endpoint(blueGreen, built, errors);
             return StandaloneProxy.of(blueGreen, built, endpoint, STOP_GRACE_PERIOD,
                     afterAdmin.isEmpty() ? null : () -> closeAll(afterAdmin));

@@ -1,11 +1,18 @@
 package dev.bluegreen.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,8 +20,9 @@ import picocli.CommandLine;
 
 /**
  * The runner's {@code --tls-cert} and {@code --tls-key}: a bad file is refused at start with exit code 2, blaming the
- * option that names it; a TLS listener is announced as {@code https://}. The files are the proxy module's test
- * certificates (self-signed EC P-256): {@code proxy.crt} with {@code proxy.key}, and {@code backend.key}, another key.
+ * option that names it; a TLS listener is announced as {@code https://}; renewed files are loaded without a restart.
+ * The files are the proxy module's test certificates (self-signed EC P-256): {@code proxy.crt} with {@code proxy.key},
+ * {@code other-host.crt} (for {@code other.example}) with {@code other-host.key}, and {@code backend.key}, another key.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ProxyCommandTlsTest {
@@ -57,6 +65,47 @@ class ProxyCommandTlsTest {
             assertThat(ProxyCommand.banner(proxy)).first().asString().startsWith("bluegreen proxy on https://");
         } finally {
             proxy.stop().get(20, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void renewedFiles_areServedToNewConnections_withoutARestart(@TempDir Path dir) throws Exception {
+        Path certificate = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        install("proxy", certificate, key);
+        CommandLine line = Main.commandLine();
+        line.parseArgs("proxy", "--listen", "127.0.0.1:0", "--threads", "1", "--no-health-checks",
+                "--blue", "127.0.0.1:9", "--tls-cert", certificate.toString(), "--tls-key", key.toString(),
+                "--tls-reload-check", "50ms");
+        ProxyCommand command = line.getSubcommands().get("proxy").getCommand();
+        StandaloneProxy proxy = command.start().get(10, TimeUnit.SECONDS);
+        try {
+            int port = proxy.proxy().port();
+            assertThat(presentedName(port)).isEqualTo("CN=localhost");
+
+            install("other-host", certificate, key);
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> presentedName(port).equals("CN=other.example"));
+        } finally {
+            proxy.stop().get(20, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Copies the test pair {@code name} over the files the runner serves, as a renewal in place does. */
+    private static void install(String name, Path certificate, Path key) throws Exception {
+        Files.copy(Path.of(resource(name + ".crt")), certificate, StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(Path.of(resource(name + ".key")), key, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** The subject of the certificate the listener presents to a new connection. */
+    private static String presentedName(int port) throws Exception {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.startHandshake();
+            X509Certificate presented = (X509Certificate) socket.getSession().getPeerCertificates()[0];
+            return presented.getSubjectX500Principal().getName();
         }
     }
 }

@@ -1,12 +1,16 @@
 package dev.bluegreen.examples.options;
 
+import dev.bluegreen.examples.Converters;
+import dev.bluegreen.proxy.BlueGreenProxy;
 import dev.bluegreen.proxy.BlueGreenProxyBuilder;
 import dev.bluegreen.proxy.TlsFileException;
 import dev.bluegreen.proxy.TlsSettings;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import picocli.CommandLine.Option;
 
-/** TLS on the proxy's listener: {@code --tls-cert}, {@code --tls-key}. */
+/** TLS on the proxy's listener: {@code --tls-cert}, {@code --tls-key}, {@code --tls-reload-check}. */
 public final class TlsOptions implements ProxyOptionGroup {
 
     @Option(names = "--tls-cert", paramLabel = "PEM",
@@ -15,6 +19,12 @@ public final class TlsOptions implements ProxyOptionGroup {
 
     @Option(names = "--tls-key", paramLabel = "PEM", description = "The private key of --tls-cert (PKCS#8 PEM).")
     Path tlsKey;
+
+    @Option(names = "--tls-reload-check", paramLabel = "DURATION", defaultValue = "1m",
+            converter = Converters.DurationConverter.class,
+            description = "How often to look for a renewed --tls-cert and --tls-key: changed files are loaded for new"
+                    + " connections without a restart; 0s never looks (default: ${DEFAULT-VALUE}).")
+    Duration reloadCheck;
 
     /** Creates the group; picocli does this. */
     public TlsOptions() {
@@ -35,5 +45,18 @@ public final class TlsOptions implements ProxyOptionGroup {
             // The option that names the file at fault; a key that is not the certificate's is the key's.
             throw errors.usage(refused.isPrivateKey() ? "--tls-key" : "--tls-cert", refused.getMessage());
         }
+    }
+
+    /**
+     * Starts looking for renewed certificate files, when the proxy serves TLS from them.
+     *
+     * @param proxy the proxy these options built
+     * @return the watch, to close when the proxy stops; {@code null} when there is nothing to watch
+     */
+    public TlsFileWatch watch(BlueGreenProxy proxy) {
+        if (tlsCertificate == null || reloadCheck.isZero()) {
+            return null;
+        }
+        return TlsFileWatch.start(proxy, List.of(tlsCertificate, tlsKey), reloadCheck);
     }
 }
