@@ -68,7 +68,8 @@ public class BlueGreenAutoConfiguration {
      *
      * @param admin the admin object it follows
      * @param properties the properties
-     * @param sslBundles the application's SSL bundles, which {@code bluegreen.tls.bundle} names one of
+     * @param sslBundles the application's SSL bundles, which {@code bluegreen.tls.bundle} names one of; the proxy
+     *                   serves that bundle's updates
      * @param customizers the application's adjustments
      * @return the proxy
      */
@@ -80,7 +81,9 @@ public class BlueGreenAutoConfiguration {
         BlueGreenProxyBuilder builder = BlueGreenBuilders.proxy(admin, properties);
         ListenerTls.settings(properties.getTls(), sslBundles::getIfAvailable).ifPresent(builder::tls);
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
-        return builder.build();
+        BlueGreenProxy proxy = builder.build();
+        ListenerTls.followUpdates(properties.getTls(), sslBundles::getIfAvailable, proxy);
+        return proxy;
     }
 
     /**

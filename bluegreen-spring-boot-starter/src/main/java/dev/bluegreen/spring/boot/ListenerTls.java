@@ -3,12 +3,15 @@ package dev.bluegreen.spring.boot;
 import static dev.bluegreen.spring.boot.PropertyChecks.check;
 import static dev.bluegreen.spring.boot.PropertyChecks.refused;
 
+import dev.bluegreen.proxy.BlueGreenProxy;
 import dev.bluegreen.proxy.TlsFileException;
 import dev.bluegreen.proxy.TlsSettings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
@@ -16,9 +19,12 @@ import org.springframework.boot.ssl.SslOptions;
 
 /**
  * The proxy listener's {@link TlsSettings} from {@code bluegreen.tls.*}: a Spring Boot SSL bundle's keys (and its
- * protocols and ciphers, if it sets them), or a PEM certificate chain and private key. Stateless.
+ * protocols and ciphers, if it sets them), or a PEM certificate chain and private key; and a bundle's updates,
+ * followed. Stateless.
  */
 final class ListenerTls {
+
+    private static final Logger log = LoggerFactory.getLogger(ListenerTls.class);
 
     private static final String BUNDLE = "bluegreen.tls.bundle";
     private static final String CERTIFICATE = "bluegreen.tls.certificate";
@@ -75,18 +81,45 @@ final class ListenerTls {
         }
     }
 
+    /**
+     * Serves each update of the bundle {@code bluegreen.tls.bundle} names (Boot reloads a bundle whose
+     * {@code reload-on-update} is {@code true} when its files change) from the next connection on. An update the proxy
+     * can't serve is logged at WARN, and the proxy goes on serving the bundle as it was.
+     *
+     * @param tls the {@code bluegreen.tls.*} properties
+     * @param bundles gives the application's SSL bundles, or {@code null} when the context has none
+     * @param proxy the proxy built with the bundle
+     */
+    static void followUpdates(BlueGreenTlsProperties tls, Supplier<SslBundles> bundles, BlueGreenProxy proxy) {
+        String name = blankToNull(tls.getBundle());
+        SslBundles all = name == null ? null : bundles.get();
+        if (all == null) {
+            return;
+        }
+        all.addBundleUpdateHandler(name, updated -> {
+            try {
+                proxy.replaceTls(fromBundle(name, updated));
+            } catch (RuntimeException refused) {
+                log.warn("SSL bundle {} was updated but can't be served; the proxy serves it as it was: {}", name,
+                        refused.getMessage());
+            }
+        });
+    }
+
     private static TlsSettings fromBundle(String name, SslBundles bundles) {
         if (bundles == null) {
             throw refused(BUNDLE, name, "the application context has no SSL bundles (expected: Spring Boot's"
                     + " SslAutoConfiguration, which spring.ssl.bundle.* configures)");
         }
-        SslBundle bundle;
         try {
-            bundle = bundles.getBundle(name);
+            return fromBundle(name, bundles.getBundle(name));
         } catch (NoSuchSslBundleException e) {
             throw refused(BUNDLE, name, e.getMessage() + " (expected: the name of a spring.ssl.bundle.pem.* or"
                     + " .jks.* bundle)");
         }
+    }
+
+    private static TlsSettings fromBundle(String name, SslBundle bundle) {
         if (bundle.getStores().getKeyStore() == null) {
             throw refused(BUNDLE, name, "the bundle has no key store (expected: one with the proxy's private key"
                     + " and certificate chain)");

@@ -3,16 +3,21 @@ package dev.bluegreen.spring.boot;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.bluegreen.proxy.BlueGreenProxy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -21,14 +26,16 @@ import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /**
  * {@code bluegreen.tls.*}: the listener serves TLS with a Spring Boot SSL bundle's keys (PEM or key store, and the
- * bundle's protocols) or with PEM files, or the startup fails naming the property at fault. The certificate under
- * {@code src/test/resources/tls} is self-signed for {@code localhost} and {@code 127.0.0.1}.
+ * bundle's protocols) or with PEM files, or the startup fails naming the property at fault; a bundle's updates are
+ * served without a restart. The certificate {@code proxy.crt} under {@code src/test/resources/tls} is self-signed for
+ * {@code localhost} and {@code 127.0.0.1}, {@code other-host.crt} for {@code other.example}.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TlsPropertiesTest {
@@ -61,6 +68,44 @@ class TlsPropertiesTest {
                     int port = context.getBean(BlueGreenProxy.class).port();
                     assertThat(getOverTls(port, "TLSv1.3", "TLSv1.2")).startsWith("HTTP/1.1 200").endsWith("blue");
                 });
+    }
+
+    @Test
+    void aBundleReloadedOnUpdate_isServedToNewConnections(@TempDir Path dir) throws IOException {
+        Path certificate = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        install("proxy", certificate, key);
+        runner.withPropertyValues("spring.ssl.bundle.pem.web.keystore.certificate=file:" + certificate,
+                "spring.ssl.bundle.pem.web.keystore.private-key=file:" + key,
+                "spring.ssl.bundle.pem.web.reload-on-update=true",
+                "spring.ssl.bundle.watch.file.quiet-period=50ms",
+                "bluegreen.tls.bundle=web").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    int port = context.getBean(BlueGreenProxy.class).port();
+                    assertThat(presentedName(port)).isEqualTo("CN=localhost");
+
+                    install("other-host", certificate, key);
+
+                    await().atMost(Duration.ofSeconds(30)).until(() -> presentedName(port).equals("CN=other.example"));
+                });
+    }
+
+    /** Copies the test pair {@code name} over the files the bundle reads, as a renewal in place does. */
+    private static void install(String name, Path certificate, Path key) throws IOException {
+        Files.copy(resource(name + ".crt"), certificate, StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(resource(name + ".key"), key, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** The subject of the certificate the listener presents to a new connection (any is accepted). */
+    private static String presentedName(int port) throws GeneralSecurityException, IOException {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, io.netty.handler.ssl.util.InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.startHandshake();
+            X509Certificate presented = (X509Certificate) socket.getSession().getPeerCertificates()[0];
+            return presented.getSubjectX500Principal().getName();
+        }
     }
 
     @Test
