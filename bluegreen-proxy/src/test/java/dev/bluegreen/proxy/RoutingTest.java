@@ -3,13 +3,16 @@ package dev.bluegreen.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.testing.Gate;
 import dev.bluegreen.testing.RawHttpClient;
 import dev.bluegreen.testing.RawResponse;
 import dev.bluegreen.testing.TestBackend;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -114,6 +117,29 @@ class RoutingTest {
             for (TestBackend backend : fixture.blue) {
                 assertThat(backend.requestCount()).isEqualTo(2);
             }
+        }
+    }
+
+    @Test
+    void requests_areSpreadByWeight_interleaved() {
+        try (ProxyFixture fixture = ProxyFixture.start(1, 2);
+             RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+            TestBackend heavy = fixture.green.get(0);
+            TestBackend light = fixture.green.get(1);
+            fixture.admin.deploy(Colour.GREEN, "v2", List.of(new Backend("127.0.0.1", heavy.port(), "heavy", 3),
+                    new Backend("127.0.0.1", light.port(), "light", 1)));
+            fixture.admin.switchTo(Colour.GREEN);
+
+            List<String> order = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                order.add(client.get("/" + i).header("X-Backend"));
+            }
+
+            // One client connection, one event loop: over every 4 picks in a row, exactly 3 and 1.
+            assertThat(heavy.requestCount()).isEqualTo(30);
+            assertThat(light.requestCount()).isEqualTo(10);
+            assertThat(String.join(",", order)).as("the light one's turns are not bunched")
+                    .doesNotContain("green-2,green-2");
         }
     }
 }

@@ -4,31 +4,83 @@ import dev.bluegreen.core.Backend;
 import java.util.List;
 
 /**
- * Picks the backend of a pool for one connect attempt: round robin from a per-loop position, skipping the backends
- * this request already tried. Allocation-free; the tried set is a bit mask over the first 64 backends (beyond that,
- * a backend may be tried twice, which only costs an attempt).
+ * Picks the backend of a pool for one connect attempt: weighted round robin from a per-loop position, among the
+ * backends not excluded (tried already by this request, unhealthy or ejected). Allocation-free; the excluded set is a
+ * bit mask over the first 64 backends (beyond that, a backend may be tried twice, which only costs an attempt).
+ *
+ * <p>Each backend gets its {@link Backend#weight() weight}'s share of the picks among those eligible: over any
+ * {@code W} consecutive positions (the sum of their weights), exactly its weight. When their weights are equal, as by
+ * default, the eligible backends take turns in order. When they differ, the positions are spread over the weights by
+ * a stride prime to their sum, so that a heavy backend's picks are interleaved with the others' rather than taken in
+ * one run. A backend excluded gives its share to all the others in proportion, not to its neighbour alone.
  */
 public final class RoundRobin {
+
+    /**
+     * A prime: multiplying positions by it permutes them modulo any sum of weights it does not divide, and the smallest
+     * it divides is its own value (a pool of a thousand backends of {@link Backend#MAX_WEIGHT} sums to less).
+     */
+    private static final long STRIDE = 1_000_003;
 
     private RoundRobin() {
     }
 
     /**
-     * The index of the backend to try, or -1 if every backend has been tried.
+     * The index of the backend to try, or -1 if every backend is excluded.
      *
      * @param backends the pool
      * @param position the loop's round-robin position (any int; it wraps)
-     * @param tried    bit {@code i} set when backend {@code i} was tried already
+     * @param excluded bit {@code i} set when backend {@code i} may not be picked (tried, unhealthy or ejected)
      */
-    public static int pick(List<Backend> backends, int position, long tried) {
+    public static int pick(List<Backend> backends, int position, long excluded) {
         int size = backends.size();
+        int eligible = 0;
+        long totalWeight = 0;
+        int firstWeight = 0;
+        boolean equalWeights = true;
         for (int i = 0; i < size; i++) {
-            int index = Math.floorMod(position + i, size);
-            if (index >= Long.SIZE || (tried & (1L << index)) == 0) {
-                return index;
+            if (isExcluded(excluded, i)) {
+                continue;
+            }
+            int weight = backends.get(i).weight();
+            if (eligible == 0) {
+                firstWeight = weight;
+            } else if (weight != firstWeight) {
+                equalWeights = false;
+            }
+            eligible++;
+            totalWeight += weight;
+        }
+        if (eligible == 0) {
+            return -1;
+        }
+        if (equalWeights) {
+            return nthEligible(backends, excluded, Math.floorMod(position, eligible));
+        }
+        long slot = Math.floorMod(position * STRIDE, totalWeight);
+        for (int i = 0; i < size; i++) {
+            if (!isExcluded(excluded, i)) {
+                slot -= backends.get(i).weight();
+                if (slot < 0) {
+                    return i;
+                }
             }
         }
-        return -1;
+        throw new IllegalStateException("no backend for slot " + slot + " of weight " + totalWeight);
+    }
+
+    private static int nthEligible(List<Backend> backends, long excluded, int n) {
+        int left = n;
+        for (int i = 0; i < backends.size(); i++) {
+            if (!isExcluded(excluded, i) && left-- == 0) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("no eligible backend number " + n);
+    }
+
+    private static boolean isExcluded(long excluded, int index) {
+        return index < Long.SIZE && (excluded & (1L << index)) != 0;
     }
 
     /** The tried mask with {@code index} added. */
