@@ -72,17 +72,24 @@ public record Backend(String host, int port, String id, int weight) {
     }
 
     /**
-     * Parses {@code host:port}; an IPv6 host must be in brackets, as in {@code [::1]:8080}. Surrounding
-     * whitespace is ignored. The backend has weight 1 and its authority as id.
+     * Parses {@code host:port}, optionally followed by whitespace and {@code weight=N}, as in
+     * {@code 10.0.0.1:8080 weight=3}; an IPv6 host must be in brackets, as in {@code [::1]:8080}. Surrounding
+     * whitespace is ignored. The backend has weight 1 unless one is given, and its authority as id.
      *
      * @param hostPort the text to parse
      * @return the backend
      * @throws NullPointerException if {@code hostPort} is {@code null}
-     * @throws IllegalArgumentException if the text is not a valid {@code host:port}; the message quotes it
+     * @throws IllegalArgumentException if the text is not a valid {@code host:port [weight=N]}; the message quotes it
      */
     public static Backend parse(String hostPort) {
         requireNonNull(hostPort, "hostPort");
         String text = hostPort.trim();
+        int weight = 1;
+        int space = firstWhitespace(text);
+        if (space >= 0) {
+            weight = parseWeight(hostPort, text.substring(space).trim());
+            text = text.substring(0, space);
+        }
         String host;
         String portText;
         if (text.startsWith("[")) {
@@ -105,7 +112,8 @@ public record Backend(String host, int port, String id, int weight) {
         }
         int port = parsePort(hostPort, portText);
         try {
-            return of(host, port);
+            Backend backend = of(host, port);
+            return weight == 1 ? backend : new Backend(backend.host(), port, backend.id(), weight);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
                     "backend: " + Texts.quote(hostPort) + " is invalid: " + e.getMessage(), e);
@@ -113,7 +121,8 @@ public record Backend(String host, int port, String id, int weight) {
     }
 
     /**
-     * Parses a comma-separated list of {@code host:port} items, as in {@code "10.0.0.1:8080, 10.0.0.2:8080"}.
+     * Parses a comma-separated list of {@code host:port} items, each optionally with its weight as {@link #parse}
+     * reads it, as in {@code "10.0.0.1:8080 weight=3, 10.0.0.2:8080"}.
      *
      * @param commaSeparated the list; items may be surrounded by whitespace
      * @return the backends in the order given, immutable
@@ -207,6 +216,25 @@ public record Backend(String host, int port, String id, int weight) {
             throw badBackend(original, "host:port with a port of 1-65535");
         }
         return Integer.parseInt(portText);
+    }
+
+    private static int firstWhitespace(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isWhitespace(text.charAt(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** {@code weight=N} after a backend's {@code host:port}. */
+    private static int parseWeight(String original, String option) {
+        String digits = option.startsWith("weight=") ? option.substring("weight=".length()) : "";
+        if (digits.isEmpty() || digits.length() > 4 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')
+                || Integer.parseInt(digits) < 1 || Integer.parseInt(digits) > MAX_WEIGHT) {
+            throw badBackend(original, "host:port, optionally followed by weight=N with N of 1-" + MAX_WEIGHT);
+        }
+        return Integer.parseInt(digits);
     }
 
     private static IllegalArgumentException badBackend(String text, String expected) {

@@ -113,6 +113,25 @@ class BackendTest {
     }
 
     @Test
+    void parse_aWeight() {
+        assertThat(Backend.parse("10.0.0.1:8080 weight=3"))
+                .isEqualTo(new Backend("10.0.0.1", 8080, "10.0.0.1:8080", 3));
+        assertThat(Backend.parse(" [::1]:80\tweight=1000 ").weight()).isEqualTo(1000);
+        assertThat(Backend.parseList("10.0.0.1:8080 weight=2, 10.0.0.2:8080")).extracting(Backend::weight)
+                .containsExactly(2, 1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h:80 weight=0", "h:80 weight=1001", "h:80 weight=", "h:80 weight=+3", "h:80 w=3",
+                            "h:80 weight=3 x", "h:80 weight=99999"})
+    void parse_aBadWeight_saysWhatIsExpected(String text) {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Backend.parse(text))
+                .withMessage("backend: '" + text + "' (expected: host:port, optionally followed by weight=N with N"
+                        + " of 1-1000)");
+    }
+
+    @Test
     void parse_portOutOfRange_namesTheTextAndThePort() {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> Backend.parse("localhost:70000"))

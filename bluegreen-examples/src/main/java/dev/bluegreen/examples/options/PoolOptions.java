@@ -20,7 +20,8 @@ public final class PoolOptions implements ProxyOptionGroup {
     @Option(names = "--blue", paramLabel = "HOST:PORT", required = true,
             split = Converters.LIST_SPLIT, splitSynopsisLabel = ",",
             converter = Converters.BackendConverter.class,
-            description = "The blue pool: backends separated by commas, as in 10.0.0.1:8080,10.0.0.2:8080.")
+            description = "The blue pool: backends separated by commas, as in 10.0.0.1:8080,10.0.0.2:8080; one"
+                    + " followed by ' weight=N' (1-1000, default 1) gets N shares of the requests.")
     List<Backend> blue;
 
     @Option(names = "--green", paramLabel = "HOST:PORT",
