@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.proxy.internal.ListenAddresses;
+import dev.bluegreen.proxy.internal.ServerTls;
 import dev.bluegreen.proxy.internal.admin.AdminBodyLimit;
 import dev.bluegreen.proxy.internal.admin.AdminHttpHandler;
 import dev.bluegreen.proxy.internal.admin.BearerTokenCheck;
@@ -84,6 +85,8 @@ public final class AdminEndpoint {
     private final String bearerToken;
     private final Supplier<String> metrics;
     private final BrowserRequestCheck browserCheck;
+    /** The TLS served, or {@code null} for plain HTTP. */
+    private final ServerTls tls;
     private final byte[] page = AdminHttpHandler.loadPage();
     private final AtomicBoolean started = new AtomicBoolean();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -98,8 +101,10 @@ public final class AdminEndpoint {
         this.listenAddress = builder.listenAddress;
         this.bearerToken = builder.bearerToken;
         this.metrics = builder.metrics;
+        this.tls = builder.tls == null ? null
+                : new ServerTls(builder.tls, settings -> settings.newServerContext(false));
         this.browserCheck = new BrowserRequestCheck(new HostAllowList(builder.allowedHosts),
-                new OriginPolicy(builder.allowedOrigins));
+                new OriginPolicy(builder.allowedOrigins, tls == null ? "http" : "https"));
     }
 
     /**
@@ -140,6 +145,9 @@ public final class AdminEndpoint {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+                        }
                         ch.pipeline()
                                 .addLast("http", new HttpServerCodec())
                                 .addLast("aggregate", new AdminBodyLimit())
@@ -156,7 +164,8 @@ public final class AdminEndpoint {
         bootstrap.bind(listenAddress).addListener(future -> {
             if (future.isSuccess()) {
                 server = ((ChannelFuture) future).channel();
-                log.info("bluegreen admin endpoint on http://{}", ListenAddresses.hostAndPort(localAddress()));
+                log.info("bluegreen admin endpoint on {}://{}", tls == null ? "http" : "https",
+                        ListenAddresses.hostAndPort(localAddress()));
                 result.complete(this);
             } else {
                 release();
@@ -165,6 +174,26 @@ public final class AdminEndpoint {
             }
         });
         return result;
+    }
+
+    /**
+     * Reads the endpoint's certificate and key again and serves them from the next connection on, as
+     * {@link BlueGreenProxy#reloadTls()} does for the proxy's listener.
+     *
+     * @throws IllegalStateException if the endpoint was built without {@link Builder#tls TLS}
+     * @throws TlsFileException (an {@link IllegalArgumentException}) naming the file at fault; nothing changes then
+     */
+    public void reloadTls() {
+        if (tls == null) {
+            throw new IllegalStateException("admin endpoint: serves plain HTTP (expected: one built with tls(...))");
+        }
+        tls.replace(tls.settings().reread());
+        log.info("bluegreen admin endpoint TLS reloaded: {}", tls.settings());
+    }
+
+    /** Whether the endpoint serves HTTPS ({@link Builder#tls}). */
+    public boolean servesTls() {
+        return tls != null;
     }
 
     /**
@@ -232,9 +261,23 @@ public final class AdminEndpoint {
         private Supplier<String> metrics;
         private Set<String> allowedHosts = Set.of();
         private Set<String> allowedOrigins = Set.of();
+        private TlsSettings tls;
 
         private Builder(BlueGreen admin) {
             this.admin = admin;
+        }
+
+        /**
+         * Serves HTTPS (HTTP/1.1) with these settings, so that the bearer token and the verbs never cross the
+         * network in clear; the endpoint's own origin is then {@code https://} and the {@code Host}. The settings may
+         * be the proxy listener's. Default: plain HTTP.
+         *
+         * @param settings the certificate, key, protocols and handshake timeout
+         * @return this builder
+         */
+        public Builder tls(TlsSettings settings) {
+            this.tls = requireNonNull(settings, "tls");
+            return this;
         }
 
         /**
@@ -293,8 +336,8 @@ public final class AdminEndpoint {
         }
 
         /**
-         * Origins whose pages may change state here besides the endpoint's own ({@code http://} and the
-         * {@code Host} the request names): typically the public origin of a reverse proxy that serves the status
+         * Origins whose pages may change state here besides the endpoint's own ({@code http://}, or {@code https://}
+         * with {@link #tls TLS}, and the {@code Host} the request names): typically the public origin of a reverse proxy that serves the status
          * page over HTTPS, e.g. {@code https://admin.example.com}. Requests from these origins pass even when the
          * browser calls them {@code same-site} or {@code cross-site}. The endpoint sends no CORS headers, so a page
          * of another origin still can't read its answers. Replaces what an earlier call gave. Default: none.
@@ -360,6 +403,7 @@ public final class AdminEndpoint {
          *
          * @return the endpoint; {@link AdminEndpoint#start()} binds it
          * @throws IllegalStateException if it would listen beyond loopback without a bearer token
+         * @throws IllegalArgumentException if the TLS settings can't make a TLS context
          */
         public AdminEndpoint build() {
             InetAddress address = listenAddress.getAddress();

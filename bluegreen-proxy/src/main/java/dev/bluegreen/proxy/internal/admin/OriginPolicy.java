@@ -15,9 +15,9 @@ import java.util.Set;
  *
  * <ul>
  *   <li>{@code Origin} (RFC 6454 §7, sent by browsers on every POST): it must be the endpoint's own origin, that is
- *       {@code http://} and the request's {@code Host} (which {@link HostAllowList} already vouched for), or one the
- *       application allows. {@code Origin: null} (a sandboxed frame, a {@code file:} page, a cross-origin redirect)
- *       is refused.</li>
+ *       {@code http://} (or {@code https://} over TLS) and the request's {@code Host} (which {@link HostAllowList}
+ *       already vouched for), or one the application allows. {@code Origin: null} (a sandboxed frame, a
+ *       {@code file:} page, a cross-origin redirect) is refused.</li>
  *   <li>{@code Sec-Fetch-Site} (W3C Fetch Metadata): it must be {@code same-origin} or {@code none} (the operator
  *       typed the address), unless the {@code Origin} is one the application allows. {@code same-site} is
  *       refused too: another service on this machine, on another port, is same-site.</li>
@@ -35,10 +35,15 @@ public final class OriginPolicy {
     private static final String SEC_FETCH_SITE = "Sec-Fetch-Site";
 
     private final Set<String> allowedOrigins;
+    private final String ownScheme;
 
-    /** @param allowedOrigins origins in {@link #canonicalOrigin} form that may change state besides the own one */
-    public OriginPolicy(Set<String> allowedOrigins) {
+    /**
+     * @param allowedOrigins origins in {@link #canonicalOrigin} form that may change state besides the own one
+     * @param ownScheme      {@code http}, or {@code https} when the endpoint serves TLS: its own origin's scheme
+     */
+    public OriginPolicy(Set<String> allowedOrigins, String ownScheme) {
         this.allowedOrigins = Set.copyOf(allowedOrigins);
+        this.ownScheme = ownScheme;
     }
 
     /**
@@ -71,7 +76,7 @@ public final class OriginPolicy {
                 return "cross-origin request refused: Origin " + e.getMessage();
             }
             allowedOrigin = allowedOrigins.contains(canonical);
-            String own = host == null ? null : canonicalOrigin("http://" + host);
+            String own = host == null ? null : canonicalOrigin(ownScheme + "://" + host);
             if (!allowedOrigin && !canonical.equals(own)) {
                 return "cross-origin request refused: Origin '" + Authority.printable(origin) + "' is not this "
                         + "endpoint's (expected: " + (own != null ? own : "no Origin") + " or an origin the "

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class BrowserRequestCheckTest {
 
     private final BrowserRequestCheck check = new BrowserRequestCheck(new HostAllowList(Set.of("admin.internal")),
-            new OriginPolicy(Set.of()));
+            new OriginPolicy(Set.of(), "http"));
     private final EmbeddedChannel channel = new LoopbackChannel();
 
     @AfterEach

@@ -15,8 +15,8 @@ class OriginPolicyTest {
 
     private static final Authority HOST = Authority.parse("127.0.0.1:8081");
 
-    private final OriginPolicy own = new OriginPolicy(Set.of());
-    private final OriginPolicy withProxy = new OriginPolicy(Set.of("https://admin.example.com"));
+    private final OriginPolicy own = new OriginPolicy(Set.of(), "http");
+    private final OriginPolicy withProxy = new OriginPolicy(Set.of("https://admin.example.com"), "http");
 
     @Test
     void withoutOriginOrFetchMetadata_aChangePasses_asCurlSendsIt() {
@@ -44,6 +44,16 @@ class OriginPolicyTest {
     void sameHostOtherPortOrScheme_isAnotherOrigin() {
         assertThat(own.refusal(post("Origin", "http://127.0.0.1:3000"), HOST)).isNotNull();
         assertThat(own.refusal(post("Origin", "https://127.0.0.1:8081"), HOST)).isNotNull();
+    }
+
+    @Test
+    void overTls_theOwnOriginIsHttps() {
+        OriginPolicy overTls = new OriginPolicy(Set.of(), "https");
+
+        assertThat(overTls.refusal(post("Origin", "https://127.0.0.1:8081", "Sec-Fetch-Site", "same-origin"), HOST))
+                .isNull();
+        assertThat(overTls.refusal(post("Origin", "http://127.0.0.1:8081"), HOST))
+                .contains("expected: https://127.0.0.1:8081");
     }
 
     @Test
