@@ -139,6 +139,10 @@ public final class ProxyCommand implements Callable<Integer> {
                 afterAdmin.add(tlsWatch);
             }
             AdminEndpoint endpoint = admin.endpoint(blueGreen, built, errors);
+            AutoCloseable adminTlsWatch = admin.watch(endpoint, tls.reloadCheck());
+            if (adminTlsWatch != null) {
+                afterAdmin.add(adminTlsWatch);
+            }
             return StandaloneProxy.of(blueGreen, built, endpoint, STOP_GRACE_PERIOD,
                     afterAdmin.isEmpty() ? null : () -> closeAll(afterAdmin));
         } catch (RuntimeException e) {

@@ -181,13 +181,13 @@ public final class StandaloneProxy {
     }
 
     /**
-     * The admin endpoint's address as a URL.
+     * The admin endpoint's address as a URL: {@code https://} when it serves TLS.
      *
      * @return for example {@code http://127.0.0.1:8081}, or empty if there is no endpoint
      * @throws IllegalStateException if the endpoint is not listening
      */
     public Optional<String> adminUrl() {
-        return endpoint == null ? Optional.empty() : Optional.of(url(endpoint.localAddress()));
+        return endpoint == null ? Optional.empty() : Optional.of(url(endpoint.localAddress(), endpoint.servesTls()));
     }
 
     /**

@@ -91,6 +91,36 @@ class ProxyCommandTlsTest {
         }
     }
 
+    @Test
+    void adminOverHttps_answersOverTls_andIsAnnouncedAsHttps() throws Exception {
+        CommandLine line = Main.commandLine();
+        line.parseArgs("proxy", "--listen", "127.0.0.1:0", "--threads", "1", "--no-health-checks",
+                "--blue", "127.0.0.1:9", "--admin", "127.0.0.1:0", "--admin-tls-cert", resource("proxy.crt"),
+                "--admin-tls-key", resource("proxy.key"));
+        ProxyCommand command = line.getSubcommands().get("proxy").getCommand();
+        StandaloneProxy proxy = command.start().get(10, TimeUnit.SECONDS);
+        try {
+            int port = proxy.adminEndpoint().orElseThrow().port();
+            assertThat(proxy.adminUrl()).hasValue("https://127.0.0.1:" + port);
+            assertThat(presentedName(port)).isEqualTo("CN=localhost");
+            assertThat(proxy.proxyUrl()).as("the proxy's listener stays as it was").startsWith("http://");
+        } finally {
+            proxy.stop().get(20, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void adminTlsFiles_areRefusedAlone_orWithoutTheEndpoint() {
+        assertThat(RunnerUsage.refused("--admin", "127.0.0.1:0", "--admin-tls-cert", resource("proxy.crt")))
+                .contains("Invalid value for option '--admin-tls-cert'", "expected: both --admin-tls-cert and"
+                        + " --admin-tls-key");
+        assertThat(RunnerUsage.refused("--admin", "127.0.0.1:0", "--admin-tls-cert", resource("proxy.crt"),
+                "--admin-tls-key", resource("backend.key")))
+                .contains("Invalid value for option '--admin-tls-key'", "does not match");
+        assertThat(RunnerUsage.refused("--admin-tls-cert", resource("proxy.crt"), "--admin-tls-key",
+                resource("proxy.key"))).contains("Invalid value for option '--admin-tls-cert'", "given without --admin");
+    }
+
     /** Copies the test pair {@code name} over the files the runner serves, as a renewal in place does. */
     private static void install(String name, Path certificate, Path key) throws Exception {
         Files.copy(Path.of(resource(name + ".crt")), certificate, StandardCopyOption.REPLACE_EXISTING);

@@ -6,15 +6,19 @@ import dev.bluegreen.examples.Converters.ListenAddress;
 import dev.bluegreen.proxy.AdminEndpoint;
 import dev.bluegreen.proxy.BlueGreenMetrics;
 import dev.bluegreen.proxy.BlueGreenProxy;
+import dev.bluegreen.proxy.TlsFileException;
+import dev.bluegreen.proxy.TlsSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
  * The admin endpoint beside the proxy, with the proxy's meters at {@code /metrics}: {@code --admin},
- * {@code --admin-token}, {@code --admin-allowed-hosts}, {@code --admin-allowed-origins}. Unlike the other groups it
- * builds a server of its own, once the proxy is built.
+ * {@code --admin-token}, {@code --admin-allowed-hosts}, {@code --admin-allowed-origins}, {@code --admin-tls-cert}
+ * and {@code --admin-tls-key}. Unlike the other groups it builds a server of its own, once the proxy is built.
  */
 public final class AdminOptions {
 
@@ -44,6 +48,15 @@ public final class AdminOptions {
             description = "Origins (scheme://host[:port]) whose pages may change state through the admin endpoint,"
                     + " e.g. a reverse proxy's https://admin.example.com; other web pages get 403.")
     List<String> adminAllowedOrigins;
+
+    @Option(names = "--admin-tls-cert", paramLabel = "PEM",
+            description = "Serve the admin endpoint over HTTPS with this certificate chain (it may be --tls-cert's),"
+                    + " so that the token and the verbs never cross the network in clear; needs --admin-tls-key.")
+    Path adminTlsCertificate;
+
+    @Option(names = "--admin-tls-key", paramLabel = "PEM",
+            description = "The private key of --admin-tls-cert (PKCS#8 PEM).")
+    Path adminTlsKey;
 
     /** Creates the group; picocli does this. */
     public AdminOptions() {
@@ -84,11 +97,41 @@ public final class AdminOptions {
         if (adminAllowedOrigins != null) {
             errors.check("--admin-allowed-origins", () -> endpoint.allowedOrigins(adminAllowedOrigins));
         }
+        if (adminTlsCertificate != null || adminTlsKey != null) {
+            endpoint.tls(tlsSettings(errors));
+        }
         try {
             return endpoint.build();
         } catch (IllegalStateException e) {
             throw errors.usage("--admin", e.getMessage());
         }
+    }
+
+    private TlsSettings tlsSettings(OptionErrors errors) {
+        if (adminTlsCertificate == null || adminTlsKey == null) {
+            throw errors.usage(adminTlsCertificate == null ? "--admin-tls-key" : "--admin-tls-cert", "given alone"
+                    + " (expected: both --admin-tls-cert and --admin-tls-key)");
+        }
+        try {
+            return TlsSettings.fromPem(adminTlsCertificate, adminTlsKey);
+        } catch (TlsFileException refused) {
+            throw errors.usage(refused.isPrivateKey() ? "--admin-tls-key" : "--admin-tls-cert", refused.getMessage());
+        }
+    }
+
+    /**
+     * Starts looking for renewed admin certificate files, when the endpoint serves HTTPS from them.
+     *
+     * @param endpoint the endpoint these options built, or {@code null}
+     * @param period how often to look; zero for never
+     * @return the watch, to close when the endpoint stops; {@code null} when there is nothing to watch
+     */
+    public TlsFileWatch watch(AdminEndpoint endpoint, Duration period) {
+        if (endpoint == null || adminTlsCertificate == null || period.isZero()) {
+            return null;
+        }
+        return TlsFileWatch.start(endpoint::reloadTls, "admin endpoint", List.of(adminTlsCertificate, adminTlsKey),
+                period);
     }
 
     /**
@@ -99,6 +142,8 @@ public final class AdminOptions {
     private void refuseEndpointSettingsWithoutIt(OptionErrors errors) {
         String given = adminAllowedHosts != null ? "--admin-allowed-hosts"
                 : adminAllowedOrigins != null ? "--admin-allowed-origins"
+                : adminTlsCertificate != null ? "--admin-tls-cert"
+                : adminTlsKey != null ? "--admin-tls-key"
                 : adminToken != null && !adminToken.equals(System.getenv(TOKEN_VARIABLE)) ? "--admin-token"
                 : null;
         if (given != null) {

@@ -3,7 +3,6 @@ package dev.bluegreen.examples.options;
 import static java.util.Objects.requireNonNull;
 
 import dev.bluegreen.core.internal.Texts;
-import dev.bluegreen.proxy.BlueGreenProxy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,26 +17,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reloads the listener's certificate when its files change: every period it reads the certificate and key files and,
- * if either differs from what was last loaded, asks the proxy to {@link BlueGreenProxy#reloadTls() reload}.
+ * Reloads a certificate when its files change: every period it reads the certificate and key files and, if either
+ * differs from what was last loaded, runs the reload ({@link dev.bluegreen.proxy.BlueGreenProxy#reloadTls()},
+ * {@link dev.bluegreen.proxy.AdminEndpoint#reloadTls()}).
  *
  * <p>Contents are compared, not modification times: a renewal that copies files with their times kept, or swaps a
  * symbolic link (certbot's {@code live/} directory), is seen too. A renewal caught half done (the new certificate
- * beside the old key) is refused by the proxy, which keeps serving the old pair, and logged at WARN; the next change
+ * beside the old key) is refused by the reload, which keeps the old pair served, and logged at WARN; the next change
  * (the key arriving) is tried again. The files are small; reading them once a minute costs nothing.
  */
 public final class TlsFileWatch implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TlsFileWatch.class);
 
-    private final BlueGreenProxy proxy;
+    private final Runnable reload;
+    private final String what;
     private final List<Path> files;
     private final ScheduledExecutorService timer;
     /** The contents last tried, loaded or not; touched on the timer's thread only (and by a test's direct call). */
     private List<byte[]> lastTried;
 
-    private TlsFileWatch(BlueGreenProxy proxy, List<Path> files) {
-        this.proxy = proxy;
+    private TlsFileWatch(Runnable reload, String what, List<Path> files) {
+        this.reload = reload;
+        this.what = what;
         this.files = files;
         this.lastTried = read(files);
         this.timer = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -48,20 +50,22 @@ public final class TlsFileWatch implements AutoCloseable {
     }
 
     /**
-     * Starts watching {@code files}, as they are now being served by {@code proxy}.
+     * Starts watching {@code files}, as they are served now.
      *
-     * @param proxy a proxy built with TLS from {@code files}
+     * @param reload reads the files again and serves them; throws, changing nothing, if they can't be used
+     * @param what what serves them, for the log
      * @param files the certificate chain and private key files
      * @param period how often to look; positive
      * @return the watch; close it to stop
      */
-    public static TlsFileWatch start(BlueGreenProxy proxy, List<Path> files, Duration period) {
-        requireNonNull(proxy, "proxy");
+    public static TlsFileWatch start(Runnable reload, String what, List<Path> files, Duration period) {
+        requireNonNull(reload, "reload");
+        requireNonNull(what, "what");
         requireNonNull(period, "period");
         if (period.isZero() || period.isNegative()) {
             throw new IllegalArgumentException("period: " + Texts.duration(period) + " (expected: > 0)");
         }
-        TlsFileWatch watch = new TlsFileWatch(proxy, List.copyOf(files));
+        TlsFileWatch watch = new TlsFileWatch(reload, what, List.copyOf(files));
         long nanos = period.toNanos();
         watch.timer.scheduleWithFixedDelay(watch::check, nanos, nanos, TimeUnit.NANOSECONDS);
         return watch;
@@ -79,11 +83,11 @@ public final class TlsFileWatch implements AutoCloseable {
         }
         lastTried = now;
         try {
-            proxy.reloadTls();
+            reload.run();
         } catch (RuntimeException refused) {
-            // The proxy serves the pair it served; a renewal half done is tried again at its next change.
-            log.warn("TLS files changed but were not loaded; still serving the previous certificate: {}",
-                    refused.getMessage());
+            // The pair served stays; a renewal half done is tried again at its next change.
+            log.warn("TLS files of the {} changed but were not loaded; it still serves the previous certificate: {}",
+                    what, refused.getMessage());
         }
         return true;
     }
@@ -117,6 +121,6 @@ public final class TlsFileWatch implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "TlsFileWatch" + files;
+        return "TlsFileWatch[" + what + ", " + files + "]";
     }
 }

@@ -22,8 +22,9 @@ public final class TlsOptions implements ProxyOptionGroup {
 
     @Option(names = "--tls-reload-check", paramLabel = "DURATION", defaultValue = "1m",
             converter = Converters.DurationConverter.class,
-            description = "How often to look for a renewed --tls-cert and --tls-key: changed files are loaded for new"
-                    + " connections without a restart; 0s never looks (default: ${DEFAULT-VALUE}).")
+            description = "How often to look for a renewed --tls-cert and --tls-key (and --admin-tls-cert and"
+                    + " --admin-tls-key): changed files are loaded for new connections without a restart; 0s never"
+                    + " looks (default: ${DEFAULT-VALUE}).")
     Duration reloadCheck;
 
     /** Creates the group; picocli does this. */
@@ -57,6 +58,11 @@ public final class TlsOptions implements ProxyOptionGroup {
         if (tlsCertificate == null || reloadCheck.isZero()) {
             return null;
         }
-        return TlsFileWatch.start(proxy, List.of(tlsCertificate, tlsKey), reloadCheck);
+        return TlsFileWatch.start(proxy::reloadTls, "proxy", List.of(tlsCertificate, tlsKey), reloadCheck);
+    }
+
+    /** How often to look for renewed files; zero for never. */
+    public Duration reloadCheck() {
+        return reloadCheck;
     }
 }

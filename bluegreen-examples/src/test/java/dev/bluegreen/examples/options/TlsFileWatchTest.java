@@ -47,7 +47,7 @@ class TlsFileWatchTest {
         proxy = BlueGreenProxy.builder(admin).listen("127.0.0.1", 0).eventLoopThreads(1)
                 .tls(TlsSettings.fromPem(certificate, key)).build();
         proxy.start().get(10, TimeUnit.SECONDS);
-        watch = TlsFileWatch.start(proxy, List.of(certificate, key), Duration.ofHours(1));
+        watch = TlsFileWatch.start(proxy::reloadTls, "proxy", List.of(certificate, key), Duration.ofHours(1));
     }
 
     @AfterEach
@@ -78,7 +78,8 @@ class TlsFileWatchTest {
 
     @Test
     void aPeriodThatIsNotPositive_isRefused() {
-        assertThatThrownBy(() -> TlsFileWatch.start(proxy, List.of(certificate, key), Duration.ZERO))
+        assertThatThrownBy(() -> TlsFileWatch.start(proxy::reloadTls, "proxy", List.of(certificate, key),
+                Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("period: 0s (expected: > 0)");
     }
 
