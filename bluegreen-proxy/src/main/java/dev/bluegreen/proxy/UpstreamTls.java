@@ -27,7 +27,8 @@ import javax.net.ssl.TrustManagerFactory;
  *
  * <p>The same settings apply to every backend of both colours that speaks {@link BackendProtocol#HTTP1 HTTP/1.1} or
  * {@link BackendProtocol#H2 h2} (which also needs the backend to pick {@code h2} through ALPN); {@code h2c} is
- * cleartext. TLSv1.3 and TLSv1.2 only.
+ * cleartext. TLSv1.3 and TLSv1.2 only. Backends that ask for a client certificate (mutual TLS) get the one of
+ * {@link #withClientCertificate}.
  */
 public final class UpstreamTls {
 
@@ -38,11 +39,19 @@ public final class UpstreamTls {
     private final TrustSource trust;
     private final String description;
     private final boolean hostnameVerification;
+    /** The client certificate chain and key presented to backends that ask, or {@code null} for none. */
+    private final Path[] clientCertificate;
 
-    private UpstreamTls(TrustSource trust, String description, boolean hostnameVerification) {
+    private UpstreamTls(TrustSource trust, String description, boolean hostnameVerification,
+                        Path[] clientCertificate) {
         this.trust = trust;
         this.description = description;
         this.hostnameVerification = hostnameVerification;
+        this.clientCertificate = clientCertificate;
+    }
+
+    private UpstreamTls(TrustSource trust, String description, boolean hostnameVerification) {
+        this(trust, description, hostnameVerification, null);
     }
 
     /** Trusts what the JDK trusts (its {@code cacerts}). */
@@ -93,7 +102,31 @@ public final class UpstreamTls {
      * name or IP address their certificates don't carry. The chain is still verified.
      */
     public UpstreamTls withoutHostnameVerification() {
-        return new UpstreamTls(trust, description, false);
+        return new UpstreamTls(trust, description, false, clientCertificate);
+    }
+
+    /**
+     * The same trust, presenting a client certificate to backends that ask for one (mutual TLS, as a service mesh or
+     * a backend that admits only its proxies does). The files are read now, as
+     * {@link TlsSettings#fromPem(Path, Path)} reads a listener's, and the key must be the first certificate's.
+     *
+     * @param certificateChain the client certificate first, then its intermediates (PEM)
+     * @param privateKey its unencrypted PKCS#8 PEM private key
+     * @return the settings with the client certificate
+     * @throws TlsFileException (an {@link IllegalArgumentException}) naming the file at fault
+     */
+    public UpstreamTls withClientCertificate(Path certificateChain, Path privateKey) {
+        requireNonNull(certificateChain, "certificateChain");
+        requireNonNull(privateKey, "privateKey");
+        for (Path file : new Path[] {certificateChain, privateKey}) {
+            if (!Files.isReadable(file)) {
+                throw new TlsFileException(file, file == privateKey, "upstreamTls: client "
+                        + (file == privateKey ? "key " : "certificate ") + file + " (expected: a readable PEM file)",
+                        null);
+            }
+        }
+        PemKeyPair.check(certificateChain, privateKey, null);
+        return new UpstreamTls(trust, description, hostnameVerification, new Path[] {certificateChain, privateKey});
     }
 
     /** Whether the backend's certificate must name the backend's host. Default true. */
@@ -113,6 +146,9 @@ public final class UpstreamTls {
     SslContext newClientContext(boolean http2) {
         try {
             SslContextBuilder builder = trust.trust(SslContextBuilder.forClient());
+            if (clientCertificate != null) {
+                builder.keyManager(clientCertificate[0].toFile(), clientCertificate[1].toFile());
+            }
             if (http2) {
                 builder.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
@@ -133,6 +169,7 @@ public final class UpstreamTls {
 
     @Override
     public String toString() {
-        return "UpstreamTls[" + description + (hostnameVerification ? "" : ", no hostname verification") + "]";
+        return "UpstreamTls[" + description + (hostnameVerification ? "" : ", no hostname verification")
+                + (clientCertificate == null ? "" : ", client certificate " + clientCertificate[0]) + "]";
     }
 }

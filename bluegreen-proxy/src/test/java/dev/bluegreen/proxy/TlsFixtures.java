@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.InputStream;
@@ -96,10 +97,22 @@ final class TlsFixtures {
         private final Channel server;
 
         TlsBackend(String name) {
+            this(name, null);
+        }
+
+        /**
+         * As {@link #TlsBackend(String)}, requiring a client certificate that {@code trustedClients} (a PEM file of
+         * certificates) trusts, when not {@code null}.
+         */
+        TlsBackend(String name, Path trustedClients) {
             SslContext tls;
             try {
-                tls = SslContextBuilder.forServer(resource(name + ".crt").toFile(), resource(name + ".key").toFile())
-                        .build();
+                SslContextBuilder builder = SslContextBuilder.forServer(resource(name + ".crt").toFile(),
+                        resource(name + ".key").toFile());
+                if (trustedClients != null) {
+                    builder.trustManager(trustedClients.toFile()).clientAuth(ClientAuth.REQUIRE);
+                }
+                tls = builder.build();
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }

@@ -60,6 +60,36 @@ class UpstreamTlsTest {
     }
 
     @Test
+    void aBackendThatAsksForAClientCertificate_getsTheConfiguredOne() {
+        // The backend admits clients whose certificate is proxy.crt; the proxy presents it with its key.
+        Path trustedClient = TlsFixtures.resource("proxy.crt");
+        try (TlsFixtures.TlsBackend backend = new TlsFixtures.TlsBackend("backend", trustedClient)) {
+            UpstreamTls trusting = UpstreamTls.verifying(TlsFixtures.resource("backend.crt"));
+
+            assertThat(getThrough(backend, trusting).status()).as("no client certificate").isEqualTo(502);
+            RawResponse admitted = getThrough(backend, trusting.withClientCertificate(TlsFixtures.resource("proxy.crt"),
+                    TlsFixtures.resource("proxy.key")));
+            assertThat(admitted.status()).isEqualTo(200);
+            assertThat(admitted.bodyText()).isEqualTo("tls-backend");
+            assertThat(checkedHealth(backend, trusting.withClientCertificate(TlsFixtures.resource("proxy.crt"),
+                    TlsFixtures.resource("proxy.key")), HealthState.HEALTHY).lastReason()).isEqualTo("status 200");
+        }
+    }
+
+    @Test
+    void aClientCertificateWhoseKeyIsAnothers_isRefusedNamingTheKey() {
+        UpstreamTls trusting = UpstreamTls.verifying(TlsFixtures.resource("backend.crt"));
+
+        assertThatThrownBy(() -> trusting.withClientCertificate(TlsFixtures.resource("proxy.crt"),
+                TlsFixtures.resource("backend.key")))
+                .isInstanceOfSatisfying(TlsFileException.class, refused -> assertThat(refused.isPrivateKey()).isTrue())
+                .hasMessageContaining("backend.key").hasMessageContaining("does not match");
+        assertThat(trusting.withClientCertificate(TlsFixtures.resource("proxy.crt"), TlsFixtures.resource("proxy.key")))
+                .hasToString("UpstreamTls[PEM " + TlsFixtures.resource("backend.crt") + ", client certificate "
+                        + TlsFixtures.resource("proxy.crt") + "]");
+    }
+
+    @Test
     void healthChecks_speakTlsToo() {
         // Cleartext checks against a TLS backend would fail and take every backend out of service.
         try (TlsFixtures.TlsBackend backend = new TlsFixtures.TlsBackend("backend")) {
