@@ -121,6 +121,19 @@ class ProxyCommandTlsTest {
                 resource("proxy.key"))).contains("Invalid value for option '--admin-tls-cert'", "given without --admin");
     }
 
+    @Test
+    void backendClientCertificates_areRefusedAloneWithoutTlsOrMismatched() {
+        String certificate = resource("proxy.crt");
+        String key = resource("proxy.key");
+        assertThat(RunnerUsage.refused("--backend-client-cert", certificate))
+                .contains("Invalid value for option '--backend-client-cert'", "given alone");
+        assertThat(RunnerUsage.refused("--backend-client-cert", certificate, "--backend-client-key", key))
+                .contains("Invalid value for option '--backend-client-cert'", "without TLS to the backends");
+        assertThat(RunnerUsage.refused("--backend-ca", certificate, "--backend-client-cert", certificate,
+                "--backend-client-key", resource("backend.key")))
+                .contains("Invalid value for option '--backend-client-key'", "does not match");
+    }
+
     /** Copies the test pair {@code name} over the files the runner serves, as a renewal in place does. */
     private static void install(String name, Path certificate, Path key) throws Exception {
         Files.copy(Path.of(resource(name + ".crt")), certificate, StandardCopyOption.REPLACE_EXISTING);

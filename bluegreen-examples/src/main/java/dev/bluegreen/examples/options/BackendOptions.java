@@ -3,13 +3,14 @@ package dev.bluegreen.examples.options;
 import dev.bluegreen.examples.Converters;
 import dev.bluegreen.proxy.BackendProtocol;
 import dev.bluegreen.proxy.BlueGreenProxyBuilder;
+import dev.bluegreen.proxy.TlsFileException;
 import dev.bluegreen.proxy.UpstreamTls;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
- * What the proxy speaks to the backends of both pools, and the trust for TLS to them: {@code --backend-protocol},
- * {@code --backend-ca}.
+ * What the proxy speaks to the backends of both pools, the trust for TLS to them and the client certificate it shows
+ * them: {@code --backend-protocol}, {@code --backend-ca}, {@code --backend-client-cert}, {@code --backend-client-key}.
  */
 public final class BackendOptions implements ProxyOptionGroup {
 
@@ -24,6 +25,15 @@ public final class BackendOptions implements ProxyOptionGroup {
                     + " or the backends' own); with h2 and no --backend-ca, the JDK's trusted certificates.")
     Path trustedCertificates;
 
+    @Option(names = "--backend-client-cert", paramLabel = "PEM",
+            description = "Present this client certificate chain to backends that ask for one (mutual TLS); needs"
+                    + " --backend-client-key, and TLS to the backends (--backend-ca, or h2).")
+    Path clientCertificate;
+
+    @Option(names = "--backend-client-key", paramLabel = "PEM",
+            description = "The private key of --backend-client-cert (PKCS#8 PEM).")
+    Path clientKey;
+
     /** Creates the group; picocli does this. */
     public BackendOptions() {
     }
@@ -36,14 +46,38 @@ public final class BackendOptions implements ProxyOptionGroup {
     @Override
     public void configureProxy(BlueGreenProxyBuilder proxy, OptionErrors errors) {
         proxy.backendProtocol(protocol);
+        UpstreamTls tls = null;
         if (trustedCertificates != null) {
             if (protocol == BackendProtocol.H2C) {
                 throw errors.usage("--backend-ca", trustedCertificates + " with --backend-protocol h2c (expected:"
                         + " h2 for HTTP/2 over TLS, or http1 for HTTP/1.1 over TLS)");
             }
-            errors.check("--backend-ca", () -> proxy.upstreamTls(UpstreamTls.verifying(trustedCertificates)));
+            tls = errors.check("--backend-ca", () -> UpstreamTls.verifying(trustedCertificates));
         } else if (protocol == BackendProtocol.H2) {
-            proxy.upstreamTls(UpstreamTls.verifyingWithSystemTrust());
+            tls = UpstreamTls.verifyingWithSystemTrust();
+        }
+        if (clientCertificate != null || clientKey != null) {
+            tls = withClientCertificate(tls, errors);
+        }
+        if (tls != null) {
+            proxy.upstreamTls(tls);
+        }
+    }
+
+    private UpstreamTls withClientCertificate(UpstreamTls tls, OptionErrors errors) {
+        if (clientCertificate == null || clientKey == null) {
+            throw errors.usage(clientCertificate == null ? "--backend-client-key" : "--backend-client-cert",
+                    "given alone (expected: both --backend-client-cert and --backend-client-key)");
+        }
+        if (tls == null) {
+            throw errors.usage("--backend-client-cert", clientCertificate + " without TLS to the backends (expected:"
+                    + " --backend-ca, or --backend-protocol h2)");
+        }
+        try {
+            return tls.withClientCertificate(clientCertificate, clientKey);
+        } catch (TlsFileException refused) {
+            throw errors.usage(refused.isPrivateKey() ? "--backend-client-key" : "--backend-client-cert",
+                    refused.getMessage());
         }
     }
 }
