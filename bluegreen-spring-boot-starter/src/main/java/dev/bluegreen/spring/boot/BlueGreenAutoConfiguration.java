@@ -104,14 +104,16 @@ public class BlueGreenAutoConfiguration {
      * @param admin the admin object
      * @param proxy the proxy
      * @param properties the properties
+     * @param sslBundles the application's SSL bundles, which {@code bluegreen.admin.tls-bundle} names one of
      * @return the endpoint, not started
      */
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnBooleanProperty("bluegreen.admin.enabled")
     public AdminEndpoint blueGreenAdminEndpoint(BlueGreen admin, BlueGreenProxy proxy,
-                                                BlueGreenProperties properties) {
-        return BlueGreenBuilders.adminEndpoint(admin, proxy, properties.getAdmin());
+                                                BlueGreenProperties properties,
+                                                ObjectProvider<SslBundles> sslBundles) {
+        return BlueGreenBuilders.adminEndpoint(admin, proxy, properties.getAdmin(), sslBundles::getIfAvailable);
     }
 
     /**

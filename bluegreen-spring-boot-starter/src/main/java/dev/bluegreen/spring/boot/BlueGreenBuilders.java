@@ -16,13 +16,16 @@ import dev.bluegreen.proxy.Http2Options;
 import dev.bluegreen.proxy.IoTransport;
 import dev.bluegreen.proxy.MirrorSettings;
 import dev.bluegreen.proxy.PreviewRule;
+import dev.bluegreen.proxy.TlsFileException;
 import dev.bluegreen.proxy.UpstreamTls;
 import dev.bluegreen.proxy.watch.AutoRollback;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.ssl.SslBundles;
 
 /**
  * The {@code bluegreen.*} properties applied to the library's builders, one feature group per method, each value
@@ -217,16 +220,46 @@ final class BlueGreenBuilders {
     private static void backend(BlueGreenProxyBuilder proxy, BlueGreenProperties.Backend backend) {
         BackendProtocol protocol = backend.getProtocol();
         check("bluegreen.backend.protocol", protocol, () -> proxy.backendProtocol(protocol));
+        UpstreamTls tls = null;
         if (backend.getCa() != null) {
             if (protocol == BackendProtocol.H2C) {
                 throw new InvalidConfigurationPropertyValueException("bluegreen.backend.ca", backend.getCa(),
                         "given with bluegreen.backend.protocol=h2c, which is cleartext (expected: h2 for HTTP/2 over"
                                 + " TLS, or http1 for HTTP/1.1 over TLS)");
             }
-            check("bluegreen.backend.ca", backend.getCa(),
-                    () -> proxy.upstreamTls(UpstreamTls.verifying(Path.of(backend.getCa()))));
+            tls = check("bluegreen.backend.ca", backend.getCa(), () -> UpstreamTls.verifying(Path.of(backend.getCa())));
         } else if (protocol == BackendProtocol.H2) {
-            proxy.upstreamTls(UpstreamTls.verifyingWithSystemTrust());
+            tls = UpstreamTls.verifyingWithSystemTrust();
+        }
+        if (backend.getClientCertificate() != null || backend.getClientKey() != null) {
+            tls = withClientCertificate(tls, backend);
+        }
+        if (tls != null) {
+            proxy.upstreamTls(tls);
+        }
+    }
+
+    private static UpstreamTls withClientCertificate(UpstreamTls tls, BlueGreenProperties.Backend backend) {
+        String certificate = backend.getClientCertificate();
+        String key = backend.getClientKey();
+        if (certificate == null || key == null) {
+            throw certificate == null
+                    ? new InvalidConfigurationPropertyValueException("bluegreen.backend.client-certificate", "",
+                            "expected: the PEM client certificate chain that goes with bluegreen.backend.client-key")
+                    : new InvalidConfigurationPropertyValueException("bluegreen.backend.client-key", "",
+                            "expected: the PEM private key that goes with bluegreen.backend.client-certificate");
+        }
+        if (tls == null) {
+            throw new InvalidConfigurationPropertyValueException("bluegreen.backend.client-certificate", certificate,
+                    "no TLS to the backends (expected: bluegreen.backend.ca, or bluegreen.backend.protocol=h2)");
+        }
+        try {
+            return tls.withClientCertificate(Path.of(certificate), Path.of(key));
+        } catch (TlsFileException e) {
+            throw e.isPrivateKey()
+                    ? new InvalidConfigurationPropertyValueException("bluegreen.backend.client-key", key, e.getMessage())
+                    : new InvalidConfigurationPropertyValueException("bluegreen.backend.client-certificate",
+                            certificate, e.getMessage());
         }
     }
 
@@ -284,13 +317,18 @@ final class BlueGreenBuilders {
     }
 
     /** Bluegreen's own admin endpoint, from {@code bluegreen.admin.*}; not started. */
-    static AdminEndpoint adminEndpoint(BlueGreen admin, BlueGreenProxy proxy, BlueGreenProperties.Admin settings) {
+    static AdminEndpoint adminEndpoint(BlueGreen admin, BlueGreenProxy proxy, BlueGreenProperties.Admin settings,
+                                       Supplier<SslBundles> bundles) {
         InetSocketAddress listen = PropertyChecks.listenAddress("bluegreen.admin.listen", settings.getListen());
         AdminEndpoint.Builder endpoint = AdminEndpoint.builder(admin)
                 .listen(listen.getHostString(), listen.getPort())
                 .proxy(proxy);
         if (settings.getToken() != null && !settings.getToken().isEmpty()) {
             check("bluegreen.admin.token", "(hidden)", () -> endpoint.bearerToken(settings.getToken()));
+        }
+        String tlsBundle = settings.getTlsBundle();
+        if (tlsBundle != null && !tlsBundle.isBlank()) {
+            endpoint.tls(ListenerTls.fromBundle("bluegreen.admin.tls-bundle", tlsBundle, bundles.get()));
         }
         try {
             return endpoint.build();

@@ -339,6 +339,10 @@ public class BlueGreenProperties {
          * none given, the JDK's trusted certificates. Not with h2c.
          */
         private String ca;
+        /** A PEM client certificate chain presented to backends that ask for one (mutual TLS); needs client-key. */
+        private String clientCertificate;
+        /** The PKCS#8 PEM private key of client-certificate. */
+        private String clientKey;
 
         /** @return the protocol */
         public BackendProtocol getProtocol() {
@@ -358,6 +362,26 @@ public class BlueGreenProperties {
         /** @param ca the PEM file's path */
         public void setCa(String ca) {
             this.ca = ca;
+        }
+
+        /** @return the client certificate chain's path, or {@code null} */
+        public String getClientCertificate() {
+            return clientCertificate;
+        }
+
+        /** @param clientCertificate the client certificate chain's path */
+        public void setClientCertificate(String clientCertificate) {
+            this.clientCertificate = clientCertificate;
+        }
+
+        /** @return the client key's path, or {@code null} */
+        public String getClientKey() {
+            return clientKey;
+        }
+
+        /** @param clientKey the client key's path */
+        public void setClientKey(String clientKey) {
+            this.clientKey = clientKey;
         }
     }
 
@@ -436,6 +460,8 @@ public class BlueGreenProperties {
         private String listen = "127.0.0.1:8081";
         /** The bearer token its requests need; required beyond loopback. */
         private String token;
+        /** The name of a Spring Boot SSL bundle to serve the endpoint over HTTPS with; plain HTTP if unset. */
+        private String tlsBundle;
 
         /** @return whether it runs */
         public boolean isEnabled() {
@@ -465,6 +491,16 @@ public class BlueGreenProperties {
         /** @param token the token */
         public void setToken(String token) {
             this.token = token;
+        }
+
+        /** @return the SSL bundle's name, or {@code null} */
+        public String getTlsBundle() {
+            return tlsBundle;
+        }
+
+        /** @param tlsBundle the SSL bundle's name */
+        public void setTlsBundle(String tlsBundle) {
+            this.tlsBundle = tlsBundle;
         }
     }
 }

@@ -59,7 +59,7 @@ final class ListenerTls {
                     + " encrypted PEM private key; a bundle has its own, spring.ssl.bundle.*.key.password)");
         }
         if (bundle != null) {
-            return Optional.of(fromBundle(bundle, bundles.get()));
+            return Optional.of(fromBundle(BUNDLE, bundle, bundles.get()));
         }
         if (certificate == null && privateKey == null) {
             return Optional.empty();
@@ -98,7 +98,7 @@ final class ListenerTls {
         }
         all.addBundleUpdateHandler(name, updated -> {
             try {
-                proxy.replaceTls(fromBundle(name, updated));
+                proxy.replaceTls(fromBundle(BUNDLE, name, updated));
             } catch (RuntimeException refused) {
                 log.warn("SSL bundle {} was updated but can't be served; the proxy serves it as it was: {}", name,
                         refused.getMessage());
@@ -106,34 +106,40 @@ final class ListenerTls {
         });
     }
 
-    private static TlsSettings fromBundle(String name, SslBundles bundles) {
+    /**
+     * The TLS of the SSL bundle {@code name}, which the property {@code property} names.
+     *
+     * @throws org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException naming
+     *         {@code property}: no bundles in the context, no such bundle, one without a key, a protocol refused
+     */
+    static TlsSettings fromBundle(String property, String name, SslBundles bundles) {
         if (bundles == null) {
-            throw refused(BUNDLE, name, "the application context has no SSL bundles (expected: Spring Boot's"
+            throw refused(property, name, "the application context has no SSL bundles (expected: Spring Boot's"
                     + " SslAutoConfiguration, which spring.ssl.bundle.* configures)");
         }
         try {
-            return fromBundle(name, bundles.getBundle(name));
+            return fromBundle(property, name, bundles.getBundle(name));
         } catch (NoSuchSslBundleException e) {
-            throw refused(BUNDLE, name, e.getMessage() + " (expected: the name of a spring.ssl.bundle.pem.* or"
+            throw refused(property, name, e.getMessage() + " (expected: the name of a spring.ssl.bundle.pem.* or"
                     + " .jks.* bundle)");
         }
     }
 
-    private static TlsSettings fromBundle(String name, SslBundle bundle) {
+    private static TlsSettings fromBundle(String property, String name, SslBundle bundle) {
         if (bundle.getStores().getKeyStore() == null) {
-            throw refused(BUNDLE, name, "the bundle has no key store (expected: one with the proxy's private key"
+            throw refused(property, name, "the bundle has no key store (expected: one with the proxy's private key"
                     + " and certificate chain)");
         }
-        TlsSettings settings = check(BUNDLE, name, () -> TlsSettings.fromKeyManagerFactory(
+        TlsSettings settings = check(property, name, () -> TlsSettings.fromKeyManagerFactory(
                 bundle.getManagers().getKeyManagerFactory(), "SSL bundle " + name));
         SslOptions options = bundle.getOptions();
         if (options.getEnabledProtocols() != null) {
             TlsSettings base = settings;
-            settings = check(BUNDLE, name, () -> base.withProtocols(options.getEnabledProtocols()));
+            settings = check(property, name, () -> base.withProtocols(options.getEnabledProtocols()));
         }
         if (options.getCiphers() != null) {
             TlsSettings base = settings;
-            settings = check(BUNDLE, name, () -> base.withCiphers(List.of(options.getCiphers())));
+            settings = check(property, name, () -> base.withCiphers(List.of(options.getCiphers())));
         }
         return settings;
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.bluegreen.proxy.AdminEndpoint;
 import dev.bluegreen.proxy.BlueGreenProxy;
 import java.io.IOException;
 import java.io.InputStream;
@@ -90,6 +91,35 @@ class TlsPropertiesTest {
                 });
     }
 
+    @Test
+    void adminTlsBundle_servesTheAdminEndpointOverHttps() {
+        runner.withPropertyValues("spring.ssl.bundle.pem.web.keystore.certificate=classpath:tls/proxy.crt",
+                "spring.ssl.bundle.pem.web.keystore.private-key=classpath:tls/proxy.key",
+                "bluegreen.admin.enabled=true", "bluegreen.admin.listen=127.0.0.1:0",
+                "bluegreen.admin.tls-bundle=web").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    AdminEndpoint endpoint = context.getBean(AdminEndpoint.class);
+                    assertThat(endpoint.servesTls()).isTrue();
+                    assertThat(getOverTls(endpoint.port(), "TLSv1.3")).startsWith("HTTP/1.1 200");
+                });
+        assertRefusedWithSslBundles("bluegreen.admin.tls-bundle", "expected: the name of a spring.ssl.bundle",
+                "bluegreen.admin.enabled=true", "bluegreen.admin.listen=127.0.0.1:0",
+                "bluegreen.admin.tls-bundle=nowhere");
+    }
+
+    @Test
+    void backendClientCertificate_isRefusedAloneWithoutTlsOrMismatched() {
+        String certificate = "bluegreen.backend.client-certificate=" + resource("proxy.crt");
+        String key = "bluegreen.backend.client-key=" + resource("proxy.key");
+        String ca = "bluegreen.backend.ca=" + resource("proxy.crt");
+        pools.assertRefused("bluegreen.backend.client-key", "", "the PEM private key that goes with", certificate);
+        pools.assertRefused("bluegreen.backend.client-certificate", resource("proxy.crt").toString(),
+                "no TLS to the backends", certificate, key);
+        pools.assertRefused("bluegreen.backend.client-key", resource("backend.key").toString(), "does not match", ca,
+                certificate, "bluegreen.backend.client-key=" + resource("backend.key"));
+        pools.runner.withPropertyValues(ca, certificate, key).run(context -> assertThat(context).hasNotFailed());
+    }
+
     /** Copies the test pair {@code name} over the files the bundle reads, as a renewal in place does. */
     private static void install(String name, Path certificate, Path key) throws IOException {
         Files.copy(resource(name + ".crt"), certificate, StandardCopyOption.REPLACE_EXISTING);
@@ -166,9 +196,13 @@ class TlsPropertiesTest {
 
     /** Like {@link TwoPools#assertRefused}, in a context with Spring Boot's SSL bundles. */
     private void assertRefusedWithSslBundles(String reason, String... settings) {
+        assertRefusedWithSslBundles("bluegreen.tls.bundle", reason, settings);
+    }
+
+    private void assertRefusedWithSslBundles(String property, String reason, String... settings) {
         runner.withPropertyValues(settings).run(context -> assertThat(context.getStartupFailure())
                 .as(String.join(", ", settings)).rootCause()
-                .hasMessageContaining("Property bluegreen.tls.bundle with value")
+                .hasMessageContaining("Property " + property + " with value")
                 .hasMessageContaining(reason));
     }
 
