@@ -257,7 +257,8 @@ final class BlueGreenBuilders {
             return tls.withClientCertificate(Path.of(certificate), Path.of(key));
         } catch (TlsFileException e) {
             throw e.isPrivateKey()
-                    ? new InvalidConfigurationPropertyValueException("bluegreen.backend.client-key", key, e.getMessage())
+                    ? new InvalidConfigurationPropertyValueException("bluegreen.backend.client-key", key,
+                            e.getMessage())
                     : new InvalidConfigurationPropertyValueException("bluegreen.backend.client-certificate",
                             certificate, e.getMessage());
         }
