@@ -102,9 +102,23 @@ class TlsPropertiesTest {
                     assertThat(endpoint.servesTls()).isTrue();
                     assertThat(getOverTls(endpoint.port(), "TLSv1.3")).startsWith("HTTP/1.1 200");
                 });
-        assertRefusedWithSslBundles("bluegreen.admin.tls-bundle", "expected: the name of a spring.ssl.bundle",
+        assertRefusedWithSslBundlesNaming("bluegreen.admin.tls-bundle", "expected: the name of a spring.ssl.bundle",
                 "bluegreen.admin.enabled=true", "bluegreen.admin.listen=127.0.0.1:0",
                 "bluegreen.admin.tls-bundle=nowhere");
+    }
+
+    @Test
+    void aClientCa_admitsOnlyClientsWithACertificate_andIsRefusedWithoutTls() {
+        runner.withPropertyValues("bluegreen.tls.certificate=" + resource("proxy.crt"),
+                "bluegreen.tls.private-key=" + resource("proxy.key"),
+                "bluegreen.tls.client-ca=" + resource("proxy.crt")).run(context -> {
+                    assertThat(context).hasNotFailed();
+                    int port = context.getBean(BlueGreenProxy.class).port();
+                    // The test client presents no certificate: the handshake, or the first read after it, fails.
+                    assertThatThrownBy(() -> getOverTls(port, "TLSv1.3", "TLSv1.2")).isInstanceOf(Exception.class);
+                });
+        pools.assertRefused("bluegreen.tls.client-ca", resource("proxy.crt").toString(), "no TLS on the listener",
+                "bluegreen.tls.client-ca=" + resource("proxy.crt"));
     }
 
     @Test
@@ -196,10 +210,10 @@ class TlsPropertiesTest {
 
     /** Like {@link TwoPools#assertRefused}, in a context with Spring Boot's SSL bundles. */
     private void assertRefusedWithSslBundles(String reason, String... settings) {
-        assertRefusedWithSslBundles("bluegreen.tls.bundle", reason, settings);
+        assertRefusedWithSslBundlesNaming("bluegreen.tls.bundle", reason, settings);
     }
 
-    private void assertRefusedWithSslBundles(String property, String reason, String... settings) {
+    private void assertRefusedWithSslBundlesNaming(String property, String reason, String... settings) {
         runner.withPropertyValues(settings).run(context -> assertThat(context.getStartupFailure())
                 .as(String.join(", ", settings)).rootCause()
                 .hasMessageContaining("Property " + property + " with value")
