@@ -6,6 +6,7 @@ import dev.bluegreen.core.internal.Texts;
 import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
@@ -95,14 +96,22 @@ public final class TlsSettings {
     private final List<String> protocols;
     private final List<String> ciphers;
     private final Duration handshakeTimeout;
+    /** The certificates a client's certificate must chain to, or {@code null} when none is asked for. */
+    private final Path trustedClients;
 
     private TlsSettings(KeySource keys, String description, List<String> protocols, List<String> ciphers,
                         Duration handshakeTimeout) {
+        this(keys, description, protocols, ciphers, handshakeTimeout, null);
+    }
+
+    private TlsSettings(KeySource keys, String description, List<String> protocols, List<String> ciphers,
+                        Duration handshakeTimeout, Path trustedClients) {
         this.keys = keys;
         this.description = description;
         this.protocols = protocols;
         this.ciphers = ciphers;
         this.handshakeTimeout = handshakeTimeout;
+        this.trustedClients = trustedClients;
     }
 
     /**
@@ -212,7 +221,7 @@ public final class TlsSettings {
             throw new IllegalArgumentException("tls protocols: " + list + " (expected: one or more of "
                     + ALLOWED_PROTOCOLS + ")");
         }
-        return new TlsSettings(keys, description, List.copyOf(list), ciphers, handshakeTimeout);
+        return new TlsSettings(keys, description, List.copyOf(list), ciphers, handshakeTimeout, trustedClients);
     }
 
     /**
@@ -226,7 +235,7 @@ public final class TlsSettings {
         if (list.isEmpty()) {
             throw new IllegalArgumentException("tls ciphers: [] (expected: at least one cipher suite)");
         }
-        return new TlsSettings(keys, description, protocols, list, handshakeTimeout);
+        return new TlsSettings(keys, description, protocols, list, handshakeTimeout, trustedClients);
     }
 
     /**
@@ -239,7 +248,32 @@ public final class TlsSettings {
         if (timeout.isZero() || timeout.isNegative()) {
             throw new IllegalArgumentException("tls handshakeTimeout: " + Texts.duration(timeout) + " (expected: > 0)");
         }
-        return new TlsSettings(keys, description, protocols, ciphers, timeout);
+        return new TlsSettings(keys, description, protocols, ciphers, timeout, trustedClients);
+    }
+
+    /**
+     * Admits only clients that present a certificate chaining to one of {@code trustedCertificates} (mutual TLS): a
+     * client without one, or with another, fails the handshake and sends no request. The certificate's identity is
+     * not passed on to the backends. Default: no client certificate asked for.
+     *
+     * @param trustedCertificates a PEM file of the certificates (a private CA) client certificates must chain to
+     * @return the settings requiring client certificates
+     * @throws TlsFileException (an {@link IllegalArgumentException}) if the file can't be read or holds no
+     *                          certificate
+     */
+    public TlsSettings requiringClientCertificates(Path trustedCertificates) {
+        requireNonNull(trustedCertificates, "trustedCertificates");
+        if (!Files.isReadable(trustedCertificates)) {
+            throw new TlsFileException(trustedCertificates, false, "tls: client CA " + trustedCertificates
+                    + " (expected: a readable PEM file of trusted certificates)", null);
+        }
+        try {
+            SslContextBuilder.forClient().trustManager(trustedCertificates.toFile());
+        } catch (IllegalArgumentException e) {
+            throw new TlsFileException(trustedCertificates, false, "tls: client CA " + trustedCertificates + ": "
+                    + e.getMessage() + " (expected: a PEM file of trusted certificates)", e);
+        }
+        return new TlsSettings(keys, description, protocols, ciphers, handshakeTimeout, trustedCertificates);
     }
 
     /** The protocol versions accepted. */
@@ -265,7 +299,7 @@ public final class TlsSettings {
      * @throws TlsFileException (an {@link IllegalArgumentException}) as {@link #fromPem(Path, Path, String)} does
      */
     TlsSettings reread() {
-        return new TlsSettings(keys.reread(), description, protocols, ciphers, handshakeTimeout);
+        return new TlsSettings(keys.reread(), description, protocols, ciphers, handshakeTimeout, trustedClients);
     }
 
     /**
@@ -279,7 +313,11 @@ public final class TlsSettings {
         }
         alpn.add(ApplicationProtocolNames.HTTP_1_1);
         try {
-            return keys.newBuilder()
+            SslContextBuilder builder = keys.newBuilder();
+            if (trustedClients != null) {
+                builder.trustManager(trustedClients.toFile()).clientAuth(ClientAuth.REQUIRE);
+            }
+            return builder
                     .sslProvider(SslEngines.preferred())
                     .protocols(protocols)
                     .ciphers(ciphers, SupportedCipherSuiteFilter.INSTANCE)
@@ -299,6 +337,7 @@ public final class TlsSettings {
 
     @Override
     public String toString() {
-        return "TlsSettings[" + description + ", " + protocols + ", handshake timeout " + handshakeTimeout + "]";
+        return "TlsSettings[" + description + ", " + protocols + ", handshake timeout " + handshakeTimeout
+                + (trustedClients == null ? "" : ", client certificates trusted by " + trustedClients) + "]";
     }
 }
