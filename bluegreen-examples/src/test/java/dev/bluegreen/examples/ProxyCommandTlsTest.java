@@ -122,6 +122,16 @@ class ProxyCommandTlsTest {
     }
 
     @Test
+    void aClientCa_isRefusedWithoutATlsListener_orWhenItIsNotPem(@TempDir Path dir) throws Exception {
+        String garbage = Files.writeString(dir.resolve("garbage.pem"), "hello").toString();
+
+        assertThat(RunnerUsage.refused("--tls-client-ca", resource("proxy.crt")))
+                .contains("Invalid value for option '--tls-client-ca'", "without --tls-cert");
+        assertThat(RunnerUsage.refused("--tls-cert", resource("proxy.crt"), "--tls-key", resource("proxy.key"),
+                "--tls-client-ca", garbage)).contains("Invalid value for option '--tls-client-ca'", "garbage.pem");
+    }
+
+    @Test
     void backendClientCertificates_areRefusedAloneWithoutTlsOrMismatched() {
         String certificate = resource("proxy.crt");
         String key = resource("proxy.key");

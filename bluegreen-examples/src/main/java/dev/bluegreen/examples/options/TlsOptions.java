@@ -10,7 +10,10 @@ import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** TLS on the proxy's listener: {@code --tls-cert}, {@code --tls-key}, {@code --tls-reload-check}. */
+/**
+ * TLS on the proxy's listener: {@code --tls-cert}, {@code --tls-key}, {@code --tls-client-ca},
+ * {@code --tls-reload-check}.
+ */
 public final class TlsOptions implements ProxyOptionGroup {
 
     @Option(names = "--tls-cert", paramLabel = "PEM",
@@ -19,6 +22,11 @@ public final class TlsOptions implements ProxyOptionGroup {
 
     @Option(names = "--tls-key", paramLabel = "PEM", description = "The private key of --tls-cert (PKCS#8 PEM).")
     Path tlsKey;
+
+    @Option(names = "--tls-client-ca", paramLabel = "PEM",
+            description = "Admit only clients whose certificate chains to a certificate of this PEM file (mutual TLS);"
+                    + " needs --tls-cert.")
+    Path clientCa;
 
     @Option(names = "--tls-reload-check", paramLabel = "DURATION", defaultValue = "1m",
             converter = Converters.DurationConverter.class,
@@ -34,18 +42,27 @@ public final class TlsOptions implements ProxyOptionGroup {
     @Override
     public void configureProxy(BlueGreenProxyBuilder proxy, OptionErrors errors) {
         if (tlsCertificate == null && tlsKey == null) {
+            if (clientCa != null) {
+                throw errors.usage("--tls-client-ca", clientCa + " without --tls-cert (expected: a TLS listener)");
+            }
             return;
         }
         if (tlsCertificate == null || tlsKey == null) {
             throw errors.usage(tlsCertificate == null ? "--tls-key" : "--tls-cert", "given alone (expected: both"
                     + " --tls-cert and --tls-key)");
         }
+        TlsSettings settings;
         try {
-            proxy.tls(TlsSettings.fromPem(tlsCertificate, tlsKey));
+            settings = TlsSettings.fromPem(tlsCertificate, tlsKey);
         } catch (TlsFileException refused) {
             // The option that names the file at fault; a key that is not the certificate's is the key's.
             throw errors.usage(refused.isPrivateKey() ? "--tls-key" : "--tls-cert", refused.getMessage());
         }
+        if (clientCa != null) {
+            TlsSettings served = settings;
+            settings = errors.check("--tls-client-ca", () -> served.requiringClientCertificates(clientCa));
+        }
+        proxy.tls(settings);
     }
 
     /**

@@ -23,6 +23,8 @@ public class BlueGreenTlsProperties {
     private String privateKey;
     /** The private key's password, if the PEM key is encrypted. */
     private String keyPassword;
+    /** A PEM file of certificates (a private CA): only clients whose certificate chains to one are admitted. */
+    private String clientCa;
 
     /** Creates the properties, all unset; Spring does this. */
     public BlueGreenTlsProperties() {
@@ -66,5 +68,15 @@ public class BlueGreenTlsProperties {
     /** @param keyPassword the private key's password */
     public void setKeyPassword(String keyPassword) {
         this.keyPassword = keyPassword;
+    }
+
+    /** @return the client CA's PEM file, or {@code null} */
+    public String getClientCa() {
+        return clientCa;
+    }
+
+    /** @param clientCa the client CA's PEM file */
+    public void setClientCa(String clientCa) {
+        this.clientCa = clientCa;
     }
 }

@@ -30,6 +30,7 @@ final class ListenerTls {
     private static final String CERTIFICATE = "bluegreen.tls.certificate";
     private static final String PRIVATE_KEY = "bluegreen.tls.private-key";
     private static final String KEY_PASSWORD = "bluegreen.tls.key-password";
+    private static final String CLIENT_CA = "bluegreen.tls.client-ca";
 
     private ListenerTls() {
     }
@@ -43,9 +44,24 @@ final class ListenerTls {
      * @throws org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException naming the
      *         property at fault: a bundle and PEM files both set, a certificate without its key or the other way round,
      *         a bundle that does not exist or holds no key, a file that can't be read (blamed on the certificate,
-     *         the message naming the file), a protocol the proxy refuses
+     *         the message naming the file), a protocol the proxy refuses, a client CA without TLS or not usable
      */
     static Optional<TlsSettings> settings(BlueGreenTlsProperties tls, Supplier<SslBundles> bundles) {
+        String clientCa = blankToNull(tls.getClientCa());
+        Optional<TlsSettings> served = served(tls, bundles);
+        if (clientCa == null) {
+            return served;
+        }
+        if (served.isEmpty()) {
+            throw refused(CLIENT_CA, clientCa, "no TLS on the listener (expected: bluegreen.tls.bundle or"
+                    + " bluegreen.tls.certificate)");
+        }
+        return Optional.of(check(CLIENT_CA, clientCa,
+                () -> served.get().requiringClientCertificates(Path.of(clientCa))));
+    }
+
+    /** What the listener serves, a bundle's keys or PEM files, before any client certificate is asked for. */
+    private static Optional<TlsSettings> served(BlueGreenTlsProperties tls, Supplier<SslBundles> bundles) {
         String bundle = blankToNull(tls.getBundle());
         String certificate = blankToNull(tls.getCertificate());
         String privateKey = blankToNull(tls.getPrivateKey());
@@ -98,7 +114,9 @@ final class ListenerTls {
         }
         all.addBundleUpdateHandler(name, updated -> {
             try {
-                proxy.replaceTls(fromBundle(BUNDLE, name, updated));
+                TlsSettings settings = fromBundle(BUNDLE, name, updated);
+                String clientCa = blankToNull(tls.getClientCa());
+                proxy.replaceTls(clientCa == null ? settings : settings.requiringClientCertificates(Path.of(clientCa)));
             } catch (RuntimeException refused) {
                 log.warn("SSL bundle {} was updated but can't be served; the proxy serves it as it was: {}", name,
                         refused.getMessage());
