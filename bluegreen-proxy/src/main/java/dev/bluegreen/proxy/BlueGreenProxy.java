@@ -11,6 +11,7 @@ import dev.bluegreen.proxy.internal.ListenAddresses;
 import dev.bluegreen.proxy.internal.ProtocolConfig;
 import dev.bluegreen.proxy.internal.ProxyConfig;
 import dev.bluegreen.proxy.internal.ServerTls;
+import dev.bluegreen.proxy.internal.exchange.AccessLog;
 import dev.bluegreen.proxy.internal.health.HealthSettings;
 import dev.bluegreen.proxy.internal.health.HealthyTargetGuard;
 import dev.bluegreen.proxy.internal.listener.DataPlane;
@@ -96,6 +97,7 @@ public final class BlueGreenProxy {
     private volatile IoTransport transportInUse = IoTransport.AUTO;
     private final CompletableFuture<BlueGreenProxy> started = new CompletableFuture<>();
     private final AtomicReference<ProxyRecorder> recorder = new AtomicReference<>(ProxyRecorder.NONE);
+    private final AccessLog accessLog = new AccessLog();
     private volatile Runtime running;
     private volatile WatchService watch;
     private final List<HealthListener> healthListeners = new CopyOnWriteArrayList<>();
@@ -149,7 +151,8 @@ public final class BlueGreenProxy {
         // The DNS resolver's loop: its datagram channel is NIO whatever the transport, and no worker waits on it.
         EventLoopGroup dns = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("bluegreen-dns", true),
                 NioIoHandler.newFactory());
-        DataPlane proxy = new DataPlane(config, admin, transport, workers, (EventLoop) dns.next(), recorder);
+        DataPlane proxy = new DataPlane(config, admin, transport, workers, (EventLoop) dns.next(), recorder,
+                accessLog);
         ChannelGroup clients = new DefaultChannelGroup("bluegreen-clients", boss.next());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
@@ -266,6 +269,15 @@ public final class BlueGreenProxy {
      */
     public boolean servesTls() {
         return config.protocols().serverTls() != null;
+    }
+
+    /**
+     * Turns the access log on or off, from the next exchange that ends, whether the proxy runs or not: one INFO line
+     * per exchange on the SLF4J logger {@code bluegreen.access} (client, request line, status, response bytes, time,
+     * colour, backend). Off by default.
+     */
+    public void accessLog(boolean on) {
+        accessLog.turn(on);
     }
 
     /**

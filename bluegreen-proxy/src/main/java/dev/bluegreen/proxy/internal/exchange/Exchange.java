@@ -114,7 +114,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         head.read(request, protocol);
         connector.reset(route, environment);
         this.generation = generation;
-        tally.begin(System.nanoTime());
+        tally.begin(System.nanoTime(), client.address(), head);
         MessageHeads.prepareUpstreamRequest(request, client.address(), head.upgrade(), head.chunked(),
                 services().config().requestRules());
         loop.exchangeStarted(this);
@@ -585,7 +585,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         moveTo(ENDED);
         releaseUpstream(reusable);
         loop.exchangeEnded(this, colour());
-        tally.record(services(), colour(), responseEnd != null || tunnel != null);
+        tally.record(services(), colour(), responseEnd != null || tunnel != null, connector.backend());
     }
 
     /** Asks the exchange to close the client connection after its response (the proxy is shutting down). */

@@ -25,6 +25,7 @@ import java.util.function.Supplier;
  * @param recorder          where ended exchanges are recorded (read once per exchange: recorders are added at start)
  * @param failures          where failed requests are logged, a WARN line per kind and period
  * @param liveColourChanges how many times the live colour changed since the proxy started
+ * @param accessLog         where ended exchanges are logged, while it is on
  */
 public record ExchangeServices(
         ProxyConfig config,
@@ -35,7 +36,8 @@ public record ExchangeServices(
         ProxyCounters counters,
         Supplier<ProxyRecorder> recorder,
         FailureLog failures,
-        LongSupplier liveColourChanges) {
+        LongSupplier liveColourChanges,
+        AccessLog accessLog) {
 
     /**
      * Counts and records an ended exchange, or a request the proxy answered itself before any exchange began.

@@ -1,11 +1,15 @@
 package dev.bluegreen.proxy.internal.exchange;
 
+import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.proxy.internal.metrics.ProxyRecorder;
+import dev.bluegreen.proxy.internal.request.ClientAddress;
+import dev.bluegreen.proxy.internal.request.RequestHead;
 
 /**
- * What the metrics record of an exchange's request: when it began, its final status, whether the proxy answered it
- * rather than a backend, and the body bytes each way. Kept with its exchange and begun again for each request.
+ * What the metrics and the access log record of an exchange's request: when it began, its final status, whether the
+ * proxy answered it rather than a backend, and the body bytes each way. Kept with its exchange and begun again for
+ * each request.
  */
 final class ExchangeTally {
 
@@ -18,10 +22,19 @@ final class ExchangeTally {
     private boolean goneAwaitingBackend;
     private long requestBodyBytes;
     private long responseBodyBytes;
+    private ClientAddress client;
+    private RequestHead head;
 
-    /** Begins the tally of a new request, whose head arrived at {@code nowNanos}: everything else back to zero. */
-    void begin(long nowNanos) {
+    /**
+     * Begins the tally of a new request, whose head arrived at {@code nowNanos}: everything else back to zero.
+     *
+     * @param from   the client's address, for the access log
+     * @param header the request's head, for the access log
+     */
+    void begin(long nowNanos, ClientAddress from, RequestHead header) {
         startNanos = nowNanos;
+        client = from;
+        head = header;
         status = 0;
         answeredByProxy = false;
         clientGone = false;
@@ -68,10 +81,19 @@ final class ExchangeTally {
 
     /**
      * Counts and records the request against {@code colour}; with no status unless it was {@code answered} (a
-     * response end written, or a tunnel opened), and as abandoned when that was the client's doing.
+     * response end written, or a tunnel opened), and as abandoned when that was the client's doing. Writes its access
+     * log line, when the log is on.
+     *
+     * @param backend the backend picked last, or {@code null} if none was, for the access log
      */
-    void record(ExchangeServices services, Colour colour, boolean answered) {
-        services.recordEnd(colour, answered ? status : 0, answeredByProxy, startNanos, requestBodyBytes,
-                responseBodyBytes, !answered && clientGone, goneAwaitingBackend);
+    void record(ExchangeServices services, Colour colour, boolean answered, Backend backend) {
+        int recorded = answered ? status : 0;
+        services.recordEnd(colour, recorded, answeredByProxy, startNanos, requestBodyBytes, responseBodyBytes,
+                !answered && clientGone, goneAwaitingBackend);
+        AccessLog access = services.accessLog();
+        if (access.isOn()) {
+            access.exchangeEnded(client, head, recorded, responseBodyBytes, System.nanoTime() - startNanos, colour,
+                    backend);
+        }
     }
 }

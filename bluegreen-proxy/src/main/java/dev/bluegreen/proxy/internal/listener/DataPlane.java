@@ -11,6 +11,7 @@ import dev.bluegreen.proxy.BackendProtocols;
 import dev.bluegreen.proxy.internal.ProtocolConfig;
 import dev.bluegreen.proxy.internal.ProxyConfig;
 import dev.bluegreen.proxy.internal.drain.DrainCoordinator;
+import dev.bluegreen.proxy.internal.exchange.AccessLog;
 import dev.bluegreen.proxy.internal.exchange.ExchangeServices;
 import dev.bluegreen.proxy.internal.exchange.LoopContext;
 import dev.bluegreen.proxy.internal.exchange.LoopContexts;
@@ -77,9 +78,10 @@ public final class DataPlane {
      * @param workers  the event loops that serve client and upstream connections
      * @param dnsLoop  where backend names are resolved: a loop of the resolver's own, never a worker (NIO)
      * @param recorder where exchanges and drains are recorded; read once per exchange
+     * @param accessLog where ended exchanges are logged, while it is on
      */
     public DataPlane(ProxyConfig config, BlueGreen admin, Transport transport, EventLoopGroup workers,
-                     EventLoop dnsLoop, AtomicReference<ProxyRecorder> recorder) {
+                     EventLoop dnsLoop, AtomicReference<ProxyRecorder> recorder, AccessLog accessLog) {
         this.config = config;
         this.admin = admin;
         this.addresses = new BackendAddresses(dnsLoop, config.nameServers());
@@ -101,7 +103,7 @@ public final class DataPlane {
         this.health = new HealthRegistry(config.health(), System::nanoTime, Clock.systemUTC(),
                 (task, delayNanos) -> healthLoop.schedule(task, delayNanos, TimeUnit.NANOSECONDS));
         ExchangeServices services = new ExchangeServices(config, admin::snapshot, router, health, addresses,
-                counters, recorder::get, failures, drains::liveColourChanges);
+                counters, recorder::get, failures, drains::liveColourChanges, accessLog);
         for (EventExecutor executor : workers) {
             EventLoop loop = (EventLoop) executor;
             contexts.add(new LoopContext(loop, services, upstreams(loop, upstreamBootstrap, counters,
