@@ -134,6 +134,7 @@ public final class ProxyCommand implements Callable<Integer> {
                 group.configureProxy(proxy, errors);
             }
             BlueGreenProxy built = proxy.build();
+            built.accessLog(listener.accessLog());
             AutoCloseable tlsWatch = tls.watch(built);
             if (tlsWatch != null) {
                 afterAdmin.add(tlsWatch);

@@ -49,8 +49,18 @@ public final class ListenerOptions implements ProxyOptionGroup {
                     + " (default: ${DEFAULT-VALUE}).")
     Duration sendTimeout;
 
+    @Option(names = "--access-log",
+            description = "Log one line per request on standard error: client, request line, status, response bytes,"
+                    + " time, colour and backend.")
+    boolean accessLog;
+
     /** Creates the group; picocli does this. */
     public ListenerOptions() {
+    }
+
+    /** Whether {@code --access-log} was given. */
+    public boolean accessLog() {
+        return accessLog;
     }
 
     @Override
