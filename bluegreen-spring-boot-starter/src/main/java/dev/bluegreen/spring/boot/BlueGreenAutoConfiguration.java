@@ -82,6 +82,7 @@ public class BlueGreenAutoConfiguration {
         ListenerTls.settings(properties.getTls(), sslBundles::getIfAvailable).ifPresent(builder::tls);
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
         BlueGreenProxy proxy = builder.build();
+        proxy.accessLog(properties.getProxy().isAccessLog());
         ListenerTls.followUpdates(properties.getTls(), sslBundles::getIfAvailable, proxy);
         return proxy;
     }

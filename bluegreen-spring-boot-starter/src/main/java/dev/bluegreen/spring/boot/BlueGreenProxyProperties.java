@@ -24,6 +24,11 @@ public class BlueGreenProxyProperties {
      * on; false for Netty's plain loops.
      */
     private boolean yieldAfterIo = true;
+    /**
+     * Whether to log one INFO line per request on the logger bluegreen.access: client, request line, status,
+     * response bytes, time, colour and backend. Default off.
+     */
+    private boolean accessLog;
     /** How long one upstream connect may take. */
     private Duration connectTimeout = Duration.ofSeconds(2);
     /** How long a backend may stay silent before the client gets 504. */
@@ -109,6 +114,16 @@ public class BlueGreenProxyProperties {
     /** @param yieldAfterIo whether the event loops yield their core after a round of I/O */
     public void setYieldAfterIo(boolean yieldAfterIo) {
         this.yieldAfterIo = yieldAfterIo;
+    }
+
+    /** @return whether the access log is on; false unless set */
+    public boolean isAccessLog() {
+        return accessLog;
+    }
+
+    /** @param accessLog whether the access log is on */
+    public void setAccessLog(boolean accessLog) {
+        this.accessLog = accessLog;
     }
 
     /** @return the connect timeout */
