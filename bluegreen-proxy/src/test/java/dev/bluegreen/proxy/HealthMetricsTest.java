@@ -40,4 +40,32 @@ class HealthMetricsTest {
             assertThat(health(registry, "blue", blue)).as("the other colour's").isEqualTo(1);
         }
     }
+
+    @Test
+    void backendRedeployedUnderItsId_gaugeReadsTheNewOne() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (ProxyFixture fixture = ProxyFixture.start(1, 1, HealthCheckTest.checks());
+             TestBackend first = TestBackend.start("api-first");
+             TestBackend second = TestBackend.start("api-second")) {
+            BlueGreenMetrics.of(fixture.proxy).bindTo(registry);
+            Backend named = new Backend("127.0.0.1", first.port(), "api-1", 1);
+            fixture.admin.deploy(Colour.GREEN, "v2", List.of(named));
+            await().atMost(Duration.ofSeconds(20)).until(() -> health(registry, "green", named) == 1);
+
+            // The same id with another weight, then at another address: the checks track the new backend.
+            Backend reweighted = new Backend("127.0.0.1", first.port(), "api-1", 5);
+            fixture.admin.deploy(Colour.GREEN, "v3", List.of(reweighted));
+            await().atMost(Duration.ofSeconds(20)).until(() -> fixture.proxy.health(Colour.GREEN, reweighted)
+                    .state() == HealthState.HEALTHY);
+            assertThat(health(registry, "green", reweighted)).as("the gauge after a new weight").isEqualTo(1);
+            Backend moved = new Backend("127.0.0.1", second.port(), "api-1", 5);
+            fixture.admin.deploy(Colour.GREEN, "v4", List.of(moved));
+            second.status(500, "broken");
+            await().atMost(Duration.ofSeconds(20)).until(() -> fixture.proxy.health(Colour.GREEN, moved)
+                    .state() == HealthState.UNHEALTHY);
+            assertThat(health(registry, "green", moved)).as("the gauge after a new address").isEqualTo(0);
+            assertThat(registry.find(MeterNames.BACKEND_HEALTH).tags(MeterNames.BACKEND, "api-1").gauges())
+                    .as("one series for the id").hasSize(1);
+        }
+    }
 }

@@ -21,14 +21,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * checked. Pools change with deployments, so the gauges follow the changes: a new backend's is registered once
  * (registering a gauge the registry has already makes Micrometer log a warning, and most changes are switches that
  * bring no new backend), and a backend's that left its colour's pool is removed, so that deployments don't pile up
- * series of backends that are gone.
+ * series of backends that are gone. A deployment may keep a backend's id and change the rest (its weight, or the
+ * address behind a name): the health checks then track the new backend, so its gauge is registered again for it,
+ * else it would read the old one's health, which nothing checks any more, and show -1 for good.
  */
 public final class BackendHealthGauges implements ChangeListener {
 
     private final BlueGreenProxy proxy;
     private final MeterRegistry registry;
-    /** The gauges registered, by colour and backend id. */
-    private final Map<String, Gauge> registered = new ConcurrentHashMap<>();
+    /** The gauges registered, by colour and backend id, with the backend each reads. */
+    private final Map<String, Registered> registered = new ConcurrentHashMap<>();
+
+    /** A gauge and the backend whose health it reads. */
+    private record Registered(Backend backend, Gauge gauge) {
+    }
 
     /** Registers the gauges of the pools of {@code proxy}'s admin object now; add it as a listener for the rest. */
     public BackendHealthGauges(BlueGreenProxy proxy, MeterRegistry registry) {
@@ -48,20 +54,32 @@ public final class BackendHealthGauges implements ChangeListener {
             for (Backend backend : snapshot.environment(colour).backends()) {
                 String key = colour.label() + ' ' + backend.id();
                 current.add(key);
-                registered.computeIfAbsent(key, k -> Gauge.builder(MeterNames.BACKEND_HEALTH, proxy,
-                                p -> value(p.health(colour, backend)))
-                        .description("Backend health: 1 healthy, 0 unhealthy or ejected, -1 not checked")
-                        .tags(MeterNames.COLOUR, colour.label(), MeterNames.BACKEND, backend.id())
-                        .register(registry));
+                registered.compute(key, (k, old) -> {
+                    if (old != null && old.backend().equals(backend)) {
+                        return old;
+                    }
+                    if (old != null) {
+                        // Same name and tags: the registry would hand back the old gauge unless it is gone first.
+                        registry.remove(old.gauge());
+                    }
+                    return new Registered(backend, register(colour, backend));
+                });
             }
         }
         registered.entrySet().removeIf(entry -> {
             if (current.contains(entry.getKey())) {
                 return false;
             }
-            registry.remove(entry.getValue());
+            registry.remove(entry.getValue().gauge());
             return true;
         });
+    }
+
+    private Gauge register(Colour colour, Backend backend) {
+        return Gauge.builder(MeterNames.BACKEND_HEALTH, proxy, p -> value(p.health(colour, backend)))
+                .description("Backend health: 1 healthy, 0 unhealthy or ejected, -1 not checked")
+                .tags(MeterNames.COLOUR, colour.label(), MeterNames.BACKEND, backend.id())
+                .register(registry);
     }
 
     private static double value(BackendHealth health) {
