@@ -464,7 +464,10 @@ public final class BlueGreenProxy {
             for (HealthListener listener : healthListeners) {
                 try {
                     listener.healthChanged(previous, current);
-                } catch (RuntimeException e) {
+                } catch (VirtualMachineError e) {
+                    throw e;
+                } catch (RuntimeException | Error e) {
+                    // An Error too (an assertion, a class that failed to load): it would end the check's schedule.
                     log.warn("health listener {} failed on {}", listener, current, e);
                 }
             }

@@ -56,6 +56,25 @@ class HealthCheckTest {
     }
 
     @Test
+    void listenerThatThrowsAnError_checksGoOnAndTheOtherListenersHear() {
+        try (ProxyFixture fixture = ProxyFixture.start(1, 1, checks())) {
+            List<BackendHealth> heard = new CopyOnWriteArrayList<>();
+            fixture.proxy.addHealthListener((previous, current) -> {
+                // An Error, not an exception: thrown on, it would end the backend's check schedule for good.
+                throw new AssertionError("a listener's bug");
+            });
+            fixture.proxy.addHealthListener((previous, current) -> heard.add(current));
+            Backend blue = ProxyFixture.backends(fixture.blue).get(0);
+            await().atMost(WAIT).until(() -> fixture.proxy.health(Colour.BLUE, blue).state() == HealthState.HEALTHY);
+
+            fixture.blue().status(503, "down");
+            await().atMost(WAIT).until(() -> fixture.proxy.health(Colour.BLUE, blue).state() == HealthState.UNHEALTHY);
+            assertThat(heard).filteredOn(e -> e.backend().equals(blue)).extracting(BackendHealth::state)
+                    .containsSubsequence(HealthState.HEALTHY, HealthState.UNHEALTHY);
+        }
+    }
+
+    @Test
     void oneFailedCheck_isNotEnoughToFall() {
         try (ProxyFixture fixture = ProxyFixture.start(1, 1, builder -> builder.healthChecks(FAST
                 .withThresholds(1, 100)))) {

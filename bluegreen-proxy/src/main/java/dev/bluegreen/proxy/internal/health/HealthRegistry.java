@@ -213,7 +213,11 @@ public final class HealthRegistry {
         for (HealthListener listener : listeners) {
             try {
                 listener.healthChanged(previous, current);
-            } catch (RuntimeException e) {
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (RuntimeException | Error e) {
+                // An Error too (an assertion, a class that failed to load): thrown on, it would end the backend's
+                // check schedule, freezing its state, and keep the other listeners from hearing the change.
                 log.warn("health listener {} failed on {}", listener, current, e);
             }
         }

@@ -37,7 +37,10 @@ public final class WatchEvents {
                 Instant.ofEpochMilli(clock.millis()), message);
         try {
             listener.onEvent(event);
-        } catch (RuntimeException e) {
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
+            // An Error too (an assertion, a class that failed to load): thrown on, it would end the watch's schedule.
             log.warn("watch listener failed on {}; ignored", kind, e);
         }
     }

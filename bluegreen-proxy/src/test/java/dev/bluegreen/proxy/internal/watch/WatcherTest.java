@@ -68,6 +68,25 @@ class WatcherTest {
     }
 
     @Test
+    void listenerThatThrowsAnError_theWatchGoesOnAndRollsBack() {
+        List<Kind> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        start(rules -> rules.listener(event -> {
+            heard.add(event.kind());
+            // An Error, not an exception: thrown on, it would end the watch thread's schedule for good.
+            throw new AssertionError("a listener's bug");
+        }));
+        h.traffic(Colour.BLUE, 200, 0, FAST);
+        h.switchTo(Colour.GREEN);
+
+        h.traffic(Colour.GREEN, 60, 10, FAST);
+        h.elapse(Duration.ofSeconds(1));
+        h.runUntil(() -> heard.contains(Kind.ROLLED_BACK));
+
+        assertThat(h.admin.snapshot().live()).isEqualTo(Colour.BLUE);
+        assertThat(heard).containsExactly(Kind.STARTED, Kind.BREACHED, Kind.ROLLED_BACK);
+    }
+
+    @Test
     void slowResponsesOnTheNewColour_rollBackOnTheP99() {
         start(UnaryOperator.identity());
         h.traffic(Colour.BLUE, 200, 0, FAST);
