@@ -14,6 +14,10 @@ import org.slf4j.LoggerFactory;
  * ({@code bluegreen.requests} by status and source, {@code bluegreen.retries}, {@code bluegreen.safety.net.reroutes})
  * carry every one.
  *
+ * <p>The arguments often hold what a client or a backend sent (a request target, a backend's malformed status line,
+ * which the codec quotes as it came): their control characters are written as Unicode escapes, so that no client or
+ * backend can forge log lines, or send escape sequences to the terminal of whoever reads the log.
+ *
  * <p>Thread-safe and lock-free: every event loop reports here. {@link #flush()} is called periodically so that the
  * last summary of a storm is written even when no failure follows it.
  */
@@ -79,11 +83,41 @@ public final class FailureLog {
         long last = period.lastWarnNanos.get();
         if (now - last >= periodNanos && period.lastWarnNanos.compareAndSet(last, now)) {
             summarise(kind, period, now - last);
-            log.warn(format, arguments);
+            log.warn(format, neutralised(arguments));
         } else {
             period.heldBack.incrementAndGet();
-            log.debug(format, arguments);
+            if (log.isDebugEnabled()) {
+                log.debug(format, neutralised(arguments));
+            }
         }
+    }
+
+    /** The arguments as text with their control characters escaped; a throwable (SLF4J prints its trace) kept. */
+    private static Object[] neutralised(Object[] arguments) {
+        Object[] safe = new Object[arguments.length];
+        for (int i = 0; i < arguments.length; i++) {
+            Object argument = arguments[i];
+            safe[i] = argument instanceof Throwable ? argument : escapeControls(String.valueOf(argument));
+        }
+        return safe;
+    }
+
+    /** {@code text} with each control character written as a Unicode escape. */
+    static String escapeControls(String text) {
+        StringBuilder escaped = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            // ISO controls (C0, DEL, C1) and the Unicode line and paragraph separators: all can break a line.
+            if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029) {
+                if (escaped == null) {
+                    escaped = new StringBuilder(text.length() + 16).append(text, 0, i);
+                }
+                escaped.append(String.format("\\u%04x", (int) c));
+            } else if (escaped != null) {
+                escaped.append(c);
+            }
+        }
+        return escaped == null ? text : escaped.toString();
     }
 
     /** Writes the summary of each kind whose period is over and held failures back. */

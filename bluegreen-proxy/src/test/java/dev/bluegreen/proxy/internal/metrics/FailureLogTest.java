@@ -41,6 +41,30 @@ class FailureLogTest {
     }
 
     @Test
+    void controlCharactersOfABackendOrClient_areEscaped() {
+        // A backend's status line as the codec quotes it, with a terminal escape; a line break of a forged line.
+        String status = "status code: '2\u001b[2J0' (expected: three digits, 100-999)";
+        failures.warn(FailureLog.Kind.BAD_RESPONSE, "502: bad response from {}: {}", "b1", status);
+        failures.warn(FailureLog.Kind.BAD_RESPONSE, "502: bad response from {}: {}", "b1\r\nINFO forged", 7);
+
+        assertThat(warnings()).containsExactly(
+                "502: bad response from b1: status code: '2\\u001b[2J0' (expected: three digits, 100-999)");
+        assertThat(appender.list).filteredOn(event -> event.getLevel() == Level.DEBUG)
+                .extracting(ILoggingEvent::getFormattedMessage)
+                .containsExactly("502: bad response from b1\\u000d\\u000aINFO forged: 7");
+    }
+
+    @Test
+    void aThrowableArgument_keepsItsTrace() {
+        IllegalStateException cause = new IllegalStateException("boom");
+        failures.warn(FailureLog.Kind.BAD_RESPONSE, "502 from {}", "b1", cause);
+        assertThat(appender.list).singleElement().satisfies(event -> {
+            assertThat(event.getFormattedMessage()).isEqualTo("502 from b1");
+            assertThat(event.getThrowableProxy().getMessage()).isEqualTo("boom");
+        });
+    }
+
+    @Test
     void aStormOfOneKind_isOneWarnWithItsDetail_thenOneSummaryPerPeriod() {
         for (int i = 0; i < 1000; i++) {
             failures.warn(FailureLog.Kind.NO_CONNECTION, "502: no backend accepted {}", "GET /" + i);
