@@ -44,7 +44,8 @@ import java.util.function.ToLongFunction;
  * them all.
  *
  * <p>The per-exchange meters are resolved once, at bind time; recording them takes no lock and allocates nothing.
- * Binding before or after {@code start()} both work. Each {@code bindTo} adds a registry.
+ * Binding before or after {@code start()} both work. Each {@code bindTo} adds a registry; binding the proxy's meters
+ * again to a registry they are bound to (with this binder or another) adds nothing, so nothing is counted twice.
  */
 public final class BlueGreenMetrics implements MeterBinder {
 
@@ -69,6 +70,11 @@ public final class BlueGreenMetrics implements MeterBinder {
     @Override
     public void bindTo(MeterRegistry registry) {
         requireNonNull(registry, "registry");
+        if (!proxy.firstMetricsBinding(registry)) {
+            // Micrometer hands back the meters already registered: a second recorder and change counter would
+            // increment them twice per exchange and per change.
+            return;
+        }
         BlueGreen admin = proxy.admin();
         for (Colour colour : Colour.values()) {
             String label = colour.label();

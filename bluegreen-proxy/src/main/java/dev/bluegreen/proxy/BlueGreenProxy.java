@@ -28,6 +28,7 @@ import dev.bluegreen.proxy.internal.watch.WatchStatistics;
 import dev.bluegreen.proxy.watch.AutoRollback;
 import dev.bluegreen.proxy.watch.ShiftOutcome;
 import dev.bluegreen.proxy.watch.ShiftPlan;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -49,6 +50,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -101,6 +103,8 @@ public final class BlueGreenProxy {
     private volatile Runtime running;
     private volatile WatchService watch;
     private final List<HealthListener> healthListeners = new CopyOnWriteArrayList<>();
+    /** The registries the proxy's meters are bound to (by identity: Micrometer's registries don't define equals). */
+    private final Set<MeterRegistry> metricsRegistries = ConcurrentHashMap.newKeySet();
     /** What the proxy registered on the admin object while it runs (its switch guards); closed at stop. */
     private final List<AutoCloseable> registrations = new CopyOnWriteArrayList<>();
 
@@ -353,6 +357,14 @@ public final class BlueGreenProxy {
     public long idleUpstreamConnections(Colour colour) {
         Runtime runtime = running;
         return runtime == null ? 0 : runtime.proxy().counters().idleConnections(requireNonNull(colour, "colour"));
+    }
+
+    /**
+     * Whether {@code registry} is new to this proxy's meters: a {@link BlueGreenMetrics} binds only then, since a
+     * second binding to one registry would count every exchange and change twice in the same meters.
+     */
+    boolean firstMetricsBinding(MeterRegistry registry) {
+        return metricsRegistries.add(registry);
     }
 
     /** Adds where exchanges and drains are recorded (a metrics binder). */

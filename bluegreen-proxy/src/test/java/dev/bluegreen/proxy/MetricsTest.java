@@ -45,6 +45,27 @@ class MetricsTest {
     }
 
     @Test
+    void boundTwiceToOneRegistry_countsEachExchangeAndChangeOnce() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (ProxyFixture fixture = ProxyFixture.start(b -> b);
+             RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+            BlueGreenMetrics.of(fixture.proxy).bindTo(registry);
+            BlueGreenMetrics.of(fixture.proxy).percentileHistogram(true).bindTo(registry);
+
+            assertThat(client.get("/blue").status()).isEqualTo(200);
+            fixture.admin.switchTo(Colour.GREEN);
+
+            // Recorded as the exchange ends, which may be just after the client read the response.
+            await().atMost(Duration.ofSeconds(5)).until(() -> requests(registry, "blue", "2xx", "backend") >= 1);
+            assertThat(requests(registry, "blue", "2xx", "backend")).isEqualTo(1);
+            assertThat(registry.get(MeterNames.REQUEST_DURATION).tags(MeterNames.COLOUR, "blue").timer().count())
+                    .isEqualTo(1);
+            assertThat(registry.get(MeterNames.CHANGES).tags(MeterNames.KIND, "switch", MeterNames.OUTCOME,
+                    "applied").counter().count()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void knownTrafficASwitchAndARollback_showInTheMeters() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (ProxyFixture fixture = ProxyFixture.start(b -> b.drainTimeout(Duration.ofSeconds(5)))) {
