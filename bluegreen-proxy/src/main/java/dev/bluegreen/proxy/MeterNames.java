@@ -107,7 +107,7 @@ public final class MeterNames {
     public static final String SOURCE = "source";
     /** Tag: {@code idle}, {@code busy} or {@code draining} (any connection of a colour that is not live). */
     public static final String STATE = "state";
-    /** Tag: {@code switch}, {@code promote}, {@code rollback} or {@code deploy}. */
+    /** Tag: {@code switch}, {@code promote}, {@code rollback}, {@code deploy} or {@code shift}. */
     public static final String KIND = "kind";
     /**
      * Tag: {@code applied} or {@code refused} (changes); {@code drained}, {@code deadline}... (drains);
