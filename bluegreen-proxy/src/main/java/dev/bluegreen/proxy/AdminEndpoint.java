@@ -11,6 +11,7 @@ import dev.bluegreen.proxy.internal.admin.BearerTokenCheck;
 import dev.bluegreen.proxy.internal.admin.BrowserRequestCheck;
 import dev.bluegreen.proxy.internal.admin.HostAllowList;
 import dev.bluegreen.proxy.internal.admin.OriginPolicy;
+import dev.bluegreen.proxy.internal.admin.StatusPage;
 import dev.bluegreen.proxy.internal.http1.OneMessagePerRead;
 import dev.bluegreen.proxy.internal.listener.Transport;
 import dev.bluegreen.proxy.internal.request.Authority;
@@ -87,7 +88,7 @@ public final class AdminEndpoint {
     private final BrowserRequestCheck browserCheck;
     /** The TLS served, or {@code null} for plain HTTP. */
     private final ServerTls tls;
-    private final byte[] page = AdminHttpHandler.loadPage();
+    private final StatusPage page = StatusPage.load();
     private final AtomicBoolean started = new AtomicBoolean();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private final CompletableFuture<AdminEndpoint> bound = new CompletableFuture<>();

@@ -73,9 +73,25 @@ class AdminBrowserDefenceTest {
         for (String path : List.of("/", "/status")) {
             RawResponse answer = request("GET", path, Map.of(), null);
             assertThat(answer.status()).as(path).isEqualTo(200);
-            assertThat(answer.header("Content-Security-Policy")).as(path).isEqualTo("frame-ancestors 'none'");
+            assertThat(answer.header("Content-Security-Policy")).as(path).endsWith("; frame-ancestors 'none'");
             assertThat(answer.header("X-Frame-Options")).as(path).isEqualTo("DENY");
         }
+    }
+
+    @Test
+    void statusPage_runsOnlyItsOwnScript_andTalksOnlyToTheEndpoint() throws Exception {
+        start();
+
+        RawResponse page = request("GET", "/", Map.of(), null);
+        String html = page.bodyText();
+        String script = html.substring(html.indexOf("<script>") + "<script>".length(), html.indexOf("</script>"));
+        String hash = java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(script.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(page.header("Content-Security-Policy").split("; ")).contains("default-src 'none'",
+                "script-src 'sha256-" + hash + "'", "connect-src 'self'", "base-uri 'none'", "form-action 'none'",
+                "frame-ancestors 'none'");
+        RawResponse json = request("GET", "/status", Map.of(), null);
+        assertThat(json.header("Content-Security-Policy")).isEqualTo("default-src 'none'; frame-ancestors 'none'");
     }
 
     @Test

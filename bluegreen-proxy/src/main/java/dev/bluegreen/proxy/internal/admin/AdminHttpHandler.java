@@ -52,7 +52,6 @@ import org.slf4j.LoggerFactory;
 public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final Logger log = LoggerFactory.getLogger(AdminHttpHandler.class);
-    private static final String PAGE = "/dev/bluegreen/proxy/admin/status.html";
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     private static final Duration MAX_FLEET_WAIT = Duration.ofSeconds(60);
     /** What a missing {@code to} of a switch or shift should have been. */
@@ -62,33 +61,21 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
     private final BlueGreenProxy proxy;
     private final Supplier<String> metrics;
     private final Executor verbs;
-    private final byte[] page;
+    private final StatusPage page;
 
     /**
      * @param proxy   the proxy whose live counts and drains the documents show, or {@code null}
      * @param metrics what {@code GET /metrics} answers (a Prometheus scrape), or {@code null} for 404
      * @param verbs   where the admin verbs run (never an event loop)
-     * @param page    the status page's bytes
+     * @param page    the status page
      */
     public AdminHttpHandler(BlueGreen admin, BlueGreenProxy proxy, Supplier<String> metrics, Executor verbs,
-                            byte[] page) {
+                            StatusPage page) {
         this.admin = admin;
         this.proxy = proxy;
         this.metrics = metrics;
         this.verbs = verbs;
         this.page = page;
-    }
-
-    /** The status page, read once from the classpath. */
-    public static byte[] loadPage() {
-        try (var in = AdminHttpHandler.class.getResourceAsStream(PAGE)) {
-            if (in == null) {
-                throw new IllegalStateException("the status page " + PAGE + " is missing from the classpath");
-            }
-            return in.readAllBytes();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot read the status page " + PAGE, e);
-        }
     }
 
     @Override
@@ -112,8 +99,10 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
         switch (path) {
             case "/" -> {
                 if (requireMethod(ctx, method, HttpMethod.GET, keepAlive)) {
-                    write(ctx, response(HttpResponseStatus.OK, "text/html; charset=utf-8",
-                            Unpooled.wrappedBuffer(page)), keepAlive);
+                    FullHttpResponse answer = response(HttpResponseStatus.OK, "text/html; charset=utf-8",
+                            Unpooled.wrappedBuffer(page.bytes()));
+                    answer.headers().set(HttpHeaderNames.CONTENT_SECURITY_POLICY, page.contentSecurityPolicy());
+                    write(ctx, answer, keepAlive);
                 }
             }
             case "/status" -> {
@@ -297,7 +286,7 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
                 .set(HttpHeaderNames.CONTENT_TYPE, contentType)
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
                 .set("X-Content-Type-Options", "nosniff")
-                .set(HttpHeaderNames.CONTENT_SECURITY_POLICY, "frame-ancestors 'none'")
+                .set(HttpHeaderNames.CONTENT_SECURITY_POLICY, StatusPage.DOCUMENT_POLICY)
                 .set("X-Frame-Options", "DENY")
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
         return response;

@@ -35,7 +35,7 @@ final class RefusalResponses {
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
                 .set("X-Content-Type-Options", "nosniff")
                 // As every admin answer: no page may frame it (see AdminHttpHandler.response).
-                .set(HttpHeaderNames.CONTENT_SECURITY_POLICY, "frame-ancestors 'none'")
+                .set(HttpHeaderNames.CONTENT_SECURITY_POLICY, StatusPage.DOCUMENT_POLICY)
                 .set("X-Frame-Options", "DENY")
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
