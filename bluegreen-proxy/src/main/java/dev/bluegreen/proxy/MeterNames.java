@@ -101,8 +101,10 @@ public final class MeterNames {
     /** Tag: the status class {@code 1xx}..{@code 5xx}, or {@code aborted} for an exchange cut short. */
     public static final String STATUS = "status";
     /**
-     * Tag: {@code backend} (the backend's response) or {@code proxy} (the proxy's own 502/503/504); for
-     * {@link #GRPC_CALLS} also {@code client}.
+     * Tag: {@code backend} (the backend's response; with {@link #STATUS} {@code aborted}, an exchange cut short by the
+     * backend or at a drain deadline), {@code proxy} (the proxy's own 502/503/504) or {@code client} (only with
+     * {@code aborted}: an exchange its client abandoned, closing its connection, resetting its stream or taking none
+     * of the response); for {@link #GRPC_CALLS}, who decided the call's status.
      */
     public static final String SOURCE = "source";
     /** Tag: {@code idle}, {@code busy} or {@code draining} (any connection of a colour that is not live). */

@@ -66,6 +66,25 @@ class MetricsTest {
     }
 
     @Test
+    void anExchangeItsClientAbandons_isAbortedByTheClient_notByTheBackend() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (ProxyFixture fixture = ProxyFixture.start(b -> b)) {
+            BlueGreenMetrics.of(fixture.proxy).bindTo(registry);
+            fixture.blue().behave(dev.bluegreen.testing.Behaviour.neverRespond());
+            try (RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+                client.request("GET", "/hangs", Map.of());
+                await().atMost(Duration.ofSeconds(5)).until(() -> fixture.proxy.activeExchanges(Colour.BLUE) == 1);
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> fixture.proxy.exchangesEnded(Colour.BLUE) == 1);
+
+            assertThat(requests(registry, "blue", "aborted", "client")).isEqualTo(1);
+            assertThat(requests(registry, "blue", "aborted", "backend")).isZero();
+            assertThat(registry.find(MeterNames.REQUESTS).tags(MeterNames.SOURCE, "client").counters())
+                    .as("one series per colour, only for aborted").hasSize(2);
+        }
+    }
+
+    @Test
     void knownTrafficASwitchAndARollback_showInTheMeters() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (ProxyFixture fixture = ProxyFixture.start(b -> b.drainTimeout(Duration.ofSeconds(5)))) {

@@ -26,10 +26,14 @@ public final class MicrometerRecorder implements ProxyRecorder {
 
     private static final String[] STATUS_CLASSES = {"aborted", "1xx", "2xx", "3xx", "4xx", "5xx"};
     private static final String[] SOURCES = {"backend", "proxy"};
+    /** The source of an exchange its client abandoned; only with the status "aborted". */
+    private static final String CLIENT = "client";
     /** The statuses the proxy refuses requests with; anything else counts as "other". */
     private static final int[] REJECTION_STATUSES = {400, 408, 413, 414, 417, 421, 431, 501, 503, 505};
 
     private final Counter[][][] requests;
+    /** By colour: exchanges the client abandoned (status "aborted", source "client"). */
+    private final Counter[] abandoned;
     private final Timer[] durations;
     private final Counter[] requestBytes;
     private final Counter[] responseBytes;
@@ -53,6 +57,7 @@ public final class MicrometerRecorder implements ProxyRecorder {
         DrainReport.Outcome[] outcomes = DrainReport.Outcome.values();
         grpcCalls = new Counter[colours.length][GrpcStatus.MAX + 1][GrpcCallSource.values().length];
         requests = new Counter[colours.length][STATUS_CLASSES.length][SOURCES.length];
+        abandoned = new Counter[colours.length];
         durations = new Timer[colours.length];
         requestBytes = new Counter[colours.length];
         responseBytes = new Counter[colours.length];
@@ -87,6 +92,10 @@ public final class MicrometerRecorder implements ProxyRecorder {
                             .register(registry);
                 }
             }
+            abandoned[c] = Counter.builder(MeterNames.REQUESTS)
+                    .description("Exchanges ended, by the colour they were pinned to and their status class")
+                    .tags(COLOUR, colour.label(), STATUS, STATUS_CLASSES[0], SOURCE, CLIENT)
+                    .register(registry);
             durations[c] = Timer.builder(MeterNames.REQUEST_DURATION)
                     .description("From the request head to the end of the response")
                     .tag(COLOUR, colour.label())
@@ -113,6 +122,24 @@ public final class MicrometerRecorder implements ProxyRecorder {
         int c = colour.ordinal();
         int statusClass = status >= 100 && status < 600 ? status / 100 : 0;
         requests[c][statusClass][fromProxy ? 1 : 0].increment();
+        durations[c].record(durationNanos, TimeUnit.NANOSECONDS);
+        if (requestBytes > 0) {
+            this.requestBytes[c].increment(requestBytes);
+        }
+        if (responseBytes > 0) {
+            this.responseBytes[c].increment(responseBytes);
+        }
+    }
+
+    /**
+     * Counted apart from the exchanges the backend or the proxy cut short (source {@code client}): any client can
+     * abandon requests at will, and an alert on responses cut by backends must not fire for them.
+     */
+    @Override
+    public void exchangeAbandoned(Colour colour, long durationNanos, boolean awaitingBackend, long requestBytes,
+                                  long responseBytes) {
+        int c = colour.ordinal();
+        abandoned[c].increment();
         durations[c].record(durationNanos, TimeUnit.NANOSECONDS);
         if (requestBytes > 0) {
             this.requestBytes[c].increment(requestBytes);
