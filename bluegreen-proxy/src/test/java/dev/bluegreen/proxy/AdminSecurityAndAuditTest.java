@@ -147,6 +147,16 @@ class AdminSecurityAndAuditTest {
     }
 
     @Test
+    void actorOfTheAutomaticRollback_isRefused_soNoCallerPosesAsTheWatch() throws Exception {
+        start(UnaryOperator.identity());
+        send("POST", "/switch?to=green", null);
+        HttpResponse<String> posing = send("POST", "/rollback?actor=auto-rollback", null);
+        assertThat(posing.statusCode()).isEqualTo(400);
+        assertThat(posing.body()).contains("actor", "auto-rollback");
+        assertThat(fixture.admin.snapshot().live()).isEqualTo(Colour.GREEN);
+    }
+
+    @Test
     void fleet_isA404WithTheInMemoryStore() throws Exception {
         start(UnaryOperator.identity());
         HttpResponse<String> fleet = send("GET", "/fleet", null);

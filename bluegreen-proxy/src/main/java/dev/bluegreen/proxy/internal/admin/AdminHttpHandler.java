@@ -9,6 +9,7 @@ import dev.bluegreen.core.Fleet;
 import dev.bluegreen.core.RoutingSnapshot;
 import dev.bluegreen.proxy.BlueGreenProxy;
 import dev.bluegreen.proxy.internal.Failures;
+import dev.bluegreen.proxy.watch.AutoRollback;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -208,6 +209,11 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
             AdminParameters parameters = AdminParameters.of(request);
             long generation = parameters.expectedGeneration();
             String actor = parameters.optional("actor");
+            if (AutoRollback.ACTOR.equals(actor)) {
+                // The watch's own name: the history would show its rollback, and bluegreen.auto.rollbacks count it.
+                throw new IllegalArgumentException("actor: '" + actor + "' (expected: another name; this one is the"
+                        + " automatic rollback's)");
+            }
             attributed = admin.as(actor != null ? actor : defaultActor(ctx), parameters.optional("reason"));
             if (parameters.force()) {
                 // Skips the guards of a switch, promotion or shift, and lets a deployment replace the live pool;
