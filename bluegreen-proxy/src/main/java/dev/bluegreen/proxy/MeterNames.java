@@ -59,7 +59,8 @@ public final class MeterNames {
     /**
      * Counter: requests whose upstream connection failed before any byte of the response came, sent to another
      * backend of the same pool ({@link #OUTCOME} {@code retried}) or not, because the retry budget was spent
-     * ({@code over_budget}). Tag {@link #COLOUR}.
+     * ({@code over_budget}). Tag {@link #COLOUR}. A connect that fails is not counted: the request goes to the next
+     * backend, as any request whose connect fails does.
      */
     public static final String RETRIES = "bluegreen.retries";
 
