@@ -89,6 +89,8 @@ class AdminSecurityAndAuditTest {
         assertThat(page.statusCode()).as("the page itself asks for the token").isEqualTo(200);
         assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(v ->
                 assertThat(v).startsWith("text/html"));
+        assertThat(send("HEAD", "/", null).statusCode()).as("its head too").isEqualTo(200);
+        assertThat(send("HEAD", "/status", null).statusCode()).isEqualTo(401);
     }
 
     @Test

@@ -15,8 +15,8 @@ import java.security.MessageDigest;
  * {@code WWW-Authenticate: Bearer} and the connection closes. The comparison takes the same time wherever the
  * given token first differs, so timing tells an attacker nothing about the token.
  *
- * <p>One request is exempt: {@code GET /}, the status page itself, which holds no data and asks the operator for the
- * token before it calls the API.
+ * <p>One request is exempt: {@code GET /} (and {@code HEAD /}, its head), the status page itself, which holds no data
+ * and asks the operator for the token before it calls the API.
  *
  * <pre>
  * admin channel:  HttpServerCodec → AdminBodyLimit → OneMessagePerRead → BrowserRequestCheck
@@ -50,7 +50,8 @@ public final class BearerTokenCheck extends ChannelInboundHandlerAdapter {
     }
 
     private static boolean isStatusPage(FullHttpRequest request) {
-        return HttpMethod.GET.equals(request.method()) && ("/".equals(request.uri())
+        HttpMethod method = request.method();
+        return (HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method)) && ("/".equals(request.uri())
                 || request.uri().startsWith("/?"));
     }
 
