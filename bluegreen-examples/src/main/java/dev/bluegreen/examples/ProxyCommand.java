@@ -213,10 +213,13 @@ public final class ProxyCommand implements Callable<Integer> {
         stateFile.ifPresent(file -> lines.add("  routing state kept in " + file + " at generation "
                 + snapshot.generation() + ": a restart comes back here"));
         running.adminUrl().ifPresent(url -> {
+            // With a token, the hints carry it as the environment variable --admin-token defaults to.
+            String curl = running.adminEndpoint().orElseThrow().requiresToken()
+                    ? "curl -s -H \"Authorization: Bearer $" + AdminOptions.TOKEN_VARIABLE + "\"" : "curl -s";
             lines.add("  admin on " + url + ":");
-            lines.add("    curl -s " + url + "/status");
-            lines.add("    curl -s -X POST '" + url + "/switch?to=" + snapshot.idle().label() + "'");
-            lines.add("    curl -s -X POST " + url + "/rollback");
+            lines.add("    " + curl + " " + url + "/status");
+            lines.add("    " + curl + " -X POST '" + url + "/switch?to=" + snapshot.idle().label() + "'");
+            lines.add("    " + curl + " -X POST " + url + "/rollback");
         });
         lines.add("Ctrl-C stops it.");
         return lines;

@@ -102,8 +102,27 @@ class ProxyCommandTlsTest {
         try {
             int port = proxy.adminEndpoint().orElseThrow().port();
             assertThat(proxy.adminUrl()).hasValue("https://127.0.0.1:" + port);
+            assertThat(ProxyCommand.banner(proxy)).as("no token: hints without one")
+                    .contains("    curl -s https://127.0.0.1:" + port + "/status");
             assertThat(presentedName(port)).isEqualTo("CN=localhost");
             assertThat(proxy.proxyUrl()).as("the proxy's listener stays as it was").startsWith("http://");
+        } finally {
+            proxy.stop().get(20, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void withAnAdminToken_theBannersHintsCarryIt() throws Exception {
+        CommandLine line = Main.commandLine();
+        line.parseArgs("proxy", "--listen", "127.0.0.1:0", "--threads", "1", "--no-health-checks",
+                "--blue", "127.0.0.1:9", "--admin", "127.0.0.1:0", "--admin-token", "0123456789abcdef-token");
+        ProxyCommand command = line.getSubcommands().get("proxy").getCommand();
+        StandaloneProxy proxy = command.start().get(10, TimeUnit.SECONDS);
+        try {
+            String url = proxy.adminUrl().orElseThrow();
+            assertThat(ProxyCommand.banner(proxy)).contains(
+                    "    curl -s -H \"Authorization: Bearer $BLUEGREEN_ADMIN_TOKEN\" " + url + "/status",
+                    "    curl -s -H \"Authorization: Bearer $BLUEGREEN_ADMIN_TOKEN\" -X POST " + url + "/rollback");
         } finally {
             proxy.stop().get(20, TimeUnit.SECONDS);
         }

@@ -192,6 +192,11 @@ public final class AdminEndpoint {
         log.info("bluegreen admin endpoint TLS reloaded: {}", tls.settings());
     }
 
+    /** Whether every request but the status page must carry the {@link Builder#bearerToken bearer token}. */
+    public boolean requiresToken() {
+        return bearerToken != null;
+    }
+
     /** Whether the endpoint serves HTTPS ({@link Builder#tls}). */
     public boolean servesTls() {
         return tls != null;

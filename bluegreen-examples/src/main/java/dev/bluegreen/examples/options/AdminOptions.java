@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 public final class AdminOptions {
 
     /** The environment variable {@code --admin-token} defaults to. */
-    static final String TOKEN_VARIABLE = "BLUEGREEN_ADMIN_TOKEN";
+    public static final String TOKEN_VARIABLE = "BLUEGREEN_ADMIN_TOKEN";
 
     @Option(names = "--admin", paramLabel = "HOST:PORT", converter = Converters.ListenAddressConverter.class,
             description = "Also run the admin endpoint there: the status page at /, GET /status, /history,"
