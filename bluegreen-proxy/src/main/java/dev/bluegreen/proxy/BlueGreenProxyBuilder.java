@@ -60,7 +60,7 @@ public final class BlueGreenProxyBuilder {
     /** Where to listen; port 0 picks a free port (see {@link BlueGreenProxy#localAddress()}). Default 127.0.0.1:8080. */
     public BlueGreenProxyBuilder listen(String host, int port) {
         requireNonNull(host, "host");
-        checkPort(port);
+        BuilderChecks.port(port);
         this.listenAddress = new InetSocketAddress(host, port);
         return this;
     }
@@ -68,7 +68,7 @@ public final class BlueGreenProxyBuilder {
     /** Where to listen. */
     public BlueGreenProxyBuilder listen(InetSocketAddress address) {
         requireNonNull(address, "address");
-        checkPort(address.getPort());
+        BuilderChecks.port(address.getPort());
         this.listenAddress = address;
         return this;
     }
@@ -189,12 +189,16 @@ public final class BlueGreenProxyBuilder {
 
     /**
      * Adds a response header that names the colour and routing generation that served each request, e.g.
-     * {@code X-BlueGreen: green; generation=7}. Off (null) by default: it tells clients about the deployment.
+     * {@code X-BlueGreen: green; generation=7}, replacing a field of that name from the backend. Off (null) by
+     * default: it tells clients about the deployment.
      *
      * @param name a header name (RFC 9110 token), or {@code null} for none
+     * @throws IllegalArgumentException if {@code name} is not a token, or is a field that frames the response,
+     *         manages the connection or that clients rely on ({@code Content-Length}, {@code Connection},
+     *         {@code Set-Cookie}...)
      */
     public BlueGreenProxyBuilder routingHeader(String name) {
-        this.routingHeader = name == null ? null : PreviewRule.token("routingHeader", name);
+        this.routingHeader = name == null ? null : BuilderChecks.routingHeader(name);
         return this;
     }
 
@@ -218,7 +222,7 @@ public final class BlueGreenProxyBuilder {
      */
     public BlueGreenProxyBuilder previewListen(String host, int port) {
         requireNonNull(host, "host");
-        checkPort(port);
+        BuilderChecks.port(port);
         this.previewListenAddress = new InetSocketAddress(host, port);
         return this;
     }
@@ -226,7 +230,7 @@ public final class BlueGreenProxyBuilder {
     /** Where the preview listener listens, or {@code null} for none. See {@link #previewListen(String, int)}. */
     public BlueGreenProxyBuilder previewListen(InetSocketAddress address) {
         if (address != null) {
-            checkPort(address.getPort());
+            BuilderChecks.port(address.getPort());
         }
         this.previewListenAddress = address;
         return this;
@@ -590,11 +594,5 @@ public final class BlueGreenProxyBuilder {
     public BlueGreenProxyBuilder dropUnderscoreHeaders(boolean enabled) {
         this.dropUnderscoreHeaders = enabled;
         return this;
-    }
-
-    private static void checkPort(int port) {
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("port: " + port + " (expected: 0-65535)");
-        }
     }
 }

@@ -1,0 +1,37 @@
+package dev.bluegreen.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.bluegreen.core.Backend;
+import dev.bluegreen.core.BlueGreen;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The builder's options as an application sets them: a bad value is refused at the call that takes it. */
+class BlueGreenProxyBuilderTest {
+
+    private final BlueGreen admin = BlueGreen.builder().blue("v1", Backend.parse("127.0.0.1:9")).build();
+
+    @AfterEach
+    void closeAdmin() {
+        admin.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Content-Length", "transfer-encoding", "Connection", "Upgrade", "Set-Cookie", "Via"})
+    void routingHeader_fieldTheResponseReliesOn_refusedNamingIt(String name) {
+        // The proxy sets the routing header, replacing the backend's field: Content-Length would become
+        // "blue; generation=0" and the client could no longer find the end of the response.
+        assertThatThrownBy(() -> BlueGreenProxy.builder(admin).routingHeader(name))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("routingHeader: '" + name + "' (expected: a header of its own");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"X-BlueGreen", "X-Served-By"})
+    void routingHeader_headerOfItsOwn_accepted(String name) {
+        assertThat(BlueGreenProxy.builder(admin).routingHeader(name).build()).isNotNull();
+    }
+}
