@@ -83,7 +83,8 @@ import org.slf4j.LoggerFactory;
  * to the old one.
  *
  * <p>Thread-safe. {@link #start()} and {@link #stop()} return futures and never block the caller; a proxy starts
- * at most once.
+ * at most once. Their futures complete on a thread of the proxy's own ({@code bluegreen-lifecycle}), never on an
+ * event loop, so what the caller chains on them may block (a guarded {@code switchTo}, {@code stop().join()}).
  */
 public final class BlueGreenProxy {
 
@@ -174,8 +175,10 @@ public final class BlueGreenProxy {
                 workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
                 boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
                 dns.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-                stopped.complete(null);
-                started.completeExceptionally(Failures.cause(error));
+                settle(() -> {
+                    stopped.complete(null);
+                    started.completeExceptionally(Failures.cause(error));
+                });
                 return;
             }
             Channel server = bound.server();
@@ -194,7 +197,7 @@ public final class BlueGreenProxy {
                         bound.previewServer().localAddress());
             }
             logProtocols();
-            started.complete(this);
+            settle(() -> started.complete(this));
         });
         return started;
     }
@@ -600,9 +603,21 @@ public final class BlueGreenProxy {
                             runtime.dns().shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(d -> {
                                 state.set(State.STOPPED);
                                 log.info("bluegreen proxy stopped");
-                                stopped.complete(null);
+                                settle(() -> stopped.complete(null));
                             })));
         });
+    }
+
+    /**
+     * Completes {@link #started} or {@link #stopped} once Netty has settled them, on a thread of its own: completed on
+     * an event loop (or Netty's global executor), they would run the caller's dependent stages there, and a
+     * {@code stop().join()} chained on {@code start()} would wait for the very loop it blocks. One short-lived thread
+     * per completion, at most two per proxy, so that a stage that blocks on one never holds up the other.
+     */
+    private static void settle(Runnable completion) {
+        Thread thread = new Thread(completion, "bluegreen-lifecycle");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     private static void closeQuietly(AutoCloseable closeable) {

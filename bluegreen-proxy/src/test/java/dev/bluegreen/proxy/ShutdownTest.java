@@ -11,6 +11,7 @@ import dev.bluegreen.testing.Behaviour;
 import dev.bluegreen.testing.Gate;
 import dev.bluegreen.testing.RawHttpClient;
 import dev.bluegreen.testing.RawResponse;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -140,6 +141,33 @@ class ShutdownTest {
         assertThatThrownBy(proxy::start)
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("admin: closed (expected: an open BlueGreen; a proxy follows its changes)");
+    }
+
+    @Test
+    void start_and_stop_completeOffNettyThreads_soThatStagesChainedOnThemMayBlock() throws Exception {
+        try (BlueGreen admin = BlueGreen.builder().blue("v1", Backend.of("127.0.0.1", 9)).build()) {
+            BlueGreenProxy proxy = BlueGreenProxy.builder(admin).listen("127.0.0.1", 0).build();
+            CompletableFuture<Thread> startedOn = proxy.start().thenApply(started -> Thread.currentThread());
+            assertThat(startedOn.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS))
+                    .isNotInstanceOf(FastThreadLocalThread.class);
+
+            CompletableFuture<Thread> stoppedOn = proxy.stop().thenApply(stopped -> Thread.currentThread());
+
+            assertThat(stoppedOn.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS))
+                    .isNotInstanceOf(FastThreadLocalThread.class);
+        }
+    }
+
+    @Test
+    void stopJoinedInAStageChainedOnStart_doesNotDeadlock() throws Exception {
+        // Completed on the accept loop, start() ran this stage there, and stop() waits for that loop to end.
+        try (BlueGreen admin = BlueGreen.builder().blue("v1", Backend.of("127.0.0.1", 9)).build()) {
+            BlueGreenProxy proxy = BlueGreenProxy.builder(admin).listen("127.0.0.1", 0).build();
+
+            CompletableFuture<Void> startedThenStopped = proxy.start().thenRun(() -> proxy.stop().join());
+
+            startedThenStopped.get(TIMEOUT.toSeconds() * 3, TimeUnit.SECONDS);
+        }
     }
 
     /** True if a connection attempt to 127.0.0.1:port is refused; an accepted one is closed at once. */
