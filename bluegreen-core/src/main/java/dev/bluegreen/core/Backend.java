@@ -3,6 +3,8 @@ package dev.bluegreen.core;
 import static java.util.Objects.requireNonNull;
 
 import dev.bluegreen.core.internal.Texts;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -18,8 +20,10 @@ import java.util.Set;
  *
  * <p>Immutable and thread-safe.
  *
- * @param host the host name or IP address: not blank, without whitespace, control characters, {@code '/'} or
- *        brackets other than around a whole IPv6 address
+ * @param host the host name or IP address: a name or IPv4 address of ASCII letters, digits, {@code '-'},
+ *        {@code '.'} and {@code '_'}, at most {@value #MAX_HOST_LENGTH} characters; or an IPv6 address (with an
+ *        optional {@code %zone}), with or without brackets. Never a port: {@code "app:8080"} is refused
+ *        ({@link #parse(String)} reads {@code host:port})
  * @param port the TCP port, 1-65535
  * @param id a stable name for logs and metrics, unique within an environment; not blank, no control characters
  * @param weight the relative share of requests, 1-1000
@@ -28,6 +32,9 @@ public record Backend(String host, int port, String id, int weight) {
 
     /** The largest accepted {@link #weight()}. */
     public static final int MAX_WEIGHT = 1000;
+
+    /** The longest accepted {@link #host()}: a DNS name's limit (RFC 1035 §2.3.4, without the final dot). */
+    public static final int MAX_HOST_LENGTH = 253;
 
     /**
      * Validates every component.
@@ -176,11 +183,15 @@ public record Backend(String host, int port, String id, int weight) {
     }
 
     /**
-     * A key that is equal for two backends that reach the same server: the host ignoring case, and the port.
-     * Used to refuse duplicates within a pool.
+     * A key that is equal for two backends that reach the same server: the host ignoring case (an IPv6 address in
+     * one spelling, so that {@code ::1} and {@code 0:0:0:0:0:0:0:1} are the same), and the port. Used to refuse
+     * duplicates within a pool.
      */
     String endpointKey() {
-        return host.toLowerCase(Locale.ROOT) + ':' + port;
+        int zone = host.indexOf('%');
+        String key = host.indexOf(':') < 0 ? host
+                : ipv6(host).getHostAddress() + (zone < 0 ? "" : host.substring(zone));
+        return key.toLowerCase(Locale.ROOT) + '|' + port;
     }
 
     private static String authority(String host, int port) {
@@ -200,14 +211,51 @@ public record Backend(String host, int port, String id, int weight) {
             throw new IllegalArgumentException(
                     "host: " + Texts.quote(host) + " (expected: a host name or IP address)");
         }
-        for (int i = 0; i < host.length(); i++) {
-            char c = host.charAt(i);
-            // Brackets are refused here because only a whole IPv6 literal may be bracketed, and that was unwrapped.
-            if (Character.isWhitespace(c) || Character.isISOControl(c) || c == '/' || c == '[' || c == ']') {
-                throw new IllegalArgumentException("host: " + Texts.quote(host) + " (expected: a host name or"
-                        + " IP address without whitespace, control characters, '/' or stray brackets)");
+        if (host.indexOf(':') >= 0) {
+            // Only an IPv6 address holds ':'; anything else with one is most likely a host:port given as the host,
+            // which would become the authority "[app:8080]:80" and fail at the first connect.
+            ipv6(host);
+            return;
+        }
+        // A DNS name or an IPv4 address. Brackets were unwrapped around a whole IPv6 address; any other is stray. '@',
+        // '?', '#', '/' and the like would change the meaning of the authority built from the host.
+        if (host.length() > MAX_HOST_LENGTH || !host.chars().allMatch(Backend::isHostNameChar)) {
+            throw new IllegalArgumentException("host: " + Texts.quote(host) + " (expected: a host name or IPv4"
+                    + " address of letters, digits, '-', '.' and '_', at most " + MAX_HOST_LENGTH
+                    + " characters, without port; or an IPv6 address)");
+        }
+    }
+
+    private static boolean isHostNameChar(int c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.'
+                || c == '_';
+    }
+
+    /**
+     * Parses an IPv6 address, with an optional {@code %zone}, without any DNS look-up: only hex digits, ':' and '.'
+     * reach the parser, which reads such text as a literal. The zone is checked as a name, not looked up: the
+     * interface it names may exist only where the proxy runs.
+     *
+     * @return the address, without its zone
+     */
+    private static InetAddress ipv6(String host) {
+        int percent = host.indexOf('%');
+        String address = percent < 0 ? host : host.substring(0, percent);
+        String zone = percent < 0 ? "" : host.substring(percent + 1);
+        boolean literal = !address.isEmpty() && address.length() <= 45 && address.chars().allMatch(
+                c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == ':' || c == '.');
+        boolean zoneOk = percent < 0 || !zone.isEmpty() && zone.length() <= 64
+                && zone.chars().allMatch(Backend::isHostNameChar);
+        if (literal && zoneOk) {
+            try {
+                // In brackets, the JDK reads the text as an IPv6 literal or refuses it; bare, it would ask DNS.
+                return InetAddress.getByName("[" + address + "]");
+            } catch (UnknownHostException e) {
+                // Not a valid literal: refused below.
             }
         }
+        throw new IllegalArgumentException("host: " + Texts.quote(host) + " (expected: an IPv6 address such as ::1,"
+                + " optionally with a %zone; a host name has no ':', and the port is given apart)");
     }
 
     private static int parsePort(String original, String portText) {

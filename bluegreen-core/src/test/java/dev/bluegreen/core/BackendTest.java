@@ -66,6 +66,31 @@ class BackendTest {
                 .withMessageContaining("expected:");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"app.internal:8080", "10.0.0.1:8080", "dead:beef", ":::", "fe80::1%", "::1%a b",
+                            "user@app", "app?x", "app#x", "app\\x", "app%20"})
+    void constructor_hostThatIsNotANameOrAddress_isRefusedNamingIt(String host) {
+        // Each was taken and became an authority such as "[app.internal:8080]:80" or "user@app:80", which fails (or
+        // means something else) only at the first connect.
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Backend.of(host, 80))
+                .withMessageStartingWith("host: '" + host + "' (expected: a");
+    }
+
+    @Test
+    void constructor_hostLongerThanADnsName_isRefused() {
+        assertThat(Backend.of("a".repeat(Backend.MAX_HOST_LENGTH), 80).host()).hasSize(Backend.MAX_HOST_LENGTH);
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Backend.of("a".repeat(Backend.MAX_HOST_LENGTH + 1), 80))
+                .withMessageContaining("at most 253 characters");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2001:db8::1", "::ffff:10.0.0.1", "fe80::1%eth7", "FE80::1", "backend_1.svc", "10.0.0.1"})
+    void constructor_namesAndAddresses_accepted(String host) {
+        assertThat(Backend.of(host, 80).host()).isEqualTo(host);
+    }
+
     @Test
     void constructor_controlCharacterInHost_isEscapedInTheMessage() {
         assertThatIllegalArgumentException()

@@ -66,6 +66,22 @@ class EnvironmentTest {
     }
 
     @Test
+    void of_sameIpv6AddressSpelledTwoWays_isRefused() {
+        List<Backend> backends = List.of(Backend.parse("[2001:db8::1]:80"), Backend.parse("[2001:DB8:0:0::1]:80"));
+
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Environment.of(Colour.BLUE, "v1", backends))
+                .withMessageContaining("appears more than once in the BLUE pool");
+    }
+
+    @Test
+    void of_sameIpv6AddressInTwoZones_isNotADuplicate() {
+        List<Backend> backends = List.of(Backend.of("fe80::1%eth0", 80), Backend.of("fe80::1%eth1", 80));
+
+        assertThat(Environment.of(Colour.BLUE, "v1", backends).backends()).hasSize(2);
+    }
+
+    @Test
     void of_nulls_nameTheComponent() {
         assertThatNullPointerException().isThrownBy(() -> Environment.of(null, "v", List.of())).withMessage("colour");
         assertThatNullPointerException().isThrownBy(() -> Environment.of(Colour.BLUE, null, List.of()))
