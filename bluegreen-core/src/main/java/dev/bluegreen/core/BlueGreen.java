@@ -240,12 +240,6 @@ public final class BlueGreen extends ChangeVerbs implements AutoCloseable {
     }
 
     /**
-     * Closes the store; later changes throw {@link IllegalStateException} and listeners hear nothing more (an
-     * attempt racing with the close may still be refused by the store; it is recorded in {@link #refusals()} but not
-     * told to listeners). {@link #snapshot()}, {@link #history()} and {@link #refusals()} keep returning the last
-     * state. Idempotent.
-     */
-    /**
      * Whether {@link #close()} was called: changes are refused from then on, and a proxy refuses to start on it.
      *
      * @return {@code true} once closed
@@ -254,6 +248,12 @@ public final class BlueGreen extends ChangeVerbs implements AutoCloseable {
         return applier.isClosed();
     }
 
+    /**
+     * Closes the store; later changes throw {@link IllegalStateException} and listeners hear nothing more (an
+     * attempt racing with the close may still be refused by the store; it is recorded in {@link #refusals()} but not
+     * told to listeners). {@link #snapshot()}, {@link #history()} and {@link #refusals()} keep returning the last
+     * state. Idempotent.
+     */
     @Override
     public void close() {
         if (applier.close()) {
