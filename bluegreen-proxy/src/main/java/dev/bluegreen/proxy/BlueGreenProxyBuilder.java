@@ -573,7 +573,7 @@ public final class BlueGreenProxyBuilder {
      * @throws IllegalArgumentException naming an entry that is not an IP address or CIDR block
      */
     public BlueGreenProxyBuilder trustedProxies(Collection<String> addressesOrCidrs) {
-        this.trustedProxies = TrustedProxies.parse(List.copyOf(requireNonNull(addressesOrCidrs, "trustedProxies")));
+        this.trustedProxies = TrustedProxies.parse(requireNonNull(addressesOrCidrs, "trustedProxies"));
         return this;
     }
 

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.BlueGreen;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -33,5 +36,14 @@ class BlueGreenProxyBuilderTest {
     @ValueSource(strings = {"X-BlueGreen", "X-Served-By"})
     void routingHeader_headerOfItsOwn_accepted(String name) {
         assertThat(BlueGreenProxy.builder(admin).routingHeader(name).build()).isNotNull();
+    }
+
+    @Test
+    void trustedProxies_nullEntry_refusedNamingIt() {
+        List<String> entries = Arrays.asList("10.0.0.0/8", null);
+
+        assertThatThrownBy(() -> BlueGreenProxy.builder(admin).trustedProxies(entries))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("trustedProxies: null (expected: an IP address or CIDR block)");
     }
 }

@@ -2,6 +2,7 @@ package dev.bluegreen.proxy.internal.request;
 
 import io.netty.util.NetUtil;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -46,11 +47,12 @@ public final class TrustedProxies {
      *
      * @throws IllegalArgumentException naming the entry that is not an IP address or a CIDR block
      */
-    public static TrustedProxies parse(List<String> specs) {
+    public static TrustedProxies parse(Collection<String> specs) {
         List<Block> blocks = new ArrayList<>();
         for (String spec : specs) {
             blocks.add(block(spec));
         }
+        // Copied once every entry is checked: List.copyOf would throw a bare NullPointerException on a null one.
         return blocks.isEmpty() ? NONE : new TrustedProxies(List.copyOf(specs), List.copyOf(blocks));
     }
 
