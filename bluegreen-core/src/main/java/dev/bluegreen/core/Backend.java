@@ -25,13 +25,17 @@ import java.util.Set;
  *        optional {@code %zone}), with or without brackets. Never a port: {@code "app:8080"} is refused
  *        ({@link #parse(String)} reads {@code host:port})
  * @param port the TCP port, 1-65535
- * @param id a stable name for logs and metrics, unique within an environment; not blank, no control characters
+ * @param id a stable name for logs and metrics, unique within an environment; not blank, at most
+ *        {@value #MAX_ID_LENGTH} characters, no control characters
  * @param weight the relative share of requests, 1-1000
  */
 public record Backend(String host, int port, String id, int weight) {
 
     /** The largest accepted {@link #weight()}. */
     public static final int MAX_WEIGHT = 1000;
+
+    /** The most characters (UTF-16 units) an {@link #id()} may have: more than the longest authority. */
+    public static final int MAX_ID_LENGTH = 300;
 
     /** The longest accepted {@link #host()}: a DNS name's limit (RFC 1035 §2.3.4, without the final dot). */
     public static final int MAX_HOST_LENGTH = 253;
@@ -54,10 +58,7 @@ public record Backend(String host, int port, String id, int weight) {
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port: " + port + " (expected: 1-65535)");
         }
-        if (id.isBlank() || Texts.hasControlChar(id)) {
-            throw new IllegalArgumentException(
-                    "id: " + Texts.quote(id) + " (expected: not blank, no control characters)");
-        }
+        Texts.requireShortText("id", id, MAX_ID_LENGTH);
         if (weight < 1 || weight > MAX_WEIGHT) {
             throw new IllegalArgumentException("weight: " + weight + " (expected: 1-" + MAX_WEIGHT + ")");
         }

@@ -13,7 +13,8 @@ import java.util.Map;
  * <p>Immutable and thread-safe; the backend list is an immutable copy.
  *
  * @param colour the colour of this pool
- * @param version a label for what is deployed, for logs and the admin API; not blank, no control characters
+ * @param version a label for what is deployed, for logs and the admin API; not blank, at most
+ *        {@value #MAX_VERSION_LENGTH} characters, no control characters
  * @param backends the backends in order; may be empty; no two share an id or a host and port (host compared
  *        ignoring case)
  */
@@ -23,23 +24,26 @@ public record Environment(Colour colour, String version, List<Backend> backends)
     public static final String NO_VERSION = "none";
 
     /**
+     * The most characters (UTF-16 units) a {@link #version()} may have: enough for an image reference with its
+     * digest; the label goes into every change's log line, the status page and each stored snapshot.
+     */
+    public static final int MAX_VERSION_LENGTH = 256;
+
+    /**
      * Validates every component and copies the backend list.
      *
      * @param colour the colour of the pool
      * @param version the version label
      * @param backends the backends, copied
      * @throws NullPointerException if a component or a backend is {@code null}
-     * @throws IllegalArgumentException if the version is blank or holds a control character, or two backends
+     * @throws IllegalArgumentException if the version is blank, too long or holds a control character, or two backends
      *         share an id or a host and port
      */
     public Environment {
         requireNonNull(colour, "colour");
         requireNonNull(version, "version");
         requireNonNull(backends, "backends");
-        if (version.isBlank() || Texts.hasControlChar(version)) {
-            throw new IllegalArgumentException(
-                    "version: " + Texts.quote(version) + " (expected: not blank, no control characters)");
-        }
+        Texts.requireShortText("version", version, MAX_VERSION_LENGTH);
         for (int i = 0; i < backends.size(); i++) {
             requireNonNull(backends.get(i), "backends[" + i + "]");
         }

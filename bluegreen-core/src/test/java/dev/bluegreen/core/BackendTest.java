@@ -85,6 +85,16 @@ class BackendTest {
                 .withMessageContaining("at most 253 characters");
     }
 
+    @Test
+    void constructor_idBeyondTheLimit_isRefusedShowingItsLength() {
+        String longest = "i".repeat(Backend.MAX_ID_LENGTH);
+        assertThat(new Backend("app", 80, longest, 1).id()).isEqualTo(longest);
+
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new Backend("app", 80, longest + "i", 1))
+                .withMessageContaining("(301 characters; expected: not blank, at most 300 characters");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"2001:db8::1", "::ffff:10.0.0.1", "fe80::1%eth7", "FE80::1", "backend_1.svc", "10.0.0.1"})
     void constructor_namesAndAddresses_accepted(String host) {

@@ -42,7 +42,18 @@ class EnvironmentTest {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> Environment.of(Colour.BLUE, version, List.of()))
                 .withMessageStartingWith("version: '")
-                .withMessageContaining("(expected: not blank, no control characters)");
+                .withMessageContaining("(expected: not blank, at most 256 characters, no control characters)");
+    }
+
+    @Test
+    void of_versionBeyondTheLimit_isRefusedShowingItsLength() {
+        String longest = "v".repeat(Environment.MAX_VERSION_LENGTH);
+        assertThat(Environment.of(Colour.BLUE, longest, List.of()).version()).isEqualTo(longest);
+
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Environment.of(Colour.BLUE, longest + "v", List.of()))
+                .withMessageStartingWith("version: 'vvvv")
+                .withMessageContaining("(257 characters; expected: not blank, at most 256 characters");
     }
 
     @Test
