@@ -455,9 +455,11 @@ public final class BlueGreenProxyBuilder {
      * The proxy, not yet started.
      *
      * @throws IllegalArgumentException if the TLS settings can't make a TLS context, or the backend protocols don't
-     *                                  fit TLS or the health checks (h2 without TLS, gRPC checks of HTTP/1.1)
+     *                                  fit TLS or the health checks (h2 without TLS, gRPC checks of HTTP/1.1), or
+     *                                  the preview listener would take the listener's port
      */
     public BlueGreenProxy build() {
+        BuilderChecks.distinctListeners(listenAddress, previewListenAddress);
         backendProtocols.checkFits(upstreamTls != null, healthChecks);
         ProtocolConfig protocols = new ProtocolConfig(
                 tls == null ? null : new ServerTls(tls, settings -> settings.newServerContext(http2.enabled())),

@@ -1,5 +1,7 @@
 package dev.bluegreen.proxy;
 
+import dev.bluegreen.proxy.internal.ListenAddresses;
+import java.net.InetSocketAddress;
 import java.util.Locale;
 import java.util.Set;
 
@@ -38,6 +40,29 @@ final class BuilderChecks {
                     + " on: the proxy replaces the backend's field of that name on every response)");
         }
         return checked;
+    }
+
+    /**
+     * Checks that the preview listener does not take the main listener's port: both would be bound at start, and the
+     * second bind fail with a bare "Address already in use" that names neither setting.
+     *
+     * @param listen the main listener's address
+     * @param preview the preview listener's address, or {@code null} for none
+     * @throws IllegalArgumentException if both name the same non-zero port on the same address, or one of them
+     *         listens on every address
+     */
+    static void distinctListeners(InetSocketAddress listen, InetSocketAddress preview) {
+        if (preview == null || preview.getPort() == 0 || preview.getPort() != listen.getPort()) {
+            return;
+        }
+        boolean overlap = preview.isUnresolved() || listen.isUnresolved()
+                ? preview.getHostString().equalsIgnoreCase(listen.getHostString())
+                : preview.getAddress().equals(listen.getAddress()) || preview.getAddress().isAnyLocalAddress()
+                        || listen.getAddress().isAnyLocalAddress();
+        if (overlap) {
+            throw new IllegalArgumentException("previewListen: " + ListenAddresses.hostAndPort(preview)
+                    + " (expected: a port other than listen's " + ListenAddresses.hostAndPort(listen) + ")");
+        }
     }
 
     /**

@@ -46,4 +46,25 @@ class BlueGreenProxyBuilderTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("trustedProxies: null (expected: an IP address or CIDR block)");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1", "0.0.0.0"})
+    void previewListen_onTheListenersPort_refusedAtBuild(String previewHost) {
+        // Else the start failed with a bare "Address already in use" naming neither setting.
+        BlueGreenProxyBuilder builder = BlueGreenProxy.builder(admin).listen("127.0.0.1", 23011)
+                .previewListen(previewHost, 23011);
+
+        assertThatThrownBy(builder::build)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("previewListen: " + previewHost + ":23011 (expected: a port other than listen's"
+                        + " 127.0.0.1:23011)");
+    }
+
+    @Test
+    void previewListen_onAnotherPortOrPortZero_accepted() {
+        assertThat(BlueGreenProxy.builder(admin).listen("127.0.0.1", 23011).previewListen("127.0.0.1", 23012).build())
+                .isNotNull();
+        assertThat(BlueGreenProxy.builder(admin).listen("127.0.0.1", 0).previewListen("127.0.0.1", 0).build())
+                .isNotNull();
+    }
 }
