@@ -9,6 +9,7 @@ import dev.bluegreen.core.SwitchGuard;
 import dev.bluegreen.core.internal.Texts;
 import dev.bluegreen.proxy.internal.Failures;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -38,6 +39,8 @@ public final class SmokeCheck implements SwitchGuard {
     /** The default {@link #timeout(Duration)}. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
+    private static final int MAX_NAME_LENGTH = 200;
+
     private final String name;
     private final String path;
     private final int expectedStatus;
@@ -66,9 +69,16 @@ public final class SmokeCheck implements SwitchGuard {
     public static SmokeCheck get(String path) {
         requireNonNull(path, "path");
         if (!path.startsWith("/")) {
-            throw new IllegalArgumentException("path: '" + path + "' (expected: a path starting with '/')");
+            throw new IllegalArgumentException("path: " + Texts.quote(path) + " (expected: a path starting with '/')");
         }
-        URI.create("http://localhost" + path);
+        try {
+            new URI("http://localhost" + path);
+        } catch (URISyntaxException e) {
+            // The check's name, and so every refusal and log line it gives, carries the path: never a control
+            // character, and a message that says which setting is wrong.
+            throw new IllegalArgumentException("path: " + Texts.quote(path) + " (expected: a valid URI path and"
+                    + " query, percent-encoded: " + e.getReason() + " at index " + e.getIndex() + ")", e);
+        }
         return new SmokeCheck("smoke GET " + path, path, 0, null, DEFAULT_TIMEOUT,
                 HttpClient.newBuilder().connectTimeout(DEFAULT_TIMEOUT).build());
     }
@@ -120,13 +130,15 @@ public final class SmokeCheck implements SwitchGuard {
      *
      * @param name a short name, such as {@code "checkout-smoke"}
      * @return a new check
-     * @throws IllegalArgumentException if {@code name} is blank
+     * @throws IllegalArgumentException if {@code name} is blank, longer than 200 characters or holds a control
+     *         character (it goes into every refusal and log line of the check)
      */
     public SmokeCheck named(String name) {
         requireNonNull(name, "name");
         if (name.isBlank()) {
             throw new IllegalArgumentException("name: blank (expected: a short name)");
         }
+        Texts.requireShortText("name", name, MAX_NAME_LENGTH);
         return new SmokeCheck(name, path, expectedStatus, expectedBodyPart, timeout, client);
     }
 

@@ -149,4 +149,21 @@ class SmokeCheckTest {
                 .withMessage("status: 42 (expected: 100-599)");
         assertThat(List.of(SmokeCheck.get("/x").name())).containsExactly("smoke GET /x");
     }
+
+    @Test
+    void pathThatIsNoUriPath_isRefusedNamingThePath() {
+        // Before, the JDK's URISyntaxException message came through as it was, naming no setting.
+        assertThatIllegalArgumentException().isThrownBy(() -> SmokeCheck.get("/health\r\nX-Injected: 1"))
+                .withMessageStartingWith("path: '/health\\u000d\\u000aX-Injected: 1' (expected: a valid URI path"
+                        + " and query, percent-encoded: Illegal character in path at index");
+        assertThatIllegalArgumentException().isThrownBy(() -> SmokeCheck.get("/a b"))
+                .withMessageStartingWith("path: '/a b' (expected: a valid URI path");
+    }
+
+    @Test
+    void nameWithAControlCharacter_isRefused() {
+        assertThatIllegalArgumentException().isThrownBy(() -> SmokeCheck.get("/").named("smoke\nFAKE LOG LINE"))
+                .withMessage("name: 'smoke\\u000aFAKE LOG LINE' (expected: not blank, at most 200 characters,"
+                        + " no control characters)");
+    }
 }
