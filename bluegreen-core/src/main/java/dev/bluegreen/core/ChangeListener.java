@@ -7,8 +7,9 @@ package dev.bluegreen.core;
  * <p>Threading of {@link #onChange}: called on whichever thread delivers the change (usually the one that made
  * it, possibly another admin thread, or a store's own thread), never concurrently with itself or with the
  * {@code onChange} of other listeners of the same {@link BlueGreen}. Keep it short: the next change waits for it.
- * It may call back into {@link BlueGreen}; a change made from a listener is delivered after the current one has
- * reached every listener.
+ * It may call back into {@link BlueGreen}, with a blocking verb or an {@code ...Async} one it waits for (when it
+ * hears a change on the change thread, an async verb it asks for runs on a thread of its own, not queued behind it);
+ * a change made from a listener is delivered after the current one has reached every listener.
  *
  * <p>Threading of {@link #onRefused}: refusals don't go through the store; each is delivered at once on the thread
  * whose attempt was refused, before the verb throws. So {@code onRefused} may run concurrently with itself, with

@@ -8,6 +8,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Listeners, their isolation from each other, and the bounded history. */
@@ -105,6 +108,56 @@ class BlueGreenListenerTest {
 
             assertThat(heard).containsExactly("enter 1", "exit 1", "enter 2", "exit 2");
             assertThat(blueGreen.snapshot().live()).isEqualTo(Colour.BLUE);
+        }
+    }
+
+    @Test
+    void listenerWaitingForAnAsyncVerb_onAnAsyncChange_isNotQueuedBehindItself() throws Exception {
+        CompletableFuture<RoutingSnapshot> rolledBack = new CompletableFuture<>();
+        try (BlueGreen blueGreen = bothPools(clock).build()) {
+            blueGreen.addListener(change -> {
+                if (change.kind() == ChangeKind.SWITCH) {
+                    // Heard on the change thread: the rollback was queued there, behind this very listener.
+                    rolledBack.complete(blueGreen.rollbackAsync().orTimeout(10, TimeUnit.SECONDS).join());
+                }
+            });
+
+            RoutingSnapshot switched = blueGreen.switchToAsync(Colour.GREEN).get(15, TimeUnit.SECONDS);
+
+            assertThat(switched.generation()).isEqualTo(1);
+            assertThat(rolledBack.get(15, TimeUnit.SECONDS).live()).isEqualTo(Colour.BLUE);
+            assertThat(blueGreen.history()).extracting(Change::kind)
+                    .containsExactly(ChangeKind.SWITCH, ChangeKind.ROLLBACK);
+        }
+    }
+
+    @Test
+    void listenerWaitingForAGuardedAsyncVerb_onAnAsyncChange_isNotQueuedBehindItself() throws Exception {
+        CompletableFuture<RoutingSnapshot> switched = new CompletableFuture<>();
+        try (BlueGreen blueGreen = bothPools(clock).guard(new PassingGuard()).build()) {
+            blueGreen.addListener(change -> {
+                if (change.kind() == ChangeKind.DEPLOY) {
+                    switched.complete(blueGreen.switchToAsync(Colour.GREEN).orTimeout(10, TimeUnit.SECONDS).join());
+                }
+            });
+
+            blueGreen.applyAsync(ChangeRequest.deploy(Colour.GREEN, "v3", List.of(Fixtures.GREEN_2)))
+                    .get(15, TimeUnit.SECONDS);
+
+            assertThat(switched.get(15, TimeUnit.SECONDS).liveEnvironment().version()).isEqualTo("v3");
+        }
+    }
+
+    /** A guard that passes at once. */
+    private static final class PassingGuard implements SwitchGuard {
+        @Override
+        public String name() {
+            return "passing";
+        }
+
+        @Override
+        public CompletionStage<GuardVerdict> check(GuardContext context) {
+            return CompletableFuture.completedFuture(GuardVerdict.pass());
         }
     }
 

@@ -30,6 +30,10 @@ import java.util.function.Supplier;
  * a new thread for every task, and the thread that completes a guard's verdict may be an event loop, which must not
  * wait for a store's I/O. The blocking form applies on its caller's thread, which waits anyway.
  *
+ * <p>A change asked for asynchronously from the change thread itself (by a listener it is delivering a change to)
+ * is applied on a short-lived thread of its own instead: queued behind the listener, it would wait for that listener
+ * to return, and a listener that waits for it would never return.
+ *
  * <p>Thread-safe and lock-free; the blocking form waits only for the guards (and the store's own I/O).
  */
 public final class ChangeApplier {
@@ -41,6 +45,8 @@ public final class ChangeApplier {
     private final AuditLog audit;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ExecutorService changeThread;
+    /** Whether the current thread is applying an asynchronous change (and so delivering it to the listeners). */
+    private final ThreadLocal<Boolean> applyingAsync = ThreadLocal.withInitial(() -> Boolean.FALSE);
     /** Where guards are asked: never a caller's thread or the thread the previous guard answered on (GuardChain). */
     private final ExecutorService guardThread;
 
@@ -99,7 +105,7 @@ public final class ChangeApplier {
         checkOpen(request.attempt());
         CompletableFuture<RoutingSnapshot> result = new CompletableFuture<>();
         // Applied on the change thread so that a store that does network I/O never blocks the caller.
-        applyOnChangeThread(request.attempt(), result, () -> apply(request));
+        applyOnChangeThread(applyingAsync.get(), request.attempt(), result, () -> apply(request));
         return result;
     }
 
@@ -165,6 +171,7 @@ public final class ChangeApplier {
      * is refused as stale, since the guards judged something else.
      */
     private CompletableFuture<RoutingSnapshot> guardedAsync(ChangeRequest request) {
+        boolean nested = applyingAsync.get();
         Judged judged;
         try {
             judged = judge(request);
@@ -173,7 +180,7 @@ public final class ChangeApplier {
         }
         CompletableFuture<RoutingSnapshot> result = new CompletableFuture<>();
         judged.verdict().thenAccept(refusal ->
-                applyOnChangeThread(request.attempt(), result, () -> applyJudged(judged, refusal)));
+                applyOnChangeThread(nested, request.attempt(), result, () -> applyJudged(judged, refusal)));
         return result;
     }
 
@@ -201,17 +208,32 @@ public final class ChangeApplier {
         return new Judged(request, asked, target, verdict);
     }
 
-    /** Runs {@code change} on the change thread and completes {@code result} with its outcome. */
-    private void applyOnChangeThread(String attempt, CompletableFuture<RoutingSnapshot> result,
+    /**
+     * Runs {@code change} on the change thread, or on a thread of its own when it was asked for from a thread applying
+     * an asynchronous change ({@code nested}), and completes {@code result} with its outcome.
+     */
+    private void applyOnChangeThread(boolean nested, String attempt, CompletableFuture<RoutingSnapshot> result,
                                      Supplier<RoutingSnapshot> change) {
+        Runnable task = () -> {
+            applyingAsync.set(Boolean.TRUE);
+            try {
+                result.complete(change.get());
+            } catch (RuntimeException | Error e) {
+                result.completeExceptionally(e);
+            } finally {
+                applyingAsync.remove();
+            }
+        };
         try {
-            changeThread.execute(() -> {
-                try {
-                    result.complete(change.get());
-                } catch (RuntimeException | Error e) {
-                    result.completeExceptionally(e);
-                }
-            });
+            if (!nested) {
+                changeThread.execute(task);
+            } else if (closed.get()) {
+                throw new RejectedExecutionException("closed");
+            } else {
+                Thread thread = new Thread(task, "bluegreen-changes-nested");
+                thread.setDaemon(true);
+                thread.start();
+            }
         } catch (RejectedExecutionException e) {
             // Closed while the guards ran.
             result.completeExceptionally(new IllegalStateException(attempt + " refused: this BlueGreen is closed"));
