@@ -40,6 +40,7 @@ public final class SmokeCheck implements SwitchGuard {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
     private static final int MAX_NAME_LENGTH = 200;
+    private static final Duration MAX_TIMEOUT = Duration.ofHours(1);
 
     private final String name;
     private final String path;
@@ -112,14 +113,17 @@ public final class SmokeCheck implements SwitchGuard {
      * How long each backend has to answer, connection included. Default: 5 seconds. Keep it below the admin
      * object's guard timeout, or the guard times out first with a less precise reason.
      *
-     * @param timeout more than zero
+     * @param timeout more than zero, at most one hour (the longest guard timeout)
      * @return a new check
-     * @throws IllegalArgumentException if {@code timeout} is not positive
+     * @throws IllegalArgumentException if {@code timeout} is out of range
      */
     public SmokeCheck timeout(Duration timeout) {
         requireNonNull(timeout, "timeout");
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("timeout: " + Texts.duration(timeout) + " (expected: more than 0)");
+        // Bounded here: a longer one was taken, and every check then failed with an ArithmeticException (long
+        // overflow) from the HTTP client, refusing every switch for a reason that named no setting.
+        if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0) {
+            throw new IllegalArgumentException("timeout: " + Texts.duration(timeout)
+                    + " (expected: more than 0, at most 1 h)");
         }
         return new SmokeCheck(name, path, expectedStatus, expectedBodyPart, timeout,
                 HttpClient.newBuilder().connectTimeout(timeout).build());

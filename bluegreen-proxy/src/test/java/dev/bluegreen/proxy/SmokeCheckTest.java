@@ -161,6 +161,14 @@ class SmokeCheckTest {
     }
 
     @Test
+    void timeoutBeyondAnHour_isRefusedWhenSet() {
+        // Before, it was taken and every check failed with "long overflow", refusing every switch.
+        assertThat(SmokeCheck.get("/").timeout(Duration.ofHours(1))).isNotNull();
+        assertThatIllegalArgumentException().isThrownBy(() -> SmokeCheck.get("/").timeout(Duration.ofDays(365_000)))
+                .withMessage("timeout: 365000d (expected: more than 0, at most 1 h)");
+    }
+
+    @Test
     void nameWithAControlCharacter_isRefused() {
         assertThatIllegalArgumentException().isThrownBy(() -> SmokeCheck.get("/").named("smoke\nFAKE LOG LINE"))
                 .withMessage("name: 'smoke\\u000aFAKE LOG LINE' (expected: not blank, at most 200 characters,"
