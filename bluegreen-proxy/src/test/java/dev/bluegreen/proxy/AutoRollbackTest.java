@@ -301,6 +301,9 @@ class AutoRollbackTest {
                 .hasMessage("minRequests: 0 (expected: >= 1)");
         assertThatThrownBy(() -> AutoRollback.builder().bakeWindow(Duration.ofSeconds(-1)))
                 .hasMessage("bakeWindow: -1s (expected: >= 0)");
+        // Taken before, it overflowed (toMillis) at the first evaluation after a switch.
+        assertThatThrownBy(() -> AutoRollback.builder().bakeWindow(Duration.ofSeconds(Long.MAX_VALUE)))
+                .hasMessage("bakeWindow: 9223372036854775807s (expected: at most 365d)");
         assertThatThrownBy(() -> AutoRollback.builder().errorRateVsBaseline(0.5, 0.01))
                 .hasMessage("errorRateFactor: 0.5 (expected: a finite number >= 1)");
         assertThatThrownBy(() -> AutoRollback.builder().window(Duration.ofSeconds(1))

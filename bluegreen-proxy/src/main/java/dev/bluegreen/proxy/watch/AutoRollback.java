@@ -179,15 +179,16 @@ public final class AutoRollback {
         }
 
         /**
-         * How long a colour is judged after a change made it live. Zero turns the watch after changes off (shift
-         * plans are still judged). Default 5 min.
+         * How long a colour is judged after a change made it live, at most 365 days. Zero turns the watch after
+         * changes off (shift plans are still judged). Default 5 min.
          */
         public Builder bakeWindow(Duration bakeWindow) {
             requireNonNull(bakeWindow, "bakeWindow");
             if (bakeWindow.isNegative()) {
                 throw new IllegalArgumentException("bakeWindow: " + Texts.duration(bakeWindow) + " (expected: >= 0)");
             }
-            this.bakeWindow = bakeWindow;
+            // Bounded as the other durations: a longer one overflowed at the first evaluation after a switch.
+            this.bakeWindow = Texts.requireAtMostAYear("bakeWindow", bakeWindow);
             return this;
         }
 
