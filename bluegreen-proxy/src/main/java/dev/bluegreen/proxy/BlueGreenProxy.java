@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.Colour;
+import dev.bluegreen.core.internal.Texts;
 import dev.bluegreen.proxy.internal.Failures;
 import dev.bluegreen.proxy.internal.ListenAddresses;
 import dev.bluegreen.proxy.internal.ProtocolConfig;
@@ -511,10 +512,17 @@ public final class BlueGreenProxy {
      * under way finish within {@code gracePeriod} (each connection closes after its current response), then closes
      * what is left and releases the threads. Calling it again returns the same future.
      *
+     * @param gracePeriod 0 to 365 days
      * @return a future that completes when everything is closed
+     * @throws IllegalArgumentException if {@code gracePeriod} is negative or longer than 365 days (one that long
+     *         overflowed in the close listener, and the future never completed)
      */
     public CompletableFuture<Void> stop(Duration gracePeriod) {
         requireNonNull(gracePeriod, "gracePeriod");
+        if (gracePeriod.isNegative()) {
+            throw new IllegalArgumentException("gracePeriod: " + Texts.duration(gracePeriod) + " (expected: >= 0)");
+        }
+        Texts.requireAtMostAYear("gracePeriod", gracePeriod);
         State previous = state.getAndUpdate(s -> s == State.RUNNING ? State.STOPPING : s);
         if (previous == State.STARTING) {
             // Stop once the start has settled: a proxy that failed to bind is stopped already.

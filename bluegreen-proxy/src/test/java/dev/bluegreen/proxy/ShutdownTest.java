@@ -170,6 +170,24 @@ class ShutdownTest {
         }
     }
 
+    @Test
+    void stop_gracePeriodOutOfRange_isRefusedAndTheProxyKeepsRunning() throws Exception {
+        // A grace period of Long.MAX_VALUE seconds overflowed in the close listener: the proxy stayed STOPPING and the
+        // future never completed.
+        try (ProxyFixture fixture = ProxyFixture.start()) {
+            assertThatThrownBy(() -> fixture.proxy.stop(Duration.ofSeconds(Long.MAX_VALUE)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("gracePeriod: 9223372036854775807s (expected: at most 365d)");
+            assertThatThrownBy(() -> fixture.proxy.stop(Duration.ofSeconds(-1)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("gracePeriod: -1s (expected: >= 0)");
+            try (RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+                assertThat(client.get("/").status()).as("still serving").isEqualTo(200);
+            }
+            fixture.proxy.stop(Duration.ofDays(365)).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
     /** True if a connection attempt to 127.0.0.1:port is refused; an accepted one is closed at once. */
     private static boolean connectionRefused(int port) throws IOException {
         try (Socket socket = new Socket()) {
