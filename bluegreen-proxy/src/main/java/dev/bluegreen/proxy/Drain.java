@@ -56,6 +56,10 @@ public interface Drain {
     /** Whether the drain has ended (its {@link #completion()} is complete). */
     boolean isDone();
 
-    /** Completes with the report when the drain ends; never completes exceptionally. */
+    /**
+     * Completes with the report when the drain ends; never completes exceptionally. It completes on a thread of its
+     * own, never an event loop, so a stage chained on it may block (decommission the colour's servers, say). Each
+     * call returns a future of its own: completing or cancelling it ends nothing.
+     */
     CompletableFuture<DrainReport> completion();
 }

@@ -7,13 +7,38 @@ import dev.bluegreen.core.Colour;
 import dev.bluegreen.testing.Gate;
 import dev.bluegreen.testing.RawHttpClient;
 import dev.bluegreen.testing.RawResponse;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The drain handle a switch leaves behind: live figures, a future, and a report that says how it ended. */
 class DrainReportTest {
+
+    @Test
+    void completion_completesOffTheEventLoops_andCancellingOneCallersFutureEndsNothing() throws Exception {
+        try (ProxyFixture fixture = ProxyFixture.start();
+             RawHttpClient slow = RawHttpClient.connect(fixture.port())) {
+            Gate gate = fixture.blue().hold();
+            slow.request("GET", "/slow", Map.of());
+            gate.awaitArrived(1, Duration.ofSeconds(5));
+            fixture.admin.switchTo(Colour.GREEN);
+            Drain drain = fixture.proxy.drain(Colour.BLUE).orElseThrow();
+            // Completed on the event loop that ended the drain, this stage would block that loop.
+            CompletableFuture<Thread> endedOn = drain.completion().thenApply(report -> Thread.currentThread());
+
+            // Before, completion() was the drain's own future: this ended the drain, leaving its deadline unenforced.
+            drain.completion().cancel(true);
+
+            assertThat(drain.isDone()).as("a caller's cancel ends nothing").isFalse();
+            gate.release();
+            assertThat(slow.readResponse().status()).isEqualTo(200);
+            assertThat(endedOn.get(10, TimeUnit.SECONDS)).isNotInstanceOf(FastThreadLocalThread.class);
+            assertThat(drain.completion().get(10, TimeUnit.SECONDS).outcome()).isEqualTo(DrainReport.Outcome.DRAINED);
+        }
+    }
 
     @Test
     void afterASwitch_theOldColourReachesZero_andTheReportSaysDrained() throws Exception {

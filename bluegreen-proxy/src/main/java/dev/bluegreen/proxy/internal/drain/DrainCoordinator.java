@@ -106,7 +106,7 @@ public final class DrainCoordinator {
                 CHECK_PERIOD_MILLIS, CHECK_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
         ScheduledFuture<?> deadline = timers.schedule(() -> deadline(drain),
                 drainTimeout.toNanos(), TimeUnit.NANOSECONDS);
-        drain.completion().whenComplete((report, error) -> {
+        drain.ended().whenComplete((report, error) -> {
             check.cancel(false);
             deadline.cancel(false);
             if (report != null) {

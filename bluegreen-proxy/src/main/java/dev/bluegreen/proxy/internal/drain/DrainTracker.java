@@ -21,6 +21,12 @@ public final class DrainTracker implements Drain {
     private final long exchangesAtStart;
     private final long connectionsAtStart;
     private final AtomicLong forcedClosed = new AtomicLong();
+    /** Completes on the thread that ends the drain (an event loop): for the coordinator, never handed out. */
+    private final CompletableFuture<DrainReport> ended = new CompletableFuture<>();
+    /**
+     * What {@link #completion()} hands out copies of: completed on a thread of its own once the drain has ended, so
+     * that an application's stages never run on (and block) an event loop.
+     */
     private final CompletableFuture<DrainReport> completion = new CompletableFuture<>();
     private volatile boolean deadlinePassed;
     /**
@@ -82,12 +88,19 @@ public final class DrainTracker implements Drain {
 
     @Override
     public boolean isDone() {
-        return completion.isDone();
+        return ended.isDone();
     }
 
     @Override
     public CompletableFuture<DrainReport> completion() {
-        return completion;
+        // A copy: a caller that completes or cancels it can't end the drain, nor change what other callers see.
+        DrainReport report = ended.getNow(null);
+        return report != null ? CompletableFuture.completedFuture(report) : completion.copy();
+    }
+
+    /** Completes when the drain ends, on the thread that ended it; for the coordinator. */
+    CompletableFuture<DrainReport> ended() {
+        return ended;
     }
 
     /** Whether the colour has nothing left under way and no busy connection (idle ones may be kept warm). */
@@ -131,9 +144,16 @@ public final class DrainTracker implements Drain {
 
     /** Ends the drain; returns false if it had ended already. */
     boolean finish(DrainReport.Outcome outcome) {
-        return completion.complete(new DrainReport(colour, generation, outcome,
+        DrainReport report = new DrainReport(colour, generation, outcome,
                 Duration.ofNanos(System.nanoTime() - startNanos), exchangesAtStart, connectionsAtStart,
-                forcedClosed.get()));
+                forcedClosed.get());
+        if (!ended.complete(report)) {
+            return false;
+        }
+        Thread handOff = new Thread(() -> completion.complete(report), "bluegreen-drain-ended");
+        handOff.setDaemon(true);
+        handOff.start();
+        return true;
     }
 
     @Override
