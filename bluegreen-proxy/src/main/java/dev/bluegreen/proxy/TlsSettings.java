@@ -241,13 +241,15 @@ public final class TlsSettings {
     /**
      * How long a client may take to complete the handshake before its connection is closed. Default 10 s.
      *
-     * @throws IllegalArgumentException if not positive
+     * @throws IllegalArgumentException if not positive, or longer than 365 days (one that long overflowed when each
+     *                                  connection was set up, and every TLS connection was closed at once)
      */
     public TlsSettings withHandshakeTimeout(Duration timeout) {
         requireNonNull(timeout, "handshakeTimeout");
         if (timeout.isZero() || timeout.isNegative()) {
             throw new IllegalArgumentException("tls handshakeTimeout: " + Texts.duration(timeout) + " (expected: > 0)");
         }
+        Texts.requireAtMostAYear("tls handshakeTimeout", timeout);
         return new TlsSettings(keys, description, protocols, ciphers, timeout, trustedClients);
     }
 

@@ -222,6 +222,10 @@ class TlsTest {
         assertThatThrownBy(() -> TlsSettings.fromKeyStore(empty, new char[0]))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no key entry");
         assertThat(TlsFixtures.proxyTls().protocols()).containsExactly("TLSv1.3", "TLSv1.2");
+        // Taken before: each connection's handshake timer overflowed and every TLS connection was closed at once.
+        assertThatThrownBy(() -> TlsFixtures.proxyTls().withHandshakeTimeout(Duration.ofSeconds(Long.MAX_VALUE)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("tls handshakeTimeout: 9223372036854775807s (expected: at most 365d)");
     }
 
     @Test
