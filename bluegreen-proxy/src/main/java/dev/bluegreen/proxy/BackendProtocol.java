@@ -2,6 +2,7 @@ package dev.bluegreen.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.bluegreen.core.internal.Texts;
 import java.util.Locale;
 
 /**
@@ -54,7 +55,7 @@ public enum BackendProtocol {
                 return protocol;
             }
         }
-        throw new IllegalArgumentException("backendProtocol: '" + label + "' (expected: http1, h2c or h2)");
+        throw new IllegalArgumentException("backendProtocol: " + Texts.quote(label) + " (expected: http1, h2c or h2)");
     }
 
     @Override

@@ -54,7 +54,8 @@ public record HealthCheckSettings(String path, Duration interval, Duration timeo
     public HealthCheckSettings {
         requireNonNull(path, "path");
         if (!path.startsWith("/") || !path.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            throw new IllegalArgumentException("path: '" + path + "' (expected: starts with /, visible ASCII)");
+            throw new IllegalArgumentException(
+                    "path: " + Texts.quote(path) + " (expected: starts with /, visible ASCII)");
         }
         Texts.requirePositive("interval", interval);
         Texts.requirePositive("timeout", timeout);
@@ -68,8 +69,9 @@ public record HealthCheckSettings(String path, Duration interval, Duration timeo
         if (grpcService != null) {
             if (grpcService.length() > MAX_GRPC_SERVICE_LENGTH
                     || grpcService.chars().anyMatch(Character::isISOControl)) {
-                throw new IllegalArgumentException("grpcService: '" + grpcService + "' (expected: a service name"
-                        + " of at most " + MAX_GRPC_SERVICE_LENGTH + " characters, no control characters)");
+                throw new IllegalArgumentException("grpcService: " + Texts.quote(grpcService, 100)
+                        + " (expected: a service name of at most " + MAX_GRPC_SERVICE_LENGTH
+                        + " characters, no control characters)");
             }
             if (!GRPC_CHECK_PATH.equals(path)) {
                 throw new IllegalArgumentException("path: '" + path + "' (expected: " + GRPC_CHECK_PATH

@@ -487,7 +487,7 @@ public final class MirrorSettings {
         requireNonNull(value, what);
         if (value.isEmpty() || !value.chars().allMatch(c -> c > 0x20 && c < 0x7f
                 && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0)) {
-            throw new IllegalArgumentException(what + ": '" + value + "' (expected: a token, e.g. "
+            throw new IllegalArgumentException(what + ": " + Texts.quote(value) + " (expected: a token, e.g. "
                     + (what.equals("methods") ? "GET" : "X-Request-Id") + ")");
         }
         return value;

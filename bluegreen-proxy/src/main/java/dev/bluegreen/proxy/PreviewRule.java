@@ -2,6 +2,7 @@ package dev.bluegreen.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.bluegreen.core.internal.Texts;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -107,7 +108,8 @@ public final class PreviewRule {
     static String token(String what, String name) {
         requireNonNull(name, what);
         if (name.isEmpty() || !name.chars().allMatch(PreviewRule::isTokenChar)) {
-            throw new IllegalArgumentException(what + ": '" + name + "' (expected: a token, RFC 9110 §5.6.2)");
+            throw new IllegalArgumentException(
+                    what + ": " + Texts.quote(name) + " (expected: a token, RFC 9110 §5.6.2)");
         }
         return name;
     }

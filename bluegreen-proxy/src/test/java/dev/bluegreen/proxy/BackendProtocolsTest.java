@@ -60,7 +60,7 @@ class BackendProtocolsTest {
                     assertThat(named.rise()).as("timing and thresholds kept").isEqualTo(3);
                 });
         assertThatThrownBy(() -> grpc.withGrpcService("bad\nname"))
-                .hasMessageStartingWith("grpcService: 'bad\nname' (expected: a service name of at most 1024");
+                .hasMessageStartingWith("grpcService: 'bad\\u000aname' (expected: a service name of at most 1024");
         assertThatThrownBy(() -> grpc.withPath("/health"))
                 .hasMessage("path: '/health' (expected: /grpc.health.v1.Health/Check for a gRPC check)");
     }

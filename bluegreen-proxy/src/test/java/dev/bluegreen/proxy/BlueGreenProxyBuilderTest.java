@@ -67,4 +67,17 @@ class BlueGreenProxyBuilderTest {
         assertThat(BlueGreenProxy.builder(admin).listen("127.0.0.1", 0).previewListen("127.0.0.1", 0).build())
                 .isNotNull();
     }
+
+    @Test
+    void badNames_areShownEscaped_soThatTheMessageStaysOneLine() {
+        // The message echoed the value raw: a CR LF in a configured name split the log line that reports it.
+        assertThatThrownBy(() -> BlueGreenProxy.builder(admin).routingHeader("X-A\r\nX-Forged: 1"))
+                .hasMessage("routingHeader: 'X-A\\u000d\\u000aX-Forged: 1' (expected: a token, RFC 9110 §5.6.2)");
+        assertThatThrownBy(() -> HealthCheckSettings.defaults().withPath("/health\r\nX-Forged: 1"))
+                .hasMessage("path: '/health\\u000d\\u000aX-Forged: 1' (expected: starts with /, visible ASCII)");
+        assertThatThrownBy(() -> BackendProtocol.parse("h2\nforged"))
+                .hasMessage("backendProtocol: 'h2\\u000aforged' (expected: http1, h2c or h2)");
+        assertThatThrownBy(() -> MirrorSettings.percent(10).withMethods(List.of("GET\r\n")))
+                .hasMessage("methods: 'GET\\u000d\\u000a' (expected: a token, e.g. GET)");
+    }
 }
