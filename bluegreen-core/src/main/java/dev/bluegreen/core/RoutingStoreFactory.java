@@ -3,7 +3,8 @@ package dev.bluegreen.core;
 /**
  * Opens the {@link RoutingStore} for a {@link BlueGreen}; set with {@link BlueGreen.Builder#store}.
  *
- * <p>Called once, from {@link BlueGreen.Builder#build()}, on the calling thread.
+ * <p>Called once per {@link BlueGreen.Builder#build()}, on the calling thread (a builder built twice opens two
+ * stores).
  */
 @FunctionalInterface
 public interface RoutingStoreFactory {
