@@ -6,7 +6,6 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.Colour;
-import dev.bluegreen.core.internal.Texts;
 import dev.bluegreen.proxy.internal.Failures;
 import dev.bluegreen.proxy.internal.ListenAddresses;
 import dev.bluegreen.proxy.internal.ProtocolConfig;
@@ -176,7 +175,7 @@ public final class BlueGreenProxy {
                 workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
                 boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
                 dns.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-                settle(() -> {
+                LifecycleFutures.completeOffTheLoops(() -> {
                     stopped.complete(null);
                     started.completeExceptionally(Failures.cause(error));
                 });
@@ -198,7 +197,7 @@ public final class BlueGreenProxy {
                         bound.previewServer().localAddress());
             }
             logProtocols();
-            settle(() -> started.complete(this));
+            LifecycleFutures.completeOffTheLoops(() -> started.complete(this));
         });
         return started;
     }
@@ -518,11 +517,7 @@ public final class BlueGreenProxy {
      *         overflowed in the close listener, and the future never completed)
      */
     public CompletableFuture<Void> stop(Duration gracePeriod) {
-        requireNonNull(gracePeriod, "gracePeriod");
-        if (gracePeriod.isNegative()) {
-            throw new IllegalArgumentException("gracePeriod: " + Texts.duration(gracePeriod) + " (expected: >= 0)");
-        }
-        Texts.requireAtMostAYear("gracePeriod", gracePeriod);
+        LifecycleFutures.gracePeriod(gracePeriod);
         State previous = state.getAndUpdate(s -> s == State.RUNNING ? State.STOPPING : s);
         if (previous == State.STARTING) {
             // Stop once the start has settled: a proxy that failed to bind is stopped already.
@@ -611,21 +606,9 @@ public final class BlueGreenProxy {
                             runtime.dns().shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(d -> {
                                 state.set(State.STOPPED);
                                 log.info("bluegreen proxy stopped");
-                                settle(() -> stopped.complete(null));
+                                LifecycleFutures.completeOffTheLoops(() -> stopped.complete(null));
                             })));
         });
-    }
-
-    /**
-     * Completes {@link #started} or {@link #stopped} once Netty has settled them, on a thread of its own: completed on
-     * an event loop (or Netty's global executor), they would run the caller's dependent stages there, and a
-     * {@code stop().join()} chained on {@code start()} would wait for the very loop it blocks. One short-lived thread
-     * per completion, at most two per proxy, so that a stage that blocks on one never holds up the other.
-     */
-    private static void settle(Runnable completion) {
-        Thread thread = new Thread(completion, "bluegreen-lifecycle");
-        thread.setDaemon(true);
-        thread.start();
     }
 
     private static void closeQuietly(AutoCloseable closeable) {

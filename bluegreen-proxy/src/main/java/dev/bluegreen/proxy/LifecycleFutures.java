@@ -1,0 +1,44 @@
+package dev.bluegreen.proxy;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.bluegreen.core.internal.Texts;
+import java.time.Duration;
+
+/** How {@link BlueGreenProxy}'s start and stop settle their futures, and the check of a stop's grace period. */
+final class LifecycleFutures {
+
+    private LifecycleFutures() {
+    }
+
+    /**
+     * Runs {@code completion} (completing the start or stop future once Netty has settled it) on a thread of its
+     * own: completed on an event loop (or Netty's global executor), the future would run the caller's dependent stages
+     * there, and a {@code stop().join()} chained on {@code start()} would wait for the very loop it blocks. One
+     * short-lived thread per completion, at most two per proxy, so that a stage that blocks on one never holds up the
+     * other.
+     *
+     * @param completion completes the future
+     */
+    static void completeOffTheLoops(Runnable completion) {
+        Thread thread = new Thread(completion, "bluegreen-lifecycle");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * Checks the grace period of a {@link BlueGreenProxy#stop(Duration)}: one beyond a year overflowed in the close
+     * listener, and the stop's future never completed.
+     *
+     * @param gracePeriod the grace period
+     * @return {@code gracePeriod}
+     * @throws IllegalArgumentException if it is negative or longer than 365 days
+     */
+    static Duration gracePeriod(Duration gracePeriod) {
+        requireNonNull(gracePeriod, "gracePeriod");
+        if (gracePeriod.isNegative()) {
+            throw new IllegalArgumentException("gracePeriod: " + Texts.duration(gracePeriod) + " (expected: >= 0)");
+        }
+        return Texts.requireAtMostAYear("gracePeriod", gracePeriod);
+    }
+}
