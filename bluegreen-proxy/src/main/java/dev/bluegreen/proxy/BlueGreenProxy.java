@@ -534,8 +534,8 @@ public final class BlueGreenProxy {
         if (watch != null) {
             watch.close();
         }
-        closeQuietly(runtime.listener());
-        registrations.forEach(BlueGreenProxy::closeQuietly);
+        LifecycleFutures.closeQuietly(runtime.listener());
+        registrations.forEach(LifecycleFutures::closeQuietly);
         registrations.clear();
         ChannelGroupFuture checksClosed = runtime.proxy().stopHealth();
         runtime.proxy().stopDrains();
@@ -609,13 +609,5 @@ public final class BlueGreenProxy {
                                 LifecycleFutures.completeOffTheLoops(() -> stopped.complete(null));
                             })));
         });
-    }
-
-    private static void closeQuietly(AutoCloseable closeable) {
-        try {
-            closeable.close();
-        } catch (Exception e) {
-            log.warn("could not remove the proxy's routing listener", e);
-        }
     }
 }

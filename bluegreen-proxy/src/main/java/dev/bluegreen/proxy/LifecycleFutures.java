@@ -4,9 +4,16 @@ import static java.util.Objects.requireNonNull;
 
 import dev.bluegreen.core.internal.Texts;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** How {@link BlueGreenProxy}'s start and stop settle their futures, and the check of a stop's grace period. */
+/**
+ * How {@link BlueGreenProxy}'s start and stop settle their futures, the check of a stop's grace period, and the quiet
+ * close of what the proxy registered on the admin object.
+ */
 final class LifecycleFutures {
+
+    private static final Logger log = LoggerFactory.getLogger(BlueGreenProxy.class);
 
     private LifecycleFutures() {
     }
@@ -40,5 +47,19 @@ final class LifecycleFutures {
             throw new IllegalArgumentException("gracePeriod: " + Texts.duration(gracePeriod) + " (expected: >= 0)");
         }
         return Texts.requireAtMostAYear("gracePeriod", gracePeriod);
+    }
+
+    /**
+     * Closes a registration the proxy made on the admin object (its routing listener, its guards) at stop; a failure
+     * is logged, never thrown, so that the stop goes on.
+     *
+     * @param closeable the registration
+     */
+    static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            log.warn("could not remove the proxy's routing listener", e);
+        }
     }
 }
