@@ -169,7 +169,7 @@ public final class BlueGreenProxy {
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childHandler(new ProxyChannelInitializer(proxy, recorder::get, clients));
 
-        bindListeners(bootstrap).whenComplete((bound, error) -> {
+        ListenerBinds.bind(bootstrap, config).whenComplete((bound, error) -> {
             if (error != null) {
                 state.set(State.STOPPED);
                 workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
@@ -200,41 +200,6 @@ public final class BlueGreenProxy {
             LifecycleFutures.completeOffTheLoops(() -> started.complete(this));
         });
         return started;
-    }
-
-    /** The channels of the listeners; {@code previewServer} is {@code null} without a preview listener. */
-    private record Bound(Channel server, Channel previewServer) {
-    }
-
-    /**
-     * Binds the listener and, when configured, the preview listener; fails, closing whichever did bind, unless
-     * both do.
-     */
-    private CompletableFuture<Bound> bindListeners(ServerBootstrap bootstrap) {
-        CompletableFuture<Channel> server = bind(bootstrap, config.listenAddress());
-        InetSocketAddress previewAddress = config.steering().previewListenAddress();
-        CompletableFuture<Channel> preview = previewAddress == null ? CompletableFuture.completedFuture(null)
-                : bind(PreviewListener.bootstrap(bootstrap), previewAddress);
-        // Completes once both binds have: only then can whichever succeeded be closed.
-        return server.thenCombine(preview, Bound::new).whenComplete((bound, error) -> {
-            if (error != null) {
-                Stream.of(server, preview).filter(f -> !f.isCompletedExceptionally())
-                        .map(CompletableFuture::join).filter(Objects::nonNull).forEach(Channel::close);
-            }
-        });
-    }
-
-    private static CompletableFuture<Channel> bind(ServerBootstrap bootstrap, InetSocketAddress address) {
-        CompletableFuture<Channel> bound = new CompletableFuture<>();
-        io.netty.channel.ChannelFuture bind = bootstrap.bind(address);
-        bind.addListener(future -> {
-            if (future.isSuccess()) {
-                bound.complete(bind.channel());
-            } else {
-                bound.completeExceptionally(ListenAddresses.cannotListen("proxy", address, future.cause()));
-            }
-        });
-        return bound;
     }
 
     private void logProtocols() {
