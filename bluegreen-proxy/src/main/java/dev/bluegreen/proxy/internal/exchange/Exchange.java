@@ -93,7 +93,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         return connector.colour();
     }
 
-    private ExchangeServices services() {
+    ExchangeServices services() {
         return loop.services();
     }
 
@@ -143,6 +143,14 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
      */
     boolean endedClean() {
         return endedClean;
+    }
+
+    ExchangeState state() {
+        return state;
+    }
+
+    Progress progress() {
+        return progress;
     }
 
     private void moveTo(ExchangeState next) {
@@ -338,18 +346,10 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         end();
     }
 
-    /** The drain deadline: close as gracefully as the protocol allows. */
+    /** The drain deadline: close as gracefully as the protocol allows ({@link Cutoffs#atDrainDeadline}). */
     @Override
     void closeAtDeadline() {
-        if (state == ENDED) {
-            return;
-        }
-        if (state == TUNNEL) {
-            tunnel.goAway();
-        } else {
-            services().failures().warn(Kind.DRAIN_DEADLINE, "{}: closed at the drain deadline", this);
-            abort();
-        }
+        Cutoffs.atDrainDeadline(this);
     }
 
     private void onResponseContent(HttpContent content) {
@@ -502,7 +502,8 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         failUpstream(status, message);
     }
 
-    private void failUpstream(HttpResponseStatus status, String message) {
+    /** Fails the exchange with {@code status} if the response has not started, else cuts it. */
+    void failUpstream(HttpResponseStatus status, String message) {
         if (state == RESPONDING || state == DISCARDING || state == TUNNEL) {
             abort();
         } else {
@@ -524,7 +525,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
     }
 
     /** A failure after the response started: the client must not see a clean end, so its connection closes. */
-    private void abort() {
+    void abort() {
         if (state == ENDED) {
             return;
         }
@@ -535,28 +536,17 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         end();
     }
 
-    /**
-     * Called by the loop's periodic sweep (one timer per event loop, not one per exchange: scheduling and cancelling
-     * a timer per request cost a few per cent of the proxy's CPU): 504 if the backend was silent for the response
-     * timeout; the response cut if the client took none of it for the send timeout ({@link Progress}).
-     */
+    /** Called by the loop's periodic sweep: see {@link Cutoffs#sweep}. */
     @Override
     void checkResponseTimeout(long nowNanos) {
-        Progress.Overdue overdue = state.waitsForBackend() ? progress.overdue(nowNanos, services().config().timeouts())
-                : Progress.Overdue.NONE;
-        if (overdue == Progress.Overdue.CLIENT_STALLED) {
-            services().failures().warn(Kind.STALLED_CLIENT, "{}: the client took none of the response for the send"
-                    + " timeout; cut", this);
-            tally.clientGone(false);
-            abort();
-            // Not behind what is queued for the client: it takes none of it.
-            client.abandon();
-        } else if (overdue == Progress.Overdue.BACKEND_SILENT) {
-            long millis = services().config().timeouts().response().toMillis();
-            services().failures().warn(Kind.SILENT_BACKEND, "504: {} of the {} pool was silent for {} ms on {}",
-                    connector.backend(), colour().label(), millis, head);
-            failUpstream(HttpResponseStatus.GATEWAY_TIMEOUT, "the backend did not answer within " + millis + " ms");
-        }
+        Cutoffs.sweep(this, nowNanos);
+    }
+
+    /** The client took none of the response for the send timeout: cut, not behind what is queued for it. */
+    void cutForStalledClient() {
+        tally.clientGone(false);
+        abort();
+        client.abandon();
     }
 
     // ---- the end ---------------------------------------------------------------------------------------------

@@ -1,0 +1,55 @@
+package dev.bluegreen.proxy.internal.exchange;
+
+import static dev.bluegreen.proxy.internal.exchange.ExchangeState.ENDED;
+import static dev.bluegreen.proxy.internal.exchange.ExchangeState.TUNNEL;
+
+import dev.bluegreen.proxy.internal.metrics.FailureLog.Kind;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+/**
+ * The ends the proxy puts to an exchange on its own clock: the response timeout (the backend silent: 504), the send
+ * timeout (the client takes none of the response: cut) and the drain deadline (what a draining colour still has under
+ * way: ended as gracefully as its protocol allows). It decides by where the exchange is; the exchange carries it out.
+ * Stateless; runs on the exchange's event loop.
+ */
+final class Cutoffs {
+
+    private Cutoffs() {
+    }
+
+    /**
+     * The loop's periodic sweep (one timer per event loop, not one per exchange: scheduling and cancelling a timer
+     * per request cost a few per cent of the proxy's CPU): 504 if the backend was silent for the response timeout;
+     * the response cut if the client took none of it for the send timeout ({@link Progress}).
+     */
+    static void sweep(Exchange exchange, long nowNanos) {
+        ExchangeServices services = exchange.services();
+        Progress.Overdue overdue = exchange.state().waitsForBackend()
+                ? exchange.progress().overdue(nowNanos, services.config().timeouts()) : Progress.Overdue.NONE;
+        if (overdue == Progress.Overdue.CLIENT_STALLED) {
+            services.failures().warn(Kind.STALLED_CLIENT, "{}: the client took none of the response for the send"
+                    + " timeout; cut", exchange);
+            exchange.cutForStalledClient();
+        } else if (overdue == Progress.Overdue.BACKEND_SILENT) {
+            long millis = services.config().timeouts().response().toMillis();
+            services.failures().warn(Kind.SILENT_BACKEND, "504: the backend was silent for {} ms: {}", millis,
+                    exchange);
+            exchange.failUpstream(HttpResponseStatus.GATEWAY_TIMEOUT,
+                    "the backend did not answer within " + millis + " ms");
+        }
+    }
+
+    /** The drain deadline: a tunnel goes away (a WebSocket with its close frames); anything else is closed. */
+    static void atDrainDeadline(Exchange exchange) {
+        ExchangeState state = exchange.state();
+        if (state == ENDED) {
+            return;
+        }
+        if (state == TUNNEL) {
+            exchange.tunnel().goAway();
+        } else {
+            exchange.services().failures().warn(Kind.DRAIN_DEADLINE, "{}: closed at the drain deadline", exchange);
+            exchange.abort();
+        }
+    }
+}
