@@ -34,6 +34,12 @@ final class Tunnel implements UpstreamListener {
 
     /** How long a going-away WebSocket may take to reach the end of the frame it is in, before it is cut. */
     private static final long GOING_AWAY_LIMIT_MILLIS = 2_000;
+    /**
+     * How long a closing tunnel waits for each side to take what is queued for it before closing that side unflushed:
+     * a peer that reads nothing would otherwise keep its connection open for ever (and a backend connection held so
+     * counts as busy, which no drain gets past).
+     */
+    private static final long FLUSH_LIMIT_MILLIS = 2_000;
 
     /** Told, once, when the tunnel closes: with the future of the client side's last flush. */
     private final Consumer<ChannelFuture> onClosed;
@@ -246,14 +252,32 @@ final class Tunnel implements UpstreamListener {
         }
     }
 
-    /** One side closed, or the tunnel was sent away: close both once what was written has been flushed. */
+    /**
+     * One side closed, or the tunnel was sent away: close both once what was written has been flushed, or after
+     * {@link #FLUSH_LIMIT_MILLIS} without it.
+     */
     void close() {
         if (closed) {
             return;
         }
         closed = true;
         ChannelFuture clientFlushed = client.writeAndFlush(Unpooled.EMPTY_BUFFER);
-        upstream.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        ChannelFuture upstreamFlushed = upstream.writeAndFlush(Unpooled.EMPTY_BUFFER);
+        upstreamFlushed.addListener(ChannelFutureListener.CLOSE);
+        if (!clientFlushed.isDone() || !upstreamFlushed.isDone()) {
+            client.executor().schedule(() -> {
+                closeUnflushed(upstreamFlushed);
+                closeUnflushed(clientFlushed);
+            }, FLUSH_LIMIT_MILLIS, TimeUnit.MILLISECONDS);
+        }
         onClosed.accept(clientFlushed);
+    }
+
+    private static void closeUnflushed(ChannelFuture flushed) {
+        if (!flushed.isDone()) {
+            log.debug("{}: took none of a closing tunnel's last bytes in {} ms; closed", flushed.channel(),
+                    FLUSH_LIMIT_MILLIS);
+            flushed.channel().close();
+        }
     }
 }
