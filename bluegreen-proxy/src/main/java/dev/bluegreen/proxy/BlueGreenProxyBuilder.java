@@ -126,8 +126,8 @@ public final class BlueGreenProxyBuilder {
     }
 
     /**
-     * How long a client may take none of a response before it is cut (the HTTP/2 stream reset, the HTTP/1.1
-     * connection closed) and the backend's side released ({@link Timeouts#send()}). Default 60 s.
+     * How long a client may take none of a response (or a tunnel's side, of its bytes) before it is cut (the HTTP/2
+     * stream reset, the HTTP/1.1 connection closed) and the backend's side released ({@link Timeouts#send()}). 60 s.
      */
     public BlueGreenProxyBuilder sendTimeout(Duration timeout) {
         return timeouts(timeouts.withSend(timeout));

@@ -25,7 +25,9 @@ import java.time.Duration;
  * @param send                how long the client may take none of a response the proxy has for it (an HTTP/2 client
  *                            that keeps its flow-control window shut, an HTTP/1.1 client that stops reading) before
  *                            the response is cut: the stream reset ({@code CANCEL}), or the HTTP/1.1 connection
- *                            closed, and the backend's side released. As nginx's {@code send_timeout}
+ *                            closed, and the backend's side released. As nginx's {@code send_timeout}. A tunnel
+ *                            (an upgraded connection) whose client or backend takes none of its bytes that long is
+ *                            cut too
  */
 public record Timeouts(
         Duration connect,

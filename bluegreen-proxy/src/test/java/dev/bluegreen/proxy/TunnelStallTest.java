@@ -99,6 +99,49 @@ class TunnelStallTest {
         }
     }
 
+    @Test
+    void tunnelWhoseClientStopsReading_isCutAfterTheSendTimeout_andTheBackendReleased() throws Exception {
+        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        CompletableFuture<Long> sentUntilCut = new CompletableFuture<>();
+        backend(socket -> {
+            readHead(socket.getInputStream());
+            socket.getOutputStream().write(SWITCHING);
+            byte[] bytes = new byte[16 * 1024];
+            long sent = 0;
+            try {
+                // Sends for as long as the proxy takes it: its client reads nothing.
+                while (true) {
+                    socket.getOutputStream().write(bytes);
+                    sent += bytes.length;
+                }
+            } catch (IOException cut) {
+                sentUntilCut.complete(sent);
+            }
+        });
+        start(b -> b.sendTimeout(Duration.ofMillis(500)));
+        try (Socket client = new Socket()) {
+            client.setReceiveBufferSize(4096);
+            client.connect(new InetSocketAddress("127.0.0.1", proxy.port()));
+            client.getOutputStream().write(UPGRADE_REQUEST.getBytes(US_ASCII));
+
+            assertThat(sentUntilCut.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("the backend's connection closed")
+                    .isPositive();
+            await().atMost(WAIT).until(() -> proxy.activeExchanges(Colour.BLUE) == 0);
+            client.setSoTimeout((int) WAIT.toMillis());
+            InputStream in = client.getInputStream();
+            readToTheEnd(in);
+        }
+    }
+
+    /** Reads what the proxy sent before it cut the connection, up to its end (or the reset that ends it). */
+    private static void readToTheEnd(InputStream in) {
+        try {
+            in.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException reset) {
+            assertThat(reset).hasMessageContaining("reset");
+        }
+    }
+
     private void start(Consumer<BlueGreenProxyBuilder> settings) {
         admin = BlueGreen.builder()
                 .blue("v1", Backend.of("127.0.0.1", server.getLocalPort()))

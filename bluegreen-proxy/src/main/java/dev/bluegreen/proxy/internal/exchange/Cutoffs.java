@@ -5,6 +5,7 @@ import static dev.bluegreen.proxy.internal.exchange.ExchangeState.TUNNEL;
 
 import dev.bluegreen.proxy.internal.metrics.FailureLog.Kind;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.time.Duration;
 
 /**
  * The ends the proxy puts to an exchange on its own clock: the response timeout (the backend silent: 504), the send
@@ -20,10 +21,20 @@ final class Cutoffs {
     /**
      * The loop's periodic sweep (one timer per event loop, not one per exchange: scheduling and cancelling a timer
      * per request cost a few per cent of the proxy's CPU): 504 if the backend was silent for the response timeout;
-     * the response cut if the client took none of it for the send timeout ({@link Progress}).
+     * the response cut if the client took none of it for the send timeout ({@link Progress}); a tunnel cut if a side
+     * took none of its bytes for the send timeout ({@link Tunnel#stalledFor}).
      */
     static void sweep(Exchange exchange, long nowNanos) {
         ExchangeServices services = exchange.services();
+        if (exchange.state() == TUNNEL) {
+            Duration send = services.config().timeouts().send();
+            if (exchange.tunnel().stalledFor(nowNanos, send.toNanos())) {
+                services.failures().warn(Kind.STALLED_CLIENT, "{}: a side of the tunnel took none of its bytes for "
+                        + "the send timeout ({} ms); cut", exchange, send.toMillis());
+                exchange.tunnel().cut();
+            }
+            return;
+        }
         Progress.Overdue overdue = exchange.state().waitsForBackend()
                 ? exchange.progress().overdue(nowNanos, services.config().timeouts()) : Progress.Overdue.NONE;
         if (overdue == Progress.Overdue.CLIENT_STALLED) {

@@ -52,6 +52,9 @@ final class Tunnel implements UpstreamListener {
     private boolean closeSentToUpstream;
     private boolean waitingForUpstreamWritable;
     private boolean waitingForClientWritable;
+    /** Since when the tunnel waits for the client (the backend) to take what was written to it; 0 while not. */
+    private long clientStalledSinceNanos;
+    private long upstreamStalledSinceNanos;
     private boolean closed;
 
     /**
@@ -115,6 +118,7 @@ final class Tunnel implements UpstreamListener {
             client.read();
         } else {
             waitingForUpstreamWritable = true;
+            upstreamStalledSinceNanos = stalledSince(upstreamStalledSinceNanos);
         }
     }
 
@@ -169,6 +173,7 @@ final class Tunnel implements UpstreamListener {
             upstream.read();
         } else {
             waitingForClientWritable = true;
+            clientStalledSinceNanos = stalledSince(clientStalledSinceNanos);
         }
     }
 
@@ -176,6 +181,7 @@ final class Tunnel implements UpstreamListener {
     void onClientWritable() {
         if (waitingForClientWritable && !closed) {
             waitingForClientWritable = false;
+            clientStalledSinceNanos = 0;
             upstream.read();
         }
     }
@@ -184,6 +190,7 @@ final class Tunnel implements UpstreamListener {
     public void onUpstreamWritable() {
         if (waitingForUpstreamWritable && !closed) {
             waitingForUpstreamWritable = false;
+            upstreamStalledSinceNanos = 0;
             client.read();
         }
     }
@@ -202,6 +209,31 @@ final class Tunnel implements UpstreamListener {
     @Override
     public void onUpstreamFailure(Throwable cause) {
         log.debug("tunnel to the backend failed", cause);
+    }
+
+    /**
+     * Whether a side has taken none of what the tunnel wrote to it for {@code limitNanos}, at {@code nowNanos}: a
+     * client that stops reading (or a backend) holds the other side's connection, read no further, for as long as it
+     * likes; the send timeout bounds that, as it does for a response.
+     */
+    boolean stalledFor(long nowNanos, long limitNanos) {
+        return !closed && (overdue(clientStalledSinceNanos, nowNanos, limitNanos)
+                || overdue(upstreamStalledSinceNanos, nowNanos, limitNanos));
+    }
+
+    private static long stalledSince(long sinceNanos) {
+        return sinceNanos != 0 ? sinceNanos : System.nanoTime();
+    }
+
+    private static boolean overdue(long sinceNanos, long nowNanos, long limitNanos) {
+        return sinceNanos != 0 && nowNanos - sinceNanos >= limitNanos;
+    }
+
+    /** Cuts the tunnel at once: both connections close without waiting for a side that takes nothing. */
+    void cut() {
+        close();
+        client.channel().close();
+        upstream.close();
     }
 
     /**
