@@ -7,6 +7,7 @@ import dev.bluegreen.core.Colour;
 import dev.bluegreen.testing.Gate;
 import dev.bluegreen.testing.RawHttpClient;
 import dev.bluegreen.testing.RawResponse;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import java.time.Duration;
 import java.util.Map;
@@ -79,10 +80,11 @@ class DrainReportTest {
     }
 
     @Test
-    void aRequestStillRunningAtTheDeadline_hasItsClientConnectionClosed_andTheReportSaysDeadline()
-            throws Exception {
+    void aRequestUnansweredAtTheDeadline_gets504_isCounted_andItsConnectionServesTheNextRequest() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (ProxyFixture fixture = ProxyFixture.start(b -> b.drainTimeout(Duration.ofMillis(300)));
              RawHttpClient slow = RawHttpClient.connect(fixture.port())) {
+            BlueGreenMetrics.of(fixture.proxy).bindTo(registry);
             Gate gate = fixture.blue().hold();
             slow.request("GET", "/never-finishes-in-time", Map.of());
             gate.awaitArrived(1, Duration.ofSeconds(5));
@@ -93,7 +95,31 @@ class DrainReportTest {
 
             assertThat(report.outcome()).isEqualTo(DrainReport.Outcome.DEADLINE);
             assertThat(report.forcedClosed()).isEqualTo(1);
-            assertThat(slow.isClosedByPeer(Duration.ofSeconds(5))).isTrue();
+            RawResponse answer = slow.readResponse();
+            assertThat(answer.status()).isEqualTo(504);
+            assertThat(answer.bodyText()).contains("drain deadline");
+            await().atMost(Duration.ofSeconds(5)).until(() -> registry.get(MeterNames.REQUESTS)
+                    .tags("colour", "blue", "status", "5xx", "source", "proxy").counter().count() == 1);
+            assertThat(slow.get("/next").status()).as("the connection belongs to no colour").isEqualTo(200);
+            assertThat(fixture.green().requests()).hasSize(1);
+            gate.release();
+        }
+    }
+
+    @Test
+    void anHttp2RequestUnansweredAtTheDeadline_gets504_andTheConnectionGoesOn() throws Exception {
+        try (ProxyFixture fixture = ProxyFixture.start(b -> b.drainTimeout(Duration.ofMillis(300)));
+             H2Client client = H2Client.cleartext(fixture.port())) {
+            Gate gate = fixture.blue().hold();
+            CompletableFuture<H2Client.Response> slow = client.get("/never-finishes-in-time");
+            gate.awaitArrived(1, Duration.ofSeconds(5));
+
+            fixture.admin.switchTo(Colour.GREEN);
+
+            H2Client.Response answer = H2Client.await(slow);
+            assertThat(answer.status()).isEqualTo(504);
+            assertThat(answer.body()).contains("drain deadline");
+            assertThat(H2Client.await(client.get("/next")).status()).isEqualTo(200);
             gate.release();
         }
     }

@@ -1,8 +1,10 @@
 package dev.bluegreen.proxy.internal.exchange;
 
+import static dev.bluegreen.proxy.internal.exchange.ExchangeState.CONNECTING;
 import static dev.bluegreen.proxy.internal.exchange.ExchangeState.ENDED;
 import static dev.bluegreen.proxy.internal.exchange.ExchangeState.TUNNEL;
 
+import dev.bluegreen.proxy.internal.grpc.GrpcHeaders;
 import dev.bluegreen.proxy.internal.metrics.FailureLog.Kind;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.Duration;
@@ -50,16 +52,32 @@ final class Cutoffs {
         }
     }
 
-    /** The drain deadline: a tunnel goes away (a WebSocket with its close frames); anything else is closed. */
+    /**
+     * The drain deadline. A tunnel goes away (a WebSocket with its close frames). A request the backend has not
+     * started to answer gets the proxy's own answer, as at any timeout: {@code 504} once something of it was sent (the
+     * backend had it and did not answer in time), {@code 503} while it was still connecting (it never reached one);
+     * the client connection stays open for its next request unless the request's body was cut. A gRPC call is the
+     * exception: it is ended as {@code UNAVAILABLE} by its stream ({@code GrpcCallEnd}), as is a response under way.
+     * Anything else, a response under way, is cut: the client never takes it for whole.
+     */
     static void atDrainDeadline(Exchange exchange) {
         ExchangeState state = exchange.state();
         if (state == ENDED) {
             return;
         }
+        ExchangeServices services = exchange.services();
         if (state == TUNNEL) {
             exchange.tunnel().goAway();
+        } else if (state.beforeResponse() && !GrpcHeaders.isGrpc(exchange.requestHeaders())) {
+            String pool = exchange.colour().label();
+            HttpResponseStatus status = state == CONNECTING ? HttpResponseStatus.SERVICE_UNAVAILABLE
+                    : HttpResponseStatus.GATEWAY_TIMEOUT;
+            services.failures().warn(Kind.DRAIN_DEADLINE, "{}: {} at the drain deadline", exchange, status.code());
+            exchange.failUpstream(status, status == HttpResponseStatus.SERVICE_UNAVAILABLE
+                    ? "no backend of the " + pool + " pool connected before its drain deadline"
+                    : "the backend did not answer before the " + pool + " pool's drain deadline");
         } else {
-            exchange.services().failures().warn(Kind.DRAIN_DEADLINE, "{}: closed at the drain deadline", exchange);
+            services.failures().warn(Kind.DRAIN_DEADLINE, "{}: closed at the drain deadline", exchange);
             exchange.abort();
         }
     }

@@ -21,6 +21,7 @@ import dev.bluegreen.proxy.internal.upstream.UpstreamListener;
 import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -151,6 +152,11 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
 
     Progress progress() {
         return progress;
+    }
+
+    /** The request's header fields, as they go to the backend. */
+    HttpHeaders requestHeaders() {
+        return head.message().headers();
     }
 
     private void moveTo(ExchangeState next) {

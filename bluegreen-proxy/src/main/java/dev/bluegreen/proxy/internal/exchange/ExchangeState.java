@@ -46,6 +46,11 @@ enum ExchangeState {
         };
     }
 
+    /** Whether nothing of the response has gone to the client yet, and the exchange has not ended. */
+    boolean beforeResponse() {
+        return this == CONNECTING || this == SENDING || this == AWAITING;
+    }
+
     /** Whether the backend owes the exchange something, so that its silence counts towards the response timeout. */
     boolean waitsForBackend() {
         return this == SENDING || this == AWAITING || this == RESPONDING;

@@ -297,16 +297,65 @@ class ExchangeTest {
     }
 
     @Test
-    void drainDeadline_cutsAnExchangeStillWaiting() {
+    void drainDeadline_answersAnExchangeStillWaiting_with504_andKeepsTheClient() {
         Exchange exchange = harness.start(get());
         FakeUpstream upstream = harness.upstreams.connect(false);
         exchange.onClientContent(LastHttpContent.EMPTY_LAST_CONTENT);
 
         assertThat(harness.loop.closeColour(Colour.BLUE)).isOne();
 
+        List<Object> received = harness.clientReceived();
+        FullHttpResponse answer = (FullHttpResponse) received.get(0);
+        assertThat(answer.status().code()).isEqualTo(504);
+        assertThat(answer.content().toString(StandardCharsets.US_ASCII)).contains("drain deadline");
+        received.forEach(ReferenceCountUtil::release);
+        assertThat(upstream.releasedReusable).isFalse();
+        assertThat(harness.side.closeAfter).as("the connection belongs to no colour").isFalse();
+        assertAllReleasedAndCounted(504);
+    }
+
+    @Test
+    void drainDeadline_answersAnExchangeStillConnecting_with503() {
+        harness.start(get());
+
+        assertThat(harness.loop.closeColour(Colour.BLUE)).isOne();
+
+        List<Object> received = harness.clientReceived();
+        assertThat(((FullHttpResponse) received.get(0)).status().code()).isEqualTo(503);
+        received.forEach(ReferenceCountUtil::release);
+        assertAllReleasedAndCounted(503);
+    }
+
+    @Test
+    void drainDeadline_cutsAGrpcCallStillWaiting_forItsStreamToEndAsUnavailable() {
+        HttpRequest call = post(0);
+        call.headers().set("content-type", "application/grpc");
+        Exchange exchange = harness.start(call);
+        FakeUpstream upstream = harness.upstreams.connect(false);
+        exchange.onClientContent(LastHttpContent.EMPTY_LAST_CONTENT);
+
+        assertThat(harness.loop.closeColour(Colour.BLUE)).isOne();
+
+        assertThat(harness.clientReceived()).as("no HTTP status: GrpcCallEnd ends the call").isEmpty();
         assertThat(upstream.releasedReusable).isFalse();
         assertThat(harness.side.closeAfter).isTrue();
+        upstream.releaseSent();
         assertAllReleasedAndCounted(0);
+    }
+
+    @Test
+    void drainDeadline_cutsAResponseUnderWay() {
+        Exchange exchange = harness.start(get());
+        FakeUpstream upstream = harness.upstreams.connect(false);
+        exchange.onClientContent(LastHttpContent.EMPTY_LAST_CONTENT);
+        upstream.answer(ok(10));
+
+        assertThat(harness.loop.closeColour(Colour.BLUE)).isOne();
+
+        harness.clientReceived().forEach(ReferenceCountUtil::release);
+        assertThat(upstream.releasedReusable).isFalse();
+        assertThat(harness.side.closeAfter).isTrue();
+        assertAllReleasedAndCounted(0); // counted as cut short (aborted), not as the 200 it began as
     }
 
     @Test
