@@ -3,13 +3,17 @@ package dev.bluegreen.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.bluegreen.core.Backend;
+import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.testing.Gate;
 import dev.bluegreen.testing.RawHttpClient;
 import dev.bluegreen.testing.RawResponse;
+import dev.bluegreen.testing.TestBackend;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -121,6 +125,34 @@ class DrainReportTest {
             assertThat(answer.body()).contains("drain deadline");
             assertThat(H2Client.await(client.get("/next")).status()).isEqualTo(200);
             gate.release();
+        }
+    }
+
+    @Test
+    void aRequestStillConnectingAtTheDeadline_gets503() throws Exception {
+        // Blue's backend is a name no DNS answer comes for: its request waits for an address, never sent.
+        try (TinyDnsServer dns = TinyDnsServer.start("blue.test").silent();
+             TestBackend green = TestBackend.start("green");
+             BlueGreen admin = BlueGreen.builder().blue("v1", Backend.of("blue.test", 8080))
+                     .green("v2", Backend.of("127.0.0.1", green.port())).build()) {
+            BlueGreenProxy proxy = BlueGreenProxy.builder(admin).listen("127.0.0.1", 0).eventLoopThreads(1)
+                    .nameServers(List.of(dns.address())).drainTimeout(Duration.ofMillis(300)).build();
+            proxy.start().orTimeout(5, TimeUnit.SECONDS).join();
+            try (RawHttpClient client = RawHttpClient.connect(proxy.port())) {
+                client.request("GET", "/waits-for-an-address", Map.of());
+                await().atMost(Duration.ofSeconds(5)).until(() -> proxy.activeExchanges(Colour.BLUE) == 1);
+
+                admin.switchTo(Colour.GREEN);
+
+                RawResponse answer = client.readResponse();
+                assertThat(answer.status()).isEqualTo(503);
+                assertThat(answer.header("Retry-After")).isEqualTo("1");
+                assertThat(proxy.drain(Colour.BLUE).orElseThrow().completion().get(5, TimeUnit.SECONDS).outcome())
+                        .isEqualTo(DrainReport.Outcome.DEADLINE);
+                assertThat(client.get("/next").status()).isEqualTo(200);
+            } finally {
+                proxy.stop(Duration.ofSeconds(1)).orTimeout(10, TimeUnit.SECONDS).join();
+            }
         }
     }
 
