@@ -473,8 +473,9 @@ public final class BlueGreenProxy {
 
     /**
      * Stops gracefully: stops accepting at once (a new connection is refused, never half-served), lets exchanges
-     * under way finish within {@code gracePeriod} (each connection closes after its current response), then closes
-     * what is left and releases the threads. Calling it again returns the same future.
+     * under way finish within {@code gracePeriod} (each connection closes after its current response), then ends what
+     * is left as a drain deadline does (504 for a request not answered yet, a WebSocket's close frame 1001), closes it
+     * and releases the threads. Calling it again returns the same future.
      *
      * @param gracePeriod 0 to 365 days
      * @return a future that completes when everything is closed
@@ -563,7 +564,8 @@ public final class BlueGreenProxy {
             log.warn("bluegreen proxy: grace period over; closing {} connection(s) still open",
                     runtime.clients().size());
         }
-        runtime.clients().close().addListener(closed -> {
+        // What is left ends as at a drain deadline (a 504, a WebSocket's close frames), then the connections close.
+        runtime.proxy().endExchanges(runtime.clients()).thenRun(() -> runtime.clients().close().addListener(closed -> {
             runtime.proxy().closeIdleUpstreams();
             runtime.proxy().stopResolving();
             runtime.workers().shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(w ->
@@ -573,6 +575,6 @@ public final class BlueGreenProxy {
                                 log.info("bluegreen proxy stopped");
                                 LifecycleFutures.completeOffTheLoops(() -> stopped.complete(null));
                             })));
-        });
+        }));
     }
 }

@@ -58,7 +58,7 @@ class ShutdownTest {
     }
 
     @Test
-    void stop_closesWhatIsLeftAtTheGracePeriod() throws Exception {
+    void stop_answersARequestStillUnansweredAtTheEndOfTheGracePeriod_with504_andCloses() throws Exception {
         try (ProxyFixture fixture = ProxyFixture.start();
              RawHttpClient client = RawHttpClient.connect(fixture.port())) {
             Gate neverReleased = new Gate();
@@ -72,6 +72,10 @@ class ShutdownTest {
             stopped.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             assertThat(Duration.ofNanos(System.nanoTime() - begin)).as("the grace period was given")
                     .isGreaterThanOrEqualTo(Duration.ofMillis(300));
+            RawResponse answer = client.readResponse();
+            assertThat(answer.status()).isEqualTo(504);
+            assertThat(answer.bodyText()).contains("the proxy stopped");
+            assertThat(answer.header("Connection")).isEqualTo("close");
             assertThat(client.isClosedByPeer(TIMEOUT)).as("the client connection was closed").isTrue();
             assertThat(fixture.proxy.activeExchanges(Colour.BLUE)).isZero();
             fixture.blue().awaitOpenConnections(0, TIMEOUT);

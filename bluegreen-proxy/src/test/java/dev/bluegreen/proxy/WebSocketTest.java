@@ -95,6 +95,20 @@ class WebSocketTest {
     }
 
     @Test
+    void stop_sendsBothPeersACloseFrameWith1001_atTheEndOfTheGracePeriod() throws Exception {
+        startProxy(Duration.ofSeconds(30));
+        try (WebSocketClient client = new WebSocketClient(proxy.port())) {
+            assertThat(client.echo("hi", WAIT)).isEqualTo("blue: hi");
+
+            proxy.stop(Duration.ofMillis(200)).get(10, TimeUnit.SECONDS);
+
+            assertThat(client.closeStatusReceived.get(5, TimeUnit.SECONDS)).isEqualTo(1001);
+            assertThat(blue.closeStatusReceived.get(5, TimeUnit.SECONDS)).isEqualTo(1001);
+            client.closed().get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void rollbackDuringTheDrain_keepsTheWebSocketOpenPastTheDeadline() throws Exception {
         startProxy(Duration.ofMillis(300));
         try (WebSocketClient client = new WebSocketClient(proxy.port())) {

@@ -17,8 +17,11 @@ final class ActiveExchanges {
         /** The colour whose list it is on. */
         abstract Colour colour();
 
-        /** The drain deadline reached it: close as gracefully as its protocol allows. */
-        abstract void closeAtDeadline();
+        /**
+         * The drain deadline reached it, or the end of the proxy's grace period when {@code stopping}: close as
+         * gracefully as its protocol allows.
+         */
+        abstract void closeAtDeadline(boolean stopping);
 
         /** The periodic sweep: time it out if its backend has been silent too long. */
         abstract void checkResponseTimeout(long nowNanos);
@@ -52,14 +55,17 @@ final class ActiveExchanges {
         node.previous = null;
     }
 
-    /** Closes every exchange on {@code colour} (the drain deadline). @return how many */
-    int closeAll(Colour colour) {
+    /**
+     * Closes every exchange on {@code colour}: its drain deadline, or the end of the grace period when
+     * {@code stopping}. @return how many
+     */
+    int closeAll(Colour colour, boolean stopping) {
         int closed = 0;
         Node node = heads[colour.ordinal()];
         while (node != null) {
             // Closing takes it off this list: step on first.
             Node next = node.next;
-            node.closeAtDeadline();
+            node.closeAtDeadline(stopping);
             closed++;
             node = next;
         }

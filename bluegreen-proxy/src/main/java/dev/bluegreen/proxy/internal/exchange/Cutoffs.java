@@ -11,8 +11,9 @@ import java.time.Duration;
 
 /**
  * The ends the proxy puts to an exchange on its own clock: the response timeout (the backend silent: 504), the send
- * timeout (the client takes none of the response: cut) and the drain deadline (what a draining colour still has under
- * way: ended as gracefully as its protocol allows). It decides by where the exchange is; the exchange carries it out.
+ * timeout (the client takes none of the response, or a tunnel's side of its bytes: cut), the drain deadline and the
+ * end of a stop's grace period (what is still under way: ended as gracefully as its protocol allows). It decides by
+ * where the exchange is; the exchange carries it out.
  * Stateless; runs on the exchange's event loop.
  */
 final class Cutoffs {
@@ -53,14 +54,15 @@ final class Cutoffs {
     }
 
     /**
-     * The drain deadline. A tunnel goes away (a WebSocket with its close frames). A request the backend has not
-     * started to answer gets the proxy's own answer, as at any timeout: {@code 504} once something of it was sent (the
-     * backend had it and did not answer in time), {@code 503} while it was still connecting (it never reached one);
-     * the client connection stays open for its next request unless the request's body was cut. A gRPC call is the
-     * exception: it is ended as {@code UNAVAILABLE} by its stream ({@code GrpcCallEnd}), as is a response under way.
-     * Anything else, a response under way, is cut: the client never takes it for whole.
+     * The drain deadline, or the end of a stop's grace period when {@code stopping}. A tunnel goes away (a WebSocket
+     * with its close frames). A request the backend has not started to answer gets the proxy's own answer, as at any
+     * timeout: {@code 504} once something of it was sent (the backend had it and did not answer in time), {@code 503}
+     * while it was still connecting (it never reached one); the client connection stays open for its next request
+     * unless the request's body was cut (or the proxy is stopping). A gRPC call is the exception: it is ended as
+     * {@code UNAVAILABLE} by its stream ({@code GrpcCallEnd}). Anything else, a response under way, is cut: the client
+     * never takes it for whole.
      */
-    static void atDrainDeadline(Exchange exchange) {
+    static void atDeadline(Exchange exchange, boolean stopping) {
         ExchangeState state = exchange.state();
         if (state == ENDED) {
             return;
@@ -70,14 +72,17 @@ final class Cutoffs {
             exchange.tunnel().goAway();
         } else if (state.beforeResponse() && !GrpcHeaders.isGrpc(exchange.requestHeaders())) {
             String pool = exchange.colour().label();
+            String deadline = stopping ? "the proxy stopped" : "the " + pool + " pool's drain deadline";
             HttpResponseStatus status = state == CONNECTING ? HttpResponseStatus.SERVICE_UNAVAILABLE
                     : HttpResponseStatus.GATEWAY_TIMEOUT;
-            services.failures().warn(Kind.DRAIN_DEADLINE, "{}: {} at the drain deadline", exchange, status.code());
+            services.failures().warn(Kind.DRAIN_DEADLINE, "{}: {} as {}", exchange, status.code(),
+                    stopping ? "the proxy stopped" : "its drain deadline came");
             exchange.failUpstream(status, status == HttpResponseStatus.SERVICE_UNAVAILABLE
-                    ? "no backend of the " + pool + " pool connected before its drain deadline"
-                    : "the backend did not answer before the " + pool + " pool's drain deadline");
+                    ? "no backend of the " + pool + " pool connected before " + deadline
+                    : "the backend did not answer before " + deadline);
         } else {
-            services.failures().warn(Kind.DRAIN_DEADLINE, "{}: closed at the drain deadline", exchange);
+            services.failures().warn(Kind.DRAIN_DEADLINE, "{}: closed as {}", exchange,
+                    stopping ? "the proxy stopped" : "its drain deadline came");
             exchange.abort();
         }
     }

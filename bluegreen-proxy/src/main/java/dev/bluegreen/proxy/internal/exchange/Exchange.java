@@ -352,10 +352,10 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         end();
     }
 
-    /** The drain deadline: close as gracefully as the protocol allows ({@link Cutoffs#atDrainDeadline}). */
+    /** The drain deadline, or a stop's: close as gracefully as the protocol allows ({@link Cutoffs#atDeadline}). */
     @Override
-    void closeAtDeadline() {
-        Cutoffs.atDrainDeadline(this);
+    void closeAtDeadline(boolean stopping) {
+        Cutoffs.atDeadline(this, stopping);
     }
 
     private void onResponseContent(HttpContent content) {

@@ -101,9 +101,19 @@ public final class LoopContext implements DrainParticipant {
 
     @Override
     public int closeColour(Colour colour) {
-        int closed = active.closeAll(colour);
+        int closed = active.closeAll(colour, false);
         pools.closeIdleNotKept(colour);
         return closed;
+    }
+
+    /**
+     * Ends every exchange still under way as a drain deadline would, each as gracefully as its protocol allows: the
+     * proxy's grace period is over. Runs on this loop.
+     */
+    public void endAll() {
+        for (Colour colour : Colour.values()) {
+            active.closeAll(colour, true);
+        }
     }
 
     /** Times out the exchanges whose backend has been silent for the response timeout (a periodic sweep). */

@@ -58,6 +58,11 @@ public final class DataPlane {
 
     /** At most one WARN line per kind of failed request in this time; the meters count every one. */
     private static final Duration FAILURE_LOG_PERIOD = Duration.ofSeconds(10);
+    /**
+     * How long, once a stop's grace period is over, the connections still open get for their last words (a 504, a
+     * WebSocket's close frames) before they are closed bare.
+     */
+    private static final long LAST_WORDS_MILLIS = 2_500;
 
     private final ProxyConfig config;
     private final BlueGreen admin;
@@ -297,6 +302,26 @@ public final class DataPlane {
     /** Stops following the backends' names (shutdown). */
     public void stopResolving() {
         addresses.close();
+    }
+
+    /**
+     * Ends what is still under way on every loop as a drain deadline would (shutdown, once the grace period is over):
+     * a request its backend has not answered gets its 504, a WebSocket its close frames, the rest is cut.
+     *
+     * @param clients the client connections still open
+     * @return done once {@code clients} have all closed, or after {@link #LAST_WORDS_MILLIS} (then close them)
+     */
+    public CompletableFuture<Void> endExchanges(ChannelGroup clients) {
+        CompletableFuture<Void> ended = new CompletableFuture<>();
+        if (clients.isEmpty()) {
+            ended.complete(null);
+            return ended;
+        }
+        for (LoopContext context : loops.all()) {
+            context.eventLoop().execute(context::endAll);
+        }
+        clients.newCloseFuture().addListener(all -> ended.complete(null));
+        return ended.completeOnTimeout(null, LAST_WORDS_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** Closes idle upstream connections on every loop (shutdown). */

@@ -28,7 +28,7 @@ class ActiveExchangesTest {
         }
 
         @Override
-        void closeAtDeadline() {
+        void closeAtDeadline(boolean stopping) {
             events.add("closed " + name);
             // What an exchange does when it ends: it leaves the list, while the list is being walked.
             active.remove(this, colour);
@@ -49,10 +49,10 @@ class ActiveExchangesTest {
         active.add(b);
         active.add(c);
 
-        assertThat(active.closeAll(Colour.BLUE)).isEqualTo(2);
+        assertThat(active.closeAll(Colour.BLUE, false)).isEqualTo(2);
 
         assertThat(events).containsExactlyInAnyOrder("closed a", "closed b");
-        assertThat(active.closeAll(Colour.BLUE)).as("the list is empty now").isZero();
+        assertThat(active.closeAll(Colour.BLUE, false)).as("the list is empty now").isZero();
     }
 
     @Test
