@@ -1,8 +1,7 @@
-package dev.bluegreen.proxy;
+package dev.bluegreen.proxy.internal.listener;
 
 import dev.bluegreen.proxy.internal.ListenAddresses;
 import dev.bluegreen.proxy.internal.ProxyConfig;
-import dev.bluegreen.proxy.internal.listener.PreviewListener;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -11,21 +10,30 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
-/** How {@link BlueGreenProxy} binds its listener and preview listener: both, or neither. */
-final class ListenerBinds {
+/** How the proxy binds its listener and preview listener: both, or neither. */
+public final class ListenerBinds {
 
     private ListenerBinds() {
     }
 
-    /** The channels of the listeners; {@code previewServer} is {@code null} without a preview listener. */
-    record Bound(Channel server, Channel previewServer) {
+    /**
+     * The channels of the listeners.
+     *
+     * @param server        the listener's
+     * @param previewServer the preview listener's, or {@code null} without one
+     */
+    public record Bound(Channel server, Channel previewServer) {
     }
 
     /**
      * Binds the listener and, when configured, the preview listener; fails, closing whichever did bind, unless
      * both do.
+     *
+     * @param bootstrap the listener's bootstrap, which the preview listener's copies
+     * @param config    the addresses
+     * @return the channels, once both are bound
      */
-    static CompletableFuture<Bound> bind(ServerBootstrap bootstrap, ProxyConfig config) {
+    public static CompletableFuture<Bound> bind(ServerBootstrap bootstrap, ProxyConfig config) {
         CompletableFuture<Channel> server = bind(bootstrap, config.listenAddress());
         InetSocketAddress previewAddress = config.steering().previewListenAddress();
         CompletableFuture<Channel> preview = previewAddress == null ? CompletableFuture.completedFuture(null)
