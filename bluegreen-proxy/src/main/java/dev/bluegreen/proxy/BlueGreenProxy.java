@@ -252,10 +252,11 @@ public final class BlueGreenProxy {
     /**
      * Reads the listener's certificate and key again and serves them from the next connection on, without a restart:
      * for a certificate renewed in place. Connections already open keep the one they were accepted with. PEM files are
-     * read and checked as {@link TlsSettings#fromPem(java.nio.file.Path, java.nio.file.Path, String)} checks them; a
-     * key store or key manager factory is asked again (reload the store first, or use {@link #replaceTls}). If the
-     * files can't be used (a renewal half done: the new certificate beside the old key), this throws and the proxy
-     * goes on serving what it served. Works whether the proxy is running or not; the preview listener serves the same.
+     * read and checked as {@link TlsSettings#fromPem(java.nio.file.Path, java.nio.file.Path, String)} checks them;
+     * keys given as a key store or key manager factory stay the ones given (for a reloaded store, make settings of it
+     * and call {@link #replaceTls}). If the files can't be used (a renewal half done: the new certificate beside the
+     * old key), this throws and the proxy goes on serving what it served. Works whether the proxy is running or not;
+     * the preview listener serves the same.
      *
      * @throws IllegalStateException if the proxy was built without {@link BlueGreenProxyBuilder#tls TLS}
      * @throws TlsFileException (an {@link IllegalArgumentException}) naming the file at fault
