@@ -67,10 +67,14 @@ class HealthCheckTest {
             Backend blue = ProxyFixture.backends(fixture.blue).get(0);
             await().atMost(WAIT).until(() -> fixture.proxy.health(Colour.BLUE, blue).state() == HealthState.HEALTHY);
 
+            // Both listeners are there before this change (the first HEALTHY may have come before they were).
             fixture.blue().status(503, "down");
             await().atMost(WAIT).until(() -> fixture.proxy.health(Colour.BLUE, blue).state() == HealthState.UNHEALTHY);
+            // The Error was thrown at that change: the checks still go on, and see the backend come back.
+            fixture.blue().reply();
+            await().atMost(WAIT).until(() -> fixture.proxy.health(Colour.BLUE, blue).state() == HealthState.HEALTHY);
             assertThat(heard).filteredOn(e -> e.backend().equals(blue)).extracting(BackendHealth::state)
-                    .containsSubsequence(HealthState.HEALTHY, HealthState.UNHEALTHY);
+                    .containsSubsequence(HealthState.UNHEALTHY, HealthState.HEALTHY);
         }
     }
 
