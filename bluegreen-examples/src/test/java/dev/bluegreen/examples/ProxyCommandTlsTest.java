@@ -16,7 +16,6 @@ import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The runner's {@code --tls-cert} and {@code --tls-key}: a bad file is refused at start with exit code 2, blaming the
@@ -55,11 +54,8 @@ class ProxyCommandTlsTest {
 
     @Test
     void tlsListener_isAnnouncedAsHttps() throws Exception {
-        CommandLine line = Main.commandLine();
-        line.parseArgs("proxy", "--listen", "127.0.0.1:0", "--threads", "1", "--no-health-checks",
+        StandaloneProxy proxy = RunnerUsage.started(
                 "--blue", "127.0.0.1:9", "--tls-cert", resource("proxy.crt"), "--tls-key", resource("proxy.key"));
-        ProxyCommand command = line.getSubcommands().get("proxy").getCommand();
-        StandaloneProxy proxy = command.start().get(10, TimeUnit.SECONDS);
         try {
             assertThat(proxy.proxyUrl()).isEqualTo("https://127.0.0.1:" + proxy.proxy().port());
             assertThat(ProxyCommand.banner(proxy)).first().asString().startsWith("bluegreen proxy on https://");
@@ -73,12 +69,9 @@ class ProxyCommandTlsTest {
         Path certificate = dir.resolve("cert.pem");
         Path key = dir.resolve("key.pem");
         install("proxy", certificate, key);
-        CommandLine line = Main.commandLine();
-        line.parseArgs("proxy", "--listen", "127.0.0.1:0", "--threads", "1", "--no-health-checks",
+        StandaloneProxy proxy = RunnerUsage.started(
                 "--blue", "127.0.0.1:9", "--tls-cert", certificate.toString(), "--tls-key", key.toString(),
                 "--tls-reload-check", "50ms");
-        ProxyCommand command = line.getSubcommands().get("proxy").getCommand();
-        StandaloneProxy proxy = command.start().get(10, TimeUnit.SECONDS);
         try {
             int port = proxy.proxy().port();
             assertThat(presentedName(port)).isEqualTo("CN=localhost");
@@ -93,12 +86,9 @@ class ProxyCommandTlsTest {
 
     @Test
     void adminOverHttps_answersOverTls_andIsAnnouncedAsHttps() throws Exception {
-        CommandLine line = Main.commandLine();
-        line.parseArgs("proxy", "--listen", "127.0.0.1:0", "--threads", "1", "--no-health-checks",
+        StandaloneProxy proxy = RunnerUsage.started(
                 "--blue", "127.0.0.1:9", "--admin", "127.0.0.1:0", "--admin-tls-cert", resource("proxy.crt"),
                 "--admin-tls-key", resource("proxy.key"));
-        ProxyCommand command = line.getSubcommands().get("proxy").getCommand();
-        StandaloneProxy proxy = command.start().get(10, TimeUnit.SECONDS);
         try {
             int port = proxy.adminEndpoint().orElseThrow().port();
             assertThat(proxy.adminUrl()).hasValue("https://127.0.0.1:" + port);
@@ -113,11 +103,8 @@ class ProxyCommandTlsTest {
 
     @Test
     void withAnAdminToken_theBannersHintsCarryIt() throws Exception {
-        CommandLine line = Main.commandLine();
-        line.parseArgs("proxy", "--listen", "127.0.0.1:0", "--threads", "1", "--no-health-checks",
+        StandaloneProxy proxy = RunnerUsage.started(
                 "--blue", "127.0.0.1:9", "--admin", "127.0.0.1:0", "--admin-token", "0123456789abcdef-token");
-        ProxyCommand command = line.getSubcommands().get("proxy").getCommand();
-        StandaloneProxy proxy = command.start().get(10, TimeUnit.SECONDS);
         try {
             String url = proxy.adminUrl().orElseThrow();
             assertThat(ProxyCommand.banner(proxy)).contains(

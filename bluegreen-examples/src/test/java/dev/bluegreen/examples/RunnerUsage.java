@@ -11,13 +11,32 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Runs the {@code proxy} command with options it must refuse, and returns what it printed. */
+/**
+ * Runs the {@code proxy} command: with options it must refuse, returning what it printed; or started, for a test to
+ * talk to.
+ */
 final class RunnerUsage {
 
     /** A refusal is a matter of parsing: far less than this. */
     private static final long REFUSAL_TIMEOUT_SECONDS = 30;
 
     private RunnerUsage() {
+    }
+
+    /**
+     * Starts {@code proxy --listen 127.0.0.1:0 --threads 1 --no-health-checks <options>}: the test stops it.
+     *
+     * @param options the other options, {@code --blue} among them
+     * @return the proxy (and admin endpoint), listening
+     */
+    static StandaloneProxy started(String... options) throws Exception {
+        List<String> args = new ArrayList<>(List.of("proxy", "--listen", "127.0.0.1:0", "--threads", "1",
+                "--no-health-checks"));
+        args.addAll(List.of(options));
+        picocli.CommandLine line = Main.commandLine();
+        line.parseArgs(args.toArray(String[]::new));
+        ProxyCommand command = line.getSubcommands().get("proxy").getCommand();
+        return command.start().get(10, TimeUnit.SECONDS);
     }
 
     /**
