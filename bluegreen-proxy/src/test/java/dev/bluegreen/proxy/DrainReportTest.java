@@ -186,4 +186,26 @@ class DrainReportTest {
             assertThat(response.header("Connection")).isNull();
         }
     }
+
+    @Test
+    void aPreviewRequestOnAnIdlePoolThatIsRedeployed_getsTheDrainTimeout_thenTheProxysAnswer() throws Exception {
+        try (ProxyFixture fixture = ProxyFixture.start(1, 2, b -> b.drainTimeout(Duration.ofMillis(300))
+                .preview(PreviewRule.header("X-Preview")));
+             RawHttpClient preview = RawHttpClient.connect(fixture.port())) {
+            Gate gate = fixture.green.get(0).hold();
+            preview.request("GET", "/on-the-old-green", Map.of("X-Preview", "1"));
+            gate.awaitArrived(1, Duration.ofSeconds(5));
+
+            // No switch drains green, the idle colour: the deployment that replaces its pool puts the deadline.
+            fixture.admin.deploy(Colour.GREEN, "v3", ProxyFixture.backends(List.of(fixture.green.get(1))));
+
+            RawResponse answer = preview.readResponse();
+            assertThat(answer.status()).isEqualTo(504);
+            assertThat(answer.bodyText()).contains("drain deadline");
+            preview.request("GET", "/next", Map.of("X-Preview", "1"));
+            assertThat(preview.readResponse().status()).as("on the new green pool").isEqualTo(200);
+            assertThat(fixture.green.get(1).requests()).hasSize(1);
+            gate.release();
+        }
+    }
 }

@@ -80,6 +80,11 @@ public final class DrainCoordinator {
     }
 
     public void onChange(Change change) {
+        for (Colour colour : Colour.values()) {
+            if (!change.previous().environment(colour).equals(change.current().environment(colour))) {
+                replacedDeadline(colour, change.generation());
+            }
+        }
         if (!change.liveColourChanged()) {
             return;
         }
@@ -166,6 +171,25 @@ public final class DrainCoordinator {
             }
         }
         arrived.run();
+    }
+
+    /**
+     * A deployment replaced {@code colour}'s pool at {@code generation}: what still runs on the pool it replaced (a
+     * preview request, a shifted or sticky session, a WebSocket on the idle colour, which no switch drains) gets the
+     * drain timeout to finish, then is closed as at a drain deadline.
+     */
+    private void replacedDeadline(Colour colour, long generation) {
+        timers.schedule(() -> {
+            for (DrainParticipant loop : loops) {
+                loop.eventLoop().execute(() -> {
+                    int closed = loop.closeReplaced(colour, generation);
+                    if (closed > 0) {
+                        log.warn("{} pool replaced at generation {}: {} exchange(s) still on the pool it replaced"
+                                + " closed at the drain timeout", colour.label(), generation, closed);
+                    }
+                });
+            }
+        }, drainTimeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** The deadline: close what the colour still has, on each event loop. */

@@ -16,4 +16,13 @@ public interface DrainParticipant {
      * @return how many exchanges were closed
      */
     int closeColour(Colour colour);
+
+    /**
+     * Closes, as {@link #closeColour} does, this loop's exchanges on {@code colour} that were routed before
+     * {@code generation}, when a deployment at {@code generation} replaced that colour's pool: they run on backends it
+     * took out.
+     *
+     * @return how many exchanges were closed
+     */
+    int closeReplaced(Colour colour, long generation);
 }

@@ -13,6 +13,8 @@ final class ActiveExchanges {
     abstract static class Node {
         private Node previous;
         private Node next;
+        /** The routing generation of the snapshot its request read (set when it starts). */
+        long generation;
 
         /** The colour whose list it is on. */
         abstract Colour colour();
@@ -67,6 +69,26 @@ final class ActiveExchanges {
             Node next = node.next;
             node.closeAtDeadline(stopping);
             closed++;
+            node = next;
+        }
+        return closed;
+    }
+
+    /**
+     * Closes every exchange on {@code colour} routed before {@code generation}: the deadline of a deployment that
+     * replaced that colour's pool at {@code generation}, for what still runs on the pool it replaced.
+     *
+     * @return how many
+     */
+    int closeRoutedBefore(Colour colour, long generation) {
+        int closed = 0;
+        Node node = heads[colour.ordinal()];
+        while (node != null) {
+            Node next = node.next;
+            if (node.generation < generation) {
+                node.closeAtDeadline(false);
+                closed++;
+            }
             node = next;
         }
         return closed;

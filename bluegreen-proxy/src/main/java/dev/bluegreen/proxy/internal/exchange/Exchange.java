@@ -65,9 +65,9 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
     private final ExchangeTally tally = new ExchangeTally();
     private final Progress progress = new Progress();
 
-    // Everything below belongs to the request under way: start() sets or clears every field (clear()).
+    // Everything below belongs to the request under way: start() sets or clears every field (clear()), as it sets
+    // the routing generation the node holds.
 
-    private long generation;
     private ExchangeState state = CONNECTING;
     private Upstream upstream;
     /** The client has sent the whole request (its end was read). */

@@ -106,6 +106,11 @@ public final class LoopContext implements DrainParticipant {
         return closed;
     }
 
+    @Override
+    public int closeReplaced(Colour colour, long generation) {
+        return active.closeRoutedBefore(colour, generation);
+    }
+
     /**
      * Ends every exchange still under way as a drain deadline would, each as gracefully as its protocol allows: the
      * proxy's grace period is over. Runs on this loop.

@@ -57,6 +57,11 @@ class DrainCoordinatorTest {
             }
             return (int) open;
         }
+
+        @Override
+        public int closeReplaced(Colour colour, long generation) {
+            return 0;
+        }
     };
 
     /** Colours the router still sends requests to (sticky sessions on them, say). */
@@ -86,6 +91,11 @@ class DrainCoordinatorTest {
 
             @Override
             public int closeColour(Colour colour) {
+                return 0;
+            }
+
+            @Override
+            public int closeReplaced(Colour colour, long generation) {
                 return 0;
             }
         };
