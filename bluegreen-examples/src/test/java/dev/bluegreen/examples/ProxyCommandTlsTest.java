@@ -124,7 +124,8 @@ class ProxyCommandTlsTest {
                 "--admin-tls-key", resource("backend.key")))
                 .contains("Invalid value for option '--admin-tls-key'", "does not match");
         assertThat(RunnerUsage.refused("--admin-tls-cert", resource("proxy.crt"), "--admin-tls-key",
-                resource("proxy.key"))).contains("Invalid value for option '--admin-tls-cert'", "given without --admin");
+                resource("proxy.key")))
+                .contains("Invalid value for option '--admin-tls-cert'", "given without --admin");
     }
 
     @Test

@@ -343,10 +343,11 @@ public final class AdminEndpoint {
 
         /**
          * Origins whose pages may change state here besides the endpoint's own ({@code http://}, or {@code https://}
-         * with {@link #tls TLS}, and the {@code Host} the request names): typically the public origin of a reverse proxy that serves the status
-         * page over HTTPS, e.g. {@code https://admin.example.com}. Requests from these origins pass even when the
-         * browser calls them {@code same-site} or {@code cross-site}. The endpoint sends no CORS headers, so a page
-         * of another origin still can't read its answers. Replaces what an earlier call gave. Default: none.
+         * with {@link #tls TLS}, and the {@code Host} the request names): typically the public origin of a reverse
+         * proxy that serves the status page over HTTPS, e.g. {@code https://admin.example.com}. Requests from these
+         * origins pass even when the browser calls them {@code same-site} or {@code cross-site}. The endpoint sends no
+         * CORS headers, so a page of another origin still can't read its answers. Replaces what an earlier call gave.
+         * Default: none.
          *
          * @param origins {@code scheme://host[:port]}, scheme {@code http} or {@code https}, no path, exactly as a
          *                browser sends {@code Origin}; compared case-insensitively, the default port left out

@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
  * Fields, space-separated: the client's address (as the forwarded-header rules resolved it), the request line quoted
  * (the target escaped: {@code "}, {@code \} and any byte outside printable ASCII as {@code \xHH}), the status
  * ({@code -} when the response was cut short or never came), the response body bytes, the time from the request
- * head to the end, the colour, and the id of the backend picked last ({@code -} when none was: no usable backend). Requests the proxy refused
- * before routing them (400, 413, 421, 431...) are counted by the metrics, not logged here: an attacker can send those
- * as fast as a connection allows.
+ * head to the end, the colour, and the id of the backend picked last ({@code -} when none was: no usable backend).
+ * Requests the proxy refused before routing them (400, 413, 421, 431...) are counted by the metrics, not logged here:
+ * an attacker can send those as fast as a connection allows.
  *
  * <p>Off by default, and turned on or off at any time (thread-safe): an ended exchange reads one volatile field when
  * off, and formats its line on its event loop when on. Where the lines go (a file, a rotation) is the logging
