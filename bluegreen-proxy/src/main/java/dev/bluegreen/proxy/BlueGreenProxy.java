@@ -371,7 +371,10 @@ public final class BlueGreenProxy {
         return runtime == null ? 0 : runtime.proxy().counters().exchangesEnded(requireNonNull(colour, "colour"));
     }
 
-    /** Exchanges on {@code colour} that ended with a 5xx or were cut short, since the proxy started. */
+    /**
+     * Exchanges on {@code colour} that ended with a 5xx or were cut short, since the proxy started; not those their
+     * client cut short (went away, reset its stream, stopped reading): any client can, at will.
+     */
     public long failedExchanges(Colour colour) {
         Runtime runtime = running;
         return runtime == null ? 0 : runtime.proxy().counters().failedExchanges(requireNonNull(colour, "colour"));

@@ -50,7 +50,7 @@ public record ExchangeServices(
      */
     void recordEnd(Colour colour, int status, boolean fromProxy, long startNanos, long requestBytes,
                    long responseBytes, boolean byClient, boolean awaitingBackend) {
-        counters.exchangeCounted(colour, status);
+        counters.exchangeCounted(colour, status, byClient);
         long durationNanos = System.nanoTime() - startNanos;
         if (byClient) {
             recorder.get().exchangeAbandoned(colour, durationNanos, awaitingBackend, requestBytes, responseBytes);

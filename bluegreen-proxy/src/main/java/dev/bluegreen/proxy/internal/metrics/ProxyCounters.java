@@ -32,10 +32,13 @@ public final class ProxyCounters {
         activeExchanges[colour.ordinal()].decrement();
     }
 
-    /** Counts an ended exchange: failed when its answer was a 5xx or it was cut short (status 0). */
-    public void exchangeCounted(Colour colour, int status) {
+    /**
+     * Counts an ended exchange: failed when its answer was a 5xx or it was cut short (status 0), unless its client cut
+     * it short ({@code byClient}): any client can go away at will, and a colour's errors are the colour's.
+     */
+    public void exchangeCounted(Colour colour, int status, boolean byClient) {
         exchangesEnded[colour.ordinal()].increment();
-        if (status == 0 || status >= 500) {
+        if (!byClient && (status == 0 || status >= 500)) {
             failedExchanges[colour.ordinal()].increment();
         }
     }
@@ -45,7 +48,10 @@ public final class ProxyCounters {
         return exchangesEnded[colour.ordinal()].sum();
     }
 
-    /** Exchanges on {@code colour} that ended with a 5xx or were cut short, since the proxy started. */
+    /**
+     * Exchanges on {@code colour} that ended with a 5xx or were cut short (not by their client), since the proxy
+     * started.
+     */
     public long failedExchanges(Colour colour) {
         return failedExchanges[colour.ordinal()].sum();
     }
