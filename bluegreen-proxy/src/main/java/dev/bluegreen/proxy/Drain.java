@@ -53,6 +53,12 @@ public interface Drain {
     /** Upstream connections the colour had busy when the drain began. */
     long connectionsAtStart();
 
+    /**
+     * Exchanges the drain deadline closed so far: 0 before it, and what its report will say once it has ended (a drain
+     * can outlive its deadline for a moment, while what was closed lets go of its connections).
+     */
+    long forcedClosed();
+
     /** Whether the drain has ended (its {@link #completion()} is complete). */
     boolean isDone();
 

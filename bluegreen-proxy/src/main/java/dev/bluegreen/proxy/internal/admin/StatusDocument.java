@@ -102,12 +102,12 @@ final class StatusDocument {
                 .field("exchangesAtStart", drain.exchangesAtStart())
                 .field("connectionsAtStart", drain.connectionsAtStart());
         if (report == null) {
-            json.name("tookMillis").value((String) null)
-                    .field("forcedClosed", 0);
+            json.name("tookMillis").value((String) null);
         } else {
-            json.field("tookMillis", report.took().toMillis())
-                    .field("forcedClosed", report.forcedClosed());
+            json.field("tookMillis", report.took().toMillis());
         }
+        // Live: what the deadline closed so far, before the report exists (a drain can outlive its deadline a moment).
+        json.field("forcedClosed", report == null ? drain.forcedClosed() : report.forcedClosed());
         json.endObject();
     }
 

@@ -203,7 +203,7 @@ public final class DrainCoordinator {
         for (DrainParticipant loop : loops) {
             loop.eventLoop().execute(() -> {
                 if (!drain.isDone()) {
-                    drain.forcedClosed(loop.closeColour(drain.colour()));
+                    drain.addForcedClosed(loop.closeColour(drain.colour()));
                 }
             });
         }

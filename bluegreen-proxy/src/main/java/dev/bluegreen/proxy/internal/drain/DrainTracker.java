@@ -138,7 +138,12 @@ public final class DrainTracker implements Drain {
         return deadlinePassed;
     }
 
-    void forcedClosed(long count) {
+    @Override
+    public long forcedClosed() {
+        return forcedClosed.get();
+    }
+
+    void addForcedClosed(long count) {
         forcedClosed.addAndGet(count);
     }
 

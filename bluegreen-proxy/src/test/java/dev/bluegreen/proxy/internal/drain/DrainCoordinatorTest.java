@@ -188,10 +188,44 @@ class DrainCoordinatorTest {
 
         drains.onChange(switchTo(Colour.GREEN));
 
-        DrainReport report = drains.latest(Colour.BLUE).completion().orTimeout(5, TimeUnit.SECONDS).join();
+        Drain drain = drains.latest(Colour.BLUE);
+        assertThat(drain.forcedClosed()).as("before the deadline").isZero();
+        DrainReport report = drain.completion().orTimeout(5, TimeUnit.SECONDS).join();
         assertThat(report.outcome()).isEqualTo(DrainReport.Outcome.DEADLINE);
         assertThat(report.forcedClosed()).isOne();
+        assertThat(drain.forcedClosed()).isOne();
         assertThat(closedAtDeadline).containsExactly(Colour.BLUE);
+    }
+
+    @Test
+    void aDrainThatOutlivesItsDeadline_tellsWhatTheDeadlineClosed_beforeItsReport() {
+        // A loop whose closed exchange takes its time to let go (a tunnel flushing, say): the colour is not empty yet.
+        DrainParticipant slowToLetGo = new DrainParticipant() {
+            @Override
+            public EventLoop eventLoop() {
+                return loop;
+            }
+
+            @Override
+            public int closeColour(Colour colour) {
+                return 1;
+            }
+
+            @Override
+            public int closeReplaced(Colour colour, long generation) {
+                return 0;
+            }
+        };
+        DrainCoordinator drains = coordinator(Duration.ofMillis(100), List.of(slowToLetGo), stillRouted::contains);
+        counters.exchangeStarted(Colour.BLUE);
+
+        drains.onChange(switchTo(Colour.GREEN));
+        Drain drain = drains.latest(Colour.BLUE);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> drain.forcedClosed() == 1);
+        assertThat(drain.isDone()).isFalse();
+        counters.exchangeEnded(Colour.BLUE);
+        assertThat(drain.completion().orTimeout(5, TimeUnit.SECONDS).join().forcedClosed()).isOne();
     }
 
     @Test
