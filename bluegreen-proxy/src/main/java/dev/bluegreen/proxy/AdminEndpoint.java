@@ -188,8 +188,7 @@ public final class AdminEndpoint {
         if (tls == null) {
             throw new IllegalStateException("admin endpoint: serves plain HTTP (expected: one built with tls(...))");
         }
-        tls.replace(tls.settings().reread());
-        log.info("bluegreen admin endpoint TLS reloaded: {}", tls.settings());
+        log.info("bluegreen admin endpoint TLS reloaded: {}", tls.reload(TlsSettings::reread));
     }
 
     /** Whether every request but the status page must carry the {@link Builder#bearerToken bearer token}. */

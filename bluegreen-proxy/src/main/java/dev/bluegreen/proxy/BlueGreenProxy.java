@@ -262,9 +262,7 @@ public final class BlueGreenProxy {
      * @throws TlsFileException (an {@link IllegalArgumentException}) naming the file at fault
      */
     public void reloadTls() {
-        ServerTls tls = serverTls();
-        tls.replace(tls.settings().reread());
-        log.info("bluegreen proxy TLS reloaded: {}", tls.settings());
+        log.info("bluegreen proxy TLS reloaded: {}", serverTls().reload(TlsSettings::reread));
     }
 
     /**

@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * The TLS the listeners serve, replaceable while they run: a renewed certificate is served from the next connection
@@ -63,6 +64,18 @@ public final class ServerTls {
      */
     public void replace(TlsSettings next) {
         serving = serve(next);
+    }
+
+    /**
+     * Serves the settings served now with their keys read again ({@code reread}, as {@code TlsSettings} rereads
+     * them), from the next connection on; if they can't be used, nothing changes.
+     *
+     * @param reread reads the served settings' keys again; throws if they can't be used
+     * @return the settings now served
+     */
+    public TlsSettings reload(UnaryOperator<TlsSettings> reread) {
+        replace(reread.apply(settings()));
+        return settings();
     }
 
     private Serving serve(TlsSettings settings) {
