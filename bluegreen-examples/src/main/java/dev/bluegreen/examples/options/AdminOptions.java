@@ -6,7 +6,6 @@ import dev.bluegreen.examples.Converters.ListenAddress;
 import dev.bluegreen.proxy.AdminEndpoint;
 import dev.bluegreen.proxy.BlueGreenMetrics;
 import dev.bluegreen.proxy.BlueGreenProxy;
-import dev.bluegreen.proxy.TlsFileException;
 import dev.bluegreen.proxy.TlsSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -97,25 +96,15 @@ public final class AdminOptions {
         if (adminAllowedOrigins != null) {
             errors.check("--admin-allowed-origins", () -> endpoint.allowedOrigins(adminAllowedOrigins));
         }
-        if (adminTlsCertificate != null || adminTlsKey != null) {
-            endpoint.tls(tlsSettings(errors));
+        TlsSettings tls = errors.pemPair("--admin-tls-cert", adminTlsCertificate, "--admin-tls-key", adminTlsKey,
+                () -> TlsSettings.fromPem(adminTlsCertificate, adminTlsKey));
+        if (tls != null) {
+            endpoint.tls(tls);
         }
         try {
             return endpoint.build();
         } catch (IllegalStateException e) {
             throw errors.usage("--admin", e.getMessage());
-        }
-    }
-
-    private TlsSettings tlsSettings(OptionErrors errors) {
-        if (adminTlsCertificate == null || adminTlsKey == null) {
-            throw errors.usage(adminTlsCertificate == null ? "--admin-tls-key" : "--admin-tls-cert", "given alone"
-                    + " (expected: both --admin-tls-cert and --admin-tls-key)");
-        }
-        try {
-            return TlsSettings.fromPem(adminTlsCertificate, adminTlsKey);
-        } catch (TlsFileException refused) {
-            throw errors.usage(refused.isPrivateKey() ? "--admin-tls-key" : "--admin-tls-cert", refused.getMessage());
         }
     }
 

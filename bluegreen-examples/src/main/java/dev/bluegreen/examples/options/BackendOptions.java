@@ -3,7 +3,6 @@ package dev.bluegreen.examples.options;
 import dev.bluegreen.examples.Converters;
 import dev.bluegreen.proxy.BackendProtocol;
 import dev.bluegreen.proxy.BlueGreenProxyBuilder;
-import dev.bluegreen.proxy.TlsFileException;
 import dev.bluegreen.proxy.UpstreamTls;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -56,8 +55,11 @@ public final class BackendOptions implements ProxyOptionGroup {
         } else if (protocol == BackendProtocol.H2) {
             tls = UpstreamTls.verifyingWithSystemTrust();
         }
-        if (clientCertificate != null || clientKey != null) {
-            tls = withClientCertificate(tls, errors);
+        UpstreamTls trusted = tls;
+        UpstreamTls withClient = errors.pemPair("--backend-client-cert", clientCertificate, "--backend-client-key",
+                clientKey, () -> withClientCertificate(trusted, errors));
+        if (withClient != null) {
+            tls = withClient;
         }
         if (tls != null) {
             proxy.upstreamTls(tls);
@@ -65,19 +67,10 @@ public final class BackendOptions implements ProxyOptionGroup {
     }
 
     private UpstreamTls withClientCertificate(UpstreamTls tls, OptionErrors errors) {
-        if (clientCertificate == null || clientKey == null) {
-            throw errors.usage(clientCertificate == null ? "--backend-client-key" : "--backend-client-cert",
-                    "given alone (expected: both --backend-client-cert and --backend-client-key)");
-        }
         if (tls == null) {
             throw errors.usage("--backend-client-cert", clientCertificate + " without TLS to the backends (expected:"
                     + " --backend-ca, or --backend-protocol h2)");
         }
-        try {
-            return tls.withClientCertificate(clientCertificate, clientKey);
-        } catch (TlsFileException refused) {
-            throw errors.usage(refused.isPrivateKey() ? "--backend-client-key" : "--backend-client-cert",
-                    refused.getMessage());
-        }
+        return tls.withClientCertificate(clientCertificate, clientKey);
     }
 }

@@ -2,6 +2,8 @@ package dev.bluegreen.examples.options;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.bluegreen.proxy.TlsFileException;
+import java.nio.file.Path;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -40,6 +42,33 @@ public final class OptionErrors {
             return apply.get();
         } catch (IllegalArgumentException e) {
             throw usage(option, e.getMessage());
+        }
+    }
+
+    /**
+     * A certificate chain and its key, two options given together or not at all, read with {@code read}: a file it
+     * can't use is blamed on the option that names it (a key that is not the certificate's is the key's).
+     *
+     * @param certificateOption the certificate's option, as in {@code --tls-cert}
+     * @param certificate its value, or {@code null}
+     * @param keyOption the key's option
+     * @param key its value, or {@code null}
+     * @param read reads both files; may throw a usage error of its own
+     * @return what {@code read} made, or {@code null} when neither option was given
+     * @throws ParameterException if one option was given without the other, or a file can't be used
+     */
+    public <T> T pemPair(String certificateOption, Path certificate, String keyOption, Path key, Supplier<T> read) {
+        if (certificate == null && key == null) {
+            return null;
+        }
+        if (certificate == null || key == null) {
+            throw usage(certificate == null ? keyOption : certificateOption, "given alone (expected: both "
+                    + certificateOption + " and " + keyOption + ")");
+        }
+        try {
+            return read.get();
+        } catch (TlsFileException refused) {
+            throw usage(refused.isPrivateKey() ? keyOption : certificateOption, refused.getMessage());
         }
     }
 

@@ -3,7 +3,6 @@ package dev.bluegreen.examples.options;
 import dev.bluegreen.examples.Converters;
 import dev.bluegreen.proxy.BlueGreenProxy;
 import dev.bluegreen.proxy.BlueGreenProxyBuilder;
-import dev.bluegreen.proxy.TlsFileException;
 import dev.bluegreen.proxy.TlsSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,17 +46,8 @@ public final class TlsOptions implements ProxyOptionGroup {
             }
             return;
         }
-        if (tlsCertificate == null || tlsKey == null) {
-            throw errors.usage(tlsCertificate == null ? "--tls-key" : "--tls-cert", "given alone (expected: both"
-                    + " --tls-cert and --tls-key)");
-        }
-        TlsSettings settings;
-        try {
-            settings = TlsSettings.fromPem(tlsCertificate, tlsKey);
-        } catch (TlsFileException refused) {
-            // The option that names the file at fault; a key that is not the certificate's is the key's.
-            throw errors.usage(refused.isPrivateKey() ? "--tls-key" : "--tls-cert", refused.getMessage());
-        }
+        TlsSettings settings = errors.pemPair("--tls-cert", tlsCertificate, "--tls-key", tlsKey,
+                () -> TlsSettings.fromPem(tlsCertificate, tlsKey));
         if (clientCa != null) {
             TlsSettings served = settings;
             settings = errors.check("--tls-client-ca", () -> served.requiringClientCertificates(clientCa));
