@@ -47,17 +47,20 @@ final class ListenerTls {
      *         the message naming the file), a protocol the proxy refuses, a client CA without TLS or not usable
      */
     static Optional<TlsSettings> settings(BlueGreenTlsProperties tls, Supplier<SslBundles> bundles) {
-        String clientCa = blankToNull(tls.getClientCa());
         Optional<TlsSettings> served = served(tls, bundles);
-        if (clientCa == null) {
-            return served;
-        }
-        if (served.isEmpty()) {
+        String clientCa = blankToNull(tls.getClientCa());
+        if (clientCa != null && served.isEmpty()) {
             throw refused(CLIENT_CA, clientCa, "no TLS on the listener (expected: bluegreen.tls.bundle or"
                     + " bluegreen.tls.certificate)");
         }
-        return Optional.of(check(CLIENT_CA, clientCa,
-                () -> served.get().requiringClientCertificates(Path.of(clientCa))));
+        return served.map(settings -> withClientCa(settings, tls));
+    }
+
+    /** {@code settings}, requiring client certificates when {@code bluegreen.tls.client-ca} is set. */
+    private static TlsSettings withClientCa(TlsSettings settings, BlueGreenTlsProperties tls) {
+        String clientCa = blankToNull(tls.getClientCa());
+        return clientCa == null ? settings
+                : check(CLIENT_CA, clientCa, () -> settings.requiringClientCertificates(Path.of(clientCa)));
     }
 
     /** What the listener serves, a bundle's keys or PEM files, before any client certificate is asked for. */
@@ -114,9 +117,7 @@ final class ListenerTls {
         }
         all.addBundleUpdateHandler(name, updated -> {
             try {
-                TlsSettings settings = fromBundle(BUNDLE, name, updated);
-                String clientCa = blankToNull(tls.getClientCa());
-                proxy.replaceTls(clientCa == null ? settings : settings.requiringClientCertificates(Path.of(clientCa)));
+                proxy.replaceTls(withClientCa(fromBundle(BUNDLE, name, updated), tls));
             } catch (RuntimeException refused) {
                 log.warn("SSL bundle {} was updated but can't be served; the proxy serves it as it was: {}", name,
                         refused.getMessage());
