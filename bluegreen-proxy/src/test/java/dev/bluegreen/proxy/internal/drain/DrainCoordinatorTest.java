@@ -83,6 +83,11 @@ class DrainCoordinatorTest {
 
     /** A loop of its own, whose exchanges are counted by the test. */
     private static DrainParticipant participantOn(EventLoop worker) {
+        return participantOn(worker, 0);
+    }
+
+    /** As {@link #participantOn(EventLoop)}, saying at a deadline that it closed {@code closedAtDeadline}. */
+    private static DrainParticipant participantOn(EventLoop worker, int closedAtDeadline) {
         return new DrainParticipant() {
             @Override
             public EventLoop eventLoop() {
@@ -91,7 +96,7 @@ class DrainCoordinatorTest {
 
             @Override
             public int closeColour(Colour colour) {
-                return 0;
+                return closedAtDeadline;
             }
 
             @Override
@@ -200,22 +205,7 @@ class DrainCoordinatorTest {
     @Test
     void aDrainThatOutlivesItsDeadline_tellsWhatTheDeadlineClosed_beforeItsReport() {
         // A loop whose closed exchange takes its time to let go (a tunnel flushing, say): the colour is not empty yet.
-        DrainParticipant slowToLetGo = new DrainParticipant() {
-            @Override
-            public EventLoop eventLoop() {
-                return loop;
-            }
-
-            @Override
-            public int closeColour(Colour colour) {
-                return 1;
-            }
-
-            @Override
-            public int closeReplaced(Colour colour, long generation) {
-                return 0;
-            }
-        };
+        DrainParticipant slowToLetGo = participantOn(loop, 1);
         DrainCoordinator drains = coordinator(Duration.ofMillis(100), List.of(slowToLetGo), stillRouted::contains);
         counters.exchangeStarted(Colour.BLUE);
 
