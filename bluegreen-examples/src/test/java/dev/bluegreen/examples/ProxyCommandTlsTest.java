@@ -3,16 +3,13 @@ package dev.bluegreen.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import dev.bluegreen.testing.PresentedCertificate;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,11 +71,11 @@ class ProxyCommandTlsTest {
                 "--tls-reload-check", "50ms");
         try {
             int port = proxy.proxy().port();
-            assertThat(presentedName(port)).isEqualTo("CN=localhost");
+            assertThat(PresentedCertificate.subjectAt(port)).isEqualTo("CN=localhost");
 
             install("other-host", certificate, key);
 
-            await().atMost(Duration.ofSeconds(20)).until(() -> presentedName(port).equals("CN=other.example"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> PresentedCertificate.subjectAt(port).equals("CN=other.example"));
         } finally {
             proxy.stop().get(20, TimeUnit.SECONDS);
         }
@@ -94,7 +91,7 @@ class ProxyCommandTlsTest {
             assertThat(proxy.adminUrl()).hasValue("https://127.0.0.1:" + port);
             assertThat(ProxyCommand.banner(proxy)).as("no token: hints without one")
                     .contains("    curl -s https://127.0.0.1:" + port + "/status");
-            assertThat(presentedName(port)).isEqualTo("CN=localhost");
+            assertThat(PresentedCertificate.subjectAt(port)).isEqualTo("CN=localhost");
             assertThat(proxy.proxyUrl()).as("the proxy's listener stays as it was").startsWith("http://");
         } finally {
             proxy.stop().get(20, TimeUnit.SECONDS);
@@ -155,17 +152,5 @@ class ProxyCommandTlsTest {
     private static void install(String name, Path certificate, Path key) throws Exception {
         Files.copy(Path.of(resource(name + ".crt")), certificate, StandardCopyOption.REPLACE_EXISTING);
         Files.copy(Path.of(resource(name + ".key")), key, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    /** The subject of the certificate the listener presents to a new connection. */
-    private static String presentedName(int port) throws Exception {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
-        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
-            socket.setSoTimeout(10_000);
-            socket.startHandshake();
-            X509Certificate presented = (X509Certificate) socket.getSession().getPeerCertificates()[0];
-            return presented.getSubjectX500Principal().getName();
-        }
     }
 }

@@ -3,8 +3,8 @@ package dev.bluegreen.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bluegreen.testing.PresentedCertificate;
 import dev.bluegreen.testing.RawHttpClient;
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,9 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,27 +28,6 @@ class TlsReloadTest {
     private static void renew(Path dir, String from) throws IOException {
         live(dir, "cert.pem", from + ".crt");
         live(dir, "key.pem", from + ".key");
-    }
-
-    /** A TLS connection that takes any certificate, so that the test can see which one the proxy presents. */
-    private static SSLSocket connect(int port) throws Exception {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
-        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
-        socket.setSoTimeout(15_000);
-        socket.startHandshake();
-        return socket;
-    }
-
-    private static String presented(SSLSocket socket) throws Exception {
-        X509Certificate certificate = (X509Certificate) socket.getSession().getPeerCertificates()[0];
-        return certificate.getSubjectX500Principal().getName();
-    }
-
-    private static String presentedToANewConnection(int port) throws Exception {
-        try (SSLSocket socket = connect(port)) {
-            return presented(socket);
-        }
     }
 
     /** One GET with {@code Connection: close} on {@code socket}; the whole response. */
@@ -69,17 +46,17 @@ class TlsReloadTest {
         renew(dir, "proxy");
         try (ProxyFixture fixture = ProxyFixture.start(b -> b.tls(
                 TlsSettings.fromPem(dir.resolve("cert.pem"), dir.resolve("key.pem"))))) {
-            String before = presentedToANewConnection(fixture.port());
-            try (SSLSocket opened = connect(fixture.port())) {
+            String before = PresentedCertificate.subjectAt(fixture.port());
+            try (SSLSocket opened = PresentedCertificate.connectTrustingAny(fixture.port())) {
                 renew(dir, "other-host");
-                assertThat(presentedToANewConnection(fixture.port())).as("not served before the reload")
+                assertThat(PresentedCertificate.subjectAt(fixture.port())).as("not served before the reload")
                         .isEqualTo(before);
 
                 fixture.proxy.reloadTls();
 
-                String after = presentedToANewConnection(fixture.port());
+                String after = PresentedCertificate.subjectAt(fixture.port());
                 assertThat(after).isNotEqualTo(before).contains("other.example");
-                assertThat(presented(opened)).isEqualTo(before);
+                assertThat(PresentedCertificate.subject(opened)).isEqualTo(before);
                 assertThat(get(opened)).startsWith("HTTP/1.1 200").endsWith("blue-1");
             }
         }
@@ -90,15 +67,15 @@ class TlsReloadTest {
         renew(dir, "proxy");
         try (ProxyFixture fixture = ProxyFixture.start(b -> b.tls(
                 TlsSettings.fromPem(dir.resolve("cert.pem"), dir.resolve("key.pem"))))) {
-            String before = presentedToANewConnection(fixture.port());
+            String before = PresentedCertificate.subjectAt(fixture.port());
             // The new certificate is in place, its key not yet.
             live(dir, "cert.pem", "other-host.crt");
 
             assertThatThrownBy(fixture.proxy::reloadTls).isInstanceOf(TlsFileException.class)
                     .hasMessageContaining("does not match").hasMessageContaining("key.pem");
 
-            try (SSLSocket socket = connect(fixture.port())) {
-                assertThat(presented(socket)).isEqualTo(before);
+            try (SSLSocket socket = PresentedCertificate.connectTrustingAny(fixture.port())) {
+                assertThat(PresentedCertificate.subject(socket)).isEqualTo(before);
                 assertThat(get(socket)).startsWith("HTTP/1.1 200").endsWith("blue-1");
             }
         }

@@ -6,17 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.proxy.BlueGreenProxy;
 import dev.bluegreen.proxy.TlsSettings;
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import dev.bluegreen.testing.PresentedCertificate;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,13 +64,13 @@ class TlsFileWatchTest {
         copy("other-host.crt", certificate);
 
         assertThat(watch.check()).as("tried").isTrue();
-        assertThat(presentedName()).as("refused: the old key").isEqualTo("CN=localhost");
+        assertThat(PresentedCertificate.subjectAt(proxy.port())).as("refused: the old key").isEqualTo("CN=localhost");
         assertThat(watch.check()).as("not tried again until the files change again").isFalse();
 
         copy("other-host.key", key);
 
         assertThat(watch.check()).isTrue();
-        assertThat(presentedName()).isEqualTo("CN=other.example");
+        assertThat(PresentedCertificate.subjectAt(proxy.port())).isEqualTo("CN=other.example");
     }
 
     @Test
@@ -86,17 +83,5 @@ class TlsFileWatchTest {
     private static void copy(String resource, Path to) throws URISyntaxException, java.io.IOException {
         Files.copy(Path.of(TlsFileWatchTest.class.getResource("/tls/" + resource).toURI()), to,
                 StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    /** The subject of the certificate the listener presents to a new connection. */
-    private String presentedName() throws Exception {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
-        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", proxy.port())) {
-            socket.setSoTimeout(10_000);
-            socket.startHandshake();
-            X509Certificate presented = (X509Certificate) socket.getSession().getPeerCertificates()[0];
-            return presented.getSubjectX500Principal().getName();
-        }
     }
 }

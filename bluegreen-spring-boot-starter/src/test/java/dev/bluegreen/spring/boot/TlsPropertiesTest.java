@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.bluegreen.proxy.AdminEndpoint;
 import dev.bluegreen.proxy.BlueGreenProxy;
+import dev.bluegreen.testing.PresentedCertificate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -17,7 +18,6 @@ import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -83,11 +83,11 @@ class TlsPropertiesTest {
                 "bluegreen.tls.bundle=web").run(context -> {
                     assertThat(context).hasNotFailed();
                     int port = context.getBean(BlueGreenProxy.class).port();
-                    assertThat(presentedName(port)).isEqualTo("CN=localhost");
+                    assertThat(PresentedCertificate.subjectAt(port)).isEqualTo("CN=localhost");
 
                     install("other-host", certificate, key);
 
-                    await().atMost(Duration.ofSeconds(30)).until(() -> presentedName(port).equals("CN=other.example"));
+                    await().atMost(Duration.ofSeconds(30)).until(() -> PresentedCertificate.subjectAt(port).equals("CN=other.example"));
                 });
     }
 
@@ -138,18 +138,6 @@ class TlsPropertiesTest {
     private static void install(String name, Path certificate, Path key) throws IOException {
         Files.copy(resource(name + ".crt"), certificate, StandardCopyOption.REPLACE_EXISTING);
         Files.copy(resource(name + ".key"), key, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    /** The subject of the certificate the listener presents to a new connection (any is accepted). */
-    private static String presentedName(int port) throws GeneralSecurityException, IOException {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, io.netty.handler.ssl.util.InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
-        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
-            socket.setSoTimeout(10_000);
-            socket.startHandshake();
-            X509Certificate presented = (X509Certificate) socket.getSession().getPeerCertificates()[0];
-            return presented.getSubjectX500Principal().getName();
-        }
     }
 
     @Test
