@@ -52,7 +52,7 @@ final class ResponseHeadPolicy {
             close = true;
         }
         route.decorate(response.headers(), routingHeader, generation);
-        router.responded(route, pool, response.headers());
+        router.responded(route, pool, generation, response.headers());
         MessageHeads.setClientConnection(response, close, request.version());
         return close;
     }

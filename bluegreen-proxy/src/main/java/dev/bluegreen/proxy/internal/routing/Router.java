@@ -234,9 +234,13 @@ public final class Router {
         return decided.withSetCookie(setCookie);
     }
 
-    /** A pin to {@code colour}'s pool as the snapshot has it, now. */
-    private SessionTable.Pin pin(RoutingSnapshot snapshot, Colour colour) {
-        return new SessionTable.Pin(snapshot.environment(colour), lastChange(snapshot).generation());
+    /**
+     * A pin to {@code colour}'s pool as the snapshot has it, dated by the snapshot's own generation: not by the last
+     * change heard, which may already be a switch newer than the snapshot the request was routed on (the pin would
+     * then look made after that switch, and the session would move at its next request).
+     */
+    private static SessionTable.Pin pin(RoutingSnapshot snapshot, Colour colour) {
+        return new SessionTable.Pin(snapshot.environment(colour), snapshot.generation());
     }
 
     /**
@@ -300,14 +304,16 @@ public final class Router {
      * Learns from a response: when the application's own cookie names sessions and a backend sets it, the session
      * is pinned to that backend's pool, where it now lives, even if the request had no cookie yet and was routed on
      * its own (a shift's draw, the colour live just before a switch).
+     *
+     * @param generation the routing generation of the snapshot the request was routed on
      */
-    public void responded(Route route, Environment pool, HttpHeaders headers) {
+    public void responded(Route route, Environment pool, long generation, HttpHeaders headers) {
         if (sticky == null || sticky.source() != StickySessions.Source.COOKIE || route.kind() == Route.Kind.PREVIEW) {
             return;
         }
         String name = Cookies.setCookieValue(headers, sticky.name());
         if (name != null && !name.isEmpty()) {
-            sessions.repin(SessionTable.key(name), new SessionTable.Pin(pool, lastLiveChange.get().generation()));
+            sessions.repin(SessionTable.key(name), new SessionTable.Pin(pool, generation));
         }
     }
 

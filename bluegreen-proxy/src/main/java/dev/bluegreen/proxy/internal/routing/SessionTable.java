@@ -48,7 +48,7 @@ public final class SessionTable {
      * Where a session was pinned.
      *
      * @param pool  the pool (colour and version) it was pinned to
-     * @param epoch the generation of the last change of the live colour known when it was pinned: a pin to the old
+     * @param epoch the routing generation of the snapshot the pinning request was routed on: a pin to the old
      *              colour is honoured after a switch only if it was made before that switch
      */
     record Pin(Environment pool, long epoch) {

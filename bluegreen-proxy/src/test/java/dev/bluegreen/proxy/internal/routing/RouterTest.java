@@ -233,6 +233,21 @@ class RouterTest {
     }
 
     @Test
+    void stickySession_startedOnASnapshotFromBeforeASwitchTheListenerHeardFirst_keepsItsColour() {
+        Router router = router(null, StickySessions.fromHeader("X-Session"), null);
+        RoutingSnapshot beforeTheSwitch = admin.snapshot();
+        switchTo(router, Colour.GREEN);
+
+        // The request read the snapshot just before the switch; the listener heard of the switch before it was pinned.
+        Route first = router.route(request("X-Session", "s29"), beforeTheSwitch, false);
+        Route second = router.route(request("X-Session", "s29"), admin.snapshot(), false);
+
+        assertThat(first.colour()).isEqualTo(Colour.BLUE);
+        assertThat(second.colour()).as("pinned before the switch its snapshot predates").isEqualTo(Colour.BLUE);
+        assertThat(second.kind()).isEqualTo(Route.Kind.STICKY);
+    }
+
+    @Test
     void stickySession_idleForTheTtl_isForgotten_andGoesToTheLiveColour() {
         Router router = router(null, StickySessions.fromHeader("X-Session").idleTtl(Duration.ofSeconds(5)), null);
         router.route(request("X-Session", "alice"), admin.snapshot(), false);
@@ -269,9 +284,10 @@ class RouterTest {
         Route first = router.route(request(), admin.snapshot(), false);
         assertThat(first.colour()).isEqualTo(Colour.GREEN);
 
-        router.responded(first, admin.snapshot().green(), new DefaultHttpHeaders()
+        router.responded(first, admin.snapshot().green(), admin.snapshot().generation(), new DefaultHttpHeaders()
                 .add(HttpHeaderNames.SET_COOKIE, "JSESSIONID=started-on-green; Path=/; HttpOnly"));
         router.responded(Route.of(Colour.GREEN, Route.Kind.PREVIEW), admin.snapshot().green(),
+                admin.snapshot().generation(),
                 new DefaultHttpHeaders().add(HttpHeaderNames.SET_COOKIE, "JSESSIONID=tester; Path=/"));
         admin.shift(Colour.GREEN, 1);
 
@@ -279,6 +295,21 @@ class RouterTest {
         assertThat(router.route(request("Cookie", "JSESSIONID=started-on-green"), admin.snapshot(), false)
                 .colour()).as("at 1 %% a fresh draw would almost surely be blue").isEqualTo(Colour.GREEN);
         assertThat(router.sessions().pinned("tester")).as("preview traffic pins nothing").isNull();
+    }
+
+    @Test
+    void fromCookie_aSessionStartedBeforeASwitch_answeredAfterIt_keepsTheColourThatSetItsCookie() {
+        Router router = router(null, StickySessions.fromCookie("JSESSIONID"), null);
+        RoutingSnapshot routedOn = admin.snapshot();
+        Route first = router.route(request(), routedOn, false);
+        switchTo(router, Colour.GREEN);
+
+        router.responded(first, routedOn.blue(), routedOn.generation(), new DefaultHttpHeaders()
+                .add(HttpHeaderNames.SET_COOKIE, "JSESSIONID=started-on-blue; Path=/"));
+        Route next = router.route(request("Cookie", "JSESSIONID=started-on-blue"), admin.snapshot(), false);
+
+        assertThat(next.colour()).as("blue set the cookie before the switch; its drain deadline is ahead")
+                .isEqualTo(Colour.BLUE);
     }
 
     @Test
