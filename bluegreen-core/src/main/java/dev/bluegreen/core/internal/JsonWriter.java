@@ -145,7 +145,7 @@ public final class JsonWriter {
                 case '\t' -> out.append("\\t");
                 default -> {
                     if (c < 0x20 || c == 0x7f || (htmlSafe && (c == '<' || c == '>' || c == '&' || c == 0x2028
-                            || c == 0x2029))) {
+                            || c == 0x2029)) || isLoneSurrogate(value, i)) {
                         out.append(String.format("\\u%04x", (int) c));
                     } else {
                         out.append(c);
@@ -154,6 +154,18 @@ public final class JsonWriter {
             }
         }
         out.append('"');
+    }
+
+    /**
+     * Whether the char at {@code i} is half of no surrogate pair: UTF-8 can't encode it (an encoder writes {@code ?}
+     * instead, altering the text), so it goes out escaped, which JSON allows and a reader gives back as it was.
+     */
+    private static boolean isLoneSurrogate(String value, int i) {
+        char c = value.charAt(i);
+        if (Character.isHighSurrogate(c)) {
+            return i + 1 == value.length() || !Character.isLowSurrogate(value.charAt(i + 1));
+        }
+        return Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(value.charAt(i - 1)));
     }
 
     @Override

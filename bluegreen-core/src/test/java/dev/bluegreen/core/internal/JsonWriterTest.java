@@ -23,6 +23,16 @@ class JsonWriterTest {
     }
 
     @Test
+    void aLoneSurrogate_isEscaped_andReadBackAsItWas_whileAPairStaysAsItIs() {
+        String text = "a\ud800b\udc00c\ud83d\ude00" + "\ud83d";
+
+        String json = new JsonWriter().value(text).toString();
+
+        assertThat(json).isEqualTo("\"a\\ud800b\\udc00c\ud83d\ude00\\ud83d\"");
+        assertThat(JsonReader.parse(json)).isEqualTo(text);
+    }
+
+    @Test
     void htmlSafe_alsoEscapesMarkupAndLineSeparators() {
         assertThat(JsonWriter.htmlSafe().value("</script>&\u2028").toString())
                 .isEqualTo("\"\\u003c/script\\u003e\\u0026\\u2028\"");
