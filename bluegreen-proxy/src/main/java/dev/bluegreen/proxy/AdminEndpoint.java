@@ -103,7 +103,7 @@ public final class AdminEndpoint {
         this.bearerToken = builder.bearerToken;
         this.metrics = builder.metrics;
         this.tls = builder.tls == null ? null
-                : new ServerTls(builder.tls, settings -> settings.newServerContext(false));
+                : new ServerTls(builder.tls, settings -> settings.newServerContexts(false));
         this.browserCheck = new BrowserRequestCheck(new HostAllowList(builder.allowedHosts),
                 new OriginPolicy(builder.allowedOrigins, tls == null ? "http" : "https"));
     }

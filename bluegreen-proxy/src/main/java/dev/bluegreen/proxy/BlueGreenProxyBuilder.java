@@ -462,7 +462,7 @@ public final class BlueGreenProxyBuilder {
         BuilderChecks.distinctListeners(listenAddress, previewListenAddress);
         backendProtocols.checkFits(upstreamTls != null, healthChecks);
         ProtocolConfig protocols = new ProtocolConfig(
-                tls == null ? null : new ServerTls(tls, settings -> settings.newServerContext(http2.enabled())),
+                tls == null ? null : new ServerTls(tls, settings -> settings.newServerContexts(http2.enabled())),
                 upstreamTls == null ? null : upstreamTls.newClientContext(),
                 http2,
                 backendProtocols,

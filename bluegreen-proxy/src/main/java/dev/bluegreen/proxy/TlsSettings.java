@@ -3,6 +3,8 @@ package dev.bluegreen.proxy;
 import static java.util.Objects.requireNonNull;
 
 import dev.bluegreen.core.internal.Texts;
+import dev.bluegreen.proxy.internal.ServerNames;
+import dev.bluegreen.proxy.internal.ServerTls;
 import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
@@ -17,7 +19,10 @@ import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
@@ -98,20 +103,18 @@ public final class TlsSettings {
     private final Duration handshakeTimeout;
     /** The certificates a client's certificate must chain to, or {@code null} when none is asked for. */
     private final Path trustedClients;
+    /** The keys presented to clients that name a server (SNI), by name in lower case, in order. */
+    private final Map<String, KeySource> byServerName;
 
     private TlsSettings(KeySource keys, String description, List<String> protocols, List<String> ciphers,
-                        Duration handshakeTimeout) {
-        this(keys, description, protocols, ciphers, handshakeTimeout, null);
-    }
-
-    private TlsSettings(KeySource keys, String description, List<String> protocols, List<String> ciphers,
-                        Duration handshakeTimeout, Path trustedClients) {
+                        Duration handshakeTimeout, Path trustedClients, Map<String, KeySource> byServerName) {
         this.keys = keys;
         this.description = description;
         this.protocols = protocols;
         this.ciphers = ciphers;
         this.handshakeTimeout = handshakeTimeout;
         this.trustedClients = trustedClients;
+        this.byServerName = byServerName;
     }
 
     /**
@@ -198,7 +201,7 @@ public final class TlsSettings {
     /** Settings for {@code keys} with the defaults the class overview lists. */
     private static TlsSettings withDefaults(KeySource keys, String description) {
         return new TlsSettings(keys, description, DEFAULT_PROTOCOLS, Http2SecurityUtil.CIPHERS,
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10), null, Map.of());
     }
 
     private static boolean hasKeyEntry(KeyStore keyStore) throws GeneralSecurityException {
@@ -221,7 +224,8 @@ public final class TlsSettings {
             throw new IllegalArgumentException("tls protocols: " + list + " (expected: one or more of "
                     + ALLOWED_PROTOCOLS + ")");
         }
-        return new TlsSettings(keys, description, List.copyOf(list), ciphers, handshakeTimeout, trustedClients);
+        return new TlsSettings(keys, description, List.copyOf(list), ciphers, handshakeTimeout, trustedClients,
+                byServerName);
     }
 
     /**
@@ -235,7 +239,7 @@ public final class TlsSettings {
         if (list.isEmpty()) {
             throw new IllegalArgumentException("tls ciphers: [] (expected: at least one cipher suite)");
         }
-        return new TlsSettings(keys, description, protocols, list, handshakeTimeout, trustedClients);
+        return new TlsSettings(keys, description, protocols, list, handshakeTimeout, trustedClients, byServerName);
     }
 
     /**
@@ -250,7 +254,7 @@ public final class TlsSettings {
             throw new IllegalArgumentException("tls handshakeTimeout: " + Texts.duration(timeout) + " (expected: > 0)");
         }
         Texts.requireAtMostAYear("tls handshakeTimeout", timeout);
-        return new TlsSettings(keys, description, protocols, ciphers, timeout, trustedClients);
+        return new TlsSettings(keys, description, protocols, ciphers, timeout, trustedClients, byServerName);
     }
 
     /**
@@ -275,7 +279,8 @@ public final class TlsSettings {
             throw new TlsFileException(trustedCertificates, false, "tls: client CA " + trustedCertificates + ": "
                     + e.getMessage() + " (expected: a PEM file of trusted certificates)", e);
         }
-        return new TlsSettings(keys, description, protocols, ciphers, handshakeTimeout, trustedCertificates);
+        return new TlsSettings(keys, description, protocols, ciphers, handshakeTimeout, trustedCertificates,
+                byServerName);
     }
 
     /** The protocol versions accepted. */
@@ -301,14 +306,79 @@ public final class TlsSettings {
      * @throws TlsFileException (an {@link IllegalArgumentException}) as {@link #fromPem(Path, Path, String)} does
      */
     TlsSettings reread() {
-        return new TlsSettings(keys.reread(), description, protocols, ciphers, handshakeTimeout, trustedClients);
+        Map<String, KeySource> names = new LinkedHashMap<>();
+        byServerName.forEach((name, source) -> names.put(name, source.reread()));
+        return new TlsSettings(keys.reread(), description, protocols, ciphers, handshakeTimeout, trustedClients,
+                Collections.unmodifiableMap(names));
+    }
+
+    /**
+     * Presents the certificate chain and key of {@code certificate}, instead of these settings' own, to clients that
+     * ask for {@code serverName} in the handshake (SNI): one listener serving several names, each with its own
+     * certificate. Clients that name another server, or none, get these settings' certificate. The protocol
+     * versions, cipher suites, handshake timeout and client-certificate rule are these settings' for every name;
+     * {@code certificate}'s own are not used. A {@link BlueGreenProxy#reloadTls() reload} reads every name's PEM
+     * files again.
+     *
+     * <pre>{@code
+     * TlsSettings.fromPem(Path.of("www.pem"), Path.of("www.key"))
+     *         .withCertificateFor("api.example.com", TlsSettings.fromPem(Path.of("api.pem"), Path.of("api.key")))
+     *         .withCertificateFor("*.internal.example.com", TlsSettings.fromPem(Path.of("int.pem"), Path.of("int.key")));
+     * }</pre>
+     *
+     * @param serverName  a host name ({@code api.example.com}), or a wildcard ({@code *.example.com}) for the names
+     *                    one label below a domain; ASCII (an internationalised name in its {@code xn--} form), case
+     *                    does not matter. An exact name wins over a wildcard that also matches.
+     * @param certificate the settings whose certificate chain and key to present for that name
+     * @return the settings with that name's certificate
+     * @throws IllegalArgumentException if {@code serverName} is not a host name or a wildcard of one, was given
+     *                                  before, or {@code certificate} has certificates by name of its own
+     */
+    public TlsSettings withCertificateFor(String serverName, TlsSettings certificate) {
+        requireNonNull(certificate, "certificate");
+        String name = ServerNames.requireValid(serverName);
+        if (byServerName.containsKey(name)) {
+            throw new IllegalArgumentException("tls server name: " + name + " was given a certificate already"
+                    + " (expected: each name once)");
+        }
+        if (!certificate.byServerName.isEmpty()) {
+            throw new IllegalArgumentException("tls server name " + name + ": " + certificate + " has certificates"
+                    + " by name of its own (expected: settings of one certificate)");
+        }
+        Map<String, KeySource> names = new LinkedHashMap<>(byServerName);
+        names.put(name, certificate.keys);
+        return new TlsSettings(keys, description, protocols, ciphers, handshakeTimeout, trustedClients,
+                Collections.unmodifiableMap(names));
+    }
+
+    /** The names given a certificate of their own ({@link #withCertificateFor}), in the order given; lower case. */
+    public List<String> serverNames() {
+        return List.copyOf(byServerName.keySet());
+    }
+
+    /**
+     * The settings each server name is served with: its own keys, everything else these settings'; in the order the
+     * names were given.
+     */
+    Map<String, TlsSettings> byServerName() {
+        Map<String, TlsSettings> settings = new LinkedHashMap<>();
+        byServerName.forEach((name, source) -> settings.put(name, new TlsSettings(source,
+                description + " for " + name, protocols, ciphers, handshakeTimeout, trustedClients, Map.of())));
+        return settings;
+    }
+
+    /** The server contexts: the default one, and one per server name given a certificate of its own. */
+    ServerTls.Contexts newServerContexts(boolean http2) {
+        Map<String, SslContext> named = new LinkedHashMap<>();
+        byServerName().forEach((name, settings) -> named.put(name, settings.newServerContext(http2)));
+        return new ServerTls.Contexts(newServerContext(http2), named);
     }
 
     /**
      * The server context: the engine {@link SslEngines#preferred()} picks, ALPN with {@code h2} first when
      * {@code http2} is on.
      */
-    SslContext newServerContext(boolean http2) {
+    private SslContext newServerContext(boolean http2) {
         List<String> alpn = new ArrayList<>();
         if (http2) {
             alpn.add(ApplicationProtocolNames.HTTP_2);
@@ -340,6 +410,7 @@ public final class TlsSettings {
     @Override
     public String toString() {
         return "TlsSettings[" + description + ", " + protocols + ", handshake timeout " + handshakeTimeout
-                + (trustedClients == null ? "" : ", client certificates trusted by " + trustedClients) + "]";
+                + (trustedClients == null ? "" : ", client certificates trusted by " + trustedClients)
+                + (byServerName.isEmpty() ? "" : ", certificates for " + byServerName.keySet()) + "]";
     }
 }

@@ -4,7 +4,10 @@ import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
+import java.util.List;
+import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -23,12 +26,49 @@ public final class PresentedCertificate {
      * @return the connected socket, a 10 s read timeout set
      */
     public static SSLSocket connectTrustingAny(int port) throws IOException, GeneralSecurityException {
+        return connectTrustingAny(port, null);
+    }
+
+    /**
+     * A TLS connection to {@code 127.0.0.1:port} that asks for {@code serverName} (SNI), offers {@code protocols}
+     * by ALPN, and accepts any certificate, its handshake done.
+     *
+     * @param port       the listener's port
+     * @param serverName the name to ask for, or {@code null} to ask for none
+     * @param protocols  the protocols to offer by ALPN, as {@code "h2"}; none: no ALPN
+     * @return the connected socket, a 10 s read timeout set
+     */
+    public static SSLSocket connectTrustingAny(int port, String serverName, String... protocols)
+            throws IOException, GeneralSecurityException {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
         SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
+        SSLParameters parameters = socket.getSSLParameters();
+        // To an IP address the JDK sends no server name of its own.
+        if (serverName != null) {
+            parameters.setServerNames(List.of(new SNIHostName(serverName)));
+        }
+        if (protocols.length > 0) {
+            parameters.setApplicationProtocols(protocols);
+        }
+        socket.setSSLParameters(parameters);
         socket.setSoTimeout(10_000);
         socket.startHandshake();
         return socket;
+    }
+
+    /**
+     * The certificate the listener on {@code port} presents to a new connection that asks for {@code serverName}.
+     *
+     * @param port       the listener's port
+     * @param serverName the name to ask for (SNI), or {@code null} to ask for none
+     * @return the first certificate of the chain presented
+     */
+    public static X509Certificate presentedFor(int port, String serverName) throws IOException,
+            GeneralSecurityException {
+        try (SSLSocket socket = connectTrustingAny(port, serverName)) {
+            return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+        }
     }
 
     /**

@@ -18,7 +18,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.flush.FlushConsolidationHandler;
-import io.netty.handler.ssl.SslHandler;
 import java.util.function.Supplier;
 
 /**
@@ -81,8 +80,8 @@ public final class ProxyChannelInitializer extends ChannelInitializer<Channel> i
         }
         ProtocolConfig protocols = config.protocols();
         if (protocols.serverTls() != null) {
-            SslHandler tls = protocols.serverTls().newHandler(ch.alloc());
-            ch.pipeline().addLast("tls", tls).addLast("alpn", new AlpnSwitch(this));
+            ch.pipeline().addLast("tls", protocols.serverTls().newHandler(ch.alloc()))
+                    .addLast("alpn", new AlpnSwitch(this));
         } else if (protocols.http2().cleartext()) {
             ch.pipeline().addLast("detect",
                     new CleartextProtocolDetector(this, config.timeouts().clientIdle().toNanos()));
