@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -79,6 +81,52 @@ class ProxyCommandTlsTest {
         } finally {
             proxy.stop().get(20, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void tlsSni_presentsEachNamesCertificate_andReloadsItsFiles(@TempDir Path dir) throws Exception {
+        Path certificate = dir.resolve("named.pem");
+        Path key = dir.resolve("named-key.pem");
+        install("other-host", certificate, key);
+        StandaloneProxy proxy = RunnerUsage.started(
+                "--blue", "127.0.0.1:9", "--tls-cert", resource("proxy.crt"), "--tls-key", resource("proxy.key"),
+                "--tls-sni", "other.example=" + certificate + "," + key, "--tls-reload-check", "50ms");
+        try {
+            int port = proxy.proxy().port();
+            assertThat(PresentedCertificate.presentedFor(port, "other.example").getSubjectX500Principal().getName())
+                    .isEqualTo("CN=other.example");
+            assertThat(PresentedCertificate.subjectAt(port)).as("no name: the default").isEqualTo("CN=localhost");
+
+            install("proxy", certificate, key);
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> PresentedCertificate.presentedFor(port,
+                    "other.example").getSubjectX500Principal().getName().equals("CN=localhost"));
+        } finally {
+            proxy.stop().get(20, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The runner's usage error for {@code extra} given with a TLS listener's {@code --tls-cert} and key. */
+    private static String refusedOnATlsListener(String... extra) {
+        List<String> args = new ArrayList<>(List.of("--tls-cert", resource("proxy.crt"), "--tls-key",
+                resource("proxy.key")));
+        args.addAll(List.of(extra));
+        return RunnerUsage.refused(args.toArray(String[]::new));
+    }
+
+    @Test
+    void tlsSni_isRefusedWhenMalformed_withoutTlsCert_orWithABadName() {
+        String pair = resource("other-host.crt") + "," + resource("other-host.key");
+
+        assertThat(RunnerUsage.refused("--tls-sni", "other.example=" + pair))
+                .contains("Invalid value for option '--tls-sni'", "without --tls-cert");
+        assertThat(refusedOnATlsListener("--tls-sni", "other.example:" + pair))
+                .contains("Invalid value for option '--tls-sni'", "expected: NAME=CERT,KEY");
+        assertThat(refusedOnATlsListener("--tls-sni", "bad_name=" + pair))
+                .contains("Invalid value for option '--tls-sni'", "bad_name", "tls server name");
+        assertThat(refusedOnATlsListener("--tls-sni",
+                "other.example=" + resource("other-host.crt") + "," + resource("proxy.key")))
+                .contains("Invalid value for option '--tls-sni'", "does not match", "proxy.key");
     }
 
     @Test
