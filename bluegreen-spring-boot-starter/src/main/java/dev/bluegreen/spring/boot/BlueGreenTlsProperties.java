@@ -1,5 +1,8 @@
 package dev.bluegreen.spring.boot;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * {@code bluegreen.tls.*}: TLS on the proxy's listener, from a Spring Boot SSL bundle or from PEM files; neither set,
  * the listener speaks cleartext. Bound through {@link BlueGreenProperties#getTls()}.
@@ -25,6 +28,12 @@ public class BlueGreenTlsProperties {
     private String keyPassword;
     /** A PEM file of certificates (a private CA): only clients whose certificate chains to one are admitted. */
     private String clientCa;
+    /**
+     * Server name (SNI) to the name of the SSL bundle whose key and certificate chain clients asking for it get, as in
+     * bluegreen.tls.server-name-bundles[api.example.com]=api or [*.example.com] for the names one label below a
+     * domain; other clients get the listener's own (bundle, or certificate and private-key).
+     */
+    private Map<String, String> serverNameBundles = new LinkedHashMap<>();
 
     /** Creates the properties, all unset; Spring does this. */
     public BlueGreenTlsProperties() {
@@ -78,5 +87,15 @@ public class BlueGreenTlsProperties {
     /** @param clientCa the client CA's PEM file */
     public void setClientCa(String clientCa) {
         this.clientCa = clientCa;
+    }
+
+    /** @return server name to SSL bundle name, in the order given; empty when none */
+    public Map<String, String> getServerNameBundles() {
+        return serverNameBundles;
+    }
+
+    /** @param serverNameBundles server name to SSL bundle name */
+    public void setServerNameBundles(Map<String, String> serverNameBundles) {
+        this.serverNameBundles = serverNameBundles;
     }
 }

@@ -7,8 +7,11 @@ import dev.bluegreen.proxy.BlueGreenProxy;
 import dev.bluegreen.proxy.TlsFileException;
 import dev.bluegreen.proxy.TlsSettings;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,8 +22,8 @@ import org.springframework.boot.ssl.SslOptions;
 
 /**
  * The proxy listener's {@link TlsSettings} from {@code bluegreen.tls.*}: a Spring Boot SSL bundle's keys (and its
- * protocols and ciphers, if it sets them), or a PEM certificate chain and private key; and a bundle's updates,
- * followed. Stateless.
+ * protocols and ciphers, if it sets them), or a PEM certificate chain and private key; a bundle's keys per server
+ * name (SNI); and the bundles' updates, followed. Stateless.
  */
 final class ListenerTls {
 
@@ -31,6 +34,7 @@ final class ListenerTls {
     private static final String PRIVATE_KEY = "bluegreen.tls.private-key";
     private static final String KEY_PASSWORD = "bluegreen.tls.key-password";
     private static final String CLIENT_CA = "bluegreen.tls.client-ca";
+    private static final String SERVER_NAME_BUNDLES = "bluegreen.tls.server-name-bundles";
 
     private ListenerTls() {
     }
@@ -53,7 +57,13 @@ final class ListenerTls {
             throw refused(CLIENT_CA, clientCa, "no TLS on the listener (expected: bluegreen.tls.bundle or"
                     + " bluegreen.tls.certificate)");
         }
-        return served.map(settings -> withClientCa(settings, tls));
+        if (!tls.getServerNameBundles().isEmpty() && served.isEmpty()) {
+            Map.Entry<String, String> first = tls.getServerNameBundles().entrySet().iterator().next();
+            throw refused(SERVER_NAME_BUNDLES + "[" + first.getKey() + "]", first.getValue(), "no TLS on the"
+                    + " listener (expected: bluegreen.tls.bundle or bluegreen.tls.certificate, the certificate of"
+                    + " clients that ask for another name or none)");
+        }
+        return served.map(settings -> withClientCa(withServerNames(settings, tls, bundles), tls));
     }
 
     /** {@code settings}, requiring client certificates when {@code bluegreen.tls.client-ca} is set. */
@@ -61,6 +71,19 @@ final class ListenerTls {
         String clientCa = blankToNull(tls.getClientCa());
         return clientCa == null ? settings
                 : check(CLIENT_CA, clientCa, () -> settings.requiringClientCertificates(Path.of(clientCa)));
+    }
+
+    /** {@code settings} with the certificate of each {@code bluegreen.tls.server-name-bundles} entry. */
+    private static TlsSettings withServerNames(TlsSettings settings, BlueGreenTlsProperties tls,
+                                               Supplier<SslBundles> bundles) {
+        TlsSettings named = settings;
+        for (Map.Entry<String, String> entry : tls.getServerNameBundles().entrySet()) {
+            String property = SERVER_NAME_BUNDLES + "[" + entry.getKey() + "]";
+            TlsSettings certificate = fromBundle(property, entry.getValue(), bundles.get());
+            TlsSettings base = named;
+            named = check(property, entry.getValue(), () -> base.withCertificateFor(entry.getKey(), certificate));
+        }
+        return named;
     }
 
     /** What the listener serves, a bundle's keys or PEM files, before any client certificate is asked for. */
@@ -101,28 +124,36 @@ final class ListenerTls {
     }
 
     /**
-     * Serves each update of the bundle {@code bluegreen.tls.bundle} names (Boot reloads a bundle whose
-     * {@code reload-on-update} is {@code true} when its files change) from the next connection on. An update the proxy
-     * can't serve is logged at WARN, and the proxy goes on serving the bundle as it was.
+     * Serves each update of the bundles {@code bluegreen.tls.bundle} and {@code bluegreen.tls.server-name-bundles}
+     * name (Boot reloads a bundle whose {@code reload-on-update} is {@code true} when its files change) from the next
+     * connection on. An update the proxy can't serve is logged at WARN, and the proxy goes on serving the bundles as
+     * they were.
      *
      * @param tls the {@code bluegreen.tls.*} properties
      * @param bundles gives the application's SSL bundles, or {@code null} when the context has none
      * @param proxy the proxy built with the bundle
      */
     static void followUpdates(BlueGreenTlsProperties tls, Supplier<SslBundles> bundles, BlueGreenProxy proxy) {
-        String name = blankToNull(tls.getBundle());
-        SslBundles all = name == null ? null : bundles.get();
+        Set<String> names = new LinkedHashSet<>(tls.getServerNameBundles().values());
+        String bundle = blankToNull(tls.getBundle());
+        if (bundle != null) {
+            names.add(bundle);
+        }
+        SslBundles all = names.isEmpty() ? null : bundles.get();
         if (all == null) {
             return;
         }
-        all.addBundleUpdateHandler(name, updated -> {
-            try {
-                proxy.replaceTls(withClientCa(fromBundle(BUNDLE, name, updated), tls));
-            } catch (RuntimeException refused) {
-                log.warn("SSL bundle {} was updated but can't be served; the proxy serves it as it was: {}", name,
-                        refused.getMessage());
-            }
-        });
+        for (String name : names) {
+            // Boot holds the updated bundle before it tells its handlers: the settings are made again from all.
+            all.addBundleUpdateHandler(name, updated -> {
+                try {
+                    settings(tls, bundles).ifPresent(proxy::replaceTls);
+                } catch (RuntimeException refused) {
+                    log.warn("SSL bundle {} was updated but can't be served; the proxy serves it as it was: {}",
+                            name, refused.getMessage());
+                }
+            });
+        }
     }
 
     /**

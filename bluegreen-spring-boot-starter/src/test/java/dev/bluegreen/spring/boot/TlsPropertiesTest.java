@@ -92,6 +92,52 @@ class TlsPropertiesTest {
     }
 
     @Test
+    void serverNameBundles_presentTheirCertificateToClientsAskingForTheName_andFollowUpdates(@TempDir Path dir)
+            throws IOException {
+        Path certificate = dir.resolve("named.pem");
+        Path key = dir.resolve("named-key.pem");
+        install("other-host", certificate, key);
+        runner.withPropertyValues("spring.ssl.bundle.pem.named.keystore.certificate=file:" + certificate,
+                "spring.ssl.bundle.pem.named.keystore.private-key=file:" + key,
+                "spring.ssl.bundle.pem.named.reload-on-update=true",
+                "spring.ssl.bundle.watch.file.quiet-period=50ms",
+                "bluegreen.tls.certificate=" + resource("proxy.crt"),
+                "bluegreen.tls.private-key=" + resource("proxy.key"),
+                "bluegreen.tls.server-name-bundles[*.example]=named").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    int port = context.getBean(BlueGreenProxy.class).port();
+                    assertThat(subjectFor(port, "other.example")).isEqualTo("CN=other.example");
+                    assertThat(PresentedCertificate.subjectAt(port)).as("no name: the listener's own")
+                            .isEqualTo("CN=localhost");
+
+                    install("proxy", certificate, key);
+
+                    await().atMost(Duration.ofSeconds(30)).until(() -> subjectFor(port, "api.example")
+                            .equals("CN=localhost"));
+                });
+    }
+
+    private static String subjectFor(int port, String serverName) throws Exception {
+        return PresentedCertificate.presentedFor(port, serverName).getSubjectX500Principal().getName();
+    }
+
+    @Test
+    void serverNameBundles_areRefusedWithoutTls_forABadName_orAMissingBundle() {
+        String bundle = "spring.ssl.bundle.pem.named.keystore.certificate=classpath:tls/other-host.crt";
+        String bundleKey = "spring.ssl.bundle.pem.named.keystore.private-key=classpath:tls/other-host.key";
+        String listener = "bluegreen.tls.certificate=" + resource("proxy.crt");
+        String listenerKey = "bluegreen.tls.private-key=" + resource("proxy.key");
+
+        assertRefusedWithSslBundlesNaming("bluegreen.tls.server-name-bundles[other.example]", "no TLS on the listener",
+                bundle, bundleKey, "bluegreen.tls.server-name-bundles[other.example]=named");
+        assertRefusedWithSslBundlesNaming("bluegreen.tls.server-name-bundles[bad_name]", "tls server name",
+                bundle, bundleKey, listener, listenerKey, "bluegreen.tls.server-name-bundles[bad_name]=named");
+        assertRefusedWithSslBundlesNaming("bluegreen.tls.server-name-bundles[other.example]",
+                "expected: the name of a spring.ssl.bundle", listener, listenerKey,
+                "bluegreen.tls.server-name-bundles[other.example]=nowhere");
+    }
+
+    @Test
     void adminTlsBundle_servesTheAdminEndpointOverHttps() {
         runner.withPropertyValues("spring.ssl.bundle.pem.web.keystore.certificate=classpath:tls/proxy.crt",
                 "spring.ssl.bundle.pem.web.keystore.private-key=classpath:tls/proxy.key",
