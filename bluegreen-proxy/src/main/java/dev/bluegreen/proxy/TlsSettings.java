@@ -260,7 +260,8 @@ public final class TlsSettings {
     /**
      * Admits only clients that present a certificate chaining to one of {@code trustedCertificates} (mutual TLS): a
      * client without one, or with another, fails the handshake and sends no request. The certificate's identity is
-     * not passed on to the backends. Default: no client certificate asked for.
+     * passed on to the backends as {@code X-Forwarded-Client-Cert} (its SHA-256, subject, URI and DNS names). Default:
+     * no client certificate asked for.
      *
      * @param trustedCertificates a PEM file of the certificates (a private CA) client certificates must chain to
      * @return the settings requiring client certificates

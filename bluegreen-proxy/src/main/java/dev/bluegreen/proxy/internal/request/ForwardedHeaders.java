@@ -12,8 +12,8 @@ import java.util.List;
 
 /**
  * Tells the backend who the client is: {@code X-Forwarded-For}, {@code X-Forwarded-Proto},
- * {@code X-Forwarded-Host} and {@code Forwarded} (RFC 7239), and that the request passed this proxy: {@code Via}
- * (RFC 9110 §7.6.3).
+ * {@code X-Forwarded-Host} and {@code Forwarded} (RFC 7239), {@code X-Forwarded-Client-Cert} when it presented a
+ * certificate ({@link ClientCertificates}), and that the request passed this proxy: {@code Via} (RFC 9110 §7.6.3).
  *
  * <p>Values sent by a peer that is not a {@linkplain TrustedProxies trusted proxy} are replaced, never appended to:
  * a client must not be able to claim another address. The other fields of the same family that such a peer sends
@@ -57,6 +57,11 @@ public final class ForwardedHeaders {
         AsciiString proto = proto(client.isSecure());
         if (trusted) {
             appendTrusted(headers, clientIp, proto, originalHost);
+            if (client.certificate() != null) {
+                String certificates = joined(headers, ClientCertificates.X_FORWARDED_CLIENT_CERT);
+                headers.set(ClientCertificates.X_FORWARDED_CLIENT_CERT, certificates == null ? client.certificate()
+                        : certificates + "," + client.certificate());
+            }
             return;
         }
         removeUntrustedClaims(headers);
@@ -67,6 +72,9 @@ public final class ForwardedHeaders {
             headers.set(X_FORWARDED_HOST, originalHost);
         } else {
             headers.remove(X_FORWARDED_HOST);
+        }
+        if (client.certificate() != null) {
+            headers.set(ClientCertificates.X_FORWARDED_CLIENT_CERT, client.certificate());
         }
     }
 
