@@ -324,7 +324,7 @@ public final class TlsSettings {
      * <pre>{@code
      * TlsSettings.fromPem(Path.of("www.pem"), Path.of("www.key"))
      *         .withCertificateFor("api.example.com", TlsSettings.fromPem(Path.of("api.pem"), Path.of("api.key")))
-     *         .withCertificateFor("*.internal.example.com", TlsSettings.fromPem(Path.of("int.pem"), Path.of("int.key")));
+     *         .withCertificateFor("*.example.net", TlsSettings.fromPem(Path.of("net.pem"), Path.of("net.key")));
      * }</pre>
      *
      * @param serverName  a host name ({@code api.example.com}), or a wildcard ({@code *.example.com}) for the names

@@ -3,7 +3,10 @@ package dev.bluegreen.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bluegreen.testing.CapturedLog;
 import dev.bluegreen.testing.PresentedCertificate;
+import io.netty.channel.DefaultChannelPipeline;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -120,6 +123,8 @@ class ServerNameTlsTest {
         TlsSettings tls = pem("proxy").withCertificateFor("other.example", pem("other-host"))
                 .withHandshakeTimeout(Duration.ofMinutes(5));
         try (ProxyFixture fixture = ProxyFixture.start(b -> b.tls(tls));
+             CapturedLog netty = CapturedLog.of(ApplicationProtocolNegotiationHandler.class);
+             CapturedLog pipeline = CapturedLog.of(DefaultChannelPipeline.class);
              Socket client = new Socket("127.0.0.1", fixture.port())) {
             client.setSoTimeout(10_000);
             OutputStream out = client.getOutputStream();
@@ -131,6 +136,8 @@ class ServerNameTlsTest {
             InputStream in = client.getInputStream();
             int first = in.read();
             assertThat(first == -1 || first == 0x15).as("closed, or an alert first; read %s", first).isTrue();
+            assertThat(netty.messages()).as("a failed handshake, not a warning per connection").isEmpty();
+            assertThat(pipeline.messages()).isEmpty();
         }
     }
 

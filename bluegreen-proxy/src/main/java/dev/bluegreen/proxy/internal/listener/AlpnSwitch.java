@@ -3,6 +3,7 @@ package dev.bluegreen.proxy.internal.listener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.handler.ssl.SslHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,6 +14,9 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * client channel:  SslHandler → AlpnSwitch  →  Http1ServerCodec → ...   or   Http2FrameCodec → ...
  * </pre>
+ *
+ * <p>With certificates by server name, an {@code SniHandler} stands where the {@code SslHandler} will be until the
+ * client's hello has named the server.
  */
 public final class AlpnSwitch extends ApplicationProtocolNegotiationHandler {
 
@@ -41,6 +45,17 @@ public final class AlpnSwitch extends ApplicationProtocolNegotiationHandler {
             // The HTTP/1.1 handlers start on channelActive, which went by before they were added.
             ctx.fireChannelActive();
         }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+        if (ctx.pipeline().get(SslHandler.class) == null) {
+            // Still reading the client's hello for its server name (SNI), so the handshake has not begun: a hello
+            // too long or malformed is a failed handshake too, not a warning with a stack trace per connection.
+            handshakeFailure(ctx, cause);
+            return;
+        }
+        super.exceptionCaught(ctx, cause);
     }
 
     @Override
