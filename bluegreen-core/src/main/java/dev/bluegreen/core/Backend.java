@@ -12,7 +12,8 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * One upstream server of a pool: where to connect, a stable id for logs and metrics, and a load-balancing weight.
+ * One upstream server of a pool: where to connect, a stable id for logs and metrics, a load-balancing weight, and
+ * how many requests it may have under way at once through the proxy.
  *
  * <p>An IPv6 host is held without brackets ({@code ::1}); {@link #authority()} adds them back. A host given in
  * brackets to the constructor is unwrapped, so {@code new Backend("[::1]", ...)} and
@@ -28,14 +29,25 @@ import java.util.Set;
  * @param id a stable name for logs and metrics, unique within an environment; not blank, at most
  *        {@value #MAX_ID_LENGTH} characters, no control characters
  * @param weight the relative share of requests, 1-1000
+ * @param maxRequests the most requests it may have under way at once through one proxy, counted over the proxy's
+ *        event loops (a WebSocket or other tunnel counts as one for as long as it is open, an HTTP/2 stream as
+ *        one); a request that finds every backend of its pool at its limit gets 503. 0 (the default): no limit;
+ *        at most {@value #MAX_REQUESTS_LIMIT}
  */
-public record Backend(String host, int port, String id, int weight) {
+public record Backend(String host, int port, String id, int weight, int maxRequests) {
 
     /** The largest accepted {@link #weight()}. */
     public static final int MAX_WEIGHT = 1000;
 
+    /** The largest accepted {@link #maxRequests()}. */
+    public static final int MAX_REQUESTS_LIMIT = 1_000_000;
+
     /** The most characters (UTF-16 units) an {@link #id()} may have: more than the longest authority. */
     public static final int MAX_ID_LENGTH = 300;
+
+    /** What may follow a backend's {@code host:port}, for error messages. */
+    private static final String OPTIONS = "host:port, optionally followed by weight=N with N of 1-" + MAX_WEIGHT
+            + " and max=N with N of 1-" + MAX_REQUESTS_LIMIT + ", each at most once";
 
     /** The longest accepted {@link #host()}: a DNS name's limit (RFC 1035 §2.3.4, without the final dot). */
     public static final int MAX_HOST_LENGTH = 253;
@@ -47,6 +59,7 @@ public record Backend(String host, int port, String id, int weight) {
      * @param port the TCP port
      * @param id the id for logs and metrics
      * @param weight the load-balancing weight
+     * @param maxRequests the most requests under way at once, 0 for no limit
      * @throws NullPointerException if {@code host} or {@code id} is {@code null}
      * @throws IllegalArgumentException if a component is out of range; the message names the value
      */
@@ -62,6 +75,35 @@ public record Backend(String host, int port, String id, int weight) {
         if (weight < 1 || weight > MAX_WEIGHT) {
             throw new IllegalArgumentException("weight: " + weight + " (expected: 1-" + MAX_WEIGHT + ")");
         }
+        if (maxRequests < 0 || maxRequests > MAX_REQUESTS_LIMIT) {
+            throw new IllegalArgumentException("maxRequests: " + maxRequests + " (expected: 0-" + MAX_REQUESTS_LIMIT
+                    + "; 0 for no limit)");
+        }
+    }
+
+    /**
+     * A backend without a limit of requests under way.
+     *
+     * @param host the host name or IP address
+     * @param port the TCP port
+     * @param id the id for logs and metrics
+     * @param weight the load-balancing weight
+     * @throws NullPointerException if {@code host} or {@code id} is {@code null}
+     * @throws IllegalArgumentException if a component is out of range; the message names the value
+     */
+    public Backend(String host, int port, String id, int weight) {
+        this(host, port, id, weight, 0);
+    }
+
+    /**
+     * This backend with another limit of requests under way.
+     *
+     * @param max the most requests under way at once through one proxy, 0 for no limit
+     * @return the backend with that limit
+     * @throws IllegalArgumentException if {@code max} is negative or above {@value #MAX_REQUESTS_LIMIT}
+     */
+    public Backend withMaxRequests(int max) {
+        return new Backend(host, port, id, weight, max);
     }
 
     /**
@@ -76,26 +118,37 @@ public record Backend(String host, int port, String id, int weight) {
     public static Backend of(String host, int port) {
         requireNonNull(host, "host");
         String bare = unbracket(host);
-        return new Backend(bare, port, authority(bare, port), 1);
+        return new Backend(bare, port, authority(bare, port), 1, 0);
     }
 
     /**
-     * Parses {@code host:port}, optionally followed by whitespace and {@code weight=N}, as in
-     * {@code 10.0.0.1:8080 weight=3}; an IPv6 host must be in brackets, as in {@code [::1]:8080}. Surrounding
-     * whitespace is ignored. The backend has weight 1 unless one is given, and its authority as id.
+     * Parses {@code host:port}, optionally followed by whitespace and options {@code weight=N} and {@code max=N}
+     * (its {@link #maxRequests()}), each at most once, in any order, as in {@code 10.0.0.1:8080 weight=3 max=200};
+     * an IPv6 host must be in brackets, as in {@code [::1]:8080}. Surrounding whitespace is ignored. The backend has
+     * weight 1 and no limit unless they are given, and its authority as id.
      *
      * @param hostPort the text to parse
      * @return the backend
      * @throws NullPointerException if {@code hostPort} is {@code null}
-     * @throws IllegalArgumentException if the text is not a valid {@code host:port [weight=N]}; the message quotes it
+     * @throws IllegalArgumentException if the text is not a valid {@code host:port [weight=N] [max=N]}; the message
+     *         quotes it
      */
     public static Backend parse(String hostPort) {
         requireNonNull(hostPort, "hostPort");
         String text = hostPort.trim();
-        int weight = 1;
+        int weight = 0;
+        int max = -1;
         int space = firstWhitespace(text);
         if (space >= 0) {
-            weight = parseWeight(hostPort, text.substring(space).trim());
+            for (String option : text.substring(space).trim().split("\\s+")) {
+                if (option.startsWith("weight=") && weight == 0) {
+                    weight = parseOption(hostPort, option, 1, MAX_WEIGHT);
+                } else if (option.startsWith("max=") && max < 0) {
+                    max = parseOption(hostPort, option, 1, MAX_REQUESTS_LIMIT);
+                } else {
+                    throw badBackend(hostPort, OPTIONS);
+                }
+            }
             text = text.substring(0, space);
         }
         String host;
@@ -121,7 +174,8 @@ public record Backend(String host, int port, String id, int weight) {
         int port = parsePort(hostPort, portText);
         try {
             Backend backend = of(host, port);
-            return weight == 1 ? backend : new Backend(backend.host(), port, backend.id(), weight);
+            return weight <= 1 && max < 0 ? backend
+                    : new Backend(backend.host(), port, backend.id(), Math.max(weight, 1), Math.max(max, 0));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
                     "backend: " + Texts.quote(hostPort) + " is invalid: " + e.getMessage(), e);
@@ -276,12 +330,12 @@ public record Backend(String host, int port, String id, int weight) {
         return -1;
     }
 
-    /** {@code weight=N} after a backend's {@code host:port}. */
-    private static int parseWeight(String original, String option) {
-        String digits = option.startsWith("weight=") ? option.substring("weight=".length()) : "";
-        if (digits.isEmpty() || digits.length() > 4 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')
-                || Integer.parseInt(digits) < 1 || Integer.parseInt(digits) > MAX_WEIGHT) {
-            throw badBackend(original, "host:port, optionally followed by weight=N with N of 1-" + MAX_WEIGHT);
+    /** {@code NAME=N} after a backend's {@code host:port}: N of {@code min}-{@code max}. */
+    private static int parseOption(String original, String option, int min, int max) {
+        String digits = option.substring(option.indexOf('=') + 1);
+        if (digits.isEmpty() || digits.length() > 7 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')
+                || Integer.parseInt(digits) < min || Integer.parseInt(digits) > max) {
+            throw badBackend(original, OPTIONS);
         }
         return Integer.parseInt(digits);
     }

@@ -156,6 +156,35 @@ class BackendTest {
                 .containsExactly(2, 1);
     }
 
+    @Test
+    void parse_aLimitOfRequestsUnderWay_inEitherOrderWithTheWeight() {
+        assertThat(Backend.parse("10.0.0.1:8080 max=200"))
+                .isEqualTo(new Backend("10.0.0.1", 8080, "10.0.0.1:8080", 1, 200));
+        assertThat(Backend.parse("10.0.0.1:8080  max=5 weight=3"))
+                .isEqualTo(new Backend("10.0.0.1", 8080, "10.0.0.1:8080", 3, 5));
+        assertThat(Backend.parse("[::1]:80 weight=2 max=1000000").maxRequests()).isEqualTo(1_000_000);
+        assertThat(Backend.parse("10.0.0.1:8080").maxRequests()).as("no limit").isZero();
+        assertThat(Backend.of("10.0.0.1", 80).withMaxRequests(7))
+                .isEqualTo(new Backend("10.0.0.1", 80, "10.0.0.1:80", 1, 7));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h:80 max=0", "h:80 max=1000001", "h:80 max=", "h:80 max=-1", "h:80 max=2 max=3",
+                            "h:80 weight=2 weight=2", "h:80 maximum=3"})
+    void parse_aBadLimit_saysWhatIsExpected(String text) {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Backend.parse(text))
+                .withMessageContaining(text).withMessageContaining("max=N with N of 1-1000000, each at most once");
+    }
+
+    @Test
+    void maxRequests_outOfRange_isRefusedNamingIt() {
+        assertThatIllegalArgumentException().isThrownBy(() -> new Backend("h", 80, "h", 1, -1))
+                .withMessage("maxRequests: -1 (expected: 0-1000000; 0 for no limit)");
+        assertThatIllegalArgumentException().isThrownBy(() -> Backend.of("h", 80).withMaxRequests(1_000_001))
+                .withMessageContaining("maxRequests: 1000001");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"h:80 weight=0", "h:80 weight=1001", "h:80 weight=", "h:80 weight=+3", "h:80 w=3",
                             "h:80 weight=3 x", "h:80 weight=99999"})
@@ -163,7 +192,7 @@ class BackendTest {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> Backend.parse(text))
                 .withMessage("backend: '" + text + "' (expected: host:port, optionally followed by weight=N with N"
-                        + " of 1-1000)");
+                        + " of 1-1000 and max=N with N of 1-1000000, each at most once)");
     }
 
     @Test

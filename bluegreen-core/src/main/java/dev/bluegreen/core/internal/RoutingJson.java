@@ -37,6 +37,9 @@ import java.util.List;
  * <p>Format 2 adds two required members, {@code "shiftPercent"} (0-100) and {@code "forced"} (a boolean). A snapshot
  * with no shift under way that was not forced is written as format 1, so a fleet can be upgraded one instance at a
  * time: the older instances only meet format 2 once the newer verbs ({@code shift}, {@code forced()}) are used.
+ * Format 3 is format 2 with a required {@code "maxRequests"} member (0-{@value Backend#MAX_REQUESTS_LIMIT}, 0 for
+ * none) on every backend; it is written only when a backend has a limit ({@link Backend#maxRequests()}), so older
+ * instances meet it only once limits are used, and refuse it rather than drop the limits.
  *
  * <p>Errors are {@link IllegalArgumentException}s that say where (the member's path, as in
  * {@code blue.backends[0].port}, or the offset in the text) and what is wrong.
@@ -50,6 +53,9 @@ public final class RoutingJson {
 
     /** The {@code format} of a snapshot with a shift under way or made by a forced change. */
     public static final int SNAPSHOT_FORMAT_WITH_SHIFT = 2;
+
+    /** The {@code format} of a snapshot in which a backend has a limit of requests under way. */
+    public static final int SNAPSHOT_FORMAT_WITH_LIMITS = 3;
 
     private RoutingJson() {
     }
@@ -88,9 +94,11 @@ public final class RoutingJson {
      * @param snapshot the snapshot
      */
     public static void write(JsonWriter json, RoutingSnapshot snapshot) {
-        boolean needsFormat2 = snapshot.shiftPercent() != 0 || snapshot.forced();
+        boolean needsFormat3 = hasLimits(snapshot);
+        boolean needsFormat2 = needsFormat3 || snapshot.shiftPercent() != 0 || snapshot.forced();
         json.beginObject()
-                .field("format", needsFormat2 ? SNAPSHOT_FORMAT_WITH_SHIFT : FORMAT)
+                .field("format", needsFormat3 ? SNAPSHOT_FORMAT_WITH_LIMITS
+                        : needsFormat2 ? SNAPSHOT_FORMAT_WITH_SHIFT : FORMAT)
                 .field("generation", snapshot.generation())
                 .field("live", snapshot.live().label())
                 .field("rollbackTarget", snapshot.rollbackColour().map(Colour::label).orElse(null))
@@ -111,12 +119,26 @@ public final class RoutingJson {
                         .field("id", backend.id())
                         .field("host", backend.host())
                         .field("port", backend.port())
-                        .field("weight", backend.weight())
-                        .endObject();
+                        .field("weight", backend.weight());
+                if (needsFormat3) {
+                    json.field("maxRequests", backend.maxRequests());
+                }
+                json.endObject();
             }
             json.endArray().endObject();
         }
         json.endObject();
+    }
+
+    private static boolean hasLimits(RoutingSnapshot snapshot) {
+        for (Colour colour : Colour.values()) {
+            for (Backend backend : snapshot.environment(colour).backends()) {
+                if (backend.maxRequests() > 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**
@@ -129,27 +151,29 @@ public final class RoutingJson {
     public static RoutingSnapshot readSnapshot(JsonObject object) {
         try {
             long format = object.integer("format");
-            if (format > SNAPSHOT_FORMAT_WITH_SHIFT) {
+            if (format > SNAPSHOT_FORMAT_WITH_LIMITS) {
                 throw new IllegalArgumentException(object.path("format") + ": " + format + " (this version reads"
-                        + " formats " + FORMAT + " and " + SNAPSHOT_FORMAT_WITH_SHIFT + "; it was written by a later"
+                        + " formats " + FORMAT + " to " + SNAPSHOT_FORMAT_WITH_LIMITS + "; it was written by a later"
                         + " bluegreen)");
             }
-            if (format != SNAPSHOT_FORMAT_WITH_SHIFT) {
+            if (format < SNAPSHOT_FORMAT_WITH_SHIFT) {
                 checkFormat(object);
             }
+            boolean limits = format == SNAPSHOT_FORMAT_WITH_LIMITS;
+            boolean shift = format >= SNAPSHOT_FORMAT_WITH_SHIFT;
             // The record validates what JSON can't: a negative generation, the rollback target being live, text rules.
             RoutingSnapshot snapshot = new RoutingSnapshot(
                     generation(object),
                     colour(object, "live"),
-                    environment(object, Colour.BLUE),
-                    environment(object, Colour.GREEN),
+                    environment(object, Colour.BLUE, limits),
+                    environment(object, Colour.GREEN, limits),
                     nullableColour(object, "rollbackTarget"),
                     changeKind(object),
                     instant(object, "changedAt"),
                     object.string("reason"),
                     object.string("actor"),
-                    format == SNAPSHOT_FORMAT_WITH_SHIFT ? object.integer("shiftPercent", 0, 100) : 0,
-                    format == SNAPSHOT_FORMAT_WITH_SHIFT && object.bool("forced"));
+                    shift ? object.integer("shiftPercent", 0, 100) : 0,
+                    shift && object.bool("forced"));
             object.finish();
             return snapshot;
         } catch (IllegalArgumentException e) {
@@ -329,7 +353,7 @@ public final class RoutingJson {
                 + List.of(ChangeRefusedException.Refusal.values()) + ")");
     }
 
-    private static Environment environment(JsonObject root, Colour colour) {
+    private static Environment environment(JsonObject root, Colour colour, boolean limits) {
         JsonObject pool = root.object(colour.label());
         String version = pool.string("version");
         List<?> items = pool.array("backends");
@@ -339,7 +363,8 @@ public final class RoutingJson {
             JsonObject item = JsonObject.of(where, items.get(i));
             try {
                 backends.add(new Backend(item.string("host"), item.integer("port", 1, 65535), item.string("id"),
-                        item.integer("weight", 1, Backend.MAX_WEIGHT)));
+                        item.integer("weight", 1, Backend.MAX_WEIGHT),
+                        limits ? item.integer("maxRequests", 0, Backend.MAX_REQUESTS_LIMIT) : 0));
             } catch (IllegalArgumentException e) {
                 throw e.getMessage().startsWith(where) ? e
                         : new IllegalArgumentException(where + ": " + e.getMessage(), e);

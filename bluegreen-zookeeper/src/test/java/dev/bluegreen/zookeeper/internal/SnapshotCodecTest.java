@@ -41,6 +41,26 @@ class SnapshotCodecTest {
     }
 
     @Test
+    void roundTrip_ofABackendWithALimit_usesFormat3_withTheLimitOnEveryBackend() {
+        RoutingSnapshot limited = new RoutingSnapshot(9, Colour.GREEN,
+                Environment.of(Colour.BLUE, "v1", List.of(new Backend("10.0.0.1", 8080, "b-1", 3, 200),
+                        Backend.of("10.0.0.2", 8080))),
+                SNAPSHOT.green(), Colour.BLUE, ChangeKind.DEPLOY, Instant.EPOCH, "limits", "app");
+
+        byte[] encoded = SnapshotCodec.encode(limited);
+
+        assertThat(new String(encoded, UTF_8)).startsWith("{\"format\":3,")
+                .contains("\"weight\":3,\"maxRequests\":200}", "\"weight\":1,\"maxRequests\":0}");
+        assertThat(SnapshotCodec.decode(encoded)).isEqualTo(limited);
+        String withoutALimit = new String(encoded, UTF_8).replace(",\"maxRequests\":0", "");
+        assertThatThrownBy(() -> SnapshotCodec.decode(withoutALimit.getBytes(UTF_8)))
+                .hasMessage("blue.backends[1].maxRequests: missing");
+        String format2 = new String(encoded, UTF_8).replace("{\"format\":3,", "{\"format\":2,");
+        assertThatThrownBy(() -> SnapshotCodec.decode(format2.getBytes(UTF_8)))
+                .hasMessageStartingWith("blue.backends[0].maxRequests: an unknown member");
+    }
+
+    @Test
     void decode_refusesAShareOutOfRange() {
         String json = new String(SnapshotCodec.encode(new RoutingSnapshot(8, Colour.BLUE, SNAPSHOT.blue(),
                 SNAPSHOT.green(), null, ChangeKind.SHIFT, Instant.EPOCH, "x", "app", 25, false)), UTF_8)
@@ -90,7 +110,7 @@ class SnapshotCodecTest {
         "not JSON                 | not json                                  | not valid JSON at offset 0",
         "an array                 | []                                        | the document: an array",
         "trailing content         | {\"format\":1} x                          | found 'x' (expected: the end",
-        "a newer format           | {\"format\":3}                            | it was written by a later bluegreen",
+        "a newer format           | {\"format\":4}                            | it was written by a later bluegreen",
         "no format                | {\"generation\":1}                        | format: missing",
         "a missing member         | {\"format\":1,\"generation\":1}           | live: missing",
         "a duplicate member       | {\"format\":1,\"format\":1}               | no second member named \"format\"",
