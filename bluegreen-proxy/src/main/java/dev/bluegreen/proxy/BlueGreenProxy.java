@@ -419,6 +419,16 @@ public final class BlueGreenProxy {
         return runtime.proxy().health().health(admin.snapshot());
     }
 
+    /**
+     * The requests under way on {@code backend} as its limit counts them ({@link Backend#maxRequests()}), over both
+     * colours' pools: 0 for a backend without a limit, or while the proxy does not run.
+     */
+    public int requestsUnderWay(Backend backend) {
+        requireNonNull(backend, "backend");
+        Runtime runtime = running;
+        return runtime == null ? 0 : runtime.proxy().loads().underWay(backend);
+    }
+
     /** The health of {@code backend} in {@code colour}'s pool (unknown if it is not there or not checked). */
     public BackendHealth health(Colour colour, Backend backend) {
         requireNonNull(colour, "colour");

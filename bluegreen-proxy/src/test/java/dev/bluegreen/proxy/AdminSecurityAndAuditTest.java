@@ -2,7 +2,9 @@ package dev.bluegreen.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
+import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.testing.RawHttpClient;
 import java.net.URI;
@@ -98,12 +100,16 @@ class AdminSecurityAndAuditTest {
         start(UnaryOperator.identity());
         int port = fixture.green().port();
 
-        HttpResponse<String> deployed = send("POST",
-                "/deploy?version=v3&backends=127.0.0.1:" + port + "&actor=ci&reason=build%2042", null);
+        HttpResponse<String> deployed = send("POST", "/deploy?version=v3&backends=127.0.0.1:" + port
+                + "%20weight=2%20max=50&actor=ci&reason=build%2042", null);
         assertThat(deployed.statusCode()).isEqualTo(200);
         assertThat(deployed.body()).contains("\"version\":\"v3\"").contains("\"actor\":\"ci\"")
                 .contains("\"reason\":\"build 42\"");
         assertThat(fixture.admin.snapshot().green().version()).isEqualTo("v3");
+        assertThat(fixture.admin.snapshot().green().backends()).extracting(Backend::weight, Backend::maxRequests)
+                .containsExactly(tuple(2, 50));
+        assertThat(send("GET", "/status", null).body()).contains("\"weight\":2,\"maxRequests\":50,"
+                + "\"requestsUnderWay\":0");
 
         assertThat(send("POST", "/deploy?backends=127.0.0.1:1", null).body()).contains("missing parameter 'version'");
         HttpResponse<String> badBackend = send("POST", "/deploy?version=v4&backends=nonsense", null);

@@ -64,8 +64,10 @@ final class StatusDocument {
                     .field("id", backend.id())
                     .field("host", backend.host())
                     .field("port", backend.port())
-                    .field("weight", backend.weight());
+                    .field("weight", backend.weight())
+                    .field("maxRequests", backend.maxRequests());
             if (proxy != null) {
+                json.field("requestsUnderWay", proxy.requestsUnderWay(backend));
                 health(json.name("health"), proxy.health(colour, backend));
             }
             json.endObject();

@@ -6,10 +6,13 @@ import dev.bluegreen.core.Environment;
 import dev.bluegreen.proxy.internal.routing.RoundRobin;
 import dev.bluegreen.proxy.internal.routing.Route;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Which backend one exchange tries next: round robin over the pool of its colour from the loop's position, skipping
- * the backends it already tried and those unhealthy or ejected, for at most {@code maxConnectAttempts} tries; and,
+ * the backends it already tried, those unhealthy or ejected and those at their limit of requests under way
+ * ({@link BackendLoads}: the choice holds the permit of the backend it picked, until the next pick or
+ * {@link #release}), for at most {@code maxConnectAttempts} tries; and,
  * when none took the request, the safety net's move to the previous live colour (once, right after a switch). Holds
  * the colour the exchange is pinned to: only the safety net may change it, before anything was sent. {@link #reset}
  * readies it for each request its exchange serves.
@@ -25,6 +28,9 @@ final class BackendChoice {
     private int attempts;
     private long tried;
     private boolean noHealthyBackend;
+    private boolean allAtLimit;
+    /** The permit of the backend picked last, when it has a limit; {@code null} otherwise. */
+    private AtomicInteger permit;
 
     BackendChoice(LoopContext loop) {
         this.loop = loop;
@@ -32,11 +38,22 @@ final class BackendChoice {
 
     /** Starts the choice for a new request, routed by {@code route} to {@code environment}, its colour's pool. */
     void reset(Route route, Environment environment) {
+        release();
         this.route = route;
         this.environment = environment;
         attempts = 0;
         tried = 0;
         noHealthyBackend = false;
+        allAtLimit = false;
+    }
+
+    /** Gives back the permit of the backend picked last, if it holds one: the exchange ended, or moves on. */
+    void release() {
+        AtomicInteger held = permit;
+        if (held != null) {
+            permit = null;
+            BackendLoads.release(held);
+        }
     }
 
     Colour colour() {
@@ -61,9 +78,22 @@ final class BackendChoice {
         return noHealthyBackend;
     }
 
-    /** The next backend to try, or {@code null} when the attempts are spent or none is left to try. */
+    /**
+     * Whether the last {@link #next()} found no backend because every one left to try is at its limit of requests
+     * under way ({@link Backend#maxRequests()}).
+     */
+    boolean allAtLimit() {
+        return allAtLimit;
+    }
+
+    /**
+     * The next backend to try, its permit taken when it has a limit (and the permit of the one before given back), or
+     * {@code null} when the attempts are spent or none is left to try.
+     */
     Backend next() {
+        release();
         noHealthyBackend = false;
+        allAtLimit = false;
         List<Backend> backends = environment.backends();
         ExchangeServices services = loop.services();
         if (attempts >= services.config().maxConnectAttempts() || attempts >= backends.size()) {
@@ -71,14 +101,28 @@ final class BackendChoice {
         }
         long unusable = services.config().health().tracksHealth()
                 ? services.health().unusableMask(route.colour(), backends) : 0;
-        int index = RoundRobin.pick(backends, loop.nextRoundRobin(), tried | unusable);
-        if (index < 0) {
-            noHealthyBackend = attempts == 0;
-            return null;
+        int position = loop.nextRoundRobin();
+        // At most one pick per backend: past the mask's 64 a backend at its limit could otherwise be picked again.
+        for (int picks = 0; picks < backends.size(); picks++) {
+            int index = RoundRobin.pick(backends, position, tried | unusable);
+            if (index < 0) {
+                break;
+            }
+            tried = RoundRobin.markTried(tried, index);
+            Backend backend = backends.get(index);
+            if (backend.maxRequests() > 0) {
+                permit = services.loads().tryAcquire(backend);
+                if (permit == null) {
+                    allAtLimit = true;
+                    continue;
+                }
+            }
+            attempts++;
+            allAtLimit = false;
+            return backend;
         }
-        tried = RoundRobin.markTried(tried, index);
-        attempts++;
-        return backends.get(index);
+        noHealthyBackend = attempts == 0 && !allAtLimit;
+        return null;
     }
 
     /**

@@ -580,6 +580,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
     private void finish(boolean reusable) {
         moveTo(ENDED);
         releaseUpstream(reusable);
+        connector.release();
         loop.exchangeEnded(this, colour());
         tally.record(services(), colour(), responseEnd != null || tunnel != null, connector.backend());
     }

@@ -26,6 +26,7 @@ import java.util.function.Supplier;
  * @param failures          where failed requests are logged, a WARN line per kind and period
  * @param liveColourChanges how many times the live colour changed since the proxy started
  * @param accessLog         where ended exchanges are logged, while it is on
+ * @param loads             the requests under way on each backend that has a limit
  */
 public record ExchangeServices(
         ProxyConfig config,
@@ -37,7 +38,8 @@ public record ExchangeServices(
         Supplier<ProxyRecorder> recorder,
         FailureLog failures,
         LongSupplier liveColourChanges,
-        AccessLog accessLog) {
+        AccessLog accessLog,
+        BackendLoads loads) {
 
     /**
      * Counts and records an ended exchange, or a request the proxy answered itself before any exchange began.

@@ -113,6 +113,14 @@ final class UpstreamConnector implements AcquireCallback {
         return health;
     }
 
+    /**
+     * Gives back the permit of the backend the exchange is on, when that backend has a limit of requests under way:
+     * the exchange ended.
+     */
+    void release() {
+        choice.release();
+    }
+
     /** Starts connecting for an exchange whose request head arrived at {@code startNanos}. */
     void start(long startNanos) {
         loop.retryBudget().requestStarted(startNanos);
@@ -222,6 +230,14 @@ final class UpstreamConnector implements AcquireCallback {
     private void giveUp() {
         if (choice.canFallBack() && !sentBefore) {
             fallBack();
+            return;
+        }
+        if (choice.allAtLimit()) {
+            services().failures().warn(FailureLog.Kind.AT_LIMIT,
+                    "503: every backend of the {} pool left to try is at its limit of requests under way, for {}",
+                    colour().label(), request);
+            listener.unreachable(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "every backend of the " + colour().label() + " pool is at its limit of requests under way");
             return;
         }
         if (choice.noHealthyBackend()) {

@@ -12,6 +12,7 @@ import dev.bluegreen.proxy.internal.ProtocolConfig;
 import dev.bluegreen.proxy.internal.ProxyConfig;
 import dev.bluegreen.proxy.internal.drain.DrainCoordinator;
 import dev.bluegreen.proxy.internal.exchange.AccessLog;
+import dev.bluegreen.proxy.internal.exchange.BackendLoads;
 import dev.bluegreen.proxy.internal.exchange.ExchangeServices;
 import dev.bluegreen.proxy.internal.exchange.LoopContext;
 import dev.bluegreen.proxy.internal.exchange.LoopContexts;
@@ -68,6 +69,7 @@ public final class DataPlane {
     private final BlueGreen admin;
     private final ProxyCounters counters = new ProxyCounters();
     private final FailureLog failures = new FailureLog(FAILURE_LOG_PERIOD, System::nanoTime);
+    private final BackendLoads loads = new BackendLoads();
     private final BackendAddresses addresses;
     private final DrainCoordinator drains;
     private final Router router;
@@ -108,7 +110,7 @@ public final class DataPlane {
         this.health = new HealthRegistry(config.health(), System::nanoTime, Clock.systemUTC(),
                 (task, delayNanos) -> healthLoop.schedule(task, delayNanos, TimeUnit.NANOSECONDS));
         ExchangeServices services = new ExchangeServices(config, admin::snapshot, router, health, addresses,
-                counters, recorder::get, failures, drains::liveColourChanges, accessLog);
+                counters, recorder::get, failures, drains::liveColourChanges, accessLog, loads);
         for (EventExecutor executor : workers) {
             EventLoop loop = (EventLoop) executor;
             contexts.add(new LoopContext(loop, services, upstreams(loop, upstreamBootstrap, counters,
@@ -253,13 +255,19 @@ public final class DataPlane {
         drains.stop();
     }
 
+    /** The requests under way on the backends that have a limit. */
+    public BackendLoads loads() {
+        return loads;
+    }
+
     /**
      * Applies a routing change: starts resolving the names of new backends (off this thread, which the change's
-     * writer runs), starts the drain of a colour that stopped being live, then lets each loop close the idle
-     * connections no longer kept.
+     * writer runs), forgets the request counts of backends no pool has, starts the drain of a colour that stopped
+     * being live, then lets each loop close the idle connections no longer kept.
      */
     public void onRoutingChange(Change change) {
         addresses.track(change.current());
+        loads.retainPoolsOf(change.current());
         router.onChange(change);
         HealthRegistry.Delta delta = health.sync(change.current());
         if (healthChecks != null) {

@@ -29,6 +29,7 @@ public final class FailureLog {
     public enum Kind {
         EMPTY_POOL("503s for a pool without backends"),
         NO_HEALTHY_BACKEND("503s for a pool without a healthy backend"),
+        AT_LIMIT("503s: every backend of the pool at its limit of requests under way"),
         NO_CONNECTION("502s: no backend of the pool accepted a connection"),
         SAFETY_NET("requests sent to the previous live colour by the safety net"),
         BAD_RESPONSE("502s for a malformed or unasked response"),

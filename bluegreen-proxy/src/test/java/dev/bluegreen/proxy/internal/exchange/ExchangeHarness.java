@@ -107,7 +107,7 @@ final class ExchangeHarness implements AutoCloseable {
         };
         ExchangeServices services = new ExchangeServices(config, admin::snapshot, router, health, addresses,
                 counters, () -> recorder, new FailureLog(Duration.ofSeconds(10), System::nanoTime), () -> 0,
-                new AccessLog());
+                new AccessLog(), new BackendLoads());
         UpstreamPools pools = new UpstreamPools(client.eventLoop(), new Bootstrap(), null, counters,
                 admin::snapshot, (snapshot, colour) -> false, Duration.ZERO);
         loop = new LoopContext(client.eventLoop(), services, pools, upstreams);
