@@ -21,7 +21,8 @@ public final class PoolOptions implements ProxyOptionGroup {
             split = Converters.LIST_SPLIT, splitSynopsisLabel = ",",
             converter = Converters.BackendConverter.class,
             description = "The blue pool: backends separated by commas, as in 10.0.0.1:8080,10.0.0.2:8080; one"
-                    + " followed by ' weight=N' (1-1000, default 1) gets N shares of the requests.")
+                    + " followed by ' weight=N' (1-1000, default 1) gets N shares of the requests, by ' max=N'"
+                    + " (1-1000000) at most N requests under way at once.")
     List<Backend> blue;
 
     @Option(names = "--green", paramLabel = "HOST:PORT",

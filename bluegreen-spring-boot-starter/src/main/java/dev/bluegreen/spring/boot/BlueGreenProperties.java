@@ -148,7 +148,10 @@ public class BlueGreenProperties {
     public static class Pool {
         /** A version label, shown in the status and logs. */
         private String version;
-        /** The backends, HOST:PORT each. */
+        /**
+         * The backends, HOST:PORT each, optionally followed by " weight=N" (a load-balancing weight, 1-1000) and
+         * " max=N" (at most N requests under way at once).
+         */
         private List<String> backends = new ArrayList<>();
 
         /**
