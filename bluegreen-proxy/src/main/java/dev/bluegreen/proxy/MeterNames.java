@@ -47,6 +47,11 @@ public final class MeterNames {
      */
     public static final String BACKEND_HEALTH = "bluegreen.backend.health";
     /**
+     * Gauge: the requests under way on a backend that has a limit ({@code Backend.maxRequests()}), as the limit
+     * counts them; registered only for such a backend. Tags {@link #COLOUR}, {@link #BACKEND}.
+     */
+    public static final String BACKEND_REQUESTS = "bluegreen.backend.requests";
+    /**
      * Counter: requests the proxy refused before any exchange began, so no backend saw them (malformed, over a
      * limit, too slow, a wrong {@code Host}, over the connection limit). Tag {@link #CODE}: the status answered.
      */

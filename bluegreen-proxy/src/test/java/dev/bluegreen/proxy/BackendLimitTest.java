@@ -9,6 +9,8 @@ import dev.bluegreen.testing.Gate;
 import dev.bluegreen.testing.RawHttpClient;
 import dev.bluegreen.testing.RawResponse;
 import dev.bluegreen.testing.TestBackend;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -101,6 +103,29 @@ class BackendLimitTest {
                 assertThat(H2Client.await(second).status()).isEqualTo(200);
                 awaitNoneUnderWay(fixture, backend);
             }
+        }
+    }
+
+    @Test
+    void aGaugeCountsTheRequestsUnderWay_ofABackendWithALimitOnly() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (ProxyFixture fixture = ProxyFixture.start()) {
+            BlueGreenMetrics.of(fixture.proxy).bindTo(registry);
+            Backend backend = limited(fixture.green(), 5);
+            goLive(fixture, backend);
+            Gate gate = fixture.green().hold();
+            CompletableFuture<RawResponse> held = getAsync(fixture.port(), "/held");
+            gate.awaitArrived(1, WAIT);
+
+            Gauge gauge = registry.get(MeterNames.BACKEND_REQUESTS)
+                    .tags(MeterNames.COLOUR, "green", MeterNames.BACKEND, backend.id()).gauge();
+            assertThat(gauge.value()).isEqualTo(1);
+            assertThat(registry.find(MeterNames.BACKEND_REQUESTS).tags(MeterNames.COLOUR, "blue").gauges())
+                    .as("blue's backend has no limit").isEmpty();
+
+            gate.release();
+            assertThat(held.get(WAIT.toSeconds(), TimeUnit.SECONDS).status()).isEqualTo(200);
+            await().atMost(WAIT).until(() -> gauge.value() == 0);
         }
     }
 

@@ -18,7 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One {@value MeterNames#BACKEND_HEALTH} gauge per backend per colour: 1 healthy, 0 unhealthy or ejected, -1 not
- * checked. Pools change with deployments, so the gauges follow the changes: a new backend's is registered once
+ * checked; and for a backend with a limit of requests under way, a {@value MeterNames#BACKEND_REQUESTS} gauge of them.
+ * Pools change with deployments, so the gauges follow the changes: a new backend's is registered once
  * (registering a gauge the registry has already makes Micrometer log a warning, and most changes are switches that
  * bring no new backend), and a backend's that left its colour's pool is removed, so that deployments don't pile up
  * series of backends that are gone. A deployment may keep a backend's id and change the rest (its weight, or the
@@ -32,8 +33,15 @@ public final class BackendHealthGauges implements ChangeListener {
     /** The gauges registered, by colour and backend id, with the backend each reads. */
     private final Map<String, Registered> registered = new ConcurrentHashMap<>();
 
-    /** A gauge and the backend whose health it reads. */
-    private record Registered(Backend backend, Gauge gauge) {
+    /** The gauges of one backend: its health, and its requests under way ({@code null} without a limit). */
+    private record Registered(Backend backend, Gauge health, Gauge requests) {
+
+        void removeFrom(MeterRegistry registry) {
+            registry.remove(health);
+            if (requests != null) {
+                registry.remove(requests);
+            }
+        }
     }
 
     /** Registers the gauges of the pools of {@code proxy}'s admin object now; add it as a listener for the rest. */
@@ -60,9 +68,10 @@ public final class BackendHealthGauges implements ChangeListener {
                     }
                     if (old != null) {
                         // Same name and tags: the registry would hand back the old gauge unless it is gone first.
-                        registry.remove(old.gauge());
+                        old.removeFrom(registry);
                     }
-                    return new Registered(backend, register(colour, backend));
+                    return new Registered(backend, register(colour, backend),
+                            backend.maxRequests() > 0 ? registerRequests(colour, backend) : null);
                 });
             }
         }
@@ -70,7 +79,7 @@ public final class BackendHealthGauges implements ChangeListener {
             if (current.contains(entry.getKey())) {
                 return false;
             }
-            registry.remove(entry.getValue().gauge());
+            entry.getValue().removeFrom(registry);
             return true;
         });
     }
@@ -78,6 +87,13 @@ public final class BackendHealthGauges implements ChangeListener {
     private Gauge register(Colour colour, Backend backend) {
         return Gauge.builder(MeterNames.BACKEND_HEALTH, proxy, p -> value(p.health(colour, backend)))
                 .description("Backend health: 1 healthy, 0 unhealthy or ejected, -1 not checked")
+                .tags(MeterNames.COLOUR, colour.label(), MeterNames.BACKEND, backend.id())
+                .register(registry);
+    }
+
+    private Gauge registerRequests(Colour colour, Backend backend) {
+        return Gauge.builder(MeterNames.BACKEND_REQUESTS, proxy, p -> p.requestsUnderWay(backend))
+                .description("Requests under way on a backend with a limit of them")
                 .tags(MeterNames.COLOUR, colour.label(), MeterNames.BACKEND, backend.id())
                 .register(registry);
     }
