@@ -2,6 +2,7 @@ package dev.bluegreen.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.RoutingSnapshot;
 import com.sun.net.httpserver.HttpServer;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -179,6 +181,19 @@ class StatusPageBrowserTest {
         assertThat(error.getText()).contains("green has 0 healthy backends of 1");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("refusals"), "GUARD_FAILED"));
         assertThat(demo.proxy().admin().snapshot().live()).isEqualTo(Colour.BLUE);
+    }
+
+    @Test
+    void aBackendWithALimit_showsItsRequestsUnderWayAgainstIt() {
+        Backend green = demo.proxy().admin().snapshot().green().backends().get(0);
+        demo.proxy().admin().deploy(Colour.GREEN, "v2", List.of(green.withMaxRequests(7)));
+
+        browser.get(admin + "/");
+
+        waitUntil("green's backend shows its limit", page -> page.findElement(
+                By.cssSelector("#pool-green ul.backends")).getText().contains("0 of 7 under way"));
+        assertThat(browser.findElement(By.cssSelector("#pool-blue ul.backends")).getText())
+                .as("blue's backend has no limit").doesNotContain("under way");
     }
 
     @Test
