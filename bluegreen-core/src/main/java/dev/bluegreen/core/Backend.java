@@ -45,12 +45,12 @@ public record Backend(String host, int port, String id, int weight, int maxReque
     /** The most characters (UTF-16 units) an {@link #id()} may have: more than the longest authority. */
     public static final int MAX_ID_LENGTH = 300;
 
+    /** The longest accepted {@link #host()}: a DNS name's limit (RFC 1035 §2.3.4, without the final dot). */
+    public static final int MAX_HOST_LENGTH = 253;
+
     /** What may follow a backend's {@code host:port}, for error messages. */
     private static final String OPTIONS = "host:port, optionally followed by weight=N with N of 1-" + MAX_WEIGHT
             + " and max=N with N of 1-" + MAX_REQUESTS_LIMIT + ", each at most once";
-
-    /** The longest accepted {@link #host()}: a DNS name's limit (RFC 1035 §2.3.4, without the final dot). */
-    public static final int MAX_HOST_LENGTH = 253;
 
     /**
      * Validates every component.
