@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.bluegreen.core.Change;
 import dev.bluegreen.core.ChangeKind;
 import dev.bluegreen.core.Colour;
+import dev.bluegreen.proxy.internal.watch.ManualClock;
 import dev.bluegreen.proxy.watch.AutoRollback;
 import dev.bluegreen.proxy.watch.ShiftOutcome;
 import dev.bluegreen.proxy.watch.ShiftPlan;
@@ -189,10 +190,14 @@ class AutoRollbackTest {
     @Test
     void clientsThatDropTheirRequests_doNotRollAGoodReleaseBack() throws Exception {
         List<WatchEvent> events = new CopyOnWriteArrayList<>();
+        // The bake window ends when the test moves this clock, once its 40 requests are in: on the real clock it ended
+        // while a loaded machine was still sending them (PASSED came before the assertion that it had not yet).
+        ManualClock clock = new ManualClock();
         AutoRollback rules = AutoRollback.builder()
                 .minRequests(10)
                 .bakeWindow(Duration.ofSeconds(5))
                 .evaluationInterval(Duration.ofMillis(20))
+                .clock(clock)
                 .listener(events::add)
                 .build();
         try (ProxyFixture fixture = ProxyFixture.start(b -> b.autoRollback(rules))) {
@@ -223,6 +228,7 @@ class AutoRollbackTest {
             assertThat(events).as("judged before the bake window ended").extracting(WatchEvent::kind)
                     .doesNotContain(WatchEvent.Kind.PASSED);
 
+            clock.advance(Duration.ofSeconds(5));
             await().atMost(Duration.ofSeconds(30)).until(() -> events.stream().anyMatch(e ->
                     e.kind() == WatchEvent.Kind.PASSED || e.kind() == WatchEvent.Kind.BREACHED));
 

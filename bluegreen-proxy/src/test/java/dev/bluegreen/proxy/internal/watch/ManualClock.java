@@ -7,12 +7,16 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock the test moves by hand, so the watch's time passes without sleeping. */
-final class ManualClock extends Clock {
+/**
+ * A clock the test moves by hand, so the watch's time passes without sleeping (and only when the test says: a bake
+ * window can't end while a slow machine is still sending a test's requests).
+ */
+public final class ManualClock extends Clock {
 
     private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-26T12:00:00Z"));
 
-    void advance(Duration duration) {
+    /** Moves the clock forward by {@code duration}. */
+    public void advance(Duration duration) {
         now.updateAndGet(instant -> instant.plus(duration));
     }
 
