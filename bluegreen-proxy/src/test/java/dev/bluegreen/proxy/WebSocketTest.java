@@ -110,7 +110,9 @@ class WebSocketTest {
 
     @Test
     void rollbackDuringTheDrain_keepsTheWebSocketOpenPastTheDeadline() throws Exception {
-        startProxy(Duration.ofMillis(300));
+        // The rollback must come before the drain deadline: at 300 ms, a test thread held up that long between the two
+        // changes (as a loaded machine may) sees the drain end at its DEADLINE instead. A second leaves it room.
+        startProxy(Duration.ofSeconds(1));
         try (WebSocketClient client = new WebSocketClient(proxy.port())) {
             assertThat(client.echo("1", WAIT)).isEqualTo("blue: 1");
             admin.switchTo(Colour.GREEN);
@@ -120,7 +122,8 @@ class WebSocketTest {
 
             assertThat(drain.completion().get(5, TimeUnit.SECONDS).outcome())
                     .isEqualTo(DrainReport.Outcome.CANCELLED);
-            await().during(Duration.ofMillis(600)).atMost(WAIT).until(client::isOpen);
+            // Open past the deadline the cancelled drain had (a second after the switch).
+            await().during(Duration.ofMillis(1500)).atMost(WAIT).until(client::isOpen);
             assertThat(client.echo("2", WAIT)).isEqualTo("blue: 2");
             assertThat(client.closeStatusReceived).isNotDone();
         }
