@@ -122,13 +122,7 @@ public final class MicrometerRecorder implements ProxyRecorder {
         int c = colour.ordinal();
         int statusClass = status >= 100 && status < 600 ? status / 100 : 0;
         requests[c][statusClass][fromProxy ? 1 : 0].increment();
-        durations[c].record(durationNanos, TimeUnit.NANOSECONDS);
-        if (requestBytes > 0) {
-            this.requestBytes[c].increment(requestBytes);
-        }
-        if (responseBytes > 0) {
-            this.responseBytes[c].increment(responseBytes);
-        }
+        recordTimeAndBytes(c, durationNanos, requestBytes, responseBytes);
     }
 
     /**
@@ -140,6 +134,11 @@ public final class MicrometerRecorder implements ProxyRecorder {
                                   long responseBytes) {
         int c = colour.ordinal();
         abandoned[c].increment();
+        recordTimeAndBytes(c, durationNanos, requestBytes, responseBytes);
+    }
+
+    /** The duration and the body bytes each way of an exchange on the colour of ordinal {@code c}, however it ended. */
+    private void recordTimeAndBytes(int c, long durationNanos, long requestBytes, long responseBytes) {
         durations[c].record(durationNanos, TimeUnit.NANOSECONDS);
         if (requestBytes > 0) {
             this.requestBytes[c].increment(requestBytes);
