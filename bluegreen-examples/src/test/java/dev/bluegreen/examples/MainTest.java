@@ -84,6 +84,8 @@ class MainTest {
                 "drainTimeout: 106752d (expected: at most 365d)");
         assertThat(RunnerUsage.refused("--rollback-window", "400d")).contains("--rollback-window",
                 "rollbackWindow: 400d (expected: at most 365d)");
+        assertThat(RunnerUsage.refused("--queue-timeout", "25d")).contains("--queue-timeout",
+                "queueTimeout: 25d (expected: between 0 and 24 days)");
     }
 
     @Test

@@ -100,6 +100,9 @@ public final class BlueGreenMetrics implements MeterBinder {
         }
         Gauge.builder(MeterNames.CLIENT_CONNECTIONS, proxy, BlueGreenProxy::clientConnections)
                 .description("Client connections open").register(registry);
+        Gauge.builder(MeterNames.QUEUED_REQUESTS, proxy, BlueGreenProxy::requestsQueued)
+                .description("Requests waiting for a backend below its limit of requests under way")
+                .register(registry);
         Gauge.builder(MeterNames.GENERATION, admin, a -> a.snapshot().generation())
                 .description("The routing generation").register(registry);
         if (proxy.mirrorSettings() != null) {

@@ -429,6 +429,15 @@ public final class BlueGreenProxy {
         return runtime == null ? 0 : runtime.proxy().loads().underWay(backend);
     }
 
+    /**
+     * The requests waiting in the queue for a backend below its limit ({@link Timeouts#queue()}), over both colours:
+     * 0 while the proxy does not run.
+     */
+    public int requestsQueued() {
+        Runtime runtime = running;
+        return runtime == null ? 0 : runtime.proxy().loads().queued();
+    }
+
     /** The health of {@code backend} in {@code colour}'s pool (unknown if it is not there or not checked). */
     public BackendHealth health(Colour colour, Backend backend) {
         requireNonNull(colour, "colour");

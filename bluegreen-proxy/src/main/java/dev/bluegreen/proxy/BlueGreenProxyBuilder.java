@@ -7,7 +7,6 @@ import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.internal.Texts;
 import dev.bluegreen.proxy.internal.ProtocolConfig;
 import dev.bluegreen.proxy.internal.ProxyConfig;
-import dev.bluegreen.proxy.internal.ServerTls;
 import dev.bluegreen.proxy.internal.health.HealthSettings;
 import dev.bluegreen.proxy.internal.request.RequestRules;
 import dev.bluegreen.proxy.internal.request.TrustedProxies;
@@ -131,6 +130,14 @@ public final class BlueGreenProxyBuilder {
      */
     public BlueGreenProxyBuilder sendTimeout(Duration timeout) {
         return timeouts(timeouts.withSend(timeout));
+    }
+
+    /**
+     * How long a request that finds every backend of its pool at its limit ({@link Timeouts#queue()}) waits in a
+     * queue for one of them, before 503. Default 0: no queue, 503 at once.
+     */
+    public BlueGreenProxyBuilder queueTimeout(Duration timeout) {
+        return timeouts(timeouts.withQueue(timeout));
     }
 
     /** How long a client keep-alive connection may sit between requests before it is closed. Default 60 s. */
@@ -460,14 +467,7 @@ public final class BlueGreenProxyBuilder {
      */
     public BlueGreenProxy build() {
         BuilderChecks.distinctListeners(listenAddress, previewListenAddress);
-        backendProtocols.checkFits(upstreamTls != null, healthChecks);
-        ProtocolConfig protocols = new ProtocolConfig(
-                tls == null ? null : new ServerTls(tls, settings -> settings.newServerContexts(http2.enabled())),
-                upstreamTls == null ? null : upstreamTls.newClientContext(),
-                http2,
-                backendProtocols,
-                upstreamTls != null && backendProtocols.uses(BackendProtocol.H2)
-                        ? upstreamTls.newClientContext(true) : null);
+        ProtocolConfig protocols = BuilderChecks.protocols(tls, http2, upstreamTls, backendProtocols, healthChecks);
         return new BlueGreenProxy(new ProxyConfig(listenAddress, eventLoopThreads, transport, yieldAfterIo, timeouts,
                 maxConnectAttempts, closeClientConnectionsAfterSwitch, routingHeader,
                 new SteeringSettings(preview, previewListenAddress, stickySessions, safetyNetWindow,

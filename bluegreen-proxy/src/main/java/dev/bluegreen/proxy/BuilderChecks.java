@@ -1,13 +1,16 @@
 package dev.bluegreen.proxy;
 
 import dev.bluegreen.proxy.internal.ListenAddresses;
+import dev.bluegreen.proxy.internal.ProtocolConfig;
+import dev.bluegreen.proxy.internal.ServerTls;
 import java.net.InetSocketAddress;
 import java.util.Locale;
 import java.util.Set;
 
 /**
- * Checks of {@link BlueGreenProxyBuilder} options that need more than a range, kept here so that the builder stays a
- * short list of settings.
+ * Checks of {@link BlueGreenProxyBuilder} options that need more than a range, and the protocol settings made from
+ * several of them (where TLS contexts are made, and may fail), kept here so that the builder stays a short list of
+ * settings.
  */
 final class BuilderChecks {
 
@@ -75,5 +78,25 @@ final class BuilderChecks {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port: " + port + " (expected: 0-65535)");
         }
+    }
+
+    /**
+     * The protocols of both sides, with their TLS contexts made.
+     *
+     * @param tls         the listener's TLS, or {@code null} for cleartext
+     * @param upstreamTls TLS to the backends, or {@code null} for cleartext
+     * @param healthChecks the health checks, or {@code null} for none, which the backend protocols must fit
+     * @throws IllegalArgumentException if a TLS context can't be made, or the backend protocols don't fit TLS or the
+     *         health checks
+     */
+    static ProtocolConfig protocols(TlsSettings tls, Http2Options http2, UpstreamTls upstreamTls,
+                                    BackendProtocols backends, HealthCheckSettings healthChecks) {
+        backends.checkFits(upstreamTls != null, healthChecks);
+        return new ProtocolConfig(
+                tls == null ? null : new ServerTls(tls, settings -> settings.newServerContexts(http2.enabled())),
+                upstreamTls == null ? null : upstreamTls.newClientContext(),
+                http2,
+                backends,
+                upstreamTls != null && backends.uses(BackendProtocol.H2) ? upstreamTls.newClientContext(true) : null);
     }
 }

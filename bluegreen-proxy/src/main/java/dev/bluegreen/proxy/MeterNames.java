@@ -23,6 +23,11 @@ public final class MeterNames {
     public static final String UPSTREAM_CONNECTIONS = "bluegreen.upstream.connections";
     /** Gauge: client connections open. */
     public static final String CLIENT_CONNECTIONS = "bluegreen.client.connections";
+    /**
+     * Gauge: requests waiting in the queue because every backend of their pool is at its limit of requests under way
+     * ({@code Timeouts.queue()}).
+     */
+    public static final String QUEUED_REQUESTS = "bluegreen.requests.queued";
     /** Gauge: 1 for the live colour, 0 for the idle one. Tag {@link #COLOUR}. */
     public static final String LIVE = "bluegreen.live";
     /** Gauge: the routing generation. */

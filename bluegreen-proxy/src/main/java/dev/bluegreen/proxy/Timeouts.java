@@ -28,6 +28,11 @@ import java.time.Duration;
  *                            closed, and the backend's side released. As nginx's {@code send_timeout}. A tunnel
  *                            (an upgraded connection) whose client or backend takes none of its bytes that long is
  *                            cut too
+ * @param queue               how long a request that finds every backend of its pool at its limit of requests under
+ *                            way ({@link dev.bluegreen.core.Backend#maxRequests()}) waits for one of them to take it,
+ *                            in a queue shared by the event loops, first come first served, before it gets 503 (0: no
+ *                            queue, 503 at once). As HAProxy's {@code timeout queue}; nothing of the request is read
+ *                            beyond its head while it waits
  */
 public record Timeouts(
         Duration connect,
@@ -37,10 +42,13 @@ public record Timeouts(
         Duration shutdownGracePeriod,
         Duration drain,
         Duration rollbackWindow,
-        Duration send) {
+        Duration send,
+        Duration queue) {
 
     private static final Duration DEFAULT_ROLLBACK_WINDOW = Duration.ofSeconds(30);
     private static final Duration DEFAULT_SEND = Duration.ofSeconds(60);
+    /** A timer's delay is scheduled in milliseconds as an {@code int} in places: 24 days is far beyond any use. */
+    private static final Duration MAX_QUEUE = Duration.ofDays(24);
 
     /**
      * Checks every value.
@@ -70,6 +78,11 @@ public record Timeouts(
         }
         Texts.requireAtMostAYear("rollbackWindow", rollbackWindow);
         Texts.requirePositive("sendTimeout", send);
+        requireNonNull(queue, "queueTimeout");
+        if (queue.isNegative() || queue.compareTo(MAX_QUEUE) > 0) {
+            throw new IllegalArgumentException("queueTimeout: " + Texts.duration(queue)
+                    + " (expected: between 0 and 24 days)");
+        }
     }
 
     /** These timeouts with the default rollback window (30 s); the form before the window existed. */
@@ -84,61 +97,74 @@ public record Timeouts(
         this(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain, rollbackWindow, DEFAULT_SEND);
     }
 
+    /** These timeouts without a queue (503 at once when every backend is at its limit); the form before the queue. */
+    public Timeouts(Duration connect, Duration response, Duration clientIdle, Duration upstreamIdle,
+                    Duration shutdownGracePeriod, Duration drain, Duration rollbackWindow, Duration send) {
+        this(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain, rollbackWindow, send,
+                Duration.ZERO);
+    }
+
     /**
      * The defaults: connect 2 s, response 30 s, client idle 60 s, upstream idle 30 s, shutdown 30 s, drain 30 s,
-     * rollback window 30 s, send 60 s.
+     * rollback window 30 s, send 60 s, queue 0 (no queue).
      */
     public static Timeouts defaults() {
         return new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(60),
                 Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(30), DEFAULT_ROLLBACK_WINDOW,
-                DEFAULT_SEND);
+                DEFAULT_SEND, Duration.ZERO);
     }
 
     /** These timeouts with another {@code connect}, checked as the constructor checks it. */
     public Timeouts withConnect(Duration connect) {
         return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain, rollbackWindow,
-                send);
+                send, queue);
     }
 
     /** These timeouts with another {@code response}, checked as the constructor checks it. */
     public Timeouts withResponse(Duration response) {
         return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain, rollbackWindow,
-                send);
+                send, queue);
     }
 
     /** These timeouts with another {@code clientIdle}, checked as the constructor checks it. */
     public Timeouts withClientIdle(Duration clientIdle) {
         return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain, rollbackWindow,
-                send);
+                send, queue);
     }
 
     /** These timeouts with another {@code upstreamIdle}, checked as the constructor checks it. */
     public Timeouts withUpstreamIdle(Duration upstreamIdle) {
         return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain, rollbackWindow,
-                send);
+                send, queue);
     }
 
     /** These timeouts with another {@code shutdownGracePeriod}, checked as the constructor checks it. */
     public Timeouts withShutdownGracePeriod(Duration shutdownGracePeriod) {
         return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain, rollbackWindow,
-                send);
+                send, queue);
     }
 
     /** These timeouts with another {@code drain}, checked as the constructor checks it. */
     public Timeouts withDrain(Duration drain) {
         return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain, rollbackWindow,
-                send);
+                send, queue);
     }
 
     /** These timeouts with another {@code rollbackWindow}, checked as the constructor checks it. */
     public Timeouts withRollbackWindow(Duration rollbackWindow) {
         return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain, rollbackWindow,
-                send);
+                send, queue);
     }
 
     /** These timeouts with another {@code send}, checked as the constructor checks it. */
     public Timeouts withSend(Duration send) {
         return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain, rollbackWindow,
-                send);
+                send, queue);
+    }
+
+    /** These timeouts with another {@code queue}, checked as the constructor checks it. */
+    public Timeouts withQueue(Duration queue) {
+        return new Timeouts(connect, response, clientIdle, upstreamIdle, shutdownGracePeriod, drain, rollbackWindow,
+                send, queue);
     }
 }

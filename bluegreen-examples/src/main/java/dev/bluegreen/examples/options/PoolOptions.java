@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 /**
  * The two pools, their version labels, the colour live at the start, and how long the proxy waits on their backends:
  * {@code --blue}, {@code --green}, {@code --live}, {@code --blue-version}, {@code --green-version},
- * {@code --connect-timeout}, {@code --response-timeout}, {@code --drain-timeout}, {@code --rollback-window}.
+ * {@code --connect-timeout}, {@code --response-timeout}, {@code --drain-timeout}, {@code --rollback-window},
+ * {@code --queue-timeout}.
  */
 public final class PoolOptions implements ProxyOptionGroup {
 
@@ -66,6 +67,12 @@ public final class PoolOptions implements ProxyOptionGroup {
                     + " a rollback opens none; 0s closes them at the switch (default: ${DEFAULT-VALUE}).")
     Duration rollbackWindow;
 
+    @Option(names = "--queue-timeout", paramLabel = "DURATION", defaultValue = "0s",
+            converter = Converters.DurationConverter.class,
+            description = "How long a request that finds every backend of its pool at its limit (max=N) waits for one"
+                    + " of them before 503; 0s: no queue, 503 at once (default: ${DEFAULT-VALUE}).")
+    Duration queueTimeout;
+
     /** Creates the group; picocli does this. */
     public PoolOptions() {
     }
@@ -92,6 +99,7 @@ public final class PoolOptions implements ProxyOptionGroup {
         errors.check("--response-timeout", () -> proxy.responseTimeout(responseTimeout));
         errors.check("--drain-timeout", () -> proxy.drainTimeout(drainTimeout));
         errors.check("--rollback-window", () -> proxy.rollbackWindow(rollbackWindow));
+        errors.check("--queue-timeout", () -> proxy.queueTimeout(queueTimeout));
     }
 
     private static Environment environment(Colour colour, String poolOption, List<Backend> backends,

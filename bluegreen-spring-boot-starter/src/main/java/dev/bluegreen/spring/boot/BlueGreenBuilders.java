@@ -102,6 +102,8 @@ final class BlueGreenBuilders {
                 () -> proxy.responseTimeout(settings.getResponseTimeout()));
         check("bluegreen.proxy.send-timeout", settings.getSendTimeout(),
                 () -> proxy.sendTimeout(settings.getSendTimeout()));
+        check("bluegreen.proxy.queue-timeout", settings.getQueueTimeout(),
+                () -> proxy.queueTimeout(settings.getQueueTimeout()));
         check("bluegreen.proxy.idle-timeout", settings.getIdleTimeout(),
                 () -> proxy.idleTimeout(settings.getIdleTimeout()));
         check("bluegreen.proxy.upstream-idle-timeout", settings.getUpstreamIdleTimeout(),

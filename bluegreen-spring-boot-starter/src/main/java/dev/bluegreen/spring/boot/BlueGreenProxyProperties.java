@@ -59,6 +59,11 @@ public class BlueGreenProxyProperties {
      */
     private Duration rollbackWindow = Duration.ofSeconds(30);
     /**
+     * How long a request that finds every backend of its pool at its limit of requests under way (a backend's
+     * max=N) waits in a queue for one of them before 503; 0 (the default): no queue, 503 at once.
+     */
+    private Duration queueTimeout = Duration.ZERO;
+    /**
      * On shutdown, how long exchanges under way may finish. Keep it within
      * spring.lifecycle.timeout-per-shutdown-phase (30 s by default), which bounds the wait.
      */
@@ -154,6 +159,16 @@ public class BlueGreenProxyProperties {
     /** @param sendTimeout how long a client may take none of a response */
     public void setSendTimeout(Duration sendTimeout) {
         this.sendTimeout = sendTimeout;
+    }
+
+    /** @return how long a request waits for a backend below its limit; 0 (no queue) unless set */
+    public Duration getQueueTimeout() {
+        return queueTimeout;
+    }
+
+    /** @param queueTimeout how long a request waits for a backend below its limit; 0: no queue */
+    public void setQueueTimeout(Duration queueTimeout) {
+        this.queueTimeout = queueTimeout;
     }
 
     /** @return the client keep-alive idle timeout; 60 s unless set */

@@ -39,6 +39,7 @@ final class DurationProperties {
         all.put("bluegreen.proxy.upstream-idle-timeout", proxy.getUpstreamIdleTimeout());
         all.put("bluegreen.proxy.drain-timeout", proxy.getDrainTimeout());
         all.put("bluegreen.proxy.rollback-window", proxy.getRollbackWindow());
+        all.put("bluegreen.proxy.queue-timeout", proxy.getQueueTimeout());
         all.put("bluegreen.proxy.shutdown-grace-period", proxy.getShutdownGracePeriod());
         all.put("bluegreen.http2.reset-window", defaults.getHttp2().getResetWindow());
         all.put("bluegreen.health.interval", defaults.getHealth().getInterval());

@@ -23,9 +23,9 @@ import org.springframework.boot.test.context.assertj.AssertableApplicationContex
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /**
- * {@code bluegreen.proxy.idle-timeout}, {@code .drain-timeout} and {@code .rollback-window}: applied to the running
- * proxy (the builder's defaults when unset), or the startup fails naming the property and the value as written; an
- * empty duration fails it too.
+ * {@code bluegreen.proxy.idle-timeout}, {@code .drain-timeout}, {@code .rollback-window} and {@code .queue-timeout}:
+ * applied to the running proxy (the builder's defaults when unset), or the startup fails naming the property and the
+ * value as written; an empty duration fails it too.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ProxyTimeoutPropertiesTest {
@@ -90,6 +90,32 @@ class ProxyTimeoutPropertiesTest {
     }
 
     @Test
+    void queueTimeout_letsARequestWaitForABackendAtItsLimit_thenAnswers503() {
+        runner.withPropertyValues("bluegreen.proxy.queue-timeout=300ms",
+                "bluegreen.blue.backends=127.0.0.1:" + blue.port() + " max=1").run(context -> {
+            assertThat(context).hasNotFailed();
+            BlueGreenProxy proxy = context.getBean(BlueGreenProxy.class);
+            Gate gate = blue.hold();
+            try (RawHttpClient held = RawHttpClient.connect(proxy.port());
+                 RawHttpClient waiting = RawHttpClient.connect(proxy.port())) {
+                held.request("GET", "/held", Map.of());
+                gate.awaitArrived(1, TIMEOUT);
+                long start = System.nanoTime();
+
+                RawResponse answer = waiting.get("/waits");
+
+                assertThat(answer.status()).isEqualTo(503);
+                assertThat(answer.bodyText()).contains("for 300 ms");
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+                gate.release();
+                assertThat(held.readResponse().status()).isEqualTo(200);
+            } finally {
+                gate.release();
+            }
+        });
+    }
+
+    @Test
     void rollbackWindowZero_closesTheOldColoursIdleConnectionsAtTheSwitch_unsetKeepsThemWarm() {
         runner.withPropertyValues("bluegreen.proxy.rollback-window=0s").run(context -> {
             assertThat(context).hasNotFailed();
@@ -125,6 +151,8 @@ class ProxyTimeoutPropertiesTest {
                 "bluegreen.proxy.rollback-window=-1500ms");
         pools.assertRefused("bluegreen.proxy.send-timeout", "0s", "sendTimeout: 0s (expected: > 0)",
                 "bluegreen.proxy.send-timeout=0s");
+        pools.assertRefused("bluegreen.proxy.queue-timeout", "-1s", "queueTimeout: -1s (expected: between 0 and 24 "
+                + "days)", "bluegreen.proxy.queue-timeout=-1s");
         pools.assertRefused("bluegreen.health.interval", "-2m", "(expected: > 0)", "bluegreen.health.enabled=true",
                 "bluegreen.health.interval=-2m");
         pools.assertRefused("bluegreen.health.rise", "0", "given without bluegreen.health.enabled=true",

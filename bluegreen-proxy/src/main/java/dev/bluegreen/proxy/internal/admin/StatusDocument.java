@@ -38,8 +38,11 @@ final class StatusDocument {
                 .field("at", snapshot.changedAt().toString())
                 .field("actor", snapshot.actor())
                 .field("reason", snapshot.reason())
-                .endObject()
-                .name("pools").beginObject();
+                .endObject();
+        if (proxy != null) {
+            json.field("requestsQueued", proxy.requestsQueued());
+        }
+        json.name("pools").beginObject();
         for (Colour colour : Colour.values()) {
             pool(json.name(colour.label()), snapshot, snapshot.environment(colour), proxy);
         }

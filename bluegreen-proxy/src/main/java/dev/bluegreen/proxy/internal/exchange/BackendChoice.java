@@ -3,19 +3,19 @@ package dev.bluegreen.proxy.internal.exchange;
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.Environment;
+import dev.bluegreen.proxy.internal.exchange.BackendLoads.Permits;
 import dev.bluegreen.proxy.internal.routing.RoundRobin;
 import dev.bluegreen.proxy.internal.routing.Route;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Which backend one exchange tries next: round robin over the pool of its colour from the loop's position, skipping
  * the backends it already tried, those unhealthy or ejected and those at their limit of requests under way
  * ({@link BackendLoads}: the choice holds the permit of the backend it picked, until the next pick or
- * {@link #release}), for at most {@code maxConnectAttempts} tries; and,
- * when none took the request, the safety net's move to the previous live colour (once, right after a switch). Holds
- * the colour the exchange is pinned to: only the safety net may change it, before anything was sent. {@link #reset}
- * readies it for each request its exchange serves.
+ * {@link #release}; or one {@linkplain #take granted} from the queue), for at most {@code maxConnectAttempts} tries;
+ * and, when none took the request, the safety net's move to the previous live colour (once, right after a switch).
+ * Holds the colour the exchange is pinned to: only the safety net may change it, before anything was sent.
+ * {@link #reset} readies it for each request its exchange serves.
  */
 final class BackendChoice {
 
@@ -27,10 +27,12 @@ final class BackendChoice {
     private Environment environment;
     private int attempts;
     private long tried;
+    /** The backends of {@link #tried} that were passed over for being at their limit, not tried. */
+    private long full;
     private boolean noHealthyBackend;
     private boolean allAtLimit;
     /** The permit of the backend picked last, when it has a limit; {@code null} otherwise. */
-    private AtomicInteger permit;
+    private Permits permit;
 
     BackendChoice(LoopContext loop) {
         this.loop = loop;
@@ -43,17 +45,43 @@ final class BackendChoice {
         this.environment = environment;
         attempts = 0;
         tried = 0;
+        full = 0;
         noHealthyBackend = false;
         allAtLimit = false;
     }
 
     /** Gives back the permit of the backend picked last, if it holds one: the exchange ended, or moves on. */
     void release() {
-        AtomicInteger held = permit;
+        Permits held = permit;
         if (held != null) {
             permit = null;
-            BackendLoads.release(held);
+            loop.services().loads().release(held);
         }
+    }
+
+    /**
+     * Makes the backends the last {@link #next()} passed over for being at their limit eligible again, for a look
+     * after the request joined the queue.
+     */
+    void reconsiderFull() {
+        tried &= ~full;
+        full = 0;
+    }
+
+    /**
+     * Takes the backend of a permit granted from the queue as the next one tried, holding the permit as
+     * {@link #next()} holds one it took.
+     */
+    Backend take(Permits granted) {
+        release();
+        permit = granted;
+        int index = environment.backends().indexOf(granted.backend());
+        if (index >= 0) {
+            tried = RoundRobin.markTried(tried, index);
+        }
+        attempts++;
+        allAtLimit = false;
+        return granted.backend();
     }
 
     Colour colour() {
@@ -114,6 +142,7 @@ final class BackendChoice {
                 permit = services.loads().tryAcquire(backend);
                 if (permit == null) {
                     allAtLimit = true;
+                    full = RoundRobin.markTried(full, index);
                     continue;
                 }
             }
@@ -141,6 +170,7 @@ final class BackendChoice {
         route = route.safetyNet();
         attempts = 0;
         tried = 0;
+        full = 0;
         return failed;
     }
 }

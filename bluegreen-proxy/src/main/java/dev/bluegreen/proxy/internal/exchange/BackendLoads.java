@@ -4,22 +4,56 @@ import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.RoutingSnapshot;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The requests under way on each backend that has a limit ({@link Backend#maxRequests()}), counted over every event
- * loop of the proxy: an exchange takes a permit when it picks the backend and gives it back when it moves to another
- * backend or ends. A backend without a limit is never asked about: it costs no map lookup and no shared write.
+ * loop of the proxy, and the queue of requests that found every backend of their pool at its limit: an exchange
+ * takes a permit when it picks the backend and gives it back when it moves to another backend or ends, and a permit
+ * given back goes to the first request in the queue that can use it before anyone else may take it. A backend
+ * without a limit is never asked about: it costs no map lookup and no shared write.
  *
- * <p>A permit is the counter itself, so that it is given back to the counter it was taken from even after the
- * backend left the pools (and its entry the map). Thread-safe and lock-free: one compare-and-set to take a permit,
- * one decrement to give it back.
+ * <p>A permit is the counter itself ({@link Permits}), so that it is given back to the counter it was taken from even
+ * after the backend left the pools (and its entry the map). Thread-safe and lock-free: one compare-and-set to take a
+ * permit, one decrement and one volatile read to give it back while nobody waits.
  */
 public final class BackendLoads {
 
-    private final ConcurrentHashMap<Backend, AtomicInteger> underWay = new ConcurrentHashMap<>();
+    /** The count of requests under way on one backend with a limit; a permit is a reference to it. */
+    static final class Permits extends AtomicInteger {
+
+        private final Backend backend;
+
+        private Permits(Backend backend) {
+            this.backend = backend;
+        }
+
+        Backend backend() {
+            return backend;
+        }
+
+        /** Takes one permit if the backend is below its limit. */
+        boolean tryTake() {
+            int max = backend.maxRequests();
+            for (int now = get(); now < max; now = get()) {
+                if (compareAndSet(now, now + 1)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    private final ConcurrentHashMap<Backend, Permits> underWay = new ConcurrentHashMap<>();
+    /**
+     * The requests waiting for a permit, first come first served. A request is in it from before its last look at
+     * its pool until it is granted or withdrawn, so that a permit given back after that look finds it here.
+     */
+    private final ConcurrentLinkedQueue<QueuedRequest> queue = new ConcurrentLinkedQueue<>();
 
     /**
      * A permit for one more request on {@code backend}, which has a limit.
@@ -27,31 +61,77 @@ public final class BackendLoads {
      * @return the counter to {@linkplain #release give it back to}, or {@code null} when the backend has as many
      *         requests under way as its limit allows
      */
-    AtomicInteger tryAcquire(Backend backend) {
-        int max = backend.maxRequests();
-        AtomicInteger count = underWay.computeIfAbsent(backend, any -> new AtomicInteger());
-        for (int now = count.get(); now < max; now = count.get()) {
-            if (count.compareAndSet(now, now + 1)) {
-                return count;
-            }
-        }
-        return null;
+    Permits tryAcquire(Backend backend) {
+        Permits permits = underWay.computeIfAbsent(backend, Permits::new);
+        return permits.tryTake() ? permits : null;
     }
 
-    /** Gives back a permit {@link #tryAcquire} handed out. */
-    static void release(AtomicInteger permit) {
+    /**
+     * Gives back a permit {@link #tryAcquire} (or a grant) handed out. When requests wait, the permit goes straight to
+     * the first one that can use it; else it is given back, and then the queue is looked at once more: a request
+     * that joined it between the first look and the decrement may have found the backend full just before.
+     */
+    void release(Permits permit) {
+        if (!queue.isEmpty() && handOver(permit)) {
+            return;
+        }
         permit.decrementAndGet();
+        if (!queue.isEmpty() && permit.tryTake() && !handOver(permit)) {
+            permit.decrementAndGet();
+        }
+    }
+
+    /** Gives the permit {@code permit}, held by the caller, to the first waiting request that can use it. */
+    private boolean handOver(Permits permit) {
+        for (Iterator<QueuedRequest> requests = queue.iterator(); requests.hasNext(); ) {
+            QueuedRequest request = requests.next();
+            if (!request.accepts(permit.backend())) {
+                continue;
+            }
+            if (request.grant(permit)) {
+                requests.remove();
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Puts {@code request} at the end of the queue. The caller tries its pool once more afterwards (a permit may have
+     * come back in between) and {@linkplain #withdraw withdraws} it if that succeeds.
+     */
+    void enqueue(QueuedRequest request) {
+        queue.add(request);
+    }
+
+    /**
+     * Takes {@code request} out of the queue: it timed out, or its exchange ended or found a backend itself.
+     *
+     * @return {@code false} when a permit was granted to it first: the grant is on its way to its event loop
+     */
+    boolean withdraw(QueuedRequest request) {
+        if (!request.withdraw()) {
+            return false;
+        }
+        queue.remove(request);
+        return true;
+    }
+
+    /** The requests waiting in the queue, over every pool (a moment's count: it walks the queue). */
+    public int queued() {
+        return queue.size();
     }
 
     /** The requests under way on {@code backend}, as far as its limit counts them (0 without a limit). */
     public int underWay(Backend backend) {
-        AtomicInteger count = underWay.get(backend);
+        Permits count = underWay.get(backend);
         return count == null ? 0 : count.get();
     }
 
     /**
      * Forgets the counts of the backends {@code current} no longer has: a request still under way on one of them
-     * gives its permit back to its own counter, which then is garbage.
+     * gives its permit back to its own counter, which then is garbage. Requests waiting for a pool that was
+     * replaced wait on for a backend of the pool they were routed to, until their queue timeout.
      */
     public void retainPoolsOf(RoutingSnapshot current) {
         if (underWay.isEmpty()) {

@@ -3,6 +3,7 @@ package dev.bluegreen.proxy.internal.exchange;
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.Environment;
+import dev.bluegreen.proxy.internal.exchange.BackendLoads.Permits;
 import dev.bluegreen.proxy.internal.health.BackendHealthTracker;
 import dev.bluegreen.proxy.internal.metrics.FailureLog;
 import dev.bluegreen.proxy.internal.routing.Route;
@@ -10,16 +11,20 @@ import dev.bluegreen.proxy.internal.upstream.AcquireCallback;
 import dev.bluegreen.proxy.internal.upstream.Upstream;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Gets one exchange a connection to a backend of its pool: picks the backend ({@link BackendChoice}), resolves its
  * address off the loop when it is not cached, takes an idle connection or opens one, tries the next backend when a
- * connect fails (bounded), moves to the previous live colour within the safety net's window, opens a fresh
- * connection for a replay after a stale pooled one, and picks another backend for a retry within the loop's
- * {@link RetryBudget}. It tells its {@link Listener} how that ends. Runs on the exchange's event loop. Made once
- * per exchange object and {@linkplain #reset reset} for each request it serves.
+ * connect fails (bounded), moves to the previous live colour within the safety net's window, opens a fresh connection
+ * for a replay after a stale pooled one, picks another backend for a retry within the loop's {@link RetryBudget}, and
+ * waits in the queue for a backend below its limit when every one is at it (at most once per request, for the queue
+ * timeout). It tells its {@link Listener} how that ends. Runs on the exchange's event loop. Made once per exchange
+ * object and {@linkplain #reset reset} for each request it serves.
  */
 final class UpstreamConnector implements AcquireCallback {
 
@@ -65,6 +70,11 @@ final class UpstreamConnector implements AcquireCallback {
     private int refusals;
     /** Whether {@link #connectAgain} is to open a new connection to the same backend (a replay). */
     private boolean newConnection;
+    /** The request's place in the queue while it waits for a backend below its limit; {@code null} otherwise. */
+    private QueuedRequest queued;
+    private ScheduledFuture<?> queueTimer;
+    /** It waited in the queue (a request waits at most once). */
+    private boolean waitedInQueue;
 
     /** @param request what the request under way is, for log lines (its {@code toString()}) */
     UpstreamConnector(LoopContext loop, Listener listener, Object request) {
@@ -76,6 +86,7 @@ final class UpstreamConnector implements AcquireCallback {
 
     /** Gets ready to connect a new request, routed by {@code route} to {@code environment}, its colour's pool. */
     void reset(Route route, Environment environment) {
+        leaveQueue();
         choice.reset(route, environment);
         backend = null;
         health = null;
@@ -85,6 +96,7 @@ final class UpstreamConnector implements AcquireCallback {
         replayed = false;
         refusals = 0;
         newConnection = false;
+        waitedInQueue = false;
     }
 
     Colour colour() {
@@ -114,10 +126,11 @@ final class UpstreamConnector implements AcquireCallback {
     }
 
     /**
-     * Gives back the permit of the backend the exchange is on, when that backend has a limit of requests under way:
-     * the exchange ended.
+     * Gives back the permit of the backend the exchange is on, when that backend has a limit of requests under way,
+     * or its place in the queue: the exchange ended.
      */
     void release() {
+        leaveQueue();
         choice.release();
     }
 
@@ -233,6 +246,11 @@ final class UpstreamConnector implements AcquireCallback {
             return;
         }
         if (choice.allAtLimit()) {
+            Duration queueTimeout = services().config().timeouts().queue();
+            if (!queueTimeout.isZero() && !waitedInQueue) {
+                waitInQueue(queueTimeout);
+                return;
+            }
             services().failures().warn(FailureLog.Kind.AT_LIMIT,
                     "503: every backend of the {} pool left to try is at its limit of requests under way, for {}",
                     colour().label(), request);
@@ -254,6 +272,82 @@ final class UpstreamConnector implements AcquireCallback {
                 colour().label(), request, choice.attempts());
         listener.unreachable(HttpResponseStatus.BAD_GATEWAY,
                 "no backend of the " + colour().label() + " pool accepted a connection");
+    }
+
+    /**
+     * Every backend of the pool left to try is at its limit: the request waits in the queue for a permit one of them
+     * gives back. It joins the queue before it looks at the pool once more, so that a permit given back in between
+     * is not missed (see {@link BackendLoads#release}).
+     */
+    private void waitInQueue(Duration timeout) {
+        waitedInQueue = true;
+        QueuedRequest place = new QueuedRequest(environment().backends(), loop.eventLoop(), this::granted);
+        queued = place;
+        services().loads().enqueue(place);
+        choice.reconsiderFull();
+        Backend next = choice.next();
+        if (next != null || !choice.allAtLimit()) {
+            if (services().loads().withdraw(place)) {
+                queued = null;
+                if (next == null) {
+                    giveUp();
+                } else {
+                    connectTo(next, false);
+                }
+            } else {
+                // A permit was granted in the meantime and is on its way to this loop: it is the one used.
+                choice.release();
+            }
+            return;
+        }
+        log.debug("{} waits in the queue: every backend of the {} pool left to try is at its limit", request,
+                colour().label());
+        queueTimer = loop.eventLoop().schedule(() -> queueTimedOut(place), timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** A backend of the pool gave back a permit, and the queue gave it to {@code request}; on the exchange's loop. */
+    private void granted(QueuedRequest request, Permits permit) {
+        if (request != queued) {
+            // The exchange ended (or moved on) while the grant was on its way.
+            services().loads().release(permit);
+            return;
+        }
+        stopWaiting();
+        if (!listener.wantsConnection()) {
+            services().loads().release(permit);
+            return;
+        }
+        connectTo(choice.take(permit), false);
+    }
+
+    private void queueTimedOut(QueuedRequest request) {
+        if (request != queued || !services().loads().withdraw(request)) {
+            return; // granted first: the grant is on its way
+        }
+        stopWaiting();
+        long millis = services().config().timeouts().queue().toMillis();
+        services().failures().warn(FailureLog.Kind.AT_LIMIT, "503: every backend of the {} pool stayed at its limit of "
+                + "requests under way for the queue timeout ({} ms), for {}", colour().label(), millis, this.request);
+        listener.unreachable(HttpResponseStatus.SERVICE_UNAVAILABLE, "every backend of the " + colour().label()
+                + " pool stayed at its limit of requests under way for " + millis + " ms");
+    }
+
+    /** Leaves the queue, if the request waits in it: its exchange ended, or starts over. */
+    private void leaveQueue() {
+        QueuedRequest request = queued;
+        if (request != null) {
+            stopWaiting();
+            // If a grant won, it finds the request gone when it arrives, and gives its permit back.
+            services().loads().withdraw(request);
+        }
+    }
+
+    private void stopWaiting() {
+        queued = null;
+        if (queueTimer != null) {
+            queueTimer.cancel(false);
+            queueTimer = null;
+        }
     }
 
     /**

@@ -1,0 +1,62 @@
+package dev.bluegreen.proxy.internal.exchange;
+
+import dev.bluegreen.core.Backend;
+import dev.bluegreen.proxy.internal.exchange.BackendLoads.Permits;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
+
+/**
+ * One request waiting in {@link BackendLoads}' queue for a permit of a backend of its pool. It leaves the queue once,
+ * whichever comes first: a permit granted by whoever gave one back (on any thread; the request hears of it on its own
+ * event loop), or withdrawn by its exchange (its queue timeout, its end, a backend it found itself).
+ */
+final class QueuedRequest {
+
+    private final List<Backend> pool;
+    private final Executor eventLoop;
+    private final BiConsumer<QueuedRequest, Permits> granted;
+    /** Whether it left the queue, granted or withdrawn. */
+    private final AtomicBoolean left = new AtomicBoolean();
+
+    /**
+     * @param pool      the backends it may be given a permit of
+     * @param eventLoop its exchange's loop, where {@code granted} runs
+     * @param granted   takes this request and the permit granted to it, which it then holds (and must give back)
+     */
+    QueuedRequest(List<Backend> pool, Executor eventLoop, BiConsumer<QueuedRequest, Permits> granted) {
+        this.pool = pool;
+        this.eventLoop = eventLoop;
+        this.granted = granted;
+    }
+
+    /** Whether it still waits and a permit of {@code backend} would do. */
+    boolean accepts(Backend backend) {
+        return !left.get() && pool.contains(backend);
+    }
+
+    /**
+     * Gives it {@code permit}, held by the caller, unless it left the queue already.
+     *
+     * @return whether it took the permit (else the caller still holds it)
+     */
+    boolean grant(Permits permit) {
+        if (!left.compareAndSet(false, true)) {
+            return false;
+        }
+        try {
+            eventLoop.execute(() -> granted.accept(this, permit));
+        } catch (RejectedExecutionException stopped) {
+            // Its loop is shutting down, and the exchange with it: the permit has nobody to go to.
+            permit.decrementAndGet();
+        }
+        return true;
+    }
+
+    /** Takes it out of the queue. @return {@code false} when it was granted a permit first */
+    boolean withdraw() {
+        return left.compareAndSet(false, true);
+    }
+}

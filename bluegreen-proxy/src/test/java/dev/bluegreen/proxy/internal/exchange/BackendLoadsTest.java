@@ -1,0 +1,90 @@
+package dev.bluegreen.proxy.internal.exchange;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bluegreen.core.Backend;
+import dev.bluegreen.proxy.internal.exchange.BackendLoads.Permits;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The permits of backends with a limit, and the queue that a permit given back goes to first. */
+class BackendLoadsTest {
+
+    private final BackendLoads loads = new BackendLoads();
+    private final Backend a = Backend.of("10.0.0.1", 8080).withMaxRequests(1);
+    private final Backend b = Backend.of("10.0.0.2", 8080).withMaxRequests(1);
+    /** Each grant, in the order they were run; the "loop" runs them at once. */
+    private final List<String> grants = new ArrayList<>();
+
+    private QueuedRequest waiting(String name, Backend... pool) {
+        return new QueuedRequest(List.of(pool), Runnable::run,
+                (request, permit) -> grants.add(name + "<-" + permit.backend().host()));
+    }
+
+    @Test
+    void aPermitGivenBack_goesToTheFirstWaitingRequestThatCanUseIt_beforeAnyNewcomer() {
+        Permits held = loads.tryAcquire(a);
+        assertThat(loads.tryAcquire(a)).as("at its limit").isNull();
+        QueuedRequest onlyB = waiting("onlyB", b);
+        QueuedRequest first = waiting("first", a, b);
+        QueuedRequest second = waiting("second", a);
+        loads.enqueue(onlyB);
+        loads.enqueue(first);
+        loads.enqueue(second);
+
+        loads.release(held);
+
+        assertThat(grants).containsExactly("first<-10.0.0.1");
+        assertThat(loads.underWay(a)).as("handed over, not given back").isEqualTo(1);
+        assertThat(loads.tryAcquire(a)).as("a newcomer finds it still full").isNull();
+        assertThat(loads.queued()).isEqualTo(2);
+        assertThat(loads.withdraw(first)).as("granted already").isFalse();
+    }
+
+    @Test
+    void aPermitNobodyWaitingCanUse_isGivenBack() {
+        Permits held = loads.tryAcquire(a);
+        QueuedRequest onlyB = waiting("onlyB", b);
+        loads.enqueue(onlyB);
+
+        loads.release(held);
+
+        assertThat(grants).isEmpty();
+        assertThat(loads.underWay(a)).isZero();
+        assertThat(loads.queued()).isOne();
+        assertThat(loads.withdraw(onlyB)).isTrue();
+        assertThat(loads.queued()).isZero();
+        assertThat(loads.withdraw(onlyB)).as("once").isFalse();
+    }
+
+    @Test
+    void aWithdrawnRequest_isPassedOver() {
+        Permits held = loads.tryAcquire(a);
+        QueuedRequest gone = waiting("gone", a);
+        QueuedRequest next = waiting("next", a);
+        loads.enqueue(gone);
+        loads.enqueue(next);
+        assertThat(loads.withdraw(gone)).isTrue();
+
+        loads.release(held);
+
+        assertThat(grants).containsExactly("next<-10.0.0.1");
+        assertThat(loads.queued()).isZero();
+    }
+
+    @Test
+    void aGrantWhoseLoopIsGone_givesThePermitBack() {
+        Permits held = loads.tryAcquire(a);
+        QueuedRequest stranded = new QueuedRequest(List.of(a), task -> {
+            throw new java.util.concurrent.RejectedExecutionException("stopped");
+        }, (request, permit) -> grants.add("never"));
+        loads.enqueue(stranded);
+
+        loads.release(held);
+
+        assertThat(grants).isEmpty();
+        assertThat(loads.underWay(a)).isZero();
+        assertThat(loads.queued()).isZero();
+    }
+}
