@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.Colour;
+import dev.bluegreen.testing.Behaviour;
 import dev.bluegreen.testing.Gate;
 import dev.bluegreen.testing.RawHttpClient;
 import dev.bluegreen.testing.RawResponse;
@@ -132,6 +133,40 @@ class BackendQueueTest {
             assertThat(fixture.green().requestCount()).isEqualTo((long) clients * requestsEach);
         } finally {
             threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void aPermitOfABackendEjectedMeanwhile_isNotGivenToAWaitingRequest_whichWaitsForAUsableOne() throws Exception {
+        try (ProxyFixture fixture = ProxyFixture.start(1, 2, b -> queueing(b, WAIT.multipliedBy(3))
+                .outlierEjection(OutlierEjection.defaults().withConsecutiveFailures(1)))) {
+            TestBackend failing = fixture.green.get(0);
+            TestBackend good = fixture.green.get(1);
+            Backend ejected = Backend.of("127.0.0.1", failing.port()).withMaxRequests(1);
+            Backend usable = Backend.of("127.0.0.1", good.port()).withMaxRequests(1);
+            fixture.admin.deploy(Colour.GREEN, "v2", List.of(ejected, usable));
+            fixture.admin.switchTo(Colour.GREEN);
+            Gate failingGate = new Gate();
+            failing.behave(Behaviour.status(500, "boom").heldBy(failingGate));
+            Gate goodGate = good.hold();
+            // One request on each backend (the second finds the first's backend full), then one that waits.
+            List<CompletableFuture<RawResponse>> held = List.of(getAsync(fixture.port(), "/one"),
+                    getAsync(fixture.port(), "/two"));
+            failingGate.awaitArrived(1, WAIT);
+            goodGate.awaitArrived(1, WAIT);
+            CompletableFuture<RawResponse> waiting = getAsync(fixture.port(), "/waits");
+            awaitQueued(fixture, 1);
+
+            // Its 500 ejects the failing backend, before the exchange ends and gives the permit back.
+            failingGate.release();
+            await().atMost(WAIT).until(() -> held.stream().anyMatch(CompletableFuture::isDone));
+            await().atMost(WAIT).until(() -> fixture.proxy.requestsUnderWay(ejected) == 0);
+
+            assertThat(fixture.proxy.requestsQueued()).as("still waiting, for a usable backend").isOne();
+            assertThat(waiting).isNotDone();
+            goodGate.release();
+            assertThat(await200(waiting).header("X-Backend")).isEqualTo("green-2");
+            assertThat(failing.requestCount()).isOne();
         }
     }
 

@@ -2,11 +2,11 @@ package dev.bluegreen.proxy.internal.exchange;
 
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.proxy.internal.exchange.BackendLoads.Permits;
-import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 
 /**
  * One request waiting in {@link BackendLoads}' queue for a permit of a backend of its pool. It leaves the queue once,
@@ -15,26 +15,27 @@ import java.util.function.BiConsumer;
  */
 final class QueuedRequest {
 
-    private final List<Backend> pool;
+    private final Predicate<Backend> takes;
     private final Executor eventLoop;
     private final BiConsumer<QueuedRequest, Permits> granted;
     /** Whether it left the queue, granted or withdrawn. */
     private final AtomicBoolean left = new AtomicBoolean();
 
     /**
-     * @param pool      the backends it may be given a permit of
+     * @param takes     whether a backend's permit would do: one of its pool, usable (asked on the thread that gives
+     *                  a permit back)
      * @param eventLoop its exchange's loop, where {@code granted} runs
      * @param granted   takes this request and the permit granted to it, which it then holds (and must give back)
      */
-    QueuedRequest(List<Backend> pool, Executor eventLoop, BiConsumer<QueuedRequest, Permits> granted) {
-        this.pool = pool;
+    QueuedRequest(Predicate<Backend> takes, Executor eventLoop, BiConsumer<QueuedRequest, Permits> granted) {
+        this.takes = takes;
         this.eventLoop = eventLoop;
         this.granted = granted;
     }
 
     /** Whether it still waits and a permit of {@code backend} would do. */
     boolean accepts(Backend backend) {
-        return !left.get() && pool.contains(backend);
+        return !left.get() && takes.test(backend);
     }
 
     /**

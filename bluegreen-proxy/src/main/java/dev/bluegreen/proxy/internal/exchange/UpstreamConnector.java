@@ -12,6 +12,7 @@ import dev.bluegreen.proxy.internal.upstream.Upstream;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -281,7 +282,11 @@ final class UpstreamConnector implements AcquireCallback {
      */
     private void waitInQueue(Duration timeout) {
         waitedInQueue = true;
-        QueuedRequest place = new QueuedRequest(environment().backends(), loop.eventLoop(), this::granted);
+        // What the permit test reads is fixed now: it runs on other threads, while this connector may move on.
+        List<Backend> pool = environment().backends();
+        Colour colour = colour();
+        QueuedRequest place = new QueuedRequest(backend -> wouldTake(pool, colour, backend), loop.eventLoop(),
+                this::granted);
         queued = place;
         services().loads().enqueue(place);
         choice.reconsiderFull();
@@ -303,6 +308,16 @@ final class UpstreamConnector implements AcquireCallback {
         log.debug("{} waits in the queue: every backend of the {} pool left to try is at its limit", request,
                 colour().label());
         queueTimer = loop.eventLoop().schedule(() -> queueTimedOut(place), timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Whether a permit of {@code backend} would do for a request of {@code colour}'s {@code pool} waiting in the
+     * queue: a backend of the pool, not unhealthy or ejected. Asked on the thread that gives a permit back, so it
+     * reads only what is shared between the loops.
+     */
+    private boolean wouldTake(List<Backend> pool, Colour colour, Backend backend) {
+        return pool.contains(backend) && !(services().config().health().tracksHealth()
+                && services().health().unusableMask(colour, List.of(backend)) != 0);
     }
 
     /** A backend of the pool gave back a permit, and the queue gave it to {@code request}; on the exchange's loop. */

@@ -18,7 +18,7 @@ class BackendLoadsTest {
     private final List<String> grants = new ArrayList<>();
 
     private QueuedRequest waiting(String name, Backend... pool) {
-        return new QueuedRequest(List.of(pool), Runnable::run,
+        return new QueuedRequest(List.of(pool)::contains, Runnable::run,
                 (request, permit) -> grants.add(name + "<-" + permit.backend().host()));
     }
 
@@ -76,7 +76,7 @@ class BackendLoadsTest {
     @Test
     void aGrantWhoseLoopIsGone_givesThePermitBack() {
         Permits held = loads.tryAcquire(a);
-        QueuedRequest stranded = new QueuedRequest(List.of(a), task -> {
+        QueuedRequest stranded = new QueuedRequest(a::equals, task -> {
             throw new java.util.concurrent.RejectedExecutionException("stopped");
         }, (request, permit) -> grants.add("never"));
         loads.enqueue(stranded);
