@@ -42,11 +42,15 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Trailer fields through the proxy, both ways, for HTTP/1.1 and HTTP/2 clients and backends: a field that may not be
  * a trailer (RFC 9110 §6.5.1: framing, connection, routing and forwarding fields, request controls) is dropped, every
  * other field passes, and the message goes on. The backend echoes the request's trailers back as trailers of its own
- * ({@code x-request-<name>}), and adds some of its own that must not reach the client.
+ * ({@code x-request-<name>}), and adds some of its own that must not reach the client; to a request for
+ * {@value #NAMED_PATH}, its response head's {@code Connection} names a field that it then sends as a trailer.
  */
 class TrailerFilteringTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    /** The path whose response head names {@code x-hop-head} in {@code Connection}, and whose trailers have one. */
+    private static final String NAMED_PATH = "/named";
 
     /** The trailers the backend adds to every response: two that pass, four that don't. */
     private static HttpHeaders backendTrailers() {
@@ -69,6 +73,10 @@ class TrailerFilteringTest {
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
                     request.content().retain(), new DefaultHttpHeaders(), trailers);
             response.headers().set("content-type", "text/plain").set("transfer-encoding", "chunked");
+            if (request.uri().equals(NAMED_PATH)) {
+                response.headers().set("connection", "keep-alive, x-hop-head");
+                trailers.add("x-hop-head", "1");
+            }
             ctx.writeAndFlush(response);
         }
     }
@@ -186,6 +194,68 @@ class TrailerFilteringTest {
                         field.getValue().toString()));
                 assertFiltered(trailers);
                 assertThat(client.received(RawH2Connection.RST_STREAM)).as("no stream reset").isEmpty();
+            }
+        });
+    }
+
+    /**
+     * RFC 9110 §7.6.1: a field that a request head's {@code Connection} names is hop-by-hop in the whole message, its
+     * trailer section too; the head loses it already, and so must the trailers, whatever the backend's protocol.
+     */
+    @ParameterizedTest
+    @EnumSource(BackendKind.class)
+    void http1RequestTrailer_namedByTheHeadsConnection_doesNotReachTheBackend(BackendKind backend) throws Exception {
+        withProxy(backend, port -> {
+            try (RawHttpClient client = RawHttpClient.connect(port)) {
+                client.request("POST", "/echo", Map.of("Transfer-Encoding", "chunked", "TE", "trailers",
+                                "Connection", "keep-alive, X-Hop-Req"))
+                        .send("3\r\nabc\r\n0\r\nX-Digest: sha-256=x\r\nx-hop-req: 1\r\nX-Other: 2\r\n\r\n");
+                RawResponse response = client.readResponse();
+
+                assertThat(response.status()).isEqualTo(200);
+                Map<String, String> trailers = new HashMap<>();
+                response.trailers().forEach((name, values) -> trailers.put(name.toLowerCase(), values.get(0)));
+                assertThat(trailers).as("the request's trailers, as the backend saw them")
+                        .containsEntry("x-request-x-digest", "sha-256=x").containsEntry("x-request-x-other", "2")
+                        .doesNotContainKey("x-request-x-hop-req");
+                assertThat(client.get("/next").status()).as("the connection goes on").isEqualTo(200);
+            }
+        });
+    }
+
+    /**
+     * RFC 9110 §7.6.1: a field that a response head's {@code Connection} names is hop-by-hop in the trailers too, to
+     * an HTTP/1.1 client as to an HTTP/2 one (an HTTP/2 backend can't send {@code Connection}: RFC 9113 §8.2.2).
+     */
+    @Test
+    void responseTrailer_namedByTheHeadsConnection_doesNotReachAnHttp1Client() throws Exception {
+        withProxy(BackendKind.HTTP_1, port -> {
+            try (RawHttpClient client = RawHttpClient.connect(port)) {
+                client.request("GET", NAMED_PATH, Map.of("TE", "trailers"));
+                RawResponse response = client.readResponse();
+
+                assertThat(response.status()).isEqualTo(200);
+                assertThat(response.trailers().keySet()).as("trailers").map(String::toLowerCase)
+                        .contains("grpc-status", "x-checksum").doesNotContain("x-hop-head");
+                assertThat(client.get("/next").status()).as("the connection goes on").isEqualTo(200);
+            }
+        });
+    }
+
+    /** As {@link #responseTrailer_namedByTheHeadsConnection_doesNotReachAnHttp1Client}, to an HTTP/2 client. */
+    @Test
+    void responseTrailer_namedByTheHeadsConnection_doesNotReachAnHttp2Client() throws Exception {
+        withProxy(BackendKind.HTTP_1, port -> {
+            try (RawH2Connection client = RawH2Connection.open(port)) {
+                client.headers(1, new DefaultHttp2Headers(false).method("GET").scheme("http").path(NAMED_PATH)
+                        .authority("127.0.0.1:" + port).add("te", "trailers"), true);
+
+                assertThat(client.awaitStatus(1, TIMEOUT)).isEqualTo(200);
+                Map<String, String> trailers = new HashMap<>();
+                client.awaitTrailers(1, TIMEOUT).forEach(field -> trailers.put(field.getKey().toString(),
+                        field.getValue().toString()));
+                assertThat(trailers).containsEntry("grpc-status", "0").containsEntry("x-checksum", "abc")
+                        .doesNotContainKey("x-hop-head");
             }
         });
     }

@@ -138,7 +138,7 @@ public abstract class AbstractClientSide implements ClientSide {
         } else if (current != null) {
             if (content instanceof LastHttpContent last) {
                 // The one place a request's trailers pass on their way to the backend, whatever the protocol.
-                TrailerFields.strip(last.trailingHeaders(), this);
+                TrailerFields.strip(last.trailingHeaders(), current.head().connectionNamed(), this);
             }
             current.onClientContent(content);
         } else {

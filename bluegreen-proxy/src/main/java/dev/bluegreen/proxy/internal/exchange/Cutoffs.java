@@ -70,7 +70,7 @@ final class Cutoffs {
         ExchangeServices services = exchange.services();
         if (state == TUNNEL) {
             exchange.tunnel().goAway();
-        } else if (state.beforeResponse() && !GrpcHeaders.isGrpc(exchange.requestHeaders())) {
+        } else if (state.beforeResponse() && !GrpcHeaders.isGrpc(exchange.head().headers())) {
             String pool = exchange.colour().label();
             String deadline = stopping ? "the proxy stopped" : "the " + pool + " pool's drain deadline";
             HttpResponseStatus status = state == CONNECTING ? HttpResponseStatus.SERVICE_UNAVAILABLE

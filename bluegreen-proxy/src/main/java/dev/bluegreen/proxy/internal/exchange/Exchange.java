@@ -15,13 +15,13 @@ import dev.bluegreen.proxy.internal.metrics.FailureLog.Kind;
 import dev.bluegreen.proxy.internal.request.ClientProtocol;
 import dev.bluegreen.proxy.internal.request.MessageHeads;
 import dev.bluegreen.proxy.internal.request.RequestHead;
+import dev.bluegreen.proxy.internal.request.TrailerFields;
 import dev.bluegreen.proxy.internal.routing.Route;
 import dev.bluegreen.proxy.internal.upstream.Upstream;
 import dev.bluegreen.proxy.internal.upstream.UpstreamListener;
 import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -116,8 +116,8 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         connector.reset(route, environment);
         this.generation = generation;
         tally.begin(System.nanoTime(), client.address(), head);
-        MessageHeads.prepareUpstreamRequest(request, client.address(), head.upgrade(), head.chunked(),
-                services().config().requestRules());
+        head.connectionNamed(MessageHeads.prepareUpstreamRequest(request, client.address(), head.upgrade(),
+                head.chunked(), services().config().requestRules()));
         loop.exchangeStarted(this);
         connector.start(tally.startNanos());
     }
@@ -154,9 +154,9 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         return progress;
     }
 
-    /** The request's header fields, as they go to the backend. */
-    HttpHeaders requestHeaders() {
-        return head.message().headers();
+    /** The request under way's head: its header fields as they go to the backend, what its Connection named. */
+    RequestHead head() {
+        return head;
     }
 
     private void moveTo(ExchangeState next) {
@@ -380,6 +380,8 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
      */
     private void endResponse(LastHttpContent last) {
         tally.responseBody(last.content().readableBytes());
+        // The client side strips the trailers it is given, knowing nothing of the response head's Connection.
+        TrailerFields.stripIfNamed(last.trailingHeaders(), head.responseConnectionNamed(), this);
         // A real future only when something must follow the write (closing the connection).
         responseEnd = client.writeLast(last, closeClient || !requestComplete);
         if (requestComplete) {

@@ -40,7 +40,7 @@ final class ResponseHeadPolicy {
      */
     boolean prepare(HttpResponse response, RequestHead request, Route route, Environment pool, long generation,
                     long clientEpoch, boolean close) {
-        if (MessageHeads.prepareClientResponse(response, request.version(), request.isHead())) {
+        if (MessageHeads.prepareClientResponse(response, request)) {
             // An HTTP/1.0 client knows no chunks: the end of the body is the end of the connection.
             close = true;
         }

@@ -16,6 +16,9 @@ import java.util.List;
  * <p>A peer cannot use {@code Connection} to remove the headers the proxy relies on or adds: {@code Content-Length}
  * (removing it would leave the body unframed on the next hop: request smuggling), {@code Host}, {@code Via},
  * {@code Forwarded} and {@code X-Forwarded-*} are never removed because {@code Connection} names them.
+ *
+ * <p>The fields a head's {@code Connection} names are hop-by-hop in the whole message, its trailer section too: the
+ * strip tells its caller what they were, for {@link TrailerFields#strip(HttpHeaders, String, Object)}.
  */
 public final class HopByHopHeaders {
 
@@ -47,28 +50,42 @@ public final class HopByHopHeaders {
     private HopByHopHeaders() {
     }
 
-    /** Strips the hop-by-hop headers of {@code headers} in place, {@code Proxy-Authorization} among them. */
-    public static void strip(HttpHeaders headers) {
-        strip(headers, false);
+    /**
+     * Strips the hop-by-hop headers of {@code headers} in place, {@code Proxy-Authorization} among them.
+     *
+     * @return what {@link #strip(HttpHeaders, boolean)} returns
+     */
+    public static String strip(HttpHeaders headers) {
+        return strip(headers, false);
     }
 
     /**
      * Strips the hop-by-hop headers of {@code headers} in place.
      *
      * @param keepProxyAuthorization whether {@code Proxy-Authorization} stays (the backend is meant to check it)
+     * @return the {@code Connection} value (several joined by commas) that named a field besides the usual options
+     *         ({@code close}, {@code keep-alive}, {@code upgrade}), for the message's trailers to lose that field too
+     *         (RFC 9110 §7.6.1); {@code null} when it named none, as nearly every message's does
      */
-    public static void strip(HttpHeaders headers, boolean keepProxyAuthorization) {
+    public static String strip(HttpHeaders headers, boolean keepProxyAuthorization) {
         // Fields named by Connection first, while Connection is still there (RFC 9110 §7.6.1). This runs on every
         // request and response, so the common case allocates nothing: no Connection field, or one (counted and read
         // without a list) that names only the usual options ("close", "keep-alive", "upgrade"), removed by their
         // constant names.
+        // The value returned is the field's own String, made by the lookup anyway: nothing is made for it.
+        String named = null;
         int connections = ArrayHttpHeaders.count(headers, HttpHeaderNames.CONNECTION);
         if (connections == 1) {
-            removeNamedBy(headers, headers.get(HttpHeaderNames.CONNECTION));
+            String connection = headers.get(HttpHeaderNames.CONNECTION);
+            if (removeNamedBy(headers, connection)) {
+                named = connection;
+            }
         } else if (connections > 1) {
             // All of them read before any is acted on: a field may name Connection itself.
             for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
-                removeNamedBy(headers, connection);
+                if (removeNamedBy(headers, connection)) {
+                    named = named == null ? connection : named + "," + connection;
+                }
             }
         }
         String proxyAuthorization = keepProxyAuthorization ? headers.get(HttpHeaderNames.PROXY_AUTHORIZATION) : null;
@@ -80,9 +97,16 @@ public final class HopByHopHeaders {
         if (proxyAuthorization != null) {
             headers.set(HttpHeaderNames.PROXY_AUTHORIZATION, proxyAuthorization);
         }
+        return named;
     }
 
-    private static void removeNamedBy(HttpHeaders headers, String connection) {
+    /**
+     * Removes the fields {@code connection}, a {@code Connection} value, names.
+     *
+     * @return whether it named one besides the usual options
+     */
+    private static boolean removeNamedBy(HttpHeaders headers, String connection) {
+        boolean unusual = false;
         int length = connection.length();
         int start = 0;
         while (start < length) {
@@ -101,6 +125,7 @@ public final class HopByHopHeaders {
                 if (option != null) {
                     headers.remove(option);
                 } else {
+                    unusual = true;
                     String token = connection.substring(first, last);
                     if (!isProtected(token)) {
                         headers.remove(token);
@@ -109,6 +134,7 @@ public final class HopByHopHeaders {
             }
             start = end + 1;
         }
+        return unusual;
     }
 
     private static boolean isOws(char c) {

@@ -74,12 +74,14 @@ public final class MessageHeads {
      *                per {@code Host}
      * @param upgrade the protocol the request asks to upgrade to, or {@code null}
      * @param chunked whether the request body arrived chunked
+     * @return what the request's {@code Connection} named besides the usual options, or {@code null}
+     *         ({@link HopByHopHeaders#strip}): its trailers lose those fields too
      */
-    public static void prepareUpstreamRequest(HttpRequest request, ClientAddress client, String upgrade,
+    public static String prepareUpstreamRequest(HttpRequest request, ClientAddress client, String upgrade,
                                        boolean chunked, RequestRules rules) {
         HttpHeaders headers = request.headers();
         String host = headers.get(HttpHeaderNames.HOST);
-        HopByHopHeaders.strip(headers, rules.forwardProxyAuthorization());
+        String named = HopByHopHeaders.strip(headers, rules.forwardProxyAuthorization());
         if (chunked) {
             // The body is re-framed on the upstream hop exactly as it arrived: chunk by chunk.
             HttpUtil.setTransferEncodingChunked(request, true);
@@ -93,24 +95,27 @@ public final class MessageHeads {
         }
         // Upstream is always HTTP/1.1 with keep-alive; the client's own connection semantics stay on its hop.
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
+        return named;
     }
 
     /**
      * Turns a final response head from the backend into the client's: hop-by-hop headers stripped and the body
-     * re-framed for the client (chunked for HTTP/1.1 when the backend gave no length).
+     * re-framed for the client (chunked for HTTP/1.1 when the backend gave no length). What the response's
+     * {@code Connection} named is kept in {@code request}, for the response's trailers.
      *
+     * @param request the head of the request answered
      * @return whether the body can only be delimited by closing the connection (an HTTP/1.0 client, no length)
      */
-    public static boolean prepareClientResponse(HttpResponse response, HttpVersion clientVersion, boolean headRequest) {
+    public static boolean prepareClientResponse(HttpResponse response, RequestHead request) {
         HttpHeaders headers = response.headers();
-        HopByHopHeaders.strip(headers);
+        request.responseConnectionNamed(HopByHopHeaders.strip(headers));
         ForwardedHeaders.addVia(headers, response.protocolVersion());
         int code = response.status().code();
-        boolean bodyless = headRequest || code == 204 || code == 304;
+        boolean bodyless = request.isHead() || code == 204 || code == 304;
         if (bodyless || headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
             return false;
         }
-        if (clientVersion.isKeepAliveDefault()) {
+        if (request.version().isKeepAliveDefault()) {
             HttpUtil.setTransferEncodingChunked(response, true);
             return false;
         }

@@ -14,7 +14,9 @@ import io.netty.handler.codec.http.HttpVersion;
  * upstream) and the facts about it that routing and the exchange need, read once.
  *
  * <p>An exchange has one head and {@linkplain #read reads} each request it serves into it: its client's requests
- * come one at a time, and a head per request would be garbage per request.
+ * come one at a time, and a head per request would be garbage per request. The head also keeps, for the exchange,
+ * what the request's and the response's {@code Connection} named besides the usual options, until their trailers
+ * pass ({@link TrailerFields}).
  */
 public final class RequestHead {
 
@@ -27,6 +29,8 @@ public final class RequestHead {
     private boolean expectsContinue;
     private boolean replayable;
     private String upgrade;
+    private String connectionNamed;
+    private String responseConnectionNamed;
 
     /** A head that has read no request yet: {@link #message()} is {@code null} until {@link #read}. */
     public RequestHead() {
@@ -56,6 +60,8 @@ public final class RequestHead {
         this.replayable = !hasBody && MessageHeads.isIdempotent(message.method())
                 && !message.headers().contains(HttpHeaderNames.UPGRADE);
         this.upgrade = protocol == ClientProtocol.HTTP_1 ? MessageHeads.requestedUpgrade(message) : null;
+        this.connectionNamed = null;
+        this.responseConnectionNamed = null;
     }
 
     /** The head to forward; the exchange rewrites it in place for the upstream hop. */
@@ -122,6 +128,33 @@ public final class RequestHead {
      */
     public boolean replayable() {
         return replayable;
+    }
+
+    /**
+     * What the request's {@code Connection} named besides the usual options, as {@link HopByHopHeaders#strip}
+     * returned it when the head was rewritten for the upstream hop; {@code null} until then, and for nearly every
+     * request. Its trailers lose those fields too (RFC 9110 §7.6.1).
+     */
+    public String connectionNamed() {
+        return connectionNamed;
+    }
+
+    /** Keeps what the request's {@code Connection} named, as {@link HopByHopHeaders#strip} returned it. */
+    public void connectionNamed(String named) {
+        this.connectionNamed = named;
+    }
+
+    /**
+     * What the response's {@code Connection} named besides the usual options, as {@link HopByHopHeaders#strip}
+     * returned it when the response head was rewritten for the client; {@code null} until then, and for nearly every
+     * response. Its trailers lose those fields too (RFC 9110 §7.6.1).
+     */
+    public String responseConnectionNamed() {
+        return responseConnectionNamed;
+    }
+
+    void responseConnectionNamed(String named) {
+        this.responseConnectionNamed = named;
     }
 
     @Override

@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
  * {@code Content-Length} that came after it. So these are dropped:
  * <ul>
  *   <li>framing: {@code Content-Length}, {@code Transfer-Encoding}, {@code Trailer} (RFC 9110 §6.5.1);</li>
- *   <li>connection-specific fields (RFC 9110 §7.6.1): {@code Connection} and every field the trailers' own
- *       {@code Connection} names, {@code Keep-Alive}, {@code Proxy-Connection}, {@code Upgrade}, {@code TE},
- *       {@code HTTP2-Settings}, {@code Proxy-Authenticate}, {@code Proxy-Authorization};</li>
+ *   <li>connection-specific fields (RFC 9110 §7.6.1): {@code Connection} and every field that the message's
+ *       {@code Connection} names, in its head or in the trailers themselves, {@code Keep-Alive},
+ *       {@code Proxy-Connection}, {@code Upgrade}, {@code TE}, {@code HTTP2-Settings}, {@code Proxy-Authenticate},
+ *       {@code Proxy-Authorization};</li>
  *   <li>routing and forwarding fields, which the proxy sets in the head: {@code Host}, {@code Forwarded},
  *       {@code X-Forwarded-*}, {@code X-Real-IP}, {@code Via}, {@code Max-Forwards};</li>
  *   <li>the request controls and modifiers a recipient acts on before the content (RFC 9110 §6.5.1, §10.1.1, §13,
@@ -35,6 +36,10 @@ import org.slf4j.LoggerFactory;
  * Every other field passes, {@code grpc-status} and {@code grpc-message} among them. A field is dropped, never the
  * message: the stream or connection goes on (resetting the stream instead would fail a gRPC call that carries its
  * status in the same trailers). Each dropped field is logged at DEBUG.
+ *
+ * <p>The fields the head's {@code Connection} named are known only to the head's strip ({@link HopByHopHeaders#strip},
+ * which returns them): whoever forwards the message keeps them until its trailers pass. They are {@code null} for
+ * nearly every message, and then cost nothing here.
  *
  * <p>Stateless; called on the event loop of the message's connection.
  */
@@ -65,7 +70,7 @@ public final class TrailerFields {
     }
 
     /**
-     * Whether a trailer field named {@code name} (any case) may be forwarded. The fields that the trailers' own
+     * Whether a trailer field named {@code name} (any case) may be forwarded. The fields that the message's
      * {@code Connection} names are not known here: {@link #strip} drops those too.
      */
     public static boolean mayPass(CharSequence name) {
@@ -77,17 +82,37 @@ public final class TrailerFields {
     }
 
     /**
-     * Removes, in place, every field of {@code trailers} that may not be forwarded; the others stay, in their order.
+     * Removes, in place, every field of {@code trailers} that may not be forwarded, of a message whose head's
+     * {@code Connection} named no field; the others stay, in their order.
      *
      * @param trailers a trailer section about to be forwarded; left as it is when empty (it may be immutable then)
      * @param what     what the trailers belong to, for the DEBUG line of a dropped field
      * @return how many fields were removed
      */
     public static int strip(HttpHeaders trailers, Object what) {
+        return strip(trailers, null, what);
+    }
+
+    /**
+     * Removes, in place, every field of {@code trailers} that may not be forwarded, those that the message's head
+     * named in its {@code Connection} among them; the others stay, in their order.
+     *
+     * @param trailers    a trailer section about to be forwarded; left as it is when empty (it may be immutable then)
+     * @param namedByHead the head's {@code Connection} value as {@link HopByHopHeaders#strip} returned it: the fields
+     *                    it named besides the usual options, or {@code null}
+     * @param what        what the trailers belong to, for the DEBUG line of a dropped field
+     * @return how many fields were removed
+     */
+    public static int strip(HttpHeaders trailers, String namedByHead, Object what) {
         if (trailers.isEmpty()) {
             return 0;
         }
         List<String> named = trailers.getAll(HttpHeaderNames.CONNECTION);
+        if (namedByHead != null) {
+            // Rare (a head that named a field of its own): a list of its own rather than the trailers' one changed.
+            named = new ArrayList<>(named);
+            named.add(namedByHead);
+        }
         List<CharSequence> dropped = null;
         for (Iterator<Map.Entry<CharSequence, CharSequence>> each = trailers.iteratorCharSequence(); each.hasNext(); ) {
             CharSequence name = each.next().getKey();
@@ -109,6 +134,17 @@ public final class TrailerFields {
             }
         }
         return before - trailers.size();
+    }
+
+    /**
+     * As {@link #strip(HttpHeaders, String, Object)} if the head named fields of its own, else nothing: for a message
+     * whose trailers are stripped further on by a side that does not know its head (a response on its way to the
+     * client side), so that the common message, whose head named none, is not stripped twice.
+     */
+    public static void stripIfNamed(HttpHeaders trailers, String namedByHead, Object what) {
+        if (namedByHead != null) {
+            strip(trailers, namedByHead, what);
+        }
     }
 
     /** Whether one of the {@code Connection} values lists {@code name} as an option (RFC 9110 §7.6.1). */

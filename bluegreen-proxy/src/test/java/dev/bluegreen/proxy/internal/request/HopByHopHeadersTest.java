@@ -54,9 +54,25 @@ class HopByHopHeadersTest {
                 .add("X-Three", "3")
                 .add("X-Four", "4");
 
-        HopByHopHeaders.strip(headers);
+        String named = HopByHopHeaders.strip(headers);
 
         assertThat(headers.names()).containsExactly("X-Four");
+        assertThat(named).as("what the Connection fields named, for the trailers")
+                .isEqualTo("close, X-One ,x-two,X-Three");
+    }
+
+    @Test
+    void strip_tellsWhatConnectionNamed_onlyWhenItNamedMoreThanTheUsualOptions() {
+        for (HttpHeaders headers : List.of(new DefaultHttpHeaders(), ArrayHttpHeaders.headersFactory().newHeaders())) {
+            String what = headers.getClass().getSimpleName();
+            assertThat(HopByHopHeaders.strip(headers.add("Content-Type", "text/plain"))).as(what).isNull();
+            assertThat(HopByHopHeaders.strip(headers.add("Connection", "Keep-Alive, close, upgrade"))).as(what)
+                    .isNull();
+            assertThat(HopByHopHeaders.strip(headers.add("Connection", "keep-alive, x-custom"))).as(what)
+                    .isEqualTo("keep-alive, x-custom");
+            assertThat(HopByHopHeaders.strip(headers.add("Connection", "close").add("Connection", "x-custom")))
+                    .as(what).isEqualTo("x-custom");
+        }
     }
 
     @Test

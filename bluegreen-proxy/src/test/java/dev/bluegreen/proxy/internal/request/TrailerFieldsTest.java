@@ -55,6 +55,36 @@ class TrailerFieldsTest {
     }
 
     @Test
+    void strip_dropsWhatTheHeadsConnectionNamed_asWellAsWhatTheTrailersOwnNames() {
+        for (HttpHeaders trailers : List.of(new DefaultHttpHeaders(false), ArrayHttpHeaders.unchecked(),
+                ArrayHttpHeaders.headersFactory().newHeaders())) {
+            trailers.add("grpc-status", "0")
+                    .add("X-Custom", "1")
+                    .add("x-other", "2")
+                    .add("Connection", "x-own")
+                    .add("x-own", "3")
+                    .add("x-checksum", "abc");
+
+            int dropped = TrailerFields.strip(trailers, "keep-alive, x-custom ,X-OTHER", "test");
+
+            assertThat(trailers.names()).as(trailers.getClass().getSimpleName())
+                    .containsExactly("grpc-status", "x-checksum");
+            assertThat(dropped).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void stripIfNamed_doesNothing_whenTheHeadNamedNoField() {
+        HttpHeaders trailers = new DefaultHttpHeaders(false).add("host", "evil").add("x-custom", "1");
+
+        TrailerFields.stripIfNamed(trailers, null, "test");
+        assertThat(trailers.names()).as("left to the client side's strip").containsExactly("host", "x-custom");
+
+        TrailerFields.stripIfNamed(trailers, "x-custom", "test");
+        assertThat(trailers.isEmpty()).isTrue();
+    }
+
+    @Test
     void strip_leavesAnEmptySectionAlone_evenAnImmutableOne() {
         assertThat(TrailerFields.strip(EmptyHttpHeaders.INSTANCE, "test")).isZero();
     }
