@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.bluegreen.core.internal.Texts;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * HTTP/2 towards clients: whether it is offered, and the limits that keep one connection from costing the proxy
@@ -23,6 +24,8 @@ import java.time.Duration;
  * {@code REFUSED_STREAM}), a 16 KiB header list (larger: 431 on the stream; far larger, or spread over too many
  * CONTINUATION frames: the connection is closed), 64 KiB stream windows, and at most 200 streams reset by the client
  * per 30 s (rapid reset, CVE-2023-44487: the connection is closed with {@code ENHANCE_YOUR_CALM}).
+ *
+ * <p>Two options are equal when every setting is, the limits of disabled ones included.
  */
 public final class Http2Options {
 
@@ -164,6 +167,20 @@ public final class Http2Options {
     /** The window of the rapid-reset defence. */
     public Duration resetWindow() {
         return resetWindow;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Http2Options that && enabled == that.enabled && cleartext == that.cleartext
+                && maxConcurrentStreams == that.maxConcurrentStreams && maxHeaderListSize == that.maxHeaderListSize
+                && initialWindowSize == that.initialWindowSize && maxResetStreams == that.maxResetStreams
+                && resetWindow.equals(that.resetWindow);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(enabled, cleartext, maxConcurrentStreams, maxHeaderListSize, initialWindowSize,
+                maxResetStreams, resetWindow);
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -39,7 +40,9 @@ import java.util.function.Consumer;
  * removed, forwarding headers set, the proxy's own cookie and preview secret removed), less those named in
  * {@link #withStrippedHeaders}, plus {@code X-Bluegreen-Mirror: 1} ({@link #withMarkerHeader}).
  *
- * <p>Immutable; each {@code withX} validates its value and returns a copy.
+ * <p>Immutable; each {@code withX} validates its value and returns a copy. Two settings are equal when every setting
+ * is; the sets (methods, header names, media types, JSON members) compare as sets, in any order, the route templates
+ * as a list, in order.
  */
 public final class MirrorSettings {
 
@@ -438,6 +441,27 @@ public final class MirrorSettings {
     /** The bytes of each body kept in a mismatch sample. */
     public int sampleBodySize() {
         return sampleBodySize;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof MirrorSettings that && Double.compare(percent, that.percent) == 0
+                && methods.equals(that.methods) && maxBodySize == that.maxBodySize
+                && maxInFlightPerLoop == that.maxInFlightPerLoop && timeout.equals(that.timeout)
+                && strippedHeaders.equals(that.strippedHeaders) && Objects.equals(markerHeader, that.markerHeader)
+                && comparedHeaders.equals(that.comparedHeaders) && ignoredBodyTypes.equals(that.ignoredBodyTypes)
+                && ignoredJsonMembers.equals(that.ignoredJsonMembers) && maxJsonSize == that.maxJsonSize
+                && Double.compare(agreementGuard, that.agreementGuard) == 0
+                && agreementGuardMinPairs == that.agreementGuardMinPairs && agreementWindow == that.agreementWindow
+                && routeTemplates.equals(that.routeTemplates) && maxRoutes == that.maxRoutes
+                && maxSamples == that.maxSamples && sampleBodySize == that.sampleBodySize;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(percent, methods, maxBodySize, maxInFlightPerLoop, timeout, strippedHeaders, markerHeader,
+                comparedHeaders, ignoredBodyTypes, ignoredJsonMembers, maxJsonSize, agreementGuard,
+                agreementGuardMinPairs, agreementWindow, routeTemplates, maxRoutes, maxSamples, sampleBodySize);
     }
 
     @Override

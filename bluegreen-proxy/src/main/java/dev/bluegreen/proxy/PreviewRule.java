@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.bluegreen.core.internal.Texts;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -23,7 +24,8 @@ import java.util.Set;
  * cookie) is removed before the request goes upstream, matched or not, so the secret never reaches a backend.
  * Without a secret, anyone who knows the name can preview, and the header or cookie is passed on.
  *
- * <p>Immutable and thread-safe.
+ * <p>Immutable and thread-safe. Two rules are equal when they look at the same header (its name in any case, as
+ * headers are matched) or the same cookie (case-sensitive), with the same secret or none.
  */
 public final class PreviewRule {
 
@@ -116,6 +118,17 @@ public final class PreviewRule {
 
     private static boolean isTokenChar(int c) {
         return c > 0x20 && c < 0x7f && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof PreviewRule rule && cookie == rule.cookie && Objects.equals(secret, rule.secret)
+                && (cookie ? name.equals(rule.name) : name.equalsIgnoreCase(rule.name));
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(cookie ? name : name.toLowerCase(Locale.ROOT), cookie, secret);
     }
 
     /** Names the header or cookie; never shows the secret. */

@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -32,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  * <p>The requests go straight to the backends (not through the proxy), one per backend, all at once, each bounded by
  * {@link #timeout(Duration)}, whole answer included (one still coming then is cut off and fails); they run on the
  * JDK's HTTP client, never on the proxy's event loops. A failure names every backend that failed and how. Immutable;
- * each {@code with}-style method returns a new check.
+ * each {@code with}-style method returns a new check. Two checks are equal when they have the same name, path,
+ * expected status and body text, and timeout (the HTTP client each holds is made from the timeout).
  */
 public final class SmokeCheck implements SwitchGuard {
 
@@ -207,6 +209,18 @@ public final class SmokeCheck implements SwitchGuard {
             }
             return null;
         });
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof SmokeCheck that && name.equals(that.name) && path.equals(that.path)
+                && expectedStatus == that.expectedStatus && Objects.equals(expectedBodyPart, that.expectedBodyPart)
+                && timeout.equals(that.timeout);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, path, expectedStatus, expectedBodyPart, timeout);
     }
 
     @Override

@@ -2,6 +2,8 @@ package dev.bluegreen.proxy;
 
 import dev.bluegreen.core.internal.Texts;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
 
 /**
  * Sticky sessions: a client stays on the colour it started on. After a switch, a session that started on the old
@@ -25,7 +27,8 @@ import java.time.Duration;
  *         ...
  * }</pre>
  *
- * <p>Immutable and thread-safe.
+ * <p>Immutable and thread-safe. Two are equal when every setting is: the source, its name (a header's in any case, as
+ * headers are matched; a cookie's case-sensitive), the idle TTL, the maximum size and the cookie's {@code Secure}.
  */
 public final class StickySessions {
 
@@ -148,6 +151,20 @@ public final class StickySessions {
     /** Whether the proxy's own cookie is {@code Secure}. */
     public boolean secureCookie() {
         return secureCookie;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof StickySessions that && source == that.source
+                && (source == Source.HEADER ? name.equalsIgnoreCase(that.name) : name.equals(that.name))
+                && idleTtl.equals(that.idleTtl) && maximumSize == that.maximumSize
+                && secureCookie == that.secureCookie;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(source, source == Source.HEADER ? name.toLowerCase(Locale.ROOT) : name, idleTtl,
+                maximumSize, secureCookie);
     }
 
     @Override

@@ -23,6 +23,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
@@ -43,6 +44,12 @@ import javax.net.ssl.X509KeyManager;
  * leaves usable for HTTP/2); ALPN offers {@code h2} (when HTTP/2 is on) and {@code http/1.1}; a 10 s handshake
  * timeout. OpenSSL (BoringSSL, from {@code netty-tcnative-boringssl-static}) does the work when it is available
  * with ALPN, the JDK's TLS otherwise.
+ *
+ * <p>Two settings are equal when they were given the same keys and every other setting is equal. Keys from PEM files
+ * are the same when their paths and password are (the files' contents are not compared: they are read anew for each
+ * context built, and at a {@linkplain BlueGreenProxy#reloadTls() reload}); keys from a key manager factory, when it
+ * is the same factory object. {@link #fromKeyStore} makes a factory of its own on each call, so settings from two
+ * calls are never equal, whatever the store holds.
  */
 public final class TlsSettings {
 
@@ -93,6 +100,17 @@ public final class TlsSettings {
         public String toString() {
             // Not the record's own: that would print the key's password.
             return "PEM " + certificateChain + ", " + privateKey;
+        }
+    }
+
+    /**
+     * The keys of a key manager factory: equal only for the same factory (which has no equals of its own), whose keys
+     * can't be compared.
+     */
+    private record KeyManagers(KeyManagerFactory factory) implements KeySource {
+        @Override
+        public SslContextBuilder newBuilder() {
+            return SslContextBuilder.forServer(factory);
         }
     }
 
@@ -195,7 +213,7 @@ public final class TlsSettings {
             throw new IllegalArgumentException("tls: " + description + " has no X.509 key manager (expected: a"
                     + " factory initialised with a private key and its certificate chain)");
         }
-        return withDefaults(() -> SslContextBuilder.forServer(keyManagers), description);
+        return withDefaults(new KeyManagers(keyManagers), description);
     }
 
     /** Settings for {@code keys} with the defaults the class overview lists. */
@@ -406,6 +424,19 @@ public final class TlsSettings {
             throw new IllegalArgumentException("tls: cannot build the server context from " + description + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof TlsSettings that && keys.equals(that.keys) && description.equals(that.description)
+                && protocols.equals(that.protocols) && ciphers.equals(that.ciphers)
+                && handshakeTimeout.equals(that.handshakeTimeout) && Objects.equals(trustedClients, that.trustedClients)
+                && byServerName.equals(that.byServerName);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(keys, description, protocols, ciphers, handshakeTimeout, trustedClients, byServerName);
     }
 
     @Override

@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.util.Arrays;
+import java.util.Objects;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -29,11 +31,35 @@ import javax.net.ssl.TrustManagerFactory;
  * {@link BackendProtocol#H2 h2} (which also needs the backend to pick {@code h2} through ALPN); {@code h2c} is
  * cleartext. TLSv1.3 and TLSv1.2 only. Backends that ask for a client certificate (mutual TLS) get the one of
  * {@link #withClientCertificate}.
+ *
+ * <p>Two settings are equal when they trust the same certificates and every other setting is equal: the JDK's
+ * trusted certificates, or the same PEM file (its path: the file's contents are not compared), or the same trust
+ * store, which {@link #verifying(KeyStore)} makes a factory of on each call, so that settings from two calls are
+ * never equal, whatever the store holds. A client certificate compares by its files' paths.
  */
 public final class UpstreamTls {
 
     private interface TrustSource {
         SslContextBuilder trust(SslContextBuilder builder);
+    }
+
+    /** The JDK's trusted certificates: one instance, so that all such settings are equal. */
+    private static final TrustSource SYSTEM_TRUST = builder -> builder;
+
+    /** The certificates of a PEM file, equal by the file's path. */
+    private record PemTrust(Path trustedCertificates) implements TrustSource {
+        @Override
+        public SslContextBuilder trust(SslContextBuilder builder) {
+            return builder.trustManager(trustedCertificates.toFile());
+        }
+    }
+
+    /** A trust store's certificates, equal only for the same factory (made per call, with no equals of its own). */
+    private record StoreTrust(TrustManagerFactory factory) implements TrustSource {
+        @Override
+        public SslContextBuilder trust(SslContextBuilder builder) {
+            return builder.trustManager(factory);
+        }
     }
 
     private final TrustSource trust;
@@ -56,7 +82,7 @@ public final class UpstreamTls {
 
     /** Trusts what the JDK trusts (its {@code cacerts}). */
     public static UpstreamTls verifyingWithSystemTrust() {
-        return new UpstreamTls(builder -> builder, "the JDK's trusted certificates", true);
+        return new UpstreamTls(SYSTEM_TRUST, "the JDK's trusted certificates", true);
     }
 
     /**
@@ -70,7 +96,7 @@ public final class UpstreamTls {
             throw new IllegalArgumentException("upstreamTls: " + trustedCertificates
                     + " (expected: a readable PEM file of trusted certificates)");
         }
-        TrustSource trust = builder -> builder.trustManager(trustedCertificates.toFile());
+        TrustSource trust = new PemTrust(trustedCertificates);
         try {
             trust.trust(SslContextBuilder.forClient());
         } catch (IllegalArgumentException e) {
@@ -94,7 +120,7 @@ public final class UpstreamTls {
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("upstreamTls: cannot use the trust store: " + e.getMessage(), e);
         }
-        return new UpstreamTls(builder -> builder.trustManager(factory), "trust store " + trustStore.getType(), true);
+        return new UpstreamTls(new StoreTrust(factory), "trust store " + trustStore.getType(), true);
     }
 
     /**
@@ -165,6 +191,18 @@ public final class UpstreamTls {
             throw new IllegalArgumentException("upstreamTls: cannot build the client context from " + description
                     + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof UpstreamTls that && trust.equals(that.trust) && description.equals(that.description)
+                && hostnameVerification == that.hostnameVerification
+                && Arrays.equals(clientCertificate, that.clientCertificate);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(trust, description, hostnameVerification, Arrays.hashCode(clientCertificate));
     }
 
     @Override

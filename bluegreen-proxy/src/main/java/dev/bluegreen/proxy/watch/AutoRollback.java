@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.bluegreen.core.internal.Texts;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -37,7 +38,8 @@ import java.util.Optional;
  * <li>{@link WatchRule#P99_VS_BASELINE}: p99 &gt; baseline p99 &times; {@link #p99Factor()} + {@link #p99Slack()}.
  * </ol>
  *
- * <p>Immutable and thread-safe.
+ * <p>Immutable and thread-safe. Two are equal when every rule and setting is, and they have equal clocks (the
+ * system clocks of one zone are equal) and the same listener (a lambda is equal only to itself).
  */
 public final class AutoRollback {
 
@@ -149,6 +151,23 @@ public final class AutoRollback {
     /** Who hears the watch's events, or {@link WatchListener#NONE}. */
     public WatchListener listener() {
         return listener;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof AutoRollback that && bakeWindow.equals(that.bakeWindow) && window.equals(that.window)
+                && evaluationInterval.equals(that.evaluationInterval) && minRequests == that.minRequests
+                && Double.compare(maxErrorRate, that.maxErrorRate) == 0 && Objects.equals(maxP99, that.maxP99)
+                && Double.compare(errorRateFactor, that.errorRateFactor) == 0
+                && Double.compare(errorRateSlack, that.errorRateSlack) == 0
+                && Double.compare(p99Factor, that.p99Factor) == 0 && p99Slack.equals(that.p99Slack)
+                && clock.equals(that.clock) && listener.equals(that.listener);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(bakeWindow, window, evaluationInterval, minRequests, maxErrorRate, maxP99, errorRateFactor,
+                errorRateSlack, p99Factor, p99Slack, clock, listener);
     }
 
     @Override
