@@ -121,7 +121,8 @@ public final class AdminEndpoint {
     /**
      * Binds and starts serving.
      *
-     * @return a future that completes with this endpoint once it listens, or exceptionally if it can't bind
+     * @return a future that completes with this endpoint once it listens, or exceptionally if it can't bind; the
+     *         caller's own: cancelling it stops nothing
      * @throws IllegalStateException if it was started before
      */
     public CompletableFuture<AdminEndpoint> start() {
@@ -174,7 +175,7 @@ public final class AdminEndpoint {
                         future.cause()));
             }
         });
-        return result;
+        return LifecycleFutures.own(result);
     }
 
     /**
@@ -228,7 +229,8 @@ public final class AdminEndpoint {
     /**
      * Stops listening and closes its connections. Calling it again, or on an endpoint never started, is harmless.
      *
-     * @return a future that completes when the endpoint's threads are gone
+     * @return a future that completes when the endpoint's threads are gone; each call's own: cancelling it stops
+     *         nothing, and the futures other calls returned complete all the same
      */
     public CompletableFuture<Void> stop() {
         if (started.get() && !bound.isDone()) {
@@ -241,7 +243,7 @@ public final class AdminEndpoint {
         } else if (group == null) {
             stopped.complete(null);
         }
-        return stopped;
+        return LifecycleFutures.own(stopped);
     }
 
     private void release() {

@@ -125,7 +125,8 @@ public final class BlueGreenProxy {
      * Binds the listener and starts serving.
      *
      * @return a future that completes with this proxy once it accepts connections, or exceptionally if the address
-     *         can't be bound or the {@linkplain BlueGreenProxyBuilder#transport transport} asked for can't be loaded
+     *         can't be bound or the {@linkplain BlueGreenProxyBuilder#transport transport} asked for can't be loaded;
+     *         the caller's own: cancelling it stops nothing
      * @throws IllegalStateException if the proxy was started before, or its {@link BlueGreen} is closed (the proxy
      *         would serve a routing state nothing can change any more)
      */
@@ -143,7 +144,7 @@ public final class BlueGreenProxy {
             state.set(State.STOPPED);
             stopped.complete(null);
             started.completeExceptionally(e);
-            return started;
+            return LifecycleFutures.own(started);
         }
         transportInUse = transport.setting();
         EventLoopGroup boss = transport.newEventLoopGroup(1, "bluegreen-accept");
@@ -196,7 +197,7 @@ public final class BlueGreenProxy {
             logProtocols();
             LifecycleFutures.completeOffTheLoops(() -> started.complete(this));
         });
-        return started;
+        return LifecycleFutures.own(started);
     }
 
     private void logProtocols() {
@@ -493,10 +494,11 @@ public final class BlueGreenProxy {
      * Stops gracefully: stops accepting at once (a new connection is refused, never half-served), lets exchanges
      * under way finish within {@code gracePeriod} (each connection closes after its current response), then ends what
      * is left as a drain deadline does (504 for a request not answered yet, a WebSocket's close frame 1001), closes it
-     * and releases the threads. Calling it again returns the same future.
+     * and releases the threads. It may be called again, from any thread.
      *
      * @param gracePeriod 0 to 365 days
-     * @return a future that completes when everything is closed
+     * @return a future that completes when everything is closed; each call's own: cancelling it stops nothing, and
+     *         the futures other calls returned complete all the same
      * @throws IllegalArgumentException if {@code gracePeriod} is negative or longer than 365 days (one that long
      *         overflowed in the close listener, and the future never completed)
      */
@@ -512,7 +514,7 @@ public final class BlueGreenProxy {
                 state.set(State.STOPPED);
                 stopped.complete(null);
             }
-            return stopped;
+            return LifecycleFutures.own(stopped);
         }
         Runtime runtime = running;
         if (watch != null) {
@@ -535,7 +537,7 @@ public final class BlueGreenProxy {
             drained.completeOnTimeout(null, gracePeriod.toMillis(), TimeUnit.MILLISECONDS)
                     .thenRun(() -> checksClosed.addListener(checks -> shutDown(runtime)));
         });
-        return stopped;
+        return LifecycleFutures.own(stopped);
     }
 
     /**

@@ -4,12 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import dev.bluegreen.core.internal.Texts;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How {@link BlueGreenProxy}'s start and stop settle their futures, the check of a stop's grace period, and the quiet
- * close of what the proxy registered on the admin object.
+ * How {@link BlueGreenProxy}'s start and stop settle their futures (and hand them out, as {@link AdminEndpoint}'s do),
+ * the check of a stop's grace period, and the quiet close of what the proxy registered on the admin object.
  */
 final class LifecycleFutures {
 
@@ -31,6 +32,28 @@ final class LifecycleFutures {
         Thread thread = new Thread(completion, "bluegreen-lifecycle");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /**
+     * A future of one caller's own that completes as {@code shared} does: with its value, or its exception as it is
+     * (not wrapped in a {@code CompletionException}, as {@link CompletableFuture#copy()} would hand it to a
+     * {@code handle} or {@code whenComplete} stage). The caller may cancel or complete it: that touches neither
+     * {@code shared}, which the lifecycle itself waits on, nor the future any other caller was given (as
+     * {@link Drain#completion()} hands out its own).
+     *
+     * @param shared the future the lifecycle completes
+     * @return a new future, complete at once if {@code shared} is
+     */
+    static <T> CompletableFuture<T> own(CompletableFuture<T> shared) {
+        CompletableFuture<T> own = new CompletableFuture<>();
+        shared.whenComplete((value, error) -> {
+            if (error != null) {
+                own.completeExceptionally(error);
+            } else {
+                own.complete(value);
+            }
+        });
+        return own;
     }
 
     /**

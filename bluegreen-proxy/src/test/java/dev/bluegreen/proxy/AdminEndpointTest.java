@@ -356,6 +356,21 @@ class AdminEndpointTest {
                 .isInstanceOf(ConnectException.class);
     }
 
+    /** Each caller's future is its own: one that gives up on the stop leaves the others' to complete. */
+    @Test
+    void stop_cancelledByOneCaller_stillCompletesForAnother() throws Exception {
+        AdminEndpoint stopping = AdminEndpoint.builder(fixture.admin).listen("127.0.0.1", 0).build();
+        stopping.start().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        CompletableFuture<Void> givenUp = stopping.stop();
+        CompletableFuture<Void> awaited = stopping.stop();
+
+        assertThat(givenUp.cancel(true)).isTrue();
+
+        awaited.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(awaited).as("completed normally").isCompleted().isNotCancelled();
+        assertThat(stopping.stop()).as("a stop after the stop").succeedsWithin(TIMEOUT);
+    }
+
     private HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
         return http.send(request(pathAndQuery).GET().build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -83,13 +83,32 @@ class ShutdownTest {
     }
 
     @Test
-    void stop_isIdempotent_andReturnsTheSameFuture() {
+    void stop_isIdempotent_eachCallCompletingWithTheStop() {
         try (ProxyFixture fixture = ProxyFixture.start()) {
             CompletableFuture<Void> first = fixture.proxy.stop(Duration.ofSeconds(1));
+            CompletableFuture<Void> second = fixture.proxy.stop();
 
-            assertThat(fixture.proxy.stop()).isSameAs(first);
+            assertThat(second).isNotSameAs(first);
             first.orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
-            assertThat(fixture.proxy.stop(Duration.ZERO)).isSameAs(first);
+            second.orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+            assertThat(fixture.proxy.stop(Duration.ZERO)).as("a stop after the stop").isCompleted();
+        }
+    }
+
+    /** Each caller's future is its own: one that gives up on the stop leaves the others' to complete. */
+    @Test
+    void stop_cancelledByOneCaller_stillCompletesForAnother() throws Exception {
+        try (ProxyFixture fixture = ProxyFixture.start()) {
+            int port = fixture.port();
+            CompletableFuture<Void> givenUp = fixture.proxy.stop(Duration.ofSeconds(1));
+            CompletableFuture<Void> awaited = fixture.proxy.stop(Duration.ofSeconds(1));
+
+            assertThat(givenUp.cancel(true)).isTrue();
+
+            awaited.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(awaited).as("completed normally").isCompleted().isNotCancelled();
+            assertThat(connectionRefused(port)).as("the proxy stopped all the same").isTrue();
+            assertThat(fixture.proxy.stop()).as("a stop after the stop").isCompleted().isNotCancelled();
         }
     }
 
@@ -101,7 +120,7 @@ class ShutdownTest {
             CompletableFuture<Void> stopped = proxy.stop();
 
             assertThat(stopped).isCompleted();
-            assertThat(proxy.stop()).isSameAs(stopped);
+            assertThat(proxy.stop()).isCompleted();
             assertThatThrownBy(proxy::start).as("a stopped proxy can't start")
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("STOPPED");
