@@ -5,10 +5,12 @@ import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.RoutingSnapshot;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 /**
  * The requests under way on each backend that has a limit ({@link Backend#maxRequests()}), counted over every event
@@ -22,6 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * permit, one decrement and one volatile read to give it back while nobody waits.
  */
 public final class BackendLoads {
+
+    /** How many waiting requests of a colour a permit given back is offered to, at most. */
+    private static final int LOOK_AHEAD = 16;
 
     /** The count of requests under way on one backend with a limit; a permit is a reference to it. */
     static final class Permits extends AtomicInteger {
@@ -50,10 +55,12 @@ public final class BackendLoads {
 
     private final ConcurrentHashMap<Backend, Permits> underWay = new ConcurrentHashMap<>();
     /**
-     * The requests waiting for a permit, first come first served. A request is in it from before its last look at
-     * its pool until it is granted or withdrawn, so that a permit given back after that look finds it here.
+     * The requests waiting for a permit, a queue per colour, each first come first served. A request is in its queue
+     * from before its last look at its pool until it is granted or withdrawn, so that a permit given back after that
+     * look finds it here. Per colour, so that a permit of one pool does not walk past the other's waiting requests.
      */
-    private final ConcurrentLinkedQueue<QueuedRequest> queue = new ConcurrentLinkedQueue<>();
+    private final List<ConcurrentLinkedQueue<QueuedRequest>> queues = Stream.of(Colour.values())
+            .map(colour -> new ConcurrentLinkedQueue<QueuedRequest>()).toList();
 
     /**
      * A permit for one more request on {@code backend}, which has a limit.
@@ -72,23 +79,48 @@ public final class BackendLoads {
      * that joined it between the first look and the decrement may have found the backend full just before.
      */
     void release(Permits permit) {
-        if (!queue.isEmpty() && handOver(permit)) {
+        if (anyWaiting() && handOver(permit)) {
             return;
         }
         permit.decrementAndGet();
-        if (!queue.isEmpty() && permit.tryTake() && !handOver(permit)) {
+        if (anyWaiting() && permit.tryTake() && !handOver(permit)) {
             permit.decrementAndGet();
         }
     }
 
-    /** Gives the permit {@code permit}, held by the caller, to the first waiting request that can use it. */
-    private boolean handOver(Permits permit) {
-        for (Iterator<QueuedRequest> requests = queue.iterator(); requests.hasNext(); ) {
-            QueuedRequest request = requests.next();
-            if (!request.accepts(permit.backend())) {
-                continue;
+    private boolean anyWaiting() {
+        for (ConcurrentLinkedQueue<QueuedRequest> queue : queues) {
+            if (!queue.isEmpty()) {
+                return true;
             }
-            if (request.grant(permit)) {
+        }
+        return false;
+    }
+
+    /**
+     * Gives the permit {@code permit}, held by the caller, to the first waiting request that can use it: blue's queue
+     * first, when a backend is in both pools.
+     */
+    private boolean handOver(Permits permit) {
+        for (ConcurrentLinkedQueue<QueuedRequest> queue : queues) {
+            if (handOver(queue, permit)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Looks at the first {@value #LOOK_AHEAD} requests of {@code queue} at most: they wait for the same pool, so one
+     * that can't use the backend (a backend of the pool they were routed to before a redeployment, or unhealthy)
+     * means the ones behind it most likely can't either, and a permit given back must not walk a long queue.
+     */
+    private static boolean handOver(ConcurrentLinkedQueue<QueuedRequest> queue, Permits permit) {
+        int looked = 0;
+        for (Iterator<QueuedRequest> requests = queue.iterator(); requests.hasNext() && looked < LOOK_AHEAD; ) {
+            QueuedRequest request = requests.next();
+            looked++;
+            if (request.accepts(permit.backend()) && request.grant(permit)) {
                 requests.remove();
                 return true;
             }
@@ -101,7 +133,7 @@ public final class BackendLoads {
      * come back in between) and {@linkplain #withdraw withdraws} it if that succeeds.
      */
     void enqueue(QueuedRequest request) {
-        queue.add(request);
+        queues.get(request.colour().ordinal()).add(request);
     }
 
     /**
@@ -113,13 +145,18 @@ public final class BackendLoads {
         if (!request.withdraw()) {
             return false;
         }
-        queue.remove(request);
+        // Cheap where it counts: a request that timed out is at the head of its queue, its elders gone before it.
+        queues.get(request.colour().ordinal()).remove(request);
         return true;
     }
 
-    /** The requests waiting in the queue, over every pool (a moment's count: it walks the queue). */
+    /** The requests waiting in the queue, over both pools (a moment's count: it walks the queues). */
     public int queued() {
-        return queue.size();
+        int waiting = 0;
+        for (ConcurrentLinkedQueue<QueuedRequest> queue : queues) {
+            waiting += queue.size();
+        }
+        return waiting;
     }
 
     /** The requests under way on {@code backend}, as far as its limit counts them (0 without a limit). */

@@ -1,6 +1,7 @@
 package dev.bluegreen.proxy.internal.exchange;
 
 import dev.bluegreen.core.Backend;
+import dev.bluegreen.core.Colour;
 import dev.bluegreen.proxy.internal.exchange.BackendLoads.Permits;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -15,6 +16,7 @@ import java.util.function.Predicate;
  */
 final class QueuedRequest {
 
+    private final Colour colour;
     private final Predicate<Backend> takes;
     private final Executor eventLoop;
     private final BiConsumer<QueuedRequest, Permits> granted;
@@ -22,15 +24,22 @@ final class QueuedRequest {
     private final AtomicBoolean left = new AtomicBoolean();
 
     /**
+     * @param colour    the colour of the pool it waits for
      * @param takes     whether a backend's permit would do: one of its pool, usable (asked on the thread that gives
      *                  a permit back)
      * @param eventLoop its exchange's loop, where {@code granted} runs
      * @param granted   takes this request and the permit granted to it, which it then holds (and must give back)
      */
-    QueuedRequest(Predicate<Backend> takes, Executor eventLoop, BiConsumer<QueuedRequest, Permits> granted) {
+    QueuedRequest(Colour colour, Predicate<Backend> takes, Executor eventLoop,
+                  BiConsumer<QueuedRequest, Permits> granted) {
+        this.colour = colour;
         this.takes = takes;
         this.eventLoop = eventLoop;
         this.granted = granted;
+    }
+
+    Colour colour() {
+        return colour;
     }
 
     /** Whether it still waits and a permit of {@code backend} would do. */

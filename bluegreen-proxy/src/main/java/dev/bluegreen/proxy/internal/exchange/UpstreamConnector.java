@@ -285,8 +285,8 @@ final class UpstreamConnector implements AcquireCallback {
         // What the permit test reads is fixed now: it runs on other threads, while this connector may move on.
         List<Backend> pool = environment().backends();
         Colour colour = colour();
-        QueuedRequest place = new QueuedRequest(backend -> wouldTake(pool, colour, backend), loop.eventLoop(),
-                this::granted);
+        QueuedRequest place = new QueuedRequest(colour, backend -> wouldTake(pool, colour, backend),
+                loop.eventLoop(), this::granted);
         queued = place;
         services().loads().enqueue(place);
         choice.reconsiderFull();

@@ -3,6 +3,7 @@ package dev.bluegreen.proxy.internal.exchange;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bluegreen.core.Backend;
+import dev.bluegreen.core.Colour;
 import dev.bluegreen.proxy.internal.exchange.BackendLoads.Permits;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,7 @@ class BackendLoadsTest {
     private final List<String> grants = new ArrayList<>();
 
     private QueuedRequest waiting(String name, Backend... pool) {
-        return new QueuedRequest(List.of(pool)::contains, Runnable::run,
+        return new QueuedRequest(Colour.GREEN, List.of(pool)::contains, Runnable::run,
                 (request, permit) -> grants.add(name + "<-" + permit.backend().host()));
     }
 
@@ -76,7 +77,7 @@ class BackendLoadsTest {
     @Test
     void aGrantWhoseLoopIsGone_givesThePermitBack() {
         Permits held = loads.tryAcquire(a);
-        QueuedRequest stranded = new QueuedRequest(a::equals, task -> {
+        QueuedRequest stranded = new QueuedRequest(Colour.GREEN, a::equals, task -> {
             throw new java.util.concurrent.RejectedExecutionException("stopped");
         }, (request, permit) -> grants.add("never"));
         loads.enqueue(stranded);
@@ -86,5 +87,20 @@ class BackendLoadsTest {
         assertThat(grants).isEmpty();
         assertThat(loads.underWay(a)).isZero();
         assertThat(loads.queued()).isZero();
+    }
+
+    @Test
+    void aPermitOfOnePool_isNotHeldUpByTheOtherPoolsWaitingRequests() {
+        Permits held = loads.tryAcquire(a);
+        for (int i = 0; i < 50; i++) {
+            loads.enqueue(new QueuedRequest(Colour.BLUE, b::equals, Runnable::run,
+                    (request, permit) -> grants.add("blue")));
+        }
+        loads.enqueue(waiting("green", a));
+
+        loads.release(held);
+
+        assertThat(grants).containsExactly("green<-10.0.0.1");
+        assertThat(loads.queued()).isEqualTo(50);
     }
 }
