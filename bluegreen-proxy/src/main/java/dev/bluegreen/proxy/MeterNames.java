@@ -28,6 +28,11 @@ public final class MeterNames {
      * ({@code Timeouts.queue()}).
      */
     public static final String QUEUED_REQUESTS = "bluegreen.requests.queued";
+    /**
+     * Timer: waits in that queue, by how they ended. Tags {@link #COLOUR}, {@link #OUTCOME} ({@code served},
+     * {@code timed_out}: the request got 503, {@code abandoned}: its client left or a deadline ended it).
+     */
+    public static final String QUEUE_WAITS = "bluegreen.queue.waits";
     /** Gauge: 1 for the live colour, 0 for the idle one. Tag {@link #COLOUR}. */
     public static final String LIVE = "bluegreen.live";
     /** Gauge: the routing generation. */

@@ -13,6 +13,7 @@ import dev.bluegreen.testing.RawHttpClient;
 import dev.bluegreen.testing.RawResponse;
 import dev.bluegreen.testing.TestBackend;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,6 +60,11 @@ class BackendQueueTest {
         return done;
     }
 
+    private static Timer waits(SimpleMeterRegistry registry, String outcome) {
+        return registry.get(MeterNames.QUEUE_WAITS).tags(MeterNames.COLOUR, "green", MeterNames.OUTCOME, outcome)
+                .timer();
+    }
+
     private static void awaitQueued(ProxyFixture fixture, int count) {
         await().atMost(WAIT).until(() -> fixture.proxy.requestsQueued() == count);
     }
@@ -100,6 +106,7 @@ class BackendQueueTest {
             await().atMost(WAIT).until(() -> fixture.proxy.requestsUnderWay(backend) == 0);
             Gauge queued = registry.get(MeterNames.QUEUED_REQUESTS).gauge();
             assertThat(queued.value()).isZero();
+            assertThat(waits(registry, "served").count()).isEqualTo(2);
         }
     }
 
@@ -173,7 +180,9 @@ class BackendQueueTest {
     @Test
     void aRequestNoPermitComesBackForWithinTheQueueTimeout_gets503() throws Exception {
         Duration timeout = Duration.ofMillis(300);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (ProxyFixture fixture = ProxyFixture.start(b -> queueing(b, timeout))) {
+            BlueGreenMetrics.of(fixture.proxy).bindTo(registry);
             Backend backend = goLive(fixture, 1);
             Gate gate = fixture.green().hold();
             CompletableFuture<RawResponse> held = getAsync(fixture.port(), "/held");
@@ -190,6 +199,9 @@ class BackendQueueTest {
             assertThat(waited.bodyText()).contains("stayed at its limit of requests under way for 300 ms");
             assertThat(fixture.proxy.requestsQueued()).isZero();
             assertThat(gate.arrived()).isEqualTo(1);
+            Timer timedOut = waits(registry, "timed_out");
+            assertThat(timedOut.count()).isOne();
+            assertThat(timedOut.totalTime(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(300);
             gate.release();
             await200(held);
             await().atMost(WAIT).until(() -> fixture.proxy.requestsUnderWay(backend) == 0);
@@ -198,7 +210,9 @@ class BackendQueueTest {
 
     @Test
     void aClientThatLeavesWhileQueued_givesUpItsPlace_toTheOneBehindIt() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (ProxyFixture fixture = ProxyFixture.start(b -> queueing(b, WAIT.multipliedBy(3)))) {
+            BlueGreenMetrics.of(fixture.proxy).bindTo(registry);
             Backend backend = goLive(fixture, 1);
             Gate gate = fixture.green().hold();
             CompletableFuture<RawResponse> first = getAsync(fixture.port(), "/first");
@@ -217,6 +231,8 @@ class BackendQueueTest {
             assertThat(await200(behind).header("X-Backend")).isEqualTo("green-1");
             await().atMost(WAIT).until(() -> fixture.proxy.requestsUnderWay(backend) == 0);
             assertThat(gate.arrived()).as("the request that left never reached the backend").isEqualTo(2);
+            assertThat(waits(registry, "abandoned").count()).isOne();
+            assertThat(waits(registry, "served").count()).isOne();
         }
     }
 

@@ -17,6 +17,8 @@ import java.util.function.Predicate;
 final class QueuedRequest {
 
     private final Colour colour;
+    /** When it joined the queue ({@link System#nanoTime()}). */
+    private final long since = System.nanoTime();
     private final Predicate<Backend> takes;
     private final Executor eventLoop;
     private final BiConsumer<QueuedRequest, Permits> granted;
@@ -40,6 +42,10 @@ final class QueuedRequest {
 
     Colour colour() {
         return colour;
+    }
+
+    long since() {
+        return since;
     }
 
     /** Whether it still waits and a permit of {@code backend} would do. */

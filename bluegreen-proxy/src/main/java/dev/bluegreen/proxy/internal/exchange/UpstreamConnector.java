@@ -6,6 +6,7 @@ import dev.bluegreen.core.Environment;
 import dev.bluegreen.proxy.internal.exchange.BackendLoads.Permits;
 import dev.bluegreen.proxy.internal.health.BackendHealthTracker;
 import dev.bluegreen.proxy.internal.metrics.FailureLog;
+import dev.bluegreen.proxy.internal.metrics.ProxyRecorder.QueueOutcome;
 import dev.bluegreen.proxy.internal.routing.Route;
 import dev.bluegreen.proxy.internal.upstream.AcquireCallback;
 import dev.bluegreen.proxy.internal.upstream.Upstream;
@@ -293,7 +294,7 @@ final class UpstreamConnector implements AcquireCallback {
         Backend next = choice.next();
         if (next != null || !choice.allAtLimit()) {
             if (services().loads().withdraw(place)) {
-                queued = null;
+                stopWaiting(place, QueueOutcome.SERVED);
                 if (next == null) {
                     giveUp();
                 } else {
@@ -327,7 +328,7 @@ final class UpstreamConnector implements AcquireCallback {
             services().loads().release(permit);
             return;
         }
-        stopWaiting();
+        stopWaiting(request, QueueOutcome.SERVED);
         if (!listener.wantsConnection()) {
             services().loads().release(permit);
             return;
@@ -339,7 +340,7 @@ final class UpstreamConnector implements AcquireCallback {
         if (request != queued || !services().loads().withdraw(request)) {
             return; // granted first: the grant is on its way
         }
-        stopWaiting();
+        stopWaiting(request, QueueOutcome.TIMED_OUT);
         long millis = services().config().timeouts().queue().toMillis();
         services().failures().warn(FailureLog.Kind.AT_LIMIT, "503: every backend of the {} pool stayed at its limit of "
                 + "requests under way for the queue timeout ({} ms), for {}", colour().label(), millis, this.request);
@@ -351,18 +352,19 @@ final class UpstreamConnector implements AcquireCallback {
     private void leaveQueue() {
         QueuedRequest request = queued;
         if (request != null) {
-            stopWaiting();
+            stopWaiting(request, QueueOutcome.ABANDONED);
             // If a grant won, it finds the request gone when it arrives, and gives its permit back.
             services().loads().withdraw(request);
         }
     }
 
-    private void stopWaiting() {
+    private void stopWaiting(QueuedRequest request, QueueOutcome outcome) {
         queued = null;
         if (queueTimer != null) {
             queueTimer.cancel(false);
             queueTimer = null;
         }
+        services().recorder().get().queueWaitEnded(request.colour(), outcome, System.nanoTime() - request.since());
     }
 
     /**

@@ -49,6 +49,8 @@ public final class MicrometerRecorder implements ProxyRecorder {
      * gRPC. A race registers the same counter twice, which the registry answers with the same meter.
      */
     private final Counter[][][] grpcCalls;
+    /** By colour and {@link QueueOutcome}; registered at first use, as a proxy without limits never queues. */
+    private final Timer[][] queueWaits;
 
     /** @param percentileHistogram whether the duration timer publishes a percentile histogram */
     public MicrometerRecorder(MeterRegistry registry, boolean percentileHistogram) {
@@ -56,6 +58,7 @@ public final class MicrometerRecorder implements ProxyRecorder {
         Colour[] colours = Colour.values();
         DrainReport.Outcome[] outcomes = DrainReport.Outcome.values();
         grpcCalls = new Counter[colours.length][GrpcStatus.MAX + 1][GrpcCallSource.values().length];
+        queueWaits = new Timer[colours.length][QueueOutcome.values().length];
         requests = new Counter[colours.length][STATUS_CLASSES.length][SOURCES.length];
         abandoned = new Counter[colours.length];
         durations = new Timer[colours.length];
@@ -161,6 +164,20 @@ public final class MicrometerRecorder implements ProxyRecorder {
     @Override
     public void upstreamRetried(Colour colour, boolean withinBudget) {
         retries[colour.ordinal()][withinBudget ? 0 : 1].increment();
+    }
+
+    @Override
+    public void queueWaitEnded(Colour colour, QueueOutcome outcome, long waitedNanos) {
+        Timer timer = queueWaits[colour.ordinal()][outcome.ordinal()];
+        if (timer == null) {
+            timer = Timer.builder(MeterNames.QUEUE_WAITS)
+                    .description("Waits in the queue for a backend below its limit of requests under way, by how "
+                            + "they ended")
+                    .tags(COLOUR, colour.label(), OUTCOME, outcome.name().toLowerCase(Locale.ROOT))
+                    .register(registry);
+            queueWaits[colour.ordinal()][outcome.ordinal()] = timer;
+        }
+        timer.record(waitedNanos, TimeUnit.NANOSECONDS);
     }
 
     @Override

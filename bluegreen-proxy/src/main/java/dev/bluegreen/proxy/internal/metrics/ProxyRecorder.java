@@ -14,6 +14,16 @@ public interface ProxyRecorder {
     ProxyRecorder NONE = new ProxyRecorder() {
     };
 
+    /** How a request's wait in the queue for a backend below its limit ended. */
+    enum QueueOutcome {
+        /** A backend of its pool took it. */
+        SERVED,
+        /** The queue timeout came first: it got 503. */
+        TIMED_OUT,
+        /** Its exchange ended while it waited: the client left, or a drain deadline or the proxy's stop came. */
+        ABANDONED
+    }
+
     /**
      * An exchange ended.
      *
@@ -89,6 +99,15 @@ public interface ProxyRecorder {
     default void grpcCallEnded(Colour colour, int status, GrpcCallSource source) {
     }
 
+    /**
+     * A request's wait in the queue for a backend below its limit ended.
+     *
+     * @param colour      the colour of the pool it waited for
+     * @param waitedNanos how long it waited
+     */
+    default void queueWaitEnded(Colour colour, QueueOutcome outcome, long waitedNanos) {
+    }
+
     /** Both {@code first} and {@code second}, in that order. */
     static ProxyRecorder both(ProxyRecorder first, ProxyRecorder second) {
         if (first == NONE) {
@@ -137,6 +156,12 @@ public interface ProxyRecorder {
             public void grpcCallEnded(Colour colour, int status, GrpcCallSource source) {
                 first.grpcCallEnded(colour, status, source);
                 second.grpcCallEnded(colour, status, source);
+            }
+
+            @Override
+            public void queueWaitEnded(Colour colour, QueueOutcome outcome, long waitedNanos) {
+                first.queueWaitEnded(colour, outcome, waitedNanos);
+                second.queueWaitEnded(colour, outcome, waitedNanos);
             }
         };
     }
