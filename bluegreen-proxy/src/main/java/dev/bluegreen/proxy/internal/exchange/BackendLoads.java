@@ -27,6 +27,8 @@ public final class BackendLoads {
 
     /** How many waiting requests of a colour a permit given back is offered to, at most. */
     private static final int LOOK_AHEAD = 16;
+    /** How many more withdrawn requests than waiting ones the queues may hold before they are swept. */
+    private static final int SWEEP_SLACK = 64;
 
     /** The count of requests under way on one backend with a limit; a permit is a reference to it. */
     static final class Permits extends AtomicInteger {
@@ -61,6 +63,14 @@ public final class BackendLoads {
      */
     private final List<ConcurrentLinkedQueue<QueuedRequest>> queues = Stream.of(Colour.values())
             .map(colour -> new ConcurrentLinkedQueue<QueuedRequest>()).toList();
+    /** The requests waiting: in the queues, and neither granted nor withdrawn. */
+    private final AtomicInteger waiting = new AtomicInteger();
+    /**
+     * Requests withdrawn since the last sweep, an upper bound of those still linked in the queues: a withdrawn request
+     * is unlinked when a scan passes it, or by the sweep, never by a search of its own (removing a request that left
+     * from the middle of a long queue, as a client's reset stream does, would walk the queue).
+     */
+    private final AtomicInteger withdrawnSinceSweep = new AtomicInteger();
 
     /**
      * A permit for one more request on {@code backend}, which has a limit.
@@ -115,12 +125,17 @@ public final class BackendLoads {
      * that can't use the backend (a backend of the pool they were routed to before a redeployment, or unhealthy)
      * means the ones behind it most likely can't either, and a permit given back must not walk a long queue.
      */
-    private static boolean handOver(ConcurrentLinkedQueue<QueuedRequest> queue, Permits permit) {
+    private boolean handOver(ConcurrentLinkedQueue<QueuedRequest> queue, Permits permit) {
         int looked = 0;
         for (Iterator<QueuedRequest> requests = queue.iterator(); requests.hasNext() && looked < LOOK_AHEAD; ) {
             QueuedRequest request = requests.next();
+            if (request.hasLeft()) {
+                requests.remove();
+                continue;
+            }
             looked++;
             if (request.accepts(permit.backend()) && request.grant(permit)) {
+                waiting.decrementAndGet();
                 requests.remove();
                 return true;
             }
@@ -133,6 +148,7 @@ public final class BackendLoads {
      * come back in between) and {@linkplain #withdraw withdraws} it if that succeeds.
      */
     void enqueue(QueuedRequest request) {
+        waiting.incrementAndGet();
         queues.get(request.colour().ordinal()).add(request);
     }
 
@@ -145,18 +161,29 @@ public final class BackendLoads {
         if (!request.withdraw()) {
             return false;
         }
-        // Cheap where it counts: a request that timed out is at the head of its queue, its elders gone before it.
-        queues.get(request.colour().ordinal()).remove(request);
+        int stillWaiting = waiting.decrementAndGet();
+        if (withdrawnSinceSweep.incrementAndGet() > stillWaiting + SWEEP_SLACK) {
+            // At least half of what the queues hold has left: one walk unlinks it all, paid for by as many leavers.
+            withdrawnSinceSweep.set(0);
+            for (ConcurrentLinkedQueue<QueuedRequest> queue : queues) {
+                queue.removeIf(QueuedRequest::hasLeft);
+            }
+        }
         return true;
     }
 
-    /** The requests waiting in the queue, over both pools (a moment's count: it walks the queues). */
-    public int queued() {
-        int waiting = 0;
+    /** The requests the queues still hold, withdrawn ones not yet unlinked among them (walks the queues). */
+    int linked() {
+        int linked = 0;
         for (ConcurrentLinkedQueue<QueuedRequest> queue : queues) {
-            waiting += queue.size();
+            linked += queue.size();
         }
-        return waiting;
+        return linked;
+    }
+
+    /** The requests waiting in the queue, over both pools. */
+    public int queued() {
+        return Math.max(0, waiting.get());
     }
 
     /** The requests under way on {@code backend}, as far as its limit counts them (0 without a limit). */

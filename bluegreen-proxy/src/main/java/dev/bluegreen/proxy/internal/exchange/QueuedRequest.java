@@ -48,9 +48,14 @@ final class QueuedRequest {
         return since;
     }
 
-    /** Whether it still waits and a permit of {@code backend} would do. */
+    /** Whether a permit of {@code backend} would do. */
     boolean accepts(Backend backend) {
-        return !left.get() && takes.test(backend);
+        return takes.test(backend);
+    }
+
+    /** Whether it left the queue, granted or withdrawn, and is only waiting to be unlinked. */
+    boolean hasLeft() {
+        return left.get();
     }
 
     /**

@@ -103,4 +103,37 @@ class BackendLoadsTest {
         assertThat(grants).containsExactly("green<-10.0.0.1");
         assertThat(loads.queued()).isEqualTo(50);
     }
+
+    @Test
+    void requestsThatLeave_areUnlinkedBySweeps_soTheQueuesHoldAtMostTwiceThoseWaitingPlus64() {
+        List<QueuedRequest> requests = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            QueuedRequest request = waiting("r" + i, a);
+            requests.add(request);
+            loads.enqueue(request);
+        }
+        // Every other one leaves first, as reset streams would: no search for each, a sweep now and then.
+        List<QueuedRequest> leaving = new ArrayList<>();
+        for (int i = 1; i < 300; i += 2) {
+            leaving.add(requests.get(i));
+        }
+        for (int i = 0; i < 300; i += 2) {
+            leaving.add(requests.get(i));
+        }
+        int left = 0;
+        for (QueuedRequest request : leaving) {
+            assertThat(loads.withdraw(request)).isTrue();
+            left++;
+            assertThat(loads.queued()).isEqualTo(300 - left);
+            assertThat(loads.linked()).as("after %d left", left).isLessThanOrEqualTo(2 * loads.queued() + 64 + 1);
+        }
+        assertThat(loads.linked()).as("swept at the end too").isLessThanOrEqualTo(65);
+
+        Permits held = loads.tryAcquire(a);
+        QueuedRequest last = waiting("last", a);
+        loads.enqueue(last);
+        loads.release(held);
+        assertThat(grants).containsExactly("last<-10.0.0.1");
+        assertThat(loads.linked()).as("the scan unlinked what it passed").isZero();
+    }
 }
