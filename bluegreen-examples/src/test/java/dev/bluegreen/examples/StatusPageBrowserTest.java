@@ -3,10 +3,15 @@ package dev.bluegreen.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bluegreen.core.Backend;
+import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.RoutingSnapshot;
 import com.sun.net.httpserver.HttpServer;
 import dev.bluegreen.proxy.AdminEndpoint;
+import dev.bluegreen.proxy.BlueGreenProxy;
+import dev.bluegreen.testing.Gate;
+import dev.bluegreen.testing.RawHttpClient;
+import dev.bluegreen.testing.TestBackend;
 import java.io.File;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -194,6 +199,39 @@ class StatusPageBrowserTest {
                 By.cssSelector("#pool-green ul.backends")).getText().contains("0 of 7 under way"));
         assertThat(browser.findElement(By.cssSelector("#pool-blue ul.backends")).getText())
                 .as("blue's backend has no limit").doesNotContain("under way");
+    }
+
+    @Test
+    void requestsWaitingForABackendAtItsLimit_areShownInTheBanner_whileTheyWait() throws Exception {
+        TestBackend held = TestBackend.start("held");
+        BlueGreen routing = BlueGreen.builder()
+                .blue("v1", List.of(Backend.of("127.0.0.1", held.port()).withMaxRequests(1))).build();
+        BlueGreenProxy proxy = BlueGreenProxy.builder(routing).listen("127.0.0.1", 0)
+                .queueTimeout(Duration.ofSeconds(30)).build();
+        AdminEndpoint endpoint = AdminEndpoint.builder(routing).listen("127.0.0.1", 0).proxy(proxy).build();
+        Gate gate = held.hold();
+        try (RawHttpClient first = RawHttpClient.connect(proxy.start().get(10, TimeUnit.SECONDS).port());
+             RawHttpClient second = RawHttpClient.connect(proxy.port())) {
+            endpoint.start().get(10, TimeUnit.SECONDS);
+            first.request("GET", "/first", Map.of());
+            gate.awaitArrived(1, WAIT);
+            second.request("GET", "/second", Map.of());
+
+            browser.get("http://127.0.0.1:" + endpoint.port() + "/");
+
+            waitForText("queued", "1");
+            assertThat(browser.findElement(By.id("queue-meta")).getText()).contains("waiting for a backend 1");
+            gate.release();
+            assertThat(first.readResponse().status()).isEqualTo(200);
+            assertThat(second.readResponse().status()).isEqualTo(200);
+            waitUntil("the line goes once nothing waits", page -> !page.findElement(By.id("queue-meta")).isDisplayed());
+        } finally {
+            gate.release();
+            endpoint.stop().get(10, TimeUnit.SECONDS);
+            proxy.stop().get(10, TimeUnit.SECONDS);
+            routing.close();
+            held.close();
+        }
     }
 
     @Test
