@@ -243,7 +243,9 @@ final class UpstreamConnector implements AcquireCallback {
     }
 
     private void giveUp() {
-        if (choice.canFallBack() && !sentBefore) {
+        // A pool at its limit is busy, not failing: its request waits or gets the 503, and is no error of the colour
+        // for the safety net to count (and the automatic rollback to act on).
+        if (choice.canFallBack() && !sentBefore && !choice.allAtLimit()) {
             fallBack();
             return;
         }

@@ -1,0 +1,105 @@
+package dev.bluegreen.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.bluegreen.core.Backend;
+import dev.bluegreen.core.Colour;
+import dev.bluegreen.proxy.internal.metrics.ProxyRecorder;
+import dev.bluegreen.testing.Gate;
+import dev.bluegreen.testing.RawHttpClient;
+import dev.bluegreen.testing.RawResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The queue for a backend's limit of requests under way where it meets the rest of the proxy: the safety net, request
+ * bodies, HTTP/2 streams that go away while they wait, a stop, and many short waits racing their grants. After each,
+ * no permit is left taken and no request counted as waiting.
+ */
+class BackendQueueEdgesTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    /** Makes green, with its one backend limited to {@code max} requests, the live pool. */
+    private static Backend goLive(ProxyFixture fixture, int max) {
+        Backend backend = Backend.of("127.0.0.1", fixture.green().port()).withMaxRequests(max);
+        fixture.admin.deploy(Colour.GREEN, "v2", List.of(backend));
+        fixture.admin.switchTo(Colour.GREEN);
+        return backend;
+    }
+
+    private static CompletableFuture<RawResponse> getAsync(int port, String path) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (RawHttpClient client = RawHttpClient.connect(port)) {
+                return client.get(path);
+            }
+        });
+    }
+
+    private static void awaitNothingLeft(ProxyFixture fixture, Backend backend) {
+        await().atMost(WAIT).until(() -> fixture.proxy.requestsUnderWay(backend) == 0
+                && fixture.proxy.requestsQueued() == 0);
+    }
+
+    /** Counts the requests the safety net moved off green. */
+    private static AtomicInteger safetyNetUses(ProxyFixture fixture) {
+        AtomicInteger uses = new AtomicInteger();
+        fixture.proxy.addRecorder(new ProxyRecorder() {
+            @Override
+            public void safetyNetUsed(Colour failedColour) {
+                uses.incrementAndGet();
+            }
+        });
+        return uses;
+    }
+
+    @Test
+    void aPoolAtItsLimitRightAfterASwitch_queuesTheRequest_insteadOfTheSafetyNetMovingIt() throws Exception {
+        try (ProxyFixture fixture = ProxyFixture.start(b -> b.queueTimeout(WAIT.multipliedBy(3))
+                .safetyNet(Duration.ofMinutes(5)))) {
+            AtomicInteger rerouted = safetyNetUses(fixture);
+            Backend backend = goLive(fixture, 1);
+            Gate gate = fixture.green().hold();
+            CompletableFuture<RawResponse> held = getAsync(fixture.port(), "/held");
+            gate.awaitArrived(1, WAIT);
+
+            CompletableFuture<RawResponse> second = getAsync(fixture.port(), "/second");
+            await().atMost(WAIT).until(() -> fixture.proxy.requestsQueued() == 1 || second.isDone());
+
+            assertThat(second).as("it waits for green, not served by blue").isNotDone();
+            gate.release();
+            assertThat(held.get(WAIT.toSeconds(), TimeUnit.SECONDS).status()).isEqualTo(200);
+            RawResponse served = second.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(served.header("X-Backend")).isEqualTo("green-1");
+            assertThat(rerouted).as("a busy pool is no failure of green's").hasValue(0);
+            assertThat(fixture.blue().requestCount()).isZero();
+            awaitNothingLeft(fixture, backend);
+        }
+    }
+
+    @Test
+    void aPoolAtItsLimitRightAfterASwitch_withoutAQueue_answers503_andCountsNoSafetyNetUse() throws Exception {
+        try (ProxyFixture fixture = ProxyFixture.start(b -> b.safetyNet(Duration.ofMinutes(5)))) {
+            AtomicInteger rerouted = safetyNetUses(fixture);
+            Backend backend = goLive(fixture, 1);
+            Gate gate = fixture.green().hold();
+            CompletableFuture<RawResponse> held = getAsync(fixture.port(), "/held");
+            gate.awaitArrived(1, WAIT);
+
+            RawResponse refused = getAsync(fixture.port(), "/second").get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.bodyText()).contains("at its limit of requests under way");
+            assertThat(rerouted).hasValue(0);
+            assertThat(fixture.blue().requestCount()).isZero();
+            gate.release();
+            assertThat(held.get(WAIT.toSeconds(), TimeUnit.SECONDS).status()).isEqualTo(200);
+            awaitNothingLeft(fixture, backend);
+        }
+    }
+}
