@@ -5,11 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.Colour;
+import dev.bluegreen.core.Deployment;
 import dev.bluegreen.proxy.internal.metrics.ProxyRecorder;
 import dev.bluegreen.testing.Gate;
 import dev.bluegreen.testing.RawHttpClient;
 import dev.bluegreen.testing.RawResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -100,6 +102,44 @@ class BackendQueueEdgesTest {
             gate.release();
             assertThat(held.get(WAIT.toSeconds(), TimeUnit.SECONDS).status()).isEqualTo(200);
             awaitNothingLeft(fixture, backend);
+        }
+    }
+
+    @Test
+    void requestsStillWaitingForAPoolRedeployedUnderThem_doNotHoldUpTheNewPoolsWaitingRequests() throws Exception {
+        try (ProxyFixture fixture = ProxyFixture.start(1, 2, b -> b.queueTimeout(WAIT.multipliedBy(3)));
+             H2Client client = H2Client.cleartext(fixture.port())) {
+            Backend old = goLive(fixture, 1);
+            Gate oldGate = fixture.green.get(0).hold();
+            // One on the old backend and 16 waiting for it, as many as a permit given back looks at.
+            List<CompletableFuture<H2Client.Response>> waitingForOld = new ArrayList<>();
+            for (int i = 0; i < 17; i++) {
+                waitingForOld.add(client.get("/old-" + i));
+            }
+            oldGate.awaitArrived(1, WAIT);
+            await().atMost(WAIT).until(() -> fixture.proxy.requestsQueued() == 16);
+            Backend replacement = Backend.of("127.0.0.1", fixture.green.get(1).port()).withMaxRequests(1);
+            fixture.admin.deploy(Deployment.of(Colour.GREEN, "v3", List.of(replacement)).forced());
+            Gate newGate = fixture.green.get(1).hold();
+            CompletableFuture<RawResponse> first = getAsync(fixture.port(), "/first");
+            newGate.awaitArrived(1, WAIT);
+            CompletableFuture<RawResponse> behind = getAsync(fixture.port(), "/behind");
+            await().atMost(WAIT).until(() -> fixture.proxy.requestsQueued() == 17);
+
+            newGate.release(1);
+
+            assertThat(first.get(WAIT.toSeconds(), TimeUnit.SECONDS).status()).isEqualTo(200);
+            // The permit the first gave back goes to the request behind the 16, not back to the counter.
+            newGate.awaitArrived(2, WAIT);
+            assertThat(fixture.proxy.requestsQueued()).isEqualTo(16);
+            newGate.release();
+            assertThat(behind.get(WAIT.toSeconds(), TimeUnit.SECONDS).header("X-Backend")).isEqualTo("green-2");
+            oldGate.release();
+            for (CompletableFuture<H2Client.Response> each : waitingForOld) {
+                assertThat(H2Client.await(each).header("X-Backend")).isEqualTo("green-1");
+            }
+            await().atMost(WAIT).until(() -> fixture.proxy.requestsUnderWay(old) == 0
+                    && fixture.proxy.requestsUnderWay(replacement) == 0 && fixture.proxy.requestsQueued() == 0);
         }
     }
 }

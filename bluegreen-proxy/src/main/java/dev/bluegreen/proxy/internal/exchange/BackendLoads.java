@@ -71,6 +71,8 @@ public final class BackendLoads {
      * from the middle of a long queue, as a client's reset stream does, would walk the queue).
      */
     private final AtomicInteger withdrawnSinceSweep = new AtomicInteger();
+    /** The routing state {@link #retainPoolsOf} saw last, for the pool each colour has now; {@code null} before. */
+    private volatile RoutingSnapshot pools;
 
     /**
      * A permit for one more request on {@code backend}, which has a limit.
@@ -122,15 +124,23 @@ public final class BackendLoads {
 
     /**
      * Looks at the first {@value #LOOK_AHEAD} requests of {@code queue} at most: they wait for the same pool, so one
-     * that can't use the backend (a backend of the pool they were routed to before a redeployment, or unhealthy)
-     * means the ones behind it most likely can't either, and a permit given back must not walk a long queue.
+     * that can't use the backend (unhealthy, or of the other pool) means the ones behind it most likely can't either,
+     * and a permit given back must not walk a long queue. A request routed before its colour's pool was redeployed
+     * is passed over uncounted when the backend is not of its pool: it says nothing of those of the new pool behind
+     * it, which would else wait out their timeout while their backend's permits went to newcomers. Such requests are
+     * walked past only until they leave (their queue timeout at most).
      */
     private boolean handOver(ConcurrentLinkedQueue<QueuedRequest> queue, Permits permit) {
+        RoutingSnapshot current = pools;
         int looked = 0;
         for (Iterator<QueuedRequest> requests = queue.iterator(); requests.hasNext() && looked < LOOK_AHEAD; ) {
             QueuedRequest request = requests.next();
             if (request.hasLeft()) {
                 requests.remove();
+                continue;
+            }
+            if (current != null && !request.waitsFor(permit.backend())
+                    && !request.pool().equals(current.environment(request.colour()).backends())) {
                 continue;
             }
             looked++;
@@ -198,6 +208,7 @@ public final class BackendLoads {
      * replaced wait on for a backend of the pool they were routed to, until their queue timeout.
      */
     public void retainPoolsOf(RoutingSnapshot current) {
+        pools = current;
         if (underWay.isEmpty()) {
             return;
         }

@@ -3,6 +3,7 @@ package dev.bluegreen.proxy.internal.exchange;
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.proxy.internal.exchange.BackendLoads.Permits;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -17,6 +18,8 @@ import java.util.function.Predicate;
 final class QueuedRequest {
 
     private final Colour colour;
+    /** The backends of the pool it was routed to. */
+    private final List<Backend> pool;
     /** When it joined the queue ({@link System#nanoTime()}). */
     private final long since = System.nanoTime();
     private final Predicate<Backend> takes;
@@ -27,14 +30,16 @@ final class QueuedRequest {
 
     /**
      * @param colour    the colour of the pool it waits for
+     * @param pool      the backends of that pool, as the request was routed to it
      * @param takes     whether a backend's permit would do: one of its pool, usable (asked on the thread that gives
      *                  a permit back)
      * @param eventLoop its exchange's loop, where {@code granted} runs
      * @param granted   takes this request and the permit granted to it, which it then holds (and must give back)
      */
-    QueuedRequest(Colour colour, Predicate<Backend> takes, Executor eventLoop,
+    QueuedRequest(Colour colour, List<Backend> pool, Predicate<Backend> takes, Executor eventLoop,
                   BiConsumer<QueuedRequest, Permits> granted) {
         this.colour = colour;
+        this.pool = pool;
         this.takes = takes;
         this.eventLoop = eventLoop;
         this.granted = granted;
@@ -42,6 +47,15 @@ final class QueuedRequest {
 
     Colour colour() {
         return colour;
+    }
+
+    List<Backend> pool() {
+        return pool;
+    }
+
+    /** Whether {@code backend} is of its pool, usable or not. */
+    boolean waitsFor(Backend backend) {
+        return pool.contains(backend);
     }
 
     long since() {

@@ -288,7 +288,7 @@ final class UpstreamConnector implements AcquireCallback {
         // What the permit test reads is fixed now: it runs on other threads, while this connector may move on.
         List<Backend> pool = environment().backends();
         Colour colour = colour();
-        QueuedRequest place = new QueuedRequest(colour, backend -> wouldTake(pool, colour, backend),
+        QueuedRequest place = new QueuedRequest(colour, pool, backend -> wouldTake(pool, colour, backend),
                 loop.eventLoop(), this::granted);
         queued = place;
         services().loads().enqueue(place);

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.Colour;
+import dev.bluegreen.core.Environment;
+import dev.bluegreen.core.RoutingSnapshot;
 import dev.bluegreen.proxy.internal.exchange.BackendLoads.Permits;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -19,7 +22,7 @@ class BackendLoadsTest {
     private final List<String> grants = new ArrayList<>();
 
     private QueuedRequest waiting(String name, Backend... pool) {
-        return new QueuedRequest(Colour.GREEN, List.of(pool)::contains, Runnable::run,
+        return new QueuedRequest(Colour.GREEN, List.of(pool), List.of(pool)::contains, Runnable::run,
                 (request, permit) -> grants.add(name + "<-" + permit.backend().host()));
     }
 
@@ -77,7 +80,7 @@ class BackendLoadsTest {
     @Test
     void aGrantWhoseLoopIsGone_givesThePermitBack() {
         Permits held = loads.tryAcquire(a);
-        QueuedRequest stranded = new QueuedRequest(Colour.GREEN, a::equals, task -> {
+        QueuedRequest stranded = new QueuedRequest(Colour.GREEN, List.of(a), a::equals, task -> {
             throw new java.util.concurrent.RejectedExecutionException("stopped");
         }, (request, permit) -> grants.add("never"));
         loads.enqueue(stranded);
@@ -93,7 +96,7 @@ class BackendLoadsTest {
     void aPermitOfOnePool_isNotHeldUpByTheOtherPoolsWaitingRequests() {
         Permits held = loads.tryAcquire(a);
         for (int i = 0; i < 50; i++) {
-            loads.enqueue(new QueuedRequest(Colour.BLUE, b::equals, Runnable::run,
+            loads.enqueue(new QueuedRequest(Colour.BLUE, List.of(b), b::equals, Runnable::run,
                     (request, permit) -> grants.add("blue")));
         }
         loads.enqueue(waiting("green", a));
@@ -135,5 +138,37 @@ class BackendLoadsTest {
         loads.release(held);
         assertThat(grants).containsExactly("last<-10.0.0.1");
         assertThat(loads.linked()).as("the scan unlinked what it passed").isZero();
+    }
+
+    @Test
+    void requestsStillWaitingForARedeployedPool_doNotHoldUpThePermitsOfTheNewPool_fromThoseBehindThem() {
+        for (int i = 0; i < 40; i++) {
+            loads.enqueue(waiting("old" + i, a));
+        }
+        loads.retainPoolsOf(RoutingSnapshot.initial(Colour.GREEN, Environment.empty(Colour.BLUE),
+                Environment.of(Colour.GREEN, "v3", List.of(b)), Instant.EPOCH));
+        Permits held = loads.tryAcquire(b);
+        loads.enqueue(waiting("new", b));
+
+        loads.release(held);
+
+        assertThat(grants).containsExactly("new<-10.0.0.2");
+        assertThat(loads.queued()).isEqualTo(40);
+    }
+
+    @Test
+    void requestsOfTheCurrentPool_thatCannotUseABackend_endTheLookAfter16() {
+        for (int i = 0; i < 16; i++) {
+            loads.enqueue(waiting("onlyA" + i, a));
+        }
+        loads.retainPoolsOf(RoutingSnapshot.initial(Colour.GREEN, Environment.empty(Colour.BLUE),
+                Environment.of(Colour.GREEN, "v2", List.of(a)), Instant.EPOCH));
+        Permits held = loads.tryAcquire(b);
+        loads.enqueue(waiting("b", b));
+
+        loads.release(held);
+
+        assertThat(grants).as("a queue is not walked for a permit its pool's requests can't use").isEmpty();
+        assertThat(loads.underWay(b)).isZero();
     }
 }
