@@ -7,6 +7,7 @@ import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.Deployment;
 import dev.bluegreen.proxy.internal.metrics.ProxyRecorder;
+import dev.bluegreen.testing.Behaviour;
 import dev.bluegreen.testing.Gate;
 import dev.bluegreen.testing.RawHttpClient;
 import dev.bluegreen.testing.RawResponse;
@@ -140,6 +141,39 @@ class BackendQueueEdgesTest {
             }
             await().atMost(WAIT).until(() -> fixture.proxy.requestsUnderWay(old) == 0
                     && fixture.proxy.requestsUnderWay(replacement) == 0 && fixture.proxy.requestsQueued() == 0);
+        }
+    }
+
+    @Test
+    void aBackendWhoseEjectionEndsWhileRequestsWait_takesThem_thoughNoPermitOfItsComesBack() throws Exception {
+        Duration ejection = Duration.ofSeconds(1);
+        try (ProxyFixture fixture = ProxyFixture.start(1, 2, b -> b.queueTimeout(WAIT.multipliedBy(3))
+                .outlierEjection(OutlierEjection.defaults().withConsecutiveFailures(1)
+                        .withEjectionTime(ejection, ejection)))) {
+            Backend busy = Backend.of("127.0.0.1", fixture.green.get(0).port()).withMaxRequests(1);
+            Backend ejected = Backend.of("127.0.0.1", fixture.green.get(1).port()).withMaxRequests(1);
+            fixture.admin.deploy(Colour.GREEN, "v2", List.of(busy, ejected));
+            fixture.admin.switchTo(Colour.GREEN);
+            Gate busyGate = fixture.green.get(0).hold();
+            fixture.green.get(1).behave(Behaviour.status(500, "boom"));
+            // Whichever comes first: one request held by the busy backend, one 500 that ejects the other.
+            CompletableFuture<RawResponse> one = getAsync(fixture.port(), "/one");
+            CompletableFuture<RawResponse> two = getAsync(fixture.port(), "/two");
+            busyGate.awaitArrived(1, WAIT);
+            await().atMost(WAIT).until(() -> one.isDone() || two.isDone());
+            fixture.green.get(1).reply();
+
+            CompletableFuture<RawResponse> waiting = getAsync(fixture.port(), "/waits");
+            await().atMost(WAIT).until(() -> fixture.proxy.requestsQueued() == 1 || waiting.isDone());
+            assertThat(waiting).as("it waits: one backend busy, the other ejected").isNotDone();
+
+            RawResponse served = waiting.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(served.status()).isEqualTo(200);
+            assertThat(served.header("X-Backend")).isEqualTo("green-2");
+            busyGate.release();
+            await().atMost(WAIT).until(() -> one.isDone() && two.isDone());
+            awaitNothingLeft(fixture, busy);
+            awaitNothingLeft(fixture, ejected);
         }
     }
 }

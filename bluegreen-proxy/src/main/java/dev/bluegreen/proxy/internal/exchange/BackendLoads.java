@@ -100,6 +100,26 @@ public final class BackendLoads {
         }
     }
 
+    /**
+     * Offers the free permits of every backend with a limit to the waiting requests: a backend that became usable
+     * again while they waited (its ejection over, a health check passed) gives no permit back to announce it, and
+     * they would else wait out their timeout while newcomers took its permits. Run now and then on one event loop;
+     * nothing to do while nobody waits.
+     */
+    public void offerFreePermits() {
+        if (!anyWaiting()) {
+            return;
+        }
+        for (Permits permits : underWay.values()) {
+            while (anyWaiting() && permits.tryTake()) {
+                if (!handOver(permits)) {
+                    release(permits);
+                    break;
+                }
+            }
+        }
+    }
+
     private boolean anyWaiting() {
         for (ConcurrentLinkedQueue<QueuedRequest> queue : queues) {
             if (!queue.isEmpty()) {

@@ -287,7 +287,8 @@ public final class DataPlane {
      * Starts each loop's periodic tasks: eviction of upstream connections idle for too long, and the response and
      * send timeouts' sweep (every quarter of the shorter, between 10 ms and 1 s, so a timeout fires at most a quarter
      * late);
-     * and, on one loop, the failure log's summaries.
+     * and, on one loop, the failure log's summaries and, with a queue, the offer of free permits to waiting requests
+     * (as often as the sweep, or a quarter of the queue timeout if shorter).
      */
     public void scheduleIdleEviction() {
         long periodMillis = Math.max(100, config.timeouts().upstreamIdle().toMillis() / 2);
@@ -296,6 +297,11 @@ public final class DataPlane {
         long failureLogMillis = FAILURE_LOG_PERIOD.toMillis();
         loops.all().get(0).eventLoop().scheduleWithFixedDelay(failures::flush, failureLogMillis, failureLogMillis,
                 TimeUnit.MILLISECONDS);
+        if (!config.timeouts().queue().isZero()) {
+            long offerMillis = Math.min(sweepMillis, Math.max(10, config.timeouts().queue().toMillis() / 4));
+            loops.all().get(0).eventLoop().scheduleWithFixedDelay(loads::offerFreePermits, offerMillis, offerMillis,
+                    TimeUnit.MILLISECONDS);
+        }
         for (LoopContext context : loops.all()) {
             context.eventLoop().scheduleWithFixedDelay(context::evictIdleConnections,
                     periodMillis, periodMillis, TimeUnit.MILLISECONDS);

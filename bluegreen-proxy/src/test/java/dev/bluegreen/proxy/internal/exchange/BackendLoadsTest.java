@@ -171,4 +171,21 @@ class BackendLoadsTest {
         assertThat(grants).as("a queue is not walked for a permit its pool's requests can't use").isEmpty();
         assertThat(loads.underWay(b)).isZero();
     }
+
+    @Test
+    void freePermitsOffered_goToTheRequestsWaitingForThem_asFarAsTheLimitAllows() {
+        Backend two = Backend.of("10.0.0.3", 8080).withMaxRequests(2);
+        loads.release(loads.tryAcquire(two));
+        loads.offerFreePermits();
+        assertThat(loads.underWay(two)).as("nobody waits: nothing taken").isZero();
+        for (String name : List.of("first", "second", "third")) {
+            loads.enqueue(waiting(name, two));
+        }
+
+        loads.offerFreePermits();
+
+        assertThat(grants).containsExactly("first<-10.0.0.3", "second<-10.0.0.3");
+        assertThat(loads.underWay(two)).isEqualTo(2);
+        assertThat(loads.queued()).isOne();
+    }
 }
