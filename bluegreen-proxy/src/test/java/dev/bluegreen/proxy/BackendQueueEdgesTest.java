@@ -11,9 +11,11 @@ import dev.bluegreen.testing.Behaviour;
 import dev.bluegreen.testing.Gate;
 import dev.bluegreen.testing.RawHttpClient;
 import dev.bluegreen.testing.RawResponse;
+import io.netty.handler.codec.http2.Http2Error;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -174,6 +176,129 @@ class BackendQueueEdgesTest {
             await().atMost(WAIT).until(() -> one.isDone() && two.isDone());
             awaitNothingLeft(fixture, busy);
             awaitNothingLeft(fixture, ejected);
+        }
+    }
+
+    @Test
+    void http2StreamsWaiting_thatTheClientResets_orWhoseConnectionCloses_leaveTheQueue_andTakeNoPermit()
+            throws Exception {
+        try (ProxyFixture fixture = ProxyFixture.start(b -> b.queueTimeout(WAIT.multipliedBy(3)))) {
+            Backend backend = goLive(fixture, 1);
+            Gate gate = fixture.green().hold();
+            try (RawH2Connection client = RawH2Connection.open(fixture.port())) {
+                client.get(1);
+                client.flush();
+                gate.awaitArrived(1, WAIT);
+                for (int stream = 3; stream <= 81; stream += 2) {
+                    client.get(stream);
+                }
+                client.flush();
+                await().atMost(WAIT).until(() -> fixture.proxy.requestsQueued() == 40);
+                for (int stream = 3; stream <= 41; stream += 2) {
+                    client.rstStream(stream, (int) Http2Error.CANCEL.code());
+                }
+                client.flush();
+                await().atMost(WAIT).until(() -> fixture.proxy.requestsQueued() == 20);
+            }
+            await().atMost(WAIT).until(() -> fixture.proxy.requestsQueued() == 0);
+
+            gate.release();
+            awaitNothingLeft(fixture, backend);
+            assertThat(gate.arrived()).as("only the first reached the backend").isEqualTo(1);
+            fixture.green().reply();
+            assertThat(getAsync(fixture.port(), "/after").get(WAIT.toSeconds(), TimeUnit.SECONDS).status())
+                    .isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aStopWithRequestsWaiting_answersThem503_atTheEndOfItsGracePeriod() throws Exception {
+        ProxyFixture fixture = ProxyFixture.start(b -> b.queueTimeout(Duration.ofMinutes(5)));
+        try {
+            goLive(fixture, 1);
+            Gate gate = fixture.green().hold();
+            CompletableFuture<RawResponse> held = getAsync(fixture.port(), "/held");
+            gate.awaitArrived(1, WAIT);
+            List<CompletableFuture<RawResponse>> waiting = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                waiting.add(getAsync(fixture.port(), "/waits-" + i));
+            }
+            await().atMost(WAIT).until(() -> fixture.proxy.requestsQueued() == 4);
+
+            fixture.proxy.stop(Duration.ofMillis(300)).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+            for (CompletableFuture<RawResponse> each : waiting) {
+                RawResponse answer = each.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                assertThat(answer.status()).isEqualTo(503);
+                assertThat(answer.bodyText()).contains("before the proxy stopped");
+            }
+            assertThat(gate.arrived()).isEqualTo(1);
+            gate.release();
+            assertThat(held).succeedsWithin(WAIT);
+        } finally {
+            fixture.close();
+        }
+    }
+
+    @Test
+    void aPostWithABody_andOneExpecting100Continue_waitInTheQueue_andReachTheBackendWhole() throws Exception {
+        try (ProxyFixture fixture = ProxyFixture.start(b -> b.queueTimeout(WAIT.multipliedBy(3)))) {
+            Backend backend = goLive(fixture, 1);
+            Gate gate = fixture.green().hold();
+            CompletableFuture<RawResponse> held = getAsync(fixture.port(), "/held");
+            gate.awaitArrived(1, WAIT);
+            CompletableFuture<RawResponse> post = CompletableFuture.supplyAsync(() -> {
+                try (RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+                    client.request("POST", "/post", Map.of("Content-Length", "100000")).sendPattern(100_000);
+                    return client.readResponse();
+                }
+            });
+            CompletableFuture<RawResponse> expecting = CompletableFuture.supplyAsync(() -> {
+                try (RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+                    client.send("POST /expect HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+                            + "Expect: 100-continue\r\n\r\n");
+                    RawResponse interim = client.readResponse();
+                    assertThat(interim.status()).as("the backend's 100, once it has the request").isEqualTo(100);
+                    client.send("abcde");
+                    return client.readResponse();
+                }
+            });
+            await().atMost(WAIT).until(() -> fixture.proxy.requestsQueued() == 2);
+
+            gate.release();
+
+            RawResponse posted = post.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(posted.status()).isEqualTo(200);
+            assertThat(posted.header("X-Received-Bytes")).isEqualTo("100000");
+            RawResponse expected = expecting.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(expected.status()).isEqualTo(200);
+            assertThat(expected.header("X-Received-Bytes")).isEqualTo("5");
+            assertThat(held).succeedsWithin(WAIT);
+            awaitNothingLeft(fixture, backend);
+        }
+    }
+
+    @Test
+    void aWebSocketUpgrade_waitsInTheQueue_untilTheTunnelHoldingThePermitCloses() throws Exception {
+        try (WebSocketBackend webSockets = new WebSocketBackend("green");
+             ProxyFixture fixture = ProxyFixture.start(b -> b.queueTimeout(WAIT))) {
+            Backend backend = Backend.of("127.0.0.1", webSockets.port()).withMaxRequests(1);
+            fixture.admin.deploy(Colour.GREEN, "v2", List.of(backend));
+            fixture.admin.switchTo(Colour.GREEN);
+            WebSocketClient first = new WebSocketClient(fixture.port());
+            assertThat(first.echo("one", WAIT)).isEqualTo("green: one");
+            CompletableFuture<WebSocketClient> second = CompletableFuture.supplyAsync(
+                    () -> new WebSocketClient(fixture.port()));
+            await().atMost(WAIT).until(() -> fixture.proxy.requestsQueued() == 1);
+            assertThat(second).isNotDone();
+
+            first.close();
+
+            try (WebSocketClient opened = second.get(WAIT.toSeconds(), TimeUnit.SECONDS)) {
+                assertThat(opened.echo("two", WAIT)).isEqualTo("green: two");
+                assertThat(fixture.proxy.requestsUnderWay(backend)).isOne();
+            }
+            awaitNothingLeft(fixture, backend);
         }
     }
 }
