@@ -301,4 +301,37 @@ class BackendQueueEdgesTest {
             awaitNothingLeft(fixture, backend);
         }
     }
+
+    @Test
+    void aBackendUnhealthyFromTheStart_thatPassesItsChecksWhileRequestsWait_takesThem() throws Exception {
+        HealthCheckSettings checks = HealthCheckSettings.defaults().withInterval(Duration.ofMillis(100))
+                .withTimeout(WAIT.multipliedBy(2)).withThresholds(1, 1);
+        try (ProxyFixture fixture = ProxyFixture.start(1, 2, b -> b.queueTimeout(WAIT.multipliedBy(3))
+                .healthChecks(checks))) {
+            Backend busy = Backend.of("127.0.0.1", fixture.green.get(0).port()).withMaxRequests(1);
+            Backend recovering = Backend.of("127.0.0.1", fixture.green.get(1).port()).withMaxRequests(1);
+            fixture.green.get(1).status(500, "starting");
+            fixture.admin.deploy(Colour.GREEN, "v2", List.of(busy, recovering));
+            await().atMost(WAIT).until(() -> fixture.proxy.health(Colour.GREEN, recovering).state()
+                    == HealthState.UNHEALTHY);
+            fixture.admin.switchTo(Colour.GREEN);
+            // Its checks held too, the busy backend stays as healthy as it was, for the check timeout.
+            Gate busyGate = fixture.green.get(0).hold();
+            CompletableFuture<RawResponse> held = getAsync(fixture.port(), "/held");
+            busyGate.awaitArrived(1, WAIT);
+            CompletableFuture<RawResponse> waiting = getAsync(fixture.port(), "/waits");
+            await().atMost(WAIT).until(() -> fixture.proxy.requestsQueued() == 1 || waiting.isDone());
+            assertThat(waiting).as("it waits: one backend busy, the other unhealthy").isNotDone();
+
+            fixture.green.get(1).reply();
+
+            RawResponse served = waiting.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(served.status()).isEqualTo(200);
+            assertThat(served.header("X-Backend")).isEqualTo("green-2");
+            busyGate.release();
+            assertThat(held).succeedsWithin(WAIT);
+            awaitNothingLeft(fixture, busy);
+            awaitNothingLeft(fixture, recovering);
+        }
+    }
 }

@@ -103,12 +103,23 @@ public final class BackendLoads {
     /**
      * Offers the free permits of every backend with a limit to the waiting requests: a backend that became usable
      * again while they waited (its ejection over, a health check passed) gives no permit back to announce it, and
-     * they would else wait out their timeout while newcomers took its permits. Run now and then on one event loop;
-     * nothing to do while nobody waits.
+     * they would else wait out their timeout while newcomers took its permits. A backend of the pools that no request
+     * picked yet (unhealthy from the start) gets its counter here. Run now and then on one event loop; nothing to do
+     * while nobody waits.
      */
     public void offerFreePermits() {
         if (!anyWaiting()) {
             return;
+        }
+        RoutingSnapshot current = pools;
+        if (current != null) {
+            for (Colour colour : Colour.values()) {
+                for (Backend backend : current.environment(colour).backends()) {
+                    if (backend.maxRequests() > 0) {
+                        underWay.computeIfAbsent(backend, Permits::new);
+                    }
+                }
+            }
         }
         for (Permits permits : underWay.values()) {
             while (anyWaiting() && permits.tryTake()) {

@@ -106,6 +106,7 @@ public final class DataPlane {
                 recorder::get, this::stillRouted);
         this.router = new Router(config.steering(), config.timeouts().drain(), admin.snapshot(), drains::latest);
         addresses.track(admin.snapshot());
+        loads.retainPoolsOf(admin.snapshot());
         EventLoop healthLoop = (EventLoop) workers.next();
         this.health = new HealthRegistry(config.health(), System::nanoTime, Clock.systemUTC(),
                 (task, delayNanos) -> healthLoop.schedule(task, delayNanos, TimeUnit.NANOSECONDS));

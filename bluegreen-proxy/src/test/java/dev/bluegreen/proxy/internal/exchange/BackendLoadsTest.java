@@ -188,4 +188,16 @@ class BackendLoadsTest {
         assertThat(loads.underWay(two)).isEqualTo(2);
         assertThat(loads.queued()).isOne();
     }
+
+    @Test
+    void aBackendOfThePoolsThatNoRequestPickedYet_isOfferedToo() {
+        loads.retainPoolsOf(RoutingSnapshot.initial(Colour.GREEN, Environment.empty(Colour.BLUE),
+                Environment.of(Colour.GREEN, "v2", List.of(a, b)), Instant.EPOCH));
+        loads.enqueue(waiting("waits", b));
+
+        loads.offerFreePermits();
+
+        assertThat(grants).containsExactly("waits<-10.0.0.2");
+        assertThat(loads.underWay(b)).isOne();
+    }
 }
