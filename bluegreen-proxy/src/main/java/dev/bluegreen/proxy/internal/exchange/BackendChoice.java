@@ -78,6 +78,8 @@ final class BackendChoice {
         int index = environment.backends().indexOf(granted.backend());
         if (index >= 0) {
             tried = RoundRobin.markTried(tried, index);
+            // Tried now, no longer merely passed over: if it fails, it is not waited for again.
+            full &= ~RoundRobin.markTried(0, index);
         }
         attempts++;
         allAtLimit = false;
@@ -150,8 +152,19 @@ final class BackendChoice {
             allAtLimit = false;
             return backend;
         }
+        // Those passed over for being at their limit, in this look or an earlier one, are the ones left to try: a
+        // request that found one busy and then had the other refuse it waits for the busy one.
+        allAtLimit |= full != 0;
         noHealthyBackend = attempts == 0 && !allAtLimit;
         return null;
+    }
+
+    /**
+     * The backends of the pool this request tried and left (a connect failed, or a retry moved on), as a mask over
+     * {@link #environment()}'s backends (the first 64): not those passed over for being at their limit.
+     */
+    long failed() {
+        return tried & ~full;
     }
 
     /**

@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * address off the loop when it is not cached, takes an idle connection or opens one, tries the next backend when a
  * connect fails (bounded), moves to the previous live colour within the safety net's window, opens a fresh connection
  * for a replay after a stale pooled one, picks another backend for a retry within the loop's {@link RetryBudget}, and
- * waits in the queue for a backend below its limit when every one is at it (at most once per request, for the queue
- * timeout). It tells its {@link Listener} how that ends. Runs on the exchange's event loop. Made once per exchange
+ * waits in the queue for a backend below its limit when every one is at it (again if the backend it was given fails
+ * to connect, within the queue timeout counted from its first wait). It tells its {@link Listener} how that ends. Runs on the exchange's event loop. Made once per exchange
  * object and {@linkplain #reset reset} for each request it serves.
  */
 final class UpstreamConnector implements AcquireCallback {
@@ -75,8 +75,10 @@ final class UpstreamConnector implements AcquireCallback {
     /** The request's place in the queue while it waits for a backend below its limit; {@code null} otherwise. */
     private QueuedRequest queued;
     private ScheduledFuture<?> queueTimer;
-    /** It waited in the queue (a request waits at most once). */
+    /** It waited in the queue; then {@link #queueDeadline} bounds every wait of the request. */
     private boolean waitedInQueue;
+    /** When the request's time in the queue is up ({@link System#nanoTime()}), counted from its first wait. */
+    private long queueDeadline;
 
     /** @param request what the request under way is, for log lines (its {@code toString()}) */
     UpstreamConnector(LoopContext loop, Listener listener, Object request) {
@@ -99,6 +101,7 @@ final class UpstreamConnector implements AcquireCallback {
         refusals = 0;
         newConnection = false;
         waitedInQueue = false;
+        queueDeadline = 0;
     }
 
     Colour colour() {
@@ -243,17 +246,26 @@ final class UpstreamConnector implements AcquireCallback {
     }
 
     private void giveUp() {
-        // A pool at its limit is busy, not failing: its request waits or gets the 503, and is no error of the colour
-        // for the safety net to count (and the automatic rollback to act on).
-        if (choice.canFallBack() && !sentBefore && !choice.allAtLimit()) {
+        // A pool at its limit is busy, not failing: a request no backend of it failed waits or gets the 503, and is
+        // no error of the colour for the safety net to count (and the automatic rollback to act on).
+        if (choice.canFallBack() && !sentBefore && (choice.attempts() > 0 || !choice.allAtLimit())) {
             fallBack();
             return;
         }
         if (choice.allAtLimit()) {
             Duration queueTimeout = services().config().timeouts().queue();
-            if (!queueTimeout.isZero() && !waitedInQueue) {
-                waitInQueue(queueTimeout);
-                return;
+            if (!queueTimeout.isZero()) {
+                long now = System.nanoTime();
+                if (!waitedInQueue) {
+                    waitedInQueue = true;
+                    queueDeadline = now + queueTimeout.toNanos();
+                }
+                // A backend it was given that then failed to connect is not waited for again; the others are, for
+                // what is left of its queue timeout.
+                if (queueDeadline - now > 0) {
+                    waitInQueue(queueDeadline - now);
+                    return;
+                }
             }
             services().failures().warn(FailureLog.Kind.AT_LIMIT,
                     "503: every backend of the {} pool left to try is at its limit of requests under way, for {}",
@@ -283,12 +295,12 @@ final class UpstreamConnector implements AcquireCallback {
      * gives back. It joins the queue before it looks at the pool once more, so that a permit given back in between
      * is not missed (see {@link BackendLoads#release}).
      */
-    private void waitInQueue(Duration timeout) {
-        waitedInQueue = true;
+    private void waitInQueue(long timeoutNanos) {
         // What the permit test reads is fixed now: it runs on other threads, while this connector may move on.
         List<Backend> pool = environment().backends();
         Colour colour = colour();
-        QueuedRequest place = new QueuedRequest(colour, pool, backend -> wouldTake(pool, colour, backend),
+        long failed = choice.failed();
+        QueuedRequest place = new QueuedRequest(colour, pool, backend -> wouldTake(pool, failed, colour, backend),
                 loop.eventLoop(), this::granted);
         queued = place;
         services().loads().enqueue(place);
@@ -310,16 +322,19 @@ final class UpstreamConnector implements AcquireCallback {
         }
         log.debug("{} waits in the queue: every backend of the {} pool left to try is at its limit", request,
                 colour().label());
-        queueTimer = loop.eventLoop().schedule(() -> queueTimedOut(place), timeout.toNanos(), TimeUnit.NANOSECONDS);
+        queueTimer = loop.eventLoop().schedule(() -> queueTimedOut(place), timeoutNanos, TimeUnit.NANOSECONDS);
     }
 
     /**
      * Whether a permit of {@code backend} would do for a request of {@code colour}'s {@code pool} waiting in the
-     * queue: a backend of the pool, not unhealthy or ejected. Asked on the thread that gives a permit back, so it
-     * reads only what is shared between the loops.
+     * queue: a backend of the pool, not one the request tried and left ({@code failed}, a mask over the pool), not
+     * unhealthy or ejected. Asked on the thread that gives a permit back, so it reads only what is shared between the
+     * loops.
      */
-    private boolean wouldTake(List<Backend> pool, Colour colour, Backend backend) {
-        return pool.contains(backend) && !(services().config().health().tracksHealth()
+    private boolean wouldTake(List<Backend> pool, long failed, Colour colour, Backend backend) {
+        int index = pool.indexOf(backend);
+        return index >= 0 && (index >= Long.SIZE || (failed & 1L << index) == 0)
+                && !(services().config().health().tracksHealth()
                 && services().health().unusableMask(colour, List.of(backend)) != 0);
     }
 
