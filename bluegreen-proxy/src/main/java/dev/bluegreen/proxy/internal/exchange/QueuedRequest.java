@@ -31,8 +31,8 @@ final class QueuedRequest {
     /**
      * @param colour    the colour of the pool it waits for
      * @param pool      the backends of that pool, as the request was routed to it
-     * @param takes     whether a backend's permit would do: one of its pool, usable (asked on the thread that gives
-     *                  a permit back)
+     * @param takes     whether a backend's permit would do: one of its pool, usable, not one it tried and left
+     *                  (asked on the thread that gives a permit back)
      * @param eventLoop its exchange's loop, where {@code granted} runs
      * @param granted   takes this request and the permit granted to it, which it then holds (and must give back)
      */

@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * connect fails (bounded), moves to the previous live colour within the safety net's window, opens a fresh connection
  * for a replay after a stale pooled one, picks another backend for a retry within the loop's {@link RetryBudget}, and
  * waits in the queue for a backend below its limit when every one is at it (again if the backend it was given fails
- * to connect, within the queue timeout counted from its first wait). It tells its {@link Listener} how that ends. Runs on the exchange's event loop. Made once per exchange
- * object and {@linkplain #reset reset} for each request it serves.
+ * to connect, within the queue timeout counted from its first wait). It tells its {@link Listener} how that ends.
+ * Runs on the exchange's event loop. Made once per exchange object and {@linkplain #reset reset} for each request it
+ * serves.
  */
 final class UpstreamConnector implements AcquireCallback {
 
