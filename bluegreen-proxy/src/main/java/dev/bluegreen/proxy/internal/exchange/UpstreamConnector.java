@@ -335,8 +335,7 @@ final class UpstreamConnector implements AcquireCallback {
     private boolean wouldTake(List<Backend> pool, long failed, Colour colour, Backend backend) {
         int index = pool.indexOf(backend);
         return index >= 0 && (index >= Long.SIZE || (failed & 1L << index) == 0)
-                && !(services().config().health().tracksHealth()
-                && services().health().unusableMask(colour, List.of(backend)) != 0);
+                && (!services().config().health().tracksHealth() || services().health().usable(colour, backend));
     }
 
     /** A backend of the pool gave back a permit, and the queue gave it to {@code request}; on the exchange's loop. */

@@ -116,6 +116,12 @@ public final class HealthRegistry {
         return pools.get(colour).trackers.get(backend);
     }
 
+    /** Whether {@code backend} of {@code colour}'s pool may get requests now: not unhealthy, not ejected. */
+    public boolean usable(Colour colour, Backend backend) {
+        BackendHealthTracker tracker = tracker(colour, backend);
+        return tracker == null || tracker.usable(now());
+    }
+
     /**
      * Bit {@code i} set when backend {@code i} of {@code backends} (the first 64) must not get requests now:
      * unhealthy or ejected. Allocation-free; for the request path.

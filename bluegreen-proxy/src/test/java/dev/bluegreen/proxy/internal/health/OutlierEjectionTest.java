@@ -66,10 +66,13 @@ class OutlierEjectionTest {
         assertThat(ejected.ejectedUntil()).isEqualTo(Instant.parse("2026-01-01T00:00:10Z"));
         assertThat(ejected.lastReason()).isEqualTo("3 failures in a row, the last: status 503");
         assertThat(registry.unusableMask(Colour.BLUE, List.of(backend(1), backend(2)))).isEqualTo(0b01);
+        assertThat(registry.usable(Colour.BLUE, backend(1))).isFalse();
+        assertThat(registry.usable(Colour.BLUE, backend(2))).isTrue();
 
         ticker.addAndGet(10 * SECOND);
         assertThat(registry.health(Colour.BLUE, backend(1)).ejected()).isFalse();
         assertThat(registry.unusableMask(Colour.BLUE, List.of(backend(1), backend(2)))).isZero();
+        assertThat(registry.usable(Colour.BLUE, backend(1))).as("once the ejection is over").isTrue();
     }
 
     @Test
