@@ -11,7 +11,6 @@ import dev.bluegreen.core.RefusedChange;
 import dev.bluegreen.core.RoutingSnapshot;
 import dev.bluegreen.testing.RawHttpClient;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;

@@ -1,25 +1,16 @@
 package dev.bluegreen.proxy.internal.routing;
 
-import dev.bluegreen.proxy.internal.ProtocolConfig;
-import dev.bluegreen.proxy.internal.ProxyConfig;
-import dev.bluegreen.proxy.internal.drain.DrainCoordinator;
-import dev.bluegreen.proxy.internal.metrics.ProxyRecorder;
-import dev.bluegreen.proxy.internal.metrics.ProxyCounters;
-import dev.bluegreen.proxy.internal.request.RequestRules;
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.RoutingSnapshot;
 import dev.bluegreen.proxy.PreviewRule;
-import dev.bluegreen.proxy.internal.health.HealthSettings;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
-import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -3,7 +3,6 @@ package dev.bluegreen.proxy.internal.upstream;
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.proxy.internal.grpc.GrpcHeaders;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;

@@ -1,11 +1,5 @@
 package dev.bluegreen.proxy.internal.routing;
 
-import dev.bluegreen.proxy.internal.ProtocolConfig;
-import dev.bluegreen.proxy.internal.ProxyConfig;
-import dev.bluegreen.proxy.internal.drain.DrainCoordinator;
-import dev.bluegreen.proxy.internal.metrics.ProxyRecorder;
-import dev.bluegreen.proxy.internal.metrics.ProxyCounters;
-import dev.bluegreen.proxy.internal.request.RequestRules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bluegreen.core.Backend;
@@ -22,7 +16,6 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
