@@ -36,15 +36,6 @@ class BackendLimitTest {
         return Backend.of("127.0.0.1", server.port()).withMaxRequests(max);
     }
 
-    /** A GET on its own connection, read on another thread. */
-    private static CompletableFuture<RawResponse> getAsync(int port, String path) {
-        return CompletableFuture.supplyAsync(() -> {
-            try (RawHttpClient client = RawHttpClient.connect(port)) {
-                return client.get(path);
-            }
-        });
-    }
-
     private static RawResponse get(int port, String path) {
         try (RawHttpClient client = RawHttpClient.connect(port)) {
             return client.get(path);
@@ -56,7 +47,7 @@ class BackendLimitTest {
         try (ProxyFixture fixture = ProxyFixture.start(b -> b.eventLoopThreads(2))) {
             goLive(fixture, limited(fixture.green(), 1));
             Gate gate = fixture.green().hold();
-            CompletableFuture<RawResponse> first = getAsync(fixture.port(), "/first");
+            CompletableFuture<RawResponse> first = fixture.getAsync("/first");
             gate.awaitArrived(1, WAIT);
 
             // Two more connections: one of them is accepted on the other event loop than the first's.
@@ -114,7 +105,7 @@ class BackendLimitTest {
             Backend backend = limited(fixture.green(), 5);
             goLive(fixture, backend);
             Gate gate = fixture.green().hold();
-            CompletableFuture<RawResponse> held = getAsync(fixture.port(), "/held");
+            CompletableFuture<RawResponse> held = fixture.getAsync("/held");
             gate.awaitArrived(1, WAIT);
 
             Gauge gauge = registry.get(MeterNames.BACKEND_REQUESTS)
@@ -139,7 +130,7 @@ class BackendLimitTest {
             // Requests until round robin has sent one to the small backend, which holds it.
             CompletableFuture<RawResponse> held = null;
             for (int i = 0; i < 10 && held == null; i++) {
-                CompletableFuture<RawResponse> early = getAsync(fixture.port(), "/early-" + i);
+                CompletableFuture<RawResponse> early = fixture.getAsync("/early-" + i);
                 await().atMost(WAIT).until(() -> early.isDone() || gate.arrived() > 0);
                 if (!early.isDone()) {
                     held = early;

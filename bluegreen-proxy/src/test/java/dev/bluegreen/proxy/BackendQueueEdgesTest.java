@@ -29,23 +29,6 @@ import org.junit.jupiter.api.Test;
 class BackendQueueEdgesTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
-
-    /** Makes green, with its one backend limited to {@code max} requests, the live pool. */
-    private static Backend goLive(ProxyFixture fixture, int max) {
-        Backend backend = Backend.of("127.0.0.1", fixture.green().port()).withMaxRequests(max);
-        fixture.admin.deploy(Colour.GREEN, "v2", List.of(backend));
-        fixture.admin.switchTo(Colour.GREEN);
-        return backend;
-    }
-
-    private static CompletableFuture<RawResponse> getAsync(int port, String path) {
-        return CompletableFuture.supplyAsync(() -> {
-            try (RawHttpClient client = RawHttpClient.connect(port)) {
-                return client.get(path);
-            }
-        });
-    }
-
     private static void awaitNothingLeft(ProxyFixture fixture, Backend backend) {
         await().atMost(WAIT).until(() -> fixture.proxy.requestsUnderWay(backend) == 0
                 && fixture.proxy.requestsQueued() == 0);
@@ -68,12 +51,12 @@ class BackendQueueEdgesTest {
         try (ProxyFixture fixture = ProxyFixture.start(b -> b.queueTimeout(WAIT.multipliedBy(3))
                 .safetyNet(Duration.ofMinutes(5)))) {
             AtomicInteger rerouted = safetyNetUses(fixture);
-            Backend backend = goLive(fixture, 1);
+            Backend backend = fixture.greenLiveWithLimit(1);
             Gate gate = fixture.green().hold();
-            CompletableFuture<RawResponse> held = getAsync(fixture.port(), "/held");
+            CompletableFuture<RawResponse> held = fixture.getAsync("/held");
             gate.awaitArrived(1, WAIT);
 
-            CompletableFuture<RawResponse> second = getAsync(fixture.port(), "/second");
+            CompletableFuture<RawResponse> second = fixture.getAsync("/second");
             await().atMost(WAIT).until(() -> fixture.proxy.requestsQueued() == 1 || second.isDone());
 
             assertThat(second).as("it waits for green, not served by blue").isNotDone();
@@ -91,12 +74,12 @@ class BackendQueueEdgesTest {
     void aPoolAtItsLimitRightAfterASwitch_withoutAQueue_answers503_andCountsNoSafetyNetUse() throws Exception {
         try (ProxyFixture fixture = ProxyFixture.start(b -> b.safetyNet(Duration.ofMinutes(5)))) {
             AtomicInteger rerouted = safetyNetUses(fixture);
-            Backend backend = goLive(fixture, 1);
+            Backend backend = fixture.greenLiveWithLimit(1);
             Gate gate = fixture.green().hold();
-            CompletableFuture<RawResponse> held = getAsync(fixture.port(), "/held");
+            CompletableFuture<RawResponse> held = fixture.getAsync("/held");
             gate.awaitArrived(1, WAIT);
 
-            RawResponse refused = getAsync(fixture.port(), "/second").get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            RawResponse refused = fixture.getAsync("/second").get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
             assertThat(refused.status()).isEqualTo(503);
             assertThat(refused.bodyText()).contains("at its limit of requests under way");
@@ -112,7 +95,7 @@ class BackendQueueEdgesTest {
     void requestsStillWaitingForAPoolRedeployedUnderThem_doNotHoldUpTheNewPoolsWaitingRequests() throws Exception {
         try (ProxyFixture fixture = ProxyFixture.start(1, 2, b -> b.queueTimeout(WAIT.multipliedBy(3)));
              H2Client client = H2Client.cleartext(fixture.port())) {
-            Backend old = goLive(fixture, 1);
+            Backend old = fixture.greenLiveWithLimit(1);
             Gate oldGate = fixture.green.get(0).hold();
             // One on the old backend and 16 waiting for it, as many as a permit given back looks at.
             List<CompletableFuture<H2Client.Response>> waitingForOld = new ArrayList<>();
@@ -124,9 +107,9 @@ class BackendQueueEdgesTest {
             Backend replacement = Backend.of("127.0.0.1", fixture.green.get(1).port()).withMaxRequests(1);
             fixture.admin.deploy(Deployment.of(Colour.GREEN, "v3", List.of(replacement)).forced());
             Gate newGate = fixture.green.get(1).hold();
-            CompletableFuture<RawResponse> first = getAsync(fixture.port(), "/first");
+            CompletableFuture<RawResponse> first = fixture.getAsync("/first");
             newGate.awaitArrived(1, WAIT);
-            CompletableFuture<RawResponse> behind = getAsync(fixture.port(), "/behind");
+            CompletableFuture<RawResponse> behind = fixture.getAsync("/behind");
             await().atMost(WAIT).until(() -> fixture.proxy.requestsQueued() == 17);
 
             newGate.release(1);
@@ -159,13 +142,13 @@ class BackendQueueEdgesTest {
             Gate busyGate = fixture.green.get(0).hold();
             fixture.green.get(1).behave(Behaviour.status(500, "boom"));
             // Whichever comes first: one request held by the busy backend, one 500 that ejects the other.
-            CompletableFuture<RawResponse> one = getAsync(fixture.port(), "/one");
-            CompletableFuture<RawResponse> two = getAsync(fixture.port(), "/two");
+            CompletableFuture<RawResponse> one = fixture.getAsync("/one");
+            CompletableFuture<RawResponse> two = fixture.getAsync("/two");
             busyGate.awaitArrived(1, WAIT);
             await().atMost(WAIT).until(() -> one.isDone() || two.isDone());
             fixture.green.get(1).reply();
 
-            CompletableFuture<RawResponse> waiting = getAsync(fixture.port(), "/waits");
+            CompletableFuture<RawResponse> waiting = fixture.getAsync("/waits");
             await().atMost(WAIT).until(() -> fixture.proxy.requestsQueued() == 1 || waiting.isDone());
             assertThat(waiting).as("it waits: one backend busy, the other ejected").isNotDone();
 
@@ -183,7 +166,7 @@ class BackendQueueEdgesTest {
     void http2StreamsWaiting_thatTheClientResets_orWhoseConnectionCloses_leaveTheQueue_andTakeNoPermit()
             throws Exception {
         try (ProxyFixture fixture = ProxyFixture.start(b -> b.queueTimeout(WAIT.multipliedBy(3)))) {
-            Backend backend = goLive(fixture, 1);
+            Backend backend = fixture.greenLiveWithLimit(1);
             Gate gate = fixture.green().hold();
             try (RawH2Connection client = RawH2Connection.open(fixture.port())) {
                 client.get(1);
@@ -206,7 +189,7 @@ class BackendQueueEdgesTest {
             awaitNothingLeft(fixture, backend);
             assertThat(gate.arrived()).as("only the first reached the backend").isEqualTo(1);
             fixture.green().reply();
-            assertThat(getAsync(fixture.port(), "/after").get(WAIT.toSeconds(), TimeUnit.SECONDS).status())
+            assertThat(fixture.getAsync("/after").get(WAIT.toSeconds(), TimeUnit.SECONDS).status())
                     .isEqualTo(200);
         }
     }
@@ -215,13 +198,13 @@ class BackendQueueEdgesTest {
     void aStopWithRequestsWaiting_answersThem503_atTheEndOfItsGracePeriod() throws Exception {
         ProxyFixture fixture = ProxyFixture.start(b -> b.queueTimeout(Duration.ofMinutes(5)));
         try {
-            goLive(fixture, 1);
+            fixture.greenLiveWithLimit(1);
             Gate gate = fixture.green().hold();
-            CompletableFuture<RawResponse> held = getAsync(fixture.port(), "/held");
+            CompletableFuture<RawResponse> held = fixture.getAsync("/held");
             gate.awaitArrived(1, WAIT);
             List<CompletableFuture<RawResponse>> waiting = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                waiting.add(getAsync(fixture.port(), "/waits-" + i));
+                waiting.add(fixture.getAsync("/waits-" + i));
             }
             await().atMost(WAIT).until(() -> fixture.proxy.requestsQueued() == 4);
 
@@ -243,9 +226,9 @@ class BackendQueueEdgesTest {
     @Test
     void aPostWithABody_andOneExpecting100Continue_waitInTheQueue_andReachTheBackendWhole() throws Exception {
         try (ProxyFixture fixture = ProxyFixture.start(b -> b.queueTimeout(WAIT.multipliedBy(3)))) {
-            Backend backend = goLive(fixture, 1);
+            Backend backend = fixture.greenLiveWithLimit(1);
             Gate gate = fixture.green().hold();
-            CompletableFuture<RawResponse> held = getAsync(fixture.port(), "/held");
+            CompletableFuture<RawResponse> held = fixture.getAsync("/held");
             gate.awaitArrived(1, WAIT);
             CompletableFuture<RawResponse> post = CompletableFuture.supplyAsync(() -> {
                 try (RawHttpClient client = RawHttpClient.connect(fixture.port())) {
@@ -317,9 +300,9 @@ class BackendQueueEdgesTest {
             fixture.admin.switchTo(Colour.GREEN);
             // Its checks held too, the busy backend stays as healthy as it was, for the check timeout.
             Gate busyGate = fixture.green.get(0).hold();
-            CompletableFuture<RawResponse> held = getAsync(fixture.port(), "/held");
+            CompletableFuture<RawResponse> held = fixture.getAsync("/held");
             busyGate.awaitArrived(1, WAIT);
-            CompletableFuture<RawResponse> waiting = getAsync(fixture.port(), "/waits");
+            CompletableFuture<RawResponse> waiting = fixture.getAsync("/waits");
             await().atMost(WAIT).until(() -> fixture.proxy.requestsQueued() == 1 || waiting.isDone());
             assertThat(waiting).as("it waits: one backend busy, the other unhealthy").isNotDone();
 
@@ -344,13 +327,13 @@ class BackendQueueEdgesTest {
             fixture.admin.deploy(Colour.GREEN, "v2", List.of(busy, refusing));
             fixture.admin.switchTo(Colour.GREEN);
             Gate gate = fixture.green.get(0).hold();
-            CompletableFuture<RawResponse> held = getAsync(fixture.port(), "/held");
+            CompletableFuture<RawResponse> held = fixture.getAsync("/held");
             gate.awaitArrived(1, WAIT);
 
             // Each looks at the busy one first or the refusing one first, by the round robin of its loop.
             List<CompletableFuture<RawResponse>> waiting = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                waiting.add(getAsync(fixture.port(), "/waits-" + i));
+                waiting.add(fixture.getAsync("/waits-" + i));
             }
             await().atMost(WAIT).until(() -> fixture.proxy.requestsQueued() == 4
                     || waiting.stream().anyMatch(CompletableFuture::isDone));

@@ -37,23 +37,6 @@ class BackendQueueTest {
         return builder.eventLoopThreads(2).queueTimeout(timeout);
     }
 
-    /** Makes green, with this one backend limited to {@code max} requests, the live pool. */
-    private static Backend goLive(ProxyFixture fixture, int max) {
-        Backend backend = Backend.of("127.0.0.1", fixture.green().port()).withMaxRequests(max);
-        fixture.admin.deploy(Colour.GREEN, "v2", List.of(backend));
-        fixture.admin.switchTo(Colour.GREEN);
-        return backend;
-    }
-
-    /** A GET on its own connection, read on another thread. */
-    private static CompletableFuture<RawResponse> getAsync(int port, String path) {
-        return CompletableFuture.supplyAsync(() -> {
-            try (RawHttpClient client = RawHttpClient.connect(port)) {
-                return client.get(path);
-            }
-        });
-    }
-
     private static RawResponse await200(CompletableFuture<RawResponse> response) throws Exception {
         RawResponse done = response.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertThat(done.status()).as(done.bodyText()).isEqualTo(200);
@@ -74,14 +57,14 @@ class BackendQueueTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (ProxyFixture fixture = ProxyFixture.start(b -> queueing(b, WAIT.multipliedBy(3)))) {
             BlueGreenMetrics.of(fixture.proxy).bindTo(registry);
-            Backend backend = goLive(fixture, 1);
+            Backend backend = fixture.greenLiveWithLimit(1);
             Gate gate = fixture.green().hold();
-            CompletableFuture<RawResponse> first = getAsync(fixture.port(), "/first");
+            CompletableFuture<RawResponse> first = fixture.getAsync("/first");
             gate.awaitArrived(1, WAIT);
             // Each on a connection of its own: the two loops take turns accepting them.
-            CompletableFuture<RawResponse> second = getAsync(fixture.port(), "/second");
+            CompletableFuture<RawResponse> second = fixture.getAsync("/second");
             awaitQueued(fixture, 1);
-            CompletableFuture<RawResponse> third = getAsync(fixture.port(), "/third");
+            CompletableFuture<RawResponse> third = fixture.getAsync("/third");
             awaitQueued(fixture, 2);
 
             assertThat(gate.arrived()).as("the backend has only the first").isEqualTo(1);
@@ -115,7 +98,7 @@ class BackendQueueTest {
         int clients = 12;
         ExecutorService threads = Executors.newFixedThreadPool(clients);
         try (ProxyFixture fixture = ProxyFixture.start(b -> queueing(b, WAIT.multipliedBy(3)))) {
-            Backend backend = goLive(fixture, 2);
+            Backend backend = fixture.greenLiveWithLimit(2);
             int requestsEach = 25;
             List<CompletableFuture<Integer>> served = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
@@ -157,11 +140,11 @@ class BackendQueueTest {
             failing.behave(Behaviour.status(500, "boom").heldBy(failingGate));
             Gate goodGate = good.hold();
             // One request on each backend (the second finds the first's backend full), then one that waits.
-            List<CompletableFuture<RawResponse>> held = List.of(getAsync(fixture.port(), "/one"),
-                    getAsync(fixture.port(), "/two"));
+            List<CompletableFuture<RawResponse>> held = List.of(fixture.getAsync("/one"),
+                    fixture.getAsync("/two"));
             failingGate.awaitArrived(1, WAIT);
             goodGate.awaitArrived(1, WAIT);
-            CompletableFuture<RawResponse> waiting = getAsync(fixture.port(), "/waits");
+            CompletableFuture<RawResponse> waiting = fixture.getAsync("/waits");
             awaitQueued(fixture, 1);
 
             // Its 500 ejects the failing backend, before the exchange ends and gives the permit back.
@@ -183,9 +166,9 @@ class BackendQueueTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (ProxyFixture fixture = ProxyFixture.start(b -> queueing(b, timeout))) {
             BlueGreenMetrics.of(fixture.proxy).bindTo(registry);
-            Backend backend = goLive(fixture, 1);
+            Backend backend = fixture.greenLiveWithLimit(1);
             Gate gate = fixture.green().hold();
-            CompletableFuture<RawResponse> held = getAsync(fixture.port(), "/held");
+            CompletableFuture<RawResponse> held = fixture.getAsync("/held");
             gate.awaitArrived(1, WAIT);
 
             long start = System.nanoTime();
@@ -213,15 +196,15 @@ class BackendQueueTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (ProxyFixture fixture = ProxyFixture.start(b -> queueing(b, WAIT.multipliedBy(3)))) {
             BlueGreenMetrics.of(fixture.proxy).bindTo(registry);
-            Backend backend = goLive(fixture, 1);
+            Backend backend = fixture.greenLiveWithLimit(1);
             Gate gate = fixture.green().hold();
-            CompletableFuture<RawResponse> first = getAsync(fixture.port(), "/first");
+            CompletableFuture<RawResponse> first = fixture.getAsync("/first");
             gate.awaitArrived(1, WAIT);
             CompletableFuture<RawResponse> behind;
             try (RawHttpClient leaving = RawHttpClient.connect(fixture.port())) {
                 leaving.send("GET /leaves HTTP/1.1\r\nHost: x\r\n\r\n");
                 awaitQueued(fixture, 1);
-                behind = getAsync(fixture.port(), "/behind");
+                behind = fixture.getAsync("/behind");
                 awaitQueued(fixture, 2);
             }
             awaitQueued(fixture, 1);
@@ -239,7 +222,7 @@ class BackendQueueTest {
     @Test
     void http2Streams_waitInTheQueue_eachForItsOwnPermit() throws Exception {
         try (ProxyFixture fixture = ProxyFixture.start(b -> queueing(b, WAIT.multipliedBy(3)))) {
-            Backend backend = goLive(fixture, 1);
+            Backend backend = fixture.greenLiveWithLimit(1);
             Gate gate = fixture.green().hold();
             try (H2Client client = H2Client.cleartext(fixture.port())) {
                 CompletableFuture<H2Client.Response> first = client.get("/1");
@@ -263,12 +246,12 @@ class BackendQueueTest {
     void aQueuedRequestOnAColourThatStoppedBeingLive_endsAtItsDrainDeadline() throws Exception {
         try (ProxyFixture fixture = ProxyFixture.start(b -> queueing(b, WAIT.multipliedBy(3))
                 .drainTimeout(Duration.ofMillis(300)))) {
-            goLive(fixture, 1);
+            fixture.greenLiveWithLimit(1);
             TestBackend green = fixture.green();
             Gate gate = green.hold();
-            CompletableFuture<RawResponse> held = getAsync(fixture.port(), "/held");
+            CompletableFuture<RawResponse> held = fixture.getAsync("/held");
             gate.awaitArrived(1, WAIT);
-            CompletableFuture<RawResponse> queued = getAsync(fixture.port(), "/queued");
+            CompletableFuture<RawResponse> queued = fixture.getAsync("/queued");
             awaitQueued(fixture, 1);
 
             fixture.admin.switchTo(Colour.BLUE);

@@ -2,10 +2,14 @@ package dev.bluegreen.proxy;
 
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.BlueGreen;
+import dev.bluegreen.core.Colour;
+import dev.bluegreen.testing.RawHttpClient;
+import dev.bluegreen.testing.RawResponse;
 import dev.bluegreen.testing.TestBackend;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
@@ -88,6 +92,27 @@ final class ProxyFixture implements AutoCloseable {
 
     TestBackend green() {
         return green.get(0);
+    }
+
+    /**
+     * Makes green live, its pool the first green backend alone, limited to {@code max} requests under way.
+     *
+     * @return that backend, as the pools hold it
+     */
+    Backend greenLiveWithLimit(int max) {
+        Backend backend = Backend.of("127.0.0.1", green().port()).withMaxRequests(max);
+        admin.deploy(Colour.GREEN, "v2", List.of(backend));
+        admin.switchTo(Colour.GREEN);
+        return backend;
+    }
+
+    /** A GET through the proxy on a connection of its own, read on another thread. */
+    CompletableFuture<RawResponse> getAsync(String path) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (RawHttpClient client = RawHttpClient.connect(port())) {
+                return client.get(path);
+            }
+        });
     }
 
     @Override
