@@ -103,23 +103,13 @@ public final class BackendLoads {
     /**
      * Offers the free permits of every backend with a limit to the waiting requests: a backend that became usable
      * again while they waited (its ejection over, a health check passed) gives no permit back to announce it, and
-     * they would else wait out their timeout while newcomers took its permits. A backend of the pools that no request
-     * picked yet (unhealthy from the start) gets its counter here. Run now and then on one event loop; nothing to do
-     * while nobody waits.
+     * they would else wait out their timeout while newcomers took its permits. Every backend of the pools with a limit
+     * has its counter ({@link #retainPoolsOf}), one that no request picked yet (unhealthy from the start) too. Run now
+     * and then on one event loop; nothing to do while nobody waits.
      */
     public void offerFreePermits() {
         if (!anyWaiting()) {
             return;
-        }
-        RoutingSnapshot current = pools;
-        if (current != null) {
-            for (Colour colour : Colour.values()) {
-                for (Backend backend : current.environment(colour).backends()) {
-                    if (backend.maxRequests() > 0) {
-                        underWay.computeIfAbsent(backend, Permits::new);
-                    }
-                }
-            }
         }
         for (Permits permits : underWay.values()) {
             while (anyWaiting() && permits.tryTake()) {
@@ -234,18 +224,22 @@ public final class BackendLoads {
     }
 
     /**
-     * Forgets the counts of the backends {@code current} no longer has: a request still under way on one of them
-     * gives its permit back to its own counter, which then is garbage. Requests waiting for a pool that was
-     * replaced wait on for a backend of the pool they were routed to, until their queue timeout.
+     * Follows the pools of {@code current}, the routing state now: every backend of them with a limit gets its
+     * counter (so that {@link #offerFreePermits} finds one that no request picked yet), and the counts of the
+     * backends {@code current} no longer has are forgotten: a request still under way on one of them gives its permit
+     * back to its own counter, which then is garbage. Requests waiting for a pool that was replaced wait on for a
+     * backend of the pool they were routed to, until their queue timeout.
      */
     public void retainPoolsOf(RoutingSnapshot current) {
         pools = current;
-        if (underWay.isEmpty()) {
-            return;
-        }
         Set<Backend> pooled = new HashSet<>();
         for (Colour colour : Colour.values()) {
-            pooled.addAll(current.environment(colour).backends());
+            for (Backend backend : current.environment(colour).backends()) {
+                pooled.add(backend);
+                if (backend.maxRequests() > 0) {
+                    underWay.computeIfAbsent(backend, Permits::new);
+                }
+            }
         }
         underWay.keySet().retainAll(pooled);
     }
