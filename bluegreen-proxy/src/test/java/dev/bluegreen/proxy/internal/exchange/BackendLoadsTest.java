@@ -21,6 +21,12 @@ class BackendLoadsTest {
     /** Each grant, in the order they were run; the "loop" runs them at once. */
     private final List<String> grants = new ArrayList<>();
 
+    /** The routing state changes: green, live, has these backends, deployed as {@code version}; blue none. */
+    private void greenPoolIs(String version, Backend... backends) {
+        loads.retainPoolsOf(RoutingSnapshot.initial(Colour.GREEN, Environment.empty(Colour.BLUE),
+                Environment.of(Colour.GREEN, version, List.of(backends)), Instant.EPOCH));
+    }
+
     private QueuedRequest waiting(String name, Backend... pool) {
         return new QueuedRequest(Colour.GREEN, List.of(pool), List.of(pool)::contains, Runnable::run,
                 (request, permit) -> grants.add(name + "<-" + permit.backend().host()));
@@ -145,8 +151,7 @@ class BackendLoadsTest {
         for (int i = 0; i < 40; i++) {
             loads.enqueue(waiting("old" + i, a));
         }
-        loads.retainPoolsOf(RoutingSnapshot.initial(Colour.GREEN, Environment.empty(Colour.BLUE),
-                Environment.of(Colour.GREEN, "v3", List.of(b)), Instant.EPOCH));
+        greenPoolIs("v3", b);
         Permits held = loads.tryAcquire(b);
         loads.enqueue(waiting("new", b));
 
@@ -161,8 +166,7 @@ class BackendLoadsTest {
         for (int i = 0; i < 16; i++) {
             loads.enqueue(waiting("onlyA" + i, a));
         }
-        loads.retainPoolsOf(RoutingSnapshot.initial(Colour.GREEN, Environment.empty(Colour.BLUE),
-                Environment.of(Colour.GREEN, "v2", List.of(a)), Instant.EPOCH));
+        greenPoolIs("v2", a);
         Permits held = loads.tryAcquire(b);
         loads.enqueue(waiting("b", b));
 
@@ -191,8 +195,7 @@ class BackendLoadsTest {
 
     @Test
     void aBackendOfThePoolsThatNoRequestPickedYet_isOfferedToo() {
-        loads.retainPoolsOf(RoutingSnapshot.initial(Colour.GREEN, Environment.empty(Colour.BLUE),
-                Environment.of(Colour.GREEN, "v2", List.of(a, b)), Instant.EPOCH));
+        greenPoolIs("v2", a, b);
         loads.enqueue(waiting("waits", b));
 
         loads.offerFreePermits();
