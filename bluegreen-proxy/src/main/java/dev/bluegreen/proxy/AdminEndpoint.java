@@ -3,6 +3,7 @@ package dev.bluegreen.proxy;
 import static java.util.Objects.requireNonNull;
 
 import dev.bluegreen.core.BlueGreen;
+import dev.bluegreen.proxy.internal.LifecycleFutures;
 import dev.bluegreen.proxy.internal.ListenAddresses;
 import dev.bluegreen.proxy.internal.ServerTls;
 import dev.bluegreen.proxy.internal.admin.AdminBodyLimit;

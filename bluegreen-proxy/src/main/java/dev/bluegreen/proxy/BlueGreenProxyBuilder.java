@@ -74,10 +74,7 @@ public final class BlueGreenProxyBuilder {
 
     /** Event-loop threads for client and upstream connections. Default: the number of cores. */
     public BlueGreenProxyBuilder eventLoopThreads(int threads) {
-        if (threads < 1 || threads > 1024) {
-            throw new IllegalArgumentException("eventLoopThreads: " + threads + " (expected: 1-1024)");
-        }
-        this.eventLoopThreads = threads;
+        this.eventLoopThreads = BuilderChecks.range("eventLoopThreads", threads, 1, 1024);
         return this;
     }
 
@@ -325,10 +322,7 @@ public final class BlueGreenProxyBuilder {
      * @param minHealthy 1-10000
      */
     public BlueGreenProxyBuilder targetGuard(int minHealthy) {
-        if (minHealthy < 1 || minHealthy > 10_000) {
-            throw new IllegalArgumentException("targetGuard: " + minHealthy + " (expected: 1-10000)");
-        }
-        this.guardMinHealthy = minHealthy;
+        this.guardMinHealthy = BuilderChecks.range("targetGuard", minHealthy, 1, 10_000);
         this.guardMinShare = 0;
         return this;
     }
@@ -371,10 +365,7 @@ public final class BlueGreenProxyBuilder {
      * @param connectionsPerBackendPerLoop 0-64
      */
     public BlueGreenProxyBuilder prewarm(int connectionsPerBackendPerLoop) {
-        if (connectionsPerBackendPerLoop < 0 || connectionsPerBackendPerLoop > 64) {
-            throw new IllegalArgumentException("prewarm: " + connectionsPerBackendPerLoop + " (expected: 0-64)");
-        }
-        this.prewarmConnections = connectionsPerBackendPerLoop;
+        this.prewarmConnections = BuilderChecks.range("prewarm", connectionsPerBackendPerLoop, 0, 64);
         return this;
     }
 

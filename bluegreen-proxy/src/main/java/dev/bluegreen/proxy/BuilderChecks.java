@@ -69,6 +69,20 @@ final class BuilderChecks {
     }
 
     /**
+     * Checks a whole-number setting against its range.
+     *
+     * @param name the setting, as the exception names it
+     * @return {@code value}
+     * @throws IllegalArgumentException naming the setting, the value and the range if it is outside {@code min-max}
+     */
+    static int range(String name, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(name + ": " + value + " (expected: " + min + "-" + max + ")");
+        }
+        return value;
+    }
+
+    /**
      * Checks a listening port.
      *
      * @param port the port

@@ -142,7 +142,7 @@ public final class MirrorSettings {
      * @param bytes 0 to 16 MiB
      */
     public MirrorSettings withMaxBodySize(int bytes) {
-        return copy(d -> d.maxBodySize = range("maxBodySize", bytes, 0, 16 << 20));
+        return copy(d -> d.maxBodySize = BuilderChecks.range("maxBodySize", bytes, 0, 16 << 20));
     }
 
     /**
@@ -152,7 +152,7 @@ public final class MirrorSettings {
      * @param mirrors 1 to 10,000
      */
     public MirrorSettings withMaxInFlightPerLoop(int mirrors) {
-        return copy(d -> d.maxInFlightPerLoop = range("maxInFlightPerLoop", mirrors, 1, 10_000));
+        return copy(d -> d.maxInFlightPerLoop = BuilderChecks.range("maxInFlightPerLoop", mirrors, 1, 10_000));
     }
 
     /**
@@ -253,7 +253,7 @@ public final class MirrorSettings {
      * @param bytes 1 KiB to 16 MiB
      */
     public MirrorSettings withMaxJsonSize(int bytes) {
-        return copy(d -> d.maxJsonSize = range("maxJsonSize", bytes, 1024, 16 << 20));
+        return copy(d -> d.maxJsonSize = BuilderChecks.range("maxJsonSize", bytes, 1024, 16 << 20));
     }
 
     /**
@@ -277,7 +277,7 @@ public final class MirrorSettings {
         if (!(minRatio > 0 && minRatio <= 1)) {
             throw new IllegalArgumentException("agreementGuard: " + minRatio + " (expected: > 0 and <= 1)");
         }
-        range("agreementGuardMinPairs", minPairs, 1, agreementWindow);
+        BuilderChecks.range("agreementGuardMinPairs", minPairs, 1, agreementWindow);
         return copy(d -> {
             d.agreementGuard = minRatio;
             d.agreementGuardMinPairs = minPairs;
@@ -291,8 +291,8 @@ public final class MirrorSettings {
      * @param pairs 1 (with a guard, its minimum number of pairs) to 1,000,000
      */
     public MirrorSettings withAgreementWindow(int pairs) {
-        return copy(d -> d.agreementWindow = range("agreementWindow", pairs, guarded() ? agreementGuardMinPairs : 1,
-                1_000_000));
+        int least = guarded() ? agreementGuardMinPairs : 1;
+        return copy(d -> d.agreementWindow = BuilderChecks.range("agreementWindow", pairs, least, 1_000_000));
     }
 
     /**
@@ -326,7 +326,7 @@ public final class MirrorSettings {
      * @param routes 1 to 10,000
      */
     public MirrorSettings withMaxRoutes(int routes) {
-        return copy(d -> d.maxRoutes = range("maxRoutes", routes, 1, 10_000));
+        return copy(d -> d.maxRoutes = BuilderChecks.range("maxRoutes", routes, 1, 10_000));
     }
 
     /**
@@ -336,7 +336,7 @@ public final class MirrorSettings {
      * @param samples 0 to 1,000
      */
     public MirrorSettings withMaxSamples(int samples) {
-        return copy(d -> d.maxSamples = range("maxSamples", samples, 0, 1_000));
+        return copy(d -> d.maxSamples = BuilderChecks.range("maxSamples", samples, 0, 1_000));
     }
 
     /**
@@ -345,7 +345,7 @@ public final class MirrorSettings {
      * @param bytes 0 to 64 KiB
      */
     public MirrorSettings withSampleBodySize(int bytes) {
-        return copy(d -> d.sampleBodySize = range("sampleBodySize", bytes, 0, 64 << 10));
+        return copy(d -> d.sampleBodySize = BuilderChecks.range("sampleBodySize", bytes, 0, 64 << 10));
     }
 
     /** The share of eligible live requests mirrored, in per cent. */
@@ -488,13 +488,6 @@ public final class MirrorSettings {
             throw new IllegalArgumentException("percent: " + percent + " (expected: > 0 and <= 100)");
         }
         return percent;
-    }
-
-    private static int range(String name, int value, int min, int max) {
-        if (value < min || value > max) {
-            throw new IllegalArgumentException(name + ": " + value + " (expected: " + min + "-" + max + ")");
-        }
-        return value;
     }
 
     private static Set<String> headerNames(String what, String... names) {

@@ -1,7 +1,9 @@
-package dev.bluegreen.proxy;
+package dev.bluegreen.proxy.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bluegreen.proxy.AdminEndpoint;
+import dev.bluegreen.proxy.BlueGreenProxy;
 import java.net.BindException;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;

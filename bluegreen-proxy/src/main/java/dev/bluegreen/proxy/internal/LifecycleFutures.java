@@ -1,8 +1,11 @@
-package dev.bluegreen.proxy;
+package dev.bluegreen.proxy.internal;
 
 import static java.util.Objects.requireNonNull;
 
 import dev.bluegreen.core.internal.Texts;
+import dev.bluegreen.proxy.AdminEndpoint;
+import dev.bluegreen.proxy.BlueGreenProxy;
+import dev.bluegreen.proxy.Drain;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -12,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * How {@link BlueGreenProxy}'s start and stop settle their futures (and hand them out, as {@link AdminEndpoint}'s do),
  * the check of a stop's grace period, and the quiet close of what the proxy registered on the admin object.
  */
-final class LifecycleFutures {
+public final class LifecycleFutures {
 
     private static final Logger log = LoggerFactory.getLogger(BlueGreenProxy.class);
 
@@ -28,7 +31,7 @@ final class LifecycleFutures {
      *
      * @param completion completes the future
      */
-    static void completeOffTheLoops(Runnable completion) {
+    public static void completeOffTheLoops(Runnable completion) {
         Thread thread = new Thread(completion, "bluegreen-lifecycle");
         thread.setDaemon(true);
         thread.start();
@@ -44,7 +47,7 @@ final class LifecycleFutures {
      * @param shared the future the lifecycle completes
      * @return a new future, complete at once if {@code shared} is
      */
-    static <T> CompletableFuture<T> own(CompletableFuture<T> shared) {
+    public static <T> CompletableFuture<T> own(CompletableFuture<T> shared) {
         CompletableFuture<T> own = new CompletableFuture<>();
         shared.whenComplete((value, error) -> {
             if (error != null) {
@@ -64,7 +67,7 @@ final class LifecycleFutures {
      * @return {@code gracePeriod}
      * @throws IllegalArgumentException if it is negative or longer than 365 days
      */
-    static Duration gracePeriod(Duration gracePeriod) {
+    public static Duration gracePeriod(Duration gracePeriod) {
         requireNonNull(gracePeriod, "gracePeriod");
         if (gracePeriod.isNegative()) {
             throw new IllegalArgumentException("gracePeriod: " + Texts.duration(gracePeriod) + " (expected: >= 0)");
@@ -78,7 +81,7 @@ final class LifecycleFutures {
      *
      * @param closeable the registration
      */
-    static void closeQuietly(AutoCloseable closeable) {
+    public static void closeQuietly(AutoCloseable closeable) {
         try {
             closeable.close();
         } catch (Exception e) {
