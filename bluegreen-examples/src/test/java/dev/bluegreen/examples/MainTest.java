@@ -3,6 +3,7 @@ package dev.bluegreen.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bluegreen.proxy.BlueGreenProxy;
+import dev.bluegreen.proxy.LoadBalancing;
 import dev.bluegreen.testing.CapturedLog;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -86,6 +87,18 @@ class MainTest {
                 "rollbackWindow: 400d (expected: at most 365d)");
         assertThat(RunnerUsage.refused("--queue-timeout", "25d")).contains("--queue-timeout",
                 "queueTimeout: 25d (expected: between 0 and 24 days)");
+    }
+
+    @Test
+    void proxy_loadBalancing_isSetByName_andAnUnknownNameExits2() throws Exception {
+        StandaloneProxy proxy = RunnerUsage.started("--blue", "127.0.0.1:9", "--load-balancing", "least-requests");
+        try {
+            assertThat(proxy.proxy().loadBalancing()).isEqualTo(LoadBalancing.LEAST_REQUESTS);
+        } finally {
+            proxy.stop().get(20, TimeUnit.SECONDS);
+        }
+        assertThat(RunnerUsage.refused("--load-balancing", "leastconn")).contains("--load-balancing",
+                "loadBalancing: leastconn (expected: round-robin or least-requests)");
     }
 
     @Test

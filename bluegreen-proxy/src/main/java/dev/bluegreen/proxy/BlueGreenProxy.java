@@ -297,6 +297,11 @@ public final class BlueGreenProxy {
         return transportInUse;
     }
 
+    /** How the proxy picks each request's backend, as the builder set it. */
+    public LoadBalancing loadBalancing() {
+        return config.loadBalancing();
+    }
+
     /** The admin object this proxy follows. */
     public BlueGreen admin() {
         return admin;
@@ -414,8 +419,9 @@ public final class BlueGreenProxy {
     }
 
     /**
-     * The requests under way on {@code backend} as its limit counts them ({@link Backend#maxRequests()}), over both
-     * colours' pools: 0 for a backend without a limit, or while the proxy does not run.
+     * The requests under way on {@code backend} as its limit ({@link Backend#maxRequests()}) or least-requests
+     * balancing ({@link LoadBalancing#LEAST_REQUESTS}) counts them, over both colours' pools: 0 for a backend neither
+     * counts, or while the proxy does not run.
      */
     public int requestsUnderWay(Backend backend) {
         requireNonNull(backend, "backend");

@@ -32,6 +32,7 @@ public final class BlueGreenProxyBuilder {
     private boolean yieldAfterIo = true;
     private Timeouts timeouts = Timeouts.defaults();
     private int maxConnectAttempts = 3;
+    private LoadBalancing loadBalancing = LoadBalancing.ROUND_ROBIN;
     private boolean closeClientConnectionsAfterSwitch;
     private String routingHeader;
     private PreviewRule preview;
@@ -149,10 +150,13 @@ public final class BlueGreenProxyBuilder {
 
     /** How many backends of the pool one request may try to connect to before 502. Default 3. */
     public BlueGreenProxyBuilder maxConnectAttempts(int attempts) {
-        if (attempts < 1 || attempts > 64) {
-            throw new IllegalArgumentException("maxConnectAttempts: " + attempts + " (expected: 1-64)");
-        }
-        this.maxConnectAttempts = attempts;
+        this.maxConnectAttempts = BuilderChecks.range("maxConnectAttempts", attempts, 1, 64);
+        return this;
+    }
+
+    /** How each request's backend is picked from the pool; default {@link LoadBalancing#ROUND_ROBIN}. */
+    public BlueGreenProxyBuilder loadBalancing(LoadBalancing balancing) {
+        this.loadBalancing = requireNonNull(balancing, "loadBalancing");
         return this;
     }
 
@@ -460,7 +464,7 @@ public final class BlueGreenProxyBuilder {
         BuilderChecks.distinctListeners(listenAddress, previewListenAddress);
         ProtocolConfig protocols = BuilderChecks.protocols(tls, http2, upstreamTls, backendProtocols, healthChecks);
         return new BlueGreenProxy(new ProxyConfig(listenAddress, eventLoopThreads, transport, yieldAfterIo, timeouts,
-                maxConnectAttempts, closeClientConnectionsAfterSwitch, routingHeader,
+                maxConnectAttempts, loadBalancing, closeClientConnectionsAfterSwitch, routingHeader,
                 new SteeringSettings(preview, previewListenAddress, stickySessions, safetyNetWindow,
                         steeringTicker),
                 autoRollback,

@@ -57,8 +57,9 @@ public final class MeterNames {
      */
     public static final String BACKEND_HEALTH = "bluegreen.backend.health";
     /**
-     * Gauge: the requests under way on a backend that has a limit ({@code Backend.maxRequests()}), as the limit
-     * counts them; registered only for such a backend. Tags {@link #COLOUR}, {@link #BACKEND}.
+     * Gauge: the requests under way on a backend that has a limit ({@code Backend.maxRequests()}), or on every
+     * backend with {@link LoadBalancing#LEAST_REQUESTS}, as they are counted; registered only for such a backend.
+     * Tags {@link #COLOUR}, {@link #BACKEND}.
      */
     public static final String BACKEND_REQUESTS = "bluegreen.backend.requests";
     /**

@@ -109,7 +109,7 @@ class AdminSecurityAndAuditTest {
         assertThat(fixture.admin.snapshot().green().backends()).extracting(Backend::weight, Backend::maxRequests)
                 .containsExactly(tuple(2, 50));
         assertThat(send("GET", "/status", null).body()).contains("\"weight\":2,\"maxRequests\":50,"
-                + "\"requestsUnderWay\":0").contains("\"requestsQueued\":0");
+                + "\"requestsUnderWay\":0").contains("\"loadBalancing\":\"round-robin\",\"requestsQueued\":0");
 
         assertThat(send("POST", "/deploy?backends=127.0.0.1:1", null).body()).contains("missing parameter 'version'");
         HttpResponse<String> badBackend = send("POST", "/deploy?version=v4&backends=nonsense", null);

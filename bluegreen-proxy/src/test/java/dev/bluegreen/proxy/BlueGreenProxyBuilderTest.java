@@ -39,6 +39,15 @@ class BlueGreenProxyBuilderTest {
     }
 
     @Test
+    void loadBalancing_roundRobinByDefault_leastRequestsWhenSet_neverNull() {
+        assertThat(BlueGreenProxy.builder(admin).build().loadBalancing()).isEqualTo(LoadBalancing.ROUND_ROBIN);
+        assertThat(BlueGreenProxy.builder(admin).loadBalancing(LoadBalancing.LEAST_REQUESTS).build().loadBalancing())
+                .isEqualTo(LoadBalancing.LEAST_REQUESTS);
+        assertThatThrownBy(() -> BlueGreenProxy.builder(admin).loadBalancing(null))
+                .isInstanceOf(NullPointerException.class).hasMessage("loadBalancing");
+    }
+
+    @Test
     void trustedProxies_nullEntry_refusedNamingIt() {
         List<String> entries = Arrays.asList("10.0.0.0/8", null);
 

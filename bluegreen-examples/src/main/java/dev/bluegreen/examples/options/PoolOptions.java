@@ -6,6 +6,7 @@ import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.Environment;
 import dev.bluegreen.examples.Converters;
 import dev.bluegreen.proxy.BlueGreenProxyBuilder;
+import dev.bluegreen.proxy.LoadBalancing;
 import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Option;
  * The two pools, their version labels, the colour live at the start, and how long the proxy waits on their backends:
  * {@code --blue}, {@code --green}, {@code --live}, {@code --blue-version}, {@code --green-version},
  * {@code --connect-timeout}, {@code --response-timeout}, {@code --drain-timeout}, {@code --rollback-window},
- * {@code --queue-timeout}.
+ * {@code --queue-timeout}; and how a request's backend is picked: {@code --load-balancing}.
  */
 public final class PoolOptions implements ProxyOptionGroup {
 
@@ -73,6 +74,12 @@ public final class PoolOptions implements ProxyOptionGroup {
                     + " of them before 503; 0s: no queue, 503 at once (default: ${DEFAULT-VALUE}).")
     Duration queueTimeout;
 
+    @Option(names = "--load-balancing", paramLabel = "NAME", defaultValue = "round-robin",
+            description = "How each request's backend is picked from the live pool: round-robin (by weight) or"
+                    + " least-requests (the fewest requests under way for its weight, counted over the event loops)"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String loadBalancing;
+
     /** Creates the group; picocli does this. */
     public PoolOptions() {
     }
@@ -100,6 +107,7 @@ public final class PoolOptions implements ProxyOptionGroup {
         errors.check("--drain-timeout", () -> proxy.drainTimeout(drainTimeout));
         errors.check("--rollback-window", () -> proxy.rollbackWindow(rollbackWindow));
         errors.check("--queue-timeout", () -> proxy.queueTimeout(queueTimeout));
+        errors.check("--load-balancing", () -> proxy.loadBalancing(LoadBalancing.named(loadBalancing)));
     }
 
     private static Environment environment(Colour colour, String poolOption, List<Backend> backends,

@@ -4,6 +4,7 @@ import dev.bluegreen.proxy.internal.routing.SteeringSettings;
 import dev.bluegreen.proxy.internal.request.RequestRules;
 import dev.bluegreen.proxy.watch.AutoRollback;
 import dev.bluegreen.proxy.IoTransport;
+import dev.bluegreen.proxy.LoadBalancing;
 import dev.bluegreen.proxy.MirrorSettings;
 import dev.bluegreen.proxy.Timeouts;
 import dev.bluegreen.proxy.internal.health.HealthSettings;
@@ -20,6 +21,7 @@ import java.util.List;
  *                            something
  * @param timeouts            connect, response, idle, shutdown and drain timeouts
  * @param maxConnectAttempts  how many backends of the pool one request may try to connect to
+ * @param loadBalancing       how a request's backend is picked from its pool
  * @param closeClientConnectionsAfterSwitch whether a client connection opened before a switch gets
  *                            {@code Connection: close} on its next response
  * @param routingHeader       the response header naming the colour and generation that served a request, or
@@ -40,6 +42,7 @@ public record ProxyConfig(
         boolean yieldAfterIo,
         Timeouts timeouts,
         int maxConnectAttempts,
+        LoadBalancing loadBalancing,
         boolean closeClientConnectionsAfterSwitch,
         String routingHeader,
         SteeringSettings steering,

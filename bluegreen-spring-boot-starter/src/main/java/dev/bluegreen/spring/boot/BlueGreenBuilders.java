@@ -14,6 +14,7 @@ import dev.bluegreen.proxy.BlueGreenProxyBuilder;
 import dev.bluegreen.proxy.HealthCheckSettings;
 import dev.bluegreen.proxy.Http2Options;
 import dev.bluegreen.proxy.IoTransport;
+import dev.bluegreen.proxy.LoadBalancing;
 import dev.bluegreen.proxy.MirrorSettings;
 import dev.bluegreen.proxy.PreviewRule;
 import dev.bluegreen.proxy.TlsFileException;
@@ -110,6 +111,8 @@ final class BlueGreenBuilders {
                 () -> proxy.upstreamIdleTimeout(settings.getUpstreamIdleTimeout()));
         check("bluegreen.proxy.max-connect-attempts", settings.getMaxConnectAttempts(),
                 () -> proxy.maxConnectAttempts(settings.getMaxConnectAttempts()));
+        check("bluegreen.proxy.load-balancing", settings.getLoadBalancing(),
+                () -> proxy.loadBalancing(LoadBalancing.named(settings.getLoadBalancing())));
         check("bluegreen.proxy.drain-timeout", settings.getDrainTimeout(),
                 () -> proxy.drainTimeout(settings.getDrainTimeout()));
         check("bluegreen.proxy.rollback-window", settings.getRollbackWindow(),

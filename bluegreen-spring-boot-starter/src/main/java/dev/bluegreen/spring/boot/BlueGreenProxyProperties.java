@@ -43,6 +43,11 @@ public class BlueGreenProxyProperties {
     /** How many backends of the pool one request may try to connect to before 502; 1-64. Default 3. */
     private int maxConnectAttempts = 3;
     /**
+     * How each request's backend is picked from the live pool: round-robin (by weight, the default) or
+     * least-requests (the fewest requests under way for its weight, counted over the event loops).
+     */
+    private String loadBalancing = "round-robin";
+    /**
      * How long a client keep-alive connection may sit between requests before the proxy closes it; above 0.
      * Default 60 s, the proxy builder's.
      */
@@ -99,6 +104,16 @@ public class BlueGreenProxyProperties {
     /** @param threads the event-loop threads */
     public void setThreads(Integer threads) {
         this.threads = threads;
+    }
+
+    /** @return the load balancing's name: round-robin unless set */
+    public String getLoadBalancing() {
+        return loadBalancing;
+    }
+
+    /** @param loadBalancing round-robin or least-requests */
+    public void setLoadBalancing(String loadBalancing) {
+        this.loadBalancing = loadBalancing;
     }
 
     /** @return the transport's name: auto unless set */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.proxy.BlueGreenProxy;
 import dev.bluegreen.proxy.IoTransport;
+import dev.bluegreen.proxy.LoadBalancing;
 import dev.bluegreen.testing.CapturedLog;
 import dev.bluegreen.testing.RawHttpClient;
 import java.util.List;
@@ -16,8 +17,8 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /**
- * {@code bluegreen.proxy.transport} and {@code bluegreen.proxy.yield-after-io}: applied to the running proxy, or the
- * startup fails naming the property, the value and what was expected.
+ * {@code bluegreen.proxy.transport}, {@code bluegreen.proxy.yield-after-io} and {@code bluegreen.proxy.load-balancing}:
+ * applied to the running proxy, or the startup fails naming the property, the value and what was expected.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TransportPropertiesTest {
@@ -59,6 +60,26 @@ class TransportPropertiesTest {
                         .hasMessageContaining("bluegreen.proxy.transport")
                         .hasMessageContaining("kqueue")
                         .hasMessageContaining("expected: auto, io_uring, epoll or nio"));
+    }
+
+    @Test
+    void loadBalancing_namedByTheProperty_isTheProxys_andAnUnknownNameFailsTheStartup() {
+        runner.run(context -> assertThat(context.getBean(BlueGreenProxy.class).loadBalancing())
+                .isEqualTo(LoadBalancing.ROUND_ROBIN));
+        runner.withPropertyValues("bluegreen.proxy.load-balancing=least-requests").run(context -> {
+            assertThat(context).hasNotFailed();
+            BlueGreenProxy proxy = context.getBean(BlueGreenProxy.class);
+            assertThat(proxy.loadBalancing()).isEqualTo(LoadBalancing.LEAST_REQUESTS);
+            try (RawHttpClient client = RawHttpClient.connect(proxy.port())) {
+                assertThat(client.get("/").header("X-Backend")).isEqualTo("blue");
+            }
+        });
+        runner.withPropertyValues("bluegreen.proxy.load-balancing=random")
+                .run(context -> assertThat(context.getStartupFailure()).rootCause()
+                        .isInstanceOf(InvalidConfigurationPropertyValueException.class)
+                        .hasMessageContaining("bluegreen.proxy.load-balancing")
+                        .hasMessageContaining("random")
+                        .hasMessageContaining("expected: round-robin or least-requests"));
     }
 
     @Test

@@ -40,7 +40,8 @@ final class StatusDocument {
                 .field("reason", snapshot.reason())
                 .endObject();
         if (proxy != null) {
-            json.field("requestsQueued", proxy.requestsQueued());
+            json.field("loadBalancing", proxy.loadBalancing().label())
+                    .field("requestsQueued", proxy.requestsQueued());
         }
         json.name("pools").beginObject();
         for (Colour colour : Colour.values()) {

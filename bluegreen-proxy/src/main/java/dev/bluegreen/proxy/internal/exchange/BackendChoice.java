@@ -9,13 +9,13 @@ import dev.bluegreen.proxy.internal.routing.Route;
 import java.util.List;
 
 /**
- * Which backend one exchange tries next: round robin over the pool of its colour from the loop's position, skipping
- * the backends it already tried, those unhealthy or ejected and those at their limit of requests under way
- * ({@link BackendLoads}: the choice holds the permit of the backend it picked, until the next pick or
- * {@link #release}; or one {@linkplain #take granted} from the queue), for at most {@code maxConnectAttempts} tries;
- * and, when none took the request, the safety net's move to the previous live colour (once, right after a switch).
- * Holds the colour the exchange is pinned to: only the safety net may change it, before anything was sent.
- * {@link #reset} readies it for each request its exchange serves.
+ * Which backend one exchange tries next: round robin over the pool of its colour from the loop's position, or
+ * {@link LeastRequests}, skipping the backends it already tried, those unhealthy or ejected and those at their limit
+ * of requests under way ({@link BackendLoads}: the choice holds the permit of the backend it picked, when it is
+ * counted, until the next pick or {@link #release}; or one {@linkplain #take granted} from the queue), for at most
+ * {@code maxConnectAttempts} tries; and, when none took the request, the safety net's move to the previous live
+ * colour (once, right after a switch). Holds the colour the exchange is pinned to: only the safety net may change it,
+ * before anything was sent. {@link #reset} readies it for each request its exchange serves.
  */
 final class BackendChoice {
 
@@ -31,7 +31,7 @@ final class BackendChoice {
     private long full;
     private boolean noHealthyBackend;
     private boolean allAtLimit;
-    /** The permit of the backend picked last, when it has a limit; {@code null} otherwise. */
+    /** The permit of the backend picked last, when it is counted; {@code null} otherwise. */
     private Permits permit;
 
     BackendChoice(LoopContext loop) {
@@ -117,7 +117,7 @@ final class BackendChoice {
     }
 
     /**
-     * The next backend to try, its permit taken when it has a limit (and the permit of the one before given back), or
+     * The next backend to try, its permit taken when it is counted (and the permit of the one before given back), or
      * {@code null} when the attempts are spent or none is left to try.
      */
     Backend next() {
@@ -132,16 +132,19 @@ final class BackendChoice {
         long unusable = services.config().health().tracksHealth()
                 ? services.health().unusableMask(route.colour(), backends) : 0;
         int position = loop.nextRoundRobin();
+        BackendLoads loads = services.loads();
         // At most one pick per backend: past the mask's 64 a backend at its limit could otherwise be picked again.
         for (int picks = 0; picks < backends.size(); picks++) {
-            int index = RoundRobin.pick(backends, position, tried | unusable);
+            int index = loads.countsEveryBackend()
+                    ? LeastRequests.pick(backends, position, tried | unusable, loads)
+                    : RoundRobin.pick(backends, position, tried | unusable);
             if (index < 0) {
                 break;
             }
             tried = RoundRobin.markTried(tried, index);
             Backend backend = backends.get(index);
-            if (backend.maxRequests() > 0) {
-                permit = services.loads().tryAcquire(backend);
+            if (loads.counts(backend)) {
+                permit = loads.tryAcquire(backend);
                 if (permit == null) {
                     allAtLimit = true;
                     full = RoundRobin.markTried(full, index);

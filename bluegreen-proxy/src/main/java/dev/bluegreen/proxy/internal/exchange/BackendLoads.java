@@ -13,11 +13,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
- * The requests under way on each backend that has a limit ({@link Backend#maxRequests()}), counted over every event
- * loop of the proxy, and the queue of requests that found every backend of their pool at its limit: an exchange
- * takes a permit when it picks the backend and gives it back when it moves to another backend or ends, and a permit
- * given back goes to the first request in the queue that can use it before anyone else may take it. A backend
- * without a limit is never asked about: it costs no map lookup and no shared write.
+ * The requests under way on each backend that has a limit ({@link Backend#maxRequests()}), or on every backend with
+ * least-requests balancing, counted over every event loop of the proxy; and the queue of requests that found every
+ * backend of their pool at its limit: an exchange takes a permit when it picks the backend and gives it back when it
+ * moves to another backend or ends, and a permit given back goes to the first request in the queue that can use it
+ * before anyone else may take it. With round robin, a backend without a limit is never asked about: it costs no map
+ * lookup and no shared write.
  *
  * <p>A permit is the counter itself ({@link Permits}), so that it is given back to the counter it was taken from even
  * after the backend left the pools (and its entry the map). Thread-safe and lock-free: one compare-and-set to take a
@@ -30,7 +31,7 @@ public final class BackendLoads {
     /** How many more withdrawn requests than waiting ones the queues may hold before they are swept. */
     private static final int SWEEP_SLACK = 64;
 
-    /** The count of requests under way on one backend with a limit; a permit is a reference to it. */
+    /** The count of requests under way on one backend; a permit is a reference to it. */
     static final class Permits extends AtomicInteger {
 
         private final Backend backend;
@@ -43,9 +44,13 @@ public final class BackendLoads {
             return backend;
         }
 
-        /** Takes one permit if the backend is below its limit. */
+        /** Takes one permit if the backend is below its limit; always, counting it, for a backend without one. */
         boolean tryTake() {
             int max = backend.maxRequests();
+            if (max == 0) {
+                incrementAndGet();
+                return true;
+            }
             for (int now = get(); now < max; now = get()) {
                 if (compareAndSet(now, now + 1)) {
                     return true;
@@ -55,6 +60,8 @@ public final class BackendLoads {
         }
     }
 
+    /** Whether the backends without a limit are counted too: least-requests balancing compares every backend. */
+    private final boolean countsEveryBackend;
     private final ConcurrentHashMap<Backend, Permits> underWay = new ConcurrentHashMap<>();
     /**
      * The requests waiting for a permit, a queue per colour, each first come first served. A request is in its queue
@@ -75,7 +82,25 @@ public final class BackendLoads {
     private volatile RoutingSnapshot pools;
 
     /**
-     * A permit for one more request on {@code backend}, which has a limit.
+     * @param countsEveryBackend whether the requests under way on backends without a limit are counted too, for
+     *                           least-requests balancing
+     */
+    public BackendLoads(boolean countsEveryBackend) {
+        this.countsEveryBackend = countsEveryBackend;
+    }
+
+    /** Whether an exchange takes a permit of {@code backend} when it picks it: it has a limit, or every one counts. */
+    boolean counts(Backend backend) {
+        return countsEveryBackend || backend.maxRequests() > 0;
+    }
+
+    /** Whether every backend is counted: least-requests balancing. */
+    boolean countsEveryBackend() {
+        return countsEveryBackend;
+    }
+
+    /**
+     * A permit for one more request on {@code backend}, which {@linkplain #counts counts}.
      *
      * @return the counter to {@linkplain #release give it back to}, or {@code null} when the backend has as many
      *         requests under way as its limit allows
@@ -103,9 +128,10 @@ public final class BackendLoads {
     /**
      * Offers the free permits of every backend with a limit to the waiting requests: a backend that became usable
      * again while they waited (its ejection over, a health check passed) gives no permit back to announce it, and
-     * they would else wait out their timeout while newcomers took its permits. Every backend of the pools with a limit
-     * has its counter ({@link #retainPoolsOf}), one that no request picked yet (unhealthy from the start) too. Run now
-     * and then on one event loop; nothing to do while nobody waits.
+     * they would else wait out their timeout while newcomers took its permits. Every backend of the pools has its
+     * counter ({@link #retainPoolsOf}), one that no request picked yet (unhealthy from the start) too, and one without
+     * a limit too: its permits never run out, so each waiting request that can use it is sent there. Run now and then
+     * on one event loop; nothing to do while nobody waits.
      */
     public void offerFreePermits() {
         if (!anyWaiting()) {
@@ -165,10 +191,12 @@ public final class BackendLoads {
                 continue;
             }
             looked++;
-            if (request.accepts(permit.backend()) && request.grant(permit)) {
+            if (request.accepts(permit.backend()) && request.claim()) {
                 waiting.decrementAndGet();
                 requests.remove();
-                return true;
+                if (request.deliver(permit)) {
+                    return true;
+                }
             }
         }
         return false;
@@ -217,18 +245,27 @@ public final class BackendLoads {
         return Math.max(0, waiting.get());
     }
 
-    /** The requests under way on {@code backend}, as far as its limit counts them (0 without a limit). */
+    /**
+     * The requests under way on {@code backend}, as far as they are counted: with a limit, or with least-requests
+     * balancing (else 0).
+     */
     public int underWay(Backend backend) {
+        return counts(backend) ? requestsOn(backend) : 0;
+    }
+
+    /** The requests under way on {@code backend} that hold a permit of its counter. */
+    int requestsOn(Backend backend) {
         Permits count = underWay.get(backend);
         return count == null ? 0 : count.get();
     }
 
     /**
-     * Follows the pools of {@code current}, the routing state now: every backend of them with a limit gets its
-     * counter (so that {@link #offerFreePermits} finds one that no request picked yet), and the counts of the
-     * backends {@code current} no longer has are forgotten: a request still under way on one of them gives its permit
-     * back to its own counter, which then is garbage. Requests waiting for a pool that was replaced wait on for a
-     * backend of the pool they were routed to, until their queue timeout.
+     * Follows the pools of {@code current}, the routing state now: every backend of them gets its counter (so that
+     * {@link #offerFreePermits} finds one that no request picked yet), and the counters of the backends
+     * {@code current} no longer has are dropped once no request is under way on them: one still under way keeps its
+     * backend's count, so that the backend, added back by a quick redeploy, does not get more than its limit. Requests
+     * waiting for a pool that was replaced wait on for a backend of the pool they were routed to, until their queue
+     * timeout.
      */
     public void retainPoolsOf(RoutingSnapshot current) {
         pools = current;
@@ -236,11 +273,9 @@ public final class BackendLoads {
         for (Colour colour : Colour.values()) {
             for (Backend backend : current.environment(colour).backends()) {
                 pooled.add(backend);
-                if (backend.maxRequests() > 0) {
-                    underWay.computeIfAbsent(backend, Permits::new);
-                }
+                underWay.computeIfAbsent(backend, Permits::new);
             }
         }
-        underWay.keySet().retainAll(pooled);
+        underWay.entrySet().removeIf(entry -> !pooled.contains(entry.getKey()) && entry.getValue().get() == 0);
     }
 }

@@ -73,21 +73,27 @@ final class QueuedRequest {
     }
 
     /**
-     * Gives it {@code permit}, held by the caller, unless it left the queue already.
+     * Takes it out of the queue for a grant, unless it left already: then {@link #deliver} hands it the permit.
      *
-     * @return whether it took the permit (else the caller still holds it)
+     * @return whether it was still waiting
      */
-    boolean grant(Permits permit) {
-        if (!left.compareAndSet(false, true)) {
-            return false;
-        }
+    boolean claim() {
+        return left.compareAndSet(false, true);
+    }
+
+    /**
+     * Hands the permit {@code permit}, held by the caller, to the request {@link #claim}ed for it, on its event loop.
+     *
+     * @return {@code false} when its loop is shutting down (and its exchange with it): the caller still holds the
+     *         permit, for the next request
+     */
+    boolean deliver(Permits permit) {
         try {
             eventLoop.execute(() -> granted.accept(this, permit));
+            return true;
         } catch (RejectedExecutionException stopped) {
-            // Its loop is shutting down, and the exchange with it: the permit has nobody to go to.
-            permit.decrementAndGet();
+            return false;
         }
-        return true;
     }
 
     /** Takes it out of the queue. @return {@code false} when it was granted a permit first */

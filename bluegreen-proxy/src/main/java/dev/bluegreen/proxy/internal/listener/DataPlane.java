@@ -7,6 +7,7 @@ import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.RoutingSnapshot;
 import dev.bluegreen.proxy.Drain;
 import dev.bluegreen.proxy.DrainReport;
+import dev.bluegreen.proxy.LoadBalancing;
 import dev.bluegreen.proxy.BackendProtocols;
 import dev.bluegreen.proxy.internal.ProtocolConfig;
 import dev.bluegreen.proxy.internal.ProxyConfig;
@@ -69,7 +70,7 @@ public final class DataPlane {
     private final BlueGreen admin;
     private final ProxyCounters counters = new ProxyCounters();
     private final FailureLog failures = new FailureLog(FAILURE_LOG_PERIOD, System::nanoTime);
-    private final BackendLoads loads = new BackendLoads();
+    private final BackendLoads loads;
     private final BackendAddresses addresses;
     private final DrainCoordinator drains;
     private final Router router;
@@ -91,6 +92,7 @@ public final class DataPlane {
                      EventLoop dnsLoop, AtomicReference<ProxyRecorder> recorder, AccessLog accessLog) {
         this.config = config;
         this.admin = admin;
+        this.loads = new BackendLoads(config.loadBalancing() == LoadBalancing.LEAST_REQUESTS);
         this.addresses = new BackendAddresses(dnsLoop, config.nameServers());
         Bootstrap upstreamBootstrap = new Bootstrap()
                 .channel(transport.socketChannelType())
@@ -256,14 +258,14 @@ public final class DataPlane {
         drains.stop();
     }
 
-    /** The requests under way on the backends that have a limit. */
+    /** The requests under way on the backends that have a limit, or on every backend with least requests. */
     public BackendLoads loads() {
         return loads;
     }
 
     /**
      * Applies a routing change: starts resolving the names of new backends (off this thread, which the change's
-     * writer runs), forgets the request counts of backends no pool has, starts the drain of a colour that stopped
+     * writer runs), forgets the request counts of backends no pool has once they are 0, starts the drain of a colour that stopped
      * being live, then lets each loop close the idle connections no longer kept.
      */
     public void onRoutingChange(Change change) {

@@ -8,6 +8,7 @@ import dev.bluegreen.core.RoutingSnapshot;
 import dev.bluegreen.proxy.BackendHealth;
 import dev.bluegreen.proxy.BlueGreenProxy;
 import dev.bluegreen.proxy.HealthState;
+import dev.bluegreen.proxy.LoadBalancing;
 import dev.bluegreen.proxy.MeterNames;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,7 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One {@value MeterNames#BACKEND_HEALTH} gauge per backend per colour: 1 healthy, 0 unhealthy or ejected, -1 not
- * checked; and for a backend with a limit of requests under way, a {@value MeterNames#BACKEND_REQUESTS} gauge of them.
+ * checked; and for a backend with a limit of requests under way, or every backend with least-requests balancing, a
+ * {@value MeterNames#BACKEND_REQUESTS} gauge of them.
  * Pools change with deployments, so the gauges follow the changes: a new backend's is registered once
  * (registering a gauge the registry has already makes Micrometer log a warning, and most changes are switches that
  * bring no new backend), and a backend's that left its colour's pool is removed, so that deployments don't pile up
@@ -33,7 +35,7 @@ public final class BackendHealthGauges implements ChangeListener {
     /** The gauges registered, by colour and backend id, with the backend each reads. */
     private final Map<String, Registered> registered = new ConcurrentHashMap<>();
 
-    /** The gauges of one backend: its health, and its requests under way ({@code null} without a limit). */
+    /** The gauges of one backend: its health, and its requests under way ({@code null} when they are not counted). */
     private record Registered(Backend backend, Gauge health, Gauge requests) {
 
         void removeFrom(MeterRegistry registry) {
@@ -71,7 +73,7 @@ public final class BackendHealthGauges implements ChangeListener {
                         old.removeFrom(registry);
                     }
                     return new Registered(backend, register(colour, backend),
-                            backend.maxRequests() > 0 ? registerRequests(colour, backend) : null);
+                            countsRequests(backend) ? registerRequests(colour, backend) : null);
                 });
             }
         }
@@ -91,9 +93,13 @@ public final class BackendHealthGauges implements ChangeListener {
                 .register(registry);
     }
 
+    private boolean countsRequests(Backend backend) {
+        return backend.maxRequests() > 0 || proxy.loadBalancing() == LoadBalancing.LEAST_REQUESTS;
+    }
+
     private Gauge registerRequests(Colour colour, Backend backend) {
         return Gauge.builder(MeterNames.BACKEND_REQUESTS, proxy, p -> p.requestsUnderWay(backend))
-                .description("Requests under way on a backend with a limit of them")
+                .description("Requests under way on a backend, as its limit or least-requests balancing counts them")
                 .tags(MeterNames.COLOUR, colour.label(), MeterNames.BACKEND, backend.id())
                 .register(registry);
     }

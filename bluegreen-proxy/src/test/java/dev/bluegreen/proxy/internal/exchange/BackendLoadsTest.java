@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** The permits of backends with a limit, and the queue that a permit given back goes to first. */
 class BackendLoadsTest {
 
-    private final BackendLoads loads = new BackendLoads();
+    private final BackendLoads loads = new BackendLoads(false);
     private final Backend a = Backend.of("10.0.0.1", 8080).withMaxRequests(1);
     private final Backend b = Backend.of("10.0.0.2", 8080).withMaxRequests(1);
     /** Each grant, in the order they were run; the "loop" runs them at once. */
@@ -202,5 +202,55 @@ class BackendLoadsTest {
 
         assertThat(grants).containsExactly("waits<-10.0.0.2");
         assertThat(loads.underWay(b)).isOne();
+    }
+
+    @Test
+    void aGrantWhoseLoopIsGone_goesToTheNextWaitingRequest() {
+        Permits held = loads.tryAcquire(a);
+        loads.enqueue(new QueuedRequest(Colour.GREEN, List.of(a), a::equals, task -> {
+            throw new java.util.concurrent.RejectedExecutionException("stopped");
+        }, (request, permit) -> grants.add("never")));
+        loads.enqueue(waiting("next", a));
+
+        loads.release(held);
+
+        assertThat(grants).containsExactly("next<-10.0.0.1");
+        assertThat(loads.underWay(a)).as("handed over").isOne();
+        assertThat(loads.queued()).isZero();
+    }
+
+    @Test
+    void aBackendWithoutALimit_isOfferedToEveryWaitingRequestThatCanUseIt() {
+        Backend unlimited = Backend.of("10.0.0.3", 8080);
+        greenPoolIs("v2", a, unlimited);
+        Permits held = loads.tryAcquire(a);
+        loads.enqueue(waiting("first", a, unlimited));
+        loads.enqueue(waiting("onlyA", a));
+        loads.enqueue(waiting("second", a, unlimited));
+
+        loads.offerFreePermits();
+
+        assertThat(grants).containsExactly("first<-10.0.0.3", "second<-10.0.0.3");
+        assertThat(loads.requestsOn(unlimited)).as("the grants' permits, to be given back").isEqualTo(2);
+        assertThat(loads.underWay(unlimited)).as("round robin reports no count without a limit").isZero();
+        assertThat(loads.queued()).isOne();
+        loads.release(held);
+        assertThat(grants).last().isEqualTo("onlyA<-10.0.0.1");
+    }
+
+    @Test
+    void aBackendADeployRemoved_keepsItsCountWhileRequestsAreUnderWayOnIt() {
+        greenPoolIs("v1", a);
+        Permits held = loads.tryAcquire(a);
+
+        greenPoolIs("v2", b);
+        assertThat(loads.underWay(a)).as("still under way").isOne();
+        greenPoolIs("v3", a, b);
+        assertThat(loads.tryAcquire(a)).as("added back: its limit still counts the request under way").isNull();
+
+        loads.release(held);
+        greenPoolIs("v4", b);
+        assertThat(loads.underWay(a)).isZero();
+        assertThat(loads.tryAcquire(a)).as("a fresh count").isNotNull();
     }
 }

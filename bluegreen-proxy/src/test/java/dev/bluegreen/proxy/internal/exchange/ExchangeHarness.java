@@ -6,6 +6,7 @@ import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.RoutingSnapshot;
 import dev.bluegreen.proxy.DrainReport;
 import dev.bluegreen.proxy.IoTransport;
+import dev.bluegreen.proxy.LoadBalancing;
 import dev.bluegreen.proxy.Timeouts;
 import dev.bluegreen.proxy.internal.ProtocolConfig;
 import dev.bluegreen.proxy.internal.ProxyConfig;
@@ -80,7 +81,8 @@ final class ExchangeHarness implements AutoCloseable {
         }
         admin = BlueGreen.builder().blue("v1", blue).green("v2", Backend.of("127.0.0.1", 20_001)).build();
         ProxyConfig config = new ProxyConfig(new InetSocketAddress("127.0.0.1", 0), 1, IoTransport.AUTO, false,
-                Timeouts.defaults().withResponse(responseTimeout), 3, false, null, SteeringSettings.NONE, null,
+                Timeouts.defaults().withResponse(responseTimeout), 3, LoadBalancing.ROUND_ROBIN, false, null,
+                SteeringSettings.NONE, null,
                 HealthSettings.OFF, ProtocolConfig.defaults(), RequestRules.defaults(), List.of(), null);
         // IP addresses only: nothing is ever resolved.
         BackendAddresses addresses = new BackendAddresses(client.eventLoop(), List.of());
@@ -107,7 +109,7 @@ final class ExchangeHarness implements AutoCloseable {
         };
         ExchangeServices services = new ExchangeServices(config, admin::snapshot, router, health, addresses,
                 counters, () -> recorder, new FailureLog(Duration.ofSeconds(10), System::nanoTime), () -> 0,
-                new AccessLog(), new BackendLoads());
+                new AccessLog(), new BackendLoads(false));
         UpstreamPools pools = new UpstreamPools(client.eventLoop(), new Bootstrap(), null, counters,
                 admin::snapshot, (snapshot, colour) -> false, Duration.ZERO);
         loop = new LoopContext(client.eventLoop(), services, pools, upstreams);

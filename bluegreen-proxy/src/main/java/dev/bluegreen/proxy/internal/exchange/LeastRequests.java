@@ -1,0 +1,58 @@
+package dev.bluegreen.proxy.internal.exchange;
+
+import dev.bluegreen.core.Backend;
+import dev.bluegreen.proxy.internal.routing.RoundRobin;
+import java.util.List;
+
+/**
+ * Picks the backend of a pool for one connect attempt by least requests: the one with the fewest requests under way
+ * for its {@link Backend#weight() weight} ({@code requests ÷ weight}, as nginx's {@code least_conn}), among the
+ * backends not excluded; backends level on that measure take turns by weighted {@link RoundRobin} from the loop's
+ * position, so that with one request at a time (every count 0) the weights still share the requests out.
+ * Allocation-free; the counts are read without a lock, so two loops picking at once may both take the same backend
+ * (a request more there, never a lost one).
+ */
+final class LeastRequests {
+
+    private LeastRequests() {
+    }
+
+    /**
+     * The index of the backend to try, or -1 if every backend is excluded.
+     *
+     * @param backends the pool
+     * @param position the loop's round-robin position, for the turns among backends level on load
+     * @param excluded bit {@code i} set when backend {@code i} may not be picked (tried, unhealthy or ejected); beyond
+     *                 the 64th backend none is excluded, as in {@link RoundRobin#pick}
+     * @param loads    the requests under way on each backend
+     */
+    static int pick(List<Backend> backends, int position, long excluded, BackendLoads loads) {
+        int size = backends.size();
+        int best = -1;
+        long bestLoad = 0;
+        long bestWeight = 1;
+        long level = 0;
+        for (int i = 0; i < size; i++) {
+            if (i < Long.SIZE && (excluded & (1L << i)) != 0) {
+                continue;
+            }
+            Backend backend = backends.get(i);
+            long load = loads.requestsOn(backend);
+            long weight = backend.weight();
+            // load ÷ weight against the best's, cross-multiplied: no division, exact.
+            long difference = load * bestWeight - bestLoad * weight;
+            if (best < 0 || difference < 0) {
+                best = i;
+                bestLoad = load;
+                bestWeight = weight;
+                level = RoundRobin.markTried(0, i);
+            } else if (difference == 0) {
+                level = RoundRobin.markTried(level, i);
+            }
+        }
+        if (best < 0 || size > Long.SIZE || Long.bitCount(level) == 1) {
+            return best;
+        }
+        return RoundRobin.pick(backends, position, ~level);
+    }
+}
