@@ -77,6 +77,10 @@ public class ProxiedGetBenchmark {
     @Param({"auto"})
     public String transport;
 
+    /** How the backend is picked: {@code round-robin} or {@code least-requests} (which counts it, one backend or not). */
+    @Param({"round-robin"})
+    public String balancing;
+
     private ProxyUnderTest proxy;
     private Socket client;
     private OutputStream out;
@@ -86,7 +90,7 @@ public class ProxiedGetBenchmark {
 
     @Setup(Level.Trial)
     public void start() throws IOException {
-        proxy = ProxyUnderTest.start(transport);
+        proxy = ProxyUnderTest.start(transport, balancing);
         client = new Socket(InetAddress.getLoopbackAddress(), proxy.port());
         client.setTcpNoDelay(true);
         out = client.getOutputStream();

@@ -4,6 +4,7 @@ import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.proxy.BlueGreenProxy;
 import dev.bluegreen.proxy.IoTransport;
+import dev.bluegreen.proxy.LoadBalancing;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +20,7 @@ final class ProxyUnderTest implements AutoCloseable {
     private final BlueGreen admin;
     private final BlueGreenProxy proxy;
 
-    private ProxyUnderTest(String transport) {
+    private ProxyUnderTest(String transport, String balancing) {
         backend = StubBackend.start();
         admin = BlueGreen.builder().blue("v1", Backend.of("127.0.0.1", backend.port())).build();
         proxy = BlueGreenProxy.builder(admin)
@@ -27,17 +28,29 @@ final class ProxyUnderTest implements AutoCloseable {
                 .eventLoopThreads(1)
                 .maxRequestsPerConnection(0)
                 .transport(IoTransport.named(transport))
+                .loadBalancing(LoadBalancing.named(balancing))
                 .build();
+    }
+
+    /**
+     * Starts a proxy and its backend, balancing by round robin.
+     *
+     * @param transport {@code auto}, {@code io_uring}, {@code epoll} or {@code nio}
+     * @return the started proxy
+     */
+    static ProxyUnderTest start(String transport) {
+        return start(transport, "round-robin");
     }
 
     /**
      * Starts a proxy and its backend.
      *
      * @param transport {@code auto}, {@code io_uring}, {@code epoll} or {@code nio}
+     * @param balancing {@code round-robin} or {@code least-requests}
      * @return the started proxy
      */
-    static ProxyUnderTest start(String transport) {
-        ProxyUnderTest started = new ProxyUnderTest(transport);
+    static ProxyUnderTest start(String transport, String balancing) {
+        ProxyUnderTest started = new ProxyUnderTest(transport, balancing);
         started.proxy.start().orTimeout(10, TimeUnit.SECONDS).join();
         return started;
     }

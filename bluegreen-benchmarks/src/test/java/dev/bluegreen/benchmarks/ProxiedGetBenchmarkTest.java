@@ -10,10 +10,12 @@ class ProxiedGetBenchmarkTest {
 
     @Test
     void proxiedGet_readsOneWholeResponsePerCall_onOneKeepAliveConnection() throws Exception {
-        for (String head : new String[] {"wrk", "browser"}) {
+        for (String[] params : new String[][] {{"wrk", "round-robin"}, {"browser", "round-robin"},
+                {"wrk", "least-requests"}}) {
             ProxiedGetBenchmark benchmark = new ProxiedGetBenchmark();
-            benchmark.head = head;
+            benchmark.head = params[0];
             benchmark.transport = "auto";
+            benchmark.balancing = params[1];
             benchmark.start();
             try {
                 int first = benchmark.proxiedGet();

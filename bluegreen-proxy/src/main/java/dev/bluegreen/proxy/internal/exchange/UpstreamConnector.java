@@ -132,8 +132,8 @@ final class UpstreamConnector implements AcquireCallback {
     }
 
     /**
-     * Gives back the permit of the backend the exchange is on, when that backend has a limit of requests under way,
-     * or its place in the queue: the exchange ended.
+     * Gives back the permit of the backend the exchange is on, when that backend is counted (it has a limit of
+     * requests under way, or the balancing is by least requests), or its place in the queue: the exchange ended.
      */
     void release() {
         leaveQueue();
