@@ -29,7 +29,8 @@ until count $FAST_PORT >/dev/null 2>&1 && count $SLOW_PORT >/dev/null 2>&1; do s
 printf '%-15s %10s %10s %10s %12s %12s\n' balancing req/s p50 p99 "fast served" "slow served"
 for balancing in round-robin least-requests; do
     java -jar "$JAR" proxy --listen 127.0.0.1:$PROXY_PORT --no-health-checks \
-        --blue 127.0.0.1:$FAST_PORT,127.0.0.1:$SLOW_PORT --load-balancing $balancing > "$OUT/proxy-$balancing.log" 2>&1 &
+        --blue 127.0.0.1:$FAST_PORT,127.0.0.1:$SLOW_PORT --load-balancing $balancing \
+        > "$OUT/proxy-$balancing.log" 2>&1 &
     proxy=$!
     pids+=($proxy)
     until curl -sf -o /dev/null "http://127.0.0.1:$PROXY_PORT/"; do sleep 0.2; done

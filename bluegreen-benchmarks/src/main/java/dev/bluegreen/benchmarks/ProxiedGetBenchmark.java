@@ -77,7 +77,7 @@ public class ProxiedGetBenchmark {
     @Param({"auto"})
     public String transport;
 
-    /** How the backend is picked: {@code round-robin} or {@code least-requests} (which counts it, one backend or not). */
+    /** How the backend is picked: {@code round-robin} or {@code least-requests} (which counts every request). */
     @Param({"round-robin"})
     public String balancing;
 

@@ -20,11 +20,11 @@ public enum LoadBalancing {
 
     /**
      * The backend with the fewest requests under way through this proxy, relative to its weight (requests ÷ weight;
-     * backends level on it take turns by weight), counted over every event loop: a backend slowed down by a long request, a pause of its
-     * runtime or a slower machine gets fewer new ones, where round robin would keep handing it its share. As HAProxy's
-     * {@code balance leastconn} and nginx's {@code least_conn}, counted in requests rather than connections (one
-     * HTTP/2 connection carries many). Costs one shared counter update when a request takes a backend and one when
-     * it leaves it.
+     * backends level on it take turns by weight), counted over every event loop: a backend slowed down by a long
+     * request, a pause of its runtime or a slower machine gets fewer new ones, where round robin would keep handing it
+     * its share. As HAProxy's {@code balance leastconn} and nginx's {@code least_conn}, counted in requests rather
+     * than connections (one HTTP/2 connection carries many). Costs one shared counter update when a request takes a
+     * backend and one when it leaves it.
      */
     LEAST_REQUESTS;
 

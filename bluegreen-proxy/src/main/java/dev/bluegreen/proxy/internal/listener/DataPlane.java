@@ -265,8 +265,8 @@ public final class DataPlane {
 
     /**
      * Applies a routing change: starts resolving the names of new backends (off this thread, which the change's
-     * writer runs), forgets the request counts of backends no pool has once they are 0, starts the drain of a colour that stopped
-     * being live, then lets each loop close the idle connections no longer kept.
+     * writer runs), forgets the request counts of backends no pool has once they are 0, starts the drain of a colour
+     * that stopped being live, then lets each loop close the idle connections no longer kept.
      */
     public void onRoutingChange(Change change) {
         addresses.track(change.current());
