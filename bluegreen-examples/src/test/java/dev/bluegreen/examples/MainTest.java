@@ -87,6 +87,10 @@ class MainTest {
                 "rollbackWindow: 400d (expected: at most 365d)");
         assertThat(RunnerUsage.refused("--queue-timeout", "25d")).contains("--queue-timeout",
                 "queueTimeout: 25d (expected: between 0 and 24 days)");
+        assertThat(RunnerUsage.refused("--queue-timeout", "1s", "--max-queued", "-1")).contains("--max-queued",
+                "maxQueuedRequests: -1 (expected: 0-1000000)");
+        assertThat(RunnerUsage.refused("--max-queued", "100")).contains(
+                "Invalid value for option '--max-queued': given without --queue-timeout");
     }
 
     @Test

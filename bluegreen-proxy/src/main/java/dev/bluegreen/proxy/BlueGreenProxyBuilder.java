@@ -33,6 +33,7 @@ public final class BlueGreenProxyBuilder {
     private Timeouts timeouts = Timeouts.defaults();
     private int maxConnectAttempts = 3;
     private LoadBalancing loadBalancing = LoadBalancing.ROUND_ROBIN;
+    private int maxQueuedRequests;
     private boolean closeClientConnectionsAfterSwitch;
     private String routingHeader;
     private PreviewRule preview;
@@ -136,6 +137,17 @@ public final class BlueGreenProxyBuilder {
      */
     public BlueGreenProxyBuilder queueTimeout(Duration timeout) {
         return timeouts(timeouts.withQueue(timeout));
+    }
+
+    /**
+     * The most requests that may wait at once in each colour's queue ({@link #queueTimeout}); one that finds it full
+     * gets 503 at once. Default 0: no limit of its own (the client connection limit bounds it).
+     *
+     * @param requests 0-1000000; above 0 only with a queue timeout
+     */
+    public BlueGreenProxyBuilder maxQueuedRequests(int requests) {
+        this.maxQueuedRequests = BuilderChecks.range("maxQueuedRequests", requests, 0, 1_000_000);
+        return this;
     }
 
     /** How long a client keep-alive connection may sit between requests before it is closed. Default 60 s. */
@@ -387,13 +399,7 @@ public final class BlueGreenProxyBuilder {
      * @param servers IP addresses with ports, such as {@code new InetSocketAddress("10.0.0.2", 53)}
      */
     public BlueGreenProxyBuilder nameServers(List<InetSocketAddress> servers) {
-        requireNonNull(servers, "nameServers");
-        for (InetSocketAddress server : servers) {
-            if (server == null || server.isUnresolved() || server.getPort() == 0) {
-                throw new IllegalArgumentException("nameServers: " + server + " (expected: an IP address and port)");
-            }
-        }
-        this.nameServers = List.copyOf(servers);
+        this.nameServers = BuilderChecks.nameServers(servers);
         return this;
     }
 
@@ -457,14 +463,16 @@ public final class BlueGreenProxyBuilder {
      * The proxy, not yet started.
      *
      * @throws IllegalArgumentException if the TLS settings can't make a TLS context, or the backend protocols don't
-     *                                  fit TLS or the health checks (h2 without TLS, gRPC checks of HTTP/1.1), or
-     *                                  the preview listener would take the listener's port
+     *                                  fit TLS or the health checks (h2 without TLS, gRPC checks of HTTP/1.1), the
+     *                                  preview listener would take the listener's port, or a queue length is set
+     *                                  without a queue timeout
      */
     public BlueGreenProxy build() {
         BuilderChecks.distinctListeners(listenAddress, previewListenAddress);
+        BuilderChecks.queue(timeouts, maxQueuedRequests);
         ProtocolConfig protocols = BuilderChecks.protocols(tls, http2, upstreamTls, backendProtocols, healthChecks);
         return new BlueGreenProxy(new ProxyConfig(listenAddress, eventLoopThreads, transport, yieldAfterIo, timeouts,
-                maxConnectAttempts, loadBalancing, closeClientConnectionsAfterSwitch, routingHeader,
+                maxConnectAttempts, loadBalancing, maxQueuedRequests, closeClientConnectionsAfterSwitch, routingHeader,
                 new SteeringSettings(preview, previewListenAddress, stickySessions, safetyNetWindow,
                         steeringTicker),
                 autoRollback,

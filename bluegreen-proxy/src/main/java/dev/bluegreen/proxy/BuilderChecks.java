@@ -1,9 +1,12 @@
 package dev.bluegreen.proxy;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.bluegreen.proxy.internal.ListenAddresses;
 import dev.bluegreen.proxy.internal.ProtocolConfig;
 import dev.bluegreen.proxy.internal.ServerTls;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -80,6 +83,34 @@ final class BuilderChecks {
             throw new IllegalArgumentException(name + ": " + value + " (expected: " + min + "-" + max + ")");
         }
         return value;
+    }
+
+    /**
+     * Checks the DNS servers of {@link BlueGreenProxyBuilder#nameServers}.
+     *
+     * @return an immutable copy
+     * @throws IllegalArgumentException naming an entry that is not an IP address with a port
+     */
+    static List<InetSocketAddress> nameServers(List<InetSocketAddress> servers) {
+        requireNonNull(servers, "nameServers");
+        for (InetSocketAddress server : servers) {
+            if (server == null || server.isUnresolved() || server.getPort() == 0) {
+                throw new IllegalArgumentException("nameServers: " + server + " (expected: an IP address and port)");
+            }
+        }
+        return List.copyOf(servers);
+    }
+
+    /**
+     * Checks that a queue length comes with a queue: a limit on a queue that is off would be ignored.
+     *
+     * @throws IllegalArgumentException if {@code maxQueuedRequests} is above 0 and the queue timeout is 0
+     */
+    static void queue(Timeouts timeouts, int maxQueuedRequests) {
+        if (maxQueuedRequests > 0 && timeouts.queue().isZero()) {
+            throw new IllegalArgumentException("maxQueuedRequests: " + maxQueuedRequests
+                    + " without a queueTimeout (expected: a queueTimeout above 0, or maxQueuedRequests 0)");
+        }
     }
 
     /**

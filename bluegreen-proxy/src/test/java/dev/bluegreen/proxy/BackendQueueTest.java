@@ -276,4 +276,46 @@ class BackendQueueTest {
         assertThat(Timeouts.defaults().queue()).as("no queue by default").isZero();
         assertThat(Timeouts.defaults().withQueue(Duration.ofDays(24)).queue()).isEqualTo(Duration.ofDays(24));
     }
+
+    @Test
+    void aFullQueue_answers503AtOnce_andTheRequestsInItAreServed() throws Exception {
+        try (ProxyFixture fixture = ProxyFixture.start(b -> queueing(b, WAIT.multipliedBy(3)).maxQueuedRequests(2))) {
+            fixture.greenLiveWithLimit(1);
+            Gate gate = fixture.green().hold();
+            CompletableFuture<RawResponse> first = fixture.getAsync("/first");
+            gate.awaitArrived(1, WAIT);
+            List<CompletableFuture<RawResponse>> queued = new ArrayList<>();
+            for (int i = 1; i <= 2; i++) {
+                queued.add(fixture.getAsync("/queued-" + i));
+                awaitQueued(fixture, i);
+            }
+
+            RawResponse shed = fixture.getAsync("/shed").get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+            assertThat(shed.status()).isEqualTo(503);
+            assertThat(shed.bodyText()).contains("every backend of the green pool is at its limit of requests under way,"
+                    + " and its queue is full (2 waiting)");
+            assertThat(fixture.proxy.requestsQueued()).isEqualTo(2);
+            gate.release();
+            await200(first);
+            for (CompletableFuture<RawResponse> response : queued) {
+                await200(response);
+            }
+            awaitQueued(fixture, 0);
+        }
+    }
+
+    @Test
+    void aQueueLength_outOfRangeOrWithoutAQueue_isRefusedNamingTheValue() {
+        BlueGreen admin = BlueGreen.builder().blue("v1", List.of(Backend.of("127.0.0.1", 1))).build();
+        assertThatThrownBy(() -> BlueGreenProxy.builder(admin).maxQueuedRequests(-1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxQueuedRequests: -1 (expected: 0-1000000)");
+        assertThatThrownBy(() -> BlueGreenProxy.builder(admin).maxQueuedRequests(100).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxQueuedRequests: 100 without a queueTimeout (expected: a queueTimeout above 0, or"
+                        + " maxQueuedRequests 0)");
+        assertThat(BlueGreenProxy.builder(admin).maxQueuedRequests(100).queueTimeout(Duration.ofSeconds(1)).build())
+                .isNotNull();
+    }
 }

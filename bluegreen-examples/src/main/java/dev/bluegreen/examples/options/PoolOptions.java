@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
  * The two pools, their version labels, the colour live at the start, and how long the proxy waits on their backends:
  * {@code --blue}, {@code --green}, {@code --live}, {@code --blue-version}, {@code --green-version},
  * {@code --connect-timeout}, {@code --response-timeout}, {@code --drain-timeout}, {@code --rollback-window},
- * {@code --queue-timeout}; and how a request's backend is picked: {@code --load-balancing}.
+ * {@code --queue-timeout}, {@code --max-queued}; and how a request's backend is picked: {@code --load-balancing}.
  */
 public final class PoolOptions implements ProxyOptionGroup {
 
@@ -74,6 +74,11 @@ public final class PoolOptions implements ProxyOptionGroup {
                     + " of them before 503; 0s: no queue, 503 at once (default: ${DEFAULT-VALUE}).")
     Duration queueTimeout;
 
+    @Option(names = "--max-queued", paramLabel = "N", defaultValue = "0",
+            description = "The most requests that may wait at once in each colour's queue (--queue-timeout); one that"
+                    + " finds it full gets 503 at once; 0: no limit of its own (default: ${DEFAULT-VALUE}).")
+    int maxQueued;
+
     @Option(names = "--load-balancing", paramLabel = "NAME", defaultValue = "round-robin",
             description = "How each request's backend is picked from the live pool: round-robin (by weight) or"
                     + " least-requests (the fewest requests under way for its weight, counted over the event loops)"
@@ -107,6 +112,11 @@ public final class PoolOptions implements ProxyOptionGroup {
         errors.check("--drain-timeout", () -> proxy.drainTimeout(drainTimeout));
         errors.check("--rollback-window", () -> proxy.rollbackWindow(rollbackWindow));
         errors.check("--queue-timeout", () -> proxy.queueTimeout(queueTimeout));
+        errors.check("--max-queued", () -> proxy.maxQueuedRequests(maxQueued));
+        if (maxQueued != 0 && queueTimeout.isZero()) {
+            throw errors.usage("--max-queued", "given without --queue-timeout (expected: a queue timeout above 0s"
+                    + " for the queue it limits)");
+        }
         errors.check("--load-balancing", () -> proxy.loadBalancing(LoadBalancing.named(loadBalancing)));
     }
 

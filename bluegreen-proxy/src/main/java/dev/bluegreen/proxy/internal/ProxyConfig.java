@@ -22,6 +22,8 @@ import java.util.List;
  * @param timeouts            connect, response, idle, shutdown and drain timeouts
  * @param maxConnectAttempts  how many backends of the pool one request may try to connect to
  * @param loadBalancing       how a request's backend is picked from its pool
+ * @param maxQueuedRequests   the most requests waiting at once in each colour's queue for a backend below its limit,
+ *                            0 for no limit of its own
  * @param closeClientConnectionsAfterSwitch whether a client connection opened before a switch gets
  *                            {@code Connection: close} on its next response
  * @param routingHeader       the response header naming the colour and generation that served a request, or
@@ -43,6 +45,7 @@ public record ProxyConfig(
         Timeouts timeouts,
         int maxConnectAttempts,
         LoadBalancing loadBalancing,
+        int maxQueuedRequests,
         boolean closeClientConnectionsAfterSwitch,
         String routingHeader,
         SteeringSettings steering,

@@ -1,6 +1,7 @@
 package dev.bluegreen.spring.boot;
 
 import static dev.bluegreen.spring.boot.PropertyChecks.check;
+import static dev.bluegreen.spring.boot.PropertyChecks.refused;
 
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.BlueGreen;
@@ -105,6 +106,13 @@ final class BlueGreenBuilders {
                 () -> proxy.sendTimeout(settings.getSendTimeout()));
         check("bluegreen.proxy.queue-timeout", settings.getQueueTimeout(),
                 () -> proxy.queueTimeout(settings.getQueueTimeout()));
+        check("bluegreen.proxy.max-queued", settings.getMaxQueued(),
+                () -> proxy.maxQueuedRequests(settings.getMaxQueued()));
+        if (settings.getMaxQueued() != 0 && settings.getQueueTimeout().isZero()) {
+            throw refused("bluegreen.proxy.max-queued", settings.getMaxQueued(),
+                    "given without bluegreen.proxy.queue-timeout (expected: a queue timeout above 0 for the queue it"
+                            + " limits)");
+        }
         check("bluegreen.proxy.idle-timeout", settings.getIdleTimeout(),
                 () -> proxy.idleTimeout(settings.getIdleTimeout()));
         check("bluegreen.proxy.upstream-idle-timeout", settings.getUpstreamIdleTimeout(),

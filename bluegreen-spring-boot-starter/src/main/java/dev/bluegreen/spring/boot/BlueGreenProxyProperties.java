@@ -69,6 +69,11 @@ public class BlueGreenProxyProperties {
      */
     private Duration queueTimeout = Duration.ZERO;
     /**
+     * The most requests that may wait at once in each colour's queue (queue-timeout); one that finds it full gets
+     * 503 at once. 0 (the default): no limit of its own. Only with a queue timeout above 0.
+     */
+    private int maxQueued;
+    /**
      * On shutdown, how long exchanges under way may finish. Keep it within
      * spring.lifecycle.timeout-per-shutdown-phase (30 s by default), which bounds the wait.
      */
@@ -184,6 +189,16 @@ public class BlueGreenProxyProperties {
     /** @param queueTimeout how long a request waits for a backend below its limit; 0: no queue */
     public void setQueueTimeout(Duration queueTimeout) {
         this.queueTimeout = queueTimeout;
+    }
+
+    /** @return the most requests waiting in each colour's queue; 0 for no limit */
+    public int getMaxQueued() {
+        return maxQueued;
+    }
+
+    /** @param maxQueued the most requests waiting in each colour's queue; 0 for no limit */
+    public void setMaxQueued(int maxQueued) {
+        this.maxQueued = maxQueued;
     }
 
     /** @return the client keep-alive idle timeout; 60 s unless set */

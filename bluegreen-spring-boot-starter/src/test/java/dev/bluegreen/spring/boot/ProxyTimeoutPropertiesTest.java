@@ -23,8 +23,8 @@ import org.springframework.boot.test.context.assertj.AssertableApplicationContex
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /**
- * {@code bluegreen.proxy.idle-timeout}, {@code .drain-timeout}, {@code .rollback-window} and {@code .queue-timeout}:
- * applied to the running proxy (the builder's defaults when unset), or the startup fails naming the property and the
+ * {@code bluegreen.proxy.idle-timeout}, {@code .drain-timeout}, {@code .rollback-window}, {@code .queue-timeout} and
+ * {@code .max-queued}: applied to the running proxy (the builder's defaults when unset), or the startup fails naming the property and the
  * value as written; an empty duration fails it too.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -116,6 +116,34 @@ class ProxyTimeoutPropertiesTest {
     }
 
     @Test
+    void maxQueued_shedsTheRequestThatFindsTheQueueFull() {
+        runner.withPropertyValues("bluegreen.proxy.queue-timeout=10s", "bluegreen.proxy.max-queued=1",
+                "bluegreen.blue.backends=127.0.0.1:" + blue.port() + " max=1").run(context -> {
+            assertThat(context).hasNotFailed();
+            BlueGreenProxy proxy = context.getBean(BlueGreenProxy.class);
+            Gate gate = blue.hold();
+            try (RawHttpClient held = RawHttpClient.connect(proxy.port());
+                 RawHttpClient queued = RawHttpClient.connect(proxy.port());
+                 RawHttpClient shed = RawHttpClient.connect(proxy.port())) {
+                held.request("GET", "/held", Map.of());
+                gate.awaitArrived(1, TIMEOUT);
+                queued.request("GET", "/queued", Map.of());
+                await().atMost(TIMEOUT).until(() -> proxy.requestsQueued() == 1);
+
+                RawResponse answer = shed.get("/shed");
+
+                assertThat(answer.status()).isEqualTo(503);
+                assertThat(answer.bodyText()).contains("its queue is full (1 waiting)");
+                gate.release();
+                assertThat(held.readResponse().status()).isEqualTo(200);
+                assertThat(queued.readResponse().status()).isEqualTo(200);
+            } finally {
+                gate.release();
+            }
+        });
+    }
+
+    @Test
     void rollbackWindowZero_closesTheOldColoursIdleConnectionsAtTheSwitch_unsetKeepsThemWarm() {
         runner.withPropertyValues("bluegreen.proxy.rollback-window=0s").run(context -> {
             assertThat(context).hasNotFailed();
@@ -153,6 +181,10 @@ class ProxyTimeoutPropertiesTest {
                 "bluegreen.proxy.send-timeout=0s");
         pools.assertRefused("bluegreen.proxy.queue-timeout", "-1s", "queueTimeout: -1s (expected: between 0 and 24 "
                 + "days)", "bluegreen.proxy.queue-timeout=-1s");
+        pools.assertRefused("bluegreen.proxy.max-queued", "-1", "maxQueuedRequests: -1 (expected: 0-1000000)",
+                "bluegreen.proxy.queue-timeout=1s", "bluegreen.proxy.max-queued=-1");
+        pools.assertRefused("bluegreen.proxy.max-queued", "50", "given without bluegreen.proxy.queue-timeout",
+                "bluegreen.proxy.max-queued=50");
         pools.assertRefused("bluegreen.health.interval", "-2m", "(expected: > 0)", "bluegreen.health.enabled=true",
                 "bluegreen.health.interval=-2m");
         pools.assertRefused("bluegreen.health.rise", "0", "given without bluegreen.health.enabled=true",

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.stream.Stream;
 
 /**
@@ -72,6 +73,10 @@ public final class BackendLoads {
             .map(colour -> new ConcurrentLinkedQueue<QueuedRequest>()).toList();
     /** The requests waiting: in the queues, and neither granted nor withdrawn. */
     private final AtomicInteger waiting = new AtomicInteger();
+    /** The requests waiting for each colour's pool, as {@link #waiting} counts them, for the length limit. */
+    private final AtomicIntegerArray waitingFor = new AtomicIntegerArray(Colour.values().length);
+    /** The most requests that may wait for one colour at once; 0 for no limit. */
+    private final int maxQueuedPerColour;
     /**
      * Requests withdrawn since the last sweep, an upper bound of those still linked in the queues: a withdrawn request
      * is unlinked when a scan passes it, or by the sweep, never by a search of its own (removing a request that left
@@ -84,9 +89,11 @@ public final class BackendLoads {
     /**
      * @param countsEveryBackend whether the requests under way on backends without a limit are counted too, for
      *                           least-requests balancing
+     * @param maxQueuedPerColour the most requests that may wait in one colour's queue at once, 0 for no limit
      */
-    public BackendLoads(boolean countsEveryBackend) {
+    public BackendLoads(boolean countsEveryBackend, int maxQueuedPerColour) {
         this.countsEveryBackend = countsEveryBackend;
+        this.maxQueuedPerColour = maxQueuedPerColour;
     }
 
     /** Whether an exchange takes a permit of {@code backend} when it picks it: it has a limit, or every one counts. */
@@ -192,7 +199,7 @@ public final class BackendLoads {
             }
             looked++;
             if (request.accepts(permit.backend()) && request.claim()) {
-                waiting.decrementAndGet();
+                stoppedWaiting(request);
                 requests.remove();
                 if (request.deliver(permit)) {
                     return true;
@@ -203,12 +210,33 @@ public final class BackendLoads {
     }
 
     /**
-     * Puts {@code request} at the end of the queue. The caller tries its pool once more afterwards (a permit may have
-     * come back in between) and {@linkplain #withdraw withdraws} it if that succeeds.
+     * Puts {@code request} at the end of its colour's queue, unless as many requests as the limit allows wait there
+     * already. The caller tries its pool once more afterwards (a permit may have come back in between) and
+     * {@linkplain #withdraw withdraws} it if that succeeds.
+     *
+     * @return {@code false} when the queue is full: the request is not in it
      */
-    void enqueue(QueuedRequest request) {
+    boolean enqueue(QueuedRequest request) {
+        int colour = request.colour().ordinal();
+        if (maxQueuedPerColour == 0) {
+            waitingFor.incrementAndGet(colour);
+        } else {
+            int now;
+            do {
+                now = waitingFor.get(colour);
+                if (now >= maxQueuedPerColour) {
+                    return false;
+                }
+            } while (!waitingFor.compareAndSet(colour, now, now + 1));
+        }
         waiting.incrementAndGet();
-        queues.get(request.colour().ordinal()).add(request);
+        queues.get(colour).add(request);
+        return true;
+    }
+
+    private void stoppedWaiting(QueuedRequest request) {
+        waitingFor.decrementAndGet(request.colour().ordinal());
+        waiting.decrementAndGet();
     }
 
     /**
@@ -220,6 +248,7 @@ public final class BackendLoads {
         if (!request.withdraw()) {
             return false;
         }
+        waitingFor.decrementAndGet(request.colour().ordinal());
         int stillWaiting = waiting.decrementAndGet();
         if (withdrawnSinceSweep.incrementAndGet() > stillWaiting + SWEEP_SLACK) {
             // At least half of what the queues hold has left: one walk unlinks it all, paid for by as many leavers.
@@ -243,6 +272,11 @@ public final class BackendLoads {
     /** The requests waiting in the queue, over both pools. */
     public int queued() {
         return Math.max(0, waiting.get());
+    }
+
+    /** The most requests that may wait in one colour's queue at once; 0 for no limit. */
+    int maxQueuedPerColour() {
+        return maxQueuedPerColour;
     }
 
     /**

@@ -303,8 +303,16 @@ final class UpstreamConnector implements AcquireCallback {
         long failed = choice.failed();
         QueuedRequest place = new QueuedRequest(colour, pool, backend -> wouldTake(pool, failed, colour, backend),
                 loop.eventLoop(), this::granted);
+        if (!services().loads().enqueue(place)) {
+            int full = services().loads().maxQueuedPerColour();
+            services().failures().warn(FailureLog.Kind.AT_LIMIT, "503: every backend of the {} pool left to try is at "
+                    + "its limit of requests under way and {} requests wait already, for {}", colour.label(), full,
+                    request);
+            listener.unreachable(HttpResponseStatus.SERVICE_UNAVAILABLE, "every backend of the " + colour.label()
+                    + " pool is at its limit of requests under way, and its queue is full (" + full + " waiting)");
+            return;
+        }
         queued = place;
-        services().loads().enqueue(place);
         choice.reconsiderFull();
         Backend next = choice.next();
         if (next != null || !choice.allAtLimit()) {

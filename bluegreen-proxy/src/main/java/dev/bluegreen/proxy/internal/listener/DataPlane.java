@@ -92,7 +92,8 @@ public final class DataPlane {
                      EventLoop dnsLoop, AtomicReference<ProxyRecorder> recorder, AccessLog accessLog) {
         this.config = config;
         this.admin = admin;
-        this.loads = new BackendLoads(config.loadBalancing() == LoadBalancing.LEAST_REQUESTS);
+        this.loads = new BackendLoads(config.loadBalancing() == LoadBalancing.LEAST_REQUESTS,
+                config.maxQueuedRequests());
         this.addresses = new BackendAddresses(dnsLoop, config.nameServers());
         Bootstrap upstreamBootstrap = new Bootstrap()
                 .channel(transport.socketChannelType())

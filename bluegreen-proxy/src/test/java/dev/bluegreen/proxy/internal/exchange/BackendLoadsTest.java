@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** The permits of backends with a limit, and the queue that a permit given back goes to first. */
 class BackendLoadsTest {
 
-    private final BackendLoads loads = new BackendLoads(false);
+    private final BackendLoads loads = new BackendLoads(false, 0);
     private final Backend a = Backend.of("10.0.0.1", 8080).withMaxRequests(1);
     private final Backend b = Backend.of("10.0.0.2", 8080).withMaxRequests(1);
     /** Each grant, in the order they were run; the "loop" runs them at once. */
@@ -252,5 +252,27 @@ class BackendLoadsTest {
         greenPoolIs("v4", b);
         assertThat(loads.underWay(a)).isZero();
         assertThat(loads.tryAcquire(a)).as("a fresh count").isNotNull();
+    }
+
+    @Test
+    void aColoursQueue_holdsAtMostItsLimit_andAPlaceFreedByAGrantOrALeaverIsTakenAgain() {
+        BackendLoads limited = new BackendLoads(false, 2);
+        Permits held = limited.tryAcquire(a);
+        QueuedRequest first = waiting("first", a);
+        QueuedRequest second = waiting("second", a);
+        assertThat(limited.enqueue(first)).isTrue();
+        assertThat(limited.enqueue(second)).isTrue();
+
+        assertThat(limited.enqueue(waiting("third", a))).as("full").isFalse();
+        assertThat(limited.enqueue(new QueuedRequest(Colour.BLUE, List.of(b), b::equals, Runnable::run,
+                (request, permit) -> grants.add("blue")))).as("the other colour's queue has room").isTrue();
+        assertThat(limited.queued()).isEqualTo(3);
+
+        limited.release(held);
+        assertThat(grants).containsExactly("first<-10.0.0.1");
+        assertThat(limited.enqueue(waiting("fourth", a))).as("the grant freed a place").isTrue();
+        assertThat(limited.withdraw(second)).isTrue();
+        assertThat(limited.enqueue(waiting("fifth", a))).as("the leaver freed a place").isTrue();
+        assertThat(limited.enqueue(waiting("sixth", a))).isFalse();
     }
 }

@@ -81,7 +81,7 @@ final class ExchangeHarness implements AutoCloseable {
         }
         admin = BlueGreen.builder().blue("v1", blue).green("v2", Backend.of("127.0.0.1", 20_001)).build();
         ProxyConfig config = new ProxyConfig(new InetSocketAddress("127.0.0.1", 0), 1, IoTransport.AUTO, false,
-                Timeouts.defaults().withResponse(responseTimeout), 3, LoadBalancing.ROUND_ROBIN, false, null,
+                Timeouts.defaults().withResponse(responseTimeout), 3, LoadBalancing.ROUND_ROBIN, 0, false, null,
                 SteeringSettings.NONE, null,
                 HealthSettings.OFF, ProtocolConfig.defaults(), RequestRules.defaults(), List.of(), null);
         // IP addresses only: nothing is ever resolved.
@@ -109,7 +109,7 @@ final class ExchangeHarness implements AutoCloseable {
         };
         ExchangeServices services = new ExchangeServices(config, admin::snapshot, router, health, addresses,
                 counters, () -> recorder, new FailureLog(Duration.ofSeconds(10), System::nanoTime), () -> 0,
-                new AccessLog(), new BackendLoads(false));
+                new AccessLog(), new BackendLoads(false, 0));
         UpstreamPools pools = new UpstreamPools(client.eventLoop(), new Bootstrap(), null, counters,
                 admin::snapshot, (snapshot, colour) -> false, Duration.ZERO);
         loop = new LoopContext(client.eventLoop(), services, pools, upstreams);

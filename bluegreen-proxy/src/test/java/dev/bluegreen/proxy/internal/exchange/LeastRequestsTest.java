@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /** The least-requests pick: fewest requests under way for the weight, level backends in turn, exclusions kept. */
 class LeastRequestsTest {
 
-    private final BackendLoads loads = new BackendLoads(true);
+    private final BackendLoads loads = new BackendLoads(true, 0);
     private final Backend x = Backend.of("10.0.0.1", 8080);
     private final Backend y = Backend.of("10.0.0.2", 8080);
     private final Backend z = Backend.of("10.0.0.3", 8080);
