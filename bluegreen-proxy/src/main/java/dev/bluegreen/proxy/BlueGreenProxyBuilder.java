@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.bluegreen.core.BlueGreen;
-import dev.bluegreen.core.internal.Texts;
 import dev.bluegreen.proxy.internal.ProtocolConfig;
 import dev.bluegreen.proxy.internal.ProxyConfig;
 import dev.bluegreen.proxy.internal.health.HealthSettings;
@@ -280,14 +279,7 @@ public final class BlueGreenProxyBuilder {
      * @param window how long after a switch the safety net holds (at most 1 hour), or {@code null} for off
      */
     public BlueGreenProxyBuilder safetyNet(Duration window) {
-        if (window != null) {
-            Texts.requirePositive("safetyNet", window);
-            if (window.compareTo(Duration.ofHours(1)) > 0) {
-                throw new IllegalArgumentException("safetyNet: " + Texts.duration(window)
-                        + " (expected: at most 1 hour)");
-            }
-        }
-        this.safetyNetWindow = window;
+        this.safetyNetWindow = window == null ? null : BuilderChecks.safetyNet(window);
         return this;
     }
 

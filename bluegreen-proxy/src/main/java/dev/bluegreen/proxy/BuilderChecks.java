@@ -2,10 +2,12 @@ package dev.bluegreen.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.bluegreen.core.internal.Texts;
 import dev.bluegreen.proxy.internal.ListenAddresses;
 import dev.bluegreen.proxy.internal.ProtocolConfig;
 import dev.bluegreen.proxy.internal.ServerTls;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -83,6 +85,20 @@ final class BuilderChecks {
             throw new IllegalArgumentException(name + ": " + value + " (expected: " + min + "-" + max + ")");
         }
         return value;
+    }
+
+    /**
+     * Checks the safety net's window of {@link BlueGreenProxyBuilder#safetyNet}.
+     *
+     * @return {@code window}
+     * @throws IllegalArgumentException if it is not above 0, or longer than an hour
+     */
+    static Duration safetyNet(Duration window) {
+        Texts.requirePositive("safetyNet", window);
+        if (window.compareTo(Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException("safetyNet: " + Texts.duration(window) + " (expected: at most 1 hour)");
+        }
+        return window;
     }
 
     /**

@@ -293,8 +293,8 @@ class BackendQueueTest {
             RawResponse shed = fixture.getAsync("/shed").get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
             assertThat(shed.status()).isEqualTo(503);
-            assertThat(shed.bodyText()).contains("every backend of the green pool is at its limit of requests under way,"
-                    + " and its queue is full (2 waiting)");
+            assertThat(shed.bodyText()).contains("every backend of the green pool is at its limit of requests under"
+                    + " way, and its queue is full (2 waiting)");
             assertThat(fixture.proxy.requestsQueued()).isEqualTo(2);
             gate.release();
             await200(first);

@@ -24,8 +24,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /**
  * {@code bluegreen.proxy.idle-timeout}, {@code .drain-timeout}, {@code .rollback-window}, {@code .queue-timeout} and
- * {@code .max-queued}: applied to the running proxy (the builder's defaults when unset), or the startup fails naming the property and the
- * value as written; an empty duration fails it too.
+ * {@code .max-queued}: applied to the running proxy (the builder's defaults when unset), or the startup fails naming
+ * the property and the value as written; an empty duration fails it too.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ProxyTimeoutPropertiesTest {
