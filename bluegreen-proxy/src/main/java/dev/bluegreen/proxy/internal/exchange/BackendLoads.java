@@ -32,8 +32,15 @@ public final class BackendLoads {
     /** How many more withdrawn requests than waiting ones the queues may hold before they are swept. */
     private static final int SWEEP_SLACK = 64;
 
-    /** The count of requests under way on one backend; a permit is a reference to it. */
+    /**
+     * The count of requests under way on one backend; a permit is a reference to it. A counter dropped from the map
+     * is retired first ({@link #retire}): a request that looked it up just before then takes no permit of it, and
+     * looks again, rather than holding a permit of a counter that the backend, added back, no longer counts with.
+     */
     static final class Permits extends AtomicInteger {
+
+        /** The count of a retired counter: so far below 0 that no number of takes brings it back up. */
+        private static final int RETIRED = Integer.MIN_VALUE;
 
         private final Backend backend;
 
@@ -45,19 +52,37 @@ public final class BackendLoads {
             return backend;
         }
 
-        /** Takes one permit if the backend is below its limit; always, counting it, for a backend without one. */
+        /**
+         * Takes one permit if the backend is below its limit; always, counting it, for a backend without one; never
+         * from a {@linkplain #retired retired} counter.
+         */
         boolean tryTake() {
             int max = backend.maxRequests();
             if (max == 0) {
-                incrementAndGet();
-                return true;
+                // A retired counter's count stays negative: the take is garbage, as the counter is.
+                return getAndIncrement() >= 0;
             }
-            for (int now = get(); now < max; now = get()) {
+            for (int now = get(); now >= 0 && now < max; now = get()) {
                 if (compareAndSet(now, now + 1)) {
                     return true;
                 }
             }
             return false;
+        }
+
+        /** Retires the counter if no request is under way on it. @return whether it did */
+        boolean retire() {
+            return compareAndSet(0, RETIRED);
+        }
+
+        /** Whether it was {@linkplain #retire retired}: it is out of the map, or about to be. */
+        boolean retired() {
+            return get() < 0;
+        }
+
+        /** The requests under way on it: 0 once retired. */
+        int requests() {
+            return Math.max(0, get());
         }
     }
 
@@ -113,8 +138,17 @@ public final class BackendLoads {
      *         requests under way as its limit allows
      */
     Permits tryAcquire(Backend backend) {
-        Permits permits = underWay.computeIfAbsent(backend, Permits::new);
-        return permits.tryTake() ? permits : null;
+        while (true) {
+            Permits permits = underWay.computeIfAbsent(backend, Permits::new);
+            if (permits.tryTake()) {
+                return permits;
+            }
+            if (!permits.retired()) {
+                return null;
+            }
+            // Dropped by retainPoolsOf after the lookup: the backend's count, if it has one, is the map's now.
+            underWay.remove(backend, permits);
+        }
     }
 
     /**
@@ -290,7 +324,7 @@ public final class BackendLoads {
     /** The requests under way on {@code backend} that hold a permit of its counter. */
     int requestsOn(Backend backend) {
         Permits count = underWay.get(backend);
-        return count == null ? 0 : count.get();
+        return count == null ? 0 : count.requests();
     }
 
     /**
@@ -310,6 +344,7 @@ public final class BackendLoads {
                 underWay.computeIfAbsent(backend, Permits::new);
             }
         }
-        underWay.entrySet().removeIf(entry -> !pooled.contains(entry.getKey()) && entry.getValue().get() == 0);
+        // Retired before it is dropped, so that no request takes a permit of it in between.
+        underWay.entrySet().removeIf(entry -> !pooled.contains(entry.getKey()) && entry.getValue().retire());
     }
 }
