@@ -32,6 +32,10 @@ final class LeastRequests {
         long bestLoad = 0;
         long bestWeight = 1;
         long level = 0;
+        // The backends level with the best so far: how many, their weights' sum, whether those are all equal.
+        int levelCount = 0;
+        long levelWeight = 0;
+        boolean equalWeights = true;
         for (int i = 0; i < size; i++) {
             if (i < Long.SIZE && (excluded & (1L << i)) != 0) {
                 continue;
@@ -46,13 +50,49 @@ final class LeastRequests {
                 bestLoad = load;
                 bestWeight = weight;
                 level = RoundRobin.markTried(0, i);
+                levelCount = 1;
+                levelWeight = weight;
+                equalWeights = true;
             } else if (difference == 0) {
                 level = RoundRobin.markTried(level, i);
+                levelCount++;
+                equalWeights &= weight == bestWeight;
+                levelWeight += weight;
             }
         }
-        if (best < 0 || size > Long.SIZE || Long.bitCount(level) == 1) {
+        if (levelCount <= 1) {
             return best;
         }
-        return RoundRobin.pick(backends, position, ~level);
+        if (size <= Long.SIZE) {
+            return RoundRobin.pick(backends, position, ~level);
+        }
+        long slot = equalWeights ? Math.floorMod(position, levelCount) : RoundRobin.weightedSlot(position, levelWeight);
+        return turnBeyondTheMask(backends, excluded, loads, bestLoad, bestWeight, equalWeights, slot, best);
+    }
+
+    /**
+     * The turn among the backends level on load of a pool too large for a mask of them: walks the pool again for the
+     * backends whose {@code load ÷ weight} is {@code bestLoad ÷ bestWeight}, taking the one at {@code slot} as
+     * {@link RoundRobin#pick} would among them: the slot-th when their weights are {@code equal}, else the one whose
+     * weights, added up in order, first exceed it. A count that changed in between may leave the slot unfound: then
+     * {@code best}, level with them on the first walk.
+     */
+    private static int turnBeyondTheMask(List<Backend> backends, long excluded, BackendLoads loads, long bestLoad,
+                                         long bestWeight, boolean equal, long slot, int best) {
+        long left = slot;
+        for (int i = 0; i < backends.size(); i++) {
+            if (i < Long.SIZE && (excluded & (1L << i)) != 0) {
+                continue;
+            }
+            Backend backend = backends.get(i);
+            if (loads.requestsOn(backend) * bestWeight != bestLoad * backend.weight()) {
+                continue;
+            }
+            left -= equal ? 1 : backend.weight();
+            if (left < 0) {
+                return i;
+            }
+        }
+        return best;
     }
 }

@@ -57,7 +57,7 @@ public final class RoundRobin {
         if (equalWeights) {
             return nthEligible(backends, excluded, Math.floorMod(position, eligible));
         }
-        long slot = Math.floorMod(position * STRIDE, totalWeight);
+        long slot = weightedSlot(position, totalWeight);
         for (int i = 0; i < size; i++) {
             if (!isExcluded(excluded, i)) {
                 slot -= backends.get(i).weight();
@@ -67,6 +67,14 @@ public final class RoundRobin {
             }
         }
         throw new IllegalStateException("no backend for slot " + slot + " of weight " + totalWeight);
+    }
+
+    /**
+     * The slot of {@code position} among backends of unequal weights summing to {@code totalWeight}: the pick is the
+     * backend whose weights, added up in order, first exceed it. Spread by the stride, as {@link #pick} spreads them.
+     */
+    public static long weightedSlot(int position, long totalWeight) {
+        return Math.floorMod(position * STRIDE, totalWeight);
     }
 
     private static int nthEligible(List<Backend> backends, long excluded, int n) {

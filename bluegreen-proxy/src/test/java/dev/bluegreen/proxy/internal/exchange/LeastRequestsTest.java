@@ -90,4 +90,23 @@ class LeastRequestsTest {
 
         assertThat(picks(pool, 0, 3)).containsOnly(66);
     }
+
+    @Test
+    void aPoolOfMoreThan64Backends_levelOnRequests_takesTurns_byWeight() {
+        List<Backend> pool = new ArrayList<>();
+        for (int i = 0; i < 70; i++) {
+            pool.add(new Backend("10.0.2." + i, 8080, "b" + i, i == 67 ? 3 : 1));
+        }
+        underWay(pool.get(1), 1);
+
+        List<Integer> picks = picks(pool, 0b1, 70 * 5);
+
+        // Every count 0 but b1's, b0 excluded: the 68 others (weights summing to 70) share the picks out, b67 by 3.
+        assertThat(picks).doesNotContain(0, 1);
+        for (int i = 2; i < 70; i++) {
+            int index = i;
+            assertThat(picks.stream().filter(pick -> pick == index).count()).as("b%d", i)
+                    .isEqualTo(index == 67 ? 15 : 5);
+        }
+    }
 }
