@@ -6,7 +6,9 @@ import dev.bluegreen.core.Environment;
 import dev.bluegreen.proxy.internal.exchange.BackendLoads.Permits;
 import dev.bluegreen.proxy.internal.routing.RoundRobin;
 import dev.bluegreen.proxy.internal.routing.Route;
+import java.util.BitSet;
 import java.util.List;
+import java.util.function.IntPredicate;
 
 /**
  * Which backend one exchange tries next: round robin over the pool of its colour from the loop's position, or
@@ -33,6 +35,34 @@ final class BackendChoice {
     private boolean allAtLimit;
     /** The permit of the backend picked last, when it is counted; {@code null} otherwise. */
     private Permits permit;
+    /**
+     * With least requests, what the masks hold for the backends past a pool's 64th; {@code null} until a pool that
+     * large is seen, then kept (and cleared) for every request: one field, so the default path's exchange is no larger.
+     */
+    private BeyondTheMask beyond;
+
+    /** {@link #tried} and {@link #full} past the 64th backend, by index; and which of those backends are excluded. */
+    private final class BeyondTheMask implements IntPredicate {
+
+        final BitSet tried = new BitSet();
+        final BitSet full = new BitSet();
+
+        void clear() {
+            tried.clear();
+            full.clear();
+        }
+
+        /** Whether backend {@code index} is out of the pick: tried (or found at its limit), unhealthy or ejected. */
+        @Override
+        public boolean test(int index) {
+            if (tried.get(index)) {
+                return true;
+            }
+            ExchangeServices services = loop.services();
+            return services.config().health().tracksHealth()
+                    && !services.health().usable(route.colour(), environment.backends().get(index));
+        }
+    }
 
     BackendChoice(LoopContext loop) {
         this.loop = loop;
@@ -46,8 +76,15 @@ final class BackendChoice {
         attempts = 0;
         tried = 0;
         full = 0;
+        clearBeyondTheMask();
         noHealthyBackend = false;
         allAtLimit = false;
+    }
+
+    private void clearBeyondTheMask() {
+        if (beyond != null) {
+            beyond.clear();
+        }
     }
 
     /** Gives back the permit of the backend picked last, if it holds one: the exchange ended, or moves on. */
@@ -66,6 +103,10 @@ final class BackendChoice {
     void reconsiderFull() {
         tried &= ~full;
         full = 0;
+        if (beyond != null) {
+            beyond.tried.andNot(beyond.full);
+            beyond.full.clear();
+        }
     }
 
     /**
@@ -80,6 +121,10 @@ final class BackendChoice {
             tried = RoundRobin.markTried(tried, index);
             // Tried now, no longer merely passed over: if it fails, it is not waited for again.
             full &= ~RoundRobin.markTried(0, index);
+            if (index >= Long.SIZE && beyond != null) {
+                beyond.tried.set(index);
+                beyond.full.clear(index);
+            }
         }
         attempts++;
         allAtLimit = false;
@@ -133,21 +178,29 @@ final class BackendChoice {
                 ? services.health().unusableMask(route.colour(), backends) : 0;
         int position = loop.nextRoundRobin();
         BackendLoads loads = services.loads();
+        boolean leastRequests = loads.countsEveryBackend();
+        BeyondTheMask past = leastRequests && backends.size() > Long.SIZE ? beyondTheMask() : null;
         // At most one pick per backend: past the mask's 64 a backend at its limit could otherwise be picked again.
         for (int picks = 0; picks < backends.size(); picks++) {
-            int index = loads.countsEveryBackend()
-                    ? LeastRequests.pick(backends, position, tried | unusable, loads)
+            int index = leastRequests
+                    ? LeastRequests.pick(backends, position, tried | unusable, past, loads)
                     : RoundRobin.pick(backends, position, tried | unusable);
             if (index < 0) {
                 break;
             }
             tried = RoundRobin.markTried(tried, index);
+            if (past != null && index >= Long.SIZE) {
+                past.tried.set(index);
+            }
             Backend backend = backends.get(index);
             if (loads.counts(backend)) {
                 permit = loads.tryAcquire(backend);
                 if (permit == null) {
                     allAtLimit = true;
                     full = RoundRobin.markTried(full, index);
+                    if (past != null && index >= Long.SIZE) {
+                        past.full.set(index);
+                    }
                     continue;
                 }
             }
@@ -157,9 +210,16 @@ final class BackendChoice {
         }
         // Those passed over for being at their limit, in this look or an earlier one, are the ones left to try: a
         // request that found one busy and then had the other refuse it waits for the busy one.
-        allAtLimit |= full != 0;
+        allAtLimit |= full != 0 || past != null && !past.full.isEmpty();
         noHealthyBackend = attempts == 0 && !allAtLimit;
         return null;
+    }
+
+    private BeyondTheMask beyondTheMask() {
+        if (beyond == null) {
+            beyond = new BeyondTheMask();
+        }
+        return beyond;
     }
 
     /**
@@ -187,6 +247,7 @@ final class BackendChoice {
         attempts = 0;
         tried = 0;
         full = 0;
+        clearBeyondTheMask();
         return failed;
     }
 }

@@ -3,6 +3,7 @@ package dev.bluegreen.proxy.internal.exchange;
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.proxy.internal.routing.RoundRobin;
 import java.util.List;
+import java.util.function.IntPredicate;
 
 /**
  * Picks the backend of a pool for one connect attempt by least requests: the one with the fewest requests under way
@@ -22,11 +23,15 @@ final class LeastRequests {
      *
      * @param backends the pool
      * @param position the loop's round-robin position, for the turns among backends level on load
-     * @param excluded bit {@code i} set when backend {@code i} may not be picked (tried, unhealthy or ejected); beyond
-     *                 the 64th backend none is excluded, as in {@link RoundRobin#pick}
+     * @param excluded bit {@code i} set when backend {@code i} of the first 64 may not be picked (tried, unhealthy or
+     *                 ejected)
+     * @param beyond   whether backend {@code i}, past the 64th, may not be picked; {@code null} for a pool of 64 or
+     *                 less. Round robin may do without (its position moves on between the attempts of a request), but
+     *                 here a backend left out of the count would be picked again and again: one that refuses every
+     *                 connection, with no request under way, would be each request's every attempt
      * @param loads    the requests under way on each backend
      */
-    static int pick(List<Backend> backends, int position, long excluded, BackendLoads loads) {
+    static int pick(List<Backend> backends, int position, long excluded, IntPredicate beyond, BackendLoads loads) {
         int size = backends.size();
         int best = -1;
         long bestLoad = 0;
@@ -37,7 +42,7 @@ final class LeastRequests {
         long levelWeight = 0;
         boolean equalWeights = true;
         for (int i = 0; i < size; i++) {
-            if (i < Long.SIZE && (excluded & (1L << i)) != 0) {
+            if (isExcluded(i, excluded, beyond)) {
                 continue;
             }
             Backend backend = backends.get(i);
@@ -67,7 +72,7 @@ final class LeastRequests {
             return RoundRobin.pick(backends, position, ~level);
         }
         long slot = equalWeights ? Math.floorMod(position, levelCount) : RoundRobin.weightedSlot(position, levelWeight);
-        return turnBeyondTheMask(backends, excluded, loads, bestLoad, bestWeight, equalWeights, slot, best);
+        return turnBeyondTheMask(backends, excluded, beyond, loads, bestLoad, bestWeight, equalWeights, slot, best);
     }
 
     /**
@@ -77,11 +82,12 @@ final class LeastRequests {
      * weights, added up in order, first exceed it. A count that changed in between may leave the slot unfound: then
      * {@code best}, level with them on the first walk.
      */
-    private static int turnBeyondTheMask(List<Backend> backends, long excluded, BackendLoads loads, long bestLoad,
-                                         long bestWeight, boolean equal, long slot, int best) {
+    private static int turnBeyondTheMask(List<Backend> backends, long excluded, IntPredicate beyond,
+                                         BackendLoads loads, long bestLoad, long bestWeight, boolean equal, long slot,
+                                         int best) {
         long left = slot;
         for (int i = 0; i < backends.size(); i++) {
-            if (i < Long.SIZE && (excluded & (1L << i)) != 0) {
+            if (isExcluded(i, excluded, beyond)) {
                 continue;
             }
             Backend backend = backends.get(i);
@@ -94,5 +100,9 @@ final class LeastRequests {
             }
         }
         return best;
+    }
+
+    private static boolean isExcluded(int index, long excluded, IntPredicate beyond) {
+        return index < Long.SIZE ? (excluded & (1L << index)) != 0 : beyond != null && beyond.test(index);
     }
 }

@@ -24,7 +24,7 @@ class LeastRequestsTest {
     private List<Integer> picks(List<Backend> pool, long excluded, int count) {
         List<Integer> picks = new ArrayList<>();
         for (int position = 0; position < count; position++) {
-            picks.add(LeastRequests.pick(pool, position, excluded, loads));
+            picks.add(LeastRequests.pick(pool, position, excluded, null, loads));
         }
         return picks;
     }
@@ -75,8 +75,8 @@ class LeastRequestsTest {
         underWay(y, 5);
 
         assertThat(picks(List.of(x, y, z), 0b101, 3)).as("x and z excluded: the busy y").containsOnly(1);
-        assertThat(LeastRequests.pick(List.of(x, y, z), 0, 0b111, loads)).isEqualTo(-1);
-        assertThat(LeastRequests.pick(List.of(), 0, 0, loads)).isEqualTo(-1);
+        assertThat(LeastRequests.pick(List.of(x, y, z), 0, 0b111, null, loads)).isEqualTo(-1);
+        assertThat(LeastRequests.pick(List.of(), 0, 0, null, loads)).isEqualTo(-1);
     }
 
     @Test
@@ -108,5 +108,19 @@ class LeastRequestsTest {
             assertThat(picks.stream().filter(pick -> pick == index).count()).as("b%d", i)
                     .isEqualTo(index == 67 ? 15 : 5);
         }
+    }
+
+    @Test
+    void pastThe64th_theBackendsTheCallerExcludes_areNeverPicked() {
+        List<Backend> pool = new ArrayList<>();
+        for (int i = 0; i < 70; i++) {
+            Backend backend = Backend.of("10.0.3." + i, 8080);
+            pool.add(backend);
+            underWay(backend, i == 66 || i == 68 ? 0 : 1);
+        }
+
+        assertThat(LeastRequests.pick(pool, 0, 0, index -> index == 66, loads)).isEqualTo(68);
+        assertThat(picks(pool, 0, 3)).as("none excluded: 66 and 68 in turn").containsExactly(66, 68, 66);
+        assertThat(LeastRequests.pick(pool, 0, -1L, index -> true, loads)).isEqualTo(-1);
     }
 }
