@@ -36,8 +36,8 @@ final class BackendChoice {
     /** The permit of the backend picked last, when it is counted; {@code null} otherwise. */
     private Permits permit;
     /**
-     * With least requests, what the masks hold for the backends past a pool's 64th; {@code null} until a pool that
-     * large is seen, then kept (and cleared) for every request: one field, so the default path's exchange is no larger.
+     * What the masks hold for the backends past a pool's 64th; {@code null} until a pool that large is seen, then
+     * kept (and cleared) for every request: one field, so that an exchange is no larger for the pools of 64 or less.
      */
     private BeyondTheMask beyond;
 
@@ -179,12 +179,12 @@ final class BackendChoice {
         int position = loop.nextRoundRobin();
         BackendLoads loads = services.loads();
         boolean leastRequests = loads.countsEveryBackend();
-        BeyondTheMask past = leastRequests && backends.size() > Long.SIZE ? beyondTheMask() : null;
-        // At most one pick per backend: past the mask's 64 a backend at its limit could otherwise be picked again.
+        BeyondTheMask past = backends.size() > Long.SIZE ? beyondTheMask() : null;
+        // At most one pick per backend, past the masks' 64 too (BeyondTheMask).
         for (int picks = 0; picks < backends.size(); picks++) {
             int index = leastRequests
                     ? LeastRequests.pick(backends, position, tried | unusable, past, loads)
-                    : RoundRobin.pick(backends, position, tried | unusable);
+                    : RoundRobin.pick(backends, position, tried | unusable, past);
             if (index < 0) {
                 break;
             }

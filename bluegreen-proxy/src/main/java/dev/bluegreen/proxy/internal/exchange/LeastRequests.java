@@ -26,9 +26,8 @@ final class LeastRequests {
      * @param excluded bit {@code i} set when backend {@code i} of the first 64 may not be picked (tried, unhealthy or
      *                 ejected)
      * @param beyond   whether backend {@code i}, past the 64th, may not be picked; {@code null} for a pool of 64 or
-     *                 less. Round robin may do without (its position moves on between the attempts of a request), but
-     *                 here a backend left out of the count would be picked again and again: one that refuses every
-     *                 connection, with no request under way, would be each request's every attempt
+     *                 less. Without it a backend would be picked again and again: one that refuses every connection,
+     *                 with no request under way, would be each request's every attempt
      * @param loads    the requests under way on each backend
      */
     static int pick(List<Backend> backends, int position, long excluded, IntPredicate beyond, BackendLoads loads) {

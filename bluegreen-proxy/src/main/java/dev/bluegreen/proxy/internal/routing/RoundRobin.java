@@ -2,11 +2,12 @@ package dev.bluegreen.proxy.internal.routing;
 
 import dev.bluegreen.core.Backend;
 import java.util.List;
+import java.util.function.IntPredicate;
 
 /**
  * Picks the backend of a pool for one connect attempt: weighted round robin from a per-loop position, among the
  * backends not excluded (tried already by this request, unhealthy or ejected). Allocation-free; the excluded set is a
- * bit mask over the first 64 backends (beyond that, a backend may be tried twice, which only costs an attempt).
+ * bit mask over the first 64 backends, and a test of its own for those past them.
  *
  * <p>Each backend gets its {@link Backend#weight() weight}'s share of the picks among those eligible: over any
  * {@code W} consecutive positions (the sum of their weights), exactly its weight. When their weights are equal, as by
@@ -33,13 +34,21 @@ public final class RoundRobin {
      * @param excluded bit {@code i} set when backend {@code i} may not be picked (tried, unhealthy or ejected)
      */
     public static int pick(List<Backend> backends, int position, long excluded) {
+        return pick(backends, position, excluded, null);
+    }
+
+    /**
+     * As {@link #pick(List, int, long)}, with {@code beyond} saying which backends past the 64th may not be picked
+     * ({@code null}: none), for a request that must not get a backend it found at its limit again and again.
+     */
+    public static int pick(List<Backend> backends, int position, long excluded, IntPredicate beyond) {
         int size = backends.size();
         int eligible = 0;
         long totalWeight = 0;
         int firstWeight = 0;
         boolean equalWeights = true;
         for (int i = 0; i < size; i++) {
-            if (isExcluded(excluded, i)) {
+            if (isExcluded(excluded, beyond, i)) {
                 continue;
             }
             int weight = backends.get(i).weight();
@@ -55,11 +64,11 @@ public final class RoundRobin {
             return -1;
         }
         if (equalWeights) {
-            return nthEligible(backends, excluded, Math.floorMod(position, eligible));
+            return nthEligible(backends, excluded, beyond, Math.floorMod(position, eligible));
         }
         long slot = weightedSlot(position, totalWeight);
         for (int i = 0; i < size; i++) {
-            if (!isExcluded(excluded, i)) {
+            if (!isExcluded(excluded, beyond, i)) {
                 slot -= backends.get(i).weight();
                 if (slot < 0) {
                     return i;
@@ -77,18 +86,18 @@ public final class RoundRobin {
         return Math.floorMod(position * STRIDE, totalWeight);
     }
 
-    private static int nthEligible(List<Backend> backends, long excluded, int n) {
+    private static int nthEligible(List<Backend> backends, long excluded, IntPredicate beyond, int n) {
         int left = n;
         for (int i = 0; i < backends.size(); i++) {
-            if (!isExcluded(excluded, i) && left-- == 0) {
+            if (!isExcluded(excluded, beyond, i) && left-- == 0) {
                 return i;
             }
         }
         throw new IllegalStateException("no eligible backend number " + n);
     }
 
-    private static boolean isExcluded(long excluded, int index) {
-        return index < Long.SIZE && (excluded & (1L << index)) != 0;
+    private static boolean isExcluded(long excluded, IntPredicate beyond, int index) {
+        return index < Long.SIZE ? (excluded & (1L << index)) != 0 : beyond != null && beyond.test(index);
     }
 
     /** The tried mask with {@code index} added. */

@@ -75,6 +75,18 @@ class RoundRobinTest {
     }
 
     @Test
+    void backendsBeyondTheMask_areExcludedByTheirOwnTest() {
+        int[] weights = new int[70];
+        java.util.Arrays.fill(weights, 1);
+        List<Backend> backends = pool(weights);
+
+        for (int position = 0; position < 140; position++) {
+            assertThat(RoundRobin.pick(backends, position, -1L, index -> index != 67)).isEqualTo(67);
+        }
+        assertThat(RoundRobin.pick(backends, 0, -1L, index -> true)).isEqualTo(-1);
+    }
+
+    @Test
     void backendsBeyondTheMask_areAlwaysEligible() {
         int[] weights = new int[70];
         java.util.Arrays.fill(weights, 1);

@@ -18,11 +18,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link LoadBalancing#LEAST_REQUESTS} in a pool of more than 64 backends, past the masks of the backends a request
- * tried: a backend that refuses connections has no request under way, so it stays the least loaded after it failed;
- * the request's next attempt must still go elsewhere.
+ * A pool of more than 64 backends, past the masks of the backends a request tried or found full: with
+ * {@link LoadBalancing#LEAST_REQUESTS} a backend that refuses connections has no request under way, so it stays the
+ * least loaded after it failed, and the request's next attempt must still go elsewhere; with round robin a backend at
+ * its limit must not be picked again for every look of the request that found it full.
  */
-class LeastRequestsLargePoolTest {
+class LargePoolTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
 
@@ -65,6 +66,42 @@ class LeastRequestsLargePoolTest {
                 assertThat(response.get(WAIT.toSeconds(), TimeUnit.SECONDS).status()).isEqualTo(200);
             }
             assertThat(fixture.proxy.requestsUnderWay(refusing)).isZero();
+        }
+    }
+
+    @Test
+    void roundRobin_aBackendPast64AtItsLimit_isPassedOverForTheOthers() throws Exception {
+        try (TestBackend wide = TestBackend.startAt("wide", new InetSocketAddress("0.0.0.0", 0));
+             TestBackend held = TestBackend.start("held");
+             ProxyFixture fixture = ProxyFixture.start(b -> b.eventLoopThreads(1))) {
+            List<Backend> pool = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                pool.add(Backend.of("127.0.0." + (i + 2), wide.port()));
+            }
+            Backend limited = Backend.of("127.0.0.1", held.port()).withMaxRequests(1);
+            pool.add(limited);
+            fixture.admin.deploy(Colour.GREEN, "v2", pool);
+            fixture.admin.switchTo(Colour.GREEN);
+            Gate gate = held.hold();
+            CompletableFuture<RawResponse> holding = null;
+            for (int i = 0; i < 65 && holding == null; i++) {
+                CompletableFuture<RawResponse> response = fixture.getAsync("/until-held-" + i);
+                await().atMost(WAIT).until(() -> response.isDone() || gate.arrived() == 1);
+                if (response.isDone()) {
+                    assertThat(response.join().status()).isEqualTo(200);
+                } else {
+                    holding = response;
+                }
+            }
+            assertThat(holding).as("one of 65 turns is the limited backend's").isNotNull();
+
+            // A whole round of turns, the limited backend's among them: each goes to a backend below its limit.
+            for (int i = 0; i < 65; i++) {
+                assertThat(fixture.getAsync("/round-" + i).get(WAIT.toSeconds(), TimeUnit.SECONDS).status())
+                        .as("request %d", i).isEqualTo(200);
+            }
+            gate.release();
+            assertThat(holding.get(WAIT.toSeconds(), TimeUnit.SECONDS).status()).isEqualTo(200);
         }
     }
 }
