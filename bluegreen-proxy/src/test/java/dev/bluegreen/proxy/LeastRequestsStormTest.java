@@ -67,12 +67,14 @@ class LeastRequestsStormTest {
                     throw new IllegalStateException(e);
                 }
             });
-            for (int d = 0; d < 20; d++) {
+            CompletableFuture<Void> storm = CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new));
+            // Redeploys all along: backends leave the pools with requests under way on them, and come back.
+            for (int d = 0; !storm.isDone() && d < 500; d++) {
                 Colour idle = d % 2 == 0 ? Colour.BLUE : Colour.GREEN;
                 fixture.admin.deploy(idle, "v" + (d + 2), d % 4 < 2 ? second : first);
                 fixture.admin.switchTo(idle);
             }
-            CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+            storm.get(60, TimeUnit.SECONDS);
             h2.get(60, TimeUnit.SECONDS);
 
             for (Backend backend : List.of(first.get(0), first.get(1), first.get(2), second.get(2))) {
