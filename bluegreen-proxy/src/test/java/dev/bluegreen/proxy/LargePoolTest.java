@@ -104,4 +104,34 @@ class LargePoolTest {
             assertThat(holding.get(WAIT.toSeconds(), TimeUnit.SECONDS).status()).isEqualTo(200);
         }
     }
+
+    @Test
+    void roundRobin_aBackendPast64ThatIsEjected_getsNoRequest() throws Exception {
+        try (TestBackend wide = TestBackend.startAt("wide", new InetSocketAddress("0.0.0.0", 0));
+             TestBackend failing = TestBackend.start("failing").status(500, "boom");
+             ProxyFixture fixture = ProxyFixture.start(b -> b.eventLoopThreads(1).outlierEjection(
+                     OutlierEjection.defaults().withConsecutiveFailures(1)
+                             .withEjectionTime(Duration.ofMinutes(5), Duration.ofMinutes(5))))) {
+            List<Backend> pool = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                pool.add(Backend.of("127.0.0." + (i + 2), wide.port()));
+            }
+            Backend ejected = Backend.of("127.0.0.1", failing.port());
+            pool.add(ejected);
+            fixture.admin.deploy(Colour.GREEN, "v2", pool);
+            fixture.admin.switchTo(Colour.GREEN);
+            for (int i = 0; i < 65 && failing.requestCount() == 0; i++) {
+                fixture.getAsync("/until-failed-" + i).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            }
+            assertThat(failing.requestCount()).as("one of 65 turns is its").isOne();
+            assertThat(fixture.proxy.health(Colour.GREEN, ejected).usable()).isFalse();
+
+            // Two whole rounds of turns, its among them.
+            for (int i = 0; i < 130; i++) {
+                assertThat(fixture.getAsync("/round-" + i).get(WAIT.toSeconds(), TimeUnit.SECONDS).status())
+                        .isEqualTo(200);
+            }
+            assertThat(failing.requestCount()).as("ejected: out of the turns").isOne();
+        }
+    }
 }

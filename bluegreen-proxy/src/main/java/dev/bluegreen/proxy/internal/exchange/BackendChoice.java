@@ -41,26 +41,38 @@ final class BackendChoice {
      */
     private BeyondTheMask beyond;
 
-    /** {@link #tried} and {@link #full} past the 64th backend, by index; and which of those backends are excluded. */
-    private final class BeyondTheMask implements IntPredicate {
+    /**
+     * {@link #tried} and {@link #full} past the 64th backend, by index, and those of them unhealthy or ejected at the
+     * request's last look at its pool: which of those backends are out of the pick.
+     */
+    private static final class BeyondTheMask implements IntPredicate {
 
         final BitSet tried = new BitSet();
         final BitSet full = new BitSet();
+        final BitSet unusable = new BitSet();
 
         void clear() {
             tried.clear();
             full.clear();
+            unusable.clear();
+        }
+
+        /** Notes which backends of {@code backends} past the 64th are unhealthy or ejected now, once per look. */
+        void lookAt(ExchangeServices services, Colour colour, List<Backend> backends) {
+            unusable.clear();
+            if (services.config().health().tracksHealth()) {
+                for (int i = Long.SIZE; i < backends.size(); i++) {
+                    if (!services.health().usable(colour, backends.get(i))) {
+                        unusable.set(i);
+                    }
+                }
+            }
         }
 
         /** Whether backend {@code index} is out of the pick: tried (or found at its limit), unhealthy or ejected. */
         @Override
         public boolean test(int index) {
-            if (tried.get(index)) {
-                return true;
-            }
-            ExchangeServices services = loop.services();
-            return services.config().health().tracksHealth()
-                    && !services.health().usable(route.colour(), environment.backends().get(index));
+            return tried.get(index) || unusable.get(index);
         }
     }
 
@@ -180,6 +192,9 @@ final class BackendChoice {
         BackendLoads loads = services.loads();
         boolean leastRequests = loads.countsEveryBackend();
         BeyondTheMask past = backends.size() > Long.SIZE ? beyondTheMask() : null;
+        if (past != null) {
+            past.lookAt(services, route.colour(), backends);
+        }
         // At most one pick per backend, past the masks' 64 too (BeyondTheMask).
         for (int picks = 0; picks < backends.size(); picks++) {
             int index = leastRequests
