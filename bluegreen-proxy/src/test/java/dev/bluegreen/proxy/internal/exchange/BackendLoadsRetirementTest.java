@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class BackendLoadsRetirementTest {
 
-    private final BackendLoads loads = new BackendLoads(false);
+    private final BackendLoads loads = new BackendLoads(false, 0);
     private final Backend limited = Backend.of("10.0.0.1", 8080).withMaxRequests(1);
     private final Backend other = Backend.of("10.0.0.2", 8080);
 
