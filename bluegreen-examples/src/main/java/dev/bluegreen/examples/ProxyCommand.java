@@ -139,7 +139,7 @@ public final class ProxyCommand implements Callable<Integer> {
             if (tlsWatch != null) {
                 afterAdmin.add(tlsWatch);
             }
-            AdminEndpoint endpoint = admin.endpoint(blueGreen, built, errors);
+            AdminEndpoint endpoint = admin.endpoint(blueGreen, built, errors, zooKeeper.storeMeters());
             AutoCloseable adminTlsWatch = admin.watch(endpoint, tls.reloadCheck());
             if (adminTlsWatch != null) {
                 afterAdmin.add(adminTlsWatch);

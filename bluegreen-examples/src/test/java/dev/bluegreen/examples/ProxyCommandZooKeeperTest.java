@@ -72,6 +72,36 @@ class ProxyCommandZooKeeperTest {
     }
 
     @Test
+    void aFleetRunnersMetrics_showTheStoresMeters() throws Exception {
+        InstanceSpec spec = new InstanceSpec(null, -1, -1, -1, true, -1, 300, -1,
+                Map.of("clientPortAddress", "127.0.0.1"), "127.0.0.1");
+        List<DemoBackend> backends = new ArrayList<>();
+        try (TestingServer zooKeeper = new TestingServer(spec, true)) {
+            DemoBackend blue = backend("b1", backends);
+            CommandLine line = Main.commandLine();
+            line.parseArgs("proxy", "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--threads", "1",
+                    "--no-health-checks", "--blue", "127.0.0.1:" + blue.port(),
+                    "--zookeeper", zooKeeper.getConnectString(), "--zk-path", "/bluegreen/meters",
+                    "--zk-instance", "m1");
+            ProxyCommand command = line.getSubcommands().get("proxy").getCommand();
+            StandaloneProxy proxy = command.start().get(20, TimeUnit.SECONDS);
+            try {
+                // The gauge an operator alerts on when an instance loses ZooKeeper (docs/fleet.md, Meters).
+                assertThat(http.body(proxy.adminUrl().orElseThrow() + "/metrics")).contains(
+                        "bluegreen_store_connected{instance=\"m1\"} 1.0",
+                        "bluegreen_store_generation{instance=\"m1\"} 0.0",
+                        "bluegreen_fleet_instances{instance=\"m1\",reachable=\"true\"} 1.0");
+            } finally {
+                proxy.stop().get(20, TimeUnit.SECONDS);
+            }
+        } finally {
+            for (DemoBackend backend : backends) {
+                backend.stop().get(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
     void zooKeeperOptions_withoutZooKeeper_exit2() {
         assertThat(run("proxy", "--blue", "127.0.0.1:9001", "--listen", "127.0.0.1:0", "--zk-path", "/x"))
                 .isEqualTo(2);

@@ -7,6 +7,7 @@ import dev.bluegreen.proxy.AdminEndpoint;
 import dev.bluegreen.proxy.BlueGreenMetrics;
 import dev.bluegreen.proxy.BlueGreenProxy;
 import dev.bluegreen.proxy.TlsSettings;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
@@ -67,16 +68,19 @@ public final class AdminOptions {
      * @param blueGreen the admin object it serves
      * @param proxy the proxy whose status and meters it shows
      * @param errors turns a refused value into a usage error naming the option
+     * @param moreMeters meters to show at {@code /metrics} besides the proxy's, such as a ZooKeeper store's
      * @return the endpoint, or {@code null} without {@code --admin}
      * @throws picocli.CommandLine.ParameterException if the token is refused, or the address needs a token
      */
-    public AdminEndpoint endpoint(BlueGreen blueGreen, BlueGreenProxy proxy, OptionErrors errors) {
+    public AdminEndpoint endpoint(BlueGreen blueGreen, BlueGreenProxy proxy, OptionErrors errors,
+                                  List<MeterBinder> moreMeters) {
         if (admin == null) {
             refuseEndpointSettingsWithoutIt(errors);
             return null;
         }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         BlueGreenMetrics.of(proxy).bindTo(registry);
+        moreMeters.forEach(meters -> meters.bindTo(registry));
         AdminEndpoint.Builder endpoint = AdminEndpoint.builder(blueGreen)
                 .listen(admin.host(), admin.port())
                 .proxy(proxy)

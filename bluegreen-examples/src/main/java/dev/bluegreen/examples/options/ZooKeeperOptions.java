@@ -2,8 +2,11 @@ package dev.bluegreen.examples.options;
 
 import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.zookeeper.ZooKeeperRoutingStore;
+import dev.bluegreen.zookeeper.ZooKeeperStoreMetrics;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
@@ -39,6 +42,9 @@ public final class ZooKeeperOptions implements ProxyOptionGroup {
                     + " (default: HOSTNAME-PID).")
     String zkInstance;
 
+    /** The store's settings once {@link #configureAdmin} made them; its store is opened by the admin's build. */
+    private ZooKeeperRoutingStore.Factory factory;
+
     /** Creates the group; picocli does this. */
     public ZooKeeperOptions() {
     }
@@ -73,7 +79,8 @@ public final class ZooKeeperOptions implements ProxyOptionGroup {
             String id = zkInstance != null ? zkInstance : defaultInstanceId();
             errors.check("--zk-instance", () -> store.instanceId(id));
             try {
-                admin.store(store.build());
+                factory = store.build();
+                admin.store(factory);
             } catch (IllegalStateException e) {
                 // The state group, applied first, set the store already; the client has not connected yet.
                 throw errors.usage("--state", "given with --zookeeper (expected: one of them: --state for a proxy"
@@ -85,6 +92,20 @@ public final class ZooKeeperOptions implements ProxyOptionGroup {
         }
         client.start();
         return client;
+    }
+
+    /**
+     * The meters of the ZooKeeper store, for {@code /metrics}: {@code bluegreen.store.connected} is how an
+     * operator learns that an instance lost ZooKeeper and refuses changes, so a fleet's runner must show it.
+     *
+     * @return the store's meters once the admin object opened it; none without {@code --zookeeper}
+     */
+    public List<MeterBinder> storeMeters() {
+        if (factory == null) {
+            return List.of();
+        }
+        return factory.store().<List<MeterBinder>>map(store -> List.of(ZooKeeperStoreMetrics.of(store)))
+                .orElse(List.of());
     }
 
     /** {@code HOSTNAME-PID}: unique on a host, and readable in the fleet view. */
