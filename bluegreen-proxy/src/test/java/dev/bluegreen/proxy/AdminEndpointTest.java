@@ -157,6 +157,24 @@ class AdminEndpointTest {
     }
 
     @Test
+    void aMisspeltParameter_answers400NamingIt_andChangesNothing() throws Exception {
+        // A typo must not silently drop the generation check, nor send a deployment to the other pool.
+        HttpResponse<String> switched = post("/switch?to=green&generaton=7");
+        assertThat(switched.statusCode()).isEqualTo(400);
+        assertThat(switched.body()).contains("unknown parameter 'generaton' (expected: to, generation, actor,"
+                + " reason, force)");
+
+        HttpResponse<String> deployed = post("/deploy?version=v9&backends=127.0.0.1:1&color=green&force=true");
+        assertThat(deployed.statusCode()).isEqualTo(400);
+        assertThat(deployed.body()).contains("unknown parameter 'color' (expected: version, backends, colour,"
+                + " generation, actor, reason, force)");
+
+        assertThat(post("/rollback?to=blue").body()).contains("unknown parameter 'to'");
+        assertThat(fixture.admin.snapshot().generation()).isZero();
+        assertThat(fixture.admin.snapshot().live()).isEqualTo(Colour.BLUE);
+    }
+
+    @Test
     void switchWithoutATarget_answers400() throws Exception {
         HttpResponse<String> response = post("/switch");
 

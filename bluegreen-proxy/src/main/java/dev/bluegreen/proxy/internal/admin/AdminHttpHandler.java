@@ -57,6 +57,14 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
     private static final Duration MAX_FLEET_WAIT = Duration.ofSeconds(60);
     /** What a missing {@code to} of a switch or shift should have been. */
     private static final String TO = "to=blue or to=green";
+    /** The parameters each request takes; any other is a 400 (see {@link AdminParameters#allowOnly}). */
+    private static final List<String> CHANGE_PARAMETERS = List.of("generation", "actor", "reason", "force");
+    private static final List<String> SWITCH_PARAMETERS = List.of("to", "generation", "actor", "reason", "force");
+    private static final List<String> SHIFT_PARAMETERS =
+            List.of("to", "percent", "generation", "actor", "reason", "force");
+    private static final List<String> DEPLOY_PARAMETERS =
+            List.of("version", "backends", "colour", "generation", "actor", "reason", "force");
+    private static final List<String> FLEET_PARAMETERS = List.of("generation", "timeout");
 
     private final BlueGreen admin;
     private final BlueGreenProxy proxy;
@@ -178,6 +186,7 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
         Duration timeout;
         try {
             AdminParameters parameters = AdminParameters.of(request);
+            parameters.allowOnly(FLEET_PARAMETERS);
             generation = parameters.expectedGeneration();
             timeout = parameters.timeout("timeout", Duration.ofSeconds(10), MAX_FLEET_WAIT);
         } catch (IllegalArgumentException e) {
@@ -207,6 +216,12 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
         BlueGreen.Attributed attributed;
         try {
             AdminParameters parameters = AdminParameters.of(request);
+            parameters.allowOnly(switch (path) {
+                case "/switch" -> SWITCH_PARAMETERS;
+                case "/shift" -> SHIFT_PARAMETERS;
+                case "/deploy" -> DEPLOY_PARAMETERS;
+                default -> CHANGE_PARAMETERS;
+            });
             long generation = parameters.expectedGeneration();
             String actor = parameters.optional("actor");
             if (AutoRollback.ACTOR.equals(actor)) {

@@ -40,6 +40,21 @@ final class AdminParameters {
         return new AdminParameters(values);
     }
 
+    /**
+     * Refuses a parameter that is not one of {@code known}. A misspelt one would otherwise be ignored and the change
+     * made without it: {@code generaton=7} would switch without the generation check, {@code color=green} would
+     * deploy to the idle pool instead.
+     *
+     * @param known the parameters the request takes, in the order the error lists them
+     * @throws IllegalArgumentException naming the first unknown parameter (in alphabetical order) and the known ones
+     */
+    void allowOnly(List<String> known) {
+        values.keySet().stream().filter(name -> !known.contains(name)).sorted().findFirst().ifPresent(name -> {
+            throw new IllegalArgumentException("unknown parameter '" + name + "' (expected: "
+                    + String.join(", ", known) + ")");
+        });
+    }
+
     /** The single value of {@code name}, or {@code null} when absent. */
     String optional(String name) {
         List<String> list = values.get(name);
