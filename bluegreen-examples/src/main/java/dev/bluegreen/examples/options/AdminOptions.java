@@ -63,6 +63,19 @@ public final class AdminOptions {
     }
 
     /**
+     * The admin endpoint of {@code --admin}, not started, with the proxy's meters only at {@code /metrics}.
+     *
+     * @param blueGreen the admin object it serves
+     * @param proxy the proxy whose status and meters it shows
+     * @param errors turns a refused value into a usage error naming the option
+     * @return the endpoint, or {@code null} without {@code --admin}
+     * @throws picocli.CommandLine.ParameterException if the token is refused, or the address needs a token
+     */
+    public AdminEndpoint endpoint(BlueGreen blueGreen, BlueGreenProxy proxy, OptionErrors errors) {
+        return endpoint(blueGreen, proxy, errors, List.of());
+    }
+
+    /**
      * The admin endpoint of {@code --admin}, not started.
      *
      * @param blueGreen the admin object it serves
