@@ -92,6 +92,32 @@ class MirrorTest {
     }
 
     @Test
+    void aRequestOfferingAnH2cUpgrade_isMirrored_asThePlainRequestTheProxySendsOn() {
+        // Java's HttpClient (HTTP_2 by default) and curl --http2 offer h2c on every cleartext HTTP/1.1 request. The
+        // proxy declines that upgrade and forwards a plain request, so the request is as mirrorable as any other.
+        try (ProxyFixture fixture = ProxyFixture.start(mirroring(MirrorSettings.percent(100)))) {
+            fixture.blue().status(200, "same answer");
+            fixture.green().status(200, "same answer");
+            try (RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+                client.request("GET", "/items/7", Map.of("Connection", "Upgrade, HTTP2-Settings", "Upgrade", "h2c",
+                        "HTTP2-Settings", "AAEAAEAAAAIAAAABAAMAAABkAAQBAAAAAAUAAEAA"));
+                assertThat(client.readResponse().status()).isEqualTo(200);
+                // An Upgrade header that Connection does not name asks for nothing either.
+                client.request("GET", "/items/8", Map.of("Upgrade", "websocket"));
+                assertThat(client.readResponse().status()).isEqualTo(200);
+            }
+            MirrorReport report = settled(fixture.proxy);
+
+            assertThat(report.mirrored()).isEqualTo(2);
+            assertThat(report.matched()).isEqualTo(2);
+            assertThat(fixture.green().requests()).hasSize(2).allSatisfy(mirrored -> {
+                assertThat(mirrored.header("Upgrade")).as(mirrored.uri()).isNull();
+                assertThat(mirrored.header("X-Bluegreen-Mirror")).isEqualTo("1");
+            });
+        }
+    }
+
+    @Test
     void aMarkerTheClientSent_isRemoved_fromLiveAndPreviewRequests_soOnlyTheCopiesCarryIt() {
         try (ProxyFixture fixture = ProxyFixture.start(builder -> builder.mirror(MirrorSettings.percent(100))
                 .preview(PreviewRule.header("X-Preview")))) {

@@ -3,8 +3,8 @@ package dev.bluegreen.proxy.internal.mirror;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.RoutingSnapshot;
 import dev.bluegreen.proxy.MirrorSettings;
+import dev.bluegreen.proxy.internal.request.MessageHeads;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.Map;
@@ -34,8 +34,11 @@ final class MirrorPicker {
      */
     MirrorCall pick(EventExecutor eventLoop, ByteBufAllocator alloc, HttpRequest request) {
         MirrorSettings settings = services.settings();
+        // Upgrades are not mirrored, but only those the proxy carries out: it declines an offer of h2c (which Java's
+        // HttpClient and curl --http2 make on every cleartext request) and an Upgrade that Connection does not name,
+        // and forwards a plain request, as mirrorable as any other.
         if (request.decoderResult().isFailure() || !settings.methods().contains(request.method().name())
-                || request.headers().contains(HttpHeaderNames.UPGRADE)) {
+                || MessageHeads.requestedUpgrade(request) != null) {
             return null;
         }
         RoutingSnapshot snapshot = services.targets().snapshot();

@@ -40,7 +40,7 @@ public final class MessageHeads {
      * The protocol a request asks to upgrade to (RFC 9110 §7.8: {@code Upgrade} named by {@code Connection}, on
      * HTTP/1.1), or {@code null}. {@code h2c} is never passed on: the upstream side speaks HTTP/1.1 only.
      */
-    static String requestedUpgrade(HttpRequest request) {
+    public static String requestedUpgrade(HttpRequest request) {
         HttpHeaders headers = request.headers();
         String upgrade = headers.get(HttpHeaderNames.UPGRADE);
         if (upgrade == null || !HttpVersion.HTTP_1_1.equals(request.protocolVersion())
