@@ -167,7 +167,7 @@ public abstract class AbstractClientSide implements ClientSide {
         Environment environment = snapshot.environment(route.colour());
         if (environment.isEmpty()) {
             lastColour = route.colour();
-            answerEmptyPool(RequestHead.of(request, protocol), route);
+            answerEmptyPool(RequestHead.of(request, protocol), route, snapshot.generation());
             return;
         }
         Exchange next = spare != null ? spare : new Exchange(this, loop);
@@ -180,7 +180,7 @@ public abstract class AbstractClientSide implements ClientSide {
      * The pool the request was routed to has no backend: 503, counted in the colour's requests like any answer the
      * proxy gives in place of a backend, so that the watch after a switch (and its automatic rollback) sees it.
      */
-    private void answerEmptyPool(RequestHead head, Route route) {
+    private void answerEmptyPool(RequestHead head, Route route, long generation) {
         long startNanos = System.nanoTime();
         String pool = route.kind().pool();
         ExchangeServices services = loop.services();
@@ -190,8 +190,8 @@ public abstract class AbstractClientSide implements ClientSide {
         // Counted first: whoever reads the 503 finds it counted.
         services.recordEnd(route.colour(), HttpResponseStatus.SERVICE_UNAVAILABLE.code(), true, startNanos, 0, 0,
                 false, false);
-        afterExchange(answer(HttpResponseStatus.SERVICE_UNAVAILABLE,
-                "no backend in the " + pool + " pool (" + route.colour().label() + ")", close), close);
+        afterExchange(answer(HttpResponseStatus.SERVICE_UNAVAILABLE, "no backend in the " + pool + " pool ("
+                + route.colour().label() + ")", close, loop.responseHeads().ownAnswer(route, generation)), close);
     }
 
     /** What a failed decoding or a refusal means for the client: its status and message. */

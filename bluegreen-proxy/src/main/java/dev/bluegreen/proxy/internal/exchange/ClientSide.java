@@ -4,9 +4,11 @@ import dev.bluegreen.proxy.internal.request.ClientAddress;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.function.Consumer;
 
 /**
  * What an {@link Exchange} needs of the client side it serves: an HTTP/1.1 connection, or one stream of an HTTP/2
@@ -42,7 +44,15 @@ public interface ClientSide {
      * @param close whether the response says the connection closes after it
      * @return the write, done when the answer is
      */
-    ChannelFuture answer(HttpResponseStatus status, String message, boolean close);
+    default ChannelFuture answer(HttpResponseStatus status, String message, boolean close) {
+        return answer(status, message, close, headers -> { });
+    }
+
+    /**
+     * As {@link #answer(HttpResponseStatus, String, boolean)}, with {@code fields} adding to the response's header
+     * fields first (the routing header of a request that was routed).
+     */
+    ChannelFuture answer(HttpResponseStatus status, String message, boolean close, Consumer<HttpHeaders> fields);
 
     /** The client's address and whether it connected with TLS, as the forwarding headers give them. */
     ClientAddress address();

@@ -528,7 +528,8 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         // Unread request body can't be skipped reliably without reading it: close instead.
         closeClient |= !head.keepAlive() || client.isDraining() || (head.hasBody() && !requestComplete);
         tally.status(status.code(), true);
-        responseEnd = client.answer(status, message, closeClient);
+        responseEnd = client.answer(status, message, closeClient,
+                loop.responseHeads().ownAnswer(connector.route(), generation));
         end();
     }
 

@@ -6,7 +6,9 @@ import dev.bluegreen.proxy.internal.request.MessageHeads;
 import dev.bluegreen.proxy.internal.request.RequestHead;
 import dev.bluegreen.proxy.internal.routing.Route;
 import dev.bluegreen.proxy.internal.routing.Router;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -15,6 +17,8 @@ import java.util.function.LongSupplier;
  * it (an application's session cookie), and whether the client connection closes after it. One per proxy; stateless.
  */
 final class ResponseHeadPolicy {
+
+    private static final Consumer<HttpHeaders> NO_FIELDS = headers -> { };
 
     private final String routingHeader;
     private final boolean closeAfterSwitch;
@@ -55,5 +59,15 @@ final class ResponseHeadPolicy {
         router.responded(route, pool, generation, response.headers());
         MessageHeads.setClientConnection(response, close, request.version());
         return close;
+    }
+
+    /**
+     * What the proxy's own answer (a 502, 503 or 504 in place of the backend's) to a request routed by {@code route}
+     * tells of it: the routing header, as the backend's answer would have, so that whoever reads the failure (an
+     * operator, the switch drill) knows which colour it came from rather than guessing from when it was sent. No
+     * session cookie: no backend answered to keep a session with.
+     */
+    Consumer<HttpHeaders> ownAnswer(Route route, long generation) {
+        return routingHeader == null ? NO_FIELDS : headers -> route.name(headers, routingHeader, generation);
     }
 }

@@ -14,12 +14,15 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -124,8 +127,11 @@ public final class Http1ClientConnection extends AbstractClientSide implements C
     }
 
     @Override
-    public ChannelFuture answer(HttpResponseStatus status, String message, boolean close) {
-        return ctx.writeAndFlush(ErrorResponses.of(ctx.alloc(), status, message, close));
+    public ChannelFuture answer(HttpResponseStatus status, String message, boolean close,
+                                Consumer<HttpHeaders> fields) {
+        FullHttpResponse answer = ErrorResponses.of(ctx.alloc(), status, message, close);
+        fields.accept(answer.headers());
+        return ctx.writeAndFlush(answer);
     }
 
     @Override

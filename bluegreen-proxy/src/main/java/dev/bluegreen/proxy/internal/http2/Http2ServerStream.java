@@ -19,7 +19,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -40,6 +42,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -341,8 +344,11 @@ final class Http2ServerStream extends AbstractClientSide implements Http2Request
     }
 
     @Override
-    public ChannelFuture answer(HttpResponseStatus status, String message, boolean close) {
-        return writeLast(ErrorResponses.of(ctx.alloc(), status, message, close), true);
+    public ChannelFuture answer(HttpResponseStatus status, String message, boolean close,
+                                Consumer<HttpHeaders> fields) {
+        FullHttpResponse answer = ErrorResponses.of(ctx.alloc(), status, message, close);
+        fields.accept(answer.headers());
+        return writeLast(answer, true);
     }
 
     @Override

@@ -75,12 +75,17 @@ public record Route(Colour colour, Kind kind, String setCookie, Environment fall
      */
     public void decorate(HttpHeaders headers, String routingHeader, long generation) {
         if (routingHeader != null) {
-            String value = colour.label() + "; generation=" + generation;
-            headers.set(routingHeader, kind == Kind.LIVE ? value : value + "; via=" + kind.label());
+            name(headers, routingHeader, generation);
         }
         if (setCookie != null) {
             headers.add(HttpHeaderNames.SET_COOKIE, setCookie);
         }
+    }
+
+    /** Sets {@code routingHeader} to this route: {@code green; generation=7}, and {@code ; via=...} if not live. */
+    public void name(HttpHeaders headers, String routingHeader, long generation) {
+        String value = colour.label() + "; generation=" + generation;
+        headers.set(routingHeader, kind == Kind.LIVE ? value : value + "; via=" + kind.label());
     }
 
     /** This route, setting {@code cookie} on the response. */

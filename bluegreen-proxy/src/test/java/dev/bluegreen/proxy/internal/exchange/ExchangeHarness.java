@@ -38,6 +38,8 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
@@ -54,6 +56,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * One {@link Exchange} alone, on an {@link EmbeddedChannel}'s loop: the client side is the channel (what the exchange
@@ -214,8 +217,11 @@ final class ExchangeHarness implements AutoCloseable {
         }
 
         @Override
-        public ChannelFuture answer(HttpResponseStatus status, String message, boolean close) {
-            return ctx.writeAndFlush(ErrorResponses.of(ctx.alloc(), status, message, close));
+        public ChannelFuture answer(HttpResponseStatus status, String message, boolean close,
+                                    Consumer<HttpHeaders> fields) {
+            FullHttpResponse answer = ErrorResponses.of(ctx.alloc(), status, message, close);
+            fields.accept(answer.headers());
+            return ctx.writeAndFlush(answer);
         }
 
         @Override
