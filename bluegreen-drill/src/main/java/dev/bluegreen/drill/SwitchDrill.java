@@ -93,7 +93,9 @@ public final class SwitchDrill {
             return thread;
         });
         try {
-            BlueGreenProxyBuilder proxyBuilder = BlueGreenProxy.builder(admin);
+            // A backend silent for the request timeout gets the proxy's 504, which names its colour, a little before
+            // the drill's own timer gives up on the request without knowing where it went.
+            BlueGreenProxyBuilder proxyBuilder = BlueGreenProxy.builder(admin).responseTimeout(settings.requestTimeout);
             settings.proxyCustomizer.accept(proxyBuilder);
             BlueGreenProxy proxy = proxyBuilder.listen("127.0.0.1", 0).routingHeader(ROUTING_HEADER).build();
             await(proxy.start(), Duration.ofSeconds(30), "start its proxy");
@@ -288,7 +290,9 @@ public final class SwitchDrill {
         }
 
         /**
-         * How long a response may take before its request counts as failed. Default 10 s.
+         * How long a response may take before its request counts as failed. Default 10 s. It is also the drill's
+         * proxy's response timeout (unless {@link #proxy(Consumer)} sets another), so that a backend silent that long
+         * gets the proxy's 504, which names the colour that failed.
          *
          * @param timeout 1 ms to 10 min
          * @return this builder

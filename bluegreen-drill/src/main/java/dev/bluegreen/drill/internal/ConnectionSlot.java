@@ -140,7 +140,7 @@ final class ConnectionSlot extends ChannelInboundHandlerAdapter {
         nextRequest = (nextRequest + 1) % requests.size();
         InFlight sending = new InFlight(request, System.nanoTime(), settings.routing().get());
         current = sending;
-        Duration timeout = settings.requestTimeout();
+        Duration timeout = settings.responseDeadline();
         sending.timeout = loop.schedule(() -> timedOut(sending), timeout.toNanos(), TimeUnit.NANOSECONDS);
         channel.writeAndFlush(httpRequest(request));
     }
@@ -208,7 +208,7 @@ final class ConnectionSlot extends ChannelInboundHandlerAdapter {
         }
         current = null;
         outcomes.failed(colourOf(late), late.request.toString(), reason(late, "no response within "
-                + settings.requestTimeout().toMillis() + " ms"), example(late.sentAt, "timed out"));
+                + settings.responseDeadline().toMillis() + " ms"), example(late.sentAt, "timed out"));
         reconnectOrFinish();
     }
 
@@ -266,8 +266,8 @@ final class ConnectionSlot extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * The colour that served a request: the one the proxy's routing header names; without it (the proxy's own error
-     * responses carry none), the colour live when the request was sent.
+     * The colour that served a request: the one the proxy's routing header names (its own 502, 503 and 504 carry it
+     * too); without a response head to carry it, the colour live when the request was sent.
      */
     private static Colour colourOf(InFlight request) {
         return request.servedBy != null ? request.servedBy : request.routingWhenSent.live();

@@ -44,4 +44,16 @@ public record DrillSettings(InetSocketAddress proxy, String hostHeader, List<Dri
             throw new IllegalArgumentException("requests: none (expected: at least one)");
         }
     }
+
+    /**
+     * How long a connection waits for a response before it gives up on the request itself: the request timeout,
+     * which is also the proxy's response timeout (a silent backend gets its 504, naming the colour), plus the time
+     * the proxy may take to notice (its timers run every quarter of the timeout, at most every second) and a second
+     * more. Only a request the proxy did not answer at all (or a response that trickles on) lasts that long.
+     *
+     * @return the request timeout and that slack
+     */
+    public Duration responseDeadline() {
+        return requestTimeout.plusMillis(Math.min(requestTimeout.toMillis() / 4, 1_000) + 1_000);
+    }
 }
