@@ -93,7 +93,9 @@ public record DrillRequest(String method, String path, Map<String, String> heade
     public static DrillRequest parse(String text) {
         String trimmed = requireNonNull(text, "text").trim();
         int space = trimmed.indexOf(' ');
-        return space < 0 ? get(trimmed) : of(trimmed.substring(0, space), trimmed.substring(space + 1).trim());
+        // A method never starts with '/': "/a b" is a path with a space in it (refused as a path), not method "/a".
+        return space < 0 || trimmed.startsWith("/") ? get(trimmed)
+                : of(trimmed.substring(0, space), trimmed.substring(space + 1).trim());
     }
 
     /**

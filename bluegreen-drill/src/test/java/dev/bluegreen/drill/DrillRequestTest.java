@@ -22,6 +22,12 @@ class DrillRequestTest {
     }
 
     @Test
+    void parse_aPathWithASpace_isRefusedAsAPath_notReadAsAMethod() {
+        assertThatThrownBy(() -> DrillRequest.parse("/a b")).hasMessageStartingWith("path: '/a b'");
+        assertThatThrownBy(() -> DrillRequest.parse("GET /a b")).hasMessageStartingWith("path: '/a b'");
+    }
+
+    @Test
     void withBody_setsTheContentType() {
         DrillRequest request = DrillRequest.of("PUT", "/a").withBody("text/plain", "hello");
 
