@@ -25,8 +25,9 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
  *   <li>{@code GET /actuator/bluegreen}: the {@link BlueGreenStatus};</li>
  *   <li>{@code POST /actuator/bluegreen/switch} with {@code {"to":"green","reason":"release 42"}},
  *       {@code POST /actuator/bluegreen/promote} and {@code POST /actuator/bluegreen/rollback} (the body, with an
- *       optional {@code reason}, may be left out): the change, answered with the new status; a refusal (the colour
- *       is already live, a guard failed...) is answered {@code 409} with the reason; a bad request {@code 400}.</li>
+ *       optional {@code reason}, may be left out, but not its JSON content type: Actuator answers 415 without
+ *       one): the change, answered with the new status; a refusal (the colour is already live, a guard
+ *       failed...) is answered {@code 409} with the reason; a bad request {@code 400}.</li>
  * </ul>
  *
  * <p>Each change is recorded with the authenticated user's name as its actor when there is one, else
