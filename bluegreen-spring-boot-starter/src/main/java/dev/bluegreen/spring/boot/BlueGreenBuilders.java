@@ -78,7 +78,7 @@ final class BlueGreenBuilders {
     static BlueGreenProxyBuilder proxy(BlueGreen admin, BlueGreenProperties properties) {
         BlueGreenProxyBuilder proxy = BlueGreenProxy.builder(admin);
         listener(proxy, properties.getProxy());
-        health(proxy, properties.getHealth());
+        health(proxy, properties.getHealth(), properties.getBackend().getProtocol());
         http2(proxy, properties.getHttp2());
         limits(proxy, properties.getLimits());
         preview(proxy, properties.getPreview());
@@ -134,13 +134,19 @@ final class BlueGreenBuilders {
         }
     }
 
-    private static void health(BlueGreenProxyBuilder proxy, BlueGreenProperties.Health health) {
+    private static void health(BlueGreenProxyBuilder proxy, BlueGreenProperties.Health health,
+                               BackendProtocol protocol) {
         if (!health.isEnabled()) {
             PropertyChecks.refuseGivenWhileOff("bluegreen.health.", health.changed());
             return;
         }
-        HealthCheckSettings path = check("bluegreen.health.path", health.getPath(),
-                () -> HealthCheckSettings.defaults().withPath(health.getPath()));
+        if (!health.isGrpc() && !health.getGrpcService().isEmpty()) {
+            throw PropertyChecks.refused("bluegreen.health.grpc-service", health.getGrpcService(),
+                    "given without bluegreen.health.grpc=true (expected: both)");
+        }
+        HealthCheckSettings path = health.isGrpc() ? grpcCheck(health, protocol)
+                : check("bluegreen.health.path", health.getPath(),
+                        () -> HealthCheckSettings.defaults().withPath(health.getPath()));
         HealthCheckSettings every = check("bluegreen.health.interval", health.getInterval(),
                 () -> path.withInterval(health.getInterval()));
         HealthCheckSettings timed = check("bluegreen.health.timeout", health.getTimeout(),
@@ -156,6 +162,21 @@ final class BlueGreenBuilders {
             check("bluegreen.health.min-healthy", health.getMinHealthy(),
                     () -> proxy.targetGuard(health.getMinHealthy()));
         }
+    }
+
+    /** The gRPC check {@code bluegreen.health.grpc} asks for, refusing the settings that contradict it. */
+    private static HealthCheckSettings grpcCheck(BlueGreenProperties.Health health, BackendProtocol protocol) {
+        if (protocol == BackendProtocol.HTTP1) {
+            throw PropertyChecks.refused("bluegreen.health.grpc", true, "with bluegreen.backend.protocol=http1"
+                    + " (expected: h2c or h2, gRPC needs HTTP/2)");
+        }
+        if (!health.getPath().equals(HealthCheckSettings.DEFAULT_PATH)) {
+            // A gRPC check has no path of its own to take: a path given is a check of the other kind, half set.
+            throw PropertyChecks.refused("bluegreen.health.path", health.getPath(),
+                    "given with bluegreen.health.grpc=true (expected: one kind of check)");
+        }
+        return check("bluegreen.health.grpc-service", health.getGrpcService(),
+                () -> HealthCheckSettings.grpc().withGrpcService(health.getGrpcService()));
     }
 
     private static void http2(BlueGreenProxyBuilder proxy, BlueGreenHttp2Properties http2) {

@@ -204,6 +204,13 @@ public class BlueGreenProperties {
         private int fall = 3;
         /** Healthy backends the target pool needs for a switch; 0 turns the guard off. */
         private int minHealthy = 1;
+        /**
+         * Check with the standard gRPC health service (grpc.health.v1.Health/Check; SERVING passes) instead of
+         * GET path; needs backend.protocol h2c or h2.
+         */
+        private boolean grpc;
+        /** With grpc: the service asked about; empty for the server as a whole. */
+        private String grpcService = "";
 
         /** @return whether checks are on */
         public boolean isEnabled() {
@@ -275,6 +282,26 @@ public class BlueGreenProperties {
             this.minHealthy = minHealthy;
         }
 
+        /** @return whether the checks ask the gRPC health service */
+        public boolean isGrpc() {
+            return grpc;
+        }
+
+        /** @param grpc whether the checks ask the gRPC health service */
+        public void setGrpc(boolean grpc) {
+            this.grpc = grpc;
+        }
+
+        /** @return the gRPC service asked about, empty for the whole server */
+        public String getGrpcService() {
+            return grpcService;
+        }
+
+        /** @param grpcService the gRPC service asked about, empty for the whole server */
+        public void setGrpcService(String grpcService) {
+            this.grpcService = grpcService;
+        }
+
         /**
          * The settings given other than their defaults, for the refusal of settings given while the checks are off.
          *
@@ -289,6 +316,8 @@ public class BlueGreenProperties {
             PropertyChecks.putIfChanged(changed, "rise", rise, defaults.rise);
             PropertyChecks.putIfChanged(changed, "fall", fall, defaults.fall);
             PropertyChecks.putIfChanged(changed, "min-healthy", minHealthy, defaults.minHealthy);
+            PropertyChecks.putIfChanged(changed, "grpc", grpc, defaults.grpc);
+            PropertyChecks.putIfChanged(changed, "grpc-service", grpcService, defaults.grpcService);
             return changed;
         }
     }

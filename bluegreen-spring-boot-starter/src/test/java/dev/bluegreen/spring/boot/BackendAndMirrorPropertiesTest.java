@@ -2,11 +2,13 @@ package dev.bluegreen.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.ChangeRefusedException;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.proxy.BlueGreenProxy;
+import dev.bluegreen.proxy.HealthState;
 import dev.bluegreen.testing.GrpcTestServer;
 import io.grpc.ManagedChannel;
 import java.time.Duration;
@@ -44,6 +46,47 @@ class BackendAndMirrorPropertiesTest {
                         channel.shutdownNow();
                     }
                 });
+    }
+
+    @Test
+    void healthGrpc_checksWithTheGrpcHealthService_andTheSwitchGuardUsesIt() {
+        try (GrpcTestServer green = GrpcTestServer.start("green")) {
+            green.serving(false);
+            runner.withPropertyValues("bluegreen.backend.protocol=h2c",
+                            "bluegreen.blue.backends=127.0.0.1:" + grpcBackend.port(),
+                            "bluegreen.green.backends=127.0.0.1:" + green.port(),
+                            "bluegreen.health.enabled=true", "bluegreen.health.grpc=true",
+                            "bluegreen.health.interval=100ms", "bluegreen.health.rise=1")
+                    .run(context -> {
+                        assertThat(context).hasNotFailed();
+                        BlueGreenProxy proxy = context.getBean(BlueGreenProxy.class);
+                        // An HTTP check (GET /health over h2c) of a gRPC server fails, with status 415.
+                        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(proxy.health())
+                                .filteredOn(health -> health.colour() == Colour.BLUE).singleElement()
+                                .satisfies(health -> assertThat(health.state()).isEqualTo(HealthState.HEALTHY)));
+                        assertThatThrownBy(() -> context.getBean(BlueGreen.class).switchTo(Colour.GREEN))
+                                .isInstanceOf(ChangeRefusedException.class)
+                                .hasMessageContaining("healthy-target").hasMessageContaining("NOT_SERVING");
+                    });
+        }
+    }
+
+    @Test
+    void healthGrpc_onAnHttp1Pool_orAServiceWithoutIt_failsTheStartupNamingTheProperty() {
+        runner.withPropertyValues("bluegreen.blue.backends=127.0.0.1:9001", "bluegreen.health.enabled=true",
+                        "bluegreen.health.grpc=true")
+                .run(context -> assertThat(context.getStartupFailure()).rootCause()
+                        .hasMessageContaining("bluegreen.health.grpc").hasMessageContaining("h2c or h2"));
+        runner.withPropertyValues("bluegreen.blue.backends=127.0.0.1:9001", "bluegreen.backend.protocol=h2c",
+                        "bluegreen.health.enabled=true", "bluegreen.health.grpc-service=shop.Cart")
+                .run(context -> assertThat(context.getStartupFailure()).rootCause()
+                        .hasMessageContaining("bluegreen.health.grpc-service")
+                        .hasMessageContaining("without bluegreen.health.grpc=true"));
+        runner.withPropertyValues("bluegreen.blue.backends=127.0.0.1:9001", "bluegreen.backend.protocol=h2c",
+                        "bluegreen.health.enabled=true", "bluegreen.health.grpc=true", "bluegreen.health.path=/ready")
+                .run(context -> assertThat(context.getStartupFailure()).rootCause()
+                        .hasMessageContaining("bluegreen.health.path")
+                        .hasMessageContaining("bluegreen.health.grpc=true"));
     }
 
     @Test
