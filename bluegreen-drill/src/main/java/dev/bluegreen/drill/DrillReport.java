@@ -165,7 +165,7 @@ public final class DrillReport {
     /**
      * The closing line. A colour is named only for the failures it is known to have served: one whose colour is a
      * guess a switch may have made wrong is counted apart, so that a healthy colour is not blamed for the other's
-     * failures (the proxy's own error responses name no colour).
+     * failures (a request that got no response head, cut or timed out, has no routing header to name one).
      */
     private Optional<String> verdict() {
         List<String> why = new ArrayList<>();
