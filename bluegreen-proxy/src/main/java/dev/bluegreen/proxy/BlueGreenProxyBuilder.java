@@ -208,7 +208,7 @@ public final class BlueGreenProxyBuilder {
 
     /**
      * Adds a response header that names the colour and routing generation that served each request, e.g.
-     * {@code X-BlueGreen: green; generation=7} (also on the proxy's own 502 or 504 for a request routed to a colour),
+     * {@code X-BlueGreen: green; generation=7} (also on the proxy's own 502/503/504 to a request routed to a colour),
      * replacing a field of that name from the backend. Off (null) by default: it tells clients about the deployment.
      *
      * @param name a header name (RFC 9110 token), or {@code null} for none
