@@ -18,7 +18,8 @@ import java.util.Map;
  *
  * @param method the method, an upper-case token such as {@code GET}
  * @param path the origin-form target, starting with {@code /}, query included
- * @param headers extra request headers, in order; the drill sets {@code Host} and {@code Content-Length} itself
+ * @param headers extra request headers, in order; the drill sets {@code Content-Length} itself, and {@code Host}
+ *                (the drill's proxy) unless given here
  * @param body the body, sent as UTF-8, or empty for none
  */
 public record DrillRequest(String method, String path, Map<String, String> headers, String body) {

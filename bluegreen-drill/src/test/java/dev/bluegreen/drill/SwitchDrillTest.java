@@ -117,6 +117,28 @@ class SwitchDrillTest {
     }
 
     @Test
+    void aHostTheRequestNames_reachesTheBackends_forAppsThatServeByName() {
+        try (TestBackend blue = TestBackend.start("blue"); TestBackend green = TestBackend.start("green")) {
+            DrillReport report = SwitchDrill.builder()
+                    .blue(blue.address())
+                    .green(green.address())
+                    .request(DrillRequest.get("/named").withHeader("Host", "shop.example.com"))
+                    .get("/plain")
+                    .switches(2)
+                    .connections(2)
+                    .duration(Duration.ofMillis(600))
+                    .build()
+                    .run();
+
+            report.assertNoFailures();
+            assertThat(blue.requests()).filteredOn(seen -> seen.uri().equals("/named")).isNotEmpty()
+                    .allSatisfy(seen -> assertThat(seen.header("Host")).isEqualTo("shop.example.com"));
+            assertThat(blue.requests()).filteredOn(seen -> seen.uri().equals("/plain")).isNotEmpty()
+                    .allSatisfy(seen -> assertThat(seen.header("Host")).startsWith("127.0.0.1:"));
+        }
+    }
+
+    @Test
     void builder_withoutGreen_saysWhatIsMissing() {
         assertThatThrownBy(() -> SwitchDrill.builder().blue("127.0.0.1:8081").build())
                 .isInstanceOf(IllegalStateException.class)

@@ -151,7 +151,10 @@ final class ConnectionSlot extends ChannelInboundHandlerAdapter {
         FullHttpRequest http = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(request.method()),
                 request.path(), content);
         request.headers().forEach(http.headers()::add);
-        http.headers().set(HttpHeaderNames.HOST, settings.hostHeader());
+        if (!http.headers().contains(HttpHeaderNames.HOST)) {
+            // The user's own Host stays: an application that serves by name (virtual hosts) needs its name.
+            http.headers().set(HttpHeaderNames.HOST, settings.hostHeader());
+        }
         if (body.length > 0 || !request.method().equals("GET") && !request.method().equals("HEAD")) {
             HttpUtil.setContentLength(http, body.length);
         }
