@@ -28,10 +28,21 @@ public final class DrillReport {
     private final int switches;
     private final List<String> refusedSwitches;
     private final Latency latency;
+    /** The switches asked for: made, refused, or not made within the duration. */
+    private final int switchesAsked;
+    private final Duration duration;
 
+    /** A report of a drill that made or had refused every switch it was asked for. */
     DrillReport(Map<Colour, String> targets, Duration elapsed, int connections, Map<Colour, Long> requests,
                 Map<Colour, Long> failed, List<FailureGroup> failures, int switches, List<String> refusedSwitches,
                 Latency latency) {
+        this(targets, elapsed, connections, requests, failed, failures, switches, refusedSwitches, latency,
+                switches + refusedSwitches.size(), elapsed);
+    }
+
+    DrillReport(Map<Colour, String> targets, Duration elapsed, int connections, Map<Colour, Long> requests,
+                Map<Colour, Long> failed, List<FailureGroup> failures, int switches, List<String> refusedSwitches,
+                Latency latency, int switchesAsked, Duration duration) {
         this.targets = Map.copyOf(targets);
         this.elapsed = elapsed;
         this.connections = connections;
@@ -43,6 +54,8 @@ public final class DrillReport {
         this.switches = switches;
         this.refusedSwitches = List.copyOf(refusedSwitches);
         this.latency = latency;
+        this.switchesAsked = switchesAsked;
+        this.duration = duration;
     }
 
     /** Requests that completed or failed, both colours. */
@@ -106,7 +119,13 @@ public final class DrillReport {
      * it (too little traffic for its switch interval).
      */
     public boolean passed() {
-        return failed() == 0 && refusedSwitches.isEmpty() && requests() > 0 && idleColour().isEmpty();
+        return failed() == 0 && refusedSwitches.isEmpty() && requests() > 0 && idleColour().isEmpty()
+                && switchesNotMade() == 0;
+    }
+
+    /** Switches asked for that were neither made nor refused: they did not fit in the duration. */
+    private int switchesNotMade() {
+        return Math.max(0, switchesAsked - switches - refusedSwitches.size());
     }
 
     /** A colour that served no request although a switch was made, if any. */
@@ -121,8 +140,8 @@ public final class DrillReport {
      * Throws unless {@link #passed()}, with {@link #summary()} as the message: which colour failed, on which
      * requests, how, with examples.
      *
-     * @throws AssertionError if a request failed, a switch was refused, no request was sent, or a colour served
-     *         none across the switches
+     * @throws AssertionError if a request failed, a switch was refused or did not fit in the duration, no request
+     *         was sent, or a colour served none across the switches
      */
     public void assertNoFailures() {
         if (!passed()) {
@@ -185,6 +204,11 @@ public final class DrillReport {
         }
         if (!refusedSwitches.isEmpty()) {
             why.add(refusedSwitches.size() + " switches refused");
+        }
+        if (switchesNotMade() > 0) {
+            why.add(String.format(Locale.ROOT, "only %,d of %,d switches fit in the %.1f s duration (expected:"
+                    + " fewer switches, or a longer duration)", switches + refusedSwitches.size(), switchesAsked,
+                    duration.toMillis() / 1000.0));
         }
         if (requests() == 0) {
             why.add("no request was sent");

@@ -89,4 +89,15 @@ class DrillReportTest {
                 Map.of(), List.of(), 0, List.of(), Latency.NONE);
         assertThat(noSwitch.passed()).isTrue();
     }
+
+    @Test
+    void switchesThatDidNotFitInTheDuration_fail_sayingHowManyWereTried() {
+        DrillReport report = new DrillReport(TARGETS, Duration.ofMillis(2100), 4,
+                Map.of(Colour.BLUE, 900L, Colour.GREEN, 800L), Map.of(), List.of(), 3_999, List.of("refused once"),
+                Latency.NONE, 10_000, Duration.ofSeconds(2));
+
+        assertThat(report.passed()).isFalse();
+        assertThat(report.summary()).endsWith("FAILED: 1 switches refused; only 4,000 of 10,000 switches fit"
+                + " in the 2.0 s duration (expected: fewer switches, or a longer duration)");
+    }
 }

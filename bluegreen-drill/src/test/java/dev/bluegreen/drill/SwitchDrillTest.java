@@ -139,6 +139,27 @@ class SwitchDrillTest {
     }
 
     @Test
+    void moreSwitchesThanFitInTheDuration_theDrillEndsOnTime_andSaysHowManyWereMade() {
+        try (TestBackend blue = TestBackend.start("blue"); TestBackend green = TestBackend.start("green")) {
+            DrillReport report = SwitchDrill.builder()
+                    .blue(blue.address())
+                    .green(green.address())
+                    .switches(100_000)
+                    .connections(1)
+                    .duration(Duration.ofMillis(500))
+                    .build()
+                    .run();
+
+            // A switch takes a good part of a millisecond: 100,000 of them took the drill half a minute, not 0.5 s.
+            assertThat(report.elapsed()).isLessThan(Duration.ofSeconds(10));
+            assertThat(report.switches()).isPositive().isLessThan(100_000);
+            assertThat(report.passed()).isFalse();
+            assertThat(report.summary()).containsPattern("FAILED: .*only [\\d,]+ of 100,000 switches fit"
+                    + " in the 0.5 s duration \\(expected: fewer switches, or a longer duration\\)");
+        }
+    }
+
+    @Test
     void builder_withoutGreen_saysWhatIsMissing() {
         assertThatThrownBy(() -> SwitchDrill.builder().blue("127.0.0.1:8081").build())
                 .isInstanceOf(IllegalStateException.class)
