@@ -436,7 +436,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
 
     @Override
     public void onUpstreamClosed() {
-        boolean refused = upstream != null && upstream.refused();
+        Upstream closed = upstream;
         upstream = null;
         switch (state) {
             case ENDED, DISCARDING, TUNNEL -> {
@@ -448,14 +448,14 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
                 abort();
             }
             default -> {
-                if (sendAgain(true, refused)) {
+                if (sendAgain(true, closed != null && closed.refused())) {
                     // A pooled connection the backend had closed before our request reached it, or a backend gone.
                     return;
                 }
-                services().failures().warn(Kind.CLOSED_BEFORE_RESPONSE, "502: {} of the {} pool closed the "
-                        + "connection before responding to {}", connector.backend(), colour().label(), head);
-                failBeforeResponse(HttpResponseStatus.BAD_GATEWAY,
-                        "the backend closed the connection before responding");
+                String how = closed == null ? "closed the connection" : closed.endedAs();
+                services().failures().warn(Kind.CLOSED_BEFORE_RESPONSE, "502: {} of the {} pool {} before "
+                        + "responding to {}", connector.backend(), colour().label(), how, head);
+                failBeforeResponse(HttpResponseStatus.BAD_GATEWAY, "the backend " + how + " before responding");
             }
         }
     }

@@ -60,6 +60,8 @@ final class Http2Upstream extends ChannelInboundHandlerAdapter implements Upstre
     private UpstreamListener listener;
     private boolean closed;
     private boolean refused;
+    /** The error code of the backend's RST_STREAM, or -1 if it sent none. */
+    private long resetCode = -1;
     /** A request head queued without a flush, not yet written; see {@link #send}. */
     private HttpRequest heldHead;
 
@@ -92,6 +94,15 @@ final class Http2Upstream extends ChannelInboundHandlerAdapter implements Upstre
     @Override
     public boolean refused() {
         return refused;
+    }
+
+    @Override
+    public String endedAs() {
+        if (resetCode < 0) {
+            return Upstream.super.endedAs();
+        }
+        Http2Error error = Http2Error.valueOf(resetCode);
+        return "reset the stream (" + (error == null ? "error code " + resetCode : error.name()) + ")";
     }
 
     @Override
@@ -198,10 +209,7 @@ final class Http2Upstream extends ChannelInboundHandlerAdapter implements Upstre
         } else if (msg instanceof HttpContent content) {
             deliver(content);
         } else {
-            // A RST_STREAM or another frame the stream codec does not decode: the stream's close follows.
-            if (msg instanceof Http2ResetFrame reset && reset.errorCode() == Http2Error.REFUSED_STREAM.code()) {
-                refused = true;
-            }
+            // A frame the stream codec does not decode.
             ReferenceCountUtil.release(msg);
         }
     }
@@ -258,6 +266,12 @@ final class Http2Upstream extends ChannelInboundHandlerAdapter implements Upstre
         // exchange hears of it as a close before any response, which it may send again.
         if (evt instanceof Http2GoAwayFrame) {
             refused = true;
+        }
+        // The backend's RST_STREAM comes as an event, not a read (Http2MultiplexHandler: it is not flow-controlled);
+        // the stream's close follows. REFUSED_STREAM: not processed, so it may be sent again (RFC 9113 §8.7).
+        if (evt instanceof Http2ResetFrame reset) {
+            refused |= reset.errorCode() == Http2Error.REFUSED_STREAM.code();
+            resetCode = reset.errorCode();
         }
         ReferenceCountUtil.release(evt);
     }

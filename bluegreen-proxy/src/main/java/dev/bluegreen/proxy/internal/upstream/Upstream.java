@@ -31,6 +31,14 @@ public interface Upstream {
         return false;
     }
 
+    /**
+     * How the backend ended it, for the proxy's answer when that came before any response: {@code closed the
+     * connection}, or, for an HTTP/2 stream it reset, {@code reset the stream (INTERNAL_ERROR)}.
+     */
+    default String endedAs() {
+        return "closed the connection";
+    }
+
     /** Hands it to {@code listener}: what the backend sends from now on goes there. */
     void attach(UpstreamListener listener);
 
