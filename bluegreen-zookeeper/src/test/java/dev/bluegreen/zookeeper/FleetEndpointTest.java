@@ -46,6 +46,9 @@ class FleetEndpointTest {
                 assertThat(unreachable.body()).contains("\"allReached\":false", "\"error\":");
 
                 assertThat(get(endpoint, "/fleet?timeout=forever").statusCode()).isEqualTo(400);
+                HttpResponse<String> nothingToWaitFor = get(endpoint, "/fleet?timeout=30s");
+                assertThat(nothingToWaitFor.statusCode()).isEqualTo(400);
+                assertThat(nothingToWaitFor.body()).contains("parameter 'timeout' given without 'generation'");
                 assertThat(get(endpoint, "/fleet").body()).contains("\"connected\":true");
             } finally {
                 endpoint.stop().orTimeout(10, TimeUnit.SECONDS).join();

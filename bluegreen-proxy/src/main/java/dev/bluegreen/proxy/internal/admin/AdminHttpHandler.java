@@ -189,6 +189,11 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
             parameters.allowOnly(FLEET_PARAMETERS);
             generation = parameters.expectedGeneration();
             timeout = parameters.timeout("timeout", Duration.ofSeconds(10), MAX_FLEET_WAIT);
+            if (generation == BlueGreen.ANY_GENERATION && parameters.optional("timeout") != null) {
+                // A timeout without a generation has nothing to wait for: refused, not silently ignored.
+                throw new IllegalArgumentException("parameter 'timeout' given without 'generation' (expected:"
+                        + " generation=G to wait for, with an optional timeout)");
+            }
         } catch (IllegalArgumentException e) {
             json(ctx, HttpResponseStatus.BAD_REQUEST, StatusDocument.error(e.getMessage()), keepAlive);
             return;
