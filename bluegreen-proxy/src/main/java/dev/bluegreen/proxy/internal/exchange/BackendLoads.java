@@ -96,9 +96,10 @@ public final class BackendLoads {
      */
     private final List<ConcurrentLinkedQueue<QueuedRequest>> queues = Stream.of(Colour.values())
             .map(colour -> new ConcurrentLinkedQueue<QueuedRequest>()).toList();
-    /** The requests waiting: in the queues, and neither granted nor withdrawn. */
-    private final AtomicInteger waiting = new AtomicInteger();
-    /** The requests waiting for each colour's pool, as {@link #waiting} counts them, for the length limit. */
+    /**
+     * The requests waiting for each colour's pool: in its queue, and neither granted nor withdrawn. Their sum is
+     * {@link #queued()}.
+     */
     private final AtomicIntegerArray waitingFor = new AtomicIntegerArray(Colour.values().length);
     /** The most requests that may wait for one colour at once; 0 for no limit. */
     private final int maxQueuedPerColour;
@@ -252,25 +253,20 @@ public final class BackendLoads {
      */
     boolean enqueue(QueuedRequest request) {
         int colour = request.colour().ordinal();
-        if (maxQueuedPerColour == 0) {
-            waitingFor.incrementAndGet(colour);
-        } else {
-            int now;
-            do {
-                now = waitingFor.get(colour);
-                if (now >= maxQueuedPerColour) {
-                    return false;
-                }
-            } while (!waitingFor.compareAndSet(colour, now, now + 1));
-        }
-        waiting.incrementAndGet();
+        int limit = maxQueuedPerColour == 0 ? Integer.MAX_VALUE : maxQueuedPerColour;
+        int now;
+        do {
+            now = waitingFor.get(colour);
+            if (now >= limit) {
+                return false;
+            }
+        } while (!waitingFor.compareAndSet(colour, now, now + 1));
         queues.get(colour).add(request);
         return true;
     }
 
     private void stoppedWaiting(QueuedRequest request) {
         waitingFor.decrementAndGet(request.colour().ordinal());
-        waiting.decrementAndGet();
     }
 
     /**
@@ -282,9 +278,8 @@ public final class BackendLoads {
         if (!request.withdraw()) {
             return false;
         }
-        waitingFor.decrementAndGet(request.colour().ordinal());
-        int stillWaiting = waiting.decrementAndGet();
-        if (withdrawnSinceSweep.incrementAndGet() > stillWaiting + SWEEP_SLACK) {
+        stoppedWaiting(request);
+        if (withdrawnSinceSweep.incrementAndGet() > queued() + SWEEP_SLACK) {
             // At least half of what the queues hold has left: one walk unlinks it all, paid for by as many leavers.
             withdrawnSinceSweep.set(0);
             for (ConcurrentLinkedQueue<QueuedRequest> queue : queues) {
@@ -305,7 +300,11 @@ public final class BackendLoads {
 
     /** The requests waiting in the queue, over both pools. */
     public int queued() {
-        return Math.max(0, waiting.get());
+        int waiting = 0;
+        for (int colour = 0; colour < waitingFor.length(); colour++) {
+            waiting += waitingFor.get(colour);
+        }
+        return Math.max(0, waiting);
     }
 
     /** The most requests that may wait in one colour's queue at once; 0 for no limit. */
