@@ -77,7 +77,10 @@ public class ProxiedGetBenchmark {
     @Param({"auto"})
     public String transport;
 
-    /** How the backend is picked: {@code round-robin} or {@code least-requests} (which counts every request). */
+    /**
+     * How the backend is picked, as {@code LoadBalancing.named} reads it: {@code round-robin}, {@code least-requests}
+     * (which counts every request), or a hash such as {@code hash:path} or {@code hash:header:user-agent}.
+     */
     @Param({"round-robin"})
     public String balancing;
 

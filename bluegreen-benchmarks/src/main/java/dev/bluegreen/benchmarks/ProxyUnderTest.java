@@ -46,7 +46,7 @@ final class ProxyUnderTest implements AutoCloseable {
      * Starts a proxy and its backend.
      *
      * @param transport {@code auto}, {@code io_uring}, {@code epoll} or {@code nio}
-     * @param balancing {@code round-robin} or {@code least-requests}
+     * @param balancing a load balancing's name ({@code LoadBalancing.named}): {@code round-robin}, {@code hash:path}...
      * @return the started proxy
      */
     static ProxyUnderTest start(String transport, String balancing) {

@@ -102,7 +102,15 @@ class MainTest {
             proxy.stop().get(20, TimeUnit.SECONDS);
         }
         assertThat(RunnerUsage.refused("--load-balancing", "leastconn")).contains("--load-balancing",
-                "loadBalancing: leastconn (expected: round-robin or least-requests)");
+                "loadBalancing: 'leastconn' (expected: round-robin, least-requests, hash:header:NAME,");
+        StandaloneProxy hashing = RunnerUsage.started("--blue", "127.0.0.1:9", "--load-balancing", "hash:header:X-User");
+        try {
+            assertThat(hashing.proxy().loadBalancing()).isEqualTo(LoadBalancing.hashOfHeader("x-user"));
+        } finally {
+            hashing.stop().get(20, TimeUnit.SECONDS);
+        }
+        assertThat(RunnerUsage.refused("--load-balancing", "hash:header:")).contains("--load-balancing",
+                "header: '' (expected: a token");
     }
 
     @Test

@@ -1,22 +1,28 @@
 package dev.bluegreen.proxy;
 
 import dev.bluegreen.core.Backend;
+import dev.bluegreen.core.internal.Texts;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
- * How the proxy picks the backend of the live pool for each request ({@link BlueGreenProxyBuilder#loadBalancing}).
- * Either way a request skips the backends that are unhealthy or ejected, those it already tried and those at their
+ * How the proxy picks the backend of the live pool for each request ({@link BlueGreenProxyBuilder#loadBalancing}):
+ * {@link #ROUND_ROBIN} (the default), {@link #LEAST_REQUESTS}, or a consistent hash of a part of the request
+ * ({@link #hashOfHeader}, {@link #hashOfCookie}, {@link #hashOfClientAddress}, {@link #hashOfPath}). Whichever, a
+ * request skips the backends that are unhealthy or ejected, those it already tried and those at their
  * {@linkplain Backend#maxRequests() limit}. Shadow copies of requests ({@link MirrorSettings}) are spread round robin
  * whatever is set here.
+ *
+ * <p>Immutable and thread-safe; two settings are equal when their {@link #label()}s are.
  */
-public enum LoadBalancing {
+public final class LoadBalancing {
 
     /**
      * Weighted round robin, the default: each backend gets its {@linkplain Backend#weight() weight}'s share of the
      * requests, whatever they cost. The cheapest choice: nothing is shared between event loops for a backend without
      * a limit.
      */
-    ROUND_ROBIN,
+    public static final LoadBalancing ROUND_ROBIN = new LoadBalancing("round-robin", null, null);
 
     /**
      * The backend with the fewest requests under way through this proxy, relative to its weight (requests ÷ weight;
@@ -26,26 +32,154 @@ public enum LoadBalancing {
      * than connections (one HTTP/2 connection carries many). Costs one shared counter update when a request takes a
      * backend and one when it leaves it.
      */
-    LEAST_REQUESTS;
+    public static final LoadBalancing LEAST_REQUESTS = new LoadBalancing("least-requests", null, null);
+
+    /** What a consistent hash is taken of: see {@link #hashOfHeader} and the other factories. */
+    public enum HashedPart {
+        /** A request header's value (its first field, when it is repeated). */
+        HEADER,
+        /** A request cookie's value. */
+        COOKIE,
+        /** The client's IP address, without the port. */
+        CLIENT_ADDRESS,
+        /** The request target's path, without the query. */
+        PATH
+    }
+
+    private static final String EXPECTED = "round-robin, least-requests, hash:header:NAME, hash:cookie:NAME,"
+            + " hash:client-address or hash:path";
+
+    private final String label;
+    private final Optional<HashedPart> hashedPart;
+    private final Optional<String> hashedName;
+
+    private LoadBalancing(String label, HashedPart part, String name) {
+        this.label = label;
+        this.hashedPart = Optional.ofNullable(part);
+        this.hashedName = Optional.ofNullable(name);
+    }
+
+    /**
+     * Each request goes to the backend a consistent hash of its header {@code name} picks (weighted rendezvous
+     * hashing): requests with the same value go to the same backend while it is in the pool and usable, and when a
+     * backend leaves the pool, is unhealthy or at its limit, only the values that went to it move, each to its next
+     * choice. Backends get shares of the values by their {@linkplain Backend#weight() weights}. A request without the
+     * header goes round robin (as HAProxy's {@code balance hdr()} does). For a cache in front of each backend, or
+     * state held per user or tenant. nginx's {@code hash $http_name consistent}.
+     *
+     * @param name the header name (case-insensitive)
+     * @throws IllegalArgumentException if {@code name} is not a header name token (RFC 9110 §5.6.2)
+     */
+    public static LoadBalancing hashOfHeader(String name) {
+        String header = PreviewRule.token("header", name).toLowerCase(Locale.ROOT);
+        return new LoadBalancing("hash:header:" + header, HashedPart.HEADER, header);
+    }
+
+    /**
+     * A consistent hash of the request's cookie {@code name}, as {@link #hashOfHeader} does with a header: session
+     * affinity by a cookie the application sets. A request without the cookie goes round robin.
+     *
+     * @param name the cookie name (case-sensitive, RFC 6265 §5.4)
+     * @throws IllegalArgumentException if {@code name} is not a cookie name token
+     */
+    public static LoadBalancing hashOfCookie(String name) {
+        String cookie = PreviewRule.token("cookie", name);
+        return new LoadBalancing("hash:cookie:" + cookie, HashedPart.COOKIE, cookie);
+    }
+
+    /**
+     * A consistent hash of the client's IP address, as {@link #hashOfHeader} does with a header (nginx's
+     * {@code ip_hash}, HAProxy's {@code balance source}): the address the connection came from. Behind a load
+     * balancer every request comes from the balancer's few addresses: hash the header it puts the client's address in
+     * instead ({@code hashOfHeader("X-Real-IP")}, say, a header the balancer sets rather than appends to).
+     */
+    public static LoadBalancing hashOfClientAddress() {
+        return new LoadBalancing("hash:client-address", HashedPart.CLIENT_ADDRESS, null);
+    }
+
+    /**
+     * A consistent hash of the request's path (the target without its query), as {@link #hashOfHeader} does with a
+     * header (HAProxy's {@code balance uri}): each resource from the same backend, for the backends' caches.
+     */
+    public static LoadBalancing hashOfPath() {
+        return new LoadBalancing("hash:path", HashedPart.PATH, null);
+    }
 
     /**
      * The setting named {@code name}, as the runner's {@code --load-balancing} and the starter's property spell it:
-     * {@code round-robin} or {@code least-requests} ({@code _} for {@code -} too), in any case.
+     * {@code round-robin}, {@code least-requests}, {@code hash:header:NAME}, {@code hash:cookie:NAME},
+     * {@code hash:client-address} or {@code hash:path}, the words in any case ({@code _} for {@code -} too), the
+     * header or cookie name as given.
      *
      * @throws IllegalArgumentException naming the value and what was expected
      */
     public static LoadBalancing named(String name) {
-        String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT).replace('_', '-');
-        return switch (key) {
-            case "round-robin" -> ROUND_ROBIN;
-            case "least-requests" -> LEAST_REQUESTS;
-            default -> throw new IllegalArgumentException("loadBalancing: " + name
-                    + " (expected: round-robin or least-requests)");
-        };
+        String given = name == null ? "" : name.strip();
+        int colon = given.indexOf(':', "hash:".length());
+        String word = words(colon < 0 ? given : given.substring(0, colon));
+        String rest = colon < 0 ? null : given.substring(colon + 1);
+        try {
+            if (rest == null) {
+                switch (word) {
+                    case "round-robin":
+                        return ROUND_ROBIN;
+                    case "least-requests":
+                        return LEAST_REQUESTS;
+                    case "hash:client-address":
+                        return hashOfClientAddress();
+                    case "hash:path":
+                        return hashOfPath();
+                    default:
+                        break;
+                }
+            } else if (word.equals("hash:header")) {
+                return hashOfHeader(rest);
+            } else if (word.equals("hash:cookie")) {
+                return hashOfCookie(rest);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("loadBalancing: " + Texts.quote(name) + " (expected: " + EXPECTED
+                    + "; " + e.getMessage() + ")", e);
+        }
+        throw new IllegalArgumentException("loadBalancing: " + Texts.quote(name) + " (expected: "
+                + EXPECTED + ")");
     }
 
-    /** The name {@link #named} reads back: {@code round-robin} or {@code least-requests}. */
+    private static String words(String text) {
+        return text.toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /**
+     * The name {@link #named} reads back: {@code round-robin}, {@code least-requests}, or {@code hash:} and what is
+     * hashed ({@code hash:header:x-tenant}, the header name in lower case).
+     */
     public String label() {
-        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return label;
+    }
+
+    /** What a consistent hash is taken of; empty for {@link #ROUND_ROBIN} and {@link #LEAST_REQUESTS}. */
+    public Optional<HashedPart> hashedPart() {
+        return hashedPart;
+    }
+
+    /** The header's name (lower case) or cookie's name a consistent hash is taken of; empty otherwise. */
+    public Optional<String> hashedName() {
+        return hashedName;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof LoadBalancing balancing && label.equals(balancing.label);
+    }
+
+    @Override
+    public int hashCode() {
+        return label.hashCode();
+    }
+
+    /** The {@link #label()}. */
+    @Override
+    public String toString() {
+        return label;
     }
 }

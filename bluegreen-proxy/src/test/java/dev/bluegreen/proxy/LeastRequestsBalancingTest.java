@@ -1,7 +1,6 @@
 package dev.bluegreen.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.bluegreen.core.Backend;
@@ -106,16 +105,5 @@ class LeastRequestsBalancingTest {
             gate.release();
             held.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         }
-    }
-
-    @Test
-    void theSettingIsNamedAsTheRunnerAndStarterSpellIt() {
-        assertThat(LoadBalancing.named("least-requests")).isEqualTo(LoadBalancing.LEAST_REQUESTS);
-        assertThat(LoadBalancing.named(" Least_Requests ")).isEqualTo(LoadBalancing.LEAST_REQUESTS);
-        assertThat(LoadBalancing.named("round-robin")).isEqualTo(LoadBalancing.ROUND_ROBIN);
-        assertThat(LoadBalancing.LEAST_REQUESTS.label()).isEqualTo("least-requests");
-        assertThatThrownBy(() -> LoadBalancing.named("leastconn"))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("loadBalancing: leastconn (expected: round-robin or least-requests)");
     }
 }

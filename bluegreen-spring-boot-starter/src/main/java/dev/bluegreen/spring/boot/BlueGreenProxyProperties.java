@@ -43,8 +43,9 @@ public class BlueGreenProxyProperties {
     /** How many backends of the pool one request may try to connect to before 502; 1-64. Default 3. */
     private int maxConnectAttempts = 3;
     /**
-     * How each request's backend is picked from the live pool: round-robin (by weight, the default) or
-     * least-requests (the fewest requests under way for its weight, counted over the event loops).
+     * How each request's backend is picked from the live pool: round-robin (by weight, the default),
+     * least-requests (the fewest requests under way for its weight, counted over the event loops), or a consistent
+     * hash (the same value to the same backend): hash:header:NAME, hash:cookie:NAME, hash:client-address or hash:path.
      */
     private String loadBalancing = "round-robin";
     /**
@@ -116,7 +117,7 @@ public class BlueGreenProxyProperties {
         return loadBalancing;
     }
 
-    /** @param loadBalancing round-robin or least-requests */
+    /** @param loadBalancing round-robin, least-requests or hash:... ({@code LoadBalancing.named}) */
     public void setLoadBalancing(String loadBalancing) {
         this.loadBalancing = loadBalancing;
     }

@@ -79,7 +79,10 @@ class TransportPropertiesTest {
                         .isInstanceOf(InvalidConfigurationPropertyValueException.class)
                         .hasMessageContaining("bluegreen.proxy.load-balancing")
                         .hasMessageContaining("random")
-                        .hasMessageContaining("expected: round-robin or least-requests"));
+                        .hasMessageContaining("expected: round-robin, least-requests, hash:header:NAME"));
+        runner.withPropertyValues("bluegreen.proxy.load-balancing=hash:cookie:session").run(context ->
+                assertThat(context.getBean(BlueGreenProxy.class).loadBalancing())
+                        .isEqualTo(LoadBalancing.hashOfCookie("session")));
     }
 
     @Test

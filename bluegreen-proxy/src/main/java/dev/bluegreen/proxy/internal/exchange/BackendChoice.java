@@ -4,6 +4,8 @@ import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.Environment;
 import dev.bluegreen.proxy.internal.exchange.BackendLoads.Permits;
+import dev.bluegreen.proxy.internal.request.RequestHashKey;
+import dev.bluegreen.proxy.internal.routing.Rendezvous;
 import dev.bluegreen.proxy.internal.routing.RoundRobin;
 import dev.bluegreen.proxy.internal.routing.Route;
 import java.util.BitSet;
@@ -11,8 +13,8 @@ import java.util.List;
 import java.util.function.IntPredicate;
 
 /**
- * Which backend one exchange tries next: round robin over the pool of its colour from the loop's position, or
- * {@link LeastRequests}, skipping the backends it already tried, those unhealthy or ejected and those at their limit
+ * Which backend one exchange tries next: round robin over the pool of its colour from the loop's position,
+ * {@link LeastRequests}, or {@link Rendezvous} hashing of the request's key, skipping the backends it already tried, those unhealthy or ejected and those at their limit
  * of requests under way ({@link BackendLoads}: the choice holds the permit of the backend it picked, when it is
  * counted, until the next pick or {@link #release}; or one {@linkplain #take granted} from the queue), for at most
  * {@code maxConnectAttempts} tries; and, when none took the request, the safety net's move to the previous live
@@ -27,6 +29,8 @@ final class BackendChoice {
 
     private Route route;
     private Environment environment;
+    /** The request's key for a consistent hash, or {@link RequestHashKey#NONE}: round robin (or least requests). */
+    private long key;
     private int attempts;
     private long tried;
     /** The backends of {@link #tried} that were passed over for being at their limit, not tried. */
@@ -80,11 +84,15 @@ final class BackendChoice {
         this.loop = loop;
     }
 
-    /** Starts the choice for a new request, routed by {@code route} to {@code environment}, its colour's pool. */
-    void reset(Route route, Environment environment) {
+    /**
+     * Starts the choice for a new request, routed by {@code route} to {@code environment}, its colour's pool, with
+     * {@code key} ({@link RequestHashKey}) to hash, or {@link RequestHashKey#NONE}.
+     */
+    void reset(Route route, Environment environment, long key) {
         release();
         this.route = route;
         this.environment = environment;
+        this.key = key;
         attempts = 0;
         tried = 0;
         full = 0;
@@ -197,9 +205,10 @@ final class BackendChoice {
         }
         // At most one pick per backend, past the masks' 64 too (BeyondTheMask).
         for (int picks = 0; picks < backends.size(); picks++) {
-            int index = leastRequests
-                    ? LeastRequests.pick(backends, position, tried | unusable, past, loads)
-                    : RoundRobin.pick(backends, position, tried | unusable, past);
+            long excluded = tried | unusable;
+            int index = leastRequests ? LeastRequests.pick(backends, position, excluded, past, loads)
+                    : key != RequestHashKey.NONE ? Rendezvous.pick(backends, key, excluded, past)
+                    : RoundRobin.pick(backends, position, excluded, past);
             if (index < 0) {
                 break;
             }

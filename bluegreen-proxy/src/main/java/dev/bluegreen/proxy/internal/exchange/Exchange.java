@@ -113,7 +113,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         }
         clear();
         head.read(request, protocol);
-        connector.reset(route, environment);
+        connector.reset(route, environment, request, client.address());
         this.generation = generation;
         tally.begin(System.nanoTime(), client.address(), head);
         head.connectionNamed(MessageHeads.prepareUpstreamRequest(request, client.address(), head.upgrade(),

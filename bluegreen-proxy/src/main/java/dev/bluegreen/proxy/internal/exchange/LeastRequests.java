@@ -41,7 +41,7 @@ final class LeastRequests {
         long levelWeight = 0;
         boolean equalWeights = true;
         for (int i = 0; i < size; i++) {
-            if (isExcluded(i, excluded, beyond)) {
+            if (RoundRobin.isExcluded(excluded, beyond, i)) {
                 continue;
             }
             Backend backend = backends.get(i);
@@ -86,7 +86,7 @@ final class LeastRequests {
                                          int best) {
         long left = slot;
         for (int i = 0; i < backends.size(); i++) {
-            if (isExcluded(i, excluded, beyond)) {
+            if (RoundRobin.isExcluded(excluded, beyond, i)) {
                 continue;
             }
             Backend backend = backends.get(i);
@@ -99,9 +99,5 @@ final class LeastRequests {
             }
         }
         return best;
-    }
-
-    private static boolean isExcluded(int index, long excluded, IntPredicate beyond) {
-        return index < Long.SIZE ? (excluded & (1L << index)) != 0 : beyond != null && beyond.test(index);
     }
 }

@@ -7,9 +7,12 @@ import dev.bluegreen.proxy.internal.exchange.BackendLoads.Permits;
 import dev.bluegreen.proxy.internal.health.BackendHealthTracker;
 import dev.bluegreen.proxy.internal.metrics.FailureLog;
 import dev.bluegreen.proxy.internal.metrics.ProxyRecorder.QueueOutcome;
+import dev.bluegreen.proxy.internal.request.ClientAddress;
+import dev.bluegreen.proxy.internal.request.RequestHashKey;
 import dev.bluegreen.proxy.internal.routing.Route;
 import dev.bluegreen.proxy.internal.upstream.AcquireCallback;
 import dev.bluegreen.proxy.internal.upstream.Upstream;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -89,10 +92,13 @@ final class UpstreamConnector implements AcquireCallback {
         this.request = request;
     }
 
-    /** Gets ready to connect a new request, routed by {@code route} to {@code environment}, its colour's pool. */
-    void reset(Route route, Environment environment) {
+    /**
+     * Gets ready to connect {@code request}, from {@code client}, routed by {@code route} to {@code environment}, its
+     * colour's pool (the request and client for the key a consistent hash takes: {@link RequestHashKey}).
+     */
+    void reset(Route route, Environment environment, HttpRequest request, ClientAddress client) {
         leaveQueue();
-        choice.reset(route, environment);
+        choice.reset(route, environment, RequestHashKey.of(services().config().loadBalancing(), request, client));
         backend = null;
         health = null;
         retried = false;

@@ -96,7 +96,11 @@ public final class RoundRobin {
         throw new IllegalStateException("no eligible backend number " + n);
     }
 
-    private static boolean isExcluded(long excluded, IntPredicate beyond, int index) {
+    /**
+     * Whether backend {@code index} may not be picked: its bit in {@code excluded} for the first 64, else what
+     * {@code beyond} says ({@code null}: it may).
+     */
+    public static boolean isExcluded(long excluded, IntPredicate beyond, int index) {
         return index < Long.SIZE ? (excluded & (1L << index)) != 0 : beyond != null && beyond.test(index);
     }
 

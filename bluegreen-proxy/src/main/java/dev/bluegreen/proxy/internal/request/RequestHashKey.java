@@ -1,0 +1,71 @@
+package dev.bluegreen.proxy.internal.request;
+
+import dev.bluegreen.proxy.LoadBalancing;
+import dev.bluegreen.proxy.LoadBalancing.HashedPart;
+import dev.bluegreen.proxy.internal.routing.Rendezvous;
+import io.netty.handler.codec.http.HttpRequest;
+import java.util.Optional;
+
+/**
+ * The key a consistent-hash {@link LoadBalancing} takes of one request, as a 64-bit hash for {@link Rendezvous}: of
+ * a header's or a cookie's value, the client's IP address or the path. Stateless.
+ */
+public final class RequestHashKey {
+
+    /** What {@link #of} gives a request without the key, or when the balancing does not hash: it goes round robin. */
+    public static final long NONE = 0;
+
+    private RequestHashKey() {
+    }
+
+    /**
+     * The hash of what {@code balancing} hashes in {@code request}, from {@code client}, never {@link #NONE} for a
+     * request that has it; {@link #NONE} when the header or cookie is missing or empty, or the balancing does not hash.
+     */
+    public static long of(LoadBalancing balancing, HttpRequest request, ClientAddress client) {
+        Optional<HashedPart> part = balancing.hashedPart();
+        if (part.isEmpty()) {
+            return NONE;
+        }
+        return switch (part.get()) {
+            case HEADER -> hash(request.headers().get(balancing.hashedName().orElseThrow()));
+            case COOKIE -> hash(Cookies.value(request.headers(), balancing.hashedName().orElseThrow()));
+            case CLIENT_ADDRESS -> hash(client.ip());
+            case PATH -> pathHash(request.uri());
+        };
+    }
+
+    private static long hash(String text) {
+        return text == null ? NONE : hash(text, 0, text.length());
+    }
+
+    /** The hash of {@code text} from {@code start} to {@code end}, never {@link #NONE}; {@link #NONE} if empty. */
+    private static long hash(String text, int start, int end) {
+        if (end <= start) {
+            return NONE;
+        }
+        long hash = Rendezvous.hash(text, start, end);
+        return hash == NONE ? 1 : hash;
+    }
+
+    /** The hash of the path of a request target: without its query, and {@code /} for an absolute form without one. */
+    private static long pathHash(String target) {
+        int start = pathStart(target);
+        int query = target.indexOf('?', start);
+        int end = query < 0 ? target.length() : query;
+        return start < end ? hash(target, start, end) : hash("/");
+    }
+
+    /** Where the path begins in a request target: after the scheme and authority of an absolute-form one. */
+    private static int pathStart(String target) {
+        if (target.startsWith("/")) {
+            return 0;
+        }
+        int scheme = target.indexOf("://");
+        if (scheme < 0) {
+            return 0;
+        }
+        int path = target.indexOf('/', scheme + 3);
+        return path < 0 ? target.length() : path;
+    }
+}

@@ -1,0 +1,79 @@
+package dev.bluegreen.proxy.internal.routing;
+
+import dev.bluegreen.core.Backend;
+import java.util.List;
+import java.util.function.IntPredicate;
+
+/**
+ * Picks the backend of a pool for one connect attempt by a consistent hash of a request's key: weighted rendezvous
+ * (highest random weight) hashing. Each backend scores the key, {@code weight ÷ -ln(u)} with {@code u} in (0, 1) a
+ * hash of the key and the backend's {@link Backend#id() id}; the highest score among the backends not excluded wins.
+ * So a key goes to the same backend for as long as that one is in the pool and eligible; when it is not (gone,
+ * unhealthy, ejected, at its limit, or tried already by the request), the key's next-highest score takes it, and the
+ * keys of every other backend stay where they were. Over many keys each backend gets its weight's share. No ring and
+ * no state: the scores are computed for every request, a hash and a logarithm per backend. Allocation-free.
+ */
+public final class Rendezvous {
+
+    private static final long FNV_OFFSET = 0xcbf29ce484222325L;
+    private static final long FNV_PRIME = 0x100000001b3L;
+    /** 2<sup>-53</sup>: a 53-bit integer times it is a double in [0, 1). */
+    private static final double UNIT = 0x1.0p-53;
+
+    private Rendezvous() {
+    }
+
+    /**
+     * The index of the backend whose score for {@code key} is the highest among those not excluded, or -1 if every
+     * backend is excluded.
+     *
+     * @param key      the request's key, {@link #hash}ed
+     * @param excluded bit {@code i} set when backend {@code i} of the first 64 may not be picked
+     * @param beyond   whether backend {@code i}, past the 64th, may not be picked; {@code null}: all may be
+     */
+    public static int pick(List<Backend> backends, long key, long excluded, IntPredicate beyond) {
+        int best = -1;
+        double bestScore = 0;
+        for (int i = 0; i < backends.size(); i++) {
+            if (RoundRobin.isExcluded(excluded, beyond, i)) {
+                continue;
+            }
+            double score = score(key, backends.get(i));
+            if (best < 0 || score > bestScore) {
+                best = i;
+                bestScore = score;
+            }
+        }
+        return best;
+    }
+
+    /** {@code backend}'s score for {@code key}: its weight ÷ -ln(u), u uniform in (0, 1) for each key and id. */
+    static double score(long key, Backend backend) {
+        String id = backend.id();
+        long mixed = mix(key ^ mix(hash(id, 0, id.length())));
+        double uniform = ((mixed >>> 11) + 0.5) * UNIT;
+        return backend.weight() / -Math.log(uniform);
+    }
+
+    /** A 64-bit hash of {@code text}'s characters from {@code start} to {@code end} (FNV-1a, then mixed). */
+    public static long hash(CharSequence text, int start, int end) {
+        long hash = FNV_OFFSET;
+        for (int i = start; i < end; i++) {
+            char c = text.charAt(i);
+            hash = (hash ^ (c & 0xff)) * FNV_PRIME;
+            hash = (hash ^ (c >>> 8)) * FNV_PRIME;
+        }
+        return mix(hash);
+    }
+
+    /** Spreads every bit of {@code value} over all 64 (MurmurHash3's finalizer). */
+    private static long mix(long value) {
+        long h = value;
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return h;
+    }
+}

@@ -1,0 +1,61 @@
+package dev.bluegreen.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.bluegreen.proxy.LoadBalancing.HashedPart;
+import org.junit.jupiter.api.Test;
+
+/** The settings' names as the runner and the starter spell them, their labels, and the errors for bad ones. */
+class LoadBalancingTest {
+
+    @Test
+    void named_readsEverySetting_backFromItsLabel() {
+        for (LoadBalancing balancing : new LoadBalancing[] {LoadBalancing.ROUND_ROBIN, LoadBalancing.LEAST_REQUESTS,
+                LoadBalancing.hashOfHeader("X-Tenant"), LoadBalancing.hashOfCookie("Session"),
+                LoadBalancing.hashOfClientAddress(), LoadBalancing.hashOfPath()}) {
+            assertThat(LoadBalancing.named(balancing.label())).isEqualTo(balancing);
+        }
+        assertThat(LoadBalancing.named(" Least_Requests ")).isSameAs(LoadBalancing.LEAST_REQUESTS);
+        assertThat(LoadBalancing.named("round-robin")).isSameAs(LoadBalancing.ROUND_ROBIN);
+        assertThat(LoadBalancing.named("HASH:Header:X-Tenant")).isEqualTo(LoadBalancing.hashOfHeader("x-tenant"));
+        assertThat(LoadBalancing.named("hash:client_address")).isEqualTo(LoadBalancing.hashOfClientAddress());
+    }
+
+    @Test
+    void labels_andWhatIsHashed() {
+        LoadBalancing header = LoadBalancing.hashOfHeader("X-Tenant");
+        LoadBalancing cookie = LoadBalancing.hashOfCookie("Session");
+
+        assertThat(header.label()).isEqualTo("hash:header:x-tenant");
+        assertThat(header.hashedPart()).contains(HashedPart.HEADER);
+        assertThat(header.hashedName()).contains("x-tenant");
+        assertThat(cookie.label()).as("cookie names keep their case").isEqualTo("hash:cookie:Session");
+        assertThat(cookie.hashedName()).contains("Session");
+        assertThat(LoadBalancing.hashOfPath().hashedPart()).contains(HashedPart.PATH);
+        assertThat(LoadBalancing.hashOfPath().hashedName()).isEmpty();
+        assertThat(LoadBalancing.LEAST_REQUESTS.hashedPart()).isEmpty();
+        assertThat(LoadBalancing.ROUND_ROBIN).hasToString("round-robin");
+        assertThat(LoadBalancing.hashOfCookie("session")).isNotEqualTo(cookie);
+    }
+
+    @Test
+    void aBadName_isRefused_namingTheValueAndWhatWasExpected() {
+        String expected = "(expected: round-robin, least-requests, hash:header:NAME, hash:cookie:NAME,"
+                + " hash:client-address or hash:path";
+        assertThatThrownBy(() -> LoadBalancing.named("leastconn"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("loadBalancing: 'leastconn' " + expected + ")");
+        assertThatThrownBy(() -> LoadBalancing.named("hash:header:X Tenant"))
+                .hasMessage("loadBalancing: 'hash:header:X Tenant' " + expected
+                        + "; header: 'X Tenant' (expected: a token, RFC 9110 §5.6.2))");
+        for (String bad : new String[] {"hash:header", "hash:header:", "hash:path:/x", "round-robin:x", "hash",
+                "hash:uri", "", "  "}) {
+            assertThatThrownBy(() -> LoadBalancing.named(bad)).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(expected);
+        }
+        assertThatThrownBy(() -> LoadBalancing.named(null)).hasMessageStartingWith("loadBalancing: null");
+        assertThatThrownBy(() -> LoadBalancing.hashOfCookie("a;b")).hasMessageContaining("cookie: 'a;b'");
+        assertThatThrownBy(() -> LoadBalancing.hashOfHeader(null)).isInstanceOf(NullPointerException.class);
+    }
+}
