@@ -103,7 +103,8 @@ class MainTest {
         }
         assertThat(RunnerUsage.refused("--load-balancing", "leastconn")).contains("--load-balancing",
                 "loadBalancing: 'leastconn' (expected: round-robin, least-requests, hash:header:NAME,");
-        StandaloneProxy hashing = RunnerUsage.started("--blue", "127.0.0.1:9", "--load-balancing", "hash:header:X-User");
+        StandaloneProxy hashing = RunnerUsage.started("--blue", "127.0.0.1:9",
+                "--load-balancing", "hash:header:X-User");
         try {
             assertThat(hashing.proxy().loadBalancing()).isEqualTo(LoadBalancing.hashOfHeader("x-user"));
         } finally {

@@ -4,8 +4,8 @@ import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.Environment;
 import dev.bluegreen.proxy.internal.exchange.BackendLoads.Permits;
-import dev.bluegreen.proxy.internal.request.RequestHashKey;
 import dev.bluegreen.proxy.internal.routing.Rendezvous;
+import dev.bluegreen.proxy.internal.routing.RequestHashKey;
 import dev.bluegreen.proxy.internal.routing.RoundRobin;
 import dev.bluegreen.proxy.internal.routing.Route;
 import java.util.BitSet;
@@ -14,12 +14,13 @@ import java.util.function.IntPredicate;
 
 /**
  * Which backend one exchange tries next: round robin over the pool of its colour from the loop's position,
- * {@link LeastRequests}, or {@link Rendezvous} hashing of the request's key, skipping the backends it already tried, those unhealthy or ejected and those at their limit
- * of requests under way ({@link BackendLoads}: the choice holds the permit of the backend it picked, when it is
- * counted, until the next pick or {@link #release}; or one {@linkplain #take granted} from the queue), for at most
- * {@code maxConnectAttempts} tries; and, when none took the request, the safety net's move to the previous live
- * colour (once, right after a switch). Holds the colour the exchange is pinned to: only the safety net may change it,
- * before anything was sent. {@link #reset} readies it for each request its exchange serves.
+ * {@link LeastRequests}, or {@link Rendezvous} hashing of the request's key, skipping the backends it already tried,
+ * those unhealthy or ejected and those at their limit of requests under way ({@link BackendLoads}: the choice holds
+ * the permit of the backend it picked, when it is counted, until the next pick or {@link #release}; or one
+ * {@linkplain #take granted} from the queue), for at most {@code maxConnectAttempts} tries; and, when none took the
+ * request, the safety net's move to the previous live colour (once, right after a switch). Holds the colour the
+ * exchange is pinned to: only the safety net may change it, before anything was sent. {@link #reset} readies it for
+ * each request its exchange serves.
  */
 final class BackendChoice {
 

@@ -8,7 +8,7 @@ import dev.bluegreen.proxy.internal.health.BackendHealthTracker;
 import dev.bluegreen.proxy.internal.metrics.FailureLog;
 import dev.bluegreen.proxy.internal.metrics.ProxyRecorder.QueueOutcome;
 import dev.bluegreen.proxy.internal.request.ClientAddress;
-import dev.bluegreen.proxy.internal.request.RequestHashKey;
+import dev.bluegreen.proxy.internal.routing.RequestHashKey;
 import dev.bluegreen.proxy.internal.routing.Route;
 import dev.bluegreen.proxy.internal.upstream.AcquireCallback;
 import dev.bluegreen.proxy.internal.upstream.Upstream;

@@ -1,8 +1,9 @@
-package dev.bluegreen.proxy.internal.request;
+package dev.bluegreen.proxy.internal.routing;
 
 import dev.bluegreen.proxy.LoadBalancing;
 import dev.bluegreen.proxy.LoadBalancing.HashedPart;
-import dev.bluegreen.proxy.internal.routing.Rendezvous;
+import dev.bluegreen.proxy.internal.request.ClientAddress;
+import dev.bluegreen.proxy.internal.request.Cookies;
 import io.netty.handler.codec.http.HttpRequest;
 import java.util.Optional;
 

@@ -1,8 +1,9 @@
-package dev.bluegreen.proxy.internal.request;
+package dev.bluegreen.proxy.internal.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bluegreen.proxy.LoadBalancing;
+import dev.bluegreen.proxy.internal.request.ClientAddress;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
