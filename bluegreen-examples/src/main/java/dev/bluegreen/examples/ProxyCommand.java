@@ -21,6 +21,7 @@ import dev.bluegreen.examples.options.ZooKeeperOptions;
 import dev.bluegreen.proxy.AdminEndpoint;
 import dev.bluegreen.proxy.BlueGreenProxy;
 import dev.bluegreen.proxy.BlueGreenProxyBuilder;
+import dev.bluegreen.proxy.LoadBalancing;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -206,6 +207,11 @@ public final class ProxyCommand implements Callable<Integer> {
                     : pool.backends().stream().map(Backend::authority).collect(Collectors.joining(", "));
             lines.add(String.format("  %-5s (%s): %s%s", colour.label(), pool.version(), backends,
                     colour == snapshot.live() ? "   <- live" : ""));
+        }
+        LoadBalancing balancing = running.proxy().loadBalancing();
+        if (!balancing.equals(LoadBalancing.ROUND_ROBIN)) {
+            lines.add("  each request's backend picked by " + balancing.label()
+                    + (balancing.hashedPart().isPresent() ? " (round robin for a request without the key)" : ""));
         }
         running.admin().fleet().ifPresent(fleet -> lines.add("  routing state shared through ZooKeeper, as instance "
                 + fleet.status().instanceId() + " at generation " + snapshot.generation()

@@ -98,6 +98,7 @@ class MainTest {
         StandaloneProxy proxy = RunnerUsage.started("--blue", "127.0.0.1:9", "--load-balancing", "least-requests");
         try {
             assertThat(proxy.proxy().loadBalancing()).isEqualTo(LoadBalancing.LEAST_REQUESTS);
+            assertThat(ProxyCommand.banner(proxy)).contains("  each request's backend picked by least-requests");
         } finally {
             proxy.stop().get(20, TimeUnit.SECONDS);
         }
@@ -107,6 +108,8 @@ class MainTest {
                 "--load-balancing", "hash:header:X-User");
         try {
             assertThat(hashing.proxy().loadBalancing()).isEqualTo(LoadBalancing.hashOfHeader("x-user"));
+            assertThat(ProxyCommand.banner(hashing)).contains("  each request's backend picked by hash:header:x-user"
+                    + " (round robin for a request without the key)");
         } finally {
             hashing.stop().get(20, TimeUnit.SECONDS);
         }
