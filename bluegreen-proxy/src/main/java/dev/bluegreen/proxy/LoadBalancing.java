@@ -1,5 +1,7 @@
 package dev.bluegreen.proxy;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.internal.Texts;
 import java.util.Locale;
@@ -8,10 +10,10 @@ import java.util.Optional;
 /**
  * How the proxy picks the backend of the live pool for each request ({@link BlueGreenProxyBuilder#loadBalancing}):
  * {@link #ROUND_ROBIN} (the default), {@link #LEAST_REQUESTS}, or a consistent hash of a part of the request
- * ({@link #hashOfHeader}, {@link #hashOfCookie}, {@link #hashOfClientAddress}, {@link #hashOfPath}). Whichever, a
- * request skips the backends that are unhealthy or ejected, those it already tried and those at their
- * {@linkplain Backend#maxRequests() limit}. Shadow copies of requests ({@link MirrorSettings}) are spread round robin
- * whatever is set here.
+ * ({@link #hashOfHeader}, {@link #hashOfCookie}, {@link #hashOfQueryParameter}, {@link #hashOfClientAddress},
+ * {@link #hashOfPath}). Whichever, a request skips the backends that are unhealthy or ejected, those it already tried
+ * and those at their {@linkplain Backend#maxRequests() limit}. Shadow copies of requests ({@link MirrorSettings}) are
+ * spread round robin whatever is set here.
  *
  * <p>Immutable and thread-safe; two settings are equal when their {@link #label()}s are.
  */
@@ -43,11 +45,13 @@ public final class LoadBalancing {
         /** The client's IP address, without the port. */
         CLIENT_ADDRESS,
         /** The request target's path, without the query. */
-        PATH
+        PATH,
+        /** A query parameter's value. */
+        QUERY_PARAMETER
     }
 
     private static final String EXPECTED = "round-robin, least-requests, hash:header:NAME, hash:cookie:NAME,"
-            + " hash:client-address or hash:path";
+            + " hash:query:NAME, hash:client-address or hash:path";
 
     private final String label;
     private final Optional<HashedPart> hashedPart;
@@ -106,10 +110,29 @@ public final class LoadBalancing {
     }
 
     /**
+     * A consistent hash of the request's query parameter {@code name}, as {@link #hashOfHeader} does with a header
+     * (HAProxy's {@code balance url_param}): its first value, as sent (not percent-decoded). A request without the
+     * parameter, or with an empty value, goes round robin.
+     *
+     * @param name the parameter's name, as sent (case-sensitive)
+     * @throws IllegalArgumentException if {@code name} is empty or holds a character other than a letter, a digit or
+     *         one of {@code -._~}
+     */
+    public static LoadBalancing hashOfQueryParameter(String name) {
+        requireNonNull(name, "query parameter");
+        if (name.isEmpty() || !name.chars().allMatch(c -> c < 0x80 && (Character.isLetterOrDigit(c)
+                || "-._~".indexOf(c) >= 0))) {
+            throw new IllegalArgumentException("query parameter: " + Texts.quote(name)
+                    + " (expected: letters, digits and -._~)");
+        }
+        return new LoadBalancing("hash:query:" + name, HashedPart.QUERY_PARAMETER, name);
+    }
+
+    /**
      * The setting named {@code name}, as the runner's {@code --load-balancing} and the starter's property spell it:
      * {@code round-robin}, {@code least-requests}, {@code hash:header:NAME}, {@code hash:cookie:NAME},
-     * {@code hash:client-address} or {@code hash:path}, the words in any case ({@code _} for {@code -} too), the
-     * header or cookie name as given.
+     * {@code hash:query:NAME}, {@code hash:client-address} or {@code hash:path}, the words in any case ({@code _} for
+     * {@code -} too), the header, cookie or parameter name as given.
      *
      * @throws IllegalArgumentException naming the value and what was expected
      */
@@ -136,6 +159,8 @@ public final class LoadBalancing {
                 return hashOfHeader(rest);
             } else if (word.equals("hash:cookie")) {
                 return hashOfCookie(rest);
+            } else if (word.equals("hash:query")) {
+                return hashOfQueryParameter(rest);
             }
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("loadBalancing: " + Texts.quote(name) + " (expected: " + EXPECTED
@@ -162,7 +187,9 @@ public final class LoadBalancing {
         return hashedPart;
     }
 
-    /** The header's name (lower case) or cookie's name a consistent hash is taken of; empty otherwise. */
+    /**
+     * The name of the header (lower case), cookie or query parameter a consistent hash is taken of; empty otherwise.
+     */
     public Optional<String> hashedName() {
         return hashedName;
     }

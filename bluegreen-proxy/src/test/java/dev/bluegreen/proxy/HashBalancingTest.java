@@ -93,7 +93,7 @@ class HashBalancingTest {
     }
 
     @Test
-    void aCookie_theClientAddress_andThePath_areKeysToo() {
+    void aCookie_aQueryParameter_theClientAddress_andThePath_areKeysToo() {
         try (ProxyFixture fixture = ProxyFixture.start(3, 1, b -> b.loadBalancing(LoadBalancing.hashOfCookie(
                 "user")))) {
             Set<String> byCookie = new HashSet<>();
@@ -101,6 +101,14 @@ class HashBalancingTest {
                 byCookie.add(servedBy(fixture, "/c" + i, Map.of("Cookie", "theme=dark; user=ada; lang=en")));
             }
             assertThat(byCookie).hasSize(1);
+        }
+        try (ProxyFixture fixture = ProxyFixture.start(3, 1, b -> b.loadBalancing(
+                LoadBalancing.hashOfQueryParameter("user")))) {
+            Set<String> byParameter = new HashSet<>();
+            for (int i = 0; i < 5; i++) {
+                byParameter.add(servedBy(fixture, "/q" + i + "?page=" + i + "&user=ada", Map.of()));
+            }
+            assertThat(byParameter).hasSize(1);
         }
         try (ProxyFixture fixture = ProxyFixture.start(3, 1, b -> b.loadBalancing(
                 LoadBalancing.hashOfClientAddress()))) {

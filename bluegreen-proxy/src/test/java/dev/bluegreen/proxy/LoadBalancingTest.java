@@ -13,7 +13,8 @@ class LoadBalancingTest {
     void named_readsEverySetting_backFromItsLabel() {
         for (LoadBalancing balancing : new LoadBalancing[] {LoadBalancing.ROUND_ROBIN, LoadBalancing.LEAST_REQUESTS,
                 LoadBalancing.hashOfHeader("X-Tenant"), LoadBalancing.hashOfCookie("Session"),
-                LoadBalancing.hashOfClientAddress(), LoadBalancing.hashOfPath()}) {
+                LoadBalancing.hashOfQueryParameter("user_id"), LoadBalancing.hashOfClientAddress(),
+                LoadBalancing.hashOfPath()}) {
             assertThat(LoadBalancing.named(balancing.label())).isEqualTo(balancing);
         }
         assertThat(LoadBalancing.named(" Least_Requests ")).isSameAs(LoadBalancing.LEAST_REQUESTS);
@@ -34,6 +35,8 @@ class LoadBalancingTest {
         assertThat(cookie.hashedName()).contains("Session");
         assertThat(LoadBalancing.hashOfPath().hashedPart()).contains(HashedPart.PATH);
         assertThat(LoadBalancing.hashOfPath().hashedName()).isEmpty();
+        assertThat(LoadBalancing.named("hash:query:user_id").hashedPart()).contains(HashedPart.QUERY_PARAMETER);
+        assertThat(LoadBalancing.named("hash:query:user_id").hashedName()).contains("user_id");
         assertThat(LoadBalancing.LEAST_REQUESTS.hashedPart()).isEmpty();
         assertThat(LoadBalancing.ROUND_ROBIN).hasToString("round-robin");
         assertThat(LoadBalancing.hashOfCookie("session")).isNotEqualTo(cookie);
@@ -42,7 +45,7 @@ class LoadBalancingTest {
     @Test
     void aBadName_isRefused_namingTheValueAndWhatWasExpected() {
         String expected = "(expected: round-robin, least-requests, hash:header:NAME, hash:cookie:NAME,"
-                + " hash:client-address or hash:path";
+                + " hash:query:NAME, hash:client-address or hash:path";
         assertThatThrownBy(() -> LoadBalancing.named("leastconn"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("loadBalancing: 'leastconn' " + expected + ")");
@@ -57,5 +60,8 @@ class LoadBalancingTest {
         assertThatThrownBy(() -> LoadBalancing.named(null)).hasMessageStartingWith("loadBalancing: null");
         assertThatThrownBy(() -> LoadBalancing.hashOfCookie("a;b")).hasMessageContaining("cookie: 'a;b'");
         assertThatThrownBy(() -> LoadBalancing.hashOfHeader(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> LoadBalancing.hashOfQueryParameter("a=b"))
+                .hasMessage("query parameter: 'a=b' (expected: letters, digits and -._~)");
+        assertThatThrownBy(() -> LoadBalancing.named("hash:query:")).hasMessageContaining("query parameter: ''");
     }
 }

@@ -82,8 +82,9 @@ public final class PoolOptions implements ProxyOptionGroup {
     @Option(names = "--load-balancing", paramLabel = "NAME", defaultValue = "round-robin",
             description = "How each request's backend is picked from the live pool: round-robin (by weight),"
                     + " least-requests (the fewest requests under way for its weight, counted over the event loops),"
-                    + " or a consistent hash: hash:header:NAME, hash:cookie:NAME, hash:client-address or hash:path"
-                    + " (the same value to the same backend; round robin without one) (default: ${DEFAULT-VALUE}).")
+                    + " or a consistent hash: hash:header:NAME, hash:cookie:NAME, hash:query:NAME, hash:client-address"
+                    + " or hash:path (the same value to the same backend; round robin without one)"
+                    + " (default: ${DEFAULT-VALUE}).")
     String loadBalancing;
 
     /** Creates the group; picocli does this. */

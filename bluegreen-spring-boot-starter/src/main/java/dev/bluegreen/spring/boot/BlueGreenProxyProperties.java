@@ -45,7 +45,8 @@ public class BlueGreenProxyProperties {
     /**
      * How each request's backend is picked from the live pool: round-robin (by weight, the default),
      * least-requests (the fewest requests under way for its weight, counted over the event loops), or a consistent
-     * hash (the same value to the same backend): hash:header:NAME, hash:cookie:NAME, hash:client-address or hash:path.
+     * hash (the same value to the same backend): hash:header:NAME, hash:cookie:NAME, hash:query:NAME,
+     * hash:client-address or hash:path.
      */
     private String loadBalancing = "round-robin";
     /**

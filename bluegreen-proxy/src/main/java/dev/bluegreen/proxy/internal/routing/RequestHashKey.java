@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * The key a consistent-hash {@link LoadBalancing} takes of one request, as a 64-bit hash for {@link Rendezvous}: of
- * a header's or a cookie's value, the client's IP address or the path. Stateless.
+ * a header's, a cookie's or a query parameter's value, the client's IP address or the path. Stateless.
  */
 public final class RequestHashKey {
 
@@ -21,7 +21,8 @@ public final class RequestHashKey {
 
     /**
      * The hash of what {@code balancing} hashes in {@code request}, from {@code client}, never {@link #NONE} for a
-     * request that has it; {@link #NONE} when the header or cookie is missing or empty, or the balancing does not hash.
+     * request that has it; {@link #NONE} when the header, cookie or parameter is missing or empty, or the balancing
+     * does not hash.
      */
     public static long of(LoadBalancing balancing, HttpRequest request, ClientAddress client) {
         Optional<HashedPart> part = balancing.hashedPart();
@@ -33,7 +34,25 @@ public final class RequestHashKey {
             case COOKIE -> hash(Cookies.value(request.headers(), balancing.hashedName().orElseThrow()));
             case CLIENT_ADDRESS -> hash(client.ip());
             case PATH -> pathHash(request.uri());
+            case QUERY_PARAMETER -> parameterHash(request.uri(), balancing.hashedName().orElseThrow());
         };
+    }
+
+    /** The hash of the first value of the query parameter {@code name} in {@code target}, as sent; or NONE. */
+    private static long parameterHash(String target, String name) {
+        int start = target.indexOf('?') + 1;
+        while (start > 0 && start < target.length()) {
+            int end = target.indexOf('&', start);
+            if (end < 0) {
+                end = target.length();
+            }
+            int equals = start + name.length();
+            if (equals < end && target.charAt(equals) == '=' && target.startsWith(name, start)) {
+                return hash(target, equals + 1, end);
+            }
+            start = end + 1;
+        }
+        return NONE;
     }
 
     private static long hash(String text) {

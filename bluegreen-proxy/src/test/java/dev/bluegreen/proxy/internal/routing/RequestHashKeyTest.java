@@ -84,4 +84,19 @@ class RequestHashKeyTest {
         assertThat(key(balancing, request("http://shop.example"))).isEqualTo(key(balancing, request("/")))
                 .isEqualTo(key(balancing, request("/?q=1")));
     }
+
+    @Test
+    void aQueryParameter_itsFirstValueAsSent() {
+        LoadBalancing balancing = LoadBalancing.hashOfQueryParameter("user");
+        long ada = key(balancing, request("/a?user=ada"));
+
+        assertThat(ada).isNotEqualTo(RequestHashKey.NONE)
+                .isEqualTo(key(balancing, request("/b?page=2&user=ada&user=bob")))
+                .isEqualTo(key(balancing, request("http://h/c?x&user=ada")))
+                .isNotEqualTo(key(balancing, request("/a?user=bob")));
+        for (String without : new String[] {"/a", "/a?", "/a?user=", "/a?users=ada", "/a?xuser=ada", "/a?User=ada",
+                "/a?user"}) {
+            assertThat(key(balancing, request(without))).as(without).isEqualTo(RequestHashKey.NONE);
+        }
+    }
 }
