@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The consistent-hash settings of {@link LoadBalancing} on real sockets: the same key to the same backend, whatever
- * connection or event loop it comes on; the keys spread over the pool; a request without the key goes round robin;
+ * connection, event loop or protocol it comes on; the keys spread over the pool; a request without the key goes round robin;
  * a backend that goes takes only its own keys with it.
  */
 class HashBalancingTest {
@@ -51,6 +51,23 @@ class HashBalancingTest {
 
             assertThat(new HashSet<>(backends.values())).containsExactlyInAnyOrder("blue-1", "blue-2", "blue-3");
             assertThat(fixture.proxy.loadBalancing().label()).isEqualTo("hash:header:x-tenant");
+        }
+    }
+
+    @Test
+    void http2Streams_goWhereHttp1RequestsWithTheSameKeyGo() {
+        try (ProxyFixture fixture = ProxyFixture.start(3, 1, b -> b.loadBalancing(LoadBalancing.hashOfHeader(
+                "X-Tenant")));
+             H2Client client = H2Client.cleartext(fixture.port())) {
+            Map<String, String> overHttp1 = backendOfEachTenant(fixture);
+
+            overHttp1.forEach((tenant, backend) -> {
+                for (int time = 0; time < 2; time++) {
+                    H2Client.Response response = H2Client.await(client.get("/h2", Map.of("x-tenant", tenant)));
+                    assertThat(response.status()).isEqualTo(200);
+                    assertThat(response.header(TestBackend.X_BACKEND.toString())).as(tenant).isEqualTo(backend);
+                }
+            });
         }
     }
 
