@@ -239,6 +239,7 @@ class StatusPageBrowserTest {
         demo.proxy().admin().forced().shift(Colour.GREEN, 25);
         browser.get(admin + "/");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("shift"), "25 % of new requests to green"));
+        assertThat(browser.findElement(By.id("balancing")).getText()).isEqualTo("round-robin");
 
         demo.proxy().admin().forced().promote();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("last-kind"), "PROMOTE (forced: guards skipped)"));
