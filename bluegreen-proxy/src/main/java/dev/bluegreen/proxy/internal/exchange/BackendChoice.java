@@ -208,7 +208,8 @@ final class BackendChoice {
         for (int picks = 0; picks < backends.size(); picks++) {
             long excluded = tried | unusable;
             int index = leastRequests ? LeastRequests.pick(backends, position, excluded, past, loads)
-                    : key != RequestHashKey.NONE ? Rendezvous.pick(backends, key, excluded, past)
+                    : key != RequestHashKey.NONE
+                    ? Rendezvous.pick(backends, loop.idHashes().of(route.colour(), environment), key, excluded, past)
                     : RoundRobin.pick(backends, position, excluded, past);
             if (index < 0) {
                 break;

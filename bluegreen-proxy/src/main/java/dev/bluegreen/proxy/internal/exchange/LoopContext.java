@@ -2,6 +2,7 @@ package dev.bluegreen.proxy.internal.exchange;
 
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.proxy.internal.drain.DrainParticipant;
+import dev.bluegreen.proxy.internal.routing.PoolIdHashes;
 import dev.bluegreen.proxy.internal.upstream.LoopUpstreams;
 import dev.bluegreen.proxy.internal.upstream.UpstreamPools;
 import dev.bluegreen.proxy.internal.upstream.Upstreams;
@@ -21,6 +22,7 @@ public final class LoopContext implements DrainParticipant {
     private final ResponseHeadPolicy responseHeads;
     private final ActiveExchanges active = new ActiveExchanges();
     private final RetryBudget retryBudget = new RetryBudget();
+    private final PoolIdHashes idHashes = new PoolIdHashes();
     private int roundRobin;
 
     /** A loop whose exchanges take their connections from its HTTP/1.1 {@code pools}. */
@@ -77,6 +79,11 @@ public final class LoopContext implements DrainParticipant {
     /** How many retries on another backend this loop's exchanges may still make. */
     RetryBudget retryBudget() {
         return retryBudget;
+    }
+
+    /** The hashes of the pools' backend ids, for consistent hashing. */
+    PoolIdHashes idHashes() {
+        return idHashes;
     }
 
     /** The next position of this loop's round robin. */

@@ -11,7 +11,9 @@ import java.util.function.IntPredicate;
  * So a key goes to the same backend for as long as that one is in the pool and eligible; when it is not (gone,
  * unhealthy, ejected, at its limit, or tried already by the request), the key's next-highest score takes it, and the
  * keys of every other backend stay where they were. Over many keys each backend gets its weight's share. No ring and
- * no state: the scores are computed for every request, a hash and a logarithm per backend. Allocation-free.
+ * no state: the scores are computed for every request, a mix of two hashes per backend (the ids' hashes made once per
+ * pool, {@link #idHashes}), and, when the weights differ, a logarithm for the few backends a cheaper bound cannot rule
+ * out. Allocation-free.
  */
 public final class Rendezvous {
 
@@ -23,22 +25,63 @@ public final class Rendezvous {
     private Rendezvous() {
     }
 
+    /** The hashes of {@code backends}' ids, by index, for {@link #pick}: made once per pool and kept. */
+    public static long[] idHashes(List<Backend> backends) {
+        long[] hashes = new long[backends.size()];
+        for (int i = 0; i < hashes.length; i++) {
+            String id = backends.get(i).id();
+            hashes[i] = hash(id, 0, id.length());
+        }
+        return hashes;
+    }
+
     /**
      * The index of the backend whose score for {@code key} is the highest among those not excluded, or -1 if every
      * backend is excluded.
      *
+     * @param idHashes {@link #idHashes} of {@code backends}
      * @param key      the request's key, {@link #hash}ed
      * @param excluded bit {@code i} set when backend {@code i} of the first 64 may not be picked
      * @param beyond   whether backend {@code i}, past the 64th, may not be picked; {@code null}: all may be
      */
-    public static int pick(List<Backend> backends, long key, long excluded, IntPredicate beyond) {
+    public static int pick(List<Backend> backends, long[] idHashes, long key, long excluded, IntPredicate beyond) {
+        int size = backends.size();
+        int firstWeight = 0;
+        boolean equalWeights = true;
+        for (int i = 0; i < size && equalWeights; i++) {
+            if (!RoundRobin.isExcluded(excluded, beyond, i)) {
+                int weight = backends.get(i).weight();
+                equalWeights = firstWeight == 0 || weight == firstWeight;
+                firstWeight = weight;
+            }
+        }
         int best = -1;
+        if (equalWeights) {
+            // weight ÷ -ln(u) grows with u when the weights are equal: the largest draw wins, no logarithm needed.
+            long bestDraw = -1;
+            for (int i = 0; i < size; i++) {
+                if (!RoundRobin.isExcluded(excluded, beyond, i)) {
+                    long draw = draw(key, idHashes[i]);
+                    if (draw > bestDraw) {
+                        best = i;
+                        bestDraw = draw;
+                    }
+                }
+            }
+            return best;
+        }
         double bestScore = 0;
-        for (int i = 0; i < backends.size(); i++) {
+        for (int i = 0; i < size; i++) {
             if (RoundRobin.isExcluded(excluded, beyond, i)) {
                 continue;
             }
-            double score = score(key, backends.get(i));
+            double uniform = (draw(key, idHashes[i]) + 0.5) * UNIT;
+            int weight = backends.get(i).weight();
+            // -ln(u) >= 1 - u, so the score is at most weight ÷ (1 - u): most backends lose without a logarithm.
+            if (best >= 0 && weight / (1 - uniform) <= bestScore) {
+                continue;
+            }
+            double score = weight / -Math.log(uniform);
             if (best < 0 || score > bestScore) {
                 best = i;
                 bestScore = score;
@@ -47,12 +90,9 @@ public final class Rendezvous {
         return best;
     }
 
-    /** {@code backend}'s score for {@code key}: its weight ÷ -ln(u), u uniform in (0, 1) for each key and id. */
-    static double score(long key, Backend backend) {
-        String id = backend.id();
-        long mixed = mix(key ^ mix(hash(id, 0, id.length())));
-        double uniform = ((mixed >>> 11) + 0.5) * UNIT;
-        return backend.weight() / -Math.log(uniform);
+    /** A 53-bit draw for {@code key} and the backend of {@code idHash}: uniform over keys, for each backend. */
+    private static long draw(long key, long idHash) {
+        return mix(key ^ idHash) >>> 11;
     }
 
     /** A 64-bit hash of {@code text}'s characters from {@code start} to {@code end} (FNV-1a, then mixed). */

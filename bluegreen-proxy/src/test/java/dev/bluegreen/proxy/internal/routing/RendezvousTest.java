@@ -6,6 +6,7 @@ import dev.bluegreen.core.Backend;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.function.IntPredicate;
 import org.junit.jupiter.api.Test;
 
 /** Weighted rendezvous hashing: stable, spread by weight, and moving only the keys of a backend that leaves. */
@@ -26,10 +27,14 @@ class RendezvousTest {
         return Rendezvous.hash(text, 0, text.length());
     }
 
+    private static int pick(List<Backend> backends, long key, long excluded, IntPredicate beyond) {
+        return Rendezvous.pick(backends, Rendezvous.idHashes(backends), key, excluded, beyond);
+    }
+
     private static int[] picks(List<Backend> backends, long excluded) {
         int[] counts = new int[backends.size()];
         for (int n = 0; n < KEYS; n++) {
-            counts[Rendezvous.pick(backends, key(n), excluded, null)]++;
+            counts[pick(backends, key(n), excluded, null)]++;
         }
         return counts;
     }
@@ -40,9 +45,9 @@ class RendezvousTest {
         List<Backend> reversed = new ArrayList<>(pool);
         java.util.Collections.reverse(reversed);
         for (int n = 0; n < 100; n++) {
-            Backend picked = pool.get(Rendezvous.pick(pool, key(n), 0, null));
-            assertThat(pool.get(Rendezvous.pick(pool, key(n), 0, null))).isEqualTo(picked);
-            assertThat(reversed.get(Rendezvous.pick(reversed, key(n), 0, null))).isEqualTo(picked);
+            Backend picked = pool.get(pick(pool, key(n), 0, null));
+            assertThat(pool.get(pick(pool, key(n), 0, null))).isEqualTo(picked);
+            assertThat(reversed.get(pick(reversed, key(n), 0, null))).isEqualTo(picked);
         }
     }
 
@@ -72,8 +77,8 @@ class RendezvousTest {
         List<Backend> pool = pool(4, 1);
         int[] moved = new int[4];
         for (int n = 0; n < KEYS; n++) {
-            int before = Rendezvous.pick(pool, key(n), 0, null);
-            int after = Rendezvous.pick(pool, key(n), RoundRobin.markTried(0, 2), null);
+            int before = pick(pool, key(n), 0, null);
+            int after = pick(pool, key(n), RoundRobin.markTried(0, 2), null);
             if (before != 2) {
                 assertThat(after).as("key " + n).isEqualTo(before);
             } else {
@@ -89,27 +94,35 @@ class RendezvousTest {
 
     @Test
     void aBackendAddedToThePool_takesKeysFromEachOtherOnly_forItself() {
-        List<Backend> pool = pool(3, 1);
-        List<Backend> grown = new ArrayList<>(pool);
-        grown.add(new Backend("10.0.0.77", 8080, "new", 1));
-        for (int n = 0; n < 2_000; n++) {
-            Backend before = pool.get(Rendezvous.pick(pool, key(n), 0, null));
-            Backend after = grown.get(Rendezvous.pick(grown, key(n), 0, null));
-            assertThat(after).isIn(before, grown.get(3));
+        // Weight 3 too: the pool's weights then differ, and the scores take the logarithm the equal ones skip.
+        for (int weight : new int[] {1, 3}) {
+            List<Backend> pool = pool(3, 1);
+            List<Backend> grown = new ArrayList<>(pool);
+            grown.add(new Backend("10.0.0.77", 8080, "new", weight));
+            int taken = 0;
+            for (int n = 0; n < KEYS; n++) {
+                Backend before = pool.get(pick(pool, key(n), 0, null));
+                Backend after = grown.get(pick(grown, key(n), 0, null));
+                assertThat(after).as("weight " + weight + ", key " + n).isIn(before, grown.get(3));
+                taken += after == grown.get(3) ? 1 : 0;
+            }
+            // Its weight's share: 1 of 4, or 3 of 6.
+            double share = weight / (3.0 + weight);
+            assertThat(taken).isBetween((int) (KEYS * share * 0.9), (int) (KEYS * share * 1.1));
         }
     }
 
     @Test
     void everyBackendExcluded_isMinusOne_andPastTheMaskTheTestExcludes() {
-        assertThat(Rendezvous.pick(pool(3, 1), key(1), 0b111, null)).isEqualTo(-1);
+        assertThat(pick(pool(3, 1), key(1), 0b111, null)).isEqualTo(-1);
 
         List<Backend> large = pool(70, 1);
         BitSet outside = new BitSet();
         outside.set(64, 70);
         long allOfTheMask = -1L;
-        assertThat(Rendezvous.pick(large, key(1), allOfTheMask, outside::get)).isEqualTo(-1);
+        assertThat(pick(large, key(1), allOfTheMask, outside::get)).isEqualTo(-1);
         outside.clear(67);
-        assertThat(Rendezvous.pick(large, key(1), allOfTheMask, outside::get)).isEqualTo(67);
+        assertThat(pick(large, key(1), allOfTheMask, outside::get)).isEqualTo(67);
     }
 
     @Test
