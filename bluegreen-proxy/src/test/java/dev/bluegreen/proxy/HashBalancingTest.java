@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The consistent-hash settings of {@link LoadBalancing} on real sockets: the same key to the same backend, whatever
- * connection, event loop or protocol it comes on; the keys spread over the pool; a request without the key goes round robin;
- * a backend that goes takes only its own keys with it.
+ * connection, event loop or protocol it comes on; the keys spread over the pool; a request without the key goes round
+ * robin; a backend that goes takes only its own keys with it.
  */
 class HashBalancingTest {
 
