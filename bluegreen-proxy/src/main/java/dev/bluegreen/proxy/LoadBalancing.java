@@ -9,9 +9,9 @@ import java.util.Optional;
 
 /**
  * How the proxy picks the backend of the live pool for each request ({@link BlueGreenProxyBuilder#loadBalancing}):
- * {@link #ROUND_ROBIN} (the default), {@link #LEAST_REQUESTS}, or a consistent hash of a part of the request
+ * {@link #ROUND_ROBIN} (the default), {@link #LEAST_REQUESTS}, a consistent hash of a part of the request
  * ({@link #hashOfHeader}, {@link #hashOfCookie}, {@link #hashOfQueryParameter}, {@link #hashOfClientAddress},
- * {@link #hashOfPath}). Whichever, a request skips the backends that are unhealthy or ejected, those it already tried
+ * {@link #hashOfPath}), or round robin with a cookie that keeps a client on its backend ({@link #affinityCookie}). Whichever, a request skips the backends that are unhealthy or ejected, those it already tried
  * and those at their {@linkplain Backend#maxRequests() limit}. Shadow copies of requests ({@link MirrorSettings}) are
  * spread round robin whatever is set here.
  *
@@ -51,16 +51,22 @@ public final class LoadBalancing {
     }
 
     private static final String EXPECTED = "round-robin, least-requests, hash:header:NAME, hash:cookie:NAME,"
-            + " hash:query:NAME, hash:client-address or hash:path";
+            + " hash:query:NAME, hash:client-address, hash:path or affinity-cookie:NAME";
 
     private final String label;
     private final Optional<HashedPart> hashedPart;
     private final Optional<String> hashedName;
+    private final Optional<String> affinityCookie;
 
     private LoadBalancing(String label, HashedPart part, String name) {
+        this(label, part, name, null);
+    }
+
+    private LoadBalancing(String label, HashedPart part, String name, String affinityCookie) {
         this.label = label;
         this.hashedPart = Optional.ofNullable(part);
         this.hashedName = Optional.ofNullable(name);
+        this.affinityCookie = Optional.ofNullable(affinityCookie);
     }
 
     /**
@@ -129,10 +135,28 @@ public final class LoadBalancing {
     }
 
     /**
+     * Round robin, and then each client stays on the backend that answered it, by a cookie the proxy sets (HAProxy's
+     * {@code cookie NAME insert indirect}): a response from a backend the request did not name gets
+     * {@code Set-Cookie: NAME=<token>; Path=/; HttpOnly; SameSite=Lax} ({@code Secure} too when the client connected
+     * with TLS), the token a hash of the backend's {@linkplain Backend#id() id} (not its address); a request carrying
+     * the cookie goes to that backend while it is in the request's pool and usable, else round robin, and its answer
+     * sets the cookie anew. The cookie is removed from the request before it goes upstream. For an application that
+     * keeps sessions in one backend's memory: unlike {@link #hashOfCookie} of the application's own session cookie, the
+     * first request's backend is the one the client stays with.
+     *
+     * @param name the cookie's name (case-sensitive, RFC 6265 §5.4)
+     * @throws IllegalArgumentException if {@code name} is not a cookie name token
+     */
+    public static LoadBalancing affinityCookie(String name) {
+        String cookie = PreviewRule.token("cookie", name);
+        return new LoadBalancing("affinity-cookie:" + cookie, null, null, cookie);
+    }
+
+    /**
      * The setting named {@code name}, as the runner's {@code --load-balancing} and the starter's property spell it:
      * {@code round-robin}, {@code least-requests}, {@code hash:header:NAME}, {@code hash:cookie:NAME},
-     * {@code hash:query:NAME}, {@code hash:client-address} or {@code hash:path}, the words in any case ({@code _} for
-     * {@code -} too), the header, cookie or parameter name as given.
+     * {@code hash:query:NAME}, {@code hash:client-address}, {@code hash:path} or {@code affinity-cookie:NAME}, the words
+     * in any case ({@code _} for {@code -} too), the header, cookie or parameter name as given.
      *
      * @throws IllegalArgumentException naming the value and what was expected
      */
@@ -161,6 +185,8 @@ public final class LoadBalancing {
                 return hashOfCookie(rest);
             } else if (word.equals("hash:query")) {
                 return hashOfQueryParameter(rest);
+            } else if (word.equals("affinity-cookie")) {
+                return affinityCookie(rest);
             }
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("loadBalancing: " + Texts.quote(name) + " (expected: " + EXPECTED
@@ -175,8 +201,8 @@ public final class LoadBalancing {
     }
 
     /**
-     * The name {@link #named} reads back: {@code round-robin}, {@code least-requests}, or {@code hash:} and what is
-     * hashed ({@code hash:header:x-tenant}, the header name in lower case).
+     * The name {@link #named} reads back: {@code round-robin}, {@code least-requests}, {@code hash:} and what is
+     * hashed ({@code hash:header:x-tenant}, the header name in lower case), or {@code affinity-cookie:} and the name.
      */
     public String label() {
         return label;
@@ -192,6 +218,11 @@ public final class LoadBalancing {
      */
     public Optional<String> hashedName() {
         return hashedName;
+    }
+
+    /** The name of the cookie that keeps a client on the backend that answered it ({@link #affinityCookie}). */
+    public Optional<String> affinityCookie() {
+        return affinityCookie;
     }
 
     @Override

@@ -14,7 +14,7 @@ class LoadBalancingTest {
         for (LoadBalancing balancing : new LoadBalancing[] {LoadBalancing.ROUND_ROBIN, LoadBalancing.LEAST_REQUESTS,
                 LoadBalancing.hashOfHeader("X-Tenant"), LoadBalancing.hashOfCookie("Session"),
                 LoadBalancing.hashOfQueryParameter("user_id"), LoadBalancing.hashOfClientAddress(),
-                LoadBalancing.hashOfPath()}) {
+                LoadBalancing.hashOfPath(), LoadBalancing.affinityCookie("SRV")}) {
             assertThat(LoadBalancing.named(balancing.label())).isEqualTo(balancing);
         }
         assertThat(LoadBalancing.named(" Least_Requests ")).isSameAs(LoadBalancing.LEAST_REQUESTS);
@@ -38,6 +38,10 @@ class LoadBalancingTest {
         assertThat(LoadBalancing.named("hash:query:user_id").hashedPart()).contains(HashedPart.QUERY_PARAMETER);
         assertThat(LoadBalancing.named("hash:query:user_id").hashedName()).contains("user_id");
         assertThat(LoadBalancing.LEAST_REQUESTS.hashedPart()).isEmpty();
+        assertThat(LoadBalancing.named("affinity-cookie:SRV").affinityCookie()).contains("SRV");
+        assertThat(LoadBalancing.affinityCookie("SRV").label()).isEqualTo("affinity-cookie:SRV");
+        assertThat(LoadBalancing.affinityCookie("SRV").hashedPart()).isEmpty();
+        assertThat(LoadBalancing.hashOfCookie("SRV").affinityCookie()).isEmpty();
         assertThat(LoadBalancing.ROUND_ROBIN).hasToString("round-robin");
         assertThat(LoadBalancing.hashOfCookie("session")).isNotEqualTo(cookie);
     }
@@ -45,7 +49,7 @@ class LoadBalancingTest {
     @Test
     void aBadName_isRefused_namingTheValueAndWhatWasExpected() {
         String expected = "(expected: round-robin, least-requests, hash:header:NAME, hash:cookie:NAME,"
-                + " hash:query:NAME, hash:client-address or hash:path";
+                + " hash:query:NAME, hash:client-address, hash:path or affinity-cookie:NAME";
         assertThatThrownBy(() -> LoadBalancing.named("leastconn"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("loadBalancing: 'leastconn' " + expected + ")");
@@ -53,6 +57,7 @@ class LoadBalancingTest {
                 .hasMessage("loadBalancing: 'hash:header:X Tenant' " + expected
                         + "; header: 'X Tenant' (expected: a token, RFC 9110 §5.6.2))");
         for (String bad : new String[] {"hash:header", "hash:header:", "hash:path:/x", "round-robin:x", "hash",
+                "affinity-cookie", "affinity-cookie:a;b",
                 "hash:uri", "", "  "}) {
             assertThatThrownBy(() -> LoadBalancing.named(bad)).as(bad)
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(expected);

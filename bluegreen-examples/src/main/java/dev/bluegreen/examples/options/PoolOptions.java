@@ -83,8 +83,9 @@ public final class PoolOptions implements ProxyOptionGroup {
             description = "How each request's backend is picked from the live pool: round-robin (by weight),"
                     + " least-requests (the fewest requests under way for its weight, counted over the event loops),"
                     + " or a consistent hash: hash:header:NAME, hash:cookie:NAME, hash:query:NAME, hash:client-address"
-                    + " or hash:path (the same value to the same backend; round robin without one)"
-                    + " (default: ${DEFAULT-VALUE}).")
+                    + " or hash:path (the same value to the same backend; round robin without one), or"
+                    + " affinity-cookie:NAME (round robin, then each client kept on its backend by a cookie the proxy"
+                    + " sets) (default: ${DEFAULT-VALUE}).")
     String loadBalancing;
 
     /** Creates the group; picocli does this. */

@@ -46,7 +46,8 @@ public class BlueGreenProxyProperties {
      * How each request's backend is picked from the live pool: round-robin (by weight, the default),
      * least-requests (the fewest requests under way for its weight, counted over the event loops), or a consistent
      * hash (the same value to the same backend): hash:header:NAME, hash:cookie:NAME, hash:query:NAME,
-     * hash:client-address or hash:path.
+     * hash:client-address or hash:path; or affinity-cookie:NAME (round robin, then each client kept on its backend by a
+     * cookie the proxy sets).
      */
     private String loadBalancing = "round-robin";
     /**

@@ -4,6 +4,7 @@ import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.Environment;
 import dev.bluegreen.proxy.internal.exchange.BackendLoads.Permits;
+import dev.bluegreen.proxy.internal.routing.AffinityCookie;
 import dev.bluegreen.proxy.internal.routing.Rendezvous;
 import dev.bluegreen.proxy.internal.routing.RequestHashKey;
 import dev.bluegreen.proxy.internal.routing.RoundRobin;
@@ -32,6 +33,8 @@ final class BackendChoice {
     private Environment environment;
     /** The request's key for a consistent hash, or {@link RequestHashKey#NONE}: round robin (or least requests). */
     private long key;
+    /** The token of the backend the request's affinity cookie names, or {@link AffinityCookie#NONE}. */
+    private long affinity;
     private int attempts;
     private long tried;
     /** The backends of {@link #tried} that were passed over for being at their limit, not tried. */
@@ -87,13 +90,15 @@ final class BackendChoice {
 
     /**
      * Starts the choice for a new request, routed by {@code route} to {@code environment}, its colour's pool, with
-     * {@code key} ({@link RequestHashKey}) to hash, or {@link RequestHashKey#NONE}.
+     * {@code key} ({@link RequestHashKey}) to hash, or {@link RequestHashKey#NONE}, and the token of the backend its
+     * {@link AffinityCookie} asks for, or {@link AffinityCookie#NONE}.
      */
-    void reset(Route route, Environment environment, long key) {
+    void reset(Route route, Environment environment, long key, long affinity) {
         release();
         this.route = route;
         this.environment = environment;
         this.key = key;
+        this.affinity = affinity;
         attempts = 0;
         tried = 0;
         full = 0;
@@ -199,18 +204,13 @@ final class BackendChoice {
                 ? services.health().unusableMask(route.colour(), backends) : 0;
         int position = loop.nextRoundRobin();
         BackendLoads loads = services.loads();
-        boolean leastRequests = loads.countsEveryBackend();
         BeyondTheMask past = backends.size() > Long.SIZE ? beyondTheMask() : null;
         if (past != null) {
             past.lookAt(services, route.colour(), backends);
         }
         // At most one pick per backend, past the masks' 64 too (BeyondTheMask).
         for (int picks = 0; picks < backends.size(); picks++) {
-            long excluded = tried | unusable;
-            int index = leastRequests ? LeastRequests.pick(backends, position, excluded, past, loads)
-                    : key != RequestHashKey.NONE
-                    ? Rendezvous.pick(backends, loop.idHashes().of(route.colour(), environment), key, excluded, past)
-                    : RoundRobin.pick(backends, position, excluded, past);
+            int index = pick(backends, position, tried | unusable, past, loads);
             if (index < 0) {
                 break;
             }
@@ -239,6 +239,40 @@ final class BackendChoice {
         allAtLimit |= full != 0 || past != null && !past.full.isEmpty();
         noHealthyBackend = attempts == 0 && !allAtLimit;
         return null;
+    }
+
+    /**
+     * One pick among the backends not {@code excluded} (nor {@code past}'s): the one the affinity cookie names if it may
+     * be picked, else by the balancing: least requests, the consistent hash of the request's key, or round robin.
+     */
+    private int pick(List<Backend> backends, int position, long excluded, BeyondTheMask past, BackendLoads loads) {
+        int asked = affinity != AffinityCookie.NONE ? askedFor(excluded, past) : -1;
+        if (asked >= 0) {
+            return asked;
+        }
+        if (loads.countsEveryBackend()) {
+            return LeastRequests.pick(backends, position, excluded, past, loads);
+        }
+        if (key != RequestHashKey.NONE) {
+            return Rendezvous.pick(backends, loop.idHashes().of(route.colour(), environment), key, excluded, past);
+        }
+        return RoundRobin.pick(backends, position, excluded, past);
+    }
+
+    /** The index of the backend the affinity cookie names, when it is in the pool and may be picked; else -1. */
+    private int askedFor(long excluded, BeyondTheMask past) {
+        long[] tokens = loop.idHashes().of(route.colour(), environment);
+        for (int i = 0; i < tokens.length; i++) {
+            if (tokens[i] == affinity) {
+                return RoundRobin.isExcluded(excluded, past, i) ? -1 : i;
+            }
+        }
+        return -1;
+    }
+
+    /** The token the request's affinity cookie gave, or {@link AffinityCookie#NONE}. */
+    long affinity() {
+        return affinity;
     }
 
     private BeyondTheMask beyondTheMask() {

@@ -311,8 +311,8 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
             PassiveHealth.responded(services().health(), connector.health(), code);
         }
         upstreamKeepAlive = HttpUtil.isKeepAlive(response);
-        closeClient = loop.responseHeads().prepare(response, head, connector.route(), connector.environment(),
-                generation, client.epoch(), closeClient || client.isDraining()
+        closeClient = loop.responseHeads().prepare(response, head, connector, generation, client.epoch(),
+                closeClient || client.isDraining()
                 || !requestComplete && InterimRelay.leftWaitingForContinue(interims, head));
         tally.status(code, false);
         moveTo(RESPONDING);

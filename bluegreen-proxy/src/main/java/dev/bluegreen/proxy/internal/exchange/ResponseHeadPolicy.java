@@ -4,6 +4,7 @@ import dev.bluegreen.core.Environment;
 import dev.bluegreen.proxy.internal.ProxyConfig;
 import dev.bluegreen.proxy.internal.request.MessageHeads;
 import dev.bluegreen.proxy.internal.request.RequestHead;
+import dev.bluegreen.proxy.internal.routing.AffinityCookie;
 import dev.bluegreen.proxy.internal.routing.Route;
 import dev.bluegreen.proxy.internal.routing.Router;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -13,8 +14,9 @@ import java.util.function.LongSupplier;
 
 /**
  * Turns a backend's final response head into the client's, in place: hop-by-hop headers stripped, the body framed
- * for the client's protocol, what the route tells (routing header, a new session's cookie), what routing learns from
- * it (an application's session cookie), and whether the client connection closes after it. One per proxy; stateless.
+ * for the client's protocol, what the route tells (routing header, a new session's cookie), the affinity cookie that
+ * names the backend, what routing learns from it (an application's session cookie), and whether the client
+ * connection closes after it. One per proxy; stateless.
  */
 final class ResponseHeadPolicy {
 
@@ -24,8 +26,11 @@ final class ResponseHeadPolicy {
     private final boolean closeAfterSwitch;
     private final Router router;
     private final LongSupplier liveColourChanges;
+    /** The name of the cookie that keeps a client on its backend, or {@code null} when there is none. */
+    private final String affinityCookie;
 
     ResponseHeadPolicy(ProxyConfig config, Router router, LongSupplier liveColourChanges) {
+        this.affinityCookie = config.loadBalancing().affinityCookie().orElse(null);
         this.routingHeader = config.routingHeader();
         this.closeAfterSwitch = config.closeClientConnectionsAfterSwitch();
         this.router = router;
@@ -35,15 +40,16 @@ final class ResponseHeadPolicy {
     /**
      * Prepares {@code response} for the client of {@code request}.
      *
-     * @param route       how the request was routed
-     * @param pool        the pool that answered
+     * @param connector   how the request was routed, to which pool and backend (it answered), and for whom
      * @param generation  the routing generation the request read
      * @param clientEpoch the live-colour changes when the client connected
      * @param close       whether the client connection closes after this response already
      * @return whether the client connection closes after this response
      */
-    boolean prepare(HttpResponse response, RequestHead request, Route route, Environment pool, long generation,
+    boolean prepare(HttpResponse response, RequestHead request, UpstreamConnector connector, long generation,
                     long clientEpoch, boolean close) {
+        Route route = connector.route();
+        Environment pool = connector.environment();
         if (MessageHeads.prepareClientResponse(response, request)) {
             // An HTTP/1.0 client knows no chunks: the end of the body is the end of the connection.
             close = true;
@@ -57,6 +63,10 @@ final class ResponseHeadPolicy {
         }
         route.decorate(response.headers(), routingHeader, generation);
         router.responded(route, pool, generation, response.headers());
+        if (affinityCookie != null) {
+            AffinityCookie.offer(response.headers(), affinityCookie, connector.affinity(), connector.backend(),
+                    connector.clientSecure());
+        }
         MessageHeads.setClientConnection(response, close, request.version());
         return close;
     }

@@ -3,11 +3,13 @@ package dev.bluegreen.proxy.internal.exchange;
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.Environment;
+import dev.bluegreen.proxy.LoadBalancing;
 import dev.bluegreen.proxy.internal.exchange.BackendLoads.Permits;
 import dev.bluegreen.proxy.internal.health.BackendHealthTracker;
 import dev.bluegreen.proxy.internal.metrics.FailureLog;
 import dev.bluegreen.proxy.internal.metrics.ProxyRecorder.QueueOutcome;
 import dev.bluegreen.proxy.internal.request.ClientAddress;
+import dev.bluegreen.proxy.internal.routing.AffinityCookie;
 import dev.bluegreen.proxy.internal.routing.RequestHashKey;
 import dev.bluegreen.proxy.internal.routing.Route;
 import dev.bluegreen.proxy.internal.upstream.AcquireCallback;
@@ -83,6 +85,8 @@ final class UpstreamConnector implements AcquireCallback {
     private boolean waitedInQueue;
     /** When the request's time in the queue is up ({@link System#nanoTime()}), counted from its first wait. */
     private long queueDeadline;
+    /** Whether the request's client connected with TLS: an affinity cookie set for it is {@code Secure}. */
+    private boolean clientSecure;
 
     /** @param request what the request under way is, for log lines (its {@code toString()}) */
     UpstreamConnector(LoopContext loop, Listener listener, Object request) {
@@ -98,7 +102,11 @@ final class UpstreamConnector implements AcquireCallback {
      */
     void reset(Route route, Environment environment, HttpRequest request, ClientAddress client) {
         leaveQueue();
-        choice.reset(route, environment, RequestHashKey.of(services().config().loadBalancing(), request, client));
+        LoadBalancing balancing = services().config().loadBalancing();
+        String cookie = balancing.affinityCookie().orElse(null);
+        choice.reset(route, environment, RequestHashKey.of(balancing, request, client),
+                cookie == null ? AffinityCookie.NONE : AffinityCookie.take(request.headers(), cookie));
+        clientSecure = client.isSecure();
         backend = null;
         health = null;
         retried = false;
@@ -130,6 +138,16 @@ final class UpstreamConnector implements AcquireCallback {
     /** The backend tried last (the one the exchange's connection goes to, once connected). */
     Backend backend() {
         return backend;
+    }
+
+    /** The token of the backend the request's affinity cookie asked for, or {@link AffinityCookie#NONE}. */
+    long affinity() {
+        return choice.affinity();
+    }
+
+    /** Whether the request's client connected with TLS. */
+    boolean clientSecure() {
+        return clientSecure;
     }
 
     /** The health of {@link #backend()}, or {@code null} when health is not tracked. */
