@@ -1,5 +1,6 @@
 package dev.bluegreen.proxy.internal.exchange;
 
+import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.Environment;
 import dev.bluegreen.proxy.internal.ProxyConfig;
 import dev.bluegreen.proxy.internal.request.MessageHeads;
@@ -22,6 +23,25 @@ final class ResponseHeadPolicy {
 
     private static final Consumer<HttpHeaders> NO_FIELDS = headers -> { };
 
+    /** What the policy reads of the exchange whose response it prepares: its routing, and who answered whom. */
+    interface Answered {
+
+        /** How the request was routed. */
+        Route route();
+
+        /** The pool that answered. */
+        Environment environment();
+
+        /** The backend that answered. */
+        Backend backend();
+
+        /** The token of the backend the request's affinity cookie asked for, or {@link AffinityCookie#NONE}. */
+        long affinity();
+
+        /** Whether the client connected with TLS. */
+        boolean clientSecure();
+    }
+
     private final String routingHeader;
     private final boolean closeAfterSwitch;
     private final Router router;
@@ -40,16 +60,16 @@ final class ResponseHeadPolicy {
     /**
      * Prepares {@code response} for the client of {@code request}.
      *
-     * @param connector   how the request was routed, to which pool and backend (it answered), and for whom
+     * @param answered    how the request was routed, to which pool and backend (it answered), and for whom
      * @param generation  the routing generation the request read
      * @param clientEpoch the live-colour changes when the client connected
      * @param close       whether the client connection closes after this response already
      * @return whether the client connection closes after this response
      */
-    boolean prepare(HttpResponse response, RequestHead request, UpstreamConnector connector, long generation,
+    boolean prepare(HttpResponse response, RequestHead request, Answered answered, long generation,
                     long clientEpoch, boolean close) {
-        Route route = connector.route();
-        Environment pool = connector.environment();
+        Route route = answered.route();
+        Environment pool = answered.environment();
         if (MessageHeads.prepareClientResponse(response, request)) {
             // An HTTP/1.0 client knows no chunks: the end of the body is the end of the connection.
             close = true;
@@ -64,8 +84,8 @@ final class ResponseHeadPolicy {
         route.decorate(response.headers(), routingHeader, generation);
         router.responded(route, pool, generation, response.headers());
         if (affinityCookie != null) {
-            AffinityCookie.offer(response.headers(), affinityCookie, connector.affinity(), connector.backend(),
-                    connector.clientSecure());
+            AffinityCookie.offer(response.headers(), affinityCookie, answered.affinity(), answered.backend(),
+                    answered.clientSecure());
         }
         MessageHeads.setClientConnection(response, close, request.version());
         return close;

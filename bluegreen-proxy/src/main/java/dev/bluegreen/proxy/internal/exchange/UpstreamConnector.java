@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * Runs on the exchange's event loop. Made once per exchange object and {@linkplain #reset reset} for each request it
  * serves.
  */
-final class UpstreamConnector implements AcquireCallback {
+final class UpstreamConnector implements AcquireCallback, ResponseHeadPolicy.Answered {
 
     private static final Logger log = LoggerFactory.getLogger(UpstreamConnector.class);
     /** How many times a request a backend declined unprocessed is sent to it again (RFC 9113 §8.7). */
@@ -127,26 +127,31 @@ final class UpstreamConnector implements AcquireCallback {
         return loop.services();
     }
 
-    Route route() {
+    @Override
+    public Route route() {
         return choice.route();
     }
 
-    Environment environment() {
+    @Override
+    public Environment environment() {
         return choice.environment();
     }
 
     /** The backend tried last (the one the exchange's connection goes to, once connected). */
-    Backend backend() {
+    @Override
+    public Backend backend() {
         return backend;
     }
 
     /** The token of the backend the request's affinity cookie asked for, or {@link AffinityCookie#NONE}. */
-    long affinity() {
+    @Override
+    public long affinity() {
         return choice.affinity();
     }
 
     /** Whether the request's client connected with TLS. */
-    boolean clientSecure() {
+    @Override
+    public boolean clientSecure() {
         return clientSecure;
     }
 
