@@ -85,7 +85,11 @@ public final class RequestHashKey {
         if (scheme < 0) {
             return 0;
         }
-        int path = target.indexOf('/', scheme + 3);
-        return path < 0 ? target.length() : path;
+        // The authority ends at the path or, when there is none, at the query: whose value may hold a '/'.
+        int path = scheme + 3;
+        while (path < target.length() && target.charAt(path) != '/' && target.charAt(path) != '?') {
+            path++;
+        }
+        return path;
     }
 }

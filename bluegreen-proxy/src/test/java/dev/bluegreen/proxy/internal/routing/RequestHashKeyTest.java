@@ -82,7 +82,9 @@ class RequestHashKeyTest {
                 .isEqualTo(key(balancing, request("http://shop.example/shop/item?x=1")))
                 .isNotEqualTo(key(balancing, request("/shop/other")));
         assertThat(key(balancing, request("http://shop.example"))).isEqualTo(key(balancing, request("/")))
-                .isEqualTo(key(balancing, request("/?q=1")));
+                .isEqualTo(key(balancing, request("/?q=1")))
+                .as("a '/' in the query of an absolute form without a path is no path")
+                .isEqualTo(key(balancing, request("http://shop.example?next=/shop/item")));
     }
 
     @Test
