@@ -98,8 +98,9 @@ public final class LoadBalancing {
     }
 
     /**
-     * A consistent hash of the client's IP address, as {@link #hashOfHeader} does with a header (nginx's
-     * {@code ip_hash}, HAProxy's {@code balance source}): the address the connection came from. Behind a load
+     * A consistent hash of the client's IP address, as {@link #hashOfHeader} does with a header (HAProxy's
+     * {@code balance source}, nginx's {@code hash $remote_addr consistent}; not nginx's {@code ip_hash}, which takes
+     * only the first three octets of an IPv4 address): the whole address the connection came from. Behind a load
      * balancer every request comes from the balancer's few addresses: hash the header it puts the client's address in
      * instead ({@code hashOfHeader("X-Real-IP")}, say, a header the balancer sets rather than appends to).
      */
