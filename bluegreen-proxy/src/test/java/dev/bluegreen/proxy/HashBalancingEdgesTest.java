@@ -48,7 +48,8 @@ class HashBalancingEdgesTest {
     private static String pathTo(List<Backend> pool, int index) {
         for (int i = 0; ; i++) {
             String path = "/p" + i;
-            if (Rendezvous.pick(pool, Rendezvous.hash(path, 0, path.length()), 0, null) == index) {
+            long key = Rendezvous.hash(path, 0, path.length());
+            if (Rendezvous.pick(pool, Rendezvous.idHashes(pool), key, 0, null) == index) {
                 return path;
             }
         }

@@ -19,8 +19,11 @@ public final class Rendezvous {
 
     private static final long FNV_OFFSET = 0xcbf29ce484222325L;
     private static final long FNV_PRIME = 0x100000001b3L;
-    /** 2<sup>-53</sup>: a 53-bit integer times it is a double in [0, 1). */
-    private static final double UNIT = 0x1.0p-53;
+    /**
+     * 2<sup>-52</sup>: a 52-bit draw plus one half times it is a double in (0, 1), exactly (with 53 bits, the largest
+     * plus one half would round to 1, whose logarithm 0 would score -∞).
+     */
+    private static final double UNIT = 0x1.0p-52;
 
     private Rendezvous() {
     }
@@ -90,9 +93,9 @@ public final class Rendezvous {
         return best;
     }
 
-    /** A 53-bit draw for {@code key} and the backend of {@code idHash}: uniform over keys, for each backend. */
+    /** A 52-bit draw for {@code key} and the backend of {@code idHash}: uniform over keys, for each backend. */
     private static long draw(long key, long idHash) {
-        return mix(key ^ idHash) >>> 11;
+        return mix(key ^ idHash) >>> 12;
     }
 
     /** A 64-bit hash of {@code text}'s characters from {@code start} to {@code end} (FNV-1a, then mixed). */

@@ -125,6 +125,50 @@ class RendezvousTest {
         assertThat(pick(large, key(1), allOfTheMask, outside::get)).isEqualTo(67);
     }
 
+    /** MurmurHash3's finalizer, as Rendezvous mixes. */
+    private static long mix(long value) {
+        long h = value;
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return h;
+    }
+
+    /** The inverse of {@link #mix}: each xor-shift by 33 is its own inverse, and each odd factor has one mod 2^64. */
+    private static long unmix(long value) {
+        long h = value;
+        h ^= h >>> 33;
+        h *= inverse(0xc4ceb9fe1a85ec53L);
+        h ^= h >>> 33;
+        h *= inverse(0xff51afd7ed558ccdL);
+        h ^= h >>> 33;
+        return h;
+    }
+
+    private static long inverse(long odd) {
+        long x = odd;
+        for (int i = 0; i < 5; i++) {
+            x *= 2 - odd * x;
+        }
+        return x;
+    }
+
+    @Test
+    void theHighestMixOfAKeyAndAnId_scoresHighest_notMinusInfinity() {
+        Backend backend = new Backend("10.0.0.99", 8080, "edge", 1);
+        long idHash = Rendezvous.idHashes(List.of(backend))[0];
+        // The key whose mix with the id's hash is all ones: u as close to 1 as it gets, so the best score there is.
+        long key = unmix(-1L) ^ idHash;
+        assertThat(mix(key ^ idHash)).isEqualTo(-1L);
+
+        // The others at weight 2: the weights differ, so the scores take their logarithms.
+        List<Backend> pool = new ArrayList<>(pool(5, 2));
+        pool.add(0, backend);
+        assertThat(pick(pool, key, 0, null)).isZero();
+    }
+
     @Test
     void theHash_dependsOnTheRangeOfCharactersOnly() {
         String text = "xx/path?q";
