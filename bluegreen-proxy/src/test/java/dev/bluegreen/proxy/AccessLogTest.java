@@ -32,7 +32,10 @@ class AccessLogTest {
     }
 
     private List<String> logged() {
-        return lines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        // The event loop adds to the list while holding the appender's lock: copy under the same lock.
+        synchronized (lines) {
+            return lines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        }
     }
 
     @Test
@@ -40,11 +43,15 @@ class AccessLogTest {
         try (ProxyFixture fixture = ProxyFixture.start();
              RawHttpClient client = RawHttpClient.connect(fixture.port())) {
             assertThat(client.get("/before").status()).isEqualTo(200);
+            // An exchange is logged (or not) as it ends, which on its event loop may be just after the client read
+            // the response: the log is turned on and off only once the exchange before has ended.
+            await().atMost(Duration.ofSeconds(5)).until(() -> fixture.proxy.exchangesEnded(Colour.BLUE) == 1);
             fixture.proxy.accessLog(true);
 
             assertThat(client.get("/items/42?q=%22x%22").status()).isEqualTo(200);
             fixture.admin.switchTo(Colour.GREEN);
             assertThat(client.get("/after").status()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(5)).until(() -> logged().size() >= 2);
             fixture.proxy.accessLog(false);
             assertThat(client.get("/off").status()).isEqualTo(200);
 
