@@ -225,6 +225,9 @@ class AutoRollbackTest {
                     assertThat(client.get("/good").header("X-Backend")).isEqualTo("green-1");
                 }
             }
+            // Each is counted as its exchange ends, the last maybe just after its client read the response: all of
+            // them before the bake window is over.
+            await().atMost(Duration.ofSeconds(10)).until(() -> fixture.proxy.exchangesEnded(Colour.GREEN) == 40);
             assertThat(events).as("judged before the bake window ended").extracting(WatchEvent::kind)
                     .doesNotContain(WatchEvent.Kind.PASSED);
 
