@@ -98,13 +98,23 @@ class ShutdownTest {
     /** Each caller's future is its own: one that gives up on the stop leaves the others' to complete. */
     @Test
     void stop_cancelledByOneCaller_stillCompletesForAnother() throws Exception {
-        try (ProxyFixture fixture = ProxyFixture.start()) {
+        try (ProxyFixture fixture = ProxyFixture.start();
+             RawHttpClient client = RawHttpClient.connect(fixture.port())) {
             int port = fixture.port();
-            CompletableFuture<Void> givenUp = fixture.proxy.stop(Duration.ofSeconds(1));
-            CompletableFuture<Void> awaited = fixture.proxy.stop(Duration.ofSeconds(1));
+            // A request under way holds the stop while a caller gives up on it: an idle proxy's stop can be over
+            // before the cancel on a busy machine, and a future already completed can't be cancelled.
+            Gate gate = fixture.blue().hold();
+            client.request("GET", "/slow", Map.of());
+            gate.awaitArrived(1, TIMEOUT);
+            CompletableFuture<Void> givenUp = fixture.proxy.stop(Duration.ofSeconds(10));
+            CompletableFuture<Void> awaited = fixture.proxy.stop(Duration.ofSeconds(10));
 
             assertThat(givenUp.cancel(true)).isTrue();
+            gate.release();
 
+            assertThat(client.readResponse().status()).isEqualTo(200);
+            // Its connection closes after the response; the proxy waits for the client's end (up to 2 s) first.
+            client.close();
             awaited.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             assertThat(awaited).as("completed normally").isCompleted().isNotCancelled();
             assertThat(connectionRefused(port)).as("the proxy stopped all the same").isTrue();
