@@ -20,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -377,16 +378,33 @@ class AdminEndpointTest {
     /** Each caller's future is its own: one that gives up on the stop leaves the others' to complete. */
     @Test
     void stop_cancelledByOneCaller_stillCompletesForAnother() throws Exception {
-        AdminEndpoint stopping = AdminEndpoint.builder(fixture.admin).listen("127.0.0.1", 0).build();
+        CountDownLatch scraping = new CountDownLatch(1);
+        CountDownLatch scraped = new CountDownLatch(1);
+        // A scrape holds the endpoint's one thread, and so its stop, while a caller gives up on the stop: an idle
+        // endpoint's stop can be over before the cancel on a busy machine, and a future completed can't be cancelled.
+        AdminEndpoint stopping = AdminEndpoint.builder(fixture.admin).listen("127.0.0.1", 0).metrics(() -> {
+            scraping.countDown();
+            try {
+                scraped.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return "";
+        }).build();
         stopping.start().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        CompletableFuture<Void> givenUp = stopping.stop();
-        CompletableFuture<Void> awaited = stopping.stop();
+        try (RawHttpClient scrape = RawHttpClient.connect(stopping.port())) {
+            scrape.request("GET", "/metrics", Map.of());
+            assertThat(scraping.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("the scrape began").isTrue();
+            CompletableFuture<Void> givenUp = stopping.stop();
+            CompletableFuture<Void> awaited = stopping.stop();
 
-        assertThat(givenUp.cancel(true)).isTrue();
+            assertThat(givenUp.cancel(true)).isTrue();
+            scraped.countDown();
 
-        awaited.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        assertThat(awaited).as("completed normally").isCompleted().isNotCancelled();
-        assertThat(stopping.stop()).as("a stop after the stop").succeedsWithin(TIMEOUT);
+            awaited.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(awaited).as("completed normally").isCompleted().isNotCancelled();
+            assertThat(stopping.stop()).as("a stop after the stop").succeedsWithin(TIMEOUT);
+        }
     }
 
     private HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
