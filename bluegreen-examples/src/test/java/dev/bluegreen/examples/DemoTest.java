@@ -67,12 +67,14 @@ class DemoTest {
     void metrics_areScrapedInPrometheusFormat_afterTraffic() throws Exception {
         assertThat(http.body(proxy + "/")).startsWith("hello from blue");
 
-        HttpResponse<String> scrape = http.get(admin + "/metrics");
-
-        assertThat(scrape.statusCode()).isEqualTo(200);
-        assertThat(scrape.body())
-                .contains("bluegreen_requests_total{colour=\"blue\",source=\"backend\",status=\"2xx\"} 1.0")
-                .contains("bluegreen_live{colour=\"blue\"} 1.0");
+        // The request is counted as its exchange ends, just after its last bytes are written: wait for it.
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            HttpResponse<String> scrape = http.get(admin + "/metrics");
+            assertThat(scrape.statusCode()).isEqualTo(200);
+            assertThat(scrape.body())
+                    .contains("bluegreen_requests_total{colour=\"blue\",source=\"backend\",status=\"2xx\"} 1.0")
+                    .contains("bluegreen_live{colour=\"blue\"} 1.0");
+        });
     }
 
     @Test
