@@ -11,9 +11,10 @@ import java.util.Optional;
  * How the proxy picks the backend of the live pool for each request ({@link BlueGreenProxyBuilder#loadBalancing}):
  * {@link #ROUND_ROBIN} (the default), {@link #LEAST_REQUESTS}, a consistent hash of a part of the request
  * ({@link #hashOfHeader}, {@link #hashOfCookie}, {@link #hashOfQueryParameter}, {@link #hashOfClientAddress},
- * {@link #hashOfPath}), or round robin with a cookie that keeps a client on its backend ({@link #affinityCookie}). Whichever, a request skips the backends that are unhealthy or ejected, those it already tried
- * and those at their {@linkplain Backend#maxRequests() limit}. Shadow copies of requests ({@link MirrorSettings}) are
- * spread round robin whatever is set here.
+ * {@link #hashOfPath}), or round robin with a cookie that keeps a client on its backend ({@link #affinityCookie}).
+ * Whichever, a request skips the backends that are unhealthy or ejected, those it already tried and those at their
+ * {@linkplain Backend#maxRequests() limit}. Shadow copies of requests ({@link MirrorSettings}) are spread round robin
+ * whatever is set here.
  *
  * <p>Immutable and thread-safe; two settings are equal when their {@link #label()}s are.
  */
@@ -86,8 +87,10 @@ public final class LoadBalancing {
     }
 
     /**
-     * A consistent hash of the request's cookie {@code name}, as {@link #hashOfHeader} does with a header: session
-     * affinity by a cookie the application sets. A request without the cookie goes round robin.
+     * A consistent hash of the request's cookie {@code name}, as {@link #hashOfHeader} does with a header: affinity by
+     * a cookie the client has from its first request on (a user or tenant id set at login, say). A request without the
+     * cookie goes round robin, so an application's own session cookie, set in its first answer, would move the client
+     * to another backend: for that, {@link #affinityCookie}.
      *
      * @param name the cookie name (case-sensitive, RFC 6265 §5.4)
      * @throws IllegalArgumentException if {@code name} is not a cookie name token
@@ -156,8 +159,8 @@ public final class LoadBalancing {
     /**
      * The setting named {@code name}, as the runner's {@code --load-balancing} and the starter's property spell it:
      * {@code round-robin}, {@code least-requests}, {@code hash:header:NAME}, {@code hash:cookie:NAME},
-     * {@code hash:query:NAME}, {@code hash:client-address}, {@code hash:path} or {@code affinity-cookie:NAME}, the words
-     * in any case ({@code _} for {@code -} too), the header, cookie or parameter name as given.
+     * {@code hash:query:NAME}, {@code hash:client-address}, {@code hash:path} or {@code affinity-cookie:NAME}, the
+     * words in any case ({@code _} for {@code -} too), the header, cookie or parameter name as given.
      *
      * @throws IllegalArgumentException naming the value and what was expected
      */

@@ -242,8 +242,8 @@ final class BackendChoice {
     }
 
     /**
-     * One pick among the backends not {@code excluded} (nor {@code past}'s): the one the affinity cookie names if it may
-     * be picked, else by the balancing: least requests, the consistent hash of the request's key, or round robin.
+     * One pick among the backends not {@code excluded} (nor {@code past}'s): the one the affinity cookie names if it
+     * may be picked, else by the balancing: least requests, the consistent hash of the request's key, or round robin.
      */
     private int pick(List<Backend> backends, int position, long excluded, BeyondTheMask past, BackendLoads loads) {
         int asked = affinity != AffinityCookie.NONE ? askedFor(excluded, past) : -1;

@@ -98,7 +98,8 @@ final class UpstreamConnector implements AcquireCallback, ResponseHeadPolicy.Ans
 
     /**
      * Gets ready to connect {@code request}, from {@code client}, routed by {@code route} to {@code environment}, its
-     * colour's pool (the request and client for the key a consistent hash takes: {@link RequestHashKey}).
+     * colour's pool (the request and client for the key a consistent hash takes: {@link RequestHashKey}). With an
+     * affinity cookie, reads the backend it names and takes it out of the request, which goes upstream without it.
      */
     void reset(Route route, Environment environment, HttpRequest request, ClientAddress client) {
         leaveQueue();
