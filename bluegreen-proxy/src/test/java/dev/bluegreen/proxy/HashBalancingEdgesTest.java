@@ -65,7 +65,12 @@ class HashBalancingEdgesTest {
             }
             fixture.admin.deploy(Colour.GREEN, "v2", pool);
             fixture.admin.switchTo(Colour.GREEN);
+            // A permit is given back as its exchange ends, which on epoll or NIO may be just after the client read the
+            // response: each request here waits until the one before has left its backend.
+            Runnable idle = () -> await().atMost(WAIT).until(() -> pool.stream()
+                    .allMatch(backend -> fixture.proxy.requestsUnderWay(backend) == 0));
             String first = servedBy(fixture, "/k");
+            idle.run();
             TestBackend its = fixture.blue.stream().filter(b -> b.name().equals(first)).findFirst().orElseThrow();
             Gate gate = its.hold();
             CompletableFuture<RawResponse> holding = fixture.getAsync("/k");
@@ -73,10 +78,15 @@ class HashBalancingEdgesTest {
 
             String next = servedBy(fixture, "/k");
             assertThat(next).isNotEqualTo(first);
+            Backend nextBackend = pool.get(fixture.blue.indexOf(fixture.blue.stream()
+                    .filter(b -> b.name().equals(next)).findFirst().orElseThrow()));
+            await().atMost(WAIT).until(() -> fixture.proxy.requestsUnderWay(nextBackend) == 0);
             assertThat(servedBy(fixture, "/k")).as("the same next choice each time").isEqualTo(next);
             gate.release();
             assertThat(holding.get(WAIT.toSeconds(), TimeUnit.SECONDS).status()).isEqualTo(200);
+            idle.run();
             assertThat(servedBy(fixture, "/k")).as("back once its backend is below its limit").isEqualTo(first);
+            idle.run();
 
             // Every backend at its limit with one request of the key: a fourth waits, and is served when they free.
             List<Gate> gates = fixture.blue.stream().map(TestBackend::hold).toList();
@@ -141,6 +151,9 @@ class HashBalancingEdgesTest {
                 assertThat(servedBy(fixture, toRefusing)).isEqualTo("wide");
             }
             assertThat(servedBy(fixture, toLimited)).isEqualTo("held");
+            // Its permit is given back as the exchange ends, maybe just after the client read the response.
+            Backend limited = pool.get(65);
+            await().atMost(WAIT).until(() -> fixture.proxy.requestsUnderWay(limited) == 0);
             Gate gate = held.hold();
             CompletableFuture<RawResponse> holding = fixture.getAsync(toLimited);
             gate.awaitArrived(1, WAIT);
@@ -149,6 +162,7 @@ class HashBalancingEdgesTest {
             }
             gate.release();
             assertThat(holding.get(WAIT.toSeconds(), TimeUnit.SECONDS).status()).isEqualTo(200);
+            await().atMost(WAIT).until(() -> fixture.proxy.requestsUnderWay(limited) == 0);
             assertThat(servedBy(fixture, toLimited)).isEqualTo("held");
         }
     }

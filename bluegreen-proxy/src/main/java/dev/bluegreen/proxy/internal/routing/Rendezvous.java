@@ -110,7 +110,7 @@ public final class Rendezvous {
     }
 
     /** Spreads every bit of {@code value} over all 64 (MurmurHash3's finalizer). */
-    private static long mix(long value) {
+    static long mix(long value) {
         long h = value;
         h ^= h >>> 33;
         h *= 0xff51afd7ed558ccdL;

@@ -125,18 +125,7 @@ class RendezvousTest {
         assertThat(pick(large, key(1), allOfTheMask, outside::get)).isEqualTo(67);
     }
 
-    /** MurmurHash3's finalizer, as Rendezvous mixes. */
-    private static long mix(long value) {
-        long h = value;
-        h ^= h >>> 33;
-        h *= 0xff51afd7ed558ccdL;
-        h ^= h >>> 33;
-        h *= 0xc4ceb9fe1a85ec53L;
-        h ^= h >>> 33;
-        return h;
-    }
-
-    /** The inverse of {@link #mix}: each xor-shift by 33 is its own inverse, and each odd factor has one mod 2^64. */
+    /** The inverse of {@link Rendezvous#mix}: each xor-shift by 33 is its own inverse, and each odd factor has one mod 2^64. */
     private static long unmix(long value) {
         long h = value;
         h ^= h >>> 33;
@@ -161,7 +150,7 @@ class RendezvousTest {
         long idHash = Rendezvous.idHashes(List.of(backend))[0];
         // The key whose mix with the id's hash is all ones: u as close to 1 as it gets, so the best score there is.
         long key = unmix(-1L) ^ idHash;
-        assertThat(mix(key ^ idHash)).isEqualTo(-1L);
+        assertThat(Rendezvous.mix(key ^ idHash)).isEqualTo(-1L);
 
         // The others at weight 2: the weights differ, so the scores take their logarithms.
         List<Backend> pool = new ArrayList<>(pool(5, 2));
