@@ -454,10 +454,10 @@ public final class BlueGreenProxyBuilder {
     /**
      * The proxy, not yet started.
      *
-     * @throws IllegalArgumentException if the TLS settings can't make a TLS context, or the backend protocols don't
-     *                                  fit TLS or the health checks (h2 without TLS, gRPC checks of HTTP/1.1), the
-     *                                  preview listener would take the listener's port, or a queue length is set
-     *                                  without a queue timeout
+     * @throws IllegalArgumentException if the TLS settings can't make a TLS context, the backend protocols don't fit
+     *                                  TLS or the health checks (h2 without TLS, gRPC checks of HTTP/1.1), the preview
+     *                                  listener would take the listener's port, a queue length is set without a queue
+     *                                  timeout, or the affinity cookie is the sticky sessions' or preview's cookie
      */
     public BlueGreenProxy build() {
         BuilderChecks.distinctListeners(listenAddress, previewListenAddress);

@@ -48,6 +48,26 @@ class BlueGreenProxyBuilderTest {
     }
 
     @Test
+    void anAffinityCookie_namedAsTheStickySessionsOrPreviewCookie_isRefused_anotherNameOrAHeaderIsNot() {
+        LoadBalancing affinity = LoadBalancing.affinityCookie("SRV");
+
+        assertThatThrownBy(() -> BlueGreenProxy.builder(admin).loadBalancing(affinity)
+                .stickySessions(StickySessions.fromCookie("SRV")).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("loadBalancing: affinity-cookie:SRV (expected: a cookie other than the sticky sessions'"
+                        + " 'SRV')");
+        assertThatThrownBy(() -> BlueGreenProxy.builder(admin).loadBalancing(affinity)
+                .stickySessions(StickySessions.proxyCookie("SRV")).build())
+                .hasMessageContaining("sticky sessions' 'SRV'");
+        assertThatThrownBy(() -> BlueGreenProxy.builder(admin).loadBalancing(affinity)
+                .preview(PreviewRule.cookie("SRV")).build())
+                .hasMessage("loadBalancing: affinity-cookie:SRV (expected: a cookie other than the preview rule's"
+                        + " 'SRV')");
+        assertThat(BlueGreenProxy.builder(admin).loadBalancing(affinity).stickySessions(StickySessions.fromHeader(
+                "SRV")).preview(PreviewRule.cookie("srv")).build().loadBalancing()).isEqualTo(affinity);
+    }
+
+    @Test
     void trustedProxies_nullEntry_refusedNamingIt() {
         List<String> entries = Arrays.asList("10.0.0.0/8", null);
 

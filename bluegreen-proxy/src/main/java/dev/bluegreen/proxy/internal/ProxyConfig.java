@@ -55,4 +55,13 @@ public record ProxyConfig(
         RequestRules requestRules,
         List<InetSocketAddress> nameServers,
         MirrorSettings mirror) {
+
+    /**
+     * Checks what one setting's checks cannot see alone.
+     *
+     * @throws IllegalArgumentException if the affinity cookie is the sticky sessions' or the preview rule's cookie
+     */
+    public ProxyConfig {
+        steering.checkAffinityCookie(loadBalancing);
+    }
 }

@@ -1,6 +1,7 @@
 package dev.bluegreen.proxy.internal.routing;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.bluegreen.proxy.LoadBalancing;
 import dev.bluegreen.proxy.PreviewRule;
 import dev.bluegreen.proxy.StickySessions;
 import java.net.InetSocketAddress;
@@ -26,5 +27,28 @@ public record SteeringSettings(PreviewRule preview, InetSocketAddress previewLis
     /** Validates the components. */
     public SteeringSettings {
         java.util.Objects.requireNonNull(ticker, "ticker");
+    }
+
+    /**
+     * Checks that the cookie {@code balancing} keeps clients on their backends with, if it has one, is not a cookie
+     * this routing reads: the sticky sessions' or the preview rule's. The proxy takes its affinity cookie out of each
+     * request and sets it on answers, so the two would overwrite each other.
+     *
+     * @throws IllegalArgumentException naming the cookie and the setting whose cookie it is
+     */
+    public void checkAffinityCookie(LoadBalancing balancing) {
+        String cookie = balancing.affinityCookie().orElse(null);
+        if (cookie == null) {
+            return;
+        }
+        if (stickySessions != null && stickySessions.source() != StickySessions.Source.HEADER
+                && stickySessions.name().equals(cookie)) {
+            throw new IllegalArgumentException("loadBalancing: " + balancing.label()
+                    + " (expected: a cookie other than the sticky sessions' '" + cookie + "')");
+        }
+        if (preview != null && preview.isCookie() && preview.name().equals(cookie)) {
+            throw new IllegalArgumentException("loadBalancing: " + balancing.label()
+                    + " (expected: a cookie other than the preview rule's '" + cookie + "')");
+        }
     }
 }
