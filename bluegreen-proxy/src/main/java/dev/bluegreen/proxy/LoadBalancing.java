@@ -25,7 +25,7 @@ public final class LoadBalancing {
      * requests, whatever they cost. The cheapest choice: nothing is shared between event loops for a backend without
      * a limit.
      */
-    public static final LoadBalancing ROUND_ROBIN = new LoadBalancing("round-robin", null, null);
+    public static final LoadBalancing ROUND_ROBIN = new LoadBalancing("round-robin", false, null, null, null);
 
     /**
      * The backend with the fewest requests under way through this proxy, relative to its weight (requests ÷ weight;
@@ -35,7 +35,7 @@ public final class LoadBalancing {
      * than connections (one HTTP/2 connection carries many). Costs one shared counter update when a request takes a
      * backend and one when it leaves it.
      */
-    public static final LoadBalancing LEAST_REQUESTS = new LoadBalancing("least-requests", null, null);
+    public static final LoadBalancing LEAST_REQUESTS = new LoadBalancing("least-requests", true, null, null, null);
 
     /** What a consistent hash is taken of: see {@link #hashOfHeader} and the other factories. */
     public enum HashedPart {
@@ -52,19 +52,23 @@ public final class LoadBalancing {
     }
 
     private static final String EXPECTED = "round-robin, least-requests, hash:header:NAME, hash:cookie:NAME,"
-            + " hash:query:NAME, hash:client-address, hash:path or affinity-cookie:NAME";
+            + " hash:query:NAME, hash:client-address, hash:path or affinity-cookie:NAME, or one of the others followed"
+            + " by ,affinity-cookie:NAME";
+    private static final String AFFINITY = "affinity-cookie:";
 
     private final String label;
+    private final boolean leastRequests;
     private final Optional<HashedPart> hashedPart;
     private final Optional<String> hashedName;
     private final Optional<String> affinityCookie;
 
     private LoadBalancing(String label, HashedPart part, String name) {
-        this(label, part, name, null);
+        this(label, false, part, name, null);
     }
 
-    private LoadBalancing(String label, HashedPart part, String name, String affinityCookie) {
+    private LoadBalancing(String label, boolean leastRequests, HashedPart part, String name, String affinityCookie) {
         this.label = label;
+        this.leastRequests = leastRequests;
         this.hashedPart = Optional.ofNullable(part);
         this.hashedName = Optional.ofNullable(name);
         this.affinityCookie = Optional.ofNullable(affinityCookie);
@@ -152,52 +156,88 @@ public final class LoadBalancing {
      * @throws IllegalArgumentException if {@code name} is not a cookie name token
      */
     public static LoadBalancing affinityCookie(String name) {
+        return ROUND_ROBIN.withAffinityCookie(name);
+    }
+
+    /**
+     * This balancing for the requests without the cookie {@code name}, and each client then kept on the backend that
+     * answered it by that cookie, as {@link #affinityCookie} does over round robin: least requests
+     * ({@code LEAST_REQUESTS.withAffinityCookie("SRV")}, labelled {@code least-requests,affinity-cookie:SRV}) or a
+     * consistent hash picks a new client's backend, the cookie keeps it there while that backend is usable.
+     *
+     * @param name the cookie's name (case-sensitive, RFC 6265 §5.4)
+     * @throws IllegalArgumentException if {@code name} is not a cookie name token, or this balancing has an affinity
+     *         cookie already
+     */
+    public LoadBalancing withAffinityCookie(String name) {
         String cookie = PreviewRule.token("cookie", name);
-        return new LoadBalancing("affinity-cookie:" + cookie, null, null, cookie);
+        if (affinityCookie.isPresent()) {
+            throw new IllegalArgumentException("affinity cookie: " + Texts.quote(cookie) + " (expected: one affinity"
+                    + " cookie; " + label + " has one)");
+        }
+        String base = equals(ROUND_ROBIN) ? "" : label + ",";
+        return new LoadBalancing(base + AFFINITY + cookie, leastRequests, hashedPart.orElse(null),
+                hashedName.orElse(null), cookie);
     }
 
     /**
      * The setting named {@code name}, as the runner's {@code --load-balancing} and the starter's property spell it:
      * {@code round-robin}, {@code least-requests}, {@code hash:header:NAME}, {@code hash:cookie:NAME},
-     * {@code hash:query:NAME}, {@code hash:client-address}, {@code hash:path} or {@code affinity-cookie:NAME}, the
-     * words in any case ({@code _} for {@code -} too), the header, cookie or parameter name as given.
+     * {@code hash:query:NAME}, {@code hash:client-address}, {@code hash:path} or {@code affinity-cookie:NAME}, or one
+     * of the others followed by {@code ,affinity-cookie:NAME} ({@link #withAffinityCookie}), the words in any case
+     * ({@code _} for {@code -} too), the header, cookie or parameter name as given.
      *
      * @throws IllegalArgumentException naming the value and what was expected
      */
     public static LoadBalancing named(String name) {
         String given = name == null ? "" : name.strip();
+        try {
+            int comma = given.lastIndexOf(',');
+            if (comma < 0) {
+                return single(given);
+            }
+            String affinity = given.substring(comma + 1).strip();
+            if (!words(affinity).startsWith(AFFINITY)) {
+                throw new IllegalArgumentException((String) null);
+            }
+            return single(given.substring(0, comma).strip()).withAffinityCookie(affinity.substring(AFFINITY.length()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("loadBalancing: " + Texts.quote(name) + " (expected: " + EXPECTED
+                    + (e.getMessage() == null ? "" : "; " + e.getMessage()) + ")", e);
+        }
+    }
+
+    /**
+     * One setting without a comma. @throws IllegalArgumentException with the factory's message, or none for a name
+     * that is not one of them
+     */
+    private static LoadBalancing single(String given) {
         int colon = given.indexOf(':', "hash:".length());
         String word = words(colon < 0 ? given : given.substring(0, colon));
         String rest = colon < 0 ? null : given.substring(colon + 1);
-        try {
-            if (rest == null) {
-                switch (word) {
-                    case "round-robin":
-                        return ROUND_ROBIN;
-                    case "least-requests":
-                        return LEAST_REQUESTS;
-                    case "hash:client-address":
-                        return hashOfClientAddress();
-                    case "hash:path":
-                        return hashOfPath();
-                    default:
-                        break;
-                }
-            } else if (word.equals("hash:header")) {
-                return hashOfHeader(rest);
-            } else if (word.equals("hash:cookie")) {
-                return hashOfCookie(rest);
-            } else if (word.equals("hash:query")) {
-                return hashOfQueryParameter(rest);
-            } else if (word.equals("affinity-cookie")) {
-                return affinityCookie(rest);
+        if (rest == null) {
+            switch (word) {
+                case "round-robin":
+                    return ROUND_ROBIN;
+                case "least-requests":
+                    return LEAST_REQUESTS;
+                case "hash:client-address":
+                    return hashOfClientAddress();
+                case "hash:path":
+                    return hashOfPath();
+                default:
+                    break;
             }
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("loadBalancing: " + Texts.quote(name) + " (expected: " + EXPECTED
-                    + "; " + e.getMessage() + ")", e);
+        } else if (word.equals("hash:header")) {
+            return hashOfHeader(rest);
+        } else if (word.equals("hash:cookie")) {
+            return hashOfCookie(rest);
+        } else if (word.equals("hash:query")) {
+            return hashOfQueryParameter(rest);
+        } else if (word.equals("affinity-cookie")) {
+            return affinityCookie(rest);
         }
-        throw new IllegalArgumentException("loadBalancing: " + Texts.quote(name) + " (expected: "
-                + EXPECTED + ")");
+        throw new IllegalArgumentException((String) null);
     }
 
     private static String words(String text) {
@@ -206,10 +246,16 @@ public final class LoadBalancing {
 
     /**
      * The name {@link #named} reads back: {@code round-robin}, {@code least-requests}, {@code hash:} and what is
-     * hashed ({@code hash:header:x-tenant}, the header name in lower case), or {@code affinity-cookie:} and the name.
+     * hashed ({@code hash:header:x-tenant}, the header name in lower case), or {@code affinity-cookie:} and the name,
+     * after the balancing under it and a comma unless that is round robin.
      */
     public String label() {
         return label;
+    }
+
+    /** Whether a request's backend is the one with the fewest requests under way for its weight. */
+    public boolean isLeastRequests() {
+        return leastRequests;
     }
 
     /** What a consistent hash is taken of; empty for {@link #ROUND_ROBIN} and {@link #LEAST_REQUESTS}. */

@@ -2,14 +2,19 @@ package dev.bluegreen.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bluegreen.core.Backend;
+import dev.bluegreen.testing.Gate;
 import dev.bluegreen.testing.RawHttpClient;
 import dev.bluegreen.testing.RawResponse;
 import dev.bluegreen.testing.SeenRequest;
 import dev.bluegreen.testing.TestBackend;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -81,6 +86,30 @@ class AffinityCookieTest {
                 assertThat(response.header(TestBackend.X_BACKEND.toString())).isEqualTo(backendOf(first));
                 assertThat(response.headers().contains("set-cookie")).isFalse();
             }
+        }
+    }
+
+    @Test
+    void overLeastRequests_theCookieKeepsAClientOnItsBackend_andEveryBackendIsCounted() throws Exception {
+        try (ProxyFixture fixture = ProxyFixture.start(3, 1, b -> b.loadBalancing(
+                LoadBalancing.LEAST_REQUESTS.withAffinityCookie(COOKIE)))) {
+            RawResponse first = get(fixture, Map.of());
+            String cookie = cookieSet(first);
+            for (int i = 0; i < 5; i++) {
+                assertThat(backendOf(get(fixture, Map.of("Cookie", cookie)))).isEqualTo(backendOf(first));
+            }
+            TestBackend its = fixture.blue.stream().filter(b -> b.name().equals(backendOf(first))).findFirst()
+                    .orElseThrow();
+            Gate gate = its.hold();
+            CompletableFuture<RawResponse> held = CompletableFuture.supplyAsync(() -> get(fixture,
+                    Map.of("Cookie", cookie)));
+            gate.awaitArrived(1, Duration.ofSeconds(10));
+
+            // Counted as least requests counts, where round robin counts a backend without a limit not at all.
+            assertThat(fixture.proxy.requestsUnderWay(Backend.of("127.0.0.1", its.port()))).isOne();
+            assertThat(fixture.proxy.loadBalancing().label()).isEqualTo("least-requests,affinity-cookie:" + COOKIE);
+            gate.release();
+            assertThat(held.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
         }
     }
 

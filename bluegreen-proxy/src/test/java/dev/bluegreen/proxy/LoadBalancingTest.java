@@ -14,7 +14,9 @@ class LoadBalancingTest {
         for (LoadBalancing balancing : new LoadBalancing[] {LoadBalancing.ROUND_ROBIN, LoadBalancing.LEAST_REQUESTS,
                 LoadBalancing.hashOfHeader("X-Tenant"), LoadBalancing.hashOfCookie("Session"),
                 LoadBalancing.hashOfQueryParameter("user_id"), LoadBalancing.hashOfClientAddress(),
-                LoadBalancing.hashOfPath(), LoadBalancing.affinityCookie("SRV")}) {
+                LoadBalancing.hashOfPath(), LoadBalancing.affinityCookie("SRV"),
+                LoadBalancing.LEAST_REQUESTS.withAffinityCookie("SRV"),
+                LoadBalancing.hashOfHeader("X-Tenant").withAffinityCookie("SRV")}) {
             assertThat(LoadBalancing.named(balancing.label())).isEqualTo(balancing);
         }
         assertThat(LoadBalancing.named(" Least_Requests ")).isSameAs(LoadBalancing.LEAST_REQUESTS);
@@ -47,9 +49,29 @@ class LoadBalancingTest {
     }
 
     @Test
+    void anAffinityCookie_goesOverAnyBalancing_once() {
+        LoadBalancing least = LoadBalancing.named(" Least_Requests , affinity-cookie:SRV ");
+
+        assertThat(least).isEqualTo(LoadBalancing.LEAST_REQUESTS.withAffinityCookie("SRV"));
+        assertThat(least.label()).isEqualTo("least-requests,affinity-cookie:SRV");
+        assertThat(least.isLeastRequests()).isTrue();
+        assertThat(least.affinityCookie()).contains("SRV");
+        LoadBalancing hashed = LoadBalancing.named("hash:query:user,affinity-cookie:SRV");
+        assertThat(hashed.hashedPart()).contains(HashedPart.QUERY_PARAMETER);
+        assertThat(hashed.hashedName()).contains("user");
+        assertThat(hashed.isLeastRequests()).isFalse();
+        assertThat(LoadBalancing.named("round-robin,affinity-cookie:SRV")).isEqualTo(LoadBalancing.affinityCookie(
+                "SRV")).hasToString("affinity-cookie:SRV");
+        assertThat(LoadBalancing.ROUND_ROBIN.isLeastRequests()).isFalse();
+        assertThatThrownBy(() -> LoadBalancing.affinityCookie("A").withAffinityCookie("B"))
+                .hasMessage("affinity cookie: 'B' (expected: one affinity cookie; affinity-cookie:A has one)");
+    }
+
+    @Test
     void aBadName_isRefused_namingTheValueAndWhatWasExpected() {
         String expected = "(expected: round-robin, least-requests, hash:header:NAME, hash:cookie:NAME,"
-                + " hash:query:NAME, hash:client-address, hash:path or affinity-cookie:NAME";
+                + " hash:query:NAME, hash:client-address, hash:path or affinity-cookie:NAME, or one of the others"
+                + " followed by ,affinity-cookie:NAME";
         assertThatThrownBy(() -> LoadBalancing.named("leastconn"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("loadBalancing: 'leastconn' " + expected + ")");
@@ -57,7 +79,8 @@ class LoadBalancingTest {
                 .hasMessage("loadBalancing: 'hash:header:X Tenant' " + expected
                         + "; header: 'X Tenant' (expected: a token, RFC 9110 §5.6.2))");
         for (String bad : new String[] {"hash:header", "hash:header:", "hash:path:/x", "round-robin:x", "hash",
-                "affinity-cookie", "affinity-cookie:a;b",
+                "affinity-cookie", "affinity-cookie:a;b", "least-requests,hash:path", "least-requests,",
+                "affinity-cookie:A,affinity-cookie:B", ",affinity-cookie:A",
                 "hash:uri", "", "  "}) {
             assertThatThrownBy(() -> LoadBalancing.named(bad)).as(bad)
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(expected);

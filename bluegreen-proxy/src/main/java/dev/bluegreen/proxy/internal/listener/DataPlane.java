@@ -7,7 +7,6 @@ import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.RoutingSnapshot;
 import dev.bluegreen.proxy.Drain;
 import dev.bluegreen.proxy.DrainReport;
-import dev.bluegreen.proxy.LoadBalancing;
 import dev.bluegreen.proxy.BackendProtocols;
 import dev.bluegreen.proxy.internal.ProtocolConfig;
 import dev.bluegreen.proxy.internal.ProxyConfig;
@@ -92,7 +91,7 @@ public final class DataPlane {
                      EventLoop dnsLoop, AtomicReference<ProxyRecorder> recorder, AccessLog accessLog) {
         this.config = config;
         this.admin = admin;
-        this.loads = new BackendLoads(config.loadBalancing() == LoadBalancing.LEAST_REQUESTS,
+        this.loads = new BackendLoads(config.loadBalancing().isLeastRequests(),
                 config.maxQueuedRequests());
         this.addresses = new BackendAddresses(dnsLoop, config.nameServers());
         Bootstrap upstreamBootstrap = new Bootstrap()

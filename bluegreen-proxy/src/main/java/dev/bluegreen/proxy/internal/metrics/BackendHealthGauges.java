@@ -8,7 +8,6 @@ import dev.bluegreen.core.RoutingSnapshot;
 import dev.bluegreen.proxy.BackendHealth;
 import dev.bluegreen.proxy.BlueGreenProxy;
 import dev.bluegreen.proxy.HealthState;
-import dev.bluegreen.proxy.LoadBalancing;
 import dev.bluegreen.proxy.MeterNames;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -94,7 +93,7 @@ public final class BackendHealthGauges implements ChangeListener {
     }
 
     private boolean countsRequests(Backend backend) {
-        return backend.maxRequests() > 0 || proxy.loadBalancing() == LoadBalancing.LEAST_REQUESTS;
+        return backend.maxRequests() > 0 || proxy.loadBalancing().isLeastRequests();
     }
 
     private Gauge registerRequests(Colour colour, Backend backend) {
