@@ -329,7 +329,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         tally.status(HttpResponseStatus.SWITCHING_PROTOCOLS.code(), false);
         closeClient = true;
         moveTo(TUNNEL);
-        tunnel = Tunnel.open(response, client, upstream, this::tunnelClosed);
+        tunnel = Tunnel.open(loop.responseHeads().switching(response, connector), client, upstream, this::tunnelClosed);
     }
 
     /** What the exchange became when its backend accepted an upgrade, else {@code null}: it takes the raw bytes. */

@@ -83,12 +83,28 @@ final class ResponseHeadPolicy {
         }
         route.decorate(response.headers(), routingHeader, generation);
         router.responded(route, pool, generation, response.headers());
+        offerAffinityCookie(response, answered);
+        MessageHeads.setClientConnection(response, close, request.version());
+        return close;
+    }
+
+    /**
+     * Offers the affinity cookie on a backend's {@code 101}, which {@link #prepare} does not see: a WebSocket
+     * client's first answer may be its handshake's, and a browser keeps a cookie set on it (RFC 6455 §4.1), as
+     * HAProxy sets its cookie on a {@code 101}. Without it, such a client's next connections would go round robin.
+     *
+     * @return {@code switching}
+     */
+    HttpResponse switching(HttpResponse switching, Answered answered) {
+        offerAffinityCookie(switching, answered);
+        return switching;
+    }
+
+    private void offerAffinityCookie(HttpResponse response, Answered answered) {
         if (affinityCookie != null) {
             AffinityCookie.offer(response.headers(), affinityCookie, answered.affinity(), answered.backend(),
                     answered.clientSecure());
         }
-        MessageHeads.setClientConnection(response, close, request.version());
-        return close;
     }
 
     /**

@@ -1,0 +1,186 @@
+package dev.bluegreen.proxy;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bluegreen.core.Backend;
+import dev.bluegreen.core.BlueGreen;
+import dev.bluegreen.proxy.internal.routing.AffinityCookie;
+import dev.bluegreen.testing.RawHttpClient;
+import dev.bluegreen.testing.RawResponse;
+import dev.bluegreen.testing.TestBackend;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link LoadBalancing#affinityCookie} on answers other than a plain {@code 200}: a WebSocket's {@code 101}, an
+ * interim {@code 100} before the final answer, a backend's own {@code Set-Cookie} fields; and the cookie's value forms.
+ */
+class AffinityCookieEdgesTest {
+
+    private static final String COOKIE = "bg-backend";
+    private static final long WAIT_SECONDS = 20;
+
+    private static String token(TestBackend backend) {
+        return HexFormat.of().toHexDigits(AffinityCookie.token(Backend.of("127.0.0.1", backend.port())));
+    }
+
+    /** The {@code name=value} part of the affinity cookie a response sets, or {@code null}. */
+    private static String cookieSet(Iterable<String> setCookies) {
+        for (String setCookie : setCookies) {
+            if (setCookie.startsWith(COOKIE + "=")) {
+                return setCookie.substring(0, setCookie.indexOf(';'));
+            }
+        }
+        return null;
+    }
+
+    private static ProxyFixture fixture() {
+        return ProxyFixture.start(3, 1, b -> b.loadBalancing(LoadBalancing.affinityCookie(COOKIE)));
+    }
+
+    private static BlueGreenProxy start(BlueGreen admin) {
+        BlueGreenProxy proxy = BlueGreenProxy.builder(admin).listen("127.0.0.1", 0).eventLoopThreads(1)
+                .loadBalancing(LoadBalancing.affinityCookie(COOKIE)).build();
+        proxy.start().orTimeout(10, TimeUnit.SECONDS).join();
+        return proxy;
+    }
+
+    @Test
+    void aWebSocketsSwitchingProtocols_setsTheCookie_asAnyAnswerOfTheBackendDoes() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            scripted(server, "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n");
+            Backend backend = Backend.of("127.0.0.1", server.getLocalPort());
+            try (BlueGreen admin = BlueGreen.builder().blue("v1", backend).build()) {
+                BlueGreenProxy proxy = start(admin);
+                try (RawHttpClient client = RawHttpClient.connect(proxy.port())) {
+                    client.send("GET /ws HTTP/1.1\r\nHost: shop.example\r\nConnection: Upgrade\r\n"
+                            + "Upgrade: websocket\r\n\r\n");
+
+                    RawResponse switching = client.readResponse();
+                    assertThat(switching.status()).isEqualTo(101);
+                    assertThat(cookieSet(switching.headers("Set-Cookie"))).as("a WebSocket client's first answer")
+                            .isEqualTo(COOKIE + "=" + HexFormat.of().toHexDigits(AffinityCookie.token(backend)));
+                } finally {
+                    proxy.stop(Duration.ofSeconds(2)).orTimeout(10, TimeUnit.SECONDS).join();
+                }
+            }
+        }
+    }
+
+    @Test
+    void anInterimAnswer_carriesNoCookie_theFinalOneDoes_besideTheBackendsOwn() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            scripted(server, "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nSet-Cookie: a=1; Path=/\r\n"
+                    + "Set-Cookie: b=2\r\nContent-Length: 2\r\n\r\nok");
+            try (BlueGreen admin = BlueGreen.builder().blue("v1", Backend.of("127.0.0.1", server.getLocalPort()))
+                    .build()) {
+                BlueGreenProxy proxy = start(admin);
+                try (RawHttpClient client = RawHttpClient.connect(proxy.port())) {
+                    client.send("GET /page HTTP/1.1\r\nHost: shop.example\r\n\r\n");
+
+                    RawResponse interim = client.readResponse();
+                    assertThat(interim.status()).isEqualTo(100);
+                    assertThat(interim.headers("Set-Cookie")).isEmpty();
+                    RawResponse answer = client.readResponse();
+                    assertThat(answer.status()).isEqualTo(200);
+                    assertThat(answer.headers("Set-Cookie")).hasSize(3).contains("a=1; Path=/", "b=2");
+                    assertThat(cookieSet(answer.headers("Set-Cookie"))).isNotNull();
+                } finally {
+                    proxy.stop(Duration.ofSeconds(2)).orTimeout(10, TimeUnit.SECONDS).join();
+                }
+            }
+        }
+    }
+
+    @Test
+    void http2CookieCrumbs_theAffinityOneIsReadAndRemoved_theOthersReachTheBackend() {
+        try (ProxyFixture fixture = fixture();
+             H2Client client = H2Client.cleartext(fixture.port())) {
+            TestBackend third = fixture.blue.get(2);
+            for (int i = 0; i < 3; i++) {
+                // The client's codec sends each crumb as a cookie field of its own (RFC 9113 §8.2.3).
+                H2Client.Response response = H2Client.await(client.get("/h2",
+                        Map.of("cookie", "a=1; " + COOKIE + "=" + token(third) + "; b=2")));
+                assertThat(response.header(TestBackend.X_BACKEND.toString())).isEqualTo(third.name());
+                assertThat(response.headers().contains("set-cookie")).isFalse();
+            }
+            assertThat(third.requests().get(2).header("Cookie")).isEqualTo("a=1; b=2");
+        }
+    }
+
+    @Test
+    void overTls_theCookieIsSecure() {
+        try (ProxyFixture fixture = ProxyFixture.start(2, 1, b -> b.tls(TlsFixtures.proxyTls())
+                .loadBalancing(LoadBalancing.affinityCookie(COOKIE)));
+             H2Client client = H2Client.tls(fixture.port(), TlsFixtures.clientContext("h2"))) {
+            H2Client.Response response = H2Client.await(client.get("/tls"));
+
+            assertThat(response.headers().getAll("set-cookie")).singleElement().asString()
+                    .matches(COOKIE + "=[0-9a-f]{16}; Path=/; HttpOnly; SameSite=Lax; Secure");
+        }
+    }
+
+    @Test
+    void theValueForms_quotedAndUpperCaseName_aBackend_otherLengthsDoNot_theFirstOfSeveralCounts() {
+        try (ProxyFixture fixture = fixture();
+             RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+            TestBackend second = fixture.blue.get(1);
+            TestBackend third = fixture.blue.get(2);
+            String token = token(third);
+            for (String cookie : new String[] {COOKIE + "=\"" + token + "\"",
+                    COOKIE + "=" + token.toUpperCase(Locale.ROOT),
+                    COOKIE + "=" + token + "; " + COOKIE + "=" + token(second)}) {
+                RawResponse response = client.request("GET", "/", Map.of("Cookie", "x=y; " + cookie)).readResponse();
+                assertThat(response.header(TestBackend.X_BACKEND.toString())).as(cookie).isEqualTo(third.name());
+                assertThat(third.requests().get(third.requests().size() - 1).header("Cookie")).as(cookie)
+                        .isEqualTo("x=y");
+            }
+            for (String cookie : new String[] {COOKIE + "=" + token.substring(1), COOKIE + "=" + token + "0"}) {
+                RawResponse response = client.request("GET", "/", Map.of("Cookie", cookie)).readResponse();
+                assertThat(cookieSet(response.headers("Set-Cookie"))).as(cookie).isNotNull();
+            }
+        }
+    }
+
+    /** Answers every request head on every connection with {@code response}, until the server closes. */
+    private static void scripted(ServerSocket server, String response) {
+        Thread thread = new Thread(() -> {
+            while (!server.isClosed()) {
+                try (Socket socket = server.accept()) {
+                    socket.setSoTimeout((int) TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+                    InputStream in = socket.getInputStream();
+                    readBlock(in);
+                    socket.getOutputStream().write(response.getBytes(US_ASCII));
+                    in.transferTo(OutputStream.nullOutputStream());
+                } catch (IOException e) {
+                    // The server closed, or the proxy the connection: the next accept tells.
+                }
+            }
+        }, "scripted-backend");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private static String readBlock(InputStream in) throws IOException {
+        StringBuilder block = new StringBuilder();
+        while (block.indexOf("\r\n\r\n") < 0) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("the connection ended within: " + block);
+            }
+            block.append((char) b);
+        }
+        return block.toString();
+    }
+}
