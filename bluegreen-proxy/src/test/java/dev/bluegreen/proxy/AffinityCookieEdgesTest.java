@@ -153,6 +153,32 @@ class AffinityCookieEdgesTest {
         }
     }
 
+    @Test
+    void aHead_a304_andABackends503_setTheCookie_theProxysOwn502DoesNot() {
+        try (ProxyFixture fixture = fixture(); RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+            client.request("HEAD", "/", Map.of());
+            RawResponse head = client.readResponse(true);
+            assertThat(head.status()).isEqualTo(200);
+            assertThat(cookieSet(head.headers("Set-Cookie"))).isNotNull();
+            fixture.blue.forEach(backend -> backend.status(304, ""));
+            RawResponse notModified = client.request("GET", "/", Map.of()).readResponse();
+            assertThat(notModified.status()).isEqualTo(304);
+            assertThat(cookieSet(notModified.headers("Set-Cookie"))).isNotNull();
+            fixture.blue.forEach(backend -> backend.status(503, "busy"));
+            RawResponse busy = client.request("GET", "/", Map.of()).readResponse();
+            assertThat(busy.status()).isEqualTo(503);
+            assertThat(cookieSet(busy.headers("Set-Cookie"))).as("the backend's own 503").isNotNull();
+        }
+        try (ProxyFixture fixture = fixture()) {
+            fixture.blue.forEach(TestBackend::close);
+            try (RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+                RawResponse failed = client.request("GET", "/", Map.of()).readResponse();
+                assertThat(failed.status()).isEqualTo(502);
+                assertThat(failed.headers("Set-Cookie")).isEmpty();
+            }
+        }
+    }
+
     /** Answers every request head on every connection with {@code response}, until the server closes. */
     private static void scripted(ServerSocket server, String response) {
         Thread thread = new Thread(() -> {
