@@ -10,7 +10,9 @@ import java.util.HexFormat;
 /**
  * The cookie that keeps a client on the backend that answered it ({@link LoadBalancing#affinityCookie}): its value is
  * a backend's token, the {@linkplain Rendezvous#idHashes hash of its id} as 16 hex digits, so the cookie names a
- * backend without showing its address, and the token is the id hash each loop keeps already. Stateless.
+ * backend without spelling out its id, and the token is the id hash each loop keeps already. Unkeyed, so that every
+ * proxy and restart gives a backend the same token: no secret, as an id (by default {@code host:port}) that can be
+ * guessed can be checked against it. Stateless.
  */
 public final class AffinityCookie {
 
