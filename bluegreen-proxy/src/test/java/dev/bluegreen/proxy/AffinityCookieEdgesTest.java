@@ -2,10 +2,12 @@ package dev.bluegreen.proxy;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.proxy.internal.routing.AffinityCookie;
+import dev.bluegreen.testing.Gate;
 import dev.bluegreen.testing.RawHttpClient;
 import dev.bluegreen.testing.RawResponse;
 import dev.bluegreen.testing.TestBackend;
@@ -19,6 +21,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -176,6 +179,56 @@ class AffinityCookieEdgesTest {
                 assertThat(failed.status()).isEqualTo(502);
                 assertThat(failed.headers("Set-Cookie")).isEmpty();
             }
+        }
+    }
+
+    @Test
+    void theSafetyNetsFallBack_goesToTheNamedBackendOfTheOldColour_orSetsACookieNamingTheOneThatAnswered() {
+        try (ProxyFixture fixture = ProxyFixture.start(3, 1, b -> b.safetyNet(Duration.ofSeconds(30))
+                .loadBalancing(LoadBalancing.affinityCookie(COOKIE)));
+             RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+            TestBackend third = fixture.blue.get(2);
+            fixture.green().close();
+            fixture.admin.switchTo(dev.bluegreen.core.Colour.GREEN);
+
+            RawResponse named = client.request("GET", "/", Map.of("Cookie", COOKIE + "=" + token(third)))
+                    .readResponse();
+            assertThat(named.header(TestBackend.X_BACKEND.toString())).isEqualTo(third.name());
+            assertThat(named.headers("Set-Cookie")).isEmpty();
+            RawResponse unnamed = client.request("GET", "/", Map.of()).readResponse();
+            assertThat(unnamed.status()).isEqualTo(200);
+            TestBackend answered = fixture.blue.stream()
+                    .filter(b -> b.name().equals(unnamed.header(TestBackend.X_BACKEND.toString()))).findFirst()
+                    .orElseThrow();
+            assertThat(cookieSet(unnamed.headers("Set-Cookie"))).isEqualTo(COOKIE + "=" + token(answered));
+        }
+    }
+
+    @Test
+    void aRequestGrantedABackendFromTheQueue_getsTheCookieNamingIt_unlessItNamedItAlready() throws Exception {
+        try (ProxyFixture fixture = ProxyFixture.start(b -> b.eventLoopThreads(2).queueTimeout(Duration.ofSeconds(30))
+                .loadBalancing(LoadBalancing.affinityCookie(COOKIE)))) {
+            Backend backend = fixture.greenLiveWithLimit(1);
+            String cookie = COOKIE + "=" + HexFormat.of().toHexDigits(AffinityCookie.token(backend));
+            Gate gate = fixture.green().hold();
+            CompletableFuture<RawResponse> first = fixture.getAsync("/first");
+            gate.awaitArrived(1, Duration.ofSeconds(10));
+            CompletableFuture<RawResponse> named = CompletableFuture.supplyAsync(() -> {
+                try (RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+                    return client.request("GET", "/named", Map.of("Cookie", cookie)).readResponse();
+                }
+            });
+            CompletableFuture<RawResponse> unnamed = fixture.getAsync("/unnamed");
+            await().atMost(Duration.ofSeconds(10)).until(() -> fixture.proxy.requestsQueued() == 2);
+
+            gate.release();
+            assertThat(cookieSet(first.get(WAIT_SECONDS, TimeUnit.SECONDS).headers("Set-Cookie"))).isEqualTo(cookie);
+            RawResponse namedAnswer = named.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            assertThat(namedAnswer.status()).isEqualTo(200);
+            assertThat(namedAnswer.headers("Set-Cookie")).isEmpty();
+            RawResponse unnamedAnswer = unnamed.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            assertThat(unnamedAnswer.status()).isEqualTo(200);
+            assertThat(cookieSet(unnamedAnswer.headers("Set-Cookie"))).isEqualTo(cookie);
         }
     }
 
