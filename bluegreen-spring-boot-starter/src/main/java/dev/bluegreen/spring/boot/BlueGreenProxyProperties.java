@@ -119,7 +119,10 @@ public class BlueGreenProxyProperties {
         return loadBalancing;
     }
 
-    /** @param loadBalancing round-robin, least-requests or hash:... ({@code LoadBalancing.named}) */
+    /**
+     * @param loadBalancing round-robin, least-requests, hash:..., affinity-cookie:NAME, or one of the others followed
+     *                      by ,affinity-cookie:NAME ({@code LoadBalancing.named})
+     */
     public void setLoadBalancing(String loadBalancing) {
         this.loadBalancing = loadBalancing;
     }
