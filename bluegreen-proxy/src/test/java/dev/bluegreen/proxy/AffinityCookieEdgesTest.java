@@ -232,6 +232,32 @@ class AffinityCookieEdgesTest {
         }
     }
 
+    @Test
+    void aCookieNamingABackendOfTheOtherColour_orOneDeployedAway_isAnsweredInThePool_andReplaced() {
+        try (ProxyFixture fixture = fixture(); RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+            String green = COOKIE + "=" + token(fixture.green());
+            RawResponse other = client.request("GET", "/", Map.of("Cookie", green)).readResponse();
+            assertThat(other.header(TestBackend.X_BACKEND.toString())).startsWith("blue-");
+            assertThat(cookieSet(other.headers("Set-Cookie"))).isNotNull().isNotEqualTo(green);
+            assertThat(fixture.green().requestCount()).isZero();
+
+            TestBackend first = fixture.blue.get(0);
+            // The next release keeps two of the three backends.
+            fixture.admin.deploy(dev.bluegreen.core.Colour.GREEN, "v2",
+                    ProxyFixture.backends(fixture.blue.subList(1, 3)));
+            fixture.admin.switchTo(dev.bluegreen.core.Colour.GREEN);
+            String removed = COOKIE + "=" + token(first);
+            for (int i = 0; i < 3; i++) {
+                RawResponse moved;
+                try (RawHttpClient again = RawHttpClient.connect(fixture.port())) {
+                    moved = again.request("GET", "/", Map.of("Cookie", removed)).readResponse();
+                }
+                assertThat(moved.header(TestBackend.X_BACKEND.toString())).isNotEqualTo(first.name());
+                assertThat(cookieSet(moved.headers("Set-Cookie"))).isNotNull().isNotEqualTo(removed);
+            }
+        }
+    }
+
     /** Answers every request head on every connection with {@code response}, until the server closes. */
     private static void scripted(ServerSocket server, String response) {
         Thread thread = new Thread(() -> {
