@@ -125,7 +125,10 @@ class RendezvousTest {
         assertThat(pick(large, key(1), allOfTheMask, outside::get)).isEqualTo(67);
     }
 
-    /** The inverse of {@link Rendezvous#mix}: each xor-shift by 33 is its own inverse, and each odd factor has one mod 2^64. */
+    /**
+     * The inverse of {@link Rendezvous#mix}: each xor-shift by 33 is its own inverse, and each odd factor has one mod
+     * 2^64.
+     */
     private static long unmix(long value) {
         long h = value;
         h ^= h >>> 33;
