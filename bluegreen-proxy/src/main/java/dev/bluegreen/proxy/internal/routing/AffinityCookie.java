@@ -44,8 +44,7 @@ public final class AffinityCookie {
 
     /** The token of {@code backend}: what its cookie holds. */
     public static long token(Backend backend) {
-        String id = backend.id();
-        return Rendezvous.hash(id, 0, id.length());
+        return Rendezvous.idHash(backend);
     }
 
     /**

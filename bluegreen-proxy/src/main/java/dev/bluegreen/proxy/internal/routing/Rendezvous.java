@@ -32,10 +32,15 @@ public final class Rendezvous {
     public static long[] idHashes(List<Backend> backends) {
         long[] hashes = new long[backends.size()];
         for (int i = 0; i < hashes.length; i++) {
-            String id = backends.get(i).id();
-            hashes[i] = hash(id, 0, id.length());
+            hashes[i] = idHash(backends.get(i));
         }
         return hashes;
+    }
+
+    /** The hash of {@code backend}'s id: what it scores keys with, and its affinity cookie's token. */
+    public static long idHash(Backend backend) {
+        String id = backend.id();
+        return hash(id, 0, id.length());
     }
 
     /**
