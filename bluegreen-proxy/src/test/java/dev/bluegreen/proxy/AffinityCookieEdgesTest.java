@@ -265,7 +265,7 @@ class AffinityCookieEdgesTest {
                 try (Socket socket = server.accept()) {
                     socket.setSoTimeout((int) TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
                     InputStream in = socket.getInputStream();
-                    readBlock(in);
+                    UpgradeTest.readBlock(in);
                     socket.getOutputStream().write(response.getBytes(US_ASCII));
                     in.transferTo(OutputStream.nullOutputStream());
                 } catch (IOException e) {
@@ -275,17 +275,5 @@ class AffinityCookieEdgesTest {
         }, "scripted-backend");
         thread.setDaemon(true);
         thread.start();
-    }
-
-    private static String readBlock(InputStream in) throws IOException {
-        StringBuilder block = new StringBuilder();
-        while (block.indexOf("\r\n\r\n") < 0) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("the connection ended within: " + block);
-            }
-            block.append((char) b);
-        }
-        return block.toString();
     }
 }

@@ -112,7 +112,7 @@ class UpgradeTest {
     }
 
     /** Reads byte by byte up to and including an empty line, so that nothing after it is read. */
-    private static String readBlock(InputStream in) throws IOException {
+    static String readBlock(InputStream in) throws IOException {
         StringBuilder block = new StringBuilder();
         while (block.indexOf("\r\n\r\n") < 0) {
             int b = in.read();
