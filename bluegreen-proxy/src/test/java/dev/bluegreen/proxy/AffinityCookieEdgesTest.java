@@ -26,8 +26,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link LoadBalancing#affinityCookie} on answers other than a plain {@code 200}: a WebSocket's {@code 101}, an
- * interim {@code 100} before the final answer, a backend's own {@code Set-Cookie} fields; and the cookie's value forms.
+ * {@link LoadBalancing#affinityCookie} on answers other than a plain {@code 200}: a WebSocket's {@code 101} (which
+ * carries the routing header and a sticky session's cookie too), an interim {@code 100} before the final answer, a
+ * backend's own {@code Set-Cookie} fields; and the cookie's value forms.
  */
 class AffinityCookieEdgesTest {
 
@@ -74,6 +75,32 @@ class AffinityCookieEdgesTest {
                     assertThat(switching.status()).isEqualTo(101);
                     assertThat(cookieSet(switching.headers("Set-Cookie"))).as("a WebSocket client's first answer")
                             .isEqualTo(COOKIE + "=" + HexFormat.of().toHexDigits(AffinityCookie.token(backend)));
+                } finally {
+                    proxy.stop(Duration.ofSeconds(2)).orTimeout(10, TimeUnit.SECONDS).join();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aWebSocketsSwitchingProtocols_carriesTheRoutingHeaderAndANewStickySessionsCookie() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            scripted(server, "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n");
+            try (BlueGreen admin = BlueGreen.builder().blue("v1", Backend.of("127.0.0.1", server.getLocalPort()))
+                    .build()) {
+                BlueGreenProxy proxy = BlueGreenProxy.builder(admin).listen("127.0.0.1", 0).eventLoopThreads(1)
+                        .routingHeader("X-Routed").stickySessions(StickySessions.proxyCookie("bg-session")).build();
+                proxy.start().orTimeout(10, TimeUnit.SECONDS).join();
+                try (RawHttpClient client = RawHttpClient.connect(proxy.port())) {
+                    client.send("GET /ws HTTP/1.1\r\nHost: shop.example\r\nConnection: Upgrade\r\n"
+                            + "Upgrade: websocket\r\n\r\n");
+
+                    RawResponse switching = client.readResponse();
+                    assertThat(switching.status()).isEqualTo(101);
+                    assertThat(switching.header("X-Routed")).isEqualTo("blue; generation="
+                            + admin.snapshot().generation());
+                    assertThat(switching.headers("Set-Cookie")).singleElement().asString()
+                            .startsWith("bg-session=").endsWith("; Path=/; HttpOnly; SameSite=Lax");
                 } finally {
                     proxy.stop(Duration.ofSeconds(2)).orTimeout(10, TimeUnit.SECONDS).join();
                 }

@@ -113,7 +113,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         }
         clear();
         head.read(request, protocol);
-        connector.reset(route, environment, request, client.address());
+        connector.reset(route, environment, generation, request, client.address());
         this.generation = generation;
         tally.begin(System.nanoTime(), client.address(), head);
         head.connectionNamed(MessageHeads.prepareUpstreamRequest(request, client.address(), head.upgrade(),
@@ -311,7 +311,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
             PassiveHealth.responded(services().health(), connector.health(), code);
         }
         upstreamKeepAlive = HttpUtil.isKeepAlive(response);
-        closeClient = loop.responseHeads().prepare(response, head, connector, generation, client.epoch(),
+        closeClient = loop.responseHeads().prepare(response, head, connector, client.epoch(),
                 closeClient || client.isDraining()
                 || !requestComplete && InterimRelay.leftWaitingForContinue(interims, head));
         tally.status(code, false);

@@ -32,6 +32,9 @@ final class ResponseHeadPolicy {
         /** The pool that answered. */
         Environment environment();
 
+        /** The routing generation the request read. */
+        long generation();
+
         /** The backend that answered. */
         Backend backend();
 
@@ -60,16 +63,13 @@ final class ResponseHeadPolicy {
     /**
      * Prepares {@code response} for the client of {@code request}.
      *
-     * @param answered    how the request was routed, to which pool and backend (it answered), and for whom
-     * @param generation  the routing generation the request read
+     * @param answered    how the request was routed (by which generation), to which pool and backend (it answered),
+     *                    and for whom
      * @param clientEpoch the live-colour changes when the client connected
      * @param close       whether the client connection closes after this response already
      * @return whether the client connection closes after this response
      */
-    boolean prepare(HttpResponse response, RequestHead request, Answered answered, long generation,
-                    long clientEpoch, boolean close) {
-        Route route = answered.route();
-        Environment pool = answered.environment();
+    boolean prepare(HttpResponse response, RequestHead request, Answered answered, long clientEpoch, boolean close) {
         if (MessageHeads.prepareClientResponse(response, request)) {
             // An HTTP/1.0 client knows no chunks: the end of the body is the end of the connection.
             close = true;
@@ -81,26 +81,33 @@ final class ResponseHeadPolicy {
             // The live colour changed since this client connected: move it off this connection.
             close = true;
         }
-        route.decorate(response.headers(), routingHeader, generation);
-        router.responded(route, pool, generation, response.headers());
-        offerAffinityCookie(response, answered);
+        tell(response, answered);
         MessageHeads.setClientConnection(response, close, request.version());
         return close;
     }
 
     /**
-     * Offers the affinity cookie on a backend's {@code 101}, which {@link #prepare} does not see: a WebSocket
-     * client's first answer may be its handshake's, and a browser keeps a cookie set on it (RFC 6455 §4.1), as
-     * HAProxy sets its cookie on a {@code 101}. Without it, such a client's next connections would go round robin.
+     * Tells on a backend's {@code 101}, which {@link #prepare} does not see, what {@code prepare} tells on any other
+     * answer: a WebSocket client's first answer may be its handshake's, and a browser keeps a cookie set on it
+     * (RFC 6455 §4.1), as HAProxy sets its cookie on a {@code 101}. Without it, such a client's next connections would
+     * lose their session's colour or backend, and whoever reads the handshake would not see where it was routed.
      *
      * @return {@code switching}
      */
     HttpResponse switching(HttpResponse switching, Answered answered) {
-        offerAffinityCookie(switching, answered);
+        tell(switching, answered);
         return switching;
     }
 
-    private void offerAffinityCookie(HttpResponse response, Answered answered) {
+    /**
+     * What any answer of a backend tells the client and routing: the routing header, a new sticky session's cookie
+     * (and the application's session cookie learnt), the affinity cookie.
+     */
+    private void tell(HttpResponse response, Answered answered) {
+        Route route = answered.route();
+        long generation = answered.generation();
+        route.decorate(response.headers(), routingHeader, generation);
+        router.responded(route, answered.environment(), generation, response.headers());
         if (affinityCookie != null) {
             AffinityCookie.offer(response.headers(), affinityCookie, answered.affinity(), answered.backend(),
                     answered.clientSecure());

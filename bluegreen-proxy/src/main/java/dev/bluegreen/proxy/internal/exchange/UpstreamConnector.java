@@ -87,6 +87,8 @@ final class UpstreamConnector implements AcquireCallback, ResponseHeadPolicy.Ans
     private long queueDeadline;
     /** Whether the request's client connected with TLS: an affinity cookie set for it is {@code Secure}. */
     private boolean clientSecure;
+    /** The routing generation the request read. */
+    private long generation;
 
     /** @param request what the request under way is, for log lines (its {@code toString()}) */
     UpstreamConnector(LoopContext loop, Listener listener, Object request) {
@@ -98,16 +100,18 @@ final class UpstreamConnector implements AcquireCallback, ResponseHeadPolicy.Ans
 
     /**
      * Gets ready to connect {@code request}, from {@code client}, routed by {@code route} to {@code environment}, its
-     * colour's pool (the request and client for the key a consistent hash takes: {@link RequestHashKey}). With an
-     * affinity cookie, reads the backend it names and takes it out of the request, which goes upstream without it.
+     * colour's pool, by routing {@code generation} (the request and client for the key a consistent hash takes:
+     * {@link RequestHashKey}). With an affinity cookie, reads the backend it names and takes it out of the request,
+     * which goes upstream without it.
      */
-    void reset(Route route, Environment environment, HttpRequest request, ClientAddress client) {
+    void reset(Route route, Environment environment, long generation, HttpRequest request, ClientAddress client) {
         leaveQueue();
         LoadBalancing balancing = services().config().loadBalancing();
         String cookie = balancing.affinityCookie().orElse(null);
         choice.reset(route, environment, RequestHashKey.of(balancing, request, client),
                 cookie == null ? AffinityCookie.NONE : AffinityCookie.take(request.headers(), cookie));
         clientSecure = client.isSecure();
+        this.generation = generation;
         backend = null;
         health = null;
         retried = false;
@@ -136,6 +140,11 @@ final class UpstreamConnector implements AcquireCallback, ResponseHeadPolicy.Ans
     @Override
     public Environment environment() {
         return choice.environment();
+    }
+
+    @Override
+    public long generation() {
+        return generation;
     }
 
     /** The backend tried last (the one the exchange's connection goes to, once connected). */
