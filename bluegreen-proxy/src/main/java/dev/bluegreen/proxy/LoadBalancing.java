@@ -25,7 +25,7 @@ public final class LoadBalancing {
      * requests, whatever they cost. The cheapest choice: nothing is shared between event loops for a backend without
      * a limit.
      */
-    public static final LoadBalancing ROUND_ROBIN = new LoadBalancing("round-robin", false, null, null, null);
+    public static final LoadBalancing ROUND_ROBIN = new LoadBalancing("round-robin", false, null, null, null, false);
 
     /**
      * The backend with the fewest requests under way through this proxy, relative to its weight (requests ÷ weight;
@@ -35,7 +35,8 @@ public final class LoadBalancing {
      * than connections (one HTTP/2 connection carries many). Costs one shared counter update when a request takes a
      * backend and one when it leaves it.
      */
-    public static final LoadBalancing LEAST_REQUESTS = new LoadBalancing("least-requests", true, null, null, null);
+    public static final LoadBalancing LEAST_REQUESTS =
+            new LoadBalancing("least-requests", true, null, null, null, false);
 
     /** What a consistent hash is taken of: see {@link #hashOfHeader} and the other factories. */
     public enum HashedPart {
@@ -53,25 +54,29 @@ public final class LoadBalancing {
 
     private static final String EXPECTED = "round-robin, least-requests, hash:header:NAME, hash:cookie:NAME,"
             + " hash:query:NAME, hash:client-address, hash:path or affinity-cookie:NAME, or one of the others followed"
-            + " by ,affinity-cookie:NAME";
+            + " by ,affinity-cookie:NAME; the affinity cookie's name may be followed by :secure";
     private static final String AFFINITY = "affinity-cookie:";
+    private static final String SECURE = ":secure";
 
     private final String label;
     private final boolean leastRequests;
     private final Optional<HashedPart> hashedPart;
     private final Optional<String> hashedName;
     private final Optional<String> affinityCookie;
+    private final boolean affinityCookieSecure;
 
     private LoadBalancing(String label, HashedPart part, String name) {
-        this(label, false, part, name, null);
+        this(label, false, part, name, null, false);
     }
 
-    private LoadBalancing(String label, boolean leastRequests, HashedPart part, String name, String affinityCookie) {
+    private LoadBalancing(String label, boolean leastRequests, HashedPart part, String name, String affinityCookie,
+                          boolean affinityCookieSecure) {
         this.label = label;
         this.leastRequests = leastRequests;
         this.hashedPart = Optional.ofNullable(part);
         this.hashedName = Optional.ofNullable(name);
         this.affinityCookie = Optional.ofNullable(affinityCookie);
+        this.affinityCookieSecure = affinityCookieSecure;
     }
 
     /**
@@ -146,7 +151,7 @@ public final class LoadBalancing {
      * Round robin, and then each client stays on the backend that answered it, by a cookie the proxy sets (HAProxy's
      * {@code cookie NAME insert indirect}): a response from a backend the request did not name gets
      * {@code Set-Cookie: NAME=<token>; Path=/; HttpOnly; SameSite=Lax} ({@code Secure} too when the client connected
-     * with TLS), the token an unkeyed hash of the backend's {@linkplain Backend#id() id} (by default its
+     * with TLS, or on every answer: {@link #withSecureAffinityCookie}), the token an unkeyed hash of the backend's {@linkplain Backend#id() id} (by default its
      * {@code host:port}: not shown, but a guessed address can be checked against it); a request carrying
      * the cookie goes to that backend while it is in the request's pool and usable, else round robin, and its answer
      * sets the cookie anew. The cookie is removed from the request before it goes upstream. For an application that
@@ -178,15 +183,32 @@ public final class LoadBalancing {
         }
         String base = equals(ROUND_ROBIN) ? "" : label + ",";
         return new LoadBalancing(base + AFFINITY + cookie, leastRequests, hashedPart.orElse(null),
-                hashedName.orElse(null), cookie);
+                hashedName.orElse(null), cookie, false);
+    }
+
+    /**
+     * This balancing, its affinity cookie marked {@code Secure} on every answer, not only when the client connected
+     * with TLS (labelled {@code affinity-cookie:NAME:secure}): for a proxy behind a balancer or CDN that ends the
+     * clients' TLS and speaks plain HTTP to it, whose clients would otherwise get a cookie their browser also sends
+     * over plain HTTP. As HAProxy's {@code cookie ... secure} and {@link StickySessions#secureCookie}.
+     *
+     * @throws IllegalStateException if this balancing has no {@linkplain #affinityCookie() affinity cookie}
+     */
+    public LoadBalancing withSecureAffinityCookie() {
+        String cookie = affinityCookie.orElseThrow(() -> new IllegalStateException(
+                "a Secure affinity cookie: " + label + " has no affinity cookie (expected: affinityCookie(NAME) or "
+                        + "withAffinityCookie(NAME) first)"));
+        return affinityCookieSecure ? this : new LoadBalancing(label + SECURE, leastRequests,
+                hashedPart.orElse(null), hashedName.orElse(null), cookie, true);
     }
 
     /**
      * The setting named {@code name}, as the runner's {@code --load-balancing} and the starter's property spell it:
      * {@code round-robin}, {@code least-requests}, {@code hash:header:NAME}, {@code hash:cookie:NAME},
      * {@code hash:query:NAME}, {@code hash:client-address}, {@code hash:path} or {@code affinity-cookie:NAME}, or one
-     * of the others followed by {@code ,affinity-cookie:NAME} ({@link #withAffinityCookie}), the words in any case
-     * ({@code _} for {@code -} too), the header, cookie or parameter name as given.
+     * of the others followed by {@code ,affinity-cookie:NAME} ({@link #withAffinityCookie}), the affinity cookie's name
+     * followed by {@code :secure} for {@link #withSecureAffinityCookie}; the words in any case ({@code _} for {@code -}
+     * too), the header, cookie or parameter name as given.
      *
      * @throws IllegalArgumentException naming the value and what was expected
      */
@@ -201,7 +223,7 @@ public final class LoadBalancing {
             if (!words(affinity).startsWith(AFFINITY)) {
                 throw new IllegalArgumentException((String) null);
             }
-            return single(given.substring(0, comma).strip()).withAffinityCookie(affinity.substring(AFFINITY.length()));
+            return withAffinity(single(given.substring(0, comma).strip()), affinity.substring(AFFINITY.length()));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("loadBalancing: " + Texts.quote(name) + " (expected: " + EXPECTED
                     + (e.getMessage() == null ? "" : "; " + e.getMessage()) + ")", e);
@@ -236,9 +258,17 @@ public final class LoadBalancing {
         } else if (word.equals("hash:query")) {
             return hashOfQueryParameter(rest);
         } else if (word.equals("affinity-cookie")) {
-            return affinityCookie(rest);
+            return withAffinity(ROUND_ROBIN, rest);
         }
         throw new IllegalArgumentException((String) null);
+    }
+
+    /** {@code base} with the affinity cookie {@code cookie} names: {@code NAME} or {@code NAME:secure}. */
+    private static LoadBalancing withAffinity(LoadBalancing base, String cookie) {
+        boolean secure = cookie.regionMatches(true, cookie.length() - SECURE.length(), SECURE, 0, SECURE.length());
+        LoadBalancing balancing = base.withAffinityCookie(
+                secure ? cookie.substring(0, cookie.length() - SECURE.length()) : cookie);
+        return secure ? balancing.withSecureAffinityCookie() : balancing;
     }
 
     private static String words(String text) {
@@ -247,8 +277,8 @@ public final class LoadBalancing {
 
     /**
      * The name {@link #named} reads back: {@code round-robin}, {@code least-requests}, {@code hash:} and what is
-     * hashed ({@code hash:header:x-tenant}, the header name in lower case), or {@code affinity-cookie:} and the name,
-     * after the balancing under it and a comma unless that is round robin.
+     * hashed ({@code hash:header:x-tenant}, the header name in lower case), or {@code affinity-cookie:} and the name
+     * (and {@code :secure}), after the balancing under it and a comma unless that is round robin.
      */
     public String label() {
         return label;
@@ -274,6 +304,14 @@ public final class LoadBalancing {
     /** The name of the cookie that keeps a client on the backend that answered it ({@link #affinityCookie}). */
     public Optional<String> affinityCookie() {
         return affinityCookie;
+    }
+
+    /**
+     * Whether the affinity cookie is {@code Secure} on every answer ({@link #withSecureAffinityCookie}), not only on
+     * those to clients that connected with TLS.
+     */
+    public boolean affinityCookieSecure() {
+        return affinityCookieSecure;
     }
 
     @Override

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link LoadBalancing#affinityCookie} on answers other than a plain {@code 200}: a WebSocket's {@code 101} (which
  * carries the routing header and a sticky session's cookie too), an interim {@code 100} before the final answer, a
- * backend's own {@code Set-Cookie} fields; and the cookie's value forms.
+ * backend's own {@code Set-Cookie} fields (one of the affinity cookie's name removed); and the cookie's value forms.
  */
 class AffinityCookieEdgesTest {
 
@@ -134,6 +134,33 @@ class AffinityCookieEdgesTest {
     }
 
     @Test
+    void aCookieOfTheSameNameTheBackendSets_isRemoved_itsOtherCookiesStay() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            // Connection: close, as the scripted backend answers one request per connection.
+            scripted(server, "HTTP/1.1 200 OK\r\nConnection: close\r\nSet-Cookie: a=1\r\nSet-Cookie: " + COOKIE
+                    + "=app\r\nContent-Length: 2\r\n\r\nok");
+            Backend backend = Backend.of("127.0.0.1", server.getLocalPort());
+            try (BlueGreen admin = BlueGreen.builder().blue("v1", backend).build()) {
+                BlueGreenProxy proxy = start(admin);
+                String ours = COOKIE + "=" + HexFormat.of().toHexDigits(AffinityCookie.token(backend));
+                try (RawHttpClient client = RawHttpClient.connect(proxy.port())) {
+                    client.send("GET /first HTTP/1.1\r\nHost: shop.example\r\n\r\n");
+                    RawResponse first = client.readResponse();
+                    assertThat(first.headers("Set-Cookie")).hasSize(2).contains("a=1");
+                    assertThat(cookieSet(first.headers("Set-Cookie"))).isEqualTo(ours);
+
+                    client.send("GET /again HTTP/1.1\r\nHost: shop.example\r\nCookie: " + ours + "\r\n\r\n");
+                    RawResponse again = client.readResponse();
+                    assertThat(again.headers("Set-Cookie")).as("the backend's would overwrite the client's token")
+                            .containsExactly("a=1");
+                } finally {
+                    proxy.stop(Duration.ofSeconds(2)).orTimeout(10, TimeUnit.SECONDS).join();
+                }
+            }
+        }
+    }
+
+    @Test
     void http2CookieCrumbs_theAffinityOneIsReadAndRemoved_theOthersReachTheBackend() {
         try (ProxyFixture fixture = fixture();
              H2Client client = H2Client.cleartext(fixture.port())) {
@@ -157,6 +184,18 @@ class AffinityCookieEdgesTest {
             H2Client.Response response = H2Client.await(client.get("/tls"));
 
             assertThat(response.headers().getAll("set-cookie")).singleElement().asString()
+                    .matches(COOKIE + "=[0-9a-f]{16}; Path=/; HttpOnly; SameSite=Lax; Secure");
+        }
+    }
+
+    @Test
+    void aSecureAffinityCookie_isSecureOverPlainHttpToo() {
+        try (ProxyFixture fixture = ProxyFixture.start(2, 1, b -> b.loadBalancing(
+                LoadBalancing.affinityCookie(COOKIE).withSecureAffinityCookie()));
+             RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+            client.send("GET /behind-a-tls-balancer HTTP/1.1\r\nHost: shop.example\r\n\r\n");
+
+            assertThat(client.readResponse().headers("Set-Cookie")).singleElement().asString()
                     .matches(COOKIE + "=[0-9a-f]{16}; Path=/; HttpOnly; SameSite=Lax; Secure");
         }
     }

@@ -16,7 +16,9 @@ class LoadBalancingTest {
                 LoadBalancing.hashOfQueryParameter("user_id"), LoadBalancing.hashOfClientAddress(),
                 LoadBalancing.hashOfPath(), LoadBalancing.affinityCookie("SRV"),
                 LoadBalancing.LEAST_REQUESTS.withAffinityCookie("SRV"),
-                LoadBalancing.hashOfHeader("X-Tenant").withAffinityCookie("SRV")}) {
+                LoadBalancing.hashOfHeader("X-Tenant").withAffinityCookie("SRV"),
+                LoadBalancing.affinityCookie("SRV").withSecureAffinityCookie(),
+                LoadBalancing.LEAST_REQUESTS.withAffinityCookie("SRV").withSecureAffinityCookie()}) {
             assertThat(LoadBalancing.named(balancing.label())).isEqualTo(balancing);
         }
         assertThat(LoadBalancing.named(" Least_Requests ")).isSameAs(LoadBalancing.LEAST_REQUESTS);
@@ -68,10 +70,28 @@ class LoadBalancingTest {
     }
 
     @Test
+    void aSecureAffinityCookie_isLabelledSo_andNeedsAnAffinityCookie() {
+        LoadBalancing secure = LoadBalancing.named("least-requests,affinity-cookie:SRV:Secure");
+
+        assertThat(secure.label()).isEqualTo("least-requests,affinity-cookie:SRV:secure");
+        assertThat(secure.affinityCookie()).contains("SRV");
+        assertThat(secure.affinityCookieSecure()).isTrue();
+        assertThat(secure.withSecureAffinityCookie()).isSameAs(secure);
+        assertThat(secure).isNotEqualTo(LoadBalancing.LEAST_REQUESTS.withAffinityCookie("SRV"));
+        assertThat(LoadBalancing.affinityCookie("SRV").affinityCookieSecure()).isFalse();
+        assertThat(LoadBalancing.named("affinity-cookie:SRV:secure"))
+                .isEqualTo(LoadBalancing.affinityCookie("SRV").withSecureAffinityCookie());
+        assertThatThrownBy(LoadBalancing.hashOfPath()::withSecureAffinityCookie)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("a Secure affinity cookie: hash:path has no affinity cookie (expected: affinityCookie(NAME)"
+                        + " or withAffinityCookie(NAME) first)");
+    }
+
+    @Test
     void aBadName_isRefused_namingTheValueAndWhatWasExpected() {
         String expected = "(expected: round-robin, least-requests, hash:header:NAME, hash:cookie:NAME,"
                 + " hash:query:NAME, hash:client-address, hash:path or affinity-cookie:NAME, or one of the others"
-                + " followed by ,affinity-cookie:NAME";
+                + " followed by ,affinity-cookie:NAME; the affinity cookie's name may be followed by :secure";
         assertThatThrownBy(() -> LoadBalancing.named("leastconn"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("loadBalancing: 'leastconn' " + expected + ")");
@@ -80,7 +100,8 @@ class LoadBalancingTest {
                         + "; header: 'X Tenant' (expected: a token, RFC 9110 §5.6.2))");
         for (String bad : new String[] {"hash:header", "hash:header:", "hash:path:/x", "round-robin:x", "hash",
                 "affinity-cookie", "affinity-cookie:a;b", "least-requests,hash:path", "least-requests,",
-                "affinity-cookie:A,affinity-cookie:B", ",affinity-cookie:A",
+                "affinity-cookie:A,affinity-cookie:B", ",affinity-cookie:A", "affinity-cookie::secure",
+                "affinity-cookie:A:secure:secure", "hash:path:secure", "affinity-cookie:A:insecure",
                 "hash:uri", "", "  "}) {
             assertThatThrownBy(() -> LoadBalancing.named(bad)).as(bad)
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(expected);

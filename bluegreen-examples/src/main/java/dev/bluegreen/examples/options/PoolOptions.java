@@ -85,7 +85,8 @@ public final class PoolOptions implements ProxyOptionGroup {
                     + " or a consistent hash: hash:header:NAME, hash:cookie:NAME, hash:query:NAME, hash:client-address"
                     + " or hash:path (the same value to the same backend; round robin without one), or"
                     + " affinity-cookie:NAME (round robin, then each client kept on its backend by a cookie the proxy"
-                    + " sets; after another too: least-requests,affinity-cookie:NAME) (default: ${DEFAULT-VALUE}).")
+                    + " sets; after another too: least-requests,affinity-cookie:NAME; affinity-cookie:NAME:secure marks"
+                    + " it Secure behind a TLS-ending balancer) (default: ${DEFAULT-VALUE}).")
     String loadBalancing;
 
     /** Creates the group; picocli does this. */

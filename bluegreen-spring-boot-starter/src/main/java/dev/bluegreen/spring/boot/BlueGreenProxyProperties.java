@@ -47,7 +47,8 @@ public class BlueGreenProxyProperties {
      * least-requests (the fewest requests under way for its weight, counted over the event loops), or a consistent
      * hash (the same value to the same backend): hash:header:NAME, hash:cookie:NAME, hash:query:NAME,
      * hash:client-address or hash:path; or affinity-cookie:NAME (round robin, then each client kept on its backend by a
-     * cookie the proxy sets), alone or after another (least-requests,affinity-cookie:NAME).
+     * cookie the proxy sets), alone or after another (least-requests,affinity-cookie:NAME); affinity-cookie:NAME:secure
+     * marks it Secure on every answer (behind a balancer that ends the clients' TLS).
      */
     private String loadBalancing = "round-robin";
     /**

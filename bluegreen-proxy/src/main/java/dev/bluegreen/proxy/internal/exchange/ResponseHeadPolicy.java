@@ -51,9 +51,12 @@ final class ResponseHeadPolicy {
     private final LongSupplier liveColourChanges;
     /** The name of the cookie that keeps a client on its backend, or {@code null} when there is none. */
     private final String affinityCookie;
+    /** Whether the affinity cookie is {@code Secure} whether or not the client connected with TLS. */
+    private final boolean affinityCookieSecure;
 
     ResponseHeadPolicy(ProxyConfig config, Router router, LongSupplier liveColourChanges) {
         this.affinityCookie = config.loadBalancing().affinityCookie().orElse(null);
+        this.affinityCookieSecure = config.loadBalancing().affinityCookieSecure();
         this.routingHeader = config.routingHeader();
         this.closeAfterSwitch = config.closeClientConnectionsAfterSwitch();
         this.router = router;
@@ -110,7 +113,7 @@ final class ResponseHeadPolicy {
         router.responded(route, answered.environment(), generation, response.headers());
         if (affinityCookie != null) {
             AffinityCookie.offer(response.headers(), affinityCookie, answered.affinity(), answered.backend(),
-                    answered.clientSecure());
+                    affinityCookieSecure || answered.clientSecure());
         }
     }
 

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * Reads and removes one cookie in a request's {@code Cookie} fields (RFC 6265 §4.2.1:
  * {@code name=value; name2=value2}), leaving the others exactly as the client sent them, and reads the cookie a
- * response's {@code Set-Cookie} fields set (§4.1.1). Lenient about spaces and several {@code Cookie} fields, as
+ * response's {@code Set-Cookie} fields set (§4.1.1) or removes those fields. Lenient about spaces and several {@code Cookie} fields, as
  * browsers and clients vary; stateless.
  */
 public final class Cookies {
@@ -78,6 +78,21 @@ public final class Cookies {
             }
         }
         return null;
+    }
+
+    /** Removes the {@code Set-Cookie} fields that set the cookie {@code name}; the others stay, in their order. */
+    public static void removeSetCookie(HttpHeaders headers, String name) {
+        if (setCookieValue(headers, name) == null) {
+            return;
+        }
+        List<String> fields = headers.getAll(HttpHeaderNames.SET_COOKIE);
+        headers.remove(HttpHeaderNames.SET_COOKIE);
+        for (String field : fields) {
+            int end = field.indexOf(';');
+            if (valueIfNamed(field, 0, end < 0 ? field.length() : end, name) == null) {
+                headers.add(HttpHeaderNames.SET_COOKIE, field);
+            }
+        }
     }
 
     private static String valueIfNamed(String field, int start, int end, String name) {

@@ -51,8 +51,11 @@ public final class AffinityCookie {
      * Sets the cookie {@code name} on a response of {@code backend}, unless the request named it already ({@code asked}
      * is its token): {@code Path=/} for the whole site, {@code HttpOnly} as no script needs it, {@code SameSite=Lax},
      * and {@code Secure} when the client connected with TLS. A session cookie: it ends with the browser's session.
+     * A cookie of that name the backend set is removed first, as HAProxy's {@code cookie ... insert} does: the name is
+     * the proxy's, and a backend's value would overwrite the client's token with one that names no backend.
      */
     public static void offer(HttpHeaders response, String name, long asked, Backend backend, boolean secure) {
+        Cookies.removeSetCookie(response, name);
         long token = token(backend);
         if (token != asked) {
             response.add(HttpHeaderNames.SET_COOKIE, name + "=" + HEX.toHexDigits(token)

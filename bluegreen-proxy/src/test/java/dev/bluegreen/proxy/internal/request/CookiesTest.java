@@ -80,4 +80,19 @@ class CookiesTest {
         assertThat(Cookies.setCookieValue(headers, "Path")).as("attributes are not cookies").isNull();
         assertThat(Cookies.setCookieValue(new DefaultHttpHeaders(), "JSESSIONID")).isNull();
     }
+
+    @Test
+    void removeSetCookie_dropsTheFieldsThatSetTheCookie_keepsTheOthersInOrder() {
+        HttpHeaders headers = new DefaultHttpHeaders()
+                .add(HttpHeaderNames.SET_COOKIE, "a=1")
+                .add(HttpHeaderNames.SET_COOKIE, "SRV=app-value; Path=/")
+                .add(HttpHeaderNames.SET_COOKIE, "b=2; SRV=attribute-like")
+                .add(HttpHeaderNames.SET_COOKIE, "SRV=\"again\"");
+
+        Cookies.removeSetCookie(headers, "SRV");
+
+        assertThat(headers.getAll(HttpHeaderNames.SET_COOKIE)).containsExactly("a=1", "b=2; SRV=attribute-like");
+        Cookies.removeSetCookie(headers, "SRV");
+        assertThat(headers.getAll(HttpHeaderNames.SET_COOKIE)).hasSize(2);
+    }
 }
