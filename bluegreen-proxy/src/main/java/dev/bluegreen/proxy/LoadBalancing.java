@@ -151,12 +151,12 @@ public final class LoadBalancing {
      * Round robin, and then each client stays on the backend that answered it, by a cookie the proxy sets (HAProxy's
      * {@code cookie NAME insert indirect}): a response from a backend the request did not name gets
      * {@code Set-Cookie: NAME=<token>; Path=/; HttpOnly; SameSite=Lax} ({@code Secure} too when the client connected
-     * with TLS, or on every answer: {@link #withSecureAffinityCookie}), the token an unkeyed hash of the backend's {@linkplain Backend#id() id} (by default its
-     * {@code host:port}: not shown, but a guessed address can be checked against it); a request carrying
-     * the cookie goes to that backend while it is in the request's pool and usable, else round robin, and its answer
-     * sets the cookie anew. The cookie is removed from the request before it goes upstream. For an application that
-     * keeps sessions in one backend's memory: unlike {@link #hashOfCookie} of the application's own session cookie, the
-     * first request's backend is the one the client stays with.
+     * with TLS, or on every answer: {@link #withSecureAffinityCookie}), the token an unkeyed hash of the backend's
+     * {@linkplain Backend#id() id} (by default its {@code host:port}: not shown, but a guessed address can be checked
+     * against it); a request carrying the cookie goes to that backend while it is in the request's pool and usable,
+     * else round robin, and its answer sets the cookie anew. The cookie is removed from the request before it goes
+     * upstream. For an application that keeps sessions in one backend's memory: unlike {@link #hashOfCookie} of the
+     * application's own session cookie, the first request's backend is the one the client stays with.
      *
      * @param name the cookie's name (case-sensitive, RFC 6265 §5.4)
      * @throws IllegalArgumentException if {@code name} is not a cookie name token

@@ -7,8 +7,8 @@ import java.util.List;
 /**
  * Reads and removes one cookie in a request's {@code Cookie} fields (RFC 6265 §4.2.1:
  * {@code name=value; name2=value2}), leaving the others exactly as the client sent them, and reads the cookie a
- * response's {@code Set-Cookie} fields set (§4.1.1) or removes those fields. Lenient about spaces and several {@code Cookie} fields, as
- * browsers and clients vary; stateless.
+ * response's {@code Set-Cookie} fields set (§4.1.1) or removes those fields. Lenient about spaces and several
+ * {@code Cookie} fields, as browsers and clients vary; stateless.
  */
 public final class Cookies {
 
