@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bluegreen.testing.RawHttpClient;
 import dev.bluegreen.testing.RawResponse;
 import dev.bluegreen.testing.SeenRequest;
+import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,6 +39,25 @@ class ForwardingHeadersTest {
             assertThat(seen.headers("Forwarded")).containsExactly("for=127.0.0.1;host=\"shop.example\";proto=http");
             assertThat(String.join(", ", seen.headers("Via"))).isEqualTo("1.1 somewhere, 1.1 bluegreen");
             assertThat(response.headers("Via")).containsExactly("1.1 bluegreen");
+        }
+    }
+
+    @Test
+    void anIpv6Client_isNamedInTheShortForm_anIpv4OneOfADualStackListener_asIpv4() {
+        try (ProxyFixture fixture = ProxyFixture.start(b -> b.listen("::", 0))) {
+            for (String host : List.of("::1", "127.0.0.1")) {
+                try (RawHttpClient client = RawHttpClient.connect(new InetSocketAddress(host, fixture.port()))) {
+                    client.request("GET", "/", Map.of("Host", "shop.example"));
+                    assertThat(client.readResponse().status()).isEqualTo(200);
+                }
+            }
+
+            List<SeenRequest> seen = fixture.blue().requests();
+            assertThat(seen.get(0).headers("X-Forwarded-For")).as("RFC 5952, as nginx's $remote_addr")
+                    .containsExactly("::1");
+            assertThat(seen.get(0).headers("Forwarded"))
+                    .containsExactly("for=\"[::1]\";host=\"shop.example\";proto=http");
+            assertThat(seen.get(1).headers("X-Forwarded-For")).as("not ::ffff:127.0.0.1").containsExactly("127.0.0.1");
         }
     }
 

@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
+import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -162,11 +163,16 @@ public final class ForwardedHeaders {
         headers.add(HttpHeaderNames.VIA, via);
     }
 
-    /** The client's IP address as text; computed once per connection, not per request. */
+    /**
+     * The client's IP address as text; computed once per connection, not per request. An IPv6 address in the short
+     * form of RFC 5952 ({@code 2001:db8::1}, as nginx's and HAProxy's headers and logs have it, not Java's
+     * {@code 2001:db8:0:0:0:0:0:1}), without a zone. An IPv4 client of a dual-stack listener comes as its IPv4 address
+     * (the JDK and Netty's native transports give it so), as on an IPv4 listener.
+     */
     public static String clientIp(SocketAddress address) {
         if (address instanceof InetSocketAddress inet) {
             InetAddress ip = inet.getAddress();
-            return ip != null ? ip.getHostAddress() : inet.getHostString();
+            return ip != null ? NetUtil.toAddressString(ip) : inet.getHostString();
         }
         return "unknown";
     }
