@@ -173,13 +173,18 @@ public final class LoadBalancing {
      *
      * @param name the cookie's name (case-sensitive, RFC 6265 §5.4)
      * @throws IllegalArgumentException if {@code name} is not a cookie name token, or this balancing has an affinity
-     *         cookie already
+     *         cookie already or hashes the cookie {@code name}
      */
     public LoadBalancing withAffinityCookie(String name) {
         String cookie = PreviewRule.token("cookie", name);
         if (affinityCookie.isPresent()) {
             throw new IllegalArgumentException("affinity cookie: " + Texts.quote(cookie) + " (expected: one affinity"
                     + " cookie; " + label + " has one)");
+        }
+        if (hashedPart.orElse(null) == HashedPart.COOKIE && hashedName.orElseThrow().equals(cookie)) {
+            // The proxy takes its cookie out of each request: hashing it would pick by the proxy's own token.
+            throw new IllegalArgumentException("affinity cookie: " + Texts.quote(cookie) + " (expected: another"
+                    + " cookie than the one " + label + " hashes)");
         }
         String base = equals(ROUND_ROBIN) ? "" : label + ",";
         return new LoadBalancing(base + AFFINITY + cookie, leastRequests, hashedPart.orElse(null),

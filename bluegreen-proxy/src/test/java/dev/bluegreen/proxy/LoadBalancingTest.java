@@ -67,6 +67,10 @@ class LoadBalancingTest {
         assertThat(LoadBalancing.ROUND_ROBIN.isLeastRequests()).isFalse();
         assertThatThrownBy(() -> LoadBalancing.affinityCookie("A").withAffinityCookie("B"))
                 .hasMessage("affinity cookie: 'B' (expected: one affinity cookie; affinity-cookie:A has one)");
+        assertThatThrownBy(() -> LoadBalancing.hashOfCookie("SRV").withAffinityCookie("SRV"))
+                .hasMessage("affinity cookie: 'SRV' (expected: another cookie than the one hash:cookie:SRV hashes)");
+        assertThat(LoadBalancing.hashOfCookie("srv").withAffinityCookie("SRV").label())
+                .as("cookie names are case-sensitive").isEqualTo("hash:cookie:srv,affinity-cookie:SRV");
     }
 
     @Test
