@@ -1,11 +1,10 @@
 package dev.bluegreen.proxy.internal.admin;
 
+import dev.bluegreen.core.internal.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 
 /**
@@ -70,12 +69,7 @@ public final class StatusPage {
             throw new IllegalStateException("the status page must hold exactly one inline <script> block");
         }
         byte[] script = html.substring(open + OPEN.length(), close).getBytes(StandardCharsets.UTF_8);
-        String hash;
-        try {
-            hash = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(script));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        String hash = Base64.getEncoder().encodeToString(Sha256.digest(script));
         return "default-src 'none'; script-src 'sha256-" + hash + "'; style-src 'unsafe-inline'; img-src data:; "
                 + "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
     }

@@ -1,11 +1,10 @@
 package dev.bluegreen.proxy.internal.request;
 
+import dev.bluegreen.core.internal.Sha256;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateParsingException;
@@ -79,9 +78,7 @@ final class ClientCertificates {
 
     private static String sha256Hex(X509Certificate certificate) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+            return HexFormat.of().formatHex(Sha256.digest(certificate.getEncoded()));
         } catch (CertificateEncodingException e) {
             throw new IllegalStateException("a verified certificate can't be encoded: " + e.getMessage(), e);
         }

@@ -4,9 +4,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.bluegreen.core.Environment;
+import dev.bluegreen.core.internal.Sha256;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Base64;
 
@@ -89,11 +88,7 @@ public final class SessionTable {
         if (name.length() <= MAX_KEY_LENGTH) {
             return name;
         }
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.ISO_8859_1));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
-        }
+        byte[] digest = Sha256.digest(name.getBytes(StandardCharsets.ISO_8859_1));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
     }
 }
