@@ -45,8 +45,8 @@ public final class Texts {
     }
 
     /**
-     * Quotes a user-supplied value for an error message, escaping control characters as {@code \\uXXXX} so
-     * that a bad value can't break a log line or hide what was wrong with it.
+     * Quotes a user-supplied value for an error message, escaping it as {@link #escapeControls} does, so that a bad
+     * value can't break a log line or hide what was wrong with it.
      *
      * @param text the value, may be {@code null}
      * @return the value in single quotes, or {@code null} unquoted
@@ -72,19 +72,46 @@ public final class Texts {
             // Don't cut a surrogate pair in half: the message would hold a malformed character.
             shown--;
         }
-        StringBuilder sb = new StringBuilder(shown + 5).append('\'');
-        for (int i = 0; i < shown; i++) {
-            char c = text.charAt(i);
-            if (Character.isISOControl(c)) {
-                sb.append(String.format("\\u%04x", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
+        StringBuilder sb = appendEscaped(new StringBuilder(shown + 5).append('\''), text, 0, shown);
         if (shown < text.length()) {
             sb.append("...");
         }
         return sb.append('\'').toString();
+    }
+
+    /**
+     * A text for a log line with each character that could break the line written as a {@code \\uXXXX} escape:
+     * the ISO controls (C0, DEL, C1) and the Unicode line and paragraph separators U+2028 and U+2029, which log
+     * viewers and line splitters that follow Unicode also take for line ends.
+     *
+     * @param text the text, not {@code null}
+     * @return {@code text} itself when it holds no such character, else its escaped copy
+     */
+    public static String escapeControls(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (breaksLine(text.charAt(i))) {
+                StringBuilder escaped = new StringBuilder(text.length() + 16).append(text, 0, i);
+                return appendEscaped(escaped, text, i, text.length()).toString();
+            }
+        }
+        return text;
+    }
+
+    /** Appends {@code text}'s characters {@code from} (inclusive) to {@code to} (exclusive), escaped. */
+    private static StringBuilder appendEscaped(StringBuilder out, String text, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (breaksLine(c)) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out;
+    }
+
+    private static boolean breaksLine(char c) {
+        return Character.isISOControl(c) || c == 0x2028 || c == 0x2029;
     }
 
     /**

@@ -78,4 +78,18 @@ class TextsTest {
         assertThat(Texts.count(0, "backend")).isEqualTo("0 backends");
         assertThat(Texts.count(3, "backend")).isEqualTo("3 backends");
     }
+
+    @Test
+    void quote_escapesControlsAndUnicodeLineSeparators() {
+        assertThat(Texts.quote("a\r\nb\u0085c\u2028d\u2029e")).isEqualTo("'a\\u000d\\u000ab\\u0085c\\u2028d\\u2029e'");
+        assertThat(Texts.quote("x\u2028".repeat(3), 4)).isEqualTo("'x\\u2028x\\u2028...'");
+    }
+
+    @Test
+    void escapeControls_returnsACleanTextItself_andEscapesWhatCouldBreakALine() {
+        String clean = "caf\u00e9 \"ok\" \\ done";
+
+        assertThat(Texts.escapeControls(clean)).isSameAs(clean);
+        assertThat(Texts.escapeControls("ok\u001b[2J\u007f\u2029")).isEqualTo("ok\\u001b[2J\\u007f\\u2029");
+    }
 }

@@ -1,5 +1,6 @@
 package dev.bluegreen.proxy.internal.metrics;
 
+import dev.bluegreen.core.internal.Texts;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -93,32 +94,17 @@ public final class FailureLog {
         }
     }
 
-    /** The arguments as text with their control characters escaped; a throwable (SLF4J prints its trace) kept. */
+    /**
+     * The arguments as text with what could break a line escaped ({@link Texts#escapeControls}); a throwable (SLF4J
+     * prints its trace) kept.
+     */
     private static Object[] neutralised(Object[] arguments) {
         Object[] safe = new Object[arguments.length];
         for (int i = 0; i < arguments.length; i++) {
             Object argument = arguments[i];
-            safe[i] = argument instanceof Throwable ? argument : escapeControls(String.valueOf(argument));
+            safe[i] = argument instanceof Throwable ? argument : Texts.escapeControls(String.valueOf(argument));
         }
         return safe;
-    }
-
-    /** {@code text} with each control character written as a Unicode escape. */
-    static String escapeControls(String text) {
-        StringBuilder escaped = null;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            // ISO controls (C0, DEL, C1) and the Unicode line and paragraph separators: all can break a line.
-            if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029) {
-                if (escaped == null) {
-                    escaped = new StringBuilder(text.length() + 16).append(text, 0, i);
-                }
-                escaped.append(String.format("\\u%04x", (int) c));
-            } else if (escaped != null) {
-                escaped.append(c);
-            }
-        }
-        return escaped == null ? text : escaped.toString();
     }
 
     /** Writes the summary of each kind whose period is over and held failures back. */
