@@ -3,8 +3,8 @@ package dev.bluegreen.core;
 import static java.util.Objects.requireNonNull;
 
 import dev.bluegreen.core.ChangeRefusedException.Refusal;
+import dev.bluegreen.core.internal.DaemonThreads;
 import dev.bluegreen.core.internal.DurableFiles;
-import dev.bluegreen.core.internal.OnDemandThread;
 import dev.bluegreen.core.internal.OrderedPublisher;
 import dev.bluegreen.core.internal.RecentItems;
 import dev.bluegreen.core.internal.StateDocument;
@@ -99,7 +99,7 @@ public final class FileRoutingStore implements RoutingStore {
         }
         this.state = new StateDocument(state.snapshot(), state.history(), List.of());
         this.publisher = OrderedPublisher.gapFree(RoutingSnapshot::generation, state.snapshot().generation());
-        this.background = OnDemandThread.named("bluegreen-state-file");
+        this.background = DaemonThreads.onDemand("bluegreen-state-file");
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.bluegreen.proxy;
 import static java.util.Objects.requireNonNull;
 
 import dev.bluegreen.core.BlueGreen;
+import dev.bluegreen.core.internal.DaemonThreads;
 import dev.bluegreen.proxy.internal.LifecycleFutures;
 import dev.bluegreen.proxy.internal.ListenAddresses;
 import dev.bluegreen.proxy.internal.ServerTls;
@@ -133,11 +134,7 @@ public final class AdminEndpoint {
         // The same transport the proxy picks by default (or the one the system property names).
         Transport transport = Transport.best();
         EventLoopGroup loops = transport.newEventLoopGroup(1, "bluegreen-admin-io");
-        ExecutorService verbExecutor = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "bluegreen-admin");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ExecutorService verbExecutor = Executors.newSingleThreadExecutor(DaemonThreads.named("bluegreen-admin"));
         group = loops;
         verbs = verbExecutor;
         ServerBootstrap bootstrap = new ServerBootstrap()

@@ -66,8 +66,8 @@ public final class ChangeApplier {
         this.guards = requireNonNull(guards, "guards");
         this.guardTimeout = requireNonNull(guardTimeout, "guardTimeout");
         this.audit = requireNonNull(audit, "audit");
-        this.changeThread = OnDemandThread.named("bluegreen-changes");
-        this.guardThread = OnDemandThread.named("bluegreen-guards");
+        this.changeThread = DaemonThreads.onDemand("bluegreen-changes");
+        this.guardThread = DaemonThreads.onDemand("bluegreen-guards");
     }
 
     /**
@@ -230,9 +230,7 @@ public final class ChangeApplier {
             } else if (closed.get()) {
                 throw new RejectedExecutionException("closed");
             } else {
-                Thread thread = new Thread(task, "bluegreen-changes-nested");
-                thread.setDaemon(true);
-                thread.start();
+                DaemonThreads.start("bluegreen-changes-nested", task);
             }
         } catch (RejectedExecutionException e) {
             // Closed while the guards ran.

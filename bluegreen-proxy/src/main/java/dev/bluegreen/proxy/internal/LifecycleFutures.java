@@ -2,6 +2,7 @@ package dev.bluegreen.proxy.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.bluegreen.core.internal.DaemonThreads;
 import dev.bluegreen.core.internal.Texts;
 import dev.bluegreen.proxy.AdminEndpoint;
 import dev.bluegreen.proxy.BlueGreenProxy;
@@ -32,9 +33,7 @@ public final class LifecycleFutures {
      * @param completion completes the future
      */
     public static void completeOffTheLoops(Runnable completion) {
-        Thread thread = new Thread(completion, "bluegreen-lifecycle");
-        thread.setDaemon(true);
-        thread.start();
+        DaemonThreads.start("bluegreen-lifecycle", completion);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.bluegreen.proxy.internal.drain;
 
 import dev.bluegreen.proxy.internal.metrics.ProxyCounters;
 import dev.bluegreen.core.Colour;
+import dev.bluegreen.core.internal.DaemonThreads;
 import dev.bluegreen.proxy.Drain;
 import dev.bluegreen.proxy.DrainReport;
 import java.time.Duration;
@@ -155,9 +156,7 @@ public final class DrainTracker implements Drain {
         if (!ended.complete(report)) {
             return false;
         }
-        Thread handOff = new Thread(() -> completion.complete(report), "bluegreen-drain-ended");
-        handOff.setDaemon(true);
-        handOff.start();
+        DaemonThreads.start("bluegreen-drain-ended", () -> completion.complete(report));
         return true;
     }
 

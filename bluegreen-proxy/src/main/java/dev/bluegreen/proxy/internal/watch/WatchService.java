@@ -3,6 +3,7 @@ package dev.bluegreen.proxy.internal.watch;
 import static java.util.Objects.requireNonNull;
 
 import dev.bluegreen.core.BlueGreen;
+import dev.bluegreen.core.internal.DaemonThreads;
 import dev.bluegreen.proxy.watch.AutoRollback;
 import dev.bluegreen.proxy.watch.ShiftOutcome;
 import dev.bluegreen.proxy.watch.ShiftPlan;
@@ -30,11 +31,8 @@ public final class WatchService implements AutoCloseable {
     private final AtomicReference<CompletableFuture<ShiftOutcome>> currentPlan = new AtomicReference<>();
 
     private WatchService(BlueGreen admin, AutoRollback rules, WatchStatistics statistics) {
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread t = new Thread(runnable, "bluegreen-watch");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledThreadPoolExecutor executor =
+                new ScheduledThreadPoolExecutor(1, DaemonThreads.named("bluegreen-watch"));
         executor.setRemoveOnCancelPolicy(true);
         this.thread = executor;
         this.watcher = new Watcher(admin, rules, statistics, executor);
