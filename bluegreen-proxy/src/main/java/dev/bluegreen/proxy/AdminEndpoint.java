@@ -382,9 +382,7 @@ public final class AdminEndpoint {
          */
         public Builder listen(String host, int port) {
             requireNonNull(host, "host");
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("port: " + port + " (expected: 0-65535)");
-            }
+            BuilderChecks.port(port);
             this.listenAddress = new InetSocketAddress(host, port);
             return this;
         }
