@@ -9,7 +9,8 @@ import java.security.NoSuchAlgorithmException;
  * with the JDK's encoders.
  *
  * <p>Stateless; safe to use from any thread. Each call takes a new {@link MessageDigest}: one is not thread-safe,
- * and none of the callers hashes often enough for a per-thread cache to pay.
+ * and the one caller on the request path (a sticky session's key) hashes only names too long to keep as they are,
+ * which are rare, so a per-thread digest would not pay for itself.
  */
 public final class Sha256 {
 
