@@ -42,7 +42,10 @@ public record Backend(String host, int port, String id, int weight, int maxReque
     /** The largest accepted {@link #maxRequests()}. */
     public static final int MAX_REQUESTS_LIMIT = 1_000_000;
 
-    /** The most characters (UTF-16 units) an {@link #id()} may have: more than the longest authority. */
+    /**
+     * The most characters (code points: an emoji counts one) an {@link #id()} may have: more than the longest
+     * authority.
+     */
     public static final int MAX_ID_LENGTH = 300;
 
     /** The longest accepted {@link #host()}: a DNS name's limit (RFC 1035 §2.3.4, without the final dot). */

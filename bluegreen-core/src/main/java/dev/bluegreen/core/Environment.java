@@ -24,8 +24,9 @@ public record Environment(Colour colour, String version, List<Backend> backends)
     public static final String NO_VERSION = "none";
 
     /**
-     * The most characters (UTF-16 units) a {@link #version()} may have: enough for an image reference with its
-     * digest; the label goes into every change's log line, the status page and each stored snapshot.
+     * The most characters (code points: an emoji counts one) a {@link #version()} may have: enough for an image
+     * reference with its digest; the label goes into every change's log line, the status page and each stored
+     * snapshot.
      */
     public static final int MAX_VERSION_LENGTH = 256;
 

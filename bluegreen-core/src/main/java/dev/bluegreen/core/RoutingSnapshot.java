@@ -45,10 +45,10 @@ public record RoutingSnapshot(long generation, Colour live, Environment blue, En
     /** The {@link #actor()} of an {@link #initial initial} snapshot. */
     public static final String SYSTEM_ACTOR = "system";
 
-    /** The most characters (UTF-16 units) an {@link #actor()} may have. */
+    /** The most characters (code points: an emoji counts one) an {@link #actor()} may have. */
     public static final int MAX_ACTOR_LENGTH = 200;
 
-    /** The most characters (UTF-16 units) a {@link #reason()} may have. */
+    /** The most characters (code points: an emoji counts one) a {@link #reason()} may have. */
     public static final int MAX_REASON_LENGTH = 500;
 
     /**

@@ -126,6 +126,16 @@ class BlueGreenAttributionTest {
     }
 
     @Test
+    void as_reasonOf500Emoji_isWithinTheLimitOf500Characters() {
+        String emoji = "\uD83D\uDE00";
+
+        assertThat(blueGreen.as("alice", emoji.repeat(500)).promote().reason()).isEqualTo(emoji.repeat(500));
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> blueGreen.as("alice", emoji.repeat(501)))
+                .withMessageContaining("(501 characters; expected: not blank, at most 500 characters");
+    }
+
+    @Test
     void as_controlCharacters_areAnIllegalArgumentShownEscaped() {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> blueGreen.as("alice\r\nINFO forged line", "release"))

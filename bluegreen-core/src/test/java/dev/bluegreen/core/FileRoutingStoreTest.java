@@ -72,6 +72,29 @@ class FileRoutingStoreTest {
     }
 
     @Test
+    void textsOfEmojiAtTheirLimits_surviveARestart_eachStoredAsFourBytes() throws IOException {
+        // A limit counts characters (code points): 500 emoji are 1,000 chars, and the file must still take them.
+        String emoji = "\uD83D\uDE00";
+        String version = emoji.repeat(Environment.MAX_VERSION_LENGTH);
+        String reason = emoji.repeat(RoutingSnapshot.MAX_REASON_LENGTH);
+        String actor = emoji.repeat(RoutingSnapshot.MAX_ACTOR_LENGTH);
+        Backend backend = new Backend("green-1.internal", 8080, emoji.repeat(Backend.MAX_ID_LENGTH), 1);
+        Path file = directory.resolve("routing.json");
+        try (BlueGreen admin = open(file, "v1")) {
+            admin.as(actor, reason).deploy(Colour.GREEN, version, List.of(backend));
+        }
+
+        assertThat(Files.readString(file)).contains(reason);
+        try (BlueGreen restarted = open(file, "v1")) {
+            RoutingSnapshot snapshot = restarted.snapshot();
+            assertThat(snapshot.reason()).isEqualTo(reason);
+            assertThat(snapshot.actor()).isEqualTo(actor);
+            assertThat(snapshot.green().version()).isEqualTo(version);
+            assertThat(snapshot.green().backends()).containsExactly(backend);
+        }
+    }
+
+    @Test
     void historyAndRefusals_surviveARestart() {
         Path file = directory.resolve("routing.json");
         try (BlueGreen admin = open(file, "v1")) {

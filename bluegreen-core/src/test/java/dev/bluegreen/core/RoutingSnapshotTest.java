@@ -82,6 +82,28 @@ class RoutingSnapshotTest {
     }
 
     @Test
+    void constructor_emojiAtTheLimits_areAccepted_eachCountingAsOneCharacter() {
+        String emoji = "\uD83D\uDE00";
+        RoutingSnapshot snapshot = new RoutingSnapshot(1, Colour.GREEN, blue, green, Colour.BLUE, ChangeKind.SWITCH,
+                T0, emoji.repeat(RoutingSnapshot.MAX_REASON_LENGTH), emoji.repeat(RoutingSnapshot.MAX_ACTOR_LENGTH));
+
+        assertThat(snapshot.reason().codePointCount(0, snapshot.reason().length())).isEqualTo(500);
+        assertThat(snapshot.actor().codePointCount(0, snapshot.actor().length())).isEqualTo(200);
+    }
+
+    @Test
+    void constructor_emojiOnePastTheLimit_isRefusedSayingHowManyCharacters() {
+        String emoji = "\uD83D\uDE00";
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> switchedBy("alice", emoji.repeat(501)))
+                .withMessage("reason: '" + emoji.repeat(20) + "...' (501 characters; expected: not blank, at most 500"
+                        + " characters, no control characters)");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> switchedBy(emoji.repeat(201), "release"))
+                .withMessageContaining("(201 characters; expected: not blank, at most 200 characters");
+    }
+
+    @Test
     void constructor_actorTooLong_isRefusedShowingItsStartAndLength() {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> switchedBy("a".repeat(201), "release"))

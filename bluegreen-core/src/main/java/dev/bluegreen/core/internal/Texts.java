@@ -24,9 +24,14 @@ public final class Texts {
      * Checks a short free-text value given by a caller, such as who made a change and why: it goes into log
      * lines and audit records, so it must say something, fit on one line and stay short.
      *
+     * <p>The length is counted in characters as a reader counts them, Unicode code points: an emoji, which Java
+     * holds as two {@code char}s (a surrogate pair), is one. Stored as JSON in UTF-8, a code point takes at most 4
+     * bytes, or 6 for a lone surrogate, which the JSON writer escapes; one {@code char} could take 6 too, so the
+     * bytes a stored value may take are bounded as they were when the limit counted {@code char}s.
+     *
      * @param name the parameter or component name, for the messages
      * @param value the value to check
-     * @param maxLength the most characters (UTF-16 units) allowed
+     * @param maxLength the most characters (code points) allowed
      * @return {@code value}
      * @throws NullPointerException naming {@code name} if {@code value} is {@code null}
      * @throws IllegalArgumentException if {@code value} is blank, longer than {@code maxLength} or holds a control
@@ -34,14 +39,26 @@ public final class Texts {
      */
     public static String requireShortText(String name, String value, int maxLength) {
         requireNonNull(value, name);
-        if (value.isBlank() || value.length() > maxLength || hasControlChar(value)) {
-            boolean tooLong = value.length() > maxLength;
-            String shown = tooLong ? quote(value, SHOWN_PREFIX) + " (" + value.length() + " characters; "
+        int length = length(value);
+        if (value.isBlank() || length > maxLength || hasControlChar(value)) {
+            boolean tooLong = length > maxLength;
+            String shown = tooLong ? quote(value, SHOWN_PREFIX) + " (" + length + " characters; "
                     : quote(value) + " (";
             throw new IllegalArgumentException(name + ": " + shown
                     + "expected: not blank, at most " + maxLength + " characters, no control characters)");
         }
         return value;
+    }
+
+    /**
+     * The length of a text in characters as a reader counts them: Unicode code points, so that an emoji (a surrogate
+     * pair in Java) counts one, as does a lone surrogate.
+     *
+     * @param text the text, not {@code null}
+     * @return how many code points it holds
+     */
+    public static int length(String text) {
+        return text.codePointCount(0, text.length());
     }
 
     /**
@@ -115,22 +132,20 @@ public final class Texts {
     }
 
     /**
-     * Shortens a text to at most {@code maxLength} characters, ending it with {@code ...} if it was cut; for
-     * generated descriptions that embed a caller's value of unbounded length.
+     * Shortens a text to at most {@code maxLength} characters (code points, as {@link #length} counts them), ending
+     * it with {@code ...} if it was cut; for generated descriptions that embed a caller's value of unbounded length.
+     * A surrogate pair is kept whole or cut whole.
      *
      * @param text the text, not {@code null}
      * @param maxLength the most characters to return, at least 3
      * @return {@code text} if short enough, else its start and {@code ...}
      */
     public static String abbreviate(String text, int maxLength) {
-        if (text.length() <= maxLength) {
+        // Fewer chars than the limit: fewer code points too, without counting them.
+        if (text.length() <= maxLength || length(text) <= maxLength) {
             return text;
         }
-        int keep = maxLength - 3;
-        if (keep > 0 && Character.isHighSurrogate(text.charAt(keep - 1))) {
-            keep--;
-        }
-        return text.substring(0, keep) + "...";
+        return text.substring(0, text.offsetByCodePoints(0, maxLength - 3)) + "...";
     }
 
     /**

@@ -10,6 +10,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class TextsTest {
 
+    /** U+1F600, one character that Java holds as two chars (a surrogate pair). */
+    private static final String EMOJI = "\uD83D\uDE00";
+
     @ParameterizedTest
     @CsvSource({
         "PT0S, 0s",
@@ -91,5 +94,37 @@ class TextsTest {
 
         assertThat(Texts.escapeControls(clean)).isSameAs(clean);
         assertThat(Texts.escapeControls("ok\u001b[2J\u007f\u2029")).isEqualTo("ok\\u001b[2J\\u007f\\u2029");
+    }
+
+    @Test
+    void requireShortText_emojiAtTheLimit_isAccepted_countingEachAsOneCharacter() {
+        String reason = EMOJI.repeat(500);
+
+        assertThat(Texts.requireShortText("reason", reason, 500)).isSameAs(reason);
+        assertThat(Texts.length(reason)).isEqualTo(500);
+    }
+
+    @Test
+    void requireShortText_emojiOnePastTheLimit_isRefusedCountingCharactersNotChars() {
+        assertThatThrownBy(() -> Texts.requireShortText("reason", EMOJI.repeat(501), 500))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("reason: '" + EMOJI.repeat(20) + "...' (501 characters; expected: not blank, at most 500"
+                        + " characters, no control characters)");
+        assertThatThrownBy(() -> Texts.requireShortText("reason", "r" + EMOJI.repeat(500), 500))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("(501 characters; ");
+    }
+
+    @Test
+    void length_countsALoneSurrogateAsOne() {
+        assertThat(Texts.length("a\uD83D" + EMOJI + "\uDE00")).isEqualTo(4);
+        assertThat(Texts.length("")).isZero();
+    }
+
+    @Test
+    void abbreviate_countsCharacters_andNeverCutsASurrogatePair() {
+        assertThat(Texts.abbreviate(EMOJI.repeat(10), 10)).isEqualTo(EMOJI.repeat(10));
+        assertThat(Texts.abbreviate(EMOJI.repeat(11), 10)).isEqualTo(EMOJI.repeat(7) + "...");
+        assertThat(Texts.abbreviate("ab" + EMOJI.repeat(3), 4)).isEqualTo("a...");
+        assertThat(Texts.abbreviate("abcdef", 5)).isEqualTo("ab...");
     }
 }

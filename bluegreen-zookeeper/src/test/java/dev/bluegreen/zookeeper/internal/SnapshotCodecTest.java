@@ -30,6 +30,23 @@ class SnapshotCodecTest {
     }
 
     @Test
+    void roundTrip_ofTextsOfEmojiAtTheirLimits_keepsThem_atFourBytesEach() {
+        // The limits count characters (code points): 500 emoji are a valid reason, though 1,000 chars.
+        String emoji = "\uD83D\uDE00";
+        RoutingSnapshot longest = new RoutingSnapshot(7, Colour.GREEN,
+                Environment.of(Colour.BLUE, emoji.repeat(Environment.MAX_VERSION_LENGTH),
+                        List.of(new Backend("10.0.0.1", 8080, emoji.repeat(Backend.MAX_ID_LENGTH), 1))),
+                SNAPSHOT.green(), Colour.BLUE, ChangeKind.DEPLOY, Instant.EPOCH,
+                emoji.repeat(RoutingSnapshot.MAX_REASON_LENGTH), emoji.repeat(RoutingSnapshot.MAX_ACTOR_LENGTH));
+
+        byte[] encoded = SnapshotCodec.encode(longest);
+
+        assertThat(new String(encoded, UTF_8)).contains(longest.reason());
+        assertThat(encoded.length).isLessThan(4 * (256 + 300 + 500 + 200) + 1_000);
+        assertThat(SnapshotCodec.decode(encoded)).isEqualTo(longest);
+    }
+
+    @Test
     void roundTrip_ofAShiftOrAForcedChange_usesFormat2() {
         RoutingSnapshot shifting = new RoutingSnapshot(8, Colour.BLUE, SNAPSHOT.blue(), SNAPSHOT.green(), null,
                 ChangeKind.SHIFT, Instant.EPOCH, "shift 0% -> 25% to GREEN", "app", 25, true);
