@@ -171,12 +171,19 @@ public final class BlueGreen extends ChangeVerbs implements AutoCloseable {
     /**
      * Adds a guard that runs before every later switch, promotion and shift, after the guards added before it.
      *
+     * <p>A closed object makes no more changes, so a guard added to it would never run: that is refused, as a change
+     * is, rather than accepted and ignored. An addition racing with {@link #close()} may be accepted, as one made
+     * just before it. A handle taken before the close may still be closed after it.
+     *
      * @param guard the guard
      * @return a handle whose {@code close()} removes it; idempotent, never throws
      * @throws NullPointerException if {@code guard} is {@code null}
+     * @throws IllegalStateException if this object is {@linkplain #isClosed() closed}
      */
     public AutoCloseable addGuard(SwitchGuard guard) {
-        return guards.add(requireNonNull(guard, "guard"));
+        requireNonNull(guard, "guard");
+        requireOpen("addGuard", "guard would never run");
+        return guards.add(guard);
     }
 
     /**
@@ -192,12 +199,27 @@ public final class BlueGreen extends ChangeVerbs implements AutoCloseable {
      * Adds a listener for the changes applied from now on. Thread-safe; a listener added while a change is being
      * delivered may or may not hear that change.
      *
+     * <p>Listeners hear nothing once this object is closed, so adding one to a closed object is refused, as a change
+     * is, rather than accepted and never called. An addition racing with {@link #close()} may be accepted, as one made
+     * just before it. A handle taken before the close may still be closed after it.
+     *
      * @param listener the listener; may be added more than once, and then hears each change once per addition
      * @return a handle whose {@code close()} removes this addition of the listener; idempotent, never throws
      * @throws NullPointerException if {@code listener} is {@code null}
+     * @throws IllegalStateException if this object is {@linkplain #isClosed() closed}
      */
     public AutoCloseable addListener(ChangeListener listener) {
-        return audit.addListener(requireNonNull(listener, "listener"));
+        requireNonNull(listener, "listener");
+        requireOpen("addListener", "listener would never be called");
+        return audit.addListener(listener);
+    }
+
+    /** Refuses what a closed object would silently ignore, in the words a refused change uses. */
+    private void requireOpen(String what, String consequence) {
+        if (isClosed()) {
+            throw new IllegalStateException(what + " refused: this BlueGreen is closed (expected: an open BlueGreen;"
+                    + " the " + consequence + ")");
+        }
     }
 
     /**
@@ -240,7 +262,8 @@ public final class BlueGreen extends ChangeVerbs implements AutoCloseable {
     }
 
     /**
-     * Whether {@link #close()} was called: changes are refused from then on, and a proxy refuses to start on it.
+     * Whether {@link #close()} was called: changes, listeners and guards are refused from then on, and a proxy
+     * refuses to start on it.
      *
      * @return {@code true} once closed
      */
@@ -249,10 +272,10 @@ public final class BlueGreen extends ChangeVerbs implements AutoCloseable {
     }
 
     /**
-     * Closes the store; later changes throw {@link IllegalStateException} and listeners hear nothing more (an
-     * attempt racing with the close may still be refused by the store; it is recorded in {@link #refusals()} but not
-     * told to listeners). {@link #snapshot()}, {@link #history()} and {@link #refusals()} keep returning the last
-     * state. Idempotent.
+     * Closes the store; later changes, {@link #addListener} and {@link #addGuard} throw {@link IllegalStateException}
+     * and listeners hear nothing more (an attempt racing with the close may still be refused by the store; it is
+     * recorded in {@link #refusals()} but not told to listeners). {@link #snapshot()}, {@link #history()},
+     * {@link #refusals()} and {@link #guards()} keep returning the last state. Idempotent.
      */
     @Override
     public void close() {

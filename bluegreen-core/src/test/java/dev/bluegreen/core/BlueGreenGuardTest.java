@@ -253,6 +253,20 @@ class BlueGreenGuardTest {
     }
 
     @Test
+    void addGuard_afterClose_isRefusedNamingTheState_asAChangeIs() throws Exception {
+        AutoCloseable before = blueGreen.addGuard(RecordingGuard.answering("ok", GuardVerdict.pass()));
+        blueGreen.close();
+
+        assertThatThrownBy(() -> blueGreen.addGuard(RecordingGuard.answering("late", GuardVerdict.pass())))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("addGuard refused: this BlueGreen is closed (expected: an open BlueGreen; the guard would"
+                        + " never run)");
+        assertThat(blueGreen.guards()).extracting(SwitchGuard::name).containsExactly("ok");
+        before.close();
+        assertThat(blueGreen.guards()).isEmpty();
+    }
+
+    @Test
     void asyncChange_guardsAnsweringAfterTheClose_completesWithTheClose() {
         CompletableFuture<GuardVerdict> answer = new CompletableFuture<>();
         blueGreen.addGuard(new RecordingGuard("late", context -> answer));

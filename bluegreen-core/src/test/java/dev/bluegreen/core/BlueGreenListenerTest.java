@@ -212,4 +212,19 @@ class BlueGreenListenerTest {
         assertThat(heard).containsExactly(1L);
         assertThat(blueGreen.snapshot().generation()).isEqualTo(1);
     }
+
+    @Test
+    void addListener_afterClose_isRefusedNamingTheState_ratherThanNeverCalled() throws Exception {
+        BlueGreen blueGreen = bothPools(clock).build();
+        AutoCloseable before = blueGreen.addListener(change -> { });
+        blueGreen.close();
+
+        assertThatThrownBy(() -> blueGreen.addListener(change -> { }))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("addListener refused: this BlueGreen is closed (expected: an open BlueGreen; the listener"
+                        + " would never be called)");
+        before.close();
+        assertThatThrownBy(() -> blueGreen.addListener(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("listener");
+    }
 }

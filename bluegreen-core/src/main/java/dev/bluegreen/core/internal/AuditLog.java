@@ -66,8 +66,14 @@ public final class AuditLog {
      *
      * @param listener the listener
      * @return a handle whose {@code close()} removes this addition of the listener
+     * @throws IllegalStateException if this log is closed: it tells no listener any more, so the listener would
+     *         never be called
      */
     public AutoCloseable addListener(ChangeListener listener) {
+        if (closed) {
+            throw new IllegalStateException("addListener refused: this audit log is closed (expected: an open one;"
+                    + " the listener would never be called)");
+        }
         return listeners.add(listener);
     }
 
