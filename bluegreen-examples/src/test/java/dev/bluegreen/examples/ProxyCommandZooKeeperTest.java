@@ -129,6 +129,19 @@ class ProxyCommandZooKeeperTest {
     }
 
     @Test
+    void pathInZooKeepersReservedSubtree_exits2_namingTheOption_unlessAChrootMovesIt() {
+        assertThat(run("proxy", "--blue", "127.0.0.1:9001", "--listen", "127.0.0.1:0",
+                "--zookeeper", "127.0.0.1:1", "--zk-path", "/zookeeper/bluegreen")).isEqualTo(2);
+        assertThat(err.toString()).contains("--zk-path", "'/zookeeper/bluegreen' is in ZooKeeper's reserved"
+                + " /zookeeper subtree");
+
+        err.getBuffer().setLength(0);
+        assertThat(run("proxy", "--blue", "127.0.0.1:9001", "--listen", "127.0.0.1:0",
+                "--zookeeper", "127.0.0.1:1/zookeeper", "--zk-path", "/bluegreen")).isEqualTo(2);
+        assertThat(err.toString()).contains("--zk-path", "(/zookeeper/bluegreen on the server)");
+    }
+
+    @Test
     void malformedConnectString_exits2_namingTheOptionAndWhatIsWrong() {
         assertThat(run("proxy", "--blue", "127.0.0.1:9001", "--listen", "127.0.0.1:0",
                 "--zookeeper", "127.0.0.1:abc")).isEqualTo(2);

@@ -16,6 +16,7 @@ import dev.bluegreen.zookeeper.internal.ConnectionWatch;
 import dev.bluegreen.zookeeper.internal.FleetHistory;
 import dev.bluegreen.zookeeper.internal.FleetTracker;
 import dev.bluegreen.zookeeper.internal.Registration;
+import dev.bluegreen.zookeeper.internal.RoutingPath;
 import dev.bluegreen.zookeeper.internal.RoutingWatch;
 import dev.bluegreen.zookeeper.internal.ServedState;
 import dev.bluegreen.zookeeper.internal.SnapshotWriter;
@@ -154,10 +155,14 @@ public final class ZooKeeperRoutingStore implements RoutingStore {
      * A builder of store factories for the znode at {@code path}.
      *
      * @param client a started Curator client; the caller keeps owning it (and closes it after the store)
-     * @param path the routing znode, such as {@code /bluegreen/shop}; not the root
+     * @param path the routing znode, such as {@code /bluegreen/shop}; not the root, and not in ZooKeeper's reserved
+     *        {@code /zookeeper} subtree as it lies on the server (below the connect string's chroot and the client's
+     *        namespace, so that with the chroot {@code host:2181/app} the path {@code /zookeeper} is an ordinary one);
+     *        nor in another fleet's {@code instances} or {@code history} znode, which opening the store refuses
      * @return a new builder
      * @throws NullPointerException if an argument is {@code null}
-     * @throws IllegalArgumentException if {@code path} is not a valid ZooKeeper path below the root
+     * @throws IllegalArgumentException if {@code path} is not a valid ZooKeeper path below the root, or lies in
+     *         {@code /zookeeper} on the server
      */
     public static Builder builder(CuratorFramework client, String path) {
         return new Builder(client, path);
@@ -168,7 +173,7 @@ public final class ZooKeeperRoutingStore implements RoutingStore {
      * {@code builder(client, path).instanceId(instanceId).build()}.
      *
      * @param client a started Curator client
-     * @param path the routing znode
+     * @param path the routing znode, as for {@link #builder}
      * @param instanceId this instance's id, unique in the fleet
      * @return the factory, to pass to {@link dev.bluegreen.core.BlueGreen.Builder#store}
      * @throws NullPointerException if an argument is {@code null}
@@ -400,12 +405,14 @@ public final class ZooKeeperRoutingStore implements RoutingStore {
          * @throws NullPointerException if {@code initialIfAbsent} is {@code null}
          * @throws IllegalStateException if the Curator client is not started
          * @throws ChangeRefusedException with {@link Refusal#STORE_REJECTED} if ZooKeeper is unreachable, refuses,
-         *         or holds data this version can't read at the path
+         *         or holds data this version can't read at the path; or if the path lies in another fleet's
+         *         {@code instances} or {@code history} znode (one below a znode that holds a routing snapshot)
          */
         @Override
         public ZooKeeperRoutingStore open(RoutingSnapshot initialIfAbsent) {
             requireNonNull(initialIfAbsent, "initialIfAbsent");
             Bootstrap.awaitConnected(client, path, operationTimeout);
+            RoutingPath.requireOutsideOtherFleets(client, path, operationTimeout, INSTANCES, HISTORY);
             StoredNode adopted = Bootstrap.createOrAdopt(client, path, operationTimeout, initialIfAbsent);
             Bootstrap.ensureExists(client, ZKPaths.makePath(path, HISTORY), operationTimeout);
             ZooKeeperRoutingStore store = new ZooKeeperRoutingStore(this, adopted);

@@ -3,6 +3,7 @@ package dev.bluegreen.zookeeper;
 import static java.util.Objects.requireNonNull;
 
 import dev.bluegreen.core.internal.Texts;
+import dev.bluegreen.zookeeper.internal.RoutingPath;
 import java.time.Clock;
 import java.time.Duration;
 import org.apache.curator.framework.CuratorFramework;
@@ -47,7 +48,7 @@ abstract class ZooKeeperStoreOptions {
                     + "' (expected: a znode below the root, such as /bluegreen/shop"
                     + (problem != null ? problem : "") + ")");
         }
-        this.path = path;
+        this.path = RoutingPath.requireNotReserved(client, path);
     }
 
     /** The builder these options belong to, for the fluent calls. */
