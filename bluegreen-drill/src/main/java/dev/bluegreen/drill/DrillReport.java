@@ -119,8 +119,8 @@ public final class DrillReport {
      * it (too little traffic for its switch interval).
      */
     public boolean passed() {
-        return failed() == 0 && refusedSwitches.isEmpty() && requests() > 0 && idleColour().isEmpty()
-                && switchesNotMade() == 0;
+        // One list of rules: the verdict and the closing line's reasons can't disagree.
+        return failureReasons().isEmpty();
     }
 
     /** Switches asked for that were neither made nor refused: they did not fit in the duration. */
@@ -150,16 +150,25 @@ public final class DrillReport {
     }
 
     /**
-     * The report as text: a headline (with {@code 0 failed} when nothing failed), a line per colour, the latency,
-     * then the failure groups with examples, and a closing {@code FAILED:} line naming the colours that failed.
+     * The report as text: a headline, a line per colour, the latency, then the failure groups with examples, and a
+     * closing {@code FAILED:} line saying each reason the drill failed for.
+     *
+     * <p>The headline gives the verdict too, so that it can be read (or matched by a CI step) alone: when the drill
+     * passed it ends with {@code 0 failed}; when it failed it starts with {@code bluegreen drill FAILED} and the
+     * number of reasons, and counts {@code N requests failed}, so that it never holds {@code 0 failed}, even when
+     * no request failed and the drill failed for another reason (a colour that served none, switches that did not
+     * fit in the duration), nor when the count ends in 0.
      *
      * @return several lines
      */
     public String summary() {
+        List<String> why = failureReasons();
         List<String> lines = new ArrayList<>();
-        lines.add(String.format(Locale.ROOT, "bluegreen drill: %,d requests in %.1f s on %d connections,"
-                        + " %d switches, %,d failed", requests(), elapsed.toMillis() / 1000.0, connections, switches,
-                failed()));
+        String counts = String.format(Locale.ROOT, "%,d requests in %.1f s on %d connections, %d switches",
+                requests(), elapsed.toMillis() / 1000.0, connections, switches);
+        lines.add(why.isEmpty() ? String.format(Locale.ROOT, "bluegreen drill: %s, %,d failed", counts, failed())
+                : String.format(Locale.ROOT, "bluegreen drill FAILED (%d %s): %s, %,d requests failed", why.size(),
+                        why.size() == 1 ? "reason" : "reasons", counts, failed()));
         for (Colour colour : Colour.values()) {
             lines.add(String.format(Locale.ROOT, "  %-5s %s: %,d requests, %,d failed", colour.label(),
                     targets.getOrDefault(colour, "?"), requests(colour), failed(colour)));
@@ -177,16 +186,19 @@ public final class DrillReport {
         if (!refusedSwitches.isEmpty()) {
             lines.add("  refused switches: " + refusedSwitches.size() + ", first: " + refusedSwitches.get(0));
         }
-        verdict().ifPresent(lines::add);
+        if (!why.isEmpty()) {
+            lines.add("FAILED: " + String.join("; ", why));
+        }
         return String.join(System.lineSeparator(), lines);
     }
 
     /**
-     * The closing line. A colour is named only for the failures it is known to have served: one whose colour is a
-     * guess a switch may have made wrong is counted apart, so that a healthy colour is not blamed for the other's
-     * failures (a request that got no response head, cut or timed out, has no routing header to name one).
+     * Why the drill failed, for the closing line; empty if it passed. A colour is named only for the failures it is
+     * known to have served: one whose colour is a guess a switch may have made wrong is counted apart, so that a
+     * healthy colour is not blamed for the other's failures (a request that got no response head, cut or timed out,
+     * has no routing header to name one).
      */
-    private Optional<String> verdict() {
+    private List<String> failureReasons() {
         List<String> why = new ArrayList<>();
         long uncertain = 0;
         for (Colour colour : Colour.values()) {
@@ -215,7 +227,7 @@ public final class DrillReport {
         }
         idleColour().ifPresent(colour -> why.add(colour.label() + " served no request across " + switches
                 + " switches (expected: both; a longer drill, or more connections)"));
-        return why.isEmpty() ? Optional.empty() : Optional.of("FAILED: " + String.join("; ", why));
+        return why;
     }
 
     /** The {@link #summary()}. */

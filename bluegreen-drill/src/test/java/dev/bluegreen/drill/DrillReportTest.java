@@ -37,10 +37,10 @@ class DrillReportTest {
                 Map.of(Colour.BLUE, 10L, Colour.GREEN, 7L), Map.of(Colour.GREEN, 7L), List.of(group), 2, List.of(),
                 Latency.NONE);
 
-        assertThat(report.summary()).contains(
-                "  failures:",
-                "    green GET /: status 503, 7 times, e.g.",
-                "      at 0.100 s on connection 1: 503 \"down\"")
+        assertThat(report.summary()).startsWith("bluegreen drill FAILED (1 reason): 17 requests in 1.0 s on 1"
+                + " connections, 2 switches, 7 requests failed" + System.lineSeparator())
+                .contains("  failures:", "    green GET /: status 503, 7 times, e.g.",
+                        "      at 0.100 s on connection 1: 503 \"down\"")
                 .endsWith("FAILED: green failed 7 of 7 requests");
         assertThatThrownBy(report::assertNoFailures).isInstanceOf(AssertionError.class)
                 .hasMessage(report.summary());
@@ -72,7 +72,9 @@ class DrillReportTest {
                 List.of("refused by guard healthy-target: no healthy backend"), Latency.NONE);
 
         assertThat(empty.passed()).isFalse();
-        assertThat(empty.summary()).endsWith("FAILED: 1 switches refused; no request was sent")
+        assertThat(empty.summary()).startsWith("bluegreen drill FAILED (2 reasons): 0 requests in 1.0 s on 1"
+                        + " connections, 1 switches, 0 requests failed" + System.lineSeparator())
+                .endsWith("FAILED: 1 switches refused; no request was sent")
                 .contains("refused switches: 1, first: refused by guard healthy-target");
     }
 
@@ -82,6 +84,8 @@ class DrillReportTest {
                 Map.of(), List.of(), 4, List.of(), Latency.NONE);
 
         assertThat(oneSided.passed()).isFalse();
+        assertThat(firstLine(oneSided)).isEqualTo("bluegreen drill FAILED (1 reason): 4 requests in 1.3 s on 4"
+                + " connections, 4 switches, 0 requests failed").doesNotContain("0 failed");
         assertThat(oneSided.summary()).endsWith("FAILED: green served no request across 4 switches (expected: both;"
                 + " a longer drill, or more connections)");
 
@@ -97,7 +101,23 @@ class DrillReportTest {
                 Latency.NONE, 10_000, Duration.ofSeconds(2));
 
         assertThat(report.passed()).isFalse();
+        assertThat(firstLine(report)).startsWith("bluegreen drill FAILED (2 reasons): ").doesNotContain("0 failed");
         assertThat(report.summary()).endsWith("FAILED: 1 switches refused; only 4,000 of 10,000 switches fit"
                 + " in the 2.0 s duration (expected: fewer switches, or a longer duration)");
+    }
+
+    @Test
+    void headline_ofAFailedDrill_neverHoldsZeroFailed_evenWhenTheFailedCountEndsInZero() {
+        FailureGroup group = new FailureGroup(Colour.GREEN, "GET /", "status 503", 10, List.of("at 0.1 s: 503"));
+        DrillReport report = new DrillReport(TARGETS, Duration.ofMillis(1000), 1,
+                Map.of(Colour.BLUE, 10L, Colour.GREEN, 10L), Map.of(Colour.GREEN, 10L), List.of(group), 2, List.of(),
+                Latency.NONE);
+
+        assertThat(firstLine(report)).isEqualTo("bluegreen drill FAILED (1 reason): 20 requests in 1.0 s on 1"
+                + " connections, 2 switches, 10 requests failed").doesNotContain("0 failed");
+    }
+
+    private static String firstLine(DrillReport report) {
+        return report.summary().lines().findFirst().orElseThrow();
     }
 }

@@ -154,6 +154,8 @@ class SwitchDrillTest {
             assertThat(report.elapsed()).isLessThan(Duration.ofSeconds(10));
             assertThat(report.switches()).isPositive().isLessThan(100_000);
             assertThat(report.passed()).isFalse();
+            String headline = report.summary().lines().findFirst().orElseThrow();
+            assertThat(headline).startsWith("bluegreen drill FAILED (").doesNotContain("0 failed");
             assertThat(report.summary()).containsPattern("FAILED: .*only [\\d,]+ of 100,000 switches fit"
                     + " in the 0.5 s duration \\(expected: fewer switches, or a longer duration\\)");
         }
