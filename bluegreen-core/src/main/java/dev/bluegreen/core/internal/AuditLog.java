@@ -125,8 +125,11 @@ public final class AuditLog {
         Change change = new Change(previous, snapshot);
         history.add(change);
         Environment live = snapshot.liveEnvironment();
-        log.info("routing generation {} by {}: {}; live {} {} ({})", snapshot.generation(), snapshot.actor(),
-                snapshot.reason(), snapshot.live(), live.version(), Texts.count(live.backends().size(), "backend"));
+        // The texts are callers' own: no control character gets in, but U+2028 or U+2029 may, which would break
+        // the line for a viewer that follows Unicode.
+        log.info("routing generation {} by {}: {}; live {} {} ({})", snapshot.generation(),
+                Texts.escapeControls(snapshot.actor()), Texts.escapeControls(snapshot.reason()), snapshot.live(),
+                Texts.escapeControls(live.version()), Texts.count(live.backends().size(), "backend"));
         listeners.forEach(listener -> notify(listener, change));
     }
 
@@ -150,8 +153,9 @@ public final class AuditLog {
         if (trail != null) {
             trail.recordRefusal(refused);
         }
-        log.info("refused: {} (actor {}: {}; generation {}, live {})", message, refused.actor(), refused.reason(),
-                refused.generation(), refused.live());
+        log.info("refused: {} (actor {}: {}; generation {}, live {})", Texts.escapeControls(message),
+                Texts.escapeControls(refused.actor()), Texts.escapeControls(refused.reason()), refused.generation(),
+                refused.live());
         if (!closed) {
             listeners.forEach(listener -> notifyRefused(listener, refused));
         }
@@ -165,7 +169,7 @@ public final class AuditLog {
             throw e;
         } catch (RuntimeException | Error e) {
             log.warn("change listener {} failed on generation {} ({}); the change stands and the other listeners"
-                    + " are still called", listener, change.generation(), change.reason(), e);
+                    + " are still called", listener, change.generation(), Texts.escapeControls(change.reason()), e);
         }
     }
 
@@ -176,7 +180,7 @@ public final class AuditLog {
             throw e;
         } catch (RuntimeException | Error e) {
             log.warn("change listener {} failed on a refusal ({}); the attempt is still refused and the other"
-                    + " listeners are still called", listener, refused.message(), e);
+                    + " listeners are still called", listener, Texts.escapeControls(refused.message()), e);
         }
     }
 }

@@ -3,6 +3,10 @@ package dev.bluegreen.core.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.bluegreen.core.ChangeKind;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.Environment;
 import dev.bluegreen.core.RoutingSnapshot;
@@ -27,5 +31,25 @@ class AuditLogTest {
                         + " would never be called)");
         before.close();
         assertThat(audit.history()).isEmpty();
+    }
+
+    @Test
+    void aLineSeparatorInAnActorOrReason_isEscapedInTheLogLine_keptInTheRecord() {
+        Logger logger = (Logger) LoggerFactory.getLogger(AuditLogTest.class.getName() + ".lines");
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        logger.addAppender(lines);
+        AuditLog log = new AuditLog(logger, 10, List.of(), RoutingSnapshot.initial(Colour.BLUE,
+                Environment.empty(Colour.BLUE), Environment.empty(Colour.GREEN), Instant.EPOCH), null);
+        String reason = "fix\u2028routing generation 9 by root: forged";
+
+        log.onApplied(new RoutingSnapshot(1, Colour.GREEN, Environment.empty(Colour.BLUE),
+                Environment.empty(Colour.GREEN), Colour.BLUE, ChangeKind.SWITCH, Instant.EPOCH, reason,
+                "ops\u2029team"));
+
+        assertThat(lines.list).singleElement().extracting(ILoggingEvent::getFormattedMessage).asString()
+                .startsWith("routing generation 1 by ops\\u2029team: fix\\u2028routing generation 9 by root: forged;")
+                .doesNotContain("\u2028", "\u2029");
+        assertThat(log.history()).singleElement().extracting(change -> change.reason()).isEqualTo(reason);
     }
 }
