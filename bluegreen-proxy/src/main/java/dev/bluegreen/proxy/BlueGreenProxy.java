@@ -5,16 +5,16 @@ import static java.util.Objects.requireNonNull;
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.Colour;
+import dev.bluegreen.core.SwitchGuard;
+import dev.bluegreen.core.internal.Registrations;
 import dev.bluegreen.proxy.internal.Failures;
 import dev.bluegreen.proxy.internal.LifecycleFutures;
 import dev.bluegreen.proxy.internal.ProtocolConfig;
 import dev.bluegreen.proxy.internal.ProxyConfig;
 import dev.bluegreen.proxy.internal.ServerTls;
 import dev.bluegreen.proxy.internal.exchange.AccessLog;
-import dev.bluegreen.proxy.internal.health.HealthyTargetGuard;
 import dev.bluegreen.proxy.internal.listener.DataPlane;
 import dev.bluegreen.proxy.internal.listener.ListenerBinds;
-import dev.bluegreen.proxy.internal.listener.PrewarmGuard;
 import dev.bluegreen.proxy.internal.listener.ProxyChannelInitializer;
 import dev.bluegreen.proxy.internal.listener.Transport;
 import dev.bluegreen.proxy.internal.metrics.ProxyRecorder;
@@ -93,7 +93,7 @@ public final class BlueGreenProxy {
     private final AccessLog accessLog = new AccessLog();
     private volatile Runtime running;
     private volatile WatchService watch;
-    private final List<HealthListener> healthListeners = new CopyOnWriteArrayList<>();
+    private final Registrations<HealthListener> healthListeners = new Registrations<>();
     /** The registries the proxy's meters are bound to (by identity: Micrometer's registries don't define equals). */
     private final Set<MeterRegistry> metricsRegistries = ConcurrentHashMap.newKeySet();
     /** What the proxy registered on the admin object while it runs (its switch guards); closed at stop. */
@@ -162,21 +162,21 @@ public final class BlueGreenProxy {
 
         ListenerBinds.bind(bootstrap, config).whenComplete((bound, error) -> {
             if (error != null) {
-                state.set(State.STOPPED);
-                workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-                boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-                dns.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-                LifecycleFutures.completeOffTheLoops(() -> {
-                    stopped.complete(null);
-                    started.completeExceptionally(Failures.cause(error));
-                });
+                abandonStart(Failures.cause(error), workers, boss, dns);
                 return;
             }
             Channel server = bound.server();
-            AutoCloseable listener = admin.addListener(proxy::onRoutingChange);
+            AutoCloseable listener;
+            try {
+                listener = admin.addListener(proxy::onRoutingChange);
+                startHealth(proxy);
+                watch = startWatch();
+            } catch (IllegalStateException closed) {
+                // The admin was closed while the address was being bound: the proxy would follow nothing.
+                abandonStart(closed, workers, boss, dns);
+                return;
+            }
             proxy.scheduleIdleEviction();
-            watch = startWatch();
-            startHealth(proxy);
             running = new Runtime(boss, workers, dns, server, clients, proxy, listener, bound.previewServer());
             state.set(State.RUNNING);
             log.info("bluegreen proxy listening on {} ({} transport, {} event loops{}); live colour {} (generation {})",
@@ -191,6 +191,18 @@ public final class BlueGreenProxy {
             LifecycleFutures.completeOffTheLoops(() -> started.complete(this));
         });
         return LifecycleFutures.own(started);
+    }
+
+    /** The start failed once the loops were made: they go, with any listener bound on them, and the start fails. */
+    private void abandonStart(Throwable cause, EventLoopGroup... groups) {
+        state.set(State.STOPPED);
+        for (EventLoopGroup group : groups) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+        }
+        LifecycleFutures.completeOffTheLoops(() -> {
+            stopped.complete(null);
+            started.completeExceptionally(cause);
+        });
     }
 
     private void logProtocols() {
@@ -453,34 +465,23 @@ public final class BlueGreenProxy {
      */
     public AutoCloseable addHealthListener(HealthListener listener) {
         requireNonNull(listener, "listener");
-        healthListeners.add(listener);
-        return () -> healthListeners.remove(listener);
+        return healthListeners.add(listener);
     }
 
     private void startHealth(DataPlane proxy) {
-        proxy.health().addListener((previous, current) -> {
-            for (HealthListener listener : healthListeners) {
-                try {
-                    listener.healthChanged(previous, current);
-                } catch (VirtualMachineError e) {
-                    throw e;
-                } catch (RuntimeException | Error e) {
-                    // An Error too (an assertion, a class that failed to load): it would end the check's schedule.
-                    log.warn("health listener {} failed on {}", listener, current, e);
-                }
+        proxy.health().addListener((previous, current) -> healthListeners.forEach(listener -> {
+            try {
+                listener.healthChanged(previous, current);
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (RuntimeException | Error e) {
+                // An Error too (an assertion, a class that failed to load): it would end the check's schedule.
+                log.warn("health listener {} failed on {}", listener, current, e);
             }
-        });
+        }));
         proxy.startHealth();
-        // The health guard first: no use warming connections to a pool that is down.
-        if (config.health().guarded()) {
-            registrations.add(admin.addGuard(new HealthyTargetGuard(proxy.healthChecks(), config.health())));
-        }
-        // Then shadow traffic's agreement: it answers at once, before pre-warm opens connections for nothing.
-        if (proxy.mirror() != null && proxy.mirror().guard() != null) {
-            registrations.add(admin.addGuard(proxy.mirror().guard()));
-        }
-        if (config.health().prewarmConnections() > 0) {
-            registrations.add(admin.addGuard(new PrewarmGuard(proxy, config.health().prewarmConnections())));
+        for (SwitchGuard guard : proxy.switchGuards()) {
+            registrations.add(admin.addGuard(guard));
         }
     }
 

@@ -177,6 +177,23 @@ class ShutdownTest {
     }
 
     @Test
+    void aBlueGreenClosedWhileTheProxyBinds_endsTheStart_itNeverHangs() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            BlueGreen admin = BlueGreen.builder().blue("v1", Backend.of("127.0.0.1", 9)).build();
+            BlueGreenProxy proxy = BlueGreenProxy.builder(admin).listen("127.0.0.1", 0).build();
+            CompletableFuture<BlueGreenProxy> start = proxy.start();
+            // Closed at once: most often before the bind completes, where the proxy adds its listener and guards.
+            admin.close();
+
+            Throwable failure = start.handle((started, error) -> error).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            if (failure != null) {
+                assertThat(failure).isInstanceOf(IllegalStateException.class).hasMessageContaining("is closed");
+            } // else the bind won the race: the proxy runs, and stops as any does
+            proxy.stop(Duration.ZERO).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void start_and_stop_completeOffNettyThreads_soThatStagesChainedOnThemMayBlock() throws Exception {
         try (BlueGreen admin = BlueGreen.builder().blue("v1", Backend.of("127.0.0.1", 9)).build()) {
             BlueGreenProxy proxy = BlueGreenProxy.builder(admin).listen("127.0.0.1", 0).build();

@@ -5,6 +5,7 @@ import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.Change;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.RoutingSnapshot;
+import dev.bluegreen.core.SwitchGuard;
 import dev.bluegreen.proxy.Drain;
 import dev.bluegreen.proxy.DrainReport;
 import dev.bluegreen.proxy.BackendProtocols;
@@ -19,6 +20,7 @@ import dev.bluegreen.proxy.internal.exchange.LoopContexts;
 import dev.bluegreen.proxy.internal.health.ActiveHealthChecks;
 import dev.bluegreen.proxy.internal.health.HealthProbes;
 import dev.bluegreen.proxy.internal.health.HealthRegistry;
+import dev.bluegreen.proxy.internal.health.HealthyTargetGuard;
 import dev.bluegreen.proxy.internal.metrics.FailureLog;
 import dev.bluegreen.proxy.internal.metrics.ProxyCounters;
 import dev.bluegreen.proxy.internal.metrics.ProxyRecorder;
@@ -214,6 +216,25 @@ public final class DataPlane {
     /** The active checks, or {@code null} when they are off. */
     public ActiveHealthChecks healthChecks() {
         return healthChecks;
+    }
+
+    /**
+     * The guards the proxy puts on its admin's changes, in the order they run: the health guard first (no use warming
+     * connections to a pool that is down), then shadow traffic's agreement (it answers at once, before pre-warm opens
+     * connections for nothing), then pre-warm; each only when its setting is on.
+     */
+    public List<SwitchGuard> switchGuards() {
+        List<SwitchGuard> guards = new ArrayList<>(3);
+        if (config.health().guarded()) {
+            guards.add(new HealthyTargetGuard(healthChecks, config.health()));
+        }
+        if (mirror != null && mirror.guard() != null) {
+            guards.add(mirror.guard());
+        }
+        if (config.health().prewarmConnections() > 0) {
+            guards.add(new PrewarmGuard(this, config.health().prewarmConnections()));
+        }
+        return guards;
     }
 
     /** Starts tracking (and, when on, checking) the backends of the current pools. */

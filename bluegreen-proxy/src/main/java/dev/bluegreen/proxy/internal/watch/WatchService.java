@@ -36,9 +36,10 @@ public final class WatchService implements AutoCloseable {
         executor.setRemoveOnCancelPolicy(true);
         this.thread = executor;
         this.watcher = new Watcher(admin, rules, statistics, executor);
+        // The listener first: if the admin refuses it (closed), no thread has started yet.
+        this.listener = admin.addListener(change -> run(() -> watcher.onChange(change)));
         long interval = rules.evaluationInterval().toNanos();
         thread.scheduleWithFixedDelay(this::tick, interval, interval, TimeUnit.NANOSECONDS);
-        this.listener = admin.addListener(change -> run(() -> watcher.onChange(change)));
     }
 
     /**
