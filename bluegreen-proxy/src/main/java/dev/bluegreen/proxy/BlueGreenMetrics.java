@@ -67,9 +67,20 @@ public final class BlueGreenMetrics implements MeterBinder {
         return this;
     }
 
+    /**
+     * Binds the proxy's and its admin object's meters to {@code registry}; a second binding to the same registry
+     * adds nothing.
+     *
+     * @throws IllegalStateException if the proxy's {@link BlueGreen} is closed: its change meters would never move
+     *         (nothing is registered then)
+     */
     @Override
     public void bindTo(MeterRegistry registry) {
         requireNonNull(registry, "registry");
+        if (proxy.admin().isClosed()) {
+            throw new IllegalStateException("bindTo refused: the proxy's BlueGreen is closed (expected: an open one;"
+                    + " its change meters would never move)");
+        }
         if (!proxy.firstMetricsBinding(registry)) {
             // Micrometer hands back the meters already registered: a second recorder and change counter would
             // increment them twice per exchange and per change.

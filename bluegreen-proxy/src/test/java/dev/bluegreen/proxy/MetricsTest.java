@@ -66,6 +66,20 @@ class MetricsTest {
     }
 
     @Test
+    void bindingAfterTheBlueGreenClosed_isRefused_registeringNothing() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (ProxyFixture fixture = ProxyFixture.start(b -> b)) {
+            fixture.admin.close();
+
+            assertThatThrownBy(() -> BlueGreenMetrics.of(fixture.proxy).bindTo(registry))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("bindTo refused: the proxy's BlueGreen is closed (expected: an open one; its change"
+                            + " meters would never move)");
+            assertThat(registry.getMeters()).isEmpty();
+        }
+    }
+
+    @Test
     void anExchangeItsClientAbandons_isAbortedByTheClient_notByTheBackend() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (ProxyFixture fixture = ProxyFixture.start(b -> b)) {
