@@ -13,6 +13,7 @@ import dev.bluegreen.proxy.internal.ProtocolConfig;
 import dev.bluegreen.proxy.internal.ProxyConfig;
 import dev.bluegreen.proxy.internal.ServerTls;
 import dev.bluegreen.proxy.internal.exchange.AccessLog;
+import dev.bluegreen.proxy.internal.health.HealthRegistry;
 import dev.bluegreen.proxy.internal.listener.DataPlane;
 import dev.bluegreen.proxy.internal.listener.ListenerBinds;
 import dev.bluegreen.proxy.internal.listener.ProxyChannelInitializer;
@@ -469,16 +470,8 @@ public final class BlueGreenProxy {
     }
 
     private void startHealth(DataPlane proxy) {
-        proxy.health().addListener((previous, current) -> healthListeners.forEach(listener -> {
-            try {
-                listener.healthChanged(previous, current);
-            } catch (VirtualMachineError e) {
-                throw e;
-            } catch (RuntimeException | Error e) {
-                // An Error too (an assertion, a class that failed to load): it would end the check's schedule.
-                log.warn("health listener {} failed on {}", listener, current, e);
-            }
-        }));
+        proxy.health().addListener((previous, current) -> healthListeners.forEach(
+                listener -> HealthRegistry.tell(listener, previous, current)));
         proxy.startHealth();
         for (SwitchGuard guard : proxy.switchGuards()) {
             registrations.add(admin.addGuard(guard));

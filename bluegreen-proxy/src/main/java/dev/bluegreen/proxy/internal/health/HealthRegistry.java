@@ -217,15 +217,22 @@ public final class HealthRegistry {
 
     private void publish(BackendHealth previous, BackendHealth current) {
         for (HealthListener listener : listeners) {
-            try {
-                listener.healthChanged(previous, current);
-            } catch (VirtualMachineError e) {
-                throw e;
-            } catch (RuntimeException | Error e) {
-                // An Error too (an assertion, a class that failed to load): thrown on, it would end the backend's
-                // check schedule, freezing its state, and keep the other listeners from hearing the change.
-                log.warn("health listener {} failed on {}", listener, current, e);
-            }
+            tell(listener, previous, current);
+        }
+    }
+
+    /**
+     * Tells {@code listener} of a change of health; what it throws is logged, not thrown on: an Error too (an
+     * assertion, a class that failed to load), which would end the backend's check schedule, freezing its state, and
+     * keep the other listeners from hearing the change.
+     */
+    public static void tell(HealthListener listener, BackendHealth previous, BackendHealth current) {
+        try {
+            listener.healthChanged(previous, current);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
+            log.warn("health listener {} failed on {}", listener, current, e);
         }
     }
 
