@@ -8,6 +8,7 @@ import dev.bluegreen.proxy.internal.routing.AffinityCookie;
 import dev.bluegreen.proxy.internal.routing.Rendezvous;
 import dev.bluegreen.proxy.internal.routing.RequestHashKey;
 import dev.bluegreen.proxy.internal.routing.RoundRobin;
+import dev.bluegreen.proxy.internal.routing.ServerIdentity;
 import dev.bluegreen.proxy.internal.routing.Route;
 import java.util.BitSet;
 import java.util.List;
@@ -142,7 +143,8 @@ final class BackendChoice {
     Backend take(Permits granted) {
         release();
         permit = granted;
-        int index = environment.backends().indexOf(granted.backend());
+        // The permit's record is the pools' now, perhaps of another weight or limit: the pool's is the one tried.
+        int index = ServerIdentity.indexIn(environment.backends(), granted.backend());
         if (index >= 0) {
             tried = RoundRobin.markTried(tried, index);
             // Tried now, no longer merely passed over: if it fails, it is not waited for again.
@@ -154,7 +156,7 @@ final class BackendChoice {
         }
         attempts++;
         allAtLimit = false;
-        return granted.backend();
+        return index >= 0 ? environment.backends().get(index) : granted.backend();
     }
 
     Colour colour() {

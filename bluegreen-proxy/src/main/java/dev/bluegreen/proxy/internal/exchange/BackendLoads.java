@@ -3,9 +3,12 @@ package dev.bluegreen.proxy.internal.exchange;
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.RoutingSnapshot;
+import dev.bluegreen.proxy.internal.routing.ServerIdentity;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -21,9 +24,11 @@ import java.util.stream.Stream;
  * before anyone else may take it. With round robin, a backend without a limit is never asked about: it costs no map
  * lookup and no shared write.
  *
- * <p>A permit is the counter itself ({@link Permits}), so that it is given back to the counter it was taken from even
- * after the backend left the pools (and its entry the map). Thread-safe and lock-free: one compare-and-set to take a
- * permit, one decrement and one volatile read to give it back while nobody waits.
+ * <p>A counter is the server's ({@link ServerIdentity}: the backend's id and address), not the backend record's: a
+ * redeploy that changes only a backend's weight or limit keeps its count, and the new limit applies to the requests
+ * already under way on it. A permit is the counter itself ({@link Permits}), so that it is given back to the counter it
+ * was taken from even after the backend left the pools (and its entry the map). Thread-safe and lock-free: one
+ * compare-and-set to take a permit, one decrement and one volatile read to give it back while nobody waits.
  */
 public final class BackendLoads {
 
@@ -33,7 +38,7 @@ public final class BackendLoads {
     private static final int SWEEP_SLACK = 64;
 
     /**
-     * The count of requests under way on one backend; a permit is a reference to it. A counter dropped from the map
+     * The count of requests under way on one server; a permit is a reference to it. A counter dropped from the map
      * is retired first ({@link #retire}): a request that looked it up just before then takes no permit of it, and
      * looks again, rather than holding a permit of a counter that the backend, added back, no longer counts with.
      */
@@ -42,14 +47,21 @@ public final class BackendLoads {
         /** The count of a retired counter: so far below 0 that no number of takes brings it back up. */
         private static final int RETIRED = Integer.MIN_VALUE;
 
-        private final Backend backend;
+        /** The server's record in the pools now ({@link #follow}): its limit is the one that applies. */
+        private volatile Backend backend;
 
         private Permits(Backend backend) {
             this.backend = backend;
         }
 
+        /** The server's backend record as the pools have it now, of the weight and limit a redeploy gave it last. */
         Backend backend() {
             return backend;
+        }
+
+        /** The pools now have the server as {@code current}: its limit applies from the next take on. */
+        void follow(Backend current) {
+            backend = current;
         }
 
         /**
@@ -88,7 +100,14 @@ public final class BackendLoads {
 
     /** Whether the backends without a limit are counted too: least-requests balancing compares every backend. */
     private final boolean countsEveryBackend;
-    private final ConcurrentHashMap<Backend, Permits> underWay = new ConcurrentHashMap<>();
+    /** The counters, one per server of the pools (and one per server left with requests still under way). */
+    private final ConcurrentHashMap<ServerIdentity, Permits> underWay = new ConcurrentHashMap<>();
+    /**
+     * Each backend record of the pools as {@link #retainPoolsOf} saw them last, to its server's counter: what the
+     * request path looks up, as a record it has in hand needs no key made. A record it misses (routed by a routing
+     * state older or newer than that) is looked up by its server.
+     */
+    private final ConcurrentHashMap<Backend, Permits> byRecord = new ConcurrentHashMap<>();
     /**
      * The requests waiting for a permit, a queue per colour, each first come first served. A request is in its queue
      * from before its last look at its pool until it is granted or withdrawn, so that a permit given back after that
@@ -140,16 +159,25 @@ public final class BackendLoads {
      */
     Permits tryAcquire(Backend backend) {
         while (true) {
-            Permits permits = underWay.computeIfAbsent(backend, Permits::new);
+            Permits permits = byRecord.get(backend);
+            if (permits == null || permits.retired()) {
+                permits = underWay.computeIfAbsent(ServerIdentity.of(backend), server -> new Permits(backend));
+            }
             if (permits.tryTake()) {
                 return permits;
             }
             if (!permits.retired()) {
                 return null;
             }
-            // Dropped by retainPoolsOf after the lookup: the backend's count, if it has one, is the map's now.
-            underWay.remove(backend, permits);
+            // Dropped by retainPoolsOf after the lookup: the server's count, if it has one, is the map's now.
+            underWay.remove(ServerIdentity.of(backend), permits);
         }
+    }
+
+    /** The counter of {@code backend}'s server, or {@code null} when it has none. */
+    private Permits counterOf(Backend backend) {
+        Permits permits = byRecord.get(backend);
+        return permits != null && !permits.retired() ? permits : underWay.get(ServerIdentity.of(backend));
     }
 
     /**
@@ -320,30 +348,51 @@ public final class BackendLoads {
         return counts(backend) ? requestsOn(backend) : 0;
     }
 
-    /** The requests under way on {@code backend} that hold a permit of its counter. */
+    /** The requests under way on {@code backend}'s server that hold a permit of its counter. */
     int requestsOn(Backend backend) {
-        Permits count = underWay.get(backend);
+        Permits count = counterOf(backend);
         return count == null ? 0 : count.requests();
     }
 
     /**
-     * Follows the pools of {@code current}, the routing state now: every backend of them gets its counter (so that
-     * {@link #offerFreePermits} finds one that no request picked yet), and the counters of the backends
-     * {@code current} no longer has are dropped once no request is under way on them: one still under way keeps its
-     * backend's count, so that the backend, added back by a quick redeploy, does not get more than its limit. Requests
-     * waiting for a pool that was replaced wait on for a backend of the pool they were routed to, until their queue
-     * timeout.
+     * Follows the pools of {@code current}, the routing state now: every server of them gets its counter (so that
+     * {@link #offerFreePermits} finds one that no request picked yet), of the limit its record has now, and the
+     * counters of the servers {@code current} no longer has are dropped once no request is under way on them: one
+     * still under way keeps its server's count, so that the backend, added back by a quick redeploy, does not get more
+     * than its limit. Requests waiting for a pool that was replaced wait on for a backend of the pool they were routed
+     * to, until their queue timeout.
      */
     public void retainPoolsOf(RoutingSnapshot current) {
         pools = current;
-        Set<Backend> pooled = new HashSet<>();
+        Map<ServerIdentity, Backend> servers = new HashMap<>();
+        Set<Backend> records = new HashSet<>();
         for (Colour colour : Colour.values()) {
             for (Backend backend : current.environment(colour).backends()) {
-                pooled.add(backend);
-                underWay.computeIfAbsent(backend, Permits::new);
+                records.add(backend);
+                servers.merge(ServerIdentity.of(backend), backend, BackendLoads::stricter);
             }
         }
+        Map<ServerIdentity, Permits> counters = new HashMap<>();
+        servers.forEach((server, backend) -> {
+            Permits permits = underWay.computeIfAbsent(server, key -> new Permits(backend));
+            permits.follow(backend);
+            counters.put(server, permits);
+        });
+        for (Backend record : records) {
+            byRecord.put(record, counters.get(ServerIdentity.of(record)));
+        }
+        byRecord.keySet().retainAll(records);
         // Retired before it is dropped, so that no request takes a permit of it in between.
-        underWay.entrySet().removeIf(entry -> !pooled.contains(entry.getKey()) && entry.getValue().retire());
+        underWay.entrySet().removeIf(entry -> !servers.containsKey(entry.getKey()) && entry.getValue().retire());
+    }
+
+    /**
+     * Of two records of one server (both pools have it), the one of the lower limit, 0 being none: the server takes no
+     * more requests than either pool's settings allow it.
+     */
+    private static Backend stricter(Backend one, Backend other) {
+        int limit = one.maxRequests();
+        int otherLimit = other.maxRequests();
+        return otherLimit != 0 && (limit == 0 || otherLimit < limit) ? other : one;
     }
 }

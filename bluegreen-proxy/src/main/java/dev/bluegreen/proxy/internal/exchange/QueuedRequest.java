@@ -3,6 +3,7 @@ package dev.bluegreen.proxy.internal.exchange;
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.proxy.internal.exchange.BackendLoads.Permits;
+import dev.bluegreen.proxy.internal.routing.ServerIdentity;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -53,9 +54,12 @@ final class QueuedRequest {
         return pool;
     }
 
-    /** Whether {@code backend} is of its pool, usable or not. */
+    /**
+     * Whether {@code backend}'s server is of its pool, usable or not: a permit's record is the pool's now, which a
+     * redeploy may have given another weight or limit since the request was routed.
+     */
     boolean waitsFor(Backend backend) {
-        return pool.contains(backend);
+        return ServerIdentity.indexIn(pool, backend) >= 0;
     }
 
     long since() {

@@ -12,6 +12,7 @@ import dev.bluegreen.proxy.internal.request.ClientAddress;
 import dev.bluegreen.proxy.internal.routing.AffinityCookie;
 import dev.bluegreen.proxy.internal.routing.RequestHashKey;
 import dev.bluegreen.proxy.internal.routing.Route;
+import dev.bluegreen.proxy.internal.routing.ServerIdentity;
 import dev.bluegreen.proxy.internal.upstream.AcquireCallback;
 import dev.bluegreen.proxy.internal.upstream.Upstream;
 import io.netty.handler.codec.http.HttpRequest;
@@ -380,7 +381,7 @@ final class UpstreamConnector implements AcquireCallback, ResponseHeadPolicy.Ans
      * loops.
      */
     private boolean wouldTake(List<Backend> pool, long failed, Colour colour, Backend backend) {
-        int index = pool.indexOf(backend);
+        int index = ServerIdentity.indexIn(pool, backend);
         return index >= 0 && (index >= Long.SIZE || (failed & 1L << index) == 0)
                 && (!services().config().health().tracksHealth() || services().health().usable(colour, backend));
     }

@@ -39,7 +39,8 @@ public final class BackendHealthTracker {
     }
 
     private final Colour colour;
-    private final Backend backend;
+    /** The server's record in the pool now ({@link #follow}): a redeploy may change its weight or limit. */
+    private volatile Backend backend;
     private final AtomicReference<Status> status;
     /** Requests that failed in a row (passive); kept apart from the status so that a success is one plain read. */
     private final AtomicInteger consecutiveErrors = new AtomicInteger();
@@ -56,9 +57,14 @@ public final class BackendHealthTracker {
         return colour;
     }
 
-    /** The backend. */
+    /** The backend, as its pool has it now. */
     public Backend backend() {
         return backend;
+    }
+
+    /** Its pool has the server as {@code current} now: of another weight or limit, the same id and address. */
+    void follow(Backend current) {
+        backend = current;
     }
 
     Status status() {

@@ -8,11 +8,14 @@ import dev.bluegreen.proxy.BackendHealth;
 import dev.bluegreen.proxy.HealthListener;
 import dev.bluegreen.proxy.HealthState;
 import dev.bluegreen.proxy.OutlierEjection;
+import dev.bluegreen.proxy.internal.routing.ServerIdentity;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,10 +24,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The health of every backend of both pools, shared by the event loops: one {@link BackendHealthTracker} per backend
- * per colour, kept in step with the routing snapshot. It applies check results and request failures, caps passive
- * ejection per pool, and publishes every change to the {@link HealthListener}s (after the state was swapped, each
- * listener call guarded). Lock-free: readers on the request path only read.
+ * The health of every backend of both pools, shared by the event loops: one {@link BackendHealthTracker} per server
+ * ({@link ServerIdentity}: a backend's id and address) per colour, kept in step with the routing snapshot, so that a
+ * redeploy that changes only a backend's weight or limit keeps its health, its ejection and its checks' schedule. It
+ * applies check results and request failures, caps passive ejection per pool, and publishes every change to the
+ * {@link HealthListener}s (after the state was swapped, each listener call guarded). Lock-free: readers on the request
+ * path only read.
  */
 public final class HealthRegistry {
 
@@ -38,7 +43,19 @@ public final class HealthRegistry {
 
     /** The trackers of one colour's pool, and the token that makes ejection decisions one at a time. */
     private static final class Pool {
-        final Map<Backend, BackendHealthTracker> trackers = new ConcurrentHashMap<>();
+        /** One tracker per server of the pool. */
+        final Map<ServerIdentity, BackendHealthTracker> trackers = new ConcurrentHashMap<>();
+        /**
+         * Each backend record of the pool, to its server's tracker: what the request path looks up, as a record it has
+         * in hand needs no key made. A record it misses (of a routing state older than the pool's) is looked up by its
+         * server.
+         */
+        final Map<Backend, BackendHealthTracker> byRecord = new ConcurrentHashMap<>();
+
+        BackendHealthTracker tracker(Backend backend) {
+            BackendHealthTracker tracker = byRecord.get(backend);
+            return tracker != null ? tracker : trackers.get(ServerIdentity.of(backend));
+        }
         /** Bumped by every ejection: a decision taken against a stale count retries instead of exceeding the cap. */
         final AtomicLong ejectionVersion = new AtomicLong();
     }
@@ -76,8 +93,9 @@ public final class HealthRegistry {
     }
 
     /**
-     * Brings the trackers in step with {@code snapshot}: new backends get a tracker (state unknown), backends no
-     * longer in their pool lose theirs.
+     * Brings the trackers in step with {@code snapshot}: new servers get a tracker (state unknown), servers no
+     * longer in their pool lose theirs, and a server whose backend only changed its weight or limit keeps its own,
+     * which follows the new record.
      *
      * @return the trackers added and removed
      */
@@ -86,20 +104,29 @@ public final class HealthRegistry {
         List<BackendHealthTracker> removed = new ArrayList<>();
         long now = now();
         for (Colour colour : Colour.values()) {
-            Map<Backend, BackendHealthTracker> trackers = pools.get(colour).trackers;
+            Pool pool = pools.get(colour);
             List<Backend> backends = snapshot.environment(colour).backends();
+            Set<ServerIdentity> servers = new HashSet<>();
             for (Backend backend : backends) {
-                if (!trackers.containsKey(backend)) {
-                    BackendHealthTracker tracker = new BackendHealthTracker(colour, backend, now);
-                    if (trackers.putIfAbsent(backend, tracker) == null) {
-                        added.add(tracker);
+                ServerIdentity server = ServerIdentity.of(backend);
+                servers.add(server);
+                BackendHealthTracker tracker = pool.trackers.get(server);
+                if (tracker == null) {
+                    BackendHealthTracker fresh = new BackendHealthTracker(colour, backend, now);
+                    tracker = pool.trackers.putIfAbsent(server, fresh);
+                    if (tracker == null) {
+                        tracker = fresh;
+                        added.add(fresh);
                     }
                 }
+                tracker.follow(backend);
+                pool.byRecord.put(backend, tracker);
             }
-            trackers.values().removeIf(tracker -> {
-                boolean gone = !backends.contains(tracker.backend());
+            pool.byRecord.keySet().retainAll(new HashSet<>(backends));
+            pool.trackers.entrySet().removeIf(entry -> {
+                boolean gone = !servers.contains(entry.getKey());
                 if (gone) {
-                    removed.add(tracker);
+                    removed.add(entry.getValue());
                 }
                 return gone;
             });
@@ -111,9 +138,12 @@ public final class HealthRegistry {
     public record Delta(List<BackendHealthTracker> added, List<BackendHealthTracker> removed) {
     }
 
-    /** The tracker of {@code backend} in {@code colour}'s pool, or {@code null} if it is not (or no longer) there. */
+    /**
+     * The tracker of {@code backend}'s server in {@code colour}'s pool, whatever weight or limit the record gives it,
+     * or {@code null} if it is not (or no longer) there.
+     */
     public BackendHealthTracker tracker(Colour colour, Backend backend) {
-        return pools.get(colour).trackers.get(backend);
+        return pools.get(colour).tracker(backend);
     }
 
     /** Whether {@code backend} of {@code colour}'s pool may get requests now: not unhealthy, not ejected. */
@@ -127,12 +157,12 @@ public final class HealthRegistry {
      * unhealthy or ejected. Allocation-free; for the request path.
      */
     public long unusableMask(Colour colour, List<Backend> backends) {
-        Map<Backend, BackendHealthTracker> trackers = pools.get(colour).trackers;
+        Pool pool = pools.get(colour);
         long now = now();
         long mask = 0;
         int size = Math.min(backends.size(), Long.SIZE);
         for (int i = 0; i < size; i++) {
-            BackendHealthTracker tracker = trackers.get(backends.get(i));
+            BackendHealthTracker tracker = pool.tracker(backends.get(i));
             if (tracker != null && !tracker.usable(now)) {
                 mask |= 1L << i;
             }
@@ -168,7 +198,7 @@ public final class HealthRegistry {
         long now = now();
         for (;;) {
             long version = pool.ejectionVersion.get();
-            if (tracker.ejected(now) || pool.trackers.get(tracker.backend()) != tracker) {
+            if (tracker.ejected(now) || pool.trackers.get(ServerIdentity.of(tracker.backend())) != tracker) {
                 return;
             }
             int ejected = 0;

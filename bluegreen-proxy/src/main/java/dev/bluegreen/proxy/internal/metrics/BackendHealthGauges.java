@@ -23,9 +23,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * Pools change with deployments, so the gauges follow the changes: a new backend's is registered once
  * (registering a gauge the registry has already makes Micrometer log a warning, and most changes are switches that
  * bring no new backend), and a backend's that left its colour's pool is removed, so that deployments don't pile up
- * series of backends that are gone. A deployment may keep a backend's id and change the rest (its weight, or the
- * address behind a name): the health checks then track the new backend, so its gauge is registered again for it,
- * else it would read the old one's health, which nothing checks any more, and show -1 for good.
+ * series of backends that are gone. A deployment may keep a backend's id and change the rest (its weight, its limit,
+ * or the address behind a name): its gauges are registered again for the new record, which reads the server's health
+ * and count: kept for a new weight or limit (the same server), afresh for a new address, whose health the checks track
+ * from the start (the old record's gauge would else show -1 for good). A limit set or removed adds or drops its
+ * requests gauge.
  */
 public final class BackendHealthGauges implements ChangeListener {
 

@@ -255,6 +255,50 @@ class BackendLoadsTest {
     }
 
     @Test
+    void aRedeployChangingOnlyABackendsWeightAndLimit_keepsItsCount_underItsNewLimit() {
+        greenPoolIs("v1", a);
+        Permits held = loads.tryAcquire(a);
+        Backend heavier = new Backend(a.host(), a.port(), a.id(), 3, 2);
+
+        greenPoolIs("v2", heavier);
+        assertThat(loads.underWay(heavier)).as("the request under way on the same server").isOne();
+        Permits more = loads.tryAcquire(heavier);
+        assertThat(more).as("one more, within the new limit of 2").isNotNull();
+        assertThat(loads.tryAcquire(heavier)).as("at the new limit, the first request counted").isNull();
+        assertThat(loads.tryAcquire(a)).as("a request routed before the deploy counts on the same server").isNull();
+
+        greenPoolIs("v3", a);
+        loads.release(held);
+        assertThat(loads.tryAcquire(a)).as("the limit of 1 again, one request under way").isNull();
+        loads.release(more);
+        assertThat(loads.underWay(a)).isZero();
+    }
+
+    @Test
+    void aBackendThatKeepsItsIdButMoves_isCountedAfresh() {
+        greenPoolIs("v1", a);
+        Permits held = loads.tryAcquire(a);
+        Backend moved = new Backend("10.0.0.9", a.port(), a.id(), 1, 1);
+
+        greenPoolIs("v2", moved);
+        assertThat(loads.underWay(moved)).as("another server").isZero();
+        assertThat(loads.tryAcquire(moved)).isNotNull();
+        assertThat(loads.underWay(a)).as("the old one's request, until it ends").isOne();
+        loads.release(held);
+    }
+
+    @Test
+    void aServerInBothPoolsWithTwoLimits_takesTheLower() {
+        Backend blueRecord = new Backend(a.host(), a.port(), a.id(), 1, 3);
+        loads.retainPoolsOf(RoutingSnapshot.initial(Colour.GREEN,
+                Environment.of(Colour.BLUE, "v1", List.of(blueRecord)), Environment.of(Colour.GREEN, "v2", List.of(a)),
+                Instant.EPOCH));
+
+        assertThat(loads.tryAcquire(blueRecord)).isNotNull();
+        assertThat(loads.tryAcquire(blueRecord)).as("green's limit of 1 for the same server").isNull();
+    }
+
+    @Test
     void aColoursQueue_holdsAtMostItsLimit_andAPlaceFreedByAGrantOrALeaverIsTakenAgain() {
         BackendLoads limited = new BackendLoads(false, 2);
         Permits held = limited.tryAcquire(a);
