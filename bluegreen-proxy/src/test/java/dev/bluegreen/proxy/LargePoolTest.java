@@ -106,6 +106,41 @@ class LargePoolTest {
     }
 
     @Test
+    void aRequestWaitingInTheQueue_isNotGrantedABackendPast64ItFailedToConnectTo() throws Exception {
+        // The periodic offer of free permits runs every quarter of the queue timeout: several times while it waits.
+        Duration queueTimeout = Duration.ofMillis(400);
+        try (TestBackend wide = TestBackend.startAt("wide", new InetSocketAddress("0.0.0.0", 0));
+             ProxyFixture fixture = ProxyFixture.start(b -> b.eventLoopThreads(1).queueTimeout(queueTimeout))) {
+            List<Backend> pool = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                pool.add(Backend.of("127.0.0." + (i + 2), wide.port()).withMaxRequests(1));
+            }
+            // No limit: its permits never run out, so the offer hands one to every waiting request that would take it.
+            Backend refusing = Backend.of("127.0.0.1", closedPort());
+            pool.add(refusing);
+            fixture.admin.deploy(Colour.GREEN, "v2", pool);
+            fixture.admin.switchTo(Colour.GREEN);
+            Gate gate = wide.hold();
+            List<CompletableFuture<RawResponse>> held = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                held.add(fixture.getAsync("/held-" + i));
+                gate.awaitArrived(i + 1, WAIT);
+            }
+
+            // Every live backend is at its limit: the request fails to connect to the refusing one, then waits. Granted
+            // the refusing one again, it would fail again, and a third time, and end in 502 with its attempts spent.
+            RawResponse last = fixture.getAsync("/last").get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(last.status()).as("waited out its queue timeout").isEqualTo(503);
+            assertThat(last.bodyText()).contains("stayed at its limit of requests under way");
+
+            gate.release();
+            for (CompletableFuture<RawResponse> response : held) {
+                assertThat(response.get(WAIT.toSeconds(), TimeUnit.SECONDS).status()).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
     void roundRobin_aBackendPast64ThatIsEjected_getsNoRequest() throws Exception {
         try (TestBackend wide = TestBackend.startAt("wide", new InetSocketAddress("0.0.0.0", 0));
              TestBackend failing = TestBackend.start("failing").status(500, "boom");

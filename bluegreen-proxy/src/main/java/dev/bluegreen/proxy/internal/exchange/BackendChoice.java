@@ -285,11 +285,19 @@ final class BackendChoice {
     }
 
     /**
-     * The backends of the pool this request tried and left (a connect failed, or a retry moved on), as a mask over
-     * {@link #environment()}'s backends (the first 64): not those passed over for being at their limit.
+     * The backends of the pool this request tried and left (a connect failed, or a retry moved on), by index in
+     * {@link #environment()}'s backends, past the 64th too: not those passed over for being at their limit. A copy,
+     * made now: the queue asks it on whichever thread gives a permit back, while this choice, on its own loop, marks
+     * and clears its masks for the request's next looks (its {@link BeyondTheMask} sets are no thread's to share).
      */
-    long failed() {
-        return tried & ~full;
+    IntPredicate failed() {
+        long first = tried & ~full;
+        if (beyond == null || beyond.tried.isEmpty()) {
+            return index -> index < Long.SIZE && (first & 1L << index) != 0;
+        }
+        BitSet past = (BitSet) beyond.tried.clone();
+        past.andNot(beyond.full);
+        return index -> index < Long.SIZE ? (first & 1L << index) != 0 : past.get(index);
     }
 
     /**

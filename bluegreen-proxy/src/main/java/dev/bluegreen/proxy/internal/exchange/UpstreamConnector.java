@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -340,7 +341,7 @@ final class UpstreamConnector implements AcquireCallback, ResponseHeadPolicy.Ans
         // What the permit test reads is fixed now: it runs on other threads, while this connector may move on.
         List<Backend> pool = environment().backends();
         Colour colour = colour();
-        long failed = choice.failed();
+        IntPredicate failed = choice.failed();
         QueuedRequest place = new QueuedRequest(colour, pool, backend -> wouldTake(pool, failed, colour, backend),
                 loop.eventLoop(), this::granted);
         if (!services().loads().enqueue(place)) {
@@ -376,13 +377,13 @@ final class UpstreamConnector implements AcquireCallback, ResponseHeadPolicy.Ans
 
     /**
      * Whether a permit of {@code backend} would do for a request of {@code colour}'s {@code pool} waiting in the
-     * queue: a backend of the pool, not one the request tried and left ({@code failed}, a mask over the pool), not
+     * queue: a backend of the pool, not one the request tried and left ({@code failed}, by index in the pool), not
      * unhealthy or ejected. Asked on the thread that gives a permit back, so it reads only what is shared between the
      * loops.
      */
-    private boolean wouldTake(List<Backend> pool, long failed, Colour colour, Backend backend) {
+    private boolean wouldTake(List<Backend> pool, IntPredicate failed, Colour colour, Backend backend) {
         int index = ServerIdentity.indexIn(pool, backend);
-        return index >= 0 && (index >= Long.SIZE || (failed & 1L << index) == 0)
+        return index >= 0 && !failed.test(index)
                 && (!services().config().health().tracksHealth() || services().health().usable(colour, backend));
     }
 
