@@ -229,6 +229,13 @@ final class BackendChoice {
                     if (past != null && index >= Long.SIZE) {
                         past.full.set(index);
                     }
+                    // Each pick looks at every backend left: a walk through a pool all at its limit would cost one
+                    // look per backend, n² in all. One pass tells whether any is left with room; if none is, they are
+                    // all passed over at once, as the walk would have passed them over one by one.
+                    if (picks == 0 && !anyLeftWithRoom(backends, unusable, past, loads)) {
+                        passOverAllLeft(backends, unusable, past);
+                        break;
+                    }
                     continue;
                 }
             }
@@ -241,6 +248,38 @@ final class BackendChoice {
         allAtLimit |= full != 0 || past != null && !past.full.isEmpty();
         noHealthyBackend = attempts == 0 && !allAtLimit;
         return null;
+    }
+
+    /**
+     * Whether a backend not tried yet, nor unusable (nor {@code past}'s), has room for one more request now: one not
+     * counted, or below its limit. A look, not a take: another loop may take the room first, and the walk then goes
+     * on as before.
+     */
+    private boolean anyLeftWithRoom(List<Backend> backends, long unusable, BeyondTheMask past, BackendLoads loads) {
+        long excluded = tried | unusable;
+        for (int i = 0; i < backends.size(); i++) {
+            if (!RoundRobin.isExcluded(excluded, past, i) && loads.hasRoom(backends.get(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Marks every backend not tried yet, nor unusable (nor {@code past}'s), as tried and found at its limit. */
+    private void passOverAllLeft(List<Backend> backends, long unusable, BeyondTheMask past) {
+        int size = backends.size();
+        long inPool = size >= Long.SIZE ? -1L : (1L << size) - 1;
+        long left = inPool & ~(tried | unusable);
+        tried |= left;
+        full |= left;
+        if (past != null) {
+            for (int i = Long.SIZE; i < size; i++) {
+                if (!past.test(i)) {
+                    past.tried.set(i);
+                    past.full.set(i);
+                }
+            }
+        }
     }
 
     /**

@@ -82,6 +82,13 @@ public final class BackendLoads {
             return false;
         }
 
+        /** Whether a {@link #tryTake} would take a permit now: no limit, or below it, and not retired. */
+        boolean hasRoom() {
+            int max = backend.maxRequests();
+            int now = get();
+            return now >= 0 && (max == 0 || now < max);
+        }
+
         /** Retires the counter if no request is under way on it. @return whether it did */
         boolean retire() {
             return compareAndSet(0, RETIRED);
@@ -172,6 +179,18 @@ public final class BackendLoads {
             // Dropped by retainPoolsOf after the lookup: the server's count, if it has one, is the map's now.
             underWay.remove(ServerIdentity.of(backend), permits);
         }
+    }
+
+    /**
+     * Whether {@link #tryAcquire} would give a permit of {@code backend} now: it is not counted, or its server is below
+     * its limit (or has no counter yet, or a retired one: a fresh count then starts). A look, without a take.
+     */
+    boolean hasRoom(Backend backend) {
+        if (!counts(backend)) {
+            return true;
+        }
+        Permits permits = counterOf(backend);
+        return permits == null || permits.retired() || permits.hasRoom();
     }
 
     /** The counter of {@code backend}'s server, or {@code null} when it has none. */
