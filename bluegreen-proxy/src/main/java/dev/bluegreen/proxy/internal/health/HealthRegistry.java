@@ -51,13 +51,14 @@ public final class HealthRegistry {
          * server.
          */
         final Map<Backend, BackendHealthTracker> byRecord = new ConcurrentHashMap<>();
+        /** Bumped by every ejection: a decision taken against a stale count retries instead of exceeding the cap. */
+        final AtomicLong ejectionVersion = new AtomicLong();
 
+        /** The tracker of {@code backend}'s server, or {@code null}: by its record, else by its server. */
         BackendHealthTracker tracker(Backend backend) {
             BackendHealthTracker tracker = byRecord.get(backend);
             return tracker != null ? tracker : trackers.get(ServerIdentity.of(backend));
         }
-        /** Bumped by every ejection: a decision taken against a stale count retries instead of exceeding the cap. */
-        final AtomicLong ejectionVersion = new AtomicLong();
     }
 
     private final HealthSettings settings;
