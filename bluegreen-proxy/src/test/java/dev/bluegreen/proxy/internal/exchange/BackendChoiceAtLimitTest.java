@@ -128,33 +128,6 @@ class BackendChoiceAtLimitTest {
         choice.release();
     }
 
-    @Test
-    void aLargePoolAllAtItsLimit_costsAFewPicks_notOnePerBackend() {
-        BackendChoice choice = choice(RequestHashKey.NONE, 1_000);
-        // The common case first: the first pick has room. Each best of many, so that a pause is not what is compared.
-        long onePick = Long.MAX_VALUE;
-        for (int i = 0; i < 300; i++) {
-            long start = System.nanoTime();
-            choice.next();
-            onePick = Math.min(onePick, System.nanoTime() - start);
-            choice.release();
-            choice.reset(new Route(Colour.BLUE, Route.Kind.LIVE, null, null), pool, RequestHashKey.NONE,
-                    AffinityCookie.NONE);
-        }
-        fill();
-        long allFull = Long.MAX_VALUE;
-        for (int i = 0; i < 300; i++) {
-            long start = System.nanoTime();
-            assertThat(choice.next()).isNull();
-            allFull = Math.min(allFull, System.nanoTime() - start);
-            choice.reconsiderFull();
-        }
-
-        // A pick per backend would be some thousand picks' time; one pass over the loads costs a few.
-        assertThat(allFull).as("finding 1,000 backends full, against one pick (%d ns)", onePick)
-                .isLessThan(50 * onePick);
-    }
-
     @ParameterizedTest
     @ValueSource(ints = {0, 63, 64, 149})
     void roundRobin_theOneBackendWithRoom_isTheOneTheWalkTakes(int free) {
