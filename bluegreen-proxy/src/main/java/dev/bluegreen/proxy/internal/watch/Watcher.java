@@ -6,6 +6,7 @@ import dev.bluegreen.core.Change;
 import dev.bluegreen.core.ChangeKind;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.RoutingSnapshot;
+import dev.bluegreen.core.internal.Texts;
 import dev.bluegreen.proxy.watch.AutoRollback;
 import dev.bluegreen.proxy.watch.Breach;
 import dev.bluegreen.proxy.watch.ShiftOutcome;
@@ -199,12 +200,13 @@ public final class Watcher {
                          WatchFigures baseline) {
         String text = colour + " breached " + breach.rule() + " (" + breach.description() + "): "
                 + figures.describe() + "; baseline " + baselineColour + ": " + baseline.describe();
-        StringBuilder clean = new StringBuilder(Math.min(text.length(), RoutingSnapshot.MAX_REASON_LENGTH));
-        for (int i = 0; i < text.length() && clean.length() < RoutingSnapshot.MAX_REASON_LENGTH; i++) {
+        StringBuilder clean = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             clean.append(Character.isISOControl(c) ? ' ' : c);
         }
-        return clean.toString();
+        // Cut as the history counts (characters, a surrogate pair whole), and saying so.
+        return Texts.abbreviate(clean.toString(), RoutingSnapshot.MAX_REASON_LENGTH);
     }
 
     static String describe(Change change) {

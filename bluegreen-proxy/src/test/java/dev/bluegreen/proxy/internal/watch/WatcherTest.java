@@ -315,6 +315,11 @@ class WatcherTest {
     void theReason_staysWithinTheHistorysLimit() {
         String reason = Watcher.reason(Colour.GREEN, new Breach(WatchRule.P99, "x".repeat(600)), WatchFigures.NONE,
                 Colour.BLUE, WatchFigures.NONE);
-        assertThat(reason).hasSize(500).startsWith("GREEN breached P99 (xxx");
+        assertThat(reason).hasSize(500).startsWith("GREEN breached P99 (xxx").endsWith("x...");
+        String emoji = "\uD83D\uDE00";
+        String pairs = Watcher.reason(Colour.GREEN, new Breach(WatchRule.P99, emoji.repeat(600)), WatchFigures.NONE,
+                Colour.BLUE, WatchFigures.NONE);
+        assertThat(pairs.codePointCount(0, pairs.length())).as("characters, as the history counts").isEqualTo(500);
+        assertThat(pairs).endsWith(emoji + "...");
     }
 }
