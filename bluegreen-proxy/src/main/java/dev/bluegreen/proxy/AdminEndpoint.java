@@ -23,6 +23,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -81,6 +82,12 @@ import org.slf4j.LoggerFactory;
 public final class AdminEndpoint {
 
     private static final Logger log = LoggerFactory.getLogger(AdminEndpoint.class);
+    /**
+     * The longest request line the endpoint reads: room for the longest reason and actor in the query, percent-encoded
+     * (500 and 200 characters of up to 4 UTF-8 bytes, three bytes each encoded: 8,400 bytes), where Netty's default of
+     * 4,096 bytes refused a reason of 500 emoji or 500 CJK characters that the form body takes.
+     */
+    private static final int MAX_REQUEST_LINE = 16 * 1024;
 
     private final BlueGreen admin;
     private final BlueGreenProxy proxy;
@@ -149,7 +156,8 @@ public final class AdminEndpoint {
                             ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
                         }
                         ch.pipeline()
-                                .addLast("http", new HttpServerCodec())
+                                .addLast("http", new HttpServerCodec(new HttpDecoderConfig()
+                                        .setMaxInitialLineLength(MAX_REQUEST_LINE)))
                                 .addLast("aggregate", new AdminBodyLimit())
                                 .addLast("one-at-a-time", new OneMessagePerRead())
                                 .addLast("browser-check", browserCheck);

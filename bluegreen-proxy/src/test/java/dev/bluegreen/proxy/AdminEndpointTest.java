@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.GuardContext;
 import dev.bluegreen.core.GuardVerdict;
+import dev.bluegreen.core.RoutingSnapshot;
 import dev.bluegreen.core.SwitchGuard;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -14,9 +15,11 @@ import dev.bluegreen.testing.RawResponse;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -253,10 +256,21 @@ class AdminEndpointTest {
     @Test
     void requestLineTooLong_isA400ThatSaysSo() {
         try (RawHttpClient client = RawHttpClient.connect(endpoint.port())) {
-            RawResponse response = client.get("/status?actor=" + "a".repeat(5000));
+            RawResponse response = client.get("/status?actor=" + "a".repeat(17_000));
             assertThat(response.status()).isEqualTo(400);
-            assertThat(response.bodyText()).contains("malformed request: An HTTP line is larger than 4096 bytes.");
+            assertThat(response.bodyText()).contains("malformed request: An HTTP line is larger than 16384 bytes.");
         }
+    }
+
+    @Test
+    void theLongestReasonAndActor_fitInTheQuery_evenOfFourByteCharacters() throws Exception {
+        String emoji = URLEncoder.encode("\uD83D\uDE80", StandardCharsets.UTF_8);
+        HttpResponse<String> switched = post("/switch?to=green&actor=" + emoji.repeat(RoutingSnapshot.MAX_ACTOR_LENGTH)
+                + "&reason=" + emoji.repeat(RoutingSnapshot.MAX_REASON_LENGTH));
+
+        assertThat(switched.statusCode()).as(switched.body()).isEqualTo(200);
+        assertThat(fixture.admin.snapshot().reason())
+                .isEqualTo("\uD83D\uDE80".repeat(RoutingSnapshot.MAX_REASON_LENGTH));
     }
 
     @Test
