@@ -96,7 +96,7 @@ class RoutingSnapshotTest {
         String emoji = "\uD83D\uDE00";
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> switchedBy("alice", emoji.repeat(501)))
-                .withMessage("reason: '" + emoji.repeat(20) + "...' (501 characters; expected: not blank, at most 500"
+                .withMessage("reason: '" + emoji.repeat(40) + "...' (501 characters; expected: not blank, at most 500"
                         + " characters, no control characters)");
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> switchedBy(emoji.repeat(201), "release"))

@@ -73,8 +73,9 @@ public final class Texts {
     }
 
     /**
-     * As {@link #quote(String)}, showing at most the first {@code maxShown} characters followed by {@code ...},
-     * so that a huge bad value doesn't flood a log line.
+     * As {@link #quote(String)}, showing at most the first {@code maxShown} characters (code points, as
+     * {@link #length} counts them: a surrogate pair is shown whole or not at all) followed by {@code ...}, so that a
+     * huge bad value doesn't flood a log line.
      *
      * @param text the value, may be {@code null}
      * @param maxShown how many characters of the value to show at most
@@ -84,11 +85,9 @@ public final class Texts {
         if (text == null) {
             return "null";
         }
-        int shown = Math.min(text.length(), maxShown);
-        if (shown < text.length() && shown > 0 && Character.isHighSurrogate(text.charAt(shown - 1))) {
-            // Don't cut a surrogate pair in half: the message would hold a malformed character.
-            shown--;
-        }
+        // Fewer chars than maxShown: fewer code points too, without counting them.
+        int shown = text.length() <= maxShown || length(text) <= maxShown ? text.length()
+                : text.offsetByCodePoints(0, maxShown);
         StringBuilder sb = appendEscaped(new StringBuilder(shown + 5).append('\''), text, 0, shown);
         if (shown < text.length()) {
             sb.append("...");

@@ -108,7 +108,7 @@ class TextsTest {
     void requireShortText_emojiOnePastTheLimit_isRefusedCountingCharactersNotChars() {
         assertThatThrownBy(() -> Texts.requireShortText("reason", EMOJI.repeat(501), 500))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("reason: '" + EMOJI.repeat(20) + "...' (501 characters; expected: not blank, at most 500"
+                .hasMessage("reason: '" + EMOJI.repeat(40) + "...' (501 characters; expected: not blank, at most 500"
                         + " characters, no control characters)");
         assertThatThrownBy(() -> Texts.requireShortText("reason", "r" + EMOJI.repeat(500), 500))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("(501 characters; ");
