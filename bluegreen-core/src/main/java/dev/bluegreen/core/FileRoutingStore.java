@@ -356,7 +356,7 @@ public final class FileRoutingStore implements RoutingStore {
          * @throws NullPointerException if {@code initialIfAbsent} is {@code null}
          * @throws ChangeRefusedException with {@link Refusal#STORE_REJECTED} if another process holds the file, the
          *         file is damaged or in an unknown format (the message names it, and says where and what is wrong),
-         *         or it can't be read or written
+         *         it is a directory, or it can't be read or written
          */
         @Override
         public FileRoutingStore open(RoutingSnapshot initialIfAbsent) {
@@ -372,6 +372,12 @@ public final class FileRoutingStore implements RoutingStore {
                 target = DurableFiles.followLinks(file);
             } catch (IOException e) {
                 throw refused("can't follow the routing state file " + file + " to the file it names: " + e);
+            }
+            if (Files.isDirectory(target)) {
+                // Before the lock, which would leave NAME.lock beside the directory; and startFresh() must not move
+                // a directory aside.
+                throw refused("the routing state file " + file + " is a directory (expected: the path of a file in"
+                        + " it, such as " + file.resolve("routing.json") + "); nothing was changed");
             }
             if (!target.equals(file.toAbsolutePath().normalize())) {
                 log.info("the routing state file {} is {} once links are followed: that file is locked, read and"

@@ -323,6 +323,24 @@ class FileRoutingStoreTest {
     }
 
     @Test
+    void pathOfADirectory_isRefused_namingIt_withoutALockFileBesideIt_evenToStartFresh() throws IOException {
+        Path state = Files.createDirectory(directory.resolve("state"));
+        Files.writeString(state.resolve("notes.txt"), "kept");
+
+        for (FileRoutingStore.Factory factory : List.of(FileRoutingStore.at(state),
+                FileRoutingStore.at(state).startFresh())) {
+            assertThatThrownBy(() -> BlueGreen.builder().blue("v1", BLUE_1).green("v2", GREEN_1).store(factory).build())
+                    .isInstanceOf(ChangeRefusedException.class)
+                    .hasMessage("the routing state file " + state + " is a directory (expected: the path of a file in"
+                            + " it, such as " + state.resolve("routing.json") + "); nothing was changed");
+        }
+        try (Stream<Path> files = Files.list(directory)) {
+            assertThat(files).containsExactly(state);
+        }
+        assertThat(Files.readString(state.resolve("notes.txt"))).isEqualTo("kept");
+    }
+
+    @Test
     void lastPossibleGeneration_isRefused_sinceNoChangeCouldFollowIt() throws IOException {
         Path file = directory.resolve("routing.json");
         open(file, "v1").close();
