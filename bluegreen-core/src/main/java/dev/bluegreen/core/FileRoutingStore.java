@@ -7,6 +7,7 @@ import dev.bluegreen.core.internal.DaemonThreads;
 import dev.bluegreen.core.internal.DurableFiles;
 import dev.bluegreen.core.internal.OrderedPublisher;
 import dev.bluegreen.core.internal.RecentItems;
+import dev.bluegreen.core.internal.RoutingJson;
 import dev.bluegreen.core.internal.StateDocument;
 import dev.bluegreen.core.internal.StateFileLock;
 import java.io.IOException;
@@ -406,6 +407,12 @@ public final class FileRoutingStore implements RoutingStore {
             StateDocument state;
             try {
                 state = StateDocument.decode(data);
+            } catch (RoutingJson.LaterFormatException e) {
+                // Removing it would lose the state: the way back is the version that wrote it.
+                throw refused("the routing state file " + file + " is in an unknown format: " + e.getMessage()
+                        + " (nothing was changed; run the bluegreen that wrote it, or a later one, or restore a copy"
+                        + " of the file this version wrote; removing it starts over from the configured pools at"
+                        + " generation 0)");
             } catch (IllegalArgumentException e) {
                 throw refused("the routing state file " + file + " is damaged or in an unknown format: "
                         + e.getMessage() + " (nothing was changed; fix the file or restore it from a backup, or"

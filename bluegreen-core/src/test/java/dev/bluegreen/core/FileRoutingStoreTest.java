@@ -193,6 +193,28 @@ class FileRoutingStoreTest {
     }
 
     @Test
+    void fileOfALaterFormat_isNotCalledDamaged_andTheAdviceIsTheVersionThatWroteIt_notRemovingIt() throws IOException {
+        Path later = directory.resolve("later.json");
+        Files.writeString(later, "{\"format\":2,\"snapshot\":{}}");
+        Path laterSnapshot = directory.resolve("later-snapshot.json");
+        try (BlueGreen admin = open(laterSnapshot, "v1")) {
+            admin.switchTo(Colour.GREEN);
+        }
+        Files.writeString(laterSnapshot, Files.readString(laterSnapshot).replace("\"history\":[{\"format\":1,",
+                "\"history\":[{\"format\":9,"));
+
+        assertThatThrownBy(() -> open(later, "v1"))
+                .hasMessage("the routing state file " + later + " is in an unknown format: format: 2 (this version"
+                        + " reads format 1; it was written by a later bluegreen) (nothing was changed; run the"
+                        + " bluegreen that wrote it, or a later one, or restore a copy of the file this version wrote;"
+                        + " removing it starts over from the configured pools at generation 0)");
+        assertThatThrownBy(() -> open(laterSnapshot, "v1"))
+                .hasMessageStartingWith("the routing state file " + laterSnapshot + " is in an unknown format:"
+                        + " history[0].format: 9 (this version reads formats 1 to 3; it was written by a later"
+                        + " bluegreen) (nothing was changed; run the bluegreen that wrote it");
+    }
+
+    @Test
     void startFresh_movesTheFileAside_andStartsFromTheBuildersPoolsAtGeneration0() throws IOException {
         Path file = directory.resolve("routing.json");
         Files.writeString(file, "not json at all");

@@ -152,7 +152,7 @@ public final class RoutingJson {
         try {
             long format = object.integer("format");
             if (format > SNAPSHOT_FORMAT_WITH_LIMITS) {
-                throw new IllegalArgumentException(object.path("format") + ": " + format + " (this version reads"
+                throw new LaterFormatException(object.path("format") + ": " + format + " (this version reads"
                         + " formats " + FORMAT + " to " + SNAPSHOT_FORMAT_WITH_LIMITS + "; it was written by a later"
                         + " bluegreen)");
             }
@@ -236,12 +236,13 @@ public final class RoutingJson {
      * Checks the {@code format} member of a document in format {@value #FORMAT}.
      *
      * @param object the document
-     * @throws IllegalArgumentException if it is missing or not {@value #FORMAT}
+     * @throws IllegalArgumentException if it is missing or not {@value #FORMAT}: a {@link LaterFormatException} if it
+     *         is a later one
      */
     public static void checkFormat(JsonObject object) {
         long format = object.integer("format");
         if (format > FORMAT) {
-            throw new IllegalArgumentException(object.path("format") + ": " + format + " (this version reads format "
+            throw new LaterFormatException(object.path("format") + ": " + format + " (this version reads format "
                     + FORMAT + "; it was written by a later bluegreen)");
         }
         if (format != FORMAT) {
@@ -315,7 +316,8 @@ public final class RoutingJson {
         if (where.isEmpty() || e.getMessage() == null || e.getMessage().startsWith(where)) {
             return e;
         }
-        return new IllegalArgumentException(where + "." + e.getMessage(), e);
+        return e instanceof LaterFormatException ? new LaterFormatException(where + "." + e.getMessage())
+                : new IllegalArgumentException(where + "." + e.getMessage(), e);
     }
 
     private static Colour nullableColour(JsonObject object, String name) {
@@ -376,6 +378,23 @@ public final class RoutingJson {
             return Environment.of(colour, version, backends);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(root.path(colour.label()) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A document, or a part of it, in a format a later bluegreen writes: not damaged, but unreadable by this version.
+     * Its message says where and which format, as any other.
+     */
+    public static final class LaterFormatException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        /**
+         * A document in a later format.
+         *
+         * @param message where, which format, and which this version reads
+         */
+        public LaterFormatException(String message) {
+            super(message);
         }
     }
 }
