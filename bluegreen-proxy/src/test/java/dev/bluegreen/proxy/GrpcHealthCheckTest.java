@@ -4,10 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.bluegreen.core.Backend;
+import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.ChangeRefusedException;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.testing.GrpcTestServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -85,6 +94,43 @@ class GrpcHealthCheckTest {
                         .state()).isEqualTo(HealthState.UNHEALTHY);
                 assertThat(lastReason(fixture, Colour.GREEN)).isEqualTo("grpc-status 5 (NOT_FOUND)");
             });
+        }
+    }
+
+    @Test
+    void backendThatAnswersInHttp1_failsItsChecks_quotingItsAnswer_notAHexDump() throws IOException {
+        try (ServerSocket http1 = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             BlueGreen admin = BlueGreen.builder()
+                     .blue("v1", List.of(Backend.of("127.0.0.1", http1.getLocalPort())))
+                     .green("v2", List.of(Backend.of("127.0.0.1", http1.getLocalPort())))
+                     .build()) {
+            Thread answering = new Thread(() -> answerEveryConnectionInHttp1(http1), "http1-backend");
+            answering.setDaemon(true);
+            answering.start();
+            BlueGreenProxy proxy = BlueGreenProxy.builder(admin).listen("127.0.0.1", 0)
+                    .backendProtocol(BackendProtocol.H2C).healthChecks(FAST_GRPC).build();
+            proxy.start().orTimeout(10, TimeUnit.SECONDS).join();
+            try {
+                await().atMost(WAIT).untilAsserted(() -> assertThat(proxy.health().stream()
+                        .filter(health -> health.colour() == Colour.BLUE).findFirst().orElseThrow().lastReason())
+                        .isEqualTo("the backend did not answer in HTTP/2: its answer began \"HTTP/1.1 400 Bad"
+                                + " Request\" (an HTTP/1 server? this pool's backend protocol is h2c)"));
+            } finally {
+                proxy.stop(Duration.ofSeconds(2)).orTimeout(10, TimeUnit.SECONDS).join();
+            }
+        }
+    }
+
+    /** An HTTP/1 server's answer to the HTTP/2 preface, which it reads as a request it can't parse. */
+    private static void answerEveryConnectionInHttp1(ServerSocket server) {
+        while (!server.isClosed()) {
+            try (Socket connection = server.accept()) {
+                connection.getInputStream().read(new byte[1024]);
+                connection.getOutputStream().write(("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n"
+                        + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            } catch (IOException closed) {
+                // The server socket closed at the end of the test, or a check gave up on this connection.
+            }
         }
     }
 

@@ -60,6 +60,11 @@ final class Http2HealthProbe {
     private static final String END = "end";
     /** The most body bytes a gRPC check reads: a health answer is a few bytes. */
     private static final int MAX_ANSWER_BYTES = 1024;
+    /** Where a frame's type is in its header (after the 24-bit length), and the type the first frame must have. */
+    private static final int FRAME_TYPE_OFFSET = 3;
+    private static final int SETTINGS_FRAME = 0x4;
+    /** The most characters of a non-HTTP/2 answer a verdict quotes. */
+    private static final int FIRST_LINE_CHARS = 40;
 
     private final Backend backend;
     private final HealthCheckSettings settings;
@@ -148,9 +153,47 @@ final class Http2HealthProbe {
         return "closed before responding";
     }
 
-    private static void addHttp2Handlers(Channel channel) {
-        channel.pipeline().addBefore(END, "h2", Http2Codecs.upstream())
+    private void addHttp2Handlers(Channel channel) {
+        channel.pipeline().addBefore(END, "first-frame", new FirstFrame())
+                .addBefore(END, "h2", Http2Codecs.upstream())
                 .addBefore(END, "h2-streams", new Http2MultiplexHandler(RefusedPush.INSTANCE));
+    }
+
+    /**
+     * Looks at the backend's first bytes, which HTTP/2 makes a SETTINGS frame: a backend that answers otherwise (an
+     * HTTP/1 server's {@code HTTP/1.1 400}, an error page) does not speak the protocol the pool was given, and the
+     * verdict says so with the bytes as text, rather than the frame codec's hex dump. Then it steps aside.
+     */
+    private final class FirstFrame extends ChannelInboundHandlerAdapter {
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof ByteBuf bytes && bytes.readableBytes() > FRAME_TYPE_OFFSET
+                    && bytes.getUnsignedByte(bytes.readerIndex() + FRAME_TYPE_OFFSET) != SETTINGS_FRAME) {
+                String began = firstLine(bytes);
+                bytes.release();
+                verdict.give(false, "the backend did not answer in HTTP/2: its answer began \"" + began
+                        + "\" (an HTTP/1 server? this pool's backend protocol is " + (tls != null ? "h2" : "h2c")
+                        + ")");
+                return;
+            }
+            // A first read too short to tell is left to the frame codec, as is everything after the first.
+            ctx.pipeline().remove(this);
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    /** The first line of {@code bytes}, printable ASCII only (others as {@code ?}), at most 40 characters. */
+    private static String firstLine(ByteBuf bytes) {
+        StringBuilder line = new StringBuilder();
+        for (int i = bytes.readerIndex(); i < bytes.writerIndex() && line.length() < FIRST_LINE_CHARS; i++) {
+            int b = bytes.getUnsignedByte(i);
+            if (b == '\r' || b == '\n') {
+                break;
+            }
+            line.append(b >= 0x20 && b < 0x7f ? (char) b : '?');
+        }
+        return line.toString();
     }
 
     /**
