@@ -14,8 +14,11 @@ import dev.bluegreen.core.internal.DurableFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -248,6 +251,20 @@ class FileRoutingStoreTest {
             assertThat(admin.switchTo(Colour.GREEN).generation()).isEqualTo(1);
         }
         assertThat(Files.readString(file)).contains("\"generation\":1,");
+    }
+
+    @Test
+    void aChange_keepsTheFilesPermissions_ratherThanTheUmasks() throws IOException {
+        Path file = directory.resolve("routing.json");
+        open(file, "v1").close();
+        Set<PosixFilePermission> operators = PosixFilePermissions.fromString("rw-r-----");
+        Files.setPosixFilePermissions(file, operators);
+
+        try (BlueGreen admin = open(file, "v1")) {
+            admin.switchTo(Colour.GREEN);
+        }
+        assertThat(Files.readString(file)).contains("\"generation\":1,");
+        assertThat(Files.getPosixFilePermissions(file)).isEqualTo(operators);
     }
 
     @Test

@@ -5,9 +5,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 
 /**
  * Replacing a file so that a crash at any moment leaves either the old content or the new one, and the new one is
@@ -62,7 +65,8 @@ public final class DurableFiles {
     }
 
     /**
-     * Replaces {@code file}'s content with {@code data}, durably.
+     * Replaces {@code file}'s content with {@code data}, durably. The replacement keeps the file's permissions, and
+     * its group and owner where this process may set them.
      *
      * @param file the file
      * @param data the new content
@@ -73,8 +77,12 @@ public final class DurableFiles {
      */
     public static void replace(Path file, byte[] data) throws IOException {
         Path temporary = temporaryFor(file);
+        PosixFileAttributes before = posixAttributes(file);
         try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            if (before != null) {
+                keepAccess(temporary, before);
+            }
             ByteBuffer buffer = ByteBuffer.wrap(data);
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
@@ -90,6 +98,36 @@ public final class DurableFiles {
             syncDirectory(file.toAbsolutePath().getParent());
         } catch (IOException e) {
             throw new DirectorySyncException(file, e);
+        }
+    }
+
+    /** The POSIX attributes of {@code file}, or {@code null} if it does not exist or the file system has none. */
+    private static PosixFileAttributes posixAttributes(Path file) throws IOException {
+        PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
+        if (view == null) {
+            return null;
+        }
+        try {
+            return view.readAttributes();
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Gives the replacement the access the replaced file had, before any byte is written to it: its permissions
+     * (an operator's {@code chmod 600} must not become the umask's {@code 644} at the first change), and its group and
+     * owner where this process may set them, as {@code cp -p} does.
+     */
+    private static void keepAccess(Path temporary, PosixFileAttributes before) {
+        PosixFileAttributeView view = Files.getFileAttributeView(temporary, PosixFileAttributeView.class);
+        try {
+            view.setPermissions(before.permissions());
+            view.setGroup(before.group());
+            view.setOwner(before.owner());
+        } catch (IOException | SecurityException notPermitted) {
+            // Best effort, as cp -p: only root may give a file away, and a file system may not keep permissions. A
+            // change is not refused for it.
         }
     }
 
