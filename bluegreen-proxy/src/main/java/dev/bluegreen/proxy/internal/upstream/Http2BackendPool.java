@@ -239,6 +239,18 @@ final class Http2BackendPool {
         connectFailed(connection, failure);
     }
 
+    /**
+     * The backend answered the connection preface with something that is not HTTP/2, such as an HTTP/1 server's
+     * {@code HTTP/1.1 400}: as good as a refused connection, like a failed TLS handshake, and said at WARN, since a
+     * pool given the wrong backend protocol fails every request this way.
+     */
+    void notHttp2(Http2Connection connection, Throwable cause) {
+        ConnectException failure = new ConnectException(this + " did not answer in HTTP/2 ("
+                + Failures.rootCause(cause).getMessage() + "); does it speak " + (tls ? "h2" : "h2c") + "?");
+        log.warn("HTTP/2 connection to {} ({}) failed: {}", this, address, failure.getMessage());
+        connectFailed(connection, failure);
+    }
+
     /** The connection never became ready: the requests that waited for it fail if nothing else can serve them. */
     private void connectFailed(Http2Connection connection, Throwable cause) {
         if (!connections.remove(connection)) {

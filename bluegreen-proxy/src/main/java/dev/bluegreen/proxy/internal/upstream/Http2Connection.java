@@ -212,6 +212,12 @@ final class Http2Connection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (state == State.CONNECTING && Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
+            // Before the backend's SETTINGS: it does not speak HTTP/2 (an HTTP/1 server's "HTTP/1.1 400").
+            pool.notHttp2(this, cause);
+            ctx.close();
+            return;
+        }
         if (cause instanceof IOException || cause.getCause() instanceof SSLException
                 || Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
             log.debug("{}: HTTP/2 connection to {} failed", ctx.channel(), pool, cause);
