@@ -9,11 +9,10 @@ import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.ChangeRefusedException;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.testing.GrpcTestServer;
+import dev.bluegreen.testing.Http1OnlyServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -104,9 +103,7 @@ class GrpcHealthCheckTest {
                      .blue("v1", List.of(Backend.of("127.0.0.1", http1.getLocalPort())))
                      .green("v2", List.of(Backend.of("127.0.0.1", http1.getLocalPort())))
                      .build()) {
-            Thread answering = new Thread(() -> answerEveryConnectionInHttp1(http1), "http1-backend");
-            answering.setDaemon(true);
-            answering.start();
+            Http1OnlyServer.answerEveryConnection(http1);
             BlueGreenProxy proxy = BlueGreenProxy.builder(admin).listen("127.0.0.1", 0)
                     .backendProtocol(BackendProtocol.H2C).healthChecks(FAST_GRPC).build();
             proxy.start().orTimeout(10, TimeUnit.SECONDS).join();
@@ -117,19 +114,6 @@ class GrpcHealthCheckTest {
                                 + " Request\" (an HTTP/1 server? this pool's backend protocol is h2c)"));
             } finally {
                 proxy.stop(Duration.ofSeconds(2)).orTimeout(10, TimeUnit.SECONDS).join();
-            }
-        }
-    }
-
-    /** An HTTP/1 server's answer to the HTTP/2 preface, which it reads as a request it can't parse. */
-    private static void answerEveryConnectionInHttp1(ServerSocket server) {
-        while (!server.isClosed()) {
-            try (Socket connection = server.accept()) {
-                connection.getInputStream().read(new byte[1024]);
-                connection.getOutputStream().write(("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n"
-                        + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            } catch (IOException closed) {
-                // The server socket closed at the end of the test, or a check gave up on this connection.
             }
         }
     }

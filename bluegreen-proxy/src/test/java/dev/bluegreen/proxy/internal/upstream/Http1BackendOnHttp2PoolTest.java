@@ -7,13 +7,12 @@ import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.proxy.BackendProtocol;
 import dev.bluegreen.proxy.BlueGreenProxy;
 import dev.bluegreen.testing.CapturedLog;
+import dev.bluegreen.testing.Http1OnlyServer;
 import dev.bluegreen.testing.RawHttpClient;
 import dev.bluegreen.testing.RawResponse;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -34,9 +33,7 @@ class Http1BackendOnHttp2PoolTest {
                      .green("v2", List.of(Backend.of("127.0.0.1", http1.getLocalPort())))
                      .build();
              CapturedLog log = CapturedLog.of(Http2BackendPool.class)) {
-            Thread answering = new Thread(() -> answerEveryConnectionInHttp1(http1), "http1-backend");
-            answering.setDaemon(true);
-            answering.start();
+            Http1OnlyServer.answerEveryConnection(http1);
             BlueGreenProxy proxy = BlueGreenProxy.builder(admin).listen("127.0.0.1", 0)
                     .backendProtocol(BackendProtocol.H2C).build();
             proxy.start().orTimeout(10, TimeUnit.SECONDS).join();
@@ -49,19 +46,6 @@ class Http1BackendOnHttp2PoolTest {
                         + http1.getLocalPort() + " did not answer in HTTP/2 (") && line.endsWith("does it speak h2c?"));
             } finally {
                 proxy.stop(Duration.ofSeconds(2)).orTimeout(10, TimeUnit.SECONDS).join();
-            }
-        }
-    }
-
-    /** An HTTP/1 server's answer to the HTTP/2 preface, which it reads as a request it can't parse. */
-    private static void answerEveryConnectionInHttp1(ServerSocket server) {
-        while (!server.isClosed()) {
-            try (Socket connection = server.accept()) {
-                connection.getInputStream().read(new byte[1024]);
-                connection.getOutputStream().write(("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n"
-                        + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            } catch (IOException closed) {
-                // The server socket closed at the end of the test, or the proxy gave up on this connection.
             }
         }
     }
