@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.bluegreen.core.Colour;
+import dev.bluegreen.proxy.MirrorSettings;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -113,6 +114,22 @@ class ProxyCommandMirrorTest {
     }
 
     @Test
+    void whatIsCompared_reachesTheMirrorsSettings() throws Exception {
+        StandaloneProxy runner = RunnerUsage.started("--blue", "127.0.0.1:9001", "--mirror", "10",
+                "--mirror-headers", "Content-Type,ETag", "--mirror-ignore-json", "requestId,generatedAt",
+                "--mirror-ignore-body", "text/html,image/*");
+        try {
+            MirrorSettings settings = runner.proxy().mirror().orElseThrow().settings();
+
+            assertThat(settings.comparedHeaders()).containsExactly("content-type", "etag");
+            assertThat(settings.ignoredJsonMembers()).containsExactly("requestId", "generatedAt");
+            assertThat(settings.ignoredBodyTypes()).containsExactly("text/html", "image/*");
+        } finally {
+            runner.stop().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void badMirrorValues_exit2_namingTheOption() {
         assertThat(RunnerUsage.refused("--mirror", "0")).contains("--mirror", "percent: 0.0");
         assertThat(RunnerUsage.refused("--mirror", "150")).contains("--mirror", "150");
@@ -122,6 +139,13 @@ class ProxyCommandMirrorTest {
                 .contains("--mirror-guard-min", "0 (expected: 1-1000)");
         assertThat(RunnerUsage.refused("--mirror", "10", "--mirror-guard-min", "5"))
                 .contains("--mirror-guard-min", "without --mirror-guard");
+        assertThat(RunnerUsage.refused("--mirror-ignore-json", "requestId"))
+                .contains("--mirror-ignore-json", "requestId without --mirror");
+        assertThat(RunnerUsage.refused("--mirror-headers", "ETag")).contains("--mirror-headers", "ETag without --mirror");
+        assertThat(RunnerUsage.refused("--mirror", "10", "--mirror-headers", "Bad Name"))
+                .contains("--mirror-headers", "Bad Name");
+        assertThat(RunnerUsage.refused("--mirror", "10", "--mirror-ignore-body", "html"))
+                .contains("--mirror-ignore-body", "html");
     }
 
     private String mirrorDocument() throws Exception {

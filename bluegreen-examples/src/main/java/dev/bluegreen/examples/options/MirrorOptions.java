@@ -1,13 +1,16 @@
 package dev.bluegreen.examples.options;
 
+import dev.bluegreen.examples.Converters;
 import dev.bluegreen.proxy.BlueGreenProxyBuilder;
 import dev.bluegreen.proxy.MirrorSettings;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
  * Shadow traffic: a share of the live colour's requests also goes to the idle colour and each pair of answers is
  * compared; optionally, a switch is refused while they disagree too often: {@code --mirror}, {@code --mirror-guard},
- * {@code --mirror-guard-min}.
+ * {@code --mirror-guard-min}, and what is compared: {@code --mirror-headers}, {@code --mirror-ignore-json},
+ * {@code --mirror-ignore-body}.
  */
 public final class MirrorOptions implements ProxyOptionGroup {
 
@@ -28,6 +31,22 @@ public final class MirrorOptions implements ProxyOptionGroup {
                     + " (default: " + MirrorSettings.DEFAULT_GUARD_MIN_PAIRS + ").")
     Integer guardMinPairs;
 
+    @Option(names = "--mirror-headers", paramLabel = "NAME", split = Converters.LIST_SPLIT, splitSynopsisLabel = ",",
+            description = "With --mirror: the response headers compared (default: Content-Type); not one that differs"
+                    + " on every answer, such as Date.")
+    List<String> comparedHeaders;
+
+    @Option(names = "--mirror-ignore-json", paramLabel = "MEMBER", split = Converters.LIST_SPLIT,
+            splitSynopsisLabel = ",",
+            description = "With --mirror: leave these members out of JSON answers, at any depth (a request id, a"
+                    + " timestamp), and compare the rest as JSON: members in any order, white space ignored.")
+    List<String> ignoredJsonMembers;
+
+    @Option(names = "--mirror-ignore-body", paramLabel = "TYPE", split = Converters.LIST_SPLIT,
+            splitSynopsisLabel = ",",
+            description = "With --mirror: the media types whose bodies are not compared, such as text/html or image/*.")
+    List<String> ignoredBodyTypes;
+
     /** Creates the group; picocli does this. */
     public MirrorOptions() {
     }
@@ -42,9 +61,12 @@ public final class MirrorOptions implements ProxyOptionGroup {
             if (guardMinPairs != null) {
                 throw errors.usage("--mirror-guard-min", guardMinPairs + " without --mirror-guard (expected: both)");
             }
+            refuseWithoutMirror("--mirror-headers", comparedHeaders, errors);
+            refuseWithoutMirror("--mirror-ignore-json", ignoredJsonMembers, errors);
+            refuseWithoutMirror("--mirror-ignore-body", ignoredBodyTypes, errors);
             return;
         }
-        MirrorSettings base = errors.check("--mirror", () -> MirrorSettings.percent(mirror));
+        MirrorSettings base = compared(errors.check("--mirror", () -> MirrorSettings.percent(mirror)), errors);
         MirrorSettings settings = base;
         if (guard != null) {
             // The ratio first, alone, so that a bad one is blamed on its own option.
@@ -55,5 +77,33 @@ public final class MirrorOptions implements ProxyOptionGroup {
             throw errors.usage("--mirror-guard-min", guardMinPairs + " without --mirror-guard (expected: both)");
         }
         proxy.mirror(settings);
+    }
+
+    /** {@code settings} with what {@code --mirror-headers}, {@code --mirror-ignore-json} and {@code -body} say. */
+    private MirrorSettings compared(MirrorSettings settings, OptionErrors errors) {
+        MirrorSettings compared = settings;
+        if (comparedHeaders != null) {
+            MirrorSettings before = compared;
+            compared = errors.check("--mirror-headers",
+                    () -> before.withComparedHeaders(comparedHeaders.toArray(String[]::new)));
+        }
+        if (ignoredJsonMembers != null) {
+            MirrorSettings before = compared;
+            compared = errors.check("--mirror-ignore-json",
+                    () -> before.withIgnoredJsonMembers(ignoredJsonMembers.toArray(String[]::new)));
+        }
+        if (ignoredBodyTypes != null) {
+            MirrorSettings before = compared;
+            compared = errors.check("--mirror-ignore-body",
+                    () -> before.withIgnoredBodyTypes(ignoredBodyTypes.toArray(String[]::new)));
+        }
+        return compared;
+    }
+
+    private static void refuseWithoutMirror(String option, List<String> values, OptionErrors errors) {
+        if (values != null) {
+            throw errors.usage(option, String.join(",", values) + " without --mirror (expected: --mirror PERCENT"
+                    + " too; it says what the mirrored pairs compare)");
+        }
     }
 }
