@@ -141,7 +141,8 @@ class ProxyCommandMirrorTest {
                 .contains("--mirror-guard-min", "without --mirror-guard");
         assertThat(RunnerUsage.refused("--mirror-ignore-json", "requestId"))
                 .contains("--mirror-ignore-json", "requestId without --mirror");
-        assertThat(RunnerUsage.refused("--mirror-headers", "ETag")).contains("--mirror-headers", "ETag without --mirror");
+        assertThat(RunnerUsage.refused("--mirror-headers", "ETag"))
+                .contains("--mirror-headers", "ETag without --mirror");
         assertThat(RunnerUsage.refused("--mirror", "10", "--mirror-headers", "Bad Name"))
                 .contains("--mirror-headers", "Bad Name");
         assertThat(RunnerUsage.refused("--mirror", "10", "--mirror-ignore-body", "html"))

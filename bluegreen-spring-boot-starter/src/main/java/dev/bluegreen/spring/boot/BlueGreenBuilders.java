@@ -308,10 +308,13 @@ final class BlueGreenBuilders {
                 throw new InvalidConfigurationPropertyValueException("bluegreen.mirror.guard-min",
                         mirror.getGuardMin(), "given without bluegreen.mirror.guard (expected: both)");
             }
+            refuseWithoutPercent("bluegreen.mirror.compared-headers", mirror.getComparedHeaders());
+            refuseWithoutPercent("bluegreen.mirror.ignored-json-members", mirror.getIgnoredJsonMembers());
+            refuseWithoutPercent("bluegreen.mirror.ignored-body-types", mirror.getIgnoredBodyTypes());
             return;
         }
-        MirrorSettings base = check("bluegreen.mirror.percent", mirror.getPercent(),
-                () -> MirrorSettings.percent(mirror.getPercent()));
+        MirrorSettings base = compared(mirror, check("bluegreen.mirror.percent", mirror.getPercent(),
+                () -> MirrorSettings.percent(mirror.getPercent())));
         MirrorSettings settings = base;
         if (mirror.getGuard() != null) {
             // The ratio first, alone, so that a bad one is blamed on its own property.
@@ -325,6 +328,37 @@ final class BlueGreenBuilders {
                     "given without bluegreen.mirror.guard (expected: both)");
         }
         proxy.mirror(settings);
+    }
+
+    private static void refuseWithoutPercent(String property, List<String> values) {
+        if (!values.isEmpty()) {
+            throw new InvalidConfigurationPropertyValueException(property, String.join(",", values),
+                    "given without bluegreen.mirror.percent (expected: both; it says what the mirrored pairs compare)");
+        }
+    }
+
+    /** {@code settings} with what the mirror's compared headers, ignored JSON members and body types say. */
+    private static MirrorSettings compared(BlueGreenProperties.Mirror mirror, MirrorSettings settings) {
+        MirrorSettings compared = settings;
+        List<String> headers = mirror.getComparedHeaders();
+        if (!headers.isEmpty()) {
+            MirrorSettings before = compared;
+            compared = check("bluegreen.mirror.compared-headers", String.join(",", headers),
+                    () -> before.withComparedHeaders(headers.toArray(String[]::new)));
+        }
+        List<String> members = mirror.getIgnoredJsonMembers();
+        if (!members.isEmpty()) {
+            MirrorSettings before = compared;
+            compared = check("bluegreen.mirror.ignored-json-members", String.join(",", members),
+                    () -> before.withIgnoredJsonMembers(members.toArray(String[]::new)));
+        }
+        List<String> types = mirror.getIgnoredBodyTypes();
+        if (!types.isEmpty()) {
+            MirrorSettings before = compared;
+            compared = check("bluegreen.mirror.ignored-body-types", String.join(",", types),
+                    () -> before.withIgnoredBodyTypes(types.toArray(String[]::new)));
+        }
+        return compared;
     }
 
     private static void autoRollback(BlueGreenProxyBuilder proxy, AutoRollbackProperties settings) {

@@ -429,6 +429,12 @@ public class BlueGreenProperties {
         private Double guard;
         /** The compared pairs the guard needs before it lets a switch through. */
         private Integer guardMin;
+        /** The response headers compared (Content-Type when empty). */
+        private List<String> comparedHeaders = new ArrayList<>();
+        /** Members left out of JSON answers, at any depth; the rest is compared as JSON, members in any order. */
+        private List<String> ignoredJsonMembers = new ArrayList<>();
+        /** Media types whose bodies are not compared, such as text/html or image/*. */
+        private List<String> ignoredBodyTypes = new ArrayList<>();
 
         /** @return the share mirrored, or {@code null} when off */
         public Double getPercent() {
@@ -458,6 +464,36 @@ public class BlueGreenProperties {
         /** @param guardMin the pairs the guard needs */
         public void setGuardMin(Integer guardMin) {
             this.guardMin = guardMin;
+        }
+
+        /** @return the response headers compared; empty for the library's default, Content-Type */
+        public List<String> getComparedHeaders() {
+            return comparedHeaders;
+        }
+
+        /** @param comparedHeaders the response headers compared */
+        public void setComparedHeaders(List<String> comparedHeaders) {
+            this.comparedHeaders = comparedHeaders;
+        }
+
+        /** @return the members left out of JSON answers before they are compared */
+        public List<String> getIgnoredJsonMembers() {
+            return ignoredJsonMembers;
+        }
+
+        /** @param ignoredJsonMembers the members left out of JSON answers before they are compared */
+        public void setIgnoredJsonMembers(List<String> ignoredJsonMembers) {
+            this.ignoredJsonMembers = ignoredJsonMembers;
+        }
+
+        /** @return the media types whose bodies are not compared */
+        public List<String> getIgnoredBodyTypes() {
+            return ignoredBodyTypes;
+        }
+
+        /** @param ignoredBodyTypes the media types whose bodies are not compared */
+        public void setIgnoredBodyTypes(List<String> ignoredBodyTypes) {
+            this.ignoredBodyTypes = ignoredBodyTypes;
         }
     }
 

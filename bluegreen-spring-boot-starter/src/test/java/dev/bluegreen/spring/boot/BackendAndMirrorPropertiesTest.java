@@ -9,6 +9,7 @@ import dev.bluegreen.core.ChangeRefusedException;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.proxy.BlueGreenProxy;
 import dev.bluegreen.proxy.HealthState;
+import dev.bluegreen.proxy.MirrorSettings;
 import dev.bluegreen.testing.GrpcTestServer;
 import io.grpc.ManagedChannel;
 import java.time.Duration;
@@ -120,6 +121,29 @@ class BackendAndMirrorPropertiesTest {
                 });
         runner.withPropertyValues("bluegreen.blue.backends=127.0.0.1:9001")
                 .run(context -> assertThat(context.getBean(BlueGreenProxy.class).mirror()).isEmpty());
+    }
+
+    @Test
+    void whatIsCompared_reachesTheMirrorsSettings_andIsRefusedWithoutMirroring() {
+        runner.withPropertyValues("bluegreen.blue.backends=127.0.0.1:9001", "bluegreen.mirror.percent=10",
+                        "bluegreen.mirror.compared-headers=Content-Type,ETag",
+                        "bluegreen.mirror.ignored-json-members=requestId,generatedAt",
+                        "bluegreen.mirror.ignored-body-types=text/html,image/*")
+                .run(context -> {
+                    MirrorSettings settings = context.getBean(BlueGreenProxy.class).mirror().orElseThrow().settings();
+                    assertThat(settings.comparedHeaders()).containsExactly("content-type", "etag");
+                    assertThat(settings.ignoredJsonMembers()).containsExactly("requestId", "generatedAt");
+                    assertThat(settings.ignoredBodyTypes()).containsExactly("text/html", "image/*");
+                });
+        runner.withPropertyValues("bluegreen.blue.backends=127.0.0.1:9001",
+                        "bluegreen.mirror.ignored-json-members=requestId")
+                .run(context -> assertThat(context.getStartupFailure()).rootCause()
+                        .hasMessageContaining("bluegreen.mirror.ignored-json-members")
+                        .hasMessageContaining("without bluegreen.mirror.percent"));
+        runner.withPropertyValues("bluegreen.blue.backends=127.0.0.1:9001", "bluegreen.mirror.percent=10",
+                        "bluegreen.mirror.ignored-body-types=html")
+                .run(context -> assertThat(context.getStartupFailure()).rootCause()
+                        .hasMessageContaining("bluegreen.mirror.ignored-body-types").hasMessageContaining("html"));
     }
 
     @Test
