@@ -33,27 +33,42 @@ class LargePoolTest {
         }
     }
 
+    /**
+     * Makes GREEN, live, a pool of 65: 64 backends at 127.0.0.2 to 127.0.0.65 on {@code widePort} (one server on
+     * every loopback address stands for them), each of limit {@code maxRequests} (0: none), then {@code last}, the
+     * 65th, past the masks' 64.
+     */
+    private static void greenOf64And(ProxyFixture fixture, int widePort, int maxRequests, Backend last) {
+        List<Backend> pool = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            pool.add(Backend.of("127.0.0." + (i + 2), widePort).withMaxRequests(maxRequests));
+        }
+        pool.add(last);
+        fixture.admin.deploy(Colour.GREEN, "v2", pool);
+        fixture.admin.switchTo(Colour.GREEN);
+    }
+
+    /** Sends 64 requests one at a time, each held at {@code gate} before the next goes: one on each wide backend. */
+    private static List<CompletableFuture<RawResponse>> holdOneEach(ProxyFixture fixture, Gate gate) {
+        List<CompletableFuture<RawResponse>> held = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            held.add(fixture.getAsync("/held-" + i));
+            // One at a time, so that each goes to a backend with none under way: one each.
+            gate.awaitArrived(i + 1, WAIT);
+        }
+        return held;
+    }
+
     @Test
     void aBackendPast64ThatRefusesConnections_isNotEveryAttemptOfARequest() throws Exception {
         // One server on every loopback address stands for 64 backends: 127.0.0.2 to 127.0.0.65.
         try (TestBackend wide = TestBackend.startAt("wide", new InetSocketAddress("0.0.0.0", 0));
              ProxyFixture fixture = ProxyFixture.start(b -> b.loadBalancing(LoadBalancing.LEAST_REQUESTS)
                      .eventLoopThreads(1))) {
-            List<Backend> pool = new ArrayList<>();
-            for (int i = 0; i < 64; i++) {
-                pool.add(Backend.of("127.0.0." + (i + 2), wide.port()));
-            }
             Backend refusing = Backend.of("127.0.0.1", closedPort());
-            pool.add(refusing);
-            fixture.admin.deploy(Colour.GREEN, "v2", pool);
-            fixture.admin.switchTo(Colour.GREEN);
+            greenOf64And(fixture, wide.port(), 0, refusing);
             Gate gate = wide.hold();
-            List<CompletableFuture<RawResponse>> held = new ArrayList<>();
-            for (int i = 0; i < 64; i++) {
-                held.add(fixture.getAsync("/held-" + i));
-                // One at a time, so that each goes to a backend with none under way: one each.
-                gate.awaitArrived(i + 1, WAIT);
-            }
+            List<CompletableFuture<RawResponse>> held = holdOneEach(fixture, gate);
 
             // Every live backend has 1 under way, the refusing one 0: it is the first attempt, not every one.
             CompletableFuture<RawResponse> last = fixture.getAsync("/last");
@@ -74,14 +89,7 @@ class LargePoolTest {
         try (TestBackend wide = TestBackend.startAt("wide", new InetSocketAddress("0.0.0.0", 0));
              TestBackend held = TestBackend.start("held");
              ProxyFixture fixture = ProxyFixture.start(b -> b.eventLoopThreads(1))) {
-            List<Backend> pool = new ArrayList<>();
-            for (int i = 0; i < 64; i++) {
-                pool.add(Backend.of("127.0.0." + (i + 2), wide.port()));
-            }
-            Backend limited = Backend.of("127.0.0.1", held.port()).withMaxRequests(1);
-            pool.add(limited);
-            fixture.admin.deploy(Colour.GREEN, "v2", pool);
-            fixture.admin.switchTo(Colour.GREEN);
+            greenOf64And(fixture, wide.port(), 0, Backend.of("127.0.0.1", held.port()).withMaxRequests(1));
             Gate gate = held.hold();
             CompletableFuture<RawResponse> holding = null;
             for (int i = 0; i < 65 && holding == null; i++) {
@@ -111,21 +119,11 @@ class LargePoolTest {
         Duration queueTimeout = Duration.ofMillis(400);
         try (TestBackend wide = TestBackend.startAt("wide", new InetSocketAddress("0.0.0.0", 0));
              ProxyFixture fixture = ProxyFixture.start(b -> b.eventLoopThreads(1).queueTimeout(queueTimeout))) {
-            List<Backend> pool = new ArrayList<>();
-            for (int i = 0; i < 64; i++) {
-                pool.add(Backend.of("127.0.0." + (i + 2), wide.port()).withMaxRequests(1));
-            }
-            // No limit: its permits never run out, so the offer hands one to every waiting request that would take it.
-            Backend refusing = Backend.of("127.0.0.1", closedPort());
-            pool.add(refusing);
-            fixture.admin.deploy(Colour.GREEN, "v2", pool);
-            fixture.admin.switchTo(Colour.GREEN);
+            // The refusing one has no limit: its permits never run out, so the offer hands one to every waiting
+            // request that would take it.
+            greenOf64And(fixture, wide.port(), 1, Backend.of("127.0.0.1", closedPort()));
             Gate gate = wide.hold();
-            List<CompletableFuture<RawResponse>> held = new ArrayList<>();
-            for (int i = 0; i < 64; i++) {
-                held.add(fixture.getAsync("/held-" + i));
-                gate.awaitArrived(i + 1, WAIT);
-            }
+            List<CompletableFuture<RawResponse>> held = holdOneEach(fixture, gate);
 
             // Every live backend is at its limit: the request fails to connect to the refusing one, then waits. Granted
             // the refusing one again, it would fail again, and a third time, and end in 502 with its attempts spent.
@@ -147,14 +145,8 @@ class LargePoolTest {
              ProxyFixture fixture = ProxyFixture.start(b -> b.eventLoopThreads(1).outlierEjection(
                      OutlierEjection.defaults().withConsecutiveFailures(1)
                              .withEjectionTime(Duration.ofMinutes(5), Duration.ofMinutes(5))))) {
-            List<Backend> pool = new ArrayList<>();
-            for (int i = 0; i < 64; i++) {
-                pool.add(Backend.of("127.0.0." + (i + 2), wide.port()));
-            }
             Backend ejected = Backend.of("127.0.0.1", failing.port());
-            pool.add(ejected);
-            fixture.admin.deploy(Colour.GREEN, "v2", pool);
-            fixture.admin.switchTo(Colour.GREEN);
+            greenOf64And(fixture, wide.port(), 0, ejected);
             for (int i = 0; i < 65 && failing.requestCount() == 0; i++) {
                 fixture.getAsync("/until-failed-" + i).get(WAIT.toSeconds(), TimeUnit.SECONDS);
             }
