@@ -4,6 +4,7 @@ import dev.bluegreen.examples.Converters;
 import dev.bluegreen.proxy.BlueGreenProxyBuilder;
 import dev.bluegreen.proxy.MirrorSettings;
 import java.util.List;
+import java.util.function.BiFunction;
 import picocli.CommandLine.Option;
 
 /**
@@ -81,23 +82,19 @@ public final class MirrorOptions implements ProxyOptionGroup {
 
     /** {@code settings} with what {@code --mirror-headers}, {@code --mirror-ignore-json} and {@code -body} say. */
     private MirrorSettings compared(MirrorSettings settings, OptionErrors errors) {
-        MirrorSettings compared = settings;
-        if (comparedHeaders != null) {
-            MirrorSettings before = compared;
-            compared = errors.check("--mirror-headers",
-                    () -> before.withComparedHeaders(comparedHeaders.toArray(String[]::new)));
-        }
-        if (ignoredJsonMembers != null) {
-            MirrorSettings before = compared;
-            compared = errors.check("--mirror-ignore-json",
-                    () -> before.withIgnoredJsonMembers(ignoredJsonMembers.toArray(String[]::new)));
-        }
-        if (ignoredBodyTypes != null) {
-            MirrorSettings before = compared;
-            compared = errors.check("--mirror-ignore-body",
-                    () -> before.withIgnoredBodyTypes(ignoredBodyTypes.toArray(String[]::new)));
-        }
-        return compared;
+        MirrorSettings headers = with(settings, "--mirror-headers", comparedHeaders,
+                MirrorSettings::withComparedHeaders, errors);
+        MirrorSettings members = with(headers, "--mirror-ignore-json", ignoredJsonMembers,
+                MirrorSettings::withIgnoredJsonMembers, errors);
+        return with(members, "--mirror-ignore-body", ignoredBodyTypes, MirrorSettings::withIgnoredBodyTypes, errors);
+    }
+
+    /** {@code settings} with {@code option}'s {@code values} applied, or as they are when it was not given. */
+    private static MirrorSettings with(MirrorSettings settings, String option, List<String> values,
+                                       BiFunction<MirrorSettings, String[], MirrorSettings> apply,
+                                       OptionErrors errors) {
+        return values == null ? settings
+                : errors.check(option, () -> apply.apply(settings, values.toArray(String[]::new)));
     }
 
     private static void refuseWithoutMirror(String option, List<String> values, OptionErrors errors) {

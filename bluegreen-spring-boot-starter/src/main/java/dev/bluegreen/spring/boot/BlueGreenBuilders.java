@@ -25,6 +25,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.ssl.SslBundles;
@@ -339,26 +340,19 @@ final class BlueGreenBuilders {
 
     /** {@code settings} with what the mirror's compared headers, ignored JSON members and body types say. */
     private static MirrorSettings compared(BlueGreenProperties.Mirror mirror, MirrorSettings settings) {
-        MirrorSettings compared = settings;
-        List<String> headers = mirror.getComparedHeaders();
-        if (!headers.isEmpty()) {
-            MirrorSettings before = compared;
-            compared = check("bluegreen.mirror.compared-headers", String.join(",", headers),
-                    () -> before.withComparedHeaders(headers.toArray(String[]::new)));
-        }
-        List<String> members = mirror.getIgnoredJsonMembers();
-        if (!members.isEmpty()) {
-            MirrorSettings before = compared;
-            compared = check("bluegreen.mirror.ignored-json-members", String.join(",", members),
-                    () -> before.withIgnoredJsonMembers(members.toArray(String[]::new)));
-        }
-        List<String> types = mirror.getIgnoredBodyTypes();
-        if (!types.isEmpty()) {
-            MirrorSettings before = compared;
-            compared = check("bluegreen.mirror.ignored-body-types", String.join(",", types),
-                    () -> before.withIgnoredBodyTypes(types.toArray(String[]::new)));
-        }
-        return compared;
+        MirrorSettings headers = with(settings, "bluegreen.mirror.compared-headers", mirror.getComparedHeaders(),
+                MirrorSettings::withComparedHeaders);
+        MirrorSettings members = with(headers, "bluegreen.mirror.ignored-json-members",
+                mirror.getIgnoredJsonMembers(), MirrorSettings::withIgnoredJsonMembers);
+        return with(members, "bluegreen.mirror.ignored-body-types", mirror.getIgnoredBodyTypes(),
+                MirrorSettings::withIgnoredBodyTypes);
+    }
+
+    /** {@code settings} with {@code property}'s {@code values} applied, or as they are when it has none. */
+    private static MirrorSettings with(MirrorSettings settings, String property, List<String> values,
+                                       BiFunction<MirrorSettings, String[], MirrorSettings> apply) {
+        return values.isEmpty() ? settings : check(property, String.join(",", values),
+                () -> apply.apply(settings, values.toArray(String[]::new)));
     }
 
     private static void autoRollback(BlueGreenProxyBuilder proxy, AutoRollbackProperties settings) {
