@@ -66,7 +66,9 @@ class FailureTest {
         List<String> warnings = appender.list.stream().filter(event -> event.getLevel() == Level.WARN)
                 .map(ILoggingEvent::getFormattedMessage).filter(message -> message.contains("502")).toList();
         assertThat(warnings).hasSize(1).first().asString().contains("no backend of the blue pool accepted a connection")
-                .contains("GET /0");
+                .contains("GET /0")
+                .as("the line says why the last connect failed, and to which backend")
+                .containsPattern("\\(2 tried; last: .*127\\.0\\.0\\.1:\\d+.*: .*(?i)refused.*\\)");
     }
 
     @Test

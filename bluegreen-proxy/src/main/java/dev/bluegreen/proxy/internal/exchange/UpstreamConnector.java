@@ -3,6 +3,7 @@ package dev.bluegreen.proxy.internal.exchange;
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.Environment;
+import dev.bluegreen.core.internal.Texts;
 import dev.bluegreen.proxy.LoadBalancing;
 import dev.bluegreen.proxy.internal.exchange.BackendLoads.Permits;
 import dev.bluegreen.proxy.internal.health.BackendHealthTracker;
@@ -41,6 +42,8 @@ final class UpstreamConnector implements AcquireCallback, ResponseHeadPolicy.Ans
     private static final Logger log = LoggerFactory.getLogger(UpstreamConnector.class);
     /** How many times a request a backend declined unprocessed is sent to it again (RFC 9113 §8.7). */
     private static final int MAX_REFUSALS = 3;
+    /** The most characters of a failed connect's reason a log line shows. */
+    private static final int MAX_REASON = 200;
 
     /** What the exchange hears from its connector. */
     interface Listener {
@@ -91,6 +94,11 @@ final class UpstreamConnector implements AcquireCallback, ResponseHeadPolicy.Ans
     private boolean clientSecure;
     /** The routing generation the request read. */
     private long generation;
+    /**
+     * Why the last connect of the request failed ({@link #failed}), with the backend it was to, for the line that
+     * tells the 502 or the safety net: refused, timed out, a TLS handshake, not HTTP/2; {@code null} before any.
+     */
+    private String lastFailure;
 
     /** @param request what the request under way is, for log lines (its {@code toString()}) */
     UpstreamConnector(LoopContext loop, Listener listener, Object request) {
@@ -124,6 +132,7 @@ final class UpstreamConnector implements AcquireCallback, ResponseHeadPolicy.Ans
         newConnection = false;
         waitedInQueue = false;
         queueDeadline = 0;
+        lastFailure = null;
     }
 
     Colour colour() {
@@ -326,8 +335,8 @@ final class UpstreamConnector implements AcquireCallback, ResponseHeadPolicy.Ans
             return;
         }
         services().failures().warn(FailureLog.Kind.NO_CONNECTION,
-                "502: no backend of the {} pool accepted a connection for {} ({} tried)",
-                colour().label(), request, choice.attempts());
+                "502: no backend of the {} pool accepted a connection for {} ({} tried{})",
+                colour().label(), request, choice.attempts(), lastFailure());
         listener.unreachable(HttpResponseStatus.BAD_GATEWAY,
                 "no backend of the " + colour().label() + " pool accepted a connection");
     }
@@ -441,8 +450,9 @@ final class UpstreamConnector implements AcquireCallback, ResponseHeadPolicy.Ans
      */
     private void fallBack() {
         services().failures().warn(FailureLog.Kind.SAFETY_NET,
-                "safety net: no backend of the {} pool accepted a connection for {} ({} tried); sending it to {}",
-                colour().label(), request, choice.attempts(), choice.route().fallback().colour().label());
+                "safety net: no backend of the {} pool accepted a connection for {} ({} tried{}); sending it to {}",
+                colour().label(), request, choice.attempts(), lastFailure(),
+                choice.route().fallback().colour().label());
         Colour failed = choice.fallBack();
         backend = null;
         listener.colourMoved(failed, colour());
@@ -470,6 +480,22 @@ final class UpstreamConnector implements AcquireCallback, ResponseHeadPolicy.Ans
         if (health != null) {
             services().health().requestFailed(health, "connect failed: " + cause.getMessage());
         }
+        lastFailure = backend + ": " + reason(cause);
         connect();
+    }
+
+    /** The end of a 502's or the safety net's count of backends tried: {@code "; last: <backend>: <why>"}. */
+    private String lastFailure() {
+        return lastFailure == null ? "" : "; last: " + lastFailure;
+    }
+
+    /**
+     * What a failed connect says, on one line and at most {@value #MAX_REASON} characters: a TLS failure's message
+     * can run to hundreds, with a backend's certificate names in it.
+     */
+    private static String reason(Throwable cause) {
+        String message = cause.getMessage();
+        String reason = message == null || message.isBlank() ? cause.getClass().getSimpleName() : message;
+        return Texts.abbreviate(Texts.escapeControls(reason), MAX_REASON);
     }
 }
