@@ -2,9 +2,6 @@ package dev.bluegreen.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.bluegreen.testing.RawHttpClient;
 import dev.bluegreen.testing.RawResponse;
 import java.time.Duration;
@@ -48,23 +45,17 @@ class FailureTest {
 
     @Test
     void anOutage_logsOneWarnLinePerKindOfFailure_notOnePerRequest() {
-        ch.qos.logback.classic.Logger logger =
-                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.bluegreen");
-        ListAppender<ILoggingEvent> appender = new ListAppender<>();
-        appender.start();
-        logger.addAppender(appender);
-        try (ProxyFixture fixture = ProxyFixture.start(2, 1)) {
+        List<String> warnings;
+        try (LoggedWarnings logged = LoggedWarnings.capture();
+             ProxyFixture fixture = ProxyFixture.start(2, 1)) {
             fixture.blue.forEach(backend -> backend.close());
             try (RawHttpClient client = RawHttpClient.connect(fixture.port())) {
                 for (int i = 0; i < 100; i++) {
                     assertThat(client.get("/" + i).status()).isEqualTo(502);
                 }
             }
-        } finally {
-            logger.detachAppender(appender);
+            warnings = logged.containing("502");
         }
-        List<String> warnings = appender.list.stream().filter(event -> event.getLevel() == Level.WARN)
-                .map(ILoggingEvent::getFormattedMessage).filter(message -> message.contains("502")).toList();
         assertThat(warnings).hasSize(1).first().asString().contains("no backend of the blue pool accepted a connection")
                 .contains("GET /0")
                 .as("the line says why the last connect failed, and to which backend")

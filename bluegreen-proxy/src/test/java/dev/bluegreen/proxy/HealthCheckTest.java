@@ -167,7 +167,8 @@ class HealthCheckTest {
 
     @Test
     void noHealthyBackendInTheNewlyLivePool_withTheSafetyNet_goesToThePreviousColour() {
-        try (ProxyFixture fixture = ProxyFixture.start(1, 1, builder -> builder.healthChecks(FAST)
+        try (LoggedWarnings logged = LoggedWarnings.capture();
+             ProxyFixture fixture = ProxyFixture.start(1, 1, builder -> builder.healthChecks(FAST)
                 .safetyNet(Duration.ofMinutes(5)))) {
             fixture.green().status(503, "broken");
             Backend green = ProxyFixture.backends(fixture.green).get(0);
@@ -181,6 +182,8 @@ class HealthCheckTest {
                 assertThat(response.header("X-Backend")).isEqualTo("blue-1");
             }
             assertThat(fixture.green().requests()).extracting(SeenRequest::uri).containsOnly("/health");
+            assertThat(logged.containing("safety net")).as("it says why: not a refused connection")
+                    .containsExactly("safety net: no healthy backend in the green pool for GET /; sending it to blue");
         }
     }
 

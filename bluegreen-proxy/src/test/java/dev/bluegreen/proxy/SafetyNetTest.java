@@ -113,6 +113,22 @@ class SafetyNetTest {
     }
 
     @Test
+    void theSafetyNetsWarning_saysWhyTheNewColourTookNoRequest() {
+        try (LoggedWarnings logged = LoggedWarnings.capture();
+             ProxyFixture fixture = start(true)) {
+            fixture.green().close();
+            fixture.admin.switchTo(Colour.GREEN);
+
+            assertThat(get(fixture.port()).status()).isEqualTo(200);
+
+            assertThat(logged.containing("safety net")).singleElement().asString()
+                    .contains("no backend of the green pool accepted a connection for GET /")
+                    .containsPattern("\\(1 tried; last: .*127\\.0\\.0\\.1:\\d+.*: .*(?i)refused.*\\)")
+                    .endsWith("; sending it to blue");
+        }
+    }
+
+    @Test
     void newColourRefusingConnections_afterTheWindow_gets502() {
         try (ProxyFixture fixture = start(true)) {
             fixture.green().close();

@@ -449,10 +449,16 @@ final class UpstreamConnector implements AcquireCallback, ResponseHeadPolicy.Ans
      * counted and reported, as it feeds the automatic rollback.
      */
     private void fallBack() {
-        services().failures().warn(FailureLog.Kind.SAFETY_NET,
-                "safety net: no backend of the {} pool accepted a connection for {} ({} tried{}); sending it to {}",
-                colour().label(), request, choice.attempts(), lastFailure(),
-                choice.route().fallback().colour().label());
+        String to = choice.route().fallback().colour().label();
+        if (choice.noHealthyBackend()) {
+            services().failures().warn(FailureLog.Kind.SAFETY_NET,
+                    "safety net: no healthy backend in the {} pool for {}; sending it to {}", colour().label(), request,
+                    to);
+        } else {
+            services().failures().warn(FailureLog.Kind.SAFETY_NET,
+                    "safety net: no backend of the {} pool accepted a connection for {} ({} tried{}); sending it to {}",
+                    colour().label(), request, choice.attempts(), lastFailure(), to);
+        }
         Colour failed = choice.fallBack();
         backend = null;
         listener.colourMoved(failed, colour());
