@@ -108,7 +108,8 @@ public final class FileRoutingStore implements RoutingStore {
      *
      * @param file the state file; its directory is created if missing. Keep it on a local disk: the file lock and
      *        the atomic rename are only as good as the file system's. It may be a symbolic link: the store locks,
-     *        reads and replaces the file the link points to, and leaves the link in place
+     *        reads and replaces the file the link points to, and leaves the link in place. A relative path is taken
+     *        from the working directory now, and the store's messages show it absolute
      * @return the factory, with the defaults
      * @throws NullPointerException if {@code file} is {@code null}
      * @throws IllegalArgumentException if {@code file} names no file (the empty path, or a root such as {@code /})
@@ -119,7 +120,8 @@ public final class FileRoutingStore implements RoutingStore {
             throw new IllegalArgumentException("file: '" + file + "' (expected: the path of a file, such as"
                     + " /var/lib/shop/routing.json)");
         }
-        return new Factory(file, false, DEFAULT_HISTORY_SIZE);
+        // Absolute in every message: a service's working directory is seldom what its operator has in mind.
+        return new Factory(file.toAbsolutePath(), false, DEFAULT_HISTORY_SIZE);
     }
 
     /**
@@ -186,7 +188,7 @@ public final class FileRoutingStore implements RoutingStore {
     /**
      * The state file.
      *
-     * @return its path
+     * @return its path, absolute
      */
     public Path file() {
         return file;
@@ -343,7 +345,7 @@ public final class FileRoutingStore implements RoutingStore {
         /**
          * The state file.
          *
-         * @return its path
+         * @return its path, absolute
          */
         public Path file() {
             return file;

@@ -362,6 +362,17 @@ class FileRoutingStoreTest {
     }
 
     @Test
+    void aRelativePath_isTakenFromTheWorkingDirectory_andShownAbsolute() {
+        Path relative = Path.of("state", "routing.json");
+
+        FileRoutingStore.Factory factory = FileRoutingStore.at(relative);
+
+        assertThat(factory.file()).isAbsolute().isEqualTo(Path.of("").toAbsolutePath().resolve(relative));
+        assertThat(factory.historySize(5).file()).isEqualTo(factory.file());
+        assertThat(factory.startFresh().file()).isEqualTo(factory.file());
+    }
+
+    @Test
     void pathOfADirectory_isRefused_namingIt_withoutALockFileBesideIt_evenToStartFresh() throws IOException {
         Path state = Files.createDirectory(directory.resolve("state"));
         Files.writeString(state.resolve("notes.txt"), "kept");

@@ -216,7 +216,7 @@ public final class ProxyCommand implements Callable<Integer> {
         running.admin().fleet().ifPresent(fleet -> lines.add("  routing state shared through ZooKeeper, as instance "
                 + fleet.status().instanceId() + " at generation " + snapshot.generation()
                 + ": a change through any instance moves them all"));
-        stateFile.ifPresent(file -> lines.add("  routing state kept in " + file + " at generation "
+        stateFile.ifPresent(file -> lines.add("  routing state kept in " + file.toAbsolutePath() + " at generation "
                 + snapshot.generation() + ": a restart comes back here"));
         running.adminUrl().ifPresent(url -> {
             // With a token, the hints carry it as the environment variable --admin-token defaults to.
