@@ -132,15 +132,14 @@ class BlueGreenGuardTest {
             }
             return CompletableFuture.completedFuture(GuardVerdict.pass());
         });
-        try (BlueGreen impatient = bothPools(clock).guardTimeout(Duration.ofMillis(300)).guard(blocker).build()) {
-            long before = System.nanoTime();
+        try (BlueGreen impatient = bothPools(clock).guardTimeout(Duration.ofSeconds(1)).guard(blocker).build()) {
             CompletableFuture<RoutingSnapshot> switched = impatient.switchToAsync(Colour.GREEN);
-            long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before);
 
+            // Had it waited for the guard, the refusal would be in already: it comes at the guard timeout.
+            assertThat(switched).as("switchToAsync returned while the guard blocked").isNotDone();
             assertThatThrownBy(() -> switched.get(30, TimeUnit.SECONDS))
                     .hasCauseInstanceOf(ChangeRefusedException.class)
-                    .hasMessageContaining("refused by guard blocker: no verdict within 300 ms");
-            assertThat(tookMillis).as("switchToAsync returned while the guard blocked").isLessThan(300);
+                    .hasMessageContaining("refused by guard blocker: no verdict within 1000 ms");
             assertThat(impatient.snapshot().live()).isEqualTo(Colour.BLUE);
         } finally {
             unblock.countDown();

@@ -29,8 +29,11 @@ class ZooKeeperFaultTest {
 
     private static final String PATH = "/bluegreen/faults";
     private static final Duration WAIT = Duration.ofSeconds(15);
-    /** A refusal for being disconnected must not wait for ZooKeeper; this is generous for a slow machine. */
-    private static final Duration QUICK = Duration.ofMillis(500);
+    /**
+     * A refusal for being disconnected must not wait for ZooKeeper. Waiting would take at least one connection timeout
+     * (2 s, then retries): 1.5 s tells the two apart and leaves a busy 2-core machine room.
+     */
+    private static final Duration QUICK = Zk.CONNECTION_TIMEOUT.multipliedBy(3).dividedBy(4);
 
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
