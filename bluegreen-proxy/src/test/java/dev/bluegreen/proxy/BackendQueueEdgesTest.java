@@ -301,7 +301,9 @@ class BackendQueueEdgesTest {
             // Its checks held too, the busy backend stays as healthy as it was, for the check timeout.
             Gate busyGate = fixture.green.get(0).hold();
             CompletableFuture<RawResponse> held = fixture.getAsync("/held");
-            busyGate.awaitArrived(1, WAIT);
+            // The permit, not an arrival at the gate: a health check of the busy backend is held there too, and may
+            // arrive first, before /held has taken the one permit that makes /waits wait.
+            await().atMost(WAIT).until(() -> fixture.proxy.requestsUnderWay(busy) == 1);
             CompletableFuture<RawResponse> waiting = fixture.getAsync("/waits");
             await().atMost(WAIT).until(() -> fixture.proxy.requestsQueued() == 1 || waiting.isDone());
             assertThat(waiting).as("it waits: one backend busy, the other unhealthy").isNotDone();
