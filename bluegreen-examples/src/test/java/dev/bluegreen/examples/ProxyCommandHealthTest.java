@@ -97,5 +97,9 @@ class ProxyCommandHealthTest {
         assertThat(RunnerUsage.refused("--health-path", "health")).contains("--health-path", "health");
         assertThat(RunnerUsage.refused("--eject-after", "-1")).contains("--eject-after", "-1");
         assertThat(RunnerUsage.refused("--prewarm", "99")).contains("--prewarm", "99");
+        assertThat(RunnerUsage.refused("--slow-start", "2h")).contains("--slow-start", "2h", "at most 1 hour");
+        assertThat(RunnerUsage.refused("--no-health-checks", "--eject-after", "0", "--slow-start", "30s"))
+                .contains("--slow-start", "30s with --no-health-checks and --eject-after 0 (expected: checks or"
+                        + " ejection on");
     }
 }

@@ -59,10 +59,7 @@ public final class BlueGreenProxyBuilder {
 
     /** Where to listen; port 0 picks a free port (see {@link BlueGreenProxy#localAddress()}). Default 127.0.0.1:8080. */
     public BlueGreenProxyBuilder listen(String host, int port) {
-        requireNonNull(host, "host");
-        BuilderChecks.port(port);
-        this.listenAddress = new InetSocketAddress(host, port);
-        return this;
+        return listen(new InetSocketAddress(requireNonNull(host, "host"), BuilderChecks.port(port)));
     }
 
     /** Where to listen. */
@@ -240,10 +237,7 @@ public final class BlueGreenProxyBuilder {
      * Default: none.
      */
     public BlueGreenProxyBuilder previewListen(String host, int port) {
-        requireNonNull(host, "host");
-        BuilderChecks.port(port);
-        this.previewListenAddress = new InetSocketAddress(host, port);
-        return this;
+        return previewListen(new InetSocketAddress(requireNonNull(host, "host"), BuilderChecks.port(port)));
     }
 
     /** Where the preview listener listens, or {@code null} for none. See {@link #previewListen(String, int)}. */
@@ -311,6 +305,7 @@ public final class BlueGreenProxyBuilder {
     private int guardMinHealthy = 1;
     private double guardMinShare;
     private int prewarmConnections;
+    private Duration slowStart = Duration.ZERO;
 
     /**
      * Turns on active health checks of every backend of both pools, and the healthy-target switch guard (see
@@ -341,10 +336,7 @@ public final class BlueGreenProxyBuilder {
      * @param share above 0 and at most 1, e.g. 0.5 for half the pool
      */
     public BlueGreenProxyBuilder targetGuardShare(double share) {
-        if (!(share > 0 && share <= 1)) {
-            throw new IllegalArgumentException("targetGuardShare: " + share + " (expected: > 0 and <= 1)");
-        }
-        this.guardMinShare = share;
+        this.guardMinShare = BuilderChecks.share("targetGuardShare", share);
         this.guardMinHealthy = 1;
         return this;
     }
@@ -377,9 +369,18 @@ public final class BlueGreenProxyBuilder {
         return this;
     }
 
-    private HealthSettings healthSettings() {
-        return new HealthSettings(healthChecks, outlierEjection, guardMinHealthy, guardMinShare,
-                prewarmConnections);
+    /**
+     * Slow start: a backend that comes back, healthy again after failing its checks or at the end of an ejection, gets
+     * a share of new requests that grows with the time since, from almost none to its weight's full share at the end
+     * of {@code window}, so that a backend still cold (its caches empty, its JIT not done) is not handed its full share
+     * at once. Round robin and least requests; a consistent hash keeps its keys where they are. Needs health checks or
+     * ejection. Default {@link Duration#ZERO}: its full share at once.
+     *
+     * @param window 0 to 1 hour
+     */
+    public BlueGreenProxyBuilder slowStart(Duration window) {
+        this.slowStart = BuilderChecks.slowStart(window);
+        return this;
     }
 
     /**
@@ -457,18 +458,21 @@ public final class BlueGreenProxyBuilder {
      * @throws IllegalArgumentException if the TLS settings can't make a TLS context, the backend protocols don't fit
      *                                  TLS or the health checks (h2 without TLS, gRPC checks of HTTP/1.1), the preview
      *                                  listener would take the listener's port, a queue length is set without a queue
-     *                                  timeout, or the affinity cookie is the sticky sessions' or preview's cookie
+     *                                  timeout, a slow start without checks or ejection, or the affinity cookie is
+     *                                  the sticky sessions' or preview's cookie
      */
     public BlueGreenProxy build() {
         BuilderChecks.distinctListeners(listenAddress, previewListenAddress);
         BuilderChecks.queue(timeouts, maxQueuedRequests);
+        BuilderChecks.slowStart(slowStart, healthChecks, outlierEjection);
         ProtocolConfig protocols = BuilderChecks.protocols(tls, http2, upstreamTls, backendProtocols, healthChecks);
         return new BlueGreenProxy(new ProxyConfig(listenAddress, eventLoopThreads, transport, yieldAfterIo, timeouts,
                 maxConnectAttempts, loadBalancing, maxQueuedRequests, closeClientConnectionsAfterSwitch, routingHeader,
                 new SteeringSettings(preview, previewListenAddress, stickySessions, safetyNetWindow,
                         steeringTicker),
                 autoRollback,
-                healthSettings(),
+                new HealthSettings(healthChecks, outlierEjection, guardMinHealthy, guardMinShare, prewarmConnections,
+                        slowStart),
                 protocols,
                 new RequestRules(requestLimits, allowedHosts, trustedProxies, forwardProxyAuthorization,
                         dropUnderscoreHeaders),

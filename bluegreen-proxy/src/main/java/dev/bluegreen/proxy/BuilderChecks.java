@@ -88,17 +88,61 @@ final class BuilderChecks {
     }
 
     /**
+     * Checks a share of a pool.
+     *
+     * @return {@code share}
+     * @throws IllegalArgumentException naming the setting and the value if it is not above 0 and at most 1
+     */
+    static double share(String name, double share) {
+        if (!(share > 0 && share <= 1)) {
+            throw new IllegalArgumentException(name + ": " + share + " (expected: > 0 and <= 1)");
+        }
+        return share;
+    }
+
+    /**
      * Checks the safety net's window of {@link BlueGreenProxyBuilder#safetyNet}.
      *
      * @return {@code window}
      * @throws IllegalArgumentException if it is not above 0, or longer than an hour
      */
     static Duration safetyNet(Duration window) {
-        Texts.requirePositive("safetyNet", window);
-        if (window.compareTo(Duration.ofHours(1)) > 0) {
-            throw new IllegalArgumentException("safetyNet: " + Texts.duration(window) + " (expected: at most 1 hour)");
+        return atMostAnHour("safetyNet", Texts.requirePositive("safetyNet", window));
+    }
+
+    /**
+     * Checks the window of {@link BlueGreenProxyBuilder#slowStart}.
+     *
+     * @return {@code window}
+     * @throws IllegalArgumentException if it is negative, or longer than an hour
+     */
+    static Duration slowStart(Duration window) {
+        requireNonNull(window, "slowStart");
+        if (window.isNegative()) {
+            throw new IllegalArgumentException("slowStart: " + Texts.duration(window) + " (expected: >= 0)");
         }
-        return window;
+        return atMostAnHour("slowStart", window);
+    }
+
+    /**
+     * Checks that a slow start comes with what starts it: a backend comes back only from failed checks or ejection.
+     *
+     * @throws IllegalArgumentException if {@code slowStart} is above 0 and both {@code checks} and {@code ejection} are
+     *                                  {@code null}
+     */
+    static void slowStart(Duration slowStart, HealthCheckSettings checks, OutlierEjection ejection) {
+        if (!slowStart.isZero() && checks == null && ejection == null) {
+            throw new IllegalArgumentException("slowStart: " + Texts.duration(slowStart) + " without health checks or"
+                    + " outlier ejection (expected: either on, as a slow start begins when a backend comes back from"
+                    + " them; or slowStart 0)");
+        }
+    }
+
+    private static Duration atMostAnHour(String name, Duration value) {
+        if (value.compareTo(Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException(name + ": " + Texts.duration(value) + " (expected: at most 1 hour)");
+        }
+        return value;
     }
 
     /**
@@ -133,12 +177,14 @@ final class BuilderChecks {
      * Checks a listening port.
      *
      * @param port the port
+     * @return {@code port}
      * @throws IllegalArgumentException if it is not 0-65535
      */
-    static void port(int port) {
+    static int port(int port) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port: " + port + " (expected: 0-65535)");
         }
+        return port;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.bluegreen.examples.options;
 
+import dev.bluegreen.core.internal.Texts;
 import dev.bluegreen.examples.Converters;
 import dev.bluegreen.proxy.BlueGreenProxyBuilder;
 import dev.bluegreen.proxy.HealthCheckSettings;
@@ -8,9 +9,9 @@ import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /**
- * Health checks, the switch guard that relies on them, passive ejection and pre-warming before a switch:
+ * Health checks, the switch guard that relies on them, passive ejection, slow start and pre-warming before a switch:
  * {@code --[no-]health-checks}, {@code --health-*} (among them {@code --health-grpc}), {@code --min-healthy},
- * {@code --eject-after}, {@code --prewarm}.
+ * {@code --eject-after}, {@code --slow-start}, {@code --prewarm}.
  */
 public final class HealthOptions implements ProxyOptionGroup {
 
@@ -67,6 +68,14 @@ public final class HealthOptions implements ProxyOptionGroup {
                     + " (default: ${DEFAULT-VALUE}).")
     int ejectAfter;
 
+    @Option(names = "--slow-start", paramLabel = "DURATION", defaultValue = "0s",
+            converter = Converters.DurationConverter.class,
+            description = "A backend that comes back, healthy again after failing its checks or at the end of an"
+                    + " ejection, gets a share of new requests that grows to its full share over this time, so that"
+                    + " a cold backend is not handed it all at once; at most 1h; 0s: at once (default:"
+                    + " ${DEFAULT-VALUE}).")
+    Duration slowStart;
+
     @Option(names = "--prewarm", paramLabel = "N", defaultValue = "1",
             description = "Before a switch, open N connections per event loop to each backend of the target pool;"
                     + " 0 turns it off (default: ${DEFAULT-VALUE}).")
@@ -108,7 +117,12 @@ public final class HealthOptions implements ProxyOptionGroup {
         if (ejectAfter != 0) {
             errors.check("--eject-after", () -> proxy.outlierEjection(OutlierEjection.defaults()
                     .withConsecutiveFailures(ejectAfter)));
+        } else if (!healthChecks && !slowStart.isZero()) {
+            throw errors.usage("--slow-start", Texts.duration(slowStart) + " with --no-health-checks and"
+                    + " --eject-after 0 (expected: checks or ejection on; a slow start begins when a backend comes"
+                    + " back)");
         }
+        errors.check("--slow-start", () -> proxy.slowStart(slowStart));
         errors.check("--prewarm", () -> proxy.prewarm(prewarm));
     }
 

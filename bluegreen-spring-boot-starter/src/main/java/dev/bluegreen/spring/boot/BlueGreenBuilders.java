@@ -163,6 +163,7 @@ final class BlueGreenBuilders {
             check("bluegreen.health.min-healthy", health.getMinHealthy(),
                     () -> proxy.targetGuard(health.getMinHealthy()));
         }
+        check("bluegreen.health.slow-start", health.getSlowStart(), () -> proxy.slowStart(health.getSlowStart()));
     }
 
     /** The gRPC check {@code bluegreen.health.grpc} asks for, refusing the settings that contradict it. */

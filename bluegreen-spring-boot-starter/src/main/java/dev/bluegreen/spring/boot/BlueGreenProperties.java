@@ -211,6 +211,11 @@ public class BlueGreenProperties {
         private boolean grpc;
         /** With grpc: the service asked about; empty for the server as a whole. */
         private String grpcService = "";
+        /**
+         * Slow start: a backend healthy again after failing its checks gets a share of new requests that grows to its
+         * full share over this time (at most 1h); 0s: its full share at once.
+         */
+        private Duration slowStart = Duration.ZERO;
 
         /** @return whether checks are on */
         public boolean isEnabled() {
@@ -302,6 +307,16 @@ public class BlueGreenProperties {
             this.grpcService = grpcService;
         }
 
+        /** @return how long a backend that came back takes to reach its full share */
+        public Duration getSlowStart() {
+            return slowStart;
+        }
+
+        /** @param slowStart how long a backend that came back takes to reach its full share; 0s: at once */
+        public void setSlowStart(Duration slowStart) {
+            this.slowStart = slowStart;
+        }
+
         /**
          * The settings given other than their defaults, for the refusal of settings given while the checks are off.
          *
@@ -318,6 +333,7 @@ public class BlueGreenProperties {
             PropertyChecks.putIfChanged(changed, "min-healthy", minHealthy, defaults.minHealthy);
             PropertyChecks.putIfChanged(changed, "grpc", grpc, defaults.grpc);
             PropertyChecks.putIfChanged(changed, "grpc-service", grpcService, defaults.grpcService);
+            PropertyChecks.putIfChanged(changed, "slow-start", slowStart, defaults.slowStart);
             return changed;
         }
     }

@@ -204,6 +204,8 @@ final class BackendChoice {
         }
         long unusable = services.config().health().tracksHealth()
                 ? services.health().unusableMask(route.colour(), backends) : 0;
+        int[] weights = services.config().health().slowStarts()
+                ? services.health().rampedWeights(route.colour(), backends, loop.rampedWeights(backends.size())) : null;
         int position = loop.nextRoundRobin();
         BackendLoads loads = services.loads();
         BeyondTheMask past = backends.size() > Long.SIZE ? beyondTheMask() : null;
@@ -212,7 +214,7 @@ final class BackendChoice {
         }
         // At most one pick per backend, past the masks' 64 too (BeyondTheMask).
         for (int picks = 0; picks < backends.size(); picks++) {
-            int index = pick(backends, position, tried | unusable, past, loads);
+            int index = pick(backends, position, tried | unusable, past, loads, weights);
             if (index < 0) {
                 break;
             }
@@ -284,20 +286,23 @@ final class BackendChoice {
 
     /**
      * One pick among the backends not {@code excluded} (nor {@code past}'s): the one the affinity cookie names if it
-     * may be picked, else by the balancing: least requests, the consistent hash of the request's key, or round robin.
+     * may be picked, else by the balancing: least requests, the consistent hash of the request's key, or round robin,
+     * the first and last by {@code weights} during a slow start ({@code null}: the backends' own). A hash keeps its
+     * keys where the pool's own weights put them: ramping them would move keys back and forth.
      */
-    private int pick(List<Backend> backends, int position, long excluded, BeyondTheMask past, BackendLoads loads) {
+    private int pick(List<Backend> backends, int position, long excluded, BeyondTheMask past, BackendLoads loads,
+                     int[] weights) {
         int asked = affinity != AffinityCookie.NONE ? askedFor(excluded, past) : -1;
         if (asked >= 0) {
             return asked;
         }
         if (loads.countsEveryBackend()) {
-            return LeastRequests.pick(backends, position, excluded, past, loads);
+            return LeastRequests.pick(backends, position, excluded, past, loads, weights);
         }
         if (key != RequestHashKey.NONE) {
             return Rendezvous.pick(backends, loop.idHashes().of(route.colour(), environment), key, excluded, past);
         }
-        return RoundRobin.pick(backends, position, excluded, past);
+        return RoundRobin.pick(backends, position, excluded, past, weights);
     }
 
     /** The index of the backend the affinity cookie names, when it is in the pool and may be picked; else -1. */

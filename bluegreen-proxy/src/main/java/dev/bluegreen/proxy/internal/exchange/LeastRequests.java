@@ -11,7 +11,7 @@ import java.util.function.IntPredicate;
  * backends not excluded; backends level on that measure take turns by weighted {@link RoundRobin} from the loop's
  * position, so that with one request at a time (every count 0) the weights still share the requests out.
  * Allocation-free; the counts are read without a lock, so two loops picking at once may both take the same backend
- * (a request more there, never a lost one).
+ * (a request more there, never a lost one). During a slow start the weights are the ramped ones.
  */
 final class LeastRequests {
 
@@ -29,8 +29,10 @@ final class LeastRequests {
      *                 less. Without it a backend would be picked again and again: one that refuses every connection,
      *                 with no request under way, would be each request's every attempt
      * @param loads    the requests under way on each backend
+     * @param weights  the weight of each backend, by index, or {@code null} for their own: a slow start's
      */
-    static int pick(List<Backend> backends, int position, long excluded, IntPredicate beyond, BackendLoads loads) {
+    static int pick(List<Backend> backends, int position, long excluded, IntPredicate beyond, BackendLoads loads,
+                    int[] weights) {
         int size = backends.size();
         int best = -1;
         long bestLoad = 0;
@@ -46,7 +48,7 @@ final class LeastRequests {
             }
             Backend backend = backends.get(i);
             long load = loads.requestsOn(backend);
-            long weight = backend.weight();
+            long weight = RoundRobin.weight(backends, weights, i);
             // load ÷ weight against the best's, cross-multiplied: no division, exact.
             long difference = load * bestWeight - bestLoad * weight;
             if (best < 0 || difference < 0) {
@@ -68,10 +70,11 @@ final class LeastRequests {
             return best;
         }
         if (size <= Long.SIZE) {
-            return RoundRobin.pick(backends, position, ~level);
+            return RoundRobin.pick(backends, position, ~level, null, weights);
         }
         long slot = equalWeights ? Math.floorMod(position, levelCount) : RoundRobin.weightedSlot(position, levelWeight);
-        return turnBeyondTheMask(backends, excluded, beyond, loads, bestLoad, bestWeight, equalWeights, slot, best);
+        return turnBeyondTheMask(backends, excluded, beyond, loads, weights, bestLoad, bestWeight, equalWeights, slot,
+                best);
     }
 
     /**
@@ -82,18 +85,18 @@ final class LeastRequests {
      * {@code best}, level with them on the first walk.
      */
     private static int turnBeyondTheMask(List<Backend> backends, long excluded, IntPredicate beyond,
-                                         BackendLoads loads, long bestLoad, long bestWeight, boolean equal, long slot,
-                                         int best) {
+                                         BackendLoads loads, int[] weights, long bestLoad, long bestWeight,
+                                         boolean equal, long slot, int best) {
         long left = slot;
         for (int i = 0; i < backends.size(); i++) {
             if (RoundRobin.isExcluded(excluded, beyond, i)) {
                 continue;
             }
-            Backend backend = backends.get(i);
-            if (loads.requestsOn(backend) * bestWeight != bestLoad * backend.weight()) {
+            long weight = RoundRobin.weight(backends, weights, i);
+            if (loads.requestsOn(backends.get(i)) * bestWeight != bestLoad * weight) {
                 continue;
             }
-            left -= equal ? 1 : backend.weight();
+            left -= equal ? 1 : weight;
             if (left < 0) {
                 return i;
             }

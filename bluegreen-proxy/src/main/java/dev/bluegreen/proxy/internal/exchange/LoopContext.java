@@ -23,6 +23,8 @@ public final class LoopContext implements DrainParticipant {
     private final ActiveExchanges active = new ActiveExchanges();
     private final RetryBudget retryBudget = new RetryBudget();
     private final PoolIdHashes idHashes = new PoolIdHashes();
+    /** Where a pick writes a slow start's ramped weights: one pick at a time on a loop. */
+    private int[] rampedWeights = new int[0];
     private int roundRobin;
 
     /** A loop whose exchanges take their connections from its HTTP/1.1 {@code pools}. */
@@ -84,6 +86,14 @@ public final class LoopContext implements DrainParticipant {
     /** The hashes of the pools' backend ids, for consistent hashing. */
     PoolIdHashes idHashes() {
         return idHashes;
+    }
+
+    /** An array for the ramped weights of a pool of {@code size} backends, this loop's, for one pick at a time. */
+    int[] rampedWeights(int size) {
+        if (rampedWeights.length < size) {
+            rampedWeights = new int[size];
+        }
+        return rampedWeights;
     }
 
     /** The next position of this loop's round robin. */

@@ -29,10 +29,17 @@ public final class BackendHealthTracker {
      * @param reason            why the last check or ejection came out as it did, or null
      * @param ejectedUntilNanos ticker time an ejection ends; in the past when not ejected
      * @param ejections         the decaying count of recent ejections (the multiplier of the next one)
+     * @param backNanos         ticker time it last came back, healthy again after failing its checks or at the end
+     *                          of an ejection, where a slow start begins; long before any window when it never did
      */
     record Status(HealthState state, int passes, int failures, long lastCheckedMillis, String reason,
-                  long ejectedUntilNanos, int ejections) {
+                  long ejectedUntilNanos, int ejections, long backNanos) {
     }
+
+    /** The steps of a slow start: a ramped weight is counted in hundredths of a backend's weight. */
+    static final int RAMP_STEPS = 100;
+    /** A {@link Status#backNanos()} for a backend that never came back: further back than any slow start lasts. */
+    private static final long NEVER_BACK = 1L << 62;
 
     /** A state change: the status before and after one swap. */
     record Transition(Status before, Status after) {
@@ -49,7 +56,8 @@ public final class BackendHealthTracker {
         this.colour = colour;
         this.backend = backend;
         // "Ejected until now": not ejected, and the ejection multiplier starts decayed.
-        this.status = new AtomicReference<>(new Status(HealthState.UNKNOWN, 0, 0, -1, null, nowNanos, 0));
+        this.status = new AtomicReference<>(
+                new Status(HealthState.UNKNOWN, 0, 0, -1, null, nowNanos, 0, nowNanos - NEVER_BACK));
     }
 
     /** The pool. */
@@ -77,6 +85,16 @@ public final class BackendHealthTracker {
         return s.state() != HealthState.UNHEALTHY && s.ejectedUntilNanos() - nowNanos <= 0;
     }
 
+    /**
+     * Its weight for load balancing at {@code nowNanos}: {@code full}, or, within {@code windowNanos} after it came
+     * back (slow start), the share of it the time since then is of the window, at least 1.
+     */
+    int rampedWeight(int full, long nowNanos, long windowNanos) {
+        long since = nowNanos - status.get().backNanos();
+        // Before it is back (still ejected) it is not picked at all: the full weight does no harm.
+        return since < 0 || since >= windowNanos ? full : (int) Math.max(1, full * since / windowNanos);
+    }
+
     /** Whether it is ejected at {@code nowNanos}. */
     boolean ejected(long nowNanos) {
         return status.get().ejectedUntilNanos() - nowNanos > 0;
@@ -87,7 +105,8 @@ public final class BackendHealthTracker {
      *
      * @return the status before and after
      */
-    Transition recordCheck(boolean passed, String reason, HealthCheckSettings settings, long wallMillis) {
+    Transition recordCheck(boolean passed, String reason, HealthCheckSettings settings, long wallMillis,
+                           long nowNanos) {
         for (;;) {
             Status before = status.get();
             HealthState state = before.state();
@@ -104,8 +123,14 @@ public final class BackendHealthTracker {
             } else if (state == HealthState.UNHEALTHY && passes >= settings.rise()) {
                 state = HealthState.HEALTHY;
             }
+            long back = before.backNanos();
+            if (before.state() == HealthState.UNHEALTHY && state == HealthState.HEALTHY) {
+                // Back now, or when its ejection ends if that is later.
+                long ejectedFor = before.ejectedUntilNanos() - nowNanos;
+                back = ejectedFor > 0 ? before.ejectedUntilNanos() : nowNanos;
+            }
             Status after = new Status(state, passes, failures, wallMillis, reason, before.ejectedUntilNanos(),
-                    before.ejections());
+                    before.ejections(), back);
             if (status.compareAndSet(before, after)) {
                 return new Transition(before, after);
             }
@@ -142,7 +167,7 @@ public final class BackendHealthTracker {
             int ejections = (int) Math.max(0, before.ejections() - quietPeriods) + 1;
             long duration = Math.min(max, base * ejections);
             Status after = new Status(before.state(), before.passes(), before.failures(), before.lastCheckedMillis(),
-                    reason, nowNanos + duration, ejections);
+                    reason, nowNanos + duration, ejections, nowNanos + duration);
             if (status.compareAndSet(before, after)) {
                 consecutiveErrors.set(0);
                 return new Transition(before, after);

@@ -4,6 +4,7 @@ import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.Environment;
 import dev.bluegreen.core.RoutingSnapshot;
+import dev.bluegreen.core.internal.Texts;
 import dev.bluegreen.proxy.BackendHealth;
 import dev.bluegreen.proxy.HealthListener;
 import dev.bluegreen.proxy.HealthState;
@@ -171,16 +172,49 @@ public final class HealthRegistry {
         return mask;
     }
 
+    /**
+     * The weights the backends of {@code colour}'s pool are picked by now, when a slow start is under way: each
+     * backend's {@link Backend#weight() weight} in hundredths, ramped up for those that came back within the slow
+     * start's window ({@link HealthSettings#slowStart()}), written into {@code weights}; or {@code null} when none is
+     * ramping, as almost always, and the pool's own weights apply. Allocation-free.
+     *
+     * @param weights an array at least as long as {@code backends}, to write into
+     */
+    public int[] rampedWeights(Colour colour, List<Backend> backends, int[] weights) {
+        Pool pool = pools.get(colour);
+        long now = now();
+        long window = settings.slowStart().toNanos();
+        boolean ramping = false;
+        for (int i = 0; i < backends.size(); i++) {
+            Backend backend = backends.get(i);
+            BackendHealthTracker tracker = pool.tracker(backend);
+            int full = backend.weight() * BackendHealthTracker.RAMP_STEPS;
+            int weight = tracker == null ? full : tracker.rampedWeight(full, now, window);
+            if (weight != full && !ramping) {
+                ramping = true;
+                for (int j = 0; j < i; j++) {
+                    weights[j] = backends.get(j).weight() * BackendHealthTracker.RAMP_STEPS;
+                }
+            }
+            if (ramping) {
+                weights[i] = weight;
+            }
+        }
+        return ramping ? weights : null;
+    }
+
     /** Applies an active check's result and announces a change of state. */
     public void recordCheck(BackendHealthTracker tracker, boolean passed, String reason) {
-        BackendHealthTracker.Transition change = tracker.recordCheck(passed, reason, settings.checks(), clock.millis());
+        BackendHealthTracker.Transition change = tracker.recordCheck(passed, reason, settings.checks(), clock.millis(),
+                now());
         BackendHealthTracker.Status before = change.before();
         BackendHealthTracker.Status after = change.after();
         if (before.state() != after.state()) {
             if (after.state() == HealthState.UNHEALTHY) {
                 log.warn("health: {} is UNHEALTHY ({})", tracker, reason);
             } else {
-                log.info("health: {} is {} ({})", tracker, after.state(), reason);
+                log.info("health: {} is {} ({}){}", tracker, after.state(), reason,
+                        after.backNanos() != before.backNanos() ? slowStartNote() : "");
             }
             publish(tracker, before, after);
         }
@@ -235,9 +269,15 @@ public final class HealthRegistry {
         if (now.ejectedUntilNanos() != ejected.ejectedUntilNanos() || tracker.ejected(now())) {
             return;
         }
-        log.info("health: {} ejection ended", tracker);
+        log.info("health: {} ejection ended{}", tracker, now.state() == HealthState.UNHEALTHY ? "" : slowStartNote());
         // The view from just before the end, so that "previous" shows the ejection.
         publish(tracker.view(ejected, ejected.ejectedUntilNanos() - 1, clock), tracker.view(now, now(), clock));
+    }
+
+    /** What a line about a backend that came back adds when it is given a slow start. */
+    private String slowStartNote() {
+        return settings.slowStarts() ? "; its share of new requests grows over " + Texts.duration(settings.slowStart())
+                + " (slow start)" : "";
     }
 
     private void publish(BackendHealthTracker tracker, BackendHealthTracker.Status before,

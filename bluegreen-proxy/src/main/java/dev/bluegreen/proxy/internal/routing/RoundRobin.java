@@ -42,6 +42,14 @@ public final class RoundRobin {
      * ({@code null}: none), for a request that must not get a backend it found at its limit again and again.
      */
     public static int pick(List<Backend> backends, int position, long excluded, IntPredicate beyond) {
+        return pick(backends, position, excluded, beyond, null);
+    }
+
+    /**
+     * As {@link #pick(List, int, long, IntPredicate)}, by {@code weights} (backend {@code i}'s at index {@code i}, in
+     * any unit) rather than the backends' own: a slow start's ramped weights. {@code null}: the backends' own.
+     */
+    public static int pick(List<Backend> backends, int position, long excluded, IntPredicate beyond, int[] weights) {
         int size = backends.size();
         int eligible = 0;
         long totalWeight = 0;
@@ -51,7 +59,7 @@ public final class RoundRobin {
             if (isExcluded(excluded, beyond, i)) {
                 continue;
             }
-            int weight = backends.get(i).weight();
+            int weight = weight(backends, weights, i);
             if (eligible == 0) {
                 firstWeight = weight;
             } else if (weight != firstWeight) {
@@ -69,13 +77,18 @@ public final class RoundRobin {
         long slot = weightedSlot(position, totalWeight);
         for (int i = 0; i < size; i++) {
             if (!isExcluded(excluded, beyond, i)) {
-                slot -= backends.get(i).weight();
+                slot -= weight(backends, weights, i);
                 if (slot < 0) {
                     return i;
                 }
             }
         }
         throw new IllegalStateException("no backend for slot " + slot + " of weight " + totalWeight);
+    }
+
+    /** Backend {@code index}'s weight: from {@code weights} when there are any, else its own. */
+    public static int weight(List<Backend> backends, int[] weights, int index) {
+        return weights == null ? backends.get(index).weight() : weights[index];
     }
 
     /**

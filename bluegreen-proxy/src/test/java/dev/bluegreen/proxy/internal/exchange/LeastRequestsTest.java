@@ -24,9 +24,29 @@ class LeastRequestsTest {
     private List<Integer> picks(List<Backend> pool, long excluded, int count) {
         List<Integer> picks = new ArrayList<>();
         for (int position = 0; position < count; position++) {
-            picks.add(LeastRequests.pick(pool, position, excluded, null, loads));
+            picks.add(LeastRequests.pick(pool, position, excluded, null, loads, null));
         }
         return picks;
+    }
+
+    @Test
+    void duringASlowStart_theRampedWeightsDivideTheLoad_andShareTheTurns() {
+        List<Backend> pool = List.of(x, y);
+        int[] ramped = {100, 10};
+        underWay(x, 5);
+        underWay(y, 1);
+
+        assertThat(LeastRequests.pick(pool, 0, 0, null, loads, ramped)).as("5 ÷ 100 is less than 1 ÷ 10").isZero();
+        assertThat(LeastRequests.pick(pool, 0, 0, null, loads, null)).as("by their own weights").isEqualTo(1);
+
+        underWay(y, 1);
+        underWay(x, 15);
+        List<Integer> turns = new ArrayList<>();
+        for (int position = 0; position < 110; position++) {
+            turns.add(LeastRequests.pick(pool, position, 0, null, loads, ramped));
+        }
+        assertThat(turns).as("level at 20 ÷ 100 and 2 ÷ 10: turns by the ramped weights")
+                .filteredOn(index -> index == 1).hasSize(10);
     }
 
     @Test
@@ -75,8 +95,8 @@ class LeastRequestsTest {
         underWay(y, 5);
 
         assertThat(picks(List.of(x, y, z), 0b101, 3)).as("x and z excluded: the busy y").containsOnly(1);
-        assertThat(LeastRequests.pick(List.of(x, y, z), 0, 0b111, null, loads)).isEqualTo(-1);
-        assertThat(LeastRequests.pick(List.of(), 0, 0, null, loads)).isEqualTo(-1);
+        assertThat(LeastRequests.pick(List.of(x, y, z), 0, 0b111, null, loads, null)).isEqualTo(-1);
+        assertThat(LeastRequests.pick(List.of(), 0, 0, null, loads, null)).isEqualTo(-1);
     }
 
     @Test
@@ -119,8 +139,8 @@ class LeastRequestsTest {
             underWay(backend, i == 66 || i == 68 ? 0 : 1);
         }
 
-        assertThat(LeastRequests.pick(pool, 0, 0, index -> index == 66, loads)).isEqualTo(68);
+        assertThat(LeastRequests.pick(pool, 0, 0, index -> index == 66, loads, null)).isEqualTo(68);
         assertThat(picks(pool, 0, 3)).as("none excluded: 66 and 68 in turn").containsExactly(66, 68, 66);
-        assertThat(LeastRequests.pick(pool, 0, -1L, index -> true, loads)).isEqualTo(-1);
+        assertThat(LeastRequests.pick(pool, 0, -1L, index -> true, loads, null)).isEqualTo(-1);
     }
 }

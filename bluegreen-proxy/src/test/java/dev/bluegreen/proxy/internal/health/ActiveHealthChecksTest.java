@@ -43,7 +43,8 @@ class ActiveHealthChecksTest {
     private final Backend blueBackend = Backend.of("127.0.0.1", blue.port());
     private final EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final HealthRegistry registry = new HealthRegistry(
-            new HealthSettings(HealthCheckSettings.defaults(), null, 1, 0, 0), nanos::get, Clock.systemUTC(),
+            new HealthSettings(HealthCheckSettings.defaults(), null, 1, 0, 0, Duration.ZERO), nanos::get,
+            Clock.systemUTC(),
             (task, delay) -> { });
     private final ActiveHealthChecks checks;
 

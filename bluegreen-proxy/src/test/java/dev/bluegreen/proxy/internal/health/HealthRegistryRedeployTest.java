@@ -26,8 +26,9 @@ class HealthRegistryRedeployTest {
             .withEjectionTime(Duration.ofSeconds(10), Duration.ofSeconds(25)).withMaxEjectedShare(0.5);
 
     private final AtomicLong ticker = new AtomicLong(1_000_000_000_000L);
-    private final HealthRegistry registry = new HealthRegistry(new HealthSettings(null, TWO_IN_A_ROW, 0, 0, 0),
-            ticker::get, Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC), (task, delay) -> { });
+    private final HealthRegistry registry = new HealthRegistry(
+            new HealthSettings(null, TWO_IN_A_ROW, 0, 0, 0, Duration.ZERO), ticker::get,
+            Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC), (task, delay) -> { });
     private final Backend first = Backend.of("10.0.0.1", 8080);
     private final Backend second = Backend.of("10.0.0.2", 8080);
 

@@ -9,6 +9,7 @@ import dev.bluegreen.proxy.BackendHealth;
 import dev.bluegreen.proxy.HealthCheckSettings;
 import dev.bluegreen.proxy.HealthState;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -22,7 +23,7 @@ class HealthTransitionsTest {
     private static final Backend GREEN = Backend.of("10.0.1.1", 8080);
 
     private final HealthRegistry registry = new HealthRegistry(
-            new HealthSettings(HealthCheckSettings.defaults(), null, 1, 0, 0), () -> 0L,
+            new HealthSettings(HealthCheckSettings.defaults(), null, 1, 0, 0, Duration.ZERO), () -> 0L,
             Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC), (task, delay) -> { });
     private final List<BackendHealth> events = new CopyOnWriteArrayList<>();
 

@@ -33,8 +33,8 @@ class OutlierEjectionTest {
         for (int i = 0; i < bluePoolSize; i++) {
             blue.add(Backend.of("10.0.0." + (i + 1), 8080));
         }
-        HealthRegistry registry = new HealthRegistry(new HealthSettings(null, ejection, 0, 0, 0), ticker::get,
-                Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC),
+        HealthRegistry registry = new HealthRegistry(new HealthSettings(null, ejection, 0, 0, 0, Duration.ZERO),
+                ticker::get, Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC),
                 (task, delay) -> scheduled.add(task));
         try (BlueGreen admin = BlueGreen.builder().blue("v1", blue).green("v2", Backend.of("10.0.1.1", 8080))
                 .build()) {

@@ -44,6 +44,20 @@ class RoundRobinTest {
         assertThat(shares(backends, start, 1008, 0)).containsExactly(5, 1, 2, 1000);
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {0, 7, -13})
+    void givenWeights_overrideTheBackendsOwn_asASlowStartsRampedOnesDo(int start) {
+        List<Backend> backends = pool(1, 1, 3);
+        int[] ramped = {100, 100, 12};
+        int[] counts = new int[backends.size()];
+        for (int position = start; position < start + 212; position++) {
+            counts[RoundRobin.pick(backends, position, 0, null, ramped)]++;
+        }
+
+        assertThat(counts).containsExactly(100, 100, 12);
+        assertThat(RoundRobin.pick(backends, start, 0b011, null, ramped)).as("alone, it takes every pick").isEqualTo(2);
+    }
+
     @Test
     void aHeavyBackendsPicks_areInterleavedWithTheLightOnes() {
         List<Backend> backends = pool(3, 1);
