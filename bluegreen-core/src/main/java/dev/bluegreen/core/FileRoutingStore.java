@@ -365,10 +365,17 @@ public final class FileRoutingStore implements RoutingStore {
         public FileRoutingStore open(RoutingSnapshot initialIfAbsent) {
             requireNonNull(initialIfAbsent, "initialIfAbsent");
             Path directory = file.toAbsolutePath().getParent();
+            boolean directoryWasThere = Files.isDirectory(directory);
             try {
                 Files.createDirectories(directory);
             } catch (IOException e) {
                 throw refused("can't create the directory of the routing state file " + file + ": " + e);
+            }
+            if (!directoryWasThere) {
+                // A typo in the path, or a volume not mounted, looks just like a first start: say so once.
+                log.warn("created the directory {} of the routing state file: no state was there, so it starts at"
+                        + " generation 0 (if one was expected, check the path, and that its volume is mounted)",
+                        directory);
             }
             Path target;
             try {

@@ -9,6 +9,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.bluegreen.core.ChangeRefusedException.Refusal;
 import dev.bluegreen.core.internal.DurableFiles;
 import java.io.IOException;
@@ -28,6 +32,7 @@ import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** The state in one file: a restart is never a rollback, one process per file, a damaged file refused. */
 class FileRoutingStoreTest {
@@ -359,6 +364,27 @@ class FileRoutingStoreTest {
         assertThatThrownBy(() -> FileRoutingStore.at(Path.of("")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("file: '' (expected: the path of a file");
+    }
+
+    @Test
+    void aDirectoryCreatedForTheFile_isWarnedAbout_onceAndOnlyThen() {
+        Logger logger = (Logger) LoggerFactory.getLogger(FileRoutingStore.class);
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        logger.addAppender(lines);
+        Path file = directory.resolve("typo/state/routing.json");
+        try {
+            open(file, "v1").close();
+            open(file, "v1").close();
+        } finally {
+            logger.detachAppender(lines);
+        }
+
+        assertThat(lines.list).filteredOn(line -> line.getLevel() == Level.WARN)
+                .extracting(ILoggingEvent::getFormattedMessage)
+                .containsExactly("created the directory " + file.getParent() + " of the routing state file: no state was"
+                        + " there, so it starts at generation 0 (if one was expected, check the path, and that its"
+                        + " volume is mounted)");
     }
 
     @Test
