@@ -119,6 +119,21 @@ class GrpcHealthCheckTest {
     }
 
     @Test
+    void stoppedServer_failsItsChecks_withConnectionRefused() {
+        try (GrpcFixture fixture = GrpcFixture.start(proxy -> proxy.healthChecks(FAST_GRPC))) {
+            await().atMost(WAIT).until(() -> "SERVING".equals(lastReason(fixture, Colour.GREEN)));
+            fixture.green.close();
+
+            // As the table of docs/grpc.md says, and as an HTTP/1.1 check says it: not "closed before responding".
+            await().atMost(WAIT).untilAsserted(() -> {
+                assertThat(fixture.proxy.health(Colour.GREEN, fixture.admin.snapshot().green().backends().get(0))
+                        .state()).isEqualTo(HealthState.UNHEALTHY);
+                assertThat(lastReason(fixture, Colour.GREEN)).isEqualTo("connection refused");
+            });
+        }
+    }
+
+    @Test
     void httpCheckOfAnHttp2Pool_speaksHttp2_andJudgesTheStatus() {
         // grpc-java answers a GET without a gRPC content type with 415: the check reached it over h2c and read it.
         HealthCheckSettings http = HealthCheckSettings.defaults().withInterval(Duration.ofMillis(100))

@@ -111,12 +111,15 @@ final class Http2HealthProbe {
             }
         });
         channel = connect.channel();
-        channel.closeFuture().addListener(closed -> verdict.give(false, closedReason()));
         connect.addListener(future -> {
             if (!future.isSuccess()) {
                 verdict.give(false, HealthProbe.describe(future.cause()));
                 return;
             }
+            // Only a connection that was made can close "before responding": a failed connect closes the channel
+            // too, and some transports (io_uring) complete its close before they fail the connect, which made a
+            // stopped backend's reason "closed before responding" rather than "connection refused".
+            channel.closeFuture().addListener(closed -> verdict.give(false, closedReason()));
             SslHandler handshaking = channel.pipeline().get(SslHandler.class);
             if (handshaking == null) {
                 openStream();
