@@ -152,6 +152,48 @@ class ProxyCommandGrpcTest {
     }
 
     @Test
+    void backendConnectionAndStreamLimits_areTheOnesGiven() throws Exception {
+        // Long-lived streams (watches, subscriptions) hold their upstream stream: what one event loop can carry to a
+        // backend is connections x streams (2 x 100 by default), beyond which a call waits --connect-timeout and fails.
+        StandaloneProxy proxy = RunnerUsage.started("--blue", "127.0.0.1:" + blue.port(), "--backend-protocol", "h2c",
+                "--backend-max-connections", "1", "--backend-max-streams", "3", "--connect-timeout", "500ms");
+        ManagedChannel channel = GrpcTestServer.channel(port(proxy.proxyUrl()));
+        try {
+            List<Iterator<byte[]>> held = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                Iterator<byte[]> stream = ClientCalls.blockingServerStreamingCall(channel, GrpcTestServer.HOLD,
+                        CallOptions.DEFAULT.withDeadlineAfter(DEADLINE.toMillis(), TimeUnit.MILLISECONDS),
+                        new byte[0]);
+                assertThat(GrpcTestServer.text(stream.next())).isEqualTo("blue");
+                held.add(stream);
+            }
+            assertThat(blue.maxCallsOnOneConnection()).as("streams on the one connection").isEqualTo(3);
+            assertThat(blue.connectionsAccepted()).as("connections to blue").isEqualTo(1);
+
+            assertThatThrownBy(() -> GrpcTestServer.which(channel, DEADLINE))
+                    .as("a fourth call, with the one connection full")
+                    .isInstanceOfSatisfying(StatusRuntimeException.class,
+                            full -> assertThat(full.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+        } finally {
+            channel.shutdownNow();
+            proxy.stop().get(20, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void backendLimitsOfAnHttp1Pool_orOutOfRange_areRefusedAsUsageErrors() {
+        assertThat(RunnerUsage.refused("--backend-max-streams", "50"))
+                .contains("Invalid value for option '--backend-max-streams'", "--backend-protocol http1",
+                        "h2c or h2");
+        assertThat(RunnerUsage.refused("--backend-max-connections", "4"))
+                .contains("Invalid value for option '--backend-max-connections'", "--backend-protocol http1");
+        assertThat(RunnerUsage.refused("--backend-protocol", "h2c", "--backend-max-streams", "0"))
+                .contains("Invalid value for option '--backend-max-streams'", "(expected: 1-10000)");
+        assertThat(RunnerUsage.refused("--backend-protocol", "h2c", "--backend-max-connections", "65"))
+                .contains("Invalid value for option '--backend-max-connections'", "(expected: 1-64)");
+    }
+
+    @Test
     void grpcChecksOfAnHttp1Pool_andUnknownProtocols_areRefusedAsUsageErrors() {
         assertThat(RunnerUsage.refused("--health-grpc"))
                 .contains("Invalid value for option '--health-grpc'", "--backend-protocol http1", "h2c or h2");

@@ -2,14 +2,17 @@ package dev.bluegreen.examples.options;
 
 import dev.bluegreen.examples.Converters;
 import dev.bluegreen.proxy.BackendProtocol;
+import dev.bluegreen.proxy.BackendProtocols;
 import dev.bluegreen.proxy.BlueGreenProxyBuilder;
 import dev.bluegreen.proxy.UpstreamTls;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
- * What the proxy speaks to the backends of both pools, the trust for TLS to them and the client certificate it shows
- * them: {@code --backend-protocol}, {@code --backend-ca}, {@code --backend-client-cert}, {@code --backend-client-key}.
+ * What the proxy speaks to the backends of both pools, how many HTTP/2 connections and streams it opens to each, the
+ * trust for TLS to them and the client certificate it shows them: {@code --backend-protocol},
+ * {@code --backend-max-connections}, {@code --backend-max-streams}, {@code --backend-ca}, {@code --backend-client-cert},
+ * {@code --backend-client-key}.
  */
 public final class BackendOptions implements ProxyOptionGroup {
 
@@ -18,6 +21,17 @@ public final class BackendOptions implements ProxyOptionGroup {
             description = "What the backends speak: http1, h2c (cleartext HTTP/2, as a gRPC server without TLS) or h2"
                     + " (HTTP/2 over TLS, agreed through ALPN) (default: ${DEFAULT-VALUE}).")
     BackendProtocol protocol;
+
+    @Option(names = "--backend-max-connections", paramLabel = "N",
+            description = "With h2c or h2: the HTTP/2 connections each event loop may open to one backend, 1-64"
+                    + " (default: 2).")
+    Integer maxConnections;
+
+    @Option(names = "--backend-max-streams", paramLabel = "N",
+            description = "With h2c or h2: the streams (calls) at once on one HTTP/2 connection to a backend, 1-10000,"
+                    + " lowered by the backend's own limit (default: 100). A call that finds every connection full"
+                    + " waits at most --connect-timeout, then fails as UNAVAILABLE.")
+    Integer maxStreams;
 
     @Option(names = "--backend-ca", paramLabel = "PEM",
             description = "Connect to the backends with TLS and trust the certificates of this PEM file (a private CA,"
@@ -44,7 +58,7 @@ public final class BackendOptions implements ProxyOptionGroup {
 
     @Override
     public void configureProxy(BlueGreenProxyBuilder proxy, OptionErrors errors) {
-        proxy.backendProtocol(protocol);
+        proxy.backendProtocols(http2Limits(BackendProtocols.of(protocol), errors));
         UpstreamTls tls = null;
         if (trustedCertificates != null) {
             if (protocol == BackendProtocol.H2C) {
@@ -63,6 +77,30 @@ public final class BackendOptions implements ProxyOptionGroup {
         }
         if (tls != null) {
             proxy.upstreamTls(tls);
+        }
+    }
+
+    /** {@code protocols} with the HTTP/2 limits given, which an HTTP/1.1 pool has no use for. */
+    private BackendProtocols http2Limits(BackendProtocols protocols, OptionErrors errors) {
+        BackendProtocols limited = protocols;
+        if (maxConnections != null) {
+            requireHttp2("--backend-max-connections", maxConnections, errors);
+            limited = errors.check("--backend-max-connections",
+                    () -> protocols.withMaxConnectionsPerBackend(maxConnections));
+        }
+        if (maxStreams != null) {
+            requireHttp2("--backend-max-streams", maxStreams, errors);
+            BackendProtocols withConnections = limited;
+            limited = errors.check("--backend-max-streams",
+                    () -> withConnections.withMaxStreamsPerConnection(maxStreams));
+        }
+        return limited;
+    }
+
+    private void requireHttp2(String option, int value, OptionErrors errors) {
+        if (protocol == BackendProtocol.HTTP1) {
+            throw errors.usage(option, value + " with --backend-protocol http1, which opens no HTTP/2 connection"
+                    + " (expected: --backend-protocol h2c or h2)");
         }
     }
 
