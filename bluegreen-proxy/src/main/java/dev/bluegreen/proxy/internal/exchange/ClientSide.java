@@ -92,6 +92,16 @@ public interface ClientSide {
     void abandon();
 
     /**
+     * The backend reset its HTTP/2 stream with {@code errorCode} after the response had started, and the exchange is
+     * about to cut the response: an HTTP/2 client side resets its stream with the same code (RFC 9113 §8.1), so the
+     * client learns what it would have from the backend itself (a gRPC client: {@code CANCEL} as
+     * {@code CANCELLED}, not the proxy's {@code UNAVAILABLE} of a backend lost). An HTTP/1.1 connection closes, as
+     * for any cut, so by default nothing is done here.
+     */
+    default void upstreamReset(long errorCode) {
+    }
+
+    /**
      * The exchange has ended; the next request may be read, or the connection closed.
      *
      * @param lastWrite the write of the response's end, or {@code null} if none (the response was cut short)

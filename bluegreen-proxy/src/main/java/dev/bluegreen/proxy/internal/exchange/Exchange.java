@@ -438,13 +438,13 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
     public void onUpstreamClosed() {
         Upstream closed = upstream;
         upstream = null;
+        String how = closed == null ? "closed the connection" : closed.endedAs();
         switch (state) {
-            case ENDED, DISCARDING, TUNNEL -> {
-                // Nothing more was wanted of it (a tunnel's connection tells the tunnel).
-            }
+            case ENDED, DISCARDING, TUNNEL -> { } // nothing more was wanted of it (a tunnel's connection tells it)
             case RESPONDING -> {
-                services().failures().warn(Kind.CLOSED_MID_RESPONSE, "{} of the {} pool closed the connection in "
-                        + "the middle of a response; closing the client's", connector.backend(), colour().label());
+                services().failures().warn(Kind.CLOSED_MID_RESPONSE, "{} of the {} pool {} in the middle of a "
+                        + "response; cutting the client's", connector.backend(), colour().label(), how);
+                client.upstreamReset(closed == null ? -1 : closed.resetCode());
                 abort();
             }
             default -> {
@@ -452,7 +452,6 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
                     // A pooled connection the backend had closed before our request reached it, or a backend gone.
                     return;
                 }
-                String how = closed == null ? "closed the connection" : closed.endedAs();
                 services().failures().warn(Kind.CLOSED_BEFORE_RESPONSE, "502: {} of the {} pool {} before "
                         + "responding to {}", connector.backend(), colour().label(), how, head);
                 failBeforeResponse(HttpResponseStatus.BAD_GATEWAY, "the backend " + how + " before responding");

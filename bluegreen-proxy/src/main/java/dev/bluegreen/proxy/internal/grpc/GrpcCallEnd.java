@@ -136,6 +136,17 @@ public final class GrpcCallEnd {
         return end;
     }
 
+    /**
+     * The backend reset its stream with {@code errorCode} mid-response, and the stream is being reset with the same
+     * code: the call ends as the client reads that reset, and is counted as the backend's.
+     */
+    public void backendReset(long errorCode) {
+        if (grpc && !ended) {
+            ended = true;
+            record(GrpcStatus.ofResetCode(errorCode), GrpcCallSource.BACKEND);
+        }
+    }
+
     private static void unavailable(HttpHeaders fields) {
         fields.setInt(GrpcHeaders.GRPC_STATUS, GrpcStatus.UNAVAILABLE);
         // Percent-encoded as grpc-message must be; this text needs none.

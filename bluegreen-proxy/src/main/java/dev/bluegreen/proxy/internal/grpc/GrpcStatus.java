@@ -9,6 +9,9 @@ public final class GrpcStatus {
     public static final int OK = 0;
     public static final int CANCELLED = 1;
     public static final int UNKNOWN = 2;
+    public static final int PERMISSION_DENIED = 7;
+    public static final int RESOURCE_EXHAUSTED = 8;
+    public static final int INTERNAL = 13;
     public static final int UNAVAILABLE = 14;
     /** The largest code. */
     public static final int MAX = 16;
@@ -42,12 +45,28 @@ public final class GrpcStatus {
         return code <= MAX ? code : UNKNOWN;
     }
 
+    /**
+     * The code a gRPC client reports for a stream reset with HTTP/2 error code {@code errorCode} ("gRPC over HTTP2",
+     * Errors): {@code REFUSED_STREAM} is {@code UNAVAILABLE}, {@code CANCEL} {@code CANCELLED},
+     * {@code ENHANCE_YOUR_CALM} {@code RESOURCE_EXHAUSTED}, {@code INADEQUATE_SECURITY} {@code PERMISSION_DENIED}, any
+     * other {@code INTERNAL}.
+     */
+    public static int ofResetCode(long errorCode) {
+        return switch ((int) Math.min(errorCode, Integer.MAX_VALUE)) {
+            case 0x7 -> UNAVAILABLE;
+            case 0x8 -> CANCELLED;
+            case 0xb -> RESOURCE_EXHAUSTED;
+            case 0xc -> PERMISSION_DENIED;
+            default -> INTERNAL;
+        };
+    }
+
     /** The code a gRPC client reports for a response with HTTP status {@code httpStatus} and no gRPC status. */
     public static int ofHttpStatus(int httpStatus) {
         return switch (httpStatus) {
-            case 400 -> 13;
+            case 400 -> INTERNAL;
             case 401 -> 16;
-            case 403 -> 7;
+            case 403 -> PERMISSION_DENIED;
             case 404 -> 12;
             case 429, 502, 503, 504 -> UNAVAILABLE;
             default -> UNKNOWN;

@@ -91,6 +91,8 @@ final class Http2ServerStream extends AbstractClientSide implements Http2Request
     private boolean ended;
     /** The connection will tell this stream when it may be writable again. */
     private boolean awaitingWritable;
+    /** The error code of the backend's reset of its stream mid-response, for the cut to relay; -1 if none. */
+    private long upstreamReset = -1;
 
     /**
      * @param ctx         the context of the connection's handler, through which the stream writes
@@ -374,8 +376,16 @@ final class Http2ServerStream extends AbstractClientSide implements Http2Request
         }
     }
 
-    /** Ends a response cut short: a gRPC call with what {@link GrpcCallEnd} gives, then a reset. */
+    /**
+     * Ends a response cut short: with the backend's own reset when it reset its stream, else a gRPC call with what
+     * {@link GrpcCallEnd} gives, then a reset.
+     */
     private void cut() {
+        if (upstreamReset >= 0 && !ended) {
+            grpc.backendReset(upstreamReset);
+            reset(upstreamReset);
+            return;
+        }
         Object end = ended ? null : grpc.cut();
         if (end == null) {
             reset(Http2Error.CANCEL);
@@ -392,14 +402,23 @@ final class Http2ServerStream extends AbstractClientSide implements Http2Request
         reset(Http2Error.CANCEL);
     }
 
+    @Override
+    public void upstreamReset(long errorCode) {
+        upstreamReset = errorCode;
+    }
+
     /** Resets the stream, unless it has ended already; what is still waiting to be read goes. */
     private void reset(Http2Error error) {
+        reset(error.code());
+    }
+
+    private void reset(long errorCode) {
         if (reset || ended) {
             return;
         }
         reset = true;
         releaseWaiting();
-        Http2ResetFrame frame = new DefaultHttp2ResetFrame(error).stream(frameStream);
+        Http2ResetFrame frame = new DefaultHttp2ResetFrame(errorCode).stream(frameStream);
         // Told like any write: after a reset of its own no call took place, or its end went out already.
         grpc.writing(frame);
         ctx.writeAndFlush(frame, ctx.voidPromise());

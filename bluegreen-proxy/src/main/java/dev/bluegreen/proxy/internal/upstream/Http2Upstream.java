@@ -106,6 +106,11 @@ final class Http2Upstream extends ChannelInboundHandlerAdapter implements Upstre
     }
 
     @Override
+    public long resetCode() {
+        return resetCode;
+    }
+
+    @Override
     public void attach(UpstreamListener listener) {
         this.listener = listener;
     }

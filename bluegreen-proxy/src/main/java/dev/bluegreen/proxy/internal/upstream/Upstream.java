@@ -39,6 +39,14 @@ public interface Upstream {
         return "closed the connection";
     }
 
+    /**
+     * The error code of the {@code RST_STREAM} with which the backend reset its HTTP/2 stream, or {@code -1} if it did
+     * not (an HTTP/1.1 connection, a stream that ended or whose connection closed).
+     */
+    default long resetCode() {
+        return -1;
+    }
+
     /** Hands it to {@code listener}: what the backend sends from now on goes there. */
     void attach(UpstreamListener listener);
 
