@@ -452,9 +452,10 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
                     // A pooled connection the backend had closed before our request reached it, or a backend gone.
                     return;
                 }
-                services().failures().warn(Kind.CLOSED_BEFORE_RESPONSE, "502: {} of the {} pool {} before "
-                        + "responding to {}", connector.backend(), colour().label(), how, head);
-                failBeforeResponse(HttpResponseStatus.BAD_GATEWAY, "the backend " + how + " before responding");
+                HttpResponseStatus status = closed == null ? HttpResponseStatus.BAD_GATEWAY : closed.answerStatus();
+                services().failures().warn(Kind.CLOSED_BEFORE_RESPONSE, "{}: {} of the {} pool {} before "
+                        + "responding to {}", status.code(), connector.backend(), colour().label(), how, head);
+                failBeforeResponse(status, "the backend " + how + " before responding");
             }
         }
     }

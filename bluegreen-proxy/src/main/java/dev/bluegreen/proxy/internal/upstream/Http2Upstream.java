@@ -19,9 +19,11 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
@@ -62,6 +64,8 @@ final class Http2Upstream extends ChannelInboundHandlerAdapter implements Upstre
     private boolean refused;
     /** The error code of the backend's RST_STREAM, or -1 if it sent none. */
     private long resetCode = -1;
+    /** The backend's SETTINGS_MAX_HEADER_LIST_SIZE when the request's header fields were over it (not sent); or -1. */
+    private long headerListLimit = -1;
     /** A request head queued without a flush, not yet written; see {@link #send}. */
     private HttpRequest heldHead;
 
@@ -98,11 +102,21 @@ final class Http2Upstream extends ChannelInboundHandlerAdapter implements Upstre
 
     @Override
     public String endedAs() {
+        if (headerListLimit >= 0) {
+            return "refused the request's header fields as larger than its SETTINGS_MAX_HEADER_LIST_SIZE ("
+                    + headerListLimit + " bytes)";
+        }
         if (resetCode < 0) {
             return Upstream.super.endedAs();
         }
         Http2Error error = Http2Error.valueOf(resetCode);
         return "reset the stream (" + (error == null ? "error code " + resetCode : error.name()) + ")";
+    }
+
+    @Override
+    public HttpResponseStatus answerStatus() {
+        return headerListLimit >= 0 ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+                : HttpResponseStatus.BAD_GATEWAY;
     }
 
     @Override
@@ -307,6 +321,12 @@ final class Http2Upstream extends ChannelInboundHandlerAdapter implements Upstre
         return id < 0 || id > codec.connection().local().lastStreamKnownByPeer();
     }
 
+    private long peerMaxHeaderListSize() {
+        Channel connection = channel.parent();
+        Http2FrameCodec codec = connection == null ? null : connection.pipeline().get(Http2FrameCodec.class);
+        return codec == null ? 0 : codec.encoder().configuration().headersConfiguration().maxHeaderListSize();
+    }
+
     /** The stream is gone: its connection counts one stream less. Runs once. */
     void streamClosed() {
         if (!closed) {
@@ -317,6 +337,12 @@ final class Http2Upstream extends ChannelInboundHandlerAdapter implements Upstre
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) instanceof Http2Exception.HeaderListSizeException) {
+            // The frame codec would not encode the request's HEADERS: the backend's SETTINGS said it takes no more
+            // (RFC 9113 §6.5.2). Nothing went out (no reset either: the backend never saw the stream); the request
+            // can't be sent as it is, to this backend or likely to its peers: 431, not a 502 blaming the backend.
+            headerListLimit = peerMaxHeaderListSize();
+        }
         if (cause instanceof IOException || cause.getCause() instanceof SSLException
                 || Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
             log.debug("{}: HTTP/2 stream to {}/{} failed", ctx.channel(), colour.label(), backend, cause);

@@ -4,6 +4,7 @@ import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.Colour;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
  * A connection to one backend, as the exchange using it sees it: where the request goes and the response comes from.
@@ -37,6 +38,14 @@ public interface Upstream {
      */
     default String endedAs() {
         return "closed the connection";
+    }
+
+    /**
+     * The proxy's answer when it ended before any response: {@code 502}, unless the request never went out because
+     * the backend takes no such request ({@code 431}: header fields over its {@code SETTINGS_MAX_HEADER_LIST_SIZE}).
+     */
+    default HttpResponseStatus answerStatus() {
+        return HttpResponseStatus.BAD_GATEWAY;
     }
 
     /**
