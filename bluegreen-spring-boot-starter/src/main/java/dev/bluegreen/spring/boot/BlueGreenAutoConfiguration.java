@@ -34,18 +34,21 @@ import org.springframework.core.io.ResourceLoader;
 public class BlueGreenAutoConfiguration {
 
     /**
-     * Checks the application's Netty first, so that an old one fails the startup before anything uses it, and that
-     * no duration property is set to an empty value, which Boot would otherwise take as unset.
+     * Checks the application's Netty first, so that an old one fails the startup before anything uses it, that no
+     * duration property is set to an empty value, which Boot would otherwise take as unset, and that every
+     * {@code bluegreen.*} key names a property, where Boot would ignore a misspelled one.
      *
      * @param resourceLoader the application context, for its class loader
      * @param environment the application's environment, for the properties as written
      * @throws IncompatibleNettyException if the Netty on the classpath is too old
      * @throws org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException if a
-     *         duration property such as {@code bluegreen.proxy.drain-timeout} is set to an empty value
+     *         duration property such as {@code bluegreen.proxy.drain-timeout} is set to an empty value, or a
+     *         {@code bluegreen.*} key (other than an environment variable) names no property
      */
     public BlueGreenAutoConfiguration(ResourceLoader resourceLoader, Environment environment) {
         NettyRequirement.check(resourceLoader.getClassLoader());
         DurationProperties.refuseEmpty(environment);
+        UnknownProperties.refuse(environment);
     }
 
     /**
