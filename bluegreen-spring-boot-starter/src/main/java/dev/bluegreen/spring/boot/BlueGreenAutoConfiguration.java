@@ -1,6 +1,7 @@
 package dev.bluegreen.spring.boot;
 
 import dev.bluegreen.core.BlueGreen;
+import dev.bluegreen.core.ChangeRefusedException;
 import dev.bluegreen.proxy.AdminEndpoint;
 import dev.bluegreen.proxy.BlueGreenMetrics;
 import dev.bluegreen.proxy.BlueGreenProxy;
@@ -53,15 +54,29 @@ public class BlueGreenAutoConfiguration {
 
     /**
      * The admin object: both pools and the live colour, from {@code bluegreen.blue.*}, {@code bluegreen.green.*}
-     * and {@code bluegreen.live}. Closed with the context.
+     * and {@code bluegreen.live}, kept in {@code bluegreen.state.file} when it is set. Closed with the context.
      *
      * @param properties the properties
      * @return the admin object
+     * @throws org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException naming
+     *         {@code bluegreen.state.file} if the file is held by another process, damaged, or can't be read or
+     *         written
      */
     @Bean
     @ConditionalOnMissingBean
     public BlueGreen blueGreen(BlueGreenProperties properties) {
-        return BlueGreenBuilders.admin(properties).build();
+        BlueGreen.Builder builder = BlueGreenBuilders.admin(properties);
+        String stateFile = properties.getState().getFile();
+        try {
+            return builder.build();
+        } catch (ChangeRefusedException e) {
+            if (stateFile == null || stateFile.isBlank()) {
+                throw e;
+            }
+            // The file store opens (and locks) the file as the admin object is built; its refusal names the file
+            // and what is wrong. Blamed on the property, Boot reports it as any refused value, not a stack trace.
+            throw PropertyChecks.refused("bluegreen.state.file", stateFile, e.getMessage());
+        }
     }
 
     /**

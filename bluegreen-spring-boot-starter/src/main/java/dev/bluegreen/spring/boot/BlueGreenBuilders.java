@@ -57,8 +57,8 @@ final class BlueGreenBuilders {
                 .live(properties.getLive());
         String stateFile = properties.getState().getFile();
         if (stateFile != null && !stateFile.isBlank()) {
-            // Opened (and locked) when the bean is built: a damaged file or one held by another process fails the
-            // startup with the store's message, which names the file.
+            // Opened (and locked) when the admin object is built: a damaged file or one held by another process
+            // fails the startup with the store's message, which names the file (BlueGreenAutoConfiguration).
             builder.store(check("bluegreen.state.file", stateFile, () -> FileRoutingStore.at(Path.of(stateFile))));
         }
         return builder;

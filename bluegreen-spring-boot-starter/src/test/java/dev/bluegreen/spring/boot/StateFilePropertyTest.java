@@ -3,7 +3,6 @@ package dev.bluegreen.spring.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bluegreen.core.BlueGreen;
-import dev.bluegreen.core.ChangeRefusedException;
 import dev.bluegreen.core.Colour;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /** {@code bluegreen.state.file}: an application's restart is never a rollback. */
@@ -46,17 +46,22 @@ class StateFilePropertyTest {
     }
 
     @Test
-    void aSecondApplicationOnTheFile_orADamagedFile_failsTheStartupNamingTheFile() throws Exception {
+    void aSecondApplicationOnTheFile_orADamagedFile_failsTheStartupNamingThePropertyAndTheFile() throws Exception {
+        // Boot's failure report then names the property, as for any value refused, rather than a stack trace.
         Path file = directory.resolve("routing.json");
         runner(file).run(first -> {
             assertThat(first).hasNotFailed();
             runner(file).run(second -> assertThat(second.getStartupFailure()).rootCause()
-                    .isInstanceOf(ChangeRefusedException.class).hasMessageContaining(file.toString()));
+                    .isInstanceOf(InvalidConfigurationPropertyValueException.class)
+                    .hasMessageContaining("Property bluegreen.state.file with value '" + file + "' is invalid")
+                    .hasMessageContaining("is already open in this process"));
         });
 
         Files.writeString(file, "{\"format\": ");
         runner(file).run(context -> assertThat(context.getStartupFailure()).rootCause()
-                .isInstanceOf(ChangeRefusedException.class).hasMessageContaining(file.toString()));
+                .isInstanceOf(InvalidConfigurationPropertyValueException.class)
+                .hasMessageContaining("Property bluegreen.state.file with value '" + file + "' is invalid")
+                .hasMessageContaining("is damaged"));
     }
 
     @Test
