@@ -27,7 +27,8 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
  *       {@code POST /actuator/bluegreen/promote} and {@code POST /actuator/bluegreen/rollback} (the body, with an
  *       optional {@code reason}, may be left out, but not its JSON content type: Actuator answers 415 without
  *       one): the change, answered with the new status; a refusal (the colour is already live, a guard
- *       failed...) is answered {@code 409} with the reason; a bad request {@code 400}.</li>
+ *       failed...) is answered {@code 409} with the reason; a bad request {@code 400} (a {@code to} given to
+ *       {@code promote} or {@code rollback} too: they pick the colour themselves).</li>
  * </ul>
  *
  * <p>Each change is recorded with the authenticated user's name as its actor when there is one, else
@@ -68,7 +69,7 @@ public class BlueGreenEndpoint {
      * Makes a change.
      *
      * @param verb {@code switch}, {@code promote} or {@code rollback}
-     * @param to for {@code switch}: the colour to make live
+     * @param to for {@code switch}: the colour to make live; refused (400) with {@code promote} and {@code rollback}
      * @param reason why, recorded in the history; optional
      * @param security who asks
      * @return 200 with the new status; 400 for a bad request; 409 with the reason for a refusal
@@ -85,8 +86,8 @@ public class BlueGreenEndpoint {
         try {
             RoutingSnapshot changed = switch (verb.toLowerCase(Locale.ROOT)) {
                 case "switch" -> as.switchTo(colour(to));
-                case "promote" -> as.promote();
-                case "rollback" -> as.rollback();
+                case "promote" -> noColour(to, as).promote();
+                case "rollback" -> noColour(to, as).rollback();
                 default -> throw new IllegalArgumentException("verb: '" + verb
                         + "' (expected: switch, promote or rollback)");
             };
@@ -107,6 +108,18 @@ public class BlueGreenEndpoint {
             throw new IllegalArgumentException("to: missing (expected: {\"to\":\"blue\"} or {\"to\":\"green\"})");
         }
         return Colour.parse(to);
+    }
+
+    /**
+     * Refuses a colour given to promote or rollback: each picks the colour it makes live itself, and ignoring a
+     * {@code to} that names the other one would move traffic the opposite way from what the caller asked.
+     */
+    private static BlueGreen.Attributed noColour(String to, BlueGreen.Attributed as) {
+        if (to != null) {
+            throw new IllegalArgumentException("to: '" + to + "' is taken by switch only (expected: no to; promote"
+                    + " makes the idle colour live, rollback the previous one; to name the colour, POST .../switch)");
+        }
+        return as;
     }
 
     private static String actor(SecurityContext security) {

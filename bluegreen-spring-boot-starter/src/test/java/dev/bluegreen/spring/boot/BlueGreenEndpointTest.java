@@ -94,6 +94,19 @@ class BlueGreenEndpointTest {
         assertThat(admin.snapshot().generation()).isZero();
     }
 
+    @Test
+    void promoteOrRollback_namingAColour_is400_andChangesNothing() {
+        // {"to":"blue"} sent to promote while blue is live would otherwise make green live: the opposite of what the
+        // caller named. The verbs pick their colour themselves; switch is the one that takes a colour.
+        assertThat(message(endpoint.change("promote", "blue", null, SecurityContext.NONE)))
+                .isEqualTo("to: 'blue' is taken by switch only (expected: no to; promote makes the idle colour live,"
+                        + " rollback the previous one; to name the colour, POST .../switch)");
+        endpoint.change("switch", "green", null, SecurityContext.NONE);
+        assertThat(message(endpoint.change("rollback", "green", null, SecurityContext.NONE)))
+                .startsWith("to: 'green' is taken by switch only");
+        assertThat(admin.snapshot().generation()).isEqualTo(1);
+    }
+
     private static String message(WebEndpointResponse<Object> response) {
         assertThat(response.getStatus()).isEqualTo(400);
         return (String) ((Map<?, ?>) response.getBody()).get("message");
