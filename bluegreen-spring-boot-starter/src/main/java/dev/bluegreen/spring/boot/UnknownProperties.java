@@ -3,7 +3,6 @@ package dev.bluegreen.spring.boot;
 import dev.bluegreen.proxy.IoTransport;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -17,7 +16,6 @@ import org.springframework.boot.context.properties.bind.handler.NoUnboundElement
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.StandardEnvironment;
@@ -44,7 +42,7 @@ final class UnknownProperties {
      * Binds the {@code bluegreen.*} properties as the auto-configuration will, and refuses the keys left over.
      *
      * @param environment the application's environment
-     * @throws InvalidConfigurationPropertyValueException naming the first key that is no property (and the others)
+     * @throws UnknownPropertiesException naming each key that is no property
      * @throws BindException if a value can't be converted, as Boot's own binding would report it
      */
     static void refuse(Environment environment) {
@@ -88,38 +86,30 @@ final class UnknownProperties {
                 && StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME.equals(source.getName());
     }
 
-    private static InvalidConfigurationPropertyValueException refusal(List<ConfigurationProperty> unknown,
-                                                                      Set<ConfigurationPropertyName> known) {
+    private static UnknownPropertiesException refusal(List<ConfigurationProperty> unknown,
+                                                      Set<ConfigurationPropertyName> known) {
         ConfigurationProperty first = unknown.get(0);
         String name = first.getName().toString();
-        Optional<String> meant = name.equals(IoTransport.PROPERTY) ? Optional.of("bluegreen.proxy.transport")
-                : meant(first.getName(), known);
-        StringBuilder reason = new StringBuilder("not a bluegreen property");
+        String meant = name.equals(IoTransport.PROPERTY) ? "bluegreen.proxy.transport"
+                : meant(first.getName(), known).orElse(null);
+        StringBuilder message = new StringBuilder(name).append(where(first)).append(" is not a bluegreen property");
         if (name.equals(IoTransport.PROPERTY)) {
-            reason.append(" (expected: bluegreen.proxy.transport; the proxy reads bluegreen.transport only from the"
+            message.append(" (expected: bluegreen.proxy.transport; the proxy reads bluegreen.transport only from the"
                     + " JVM's system properties, as -Dbluegreen.transport)");
-        } else {
-            meant.ifPresent(property -> reason.append(" (did you mean ").append(property).append("?)"));
+        } else if (meant != null) {
+            message.append(" (did you mean ").append(meant).append("?)");
         }
         if (unknown.size() > 1) {
-            reason.append("; also unknown: ").append(unknown.stream().skip(1)
-                    .map(property -> property.getName().toString()).collect(Collectors.joining(", ")));
+            message.append("; nor is ").append(unknown.stream().skip(1)
+                    .map(property -> property.getName() + where(property)).collect(Collectors.joining(", ")));
         }
-        reason.append("; Boot alone would ignore it and keep the default (the properties are listed in"
-                + " docs/spring-boot.md and the starter's configuration metadata)");
-        boolean secret = secret(name) || meant.filter(UnknownProperties::secret).isPresent();
-        return new InvalidConfigurationPropertyValueException(name, secret ? "******" : first.getValue(),
-                reason.toString());
+        message.append(". Boot alone would ignore such a key and keep the default.");
+        return new UnknownPropertiesException(message.toString(), meant);
     }
 
-    /**
-     * Whether a key names a secret, or misspells one ({@code bluegreen.admin.tokn}): its value then stays out of the
-     * startup failure, which logs and CI output keep.
-     */
-    private static boolean secret(String name) {
-        String lower = name.toLowerCase(Locale.ROOT);
-        return lower.contains("token") || lower.contains("secret") || lower.contains("password")
-                || lower.contains("key");
+    /** Where a key was set, as in {@code (class path resource [application.yml] - 14:15)}; the value is left out. */
+    private static String where(ConfigurationProperty property) {
+        return property.getOrigin() == null ? "" : " (" + property.getOrigin() + ")";
     }
 
     /**

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
@@ -31,17 +31,24 @@ class UnknownPropertiesTest {
     @Test
     void misspelledKey_failsTheStartup_namingItAndThePropertyItMeant() {
         pools.runner.withPropertyValues("bluegreen.proxy.listn=0.0.0.0:18500")
-                .run(context -> assertThat(context.getStartupFailure()).rootCause()
-                        .isInstanceOf(InvalidConfigurationPropertyValueException.class)
-                        .hasMessageContaining("Property bluegreen.proxy.listn with value '0.0.0.0:18500' is invalid")
-                        .hasMessageContaining("did you mean bluegreen.proxy.listen?"));
+                .run(context -> {
+                    assertThat(context.getStartupFailure()).rootCause()
+                            .isInstanceOf(UnknownPropertiesException.class)
+                            .hasMessageStartingWith("bluegreen.proxy.listn (\"bluegreen.proxy.listn\" from property"
+                                    + " source \"test\") is not a bluegreen property (did you mean"
+                                    + " bluegreen.proxy.listen?)");
+                    FailureAnalysis analysis = new UnknownPropertiesFailureAnalyzer()
+                            .analyze(context.getStartupFailure());
+                    assertThat(analysis.getDescription()).contains("bluegreen.proxy.listn");
+                    assertThat(analysis.getAction()).startsWith("Correct the key (to bluegreen.proxy.listen?)");
+                });
     }
 
     @Test
     void misspelledGroup_failsTheStartup_namingThePropertyInTheRightGroup() {
         pools.runner.withPropertyValues("bluegreen.helth.enabled=true")
                 .run(context -> assertThat(context.getStartupFailure()).rootCause()
-                        .isInstanceOf(InvalidConfigurationPropertyValueException.class)
+                        .isInstanceOf(UnknownPropertiesException.class)
                         .hasMessageContaining("bluegreen.helth.enabled")
                         .hasMessageContaining("did you mean bluegreen.health.enabled?"));
     }
@@ -50,7 +57,7 @@ class UnknownPropertiesTest {
     void keyBelowAPropertyThatTakesAValue_failsTheStartup() {
         pools.runner.withPropertyValues("bluegreen.proxy.listen.port=8080")
                 .run(context -> assertThat(context.getStartupFailure()).rootCause()
-                        .isInstanceOf(InvalidConfigurationPropertyValueException.class)
+                        .isInstanceOf(UnknownPropertiesException.class)
                         .hasMessageContaining("bluegreen.proxy.listen.port")
                         .hasMessageContaining("not a bluegreen property"));
     }
@@ -64,7 +71,7 @@ class UnknownPropertiesTest {
     }
 
     @Test
-    void secretLookingKey_isRefusedWithoutEchoingItsValue() {
+    void misspelledSecret_isRefusedWithoutEchoingItsValue() {
         pools.runner.withPropertyValues("bluegreen.admin.tokn=s3cr3t-value")
                 .run(context -> assertThat(context.getStartupFailure()).rootCause()
                         .hasMessageContaining("bluegreen.admin.tokn")
@@ -102,7 +109,7 @@ class UnknownPropertiesTest {
         // The proxy reads bluegreen.transport from the JVM's system properties only: here it would do nothing.
         pools.runner.withPropertyValues("bluegreen.transport=nio")
                 .run(context -> assertThat(context.getStartupFailure()).rootCause()
-                        .isInstanceOf(InvalidConfigurationPropertyValueException.class)
+                        .isInstanceOf(UnknownPropertiesException.class)
                         .hasMessageContaining("bluegreen.proxy.transport"));
     }
 }
