@@ -2,15 +2,18 @@ package dev.bluegreen.spring.boot;
 
 import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.ChangeRefusedException;
+import dev.bluegreen.core.internal.Texts;
 import dev.bluegreen.proxy.AdminEndpoint;
 import dev.bluegreen.proxy.BlueGreenMetrics;
 import dev.bluegreen.proxy.BlueGreenProxy;
 import dev.bluegreen.proxy.BlueGreenProxyBuilder;
+import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
@@ -33,6 +36,11 @@ import org.springframework.core.io.ResourceLoader;
 @ConditionalOnBooleanProperty(name = "bluegreen.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(BlueGreenProperties.class)
 public class BlueGreenAutoConfiguration {
+
+    /** How long Spring waits for the lifecycles of one phase to stop; Boot's {@code LifecycleProperties}. */
+    private static final String SHUTDOWN_PHASE_TIMEOUT = "spring.lifecycle.timeout-per-shutdown-phase";
+    /** Its default in Boot 4. */
+    private static final Duration DEFAULT_SHUTDOWN_PHASE_TIMEOUT = Duration.ofSeconds(30);
 
     /**
      * Checks the application's Netty first, so that an old one fails the startup before anything uses it, that no
@@ -141,13 +149,26 @@ public class BlueGreenAutoConfiguration {
      * @param proxy the proxy
      * @param endpoint the admin endpoint, if there is one
      * @param properties the properties, for the shutdown grace period
+     * @param environment the application's environment, for {@code spring.lifecycle.timeout-per-shutdown-phase}
      * @return the lifecycle
+     * @throws org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException if
+     *         {@code bluegreen.proxy.shutdown-grace-period} is longer than Spring waits for a shutdown phase
      */
     @Bean
     @ConditionalOnMissingBean
     public BlueGreenLifecycle blueGreenLifecycle(BlueGreenProxy proxy, ObjectProvider<AdminEndpoint> endpoint,
-                                                 BlueGreenProperties properties) {
-        return new BlueGreenLifecycle(proxy, endpoint.getIfAvailable(),
-                properties.getProxy().getShutdownGracePeriod());
+                                                 BlueGreenProperties properties, Environment environment) {
+        Duration gracePeriod = properties.getProxy().getShutdownGracePeriod();
+        Duration phaseTimeout = Binder.get(environment).bind(SHUTDOWN_PHASE_TIMEOUT, Duration.class)
+                .orElse(DEFAULT_SHUTDOWN_PHASE_TIMEOUT);
+        if (gracePeriod.compareTo(phaseTimeout) > 0) {
+            // Spring stops waiting for the lifecycle at the phase's timeout and closes the proxy: exchanges the grace
+            // period was meant to let finish would be cut, with no more than an INFO line from Spring.
+            throw PropertyChecks.refused("bluegreen.proxy.shutdown-grace-period", gracePeriod, "longer than "
+                    + SHUTDOWN_PHASE_TIMEOUT + ", " + Texts.duration(phaseTimeout) + ", after which Spring stops"
+                    + " waiting and closes the proxy with exchanges still under way (expected: at most "
+                    + Texts.duration(phaseTimeout) + ", or raise " + SHUTDOWN_PHASE_TIMEOUT + " too)");
+        }
+        return new BlueGreenLifecycle(proxy, endpoint.getIfAvailable(), gracePeriod);
     }
 }

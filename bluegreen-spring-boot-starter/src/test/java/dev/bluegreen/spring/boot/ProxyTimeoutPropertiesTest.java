@@ -197,6 +197,22 @@ class ProxyTimeoutPropertiesTest {
     }
 
     @Test
+    void shutdownGracePeriod_longerThanSpringWaitsForAShutdownPhase_failsTheStartup() {
+        // Past that timeout Spring stops waiting and closes the proxy: requests still under way are cut.
+        pools.assertRefused("bluegreen.proxy.shutdown-grace-period", "10s",
+                "longer than spring.lifecycle.timeout-per-shutdown-phase, 2s,",
+                "bluegreen.proxy.shutdown-grace-period=10s", "spring.lifecycle.timeout-per-shutdown-phase=2s");
+        pools.assertRefused("bluegreen.proxy.shutdown-grace-period", "45s",
+                "longer than spring.lifecycle.timeout-per-shutdown-phase, 30s,",
+                "bluegreen.proxy.shutdown-grace-period=45s");
+        runner.withPropertyValues("bluegreen.proxy.shutdown-grace-period=45s",
+                        "spring.lifecycle.timeout-per-shutdown-phase=1m")
+                .run(context -> assertThat(context).hasNotFailed());
+        runner.withPropertyValues("spring.lifecycle.timeout-per-shutdown-phase=30s")
+                .run(context -> assertThat(context).hasNotFailed());
+    }
+
+    @Test
     void emptyDuration_failsTheStartupNamingTheProperty_insteadOfKeepingTheDefault() {
         pools.assertRefused("bluegreen.proxy.drain-timeout", "",
                 "empty (expected: a duration such as 300ms, 30s or 1m; leave the property out for the default, 30s)",
