@@ -8,9 +8,11 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -29,12 +31,20 @@ import org.springframework.context.SmartLifecycle;
  *       application itself still gets its answer.</li>
  * </ul>
  *
+ * <p><b>The JVM stays up</b> while the proxy runs, as it does for Boot's own web servers: a non-daemon thread named
+ * {@value #KEEP_ALIVE_THREAD} waits from the start until the proxy has stopped or the bean is destroyed. The proxy's
+ * own threads are daemons, so an application that is the proxy alone, without a web server, would otherwise exit as
+ * soon as its {@code main} returned.
+ *
  * <p>Thread-safe. A proxy starts only once: a context that is stopped and started again fails to restart it.
  */
-public final class BlueGreenLifecycle implements SmartLifecycle {
+public final class BlueGreenLifecycle implements SmartLifecycle, DisposableBean {
 
     /** The phase of the web server's graceful shutdown in Spring Boot 4. */
     public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 1024;
+
+    /** The name of the non-daemon thread that keeps the JVM up while the proxy runs. */
+    public static final String KEEP_ALIVE_THREAD = "bluegreen-keep-alive";
 
     private static final Logger log = LoggerFactory.getLogger(BlueGreenLifecycle.class);
 
@@ -42,6 +52,8 @@ public final class BlueGreenLifecycle implements SmartLifecycle {
     private final AdminEndpoint endpoint;
     private final Duration gracePeriod;
     private final AtomicBoolean running = new AtomicBoolean();
+    /** Counted down once the proxy has stopped, or the bean is destroyed: the keep-alive thread then ends. */
+    private final CountDownLatch keepAlive = new CountDownLatch(1);
 
     /**
      * A lifecycle for a proxy and, optionally, an admin endpoint.
@@ -68,7 +80,18 @@ public final class BlueGreenLifecycle implements SmartLifecycle {
             await(endpoint.start(), "bluegreen.admin.listen");
         }
         running.set(true);
+        Thread keeper = new Thread(this::keepJvmAlive, KEEP_ALIVE_THREAD);
+        keeper.setDaemon(false);
+        keeper.start();
         log.info("bluegreen proxy listening on {}", proxy.localAddress());
+    }
+
+    private void keepJvmAlive() {
+        try {
+            keepAlive.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -116,7 +139,17 @@ public final class BlueGreenLifecycle implements SmartLifecycle {
         }
         CompletableFuture<Void> endpointStopped = endpoint == null ? CompletableFuture.completedFuture(null)
                 : endpoint.stop();
-        return CompletableFuture.allOf(endpointStopped, proxy.stop(gracePeriod));
+        return CompletableFuture.allOf(endpointStopped, proxy.stop(gracePeriod))
+                .whenComplete((ignored, failure) -> keepAlive.countDown());
+    }
+
+    /**
+     * Lets the JVM exit however the context ends, also should the bean be destroyed without {@link #stop} having run
+     * (the proxy bean, closed then too, stops itself).
+     */
+    @Override
+    public void destroy() {
+        keepAlive.countDown();
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.bluegreen.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.BlueGreen;
@@ -13,6 +14,8 @@ import dev.bluegreen.proxy.MeterNames;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.ConnectException;
 import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,6 +24,7 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.web.server.WebServer;
 import org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -61,6 +65,47 @@ class BlueGreenAutoConfigurationTest {
 
         assertThat(port[0]).isPositive();
         assertThatThrownBy(() -> new Socket("127.0.0.1", port[0]).close()).isInstanceOf(ConnectException.class);
+    }
+
+    @Test
+    void runningProxy_keepsTheJvmAlive_asAWebServerDoes_untilTheContextCloses() {
+        // The proxy's threads are daemons: an application without a web server (the proxy alone) would otherwise
+        // exit as soon as main returned, stopping the proxy it had just started.
+        runner.withPropertyValues("bluegreen.blue.backends=127.0.0.1:9001").run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(keepAliveThreads()).singleElement().satisfies(thread -> assertThat(thread.isDaemon()).isFalse());
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> keepAliveThreads().isEmpty());
+    }
+
+    @Test
+    void startupFailingAfterTheProxyStarted_leavesNoThreadKeepingTheJvmAlive() {
+        // A lifecycle of a later phase fails to start after the proxy did: after Boot's report the JVM must exit,
+        // not wait on the keep-alive thread.
+        runner.withPropertyValues("bluegreen.blue.backends=127.0.0.1:9001")
+                .withBean("failsToStart", SmartLifecycle.class, () -> new SmartLifecycle() {
+                    @Override
+                    public void start() {
+                        throw new IllegalStateException("a later lifecycle failed");
+                    }
+
+                    @Override
+                    public void stop() {
+                    }
+
+                    @Override
+                    public boolean isRunning() {
+                        return false;
+                    }
+                })
+                .run(context -> assertThat(context).hasFailed());
+        await().atMost(Duration.ofSeconds(10)).until(() -> keepAliveThreads().isEmpty());
+    }
+
+    private static List<Thread> keepAliveThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().equals(BlueGreenLifecycle.KEEP_ALIVE_THREAD) && thread.isAlive())
+                .toList();
     }
 
     @Test
