@@ -44,6 +44,7 @@ final class DurationProperties {
         all.put("bluegreen.http2.reset-window", defaults.getHttp2().getResetWindow());
         all.put("bluegreen.health.interval", defaults.getHealth().getInterval());
         all.put("bluegreen.health.timeout", defaults.getHealth().getTimeout());
+        all.put("bluegreen.health.slow-start", defaults.getHealth().getSlowStart());
         all.put("bluegreen.limits.request-header-timeout", defaults.getLimits().getRequestHeaderTimeout());
         all.put("bluegreen.limits.request-body-timeout", defaults.getLimits().getRequestBodyTimeout());
         all.put("bluegreen.limits.lingering-close-time", defaults.getLimits().getLingeringCloseTime());
