@@ -6,11 +6,11 @@ import static org.awaitility.Awaitility.await;
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.testing.GrpcTestServer;
+import dev.bluegreen.testing.RecordedCall;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.ClientCalls;
-import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.Unpooled;
@@ -26,8 +26,6 @@ import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -67,34 +65,13 @@ class GrpcBackendResetTest {
         }
     }
 
-    /** A server-streaming call's messages and how it ended. */
-    private static final class Recorded implements StreamObserver<byte[]> {
-        final List<String> messages = new CopyOnWriteArrayList<>();
-        final CompletableFuture<Status> end = new CompletableFuture<>();
-
-        @Override
-        public void onNext(byte[] value) {
-            messages.add(GrpcTestServer.text(value));
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            end.complete(Status.fromThrowable(t));
-        }
-
-        @Override
-        public void onCompleted() {
-            end.complete(Status.OK);
-        }
-    }
-
-    private static Recorded call(int port) throws Exception {
+    private static RecordedCall call(int port) throws Exception {
         ManagedChannel channel = GrpcTestServer.channel(port);
         try {
-            Recorded recorded = new Recorded();
+            RecordedCall recorded = new RecordedCall();
             ClientCalls.asyncServerStreamingCall(channel.newCall(GrpcTestServer.COUNT, CallOptions.DEFAULT),
                     GrpcTestServer.countRequest(3, Duration.ZERO), recorded);
-            recorded.end.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            recorded.end().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             return recorded;
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -114,13 +91,13 @@ class GrpcBackendResetTest {
             proxy.start().orTimeout(10, TimeUnit.SECONDS).join();
             BlueGreenMetrics.of(proxy).bindTo(registry);
             try {
-                Recorded direct = call(backend.port());
-                Recorded proxied = call(proxy.port());
+                RecordedCall direct = call(backend.port());
+                RecordedCall proxied = call(proxy.port());
 
-                Status.Code expected = direct.end.get().getCode();
+                Status.Code expected = direct.end().get().getCode();
                 assertThat(expected).as("what grpc-java makes of the reset without the proxy")
                         .isNotEqualTo(Status.Code.UNAVAILABLE).isNotEqualTo(Status.Code.OK);
-                assertThat(proxied.end.get().getCode()).as("through the proxy").isEqualTo(expected);
+                assertThat(proxied.end().get().getCode()).as("through the proxy").isEqualTo(expected);
                 await().atMost(WAIT).untilAsserted(() -> {
                     Counter counted = registry.find(MeterNames.GRPC_CALLS).tags(MeterNames.COLOUR, "blue",
                             MeterNames.GRPC_STATUS, expected.name(), MeterNames.SOURCE, "backend").counter();

@@ -5,18 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.testing.GrpcTestServer;
+import dev.bluegreen.testing.RecordedCall;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.Status;
 import io.grpc.stub.ClientCalls;
-import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -31,27 +28,6 @@ class GrpcDrainTest {
     private static final Duration DRAIN = Duration.ofMillis(500);
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    /** A call's messages and how it ended. */
-    private static final class Recorded implements StreamObserver<byte[]> {
-        final List<String> messages = new CopyOnWriteArrayList<>();
-        final CompletableFuture<Status> end = new CompletableFuture<>();
-
-        @Override
-        public void onNext(byte[] value) {
-            messages.add(GrpcTestServer.text(value));
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            end.complete(Status.fromThrowable(t));
-        }
-
-        @Override
-        public void onCompleted() {
-            end.complete(Status.OK);
-        }
-    }
-
     private static double calls(MeterRegistry registry, String colour, String status, String source) {
         Counter counter = registry.find(MeterNames.GRPC_CALLS).tags(MeterNames.COLOUR, colour,
                 MeterNames.GRPC_STATUS, status, MeterNames.SOURCE, source).counter();
@@ -63,19 +39,19 @@ class GrpcDrainTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (GrpcFixture fixture = GrpcFixture.start(proxy -> proxy.drainTimeout(DRAIN))) {
             BlueGreenMetrics.of(fixture.proxy).bindTo(registry);
-            Recorded held = new Recorded();
+            RecordedCall held = new RecordedCall();
             ClientCall<byte[], byte[]> call = fixture.channel.newCall(GrpcTestServer.HOLD, CallOptions.DEFAULT);
             ClientCalls.asyncServerStreamingCall(call, new byte[0], held);
-            await().atMost(WAIT).until(() -> held.messages.size() == 1);
+            await().atMost(WAIT).until(() -> held.messages().size() == 1);
 
             fixture.admin.switchTo(Colour.GREEN);
             assertThat(GrpcTestServer.which(fixture.channel, WAIT)).as("new calls go to green at once")
                     .isEqualTo("green-1");
-            assertThat(held.end).as("the held call goes on until the deadline").isNotDone();
+            assertThat(held.end()).as("the held call goes on until the deadline").isNotDone();
 
-            Status status = held.end.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            Status status = held.end().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             assertThat(status.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-            assertThat(held.messages).containsExactly("blue-1");
+            assertThat(held.messages()).containsExactly("blue-1");
             await().atMost(WAIT).until(() -> fixture.blue.cancelledCalls() == 1);
             assertThat(fixture.proxy.drain(Colour.BLUE).orElseThrow().completion().get(WAIT.toMillis(),
                     TimeUnit.MILLISECONDS).outcome()).isEqualTo(DrainReport.Outcome.DEADLINE);
@@ -89,17 +65,17 @@ class GrpcDrainTest {
     @Test
     void unaryCallUnansweredAtTheDrainDeadline_endsWithUnavailable() throws Exception {
         try (GrpcFixture fixture = GrpcFixture.start(proxy -> proxy.drainTimeout(DRAIN))) {
-            Recorded stalled = new Recorded();
+            RecordedCall stalled = new RecordedCall();
             ClientCalls.asyncUnaryCall(fixture.channel.newCall(GrpcTestServer.STALL, CallOptions.DEFAULT),
                     new byte[0], stalled);
             await().atMost(WAIT).until(() -> fixture.blue.activeCalls() == 1);
 
             fixture.admin.switchTo(Colour.GREEN);
 
-            Status status = stalled.end.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            Status status = stalled.end().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             assertThat(status.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
             assertThat(status.getDescription()).contains("the proxy ended the call");
-            assertThat(stalled.messages).isEmpty();
+            assertThat(stalled.messages()).isEmpty();
             await().atMost(WAIT).until(() -> fixture.blue.activeCalls() == 0);
         }
     }
@@ -109,15 +85,15 @@ class GrpcDrainTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (GrpcFixture fixture = GrpcFixture.start(proxy -> proxy.drainTimeout(Duration.ofSeconds(20)))) {
             BlueGreenMetrics.of(fixture.proxy).bindTo(registry);
-            Recorded counting = new Recorded();
+            RecordedCall counting = new RecordedCall();
             ClientCalls.asyncServerStreamingCall(fixture.channel.newCall(GrpcTestServer.COUNT, CallOptions.DEFAULT),
                     GrpcTestServer.countRequest(10, Duration.ofMillis(50)), counting);
-            await().atMost(WAIT).until(() -> counting.messages.size() >= 2);
+            await().atMost(WAIT).until(() -> counting.messages().size() >= 2);
 
             fixture.admin.switchTo(Colour.GREEN);
 
-            assertThat(counting.end.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).getCode()).isEqualTo(Status.Code.OK);
-            assertThat(counting.messages).hasSize(10).containsOnly("blue-1");
+            assertThat(counting.end().get(WAIT.toMillis(), TimeUnit.MILLISECONDS).getCode()).isEqualTo(Status.Code.OK);
+            assertThat(counting.messages()).hasSize(10).containsOnly("blue-1");
             assertThat(fixture.proxy.drain(Colour.BLUE).orElseThrow().completion().get(WAIT.toMillis(),
                     TimeUnit.MILLISECONDS).outcome()).isEqualTo(DrainReport.Outcome.DRAINED);
             await().atMost(WAIT).untilAsserted(() ->
