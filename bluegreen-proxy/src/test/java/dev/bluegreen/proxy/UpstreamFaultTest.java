@@ -2,6 +2,7 @@ package dev.bluegreen.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.BlueGreen;
@@ -145,6 +146,37 @@ class UpstreamFaultTest {
             assertThat(next.status()).isEqualTo(200);
             assertThat(next.bodyText()).isEqualTo("ok");
             assertThat(client.get("/again").bodyText()).isEqualTo("ok");
+        }
+    }
+
+    @Test
+    void strayBytesAfterAResponse_neverReachTheNextRequest_evenOneThatCantBeReplayed() {
+        // A GET would hide a reused connection that reads garbage: it is replayed on a new one. A POST is not.
+        try (RawHttpClient client = RawHttpClient.connect(startProxy(Fault.NO_CONTENT_WITH_STRAY_BYTES))) {
+            assertThat(client.get("/").status()).isEqualTo(204);
+
+            backend.fault(Fault.NONE);
+            client.send("POST /next HTTP/1.1\r\nHost: shop.example\r\nContent-Length: 3\r\n\r\nabc");
+            RawResponse next = client.readResponse();
+            assertThat(next.status()).isEqualTo(200);
+            assertThat(next.bodyText()).isEqualTo("ok");
+            assertThat(backend.requestCount()).as("the POST was sent once").isEqualTo(2);
+            assertThat(backend.connectionsAccepted()).as("the connection with stray bytes was not reused")
+                    .isEqualTo(2);
+        }
+    }
+
+    @Test
+    void strayBytesOnAnIdlePooledConnection_closeIt() {
+        try (RawHttpClient client = RawHttpClient.connect(startProxy(Fault.STRAY_BYTES_AFTER_RESPONSE))) {
+            assertThat(client.get("/").bodyText()).isEqualTo("ok");
+
+            // Five bytes make no message, so the codec holds them; the proxy must still notice them and let the
+            // connection go rather than keep it for the next request.
+            await().atMost(Duration.ofSeconds(5)).until(() -> backend.openConnections() == 0);
+            backend.fault(Fault.NONE);
+            client.send("POST /next HTTP/1.1\r\nHost: shop.example\r\nContent-Length: 3\r\n\r\nabc");
+            assertThat(client.readResponse().status()).isEqualTo(200);
         }
     }
 

@@ -67,6 +67,11 @@ public final class ChaosBackend implements AutoCloseable {
         INTERIM_RESPONSES,
         /** Sends {@code 204} followed by 5 stray bytes a lax parser would take as a body. */
         NO_CONTENT_WITH_STRAY_BYTES,
+        /**
+         * Answers {@code 200} (keep-alive), then, once that is written, 5 stray bytes in a write of their own: too few
+         * to make a response, they arrive while the connection idles in a proxy's pool.
+         */
+        STRAY_BYTES_AFTER_RESPONSE,
         /** Answers {@code 101 Switching Protocols} to a request that asked for no upgrade. */
         UNASKED_SWITCH,
         /** Answers {@code 200} (keep-alive) and closes the connection at once: it goes stale in a pool. */
@@ -197,6 +202,7 @@ public final class ChaosBackend implements AutoCloseable {
                         + "\r\nHTTP/1.1 100 Continue\r\n\r\n" + OK);
                 case NO_CONTENT_WITH_STRAY_BYTES -> write(ctx, "HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n"
                         + "\r\nhello");
+                case STRAY_BYTES_AFTER_RESPONSE -> write(ctx, OK).addListener(written -> write(ctx, "hello"));
                 case UNASKED_SWITCH -> write(ctx, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
                         + "Connection: Upgrade\r\n\r\n");
                 case CLOSE_AFTER_RESPONSE -> write(ctx, OK).addListener(ChannelFutureListener.CLOSE);

@@ -65,6 +65,17 @@ public final class Http1UpstreamCodec
         init(new ResponseDecoder(config), new RequestEncoder());
     }
 
+    /**
+     * Whether the decoder holds bytes it has made no message of. Between responses, with none awaited, these are
+     * bytes the backend sent beyond its last response (a body on a response to HEAD, on a 204 or 304, or past its
+     * {@code Content-Length}) and the start of no response: kept, they would be read as the first bytes of the next
+     * request's response on this connection, so a connection holding them can't be reused. (Empty lines between
+     * responses are consumed as they come, so they are never held.)
+     */
+    public boolean holdsUndecodedBytes() {
+        return inboundHandler().holdsBytes();
+    }
+
     private static String[] statusCodes() {
         String[] codes = new String[600];
         for (int code = 100; code < codes.length; code++) {
@@ -116,6 +127,11 @@ public final class Http1UpstreamCodec
             maxInitialLineLength = config.getMaxInitialLineLength();
             maxHeaderSize = config.getMaxHeaderSize();
             maxChunkSize = config.getMaxChunkSize();
+        }
+
+        /** Whether bytes are held undecoded (the decoder's cumulation, readable). */
+        boolean holdsBytes() {
+            return internalBuffer().isReadable();
         }
 
         @Override

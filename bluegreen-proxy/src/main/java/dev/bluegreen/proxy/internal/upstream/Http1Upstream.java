@@ -29,6 +29,8 @@ final class Http1Upstream extends ChannelInboundHandlerAdapter implements Upstre
 
     private final BackendPool pool;
     private Channel channel;
+    /** The connection's codec, {@code null} once a tunnel removed it. */
+    private Http1UpstreamCodec codec;
     private UpstreamListener listener;
     private long idleSinceNanos;
     /** Whether the pool handed it out from its idle connections rather than new. */
@@ -99,18 +101,28 @@ final class Http1Upstream extends ChannelInboundHandlerAdapter implements Upstre
 
     @Override
     public void release(boolean reusable) {
-        pool.release(this, reusable);
+        // Bytes beyond the response (a body on the answer to a HEAD, say) came in the same read: they would be taken
+        // for the start of the next response on this connection, which could then only be a 502.
+        pool.release(this, reusable && !holdsStrayBytes());
     }
 
     @Override
     public Channel startTunnel() {
         channel.pipeline().remove(Http1UpstreamCodec.class);
+        codec = null;
         return channel;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
+        codec = ctx.pipeline().get(Http1UpstreamCodec.class);
+    }
+
+    /** Whether the codec holds bytes of no response: see {@link Http1UpstreamCodec#holdsUndecodedBytes()}. */
+    private boolean holdsStrayBytes() {
+        Http1UpstreamCodec current = codec;
+        return current != null && current.holdsUndecodedBytes();
     }
 
     @Override
@@ -137,6 +149,11 @@ final class Http1Upstream extends ChannelInboundHandlerAdapter implements Upstre
         UpstreamListener current = listener;
         if (current != null) {
             current.onUpstreamReadComplete();
+        } else if (holdsStrayBytes()) {
+            // Bytes too few to make a message arrived on an idle pooled connection: the codec holds them rather than
+            // passing them on (channelRead never sees them), and the next response would be read behind them.
+            log.debug("{}: unexpected data on an idle upstream connection to {}; closing it", ctx.channel(), pool);
+            ctx.close();
         }
     }
 
