@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
@@ -169,7 +170,14 @@ public final class RequestValidator extends ChannelDuplexHandler {
 
     private void onContent(HttpContent content) {
         if (content.decoderResult().isFailure()) {
-            rejectBody(content, content.decoderResult().cause());
+            Throwable cause = content.decoderResult().cause();
+            if (cause instanceof TooLongHttpLineException) {
+                // Netty's line limit is the request line's, but in a body the line is a chunk size and its
+                // extensions (RFC 9112 §7.1.1): a malformed body, not a target too long for 414.
+                cause = new RequestRejectedException(HttpResponseStatus.BAD_REQUEST, "bad request: a chunk line of"
+                        + " more than " + rules.limits().maxRequestLineLength() + " bytes", true);
+            }
+            rejectBody(content, cause);
             return;
         }
         bodyBytes += content.content().readableBytes();
