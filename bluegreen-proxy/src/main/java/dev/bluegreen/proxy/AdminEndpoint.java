@@ -4,11 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.internal.DaemonThreads;
+import dev.bluegreen.core.internal.Texts;
 import dev.bluegreen.proxy.internal.LifecycleFutures;
 import dev.bluegreen.proxy.internal.ListenAddresses;
 import dev.bluegreen.proxy.internal.ServerTls;
 import dev.bluegreen.proxy.internal.admin.AdminBodyLimit;
 import dev.bluegreen.proxy.internal.admin.AdminHttpHandler;
+import dev.bluegreen.proxy.internal.admin.AdminRequestTimeout;
 import dev.bluegreen.proxy.internal.admin.BearerTokenCheck;
 import dev.bluegreen.proxy.internal.admin.BrowserRequestCheck;
 import dev.bluegreen.proxy.internal.admin.HostAllowList;
@@ -27,6 +29,7 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -88,6 +91,8 @@ public final class AdminEndpoint {
      * 4,096 bytes refused a reason of 500 emoji or 500 CJK characters that the form body takes.
      */
     private static final int MAX_REQUEST_LINE = 16 * 1024;
+    /** The default of {@link Builder#requestTimeout}. */
+    private static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     private final BlueGreen admin;
     private final BlueGreenProxy proxy;
@@ -95,6 +100,7 @@ public final class AdminEndpoint {
     private final String bearerToken;
     private final Supplier<String> metrics;
     private final BrowserRequestCheck browserCheck;
+    private final Duration requestTimeout;
     /** The TLS served, or {@code null} for plain HTTP. */
     private final ServerTls tls;
     private final StatusPage page = StatusPage.load();
@@ -111,6 +117,7 @@ public final class AdminEndpoint {
         this.listenAddress = builder.listenAddress;
         this.bearerToken = builder.bearerToken;
         this.metrics = builder.metrics;
+        this.requestTimeout = builder.requestTimeout;
         this.tls = builder.tls == null ? null
                 : new ServerTls(builder.tls, settings -> settings.newServerContexts(false));
         this.browserCheck = new BrowserRequestCheck(new HostAllowList(builder.allowedHosts),
@@ -159,6 +166,7 @@ public final class AdminEndpoint {
                                 .addLast("http", new HttpServerCodec(new HttpDecoderConfig()
                                         .setMaxInitialLineLength(MAX_REQUEST_LINE)))
                                 .addLast("aggregate", new AdminBodyLimit())
+                                .addLast("request-timeout", new AdminRequestTimeout(requestTimeout))
                                 .addLast("one-at-a-time", new OneMessagePerRead())
                                 .addLast("browser-check", browserCheck);
                         if (bearerToken != null) {
@@ -275,9 +283,32 @@ public final class AdminEndpoint {
         private Set<String> allowedHosts = Set.of();
         private Set<String> allowedOrigins = Set.of();
         private TlsSettings tls;
+        private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
 
         private Builder(BlueGreen admin) {
             this.admin = admin;
+        }
+
+        /**
+         * How long a connection may take to send a whole request (head and body), counted from its accept or from the
+         * endpoint's last answer on it; a connection that takes longer is closed. It bounds what a client that sends
+         * a request slowly, part of one, or nothing at all can hold (slowloris: without it each such connection stayed
+         * open for ever), and how long an idle keep-alive connection stays open. The time the endpoint takes to
+         * answer (a switch whose guards take their time) does not count. Default: 30 seconds.
+         *
+         * @param timeout above 0, at most one hour
+         * @return this builder
+         * @throws IllegalArgumentException if the timeout is 0, negative or above one hour
+         */
+        public Builder requestTimeout(Duration timeout) {
+            requireNonNull(timeout, "requestTimeout");
+            Texts.requirePositive("requestTimeout", timeout);
+            if (timeout.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("requestTimeout: " + Texts.duration(timeout)
+                        + " (expected: at most 1 hour)");
+            }
+            this.requestTimeout = timeout;
+            return this;
         }
 
         /**

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * Serves the admin API and the status page; the README documents each resource and its JSON.
  *
  * <pre>
- * admin channel:  HttpServerCodec → AdminBodyLimit → OneMessagePerRead → BrowserRequestCheck
+ * admin channel:  HttpServerCodec → AdminBodyLimit → AdminRequestTimeout → OneMessagePerRead → BrowserRequestCheck
  *                 → [BearerTokenCheck] → AdminHttpHandler
  * </pre>
  *

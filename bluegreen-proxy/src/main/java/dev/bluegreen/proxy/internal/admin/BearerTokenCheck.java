@@ -19,7 +19,7 @@ import java.security.MessageDigest;
  * and asks the operator for the token before it calls the API.
  *
  * <pre>
- * admin channel:  HttpServerCodec → AdminBodyLimit → OneMessagePerRead → BrowserRequestCheck
+ * admin channel:  HttpServerCodec → AdminBodyLimit → AdminRequestTimeout → OneMessagePerRead → BrowserRequestCheck
  *                 → BearerTokenCheck → AdminHttpHandler
  * </pre>
  */

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * request is released and answered with a short JSON error, and the connection closes.
  *
  * <pre>
- * admin channel:  HttpServerCodec → AdminBodyLimit → OneMessagePerRead → BrowserRequestCheck
+ * admin channel:  HttpServerCodec → AdminBodyLimit → AdminRequestTimeout → OneMessagePerRead → BrowserRequestCheck
  *                 → [BearerTokenCheck] → AdminHttpHandler
  * </pre>
  *
