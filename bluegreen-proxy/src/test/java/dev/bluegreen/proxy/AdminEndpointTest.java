@@ -263,6 +263,19 @@ class AdminEndpointTest {
     }
 
     @Test
+    void headerSectionTooLarge_isA400ThatSaysSo_notAMissingHost() {
+        // Netty gives such a request with its fields cut off: the Host check must not take that for no Host.
+        try (RawHttpClient client = RawHttpClient.connect(endpoint.port())) {
+            client.send("GET /status HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "a".repeat(10_000) + "\r\n\r\n");
+            RawResponse response = client.readResponse();
+
+            assertThat(response.status()).isEqualTo(400);
+            assertThat(response.bodyText()).contains("malformed request: HTTP header is larger than");
+            assertThat(client.isClosedByPeer(Duration.ofSeconds(5))).isTrue();
+        }
+    }
+
+    @Test
     void theLongestReasonAndActor_fitInTheQuery_evenOfFourByteCharacters() throws Exception {
         String emoji = URLEncoder.encode("\uD83D\uDE80", StandardCharsets.UTF_8);
         HttpResponse<String> switched = post("/switch?to=green&actor=" + emoji.repeat(RoutingSnapshot.MAX_ACTOR_LENGTH)

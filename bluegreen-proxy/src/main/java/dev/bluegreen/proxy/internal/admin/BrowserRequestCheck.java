@@ -52,6 +52,14 @@ public final class BrowserRequestCheck extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(msg);
             return;
         }
+        if (request.decoderResult().isFailure()) {
+            // Netty gives a request it could not decode with its fields cut off where it stopped: checking its Host
+            // would blame a Host the client did send. The decoder's reason is the answer, as the handler gives it.
+            Throwable cause = request.decoderResult().cause();
+            refuse(ctx, request, HttpResponseStatus.BAD_REQUEST, "malformed request"
+                    + (cause != null && cause.getMessage() != null ? ": " + cause.getMessage() : ""));
+            return;
+        }
         List<String> fields = request.headers().getAll(HttpHeaderNames.HOST);
         Authority host = null;
         if (fields.size() > 1) {
