@@ -188,6 +188,12 @@ public final class RequestValidator extends ChannelDuplexHandler {
                     "content too large: more than " + limit + " bytes"));
             return;
         }
+        RequestRejectedException trailers = content instanceof LastHttpContent last
+                ? RequestChecks.checkTrailers(last.trailingHeaders(), rules) : null;
+        if (trailers != null) {
+            rejectBody(content, trailers);
+            return;
+        }
         if (content instanceof LastHttpContent) {
             phase = Phase.REQUEST_DONE;
             bodyReadSinceNanos = 0;

@@ -101,7 +101,12 @@ final class Http2StreamRequests {
             return fail(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
                     "content too large: more than " + limit + " bytes");
         }
-        if (content instanceof LastHttpContent) {
+        if (content instanceof LastHttpContent last) {
+            RequestRejectedException trailers = RequestChecks.checkTrailers(last.trailingHeaders(), rules);
+            if (trailers != null) {
+                content.release();
+                return fail(trailers.status(), trailers.getMessage());
+            }
             bodyComplete = true;
             cancelTimer();
         }

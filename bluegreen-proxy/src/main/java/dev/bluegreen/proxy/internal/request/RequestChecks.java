@@ -28,6 +28,21 @@ public final class RequestChecks {
     }
 
     /**
+     * Checks a request's trailer section against the field count limit, which binds trailers as it binds the head:
+     * they are fields too, and a backend that merges them into the head would otherwise get more than the limit.
+     *
+     * @return the refusal ({@code 431}), or {@code null} if the trailers may be forwarded
+     */
+    public static RequestRejectedException checkTrailers(HttpHeaders trailers, RequestRules rules) {
+        int limit = rules.limits().maxHeaderCount();
+        if (trailers.size() <= limit) {
+            return null;
+        }
+        return reject(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request header fields too large: "
+                + trailers.size() + " trailer fields (limit " + limit + ")");
+    }
+
+    /**
      * Checks {@code request}, which came in on {@code protocol}, and brings an absolute-form HTTP/1.1 target to origin
      * form.
      *
