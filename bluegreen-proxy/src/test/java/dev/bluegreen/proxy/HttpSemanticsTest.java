@@ -1,15 +1,19 @@
 package dev.bluegreen.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.bluegreen.testing.PatternSink;
 import dev.bluegreen.testing.RawHttpClient;
 import dev.bluegreen.testing.RawResponse;
 import dev.bluegreen.testing.SeenRequest;
 import dev.bluegreen.testing.TestBackend;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** HTTP/1.1 as a proxy must speak it: framing, interim responses, bodiless responses and hop-by-hop headers. */
 class HttpSemanticsTest {
@@ -148,6 +152,28 @@ class HttpSemanticsTest {
             assertThat(seen.header("X-Forwarded-For")).isEqualTo("127.0.0.1");
             assertThat(seen.header("X-Forwarded-Proto")).isEqualTo("http");
             assertThat(seen.header("X-Forwarded-Host")).isEqualTo("shop.example");
+        }
+    }
+
+    /**
+     * RFC 9112 §9.6: after a request with {@code Connection: close} (or an HTTP/1.0 one without keep-alive) the
+     * connection ends with its response, so a request the client pipelined behind it must not be processed: its
+     * response could never reach the client, which would send it again (a POST twice).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"GET /first HTTP/1.1\r\nHost: shop.example\r\nConnection: close\r\n\r\n",
+            "GET /first HTTP/1.0\r\nHost: shop.example\r\n\r\n"})
+    void requestPipelinedBehindTheConnectionsLast_neverReachesTheBackend(String last) {
+        try (ProxyFixture fixture = ProxyFixture.start();
+             RawHttpClient client = RawHttpClient.connect(fixture.port())) {
+            client.send(last + "POST /behind HTTP/1.1\r\nHost: shop.example\r\nContent-Length: 3\r\n\r\nabc");
+
+            assertThat(client.readResponse().status()).isEqualTo(200);
+            assertThat(client.isClosedByPeer(Duration.ofSeconds(10))).isTrue();
+            // Nothing to wait for but the absence of a second request: give it time to show, had it been sent.
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                    .until(() -> fixture.blue().requestCount() == 1);
+            assertThat(fixture.blue().requests()).extracting(SeenRequest::uri).containsExactly("/first");
         }
     }
 

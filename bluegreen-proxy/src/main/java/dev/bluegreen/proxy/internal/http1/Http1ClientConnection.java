@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -49,6 +50,8 @@ public final class Http1ClientConnection extends AbstractClientSide implements C
     /** The connection's codec, or {@code null} in a pipeline without one (a test's). */
     private Http1ServerCodec codec;
     private boolean draining;
+    /** The last response on the connection has been sent (or cut): whatever the client sent after it is dropped. */
+    private boolean ending;
     private long idleSinceNanos;
     private ScheduledFuture<?> idleTimer;
 
@@ -85,6 +88,13 @@ public final class Http1ClientConnection extends AbstractClientSide implements C
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (ending) {
+            // RFC 9112 §9.6: after the response that ends the connection no further request is processed. One the
+            // client pipelined behind it, decoded already and held until asked for, would otherwise be sent on when
+            // the closing reads again: a backend would act on it (a POST) with its response going nowhere.
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         if (msg instanceof HttpRequest request) {
             // Only between exchanges (reads are asked for one at a time): the next response is this request's.
             trailers.requestHead(request);
@@ -182,6 +192,7 @@ public final class Http1ClientConnection extends AbstractClientSide implements C
     protected void afterExchange(ChannelFuture lastWrite, boolean close) {
         idleSinceNanos = System.nanoTime();
         if (close || draining) {
+            ending = true;
             if (lastWrite == null) {
                 // The response was cut short: close behind whatever is still queued for the client, not in front
                 // of it, and at once, the way a failure should look.
