@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.internal.DaemonThreads;
-import dev.bluegreen.core.internal.Texts;
 import dev.bluegreen.proxy.internal.LifecycleFutures;
 import dev.bluegreen.proxy.internal.ListenAddresses;
 import dev.bluegreen.proxy.internal.ServerTls;
@@ -301,13 +300,7 @@ public final class AdminEndpoint {
          * @throws IllegalArgumentException if the timeout is 0, negative or above one hour
          */
         public Builder requestTimeout(Duration timeout) {
-            requireNonNull(timeout, "requestTimeout");
-            Texts.requirePositive("requestTimeout", timeout);
-            if (timeout.compareTo(Duration.ofHours(1)) > 0) {
-                throw new IllegalArgumentException("requestTimeout: " + Texts.duration(timeout)
-                        + " (expected: at most 1 hour)");
-            }
-            this.requestTimeout = timeout;
+            this.requestTimeout = BuilderChecks.positiveUpToAnHour("requestTimeout", timeout);
             return this;
         }
 

@@ -107,7 +107,18 @@ final class BuilderChecks {
      * @throws IllegalArgumentException if it is not above 0, or longer than an hour
      */
     static Duration safetyNet(Duration window) {
-        return atMostAnHour("safetyNet", Texts.requirePositive("safetyNet", window));
+        return positiveUpToAnHour("safetyNet", window);
+    }
+
+    /**
+     * Checks a duration that must be above 0 and at most an hour.
+     *
+     * @return {@code value}
+     * @throws NullPointerException naming the setting if {@code value} is {@code null}
+     * @throws IllegalArgumentException naming the setting and the value if it is not above 0, or longer than an hour
+     */
+    static Duration positiveUpToAnHour(String name, Duration value) {
+        return atMostAnHour(name, Texts.requirePositive(name, value));
     }
 
     /**
