@@ -19,9 +19,16 @@ public final class RoundRobin {
 
     /**
      * A prime: multiplying positions by it permutes them modulo any sum of weights it does not divide, and the smallest
-     * it divides is its own value (a pool of a thousand backends of {@link Backend#MAX_WEIGHT} sums to less).
+     * it divides is its own value. A slow start's weights, in hundredths, reach it: eleven backends of
+     * {@link Backend#MAX_WEIGHT}, ten whole and one ramped to 3, sum to it exactly.
      */
     private static final long STRIDE = 1_000_003;
+    /**
+     * Another prime, the stride for a sum of weights {@link #STRIDE} divides: without it every position of such a sum
+     * is one slot, the first backend's. Both divide only a sum of 10<sup>12</sup> or more, ten million backends of
+     * {@code MAX_WEIGHT} in hundredths.
+     */
+    private static final long OTHER_STRIDE = 999_983;
 
     private RoundRobin() {
     }
@@ -96,7 +103,8 @@ public final class RoundRobin {
      * backend whose weights, added up in order, first exceed it. Spread by the stride, as {@link #pick} spreads them.
      */
     public static long weightedSlot(int position, long totalWeight) {
-        return Math.floorMod(position * STRIDE, totalWeight);
+        long stride = totalWeight % STRIDE != 0 ? STRIDE : OTHER_STRIDE;
+        return Math.floorMod(position * stride, totalWeight);
     }
 
     private static int nthEligible(List<Backend> backends, long excluded, IntPredicate beyond, int n) {

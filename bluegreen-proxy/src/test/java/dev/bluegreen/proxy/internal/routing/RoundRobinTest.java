@@ -59,6 +59,24 @@ class RoundRobinTest {
     }
 
     @Test
+    void rampedWeightsSummingToTheStride_stillGiveEachBackendItsShare() {
+        // Eleven backends of weight 1000 in a slow start's hundredths: ten whole (100,000 each) and one just back (3)
+        // sum to 1,000,003, the stride's own value: every position then gave the same slot, the first backend's.
+        int[] thousands = new int[11];
+        java.util.Arrays.fill(thousands, 1000);
+        List<Backend> backends = pool(thousands);
+        int[] ramped = new int[11];
+        java.util.Arrays.fill(ramped, 100_000);
+        ramped[10] = 3;
+        int[] counts = new int[backends.size()];
+        for (int position = 0; position < 1_000_003; position++) {
+            counts[RoundRobin.pick(backends, position, 0, null, ramped)]++;
+        }
+
+        assertThat(counts).containsExactly(ramped);
+    }
+
+    @Test
     void aHeavyBackendsPicks_areInterleavedWithTheLightOnes() {
         List<Backend> backends = pool(3, 1);
         StringBuilder order = new StringBuilder();
