@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.Colour;
+import dev.bluegreen.core.Environment;
+import dev.bluegreen.core.RoutingSnapshot;
 import dev.bluegreen.proxy.HealthCheckSettings;
 import dev.bluegreen.proxy.OutlierEjection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -104,5 +108,111 @@ class SlowStartTest {
         check(BACK, false, 1);
         check(BACK, true, 1);
         assertThat(ramped()).as("a failed check that did not make it unhealthy").isNull();
+    }
+
+    private static HealthRegistry registry(HealthCheckSettings checks, AtomicLong ticker) {
+        return new HealthRegistry(new HealthSettings(checks, ONE_FAILURE, 0, 0, 0, WINDOW), ticker::get,
+                Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC), (task, delay) -> { });
+    }
+
+    private static void bluePoolIs(HealthRegistry registry, List<Backend> backends) {
+        registry.sync(RoutingSnapshot.initial(Colour.BLUE, Environment.of(Colour.BLUE, "v", backends),
+                Environment.empty(Colour.GREEN), Instant.EPOCH));
+    }
+
+    @Test
+    void aBackendThatFailedItsFirstChecks_stillStarting_rampsFromWhenItPassesThem() {
+        check(BACK, false, 2);
+        assertThat(registry.usable(Colour.BLUE, BACK)).as("a full fall from unknown: unhealthy").isFalse();
+        check(BACK, true, 2);
+
+        assertThat(ramped()).as("as cold as one that came back").containsExactly(100, 1);
+    }
+
+    @Test
+    void aRedeployDuringARamp_thatChangesOnlyItsWeight_keepsTheRamp_atTheNewWeight() {
+        check(BACK, true, 1);
+        check(BACK, false, 2);
+        check(BACK, true, 2);
+        advance(25);
+        Backend heavier = new Backend(BACK.host(), BACK.port(), BACK.id(), 5, 10);
+        bluePoolIs(registry, List.of(STEADY, heavier));
+
+        assertThat(registry.rampedWeights(Colour.BLUE, List.of(STEADY, heavier), weights))
+                .as("a quarter of the window: a quarter of its new weight of 5").containsExactly(100, 125);
+        assertThat(ramped()).as("a request routed before the deploy: its record's weight").containsExactly(100, 75);
+        advance(75);
+        assertThat(registry.rampedWeights(Colour.BLUE, List.of(STEADY, heavier), weights)).isNull();
+    }
+
+    @Test
+    void aBackendRemovedDuringItsRamp_andAddedAgain_startsAnew_withoutARamp() {
+        check(BACK, true, 1);
+        check(BACK, false, 2);
+        check(BACK, true, 2);
+        bluePoolIs(registry, List.of(STEADY));
+        assertThat(ramped()).as("no tracker: its own weight").isNull();
+
+        bluePoolIs(registry, POOL);
+        assertThat(ramped()).as("a backend added by a deploy comes up with no ramp, as at start").isNull();
+    }
+
+    @Test
+    void anEjectionDuringARamp_startsItAgainAtTheEjectionsEnd() {
+        check(BACK, true, 1);
+        check(BACK, false, 2);
+        check(BACK, true, 2);
+        advance(50);
+        assertThat(ramped()).containsExactly(100, 150);
+
+        registry.requestFailed(registry.tracker(Colour.BLUE, BACK), "status 503");
+        assertThat(ramped()).as("ejected: not picked, no ramp").isNull();
+        advance(10 + 25);
+        assertThat(ramped()).as("25 s after the ejection's end").containsExactly(100, 75);
+    }
+
+    @Test
+    void withEjectionAlone_noChecks_aBackendRampsFromTheEndOfItsEjection() {
+        AtomicLong clock = new AtomicLong(Long.MIN_VALUE + 3 * SECOND);
+        HealthRegistry ejectionOnly = registry(null, clock);
+        bluePoolIs(ejectionOnly, POOL);
+        ejectionOnly.requestFailed(ejectionOnly.tracker(Colour.BLUE, BACK), "status 503");
+
+        clock.addAndGet(10 * SECOND + 50 * SECOND);
+        assertThat(ejectionOnly.rampedWeights(Colour.BLUE, POOL, weights)).containsExactly(100, 150);
+        clock.addAndGet(50 * SECOND);
+        assertThat(ejectionOnly.rampedWeights(Colour.BLUE, POOL, weights)).isNull();
+    }
+
+    @Test
+    void aRampAcrossTheTickersWrap_growsAsAnyOther() {
+        AtomicLong clock = new AtomicLong(Long.MAX_VALUE - 30 * SECOND);
+        HealthRegistry wrapping = registry(null, clock);
+        bluePoolIs(wrapping, POOL);
+        assertThat(wrapping.rampedWeights(Colour.BLUE, POOL, weights)).as("never back: no ramp").isNull();
+        wrapping.requestFailed(wrapping.tracker(Colour.BLUE, BACK), "status 503");
+
+        clock.addAndGet(10 * SECOND);
+        assertThat(wrapping.rampedWeights(Colour.BLUE, POOL, weights)).containsExactly(100, 1);
+        clock.addAndGet(50 * SECOND);
+        assertThat(clock.get()).as("past the wrap").isNegative();
+        assertThat(wrapping.rampedWeights(Colour.BLUE, POOL, weights)).containsExactly(100, 150);
+    }
+
+    @Test
+    void aPoolPastTheMask_rampsItsBackendsPastThe64th() {
+        List<Backend> large = new ArrayList<>();
+        for (int i = 0; i < 70; i++) {
+            large.add(new Backend("10.0.2." + i, 8080, "b" + i, 2, 0));
+        }
+        AtomicLong clock = new AtomicLong();
+        HealthRegistry registry = registry(null, clock);
+        bluePoolIs(registry, large);
+        registry.requestFailed(registry.tracker(Colour.BLUE, large.get(67)), "status 503");
+        clock.addAndGet(10 * SECOND + 25 * SECOND);
+
+        int[] ramped = registry.rampedWeights(Colour.BLUE, large, new int[70]);
+        assertThat(ramped[67]).as("a quarter of its weight of 2").isEqualTo(50);
+        assertThat(Arrays.stream(ramped).filter(weight -> weight == 200).count()).isEqualTo(69);
     }
 }
