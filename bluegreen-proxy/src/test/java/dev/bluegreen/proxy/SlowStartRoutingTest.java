@@ -56,6 +56,26 @@ class SlowStartRoutingTest {
     }
 
     @Test
+    void withLeastRequests_oneRequestAtATime_itGetsFewRequestsAtFirst() {
+        // Every count is 0 between requests: the turns among them go by the ramped weights.
+        Map<String, Integer> shares = sharesAfterAReturn(b -> b.loadBalancing(LoadBalancing.LEAST_REQUESTS)
+                .slowStart(Duration.ofMinutes(10)));
+
+        assertThat(shares.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(REQUESTS);
+        assertThat(shares.getOrDefault("blue-2", 0)).as("%s", shares).isLessThan(REQUESTS / 10);
+    }
+
+    @Test
+    void withAConsistentHash_itGetsItsKeysBackAtOnce() {
+        // Two hundred paths: about half hash to it, and a ramp would have moved them to the other and back.
+        Map<String, Integer> shares = sharesAfterAReturn(b -> b.loadBalancing(LoadBalancing.hashOfPath())
+                .slowStart(Duration.ofMinutes(10)));
+
+        assertThat(shares.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(REQUESTS);
+        assertThat(shares.getOrDefault("blue-2", 0)).as("%s", shares).isGreaterThan(REQUESTS / 4);
+    }
+
+    @Test
     void withoutSlowStart_itGetsItsFullShareAtOnce() {
         Map<String, Integer> shares = sharesAfterAReturn(b -> b);
 

@@ -204,10 +204,12 @@ final class BackendChoice {
         }
         long unusable = services.config().health().tracksHealth()
                 ? services.health().unusableMask(route.colour(), backends) : 0;
+        BackendLoads loads = services.loads();
+        // A consistent hash keeps its keys by the pool's own weights: no ramp to look up for it.
         int[] weights = services.config().health().slowStarts()
+                && (key == RequestHashKey.NONE || loads.countsEveryBackend())
                 ? services.health().rampedWeights(route.colour(), backends, loop.rampedWeights(backends.size())) : null;
         int position = loop.nextRoundRobin();
-        BackendLoads loads = services.loads();
         BeyondTheMask past = backends.size() > Long.SIZE ? beyondTheMask() : null;
         if (past != null) {
             past.lookAt(services, route.colour(), backends);

@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +55,24 @@ public final class HealthRegistry {
         final Map<Backend, BackendHealthTracker> byRecord = new ConcurrentHashMap<>();
         /** Bumped by every ejection: a decision taken against a stale count retries instead of exceeding the cap. */
         final AtomicLong ejectionVersion = new AtomicLong();
+        /**
+         * The latest ticker time a backend of the pool came back, or comes back at an ejection's end; {@code null}
+         * until one does. A slow start's look at the pool ends here when that is a window ago, as almost always,
+         * rather than look up every backend's tracker for each pick. Boxed: set only when a backend comes back.
+         */
+        final AtomicReference<Long> latestBack = new AtomicReference<>();
+
+        /** Notes that a backend of the pool came back, or comes back, at ticker time {@code backNanos}. */
+        void cameBack(long backNanos) {
+            latestBack.accumulateAndGet(backNanos,
+                    (latest, back) -> latest == null || back - latest > 0 ? back : latest);
+        }
+
+        /** Whether no backend of the pool came back within {@code windowNanos} before {@code nowNanos}, nor will. */
+        boolean noneRamping(long nowNanos, long windowNanos) {
+            Long latest = latestBack.get();
+            return latest == null || nowNanos - latest >= windowNanos;
+        }
 
         /** The tracker of {@code backend}'s server, or {@code null}: by its record, else by its server. */
         BackendHealthTracker tracker(Backend backend) {
@@ -184,6 +203,9 @@ public final class HealthRegistry {
         Pool pool = pools.get(colour);
         long now = now();
         long window = settings.slowStart().toNanos();
+        if (pool.noneRamping(now, window)) {
+            return null;
+        }
         boolean ramping = false;
         for (int i = 0; i < backends.size(); i++) {
             Backend backend = backends.get(i);
@@ -209,6 +231,9 @@ public final class HealthRegistry {
                 now());
         BackendHealthTracker.Status before = change.before();
         BackendHealthTracker.Status after = change.after();
+        if (after.backNanos() != before.backNanos()) {
+            pools.get(tracker.colour()).cameBack(after.backNanos());
+        }
         if (before.state() != after.state()) {
             if (after.state() == HealthState.UNHEALTHY) {
                 log.warn("health: {} is UNHEALTHY ({})", tracker, reason);
@@ -256,6 +281,7 @@ public final class HealthRegistry {
             if (change == null) {
                 return;
             }
+            pool.cameBack(change.after().backNanos());
             long duration = change.after().ejectedUntilNanos() - now;
             log.warn("health: {} ejected for {} ms ({})", tracker, duration / 1_000_000, why);
             publish(tracker, change.before(), change.after());

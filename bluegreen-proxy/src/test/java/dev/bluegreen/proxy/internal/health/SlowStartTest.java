@@ -130,6 +130,34 @@ class SlowStartTest {
     }
 
     @Test
+    void aRampThatBeganEarlier_butEndsLater_outlastsOneThatBeganLater() {
+        check(STEADY, true, 1);
+        check(STEADY, false, 2);
+        check(BACK, true, 1);
+        registry.requestFailed(registry.tracker(Colour.BLUE, BACK), "status 503");
+        advance(1);
+        check(STEADY, true, 2);
+
+        advance(100);
+        assertThat(ramped()).as("the steady one's ramp is over, the ejected one's (from 10 s) is not")
+                .containsExactly(100, 273);
+    }
+
+    @Test
+    void aReturnInTheOtherColour_rampsOnlyItsOwnPool() {
+        Backend green = Backend.of("10.0.1.1", 8080);
+        BackendHealthTracker tracker = registry.tracker(Colour.GREEN, green);
+        for (boolean passed : new boolean[] {false, false, true, true}) {
+            registry.recordCheck(tracker, passed, passed ? "status 200" : "status 503");
+        }
+        advance(50);
+
+        assertThat(registry.rampedWeights(Colour.GREEN, List.of(green), new int[1])).as("alone: its weight is all")
+                .containsExactly(50);
+        assertThat(ramped()).isNull();
+    }
+
+    @Test
     void aRedeployDuringARamp_thatChangesOnlyItsWeight_keepsTheRamp_atTheNewWeight() {
         check(BACK, true, 1);
         check(BACK, false, 2);
