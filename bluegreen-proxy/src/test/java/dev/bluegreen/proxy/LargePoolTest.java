@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * A pool of more than 64 backends, past the masks of the backends a request tried or found full: with
  * {@link LoadBalancing#LEAST_REQUESTS} a backend that refuses connections has no request under way, so it stays the
  * least loaded after it failed, and the request's next attempt must still go elsewhere; with round robin a backend at
- * its limit must not be picked again for every look of the request that found it full.
+ * its limit must not be picked again for every look of the request that found it full; and a slow start's ramped
+ * weights reach the backends past the 64th.
  */
 class LargePoolTest {
 
@@ -159,6 +160,33 @@ class LargePoolTest {
                         .isEqualTo(200);
             }
             assertThat(failing.requestCount()).as("ejected: out of the turns").isOne();
+        }
+    }
+
+    @Test
+    void roundRobin_aHeavyBackendPast64BackFromItsEjection_rampsThere_too() throws Exception {
+        try (TestBackend wide = TestBackend.startAt("wide", new InetSocketAddress("0.0.0.0", 0));
+             TestBackend back = TestBackend.start("back").status(500, "boom");
+             ProxyFixture fixture = ProxyFixture.start(b -> b.eventLoopThreads(1).outlierEjection(
+                     OutlierEjection.defaults().withConsecutiveFailures(1)
+                             .withEjectionTime(Duration.ofMillis(200), Duration.ofMillis(200)))
+                     .slowStart(Duration.ofHours(1)))) {
+            // Weight 1000 against 64 of 1: by its own weight it would take 94 % of the requests.
+            Backend heavy = new Backend("127.0.0.1", back.port(), "heavy", 1000);
+            greenOf64And(fixture, wide.port(), 0, heavy);
+            for (int i = 0; i < 65 && back.requestCount() == 0; i++) {
+                fixture.getAsync("/until-failed-" + i).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            }
+            assertThat(back.requestCount()).isOne();
+            back.reply();
+            await().atMost(WAIT).until(() -> fixture.proxy.health(Colour.GREEN, heavy).usable());
+
+            for (int i = 0; i < 100; i++) {
+                assertThat(fixture.getAsync("/after-" + i).get(WAIT.toSeconds(), TimeUnit.SECONDS).status())
+                        .isEqualTo(200);
+            }
+            assertThat(back.requestCount() - 1).as("seconds into an hour's ramp: a few hundredths of its weight")
+                    .isLessThan(10);
         }
     }
 }
