@@ -232,6 +232,7 @@ public final class HealthRegistry {
         BackendHealthTracker.Status before = change.before();
         BackendHealthTracker.Status after = change.after();
         if (after.backNanos() != before.backNanos()) {
+            // A pick between the swap and this may still give it its whole weight: one pick, as if a moment earlier.
             pools.get(tracker.colour()).cameBack(after.backNanos());
         }
         if (before.state() != after.state()) {
