@@ -158,6 +158,19 @@ class SlowStartTest {
     }
 
     @Test
+    void aBackendInBothPools_rampsOnlyInThePoolWhereItCameBack() {
+        AtomicLong clock = new AtomicLong();
+        HealthRegistry shared = registry(null, clock);
+        shared.sync(RoutingSnapshot.initial(Colour.BLUE, Environment.of(Colour.BLUE, "v1", POOL),
+                Environment.of(Colour.GREEN, "v2", POOL), Instant.EPOCH));
+        shared.requestFailed(shared.tracker(Colour.BLUE, BACK), "status 503");
+        clock.addAndGet(10 * SECOND + 50 * SECOND);
+
+        assertThat(shared.rampedWeights(Colour.BLUE, POOL, weights)).containsExactly(100, 150);
+        assertThat(shared.rampedWeights(Colour.GREEN, POOL, weights)).as("its health there is its own").isNull();
+    }
+
+    @Test
     void aRedeployDuringARamp_thatChangesOnlyItsWeight_keepsTheRamp_atTheNewWeight() {
         check(BACK, true, 1);
         check(BACK, false, 2);
