@@ -122,6 +122,16 @@ public record Change(RoutingSnapshot previous, RoutingSnapshot current, String i
     }
 
     /**
+     * Whether the change skipped the {@link SwitchGuard guards} (made through {@link BlueGreen#forced()}), which a
+     * reason the caller gave need not say.
+     *
+     * @return {@code current().forced()}
+     */
+    public boolean forced() {
+        return current.forced();
+    }
+
+    /**
      * Who asked for the change.
      *
      * @return {@code current().actor()}

@@ -199,10 +199,39 @@ class BlueGreenAttributionTest {
 
         assertThat(appender.list).extracting(ILoggingEvent::getLevel, ILoggingEvent::getFormattedMessage)
                 .containsExactly(
-                        tuple(Level.INFO, "routing generation 1 by alice: release 2.3; live GREEN v2 (1 backend)"),
-                        tuple(Level.INFO, "routing generation 2 by app: promote GREEN -> BLUE; live BLUE v1"
-                                + " (2 backends)"),
+                        tuple(Level.INFO, "routing generation 1: SWITCH BLUE -> GREEN by alice: release 2.3;"
+                                + " live GREEN v2 (1 backend)"),
+                        tuple(Level.INFO, "routing generation 2: PROMOTE GREEN -> BLUE by app: promote GREEN -> BLUE;"
+                                + " live BLUE v1 (2 backends)"),
                         tuple(Level.INFO, "refused: switch to BLUE refused: BLUE is already live (actor bob: hotfix;"
                                 + " generation 2, live BLUE)"));
+    }
+
+    @Test
+    void logLines_sayWhatChanged_whenTheCallersOwnReasonDoesNot() {
+        Logger logger = (Logger) LoggerFactory.getLogger(BlueGreen.class);
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        try {
+            blueGreen.as("carol", "hotfix").forced().switchTo(Colour.GREEN);
+            blueGreen.as("carol", "release 7").deploy(Colour.BLUE, "v7", List.of(BLUE_2));
+            blueGreen.as("carol", "try it").shift(Colour.BLUE, 10);
+            blueGreen.as("carol", "not yet").rollback();
+            blueGreen.as("carol", "back").switchTo(Colour.BLUE);
+            blueGreen.as("carol", "undo").rollback();
+        } finally {
+            logger.detachAppender(appender);
+        }
+
+        assertThat(appender.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
+                "routing generation 1: SWITCH BLUE -> GREEN (forced) by carol: hotfix; live GREEN v2 (1 backend)",
+                "routing generation 2: DEPLOY BLUE v7 by carol: release 7; live GREEN v2 (1 backend)",
+                "routing generation 3: SHIFT 0% -> 10% to BLUE by carol: try it; live GREEN v2 (1 backend)",
+                "routing generation 4: ROLLBACK 10% -> 0% to BLUE by carol: not yet; live GREEN v2 (1 backend)",
+                "routing generation 5: SWITCH GREEN -> BLUE by carol: back; live BLUE v7 (1 backend)",
+                "routing generation 6: ROLLBACK BLUE -> GREEN by carol: undo; live GREEN v2 (1 backend)");
+        assertThat(blueGreen.history()).extracting(Change::forced)
+                .containsExactly(true, false, false, false, false, false);
     }
 }

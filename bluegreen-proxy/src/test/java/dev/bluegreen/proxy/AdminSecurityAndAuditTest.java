@@ -148,6 +148,18 @@ class AdminSecurityAndAuditTest {
     }
 
     @Test
+    void history_saysAChangeWasForced_whenItsOwnReasonDoesNot() throws Exception {
+        start(UnaryOperator.identity());
+        assertThat(send("POST", "/switch?to=green&force=true&actor=carol&reason=hotfix", null).statusCode())
+                .isEqualTo(200);
+        assertThat(send("POST", "/rollback?actor=carol&reason=undo", null).statusCode()).isEqualTo(200);
+
+        assertThat(send("GET", "/history", null).body())
+                .containsSubsequence("\"generation\":1,\"kind\":\"SWITCH\"", "\"reason\":\"hotfix\",\"forced\":true,",
+                        "\"generation\":2,\"kind\":\"ROLLBACK\"", "\"reason\":\"undo\",\"forced\":false,");
+    }
+
+    @Test
     void actor_defaultsToTheCallersAddress() throws Exception {
         start(UnaryOperator.identity());
         send("POST", "/promote", null);

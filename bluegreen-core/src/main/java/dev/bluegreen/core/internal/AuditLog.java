@@ -6,6 +6,7 @@ import dev.bluegreen.core.AuditTrail;
 import dev.bluegreen.core.Change;
 import dev.bluegreen.core.ChangeListener;
 import dev.bluegreen.core.ChangeRefusedException;
+import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.Environment;
 import dev.bluegreen.core.RefusedChange;
 import dev.bluegreen.core.RoutingSnapshot;
@@ -22,6 +23,9 @@ import org.slf4j.Logger;
  * {@link #refused} from any thread whose attempt was refused, concurrently.
  */
 public final class AuditLog {
+
+    /** The most of a deployment's version label its line quotes: the label has no limit of its own. */
+    private static final int MAX_VERSION_IN_LINE = 64;
 
     private final Logger log;
     private final int historySize;
@@ -127,10 +131,42 @@ public final class AuditLog {
         Environment live = snapshot.liveEnvironment();
         // The texts are callers' own: no control character gets in, but U+2028 or U+2029 may, which would break
         // the line for a viewer that follows Unicode.
-        log.info("routing generation {} by {}: {}; live {} {} ({})", snapshot.generation(),
+        log.info("routing generation {}: {} by {}: {}; live {} {} ({})", snapshot.generation(), what(change),
                 Texts.escapeControls(snapshot.actor()), Texts.escapeControls(snapshot.reason()), snapshot.live(),
                 Texts.escapeControls(live.version()), Texts.count(live.backends().size(), "backend"));
         listeners.forEach(listener -> notify(listener, change));
+    }
+
+    /**
+     * What a change did, in a few words, such as {@code SWITCH BLUE -> GREEN (forced)} or {@code DEPLOY GREEN v2}:
+     * the line says it whatever the reason, which replaces the generated description when the caller gives one
+     * ("release 2.3" says neither the kind, nor the colours, nor that the guards were skipped).
+     */
+    private static String what(Change change) {
+        RoutingSnapshot before = change.previous();
+        RoutingSnapshot after = change.current();
+        String what = switch (change.kind()) {
+            case DEPLOY -> "DEPLOY" + deployed(before, after);
+            case SHIFT -> "SHIFT " + before.shiftPercent() + "% -> " + after.shiftPercent() + "% to " + after.idle();
+            // A rollback of a shift under way leaves the live colour and takes the share back to 0 %.
+            case ROLLBACK -> change.liveColourChanged() ? "ROLLBACK " + change.from() + " -> " + change.to()
+                    : "ROLLBACK " + before.shiftPercent() + "% -> 0% to " + after.idle();
+            default -> change.kind() + " " + change.from() + " -> " + change.to();
+        };
+        return change.forced() ? what + " (forced)" : what;
+    }
+
+    /** The pool a deployment replaced and its new version; empty if both pools read as before. */
+    private static String deployed(RoutingSnapshot before, RoutingSnapshot after) {
+        StringBuilder pools = new StringBuilder();
+        for (Colour colour : Colour.values()) {
+            Environment environment = after.environment(colour);
+            if (!environment.equals(before.environment(colour))) {
+                pools.append(' ').append(colour).append(' ').append(Texts.escapeControls(Texts.abbreviate(
+                        environment.version(), MAX_VERSION_IN_LINE)));
+            }
+        }
+        return pools.toString();
     }
 
     /**

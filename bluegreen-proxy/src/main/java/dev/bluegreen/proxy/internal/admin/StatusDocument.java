@@ -132,6 +132,8 @@ final class StatusDocument {
                     .field("at", change.at().toString())
                     .field("actor", change.actor())
                     .field("reason", change.reason())
+                    // A caller's own reason need not say the guards were skipped; this does.
+                    .field("forced", change.forced())
                     // The fleet instance that made it, when the store records one (null otherwise).
                     .field("instance", change.instance())
                     .name("drain");
