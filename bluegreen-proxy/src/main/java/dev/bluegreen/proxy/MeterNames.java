@@ -13,9 +13,15 @@ public final class MeterNames {
     public static final String REQUESTS = "bluegreen.requests";
     /** Timer: from request head to the end of the response. Tag {@link #COLOUR}. */
     public static final String REQUEST_DURATION = "bluegreen.request.duration";
-    /** Counter (bytes): request body bytes relayed to backends. Tag {@link #COLOUR}. */
+    /**
+     * Counter (bytes): request body bytes relayed to backends, and the bytes a tunnel (a WebSocket) relayed to its
+     * backend, counted when it closes. Tag {@link #COLOUR}.
+     */
     public static final String REQUEST_BYTES = "bluegreen.request.bytes";
-    /** Counter (bytes): response body bytes relayed to clients. Tag {@link #COLOUR}. */
+    /**
+     * Counter (bytes): response body bytes relayed to clients, and the bytes a tunnel (a WebSocket) relayed to its
+     * client. Tag {@link #COLOUR}.
+     */
     public static final String RESPONSE_BYTES = "bluegreen.response.bytes";
     /** Gauge: exchanges under way (requests and tunnels). Tag {@link #COLOUR}. */
     public static final String ACTIVE_EXCHANGES = "bluegreen.exchanges.active";

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.BlueGreen;
 import dev.bluegreen.core.Colour;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -53,6 +54,23 @@ class WebSocketTest {
             assertThat(proxy.activeExchanges(Colour.BLUE)).as("a tunnel is one exchange until it closes").isEqualTo(1);
         }
         await().atMost(WAIT).until(() -> proxy.activeExchanges(Colour.BLUE) == 0);
+    }
+
+    @Test
+    void webSocketBytes_countInTheColoursRequestAndResponseBytes() throws Exception {
+        startProxy(Duration.ofSeconds(30));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        BlueGreenMetrics.of(proxy).bindTo(registry);
+        try (WebSocketClient client = new WebSocketClient(proxy.port())) {
+            assertThat(client.echo("hello", WAIT)).isEqualTo("blue: hello");
+        }
+        await().atMost(WAIT).until(() -> proxy.activeExchanges(Colour.BLUE) == 0);
+
+        // At least the frames of the echo: "hello" masked (2 + 4 + 5 bytes), "blue: hello" unmasked (2 + 11).
+        assertThat(registry.get(MeterNames.REQUEST_BYTES).tag("colour", "blue").counter().count())
+                .isGreaterThanOrEqualTo(11);
+        assertThat(registry.get(MeterNames.RESPONSE_BYTES).tag("colour", "blue").counter().count())
+                .isGreaterThanOrEqualTo(13);
     }
 
     @Test

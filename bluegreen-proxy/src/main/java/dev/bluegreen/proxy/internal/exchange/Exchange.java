@@ -329,7 +329,8 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         tally.status(HttpResponseStatus.SWITCHING_PROTOCOLS.code(), false);
         closeClient = true;
         moveTo(TUNNEL);
-        tunnel = Tunnel.open(loop.responseHeads().switching(response, connector), client, upstream, this::tunnelClosed);
+        tunnel = Tunnel.open(loop.responseHeads().switching(response, connector), client, upstream, tally,
+                this::tunnelClosed);
     }
 
     /** What the exchange became when its backend accepted an upgrade, else {@code null}: it takes the raw bytes. */
@@ -374,10 +375,7 @@ public final class Exchange extends ActiveExchanges.Node implements UpstreamList
         client.write(content);
     }
 
-    /**
-     * Writes the end of the response, {@code last}: its last piece, or the whole response read with its head. Then
-     * the exchange ends, or, the request not being whole yet, drops the rest of it.
-     */
+    /** Writes {@code last}, the response's end (or all of it); then ends, or drops what is left of the request. */
     private void endResponse(LastHttpContent last) {
         tally.responseBody(last.content().readableBytes());
         // The client side strips the trailers it is given, knowing nothing of the response head's Connection.

@@ -43,6 +43,11 @@ final class Tunnel implements UpstreamListener {
 
     /** Told, once, when the tunnel closes: with the future of the client side's last flush. */
     private final Consumer<ChannelFuture> onClosed;
+    /**
+     * The exchange's tally: the bytes relayed each way count as its request and response bytes, so that a colour's
+     * {@code bluegreen.request.bytes} and {@code bluegreen.response.bytes} show its WebSockets' traffic too.
+     */
+    private final ExchangeTally tally;
     private final ChannelHandlerContext client;
     private final Channel upstream;
     private final WebSocketFrames clientFrames;
@@ -62,23 +67,24 @@ final class Tunnel implements UpstreamListener {
      *
      * @param onClosed told, once, when the tunnel closes, with the future of the client side's last flush
      */
-    static Tunnel open(HttpResponse switching, ClientSide client, Upstream upstream,
+    static Tunnel open(HttpResponse switching, ClientSide client, Upstream upstream, ExchangeTally tally,
                        Consumer<ChannelFuture> onClosed) {
         String protocol = MessageHeads.prepareSwitchingProtocols(switching);
         // Taken while the client side still speaks HTTP: the bytes it read past the request are the tunnel's.
         ByteBuf early = client.takeBytesAfterUpgrade();
         ChannelHandlerContext clientContext = client.startTunnel(switching);
         boolean webSocket = protocol != null && protocol.toLowerCase(Locale.ROOT).contains("websocket");
-        Tunnel tunnel = new Tunnel(clientContext, upstream.startTunnel(), webSocket, onClosed);
+        Tunnel tunnel = new Tunnel(clientContext, upstream.startTunnel(), webSocket, tally, onClosed);
         upstream.attach(tunnel);
         log.debug("{}: tunnel open ({})", clientContext.channel(), protocol);
         tunnel.start(early);
         return tunnel;
     }
 
-    private Tunnel(ChannelHandlerContext client, Channel upstream, boolean webSocket,
+    private Tunnel(ChannelHandlerContext client, Channel upstream, boolean webSocket, ExchangeTally tally,
                    Consumer<ChannelFuture> onClosed) {
         this.onClosed = onClosed;
+        this.tally = tally;
         this.client = client;
         this.upstream = upstream;
         this.clientFrames = webSocket ? new WebSocketFrames() : null;
@@ -111,6 +117,7 @@ final class Tunnel implements UpstreamListener {
         } else if (clientFrames != null) {
             clientFrames.follow(bytes, false);
         }
+        tally.requestBody(bytes.readableBytes());
         upstream.writeAndFlush(bytes, upstream.voidPromise());
         if (goingAway && clientFrames.atBoundary()) {
             sendCloseToUpstream();
@@ -138,6 +145,7 @@ final class Tunnel implements UpstreamListener {
         } else if (upstreamFrames != null) {
             upstreamFrames.follow(bytes, false);
         }
+        tally.responseBody(bytes.readableBytes());
         client.write(bytes, client.voidPromise());
         if (goingAway && upstreamFrames.atBoundary()) {
             sendCloseToClient();
