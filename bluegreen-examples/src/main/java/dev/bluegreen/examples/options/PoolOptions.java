@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
  * The two pools, their version labels, the colour live at the start, and how long the proxy waits on their backends:
  * {@code --blue}, {@code --green}, {@code --live}, {@code --blue-version}, {@code --green-version},
  * {@code --connect-timeout}, {@code --response-timeout}, {@code --drain-timeout}, {@code --rollback-window},
+ * {@code --[no-]close-client-connections-after-switch},
  * {@code --queue-timeout}, {@code --max-queued}; and how a request's backend is picked: {@code --load-balancing}.
  */
 public final class PoolOptions implements ProxyOptionGroup {
@@ -68,6 +69,13 @@ public final class PoolOptions implements ProxyOptionGroup {
                     + " a rollback opens none; 0s closes them at the switch (default: ${DEFAULT-VALUE}).")
     Duration rollbackWindow;
 
+    @Option(names = "--close-client-connections-after-switch", negatable = true, defaultValue = "false",
+            fallbackValue = "true",
+            description = "After a switch, the next response on a client connection opened before it says"
+                    + " Connection: close (an HTTP/2 connection gets GOAWAY), for clients or balancers that must"
+                    + " reconnect to notice; off: a keep-alive connection's next request goes to the new colour.")
+    boolean closeClientConnectionsAfterSwitch;
+
     @Option(names = "--queue-timeout", paramLabel = "DURATION", defaultValue = "0s",
             converter = Converters.DurationConverter.class,
             description = "How long a request that finds every backend of its pool at its limit (max=N) waits for one"
@@ -115,6 +123,7 @@ public final class PoolOptions implements ProxyOptionGroup {
         errors.check("--response-timeout", () -> proxy.responseTimeout(responseTimeout));
         errors.check("--drain-timeout", () -> proxy.drainTimeout(drainTimeout));
         errors.check("--rollback-window", () -> proxy.rollbackWindow(rollbackWindow));
+        proxy.closeClientConnectionsAfterSwitch(closeClientConnectionsAfterSwitch);
         errors.check("--queue-timeout", () -> proxy.queueTimeout(queueTimeout));
         errors.check("--max-queued", () -> proxy.maxQueuedRequests(maxQueued));
         if (maxQueued != 0 && queueTimeout.isZero()) {
