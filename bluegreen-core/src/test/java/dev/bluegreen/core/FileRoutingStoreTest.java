@@ -382,8 +382,8 @@ class FileRoutingStoreTest {
 
         assertThat(lines.list).filteredOn(line -> line.getLevel() == Level.WARN)
                 .extracting(ILoggingEvent::getFormattedMessage)
-                .containsExactly("created the directory " + file.getParent() + " of the routing state file: no state was"
-                        + " there, so it starts at generation 0 (if one was expected, check the path, and that its"
+                .containsExactly("created the directory " + file.getParent() + " of the routing state file: no state"
+                        + " was there, so it starts at generation 0 (if one was expected, check the path, and that its"
                         + " volume is mounted)");
     }
 

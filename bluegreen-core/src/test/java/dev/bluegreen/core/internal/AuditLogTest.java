@@ -48,7 +48,8 @@ class AuditLogTest {
                 "ops\u2029team"));
 
         assertThat(lines.list).singleElement().extracting(ILoggingEvent::getFormattedMessage).asString()
-                .startsWith("routing generation 1: SWITCH BLUE -> GREEN by ops\\u2029team: fix\\u2028routing generation 9 by root: forged;")
+                .startsWith("routing generation 1: SWITCH BLUE -> GREEN by ops\\u2029team: fix\\u2028routing"
+                        + " generation 9 by root: forged;")
                 .doesNotContain("\u2028", "\u2029");
         assertThat(log.history()).singleElement().extracting(change -> change.reason()).isEqualTo(reason);
     }

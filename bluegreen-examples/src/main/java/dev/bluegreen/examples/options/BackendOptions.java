@@ -11,8 +11,8 @@ import picocli.CommandLine.Option;
 /**
  * What the proxy speaks to the backends of both pools, how many HTTP/2 connections and streams it opens to each, the
  * trust for TLS to them and the client certificate it shows them: {@code --backend-protocol},
- * {@code --backend-max-connections}, {@code --backend-max-streams}, {@code --backend-ca}, {@code --backend-client-cert},
- * {@code --backend-client-key}.
+ * {@code --backend-max-connections}, {@code --backend-max-streams}, {@code --backend-ca},
+ * {@code --backend-client-cert}, {@code --backend-client-key}.
  */
 public final class BackendOptions implements ProxyOptionGroup {
 
