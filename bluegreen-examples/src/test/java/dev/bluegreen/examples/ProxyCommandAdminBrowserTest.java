@@ -92,6 +92,32 @@ class ProxyCommandAdminBrowserTest {
     }
 
     @Test
+    void adminRequestTimeout_closesAConnectionThatSendsNothing_whileTheDefaultLeavesItOpen() throws Exception {
+        start("--admin-request-timeout", "300ms");
+        int port = proxy.adminEndpoint().orElseThrow().port();
+
+        try (RawHttpClient silent = RawHttpClient.connect(port)) {
+            // Well past 300 ms, far below the default 30 s: only the option can close it within the wait.
+            assertThat(silent.isClosedByPeer(Duration.ofSeconds(10))).as("closed by the endpoint").isTrue();
+        }
+        proxy.stop().get(20, TimeUnit.SECONDS);
+        proxy = null;
+        start();
+        try (RawHttpClient silent = RawHttpClient.connect(proxy.adminEndpoint().orElseThrow().port())) {
+            assertThat(silent.isClosedByPeer(Duration.ofSeconds(2))).as("open at the default, 30 s").isFalse();
+        }
+    }
+
+    @Test
+    void adminRequestTimeout_outOfRangeOrWithoutTheEndpoint_exit2_namingTheOption() {
+        assertThat(RunnerUsage.refused("--admin", "127.0.0.1:0", "--admin-request-timeout", "0s"))
+                .contains("--admin-request-timeout", "0s");
+        assertThat(RunnerUsage.refused("--admin", "127.0.0.1:0", "--admin-request-timeout", "2h"))
+                .contains("--admin-request-timeout", "at most 1 hour");
+        assertThat(RunnerUsage.refused("--admin-request-timeout", "10s")).contains("--admin-request-timeout");
+    }
+
+    @Test
     void badAllowedHostsOrOrigins_exit2_namingTheOption() {
         assertThat(RunnerUsage.refused("--admin", "127.0.0.1:0", "--admin-allowed-hosts", "admin.internal:8081"))
                 .contains("--admin-allowed-hosts", "admin.internal:8081", "without port");

@@ -17,8 +17,9 @@ import picocli.CommandLine.Option;
 
 /**
  * The admin endpoint beside the proxy, with the proxy's meters at {@code /metrics}: {@code --admin},
- * {@code --admin-token}, {@code --admin-allowed-hosts}, {@code --admin-allowed-origins}, {@code --admin-tls-cert}
- * and {@code --admin-tls-key}. Unlike the other groups it builds a server of its own, once the proxy is built.
+ * {@code --admin-token}, {@code --admin-allowed-hosts}, {@code --admin-allowed-origins}, {@code --admin-tls-cert},
+ * {@code --admin-tls-key} and {@code --admin-request-timeout}. Unlike the other groups it builds a server of its own,
+ * once the proxy is built.
  */
 public final class AdminOptions {
 
@@ -57,6 +58,13 @@ public final class AdminOptions {
     @Option(names = "--admin-tls-key", paramLabel = "PEM",
             description = "The private key of --admin-tls-cert (PKCS#8 PEM).")
     Path adminTlsKey;
+
+    @Option(names = "--admin-request-timeout", paramLabel = "DURATION",
+            converter = Converters.DurationConverter.class,
+            description = "How long an admin connection may take to send a whole request (or sit idle) before it is"
+                    + " closed; the time a change takes to answer does not count; above 0, at most 1h (default:"
+                    + " 30s).")
+    Duration adminRequestTimeout;
 
     /** Creates the group; picocli does this. */
     public AdminOptions() {
@@ -113,6 +121,9 @@ public final class AdminOptions {
         if (adminAllowedOrigins != null) {
             errors.check("--admin-allowed-origins", () -> endpoint.allowedOrigins(adminAllowedOrigins));
         }
+        if (adminRequestTimeout != null) {
+            errors.check("--admin-request-timeout", () -> endpoint.requestTimeout(adminRequestTimeout));
+        }
         TlsSettings tls = errors.pemPair("--admin-tls-cert", adminTlsCertificate, "--admin-tls-key", adminTlsKey,
                 () -> TlsSettings.fromPem(adminTlsCertificate, adminTlsKey));
         if (tls != null) {
@@ -150,6 +161,7 @@ public final class AdminOptions {
                 : adminAllowedOrigins != null ? "--admin-allowed-origins"
                 : adminTlsCertificate != null ? "--admin-tls-cert"
                 : adminTlsKey != null ? "--admin-tls-key"
+                : adminRequestTimeout != null ? "--admin-request-timeout"
                 : adminToken != null && !adminToken.equals(System.getenv(TOKEN_VARIABLE)) ? "--admin-token"
                 : null;
         if (given != null) {
