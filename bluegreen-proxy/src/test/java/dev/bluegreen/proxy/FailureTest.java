@@ -2,6 +2,8 @@ package dev.bluegreen.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bluegreen.proxy.internal.metrics.FailureLog;
+import dev.bluegreen.testing.CapturedLog;
 import dev.bluegreen.testing.RawHttpClient;
 import dev.bluegreen.testing.RawResponse;
 import java.time.Duration;
@@ -46,7 +48,7 @@ class FailureTest {
     @Test
     void anOutage_logsOneWarnLinePerKindOfFailure_notOnePerRequest() {
         List<String> warnings;
-        try (LoggedWarnings logged = LoggedWarnings.capture();
+        try (CapturedLog logged = CapturedLog.of(FailureLog.class);
              ProxyFixture fixture = ProxyFixture.start(2, 1)) {
             fixture.blue.forEach(backend -> backend.close());
             try (RawHttpClient client = RawHttpClient.connect(fixture.port())) {
@@ -54,7 +56,7 @@ class FailureTest {
                     assertThat(client.get("/" + i).status()).isEqualTo(502);
                 }
             }
-            warnings = logged.containing("502");
+            warnings = logged.warnings().stream().filter(line -> line.contains("502")).toList();
         }
         assertThat(warnings).hasSize(1).first().asString().contains("no backend of the blue pool accepted a connection")
                 .contains("GET /0")

@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 import dev.bluegreen.core.Backend;
 import dev.bluegreen.core.Colour;
 import dev.bluegreen.core.Deployment;
+import dev.bluegreen.proxy.internal.metrics.FailureLog;
 import dev.bluegreen.testing.Behaviour;
+import dev.bluegreen.testing.CapturedLog;
 import dev.bluegreen.testing.RawHttpClient;
 import dev.bluegreen.testing.RawResponse;
 import dev.bluegreen.testing.SeenRequest;
@@ -167,7 +169,7 @@ class HealthCheckTest {
 
     @Test
     void noHealthyBackendInTheNewlyLivePool_withTheSafetyNet_goesToThePreviousColour() {
-        try (LoggedWarnings logged = LoggedWarnings.capture();
+        try (CapturedLog logged = CapturedLog.of(FailureLog.class);
              ProxyFixture fixture = ProxyFixture.start(1, 1, builder -> builder.healthChecks(FAST)
                 .safetyNet(Duration.ofMinutes(5)))) {
             fixture.green().status(503, "broken");
@@ -182,7 +184,8 @@ class HealthCheckTest {
                 assertThat(response.header("X-Backend")).isEqualTo("blue-1");
             }
             assertThat(fixture.green().requests()).extracting(SeenRequest::uri).containsOnly("/health");
-            assertThat(logged.containing("safety net")).as("it says why: not a refused connection")
+            assertThat(logged.warnings()).filteredOn(line -> line.contains("safety net"))
+                    .as("it says why: not a refused connection")
                     .containsExactly("safety net: no healthy backend in the green pool for GET /; sending it to blue");
         }
     }

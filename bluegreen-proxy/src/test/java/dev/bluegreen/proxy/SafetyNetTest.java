@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.bluegreen.core.Colour;
-import dev.bluegreen.proxy.internal.routing.FakeTicker;
+import dev.bluegreen.proxy.internal.metrics.FailureLog;
 import dev.bluegreen.proxy.internal.metrics.ProxyRecorder;
+import dev.bluegreen.proxy.internal.routing.FakeTicker;
 import dev.bluegreen.testing.Behaviour;
+import dev.bluegreen.testing.CapturedLog;
 import dev.bluegreen.testing.RawHttpClient;
 import dev.bluegreen.testing.RawResponse;
 import java.time.Duration;
@@ -114,14 +116,14 @@ class SafetyNetTest {
 
     @Test
     void theSafetyNetsWarning_saysWhyTheNewColourTookNoRequest() {
-        try (LoggedWarnings logged = LoggedWarnings.capture();
+        try (CapturedLog logged = CapturedLog.of(FailureLog.class);
              ProxyFixture fixture = start(true)) {
             fixture.green().close();
             fixture.admin.switchTo(Colour.GREEN);
 
             assertThat(get(fixture.port()).status()).isEqualTo(200);
 
-            assertThat(logged.containing("safety net")).singleElement().asString()
+            assertThat(logged.warnings()).filteredOn(line -> line.contains("safety net")).singleElement().asString()
                     .contains("no backend of the green pool accepted a connection for GET /")
                     .containsPattern("\\(1 tried; last: .*127\\.0\\.0\\.1:\\d+.*: .*(?i)refused.*\\)")
                     .endsWith("; sending it to blue");

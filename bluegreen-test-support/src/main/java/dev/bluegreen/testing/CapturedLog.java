@@ -1,5 +1,6 @@
 package dev.bluegreen.testing;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -39,9 +40,22 @@ public final class CapturedLog implements AutoCloseable {
 
     /** The formatted messages logged so far, oldest first. */
     public List<String> messages() {
+        return messagesAtLeast(Level.ALL);
+    }
+
+    /**
+     * The formatted messages logged so far at WARN or above, oldest first: what an operator sees, without the DEBUG
+     * lines a test's logback file may let through.
+     */
+    public List<String> warnings() {
+        return messagesAtLeast(Level.WARN);
+    }
+
+    private List<String> messagesAtLeast(Level level) {
         // AppenderBase.doAppend adds to the list while holding the appender's lock: copy under the same lock.
         synchronized (appender) {
-            return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+            return appender.list.stream().filter(event -> event.getLevel().isGreaterOrEqual(level))
+                    .map(ILoggingEvent::getFormattedMessage).toList();
         }
     }
 

@@ -2,6 +2,7 @@ package dev.bluegreen.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -24,5 +25,23 @@ class CapturedLogTest {
 
         assertThat(whileOpen).containsExactly("first 1", "second two");
         assertThat(captured.messages()).containsExactly("first 1", "second two");
+    }
+
+    @Test
+    void warnings_areTheLinesAtWarnOrAbove() {
+        // This module's logback file lets WARN through only: DEBUG here, so that there are lines to leave out.
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) log;
+        logger.setLevel(Level.DEBUG);
+        try (CapturedLog captured = CapturedLog.of(CapturedLogTest.class)) {
+            log.debug("detail");
+            log.info("news");
+            log.warn("trouble");
+            log.error("failure");
+
+            assertThat(captured.messages()).containsExactly("detail", "news", "trouble", "failure");
+            assertThat(captured.warnings()).containsExactly("trouble", "failure");
+        } finally {
+            logger.setLevel(null);
+        }
     }
 }
