@@ -496,12 +496,12 @@ final class UpstreamConnector implements AcquireCallback, ResponseHeadPolicy.Ans
     }
 
     /**
-     * What a failed connect says, on one line and at most {@value #MAX_REASON} characters: a TLS failure's message
-     * can run to hundreds, with a backend's certificate names in it.
+     * What a failed connect says, at most {@value #MAX_REASON} characters: a TLS failure's message can run to
+     * hundreds, with a backend's certificate names in it. ({@link FailureLog} escapes what could break its line.)
      */
     private static String reason(Throwable cause) {
         String message = cause.getMessage();
         String reason = message == null || message.isBlank() ? cause.getClass().getSimpleName() : message;
-        return Texts.abbreviate(Texts.escapeControls(reason), MAX_REASON);
+        return Texts.abbreviate(reason, MAX_REASON);
     }
 }
